@@ -1,0 +1,191 @@
+// Package cli is ec2x's command line: a git-style app on urfave/cli with one
+// file per command or noun. It is a thin client of the daemon.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/api"
+	cli "github.com/urfave/cli/v2"
+)
+
+// Version is ec2x's version.
+const Version = "0.1.0"
+
+// Exit codes of CLI.md.
+const (
+	ExitOK          = 0
+	ExitService     = 1
+	ExitUsage       = 2
+	ExitUnreachable = 3
+	ExitTimeout     = 4
+)
+
+// usageError is a malformed command line: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// timeoutError is a wait that ran out of time: exit 4.
+type timeoutError struct{ msg string }
+
+func (e *timeoutError) Error() string { return e.msg }
+
+// globalFlags are accepted before or after the command name.
+func globalFlags(root bool) []cli.Flag {
+	env := func(names ...string) []string {
+		if root {
+			return names
+		}
+		return nil
+	}
+	return []cli.Flag{
+		&cli.StringFlag{Name: "home", Usage: "state directory (default ~/.ec2x)", EnvVars: env("EC2X_HOME")},
+		&cli.StringFlag{Name: "region", Aliases: []string{"r"}, Usage: "region (default from config, else us-east-1)", EnvVars: env("EC2X_REGION")},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output format: table, json or text", EnvVars: env("EC2X_OUTPUT")},
+		&cli.StringFlag{Name: "query", Usage: "JMESPath expression applied to the JSON result"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the IDs of the resources acted on"},
+		&cli.BoolFlag{Name: "debug", Usage: "debug logs to stderr", EnvVars: env("EC2X_DEBUG")},
+		&cli.BoolFlag{Name: "no-color", Usage: "plain output", EnvVars: env("NO_COLOR")},
+	}
+}
+
+// commands lists every top-level command, in help order.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		runCommand, lsCommand, showCommand, startCommand, stopCommand, rebootCommand, terminateCommand,
+		modifyCommand, waitCommand, tagCommand, untagCommand,
+		regionsCommand, azsCommand, typesCommand, imagesCommand, keypairCommand, hostsCommand,
+		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,
+	}
+}
+
+// NewApp builds the command-line app writing to stdout and stderr.
+func NewApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:                 "ec2x",
+		Usage:                "Amazon EC2 on your own machine",
+		Version:              Version,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		Flags:                globalFlags(true),
+		Commands:             commands(),
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		Suggest:              true,
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return &usageError{err.Error()}
+		},
+		CommandNotFound: func(c *cli.Context, name string) {},
+		ExitErrHandler:  func(*cli.Context, error) {},
+	}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}
+	for _, c := range app.Commands {
+		prepare(c)
+	}
+	return app
+}
+
+// prepare adds the global flags and usage-error handling to a command tree.
+func prepare(c *cli.Command) {
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &usageError{err.Error()} }
+	if len(c.Subcommands) > 0 {
+		for _, s := range c.Subcommands {
+			prepare(s)
+		}
+		if c.Action == nil {
+			c.Action = func(ctx *cli.Context) error {
+				if ctx.NArg() > 0 {
+					return usagef("%s: unknown command %q (see ec2x %s --help)", c.Name, ctx.Args().First(), c.Name)
+				}
+				return usagef("%s: missing command (see ec2x %s --help)", c.Name, c.Name)
+			}
+		}
+		return
+	}
+	c.Flags = append(c.Flags, globalFlags(false)...)
+}
+
+// Main runs ec2x with os.Args and returns the exit code.
+func Main() int {
+	return Run(os.Args, os.Stdout, os.Stderr)
+}
+
+// Run runs ec2x with args and returns the exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := NewApp(stdout, stderr)
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && !knownCommand(app, args[1]) {
+		fmt.Fprintf(stderr, "ec2x: unknown command %q (see ec2x --help)\n", args[1])
+		return ExitUsage
+	}
+	err := app.RunContext(ctx, interspersed(app, args))
+	return report(stderr, err)
+}
+
+func knownCommand(app *cli.App, name string) bool {
+	for _, c := range app.Commands {
+		if c.HasName(name) {
+			return true
+		}
+	}
+	return name == "help" || name == "h"
+}
+
+// report prints err as CLI.md says and returns its exit code.
+func report(w io.Writer, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var (
+		ue   *usageError
+		te   *timeoutError
+		ce   *configs.Error
+		se   *api.StartError
+		le   *api.LostError
+		exit cli.ExitCoder
+	)
+	if e, ok := api.IsServiceError(err); ok {
+		fmt.Fprintf(w, "ec2x: %s: %s\n", e.Code, e.Message)
+		return ExitService
+	}
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(w, "ec2x: %s\n", ue.msg)
+		return ExitUsage
+	case errors.As(err, &ce):
+		fmt.Fprintf(w, "ec2x: config: %v\n", ce)
+		return ExitUsage
+	case errors.As(err, &te):
+		fmt.Fprintf(w, "ec2x: %s\n", te.msg)
+		return ExitTimeout
+	case errors.As(err, &se), errors.As(err, &le), errors.Is(err, api.ErrUnreachable):
+		fmt.Fprintf(w, "ec2x: %v\n", err)
+		return ExitUnreachable
+	case errors.As(err, &exit):
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(w, "ec2x: %s\n", msg)
+		}
+		return exit.ExitCode()
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(w, "ec2x: interrupted")
+		return 130
+	}
+	fmt.Fprintf(w, "ec2x: %v\n", err)
+	return ExitService
+}
+
+// serviceErr wraps a local check that EC2 would report with a code.
+func serviceErr(code, format string, args ...any) error { return core.Errorf(code, format, args...) }

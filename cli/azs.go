@@ -1,0 +1,27 @@
+package cli
+
+import (
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var azsCommand = &cli.Command{
+	Name:  "azs",
+	Usage: "list the availability zones of the region",
+	Action: func(c *cli.Context) error {
+		e, err := newEnv(c)
+		if err != nil {
+			return err
+		}
+		var out core.DescribeAvailabilityZonesOutput
+		if err := e.call("DescribeAvailabilityZones", &core.Empty{}, &out); err != nil {
+			return err
+		}
+		v := view{data: &out, header: []string{"ZONE", "ZONE ID", "REGION", "STATE"}}
+		for _, z := range out.AvailabilityZones {
+			v.ids = append(v.ids, z.ZoneName)
+			v.rows = append(v.rows, []string{z.ZoneName, z.ZoneId, z.RegionName, z.State})
+		}
+		return e.print(v)
+	},
+}

@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var keypairCommand = &cli.Command{
+	Name:  "keypair",
+	Usage: "SSH key pairs",
+	Subcommands: []*cli.Command{
+		{
+			Name:      "create",
+			Usage:     "create a key pair; the private key is written once, mode 0600",
+			ArgsUsage: "NAME",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "type", Value: "ed25519", Usage: "ed25519 or rsa"},
+				&cli.StringFlag{Name: "out", Usage: "private key file (default $EC2X_HOME/keys/REGION/NAME.pem)"},
+				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
+			},
+			Action: keypairCreate,
+		},
+		{
+			Name:      "import",
+			Usage:     "import the public half of a key you made",
+			ArgsUsage: "NAME",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "public-key", Required: true, Usage: "public key file (OpenSSH, RFC 4716 or PEM)"},
+				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
+			},
+			Action: keypairImport,
+		},
+		{Name: "ls", Usage: "list key pairs", Action: keypairList},
+		{Name: "rm", Usage: "delete a key pair", ArgsUsage: "NAME", Action: keypairRemove},
+	},
+}
+
+// KeyPath is where `keypair create` writes a private key by default, and
+// where `ssh` looks for it.
+func KeyPath(home, region, name string) string {
+	return filepath.Join(home, "keys", region, name+".pem")
+}
+
+func keypairCreate(c *cli.Context) error {
+	e, err := newEnv(c)
+	if err != nil {
+		return err
+	}
+	args, err := e.args(1, 1, "key pair name")
+	if err != nil {
+		return err
+	}
+	name := args[0]
+	path := c.String("out")
+	if path == "" {
+		path = KeyPath(e.home, e.region, name)
+	}
+	// Never overwrite a private key: check before the key exists anywhere.
+	if _, err := os.Stat(path); err == nil {
+		return usagef("keypair create: %s already exists; remove it or choose --out", path)
+	}
+	tags, err := parseTags(c.StringSlice("tag"))
+	if err != nil {
+		return err
+	}
+	in := &core.CreateKeyPairInput{KeyName: name, KeyType: c.String("type")}
+	if len(tags) > 0 {
+		in.TagSpecifications = []core.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
+	}
+	var out core.CreateKeyPairOutput
+	if err := e.call("CreateKeyPair", in, &out); err != nil {
+		return err
+	}
+	if err := writePrivateKey(path, []byte(out.KeyMaterial)); err != nil {
+		return err
+	}
+	data := struct {
+		core.CreateKeyPairOutput
+		KeyFile string `json:"KeyFile"`
+	}{out, path}
+	return e.print(view{data: &data, ids: []string{out.KeyPairId},
+		header: []string{"KEY NAME", "KEY PAIR ID", "TYPE", "FINGERPRINT", "PRIVATE KEY FILE"},
+		rows:   [][]string{{out.KeyName, out.KeyPairId, c.String("type"), out.KeyFingerprint, path}}})
+}
+
+// writePrivateKey creates path with mode 0600 from the first byte on.
+func writePrivateKey(path string, pem []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return usagef("keypair create: %s already exists", path)
+		}
+		return err
+	}
+	if _, err := f.Write(pem); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func keypairImport(c *cli.Context) error {
+	e, err := newEnv(c)
+	if err != nil {
+		return err
+	}
+	args, err := e.args(1, 1, "key pair name")
+	if err != nil {
+		return err
+	}
+	material, err := os.ReadFile(c.String("public-key"))
+	if err != nil {
+		return usagef("keypair import: %v", err)
+	}
+	tags, err := parseTags(c.StringSlice("tag"))
+	if err != nil {
+		return err
+	}
+	in := &core.ImportKeyPairInput{KeyName: args[0], PublicKeyMaterial: material}
+	if len(tags) > 0 {
+		in.TagSpecifications = []core.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
+	}
+	var out core.ImportKeyPairOutput
+	if err := e.call("ImportKeyPair", in, &out); err != nil {
+		return err
+	}
+	return e.print(view{data: &out, ids: []string{out.KeyPairId},
+		header: []string{"KEY NAME", "KEY PAIR ID", "FINGERPRINT"},
+		rows:   [][]string{{out.KeyName, out.KeyPairId, out.KeyFingerprint}}})
+}
+
+func keypairList(c *cli.Context) error {
+	e, err := newEnv(c)
+	if err != nil {
+		return err
+	}
+	var out core.DescribeKeyPairsOutput
+	if err := e.call("DescribeKeyPairs", &core.DescribeKeyPairsInput{KeyNames: c.Args().Slice()}, &out); err != nil {
+		return err
+	}
+	v := view{data: &out, header: []string{"KEY NAME", "KEY PAIR ID", "TYPE", "FINGERPRINT", "CREATED"}}
+	for _, k := range out.KeyPairs {
+		v.ids = append(v.ids, k.KeyPairId)
+		v.rows = append(v.rows, []string{k.KeyName, k.KeyPairId, k.KeyType, k.KeyFingerprint, k.CreateTime.UTC().Format(time.RFC3339)})
+	}
+	return e.print(v)
+}
+
+func keypairRemove(c *cli.Context) error {
+	e, err := newEnv(c)
+	if err != nil {
+		return err
+	}
+	args, err := e.args(1, 1, "key pair name")
+	if err != nil {
+		return err
+	}
+	in := &core.DeleteKeyPairInput{KeyName: args[0]}
+	if keyPairIDRe.MatchString(args[0]) {
+		in = &core.DeleteKeyPairInput{KeyPairId: args[0]}
+	}
+	var out core.Empty
+	if err := e.call("DeleteKeyPair", in, &out); err != nil {
+		return err
+	}
+	return e.print(view{data: &out, ids: args, header: []string{"KEY", "DELETED"}, rows: [][]string{{args[0], "yes"}}})
+}
+
+var keyPairIDRe = regexp.MustCompile(`^key-[0-9a-f]{17}$`)

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+// lifecycleFlags are the flags every state-changing command takes.
+func lifecycleFlags(extra ...cli.Flag) []cli.Flag {
+	return append([]cli.Flag{
+		&cli.BoolFlag{Name: "wait", Usage: "wait until the change is complete"},
+		&cli.DurationFlag{Name: "timeout", Value: defaultWait, Usage: "how long --wait waits"},
+	}, extra...)
+}
+
+// changeState runs a Start/Stop/TerminateInstances-style action and prints
+// each instance's previous and current state; with --wait it waits for target.
+func changeState(c *cli.Context, action string, in any, pick func(out *stateChanges) []core.StateChange, target string) error {
+	e, err := newEnv(c)
+	if err != nil {
+		return err
+	}
+	if _, err := e.args(1, -1, "instance ID"); err != nil {
+		return err
+	}
+	var out stateChanges
+	if err := e.call(action, in, &out); err != nil {
+		return err
+	}
+	changes := pick(&out)
+	if c.Bool("wait") && target != "" {
+		ids := make([]string, len(changes))
+		for i, ch := range changes {
+			ids[i] = ch.InstanceId
+		}
+		final, err := waitFor(e, ids, target, c.Duration("timeout"))
+		if err != nil {
+			return err
+		}
+		for i := range changes {
+			changes[i].CurrentState = final[i].State
+		}
+	}
+	v := view{data: &out, header: []string{"INSTANCE ID", "PREVIOUS", "CURRENT"}}
+	for _, ch := range changes {
+		v.ids = append(v.ids, ch.InstanceId)
+		v.rows = append(v.rows, []string{ch.InstanceId, ch.PreviousState.Name, ch.CurrentState.Name})
+	}
+	return e.print(v)
+}
+
+// stateChanges decodes any of the three EC2 answers.
+type stateChanges struct {
+	StartingInstances    []core.StateChange `json:"StartingInstances,omitempty"`
+	StoppingInstances    []core.StateChange `json:"StoppingInstances,omitempty"`
+	TerminatingInstances []core.StateChange `json:"TerminatingInstances,omitempty"`
+}

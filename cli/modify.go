@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"encoding/base64"
+	"os"
+
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var modifyCommand = &cli.Command{
+	Name:      "modify",
+	Usage:     "change a stopped instance's type or user data",
+	ArgsUsage: "ID",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "type", Usage: "new instance type"},
+		&cli.StringFlag{Name: "user-data", Usage: "file with new user data"},
+	},
+	Action: func(c *cli.Context) error {
+		e, err := newEnv(c)
+		if err != nil {
+			return err
+		}
+		args, err := e.args(1, 1, "instance ID")
+		if err != nil {
+			return err
+		}
+		in := &core.ModifyInstanceAttributeInput{InstanceId: args[0]}
+		var attr, value string
+		switch {
+		case c.IsSet("type") && c.IsSet("user-data"):
+			return usagef("modify: give --type or --user-data, not both")
+		case c.IsSet("type"):
+			in.InstanceType = &core.AttributeValue{Value: c.String("type")}
+			attr, value = "instanceType", c.String("type")
+		case c.IsSet("user-data"):
+			data, err := os.ReadFile(c.String("user-data"))
+			if err != nil {
+				return usagef("modify: --user-data: %v", err)
+			}
+			in.UserData = &core.AttributeValue{Value: base64.StdEncoding.EncodeToString(data)}
+			attr, value = "userData", itoa(len(data))+" bytes"
+		default:
+			return usagef("modify: nothing to change (give --type or --user-data)")
+		}
+		var out core.Empty
+		if err := e.call("ModifyInstanceAttribute", in, &out); err != nil {
+			return err
+		}
+		return e.print(view{data: &out, ids: args, header: []string{"INSTANCE ID", "ATTRIBUTE", "VALUE"},
+			rows: [][]string{{args[0], attr, value}}})
+	},
+}

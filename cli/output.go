@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jmespath/go-jmespath"
+)
+
+// view is a command's result in every shape it can be printed in.
+type view struct {
+	data   any        // the JSON document (EC2 shapes)
+	ids    []string   // for -q
+	header []string   // table header, upper case
+	rows   [][]string // table rows; -o text prints them tab-separated
+	// plain, when set, prints the table form itself (key/value listings).
+	plain func(w io.Writer, color bool)
+}
+
+// print writes v in the format the user chose.
+func (e *env) print(v view) error {
+	w := bufio.NewWriterSize(e.c.App.Writer, 64<<10)
+	defer w.Flush()
+	switch {
+	case e.query != "":
+		return e.printQuery(w, v.data)
+	case e.quiet:
+		for _, id := range v.ids {
+			fmt.Fprintln(w, id)
+		}
+		return nil
+	case e.output == "json":
+		return writeJSON(w, v.data)
+	case e.output == "text":
+		if v.plain != nil && v.rows == nil {
+			v.plain(w, false)
+			return nil
+		}
+		for _, r := range v.rows {
+			fmt.Fprintln(w, strings.Join(r, "\t"))
+		}
+		return nil
+	}
+	if v.plain != nil {
+		v.plain(w, e.color())
+		return nil
+	}
+	writeTable(w, v.header, v.rows, e.color())
+	return nil
+}
+
+func (e *env) color() bool { return e.tty && !e.noColor }
+
+// writeJSON prints indented JSON as the AWS CLI does (four spaces).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "    ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// printQuery applies a JMESPath expression to the JSON form of data.
+func (e *env) printQuery(w io.Writer, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return err
+	}
+	res, err := jmespath.Search(e.query, doc)
+	if err != nil {
+		return usagef("bad --query %q: %v", e.query, err)
+	}
+	if e.output == "text" {
+		writeText(w, res)
+		return nil
+	}
+	return writeJSON(w, res)
+}
+
+// writeText prints a JMESPath result as the AWS CLI's text output does:
+// scalars as they are, a list of scalars on one tab-separated line, and
+// one line per element of a list of lists or objects.
+func writeText(w io.Writer, v any) {
+	switch x := v.(type) {
+	case nil:
+		fmt.Fprintln(w, "None")
+	case []any:
+		if allScalars(x) {
+			parts := make([]string, len(x))
+			for i, s := range x {
+				parts[i] = scalarText(s)
+			}
+			fmt.Fprintln(w, strings.Join(parts, "\t"))
+			return
+		}
+		for _, el := range x {
+			writeText(w, el)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var scalars []string
+		var nested []any
+		for _, k := range keys {
+			if isScalar(x[k]) {
+				scalars = append(scalars, scalarText(x[k]))
+			} else {
+				nested = append(nested, x[k])
+			}
+		}
+		if len(scalars) > 0 {
+			fmt.Fprintln(w, strings.Join(scalars, "\t"))
+		}
+		for _, n := range nested {
+			writeText(w, n)
+		}
+	default:
+		fmt.Fprintln(w, scalarText(x))
+	}
+}
+
+func isScalar(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any:
+		return false
+	}
+	return true
+}
+
+func allScalars(xs []any) bool {
+	for _, x := range xs {
+		if !isScalar(x) {
+			return false
+		}
+	}
+	return true
+}
+
+func scalarText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case string:
+		return x
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case float64:
+		if x == float64(int64(x)) {
+			return fmt.Sprintf("%d", int64(x))
+		}
+		return fmt.Sprint(x)
+	}
+	return fmt.Sprint(v)
+}
+
+var ansiRe = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
+func visibleLen(s string) int {
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		s = ansiRe.ReplaceAllString(s, "")
+	}
+	return utf8.RuneCountInString(s)
+}
+
+// writeTable prints an aligned table with an upper-case header; with color,
+// states are colored. Widths count visible characters only.
+func writeTable(w io.Writer, header []string, rows [][]string, color bool) {
+	width := make([]int, len(header))
+	for i, h := range header {
+		width[i] = visibleLen(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			if i < len(width) {
+				if n := visibleLen(c); n > width[i] {
+					width[i] = n
+				}
+			}
+		}
+	}
+	var b bytes.Buffer
+	line := func(cells []string, isHeader bool) {
+		for i, c := range cells {
+			if color && !isHeader {
+				c = colorize(c)
+			}
+			b.WriteString(c)
+			if i < len(cells)-1 {
+				b.WriteString(strings.Repeat(" ", width[i]-visibleLen(cells[i])+3))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	if len(header) > 0 {
+		line(header, true)
+	}
+	for _, r := range rows {
+		line(r, false)
+		if b.Len() > 32<<10 {
+			_, _ = w.Write(b.Bytes())
+			b.Reset()
+		}
+	}
+	_, _ = w.Write(b.Bytes())
+}
+
+// colorize paints instance states the way a reader scans for them.
+func colorize(cell string) string {
+	code := ""
+	switch cell {
+	case "running", "available", "attached", "in-use":
+		code = "32"
+	case "pending", "stopping", "shutting-down":
+		code = "33"
+	case "stopped", "terminated":
+		code = "31"
+	default:
+		return cell
+	}
+	return "\x1b[" + code + "m" + cell + "\x1b[0m"
+}
+
+// dash shows an empty cell as "-".
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// kv prints a key/value listing (for `show`).
+func kv(w io.Writer, pairs [][2]string, color bool) {
+	width := 0
+	for _, p := range pairs {
+		if len(p[0]) > width {
+			width = len(p[0])
+		}
+	}
+	for _, p := range pairs {
+		v := p[1]
+		if color {
+			v = colorize(v)
+		}
+		fmt.Fprintf(w, "%-*s  %s\n", width+1, p[0]+":", v)
+	}
+}

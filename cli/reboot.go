@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var rebootCommand = &cli.Command{
+	Name:      "reboot",
+	Usage:     "reboot running instances",
+	ArgsUsage: "ID...",
+	Flags:     lifecycleFlags(),
+	Action: func(c *cli.Context) error {
+		e, err := newEnv(c)
+		if err != nil {
+			return err
+		}
+		ids, err := e.args(1, -1, "instance ID")
+		if err != nil {
+			return err
+		}
+		var out core.Empty
+		if err := e.call("RebootInstances", &core.InstanceIdsInput{InstanceIds: ids}, &out); err != nil {
+			return err
+		}
+		// A reboot keeps the instance running: --wait checks it still is.
+		v := view{data: &out, ids: ids, header: []string{"INSTANCE ID", "REBOOTING"}}
+		if c.Bool("wait") {
+			if _, err := waitFor(e, ids, core.StateRunning, c.Duration("timeout")); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			v.rows = append(v.rows, []string{id, "yes"})
+		}
+		return e.print(v)
+	},
+}

@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var regionsCommand = &cli.Command{
+	Name:  "regions",
+	Usage: "list regions",
+	Action: func(c *cli.Context) error {
+		e, err := newEnv(c)
+		if err != nil {
+			return err
+		}
+		var out core.DescribeRegionsOutput
+		if err := e.call("DescribeRegions", &core.Empty{}, &out); err != nil {
+			return err
+		}
+		v := view{data: &out, header: []string{"REGION", "DESCRIPTION", "ZONES", "CURRENT"}}
+		for _, r := range out.Regions {
+			cur := ""
+			if r.RegionName == e.region {
+				cur = "*"
+			}
+			v.ids = append(v.ids, r.RegionName)
+			v.rows = append(v.rows, []string{r.RegionName, r.Description, itoa(len(e.cfg.Regions[r.RegionName].Zones)), cur})
+		}
+		return e.print(v)
+	},
+}

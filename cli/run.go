@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var runCommand = &cli.Command{
+	Name:      "run",
+	Usage:     "launch instances",
+	ArgsUsage: " ",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "image", Usage: "image ID or name (default: the region's default image)"},
+		&cli.StringFlag{Name: "type", Value: "t2.micro", Usage: "instance type"},
+		&cli.IntFlag{Name: "count", Value: 1, Usage: "number of instances"},
+		&cli.StringFlag{Name: "name", Usage: "the Name tag"},
+		&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
+		&cli.StringFlag{Name: "key", Usage: "key pair name"},
+		&cli.StringFlag{Name: "az", Usage: "availability zone"},
+		&cli.StringFlag{Name: "subnet", Usage: "subnet ID"},
+		&cli.StringSliceFlag{Name: "sg", Usage: "security group ID or name (repeatable)"},
+		&cli.StringFlag{Name: "user-data", Usage: "file with user data"},
+		&cli.IntFlag{Name: "volume-size", Usage: "root volume size in GiB"},
+		&cli.StringFlag{Name: "client-token", Usage: "idempotency token: a retry with the same token returns the same instances"},
+		&cli.BoolFlag{Name: "wait", Usage: "wait until the instances are running"},
+		&cli.DurationFlag{Name: "timeout", Value: defaultWait, Usage: "how long --wait waits"},
+		&cli.BoolFlag{Name: "explain", Usage: "show how the scheduler chose a host"},
+	},
+	Action: runAction,
+}
+
+func runAction(c *cli.Context) error {
+	e, err := newEnv(c)
+	if err != nil {
+		return err
+	}
+	if _, err := e.args(0, 0, ""); err != nil {
+		return err
+	}
+	in := &core.RunInstancesInput{
+		ImageId: c.String("image"), InstanceType: c.String("type"),
+		MinCount: c.Int("count"), MaxCount: c.Int("count"),
+		KeyName: c.String("key"), SubnetId: c.String("subnet"), ClientToken: c.String("client-token"),
+	}
+	if in.MinCount < 1 {
+		return usagef("run: --count must be at least 1")
+	}
+	if az := c.String("az"); az != "" {
+		in.Placement = &core.Placement{AvailabilityZone: az}
+	}
+	for _, g := range c.StringSlice("sg") {
+		if strings.HasPrefix(g, "sg-") {
+			in.SecurityGroupIds = append(in.SecurityGroupIds, g)
+		} else {
+			in.SecurityGroups = append(in.SecurityGroups, g)
+		}
+	}
+	tags, err := parseTags(c.StringSlice("tag"))
+	if err != nil {
+		return err
+	}
+	if n := c.String("name"); n != "" {
+		tags = append(tags, core.Tag{Key: "Name", Value: n})
+	}
+	if len(tags) > 0 {
+		in.TagSpecifications = []core.TagSpecification{{ResourceType: "instance", Tags: tags}}
+	}
+	if f := c.String("user-data"); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return usagef("run: --user-data: %v", err)
+		}
+		in.UserData = base64.StdEncoding.EncodeToString(data)
+	}
+	if v := c.Int("volume-size"); v != 0 {
+		in.BlockDeviceMappings = []core.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &core.EbsBlockDevice{VolumeSize: v}}}
+	}
+	var explain *core.ExplainPlacementOutput
+	if c.Bool("explain") {
+		explain = &core.ExplainPlacementOutput{}
+		zone := ""
+		if in.Placement != nil {
+			zone = in.Placement.AvailabilityZone
+		}
+		if err := e.call("ExplainPlacement", &core.ExplainPlacementInput{InstanceType: in.InstanceType, AvailabilityZone: zone}, explain); err != nil {
+			return err
+		}
+		if e.output == "table" && !e.quiet {
+			printExplain(e, explain)
+		}
+	}
+	var out core.RunInstancesOutput
+	if err := e.call("RunInstances", in, &out); err != nil {
+		return err
+	}
+	instances := out.Instances
+	if c.Bool("wait") {
+		if instances, err = waitFor(e, instanceIDs(out.Instances), core.StateRunning, c.Duration("timeout")); err != nil {
+			return err
+		}
+		out.Instances = instances
+	}
+	var data any = &out
+	if explain != nil {
+		data = struct {
+			*core.RunInstancesOutput
+			Placement *core.ExplainPlacementOutput `json:"Placement"`
+		}{&out, explain}
+	}
+	return e.print(instancesView(data, instances))
+}
+
+func printExplain(e *env, ex *core.ExplainPlacementOutput) {
+	rows := make([][]string, 0, len(ex.Hosts))
+	for _, h := range ex.Hosts {
+		verdict := "score " + strconv.FormatFloat(h.Score, 'f', 3, 64)
+		if h.Rejected != "" {
+			verdict = "rejected: " + h.Rejected + " (" + h.Detail + ")"
+		} else if h.Chosen {
+			verdict += "  <- chosen"
+		}
+		rows = append(rows, []string{h.HostID, h.Zone, strconv.Itoa(h.FreeVCPUs), strconv.Itoa(h.FreeMiB), verdict})
+	}
+	writeTable(e.c.App.Writer, []string{"HOST", "ZONE", "FREE VCPUS", "FREE MIB", "VERDICT"}, rows, false)
+	fmt.Fprintln(e.c.App.Writer)
+}
+
+// parseTags parses KEY=VALUE arguments.
+func parseTags(args []string) ([]core.Tag, error) {
+	var tags []core.Tag
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, usagef("tag %q: want KEY=VALUE", a)
+		}
+		tags = append(tags, core.Tag{Key: k, Value: v})
+	}
+	return tags, nil
+}
+
+func instanceIDs(list []*core.Instance) []string {
+	ids := make([]string, len(list))
+	for i, in := range list {
+		ids[i] = in.InstanceId
+	}
+	return ids
+}

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/api"
+	"github.com/rs/zerolog"
+	cli "github.com/urfave/cli/v2"
+
+	// The embedded driver registers itself.
+	_ "github.com/ec2x/ec2x/hv/sim"
+)
+
+var serveCommand = &cli.Command{
+	Name:  "serve",
+	Usage: "run the daemon in the foreground",
+	Flags: []cli.Flag{
+		&cli.BoolFlag{Name: "background", Hidden: true, Usage: "started by a CLI call: log to the file only"},
+	},
+	Action: func(c *cli.Context) error {
+		home, err := homeDir(c)
+		if err != nil {
+			return err
+		}
+		cfg, err := configs.Load(home)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(home, api.LogsDir), 0o700); err != nil {
+			return err
+		}
+		logf, err := os.OpenFile(api.Paths{Home: home}.Log(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return err
+		}
+		defer logf.Close()
+		var w io.Writer = logf
+		if !c.Bool("background") {
+			w = zerolog.MultiLevelWriter(logf, zerolog.ConsoleWriter{Out: c.App.ErrWriter, NoColor: globalBool(c, "no-color")})
+		}
+		level := zerolog.InfoLevel
+		if globalBool(c, "debug") {
+			level = zerolog.DebugLevel
+		}
+		log := zerolog.New(w).Level(level).With().Timestamp().Logger()
+		err = api.RunDaemon(c.Context, api.DaemonOptions{Home: home, Stamp: stamp(home), Version: Version, Config: cfg, Logger: log})
+		if err != nil {
+			log.Error().Err(err).Msg("daemon failed")
+		}
+		return err
+	},
+}

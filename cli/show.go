@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var showCommand = &cli.Command{
+	Name:      "show",
+	Usage:     "show one instance in full",
+	ArgsUsage: "ID",
+	Action: func(c *cli.Context) error {
+		e, err := newEnv(c)
+		if err != nil {
+			return err
+		}
+		args, err := e.args(1, 1, "instance ID")
+		if err != nil {
+			return err
+		}
+		var out core.DescribeInstancesOutput
+		if err := e.call("DescribeInstances", &core.DescribeInstancesInput{InstanceIds: args}, &out); err != nil {
+			return err
+		}
+		in := out.Instances[0]
+		return e.print(view{data: in, ids: []string{in.InstanceId}, plain: func(w io.Writer, color bool) { showInstance(w, in, color) }})
+	},
+}
+
+func showInstance(w io.Writer, in *core.Instance, color bool) {
+	name, _ := in.Tag("Name")
+	pairs := [][2]string{
+		{"InstanceId", in.InstanceId},
+		{"Name", dash(name)},
+		{"State", in.State.Name},
+	}
+	if in.StateReason != nil {
+		pairs = append(pairs, [2]string{"StateReason", in.StateReason.Message})
+	}
+	pairs = append(pairs, [][2]string{
+		{"InstanceType", in.InstanceType},
+		{"CPU", fmt.Sprintf("%d cores x %d threads", in.CpuOptions.CoreCount, in.CpuOptions.ThreadsPerCore)},
+		{"ImageId", in.ImageId},
+		{"Architecture", in.Architecture},
+		{"KeyName", dash(in.KeyName)},
+		{"LaunchTime", in.LaunchTime.UTC().Format(time.RFC3339)},
+		{"AvailabilityZone", in.Placement.AvailabilityZone},
+		{"HostId", dash(in.Placement.HostId)},
+		{"Hypervisor", in.Hypervisor},
+		{"VpcId", dash(in.VpcId)},
+		{"SubnetId", dash(in.SubnetId)},
+		{"PrivateIpAddress", dash(in.PrivateIpAddress)},
+		{"PrivateDnsName", dash(in.PrivateDnsName)},
+		{"PublicIpAddress", dash(in.PublicIpAddress)},
+		{"PublicDnsName", dash(in.PublicDnsName)},
+	}...)
+	var groups []string
+	for _, g := range in.SecurityGroups {
+		groups = append(groups, g.GroupId+" ("+g.GroupName+")")
+	}
+	pairs = append(pairs, [2]string{"SecurityGroups", dash(strings.Join(groups, ", "))})
+	var tags []string
+	for _, t := range in.Tags {
+		tags = append(tags, t.Key+"="+t.Value)
+	}
+	pairs = append(pairs, [2]string{"Tags", dash(strings.Join(tags, ", "))})
+	kv(w, pairs, color)
+	if len(in.NetworkInterfaces) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	rows := [][]string{}
+	for _, ni := range in.NetworkInterfaces {
+		for _, p := range ni.PrivateIpAddresses {
+			pub := ""
+			if p.Association != nil {
+				pub = p.Association.PublicIp
+			}
+			primary := ""
+			if p.Primary {
+				primary = "primary"
+			}
+			rows = append(rows, []string{strconv.Itoa(ni.Attachment.DeviceIndex), ni.NetworkInterfaceId, ni.SubnetId,
+				p.PrivateIpAddress, dash(pub), dash(primary), ni.MacAddress})
+		}
+	}
+	writeTable(w, []string{"DEVICE", "INTERFACE", "SUBNET", "PRIVATE IP", "PUBLIC IP", "ROLE", "MAC"}, rows, false)
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var tagCommand = &cli.Command{
+	Name:      "tag",
+	Usage:     "add or change tags of resources",
+	ArgsUsage: "ID... KEY=VALUE...",
+	Action: func(c *cli.Context) error {
+		e, err := newEnv(c)
+		if err != nil {
+			return err
+		}
+		args, err := e.args(2, -1, "resource ID and KEY=VALUE")
+		if err != nil {
+			return err
+		}
+		ids, rest := splitIDs(args)
+		tags, err := parseTags(rest)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 || len(tags) == 0 {
+			return usagef("tag: want ID... KEY=VALUE...")
+		}
+		var out core.Empty
+		if err := e.call("CreateTags", &core.CreateTagsInput{Resources: ids, Tags: tags}, &out); err != nil {
+			return err
+		}
+		return e.print(tagView(&out, ids))
+	},
+}
+
+var untagCommand = &cli.Command{
+	Name:      "untag",
+	Usage:     "remove tags (KEY, or KEY=VALUE to remove only that value)",
+	ArgsUsage: "ID... KEY[=VALUE]...",
+	Action: func(c *cli.Context) error {
+		e, err := newEnv(c)
+		if err != nil {
+			return err
+		}
+		args, err := e.args(2, -1, "resource ID and KEY")
+		if err != nil {
+			return err
+		}
+		ids, rest := splitIDs(args)
+		if len(ids) == 0 || len(rest) == 0 {
+			return usagef("untag: want ID... KEY[=VALUE]...")
+		}
+		var del []core.TagMatch
+		for _, a := range rest {
+			if k, v, ok := strings.Cut(a, "="); ok {
+				del = append(del, core.TagMatch{Key: k, Value: &v})
+			} else {
+				del = append(del, core.TagMatch{Key: a})
+			}
+		}
+		var out core.Empty
+		if err := e.call("DeleteTags", &core.DeleteTagsInput{Resources: ids, Tags: del}, &out); err != nil {
+			return err
+		}
+		return e.print(tagView(&out, ids))
+	},
+}
+
+// splitIDs takes the leading resource IDs (they contain a '-' and no '=').
+func splitIDs(args []string) (ids, rest []string) {
+	i := 0
+	for ; i < len(args); i++ {
+		if !looksLikeID(args[i]) {
+			break
+		}
+	}
+	return args[:i], args[i:]
+}
+
+func looksLikeID(s string) bool {
+	for _, p := range []string{"i-", "key-", "eipalloc-", "eni-", "sg-", "subnet-", "vpc-"} {
+		if len(s) > len(p) && strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func tagView(out *core.Empty, ids []string) view {
+	v := view{data: out, ids: ids, header: []string{"RESOURCE", "TAGGED"}}
+	for _, id := range ids {
+		v.rows = append(v.rows, []string{id, "yes"})
+	}
+	return v
+}

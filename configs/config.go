@@ -1,0 +1,350 @@
+// Package configs holds ec2x's embedded defaults (regions, instance types,
+// images, host fleets) and loads them with the user's $EC2X_HOME/config.toml
+// laid over the top.
+package configs
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+//go:embed *.toml
+var embedded embed.FS
+
+// builtinFiles are decoded in this order; later files add to earlier ones.
+var builtinFiles = []string{"defaults.toml", "regions.toml", "types.toml", "images.toml", "hosts.toml"}
+
+// FileName is the user's configuration file inside EC2X_HOME.
+const FileName = "config.toml"
+
+// Config is the whole configuration: built-in defaults plus the user's file.
+type Config struct {
+	Region    string               `toml:"region"`
+	Output    string               `toml:"output"`
+	Sim       Sim                  `toml:"sim"`
+	Monitor   Monitor              `toml:"monitor"`
+	Limits    Limits               `toml:"limits"`
+	Scheduler Scheduler            `toml:"scheduler"`
+	Lifecycle Lifecycle            `toml:"lifecycle"`
+	API       API                  `toml:"api"`
+	Regions   map[string]*Region   `toml:"regions"`
+	Types     map[string]*InstType `toml:"types"`
+	Images    map[string]*Image    `toml:"images"`
+	Hosts     []HostGroup          `toml:"hosts"`
+
+	// Source names the user's file ("" when there is none), for messages.
+	Source string `toml:"-"`
+}
+
+// Sim configures the embedded simulated hypervisor.
+type Sim struct {
+	BootSeconds float64 `toml:"boot_seconds"`
+	StopSeconds float64 `toml:"stop_seconds"`
+	Seed        int64   `toml:"seed"`
+}
+
+// Monitor configures the metric sampler.
+type Monitor struct {
+	IntervalSeconds float64 `toml:"interval_seconds"`
+}
+
+// Limits are per-region service quotas.
+type Limits struct {
+	ElasticIPsPerRegion int `toml:"elastic_ips_per_region"`
+	MaxCountPerRun      int `toml:"max_count_per_run"`
+}
+
+// Scheduler chooses the placement strategy.
+type Scheduler struct {
+	Strategy string `toml:"strategy"`
+}
+
+// Lifecycle holds timing rules of the instance state machine.
+type Lifecycle struct {
+	TerminatedVisibleSeconds float64 `toml:"terminated_visible_seconds"`
+}
+
+// API configures the EC2-compatible endpoint.
+type API struct {
+	Listen      string       `toml:"listen"`
+	Credentials []Credential `toml:"credentials"`
+}
+
+// Credential is one access key accepted by the EC2-compatible endpoint.
+type Credential struct {
+	AccessKeyID     string `toml:"access_key_id"`
+	SecretAccessKey string `toml:"secret_access_key"`
+}
+
+// Region describes one region: its zones, default VPC and public pool.
+type Region struct {
+	Description  string   `toml:"description"`
+	Zones        []string `toml:"zones"`
+	PublicPool   string   `toml:"public_pool"`
+	VpcCidr      string   `toml:"vpc_cidr"`
+	SubnetPrefix int      `toml:"subnet_prefix"`
+	DefaultImage string   `toml:"default_image"`
+}
+
+// InstType is one instance type of the catalogue.
+type InstType struct {
+	VCPUs           int               `toml:"vcpus"`
+	MemoryMiB       int               `toml:"memory_mib"`
+	ThreadsPerCore  int               `toml:"threads_per_core"`
+	MaxENIs         int               `toml:"max_enis"`
+	IPv4PerENI      int               `toml:"ipv4_per_eni"`
+	Network         string            `toml:"network"`
+	Burstable       bool              `toml:"burstable"`
+	CreditMode      string            `toml:"credit_mode"`
+	BaselinePercent float64           `toml:"baseline_percent"`
+	CreditsPerHour  float64           `toml:"credits_per_hour"`
+	Arch            []string          `toml:"arch"`
+	Price           map[string]string `toml:"price"`
+}
+
+// Family is the part of a type name before the dot ("t3" of "t3.micro").
+func Family(typeName string) string {
+	if i := strings.IndexByte(typeName, '.'); i > 0 {
+		return typeName[:i]
+	}
+	return typeName
+}
+
+// Image is one machine image, with its ami- ID in each region.
+type Image struct {
+	Description   string            `toml:"description"`
+	AmiName       string            `toml:"ami_name"`
+	Arch          string            `toml:"arch"`
+	User          string            `toml:"user"`
+	RootDeviceGiB int               `toml:"root_device_gib"`
+	Platform      string            `toml:"platform"`
+	IDs           map[string]string `toml:"ids"`
+}
+
+// HostGroup adds Count identical hosts to a zone.
+type HostGroup struct {
+	Zone          string   `toml:"zone"`
+	Count         int      `toml:"count"`
+	VCPUs         int      `toml:"vcpus"`
+	MemoryGiB     int      `toml:"memory_gib"`
+	CPUOvercommit float64  `toml:"cpu_overcommit"`
+	MemOvercommit float64  `toml:"mem_overcommit"`
+	Families      []string `toml:"families"`
+	Driver        string   `toml:"driver"`
+}
+
+// Error is a configuration error that names the file, line and key.
+type Error struct {
+	File string
+	Line int // 0 when unknown
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, ": key %s", e.Key)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Path returns the user's config file path inside home.
+func Path(home string) string { return filepath.Join(home, FileName) }
+
+// Default returns the built-in configuration alone.
+func Default() (*Config, error) {
+	return load(nil, "")
+}
+
+// Load returns the built-in configuration with home/config.toml (if any) over it.
+func Load(home string) (*Config, error) {
+	p := Path(home)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return load(nil, "")
+	}
+	if err != nil {
+		return nil, &Error{File: p, Msg: err.Error()}
+	}
+	return load(data, p)
+}
+
+// LoadBytes is Load with the user's file given as data (name is for messages).
+func LoadBytes(data []byte, name string) (*Config, error) { return load(data, name) }
+
+func load(user []byte, userName string) (*Config, error) {
+	c := &Config{}
+	for _, f := range builtinFiles {
+		data, err := embedded.ReadFile(f)
+		if err != nil {
+			return nil, &Error{File: "configs/" + f, Msg: err.Error()}
+		}
+		if err := decodeStrict(data, "configs/"+f, c); err != nil {
+			return nil, err
+		}
+	}
+	if user != nil {
+		// A table the user names replaces the built-in table of that name
+		// (for [[hosts]], the whole fleet): the rule is easy to predict.
+		if err := decodeStrict(user, userName, c); err != nil {
+			return nil, err
+		}
+		c.Source = userName
+	}
+	src := c.Source
+	if src == "" {
+		src = "configs/"
+	}
+	if err := c.validate(src, user); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// typeErrRe picks apart BurntSushi's type errors, which are not ParseErrors.
+var typeErrRe = regexp.MustCompile(`^toml: line (\d+) \(last key "(.*?)"\): (.*)$`)
+
+// decodeStrict decodes data into c and refuses keys that c has no field for.
+func decodeStrict(data []byte, name string, c *Config) error {
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return &Error{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
+		}
+		if m := typeErrRe.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return &Error{File: name, Line: line, Key: m[2], Msg: m[3]}
+		}
+		return &Error{File: name, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return &Error{File: name, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key"}
+	}
+	return nil
+}
+
+// keyLine finds the line where key is set in a TOML document: the header of
+// its table, or the assignment of its last part under that table. BurntSushi
+// keeps key positions private, so we scan.
+func keyLine(data []byte, key toml.Key) int {
+	want := strings.Join(key, "\x00")
+	table := ""
+	for i, raw := range strings.Split(string(data), "\n") {
+		l := strings.TrimSpace(raw)
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		if l[0] == '[' {
+			end := strings.LastIndexByte(l, ']')
+			if end < 0 {
+				continue
+			}
+			table = strings.Join(splitKey(strings.Trim(l[:end], "[] \t")), "\x00")
+			if table == want {
+				return i + 1
+			}
+			continue
+		}
+		eq := strings.IndexByte(l, '=')
+		if eq <= 0 {
+			continue
+		}
+		abs := strings.Join(splitKey(l[:eq]), "\x00")
+		if table != "" {
+			abs = table + "\x00" + abs
+		}
+		if abs == want || strings.HasPrefix(want, abs+"\x00") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// splitKey splits a dotted TOML key, honouring quoted parts ("t2.micro").
+func splitKey(k string) []string {
+	var parts []string
+	var cur strings.Builder
+	quote := byte(0)
+	for i := 0; i < len(k); i++ {
+		ch := k[i]
+		switch {
+		case quote != 0 && ch == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteByte(ch)
+		case ch == '"' || ch == '\'':
+			quote = ch
+		case ch == '.':
+			parts = append(parts, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		case ch == ' ' || ch == '\t':
+		default:
+			cur.WriteByte(ch)
+		}
+	}
+	return append(parts, strings.TrimSpace(cur.String()))
+}
+
+// RegionNames returns the configured regions, sorted.
+func (c *Config) RegionNames() []string {
+	names := make([]string, 0, len(c.Regions))
+	for n := range c.Regions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// TypeNames returns the instance type names, sorted by family then size.
+func (c *Config) TypeNames() []string {
+	names := make([]string, 0, len(c.Types))
+	for n := range c.Types {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		fi, fj := Family(names[i]), Family(names[j])
+		if fi != fj {
+			return fi < fj
+		}
+		ti, tj := c.Types[names[i]], c.Types[names[j]]
+		if ti.VCPUs != tj.VCPUs {
+			return ti.VCPUs < tj.VCPUs
+		}
+		if ti.MemoryMiB != tj.MemoryMiB {
+			return ti.MemoryMiB < tj.MemoryMiB
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
+
+// ZoneRegion returns the region a zone belongs to, or "".
+func (c *Config) ZoneRegion(zone string) string {
+	for name, r := range c.Regions {
+		for _, z := range r.Zones {
+			if z == zone {
+				return name
+			}
+		}
+	}
+	return ""
+}

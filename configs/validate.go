@@ -1,0 +1,290 @@
+package configs
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+var amiRe = regexp.MustCompile(`^ami-[0-9a-f]{8,17}$`)
+
+// problem is a validation failure before it is placed in a file.
+type problem struct {
+	key []string
+	msg string
+}
+
+func bad(msg string, key ...string) *problem { return &problem{key: key, msg: msg} }
+
+// validate checks meaning (not syntax) and names the file and line that set
+// the offending key: the user's file when it sets it, else the built-in one.
+func (c *Config) validate(_ string, user []byte) error {
+	p := c.check()
+	if p == nil {
+		return nil
+	}
+	k := toml.Key(p.key)
+	if user != nil {
+		if line := keyLine(user, k); line > 0 {
+			return &Error{File: c.Source, Line: line, Key: k.String(), Msg: p.msg}
+		}
+	}
+	for _, f := range builtinFiles {
+		data, _ := embedded.ReadFile(f)
+		if line := keyLine(data, k); line > 0 {
+			return &Error{File: "configs/" + f, Line: line, Key: k.String(), Msg: p.msg}
+		}
+	}
+	file := c.Source
+	if file == "" {
+		file = "configs/"
+	}
+	return &Error{File: file, Key: k.String(), Msg: p.msg}
+}
+
+func (c *Config) check() *problem {
+	for _, check := range []func() *problem{c.checkTop, c.checkRegions, c.checkTypes, c.checkImages, c.checkHosts} {
+		if p := check(); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+func (c *Config) checkTop() *problem {
+	switch c.Output {
+	case "table", "json", "text":
+	default:
+		return bad(fmt.Sprintf("output must be table, json or text, not %q", c.Output), "output")
+	}
+	if c.Sim.BootSeconds < 0 {
+		return bad("must not be negative", "sim", "boot_seconds")
+	}
+	if c.Sim.StopSeconds < 0 {
+		return bad("must not be negative", "sim", "stop_seconds")
+	}
+	if c.Monitor.IntervalSeconds <= 0 {
+		return bad("must be positive", "monitor", "interval_seconds")
+	}
+	if c.Limits.ElasticIPsPerRegion < 0 {
+		return bad("must not be negative", "limits", "elastic_ips_per_region")
+	}
+	if c.Limits.MaxCountPerRun < 1 {
+		return bad("must be at least 1", "limits", "max_count_per_run")
+	}
+	if c.Lifecycle.TerminatedVisibleSeconds < 0 {
+		return bad("must not be negative", "lifecycle", "terminated_visible_seconds")
+	}
+	switch c.Scheduler.Strategy {
+	case "binpack", "spread":
+	default:
+		return bad(fmt.Sprintf("strategy must be binpack or spread, not %q", c.Scheduler.Strategy), "scheduler", "strategy")
+	}
+	if c.API.Listen != "" {
+		if _, err := netip.ParseAddrPort(c.API.Listen); err != nil {
+			return bad(fmt.Sprintf("listen must be HOST:PORT with an IP address: %v", err), "api", "listen")
+		}
+	}
+	for _, cr := range c.API.Credentials {
+		if cr.AccessKeyID == "" || cr.SecretAccessKey == "" {
+			return bad("every credential needs access_key_id and secret_access_key", "api", "credentials")
+		}
+	}
+	if len(c.Regions) == 0 {
+		return bad("at least one region is required", "regions")
+	}
+	if _, ok := c.Regions[c.Region]; !ok {
+		return bad(fmt.Sprintf("region %q is not a configured region (%s)", c.Region, strings.Join(c.RegionNames(), ", ")), "region")
+	}
+	return nil
+}
+
+func (c *Config) checkRegions() *problem {
+	var pools []netip.Prefix
+	var poolOwners []string
+	for _, name := range c.RegionNames() {
+		r := c.Regions[name]
+		if r == nil {
+			return bad("empty region", "regions", name)
+		}
+		if len(r.Zones) == 0 {
+			return bad("a region needs at least one zone", "regions", name, "zones")
+		}
+		seen := map[string]bool{}
+		for _, z := range r.Zones {
+			if !strings.HasPrefix(z, name) || len(z) != len(name)+1 || z[len(name)] < 'a' || z[len(name)] > 'z' {
+				return bad(fmt.Sprintf("zone %q must be the region name plus one letter (e.g. %sa)", z, name), "regions", name, "zones")
+			}
+			if seen[z] {
+				return bad(fmt.Sprintf("zone %q is listed twice", z), "regions", name, "zones")
+			}
+			seen[z] = true
+		}
+		pool, err := netip.ParsePrefix(r.PublicPool)
+		if err != nil || !pool.Addr().Is4() {
+			return bad(fmt.Sprintf("public_pool must be an IPv4 CIDR, not %q", r.PublicPool), "regions", name, "public_pool")
+		}
+		if pool.Masked() != pool {
+			return bad(fmt.Sprintf("public_pool %s has host bits set (did you mean %s?)", pool, pool.Masked()), "regions", name, "public_pool")
+		}
+		for i, o := range pools {
+			if o.Overlaps(pool) {
+				return bad(fmt.Sprintf("public_pool %s overlaps the pool of %s", pool, poolOwners[i]), "regions", name, "public_pool")
+			}
+		}
+		pools = append(pools, pool)
+		poolOwners = append(poolOwners, name)
+		vpc, err := netip.ParsePrefix(r.VpcCidr)
+		if err != nil || !vpc.Addr().Is4() || vpc.Masked() != vpc {
+			return bad(fmt.Sprintf("vpc_cidr must be an IPv4 network CIDR, not %q", r.VpcCidr), "regions", name, "vpc_cidr")
+		}
+		if vpc.Bits() < 8 || vpc.Bits() > 28 {
+			return bad("vpc_cidr must be between /8 and /28", "regions", name, "vpc_cidr")
+		}
+		if r.SubnetPrefix < vpc.Bits() || r.SubnetPrefix > 28 {
+			return bad(fmt.Sprintf("subnet_prefix must be between %d and 28", vpc.Bits()), "regions", name, "subnet_prefix")
+		}
+		if n := 1 << (r.SubnetPrefix - vpc.Bits()); n < len(r.Zones) {
+			return bad(fmt.Sprintf("vpc_cidr %s holds only %d /%d subnets for %d zones", vpc, n, r.SubnetPrefix, len(r.Zones)), "regions", name, "subnet_prefix")
+		}
+		if r.DefaultImage != "" {
+			img, ok := c.Images[r.DefaultImage]
+			if !ok {
+				return bad(fmt.Sprintf("default_image %q is not a configured image", r.DefaultImage), "regions", name, "default_image")
+			}
+			if img.IDs[name] == "" {
+				return bad(fmt.Sprintf("image %q has no ID in this region", r.DefaultImage), "regions", name, "default_image")
+			}
+		}
+	}
+	return nil
+}
+
+var typeNameRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+
+func (c *Config) checkTypes() *problem {
+	if len(c.Types) == 0 {
+		return bad("at least one instance type is required", "types")
+	}
+	for _, name := range c.TypeNames() {
+		t := c.Types[name]
+		k := func(f string) []string { return []string{"types", name, f} }
+		switch {
+		case !typeNameRe.MatchString(name):
+			return bad("a type name is FAMILY.SIZE, e.g. t3.micro", "types", name)
+		case t.VCPUs < 1:
+			return bad("must be at least 1", k("vcpus")...)
+		case t.MemoryMiB < 128:
+			return bad("must be at least 128", k("memory_mib")...)
+		case t.MaxENIs < 1:
+			return bad("must be at least 1", k("max_enis")...)
+		case t.IPv4PerENI < 1:
+			return bad("must be at least 1", k("ipv4_per_eni")...)
+		case len(t.Arch) == 0:
+			return bad("list at least one architecture", k("arch")...)
+		}
+		if t.ThreadsPerCore == 0 {
+			t.ThreadsPerCore = 1
+		}
+		if t.ThreadsPerCore < 1 || t.VCPUs%t.ThreadsPerCore != 0 {
+			return bad("must divide vcpus", k("threads_per_core")...)
+		}
+		if t.Burstable {
+			switch t.CreditMode {
+			case "standard", "unlimited":
+			default:
+				return bad("credit_mode must be standard or unlimited for a burstable type", k("credit_mode")...)
+			}
+			if t.BaselinePercent <= 0 || t.BaselinePercent > 100 {
+				return bad("must be in (0, 100]", k("baseline_percent")...)
+			}
+			if t.CreditsPerHour <= 0 {
+				return bad("must be positive", k("credits_per_hour")...)
+			}
+		}
+		for region, p := range t.Price {
+			if _, ok := c.Regions[region]; !ok {
+				return bad(fmt.Sprintf("price for unknown region %q", region), k("price")...)
+			}
+			if v, err := strconv.ParseFloat(p, 64); err != nil || v < 0 {
+				return bad(fmt.Sprintf("price %q in %s is not a decimal USD amount", p, region), k("price")...)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) checkImages() *problem {
+	if len(c.Images) == 0 {
+		return bad("at least one image is required", "images")
+	}
+	for name, img := range c.Images {
+		k := func(f string) []string { return []string{"images", name, f} }
+		switch {
+		case img.Arch != "x86_64" && img.Arch != "arm64":
+			return bad(fmt.Sprintf("arch must be x86_64 or arm64, not %q", img.Arch), k("arch")...)
+		case img.User == "":
+			return bad("the image's default SSH user is required", k("user")...)
+		case len(img.IDs) == 0:
+			return bad("an image needs an ami- ID in at least one region", k("ids")...)
+		}
+		if img.RootDeviceGiB == 0 {
+			img.RootDeviceGiB = 8
+		}
+		if img.Platform == "" {
+			img.Platform = "Linux/UNIX"
+		}
+		for region, id := range img.IDs {
+			if _, ok := c.Regions[region]; !ok {
+				return bad(fmt.Sprintf("ID for unknown region %q", region), k("ids")...)
+			}
+			if !amiRe.MatchString(id) {
+				return bad(fmt.Sprintf("%q is not an ami- ID", id), k("ids")...)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) checkHosts() *problem {
+	fams := map[string]bool{}
+	for n := range c.Types {
+		fams[Family(n)] = true
+	}
+	for i := range c.Hosts {
+		h := &c.Hosts[i]
+		k := func(f string) []string { return []string{"hosts", f} }
+		if c.ZoneRegion(h.Zone) == "" {
+			return bad(fmt.Sprintf("hosts[%d]: zone %q is not a zone of any configured region", i, h.Zone), k("zone")...)
+		}
+		switch {
+		case h.Count < 1:
+			return bad(fmt.Sprintf("hosts[%d]: count must be at least 1", i), k("count")...)
+		case h.VCPUs < 1:
+			return bad(fmt.Sprintf("hosts[%d]: vcpus must be at least 1", i), k("vcpus")...)
+		case h.MemoryGiB < 1:
+			return bad(fmt.Sprintf("hosts[%d]: memory_gib must be at least 1", i), k("memory_gib")...)
+		case h.CPUOvercommit < 0 || h.MemOvercommit < 0:
+			return bad(fmt.Sprintf("hosts[%d]: overcommit ratios must be positive", i), k("cpu_overcommit")...)
+		}
+		if h.CPUOvercommit == 0 {
+			h.CPUOvercommit = 1
+		}
+		if h.MemOvercommit == 0 {
+			h.MemOvercommit = 1
+		}
+		if h.Driver == "" {
+			h.Driver = "sim"
+		}
+		for _, f := range h.Families {
+			if !fams[f] {
+				return bad(fmt.Sprintf("hosts[%d]: family %q has no instance types", i, f), k("families")...)
+			}
+		}
+	}
+	return nil
+}

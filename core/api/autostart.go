@@ -1,0 +1,178 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ec2x/ec2x/core"
+)
+
+// Starter starts the daemon of one EC2X_HOME on demand, like dockerd or a
+// build server: the first call that finds none starts it, and racing calls
+// start exactly one (a lock file serialises them).
+type Starter struct {
+	Home  string
+	Stamp string
+	// Command is the daemon's command line (the ec2x binary and "serve").
+	Command []string
+	// Env is extra environment for the daemon.
+	Env []string
+	// Timeout bounds the wait for the socket.
+	Timeout time.Duration
+	// Check is called before a daemon is started; a config error stops it.
+	Check func() error
+}
+
+// StartError says the daemon could not be started.
+type StartError struct {
+	Reason string
+	Log    string // the tail of the daemon's log, when there is one
+}
+
+func (e *StartError) Error() string {
+	msg := "could not start the ec2x daemon: " + e.Reason
+	if e.Log != "" {
+		msg += "\n" + e.Log
+	}
+	return msg
+}
+
+// Client returns a client that starts or replaces the daemon when needed.
+func (s *Starter) Client() *Client {
+	c := NewClient(Paths{s.Home}.Socket(), s.Stamp)
+	c.Recover = func(ctx context.Context, reason error) error { return s.Ensure(ctx, c) }
+	return c
+}
+
+// Ensure makes sure a daemon with our stamp answers on the socket.
+func (s *Starter) Ensure(ctx context.Context, c *Client) error {
+	if err := os.MkdirAll(s.Home, 0o700); err != nil {
+		return &StartError{Reason: err.Error()}
+	}
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	lock, err := s.lockStart(ctx)
+	if err != nil {
+		return err
+	}
+	defer lock.unlock()
+	// Someone may have started it while we waited for the lock.
+	if p, err := c.Ping(ctx); err == nil {
+		if p.Stamp == s.Stamp {
+			return nil
+		}
+		if err := s.replace(ctx, c, p); err != nil {
+			return err
+		}
+	}
+	if s.Check != nil {
+		if err := s.Check(); err != nil {
+			return err
+		}
+	}
+	return s.spawn(ctx, c)
+}
+
+// lockStart takes the start lock, polling so that ctx bounds the wait.
+func (s *Starter) lockStart(ctx context.Context) (*fileLock, error) {
+	path := filepath.Join(s.Home, startLockName)
+	for {
+		l, err := lockFile(path, false)
+		if err == nil {
+			return l, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &StartError{Reason: err.Error()}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, &StartError{Reason: "timed out waiting for another ec2x to start the daemon"}
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// replace stops a daemon of another build or config and waits until it is gone.
+func (s *Starter) replace(ctx context.Context, c *Client, p *Ping) error {
+	_ = c.Shutdown(ctx)
+	for DaemonLocked(s.Home) {
+		select {
+		case <-ctx.Done():
+			return &StartError{Reason: fmt.Sprintf("the old daemon (pid %d) did not stop", p.Pid)}
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	c.Close()
+	return nil
+}
+
+func (s *Starter) spawn(ctx context.Context, c *Client) error {
+	if len(s.Command) == 0 {
+		return &StartError{Reason: "no daemon command"}
+	}
+	logs := filepath.Join(s.Home, LogsDir)
+	if err := os.MkdirAll(logs, 0o700); err != nil {
+		return &StartError{Reason: err.Error()}
+	}
+	out, err := os.OpenFile(filepath.Join(logs, "daemon.out"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return &StartError{Reason: err.Error()}
+	}
+	defer out.Close()
+	cmd := exec.Command(s.Command[0], s.Command[1:]...)
+	cmd.Env = append(append(os.Environ(), "EC2X_HOME="+s.Home), s.Env...)
+	// Its own session and its own files: the daemon must outlive us and
+	// must not hold our stdout open (a pipe reader would wait for it).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Dir = s.Home
+	if err := cmd.Start(); err != nil {
+		return &StartError{Reason: err.Error()}
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for {
+		if p, err := c.Ping(ctx); err == nil && p.Stamp == s.Stamp {
+			return nil
+		}
+		select {
+		case err := <-exited:
+			return &StartError{Reason: fmt.Sprintf("the daemon exited at start (%v)", err), Log: tail(filepath.Join(logs, "daemon.out"), 20)}
+		case <-ctx.Done():
+			return &StartError{Reason: "timed out waiting for the daemon's socket", Log: tail(filepath.Join(logs, "daemon.out"), 20)}
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+func tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// IsServiceError reports whether err is an EC2 error from the daemon.
+func IsServiceError(err error) (*core.Error, bool) {
+	var e *core.Error
+	if errors.As(err, &e) && e.Code != CodeStampMismatch {
+		return e, true
+	}
+	return nil, false
+}

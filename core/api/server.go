@@ -1,0 +1,153 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/ec2x/ec2x/core"
+	"github.com/rs/zerolog"
+)
+
+// Protocol headers.
+const (
+	HeaderRegion = "X-Ec2x-Region"
+	// HeaderStamp carries the client's build-and-config stamp; a daemon
+	// with another stamp refuses the call (409) so the client replaces it.
+	HeaderStamp = "X-Ec2x-Stamp"
+	pathPrefix  = "/v1/"
+)
+
+// Ping is the daemon's self-description (GET /v1/Ping).
+type Ping struct {
+	Stamp   string `json:"Stamp"`
+	Version string `json:"Version"`
+	Pid     int    `json:"Pid"`
+	Home    string `json:"Home"`
+	Started string `json:"Started"`
+	Drivers []string `json:"Drivers"`
+}
+
+// ErrorBody is how errors travel: EC2's code and message.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"Code"`
+		Message string `json:"Message"`
+	} `json:"Error"`
+	RequestId string `json:"RequestId"`
+}
+
+// Server serves the JSON API over HTTP.
+type Server struct {
+	cloud    *core.Cloud
+	ping     Ping
+	log      zerolog.Logger
+	shutdown func()
+	reqs     atomic.Uint64
+}
+
+// NewServer returns the HTTP handler of the API. shutdown is called when a
+// client asks the daemon to stop.
+func NewServer(c *core.Cloud, ping Ping, log zerolog.Logger, shutdown func()) *Server {
+	return &Server{cloud: c, ping: ping, log: log, shutdown: shutdown}
+}
+
+func (s *Server) requestID() string {
+	n := s.reqs.Add(1)
+	return strconv.Itoa(s.ping.Pid) + "-" + strconv.FormatUint(n, 10)
+}
+
+// ServeHTTP dispatches POST /v1/<Action>.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutPrefix(r.URL.Path, pathPrefix)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	rid := s.requestID()
+	switch name {
+	case "Ping":
+		writeJSON(w, http.StatusOK, s.ping)
+		return
+	case "Shutdown":
+		writeJSON(w, http.StatusOK, core.Empty{Return: true})
+		go s.shutdown()
+		return
+	}
+	if st := r.Header.Get(HeaderStamp); st != "" && st != s.ping.Stamp {
+		s.writeError(w, rid, core.Errorf(CodeStampMismatch, "daemon stamp %s, client stamp %s", s.ping.Stamp, st))
+		return
+	}
+	if r.Method != http.MethodPost {
+		s.writeError(w, rid, core.Errorf(core.CodeInvalidAction, "use POST"))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+	if err != nil {
+		s.writeError(w, rid, core.Errorf(core.CodeInvalidParameterValue, "read request: %v", err))
+		return
+	}
+	region := r.Header.Get(HeaderRegion)
+	if region == "" {
+		region = s.cloud.Config().Region
+	}
+	out, err := dispatchJSON(r.Context(), s.cloud, name, region, body)
+	if err != nil {
+		s.log.Debug().Str("action", name).Str("region", region).Str("request", rid).Err(err).Msg("request failed")
+		s.writeError(w, rid, err)
+		return
+	}
+	s.log.Debug().Str("action", name).Str("region", region).Str("request", rid).Msg("request")
+	writeJSON(w, http.StatusOK, out)
+}
+
+// CodeStampMismatch tells a client that the daemon is of another build or config.
+const CodeStampMismatch = "Ec2x.StampMismatch"
+
+func (s *Server) writeError(w http.ResponseWriter, rid string, err error) {
+	var e *core.Error
+	if !errors.As(err, &e) {
+		if errors.Is(err, context.Canceled) {
+			e = core.Errorf(core.CodeServiceUnavailable, "request cancelled")
+		} else {
+			s.log.Error().Err(err).Str("request", rid).Msg("internal error")
+			e = core.Errorf(core.CodeInternalError, "An internal error has occurred: %v", err)
+		}
+	}
+	var body ErrorBody
+	body.Error.Code, body.Error.Message, body.RequestId = e.Code, e.Message, rid
+	writeJSON(w, statusOf(e.Code), body)
+}
+
+// statusOf is the HTTP status EC2 uses for a code.
+func statusOf(code string) int {
+	switch code {
+	case core.CodeInternalError:
+		return http.StatusInternalServerError
+	case core.CodeServiceUnavailable, core.CodeInsufficientInstanceCapacity:
+		return http.StatusServiceUnavailable
+	case CodeStampMismatch:
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

@@ -1,0 +1,314 @@
+package core
+
+import (
+	"context"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var (
+	instanceIDRe = regexp.MustCompile(`^i-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	amiIDRe      = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
+
+// ValidInstanceID reports whether id has the shape of an instance ID.
+func ValidInstanceID(id string) bool { return instanceIDRe.MatchString(id) }
+
+// DescribeInstancesInput is EC2's DescribeInstances request.
+type DescribeInstancesInput struct {
+	InstanceIds []string `json:"InstanceIds,omitempty"`
+	Filters     []Filter `json:"Filters,omitempty"`
+}
+
+// DescribeInstancesOutput lists instances, without EC2's Reservations layer.
+type DescribeInstancesOutput struct {
+	Instances []*Instance `json:"Instances"`
+}
+
+// instanceFilters maps EC2's filter names to the instance's values.
+var instanceFilters = map[string]func(r *instRecord) []string{
+	"instance-id":         func(r *instRecord) []string { return []string{r.InstanceId} },
+	"instance-state-name": func(r *instRecord) []string { return []string{r.State.Name} },
+	"instance-state-code": func(r *instRecord) []string { return []string{strconv.Itoa(r.State.Code)} },
+	"instance-type":       func(r *instRecord) []string { return []string{r.InstanceType} },
+	"availability-zone":   func(r *instRecord) []string { return []string{r.Placement.AvailabilityZone} },
+	"image-id":            func(r *instRecord) []string { return []string{r.ImageId} },
+	"key-name":            func(r *instRecord) []string { return []string{r.KeyName} },
+	"private-ip-address":  func(r *instRecord) []string { return []string{r.PrivateIpAddress} },
+	"ip-address":          func(r *instRecord) []string { return []string{r.PublicIpAddress} },
+	"private-dns-name":    func(r *instRecord) []string { return []string{r.PrivateDnsName} },
+	"dns-name":            func(r *instRecord) []string { return []string{r.PublicDnsName} },
+	"subnet-id":           func(r *instRecord) []string { return []string{r.SubnetId} },
+	"vpc-id":              func(r *instRecord) []string { return []string{r.VpcId} },
+	"host-id":             func(r *instRecord) []string { return []string{r.Placement.HostId} },
+	"architecture":        func(r *instRecord) []string { return []string{r.Architecture} },
+	"hypervisor":          func(r *instRecord) []string { return []string{r.Hypervisor} },
+	"virtualization-type": func(r *instRecord) []string { return []string{r.VirtualizationType} },
+	"client-token":        func(r *instRecord) []string { return []string{r.ClientToken} },
+	"tenancy":             func(r *instRecord) []string { return []string{r.Placement.Tenancy} },
+	"root-device-type":    func(r *instRecord) []string { return []string{r.RootDeviceType} },
+	"launch-time":         func(r *instRecord) []string { return []string{r.LaunchTime.UTC().Format(time.RFC3339)} },
+	"ami-launch-index":    func(r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
+	"instance-lifecycle": func(r *instRecord) []string {
+		if r.InstanceLifecycle == "" {
+			return []string{"on-demand"}
+		}
+		return []string{r.InstanceLifecycle}
+	},
+	"instance-state-reason-code": func(r *instRecord) []string {
+		if r.StateReason == nil {
+			return nil
+		}
+		return []string{r.StateReason.Code}
+	},
+	"tag-key": func(r *instRecord) []string {
+		out := make([]string, len(r.Tags))
+		for i, t := range r.Tags {
+			out[i] = t.Key
+		}
+		return out
+	},
+	"tag-value": func(r *instRecord) []string {
+		out := make([]string, len(r.Tags))
+		for i, t := range r.Tags {
+			out[i] = t.Value
+		}
+		return out
+	},
+	"network-interface.network-interface-id": func(r *instRecord) []string {
+		var out []string
+		for _, ni := range r.NetworkInterfaces {
+			out = append(out, ni.NetworkInterfaceId)
+		}
+		return out
+	},
+	"network-interface.addresses.private-ip-address": func(r *instRecord) []string {
+		var out []string
+		for _, ni := range r.NetworkInterfaces {
+			for _, p := range ni.PrivateIpAddresses {
+				out = append(out, p.PrivateIpAddress)
+			}
+		}
+		return out
+	},
+}
+
+// InstanceFilterNames lists the filter names DescribeInstances knows.
+func InstanceFilterNames() []string {
+	names := make([]string, 0, len(instanceFilters)+1)
+	for n := range instanceFilters {
+		names = append(names, n)
+	}
+	names = append(names, "tag:<key>")
+	sort.Strings(names)
+	return names
+}
+
+// compiledFilter is a filter ready to match.
+type compiledFilter struct {
+	values func(r *instRecord) []string
+	pats   []string
+	exact  bool
+}
+
+func compileFilters(fs []Filter) ([]compiledFilter, error) {
+	out := make([]compiledFilter, 0, len(fs))
+	for _, f := range fs {
+		var get func(r *instRecord) []string
+		if key, ok := strings.CutPrefix(f.Name, "tag:"); ok && key != "" {
+			get = func(r *instRecord) []string {
+				if v, ok := r.Tag(key); ok {
+					return []string{v}
+				}
+				return nil
+			}
+		} else if get = instanceFilters[f.Name]; get == nil {
+			return nil, Errorf(CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
+		}
+		if len(f.Values) == 0 {
+			return nil, Errorf(CodeInvalidParameterValue, "The filter '%s' needs at least one value", f.Name)
+		}
+		exact := true
+		for _, v := range f.Values {
+			if strings.ContainsAny(v, "*?") {
+				exact = false
+				if _, err := path.Match(wildcard(v), ""); err != nil {
+					return nil, Errorf(CodeInvalidParameterValue, "The filter value '%s' of '%s' is not a valid pattern", v, f.Name)
+				}
+			}
+		}
+		out = append(out, compiledFilter{values: get, pats: f.Values, exact: exact})
+	}
+	return out, nil
+}
+
+// wildcard turns EC2's * and ? patterns into path.Match patterns (which
+// would otherwise treat [ and \ specially).
+func wildcard(v string) string {
+	r := strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`)
+	return r.Replace(v)
+}
+
+// match: every filter must match (AND); within one, any value (OR).
+func match(fs []compiledFilter, r *instRecord) bool {
+	for _, f := range fs {
+		vals := f.values(r)
+		ok := false
+	values:
+		for _, v := range vals {
+			for _, p := range f.pats {
+				if f.exact {
+					if v == p {
+						ok = true
+						break values
+					}
+				} else if m, _ := path.Match(wildcard(p), v); m {
+					ok = true
+					break values
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// DescribeInstances lists instances by ID and filters, oldest launch first.
+func (c *Cloud) DescribeInstances(ctx context.Context, region string, in *DescribeInstancesInput) (*DescribeInstancesOutput, error) {
+	fs, err := compileFilters(in.Filters)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.RLock()
+	rs, err := c.region(region)
+	if err != nil {
+		c.mu.RUnlock()
+		return nil, err
+	}
+	var recs []*instRecord
+	if len(in.InstanceIds) > 0 {
+		if recs, err = c.lookupLocked(rs, in.InstanceIds); err != nil {
+			c.mu.RUnlock()
+			return nil, err
+		}
+	} else {
+		recs = make([]*instRecord, 0, len(rs.instances))
+		for _, r := range rs.instances {
+			recs = append(recs, r)
+		}
+	}
+	out := &DescribeInstancesOutput{Instances: make([]*Instance, 0, len(recs))}
+	kept := recs[:0]
+	for _, r := range recs {
+		if !c.hiddenLocked(r) && match(fs, r) {
+			kept = append(kept, r)
+		}
+	}
+	c.mu.RUnlock()
+	// Records are immutable once published: sorting and encoding need no lock.
+	sort.Slice(kept, func(i, j int) bool {
+		a, b := kept[i], kept[j]
+		if !a.LaunchTime.Equal(b.LaunchTime) {
+			return a.LaunchTime.Before(b.LaunchTime)
+		}
+		if a.AmiLaunchIndex != b.AmiLaunchIndex {
+			return a.AmiLaunchIndex < b.AmiLaunchIndex
+		}
+		return a.InstanceId < b.InstanceId
+	})
+	for _, r := range kept {
+		out.Instances = append(out.Instances, &r.Instance)
+	}
+	return out, nil
+}
+
+// WaitInstancesInput asks to wait until every instance is in State.
+type WaitInstancesInput struct {
+	InstanceIds []string `json:"InstanceIds"`
+	State       string   `json:"State"`
+	// TimeoutSeconds bounds this one call; clients loop for longer waits.
+	TimeoutSeconds float64 `json:"TimeoutSeconds"`
+}
+
+// WaitInstancesOutput says whether the wait is over, with the instances.
+type WaitInstancesOutput struct {
+	Done      bool        `json:"Done"`
+	Instances []*Instance `json:"Instances"`
+}
+
+// maxWaitCall bounds one WaitInstances call so that connections do not
+// hang forever; clients call again.
+const maxWaitCall = 20 * time.Second
+
+// WaitInstances blocks until every instance is in the state, the timeout
+// passes (Done false), or an instance can no longer get there (an error).
+func (c *Cloud) WaitInstances(ctx context.Context, region string, in *WaitInstancesInput) (*WaitInstancesOutput, error) {
+	if !ValidStateName(in.State) {
+		return nil, Errorf(CodeInvalidParameterValue, "'%s' is not an instance state", in.State)
+	}
+	d := seconds(in.TimeoutSeconds)
+	if d <= 0 || d > maxWaitCall {
+		d = maxWaitCall
+	}
+	// Real time bounds the call even under a fake clock: it only limits
+	// how long one HTTP request is held open.
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		c.mu.RLock()
+		rs, err := c.region(region)
+		if err != nil {
+			c.mu.RUnlock()
+			return nil, err
+		}
+		recs, err := c.lookupLocked(rs, in.InstanceIds)
+		changed := c.changed
+		c.mu.RUnlock()
+		if err != nil {
+			return nil, err
+		}
+		out := &WaitInstancesOutput{Done: true}
+		for _, r := range recs {
+			out.Instances = append(out.Instances, &r.Instance)
+			if r.State.Name == in.State {
+				continue
+			}
+			out.Done = false
+			if unreachable(r.State.Name, in.State) {
+				return nil, Errorf(CodeIncorrectInstanceState, "The instance '%s' is %s; it will not become %s.", r.InstanceId, r.State.Name, in.State)
+			}
+		}
+		if out.Done {
+			return out, nil
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return out, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// unreachable reports whether an instance in state from can no longer reach
+// want without someone asking, as the AWS CLI's waiters judge it.
+func unreachable(from, want string) bool {
+	switch want {
+	case StateRunning:
+		return from == StateTerminated || from == StateShuttingDown || from == StateStopping
+	case StateStopped:
+		return from == StateTerminated || from == StateShuttingDown
+	case StateTerminated:
+		return false
+	}
+	return from == StateTerminated
+}
+
+func joinIDs(ids []string) string { return strings.Join(ids, ", ") }

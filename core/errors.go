@@ -1,0 +1,75 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+)
+
+// EC2 error codes. Every code ec2x returns is listed here, in one place.
+const (
+	CodeInvalidInstanceIDNotFound     = "InvalidInstanceID.NotFound"
+	CodeInvalidInstanceIDMalformed    = "InvalidInstanceID.Malformed"
+	CodeIncorrectInstanceState        = "IncorrectInstanceState"
+	CodeInvalidParameterValue         = "InvalidParameterValue"
+	CodeInvalidParameterCombination   = "InvalidParameterCombination"
+	CodeMissingParameter              = "MissingParameter"
+	CodeUnknownParameter              = "UnknownParameter"
+	CodeInvalidAction                 = "InvalidAction"
+	CodeInvalidAMIIDNotFound          = "InvalidAMIID.NotFound"
+	CodeInvalidAMIIDMalformed         = "InvalidAMIID.Malformed"
+	CodeInsufficientInstanceCapacity  = "InsufficientInstanceCapacity"
+	CodeInvalidKeyPairNotFound        = "InvalidKeyPair.NotFound"
+	CodeInvalidKeyPairDuplicate       = "InvalidKeyPair.Duplicate"
+	CodeInvalidKeyFormat              = "InvalidKey.Format"
+	CodeIdempotentParameterMismatch   = "IdempotentParameterMismatch"
+	CodeInvalidInstanceType           = "InvalidInstanceType"
+	CodeUnsupported                   = "Unsupported"
+	CodeInvalidID                     = "InvalidID"
+	CodeInvalidFilter                 = "InvalidFilter"
+	CodeInvalidUserDataMalformed      = "InvalidUserData.Malformed"
+	CodeInvalidAvailabilityZone       = "InvalidAvailabilityZone"
+	CodeInvalidSubnetIDNotFound       = "InvalidSubnetID.NotFound"
+	CodeInvalidRegion                 = "InvalidRegion"
+	CodeInsufficientAddressCapacity   = "InsufficientAddressCapacity"
+	CodeInstanceLimitExceeded         = "InstanceLimitExceeded"
+	CodeInternalError                 = "InternalError"
+	CodeServiceUnavailable            = "ServiceUnavailable"
+	CodeDryRunOperation               = "DryRunOperation"
+	CodeInvalidParameter              = "InvalidParameter"
+	CodeInvalidGroupNotFound          = "InvalidGroup.NotFound"
+	CodeInvalidInstanceAttributeValue = "InvalidInstanceAttributeValue"
+)
+
+// Error is an EC2 service error: a code from the list above and a message.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Is makes errors.Is(err, &Error{Code: X}) match on the code alone.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code && (t.Message == "" || t.Message == e.Message)
+}
+
+// Errorf builds an EC2 error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// CodeOf returns the EC2 code of err, or InternalError for any other error.
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternalError
+}
+
+// Sentinel errors of the service's own machinery.
+var (
+	// ErrClosed is returned by calls made after the Cloud was closed.
+	ErrClosed = errors.New("ec2x: service is shutting down")
+)

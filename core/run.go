@@ -1,0 +1,502 @@
+package core
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/netw"
+	"github.com/ec2x/ec2x/core/sched"
+	"github.com/ec2x/ec2x/core/store"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// RunInstancesInput is EC2's RunInstances request.
+type RunInstancesInput struct {
+	ImageId             string               `json:"ImageId,omitempty"`
+	InstanceType        string               `json:"InstanceType,omitempty"`
+	MinCount            int                  `json:"MinCount,omitempty"`
+	MaxCount            int                  `json:"MaxCount,omitempty"`
+	KeyName             string               `json:"KeyName,omitempty"`
+	Placement           *Placement           `json:"Placement,omitempty"`
+	SubnetId            string               `json:"SubnetId,omitempty"`
+	SecurityGroupIds    []string             `json:"SecurityGroupIds,omitempty"`
+	SecurityGroups      []string             `json:"SecurityGroups,omitempty"`
+	UserData            string               `json:"UserData,omitempty"` // base64, as EC2 takes it
+	ClientToken         string               `json:"ClientToken,omitempty"`
+	TagSpecifications   []TagSpecification   `json:"TagSpecifications,omitempty"`
+	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings,omitempty"`
+	DryRun              bool                 `json:"DryRun,omitempty"`
+}
+
+// TagSpecification tags resources at creation.
+type TagSpecification struct {
+	ResourceType string `json:"ResourceType"`
+	Tags         []Tag  `json:"Tags"`
+}
+
+// BlockDeviceMapping sets the root volume (only its size matters here).
+type BlockDeviceMapping struct {
+	DeviceName string          `json:"DeviceName,omitempty"`
+	Ebs        *EbsBlockDevice `json:"Ebs,omitempty"`
+}
+
+// EbsBlockDevice is a volume's settings.
+type EbsBlockDevice struct {
+	VolumeSize int    `json:"VolumeSize,omitempty"`
+	VolumeType string `json:"VolumeType,omitempty"`
+}
+
+// RunInstancesOutput is a reservation: the instances one call launched.
+type RunInstancesOutput struct {
+	ReservationId string            `json:"ReservationId"`
+	OwnerId       string            `json:"OwnerId"`
+	Groups        []GroupIdentifier `json:"Groups"`
+	Instances     []*Instance       `json:"Instances"`
+}
+
+// maxUserData is EC2's limit on user data, before base64.
+const maxUserData = 16 * 1024
+
+// launch is a validated RunInstances request.
+type launch struct {
+	in       *RunInstancesInput
+	typ      *configs.InstType
+	typeName string
+	imgName  string
+	img      *configs.Image
+	amiID    string
+	key      *keyRecord
+	subnet   *netw.Subnet
+	zone     string
+	groups   []GroupIdentifier
+	userData []byte
+	tags     []Tag
+	volume   int
+	hash     string
+}
+
+// RunInstances launches instances. It returns at once with them pending;
+// the driver boots them and the event loop marks them running.
+func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
+	c.mu.Lock()
+	rs, err := c.region(region)
+	if err != nil {
+		c.mu.Unlock()
+		return nil, err
+	}
+	l, err := c.validateRun(rs, in)
+	if err != nil {
+		c.mu.Unlock()
+		return nil, err
+	}
+	if in.ClientToken != "" {
+		if tok, ok := rs.tokens[in.ClientToken]; ok {
+			defer c.mu.Unlock()
+			if tok.Hash != l.hash {
+				return nil, Errorf(CodeIdempotentParameterMismatch, "The client token '%s' was already used with different parameters.", in.ClientToken)
+			}
+			return c.reservationLocked(rs, tok), nil
+		}
+	}
+	if in.DryRun {
+		c.mu.Unlock()
+		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+	}
+	recs, err := c.placeAll(rs, l)
+	if err != nil {
+		c.mu.Unlock()
+		return nil, err
+	}
+	b := store.NewBatch()
+	out := &RunInstancesOutput{ReservationId: c.newID("r"), OwnerId: OwnerID, Groups: l.groups}
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		rs.instances[r.InstanceId] = r
+		c.where[r.InstanceId] = rs
+		b.Put(store.InstanceKey(region, r.InstanceId), r)
+		out.Instances = append(out.Instances, &r.Instance)
+		ids[i] = r.InstanceId
+	}
+	if in.ClientToken != "" {
+		tok := &tokenRecord{Token: in.ClientToken, Hash: l.hash, ReservationId: out.ReservationId, InstanceIds: ids, Created: c.clk.Now()}
+		rs.tokens[tok.Token] = tok
+		b.Put(store.TokenKey(region, tok.Token), tok)
+	}
+	specs := make([]hv.GuestSpec, len(recs))
+	for i, r := range recs {
+		specs[i] = c.specLocked(rs, r)
+	}
+	wait := c.commitLocked(ctx, b)
+	c.notifyLocked()
+	c.mu.Unlock()
+	if err := wait(); err != nil {
+		return nil, err
+	}
+	dctx := context.WithoutCancel(ctx)
+	for i, r := range recs {
+		d := c.driverOf(r.Placement.HostId)
+		if err := d.Create(dctx, specs[i]); err != nil {
+			c.driverFailed(r.InstanceId, "create", err)
+			continue
+		}
+		if err := d.Start(dctx, r.InstanceId); err != nil {
+			c.driverFailed(r.InstanceId, "start", err)
+		}
+	}
+	return out, nil
+}
+
+// validateRun checks a request against the catalogue and the region's
+// resources, in the order EC2 reports problems.
+func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, error) {
+	l := &launch{in: in}
+	if in.MinCount == 0 && in.MaxCount == 0 {
+		in.MinCount, in.MaxCount = 1, 1
+	}
+	if in.MaxCount == 0 {
+		in.MaxCount = in.MinCount
+	}
+	if in.MinCount == 0 {
+		in.MinCount = in.MaxCount
+	}
+	if in.MinCount < 1 || in.MaxCount < in.MinCount {
+		return nil, Errorf(CodeInvalidParameterValue, "MinCount (%d) must be at least 1 and at most MaxCount (%d)", in.MinCount, in.MaxCount)
+	}
+	if in.MaxCount > c.cfg.Limits.MaxCountPerRun {
+		return nil, Errorf(CodeInstanceLimitExceeded, "You have requested more instances (%d) than your current instance limit of %d allows for one request", in.MaxCount, c.cfg.Limits.MaxCountPerRun)
+	}
+	l.typeName = in.InstanceType
+	if l.typeName == "" {
+		l.typeName = "t2.micro"
+	}
+	l.typ = c.cfg.Types[l.typeName]
+	if l.typ == nil {
+		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", l.typeName)
+	}
+	if _, offered := l.typ.Price[rs.name]; !offered && len(l.typ.Price) > 0 {
+		return nil, Errorf(CodeUnsupported, "The instance type '%s' is not supported in %s.", l.typeName, rs.name)
+	}
+	var err error
+	if l.imgName, l.img, l.amiID, err = c.resolveImage(rs, in.ImageId); err != nil {
+		return nil, err
+	}
+	if !contains(l.typ.Arch, l.img.Arch) {
+		return nil, Errorf(CodeInvalidParameterValue, "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI.", strings.Join(l.typ.Arch, ","), l.img.Arch)
+	}
+	if in.KeyName != "" {
+		if l.key = rs.keys[in.KeyName]; l.key == nil {
+			return nil, Errorf(CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", in.KeyName)
+		}
+	}
+	if err := c.chooseSubnet(rs, in, l); err != nil {
+		return nil, err
+	}
+	if l.groups, err = c.resolveGroups(rs, in.SecurityGroupIds, in.SecurityGroups); err != nil {
+		return nil, err
+	}
+	if in.UserData != "" {
+		if l.userData, err = base64.StdEncoding.DecodeString(in.UserData); err != nil {
+			return nil, Errorf(CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
+		}
+		if len(l.userData) > maxUserData {
+			return nil, Errorf(CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
+		}
+	}
+	for _, ts := range in.TagSpecifications {
+		switch ts.ResourceType {
+		case "instance":
+			l.tags = append(l.tags, ts.Tags...)
+		case "volume", "network-interface":
+		default:
+			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+		}
+	}
+	if l.tags, err = mergeTags(nil, l.tags); err != nil {
+		return nil, err
+	}
+	l.volume = l.img.RootDeviceGiB
+	for _, m := range in.BlockDeviceMappings {
+		if m.Ebs != nil && m.Ebs.VolumeSize != 0 {
+			if m.Ebs.VolumeSize < l.img.RootDeviceGiB || m.Ebs.VolumeSize > 16384 {
+				return nil, Errorf(CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB (and at most 16384)", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
+			}
+			l.volume = m.Ebs.VolumeSize
+		}
+	}
+	if in.ClientToken != "" {
+		if len(in.ClientToken) > 64 {
+			return nil, Errorf(CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
+		}
+		cp := *in
+		cp.ClientToken, cp.DryRun = "", false
+		sum, _ := json.Marshal(cp)
+		h := sha256.Sum256(sum)
+		l.hash = hex.EncodeToString(h[:])
+	}
+	return l, nil
+}
+
+func (c *Cloud) chooseSubnet(rs *regionState, in *RunInstancesInput, l *launch) error {
+	zone := ""
+	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
+		zone = in.Placement.AvailabilityZone
+		if rs.net.SubnetByZone(zone) == nil {
+			return Errorf(CodeInvalidParameterValue, "Invalid availability zone: [%s]", zone)
+		}
+	}
+	if in.SubnetId != "" {
+		sub := rs.net.SubnetByID(in.SubnetId)
+		if sub == nil {
+			return Errorf(CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", in.SubnetId)
+		}
+		if zone != "" && zone != sub.Zone {
+			return Errorf(CodeInvalidParameterCombination, "The subnet %s is in %s, not in the requested zone %s.", sub.SubnetId, sub.Zone, zone)
+		}
+		l.subnet, zone = sub, sub.Zone
+	}
+	l.zone = zone
+	return nil
+}
+
+// resolveImage accepts an ami- ID or an image name; "" is the region's default.
+func (c *Cloud) resolveImage(rs *regionState, ref string) (string, *configs.Image, string, error) {
+	if ref == "" {
+		ref = rs.cfg.DefaultImage
+	}
+	if strings.HasPrefix(ref, "ami-") {
+		if !amiIDRe.MatchString(ref) {
+			return "", nil, "", Errorf(CodeInvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", ref)
+		}
+		for name, img := range c.cfg.Images {
+			if img.IDs[rs.name] == ref {
+				return name, img, ref, nil
+			}
+		}
+		return "", nil, "", Errorf(CodeInvalidAMIIDNotFound, "The image id '[%s]' does not exist", ref)
+	}
+	img := c.cfg.Images[ref]
+	if img == nil || img.IDs[rs.name] == "" {
+		return "", nil, "", Errorf(CodeInvalidAMIIDNotFound, "The image '%s' does not exist in %s (see ec2x images)", ref, rs.name)
+	}
+	return ref, img, img.IDs[rs.name], nil
+}
+
+// resolveGroups maps group IDs and names to the region's groups. Until
+// security groups land, the default group is the only one.
+func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIdentifier, error) {
+	def := GroupIdentifier{GroupId: rs.net.DefaultGroupId, GroupName: "default"}
+	for _, id := range ids {
+		if id != def.GroupId {
+			return nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", id, rs.net.VpcId)
+		}
+	}
+	for _, n := range names {
+		if n != "default" {
+			return nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", n, rs.net.VpcId)
+		}
+	}
+	return []GroupIdentifier{def}, nil
+}
+
+// placeAll places, addresses and builds every instance of a launch, or
+// undoes everything and fails when fewer than MinCount fit.
+func (c *Cloud) placeAll(rs *regionState, l *launch) ([]*instRecord, error) {
+	now := c.clk.Now()
+	var recs []*instRecord
+	req := sched.Request{Zone: l.zone, Family: configs.Family(l.typeName), VCPUs: l.typ.VCPUs, MemoryMiB: l.typ.MemoryMiB}
+	var failure error
+	for i := 0; i < l.in.MaxCount; i++ {
+		host, _, ok := c.sched.Place(rs.name, req, false)
+		if !ok {
+			failure = c.capacityError(rs, l.typeName, req.Zone)
+			break
+		}
+		// One reservation lives in one subnet, hence one zone.
+		req.Zone = host.Zone
+		if l.subnet == nil {
+			l.subnet = rs.net.SubnetByZone(host.Zone)
+		}
+		priv, err := l.subnet.Allocate(c.rng)
+		if err != nil {
+			failure = Errorf(CodeInsufficientAddressCapacity, "The subnet %s has no free private addresses", l.subnet.SubnetId)
+			break
+		}
+		pub, err := rs.net.Public().Allocate(c.rng)
+		if err != nil {
+			l.subnet.Release(priv)
+			failure = Errorf(CodeInsufficientAddressCapacity, "The public IPv4 pool of %s is exhausted", rs.name)
+			break
+		}
+		c.sched.Claim(host.ID, l.typ.VCPUs, l.typ.MemoryMiB)
+		recs = append(recs, c.newInstance(rs, l, host, priv, pub, i, now))
+	}
+	if len(recs) < l.in.MinCount {
+		for _, r := range recs {
+			c.releaseResources(rs, r)
+		}
+		return nil, failure
+	}
+	return recs, nil
+}
+
+func (c *Cloud) capacityError(rs *regionState, typ, zone string) error {
+	if zone == "" {
+		return Errorf(CodeInsufficientInstanceCapacity, "We currently do not have sufficient %s capacity in %s. Our system will be working on provisioning additional capacity.", typ, rs.name)
+	}
+	var others []string
+	for _, z := range rs.cfg.Zones {
+		if z == zone {
+			continue
+		}
+		h, _, ok := c.sched.Place(rs.name, sched.Request{Zone: z, Family: configs.Family(typ), VCPUs: c.cfg.Types[typ].VCPUs, MemoryMiB: c.cfg.Types[typ].MemoryMiB}, false)
+		if ok && h != nil {
+			others = append(others, z)
+		}
+	}
+	msg := fmt.Sprintf("We currently do not have sufficient %s capacity in the Availability Zone you requested (%s). Our system will be working on provisioning additional capacity.", typ, zone)
+	if len(others) > 0 {
+		msg += fmt.Sprintf(" You can currently get %s capacity by not specifying an Availability Zone in your request or choosing %s.", typ, strings.Join(others, ", "))
+	}
+	return &Error{Code: CodeInsufficientInstanceCapacity, Message: msg}
+}
+
+func (c *Cloud) newInstance(rs *regionState, l *launch, host *sched.Host, priv, pub netip.Addr, index int, now time.Time) *instRecord {
+	id := c.newInstanceID()
+	threads := l.typ.ThreadsPerCore
+	if threads < 1 {
+		threads = 1
+	}
+	assoc := &IPAssociation{PublicIp: pub.String(), IpOwnerId: "amazon"}
+	eni := InstanceNetworkInterface{
+		NetworkInterfaceId: c.newID("eni"), SubnetId: l.subnet.SubnetId, VpcId: rs.net.VpcId,
+		MacAddress: c.newMAC(), PrivateIpAddress: priv.String(),
+		PrivateIpAddresses: []PrivateIP{{PrivateIpAddress: priv.String(), Primary: true, Association: assoc}},
+		Association:        &IPAssociation{PublicIp: pub.String(), IpOwnerId: "amazon"},
+		Attachment: Attachment{AttachmentId: c.newID("eni-attach"), DeviceIndex: 0, Status: "attached",
+			AttachTime: now, DeleteOnTermination: true},
+		Groups: l.groups, Status: "in-use", Description: "",
+	}
+	workload, _ := tagValue(l.tags, "ec2x:workload")
+	r := &instRecord{
+		Instance: Instance{
+			InstanceId: id, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
+			LaunchTime: now, State: NewState(StatePending),
+			Placement:        Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
+			PrivateDnsName:   privateDNS(rs.name, priv),
+			PrivateIpAddress: priv.String(), PublicDnsName: publicDNS(rs.name, pub), PublicIpAddress: pub.String(),
+			SubnetId: l.subnet.SubnetId, VpcId: rs.net.VpcId, SecurityGroups: l.groups,
+			NetworkInterfaces: []InstanceNetworkInterface{eni}, Tags: l.tags,
+			CpuOptions:   CpuOptions{CoreCount: l.typ.VCPUs / threads, ThreadsPerCore: threads},
+			Architecture: l.img.Arch, VirtualizationType: "hvm", Hypervisor: host.Driver,
+			RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
+		},
+		Region: rs.name, UserData: l.userData, VolumeGiB: l.volume, StateSince: now,
+		AutoPublicIP: true, Workload: workload,
+	}
+	return r
+}
+
+// newMAC returns a locally administered unicast MAC, as EC2's 0a:... ones.
+func (c *Cloud) newMAC() string {
+	v := c.rng.Uint64()
+	return fmt.Sprintf("0a:%02x:%02x:%02x:%02x:%02x", byte(v), byte(v>>8), byte(v>>16), byte(v>>24), byte(v>>32))
+}
+
+func privateDNS(region string, a netip.Addr) string {
+	host := "ip-" + strings.ReplaceAll(a.String(), ".", "-")
+	if region == "us-east-1" {
+		return host + ".ec2.internal"
+	}
+	return host + "." + region + ".compute.internal"
+}
+
+func publicDNS(region string, a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	host := "ec2-" + strings.ReplaceAll(a.String(), ".", "-")
+	if region == "us-east-1" {
+		return host + ".compute-1.amazonaws.com"
+	}
+	return host + "." + region + ".compute.amazonaws.com"
+}
+
+// reservationLocked rebuilds the answer of an earlier RunInstances call.
+func (c *Cloud) reservationLocked(rs *regionState, tok *tokenRecord) *RunInstancesOutput {
+	out := &RunInstancesOutput{ReservationId: tok.ReservationId, OwnerId: OwnerID}
+	for _, id := range tok.InstanceIds {
+		if r := rs.instances[id]; r != nil {
+			out.Instances = append(out.Instances, &r.Instance)
+			out.Groups = r.SecurityGroups
+		}
+	}
+	return out
+}
+
+// specLocked builds the driver's view of an instance.
+func (c *Cloud) specLocked(rs *regionState, r *instRecord) hv.GuestSpec {
+	t := c.cfg.Types[r.InstanceType]
+	imgName, img := c.imageByID(rs.name, r.ImageId)
+	spec := hv.GuestSpec{
+		ID: r.InstanceId, HostID: r.Placement.HostId, Region: rs.name, Zone: r.Placement.AvailabilityZone,
+		InstanceType: r.InstanceType, VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB,
+		UserData: r.UserData, Hostname: strings.SplitN(r.PrivateDnsName, ".", 2)[0],
+		VolumeGiB: r.VolumeGiB, Workload: r.Workload,
+	}
+	if img != nil {
+		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User}
+	}
+	if k := rs.keys[r.KeyName]; k != nil {
+		spec.SSHPublicKey = k.PublicKey
+	}
+	for _, ni := range r.NetworkInterfaces {
+		nic := hv.NIC{ID: ni.NetworkInterfaceId, DeviceIndex: ni.Attachment.DeviceIndex, MAC: ni.MacAddress, PrivateIP: ni.PrivateIpAddress}
+		if sub := rs.net.SubnetByID(ni.SubnetId); sub != nil {
+			nic.PrefixLen = sub.Cidr.Bits()
+		}
+		if ni.Association != nil {
+			nic.PublicIP = ni.Association.PublicIp
+		}
+		spec.NICs = append(spec.NICs, nic)
+	}
+	return spec
+}
+
+func (c *Cloud) imageByID(region, ami string) (string, *configs.Image) {
+	for name, img := range c.cfg.Images {
+		if img.IDs[region] == ami {
+			return name, img
+		}
+	}
+	return "", nil
+}
+
+// driverOf returns the driver of a host (the first driver when unknown).
+func (c *Cloud) driverOf(hostID string) hv.Driver {
+	if h := c.sched.Host(hostID); h != nil {
+		if d := c.drivers[h.Driver]; d != nil {
+			return d
+		}
+	}
+	for _, d := range c.drivers {
+		return d
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,232 @@
+// Package sched is the HVM scheduler: it places guests on hosts with a
+// pipeline of filters then weighers, in the style of Nova and Nomad, and
+// records every rejection and score so that a placement can be explained.
+// It holds no locks; core's Cloud serialises access.
+package sched
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	"github.com/ec2x/ec2x/configs"
+)
+
+// Host is a host server and what it has given out.
+type Host struct {
+	ID            string   `json:"HostId"`
+	Region        string   `json:"Region"`
+	Zone          string   `json:"AvailabilityZone"`
+	Driver        string   `json:"Driver"`
+	VCPUs         int      `json:"VCpus"`
+	MemoryMiB     int      `json:"MemoryMiB"`
+	CPUOvercommit float64  `json:"CpuOvercommit"`
+	MemOvercommit float64  `json:"MemoryOvercommit"`
+	Families      []string `json:"Families"`
+	UsedVCPUs     int      `json:"UsedVCpus"`
+	UsedMemoryMiB int      `json:"UsedMemoryMiB"`
+	Guests        int      `json:"Guests"`
+	families      map[string]bool
+}
+
+// CapVCPUs is the schedulable vCPU count after overcommit.
+func (h *Host) CapVCPUs() int { return int(float64(h.VCPUs) * h.CPUOvercommit) }
+
+// CapMemoryMiB is the schedulable memory after overcommit.
+func (h *Host) CapMemoryMiB() int { return int(float64(h.MemoryMiB) * h.MemOvercommit) }
+
+// Request is what a guest needs.
+type Request struct {
+	Zone      string // "" means any zone of the region
+	Family    string
+	VCPUs     int
+	MemoryMiB int
+	// Avoid lists hosts not to pick unless nothing else fits (none today).
+}
+
+// Rejection reasons, one constant per filter.
+const (
+	RejectZone   = "zone"
+	RejectFamily = "family"
+	RejectCPU    = "insufficient vCPU"
+	RejectMemory = "insufficient memory"
+)
+
+// Result is one host's outcome in a placement: rejected with a reason, or scored.
+type Result struct {
+	HostID    string  `json:"HostId"`
+	Zone      string  `json:"AvailabilityZone"`
+	Rejected  string  `json:"Rejected,omitempty"`
+	Detail    string  `json:"Detail,omitempty"`
+	Score     float64 `json:"Score"`
+	Chosen    bool    `json:"Chosen"`
+	FreeVCPUs int     `json:"FreeVCpus"`
+	FreeMiB   int     `json:"FreeMemoryMiB"`
+}
+
+// filter rejects a host for a request; it returns a reason and detail, or "".
+type filter func(h *Host, r Request) (reason, detail string)
+
+// weigher scores a feasible host; higher wins.
+type weigher func(h *Host, r Request) float64
+
+// Scheduler places guests on the hosts of every region.
+type Scheduler struct {
+	hosts    map[string][]*Host // by region, in config order
+	byID     map[string]*Host
+	filters  []filter
+	weighers []weigher
+}
+
+// New builds the fleet from config. Host IDs are derived from region, zone
+// and position so they stay the same across restarts.
+func New(cfg *configs.Config) *Scheduler {
+	s := &Scheduler{hosts: map[string][]*Host{}, byID: map[string]*Host{}}
+	for gi, g := range cfg.Hosts {
+		region := cfg.ZoneRegion(g.Zone)
+		for i := 0; i < g.Count; i++ {
+			sum := sha256.Sum256(fmt.Appendf(nil, "%s/%s/%d/%d", region, g.Zone, gi, i))
+			h := &Host{
+				ID: "h-" + hex.EncodeToString(sum[:])[:17], Region: region, Zone: g.Zone, Driver: g.Driver,
+				VCPUs: g.VCPUs, MemoryMiB: g.MemoryGiB * 1024, CPUOvercommit: g.CPUOvercommit, MemOvercommit: g.MemOvercommit,
+				Families: g.Families, families: map[string]bool{},
+			}
+			for _, f := range g.Families {
+				h.families[f] = true
+			}
+			s.hosts[region] = append(s.hosts[region], h)
+			s.byID[h.ID] = h
+		}
+	}
+	// Cheap, exact checks first; capacity last because it reads usage.
+	s.filters = []filter{zoneFilter, familyFilter, cpuFilter, memoryFilter}
+	if cfg.Scheduler.Strategy == "spread" {
+		s.weighers = []weigher{spreadWeigher}
+	} else {
+		s.weighers = []weigher{binpackWeigher}
+	}
+	return s
+}
+
+func zoneFilter(h *Host, r Request) (string, string) {
+	if r.Zone != "" && h.Zone != r.Zone {
+		return RejectZone, "host is in " + h.Zone
+	}
+	return "", ""
+}
+
+func familyFilter(h *Host, r Request) (string, string) {
+	if len(h.families) > 0 && !h.families[r.Family] {
+		return RejectFamily, fmt.Sprintf("host serves %v", h.Families)
+	}
+	return "", ""
+}
+
+func cpuFilter(h *Host, r Request) (string, string) {
+	if free := h.CapVCPUs() - h.UsedVCPUs; free < r.VCPUs {
+		return RejectCPU, fmt.Sprintf("%d of %d vCPUs free, need %d", free, h.CapVCPUs(), r.VCPUs)
+	}
+	return "", ""
+}
+
+func memoryFilter(h *Host, r Request) (string, string) {
+	if free := h.CapMemoryMiB() - h.UsedMemoryMiB; free < r.MemoryMiB {
+		return RejectMemory, fmt.Sprintf("%d of %d MiB free, need %d", free, h.CapMemoryMiB(), r.MemoryMiB)
+	}
+	return "", ""
+}
+
+// binpackWeigher prefers the fullest host that fits: fewer hosts in use.
+func binpackWeigher(h *Host, r Request) float64 {
+	cpu := float64(h.UsedVCPUs+r.VCPUs) / float64(h.CapVCPUs())
+	mem := float64(h.UsedMemoryMiB+r.MemoryMiB) / float64(h.CapMemoryMiB())
+	return (cpu + mem) / 2
+}
+
+// spreadWeigher prefers the emptiest host: fewer guests share a failure.
+func spreadWeigher(h *Host, r Request) float64 { return 1 - binpackWeigher(h, r) }
+
+// Place picks a host for r in region without claiming it. explain, when
+// true, returns every host's outcome. ok is false when nothing fits.
+func (s *Scheduler) Place(region string, r Request, explain bool) (host *Host, results []Result, ok bool) {
+	var best *Host
+	bestScore := -1.0
+	for _, h := range s.hosts[region] {
+		reason, detail := "", ""
+		for _, f := range s.filters {
+			if reason, detail = f(h, r); reason != "" {
+				break
+			}
+		}
+		score := 0.0
+		if reason == "" {
+			for _, w := range s.weighers {
+				score += w(h, r)
+			}
+			// Ties go to the first host in config order: deterministic.
+			if score > bestScore {
+				best, bestScore = h, score
+			}
+		}
+		if explain {
+			results = append(results, Result{
+				HostID: h.ID, Zone: h.Zone, Rejected: reason, Detail: detail, Score: score,
+				FreeVCPUs: h.CapVCPUs() - h.UsedVCPUs, FreeMiB: h.CapMemoryMiB() - h.UsedMemoryMiB,
+			})
+		}
+	}
+	if explain && best != nil {
+		for i := range results {
+			results[i].Chosen = results[i].HostID == best.ID
+		}
+		sort.SliceStable(results, func(i, j int) bool {
+			if (results[i].Rejected == "") != (results[j].Rejected == "") {
+				return results[i].Rejected == ""
+			}
+			return results[i].Score > results[j].Score
+		})
+	}
+	return best, results, best != nil
+}
+
+// Claim records that a guest of vcpus and memory now uses host id.
+func (s *Scheduler) Claim(id string, vcpus, memoryMiB int) {
+	if h := s.byID[id]; h != nil {
+		h.UsedVCPUs += vcpus
+		h.UsedMemoryMiB += memoryMiB
+		h.Guests++
+	}
+}
+
+// Release undoes Claim.
+func (s *Scheduler) Release(id string, vcpus, memoryMiB int) {
+	if h := s.byID[id]; h != nil {
+		h.UsedVCPUs -= vcpus
+		h.UsedMemoryMiB -= memoryMiB
+		h.Guests--
+	}
+}
+
+// Host returns the host with that ID, or nil.
+func (s *Scheduler) Host(id string) *Host { return s.byID[id] }
+
+// Hosts returns copies of the hosts of region (all regions when "").
+func (s *Scheduler) Hosts(region string) []Host {
+	var out []Host
+	for r, hs := range s.hosts {
+		if region != "" && r != region {
+			continue
+		}
+		for _, h := range hs {
+			out = append(out, *h)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Zone != out[j].Zone {
+			return out[i].Zone < out[j].Zone
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}

@@ -1,0 +1,249 @@
+// Package core is ec2x's control plane: EC2's domain types, its errors, and
+// the Cloud service with the instance state machine. Field names and JSON
+// names follow EC2's API so that jq recipes written for the AWS CLI work.
+package core
+
+import "time"
+
+// Instance state codes and names, as EC2 numbers them.
+const (
+	StatePending      = "pending"
+	StateRunning      = "running"
+	StateShuttingDown = "shutting-down"
+	StateTerminated   = "terminated"
+	StateStopping     = "stopping"
+	StateStopped      = "stopped"
+)
+
+var stateCodes = map[string]int{
+	StatePending: 0, StateRunning: 16, StateShuttingDown: 32,
+	StateTerminated: 48, StateStopping: 64, StateStopped: 80,
+}
+
+// InstanceState is EC2's State{Code,Name}.
+type InstanceState struct {
+	Code int    `json:"Code"`
+	Name string `json:"Name"`
+}
+
+// NewState returns the InstanceState for a state name.
+func NewState(name string) InstanceState {
+	return InstanceState{Code: stateCodes[name], Name: name}
+}
+
+// ValidStateName reports whether name is one of EC2's instance states.
+func ValidStateName(name string) bool { _, ok := stateCodes[name]; return ok }
+
+// StateReason is EC2's StateReason{Code,Message}.
+type StateReason struct {
+	Code    string `json:"Code"`
+	Message string `json:"Message"`
+}
+
+// Tag is a key/value pair.
+type Tag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// Placement says where an instance runs.
+type Placement struct {
+	AvailabilityZone string `json:"AvailabilityZone"`
+	HostId           string `json:"HostId,omitempty"`
+	Tenancy          string `json:"Tenancy"`
+}
+
+// GroupIdentifier names a security group.
+type GroupIdentifier struct {
+	GroupId   string `json:"GroupId"`
+	GroupName string `json:"GroupName"`
+}
+
+// Attachment links a network interface to an instance.
+type Attachment struct {
+	AttachmentId        string    `json:"AttachmentId"`
+	DeviceIndex         int       `json:"DeviceIndex"`
+	Status              string    `json:"Status"`
+	AttachTime          time.Time `json:"AttachTime"`
+	DeleteOnTermination bool      `json:"DeleteOnTermination"`
+	InstanceId          string    `json:"InstanceId,omitempty"`
+}
+
+// IPAssociation is the public side of a private address.
+type IPAssociation struct {
+	PublicIp      string `json:"PublicIp"`
+	IpOwnerId     string `json:"IpOwnerId,omitempty"`
+	AllocationId  string `json:"AllocationId,omitempty"`
+	AssociationId string `json:"AssociationId,omitempty"`
+}
+
+// PrivateIP is one private address of a network interface.
+type PrivateIP struct {
+	PrivateIpAddress string         `json:"PrivateIpAddress"`
+	Primary          bool           `json:"Primary"`
+	Association      *IPAssociation `json:"Association,omitempty"`
+}
+
+// InstanceNetworkInterface is a network interface as DescribeInstances shows it.
+type InstanceNetworkInterface struct {
+	NetworkInterfaceId string            `json:"NetworkInterfaceId"`
+	SubnetId           string            `json:"SubnetId"`
+	VpcId              string            `json:"VpcId"`
+	MacAddress         string            `json:"MacAddress"`
+	PrivateIpAddress   string            `json:"PrivateIpAddress"`
+	PrivateIpAddresses []PrivateIP       `json:"PrivateIpAddresses"`
+	Association        *IPAssociation    `json:"Association,omitempty"`
+	Attachment         Attachment        `json:"Attachment"`
+	Groups             []GroupIdentifier `json:"Groups"`
+	Status             string            `json:"Status"`
+	Description        string            `json:"Description"`
+}
+
+// CpuOptions is the core and thread count.
+type CpuOptions struct {
+	CoreCount      int `json:"CoreCount"`
+	ThreadsPerCore int `json:"ThreadsPerCore"`
+}
+
+// Instance is an EC2 instance.
+type Instance struct {
+	InstanceId            string                     `json:"InstanceId"`
+	ImageId               string                     `json:"ImageId"`
+	InstanceType          string                     `json:"InstanceType"`
+	KeyName               string                     `json:"KeyName,omitempty"`
+	LaunchTime            time.Time                  `json:"LaunchTime"`
+	State                 InstanceState              `json:"State"`
+	StateReason           *StateReason               `json:"StateReason,omitempty"`
+	StateTransitionReason string                     `json:"StateTransitionReason"`
+	Placement             Placement                  `json:"Placement"`
+	PrivateDnsName        string                     `json:"PrivateDnsName"`
+	PrivateIpAddress      string                     `json:"PrivateIpAddress,omitempty"`
+	PublicDnsName         string                     `json:"PublicDnsName"`
+	PublicIpAddress       string                     `json:"PublicIpAddress,omitempty"`
+	SubnetId              string                     `json:"SubnetId,omitempty"`
+	VpcId                 string                     `json:"VpcId,omitempty"`
+	SecurityGroups        []GroupIdentifier          `json:"SecurityGroups"`
+	NetworkInterfaces     []InstanceNetworkInterface `json:"NetworkInterfaces"`
+	Tags                  []Tag                      `json:"Tags,omitempty"`
+	InstanceLifecycle     string                     `json:"InstanceLifecycle,omitempty"`
+	SpotInstanceRequestId string                     `json:"SpotInstanceRequestId,omitempty"`
+	CpuOptions            CpuOptions                 `json:"CpuOptions"`
+	Architecture          string                     `json:"Architecture"`
+	VirtualizationType    string                     `json:"VirtualizationType"`
+	Hypervisor            string                     `json:"Hypervisor"`
+	RootDeviceType        string                     `json:"RootDeviceType"`
+	RootDeviceName        string                     `json:"RootDeviceName"`
+	AmiLaunchIndex        int                        `json:"AmiLaunchIndex"`
+	ClientToken           string                     `json:"ClientToken,omitempty"`
+}
+
+// Tag returns the value of tag key and whether it is set.
+func (in *Instance) Tag(key string) (string, bool) {
+	for _, t := range in.Tags {
+		if t.Key == key {
+			return t.Value, true
+		}
+	}
+	return "", false
+}
+
+// StateChange is one element of Start/Stop/TerminateInstances' answer.
+type StateChange struct {
+	InstanceId    string        `json:"InstanceId"`
+	PreviousState InstanceState `json:"PreviousState"`
+	CurrentState  InstanceState `json:"CurrentState"`
+}
+
+// KeyPairInfo is a key pair as DescribeKeyPairs shows it.
+type KeyPairInfo struct {
+	KeyPairId      string    `json:"KeyPairId"`
+	KeyName        string    `json:"KeyName"`
+	KeyType        string    `json:"KeyType"`
+	KeyFingerprint string    `json:"KeyFingerprint"`
+	PublicKey      string    `json:"PublicKey,omitempty"`
+	CreateTime     time.Time `json:"CreateTime"`
+	Tags           []Tag     `json:"Tags,omitempty"`
+}
+
+// Region is one region of DescribeRegions.
+type Region struct {
+	RegionName  string `json:"RegionName"`
+	Endpoint    string `json:"Endpoint"`
+	OptInStatus string `json:"OptInStatus"`
+	Description string `json:"Description,omitempty"`
+}
+
+// AvailabilityZone is one zone of DescribeAvailabilityZones.
+type AvailabilityZone struct {
+	ZoneName   string `json:"ZoneName"`
+	ZoneId     string `json:"ZoneId"`
+	RegionName string `json:"RegionName"`
+	State      string `json:"State"`
+	ZoneType   string `json:"ZoneType"`
+}
+
+// InstanceTypeInfo is one instance type of DescribeInstanceTypes, with the
+// region's on-demand price added (EC2 keeps prices in another API).
+type InstanceTypeInfo struct {
+	InstanceType               string        `json:"InstanceType"`
+	CurrentGeneration          bool          `json:"CurrentGeneration"`
+	BurstablePerformance       bool          `json:"BurstablePerformanceSupported"`
+	Hypervisor                 string        `json:"Hypervisor"`
+	ProcessorInfo              ProcessorInfo `json:"ProcessorInfo"`
+	VCpuInfo                   VCpuInfo      `json:"VCpuInfo"`
+	MemoryInfo                 MemoryInfo    `json:"MemoryInfo"`
+	NetworkInfo                NetworkInfo   `json:"NetworkInfo"`
+	SupportedUsageClasses      []string      `json:"SupportedUsageClasses"`
+	OnDemandPricePerHour       string        `json:"OnDemandPricePerHour,omitempty"`
+	BaselineCPUPercent         float64       `json:"BaselineCpuUtilizationPercent,omitempty"`
+	CPUCreditsPerHour          float64       `json:"CpuCreditsPerHour,omitempty"`
+	DefaultCreditSpecification string        `json:"DefaultCreditSpecification,omitempty"`
+}
+
+// ProcessorInfo lists architectures.
+type ProcessorInfo struct {
+	SupportedArchitectures []string `json:"SupportedArchitectures"`
+}
+
+// VCpuInfo is the CPU shape.
+type VCpuInfo struct {
+	DefaultVCpus          int `json:"DefaultVCpus"`
+	DefaultCores          int `json:"DefaultCores"`
+	DefaultThreadsPerCore int `json:"DefaultThreadsPerCore"`
+}
+
+// MemoryInfo is the memory size.
+type MemoryInfo struct {
+	SizeInMiB int `json:"SizeInMiB"`
+}
+
+// NetworkInfo is the network shape and ENI limits.
+type NetworkInfo struct {
+	NetworkPerformance        string `json:"NetworkPerformance"`
+	MaximumNetworkInterfaces  int    `json:"MaximumNetworkInterfaces"`
+	Ipv4AddressesPerInterface int    `json:"Ipv4AddressesPerInterface"`
+}
+
+// Image is an AMI as DescribeImages shows it.
+type Image struct {
+	ImageId            string `json:"ImageId"`
+	Name               string `json:"Name"`
+	Description        string `json:"Description"`
+	Architecture       string `json:"Architecture"`
+	PlatformDetails    string `json:"PlatformDetails"`
+	VirtualizationType string `json:"VirtualizationType"`
+	RootDeviceType     string `json:"RootDeviceType"`
+	RootDeviceName     string `json:"RootDeviceName"`
+	State              string `json:"State"`
+	Public             bool   `json:"Public"`
+	OwnerId            string `json:"OwnerId"`
+	DefaultUser        string `json:"DefaultUser"`
+	Alias              string `json:"Alias"`
+	VolumeSizeGiB      int    `json:"VolumeSize"`
+}
+
+// Filter is an EC2 filter: a name and values (any may match).
+type Filter struct {
+	Name   string   `json:"Name"`
+	Values []string `json:"Values"`
+}

@@ -1,0 +1,170 @@
+// Package hv is the hypervisor driver layer: the Driver interface that every
+// driver implements, its optional abilities, and the catalog drivers register
+// in. Core never knows which driver runs a guest; it talks to this interface.
+package hv
+
+import (
+	"context"
+	"time"
+
+	"github.com/ec2x/ec2x/core/clock"
+	"github.com/rs/zerolog"
+)
+
+// State is a guest's power state as the driver sees it.
+type State int
+
+// Guest states. A driver reports only settled states in events.
+const (
+	StateUnknown   State = iota
+	StateStopped         // defined but not running
+	StateStarting        // booting
+	StateRunning         // running
+	StateStopping        // shutting down
+	StateDestroyed       // gone
+)
+
+var stateNames = [...]string{"unknown", "stopped", "starting", "running", "stopping", "destroyed"}
+
+func (s State) String() string {
+	if s < 0 || int(s) >= len(stateNames) {
+		return "invalid"
+	}
+	return stateNames[s]
+}
+
+// NIC is a network interface as the guest sees it.
+type NIC struct {
+	ID          string // eni-...
+	DeviceIndex int
+	MAC         string
+	PrivateIP   string
+	PrefixLen   int // of the subnet
+	PublicIP    string
+}
+
+// Image is what a guest boots from.
+type Image struct {
+	ID   string // ami-...
+	Name string // e.g. debian-12
+	Arch string // x86_64
+	User string // default SSH user
+}
+
+// GuestSpec is everything a driver needs to create a guest.
+type GuestSpec struct {
+	ID           string // the instance ID (i-...)
+	HostID       string
+	Region       string
+	Zone         string
+	InstanceType string
+	VCPUs        int
+	MemoryMiB    int
+	Image        Image
+	NICs         []NIC
+	UserData     []byte
+	SSHPublicKey string // OpenSSH authorized_keys line; empty when no key
+	Hostname     string
+	VolumeGiB    int
+	Workload     string // a workload model name for simulated guests
+}
+
+// Event tells core that a guest reached a settled state.
+type Event struct {
+	ID    string
+	State State
+	At    time.Time
+	// Reason explains a state core did not ask for (a guest crash, say).
+	Reason string
+}
+
+// Stats are a guest's cumulative resource counters since it was created.
+type Stats struct {
+	At             time.Time
+	CPUTime        time.Duration // summed over vCPUs
+	MemoryUsedMiB  int
+	NetRxBytes     uint64
+	NetTxBytes     uint64
+	DiskReadBytes  uint64
+	DiskWriteBytes uint64
+}
+
+// GuestStatus is one guest in List.
+type GuestStatus struct {
+	ID    string
+	State State
+}
+
+// Lifecycle creates guests and moves them between power states.
+// Start, Stop, Reboot and Destroy return once the request is accepted; the
+// driver reports the settled state later through Options.Notify.
+type Lifecycle interface {
+	// Create defines a stopped guest. It MUST fail with ErrExists when the
+	// ID is already defined.
+	Create(ctx context.Context, spec GuestSpec) error
+	// Start boots a stopped guest; Notify(StateRunning) follows.
+	Start(ctx context.Context, id string) error
+	// Stop shuts a guest down, gracefully unless force; Notify(StateStopped) follows.
+	Stop(ctx context.Context, id string, force bool) error
+	// Reboot restarts a running guest; it stays running (no event).
+	Reboot(ctx context.Context, id string) error
+	// Destroy stops the guest if needed and removes it; Notify(StateDestroyed) follows.
+	Destroy(ctx context.Context, id string) error
+	// Resize changes vCPUs and memory of a stopped guest.
+	Resize(ctx context.Context, id string, vcpus, memoryMiB int) error
+}
+
+// Observer reads what a guest shows the outside: its console and counters.
+type Observer interface {
+	// Console returns the guest's console log (the system log), oldest first.
+	Console(ctx context.Context, id string) ([]byte, error)
+	// Stats returns the guest's counters now.
+	Stats(ctx context.Context, id string) (Stats, error)
+}
+
+// Lister lists the guests a driver knows, for reconciliation after a restart.
+type Lister interface {
+	List(ctx context.Context) ([]GuestStatus, error)
+}
+
+// Driver is a hypervisor driver.
+type Driver interface {
+	Name() string
+	Capabilities() Capabilities
+	Lifecycle
+	Observer
+	Lister
+	// Close releases the driver; guests of drivers that outlive the daemon keep running.
+	Close(ctx context.Context) error
+}
+
+// NICHotPlugger attaches and detaches NICs on a running guest. Drivers that
+// declare Capabilities.HotPlugNIC implement it.
+type NICHotPlugger interface {
+	AttachNIC(ctx context.Context, id string, nic NIC) error
+	DetachNIC(ctx context.Context, id string, nicID string) error
+}
+
+// Capabilities declares once, as data, what a driver can do.
+type Capabilities struct {
+	HotPlugNIC   bool // implements NICHotPlugger
+	RealGuest    bool // a real OS runs: SSH works
+	Persistent   bool // guests outlive the daemon (re-attach after restart)
+	GracefulStop bool // Stop without force asks the guest to shut down
+}
+
+// Options configure a driver instance.
+type Options struct {
+	Clock  clock.Clock
+	Seed   int64
+	Boot   time.Duration // simulated boot time (sim)
+	Stop   time.Duration // simulated shutdown time (sim)
+	Dir    string        // a directory the driver may keep files in
+	Logger zerolog.Logger
+	// Notify receives settled states. It must not block; drivers may call it
+	// from any goroutine but never while holding a lock core could wait on.
+	Notify func(Event)
+}
+
+// Factory opens a driver.
+type Factory func(ctx context.Context, opts Options) (Driver, error)

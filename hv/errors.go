@@ -1,0 +1,24 @@
+package hv
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of every driver; match them with errors.Is.
+var (
+	ErrNotFound      = errors.New("guest not found")
+	ErrExists        = errors.New("guest already exists")
+	ErrInvalidState  = errors.New("guest is not in a state that allows this")
+	ErrUnknownDriver = errors.New("unknown hypervisor driver")
+)
+
+// NotSupportedError says a driver lacks an optional ability.
+type NotSupportedError struct {
+	Driver  string
+	Ability string
+}
+
+func (e *NotSupportedError) Error() string {
+	return fmt.Sprintf("driver %s does not support %s", e.Driver, e.Ability)
+}

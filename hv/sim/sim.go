@@ -1,0 +1,530 @@
+// Package sim is the embedded simulated hypervisor driver. No guest really
+// runs: boot and shutdown take configurable simulated time on the injected
+// clock, the console log is generated on demand the way a Linux guest prints
+// it, and resource counters follow a workload model. Output is deterministic
+// given Options.Seed and the clock, and per-guest state is a few hundred
+// bytes, so one driver holds a fleet of 100,000 guests.
+package sim
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// Name is the name sim registers under.
+const Name = "sim"
+
+func init() {
+	hv.Register(Name, func(_ context.Context, opts hv.Options) (hv.Driver, error) {
+		return New(opts)
+	})
+}
+
+var (
+	_ hv.Driver        = (*Driver)(nil)
+	_ hv.NICHotPlugger = (*Driver)(nil)
+)
+
+var errClosed = errors.New("sim: driver is closed")
+
+// Driver is the simulated hypervisor. It is safe for concurrent use.
+type Driver struct {
+	opts hv.Options
+	clk  clock.Clock
+
+	mu       sync.Mutex
+	guests   map[string]*guest
+	closed   bool
+	queue    []hv.Event // settled states waiting for Notify, in order
+	draining bool       // a goroutine is delivering queue
+}
+
+// guest is kept small on purpose: no log text, only what the console and
+// counters are computed from.
+type guest struct {
+	id, itype, hostname, sshKey string
+	image, arch, user           string
+	nics                        []nicRec
+	events                      []event
+	timer                       clock.Timer
+	acc                         counters // up to segAt
+	segAt                       int64    // unix ns up to which acc is summed; valid while running
+	bootAt                      int64    // unix ns the current boot began
+	mem                         uint32   // MiB
+	vcpus                       uint16
+	volGiB                      uint16
+	boots                       uint32 // boots begun so far
+	gen                         uint32 // bumped by each transition; stale timers compare it
+	state                       hv.State
+	load                        workload
+	destroying                  bool
+}
+
+// nicRec is a NIC and the boots that see it: from <= boot < until.
+type nicRec struct {
+	hv.NIC
+	from, until uint32
+}
+
+const stillAttached = ^uint32(0)
+
+// New returns a sim driver. A nil Clock means the wall clock; a nil Notify
+// drops events.
+func New(opts hv.Options) (*Driver, error) {
+	if opts.Boot < 0 || opts.Stop < 0 {
+		return nil, fmt.Errorf("sim: negative boot (%v) or stop (%v) time", opts.Boot, opts.Stop)
+	}
+	clk := opts.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	if opts.Notify == nil {
+		opts.Notify = func(hv.Event) {}
+	}
+	return &Driver{opts: opts, clk: clk, guests: make(map[string]*guest)}, nil
+}
+
+// Name returns "sim".
+func (d *Driver) Name() string { return Name }
+
+// Capabilities declares what sim does: NIC hot-plug and graceful stop, but
+// no real guest and nothing that outlives the process.
+func (d *Driver) Capabilities() hv.Capabilities {
+	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true}
+}
+
+// Create defines a stopped guest.
+func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if spec.ID == "" {
+		return errors.New("sim: guest spec has no ID")
+	}
+	if err := checkSize(spec.VCPUs, spec.MemoryMiB); err != nil {
+		return err
+	}
+	load, err := parseWorkload(spec.Workload)
+	if err != nil {
+		return err
+	}
+	g := &guest{
+		id: spec.ID, itype: spec.InstanceType, hostname: spec.Hostname, sshKey: spec.SSHPublicKey,
+		image: spec.Image.Name, arch: spec.Image.Arch, user: spec.Image.User,
+		mem: uint32(spec.MemoryMiB), vcpus: uint16(spec.VCPUs), volGiB: uint16(min(spec.VolumeGiB, 65535)),
+		state: hv.StateStopped, load: load,
+	}
+	if len(spec.NICs) > 0 {
+		g.nics = make([]nicRec, 0, len(spec.NICs))
+		for _, n := range spec.NICs {
+			if err := g.canAttach(n); err != nil {
+				return err
+			}
+			g.nics = append(g.nics, nicRec{NIC: n, until: stillAttached})
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return errClosed
+	}
+	if _, ok := d.guests[spec.ID]; ok {
+		return fmt.Errorf("%w: %s", hv.ErrExists, spec.ID)
+	}
+	d.guests[spec.ID] = g
+	return nil
+}
+
+func checkSize(vcpus, memoryMiB int) error {
+	if vcpus < 1 || vcpus > 65535 || memoryMiB < 1 || memoryMiB > 1<<31 {
+		return fmt.Errorf("sim: invalid size: %d vCPUs, %d MiB", vcpus, memoryMiB)
+	}
+	return nil
+}
+
+// lookup finds a guest; d.mu must be held.
+func (d *Driver) lookup(ctx context.Context, id string) (*guest, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if d.closed {
+		return nil, errClosed
+	}
+	g := d.guests[id]
+	if g == nil {
+		return nil, fmt.Errorf("%w: %s", hv.ErrNotFound, id)
+	}
+	return g, nil
+}
+
+func invalid(g *guest, verb string) error {
+	state := g.state.String()
+	if g.destroying {
+		state = "being destroyed"
+	}
+	return fmt.Errorf("%w: cannot %s %s: it is %s", hv.ErrInvalidState, verb, g.id, state)
+}
+
+// Start boots a stopped guest; it is running after Options.Boot.
+func (d *Driver) Start(ctx context.Context, id string) error {
+	d.mu.Lock()
+	g, err := d.lookup(ctx, id)
+	if err == nil && g.state != hv.StateStopped {
+		err = invalid(g, "start")
+	}
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	now := d.clk.Now()
+	g.gen++
+	g.bootAt = now.UnixNano()
+	d.record(g, event{kind: evBoot, at: g.bootAt, boot: g.boots, vcpus: g.vcpus, mem: g.mem}, now)
+	g.boots++
+	if d.opts.Boot == 0 {
+		d.running(g, now)
+	} else {
+		g.state = hv.StateStarting
+		d.later(g, d.opts.Boot, d.bootDone)
+	}
+	d.mu.Unlock()
+	d.flush()
+	return nil
+}
+
+// running settles g as running at now; d.mu must be held.
+func (d *Driver) running(g *guest, now time.Time) {
+	g.state = hv.StateRunning
+	g.segAt = now.UnixNano()
+	g.timer = nil
+	d.queue = append(d.queue, hv.Event{ID: g.id, State: hv.StateRunning, At: now})
+}
+
+// stopped settles g as stopped at now; d.mu must be held.
+func (d *Driver) stopped(g *guest, now time.Time) {
+	g.state = hv.StateStopped
+	g.timer = nil
+	d.queue = append(d.queue, hv.Event{ID: g.id, State: hv.StateStopped, At: now})
+}
+
+// later runs settle after dur unless g has moved on by then; d.mu must be held.
+func (d *Driver) later(g *guest, dur time.Duration, settle func(*guest, time.Time)) {
+	gen := g.gen
+	g.timer = d.clk.AfterFunc(dur, func() {
+		d.mu.Lock()
+		if d.closed || d.guests[g.id] != g || g.gen != gen {
+			d.mu.Unlock()
+			return
+		}
+		settle(g, d.clk.Now())
+		d.mu.Unlock()
+		d.flush()
+	})
+}
+
+func (d *Driver) bootDone(g *guest, now time.Time) { d.running(g, now) }
+func (d *Driver) stopDone(g *guest, now time.Time) { d.stopped(g, now) }
+
+func (d *Driver) destroyDone(g *guest, now time.Time) {
+	delete(d.guests, g.id)
+	d.queue = append(d.queue, hv.Event{ID: g.id, State: hv.StateDestroyed, At: now})
+}
+
+// cancel forgets g's pending transition; d.mu must be held.
+func (d *Driver) cancel(g *guest) {
+	g.gen++
+	if g.timer != nil {
+		g.timer.Stop()
+		g.timer = nil
+	}
+}
+
+// flush delivers queued events in order without holding d.mu. One goroutine
+// delivers at a time, so events arrive in the order states changed even when
+// Notify calls back into the driver.
+func (d *Driver) flush() {
+	d.mu.Lock()
+	if d.draining {
+		d.mu.Unlock()
+		return
+	}
+	d.draining = true
+	for len(d.queue) > 0 {
+		e := d.queue[0]
+		d.queue = d.queue[1:]
+		d.mu.Unlock()
+		d.opts.Notify(e)
+		d.mu.Lock()
+	}
+	d.queue = nil
+	d.draining = false
+	d.mu.Unlock()
+}
+
+// Stop shuts a running or starting guest down: gracefully over Options.Stop,
+// or at once when force. Force also cuts short a guest already stopping.
+func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
+	d.mu.Lock()
+	g, err := d.lookup(ctx, id)
+	if err == nil {
+		switch {
+		case g.destroying, g.state == hv.StateStopped:
+			err = invalid(g, "stop")
+		case g.state == hv.StateStopping && !force:
+			err = fmt.Errorf("%w: %s is already stopping (use force to cut it short)", hv.ErrInvalidState, id)
+		}
+	}
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	now := d.clk.Now()
+	d.halt(g, now, force)
+	if force || d.opts.Stop == 0 {
+		d.cancel(g)
+		d.stopped(g, now)
+	} else {
+		g.state = hv.StateStopping
+		d.later(g, d.opts.Stop, d.stopDone)
+	}
+	d.mu.Unlock()
+	d.flush()
+	return nil
+}
+
+// halt records the end of g's current boot: its counters stop and the
+// console shows a shutdown, or nothing more when forced. A guest already
+// stopping keeps its timer. d.mu must be held.
+func (d *Driver) halt(g *guest, now time.Time, force bool) {
+	if g.state == hv.StateRunning {
+		g.acc.add(integrate(g.load, d.noiseKey(g), int(g.vcpus), g.segAt, now.UnixNano()))
+	}
+	switch {
+	case force:
+		d.record(g, event{kind: evPowerOff, at: now.UnixNano(), boot: g.boots - 1}, now)
+	case g.state != hv.StateStopping:
+		d.cancel(g)
+		d.record(g, event{kind: evHalt, at: now.UnixNano(), ref: g.bootAt, boot: g.boots - 1}, now)
+	}
+}
+
+// Reboot restarts a running guest's OS; the guest stays running.
+func (d *Driver) Reboot(ctx context.Context, id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return err
+	}
+	if g.state != hv.StateRunning {
+		return invalid(g, "reboot")
+	}
+	now := d.clk.Now()
+	d.record(g, event{kind: evReboot, at: now.UnixNano(), ref: g.bootAt, boot: g.boots, vcpus: g.vcpus, mem: g.mem}, now)
+	g.boots++
+	g.bootAt = now.UnixNano()
+	return nil
+}
+
+// Destroy shuts the guest down if needed and forgets it after Options.Stop.
+// Destroying a guest already being destroyed is a no-op.
+func (d *Driver) Destroy(ctx context.Context, id string) error {
+	d.mu.Lock()
+	g, err := d.lookup(ctx, id)
+	if err != nil || g.destroying {
+		d.mu.Unlock()
+		return err
+	}
+	now := d.clk.Now()
+	if g.state == hv.StateRunning || g.state == hv.StateStarting {
+		d.halt(g, now, false)
+	}
+	d.cancel(g)
+	g.destroying = true
+	g.state = hv.StateStopping
+	if d.opts.Stop == 0 {
+		d.destroyDone(g, now)
+	} else {
+		d.later(g, d.opts.Stop, d.destroyDone)
+	}
+	d.mu.Unlock()
+	d.flush()
+	return nil
+}
+
+// Resize changes the vCPUs and memory of a stopped guest; the next boot
+// shows them.
+func (d *Driver) Resize(ctx context.Context, id string, vcpus, memoryMiB int) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := checkSize(vcpus, memoryMiB); err != nil {
+		return err
+	}
+	if g.state != hv.StateStopped {
+		return invalid(g, "resize")
+	}
+	g.vcpus, g.mem = uint16(vcpus), uint32(memoryMiB)
+	return nil
+}
+
+// Stats returns the guest's cumulative counters. They grow only while the
+// guest is running, following its workload model.
+func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return hv.Stats{}, err
+	}
+	now := d.clk.Now()
+	c := g.acc
+	mem := 0
+	if g.state == hv.StateRunning {
+		key, t := d.noiseKey(g), now.UnixNano()
+		// Fold whole buckets into acc so later calls integrate only new
+		// time; cutting at bucket edges keeps the sums call-independent.
+		if edge := floorBucket(t); edge > g.segAt {
+			g.acc.add(integrate(g.load, key, int(g.vcpus), g.segAt, edge))
+			g.segAt = edge
+		}
+		c = g.acc
+		c.add(integrate(g.load, key, int(g.vcpus), g.segAt, t))
+		mem = memUsed(g.load, key, int(g.mem), t)
+	}
+	return hv.Stats{
+		At: now, CPUTime: time.Duration(c.cpu), MemoryUsedMiB: mem,
+		NetRxBytes: c.rx, NetTxBytes: c.tx, DiskReadBytes: c.rd, DiskWriteBytes: c.wr,
+	}, nil
+}
+
+func (d *Driver) noiseKey(g *guest) uint64 {
+	r := newRNG(d.opts.Seed, g.id, "load", 0)
+	return r.next()
+}
+
+// SetWorkload switches a guest to another workload model from now on.
+func (d *Driver) SetWorkload(ctx context.Context, id, name string) error {
+	load, err := parseWorkload(name)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return err
+	}
+	if g.state == hv.StateRunning {
+		t := d.clk.Now().UnixNano()
+		g.acc.add(integrate(g.load, d.noiseKey(g), int(g.vcpus), g.segAt, t))
+		g.segAt = t
+	}
+	g.load = load
+	return nil
+}
+
+// List returns every guest the driver knows, sorted by ID.
+func (d *Driver) List(ctx context.Context) ([]hv.GuestStatus, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil, errClosed
+	}
+	out := make([]hv.GuestStatus, 0, len(d.guests))
+	for id, g := range d.guests {
+		out = append(out, hv.GuestStatus{ID: id, State: g.state})
+	}
+	d.mu.Unlock()
+	slices.SortFunc(out, func(a, b hv.GuestStatus) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// Close stops every pending timer; the driver refuses calls afterwards.
+func (d *Driver) Close(context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	for _, g := range d.guests {
+		if g.timer != nil {
+			g.timer.Stop()
+			g.timer = nil
+		}
+	}
+	return nil
+}
+
+// canAttach checks that n fits next to the NICs g has now.
+func (g *guest) canAttach(n hv.NIC) error {
+	if n.ID == "" || n.DeviceIndex < 0 {
+		return fmt.Errorf("sim: invalid NIC %q at device index %d", n.ID, n.DeviceIndex)
+	}
+	for _, o := range g.nics {
+		if o.until != stillAttached {
+			continue
+		}
+		if o.ID == n.ID {
+			return fmt.Errorf("sim: NIC %s is already attached to %s", n.ID, g.id)
+		}
+		if o.DeviceIndex == n.DeviceIndex {
+			return fmt.Errorf("sim: %s already has NIC %s at device index %d", g.id, o.ID, n.DeviceIndex)
+		}
+	}
+	return nil
+}
+
+// AttachNIC adds a NIC to a guest; the guest's next boot shows it.
+func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return err
+	}
+	if g.destroying {
+		return invalid(g, "attach a NIC to")
+	}
+	if err := g.canAttach(nic); err != nil {
+		return err
+	}
+	g.nics = append(g.nics, nicRec{NIC: nic, from: g.boots, until: stillAttached})
+	return nil
+}
+
+// DetachNIC removes a NIC from a guest; boots from the next on lack it.
+func (d *Driver) DetachNIC(ctx context.Context, id string, nicID string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return err
+	}
+	for i := range g.nics {
+		n := &g.nics[i]
+		if n.ID == nicID && n.until == stillAttached {
+			n.until = g.boots
+			if n.from >= n.until { // no boot ever saw it
+				g.nics = slices.Delete(g.nics, i, i+1)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("sim: NIC %s is not attached to %s", nicID, id)
+}

@@ -1,0 +1,19 @@
+# ec2x recipes. README's two commands need only Go; these are conveniences.
+
+build:
+    go build -o bin/ec2x .
+
+test:
+    go test -race -count=1 ./...
+
+bench:
+    bench/run.sh
+
+lint:
+    gofmt -l $(git ls-files '*.go')
+    go vet ./...
+
+completions: build
+    bin/ec2x completion bash > completions/ec2x.bash
+    bin/ec2x completion zsh > completions/_ec2x
+    bin/ec2x completion fish > completions/ec2x.fish

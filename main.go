@@ -1,0 +1,10 @@
+// Command ec2x is Amazon EC2 on your own machine.
+package main
+
+import (
+	"os"
+
+	"github.com/ec2x/ec2x/cli"
+)
+
+func main() { os.Exit(cli.Main()) }
