@@ -1,0 +1,191 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os/exec"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ec2x/ec2x/cli"
+	"github.com/jmespath/go-jmespath"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"ec2x": func() { os.Exit(cli.Main()) },
+	})
+}
+
+// TestScripts runs the end-to-end scenarios in testdata/*.txtar against
+// the real binary and a real daemon per script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		RequireExplicitExec: false,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("EC2X_HOME", home)
+			env.Setenv("EC2X_REGION", "")
+			env.Setenv("NO_COLOR", "1")
+			env.Defer(func() { killDaemon(home) })
+			// Short simulated boots keep scripts quick; scripts that test
+			// timing write their own config.
+			if err := os.MkdirAll(home, 0o700); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(home, "config.toml"), []byte("[sim]\nboot_seconds = 0.2\nstop_seconds = 0.1\n"), 0o600)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"count":    cmdCount,
+			"distinct": cmdDistinct,
+			"perm":     cmdPerm,
+			"sleep":    cmdSleep,
+			"setvar":   cmdSetvar,
+			"jq":       cmdJQ,
+			"exits":    cmdExits,
+		},
+	})
+}
+
+// killDaemon stops a script's daemon: gracefully, then for sure.
+func killDaemon(home string) {
+	data, err := os.ReadFile(filepath.Join(home, "daemon.pid"))
+	if err != nil {
+		return
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		return
+	}
+	_ = syscall.Kill(pid, syscall.SIGTERM)
+	for i := 0; i < 200; i++ {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+}
+
+// count N FILE: FILE has exactly N non-empty lines.
+func cmdCount(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: count N FILE")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	n := len(nonEmptyLines(ts.ReadFile(args[1])))
+	if (n == want) == neg {
+		ts.Fatalf("%s has %d lines, want %s%d", args[1], n, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// distinct FILE: every non-empty line of FILE is different.
+func cmdDistinct(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: distinct FILE")
+	}
+	seen := map[string]bool{}
+	dup := ""
+	for _, l := range nonEmptyLines(ts.ReadFile(args[0])) {
+		if seen[l] {
+			dup = l
+		}
+		seen[l] = true
+	}
+	if (dup == "") == neg {
+		ts.Fatalf("distinct %s: duplicate %q (neg=%v)", args[0], dup, neg)
+	}
+}
+
+// perm MODE FILE: FILE has exactly that permission (octal).
+func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: perm MODE FILE")
+	}
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	ts.Check(err)
+	fi, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if (uint64(fi.Mode().Perm()) == want) == neg {
+		ts.Fatalf("%s has mode %o, want %o", args[1], fi.Mode().Perm(), want)
+	}
+}
+
+// sleep D: wait (for scripts that watch background transitions).
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
+}
+
+func nonEmptyLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, strings.TrimSpace(l))
+		}
+	}
+	return out
+}
+
+// setvar NAME FILE: set $NAME to FILE's content, trimmed.
+func cmdSetvar(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: setvar NAME FILE")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+}
+
+// jq NAME FILE EXPR: set $NAME to the JMESPath EXPR of the JSON in FILE
+// (strings bare, anything else as JSON).
+func cmdJQ(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: jq NAME FILE EXPR")
+	}
+	var doc any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &doc))
+	res, err := jmespath.Search(args[2], doc)
+	ts.Check(err)
+	val := ""
+	switch r := res.(type) {
+	case string:
+		val = r
+	case nil:
+		val = ""
+	default:
+		b, err := json.Marshal(r)
+		ts.Check(err)
+		val = string(b)
+	}
+	ts.Setenv(args[0], val)
+	ts.Logf("%s=%s", args[0], val)
+}
+
+// exits N CMD ARGS...: run CMD and require exit status N; stdout and
+// stderr are kept for the next stdout/stderr checks.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: exits N CMD [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if (got == want) == neg {
+		ts.Fatalf("%s exited %d, want %s%d", strings.Join(args[1:], " "), got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
