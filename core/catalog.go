@@ -246,4 +246,3 @@ func imageMatches(fs []Filter, im Image) bool {
 	}
 	return true
 }
-

@@ -26,11 +26,11 @@ const (
 
 // Ping is the daemon's self-description (GET /v1/Ping).
 type Ping struct {
-	Stamp   string `json:"Stamp"`
-	Version string `json:"Version"`
-	Pid     int    `json:"Pid"`
-	Home    string `json:"Home"`
-	Started string `json:"Started"`
+	Stamp   string   `json:"Stamp"`
+	Version string   `json:"Version"`
+	Pid     int      `json:"Pid"`
+	Home    string   `json:"Home"`
+	Started string   `json:"Started"`
 	Drivers []string `json:"Drivers"`
 }
 
