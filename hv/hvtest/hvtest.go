@@ -41,8 +41,9 @@ type Harness struct {
 	Skip map[string]string
 }
 
-// Start is the fake clock's starting time, fixed so output is reproducible.
-var Start = time.Date(2024, 12, 2, 10, 0, 0, 0, time.UTC)
+// Start is the fake clock's starting time, fixed so output is reproducible:
+// 2024-12-02 10:00:00 UTC.
+func Start() time.Time { return time.Date(2024, 12, 2, 10, 0, 0, 0, time.UTC) }
 
 // step is how far WaitFor and Eventually move a fake clock per try.
 const step = 100 * time.Millisecond
@@ -78,7 +79,7 @@ func (h Harness) NewEnv(t *testing.T) *Env {
 	if h.RealTime {
 		opts.Clock = clock.Real{}
 	} else {
-		e.Clock = clock.NewFake(Start)
+		e.Clock = clock.NewFake(Start())
 		opts.Clock = e.Clock
 	}
 	e.Driver = h.Open(t, opts)
@@ -117,7 +118,7 @@ func DefaultSpec(id string, n int) hv.GuestSpec {
 		SSHPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBsb2tAMK6DSRbtjcvB4mrpFxEF4Kl7hk+D5ma6T7Uj2 hvtest",
 	}
 	for i := 0; i < n; i++ {
-		ip := fmt.Sprintf("172.31.%d.%d", 16+i*16+int(h%16), 4+int(h>>4%240))
+		ip := fmt.Sprintf("172.31.%d.%d", 16+i*16+int(h%16), 4+int((h>>4)%240))
 		s.NICs = append(s.NICs, hv.NIC{
 			ID: fmt.Sprintf("eni-%08x%09x", h, i), DeviceIndex: i, PrefixLen: 20, PrivateIP: ip,
 			MAC: fmt.Sprintf("0a:%02x:%02x:%02x:%02x:%02x", h>>24, h>>16&255, h>>8&255, h&255, i),

@@ -15,7 +15,7 @@ type distro struct {
 	cmdline string // kernel command line, %s is the root UUID
 	welcome string // systemd's "Welcome to ..." name
 	systemd string // systemd's version banner
-	banner  string // getty's line above the login prompt, %s is the hostname
+	banner  string // getty's lines above the login prompt, {host} is the hostname
 }
 
 // distroFor picks the distro an image name suggests; Debian by default.
@@ -30,7 +30,7 @@ func distroFor(image, arch string) distro {
 			cmdline: "BOOT_IMAGE=/vmlinuz-6.8.0-1018-aws root=PARTUUID=%s ro console=tty1 console=ttyS0 nvme_core.io_timeout=4294967295 panic=-1",
 			welcome: "Ubuntu 24.04.1 LTS",
 			systemd: "systemd 255.4-1ubuntu8.4 running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)",
-			banner:  "Ubuntu 24.04.1 LTS %s ttyS0",
+			banner:  "Ubuntu 24.04.1 LTS {host} ttyS0",
 		}
 	case strings.Contains(name, "amzn") || strings.Contains(name, "amazon") || strings.Contains(name, "al2023"):
 		m := "x86_64"
@@ -43,7 +43,7 @@ func distroFor(image, arch string) distro {
 			cmdline: "BOOT_IMAGE=(hd0,gpt1)/boot/vmlinuz-6.1.115-126.197.amzn2023." + m + " root=UUID=%s ro console=tty0 console=ttyS0,115200n8 nvme_core.io_timeout=4294967295 rd.emergency=poweroff rd.shell=0 selinux=1 security=selinux",
 			welcome: "Amazon Linux 2023.6.20241121",
 			systemd: "systemd 252.23-2.amzn2023 running in system mode (+PAM +AUDIT +SELINUX -APPARMOR +IMA +SMACK +SECCOMP +GCRYPT +GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN -IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 +PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK +XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)",
-			banner:  "Amazon Linux 2023.6.20241121\nKernel 6.1.115-126.197.amzn2023." + m + " on an " + m + " (-)\n\n%s",
+			banner:  "Amazon Linux 2023.6.20241121\nKernel 6.1.115-126.197.amzn2023." + m + " on an " + m + " (-)",
 		}
 	}
 	k := "amd64"
@@ -56,7 +56,7 @@ func distroFor(image, arch string) distro {
 		cmdline: "BOOT_IMAGE=/boot/vmlinuz-6.1.0-28-cloud-" + k + " root=PARTUUID=%s ro console=tty0 console=ttyS0,115200 earlyprintk=ttyS0,115200 consoleblank=0",
 		welcome: "Debian GNU/Linux 12 (bookworm)",
 		systemd: "systemd 252.31-1~deb12u1 running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)",
-		banner:  "Debian GNU/Linux 12 %s ttyS0",
+		banner:  "Debian GNU/Linux 12 {host} ttyS0",
 	}
 }
 
@@ -236,8 +236,9 @@ func (v *view) boot(b []byte, ev event, end int64) []byte {
 	for _, line := range netTables(nics) {
 		w.kern("cloud-init[%d]: ci-info: %s", pid, line)
 	}
-	keys := hostKeys(v.seed, v.id)
+	var keys []hostKey
 	if first {
+		keys = hostKeys(v.seed, v.id)
 		for _, k := range keys {
 			w.step(r.between(300*time.Millisecond, 900*time.Millisecond))
 			kind := strings.ToLower(k.kind)
@@ -297,7 +298,7 @@ func (v *view) boot(b []byte, ev event, end int64) []byte {
 	w.unit(true, "Finished", "cloud-final.service", "Execute cloud user/final scripts")
 	w.unit(true, "Reached target", "cloud-init.target", "Cloud-init target")
 	w.plain("")
-	w.plain(fmt.Sprintf(ds.banner, host))
+	w.plain(strings.ReplaceAll(ds.banner, "{host}", host))
 	w.plain("")
 	w.plain(host + " login: ")
 	return w.b

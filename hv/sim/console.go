@@ -96,9 +96,18 @@ func (d *Driver) Console(ctx context.Context, id string) ([]byte, error) {
 	v := d.view(g)
 	now := d.clk.Now().UnixNano()
 	d.mu.Unlock()
-	b := []byte{}
-	for i := range v.events {
-		b = v.chunk(b, i, now)
+	// Render newest first and stop once the window is full: older text
+	// would be cut anyway.
+	var chunks [][]byte
+	size := 0
+	for i := len(v.events) - 1; i >= 0 && size <= maxConsole; i-- {
+		c := v.chunk(nil, i, now)
+		chunks = append(chunks, c)
+		size += len(c)
+	}
+	b := make([]byte, 0, size)
+	for i := len(chunks) - 1; i >= 0; i-- {
+		b = append(b, chunks[i]...)
 	}
 	return tail(b), nil
 }

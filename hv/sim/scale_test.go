@@ -16,7 +16,7 @@ import (
 // fleet creates and starts n guests on a fresh driver and lets them boot.
 // Specs are built here, so strings the driver keeps count against it.
 func fleet(tb testing.TB, n int) (*Driver, *clock.Fake, *atomic.Int64) {
-	clk := clock.NewFake(hvtest.Start)
+	clk := clock.NewFake(hvtest.Start())
 	var running atomic.Int64
 	d, err := New(hv.Options{Clock: clk, Seed: 1, Boot: 30 * time.Second, Stop: 10 * time.Second,
 		Notify: func(e hv.Event) {

@@ -119,7 +119,7 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	g := &guest{
 		id: spec.ID, itype: spec.InstanceType, hostname: spec.Hostname, sshKey: spec.SSHPublicKey,
 		image: spec.Image.Name, arch: spec.Image.Arch, user: spec.Image.User,
-		mem: uint32(spec.MemoryMiB), vcpus: uint16(spec.VCPUs), volGiB: uint16(min(spec.VolumeGiB, 65535)),
+		mem: uint32(spec.MemoryMiB), vcpus: uint16(spec.VCPUs), volGiB: uint16(max(0, min(spec.VolumeGiB, 65535))),
 		state: hv.StateStopped, load: load,
 	}
 	if len(spec.NICs) > 0 {
@@ -144,7 +144,7 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 }
 
 func checkSize(vcpus, memoryMiB int) error {
-	if vcpus < 1 || vcpus > 65535 || memoryMiB < 1 || memoryMiB > 1<<31 {
+	if vcpus < 1 || vcpus > 65535 || memoryMiB < 16 || memoryMiB > 1<<31 {
 		return fmt.Errorf("sim: invalid size: %d vCPUs, %d MiB", vcpus, memoryMiB)
 	}
 	return nil
@@ -289,7 +289,6 @@ func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
 	now := d.clk.Now()
 	d.halt(g, now, force)
 	if force || d.opts.Stop == 0 {
-		d.cancel(g)
 		d.stopped(g, now)
 	} else {
 		g.state = hv.StateStopping
@@ -300,20 +299,19 @@ func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
 	return nil
 }
 
-// halt records the end of g's current boot: its counters stop and the
-// console shows a shutdown, or nothing more when forced. A guest already
-// stopping keeps its timer. d.mu must be held.
+// halt ends g's current boot at now: its counters stop, any pending
+// transition is dropped, and the console shows a shutdown, or nothing more
+// when forced. d.mu must be held.
 func (d *Driver) halt(g *guest, now time.Time, force bool) {
 	if g.state == hv.StateRunning {
 		g.acc.add(integrate(g.load, d.noiseKey(g), int(g.vcpus), g.segAt, now.UnixNano()))
 	}
-	switch {
-	case force:
-		d.record(g, event{kind: evPowerOff, at: now.UnixNano(), boot: g.boots - 1}, now)
-	case g.state != hv.StateStopping:
-		d.cancel(g)
-		d.record(g, event{kind: evHalt, at: now.UnixNano(), ref: g.bootAt, boot: g.boots - 1}, now)
+	d.cancel(g)
+	ev := event{kind: evHalt, at: now.UnixNano(), ref: g.bootAt, boot: g.boots - 1}
+	if force {
+		ev.kind = evPowerOff
 	}
+	d.record(g, ev, now)
 }
 
 // Reboot restarts a running guest's OS; the guest stays running.

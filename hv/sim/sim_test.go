@@ -3,8 +3,8 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -47,7 +47,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, seed int64, boot, stop time.Duration) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), clk: clock.NewFake(hvtest.Start), ev: hvtest.NewRecorder()}
+	f := &fixture{t: t, ctx: context.Background(), clk: clock.NewFake(hvtest.Start()), ev: hvtest.NewRecorder()}
 	d, err := New(hv.Options{Clock: f.clk, Seed: seed, Boot: boot, Stop: stop, Notify: f.ev.Notify})
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestStaleTimer(t *testing.T) {
 // Notify may call back into the driver: it is never called under the lock.
 func TestNotifyReentrant(t *testing.T) {
 	for _, boot := range []time.Duration{0, time.Second} {
-		clk := clock.NewFake(hvtest.Start)
+		clk := clock.NewFake(hvtest.Start())
 		var d *Driver
 		var seen []string
 		notify := func(e hv.Event) {
@@ -267,8 +267,7 @@ func TestConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 30; i++ {
-				id := hvtest.DefaultSpec("x", 1).ID
-				s := hvtest.DefaultSpec(id+string(rune('a'+w))+strings.Repeat("0", i), 1)
+				s := hvtest.DefaultSpec(fmt.Sprintf("i-%017x", w*1000+i), 1)
 				if err := f.d.Create(f.ctx, s); err != nil {
 					t.Error(err)
 					return

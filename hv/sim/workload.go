@@ -18,26 +18,41 @@ const (
 	wlBurn
 )
 
-// workloadNames are the names GuestSpec.Workload and SetWorkload accept,
-// indexed by workload; the empty string means "idle".
-var workloadNames = [...]string{"idle", "web", "batch", "cpu-burn"}
+const numWorkloads = 4
 
-// Workloads returns the names of the workload models, for help texts.
-func Workloads() []string { return append([]string(nil), workloadNames[:]...) }
+// Workloads returns the names GuestSpec.Workload and SetWorkload accept;
+// the empty string also means "idle".
+func Workloads() []string {
+	names := make([]string, numWorkloads)
+	for w := range workload(numWorkloads) {
+		names[w] = w.String()
+	}
+	return names
+}
 
 func parseWorkload(name string) (workload, error) {
 	if name == "" {
 		return wlIdle, nil
 	}
-	for i, n := range workloadNames {
-		if n == name {
-			return workload(i), nil
+	for w := range workload(numWorkloads) {
+		if w.String() == name {
+			return w, nil
 		}
 	}
-	return 0, fmt.Errorf("sim: unknown workload %q (have %v)", name, workloadNames)
+	return 0, fmt.Errorf("sim: unknown workload %q (have %v)", name, Workloads())
 }
 
-func (w workload) String() string { return workloadNames[w] }
+func (w workload) String() string {
+	switch w {
+	case wlWeb:
+		return "web"
+	case wlBatch:
+		return "batch"
+	case wlBurn:
+		return "cpu-burn"
+	}
+	return "idle"
+}
 
 const bucket = int64(time.Minute)
 

@@ -155,7 +155,7 @@ func TestDeterminism(t *testing.T) {
 func TestStatsStopped(t *testing.T) {
 	f := newFixture(t, 3, time.Second, time.Second)
 	s := f.create("i-0000000000000000a", 1, "")
-	if st := f.stats(s.ID); st.CPUTime != 0 || st.MemoryUsedMiB != 0 || !st.At.Equal(hvtest.Start) {
+	if st := f.stats(s.ID); st.CPUTime != 0 || st.MemoryUsedMiB != 0 || !st.At.Equal(hvtest.Start()) {
 		t.Errorf("never-started guest has stats %+v", st)
 	}
 	f.must(f.d.Start(f.ctx, s.ID))
