@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -91,18 +92,24 @@ func NewApp(stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler:  func(*cli.Context, error) {},
 	}
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}
-	for _, c := range app.Commands {
-		prepare(c)
+	for i, c := range app.Commands {
+		app.Commands[i] = prepare(c)
 	}
 	return app
 }
 
-// prepare adds the global flags and usage-error handling to a command tree.
-func prepare(c *cli.Command) {
+// prepare returns a copy of a command tree with the global flags and
+// usage-error handling added; the package-level definitions stay untouched,
+// so apps can be built more than once in a process.
+func prepare(orig *cli.Command) *cli.Command {
+	cp := *orig
+	c := &cp
+	c.Flags = append([]cli.Flag(nil), orig.Flags...)
+	c.Subcommands = append([]*cli.Command(nil), orig.Subcommands...)
 	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &usageError{err.Error()} }
 	if len(c.Subcommands) > 0 {
-		for _, s := range c.Subcommands {
-			prepare(s)
+		for i, s := range c.Subcommands {
+			c.Subcommands[i] = prepare(s)
 		}
 		if c.Action == nil {
 			c.Action = func(ctx *cli.Context) error {
@@ -112,13 +119,19 @@ func prepare(c *cli.Command) {
 				return usagef("%s: missing command (see ec2x %s --help)", c.Name, c.Name)
 			}
 		}
-		return
+		return c
 	}
 	c.Flags = append(c.Flags, globalFlags(false)...)
+	return c
 }
 
 // Main runs ec2x with os.Args and returns the exit code.
 func Main() int {
+	// A CLI call lives for milliseconds: collecting garbage would cost more
+	// than the memory it frees. The limit keeps a huge answer safe; serve
+	// turns collection back on.
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(512 << 20)
 	return Run(os.Args, os.Stdout, os.Stderr)
 }
 

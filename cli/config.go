@@ -19,8 +19,12 @@ var configCommand = &cli.Command{
 			if err != nil {
 				return err
 			}
-			return e.print(view{data: e.cfg, ids: []string{configs.Path(e.home)}, plain: func(w io.Writer, _ bool) {
-				_ = toml.NewEncoder(w).Encode(e.cfg)
+			cfg, err := configs.Load(e.home)
+			if err != nil {
+				return err
+			}
+			return e.print(view{data: cfg, ids: []string{configs.Path(e.home)}, plain: func(w io.Writer, _ bool) {
+				_ = toml.NewEncoder(w).Encode(cfg)
 			}})
 		},
 	}},

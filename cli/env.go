@@ -85,7 +85,7 @@ func newEnv(c *cli.Context) (*env, error) {
 	if e.home, err = homeDir(c); err != nil {
 		return nil, err
 	}
-	if e.cfg, err = configs.Load(e.home); err != nil {
+	if e.cfg, err = configs.LoadClient(e.home); err != nil {
 		return nil, err
 	}
 	e.region = globalString(c, "region")

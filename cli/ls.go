@@ -30,6 +30,21 @@ var lsCommand = &cli.Command{
 			in.Filters = append(in.Filters, core.Filter{Name: "instance-state-name",
 				Values: []string{core.StatePending, core.StateRunning, core.StateShuttingDown, core.StateStopping, core.StateStopped}})
 		}
+		if e.query == "" && e.output != "json" {
+			// The daemon renders tables, text and IDs itself: decoding a
+			// fleet here would cost more than the rest of the call.
+			format := e.output
+			if e.quiet {
+				format = "ids"
+			}
+			var t core.Text
+			if err := e.call("DescribeInstanceTable", &core.DescribeInstanceTableInput{DescribeInstancesInput: *in,
+				Format: format, Color: e.color(), Now: time.Now()}, &t); err != nil {
+				return err
+			}
+			_, err := e.c.App.Writer.Write(t.Body)
+			return err
+		}
 		var out core.DescribeInstancesOutput
 		if err := e.call("DescribeInstances", in, &out); err != nil {
 			return err
@@ -62,29 +77,12 @@ func hasFilter(fs []core.Filter, names ...string) bool {
 	return false
 }
 
-var instanceHeader = []string{"INSTANCE ID", "NAME", "TYPE", "STATE", "ZONE", "PRIVATE IP", "PUBLIC IP", "AGE"}
-
 // instancesView shows instances as a table, IDs or data.
 func instancesView(data any, list []*core.Instance) view {
-	v := view{data: data, header: instanceHeader, ids: instanceIDs(list), rows: make([][]string, len(list))}
+	v := view{data: data, header: core.InstanceHeader, ids: instanceIDs(list), rows: make([][]string, len(list))}
 	now := time.Now()
 	for i, in := range list {
-		name, _ := in.Tag("Name")
-		v.rows[i] = []string{in.InstanceId, dash(name), in.InstanceType, in.State.Name, in.Placement.AvailabilityZone,
-			dash(in.PrivateIpAddress), dash(in.PublicIpAddress), age(now.Sub(in.LaunchTime))}
+		v.rows[i] = core.InstanceRow(in, now)
 	}
 	return v
-}
-
-// age prints a duration the way docker ps does: coarse and short.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return itoa(int(d.Seconds())) + "s"
-	case d < time.Hour:
-		return itoa(int(d.Minutes())) + "m"
-	case d < 48*time.Hour:
-		return itoa(int(d.Hours())) + "h"
-	}
-	return itoa(int(d.Hours()/24)) + "d"
 }

@@ -2,15 +2,13 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/ec2x/ec2x/core/render"
 	"github.com/jmespath/go-jmespath"
 )
 
@@ -52,8 +50,7 @@ func (e *env) print(v view) error {
 		v.plain(w, e.color())
 		return nil
 	}
-	writeTable(w, v.header, v.rows, e.color())
-	return nil
+	return render.Table(w, v.header, v.rows, e.color())
 }
 
 func (e *env) color() bool { return e.tty && !e.noColor }
@@ -169,81 +166,6 @@ func scalarText(v any) string {
 	return fmt.Sprint(v)
 }
 
-var ansiRe = regexp.MustCompile(`\x1b\[[0-9;]*m`)
-
-func visibleLen(s string) int {
-	if strings.IndexByte(s, 0x1b) >= 0 {
-		s = ansiRe.ReplaceAllString(s, "")
-	}
-	return utf8.RuneCountInString(s)
-}
-
-// writeTable prints an aligned table with an upper-case header; with color,
-// states are colored. Widths count visible characters only.
-func writeTable(w io.Writer, header []string, rows [][]string, color bool) {
-	width := make([]int, len(header))
-	for i, h := range header {
-		width[i] = visibleLen(h)
-	}
-	for _, r := range rows {
-		for i, c := range r {
-			if i < len(width) {
-				if n := visibleLen(c); n > width[i] {
-					width[i] = n
-				}
-			}
-		}
-	}
-	var b bytes.Buffer
-	line := func(cells []string, isHeader bool) {
-		for i, c := range cells {
-			if color && !isHeader {
-				c = colorize(c)
-			}
-			b.WriteString(c)
-			if i < len(cells)-1 {
-				b.WriteString(strings.Repeat(" ", width[i]-visibleLen(cells[i])+3))
-			}
-		}
-		b.WriteByte('\n')
-	}
-	if len(header) > 0 {
-		line(header, true)
-	}
-	for _, r := range rows {
-		line(r, false)
-		if b.Len() > 32<<10 {
-			_, _ = w.Write(b.Bytes())
-			b.Reset()
-		}
-	}
-	_, _ = w.Write(b.Bytes())
-}
-
-// colorize paints instance states the way a reader scans for them.
-func colorize(cell string) string {
-	code := ""
-	switch cell {
-	case "running", "available", "attached", "in-use":
-		code = "32"
-	case "pending", "stopping", "shutting-down":
-		code = "33"
-	case "stopped", "terminated":
-		code = "31"
-	default:
-		return cell
-	}
-	return "\x1b[" + code + "m" + cell + "\x1b[0m"
-}
-
-// dash shows an empty cell as "-".
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // kv prints a key/value listing (for `show`).
 func kv(w io.Writer, pairs [][2]string, color bool) {
 	width := 0
@@ -255,7 +177,7 @@ func kv(w io.Writer, pairs [][2]string, color bool) {
 	for _, p := range pairs {
 		v := p[1]
 		if color {
-			v = colorize(v)
+			v = render.Colorize(v)
 		}
 		fmt.Fprintf(w, "%-*s  %s\n", width+1, p[0]+":", v)
 	}

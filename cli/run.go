@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/ec2x/ec2x/core/render"
 	"os"
 	"strconv"
 	"strings"
@@ -127,7 +128,7 @@ func printExplain(e *env, ex *core.ExplainPlacementOutput) {
 		}
 		rows = append(rows, []string{h.HostID, h.Zone, strconv.Itoa(h.FreeVCPUs), strconv.Itoa(h.FreeMiB), verdict})
 	}
-	writeTable(e.c.App.Writer, []string{"HOST", "ZONE", "FREE VCPUS", "FREE MIB", "VERDICT"}, rows, false)
+	render.Table(e.c.App.Writer, []string{"HOST", "ZONE", "FREE VCPUS", "FREE MIB", "VERDICT"}, rows, false)
 	fmt.Fprintln(e.c.App.Writer)
 }
 

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
@@ -21,6 +23,10 @@ var serveCommand = &cli.Command{
 		&cli.BoolFlag{Name: "background", Hidden: true, Usage: "started by a CLI call: log to the file only"},
 	},
 	Action: func(c *cli.Context) error {
+		// The daemon lives long: collect garbage as usual (Main turns it off
+		// for short CLI calls).
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
 		home, err := homeDir(c)
 		if err != nil {
 			return err

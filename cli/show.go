@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/ec2x/ec2x/core/render"
 	"io"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ func showInstance(w io.Writer, in *core.Instance, color bool) {
 	name, _ := in.Tag("Name")
 	pairs := [][2]string{
 		{"InstanceId", in.InstanceId},
-		{"Name", dash(name)},
+		{"Name", render.Dash(name)},
 		{"State", in.State.Name},
 	}
 	if in.StateReason != nil {
@@ -48,28 +49,28 @@ func showInstance(w io.Writer, in *core.Instance, color bool) {
 		{"CPU", fmt.Sprintf("%d cores x %d threads", in.CpuOptions.CoreCount, in.CpuOptions.ThreadsPerCore)},
 		{"ImageId", in.ImageId},
 		{"Architecture", in.Architecture},
-		{"KeyName", dash(in.KeyName)},
+		{"KeyName", render.Dash(in.KeyName)},
 		{"LaunchTime", in.LaunchTime.UTC().Format(time.RFC3339)},
 		{"AvailabilityZone", in.Placement.AvailabilityZone},
-		{"HostId", dash(in.Placement.HostId)},
+		{"HostId", render.Dash(in.Placement.HostId)},
 		{"Hypervisor", in.Hypervisor},
-		{"VpcId", dash(in.VpcId)},
-		{"SubnetId", dash(in.SubnetId)},
-		{"PrivateIpAddress", dash(in.PrivateIpAddress)},
-		{"PrivateDnsName", dash(in.PrivateDnsName)},
-		{"PublicIpAddress", dash(in.PublicIpAddress)},
-		{"PublicDnsName", dash(in.PublicDnsName)},
+		{"VpcId", render.Dash(in.VpcId)},
+		{"SubnetId", render.Dash(in.SubnetId)},
+		{"PrivateIpAddress", render.Dash(in.PrivateIpAddress)},
+		{"PrivateDnsName", render.Dash(in.PrivateDnsName)},
+		{"PublicIpAddress", render.Dash(in.PublicIpAddress)},
+		{"PublicDnsName", render.Dash(in.PublicDnsName)},
 	}...)
 	var groups []string
 	for _, g := range in.SecurityGroups {
 		groups = append(groups, g.GroupId+" ("+g.GroupName+")")
 	}
-	pairs = append(pairs, [2]string{"SecurityGroups", dash(strings.Join(groups, ", "))})
+	pairs = append(pairs, [2]string{"SecurityGroups", render.Dash(strings.Join(groups, ", "))})
 	var tags []string
 	for _, t := range in.Tags {
 		tags = append(tags, t.Key+"="+t.Value)
 	}
-	pairs = append(pairs, [2]string{"Tags", dash(strings.Join(tags, ", "))})
+	pairs = append(pairs, [2]string{"Tags", render.Dash(strings.Join(tags, ", "))})
 	kv(w, pairs, color)
 	if len(in.NetworkInterfaces) == 0 {
 		return
@@ -87,8 +88,8 @@ func showInstance(w io.Writer, in *core.Instance, color bool) {
 				primary = "primary"
 			}
 			rows = append(rows, []string{strconv.Itoa(ni.Attachment.DeviceIndex), ni.NetworkInterfaceId, ni.SubnetId,
-				p.PrivateIpAddress, dash(pub), dash(primary), ni.MacAddress})
+				p.PrivateIpAddress, render.Dash(pub), render.Dash(primary), ni.MacAddress})
 		}
 	}
-	writeTable(w, []string{"DEVICE", "INTERFACE", "SUBNET", "PRIVATE IP", "PUBLIC IP", "ROLE", "MAC"}, rows, false)
+	render.Table(w, []string{"DEVICE", "INTERFACE", "SUBNET", "PRIVATE IP", "PUBLIC IP", "ROLE", "MAC"}, rows, false)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/ec2x/ec2x/core/render"
 	"strconv"
 
 	"github.com/ec2x/ec2x/core"
@@ -47,7 +48,7 @@ var typesCommand = &cli.Command{
 			v.ids = append(v.ids, t.InstanceType)
 			v.rows = append(v.rows, []string{t.InstanceType, itoa(t.VCpuInfo.DefaultVCpus), gib(t.MemoryInfo.SizeInMiB),
 				t.NetworkInfo.NetworkPerformance, itoa(t.NetworkInfo.MaximumNetworkInterfaces),
-				itoa(t.NetworkInfo.Ipv4AddressesPerInterface), burst, dash(t.OnDemandPricePerHour)})
+				itoa(t.NetworkInfo.Ipv4AddressesPerInterface), burst, render.Dash(t.OnDemandPricePerHour)})
 		}
 		return e.print(v)
 	},

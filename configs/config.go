@@ -186,6 +186,46 @@ func Load(home string) (*Config, error) {
 	return load(data, p)
 }
 
+// clientFiles are the built-in files a CLI call needs: the top-level
+// settings and the regions. The catalogue (types, images, hosts) is the
+// daemon's business, and parsing it on every call would cost more than the
+// call itself.
+var clientFiles = []string{"defaults.toml", "regions.toml"}
+
+// LoadClient is Load for the command line: the user's file is decoded in
+// full and strictly (so any unknown key or bad type is reported), but of the
+// built-in files only the settings and regions are read, and only the
+// settings are checked. Types, Images and Hosts are left empty.
+func LoadClient(home string) (*Config, error) {
+	c := &Config{}
+	for _, f := range clientFiles {
+		data, err := embedded.ReadFile(f)
+		if err != nil {
+			return nil, &Error{File: "configs/" + f, Msg: err.Error()}
+		}
+		if err := decodeStrict(data, "configs/"+f, c); err != nil {
+			return nil, err
+		}
+	}
+	p := Path(home)
+	data, err := os.ReadFile(p)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		data = nil
+	case err != nil:
+		return nil, &Error{File: p, Msg: err.Error()}
+	default:
+		if err := decodeStrict(data, p, c); err != nil {
+			return nil, err
+		}
+		c.Source = p
+	}
+	if prob := c.checkTop(); prob != nil {
+		return nil, c.place(prob, data)
+	}
+	return c, nil
+}
+
 // LoadBytes is Load with the user's file given as data (name is for messages).
 func LoadBytes(data []byte, name string) (*Config, error) { return load(data, name) }
 

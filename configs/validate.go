@@ -27,6 +27,11 @@ func (c *Config) validate(_ string, user []byte) error {
 	if p == nil {
 		return nil
 	}
+	return c.place(p, user)
+}
+
+// place turns a problem into an Error naming the file and line that set it.
+func (c *Config) place(p *problem, user []byte) error {
 	k := toml.Key(p.key)
 	if user != nil {
 		if line := keyLine(user, k); line > 0 {

@@ -40,6 +40,7 @@ var actions = func() map[string]Action {
 	list := []Action{
 		action("RunInstances", (*core.Cloud).RunInstances),
 		action("DescribeInstances", (*core.Cloud).DescribeInstances),
+		action("DescribeInstanceTable", (*core.Cloud).DescribeInstanceTable),
 		action("StartInstances", (*core.Cloud).StartInstances),
 		action("StopInstances", (*core.Cloud).StopInstances),
 		action("RebootInstances", (*core.Cloud).RebootInstances),

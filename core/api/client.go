@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ec2x/ec2x/core"
@@ -105,6 +106,10 @@ func (c *Client) call(ctx context.Context, region, action string, body []byte, o
 		return &core.Error{Code: eb.Error.Code, Message: eb.Error.Message}
 	}
 	if out == nil {
+		return nil
+	}
+	if raw, ok := out.(interface{ SetRaw([]byte) }); ok && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		raw.SetRaw(data)
 		return nil
 	}
 	if raw, ok := out.(*json.RawMessage); ok {

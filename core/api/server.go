@@ -104,6 +104,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Debug().Str("action", name).Str("region", region).Str("request", rid).Msg("request")
+	if raw, ok := out.(interface{ Raw() []byte }); ok {
+		body := raw.Raw()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
