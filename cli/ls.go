@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -43,6 +45,20 @@ var lsCommand = &cli.Command{
 				return err
 			}
 			_, err := e.c.App.Writer.Write(t.Body)
+			return err
+		}
+		if e.query == "" {
+			// JSON as the daemon sent it, only indented: decoding and
+			// encoding a fleet again would triple the cost.
+			var raw json.RawMessage
+			if err := e.call("DescribeInstances", in, &raw); err != nil {
+				return err
+			}
+			var b bytes.Buffer
+			if err := json.Indent(&b, raw, "", "    "); err != nil {
+				return err
+			}
+			_, err := e.c.App.Writer.Write(b.Bytes())
 			return err
 		}
 		var out core.DescribeInstancesOutput

@@ -1,0 +1,215 @@
+// Command bench measures ec2x's figures for docs/PERFORMANCE.md: CLI wall
+// times against `aws --version`, launch throughput, daemon memory with a
+// large fleet and the time to a first answer when the daemon must start.
+// It prints one line per figure (medians). Run it through bench/run.sh.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// benchConfig gives the daemon room for 100,000 guests: one big VPC and
+// public pool per region and a large host fleet; boots are instant.
+const benchConfig = `[sim]
+boot_seconds = 0
+stop_seconds = 0
+
+[limits]
+max_count_per_run = 10000
+
+[regions.us-east-1]
+description = "US East (N. Virginia)"
+zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+public_pool = "100.64.0.0/12"
+vpc_cidr = "10.0.0.0/8"
+subnet_prefix = 12
+default_image = "amazon-linux-2023"
+
+[[hosts]]
+zone = "us-east-1a"
+count = 200
+vcpus = 96
+memory_gib = 768
+cpu_overcommit = 16.0
+mem_overcommit = 1.5
+families = ["t2", "t3", "m5", "c5", "r5"]
+
+[[hosts]]
+zone = "us-east-1b"
+count = 200
+vcpus = 96
+memory_gib = 768
+cpu_overcommit = 16.0
+mem_overcommit = 1.5
+families = ["t2", "t3", "m5", "c5", "r5"]
+`
+
+type bench struct {
+	bin  string
+	home string
+	aws  string
+	runs int
+}
+
+func main() {
+	bin := flag.String("bin", "bin/ec2x", "the ec2x binary")
+	aws := flag.String("aws", "/usr/bin/aws", "the AWS CLI to compare with")
+	runs := flag.Int("runs", 30, "repetitions per timed command")
+	fleet := flag.Int("fleet", 100000, "instances for the memory figure")
+	flag.Parse()
+	abs, err := filepath.Abs(*bin)
+	check(err)
+	home, err := os.MkdirTemp("", "ec2x-bench-")
+	check(err)
+	defer os.RemoveAll(home)
+	b := &bench{bin: abs, home: home, aws: *aws, runs: *runs}
+	check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(benchConfig), 0o600))
+	defer b.ec2x("daemon", "stop")
+
+	fmt.Printf("ec2x bench — %s, %s, %d runs per figure, medians\n", time.Now().UTC().Format(time.RFC3339), cpuName(), *runs)
+
+	awsT := time.Duration(0)
+	if _, err := os.Stat(b.aws); err == nil {
+		awsT = b.median(func() { run(b.aws, nil, "--version") })
+		fmt.Printf("aws --version                         %8.1f ms\n", ms(awsT))
+	} else {
+		fmt.Printf("aws --version                         (not installed: %s)\n", b.aws)
+	}
+
+	// Time to the first answer when the daemon must be started.
+	first := b.median(func() {
+		b.ec2x("daemon", "stop")
+		b.ec2x("ls", "-q")
+	})
+	fmt.Printf("first answer, daemon not running      %8.1f ms\n", ms(first))
+
+	// ec2x run with instant boot, one instance.
+	runT := b.median(func() { b.ec2x("run", "-q") })
+	fmt.Printf("ec2x run (instant boot)               %8.1f ms%s\n", ms(runT), ratio(runT, awsT))
+
+	// A fleet of 1,000 for ls.
+	if ids := splitIDs(b.ec2x("ls", "-q")); len(ids) > 0 {
+		b.ec2x(append([]string{"terminate"}, ids...)...)
+	}
+	b.ec2x("run", "--count", "1000", "-q")
+	lsT := b.median(func() { b.ec2x("ls") })
+	fmt.Printf("ec2x ls, 1,000 instances              %8.1f ms%s\n", ms(lsT), ratio(lsT, awsT))
+	lsJ := b.median(func() { b.ec2x("ls", "-o", "json") })
+	fmt.Printf("ec2x ls -o json, 1,000 instances      %8.1f ms%s\n", ms(lsJ), ratio(lsJ, awsT))
+
+	// Launch throughput: run --count 1000, the whole CLI call.
+	launch := b.median(func() { b.ec2x("run", "--count", "1000", "-q") })
+	fmt.Printf("run --count 1000                      %8.1f ms = %.0f launches/s\n", ms(launch), 1000/launch.Seconds())
+
+	// Memory with a large fleet.
+	have := len(splitIDs(b.ec2x("ls", "-q")))
+	t0 := time.Now()
+	for have < *fleet {
+		n := min(10000, *fleet-have)
+		b.ec2x("run", "--count", strconv.Itoa(n), "--az", []string{"us-east-1a", "us-east-1b"}[have/10000%2], "-q")
+		have += n
+	}
+	fill := time.Since(t0)
+	pid := b.pid()
+	fmt.Printf("daemon RSS with %d instances      %8.1f MiB (filled in %.1f s)\n", have, rssMiB(pid), fill.Seconds())
+	bigLs := b.median(func() { b.ec2x("ls", "-q") })
+	fmt.Printf("ec2x ls -q, %d instances          %8.1f ms\n", have, ms(bigLs))
+	restart := b.medianN(5, func() {
+		b.ec2x("daemon", "stop")
+		b.ec2x("ls", "-q", "--filter", "instance-id=i-00000000")
+	})
+	fmt.Printf("first answer, %d instances stored %8.1f ms\n", have, ms(restart))
+}
+
+func (b *bench) ec2x(args ...string) string {
+	return run(b.bin, []string{"EC2X_HOME=" + b.home, "NO_COLOR=1"}, args...)
+}
+
+func (b *bench) pid() int {
+	data, err := os.ReadFile(filepath.Join(b.home, "daemon.pid"))
+	check(err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	check(err)
+	return pid
+}
+
+func (b *bench) median(f func()) time.Duration { return b.medianN(b.runs, f) }
+
+func (b *bench) medianN(n int, f func()) time.Duration {
+	f() // warm up
+	ds := make([]time.Duration, n)
+	for i := range ds {
+		t0 := time.Now()
+		f()
+		ds[i] = time.Since(t0)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[n/2]
+}
+
+func run(bin string, env []string, args ...string) string {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out strings.Builder
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %s %v: %v\n", bin, args, err)
+		os.Exit(1)
+	}
+	return out.String()
+}
+
+func splitIDs(s string) []string { return strings.Fields(s) }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func ratio(d, aws time.Duration) string {
+	if aws == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  (1/%.0f of aws --version)", float64(aws)/float64(d))
+}
+
+func rssMiB(pid int) float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	check(err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func cpuName() string {
+	data, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":")) + fmt.Sprintf(" x%d", countCPUs(string(data)))
+		}
+	}
+	return "unknown CPU"
+}
+
+func countCPUs(info string) int { return strings.Count(info, "processor\t") }
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
