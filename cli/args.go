@@ -9,9 +9,14 @@ import (
 // interspersed moves a command's flags in front of its positional arguments
 // so that `ec2x stop i-1 --wait` works as `ec2x stop --wait i-1` does (Go's
 // flag package, and so urfave/cli v2, stops at the first positional). Args
-// after "--" are left alone.
+// after "--" are left alone, and that "--" is consumed as a flag parser
+// would: `ec2x ssh ID -- ls -l` gives ssh the arguments ID, ls and -l.
+//
+// A shell's completion request (a last argument of
+// --generate-bash-completion) is left as it is: urfave/cli answers it only
+// when it comes last and no "--" precedes it.
 func interspersed(app *cli.App, args []string) []string {
-	if len(args) < 2 {
+	if len(args) < 2 || args[len(args)-1] == completionFlag {
 		return args
 	}
 	out := []string{args[0]}
@@ -57,7 +62,9 @@ func interspersed(app *cli.App, args []string) []string {
 	for ; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			pos = append(pos, args[i:]...)
+			// The "--" added below ends the flags for every positional:
+			// the user's own is consumed here, as a flag parser would.
+			pos = append(pos, args[i+1:]...)
 			break
 		}
 		if strings.HasPrefix(a, "-") && a != "-" {
@@ -71,12 +78,15 @@ func interspersed(app *cli.App, args []string) []string {
 		pos = append(pos, a)
 	}
 	out = append(out, flags...)
-	if len(pos) > 0 && pos[0] != "--" {
+	if len(pos) > 0 {
 		// A positional that looks like a flag must not be parsed as one.
 		out = append(out, "--")
 	}
 	return append(out, pos...)
 }
+
+// completionFlag is how the completion scripts ask for candidates.
+const completionFlag = "--generate-bash-completion"
 
 // takesValue reports whether arg names a flag that needs a separate value.
 func takesValue(flags []cli.Flag, arg string) bool {

@@ -10,17 +10,24 @@ var completionCommand = &cli.Command{
 	Name:      "completion",
 	Usage:     "print a shell completion script (bash, zsh or fish)",
 	ArgsUsage: "bash|zsh|fish",
-	Action: func(c *cli.Context) error {
-		if c.NArg() != 1 {
-			return usagef("completion: name one shell: bash, zsh or fish")
-		}
-		script, err := Completion(c.App, c.Args().First())
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprint(c.App.Writer, script)
+}
+
+// The action builds an app of its own, so it is set here to keep the
+// package's initialization free of a cycle.
+func init() { completionCommand.Action = completionAction }
+
+func completionAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usagef("completion: name one shell: bash, zsh or fish")
+	}
+	// A fresh app: this one has set up the command being run (urfave adds
+	// a help subcommand to it), which would leak into the script.
+	script, err := Completion(NewApp(c.App.Writer, c.App.ErrWriter), c.Args().First())
+	if err != nil {
 		return err
-	},
+	}
+	_, err = fmt.Fprint(c.App.Writer, script)
+	return err
 }
 
 // Completion returns the completion script of shell for app. The bash and
@@ -34,6 +41,9 @@ func Completion(app *cli.App, shell string) (string, error) {
 	case "zsh":
 		return zshCompletion, nil
 	case "fish":
+		// Set up as a run would (the help and version flags), so the
+		// script is the same whether or not app has run.
+		app.Setup()
 		return app.ToFishCompletion()
 	}
 	return "", usagef("completion: unknown shell %q: use bash, zsh or fish", shell)
@@ -45,6 +55,12 @@ _ec2x() {
     COMPREPLY=()
     cur="${COMP_WORDS[COMP_CWORD]}"
     words=("${COMP_WORDS[@]:0:$COMP_CWORD}")
+    # After "--" come arguments of the command itself: never ask ec2x,
+    # which would run the command (urfave/cli answers no request there).
+    local w
+    for w in "${words[@]}"; do
+        [[ "$w" == "--" ]] && return 0
+    done
     if [[ "$cur" == -* ]]; then
         words+=("$cur")
     fi
@@ -61,6 +77,15 @@ _ec2x() {
     local -a opts
     local cur
     cur=${words[-1]}
+    # After "--" come arguments of the command itself: never ask ec2x,
+    # which would run the command (urfave/cli answers no request there).
+    local w
+    for w in ${words[1,CURRENT-1]}; do
+        if [[ "$w" == "--" ]]; then
+            _files
+            return
+        fi
+    done
     if [[ "$cur" == "-"* ]]; then
         opts=("${(@f)$(${words[@]:0:#words[@]-1} ${cur} --generate-bash-completion 2>/dev/null)}")
     else

@@ -4,6 +4,12 @@ _ec2x() {
     COMPREPLY=()
     cur="${COMP_WORDS[COMP_CWORD]}"
     words=("${COMP_WORDS[@]:0:$COMP_CWORD}")
+    # After "--" come arguments of the command itself: never ask ec2x,
+    # which would run the command (urfave/cli answers no request there).
+    local w
+    for w in "${words[@]}"; do
+        [[ "$w" == "--" ]] && return 0
+    done
     if [[ "$cur" == -* ]]; then
         words+=("$cur")
     fi

@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait tag untag regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion help h version
+        if contains -- $i run ls describe show start stop reboot terminate rm modify wait tag untag regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -299,9 +299,6 @@ complete -c ec2x -n '__fish_seen_subcommand_from completion' -f -l query -r -d '
 complete -c ec2x -n '__fish_seen_subcommand_from completion' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from completion' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from completion' -f -l no-color -d 'plain output'
-complete -c ec2x -n '__fish_seen_subcommand_from completion' -f -l help -s h -d 'show help'
-complete -c ec2x -n '__fish_seen_subcommand_from help h' -f -l help -s h -d 'show help'
-complete -r -c ec2x -n '__fish_seen_subcommand_from completion' -a 'help h' -d 'Shows a list of commands or help for one command'
 complete -c ec2x -n '__fish_seen_subcommand_from version' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'version' -d 'print the version'
 complete -c ec2x -n '__fish_seen_subcommand_from version' -f -l home -r -d 'state directory (default ~/.ec2x)'

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -215,6 +216,7 @@ func LoadClient(home string) (*Config, error) {
 	case err != nil:
 		return nil, &Error{File: p, Msg: err.Error()}
 	default:
+		clearArrays(data, c)
 		if err := decodeStrict(data, p, c); err != nil {
 			return nil, err
 		}
@@ -243,6 +245,7 @@ func load(user []byte, userName string) (*Config, error) {
 	if user != nil {
 		// A table the user names replaces the built-in table of that name
 		// (for [[hosts]], the whole fleet): the rule is easy to predict.
+		clearArrays(user, c)
 		if err := decodeStrict(user, userName, c); err != nil {
 			return nil, err
 		}
@@ -256,6 +259,40 @@ func load(user []byte, userName string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// clearArrays empties every array of c that data sets, so that the user's
+// [[hosts]] or [[api.credentials]] replace the built-in entries. Decoding
+// over them would not: BurntSushi reuses a slice's elements, and an entry
+// would keep every field the user left out (the built-in overcommit, the
+// example secret key). Data that does not parse is left to decodeStrict.
+func clearArrays(data []byte, c *Config) {
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&struct{}{})
+	if err != nil {
+		return
+	}
+	clearDefined(md, reflect.ValueOf(c).Elem(), nil)
+}
+
+// clearDefined zeroes the slices of struct v that md defines, recursing
+// into struct fields; path is v's key.
+func clearDefined(md toml.MetaData, v reflect.Value, path []string) {
+	t := v.Type()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		key := append(path[:len(path):len(path)], name)
+		switch f := v.Field(i); f.Kind() {
+		case reflect.Slice:
+			if md.IsDefined(key...) {
+				f.SetZero()
+			}
+		case reflect.Struct:
+			clearDefined(md, f, key)
+		}
+	}
 }
 
 // typeErrRe picks apart BurntSushi's type errors, which are not ParseErrors.
@@ -277,17 +314,25 @@ func decodeStrict(data []byte, name string, c *Config) error {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return &Error{File: name, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key"}
+		return &Error{File: name, Line: keyLine(data, k, -1), Key: k.String(), Msg: "unknown key"}
 	}
 	return nil
 }
 
-// keyLine finds the line where key is set in a TOML document: the header of
-// its table, or the assignment of its last part under that table. BurntSushi
-// keeps key positions private, so we scan.
-func keyLine(data []byte, key toml.Key) int {
+// keyLine finds the line that sets key in a TOML document: the header of
+// its table, or the assignment of its last part under that table. idx >= 0
+// says the key is in entry idx of an array of tables ([[hosts]]): only that
+// entry's lines count. When the document does not set the key but opens a
+// table that holds it (a [regions.X] that leaves a field out, a [[hosts]]
+// entry without count), that table's header line is returned: the table
+// replaced the built-in one, so that is where the value went missing.
+// BurntSushi keeps key positions private, so we scan.
+func keyLine(data []byte, key toml.Key, idx int) int {
 	want := strings.Join(key, "\x00")
 	table := ""
+	entry := -1                 // the current table's entry number, when it is an array of tables
+	entries := map[string]int{} // entries seen so far of each array of tables
+	enclosing, depth := 0, 0    // the innermost header that holds key, and its length
 	for i, raw := range strings.Split(string(data), "\n") {
 		l := strings.TrimSpace(raw)
 		if l == "" || l[0] == '#' {
@@ -299,9 +344,23 @@ func keyLine(data []byte, key toml.Key) int {
 				continue
 			}
 			table = strings.Join(splitKey(strings.Trim(l[:end], "[] \t")), "\x00")
+			entry = -1
+			if strings.HasPrefix(l, "[[") {
+				entry = entries[table]
+				entries[table]++
+			}
+			if idx >= 0 && entry >= 0 && entry != idx {
+				continue
+			}
 			if table == want {
 				return i + 1
 			}
+			if strings.HasPrefix(want, table+"\x00") && len(table) > depth {
+				enclosing, depth = i+1, len(table)
+			}
+			continue
+		}
+		if idx >= 0 && entry >= 0 && entry != idx {
 			continue
 		}
 		eq := strings.IndexByte(l, '=')
@@ -316,7 +375,7 @@ func keyLine(data []byte, key toml.Key) int {
 			return i + 1
 		}
 	}
-	return 0
+	return enclosing
 }
 
 // splitKey splits a dotted TOML key, honouring quoted parts ("t2.micro").

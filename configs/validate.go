@@ -15,10 +15,16 @@ var amiRe = regexp.MustCompile(`^ami-[0-9a-f]{8,17}$`)
 // problem is a validation failure before it is placed in a file.
 type problem struct {
 	key []string
+	idx int // the entry of an array of tables ([[hosts]]) key is in; -1 if none
 	msg string
 }
 
-func bad(msg string, key ...string) *problem { return &problem{key: key, msg: msg} }
+func bad(msg string, key ...string) *problem { return &problem{key: key, idx: -1, msg: msg} }
+
+// badAt is bad for a key of entry idx of an array of tables.
+func badAt(idx int, msg string, key ...string) *problem {
+	return &problem{key: key, idx: idx, msg: msg}
+}
 
 // validate checks meaning (not syntax) and names the file and line that set
 // the offending key: the user's file when it sets it, else the built-in one.
@@ -34,13 +40,13 @@ func (c *Config) validate(_ string, user []byte) error {
 func (c *Config) place(p *problem, user []byte) error {
 	k := toml.Key(p.key)
 	if user != nil {
-		if line := keyLine(user, k); line > 0 {
+		if line := keyLine(user, k, p.idx); line > 0 {
 			return &Error{File: c.Source, Line: line, Key: k.String(), Msg: p.msg}
 		}
 	}
 	for _, f := range builtinFiles {
 		data, _ := embedded.ReadFile(f)
-		if line := keyLine(data, k); line > 0 {
+		if line := keyLine(data, k, p.idx); line > 0 {
 			return &Error{File: "configs/" + f, Line: line, Key: k.String(), Msg: p.msg}
 		}
 	}
@@ -94,9 +100,9 @@ func (c *Config) checkTop() *problem {
 			return bad(fmt.Sprintf("listen must be HOST:PORT with an IP address: %v", err), "api", "listen")
 		}
 	}
-	for _, cr := range c.API.Credentials {
+	for i, cr := range c.API.Credentials {
 		if cr.AccessKeyID == "" || cr.SecretAccessKey == "" {
-			return bad("every credential needs access_key_id and secret_access_key", "api", "credentials")
+			return badAt(i, fmt.Sprintf("api.credentials[%d]: every credential needs access_key_id and secret_access_key", i), "api", "credentials")
 		}
 	}
 	if len(c.Regions) == 0 {
@@ -262,19 +268,24 @@ func (c *Config) checkHosts() *problem {
 	}
 	for i := range c.Hosts {
 		h := &c.Hosts[i]
-		k := func(f string) []string { return []string{"hosts", f} }
+		// at names key f of this entry, so the error points at its line.
+		at := func(f, format string, args ...any) *problem {
+			return badAt(i, fmt.Sprintf("hosts[%d]: ", i)+fmt.Sprintf(format, args...), "hosts", f)
+		}
 		if c.ZoneRegion(h.Zone) == "" {
-			return bad(fmt.Sprintf("hosts[%d]: zone %q is not a zone of any configured region", i, h.Zone), k("zone")...)
+			return at("zone", "zone %q is not a zone of any configured region", h.Zone)
 		}
 		switch {
 		case h.Count < 1:
-			return bad(fmt.Sprintf("hosts[%d]: count must be at least 1", i), k("count")...)
+			return at("count", "count must be at least 1")
 		case h.VCPUs < 1:
-			return bad(fmt.Sprintf("hosts[%d]: vcpus must be at least 1", i), k("vcpus")...)
+			return at("vcpus", "vcpus must be at least 1")
 		case h.MemoryGiB < 1:
-			return bad(fmt.Sprintf("hosts[%d]: memory_gib must be at least 1", i), k("memory_gib")...)
-		case h.CPUOvercommit < 0 || h.MemOvercommit < 0:
-			return bad(fmt.Sprintf("hosts[%d]: overcommit ratios must be positive", i), k("cpu_overcommit")...)
+			return at("memory_gib", "memory_gib must be at least 1")
+		case h.CPUOvercommit < 0:
+			return at("cpu_overcommit", "cpu_overcommit must not be negative (0 or absent means 1)")
+		case h.MemOvercommit < 0:
+			return at("mem_overcommit", "mem_overcommit must not be negative (0 or absent means 1)")
 		}
 		if h.CPUOvercommit == 0 {
 			h.CPUOvercommit = 1
@@ -287,7 +298,7 @@ func (c *Config) checkHosts() *problem {
 		}
 		for _, f := range h.Families {
 			if !fams[f] {
-				return bad(fmt.Sprintf("hosts[%d]: family %q has no instance types", i, f), k("families")...)
+				return at("families", "family %q has no instance types", f)
 			}
 		}
 	}

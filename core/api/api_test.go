@@ -15,10 +15,21 @@ import (
 	_ "github.com/ec2x/ec2x/hv/sim"
 )
 
-// startDaemon runs a real daemon in this process on a temp home.
-func startDaemon(tb testing.TB, cfgText string) (*Client, string) {
+// testDaemon is a real daemon run in this process by RunDaemon.
+type testDaemon struct {
+	home   string
+	cancel context.CancelFunc
+	exited chan struct{} // closed when RunDaemon has returned
+	err    error         // what it returned, once exited is closed
+}
+
+// runDaemon starts a daemon on home (created with cfgText as its config
+// when not empty) and stops it when the test ends.
+func runDaemon(tb testing.TB, home, cfgText string) *testDaemon {
 	tb.Helper()
-	home := tb.TempDir()
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		tb.Fatal(err)
+	}
 	if cfgText != "" {
 		if err := os.WriteFile(filepath.Join(home, "config.toml"), []byte(cfgText), 0o600); err != nil {
 			tb.Fatal(err)
@@ -29,25 +40,34 @@ func startDaemon(tb testing.TB, cfgText string) (*Client, string) {
 		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	d := &testDaemon{home: home, cancel: cancel, exited: make(chan struct{})}
 	ready := make(chan struct{})
-	done := make(chan error, 1)
 	go func() {
-		done <- RunDaemon(ctx, DaemonOptions{Home: home, Stamp: "test", Config: cfg, Logger: zerolog.Nop(), Ready: func() { close(ready) }})
+		defer close(d.exited)
+		d.err = RunDaemon(ctx, DaemonOptions{Home: home, Stamp: "test", Config: cfg, Logger: zerolog.Nop(), Ready: func() { close(ready) }})
 	}()
 	select {
 	case <-ready:
-	case err := <-done:
-		tb.Fatalf("daemon: %v", err)
+	case <-d.exited:
+		tb.Fatalf("daemon: %v", d.err)
 	case <-time.After(10 * time.Second):
 		tb.Fatal("daemon did not start")
 	}
 	tb.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			tb.Errorf("daemon exit: %v", err)
+		<-d.exited
+		if d.err != nil {
+			tb.Errorf("daemon exit: %v", d.err)
 		}
 	})
-	return NewClient(Paths{home}.Socket(), "test"), home
+	return d
+}
+
+// startDaemon runs a real daemon in this process on a temp home.
+func startDaemon(tb testing.TB, cfgText string) (*Client, string) {
+	tb.Helper()
+	d := runDaemon(tb, tb.TempDir(), cfgText)
+	return NewClient(Paths{d.home}.Socket(), "test"), d.home
 }
 
 const instantBoot = "[sim]\nboot_seconds = 0\nstop_seconds = 0\n"

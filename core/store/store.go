@@ -194,14 +194,19 @@ func (s *Store) Close(ctx context.Context) error {
 	return err
 }
 
-// Batch is a set of writes that commit together or not at all.
+// Batch is a set of writes that commit together or not at all. Writes
+// apply in the order they were added: a later Put or Delete of a key wins
+// over an earlier one.
 type Batch struct {
-	puts []kv
-	dels [][]byte
-	err  error
+	ops []op
+	err error
 }
 
-type kv struct{ k, v []byte }
+// op is one write: a put of v at k, or a delete of k.
+type op struct {
+	k, v []byte
+	del  bool
+}
 
 // NewBatch returns an empty batch.
 func NewBatch() *Batch { return &Batch{} }
@@ -215,13 +220,13 @@ func (b *Batch) Put(key []byte, v any) {
 	b.putRaw(key, data)
 }
 
-func (b *Batch) putRaw(key, val []byte) { b.puts = append(b.puts, kv{key, val}) }
+func (b *Batch) putRaw(key, val []byte) { b.ops = append(b.ops, op{k: key, v: val}) }
 
 // Delete removes key.
-func (b *Batch) Delete(key []byte) { b.dels = append(b.dels, key) }
+func (b *Batch) Delete(key []byte) { b.ops = append(b.ops, op{k: key, del: true}) }
 
 // Len is the number of writes in the batch.
-func (b *Batch) Len() int { return len(b.puts) + len(b.dels) }
+func (b *Batch) Len() int { return len(b.ops) }
 
 // Commit writes the batch in one durable transaction.
 func (s *Store) Commit(ctx context.Context, b *Batch) error {
@@ -250,15 +255,14 @@ func (s *Store) CommitAsync(ctx context.Context, b *Batch, cb func(error)) {
 		return
 	}
 	txn := s.db.NewTransaction(true)
-	for _, p := range b.puts {
-		if err := txn.Set(p.k, p.v); err != nil {
-			txn.Discard()
-			cb(wrapTxnErr(err))
-			return
+	for _, o := range b.ops {
+		var err error
+		if o.del {
+			err = txn.Delete(o.k)
+		} else {
+			err = txn.Set(o.k, o.v)
 		}
-	}
-	for _, k := range b.dels {
-		if err := txn.Delete(k); err != nil {
+		if err != nil {
 			txn.Discard()
 			cb(wrapTxnErr(err))
 			return
