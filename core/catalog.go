@@ -228,9 +228,8 @@ func imageMatches(fs []Filter, im Image) bool {
 		for _, v := range f.Values {
 			switch f.Name {
 			case "name":
-				a, _ := path.Match(v, im.Name)
-				b, _ := path.Match(v, im.Alias)
-				ok = a || b
+				// AMI names are paths: * must span '/' (path.Match's does not).
+				ok = wildMatch(v, im.Name) || wildMatch(v, im.Alias)
 			case "architecture":
 				ok = v == im.Architecture
 			case "image-id":

@@ -3,7 +3,6 @@ package core
 import (
 	"bytes"
 	"context"
-	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -139,9 +138,6 @@ func compileFilters(fs []Filter) ([]compiledFilter, error) {
 		for _, v := range f.Values {
 			if strings.ContainsAny(v, "*?") {
 				exact = false
-				if _, err := path.Match(wildcard(v), ""); err != nil {
-					return nil, Errorf(CodeInvalidParameterValue, "The filter value '%s' of '%s' is not a valid pattern", v, f.Name)
-				}
 			}
 		}
 		out = append(out, compiledFilter{values: get, pats: f.Values, exact: exact})
@@ -149,11 +145,34 @@ func compileFilters(fs []Filter) ([]compiledFilter, error) {
 	return out, nil
 }
 
-// wildcard turns EC2's * and ? patterns into path.Match patterns (which
-// would otherwise treat [ and \ specially).
-func wildcard(v string) string {
-	r := strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`)
-	return r.Replace(v)
+// wildMatch reports whether s matches EC2's pattern: * matches any run of
+// characters and ? any one character, slashes included (path.Match stops
+// at '/', which tag values such as paths and ARNs are full of); every other
+// character, [ and \ included, stands for itself.
+func wildMatch(pattern, s string) bool {
+	p, v := []rune(pattern), []rune(s)
+	pi, vi := 0, 0
+	star, mark := -1, 0 // the last * seen and where in v its run began
+	for vi < len(v) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, vi
+			pi++
+		case pi < len(p) && (p[pi] == '?' || p[pi] == v[vi]):
+			pi++
+			vi++
+		case star >= 0:
+			// Let the last * take one more character and retry.
+			mark++
+			pi, vi = star+1, mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 // match: every filter must match (AND); within one, any value (OR).
@@ -169,7 +188,7 @@ func match(fs []compiledFilter, r *instRecord) bool {
 						ok = true
 						break values
 					}
-				} else if m, _ := path.Match(wildcard(p), v); m {
+				} else if wildMatch(p, v) {
 					ok = true
 					break values
 				}

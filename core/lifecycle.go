@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -287,7 +288,17 @@ func (c *Cloud) TerminateInstances(ctx context.Context, region string, in *Insta
 		n.StateTransitionReason = userReason(now)
 		n.StateReason = &StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
 		d, id := c.driverOf(r.Placement.HostId), r.InstanceId
-		return n, []driverCall{func(ctx context.Context) error { return d.Destroy(ctx, id) }}, nil
+		return n, []driverCall{func(ctx context.Context) error {
+			err := d.Destroy(ctx, id)
+			if errors.Is(err, hv.ErrNotFound) {
+				// A launch still on its way to the driver: no guest, so
+				// nothing to wait for. RunInstances sees the state and
+				// does not boot it.
+				c.events.push(hv.Event{ID: id, State: hv.StateDestroyed, At: c.clk.Now()})
+				return nil
+			}
+			return err
+		}}, nil
 	})
 	if err != nil {
 		return nil, err

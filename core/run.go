@@ -147,11 +147,25 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 			c.driverFailed(r.InstanceId, "create", err)
 			continue
 		}
+		// The instance was visible before its guest existed: a terminate
+		// in that window found no guest and settled it. Do not boot it.
+		if !c.isPending(r.Region, r.InstanceId) {
+			_ = d.Destroy(dctx, r.InstanceId)
+			continue
+		}
 		if err := d.Start(dctx, r.InstanceId); err != nil {
 			c.driverFailed(r.InstanceId, "start", err)
 		}
 	}
 	return out, nil
+}
+
+// isPending reports whether an instance is still pending.
+func (c *Cloud) isPending(region, id string) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	r := c.regions[region].instances[id]
+	return r != nil && r.State.Name == StatePending
 }
 
 // validateRun checks a request against the catalogue and the region's
@@ -307,11 +321,30 @@ func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIden
 }
 
 // placeAll places, addresses and builds every instance of a launch, or
-// undoes everything and fails when fewer than MinCount fit.
+// undoes everything and fails when fewer than MinCount fit. A launch that
+// names no zone lands in the zone of its first placement; when that zone
+// cannot hold MinCount, the other zones are tried in turn, as EC2 picks a
+// zone for the whole reservation rather than failing while one has room.
 func (c *Cloud) placeAll(rs *regionState, l *launch) ([]*instRecord, error) {
+	recs, err := c.placeIn(rs, l, l.zone)
+	if err == nil || l.zone != "" || CodeOf(err) != CodeInsufficientInstanceCapacity {
+		return recs, err
+	}
+	for _, z := range rs.cfg.Zones {
+		l.subnet = nil
+		if recs, zerr := c.placeIn(rs, l, z); zerr == nil {
+			return recs, nil
+		}
+	}
+	// The user asked for no zone: do not blame one.
+	return nil, c.capacityError(rs, l.typeName, "")
+}
+
+// placeIn is placeAll within zone ("" for the zone of the first placement).
+func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) ([]*instRecord, error) {
 	now := c.clk.Now()
 	var recs []*instRecord
-	req := sched.Request{Zone: l.zone, Family: configs.Family(l.typeName), VCPUs: l.typ.VCPUs, MemoryMiB: l.typ.MemoryMiB}
+	req := sched.Request{Zone: zone, Family: configs.Family(l.typeName), VCPUs: l.typ.VCPUs, MemoryMiB: l.typ.MemoryMiB}
 	var failure error
 	for i := 0; i < l.in.MaxCount; i++ {
 		host, _, ok := c.sched.Place(rs.name, req, false)

@@ -1,0 +1,383 @@
+package core
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ec2x/ec2x/core/sched"
+)
+
+func TestDescribeRegionsAndZones(t *testing.T) {
+	e := newEnv(t, "")
+	regions, err := e.c.DescribeRegions(e.ctx, use1, &Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range regions.Regions {
+		names = append(names, r.RegionName)
+		if r.Endpoint != "ec2."+r.RegionName+".amazonaws.com" || r.OptInStatus != "opt-in-not-required" || r.Description == "" {
+			t.Errorf("region %+v", r)
+		}
+	}
+	if !slices.Equal(names, []string{"ap-northeast-1", "eu-west-1", "us-east-1", "us-west-2"}) {
+		t.Errorf("regions %v", names)
+	}
+	cases := []struct {
+		region string
+		zones  []string
+		ids    []string
+	}{
+		{"us-east-1", []string{"us-east-1a", "us-east-1b", "us-east-1c"}, []string{"use1-az1", "use1-az2", "use1-az3"}},
+		{"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}, []string{"apne1-az1", "apne1-az2", "apne1-az3"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.region, func(t *testing.T) {
+			out, err := e.c.DescribeAvailabilityZones(e.ctx, tc.region, &Empty{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var zones, ids []string
+			for _, z := range out.AvailabilityZones {
+				zones, ids = append(zones, z.ZoneName), append(ids, z.ZoneId)
+				if z.RegionName != tc.region || z.State != "available" || z.ZoneType != "availability-zone" {
+					t.Errorf("zone %+v", z)
+				}
+			}
+			if !slices.Equal(zones, tc.zones) || !slices.Equal(ids, tc.ids) {
+				t.Errorf("zones %v %v", zones, ids)
+			}
+		})
+	}
+	_, err = e.c.DescribeAvailabilityZones(e.ctx, "mars-1", &Empty{})
+	wantCode(t, err, CodeInvalidRegion, "mars-1")
+}
+
+func TestDescribeInstanceTypes(t *testing.T) {
+	e := newEnv(t, "")
+	types := func(region string, in *DescribeInstanceTypesInput) []InstanceTypeInfo {
+		t.Helper()
+		out, err := e.c.DescribeInstanceTypes(e.ctx, region, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.InstanceTypes
+	}
+	names := func(ts []InstanceTypeInfo) []string {
+		var ns []string
+		for _, ti := range ts {
+			ns = append(ns, ti.InstanceType)
+		}
+		return ns
+	}
+	if got := types(use1, &DescribeInstanceTypesInput{}); len(got) != len(e.cfg.Types) {
+		t.Errorf("%d types, want the whole catalogue of %d", len(got), len(e.cfg.Types))
+	}
+	t.Run("prices are per region", func(t *testing.T) {
+		for region, want := range map[string]string{use1: "0.0116", "eu-west-1": "0.0126", "ap-northeast-1": "0.0152"} {
+			got := types(region, &DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})
+			if len(got) != 1 || got[0].OnDemandPricePerHour != want {
+				t.Errorf("t2.micro in %s: %+v, want %s", region, got, want)
+			}
+		}
+	})
+	t.Run("shape", func(t *testing.T) {
+		m := types(use1, &DescribeInstanceTypesInput{InstanceTypes: []string{"m5.large"}})[0]
+		if m.VCpuInfo != (VCpuInfo{DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2}) || m.MemoryInfo.SizeInMiB != 8192 ||
+			m.Hypervisor != "nitro" || m.BurstablePerformance || m.NetworkInfo.MaximumNetworkInterfaces != 3 {
+			t.Errorf("m5.large %+v", m)
+		}
+		tm := types(use1, &DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})[0]
+		if tm.Hypervisor != "xen" || !tm.BurstablePerformance || tm.DefaultCreditSpecification != "standard" || tm.CPUCreditsPerHour != 6 {
+			t.Errorf("t2.micro %+v", tm)
+		}
+	})
+	cases := []struct {
+		name    string
+		filters []Filter
+		want    []string
+	}{
+		{"instance-type pattern", []Filter{newFilter("instance-type", "c5.*large")}, []string{"c5.large", "c5.xlarge", "c5.2xlarge", "c5.4xlarge", "c5.9xlarge", "c5.12xlarge", "c5.18xlarge", "c5.24xlarge"}},
+		{"family", []Filter{newFilter("family", "r5")}, []string{"r5.large", "r5.xlarge", "r5.2xlarge", "r5.4xlarge", "r5.8xlarge", "r5.12xlarge", "r5.16xlarge", "r5.24xlarge"}},
+		{"exact vCPUs", []Filter{newFilter("family", "t2"), newFilter("vcpu-info.default-vcpus", "2")}, []string{"t2.medium", "t2.large"}},
+		{"at least vCPUs and memory", []Filter{newFilter("vcpu-info.default-vcpus", ">=64"), newFilter("memory-info.size-in-mib", ">=524288")}, []string{"r5.16xlarge", "r5.24xlarge"}},
+		{"burstable", []Filter{newFilter("burstable-performance-supported", "true"), newFilter("memory-info.size-in-mib", "512")}, []string{"t2.nano", "t3.nano"}},
+		{"nothing", []Filter{newFilter("family", "p4")}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := names(types(use1, &DescribeInstanceTypesInput{Filters: tc.filters})); !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	_, err := e.c.DescribeInstanceTypes(e.ctx, use1, &DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro", "z9.mega"}})
+	wantCode(t, err, CodeInvalidInstanceType, "[z9.mega]")
+	_, err = e.c.DescribeInstanceTypes(e.ctx, use1, &DescribeInstanceTypesInput{Filters: []Filter{newFilter("gpu", "1")}})
+	wantCode(t, err, CodeInvalidParameterValue, "'gpu'")
+	_, err = e.c.DescribeInstanceTypes(e.ctx, "mars-1", &DescribeInstanceTypesInput{})
+	wantCode(t, err, CodeInvalidRegion)
+}
+
+func TestDescribeImages(t *testing.T) {
+	e := newEnv(t, "")
+	images := func(region string, in *DescribeImagesInput) []Image {
+		t.Helper()
+		out, err := e.c.DescribeImages(e.ctx, region, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Images
+	}
+	aliases := func(ims []Image) []string {
+		var out []string
+		for _, im := range ims {
+			out = append(out, im.Alias)
+		}
+		return out
+	}
+	all := images(use1, &DescribeImagesInput{})
+	if !slices.Equal(aliases(all), []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}) {
+		t.Fatalf("images %v", aliases(all))
+	}
+	for _, im := range all {
+		if im.ImageId != e.cfg.Images[im.Alias].IDs[use1] || im.State != "available" || im.DefaultUser == "" || im.VolumeSizeGiB != 8 {
+			t.Errorf("image %+v", im)
+		}
+	}
+	if west := images(usw2, &DescribeImagesInput{})[0]; west.ImageId == all[0].ImageId {
+		t.Errorf("us-west-2 shows us-east-1's AMI ID %s", west.ImageId)
+	}
+	cases := []struct {
+		name string
+		in   DescribeImagesInput
+		want []string
+	}{
+		{"by ID", DescribeImagesInput{ImageIds: []string{e.cfg.Images["debian-12"].IDs[use1]}}, []string{"debian-12"}},
+		{"by alias", DescribeImagesInput{ImageIds: []string{"ubuntu-24.04"}}, []string{"ubuntu-24.04"}},
+		{"name pattern", DescribeImagesInput{Filters: []Filter{newFilter("name", "ubuntu*", "al2023-*")}}, []string{"amazon-linux-2023", "ubuntu-24.04"}},
+		// AMI names are paths; * spans their slashes, as in EC2.
+		{"name pattern across slashes", DescribeImagesInput{Filters: []Filter{newFilter("name", "ubuntu/images/*")}}, []string{"ubuntu-24.04"}},
+		{"architecture", DescribeImagesInput{Filters: []Filter{newFilter("architecture", "arm64")}}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			if got := aliases(images(use1, &in)); !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	_, err := e.c.DescribeImages(e.ctx, use1, &DescribeImagesInput{ImageIds: []string{"ami-0123456789abcdef0"}})
+	wantCode(t, err, CodeInvalidAMIIDNotFound)
+	_, err = e.c.DescribeImages(e.ctx, use1, &DescribeImagesInput{ImageIds: []string{"ami-x"}})
+	wantCode(t, err, CodeInvalidAMIIDMalformed)
+	_, err = e.c.DescribeImages(e.ctx, use1, &DescribeImagesInput{Filters: []Filter{newFilter("owner", "me")}})
+	wantCode(t, err, CodeInvalidParameterValue, "'owner'")
+}
+
+func TestDescribeHosts(t *testing.T) {
+	e := newEnv(t, "")
+	hosts := e.hosts(use1)
+	if len(hosts) != 12 {
+		t.Fatalf("%d hosts in us-east-1, want 4 in each of 3 zones", len(hosts))
+	}
+	for _, h := range hosts {
+		if h.Region != use1 || !strings.HasPrefix(h.Zone, use1) || h.CapacityVCpus != 384 || h.CapacityMemoryMiB != 768*1024 || h.Driver != "sim" {
+			t.Errorf("host %+v", h)
+		}
+	}
+	for _, h := range e.hosts(usw2) {
+		if !strings.HasPrefix(h.Zone, usw2) {
+			t.Errorf("us-west-2 lists host %s of %s", h.ID, h.Zone)
+		}
+	}
+	in := e.run(use1, &RunInstancesInput{InstanceType: "m5.xlarge"}).Instances[0]
+	h := e.hosts(use1)[in.Placement.HostId]
+	if h.UsedVCPUs != 4 || h.UsedMemoryMiB != 16384 || h.Guests != 1 ||
+		len(h.Instances) != 1 || h.Instances[0] != (HostInstance{in.InstanceId, "m5.xlarge", StatePending}) {
+		t.Errorf("host after one launch %+v", h)
+	}
+	_, err := e.c.DescribeHosts(e.ctx, "mars-1", &Empty{})
+	wantCode(t, err, CodeInvalidRegion)
+}
+
+// explainFleet has one host per reason to refuse a t2.medium (2 vCPUs,
+// 4 GiB): "fit" (us-east-1a) fits, "m5-only" (us-east-1a) serves another
+// family, "1cpu" (us-east-1b) has too few vCPUs and "2gib" (us-east-1b) too
+// little memory; asking for a zone rejects the other zone's hosts.
+const explainFleet = `
+[[hosts]]
+zone = "us-east-1a"
+count = 1
+vcpus = 2
+memory_gib = 4
+cpu_overcommit = 1.0
+mem_overcommit = 1.0
+families = ["t2"]
+
+[[hosts]]
+zone = "us-east-1a"
+count = 1
+vcpus = 64
+memory_gib = 256
+cpu_overcommit = 1.0
+mem_overcommit = 1.0
+families = ["m5"]
+
+[[hosts]]
+zone = "us-east-1b"
+count = 1
+vcpus = 1
+memory_gib = 64
+cpu_overcommit = 1.0
+mem_overcommit = 1.0
+families = ["t2", "m5"]
+
+[[hosts]]
+zone = "us-east-1b"
+count = 1
+vcpus = 16
+memory_gib = 2
+cpu_overcommit = 1.0
+mem_overcommit = 1.0
+families = ["t2", "m5"]
+`
+
+func TestExplainPlacement(t *testing.T) {
+	e := newEnv(t, explainFleet)
+	// Name the hosts by what makes each one different.
+	names := map[string]string{}
+	for id, h := range e.hosts(use1) {
+		switch {
+		case h.VCPUs == 2:
+			names[id] = "fit"
+		case h.VCPUs == 64:
+			names[id] = "m5-only"
+		case h.VCPUs == 1:
+			names[id] = "1cpu"
+		default:
+			names[id] = "2gib"
+		}
+	}
+	cases := []struct {
+		name, zone string
+		want       map[string]string // host -> rejection ("" feasible)
+		chosen     string
+	}{
+		{"anywhere", "", map[string]string{"fit": "", "m5-only": sched.RejectFamily, "1cpu": sched.RejectCPU, "2gib": sched.RejectMemory}, "fit"},
+		{"in us-east-1b", "us-east-1b", map[string]string{"fit": sched.RejectZone, "m5-only": sched.RejectZone, "1cpu": sched.RejectCPU, "2gib": sched.RejectMemory}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{InstanceType: "t2.medium", AvailabilityZone: tc.zone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, chosen := map[string]string{}, ""
+			for _, r := range out.Hosts {
+				got[names[r.HostID]] = r.Rejected
+				if r.Chosen {
+					chosen = names[r.HostID]
+				}
+				if r.Rejected != "" && r.Detail == "" {
+					t.Errorf("host %s rejected without a detail", names[r.HostID])
+				}
+			}
+			if len(got) != 4 || chosen != tc.chosen {
+				t.Errorf("chose %q from %d verdicts, want %q", chosen, len(got), tc.chosen)
+			}
+			for h, want := range tc.want {
+				if got[h] != want {
+					t.Errorf("host %s: rejected %q, want %q", h, got[h], want)
+				}
+			}
+			// Feasible hosts come first, the chosen one at the top.
+			if tc.chosen != "" && (!out.Hosts[0].Chosen || out.Hosts[0].Score <= 0) {
+				t.Errorf("first verdict %+v", out.Hosts[0])
+			}
+		})
+	}
+	t.Run("details name the shortfall", func(t *testing.T) {
+		out, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{InstanceType: "t2.medium"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{
+			"1cpu":    "1 of 1 vCPUs free, need 2",
+			"2gib":    "2048 of 2048 MiB free, need 4096",
+			"m5-only": "host serves [m5]",
+		}
+		for _, r := range out.Hosts {
+			if w, ok := want[names[r.HostID]]; ok && r.Detail != w {
+				t.Errorf("%s: detail %q, want %q", names[r.HostID], r.Detail, w)
+			}
+		}
+	})
+	t.Run("explaining claims nothing", func(t *testing.T) {
+		for _, h := range e.hosts(use1) {
+			if h.UsedVCPUs != 0 {
+				t.Errorf("host %s uses %d vCPUs after explains", h.ID, h.UsedVCPUs)
+			}
+		}
+	})
+	t.Run("t2.micro by default", func(t *testing.T) {
+		out, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// t2.micro (1 vCPU, 1 GiB) fits the 1-vCPU host too.
+		for _, r := range out.Hosts {
+			if names[r.HostID] == "1cpu" && r.Rejected != "" {
+				t.Errorf("t2.micro refused by the 1-vCPU host: %s", r.Detail)
+			}
+		}
+	})
+	_, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{InstanceType: "t9.giant"})
+	wantCode(t, err, CodeInvalidParameterValue, "'t9.giant'")
+	_, err = e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{AvailabilityZone: "us-east-1q"})
+	wantCode(t, err, CodeInvalidParameterValue, "[us-east-1q]")
+}
+
+func TestRegionsAreIndependent(t *testing.T) {
+	e := newEnv(t, "[sim]\nboot_seconds = 0\nstop_seconds = 0\n")
+	east := e.run(use1, &RunInstancesInput{MinCount: 3}).Instances
+	west := e.run(usw2, &RunInstancesInput{MinCount: 3}).Instances
+	for _, in := range west {
+		if !strings.HasPrefix(in.Placement.AvailabilityZone, usw2) || !strings.HasPrefix(in.PublicIpAddress, "198.18.") ||
+			in.ImageId != e.cfg.Images["amazon-linux-2023"].IDs[usw2] {
+			t.Errorf("us-west-2 instance %s in %s with %s, %s", in.InstanceId, in.Placement.AvailabilityZone, in.PublicIpAddress, in.ImageId)
+		}
+		if in.VpcId == east[0].VpcId || in.SubnetId == east[0].SubnetId {
+			t.Errorf("regions share a VPC or subnet: %s %s", in.VpcId, in.SubnetId)
+		}
+	}
+	if got := e.list(use1); !slices.Equal(got, idsOf(east)) {
+		t.Errorf("us-east-1 lists %v", got)
+	}
+	_, err := e.c.StopInstances(e.ctx, use1, &StopInstancesInput{InstanceIds: []string{west[0].InstanceId}})
+	wantCode(t, err, CodeInvalidInstanceIDNotFound, west[0].InstanceId)
+	// The same key name may exist in both regions, as two key pairs.
+	for _, r := range []string{use1, usw2} {
+		if _, err := e.c.CreateKeyPair(e.ctx, r, &CreateKeyPairInput{KeyName: "shared", KeyType: "ed25519"}); err != nil {
+			t.Fatalf("%s: %v", r, err)
+		}
+	}
+	if _, err := e.c.DeleteKeyPair(e.ctx, usw2, &DeleteKeyPairInput{KeyName: "shared"}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{KeyNames: []string{"shared"}}); err != nil || len(out.KeyPairs) != 1 {
+		t.Errorf("deleting in us-west-2 touched us-east-1: %+v %v", out, err)
+	}
+	// Pools of the two regions are disjoint by configuration.
+	for _, in := range east {
+		for _, w := range west {
+			if in.PublicIpAddress == w.PublicIpAddress {
+				t.Errorf("both regions hold %s", in.PublicIpAddress)
+			}
+		}
+	}
+	checkInvariants(t, e, use1)
+	checkInvariants(t, e, usw2)
+}

@@ -1,0 +1,222 @@
+package core
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+)
+
+// restartFleet makes address exhaustion exact: us-east-1 has a 16-address
+// public pool and /28 subnets (11 usable addresses each), so any address the
+// reloaded books forgot would be handed out twice before the pool ran dry.
+const restartFleet = `
+[regions.us-east-1]
+zones = ["us-east-1a", "us-east-1b"]
+public_pool = "198.18.0.0/28"
+vpc_cidr = "172.31.0.0/16"
+subnet_prefix = 28
+default_image = "amazon-linux-2023"
+
+[[hosts]]
+zone = "us-east-1a"
+count = 1
+vcpus = 16
+memory_gib = 64
+cpu_overcommit = 1.0
+mem_overcommit = 1.0
+families = ["t2"]
+
+[[hosts]]
+zone = "us-east-1b"
+count = 1
+vcpus = 16
+memory_gib = 64
+cpu_overcommit = 1.0
+mem_overcommit = 1.0
+families = ["t2"]
+
+[[hosts]]
+zone = "us-west-2a"
+count = 1
+vcpus = 16
+memory_gib = 64
+cpu_overcommit = 1.0
+mem_overcommit = 1.0
+families = ["t2"]
+`
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
+	e := newEnvWith(t, restartFleet, envOptions{sync: true})
+	zoneA := &Placement{AvailabilityZone: "us-east-1a"}
+	key, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: "ops", KeyType: "ed25519",
+		TagSpecifications: []TagSpecification{{ResourceType: "key-pair", Tags: []Tag{{Key: "team", Value: "ops"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenRun := func() *RunInstancesInput {
+		return &RunInstancesInput{MinCount: 3, KeyName: "ops", ClientToken: "tok", Placement: zoneA, TagSpecifications: instanceTags("Name", "a")}
+	}
+	resA := e.run(use1, tokenRun())
+	a := idsOf(resA.Instances)
+	cdef := idsOf(e.run(use1, &RunInstancesInput{MinCount: 4, Placement: zoneA}).Instances)
+	west := idsOf(e.run(usw2, &RunInstancesInput{MinCount: 2}).Instances)
+	if _, err := e.c.CreateKeyPair(e.ctx, usw2, &CreateKeyPairInput{KeyName: "west", KeyType: "ed25519"}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(e.bootTime())
+	e.wait(use1, StateRunning, append(a, cdef...)...)
+	e.wait(usw2, StateRunning, west...)
+
+	c, d, ee, f := cdef[0], cdef[1], cdef[2], cdef[3]
+	e.stop(use1, false, ee)
+	e.terminate(use1, f)
+	e.advance(e.stopTime())
+	e.wait(use1, StateStopped, ee)
+	e.wait(use1, StateTerminated, f)
+	if _, err := e.c.ModifyInstanceAttribute(e.ctx, use1, &ModifyInstanceAttributeInput{InstanceId: ee, InstanceType: &AttributeValue{Value: "t2.small"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.createTags(a[:1], "role", "db"); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupted work: the clock stands still from here to the restart.
+	e.stop(use1, false, c)
+	e.terminate(use1, d)
+	b := e.run(use1, &RunInstancesInput{Placement: zoneA}).Instances[0].InstanceId
+	checkInvariants(t, e, use1)
+
+	unchanged := append([]string{ee, f}, a...)
+	before := map[string]string{}
+	for _, id := range unchanged {
+		before[id] = jsonOf(t, e.get(use1, id))
+	}
+	for _, id := range west {
+		before[id] = jsonOf(t, e.get(usw2, id))
+	}
+	privC := e.get(use1, c).PrivateIpAddress
+
+	e.reopen()
+
+	t.Run("books rebuilt at once", func(t *testing.T) {
+		checkInvariants(t, e, use1)
+		checkInvariants(t, e, usw2)
+	})
+	t.Run("a stop the crash interrupted is finished", func(t *testing.T) {
+		in := e.wait(use1, StateStopped, c)[0]
+		if in.PublicIpAddress != "" || in.Placement.HostId != "" || in.PrivateIpAddress != privC {
+			t.Errorf("after restart %s is stopped holding %q/%q, private %s (was %s)", c, in.PublicIpAddress, in.Placement.HostId, in.PrivateIpAddress, privC)
+		}
+	})
+	t.Run("a pending launch boots and a shutdown ends", func(t *testing.T) {
+		if st := e.get(use1, b).State.Name; st != StatePending {
+			t.Errorf("%s is %s right after restart, want pending", b, st)
+		}
+		if st := e.get(use1, d).State.Name; st != StateShuttingDown {
+			t.Errorf("%s is %s right after restart, want shutting-down", d, st)
+		}
+		e.advance(e.bootTime())
+		e.wait(use1, StateRunning, b)
+		if gone := e.wait(use1, StateTerminated, d)[0]; gone.PrivateIpAddress != "" {
+			t.Errorf("terminated after restart but holds %s", gone.PrivateIpAddress)
+		}
+		checkInvariants(t, e, use1)
+	})
+	t.Run("everything else survived as it was", func(t *testing.T) {
+		for _, id := range unchanged {
+			if got := jsonOf(t, e.get(use1, id)); got != before[id] {
+				t.Errorf("%s changed across the restart:\n%s\n%s", id, before[id], got)
+			}
+		}
+		for _, id := range west {
+			if got := jsonOf(t, e.get(usw2, id)); got != before[id] {
+				t.Errorf("%s changed across the restart", id)
+			}
+		}
+		if in := e.get(use1, ee); in.InstanceType != "t2.small" || in.State.Name != StateStopped {
+			t.Errorf("modified instance came back as %s, %s", in.InstanceType, in.State.Name)
+		}
+		if v, _ := e.get(use1, a[0]).Tag("role"); v != "db" {
+			t.Errorf("tag lost: %v", e.get(use1, a[0]).Tags)
+		}
+		keys, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{IncludePublicKey: true})
+		if err != nil || len(keys.KeyPairs) != 1 {
+			t.Fatalf("key pairs %+v, %v", keys, err)
+		}
+		if k := keys.KeyPairs[0]; k.KeyPairId != key.KeyPairId || k.KeyFingerprint != key.KeyFingerprint || len(k.Tags) != 1 || k.PublicKey == "" {
+			t.Errorf("key pair came back as %+v", k)
+		}
+		if w, err := e.c.DescribeKeyPairs(e.ctx, usw2, &DescribeKeyPairsInput{KeyNames: []string{"west"}}); err != nil || len(w.KeyPairs) != 1 {
+			t.Errorf("us-west-2 key pair: %+v, %v", w, err)
+		}
+		again := e.run(use1, tokenRun())
+		if again.ReservationId != resA.ReservationId || !slices.Equal(idsOf(again.Instances), a) {
+			t.Errorf("ClientToken after restart gave %s %v, want %s %v", again.ReservationId, idsOf(again.Instances), resA.ReservationId, a)
+		}
+		other := tokenRun()
+		other.MinCount = 1
+		_, err = e.c.RunInstances(e.ctx, use1, other)
+		wantCode(t, err, CodeIdempotentParameterMismatch)
+	})
+	t.Run("no held address is handed out again", func(t *testing.T) {
+		// Held in us-east-1a: a×3, b, c, e privately (5 of 11 free) and
+		// a×3, b publicly (12 of 16 free).
+		launched := 0
+		for {
+			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{Placement: zoneA})
+			if err != nil {
+				wantCode(t, err, CodeInsufficientAddressCapacity, "subnet")
+				break
+			}
+			launched++
+			checkInvariants(t, e, use1)
+		}
+		if launched != 5 {
+			t.Errorf("us-east-1a took %d more launches, want exactly the 5 free addresses", launched)
+		}
+		launched = 0
+		for {
+			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{Placement: &Placement{AvailabilityZone: "us-east-1b"}})
+			if err != nil {
+				wantCode(t, err, CodeInsufficientAddressCapacity, "public IPv4 pool")
+				break
+			}
+			launched++
+		}
+		if launched != 7 {
+			t.Errorf("the public pool gave %d more addresses, want the 7 left", launched)
+		}
+		checkInvariants(t, e, use1)
+		// The stopped instance cannot start without a public address; a
+		// terminate frees one.
+		_, err := e.c.StartInstances(e.ctx, use1, &InstanceIdsInput{InstanceIds: []string{ee}})
+		wantCode(t, err, CodeInsufficientAddressCapacity)
+		e.terminate(use1, b)
+		e.advance(e.stopTime())
+		e.wait(use1, StateTerminated, b)
+		e.start(use1, ee)
+		e.advance(e.bootTime())
+		e.wait(use1, StateRunning, ee)
+		checkInvariants(t, e, use1)
+	})
+	t.Run("a second restart changes nothing", func(t *testing.T) {
+		snap := jsonOf(t, e.list(use1))
+		hosts := jsonOf(t, e.hosts(use1))
+		e.reopen()
+		checkInvariants(t, e, use1)
+		if got := jsonOf(t, e.list(use1)); got != snap {
+			t.Errorf("instances differ after a quiet restart")
+		}
+		if got := jsonOf(t, e.hosts(use1)); got != hosts {
+			t.Errorf("host usage differs after a quiet restart:\n%s\n%s", hosts, got)
+		}
+	})
+}
