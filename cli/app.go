@@ -170,6 +170,12 @@ func report(w io.Writer, err error) int {
 		le   *api.LostError
 		exit cli.ExitCoder
 	)
+	var se1 *core.Error
+	if errors.As(err, &se1) && se1.Code == api.CodeStampMismatch {
+		// The daemon could not be replaced by one of this build.
+		fmt.Fprintf(w, "ec2x: the daemon is of another build or config and could not be replaced: %s\n", se1.Message)
+		return ExitUnreachable
+	}
 	if e, ok := api.IsServiceError(err); ok {
 		fmt.Fprintf(w, "ec2x: %s: %s\n", e.Code, e.Message)
 		return ExitService

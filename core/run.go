@@ -92,19 +92,26 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 		c.mu.Unlock()
 		return nil, err
 	}
-	l, err := c.validateRun(rs, in)
-	if err != nil {
-		c.mu.Unlock()
-		return nil, err
-	}
+	// A retry is answered from the token before anything else is checked:
+	// the key pair of the first call may be gone by now, and EC2 still
+	// returns the original reservation.
 	if in.ClientToken != "" {
+		if len(in.ClientToken) > 64 {
+			c.mu.Unlock()
+			return nil, Errorf(CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
+		}
 		if tok, ok := rs.tokens[in.ClientToken]; ok {
 			defer c.mu.Unlock()
-			if tok.Hash != l.hash {
+			if tok.Hash != requestHash(in) {
 				return nil, Errorf(CodeIdempotentParameterMismatch, "The client token '%s' was already used with different parameters.", in.ClientToken)
 			}
 			return c.reservationLocked(rs, tok), nil
 		}
+	}
+	l, err := c.validateRun(rs, in)
+	if err != nil {
+		c.mu.Unlock()
+		return nil, err
 	}
 	if in.DryRun {
 		c.mu.Unlock()
@@ -172,15 +179,7 @@ func (c *Cloud) isPending(region, id string) bool {
 // resources, in the order EC2 reports problems.
 func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, error) {
 	l := &launch{in: in}
-	if in.MinCount == 0 && in.MaxCount == 0 {
-		in.MinCount, in.MaxCount = 1, 1
-	}
-	if in.MaxCount == 0 {
-		in.MaxCount = in.MinCount
-	}
-	if in.MinCount == 0 {
-		in.MinCount = in.MaxCount
-	}
+	normalizeCounts(in)
 	if in.MinCount < 1 || in.MaxCount < in.MinCount {
 		return nil, Errorf(CodeInvalidParameterValue, "MinCount (%d) must be at least 1 and at most MaxCount (%d)", in.MinCount, in.MaxCount)
 	}
@@ -246,16 +245,33 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 		}
 	}
 	if in.ClientToken != "" {
-		if len(in.ClientToken) > 64 {
-			return nil, Errorf(CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
-		}
-		cp := *in
-		cp.ClientToken, cp.DryRun = "", false
-		sum, _ := json.Marshal(cp)
-		h := sha256.Sum256(sum)
-		l.hash = hex.EncodeToString(h[:])
+		l.hash = requestHash(in)
 	}
 	return l, nil
+}
+
+// requestHash identifies a RunInstances request's parameters, for
+// ClientToken retries: the same parameters give the same hash.
+func requestHash(in *RunInstancesInput) string {
+	cp := *in
+	normalizeCounts(&cp)
+	cp.ClientToken, cp.DryRun = "", false
+	sum, _ := json.Marshal(cp)
+	h := sha256.Sum256(sum)
+	return hex.EncodeToString(h[:])
+}
+
+// normalizeCounts fills MinCount and MaxCount as EC2 does when one is missing.
+func normalizeCounts(in *RunInstancesInput) {
+	if in.MinCount == 0 && in.MaxCount == 0 {
+		in.MinCount, in.MaxCount = 1, 1
+	}
+	if in.MaxCount == 0 {
+		in.MaxCount = in.MinCount
+	}
+	if in.MinCount == 0 {
+		in.MinCount = in.MaxCount
+	}
 }
 
 func (c *Cloud) chooseSubnet(rs *regionState, in *RunInstancesInput, l *launch) error {

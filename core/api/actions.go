@@ -6,8 +6,8 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ec2x/ec2x/core"
 )
@@ -98,7 +98,10 @@ func dispatchJSON(ctx context.Context, c *core.Cloud, name, region string, body 
 		dec := json.NewDecoder(bytesReader(body))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(in); err != nil {
-			return nil, core.Errorf(core.CodeUnknownParameter, "%s: %v", name, fmt.Sprint(err))
+			if strings.HasPrefix(err.Error(), "json: unknown field") {
+				return nil, core.Errorf(core.CodeUnknownParameter, "%s: %v", name, err)
+			}
+			return nil, core.Errorf(core.CodeInvalidParameterValue, "%s: malformed request: %v", name, err)
 		}
 	}
 	return a.Call(ctx, c, region, in)

@@ -199,9 +199,13 @@ func (s *Scheduler) Claim(id string, vcpus, memoryMiB int) {
 	}
 }
 
-// Release undoes Claim.
+// Release undoes Claim. Releasing more than was claimed is a bookkeeping
+// bug: it panics rather than let a host look emptier than it is.
 func (s *Scheduler) Release(id string, vcpus, memoryMiB int) {
 	if h := s.byID[id]; h != nil {
+		if h.UsedVCPUs < vcpus || h.UsedMemoryMiB < memoryMiB || h.Guests < 1 {
+			panic(fmt.Sprintf("sched: release of %d vCPUs/%d MiB from host %s that holds %d/%d", vcpus, memoryMiB, id, h.UsedVCPUs, h.UsedMemoryMiB))
+		}
 		h.UsedVCPUs -= vcpus
 		h.UsedMemoryMiB -= memoryMiB
 		h.Guests--

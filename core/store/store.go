@@ -114,7 +114,8 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		WithSyncWrites(!o.NoSync).
 		WithLogger(nil)
 	if o.InMemory {
-		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
+		// In memory there is no value log: every value stays in the LSM.
+		bo = bo.WithInMemory(true).WithDir("").WithValueDir("").WithValueThreshold(1 << 20)
 	}
 	db, err := badger.Open(bo)
 	if err != nil {
