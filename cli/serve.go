@@ -16,6 +16,9 @@ import (
 	_ "github.com/ec2x/ec2x/hv/sim"
 )
 
+// daemonMemoryLimit is the daemon's soft memory limit unless GOMEMLIMIT is set.
+const daemonMemoryLimit = 256 << 20
+
 var serveCommand = &cli.Command{
 	Name:  "serve",
 	Usage: "run the daemon in the foreground",
@@ -25,8 +28,15 @@ var serveCommand = &cli.Command{
 	Action: func(c *cli.Context) error {
 		// The daemon lives long: collect garbage as usual (Main turns it off
 		// for short CLI calls).
-		debug.SetGCPercent(100)
+		// GOGC 50: the daemon's heap is mostly long-lived records, so a
+		// tighter target costs little CPU and keeps RSS near the live set.
+		debug.SetGCPercent(50)
 		debug.SetMemoryLimit(math.MaxInt64)
+		if os.Getenv("GOMEMLIMIT") == "" {
+			// A soft ceiling: past it the collector works harder instead
+			// of letting Badger's table-building bursts grow the heap.
+			debug.SetMemoryLimit(daemonMemoryLimit)
+		}
 		home, err := homeDir(c)
 		if err != nil {
 			return err

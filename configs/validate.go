@@ -84,8 +84,9 @@ func (c *Config) checkTop() *problem {
 	if c.Limits.ElasticIPsPerRegion < 0 {
 		return bad("must not be negative", "limits", "elastic_ips_per_region")
 	}
-	if c.Limits.MaxCountPerRun < 1 {
-		return bad("must be at least 1", "limits", "max_count_per_run")
+	if c.Limits.MaxCountPerRun < 1 || c.Limits.MaxCountPerRun > 2000 {
+		// One launch is one transaction, and the store's bounds it.
+		return bad("must be between 1 and 2000", "limits", "max_count_per_run")
 	}
 	if c.Lifecycle.TerminatedVisibleSeconds < 0 {
 		return bad("must not be negative", "lifecycle", "terminated_visible_seconds")

@@ -186,6 +186,31 @@ func (c *Cloud) commitLocked(ctx context.Context, b *store.Batch) func() error {
 	}
 }
 
+// commitSplitLocked is commitLocked for writes that need not be atomic
+// together (independent driver events, expiry): the batch is cut into
+// transactions that each fit.
+func (c *Cloud) commitSplitLocked(ctx context.Context, b *store.Batch) func() error {
+	var waits []func() error
+	for _, part := range b.Split() {
+		waits = append(waits, c.commitLocked(ctx, part))
+	}
+	return func() error {
+		var first error
+		for _, w := range waits {
+			if err := w(); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+}
+
+// tooBig is the answer to a request that changes more than one transaction holds.
+func tooBig(b *store.Batch) error {
+	return Errorf(CodeInvalidParameterValue, "The request changes too much at once (%d records, %d KiB; at most %d KiB): split it into smaller requests.",
+		b.Len(), b.Size()>>10, store.MaxBatchBytes>>10)
+}
+
 // notifyLocked wakes every waiter; call with c.mu held for writing.
 func (c *Cloud) notifyLocked() {
 	close(c.changed)

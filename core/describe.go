@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strconv"
@@ -42,25 +43,32 @@ var instanceFilters = map[string]func(r *instRecord) []string{
 	"key-name":            func(r *instRecord) []string { return []string{r.KeyName} },
 	"private-ip-address":  func(r *instRecord) []string { return []string{r.PrivateIpAddress} },
 	"ip-address":          func(r *instRecord) []string { return []string{r.PublicIpAddress} },
-	"private-dns-name":    func(r *instRecord) []string { return []string{r.PrivateDnsName} },
-	"dns-name":            func(r *instRecord) []string { return []string{r.PublicDnsName} },
+	"private-dns-name": func(r *instRecord) []string {
+		a, err := netip.ParseAddr(r.PrivateIpAddress)
+		if err != nil {
+			return nil
+		}
+		return []string{privateDNS(r.Region, a)}
+	},
+	"dns-name": func(r *instRecord) []string {
+		a, err := netip.ParseAddr(r.PublicIpAddress)
+		if err != nil {
+			return nil
+		}
+		return []string{publicDNS(r.Region, a)}
+	},
 	"subnet-id":           func(r *instRecord) []string { return []string{r.SubnetId} },
 	"vpc-id":              func(r *instRecord) []string { return []string{r.VpcId} },
 	"host-id":             func(r *instRecord) []string { return []string{r.Placement.HostId} },
 	"architecture":        func(r *instRecord) []string { return []string{r.Architecture} },
 	"hypervisor":          func(r *instRecord) []string { return []string{r.Hypervisor} },
-	"virtualization-type": func(r *instRecord) []string { return []string{r.VirtualizationType} },
+	"virtualization-type": func(r *instRecord) []string { return []string{"hvm"} },
 	"client-token":        func(r *instRecord) []string { return []string{r.ClientToken} },
 	"tenancy":             func(r *instRecord) []string { return []string{r.Placement.Tenancy} },
-	"root-device-type":    func(r *instRecord) []string { return []string{r.RootDeviceType} },
+	"root-device-type":    func(r *instRecord) []string { return []string{"ebs"} },
 	"launch-time":         func(r *instRecord) []string { return []string{r.LaunchTime.UTC().Format(time.RFC3339)} },
 	"ami-launch-index":    func(r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
-	"instance-lifecycle": func(r *instRecord) []string {
-		if r.InstanceLifecycle == "" {
-			return []string{"on-demand"}
-		}
-		return []string{r.InstanceLifecycle}
-	},
+	"instance-lifecycle": func(r *instRecord) []string { return []string{"on-demand"} },
 	"instance-state-reason-code": func(r *instRecord) []string {
 		if r.StateReason == nil {
 			return nil
@@ -82,20 +90,16 @@ var instanceFilters = map[string]func(r *instRecord) []string{
 		return out
 	},
 	"network-interface.network-interface-id": func(r *instRecord) []string {
-		var out []string
-		for _, ni := range r.NetworkInterfaces {
-			out = append(out, ni.NetworkInterfaceId)
+		if r.EniId == "" || r.State.Name == StateTerminated {
+			return nil
 		}
-		return out
+		return []string{r.EniId}
 	},
 	"network-interface.addresses.private-ip-address": func(r *instRecord) []string {
-		var out []string
-		for _, ni := range r.NetworkInterfaces {
-			for _, p := range ni.PrivateIpAddresses {
-				out = append(out, p.PrivateIpAddress)
-			}
+		if r.PrivateIpAddress == "" {
+			return nil
 		}
-		return out
+		return []string{r.PrivateIpAddress}
 	},
 }
 
@@ -209,7 +213,7 @@ func (c *Cloud) DescribeInstances(ctx context.Context, region string, in *Descri
 	}
 	out := &DescribeInstancesOutput{Instances: make([]*Instance, len(recs))}
 	for i, r := range recs {
-		out.Instances[i] = &r.Instance
+		out.Instances[i] = r.api(c.cfg)
 	}
 	return out, nil
 }
@@ -243,6 +247,13 @@ func InstanceRow(in *Instance, now time.Time) []string {
 		render.Dash(in.PrivateIpAddress), render.Dash(in.PublicIpAddress), render.Age(now.Sub(in.LaunchTime))}
 }
 
+// recordRow is InstanceRow without building the whole Instance.
+func recordRow(r *instRecord, now time.Time) []string {
+	name, _ := r.Tag("Name")
+	return []string{r.InstanceId, render.Dash(name), r.InstanceType, r.State.Name, r.Placement.AvailabilityZone,
+		render.Dash(r.PrivateIpAddress), render.Dash(r.PublicIpAddress), render.Age(now.Sub(r.LaunchTime))}
+}
+
 // DescribeInstanceTable is DescribeInstances answering with text for a
 // terminal (an ec2x action: the CLI's listings use it). Rendering where the
 // records live spares a short-lived CLI process from decoding a thousand
@@ -267,7 +278,7 @@ func (c *Cloud) DescribeInstanceTable(ctx context.Context, region string, in *De
 	}
 	rows := make([][]string, len(recs))
 	for i, r := range recs {
-		rows[i] = InstanceRow(&r.Instance, in.Now)
+		rows[i] = recordRow(r, in.Now)
 	}
 	if in.Format == "text" {
 		for _, r := range rows {
@@ -374,7 +385,7 @@ func (c *Cloud) WaitInstances(ctx context.Context, region string, in *WaitInstan
 		}
 		out := &WaitInstancesOutput{Done: true}
 		for _, r := range recs {
-			out.Instances = append(out.Instances, &r.Instance)
+			out.Instances = append(out.Instances, r.api(c.cfg))
 			if r.State.Name == in.State {
 				continue
 			}

@@ -94,6 +94,20 @@ func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, d
 		changes[i] = change{r, n, calls}
 	}
 	b := store.NewBatch()
+	for _, ch := range changes {
+		if ch.new != nil {
+			b.Put(store.InstanceKey(region, ch.new.InstanceId), ch.new)
+		}
+	}
+	if !b.Fits() {
+		for _, ch := range changes {
+			if ch.new != nil {
+				c.unclaimLocked(rs, ch.old, ch.new)
+			}
+		}
+		c.mu.Unlock()
+		return nil, tooBig(b)
+	}
 	out := make([]StateChange, len(recs))
 	var calls []driverCall
 	for i, ch := range changes {
@@ -101,7 +115,6 @@ func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, d
 		if ch.new != nil {
 			cur = ch.new
 			rs.instances[cur.InstanceId] = cur
-			b.Put(store.InstanceKey(region, cur.InstanceId), cur)
 		}
 		out[i] = StateChange{InstanceId: cur.InstanceId, PreviousState: ch.old.State, CurrentState: cur.State}
 		calls = append(calls, ch.calls...)
@@ -200,7 +213,7 @@ func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceI
 			if err != nil {
 				return nil, nil, Errorf(CodeInsufficientAddressCapacity, "The public IPv4 pool of %s is exhausted", rs.name)
 			}
-			setPublicIP(n, rs.name, pub)
+			setPublicIP(n, pub)
 			n.AutoPublicIP = true
 		}
 		c.sched.Claim(host.ID, t.VCPUs, t.MemoryMiB)
@@ -318,22 +331,7 @@ func (c *Cloud) unclaimLocked(rs *regionState, old, n *instRecord) {
 	}
 }
 
-func setPublicIP(n *instRecord, region string, pub netip.Addr) {
-	n.PublicIpAddress = pub.String()
-	n.PublicDnsName = publicDNS(region, pub)
-	for i := range n.NetworkInterfaces {
-		ni := &n.NetworkInterfaces[i]
-		if ni.Attachment.DeviceIndex != 0 {
-			continue
-		}
-		ni.Association = &IPAssociation{PublicIp: pub.String(), IpOwnerId: "amazon"}
-		for j := range ni.PrivateIpAddresses {
-			if ni.PrivateIpAddresses[j].Primary {
-				ni.PrivateIpAddresses[j].Association = &IPAssociation{PublicIp: pub.String(), IpOwnerId: "amazon"}
-			}
-		}
-	}
-}
+func setPublicIP(n *instRecord, pub netip.Addr) { n.PublicIpAddress = pub.String() }
 
 // dropPublicIP returns an auto-assigned public IP to the pool.
 func (c *Cloud) dropPublicIP(rs *regionState, n *instRecord) {
@@ -341,17 +339,7 @@ func (c *Cloud) dropPublicIP(rs *regionState, n *instRecord) {
 		return
 	}
 	rs.net.Public().Release(netip.MustParseAddr(n.PublicIpAddress))
-	n.PublicIpAddress, n.PublicDnsName, n.AutoPublicIP = "", "", false
-	for i := range n.NetworkInterfaces {
-		ni := &n.NetworkInterfaces[i]
-		if ni.Attachment.DeviceIndex != 0 {
-			continue
-		}
-		ni.Association = nil
-		for j := range ni.PrivateIpAddresses {
-			ni.PrivateIpAddresses[j].Association = nil
-		}
-	}
+	n.PublicIpAddress, n.AutoPublicIP = "", false
 }
 
 // releaseResources frees everything an instance holds (terminate, or a
@@ -361,11 +349,9 @@ func (c *Cloud) releaseResources(rs *regionState, r *instRecord) {
 		t := c.cfg.Types[r.InstanceType]
 		c.sched.Release(r.Placement.HostId, t.VCPUs, t.MemoryMiB)
 	}
-	for _, ni := range r.NetworkInterfaces {
-		if sub := rs.net.SubnetByID(ni.SubnetId); sub != nil {
-			for _, p := range ni.PrivateIpAddresses {
-				sub.Release(netip.MustParseAddr(p.PrivateIpAddress))
-			}
+	if r.PrivateIpAddress != "" {
+		if sub := rs.net.SubnetByID(r.SubnetId); sub != nil {
+			sub.Release(netip.MustParseAddr(r.PrivateIpAddress))
 		}
 	}
 	if r.PublicIpAddress != "" {
@@ -373,7 +359,8 @@ func (c *Cloud) releaseResources(rs *regionState, r *instRecord) {
 	}
 }
 
-// applyEvents settles transitions the drivers report, in one transaction.
+// applyEvents settles transitions the drivers report, in as few
+// transactions as fit.
 func (c *Cloud) applyEvents(ctx context.Context, evs []hv.Event) {
 	c.mu.Lock()
 	b := store.NewBatch()
@@ -392,7 +379,7 @@ func (c *Cloud) applyEvents(ctx context.Context, evs []hv.Event) {
 		c.mu.Unlock()
 		return
 	}
-	wait := c.commitLocked(ctx, b)
+	wait := c.commitSplitLocked(ctx, b)
 	c.mu.Unlock()
 	if wait() == nil {
 		c.mu.Lock()
@@ -437,9 +424,7 @@ func (c *Cloud) settleLocked(rs *regionState, r *instRecord, e hv.Event) *instRe
 		}
 		setState(n, StateTerminated, now)
 		n.Placement.HostId = ""
-		n.PrivateIpAddress, n.PrivateDnsName, n.PublicIpAddress, n.PublicDnsName = "", "", "", ""
-		n.AutoPublicIP = false
-		n.NetworkInterfaces = []InstanceNetworkInterface{}
+		n.PrivateIpAddress, n.PublicIpAddress, n.AutoPublicIP = "", "", false
 		return n
 	}
 	return nil
@@ -483,7 +468,7 @@ func (c *Cloud) purgeTerminated(ctx context.Context) {
 		c.mu.Unlock()
 		return
 	}
-	wait := c.commitLocked(ctx, b)
+	wait := c.commitSplitLocked(ctx, b)
 	c.mu.Unlock()
 	_ = wait()
 }

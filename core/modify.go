@@ -62,20 +62,15 @@ func (c *Cloud) ModifyInstanceAttribute(ctx context.Context, region string, in *
 			c.mu.Unlock()
 			return nil, Errorf(CodeInvalidInstanceAttributeValue, "The instance type '%s' does not support the '%s' architecture of the instance's image.", name, r.Architecture)
 		}
-		if len(r.NetworkInterfaces) > t.MaxENIs {
+		if n := r.interfaceCount(); n > t.MaxENIs {
 			c.mu.Unlock()
-			return nil, Errorf(CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d network interfaces; the instance has %d.", name, t.MaxENIs, len(r.NetworkInterfaces))
+			return nil, Errorf(CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d network interfaces; the instance has %d.", name, t.MaxENIs, n)
 		}
 		if !c.familyServed(rs.name, r.Placement.AvailabilityZone, configs.Family(name)) {
 			c.mu.Unlock()
 			return nil, Errorf(CodeInvalidInstanceAttributeValue, "No host in %s serves the %s family.", r.Placement.AvailabilityZone, configs.Family(name))
 		}
 		n.InstanceType = name
-		threads := t.ThreadsPerCore
-		if threads < 1 {
-			threads = 1
-		}
-		n.CpuOptions = CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}
 		resize = t
 	case in.UserData != nil:
 		if r.State.Name != StateStopped {

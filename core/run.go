@@ -126,16 +126,28 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 	out := &RunInstancesOutput{ReservationId: c.newID("r"), OwnerId: OwnerID, Groups: l.groups}
 	ids := make([]string, len(recs))
 	for i, r := range recs {
-		rs.instances[r.InstanceId] = r
-		c.where[r.InstanceId] = rs
 		b.Put(store.InstanceKey(region, r.InstanceId), r)
-		out.Instances = append(out.Instances, &r.Instance)
 		ids[i] = r.InstanceId
 	}
+	var tok *tokenRecord
 	if in.ClientToken != "" {
-		tok := &tokenRecord{Token: in.ClientToken, Hash: l.hash, ReservationId: out.ReservationId, InstanceIds: ids, Created: c.clk.Now()}
-		rs.tokens[tok.Token] = tok
+		tok = &tokenRecord{Token: in.ClientToken, Hash: l.hash, ReservationId: out.ReservationId, InstanceIds: ids, Created: c.clk.Now()}
 		b.Put(store.TokenKey(region, tok.Token), tok)
+	}
+	if !b.Fits() {
+		for _, r := range recs {
+			c.releaseResources(rs, r)
+		}
+		c.mu.Unlock()
+		return nil, tooBig(b)
+	}
+	for _, r := range recs {
+		rs.instances[r.InstanceId] = r
+		c.where[r.InstanceId] = rs
+		out.Instances = append(out.Instances, r.api(c.cfg))
+	}
+	if tok != nil {
+		rs.tokens[tok.Token] = tok
 	}
 	specs := make([]hv.GuestSpec, len(recs))
 	for i, r := range recs {
@@ -418,39 +430,18 @@ func (c *Cloud) capacityError(rs *regionState, typ, zone string) error {
 }
 
 func (c *Cloud) newInstance(rs *regionState, l *launch, host *sched.Host, priv, pub netip.Addr, index int, now time.Time) *instRecord {
-	id := c.newInstanceID()
-	threads := l.typ.ThreadsPerCore
-	if threads < 1 {
-		threads = 1
-	}
-	assoc := &IPAssociation{PublicIp: pub.String(), IpOwnerId: "amazon"}
-	eni := InstanceNetworkInterface{
-		NetworkInterfaceId: c.newID("eni"), SubnetId: l.subnet.SubnetId, VpcId: rs.net.VpcId,
-		MacAddress: c.newMAC(), PrivateIpAddress: priv.String(),
-		PrivateIpAddresses: []PrivateIP{{PrivateIpAddress: priv.String(), Primary: true, Association: assoc}},
-		Association:        &IPAssociation{PublicIp: pub.String(), IpOwnerId: "amazon"},
-		Attachment: Attachment{AttachmentId: c.newID("eni-attach"), DeviceIndex: 0, Status: "attached",
-			AttachTime: now, DeleteOnTermination: true},
-		Groups: l.groups, Status: "in-use", Description: "",
-	}
 	workload, _ := tagValue(l.tags, "ec2x:workload")
-	r := &instRecord{
-		Instance: Instance{
-			InstanceId: id, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
-			LaunchTime: now, State: NewState(StatePending),
-			Placement:        Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
-			PrivateDnsName:   privateDNS(rs.name, priv),
-			PrivateIpAddress: priv.String(), PublicDnsName: publicDNS(rs.name, pub), PublicIpAddress: pub.String(),
-			SubnetId: l.subnet.SubnetId, VpcId: rs.net.VpcId, SecurityGroups: l.groups,
-			NetworkInterfaces: []InstanceNetworkInterface{eni}, Tags: l.tags,
-			CpuOptions:   CpuOptions{CoreCount: l.typ.VCPUs / threads, ThreadsPerCore: threads},
-			Architecture: l.img.Arch, VirtualizationType: "hvm", Hypervisor: host.Driver,
-			RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
-		},
-		Region: rs.name, UserData: l.userData, VolumeGiB: l.volume, StateSince: now,
-		AutoPublicIP: true, Workload: workload,
+	return &instRecord{
+		InstanceId: c.newInstanceID(), Region: rs.name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
+		LaunchTime: now, State: NewState(StatePending), StateSince: now,
+		Placement:        Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
+		SubnetId:         l.subnet.SubnetId, VpcId: rs.net.VpcId,
+		PrivateIpAddress: priv.String(), PublicIpAddress: pub.String(), AutoPublicIP: true,
+		SecurityGroups: l.groups, Tags: l.tags,
+		Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
+		EniId: c.newID("eni"), AttachmentId: c.newID("eni-attach"), MacAddress: c.newMAC(),
+		UserData: l.userData, VolumeGiB: l.volume, Workload: workload,
 	}
-	return r
 }
 
 // newMAC returns a locally administered unicast MAC, as EC2's 0a:... ones.
@@ -483,7 +474,7 @@ func (c *Cloud) reservationLocked(rs *regionState, tok *tokenRecord) *RunInstanc
 	out := &RunInstancesOutput{ReservationId: tok.ReservationId, OwnerId: OwnerID}
 	for _, id := range tok.InstanceIds {
 		if r := rs.instances[id]; r != nil {
-			out.Instances = append(out.Instances, &r.Instance)
+			out.Instances = append(out.Instances, r.api(c.cfg))
 			out.Groups = r.SecurityGroups
 		}
 	}
@@ -497,7 +488,7 @@ func (c *Cloud) specLocked(rs *regionState, r *instRecord) hv.GuestSpec {
 	spec := hv.GuestSpec{
 		ID: r.InstanceId, HostID: r.Placement.HostId, Region: rs.name, Zone: r.Placement.AvailabilityZone,
 		InstanceType: r.InstanceType, VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB,
-		UserData: r.UserData, Hostname: strings.SplitN(r.PrivateDnsName, ".", 2)[0],
+		UserData: r.UserData, Hostname: "ip-" + strings.ReplaceAll(r.PrivateIpAddress, ".", "-"),
 		VolumeGiB: r.VolumeGiB, Workload: r.Workload,
 	}
 	if img != nil {
@@ -506,13 +497,10 @@ func (c *Cloud) specLocked(rs *regionState, r *instRecord) hv.GuestSpec {
 	if k := rs.keys[r.KeyName]; k != nil {
 		spec.SSHPublicKey = k.PublicKey
 	}
-	for _, ni := range r.NetworkInterfaces {
-		nic := hv.NIC{ID: ni.NetworkInterfaceId, DeviceIndex: ni.Attachment.DeviceIndex, MAC: ni.MacAddress, PrivateIP: ni.PrivateIpAddress}
-		if sub := rs.net.SubnetByID(ni.SubnetId); sub != nil {
+	if r.interfaceCount() > 0 {
+		nic := hv.NIC{ID: r.EniId, DeviceIndex: 0, MAC: r.MacAddress, PrivateIP: r.PrivateIpAddress, PublicIP: r.PublicIpAddress}
+		if sub := rs.net.SubnetByID(r.SubnetId); sub != nil {
 			nic.PrefixLen = sub.Cidr.Bits()
-		}
-		if ni.Association != nil {
-			nic.PublicIP = ni.Association.PublicIp
 		}
 		spec.NICs = append(spec.NICs, nic)
 	}

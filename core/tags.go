@@ -164,11 +164,20 @@ func (c *Cloud) retag(ctx context.Context, region string, ids []string, dryRun b
 	b := store.NewBatch()
 	for _, u := range ups {
 		if u.inst != nil {
-			rs.instances[u.inst.InstanceId] = u.inst
 			b.Put(store.InstanceKey(region, u.inst.InstanceId), u.inst)
 		} else {
-			rs.keys[u.key.KeyName] = u.key
 			b.Put(store.KeyPairKey(region, u.key.KeyName), u.key)
+		}
+	}
+	if !b.Fits() {
+		c.mu.Unlock()
+		return nil, tooBig(b)
+	}
+	for _, u := range ups {
+		if u.inst != nil {
+			rs.instances[u.inst.InstanceId] = u.inst
+		} else {
+			rs.keys[u.key.KeyName] = u.key
 		}
 	}
 	wait := c.commitLocked(ctx, b)

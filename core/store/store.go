@@ -71,6 +71,18 @@ func NetworkKey(region string) []byte { return Key(KindNetwork, region) }
 
 var schemaKey = Key(KindMeta, "schema")
 
+// Sizes that bound one transaction (Badger refuses a transaction larger
+// than 15% of a memtable).
+const (
+	memTableSize   = 8 << 20
+	valueThreshold = 1 << 10
+	// MaxBatchBytes is the largest batch Commit accepts, with a margin
+	// below Badger's own limit.
+	MaxBatchBytes = memTableSize * 15 / 100 * 9 / 10
+	// maxBatchEntries keeps well under Badger's count limit.
+	maxBatchEntries = 20000
+)
+
 // Options tune the store.
 type Options struct {
 	// InMemory keeps everything in RAM (tests); Dir is ignored.
@@ -95,7 +107,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		// A small daemon: small memtables and value-log files, one version,
 		// Badger's own logger off. Measured: opening 100k records after a
 		// crash drops from about 700 ms to 130 ms with these.
-		WithMemTableSize(16 << 20).
+		WithMemTableSize(memTableSize).
 		WithNumMemtables(2).
 		WithValueLogFileSize(16 << 20).
 		WithBaseTableSize(2 << 20).
@@ -105,10 +117,11 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		WithNumVersionsToKeep(1).
 		WithBlockCacheSize(8 << 20).
 		WithIndexCacheSize(4 << 20).
-		// Records over 256 bytes live in the value log, so that one commit
-		// of a thousand launches stays under Badger's batch-size limit.
-		WithValueThreshold(256).
-		WithCompression(options.None).
+		// Records (a few hundred bytes) stay in the LSM tree, where Snappy
+		// shrinks them on disk and in the page cache; only large values (user
+		// data) go to the value log, so they cost a batch just a pointer.
+		WithValueThreshold(valueThreshold).
+		WithCompression(options.Snappy).
 		WithMetricsEnabled(false).
 		WithDetectConflicts(false).
 		WithSyncWrites(!o.NoSync).
@@ -228,6 +241,45 @@ func (b *Batch) Delete(key []byte) { b.ops = append(b.ops, op{k: key, del: true}
 
 // Len is the number of writes in the batch.
 func (b *Batch) Len() int { return len(b.ops) }
+
+// entrySize is what a write costs of a transaction, as Badger counts it.
+func entrySize(w op) int {
+	if len(w.v) < valueThreshold {
+		return len(w.k) + len(w.v) + 12
+	}
+	return len(w.k) + 24
+}
+
+// Size estimates the bytes the batch takes of one transaction.
+func (b *Batch) Size() int {
+	n := 0
+	for _, w := range b.ops {
+		n += entrySize(w)
+	}
+	return n
+}
+
+// Fits reports whether the batch can commit as one transaction.
+func (b *Batch) Fits() bool { return b.Size() <= MaxBatchBytes && b.Len() < maxBatchEntries }
+
+// Split cuts the batch into batches that each fit, keeping write order.
+// Use it only where the writes need not be atomic together (independent
+// driver events, expiry).
+func (b *Batch) Split() []*Batch {
+	var out []*Batch
+	cur, size := NewBatch(), 0
+	cur.err = b.err
+	for _, w := range b.ops {
+		es := entrySize(w)
+		if cur.Len() > 0 && (size+es > MaxBatchBytes || cur.Len()+1 >= maxBatchEntries) {
+			out = append(out, cur)
+			cur, size = NewBatch(), 0
+		}
+		cur.ops = append(cur.ops, w)
+		size += es
+	}
+	return append(out, cur)
+}
 
 // Commit writes the batch in one durable transaction.
 func (s *Store) Commit(ctx context.Context, b *Batch) error {
