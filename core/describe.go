@@ -68,7 +68,7 @@ var instanceFilters = map[string]func(r *instRecord) []string{
 	"root-device-type":    func(r *instRecord) []string { return []string{"ebs"} },
 	"launch-time":         func(r *instRecord) []string { return []string{r.LaunchTime.UTC().Format(time.RFC3339)} },
 	"ami-launch-index":    func(r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
-	"instance-lifecycle": func(r *instRecord) []string { return []string{"on-demand"} },
+	"instance-lifecycle":  func(r *instRecord) []string { return []string{"on-demand"} },
 	"instance-state-reason-code": func(r *instRecord) []string {
 		if r.StateReason == nil {
 			return nil

@@ -2,8 +2,8 @@ package core
 
 import (
 	"net/netip"
-	"slices"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
