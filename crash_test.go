@@ -28,7 +28,7 @@ type crashHarness struct {
 // run executes ec2x and returns stdout and the exit code.
 func (h *crashHarness) run(args ...string) (string, int) {
 	cmd := exec.Command(h.bin, args...)
-	cmd.Env = append(os.Environ(), "EC2X_HOME="+h.home, "NO_COLOR=1", "EC2X_REGION=")
+	cmd.Env = append(os.Environ(), "EC2X_HOME="+h.home, "NO_COLOR=1", "EC2X_REGION=", "GORACE=atexit_sleep_ms=0")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -34,6 +34,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("EC2X_HOME", home)
 			env.Setenv("EC2X_REGION", "")
 			env.Setenv("NO_COLOR", "1")
+			// Under -race every process sleeps a second at exit by default.
+			env.Setenv("GORACE", "atexit_sleep_ms=0")
 			env.Defer(func() { killDaemon(home) })
 			// Short simulated boots keep scripts quick; scripts that test
 			// timing write their own config.

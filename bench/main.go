@@ -117,7 +117,9 @@ func main() {
 	}
 	fill := time.Since(t0)
 	pid := b.pid()
-	fmt.Printf("daemon RSS with %d instances      %8.1f MiB (filled in %.1f s)\n", have, rssMiB(pid), fill.Seconds())
+	fmt.Printf("daemon RSS with %d instances      %8.1f MiB right after filling (%.1f s)\n", have, rssMiB(pid), fill.Seconds())
+	time.Sleep(20 * time.Second)
+	fmt.Printf("daemon RSS with %d instances      %8.1f MiB after 20 s idle\n", have, rssMiB(pid))
 	bigLs := b.median(func() { b.ec2x("ls", "-q") })
 	fmt.Printf("ec2x ls -q, %d instances          %8.1f ms\n", have, ms(bigLs))
 	restart := b.medianN(5, func() {
