@@ -105,7 +105,23 @@ func BenchmarkDescribeInstances1000(b *testing.B) {
 }
 
 func BenchmarkRunInstances1000(b *testing.B) {
-	c, _ := startDaemon(b, instantBoot+"[[hosts]]\nzone = \"us-east-1a\"\ncount = 64\nvcpus = 96\nmemory_gib = 768\ncpu_overcommit = 16.0\nmem_overcommit = 1.5\n")
+	// Room for many launches: a big VPC, pool and fleet in one zone.
+	c, _ := startDaemon(b, instantBoot+`
+[regions.us-east-1]
+zones = ["us-east-1a"]
+public_pool = "100.64.0.0/12"
+vpc_cidr = "10.0.0.0/8"
+subnet_prefix = 12
+default_image = "amazon-linux-2023"
+
+[[hosts]]
+zone = "us-east-1a"
+count = 64
+vcpus = 96
+memory_gib = 768
+cpu_overcommit = 16.0
+mem_overcommit = 1.5
+`)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
