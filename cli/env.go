@@ -165,6 +165,19 @@ func (e *env) callRegion(region, action string, in, out any) error {
 
 func (e *env) ctx() context.Context { return e.c.Context }
 
+// setup is newEnv followed by args: what most commands start with.
+func setup(c *cli.Context, min, max int, what string) (*env, []string, error) {
+	e, err := newEnv(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := e.args(min, max, what)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, a, nil
+}
+
 // args returns the positional arguments, checking their count.
 func (e *env) args(min, max int, what string) ([]string, error) {
 	a := e.c.Args().Slice()

@@ -49,11 +49,7 @@ func KeyPath(home, region, name string) string {
 }
 
 func keypairCreate(c *cli.Context) error {
-	e, err := newEnv(c)
-	if err != nil {
-		return err
-	}
-	args, err := e.args(1, 1, "key pair name")
+	e, args, err := setup(c, 1, 1, "key pair name")
 	if err != nil {
 		return err
 	}
@@ -114,11 +110,7 @@ func writePrivateKey(path string, pem []byte) error {
 }
 
 func keypairImport(c *cli.Context) error {
-	e, err := newEnv(c)
-	if err != nil {
-		return err
-	}
-	args, err := e.args(1, 1, "key pair name")
+	e, args, err := setup(c, 1, 1, "key pair name")
 	if err != nil {
 		return err
 	}
@@ -161,11 +153,7 @@ func keypairList(c *cli.Context) error {
 }
 
 func keypairRemove(c *cli.Context) error {
-	e, err := newEnv(c)
-	if err != nil {
-		return err
-	}
-	args, err := e.args(1, 1, "key pair name")
+	e, args, err := setup(c, 1, 1, "key pair name")
 	if err != nil {
 		return err
 	}

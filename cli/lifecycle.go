@@ -16,11 +16,8 @@ func lifecycleFlags(extra ...cli.Flag) []cli.Flag {
 // changeState runs a Start/Stop/TerminateInstances-style action and prints
 // each instance's previous and current state; with --wait it waits for target.
 func changeState(c *cli.Context, action string, in any, pick func(out *stateChanges) []core.StateChange, target string) error {
-	e, err := newEnv(c)
+	e, _, err := setup(c, 1, -1, "instance ID")
 	if err != nil {
-		return err
-	}
-	if _, err := e.args(1, -1, "instance ID"); err != nil {
 		return err
 	}
 	var out stateChanges

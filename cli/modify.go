@@ -17,11 +17,7 @@ var modifyCommand = &cli.Command{
 		&cli.StringFlag{Name: "user-data", Usage: "file with new user data"},
 	},
 	Action: func(c *cli.Context) error {
-		e, err := newEnv(c)
-		if err != nil {
-			return err
-		}
-		args, err := e.args(1, 1, "instance ID")
+		e, args, err := setup(c, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}

@@ -11,11 +11,7 @@ var rebootCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(),
 	Action: func(c *cli.Context) error {
-		e, err := newEnv(c)
-		if err != nil {
-			return err
-		}
-		ids, err := e.args(1, -1, "instance ID")
+		e, ids, err := setup(c, 1, -1, "instance ID")
 		if err != nil {
 			return err
 		}

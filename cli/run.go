@@ -37,11 +37,8 @@ var runCommand = &cli.Command{
 }
 
 func runAction(c *cli.Context) error {
-	e, err := newEnv(c)
+	e, _, err := setup(c, 0, 0, "")
 	if err != nil {
-		return err
-	}
-	if _, err := e.args(0, 0, ""); err != nil {
 		return err
 	}
 	in := &core.RunInstancesInput{

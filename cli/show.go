@@ -17,11 +17,7 @@ var showCommand = &cli.Command{
 	Usage:     "show one instance in full",
 	ArgsUsage: "ID",
 	Action: func(c *cli.Context) error {
-		e, err := newEnv(c)
-		if err != nil {
-			return err
-		}
-		args, err := e.args(1, 1, "instance ID")
+		e, args, err := setup(c, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}

@@ -12,11 +12,7 @@ var tagCommand = &cli.Command{
 	Usage:     "add or change tags of resources",
 	ArgsUsage: "ID... KEY=VALUE...",
 	Action: func(c *cli.Context) error {
-		e, err := newEnv(c)
-		if err != nil {
-			return err
-		}
-		args, err := e.args(2, -1, "resource ID and KEY=VALUE")
+		e, args, err := setup(c, 2, -1, "resource ID and KEY=VALUE")
 		if err != nil {
 			return err
 		}
@@ -41,11 +37,7 @@ var untagCommand = &cli.Command{
 	Usage:     "remove tags (KEY, or KEY=VALUE to remove only that value)",
 	ArgsUsage: "ID... KEY[=VALUE]...",
 	Action: func(c *cli.Context) error {
-		e, err := newEnv(c)
-		if err != nil {
-			return err
-		}
-		args, err := e.args(2, -1, "resource ID and KEY")
+		e, args, err := setup(c, 2, -1, "resource ID and KEY")
 		if err != nil {
 			return err
 		}

@@ -18,11 +18,8 @@ var typesCommand = &cli.Command{
 		&cli.Float64Flag{Name: "min-memory", Usage: "at least this much memory, GiB"},
 	},
 	Action: func(c *cli.Context) error {
-		e, err := newEnv(c)
+		e, _, err := setup(c, 0, 0, "")
 		if err != nil {
-			return err
-		}
-		if _, err := e.args(0, 0, ""); err != nil {
 			return err
 		}
 		in := &core.DescribeInstanceTypesInput{}

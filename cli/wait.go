@@ -22,11 +22,7 @@ var waitCommand = &cli.Command{
 		&cli.DurationFlag{Name: "timeout", Value: defaultWait, Usage: "give up after this long (exit 4)"},
 	},
 	Action: func(c *cli.Context) error {
-		e, err := newEnv(c)
-		if err != nil {
-			return err
-		}
-		args, err := e.args(2, -1, "state and instance ID")
+		e, args, err := setup(c, 2, -1, "state and instance ID")
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait tag untag regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh tag untag regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -130,6 +130,15 @@ complete -c ec2x -n '__fish_seen_subcommand_from wait' -f -l query -r -d 'JMESPa
 complete -c ec2x -n '__fish_seen_subcommand_from wait' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from wait' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from wait' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'ssh' -d 'log in to an instance as its image\'s default user with its key pair'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from ssh' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from tag' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'tag' -d 'add or change tags of resources'
 complete -c ec2x -n '__fish_seen_subcommand_from tag' -f -l home -r -d 'state directory (default ~/.ec2x)'

@@ -8,6 +8,7 @@ import (
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/store"
+	"github.com/ec2x/ec2x/hv"
 )
 
 // AttributeValue is EC2's {Value: ...} wrapper.
@@ -243,4 +244,54 @@ func (c *Cloud) ExplainPlacement(ctx context.Context, region string, in *Explain
 	}
 	_, res, _ := c.sched.Place(region, sched.Request{Zone: in.AvailabilityZone, Family: configs.Family(name), VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB}, true)
 	return &ExplainPlacementOutput{Hosts: res}, nil
+}
+
+// SSHTargetInput names the instance to log in to.
+type SSHTargetInput struct {
+	InstanceId string `json:"InstanceId"`
+}
+
+// SSHTarget is where and as whom to connect to an instance with SSH.
+type SSHTarget struct {
+	InstanceId string `json:"InstanceId"`
+	Host       string `json:"Host"`
+	Port       int    `json:"Port"`
+	User       string `json:"User"`
+	KeyName    string `json:"KeyName"`
+}
+
+// DescribeSSHTarget says how to reach a running instance with SSH (an ec2x
+// action): only drivers that run a real guest OS can answer.
+func (c *Cloud) DescribeSSHTarget(ctx context.Context, region string, in *SSHTargetInput) (*SSHTarget, error) {
+	c.mu.RLock()
+	rs, err := c.region(region)
+	if err != nil {
+		c.mu.RUnlock()
+		return nil, err
+	}
+	recs, err := c.lookupLocked(rs, []string{in.InstanceId})
+	if err != nil {
+		c.mu.RUnlock()
+		return nil, err
+	}
+	r := recs[0]
+	d := c.driverOf(r.Placement.HostId)
+	c.mu.RUnlock()
+	if r.State.Name != StateRunning {
+		return nil, Errorf(CodeIncorrectInstanceState, "The instance '%s' is %s; SSH needs it running.", r.InstanceId, r.State.Name)
+	}
+	ep, ok := d.(hv.SSHEndpoint)
+	if !d.Capabilities().RealGuest || !ok {
+		return nil, Errorf(CodeUnsupported, "The instance '%s' runs on the %s driver, which has no guest operating system to log in to; SSH needs a driver with real guests (qemu).", r.InstanceId, d.Name())
+	}
+	host, port, err := ep.SSHAddress(ctx, r.InstanceId)
+	if err != nil {
+		return nil, Errorf(CodeInternalError, "SSH address of %s: %v", r.InstanceId, err)
+	}
+	_, img := c.imageByID(region, r.ImageId)
+	user := "root"
+	if img != nil {
+		user = img.User
+	}
+	return &SSHTarget{InstanceId: r.InstanceId, Host: host, Port: port, User: user, KeyName: r.KeyName}, nil
 }

@@ -145,6 +145,12 @@ type NICHotPlugger interface {
 	DetachNIC(ctx context.Context, id string, nicID string) error
 }
 
+// SSHEndpoint tells where a guest's SSH server can be reached from this
+// machine. Drivers that declare Capabilities.RealGuest implement it.
+type SSHEndpoint interface {
+	SSHAddress(ctx context.Context, id string) (host string, port int, err error)
+}
+
 // Capabilities declares once, as data, what a driver can do.
 type Capabilities struct {
 	HotPlugNIC   bool // implements NICHotPlugger

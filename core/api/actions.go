@@ -60,6 +60,7 @@ var actions = func() map[string]Action {
 		action("DescribeImages", (*core.Cloud).DescribeImages),
 		action("DescribeHosts", (*core.Cloud).DescribeHosts),
 		action("ExplainPlacement", (*core.Cloud).ExplainPlacement),
+		action("DescribeSSHTarget", (*core.Cloud).DescribeSSHTarget),
 	}
 	m := make(map[string]Action, len(list))
 	for _, a := range list {
