@@ -67,6 +67,7 @@ func commands() []*cli.Command {
 	return []*cli.Command{
 		runCommand, lsCommand, showCommand, startCommand, stopCommand, rebootCommand, terminateCommand,
 		modifyCommand, waitCommand, sshCommand, tagCommand, untagCommand,
+		eipCommand, eniCommand, sgCommand,
 		regionsCommand, azsCommand, typesCommand, imagesCommand, keypairCommand, hostsCommand,
 		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,
 	}

@@ -37,6 +37,7 @@ type Config struct {
 	Limits    Limits               `toml:"limits"`
 	Scheduler Scheduler            `toml:"scheduler"`
 	Lifecycle Lifecycle            `toml:"lifecycle"`
+	Pricing   Pricing              `toml:"pricing"`
 	API       API                  `toml:"api"`
 	Regions   map[string]*Region   `toml:"regions"`
 	Types     map[string]*InstType `toml:"types"`
@@ -73,6 +74,13 @@ type Scheduler struct {
 // Lifecycle holds timing rules of the instance state machine.
 type Lifecycle struct {
 	TerminatedVisibleSeconds float64 `toml:"terminated_visible_seconds"`
+}
+
+// Pricing holds prices that are not per instance type.
+type Pricing struct {
+	// PublicIPv4Hourly is what every public IPv4 address costs per hour,
+	// associated or idle, as AWS charges since February 2024.
+	PublicIPv4Hourly string `toml:"public_ipv4_hourly"`
 }
 
 // API configures the EC2-compatible endpoint.

@@ -91,6 +91,9 @@ func (c *Config) checkTop() *problem {
 	if c.Lifecycle.TerminatedVisibleSeconds < 0 {
 		return bad("must not be negative", "lifecycle", "terminated_visible_seconds")
 	}
+	if v, err := strconv.ParseFloat(c.Pricing.PublicIPv4Hourly, 64); err != nil || v < 0 {
+		return bad(fmt.Sprintf("public_ipv4_hourly %q is not a decimal USD amount", c.Pricing.PublicIPv4Hourly), "pricing", "public_ipv4_hourly")
+	}
 	switch c.Scheduler.Strategy {
 	case "binpack", "spread":
 	default:

@@ -69,8 +69,13 @@ type regionState struct {
 	cfg       *configs.Region
 	net       *netw.Region
 	instances map[string]*instRecord
+	enis      map[string]*eniRecord
+	eips      map[string]*eipRecord
+	sgs       map[string]*sgRecord
 	keys      map[string]*keyRecord
 	tokens    map[string]*tokenRecord
+	// defaultIDs is the default group's ID list, shared by interfaces.
+	defaultIDs []string
 }
 
 // Open loads every record from the store, reconciles with the drivers and
@@ -141,6 +146,7 @@ func (c *Cloud) load(ctx context.Context) error {
 	for _, name := range c.cfg.RegionNames() {
 		rc := c.cfg.Regions[name]
 		rs := &regionState{name: name, cfg: rc, instances: map[string]*instRecord{},
+			enis: map[string]*eniRecord{}, eips: map[string]*eipRecord{}, sgs: map[string]*sgRecord{},
 			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}}
 		pool := netip.MustParsePrefix(rc.PublicPool)
 		var nr netw.Region
@@ -163,10 +169,20 @@ func (c *Cloud) load(ctx context.Context) error {
 		}
 		c.regions[name] = rs
 	}
+	if err := c.loadRecords(ctx); err != nil {
+		return err
+	}
+	for _, rs := range c.regions {
+		if rs.sgs[rs.net.DefaultGroupId] == nil {
+			g := defaultGroup(rs.net.DefaultGroupId, rs.net.VpcId)
+			rs.sgs[g.GroupId] = g
+			fresh.Put(store.GroupKey(rs.name, g.GroupId), g)
+		}
+	}
 	if err := c.st.Commit(ctx, fresh); err != nil {
 		return fmt.Errorf("save networks: %w", err)
 	}
-	return c.loadRecords(ctx)
+	return nil
 }
 
 // commitLocked queues b while c.mu is held, so batches reach the store in

@@ -33,74 +33,115 @@ type DescribeInstancesOutput struct {
 }
 
 // instanceFilters maps EC2's filter names to the instance's values.
-var instanceFilters = map[string]func(r *instRecord) []string{
-	"instance-id":         func(r *instRecord) []string { return []string{r.InstanceId} },
-	"instance-state-name": func(r *instRecord) []string { return []string{r.State.Name} },
-	"instance-state-code": func(r *instRecord) []string { return []string{strconv.Itoa(r.State.Code)} },
-	"instance-type":       func(r *instRecord) []string { return []string{r.InstanceType} },
-	"availability-zone":   func(r *instRecord) []string { return []string{r.Placement.AvailabilityZone} },
-	"image-id":            func(r *instRecord) []string { return []string{r.ImageId} },
-	"key-name":            func(r *instRecord) []string { return []string{r.KeyName} },
-	"private-ip-address":  func(r *instRecord) []string { return []string{r.PrivateIpAddress} },
-	"ip-address":          func(r *instRecord) []string { return []string{r.PublicIpAddress} },
-	"private-dns-name": func(r *instRecord) []string {
-		a, err := netip.ParseAddr(r.PrivateIpAddress)
+var instanceFilters = map[string]func(rs *regionState, r *instRecord) []string{
+	"instance-id":         func(rs *regionState, r *instRecord) []string { return []string{r.InstanceId} },
+	"instance-state-name": func(rs *regionState, r *instRecord) []string { return []string{r.State.Name} },
+	"instance-state-code": func(rs *regionState, r *instRecord) []string { return []string{strconv.Itoa(r.State.Code)} },
+	"instance-type":       func(rs *regionState, r *instRecord) []string { return []string{r.InstanceType} },
+	"availability-zone":   func(rs *regionState, r *instRecord) []string { return []string{r.Placement.AvailabilityZone} },
+	"image-id":            func(rs *regionState, r *instRecord) []string { return []string{r.ImageId} },
+	"key-name":            func(rs *regionState, r *instRecord) []string { return []string{r.KeyName} },
+	"private-ip-address": func(rs *regionState, r *instRecord) []string {
+		priv, _ := rs.addresses(r)
+		return nonEmpty(priv)
+	},
+	"ip-address": func(rs *regionState, r *instRecord) []string {
+		_, pub := rs.addresses(r)
+		return nonEmpty(pub)
+	},
+	"private-dns-name": func(rs *regionState, r *instRecord) []string {
+		priv, _ := rs.addresses(r)
+		a, err := netip.ParseAddr(priv)
 		if err != nil {
 			return nil
 		}
 		return []string{privateDNS(r.Region, a)}
 	},
-	"dns-name": func(r *instRecord) []string {
-		a, err := netip.ParseAddr(r.PublicIpAddress)
+	"dns-name": func(rs *regionState, r *instRecord) []string {
+		_, pub := rs.addresses(r)
+		a, err := netip.ParseAddr(pub)
 		if err != nil {
 			return nil
 		}
 		return []string{publicDNS(r.Region, a)}
 	},
-	"subnet-id":           func(r *instRecord) []string { return []string{r.SubnetId} },
-	"vpc-id":              func(r *instRecord) []string { return []string{r.VpcId} },
-	"host-id":             func(r *instRecord) []string { return []string{r.Placement.HostId} },
-	"architecture":        func(r *instRecord) []string { return []string{r.Architecture} },
-	"hypervisor":          func(r *instRecord) []string { return []string{r.Hypervisor} },
-	"virtualization-type": func(r *instRecord) []string { return []string{"hvm"} },
-	"client-token":        func(r *instRecord) []string { return []string{r.ClientToken} },
-	"tenancy":             func(r *instRecord) []string { return []string{r.Placement.Tenancy} },
-	"root-device-type":    func(r *instRecord) []string { return []string{"ebs"} },
-	"launch-time":         func(r *instRecord) []string { return []string{r.LaunchTime.UTC().Format(time.RFC3339)} },
-	"ami-launch-index":    func(r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
-	"instance-lifecycle":  func(r *instRecord) []string { return []string{"on-demand"} },
-	"instance-state-reason-code": func(r *instRecord) []string {
+	"subnet-id": func(rs *regionState, r *instRecord) []string {
+		if e := rs.primary(r); e != nil {
+			return []string{e.SubnetId}
+		}
+		return nil
+	},
+	"vpc-id": func(rs *regionState, r *instRecord) []string {
+		if rs.primary(r) != nil {
+			return []string{rs.net.VpcId}
+		}
+		return nil
+	},
+	"instance.group-id": func(rs *regionState, r *instRecord) []string {
+		if e := rs.primary(r); e != nil {
+			return e.Groups
+		}
+		return nil
+	},
+	"instance.group-name": func(rs *regionState, r *instRecord) []string {
+		var out []string
+		if e := rs.primary(r); e != nil {
+			for _, g := range e.Groups {
+				if sg := rs.sgs[g]; sg != nil {
+					out = append(out, sg.GroupName)
+				}
+			}
+		}
+		return out
+	},
+	"host-id":             func(rs *regionState, r *instRecord) []string { return []string{r.Placement.HostId} },
+	"architecture":        func(rs *regionState, r *instRecord) []string { return []string{r.Architecture} },
+	"hypervisor":          func(rs *regionState, r *instRecord) []string { return []string{r.Hypervisor} },
+	"virtualization-type": func(rs *regionState, r *instRecord) []string { return []string{"hvm"} },
+	"client-token":        func(rs *regionState, r *instRecord) []string { return []string{r.ClientToken} },
+	"tenancy":             func(rs *regionState, r *instRecord) []string { return []string{r.Placement.Tenancy} },
+	"root-device-type":    func(rs *regionState, r *instRecord) []string { return []string{"ebs"} },
+	"launch-time":         func(rs *regionState, r *instRecord) []string { return []string{r.LaunchTime.UTC().Format(time.RFC3339)} },
+	"ami-launch-index":    func(rs *regionState, r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
+	"instance-lifecycle":  func(rs *regionState, r *instRecord) []string { return []string{"on-demand"} },
+	"instance-state-reason-code": func(rs *regionState, r *instRecord) []string {
 		if r.StateReason == nil {
 			return nil
 		}
 		return []string{r.StateReason.Code}
 	},
-	"tag-key": func(r *instRecord) []string {
-		out := make([]string, len(r.Tags))
-		for i, t := range r.Tags {
-			out[i] = t.Key
+	"network-interface.network-interface-id": func(rs *regionState, r *instRecord) []string { return r.Enis },
+	"network-interface.addresses.private-ip-address": func(rs *regionState, r *instRecord) []string {
+		var out []string
+		for _, id := range r.Enis {
+			if e := rs.enis[id]; e != nil {
+				for _, a := range e.Addrs {
+					out = append(out, a.Private)
+				}
+			}
 		}
 		return out
 	},
-	"tag-value": func(r *instRecord) []string {
-		out := make([]string, len(r.Tags))
-		for i, t := range r.Tags {
-			out[i] = t.Value
+	"network-interface.addresses.association.public-ip": func(rs *regionState, r *instRecord) []string {
+		var out []string
+		for _, id := range r.Enis {
+			if e := rs.enis[id]; e != nil {
+				for _, a := range e.Addrs {
+					if a.Public != "" {
+						out = append(out, a.Public)
+					}
+				}
+			}
 		}
 		return out
 	},
-	"network-interface.network-interface-id": func(r *instRecord) []string {
-		if r.EniId == "" || r.State.Name == StateTerminated {
-			return nil
-		}
-		return []string{r.EniId}
-	},
-	"network-interface.addresses.private-ip-address": func(r *instRecord) []string {
-		if r.PrivateIpAddress == "" {
-			return nil
-		}
-		return []string{r.PrivateIpAddress}
-	},
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 // InstanceFilterNames lists the filter names DescribeInstances knows.
@@ -109,30 +150,49 @@ func InstanceFilterNames() []string {
 	for n := range instanceFilters {
 		names = append(names, n)
 	}
-	names = append(names, "tag:<key>")
+	names = append(names, "tag:<key>", "tag-key", "tag-value")
 	sort.Strings(names)
 	return names
 }
 
-// compiledFilter is a filter ready to match.
-type compiledFilter struct {
-	values func(r *instRecord) []string
+// filter is an EC2 filter ready to match values of one kind of resource.
+type filter[T any] struct {
+	values func(x *T) []string
 	pats   []string
 	exact  bool
 }
 
-func compileFilters(fs []Filter) ([]compiledFilter, error) {
-	out := make([]compiledFilter, 0, len(fs))
+// compileGeneric prepares EC2 filters for a resource kind: names maps each
+// filter name to the resource's values, tags gives tag:KEY, tag-key and
+// tag-value. An unknown name is InvalidParameterValue, as in EC2.
+func compileGeneric[T any](fs []Filter, names map[string]func(x *T) []string, tags func(x *T) []Tag) ([]filter[T], error) {
+	out := make([]filter[T], 0, len(fs))
 	for _, f := range fs {
-		var get func(r *instRecord) []string
+		get := names[f.Name]
 		if key, ok := strings.CutPrefix(f.Name, "tag:"); ok && key != "" {
-			get = func(r *instRecord) []string {
-				if v, ok := r.Tag(key); ok {
+			get = func(x *T) []string {
+				if v, ok := tagValue(tags(x), key); ok {
 					return []string{v}
 				}
 				return nil
 			}
-		} else if get = instanceFilters[f.Name]; get == nil {
+		}
+		switch f.Name {
+		case "tag-key", "tag-value":
+			key := f.Name == "tag-key"
+			get = func(x *T) []string {
+				ts := tags(x)
+				out := make([]string, len(ts))
+				for i, t := range ts {
+					out[i] = t.Value
+					if key {
+						out[i] = t.Key
+					}
+				}
+				return out
+			}
+		}
+		if get == nil {
 			return nil, Errorf(CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
 		}
 		if len(f.Values) == 0 {
@@ -144,9 +204,48 @@ func compileFilters(fs []Filter) ([]compiledFilter, error) {
 				exact = false
 			}
 		}
-		out = append(out, compiledFilter{values: get, pats: f.Values, exact: exact})
+		out = append(out, filter[T]{values: get, pats: f.Values, exact: exact})
 	}
 	return out, nil
+}
+
+// matchGeneric: every filter must match (AND); within one, any value (OR).
+func matchGeneric[T any](fs []filter[T], x *T) bool {
+	for _, f := range fs {
+		ok := false
+	values:
+		for _, v := range f.values(x) {
+			for _, p := range f.pats {
+				if (f.exact && v == p) || (!f.exact && wildMatch(p, v)) {
+					ok = true
+					break values
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// instCtx is an instance with its region, for instance filters.
+type instCtx struct {
+	rs *regionState
+	r  *instRecord
+}
+
+// instanceFilterFns adapts instanceFilters to the generic engine.
+var instanceFilterFns = func() map[string]func(x *instCtx) []string {
+	m := make(map[string]func(x *instCtx) []string, len(instanceFilters))
+	for name, f := range instanceFilters {
+		m[name] = func(x *instCtx) []string { return f(x.rs, x.r) }
+	}
+	return m
+}()
+
+func compileFilters(fs []Filter) ([]filter[instCtx], error) {
+	return compileGeneric(fs, instanceFilterFns, func(x *instCtx) []Tag { return x.r.Tags })
 }
 
 // wildMatch reports whether s matches EC2's pattern: * matches any run of
@@ -179,41 +278,17 @@ func wildMatch(pattern, s string) bool {
 	return pi == len(p)
 }
 
-// match: every filter must match (AND); within one, any value (OR).
-func match(fs []compiledFilter, r *instRecord) bool {
-	for _, f := range fs {
-		vals := f.values(r)
-		ok := false
-	values:
-		for _, v := range vals {
-			for _, p := range f.pats {
-				if f.exact {
-					if v == p {
-						ok = true
-						break values
-					}
-				} else if wildMatch(p, v) {
-					ok = true
-					break values
-				}
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // DescribeInstances lists instances by ID and filters, oldest launch first.
 func (c *Cloud) DescribeInstances(ctx context.Context, region string, in *DescribeInstancesInput) (*DescribeInstancesOutput, error) {
-	recs, err := c.describe(region, in)
+	out := &DescribeInstancesOutput{}
+	err := c.describe(region, in, func(rs *regionState, recs []*instRecord) {
+		out.Instances = make([]*Instance, len(recs))
+		for i, r := range recs {
+			out.Instances[i] = rs.api(c.cfg, r)
+		}
+	})
 	if err != nil {
 		return nil, err
-	}
-	out := &DescribeInstancesOutput{Instances: make([]*Instance, len(recs))}
-	for i, r := range recs {
-		out.Instances[i] = r.api(c.cfg)
 	}
 	return out, nil
 }
@@ -248,10 +323,11 @@ func InstanceRow(in *Instance, now time.Time) []string {
 }
 
 // recordRow is InstanceRow without building the whole Instance.
-func recordRow(r *instRecord, now time.Time) []string {
+func (rs *regionState) recordRow(r *instRecord, now time.Time) []string {
 	name, _ := r.Tag("Name")
+	priv, pub := rs.addresses(r)
 	return []string{r.InstanceId, render.Dash(name), r.InstanceType, r.State.Name, r.Placement.AvailabilityZone,
-		render.Dash(r.PrivateIpAddress), render.Dash(r.PublicIpAddress), render.Age(now.Sub(r.LaunchTime))}
+		render.Dash(priv), render.Dash(pub), render.Age(now.Sub(r.LaunchTime))}
 }
 
 // DescribeInstanceTable is DescribeInstances answering with text for a
@@ -259,26 +335,29 @@ func recordRow(r *instRecord, now time.Time) []string {
 // records live spares a short-lived CLI process from decoding a thousand
 // JSON objects, which would cost more than the rest of the call.
 func (c *Cloud) DescribeInstanceTable(ctx context.Context, region string, in *DescribeInstanceTableInput) (*Text, error) {
-	recs, err := c.describe(region, &in.DescribeInstancesInput)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	b.Grow(len(recs) * 128)
 	switch in.Format {
-	case "ids":
-		for _, r := range recs {
-			b.WriteString(r.InstanceId)
-			b.WriteByte('\n')
-		}
-		return &Text{Body: b.Bytes()}, nil
-	case "table", "text":
+	case "ids", "table", "text":
 	default:
 		return nil, Errorf(CodeInvalidParameterValue, "Format must be table, text or ids, not '%s'", in.Format)
 	}
-	rows := make([][]string, len(recs))
-	for i, r := range recs {
-		rows[i] = recordRow(r, in.Now)
+	var b bytes.Buffer
+	var rows [][]string
+	err := c.describe(region, &in.DescribeInstancesInput, func(rs *regionState, recs []*instRecord) {
+		b.Grow(len(recs) * 128)
+		if in.Format == "ids" {
+			for _, r := range recs {
+				b.WriteString(r.InstanceId)
+				b.WriteByte('\n')
+			}
+			return
+		}
+		rows = make([][]string, len(recs))
+		for i, r := range recs {
+			rows[i] = rs.recordRow(r, in.Now)
+		}
+	})
+	if err != nil || in.Format == "ids" {
+		return &Text{Body: b.Bytes()}, err
 	}
 	if in.Format == "text" {
 		for _, r := range rows {
@@ -293,23 +372,24 @@ func (c *Cloud) DescribeInstanceTable(ctx context.Context, region string, in *De
 	return &Text{Body: b.Bytes()}, nil
 }
 
-// describe selects the visible instances that match, sorted.
-func (c *Cloud) describe(region string, in *DescribeInstancesInput) ([]*instRecord, error) {
+// describe selects the visible instances that match, sorted, and hands
+// them to emit under the read lock (interfaces are looked up in maps that
+// writers change).
+func (c *Cloud) describe(region string, in *DescribeInstancesInput, emit func(rs *regionState, recs []*instRecord)) error {
 	fs, err := compileFilters(in.Filters)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c.mu.RLock()
+	defer c.mu.RUnlock()
 	rs, err := c.region(region)
 	if err != nil {
-		c.mu.RUnlock()
-		return nil, err
+		return err
 	}
 	var recs []*instRecord
 	if len(in.InstanceIds) > 0 {
 		if recs, err = c.lookupLocked(rs, in.InstanceIds); err != nil {
-			c.mu.RUnlock()
-			return nil, err
+			return err
 		}
 	} else {
 		recs = make([]*instRecord, 0, len(rs.instances))
@@ -319,12 +399,10 @@ func (c *Cloud) describe(region string, in *DescribeInstancesInput) ([]*instReco
 	}
 	kept := recs[:0]
 	for _, r := range recs {
-		if !c.hiddenLocked(r) && match(fs, r) {
+		if !c.hiddenLocked(r) && matchGeneric(fs, &instCtx{rs, r}) {
 			kept = append(kept, r)
 		}
 	}
-	c.mu.RUnlock()
-	// Records are immutable once published: sorting and encoding need no lock.
 	sort.Slice(kept, func(i, j int) bool {
 		a, b := kept[i], kept[j]
 		if !a.LaunchTime.Equal(b.LaunchTime) {
@@ -335,7 +413,8 @@ func (c *Cloud) describe(region string, in *DescribeInstancesInput) ([]*instReco
 		}
 		return a.InstanceId < b.InstanceId
 	})
-	return kept, nil
+	emit(rs, kept)
+	return nil
 }
 
 // WaitInstancesInput asks to wait until every instance is in State.
@@ -379,13 +458,16 @@ func (c *Cloud) WaitInstances(ctx context.Context, region string, in *WaitInstan
 		}
 		recs, err := c.lookupLocked(rs, in.InstanceIds)
 		changed := c.changed
+		var views []*Instance
+		for _, r := range recs {
+			views = append(views, rs.api(c.cfg, r))
+		}
 		c.mu.RUnlock()
 		if err != nil {
 			return nil, err
 		}
-		out := &WaitInstancesOutput{Done: true}
+		out := &WaitInstancesOutput{Done: true, Instances: views}
 		for _, r := range recs {
-			out.Instances = append(out.Instances, r.api(c.cfg))
 			if r.State.Name == in.State {
 				continue
 			}

@@ -75,6 +75,9 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		{"tag-value", []Filter{newFilter("tag-value", "prod", "db-*")}, []*Instance{a, b}},
 		{"network-interface.network-interface-id", []Filter{newFilter("network-interface.network-interface-id", c.NetworkInterfaces[0].NetworkInterfaceId)}, []*Instance{c}},
 		{"network-interface.addresses.private-ip-address", []Filter{newFilter("network-interface.addresses.private-ip-address", d.PrivateIpAddress)}, []*Instance{d}},
+		{"network-interface.addresses.association.public-ip", []Filter{newFilter("network-interface.addresses.association.public-ip", a.PublicIpAddress)}, []*Instance{a}},
+		{"instance.group-id", []Filter{newFilter("instance.group-id", a.SecurityGroups[0].GroupId)}, all},
+		{"instance.group-name", []Filter{newFilter("instance.group-name", "default")}, all},
 		{"tag:KEY", []Filter{newFilter("tag:Name", "web-1")}, []*Instance{a}},
 		{"tag:KEY with *", []Filter{newFilter("tag:Name", "*-1")}, []*Instance{a, b}},
 		{"tag:KEY with ?", []Filter{newFilter("tag:Name", "db-?")}, []*Instance{b}},
@@ -132,7 +135,7 @@ func TestDescribeInstancesFilterErrors(t *testing.T) {
 		})
 	}
 	names := InstanceFilterNames()
-	if !sort.StringsAreSorted(names) || !slices.Contains(names, "tag:<key>") || len(names) != len(instanceFilters)+1 {
+	if !sort.StringsAreSorted(names) || !slices.Contains(names, "tag:<key>") || !slices.Contains(names, "tag-key") || len(names) != len(instanceFilters)+3 {
 		t.Errorf("InstanceFilterNames() = %v", names)
 	}
 }

@@ -9,6 +9,7 @@ import (
 const (
 	CodeInvalidInstanceIDNotFound     = "InvalidInstanceID.NotFound"
 	CodeInvalidInstanceIDMalformed    = "InvalidInstanceID.Malformed"
+	CodeInvalidInstanceID             = "InvalidInstanceID"
 	CodeIncorrectInstanceState        = "IncorrectInstanceState"
 	CodeInvalidParameterValue         = "InvalidParameterValue"
 	CodeInvalidParameterCombination   = "InvalidParameterCombination"
@@ -38,6 +39,34 @@ const (
 	CodeInvalidParameter              = "InvalidParameter"
 	CodeInvalidGroupNotFound          = "InvalidGroup.NotFound"
 	CodeInvalidInstanceAttributeValue = "InvalidInstanceAttributeValue"
+
+	// Addresses, interfaces and security groups.
+	CodeAddressLimitExceeded                  = "AddressLimitExceeded"
+	CodeInvalidAllocationIDNotFound           = "InvalidAllocationID.NotFound"
+	CodeInvalidAllocationIDMalformed          = "InvalidAllocationID.Malformed"
+	CodeInvalidAssociationIDNotFound          = "InvalidAssociationID.NotFound"
+	CodeInvalidAddressNotFound                = "InvalidAddress.NotFound"
+	CodeInvalidIPAddressInUse                 = "InvalidIPAddress.InUse"
+	CodeResourceAlreadyAssociated             = "Resource.AlreadyAssociated"
+	CodeInsufficientFreeAddressesInSubnet     = "InsufficientFreeAddressesInSubnet"
+	CodeInvalidNetworkInterfaceIDNotFound     = "InvalidNetworkInterfaceID.NotFound"
+	CodeInvalidNetworkInterfaceIDMalformed    = "InvalidNetworkInterfaceID.Malformed"
+	CodeInvalidNetworkInterfaceInUse          = "InvalidNetworkInterface.InUse"
+	CodeInvalidAttachmentIDNotFound           = "InvalidAttachmentID.NotFound"
+	CodeAttachmentLimitExceeded               = "AttachmentLimitExceeded"
+	CodePrivateIpAddressLimitExceeded         = "PrivateIpAddressLimitExceeded"
+	CodeOperationNotPermitted                 = "OperationNotPermitted"
+	CodeInvalidGroupDuplicate                 = "InvalidGroup.Duplicate"
+	CodeInvalidGroupIdMalformed               = "InvalidGroupId.Malformed"
+	CodeInvalidGroupReserved                  = "InvalidGroup.Reserved"
+	CodeCannotDelete                          = "CannotDelete"
+	CodeDependencyViolation                   = "DependencyViolation"
+	CodeInvalidPermissionDuplicate            = "InvalidPermission.Duplicate"
+	CodeInvalidPermissionNotFound             = "InvalidPermission.NotFound"
+	CodeInvalidPermissionMalformed            = "InvalidPermission.Malformed"
+	CodeSecurityGroupsPerInterfaceLimitExceed = "SecurityGroupsPerInterfaceLimitExceeded"
+	CodeRulesPerSecurityGroupLimitExceeded    = "RulesPerSecurityGroupLimitExceeded"
+	CodeSecurityGroupLimitExceeded            = "SecurityGroupLimitExceeded"
 )
 
 // Error is an EC2 service error: a code from the list above and a message.

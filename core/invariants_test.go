@@ -161,17 +161,18 @@ func checkAddressBooks(t testing.TB, e *env, region string) {
 	rs := e.c.regions[region]
 	pubs := 0
 	privs := map[string]int{} // subnet -> addresses held
-	for _, r := range rs.instances {
-		if r.PublicIpAddress != "" {
-			pubs++
-			if !rs.net.Public().InUse(netip.MustParseAddr(r.PublicIpAddress)) {
-				t.Fatalf("%s holds public IP %s, which the pool thinks is free", r.InstanceId, r.PublicIpAddress)
+	for _, e := range rs.enis {
+		for _, a := range e.Addrs {
+			privs[e.SubnetId]++
+			if a.auto() {
+				pubs++
+				if !rs.net.Public().InUse(netip.MustParseAddr(a.Public)) {
+					t.Fatalf("%s holds public IP %s, which the pool thinks is free", e.NetworkInterfaceId, a.Public)
+				}
 			}
 		}
-		if r.PrivateIpAddress != "" {
-			privs[r.SubnetId]++
-		}
 	}
+	pubs += len(rs.eips)
 	pool := netip.MustParsePrefix(rs.cfg.PublicPool)
 	if size := 1 << (32 - pool.Bits()); rs.net.Public().Free() != size-pubs {
 		t.Fatalf("public pool of %s has %d free of %d, but instances hold %d", region, rs.net.Public().Free(), size, pubs)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"time"
 
 	"github.com/ec2x/ec2x/core/sched"
@@ -48,13 +47,14 @@ type Empty struct {
 // driverCall is a driver request to make once a change is durable.
 type driverCall func(ctx context.Context) error
 
-// transition decides one instance's change. It returns the new record (nil
-// for no change), driver calls to make afterwards, or an EC2 error.
-type transition func(rs *regionState, r *instRecord, now time.Time) (*instRecord, []driverCall, error)
+// transition decides one instance's change within t: it puts new records
+// into t (none for no change) and returns driver calls to make once the
+// change is durable, or an EC2 error.
+type transition func(t *tx, r *instRecord, now time.Time) ([]driverCall, error)
 
-// changeStates applies t to every instance, all or nothing, in one
+// changeStates applies tr to every instance, all or nothing, in one
 // transaction, then makes the driver calls.
-func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, dryRun bool, t transition) ([]StateChange, error) {
+func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, dryRun bool, tr transition) ([]StateChange, error) {
 	if len(ids) == 0 {
 		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter InstanceId")
 	}
@@ -74,52 +74,26 @@ func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, d
 		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
 	now := c.clk.Now()
-	type change struct {
-		old, new *instRecord
-		calls    []driverCall
-	}
-	changes := make([]change, len(recs))
-	for i, r := range recs {
-		n, calls, err := t(rs, r, now)
+	t := c.newTx(rs)
+	var calls []driverCall
+	for _, r := range recs {
+		cs, err := tr(t, r, now)
 		if err != nil {
-			// Undo what earlier instances of this call claimed.
-			for _, ch := range changes[:i] {
-				if ch.new != nil {
-					c.unclaimLocked(rs, ch.old, ch.new)
-				}
-			}
+			t.rollback()
 			c.mu.Unlock()
 			return nil, err
 		}
-		changes[i] = change{r, n, calls}
+		calls = append(calls, cs...)
 	}
-	b := store.NewBatch()
-	for _, ch := range changes {
-		if ch.new != nil {
-			b.Put(store.InstanceKey(region, ch.new.InstanceId), ch.new)
-		}
-	}
-	if !b.Fits() {
-		for _, ch := range changes {
-			if ch.new != nil {
-				c.unclaimLocked(rs, ch.old, ch.new)
-			}
-		}
+	wait, err := c.commitTx(ctx, t)
+	if err != nil {
 		c.mu.Unlock()
-		return nil, tooBig(b)
+		return nil, err
 	}
 	out := make([]StateChange, len(recs))
-	var calls []driverCall
-	for i, ch := range changes {
-		cur := ch.old
-		if ch.new != nil {
-			cur = ch.new
-			rs.instances[cur.InstanceId] = cur
-		}
-		out[i] = StateChange{InstanceId: cur.InstanceId, PreviousState: ch.old.State, CurrentState: cur.State}
-		calls = append(calls, ch.calls...)
+	for i, old := range recs {
+		out[i] = StateChange{InstanceId: old.InstanceId, PreviousState: old.State, CurrentState: rs.instances[old.InstanceId].State}
 	}
-	wait := c.commitLocked(ctx, b)
 	c.notifyLocked()
 	c.mu.Unlock()
 	if err := wait(); err != nil {
@@ -193,39 +167,37 @@ func userReason(now time.Time) string {
 // StartInstances starts stopped instances; each is placed again and gets a
 // new public IP.
 func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceIdsInput) (*StartInstancesOutput, error) {
-	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(rs *regionState, r *instRecord, now time.Time) (*instRecord, []driverCall, error) {
+	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
 		switch r.State.Name {
 		case StatePending, StateRunning:
-			return nil, nil, nil
+			return nil, nil
 		case StateStopped:
 		default:
-			return nil, nil, incorrectState(r, "started")
+			return nil, incorrectState(r, "started")
 		}
-		t := c.cfg.Types[r.InstanceType]
+		rs := t.rs
+		typ := c.cfg.Types[r.InstanceType]
 		host, _, ok := c.sched.Place(rs.name, sched.Request{Zone: r.Placement.AvailabilityZone,
-			Family: familyOf(r.InstanceType), VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB}, false)
+			Family: familyOf(r.InstanceType), VCPUs: typ.VCPUs, MemoryMiB: typ.MemoryMiB}, false)
 		if !ok {
-			return nil, nil, c.capacityError(rs, r.InstanceType, r.Placement.AvailabilityZone)
+			return nil, c.capacityError(rs, r.InstanceType, r.Placement.AvailabilityZone)
 		}
-		n := r.clone()
-		if n.PublicIpAddress == "" {
-			pub, err := rs.net.Public().Allocate(c.rng)
-			if err != nil {
-				return nil, nil, Errorf(CodeInsufficientAddressCapacity, "The public IPv4 pool of %s is exhausted", rs.name)
-			}
-			setPublicIP(n, pub)
-			n.AutoPublicIP = true
+		if err := t.assignAutoPublic(r); err != nil {
+			return nil, err
 		}
-		c.sched.Claim(host.ID, t.VCPUs, t.MemoryMiB)
+		c.sched.Claim(host.ID, typ.VCPUs, typ.MemoryMiB)
+		t.onRollback(func() { c.sched.Release(host.ID, typ.VCPUs, typ.MemoryMiB) })
 		oldDriver := c.driverOf(r.Placement.HostId)
+		n := r.clone()
 		n.Placement.HostId = host.ID
 		n.Hypervisor = host.Driver
 		setState(n, StatePending, now)
 		n.StateReason, n.StateTransitionReason = nil, ""
+		t.putInstance(n)
 		newDriver := c.drivers[host.Driver]
-		spec := c.specLocked(rs, n)
+		spec := c.specTx(t, n)
 		id := n.InstanceId
-		return n, []driverCall{func(ctx context.Context) error {
+		return []driverCall{func(ctx context.Context) error {
 			if newDriver != oldDriver {
 				_ = oldDriver.Destroy(ctx, id)
 				if err := newDriver.Create(ctx, spec); err != nil {
@@ -249,24 +221,25 @@ func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceI
 // StopInstances stops running instances; their auto-assigned public IP is
 // released once they are stopped.
 func (c *Cloud) StopInstances(ctx context.Context, region string, in *StopInstancesInput) (*StopInstancesOutput, error) {
-	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(rs *regionState, r *instRecord, now time.Time) (*instRecord, []driverCall, error) {
+	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
 		switch r.State.Name {
 		case StateStopped:
-			return nil, nil, nil
+			return nil, nil
 		case StateStopping:
 			if !in.Force {
-				return nil, nil, nil
+				return nil, nil
 			}
 		case StateRunning:
 		default:
-			return nil, nil, incorrectState(r, "stopped")
+			return nil, incorrectState(r, "stopped")
 		}
 		n := r.clone()
 		setState(n, StateStopping, now)
 		n.StateTransitionReason = userReason(now)
 		n.StateReason = &StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+		t.putInstance(n)
 		d, id, force := c.driverOf(r.Placement.HostId), r.InstanceId, in.Force
-		return n, []driverCall{func(ctx context.Context) error { return d.Stop(ctx, id, force) }}, nil
+		return []driverCall{func(ctx context.Context) error { return d.Stop(ctx, id, force) }}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -276,12 +249,12 @@ func (c *Cloud) StopInstances(ctx context.Context, region string, in *StopInstan
 
 // RebootInstances reboots running instances; they stay running.
 func (c *Cloud) RebootInstances(ctx context.Context, region string, in *InstanceIdsInput) (*Empty, error) {
-	_, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(rs *regionState, r *instRecord, now time.Time) (*instRecord, []driverCall, error) {
+	_, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
 		if r.State.Name != StateRunning {
-			return nil, nil, incorrectState(r, "rebooted")
+			return nil, incorrectState(r, "rebooted")
 		}
 		d, id := c.driverOf(r.Placement.HostId), r.InstanceId
-		return nil, []driverCall{func(ctx context.Context) error { return d.Reboot(ctx, id) }}, nil
+		return []driverCall{func(ctx context.Context) error { return d.Reboot(ctx, id) }}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -291,17 +264,18 @@ func (c *Cloud) RebootInstances(ctx context.Context, region string, in *Instance
 
 // TerminateInstances terminates instances; they stay visible for an hour.
 func (c *Cloud) TerminateInstances(ctx context.Context, region string, in *InstanceIdsInput) (*TerminateInstancesOutput, error) {
-	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(rs *regionState, r *instRecord, now time.Time) (*instRecord, []driverCall, error) {
+	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
 		switch r.State.Name {
 		case StateShuttingDown, StateTerminated:
-			return nil, nil, nil
+			return nil, nil
 		}
 		n := r.clone()
 		setState(n, StateShuttingDown, now)
 		n.StateTransitionReason = userReason(now)
 		n.StateReason = &StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+		t.putInstance(n)
 		d, id := c.driverOf(r.Placement.HostId), r.InstanceId
-		return n, []driverCall{func(ctx context.Context) error {
+		return []driverCall{func(ctx context.Context) error {
 			err := d.Destroy(ctx, id)
 			if errors.Is(err, hv.ErrNotFound) {
 				// A launch still on its way to the driver: no guest, so
@@ -319,77 +293,131 @@ func (c *Cloud) TerminateInstances(ctx context.Context, region string, in *Insta
 	return &TerminateInstancesOutput{TerminatingInstances: ch}, nil
 }
 
-// unclaimLocked undoes what a transition claimed for new, when a later
-// instance of the same call fails.
-func (c *Cloud) unclaimLocked(rs *regionState, old, n *instRecord) {
-	if !holdsHost(old.State.Name) && holdsHost(n.State.Name) {
-		t := c.cfg.Types[n.InstanceType]
-		c.sched.Release(n.Placement.HostId, t.VCPUs, t.MemoryMiB)
+// assignAutoPublic gives the instance's primary address a public IP from the
+// pool, unless it has one (an Elastic IP survives stop and start).
+func (t *tx) assignAutoPublic(r *instRecord) error {
+	e := t.iface(firstOr(r.Enis))
+	if e == nil || len(e.Addrs) == 0 || e.Addrs[0].Public != "" {
+		return nil
 	}
-	if old.PublicIpAddress == "" && n.PublicIpAddress != "" {
-		rs.net.Public().Release(netip.MustParseAddr(n.PublicIpAddress))
+	pub, err := t.claimPublic()
+	if err != nil {
+		return err
 	}
+	n := e.clone()
+	n.Addrs[0].Public = pub.String()
+	t.putIface(n)
+	return nil
 }
 
-func setPublicIP(n *instRecord, pub netip.Addr) { n.PublicIpAddress = pub.String() }
-
-// dropPublicIP returns an auto-assigned public IP to the pool.
-func (c *Cloud) dropPublicIP(rs *regionState, n *instRecord) {
-	if n.PublicIpAddress == "" || !n.AutoPublicIP {
-		return
-	}
-	rs.net.Public().Release(netip.MustParseAddr(n.PublicIpAddress))
-	n.PublicIpAddress, n.AutoPublicIP = "", false
-}
-
-// releaseResources frees everything an instance holds (terminate, or a
-// launch that is rolled back): host capacity, private and public addresses.
-func (c *Cloud) releaseResources(rs *regionState, r *instRecord) {
-	if holdsHost(r.State.Name) && r.Placement.HostId != "" {
-		t := c.cfg.Types[r.InstanceType]
-		c.sched.Release(r.Placement.HostId, t.VCPUs, t.MemoryMiB)
-	}
-	if r.PrivateIpAddress != "" {
-		if sub := rs.net.SubnetByID(r.SubnetId); sub != nil {
-			sub.Release(netip.MustParseAddr(r.PrivateIpAddress))
+// dropAutoPublic returns the pool addresses of an instance's interfaces;
+// Elastic IPs stay associated.
+func (t *tx) dropAutoPublic(r *instRecord) {
+	for _, id := range r.Enis {
+		e := t.iface(id)
+		if e == nil {
+			continue
+		}
+		var n *eniRecord
+		for i, a := range e.Addrs {
+			if !a.auto() {
+				continue
+			}
+			if n == nil {
+				n = e.clone()
+			}
+			t.freePublic(a.Public)
+			n.Addrs[i].Public = ""
+		}
+		if n != nil {
+			t.putIface(n)
 		}
 	}
-	if r.PublicIpAddress != "" {
-		rs.net.Public().Release(netip.MustParseAddr(r.PublicIpAddress))
+}
+
+// releaseInstance frees what a terminated instance holds: its host, its
+// interfaces (deleted when DeleteOnTermination, else detached), their pool
+// addresses; Elastic IPs are disassociated but stay allocated.
+func (t *tx) releaseInstance(r *instRecord) *instRecord {
+	c := t.c
+	if holdsHost(r.State.Name) && r.Placement.HostId != "" {
+		typ := c.cfg.Types[r.InstanceType]
+		c.sched.Release(r.Placement.HostId, typ.VCPUs, typ.MemoryMiB)
+		host := r.Placement.HostId
+		t.onRollback(func() { c.sched.Claim(host, typ.VCPUs, typ.MemoryMiB) })
 	}
+	t.dropAutoPublic(r)
+	for _, id := range r.Enis {
+		e := t.iface(id)
+		if e == nil {
+			continue
+		}
+		t.disassociateAll(e)
+		e = t.iface(id)
+		if e.DeleteOnTermination {
+			for _, a := range e.Addrs {
+				t.freePrivate(e.SubnetId, a.Private)
+			}
+			t.deleteIface(id)
+			continue
+		}
+		n := e.clone()
+		n.InstanceId, n.AttachmentId, n.DeviceIndex, n.AttachTime = "", "", 0, time.Time{}
+		t.putIface(n)
+	}
+	n := r.clone()
+	n.Enis = nil
+	n.Placement.HostId = ""
+	return n
+}
+
+func firstOr(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
 }
 
 // applyEvents settles transitions the drivers report, in as few
 // transactions as fit.
 func (c *Cloud) applyEvents(ctx context.Context, evs []hv.Event) {
 	c.mu.Lock()
-	b := store.NewBatch()
+	byRegion := map[*regionState]*tx{}
 	for _, e := range evs {
 		rs := c.where[e.ID]
 		if rs == nil {
 			continue
 		}
-		r := rs.instances[e.ID]
-		if n := c.settleLocked(rs, r, e); n != nil {
-			rs.instances[n.InstanceId] = n
-			b.Put(store.InstanceKey(rs.name, n.InstanceId), n)
+		t := byRegion[rs]
+		if t == nil {
+			t = c.newTx(rs)
+			byRegion[rs] = t
 		}
+		c.settleTx(t, t.instance(e.ID), e)
 	}
-	if b.Len() == 0 {
-		c.mu.Unlock()
-		return
+	var waits []func() error
+	for _, t := range byRegion {
+		if t.empty() {
+			continue
+		}
+		// Events need no atomicity across instances: split to fit.
+		t.publish()
+		waits = append(waits, c.commitSplitLocked(ctx, t.batch()))
 	}
-	wait := c.commitSplitLocked(ctx, b)
 	c.mu.Unlock()
-	if wait() == nil {
+	ok := true
+	for _, w := range waits {
+		ok = w() == nil && ok
+	}
+	if ok && len(waits) > 0 {
 		c.mu.Lock()
 		c.notifyLocked()
 		c.mu.Unlock()
 	}
 }
 
-// settleLocked returns the record after event e, or nil when e changes nothing.
-func (c *Cloud) settleLocked(rs *regionState, r *instRecord, e hv.Event) *instRecord {
+// settleTx records in t what event e does to r.
+func (c *Cloud) settleTx(t *tx, r *instRecord, e hv.Event) {
 	now := e.At
 	if now.IsZero() {
 		now = c.clk.Now()
@@ -399,7 +427,7 @@ func (c *Cloud) settleLocked(rs *regionState, r *instRecord, e hv.Event) *instRe
 		n := r.clone()
 		setState(n, StateRunning, now)
 		n.StateReason = nil
-		return n
+		t.putInstance(n)
 	case e.State == hv.StateStopped && (r.State.Name == StateStopping || r.State.Name == StateRunning || r.State.Name == StatePending):
 		n := r.clone()
 		if r.State.Name != StateStopping {
@@ -410,24 +438,20 @@ func (c *Cloud) settleLocked(rs *regionState, r *instRecord, e hv.Event) *instRe
 				n.StateReason = &StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
 			}
 		}
-		t := c.cfg.Types[r.InstanceType]
-		c.sched.Release(r.Placement.HostId, t.VCPUs, t.MemoryMiB)
+		typ := c.cfg.Types[r.InstanceType]
+		c.sched.Release(r.Placement.HostId, typ.VCPUs, typ.MemoryMiB)
 		n.Placement.HostId = ""
-		c.dropPublicIP(rs, n)
+		t.dropAutoPublic(r)
 		setState(n, StateStopped, now)
-		return n
+		t.putInstance(n)
 	case e.State == hv.StateDestroyed && r.State.Name != StateTerminated:
-		c.releaseResources(rs, r)
-		n := r.clone()
+		n := t.releaseInstance(r)
 		if r.State.Name != StateShuttingDown && e.Reason != "" {
 			n.StateReason = &StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
 		}
 		setState(n, StateTerminated, now)
-		n.Placement.HostId = ""
-		n.PrivateIpAddress, n.PublicIpAddress, n.AutoPublicIP = "", "", false
-		return n
+		t.putInstance(n)
 	}
-	return nil
 }
 
 // driverFailed turns a driver error into the instance's end, as EC2 does

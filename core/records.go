@@ -18,41 +18,31 @@ import (
 // memory are never changed in place once published; a change makes a new
 // record (copy on write), so readers may use them without holding the lock.
 type instRecord struct {
-	InstanceId            string            `json:"InstanceId"`
-	Region                string            `json:"Region"`
-	ImageId               string            `json:"ImageId"`
-	InstanceType          string            `json:"InstanceType"`
-	KeyName               string            `json:"KeyName,omitempty"`
-	LaunchTime            time.Time         `json:"LaunchTime"`
-	State                 InstanceState     `json:"State"`
-	StateSince            time.Time         `json:"StateSince"`
-	StateReason           *StateReason      `json:"StateReason,omitempty"`
-	StateTransitionReason string            `json:"StateTransitionReason,omitempty"`
-	Placement             Placement         `json:"Placement"`
-	SubnetId              string            `json:"SubnetId"`
-	VpcId                 string            `json:"VpcId"`
-	PrivateIpAddress      string            `json:"PrivateIpAddress,omitempty"`
-	PublicIpAddress       string            `json:"PublicIpAddress,omitempty"`
-	SecurityGroups        []GroupIdentifier `json:"SecurityGroups"`
-	Tags                  []Tag             `json:"Tags,omitempty"`
-	Architecture          string            `json:"Architecture"`
-	Hypervisor            string            `json:"Hypervisor"`
-	AmiLaunchIndex        int               `json:"AmiLaunchIndex,omitempty"`
-	ClientToken           string            `json:"ClientToken,omitempty"`
-	// The primary network interface (device 0).
-	EniId        string `json:"EniId,omitempty"`
-	AttachmentId string `json:"AttachmentId,omitempty"`
-	MacAddress   string `json:"MacAddress,omitempty"`
-	UserData     []byte `json:"UserData,omitempty"`
-	VolumeGiB    int    `json:"VolumeGiB"`
-	// AutoPublicIP is true when PublicIpAddress came from the pool at launch
-	// or start (and goes back at stop), not from an Elastic IP.
-	AutoPublicIP bool   `json:"AutoPublicIP,omitempty"`
-	Workload     string `json:"Workload,omitempty"`
+	InstanceId            string        `json:"InstanceId"`
+	Region                string        `json:"Region"`
+	ImageId               string        `json:"ImageId"`
+	InstanceType          string        `json:"InstanceType"`
+	KeyName               string        `json:"KeyName,omitempty"`
+	LaunchTime            time.Time     `json:"LaunchTime"`
+	State                 InstanceState `json:"State"`
+	StateSince            time.Time     `json:"StateSince"`
+	StateReason           *StateReason  `json:"StateReason,omitempty"`
+	StateTransitionReason string        `json:"StateTransitionReason,omitempty"`
+	Placement             Placement     `json:"Placement"`
+	Tags                  []Tag         `json:"Tags,omitempty"`
+	Architecture          string        `json:"Architecture"`
+	Hypervisor            string        `json:"Hypervisor"`
+	AmiLaunchIndex        int           `json:"AmiLaunchIndex,omitempty"`
+	ClientToken           string        `json:"ClientToken,omitempty"`
+	// Enis are the attached interfaces by device index, [0] the primary.
+	Enis      []string `json:"Enis,omitempty"`
+	UserData  []byte   `json:"UserData,omitempty"`
+	VolumeGiB int      `json:"VolumeGiB"`
+	Workload  string   `json:"Workload,omitempty"`
 }
 
 // clone returns a copy that may be changed without touching r. Slices that
-// are only ever replaced whole (tags, groups, user data) are shared.
+// are only ever replaced whole (tags, interfaces, user data) are shared.
 func (r *instRecord) clone() *instRecord {
 	n := *r
 	return &n
@@ -62,51 +52,56 @@ func (r *instRecord) clone() *instRecord {
 func (r *instRecord) Tag(key string) (string, bool) { return tagValue(r.Tags, key) }
 
 // interfaceCount is how many network interfaces are attached.
-func (r *instRecord) interfaceCount() int {
-	if r.EniId == "" || r.State.Name == StateTerminated {
-		return 0
+func (r *instRecord) interfaceCount() int { return len(r.Enis) }
+
+// primary returns the instance's device-0 interface, or nil (terminated).
+func (rs *regionState) primary(r *instRecord) *eniRecord {
+	if len(r.Enis) == 0 {
+		return nil
 	}
-	return 1
+	return rs.enis[r.Enis[0]]
+}
+
+// addresses returns the instance's primary private and public IPs.
+func (rs *regionState) addresses(r *instRecord) (private, public string) {
+	if e := rs.primary(r); e != nil && len(e.Addrs) > 0 {
+		return e.Addrs[0].Private, e.Addrs[0].Public
+	}
+	return "", ""
 }
 
 // api builds the instance as DescribeInstances shows it.
-func (r *instRecord) api(cfg *configs.Config) *Instance {
+func (rs *regionState) api(cfg *configs.Config, r *instRecord) *Instance {
 	in := &Instance{
 		InstanceId: r.InstanceId, ImageId: r.ImageId, InstanceType: r.InstanceType, KeyName: r.KeyName,
 		LaunchTime: r.LaunchTime, State: r.State, StateReason: r.StateReason, StateTransitionReason: r.StateTransitionReason,
-		Placement: r.Placement, PrivateIpAddress: r.PrivateIpAddress, PublicIpAddress: r.PublicIpAddress,
-		SubnetId: r.SubnetId, VpcId: r.VpcId, SecurityGroups: r.SecurityGroups, Tags: r.Tags,
+		Placement: r.Placement, Tags: r.Tags,
 		Architecture: r.Architecture, VirtualizationType: "hvm", Hypervisor: r.Hypervisor,
 		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
-		NetworkInterfaces: []InstanceNetworkInterface{},
-	}
-	if in.SecurityGroups == nil {
-		in.SecurityGroups = []GroupIdentifier{}
+		NetworkInterfaces: []InstanceNetworkInterface{}, SecurityGroups: []GroupIdentifier{},
 	}
 	if t := cfg.Types[r.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)
 		in.CpuOptions = CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}
 	}
-	if priv, err := netip.ParseAddr(r.PrivateIpAddress); err == nil {
-		in.PrivateDnsName = privateDNS(r.Region, priv)
-	}
-	if pub, err := netip.ParseAddr(r.PublicIpAddress); err == nil {
-		in.PublicDnsName = publicDNS(r.Region, pub)
-	}
-	if r.EniId != "" && r.State.Name != StateTerminated {
-		ni := InstanceNetworkInterface{
-			NetworkInterfaceId: r.EniId, SubnetId: r.SubnetId, VpcId: r.VpcId, MacAddress: r.MacAddress,
-			PrivateIpAddress:   r.PrivateIpAddress,
-			PrivateIpAddresses: []PrivateIP{{PrivateIpAddress: r.PrivateIpAddress, Primary: true}},
-			Attachment: Attachment{AttachmentId: r.AttachmentId, DeviceIndex: 0, Status: "attached",
-				AttachTime: r.LaunchTime, DeleteOnTermination: true},
-			Groups: in.SecurityGroups, Status: "in-use",
+	for i, id := range r.Enis {
+		e := rs.enis[id]
+		if e == nil {
+			continue
 		}
-		if r.PublicIpAddress != "" {
-			ni.Association = &IPAssociation{PublicIp: r.PublicIpAddress, IpOwnerId: "amazon"}
-			ni.PrivateIpAddresses[0].Association = ni.Association
-		}
+		ni := rs.instanceENI(e)
 		in.NetworkInterfaces = append(in.NetworkInterfaces, ni)
+		if i == 0 {
+			in.SubnetId, in.VpcId, in.SecurityGroups = ni.SubnetId, ni.VpcId, ni.Groups
+			in.PrivateIpAddress = ni.PrivateIpAddress
+			if priv, err := netip.ParseAddr(ni.PrivateIpAddress); err == nil {
+				in.PrivateDnsName = privateDNS(r.Region, priv)
+			}
+			if ni.Association != nil {
+				in.PublicIpAddress = ni.Association.PublicIp
+				in.PublicDnsName = publicDNS(r.Region, mustAddr(in.PublicIpAddress))
+			}
+		}
 	}
 	return in
 }
@@ -135,41 +130,56 @@ type tokenRecord struct {
 	Created       time.Time `json:"Created"`
 }
 
-// loadRecords reads instances, key pairs and tokens and rebuilds the
-// address and host indexes from them.
+// loadRecords reads every record of every region and rebuilds the address
+// and host books from them.
 func (c *Cloud) loadRecords(ctx context.Context) error {
 	for name, rs := range c.regions {
-		err := c.st.Scan(ctx, store.KindInstance, name, func(k, v []byte) error {
-			r := &instRecord{}
-			if err := json.Unmarshal(v, r); err != nil {
-				return fmt.Errorf("decode %s: %w", k, err)
-			}
+		err := scanKind(ctx, c.st, store.KindInstance, name, func(r *instRecord) error {
 			rs.instances[r.InstanceId] = r
 			c.where[r.InstanceId] = rs
-			return c.accountLoaded(rs, r)
-		})
-		if err != nil {
-			return err
-		}
-		err = c.st.Scan(ctx, store.KindKeyPair, name, func(k, v []byte) error {
-			r := &keyRecord{}
-			if err := json.Unmarshal(v, r); err != nil {
-				return fmt.Errorf("decode %s: %w", k, err)
+			if holdsHost(r.State.Name) && r.Placement.HostId != "" {
+				if t := c.cfg.Types[r.InstanceType]; t != nil {
+					c.sched.Claim(r.Placement.HostId, t.VCPUs, t.MemoryMiB)
+				}
 			}
-			rs.keys[r.KeyName] = r
 			return nil
 		})
-		if err != nil {
-			return err
+		if err == nil {
+			err = scanKind(ctx, c.st, store.KindENI, name, func(e *eniRecord) error {
+				if len(e.Groups) == 1 && e.Groups[0] == rs.net.DefaultGroupId {
+					e.Groups = rs.defaultGroupIDs() // one slice for the fleet
+				}
+				rs.enis[e.NetworkInterfaceId] = e
+				return rs.reserveENI(e)
+			})
 		}
-		err = c.st.Scan(ctx, store.KindToken, name, func(k, v []byte) error {
-			r := &tokenRecord{}
-			if err := json.Unmarshal(v, r); err != nil {
-				return fmt.Errorf("decode %s: %w", k, err)
-			}
-			rs.tokens[r.Token] = r
-			return nil
-		})
+		if err == nil {
+			err = scanKind(ctx, c.st, store.KindEIP, name, func(e *eipRecord) error {
+				rs.eips[e.AllocationId] = e
+				if err := rs.net.Public().Reserve(mustAddr(e.PublicIp)); err != nil {
+					return fmt.Errorf("elastic IP %s: %w", e.AllocationId, err)
+				}
+				return nil
+			})
+		}
+		if err == nil {
+			err = scanKind(ctx, c.st, store.KindGroup, name, func(g *sgRecord) error {
+				rs.sgs[g.GroupId] = g
+				return nil
+			})
+		}
+		if err == nil {
+			err = scanKind(ctx, c.st, store.KindKeyPair, name, func(k *keyRecord) error {
+				rs.keys[k.KeyName] = k
+				return nil
+			})
+		}
+		if err == nil {
+			err = scanKind(ctx, c.st, store.KindToken, name, func(t *tokenRecord) error {
+				rs.tokens[t.Token] = t
+				return nil
+			})
+		}
 		if err != nil {
 			return err
 		}
@@ -177,38 +187,51 @@ func (c *Cloud) loadRecords(ctx context.Context) error {
 	return nil
 }
 
-// accountLoaded marks a loaded instance's addresses and host capacity used.
-func (c *Cloud) accountLoaded(rs *regionState, r *instRecord) error {
-	if r.State.Name == StateTerminated {
-		return nil
-	}
-	if r.PrivateIpAddress != "" {
-		sub := rs.net.SubnetByID(r.SubnetId)
-		if sub == nil {
-			return fmt.Errorf("instance %s: unknown subnet %s", r.InstanceId, r.SubnetId)
+// scanKind decodes every record of a kind in a region.
+func scanKind[T any](ctx context.Context, st *store.Store, kind, region string, fn func(*T) error) error {
+	return st.Scan(ctx, kind, region, func(k, v []byte) error {
+		r := new(T)
+		if err := json.Unmarshal(v, r); err != nil {
+			return fmt.Errorf("decode %s: %w", k, err)
 		}
-		a, err := netip.ParseAddr(r.PrivateIpAddress)
+		return fn(r)
+	})
+}
+
+// reserveENI marks an interface's private addresses, and the public ones it
+// holds from the pool, as taken.
+func (rs *regionState) reserveENI(e *eniRecord) error {
+	sub := rs.net.SubnetByID(e.SubnetId)
+	if sub == nil {
+		return fmt.Errorf("interface %s: unknown subnet %s", e.NetworkInterfaceId, e.SubnetId)
+	}
+	for _, a := range e.Addrs {
+		p, err := netip.ParseAddr(a.Private)
 		if err != nil {
-			return fmt.Errorf("instance %s: %w", r.InstanceId, err)
+			return fmt.Errorf("interface %s: %w", e.NetworkInterfaceId, err)
 		}
-		if err := sub.Reserve(a); err != nil {
-			return fmt.Errorf("instance %s: private %w", r.InstanceId, err)
+		if err := sub.Reserve(p); err != nil {
+			return fmt.Errorf("interface %s: private %w", e.NetworkInterfaceId, err)
 		}
-	}
-	if r.PublicIpAddress != "" {
-		a, err := netip.ParseAddr(r.PublicIpAddress)
-		if err != nil {
-			return fmt.Errorf("instance %s: %w", r.InstanceId, err)
-		}
-		if err := rs.net.Public().Reserve(a); err != nil {
-			return fmt.Errorf("instance %s: public %w", r.InstanceId, err)
-		}
-	}
-	if holdsHost(r.State.Name) && r.Placement.HostId != "" {
-		t := c.cfg.Types[r.InstanceType]
-		if t != nil {
-			c.sched.Claim(r.Placement.HostId, t.VCPUs, t.MemoryMiB)
+		if a.auto() {
+			if err := rs.net.Public().Reserve(mustAddr(a.Public)); err != nil {
+				return fmt.Errorf("interface %s: public %w", e.NetworkInterfaceId, err)
+			}
 		}
 	}
 	return nil
+}
+
+// releaseENI returns an interface's private addresses, and any public one it
+// holds from the pool, to their pools (the interface is being deleted).
+func (rs *regionState) releaseENI(e *eniRecord) {
+	sub := rs.net.SubnetByID(e.SubnetId)
+	for _, a := range e.Addrs {
+		if sub != nil {
+			sub.Release(mustAddr(a.Private))
+		}
+		if a.auto() {
+			rs.net.Public().Release(mustAddr(a.Public))
+		}
+	}
 }

@@ -173,7 +173,7 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 		for {
 			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{Placement: zoneA})
 			if err != nil {
-				wantCode(t, err, CodeInsufficientAddressCapacity, "subnet")
+				wantCode(t, err, CodeInsufficientFreeAddressesInSubnet, "subnet")
 				break
 			}
 			launched++

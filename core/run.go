@@ -77,6 +77,7 @@ type launch struct {
 	subnet   *netw.Subnet
 	zone     string
 	groups   []GroupIdentifier
+	groupIDs []string
 	userData []byte
 	tags     []Tag
 	volume   int
@@ -117,34 +118,30 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 		c.mu.Unlock()
 		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
-	recs, err := c.placeAll(rs, l)
+	t, recs, err := c.placeAll(rs, l)
 	if err != nil {
 		c.mu.Unlock()
 		return nil, err
 	}
-	b := store.NewBatch()
 	out := &RunInstancesOutput{ReservationId: c.newID("r"), OwnerId: OwnerID, Groups: l.groups}
 	ids := make([]string, len(recs))
 	for i, r := range recs {
-		b.Put(store.InstanceKey(region, r.InstanceId), r)
 		ids[i] = r.InstanceId
 	}
+	b := t.batch()
 	var tok *tokenRecord
 	if in.ClientToken != "" {
 		tok = &tokenRecord{Token: in.ClientToken, Hash: l.hash, ReservationId: out.ReservationId, InstanceIds: ids, Created: c.clk.Now()}
 		b.Put(store.TokenKey(region, tok.Token), tok)
 	}
 	if !b.Fits() {
-		for _, r := range recs {
-			c.releaseResources(rs, r)
-		}
+		t.rollback()
 		c.mu.Unlock()
 		return nil, tooBig(b)
 	}
+	t.publish()
 	for _, r := range recs {
-		rs.instances[r.InstanceId] = r
-		c.where[r.InstanceId] = rs
-		out.Instances = append(out.Instances, r.api(c.cfg))
+		out.Instances = append(out.Instances, rs.api(c.cfg, r))
 	}
 	if tok != nil {
 		rs.tokens[tok.Token] = tok
@@ -224,7 +221,7 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 	if err := c.chooseSubnet(rs, in, l); err != nil {
 		return nil, err
 	}
-	if l.groups, err = c.resolveGroups(rs, in.SecurityGroupIds, in.SecurityGroups); err != nil {
+	if l.groups, l.groupIDs, err = c.resolveGroups(rs, in.SecurityGroupIds, in.SecurityGroups); err != nil {
 		return nil, err
 	}
 	if in.UserData != "" {
@@ -331,21 +328,46 @@ func (c *Cloud) resolveImage(rs *regionState, ref string) (string, *configs.Imag
 	return ref, img, img.IDs[rs.name], nil
 }
 
-// resolveGroups maps group IDs and names to the region's groups. Until
-// security groups land, the default group is the only one.
-func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIdentifier, error) {
-	def := GroupIdentifier{GroupId: rs.net.DefaultGroupId, GroupName: "default"}
-	for _, id := range ids {
-		if id != def.GroupId {
-			return nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", id, rs.net.VpcId)
+// maxGroupsPerInterface is EC2's default quota.
+const maxGroupsPerInterface = 5
+
+// resolveGroups maps group IDs and names to the region's groups; none means
+// the VPC's default group.
+func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIdentifier, []string, error) {
+	if len(ids) == 0 && len(names) == 0 {
+		return rs.defaultGroupView(), rs.defaultGroupIDs(), nil
+	}
+	var out []GroupIdentifier
+	var outIDs []string
+	seen := map[string]bool{}
+	add := func(g *sgRecord) {
+		if !seen[g.GroupId] {
+			seen[g.GroupId] = true
+			out = append(out, GroupIdentifier{GroupId: g.GroupId, GroupName: g.GroupName})
+			outIDs = append(outIDs, g.GroupId)
 		}
+	}
+	for _, id := range ids {
+		g := rs.sgs[id]
+		if g == nil {
+			if !sgIDRe.MatchString(id) {
+				return nil, nil, Errorf(CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+			}
+			return nil, nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", id, rs.net.VpcId)
+		}
+		add(g)
 	}
 	for _, n := range names {
-		if n != "default" {
-			return nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", n, rs.net.VpcId)
+		g := rs.groupByName(n)
+		if g == nil {
+			return nil, nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", n, rs.net.VpcId)
 		}
+		add(g)
 	}
-	return []GroupIdentifier{def}, nil
+	if len(out) > maxGroupsPerInterface {
+		return nil, nil, Errorf(CodeSecurityGroupsPerInterfaceLimitExceed, "The maximum number of security groups per interface has been reached (%d).", maxGroupsPerInterface)
+	}
+	return out, outIDs, nil
 }
 
 // placeAll places, addresses and builds every instance of a launch, or
@@ -353,24 +375,26 @@ func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIden
 // names no zone lands in the zone of its first placement; when that zone
 // cannot hold MinCount, the other zones are tried in turn, as EC2 picks a
 // zone for the whole reservation rather than failing while one has room.
-func (c *Cloud) placeAll(rs *regionState, l *launch) ([]*instRecord, error) {
-	recs, err := c.placeIn(rs, l, l.zone)
+func (c *Cloud) placeAll(rs *regionState, l *launch) (*tx, []*instRecord, error) {
+	t, recs, err := c.placeIn(rs, l, l.zone)
 	if err == nil || l.zone != "" || CodeOf(err) != CodeInsufficientInstanceCapacity {
-		return recs, err
+		return t, recs, err
 	}
 	for _, z := range rs.cfg.Zones {
 		l.subnet = nil
-		if recs, zerr := c.placeIn(rs, l, z); zerr == nil {
-			return recs, nil
+		if t, recs, zerr := c.placeIn(rs, l, z); zerr == nil {
+			return t, recs, nil
 		}
 	}
 	// The user asked for no zone: do not blame one.
-	return nil, c.capacityError(rs, l.typeName, "")
+	return nil, nil, c.capacityError(rs, l.typeName, "")
 }
 
 // placeIn is placeAll within zone ("" for the zone of the first placement).
-func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) ([]*instRecord, error) {
+// Every claim is made in a tx that the caller commits or rolls back.
+func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) (*tx, []*instRecord, error) {
 	now := c.clk.Now()
+	t := c.newTx(rs)
 	var recs []*instRecord
 	req := sched.Request{Zone: zone, Family: configs.Family(l.typeName), VCPUs: l.typ.VCPUs, MemoryMiB: l.typ.MemoryMiB}
 	var failure error
@@ -385,27 +409,31 @@ func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) ([]*instRecord,
 		if l.subnet == nil {
 			l.subnet = rs.net.SubnetByZone(host.Zone)
 		}
-		priv, err := l.subnet.Allocate(c.rng)
+		sp := t.savepoint()
+		priv, err := t.claimPrivate(l.subnet.SubnetId, "")
 		if err != nil {
-			failure = Errorf(CodeInsufficientAddressCapacity, "The subnet %s has no free private addresses", l.subnet.SubnetId)
+			failure = err
 			break
 		}
-		pub, err := rs.net.Public().Allocate(c.rng)
+		pub, err := t.claimPublic()
 		if err != nil {
-			l.subnet.Release(priv)
-			failure = Errorf(CodeInsufficientAddressCapacity, "The public IPv4 pool of %s is exhausted", rs.name)
+			// Keep the instances placed so far (MaxCount may still be met
+			// by MinCount), but not this one's private address.
+			t.rollbackTo(sp)
+			failure = err
 			break
 		}
 		c.sched.Claim(host.ID, l.typ.VCPUs, l.typ.MemoryMiB)
-		recs = append(recs, c.newInstance(rs, l, host, priv, pub, i, now))
+		hostID := host.ID
+		t.onRollback(func() { c.sched.Release(hostID, l.typ.VCPUs, l.typ.MemoryMiB) })
+		r := c.newInstance(t, l, host, priv, pub.String(), i, now)
+		recs = append(recs, r)
 	}
 	if len(recs) < l.in.MinCount {
-		for _, r := range recs {
-			c.releaseResources(rs, r)
-		}
-		return nil, failure
+		t.rollback()
+		return nil, nil, failure
 	}
-	return recs, nil
+	return t, recs, nil
 }
 
 func (c *Cloud) capacityError(rs *regionState, typ, zone string) error {
@@ -429,19 +457,25 @@ func (c *Cloud) capacityError(rs *regionState, typ, zone string) error {
 	return &Error{Code: CodeInsufficientInstanceCapacity, Message: msg}
 }
 
-func (c *Cloud) newInstance(rs *regionState, l *launch, host *sched.Host, priv, pub netip.Addr, index int, now time.Time) *instRecord {
+// newInstance records a launched instance and its primary interface in t.
+func (c *Cloud) newInstance(t *tx, l *launch, host *sched.Host, priv, pub string, index int, now time.Time) *instRecord {
 	workload, _ := tagValue(l.tags, "ec2x:workload")
-	return &instRecord{
-		InstanceId: c.newInstanceID(), Region: rs.name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
+	r := &instRecord{
+		InstanceId: c.newInstanceID(), Region: t.rs.name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
 		LaunchTime: now, State: NewState(StatePending), StateSince: now,
 		Placement: Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
-		SubnetId:  l.subnet.SubnetId, VpcId: rs.net.VpcId,
-		PrivateIpAddress: priv.String(), PublicIpAddress: pub.String(), AutoPublicIP: true,
-		SecurityGroups: l.groups, Tags: l.tags,
-		Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
-		EniId: c.newID("eni"), AttachmentId: c.newID("eni-attach"), MacAddress: c.newMAC(),
+		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
 		UserData: l.userData, VolumeGiB: l.volume, Workload: workload,
 	}
+	e := &eniRecord{
+		NetworkInterfaceId: c.newID("eni"), SubnetId: l.subnet.SubnetId, MacAddress: c.newMAC(),
+		Addrs: []eniAddr{{Private: priv, Public: pub}}, Groups: l.groupIDs,
+		InstanceId: r.InstanceId, AttachmentId: c.newID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
+	}
+	r.Enis = []string{e.NetworkInterfaceId}
+	t.putIface(e)
+	t.putInstance(r)
+	return r
 }
 
 // newMAC returns a locally administered unicast MAC, as EC2's 0a:... ones.
@@ -474,22 +508,29 @@ func (c *Cloud) reservationLocked(rs *regionState, tok *tokenRecord) *RunInstanc
 	out := &RunInstancesOutput{ReservationId: tok.ReservationId, OwnerId: OwnerID}
 	for _, id := range tok.InstanceIds {
 		if r := rs.instances[id]; r != nil {
-			out.Instances = append(out.Instances, r.api(c.cfg))
-			out.Groups = r.SecurityGroups
+			in := rs.api(c.cfg, r)
+			out.Instances = append(out.Instances, in)
+			out.Groups = in.SecurityGroups
 		}
 	}
 	return out
 }
 
-// specLocked builds the driver's view of an instance.
+// specLocked builds the driver's view of an instance from published records.
 func (c *Cloud) specLocked(rs *regionState, r *instRecord) hv.GuestSpec {
+	return c.spec(rs, r, func(id string) *eniRecord { return rs.enis[id] })
+}
+
+// specTx builds the driver's view of an instance as t leaves it.
+func (c *Cloud) specTx(t *tx, r *instRecord) hv.GuestSpec { return c.spec(t.rs, r, t.iface) }
+
+func (c *Cloud) spec(rs *regionState, r *instRecord, iface func(string) *eniRecord) hv.GuestSpec {
 	t := c.cfg.Types[r.InstanceType]
 	imgName, img := c.imageByID(rs.name, r.ImageId)
 	spec := hv.GuestSpec{
 		ID: r.InstanceId, HostID: r.Placement.HostId, Region: rs.name, Zone: r.Placement.AvailabilityZone,
 		InstanceType: r.InstanceType, VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB,
-		UserData: r.UserData, Hostname: "ip-" + strings.ReplaceAll(r.PrivateIpAddress, ".", "-"),
-		VolumeGiB: r.VolumeGiB, Workload: r.Workload,
+		UserData: r.UserData, VolumeGiB: r.VolumeGiB, Workload: r.Workload,
 	}
 	if img != nil {
 		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User}
@@ -497,14 +538,24 @@ func (c *Cloud) specLocked(rs *regionState, r *instRecord) hv.GuestSpec {
 	if k := rs.keys[r.KeyName]; k != nil {
 		spec.SSHPublicKey = k.PublicKey
 	}
-	if r.interfaceCount() > 0 {
-		nic := hv.NIC{ID: r.EniId, DeviceIndex: 0, MAC: r.MacAddress, PrivateIP: r.PrivateIpAddress, PublicIP: r.PublicIpAddress}
-		if sub := rs.net.SubnetByID(r.SubnetId); sub != nil {
-			nic.PrefixLen = sub.Cidr.Bits()
+	for _, id := range r.Enis {
+		if e := iface(id); e != nil {
+			spec.NICs = append(spec.NICs, rs.nic(e))
 		}
-		spec.NICs = append(spec.NICs, nic)
+	}
+	if len(spec.NICs) > 0 {
+		spec.Hostname = "ip-" + strings.ReplaceAll(spec.NICs[0].PrivateIP, ".", "-")
 	}
 	return spec
+}
+
+// nic is the driver's view of an interface.
+func (rs *regionState) nic(e *eniRecord) hv.NIC {
+	n := hv.NIC{ID: e.NetworkInterfaceId, DeviceIndex: e.DeviceIndex, MAC: e.MacAddress, PrivateIP: e.Addrs[0].Private, PublicIP: e.Addrs[0].Public}
+	if sub := rs.net.SubnetByID(e.SubnetId); sub != nil {
+		n.PrefixLen = sub.Cidr.Bits()
+	}
+	return n
 }
 
 func (c *Cloud) imageByID(region, ami string) (string, *configs.Image) {

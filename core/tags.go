@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ec2x/ec2x/core/store"
 )
 
 // maxTags is EC2's limit of tags per resource.
@@ -114,77 +113,88 @@ func (c *Cloud) retag(ctx context.Context, region string, ids []string, dryRun b
 	if len(ids) == 0 {
 		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter ResourceId")
 	}
-	c.mu.Lock()
-	rs, err := c.region(region)
+	err := c.mutate(ctx, region, dryRun, func(t *tx) error {
+		for _, id := range ids {
+			if err := t.retagOne(id, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		c.mu.Unlock()
-		return nil, err
-	}
-	type upd struct {
-		inst *instRecord
-		key  *keyRecord
-	}
-	var ups []upd
-	for _, id := range ids {
-		switch {
-		case strings.HasPrefix(id, "i-"):
-			recs, err := c.lookupLocked(rs, []string{id})
-			if err != nil {
-				c.mu.Unlock()
-				return nil, err
-			}
-			n := recs[0].clone()
-			if n.Tags, err = f(n.Tags); err != nil {
-				c.mu.Unlock()
-				return nil, err
-			}
-			ups = append(ups, upd{inst: n})
-		case strings.HasPrefix(id, "key-"):
-			k := keyByID(rs, id)
-			if k == nil {
-				c.mu.Unlock()
-				return nil, Errorf(CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
-			}
-			n := *k
-			var err error
-			if n.Tags, err = f(k.Tags); err != nil {
-				c.mu.Unlock()
-				return nil, err
-			}
-			ups = append(ups, upd{key: &n})
-		default:
-			c.mu.Unlock()
-			return nil, Errorf(CodeInvalidID, "The ID '%s' is not valid", id)
-		}
-	}
-	if dryRun {
-		c.mu.Unlock()
-		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
-	}
-	b := store.NewBatch()
-	for _, u := range ups {
-		if u.inst != nil {
-			b.Put(store.InstanceKey(region, u.inst.InstanceId), u.inst)
-		} else {
-			b.Put(store.KeyPairKey(region, u.key.KeyName), u.key)
-		}
-	}
-	if !b.Fits() {
-		c.mu.Unlock()
-		return nil, tooBig(b)
-	}
-	for _, u := range ups {
-		if u.inst != nil {
-			rs.instances[u.inst.InstanceId] = u.inst
-		} else {
-			rs.keys[u.key.KeyName] = u.key
-		}
-	}
-	wait := c.commitLocked(ctx, b)
-	c.notifyLocked()
-	c.mu.Unlock()
-	if err := wait(); err != nil {
 		return nil, err
 	}
 	return &Empty{Return: true}, nil
+}
+
+// retagOne rewrites the tags of one resource of any taggable kind.
+func (t *tx) retagOne(id string, f func([]Tag) ([]Tag, error)) error {
+	switch {
+	case strings.HasPrefix(id, "i-"):
+		recs, err := t.c.lookupLocked(t.rs, []string{id})
+		if err != nil {
+			return err
+		}
+		n := t.instance(recs[0].InstanceId).clone()
+		if n.Tags, err = f(n.Tags); err != nil {
+			return err
+		}
+		t.putInstance(n)
+	case strings.HasPrefix(id, "eni-attach-"):
+		return Errorf(CodeInvalidID, "The ID '%s' is not valid", id)
+	case strings.HasPrefix(id, "eni-"):
+		e, err := t.lookupENI(id)
+		if err != nil {
+			return err
+		}
+		n := e.clone()
+		if n.Tags, err = f(e.Tags); err != nil {
+			return err
+		}
+		t.putIface(n)
+	case strings.HasPrefix(id, "eipalloc-"):
+		a, err := t.findAddress(id, "")
+		if err != nil {
+			return err
+		}
+		n := *a
+		if n.Tags, err = f(a.Tags); err != nil {
+			return err
+		}
+		t.putAddress(&n)
+	case strings.HasPrefix(id, "sg-"):
+		g, err := t.findGroup(id, "")
+		if err != nil {
+			return err
+		}
+		n := *g
+		if n.Tags, err = f(g.Tags); err != nil {
+			return err
+		}
+		t.putGroup(&n)
+	case strings.HasPrefix(id, "key-"):
+		k := keyByID(t.rs, id)
+		if nk, ok := t.key[keyNameOf(k)]; ok {
+			k = nk
+		}
+		if k == nil {
+			return Errorf(CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
+		}
+		n := *k
+		var err error
+		if n.Tags, err = f(k.Tags); err != nil {
+			return err
+		}
+		t.putKey(&n)
+	default:
+		return Errorf(CodeInvalidID, "The ID '%s' is not valid", id)
+	}
+	return nil
+}
+
+func keyNameOf(k *keyRecord) string {
+	if k == nil {
+		return ""
+	}
+	return k.KeyName
 }

@@ -61,6 +61,23 @@ var actions = func() map[string]Action {
 		action("DescribeHosts", (*core.Cloud).DescribeHosts),
 		action("ExplainPlacement", (*core.Cloud).ExplainPlacement),
 		action("DescribeSSHTarget", (*core.Cloud).DescribeSSHTarget),
+		action("AllocateAddress", (*core.Cloud).AllocateAddress),
+		action("AssociateAddress", (*core.Cloud).AssociateAddress),
+		action("DisassociateAddress", (*core.Cloud).DisassociateAddress),
+		action("ReleaseAddress", (*core.Cloud).ReleaseAddress),
+		action("DescribeAddresses", (*core.Cloud).DescribeAddresses),
+		action("CreateNetworkInterface", (*core.Cloud).CreateNetworkInterface),
+		action("DescribeNetworkInterfaces", (*core.Cloud).DescribeNetworkInterfaces),
+		action("AttachNetworkInterface", (*core.Cloud).AttachNetworkInterface),
+		action("DetachNetworkInterface", (*core.Cloud).DetachNetworkInterface),
+		action("DeleteNetworkInterface", (*core.Cloud).DeleteNetworkInterface),
+		action("AssignPrivateIpAddresses", (*core.Cloud).AssignPrivateIpAddresses),
+		action("UnassignPrivateIpAddresses", (*core.Cloud).UnassignPrivateIpAddresses),
+		action("CreateSecurityGroup", (*core.Cloud).CreateSecurityGroup),
+		action("DescribeSecurityGroups", (*core.Cloud).DescribeSecurityGroups),
+		action("AuthorizeSecurityGroupIngress", (*core.Cloud).AuthorizeSecurityGroupIngress),
+		action("RevokeSecurityGroupIngress", (*core.Cloud).RevokeSecurityGroupIngress),
+		action("DeleteSecurityGroup", (*core.Cloud).DeleteSecurityGroup),
 	}
 	m := make(map[string]Action, len(list))
 	for _, a := range list {

@@ -135,6 +135,13 @@ func (s *Subnet) index(a netip.Addr) (int, error) {
 	return int(addrU32(a) - addrU32(s.Cidr.Addr())), nil
 }
 
+// Usable reports whether a is an address of the subnet that EC2 would hand
+// out: not one of the first four nor the last.
+func (s *Subnet) Usable(a netip.Addr) bool {
+	i, err := s.index(a)
+	return err == nil && i >= Reserved && i < s.set.n-1
+}
+
 // Netmask returns the dotted mask of the subnet (255.255.240.0 for a /20).
 func (s *Subnet) Netmask() string {
 	m := ^uint32(0) << (32 - s.Cidr.Bits())

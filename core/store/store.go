@@ -10,6 +10,9 @@
 //	key/<region>/<name>         a key pair (public half only)
 //	tok/<region>/<client-token> a RunInstances idempotency record
 //	net/<region>                the region's default VPC, subnets and group IDs
+//	eni/<region>/<eni-id>       a network interface with its addresses
+//	eip/<region>/<eipalloc-id>  an Elastic IP allocation
+//	sg/<region>/<sg-id>         a security group and its rules
 //
 // There are no secondary index keys: the daemon loads every record at start
 // and keeps its indexes in memory, so a state change writes only the records
@@ -40,6 +43,9 @@ const (
 	KindKeyPair  = "key"
 	KindToken    = "tok"
 	KindNetwork  = "net"
+	KindENI      = "eni"
+	KindEIP      = "eip"
+	KindGroup    = "sg"
 )
 
 // Key builds a key from its kind and parts.
@@ -65,6 +71,15 @@ func KeyPairKey(region, name string) []byte { return Key(KindKeyPair, region, na
 
 // TokenKey is tok/<region>/<token>.
 func TokenKey(region, token string) []byte { return Key(KindToken, region, token) }
+
+// ENIKey is eni/<region>/<eni-id>.
+func ENIKey(region, id string) []byte { return Key(KindENI, region, id) }
+
+// EIPKey is eip/<region>/<allocation-id>.
+func EIPKey(region, id string) []byte { return Key(KindEIP, region, id) }
+
+// GroupKey is sg/<region>/<group-id>.
+func GroupKey(region, id string) []byte { return Key(KindGroup, region, id) }
 
 // NetworkKey is net/<region>.
 func NetworkKey(region string) []byte { return Key(KindNetwork, region) }

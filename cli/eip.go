@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/render"
+	cli "github.com/urfave/cli/v2"
+)
+
+var eipCommand = &cli.Command{
+	Name:  "eip",
+	Usage: "Elastic IPs: fixed public addresses",
+	Subcommands: []*cli.Command{
+		{
+			Name:  "allocate",
+			Usage: "allocate an Elastic IP (5 per region by default)",
+			Flags: []cli.Flag{&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"}},
+			Action: func(c *cli.Context) error {
+				e, _, err := setup(c, 0, 0, "")
+				if err != nil {
+					return err
+				}
+				tags, err := parseTags(c.StringSlice("tag"))
+				if err != nil {
+					return err
+				}
+				in := &core.AllocateAddressInput{Domain: "vpc"}
+				if len(tags) > 0 {
+					in.TagSpecifications = []core.TagSpecification{{ResourceType: "elastic-ip", Tags: tags}}
+				}
+				var out core.AllocateAddressOutput
+				if err := e.call("AllocateAddress", in, &out); err != nil {
+					return err
+				}
+				return e.print(view{data: &out, ids: []string{out.AllocationId}, header: []string{"ALLOCATION ID", "PUBLIC IP", "DOMAIN"},
+					rows: [][]string{{out.AllocationId, out.PublicIp, out.Domain}}})
+			},
+		},
+		{
+			Name:    "ls",
+			Aliases: []string{"describe"},
+			Usage:   "list Elastic IPs with their association and hourly charge",
+			Flags:   []cli.Flag{&cli.StringSliceFlag{Name: "filter", Usage: "NAME=VALUE[,VALUE...] (repeatable)"}},
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 0, -1, "")
+				if err != nil {
+					return err
+				}
+				in := &core.DescribeAddressesInput{}
+				for _, a := range args {
+					if isIP(a) {
+						in.PublicIps = append(in.PublicIps, a)
+					} else {
+						in.AllocationIds = append(in.AllocationIds, a)
+					}
+				}
+				if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
+					return err
+				}
+				var out core.DescribeAddressesOutput
+				if err := e.call("DescribeAddresses", in, &out); err != nil {
+					return err
+				}
+				v := view{data: &out, header: []string{"ALLOCATION ID", "PUBLIC IP", "ASSOCIATION ID", "INSTANCE", "INTERFACE", "PRIVATE IP", "USD/HOUR"}}
+				for _, a := range out.Addresses {
+					v.ids = append(v.ids, a.AllocationId)
+					v.rows = append(v.rows, []string{a.AllocationId, a.PublicIp, render.Dash(a.AssociationId), render.Dash(a.InstanceId),
+						render.Dash(a.NetworkInterfaceId), render.Dash(a.PrivateIpAddress), a.HourlyCharge})
+				}
+				return e.print(v)
+			},
+		},
+		{
+			Name:      "associate",
+			Usage:     "point an Elastic IP at an instance or a network interface",
+			ArgsUsage: "ALLOC-ID|PUBLIC-IP",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "instance", Usage: "instance ID (its primary interface)"},
+				&cli.StringFlag{Name: "eni", Usage: "network interface ID"},
+				&cli.StringFlag{Name: "private-ip", Usage: "which private IP of the interface (default: its primary)"},
+				&cli.BoolFlag{Name: "allow-reassociation", Usage: "move the address if it is associated elsewhere"},
+			},
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 1, 1, "allocation ID or public IP")
+				if err != nil {
+					return err
+				}
+				if (c.String("instance") == "") == (c.String("eni") == "") {
+					return usagef("eip associate: give --instance or --eni")
+				}
+				in := &core.AssociateAddressInput{InstanceId: c.String("instance"), NetworkInterfaceId: c.String("eni"),
+					PrivateIpAddress: c.String("private-ip"), AllowReassociation: c.Bool("allow-reassociation")}
+				if isIP(args[0]) {
+					in.PublicIp = args[0]
+				} else {
+					in.AllocationId = args[0]
+				}
+				var out core.AssociateAddressOutput
+				if err := e.call("AssociateAddress", in, &out); err != nil {
+					return err
+				}
+				target := in.InstanceId + in.NetworkInterfaceId
+				return e.print(view{data: &out, ids: []string{out.AssociationId}, header: []string{"ASSOCIATION ID", "ADDRESS", "TARGET"},
+					rows: [][]string{{out.AssociationId, args[0], target}}})
+			},
+		},
+		{
+			Name:      "disassociate",
+			Usage:     "detach an Elastic IP (it stays allocated)",
+			ArgsUsage: "ASSOC-ID|PUBLIC-IP",
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 1, 1, "association ID or public IP")
+				if err != nil {
+					return err
+				}
+				in := &core.DisassociateAddressInput{AssociationId: args[0]}
+				switch {
+				case isIP(args[0]):
+					in = &core.DisassociateAddressInput{PublicIp: args[0]}
+				case strings.HasPrefix(args[0], "eipalloc-"):
+					// People know the allocation: find its association.
+					var d core.DescribeAddressesOutput
+					if err := e.call("DescribeAddresses", &core.DescribeAddressesInput{AllocationIds: args}, &d); err != nil {
+						return err
+					}
+					if d.Addresses[0].AssociationId == "" {
+						return serviceErr(core.CodeInvalidAssociationIDNotFound, "The address %s is not associated", args[0])
+					}
+					in.AssociationId = d.Addresses[0].AssociationId
+				}
+				var out core.Empty
+				if err := e.call("DisassociateAddress", in, &out); err != nil {
+					return err
+				}
+				return e.print(doneView(&out, args[0], "disassociated"))
+			},
+		},
+		{
+			Name:      "release",
+			Usage:     "give an Elastic IP back (refused while associated)",
+			ArgsUsage: "ALLOC-ID|PUBLIC-IP",
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 1, 1, "allocation ID or public IP")
+				if err != nil {
+					return err
+				}
+				in := &core.ReleaseAddressInput{AllocationId: args[0]}
+				if isIP(args[0]) {
+					in = &core.ReleaseAddressInput{PublicIp: args[0]}
+				}
+				var out core.Empty
+				if err := e.call("ReleaseAddress", in, &out); err != nil {
+					return err
+				}
+				return e.print(doneView(&out, args[0], "released"))
+			},
+		},
+	},
+}
+
+func isIP(s string) bool {
+	_, err := netip.ParseAddr(s)
+	return err == nil
+}
+
+// doneView reports one resource acted on.
+func doneView(data any, id, what string) view {
+	return view{data: data, ids: []string{id}, header: []string{"RESOURCE", "STATUS"}, rows: [][]string{{id, what}}}
+}

@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/render"
+	cli "github.com/urfave/cli/v2"
+)
+
+var eniCommand = &cli.Command{
+	Name:  "eni",
+	Usage: "network interfaces",
+	Subcommands: []*cli.Command{
+		{
+			Name:  "create",
+			Usage: "create a network interface in a subnet or a zone's default subnet",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "subnet", Usage: "subnet ID"},
+				&cli.StringFlag{Name: "az", Usage: "availability zone (its default subnet)"},
+				&cli.StringFlag{Name: "private-ip", Usage: "primary private IP (default: allocated)"},
+				&cli.IntFlag{Name: "secondary-ips", Usage: "how many secondary private IPs to allocate"},
+				&cli.StringSliceFlag{Name: "sg", Usage: "security group ID or name (repeatable)"},
+				&cli.StringFlag{Name: "description", Usage: "description"},
+				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
+			},
+			Action: eniCreate,
+		},
+		{
+			Name:    "ls",
+			Aliases: []string{"describe"},
+			Usage:   "list network interfaces",
+			Flags:   []cli.Flag{&cli.StringSliceFlag{Name: "filter", Usage: "NAME=VALUE[,VALUE...] (repeatable)"}},
+			Action:  eniList,
+		},
+		{
+			Name:      "attach",
+			Usage:     "attach an interface to an instance in the same zone",
+			ArgsUsage: "ENI-ID",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "instance", Required: true, Usage: "instance ID"},
+				&cli.IntFlag{Name: "device-index", Value: -1, Usage: "device index (default: the next free one)"},
+			},
+			Action: eniAttach,
+		},
+		{
+			Name:      "detach",
+			Usage:     "detach an interface (never device 0)",
+			ArgsUsage: "ENI-ID",
+			Flags:     []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "detach even if the guest does not let go"}},
+			Action:    eniDetach,
+		},
+		{
+			Name:      "rm",
+			Usage:     "delete an available interface",
+			ArgsUsage: "ENI-ID",
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 1, 1, "interface ID")
+				if err != nil {
+					return err
+				}
+				var out core.Empty
+				if err := e.call("DeleteNetworkInterface", &core.DeleteNetworkInterfaceInput{NetworkInterfaceId: args[0]}, &out); err != nil {
+					return err
+				}
+				return e.print(doneView(&out, args[0], "deleted"))
+			},
+		},
+		{
+			Name:      "assign-ip",
+			Usage:     "add secondary private IPs to an interface",
+			ArgsUsage: "ENI-ID [IP...]",
+			Flags:     []cli.Flag{&cli.IntFlag{Name: "count", Usage: "how many addresses to allocate"}},
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 1, -1, "interface ID")
+				if err != nil {
+					return err
+				}
+				var out core.AssignPrivateIpAddressesOutput
+				in := &core.AssignPrivateIpAddressesInput{NetworkInterfaceId: args[0], PrivateIpAddresses: args[1:], SecondaryPrivateIpAddressCount: c.Int("count")}
+				if err := e.call("AssignPrivateIpAddresses", in, &out); err != nil {
+					return err
+				}
+				v := view{data: &out, header: []string{"INTERFACE", "ASSIGNED"}}
+				for _, p := range out.AssignedPrivateIpAddresses {
+					v.ids = append(v.ids, p.PrivateIpAddress)
+					v.rows = append(v.rows, []string{out.NetworkInterfaceId, p.PrivateIpAddress})
+				}
+				return e.print(v)
+			},
+		},
+		{
+			Name:      "unassign-ip",
+			Usage:     "remove secondary private IPs from an interface",
+			ArgsUsage: "ENI-ID IP...",
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 2, -1, "interface ID and address")
+				if err != nil {
+					return err
+				}
+				var out core.Empty
+				in := &core.UnassignPrivateIpAddressesInput{NetworkInterfaceId: args[0], PrivateIpAddresses: args[1:]}
+				if err := e.call("UnassignPrivateIpAddresses", in, &out); err != nil {
+					return err
+				}
+				return e.print(doneView(&out, args[0], "unassigned "+strings.Join(args[1:], ",")))
+			},
+		},
+	},
+}
+
+func eniCreate(c *cli.Context) error {
+	e, _, err := setup(c, 0, 0, "")
+	if err != nil {
+		return err
+	}
+	if (c.String("subnet") == "") == (c.String("az") == "") {
+		return usagef("eni create: give --subnet or --az")
+	}
+	if c.Int("secondary-ips") < 0 {
+		return usagef("eni create: --secondary-ips must not be negative")
+	}
+	tags, err := parseTags(c.StringSlice("tag"))
+	if err != nil {
+		return err
+	}
+	groups, err := e.groupIDs(c.StringSlice("sg"))
+	if err != nil {
+		return err
+	}
+	in := &core.CreateNetworkInterfaceInput{SubnetId: c.String("subnet"), AvailabilityZone: c.String("az"),
+		PrivateIpAddress: c.String("private-ip"), SecondaryPrivateIpAddressCount: c.Int("secondary-ips"),
+		Groups: groups, Description: c.String("description")}
+	if len(tags) > 0 {
+		in.TagSpecifications = []core.TagSpecification{{ResourceType: "network-interface", Tags: tags}}
+	}
+	var out core.CreateNetworkInterfaceOutput
+	if err := e.call("CreateNetworkInterface", in, &out); err != nil {
+		return err
+	}
+	return e.print(enisView(&out, []core.NetworkInterface{out.NetworkInterface}))
+}
+
+func eniList(c *cli.Context) error {
+	e, args, err := setup(c, 0, -1, "")
+	if err != nil {
+		return err
+	}
+	in := &core.DescribeNetworkInterfacesInput{NetworkInterfaceIds: args}
+	if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
+		return err
+	}
+	var out core.DescribeNetworkInterfacesOutput
+	if err := e.call("DescribeNetworkInterfaces", in, &out); err != nil {
+		return err
+	}
+	return e.print(enisView(&out, out.NetworkInterfaces))
+}
+
+// enisView lists interfaces, one row per private IP.
+func enisView(data any, list []core.NetworkInterface) view {
+	v := view{data: data, header: []string{"INTERFACE", "ZONE", "STATUS", "INSTANCE", "DEVICE", "PRIVATE IP", "PUBLIC IP", "DESCRIPTION"}}
+	for _, ni := range list {
+		v.ids = append(v.ids, ni.NetworkInterfaceId)
+		inst, dev := "-", "-"
+		if ni.Attachment != nil {
+			inst, dev = ni.Attachment.InstanceId, strconv.Itoa(ni.Attachment.DeviceIndex)
+		}
+		for i, p := range ni.PrivateIpAddresses {
+			pub := ""
+			if p.Association != nil {
+				pub = p.Association.PublicIp
+			}
+			if i == 0 {
+				v.rows = append(v.rows, []string{ni.NetworkInterfaceId, ni.AvailabilityZone, ni.Status, inst, dev, p.PrivateIpAddress, render.Dash(pub), render.Dash(ni.Description)})
+			} else {
+				v.rows = append(v.rows, []string{"", "", "", "", "", p.PrivateIpAddress, render.Dash(pub), ""})
+			}
+		}
+	}
+	return v
+}
+
+func eniAttach(c *cli.Context) error {
+	e, args, err := setup(c, 1, 1, "interface ID")
+	if err != nil {
+		return err
+	}
+	in := &core.AttachNetworkInterfaceInput{NetworkInterfaceId: args[0], InstanceId: c.String("instance")}
+	if d := c.Int("device-index"); d >= 0 {
+		in.DeviceIndex = &d
+	}
+	var out core.AttachNetworkInterfaceOutput
+	if err := e.call("AttachNetworkInterface", in, &out); err != nil {
+		return err
+	}
+	return e.print(view{data: &out, ids: []string{out.AttachmentId}, header: []string{"ATTACHMENT ID", "INTERFACE", "INSTANCE"},
+		rows: [][]string{{out.AttachmentId, args[0], in.InstanceId}}})
+}
+
+// eniDetach takes the interface ID people know and finds its attachment.
+func eniDetach(c *cli.Context) error {
+	e, args, err := setup(c, 1, 1, "interface ID")
+	if err != nil {
+		return err
+	}
+	attachment := args[0]
+	if !strings.HasPrefix(attachment, "eni-attach-") {
+		var d core.DescribeNetworkInterfacesOutput
+		if err := e.call("DescribeNetworkInterfaces", &core.DescribeNetworkInterfacesInput{NetworkInterfaceIds: args}, &d); err != nil {
+			return err
+		}
+		if d.NetworkInterfaces[0].Attachment == nil {
+			return serviceErr(core.CodeInvalidAttachmentIDNotFound, "The interface %s is not attached", args[0])
+		}
+		attachment = d.NetworkInterfaces[0].Attachment.AttachmentId
+	}
+	var out core.Empty
+	if err := e.call("DetachNetworkInterface", &core.DetachNetworkInterfaceInput{AttachmentId: attachment, Force: c.Bool("force")}, &out); err != nil {
+		return err
+	}
+	return e.print(doneView(&out, args[0], "detached"))
+}
