@@ -101,9 +101,11 @@ var instanceFilters = map[string]func(rs *regionState, r *instRecord) []string{
 	"client-token":        func(rs *regionState, r *instRecord) []string { return []string{r.ClientToken} },
 	"tenancy":             func(rs *regionState, r *instRecord) []string { return []string{r.Placement.Tenancy} },
 	"root-device-type":    func(rs *regionState, r *instRecord) []string { return []string{"ebs"} },
-	"launch-time":         func(rs *regionState, r *instRecord) []string { return []string{r.LaunchTime.UTC().Format(time.RFC3339)} },
-	"ami-launch-index":    func(rs *regionState, r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
-	"instance-lifecycle":  func(rs *regionState, r *instRecord) []string { return []string{"on-demand"} },
+	"launch-time": func(rs *regionState, r *instRecord) []string {
+		return []string{r.LaunchTime.UTC().Format(time.RFC3339)}
+	},
+	"ami-launch-index":   func(rs *regionState, r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
+	"instance-lifecycle": func(rs *regionState, r *instRecord) []string { return []string{"on-demand"} },
 	"instance-state-reason-code": func(rs *regionState, r *instRecord) []string {
 		if r.StateReason == nil {
 			return nil

@@ -203,7 +203,7 @@ type AssignPrivateIpAddressesInput struct {
 
 // AssignPrivateIpAddressesOutput lists what was assigned.
 type AssignPrivateIpAddressesOutput struct {
-	NetworkInterfaceId        string      `json:"NetworkInterfaceId"`
+	NetworkInterfaceId         string      `json:"NetworkInterfaceId"`
 	AssignedPrivateIpAddresses []PrivateIP `json:"AssignedPrivateIpAddresses"`
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"strings"
-
 )
 
 // maxTags is EC2's limit of tags per resource.
