@@ -66,7 +66,7 @@ func globalFlags(root bool) []cli.Flag {
 func commands() []*cli.Command {
 	return []*cli.Command{
 		runCommand, lsCommand, showCommand, startCommand, stopCommand, rebootCommand, terminateCommand,
-		modifyCommand, waitCommand, sshCommand, tagCommand, untagCommand,
+		modifyCommand, waitCommand, sshCommand, logsCommand, tagCommand, untagCommand,
 		eipCommand, eniCommand, sgCommand,
 		regionsCommand, azsCommand, typesCommand, imagesCommand, keypairCommand, hostsCommand,
 		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,

@@ -61,6 +61,7 @@ var actions = func() map[string]Action {
 		action("DescribeHosts", (*core.Cloud).DescribeHosts),
 		action("ExplainPlacement", (*core.Cloud).ExplainPlacement),
 		action("DescribeSSHTarget", (*core.Cloud).DescribeSSHTarget),
+		action("GetConsoleOutput", (*core.Cloud).GetConsoleOutput),
 		action("AllocateAddress", (*core.Cloud).AllocateAddress),
 		action("AssociateAddress", (*core.Cloud).AssociateAddress),
 		action("DisassociateAddress", (*core.Cloud).DisassociateAddress),
