@@ -67,7 +67,7 @@ func commands() []*cli.Command {
 	return []*cli.Command{
 		runCommand, lsCommand, showCommand, startCommand, stopCommand, rebootCommand, terminateCommand,
 		modifyCommand, waitCommand, sshCommand, logsCommand, tagCommand, untagCommand,
-		eipCommand, eniCommand, sgCommand,
+		eipCommand, eniCommand, sgCommand, subnetsCommand,
 		regionsCommand, azsCommand, typesCommand, imagesCommand, keypairCommand, hostsCommand,
 		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,
 	}

@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -358,6 +358,15 @@ complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l query -r -d 'JMESPath
 complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'subnets' -d 'list the default VPC\'s subnets (one per zone) with their free addresses'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from subnets' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from regions' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'regions' -d 'list regions'
 complete -c ec2x -n '__fish_seen_subcommand_from regions' -f -l home -r -d 'state directory (default ~/.ec2x)'
