@@ -13,6 +13,7 @@
 //	eni/<region>/<eni-id>       a network interface with its addresses
 //	eip/<region>/<eipalloc-id>  an Elastic IP allocation
 //	sg/<region>/<sg-id>         a security group and its rules
+//	met/...                     metric samples, roll-ups and their partition index (layout in core/monitor)
 //
 // There are no secondary index keys: the daemon loads every record at start
 // and keeps its indexes in memory, so a state change writes only the records
@@ -46,6 +47,7 @@ const (
 	KindENI      = "eni"
 	KindEIP      = "eip"
 	KindGroup    = "sg"
+	KindMetric   = "met"
 )
 
 // Key builds a key from its kind and parts.
@@ -80,6 +82,29 @@ func EIPKey(region, id string) []byte { return Key(KindEIP, region, id) }
 
 // GroupKey is sg/<region>/<group-id>.
 func GroupKey(region, id string) []byte { return Key(KindGroup, region, id) }
+
+// MetricKey is met/<region>/<i-id>/<res>/<part>/<t>: one metric record of
+// resolution res ("1m", "5m", "1h") at Unix second t, in the partition that
+// starts at Unix second part. Both numbers are zero-padded to 10 digits so
+// that keys sort by time.
+func MetricKey(region, id, res string, part, t int64) []byte {
+	b := make([]byte, 0, len(KindMetric)+len(region)+len(id)+len(res)+26)
+	b = append(b, KindMetric...)
+	for _, p := range [...]string{region, id, res} {
+		b = append(b, '/')
+		b = append(b, p...)
+	}
+	for _, n := range [...]int64{part, t} {
+		b = append(b, '/')
+		var d [10]byte
+		for i := len(d) - 1; i >= 0; i-- {
+			d[i] = byte('0' + n%10)
+			n /= 10
+		}
+		b = append(b, d[:]...)
+	}
+	return b
+}
 
 // NetworkKey is net/<region>.
 func NetworkKey(region string) []byte { return Key(KindNetwork, region) }
