@@ -61,6 +61,7 @@ type Cloud struct {
 	stop    chan struct{}
 	wg      sync.WaitGroup
 	janitor clock.Timer
+	sampler *sampler
 	closed  bool
 }
 
@@ -113,6 +114,7 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 		return nil, err
 	}
 	c.scheduleJanitor()
+	c.startSampler(ctx)
 	return c, nil
 }
 
@@ -273,6 +275,9 @@ func (c *Cloud) Close(ctx context.Context) error {
 	c.closed = true
 	if c.janitor != nil {
 		c.janitor.Stop()
+	}
+	if c.sampler != nil && c.sampler.timer != nil {
+		c.sampler.timer.Stop()
 	}
 	c.mu.Unlock()
 	close(c.stop)

@@ -370,11 +370,15 @@ func (c *Cloud) DescribeNetworkInterfaces(ctx context.Context, region string, in
 	return out, nil
 }
 
-// hotplug returns the driver call that attaches or detaches a NIC on a
-// running guest, or nil when the guest is not running (the next boot sees
-// the change).
+// hotplug returns the driver call that attaches or detaches a NIC on the
+// instance's guest, or nil when it has none (shutting down). A stopped guest
+// is told too: starting it again on the same driver does not create it
+// afresh from the records, so only the driver can make its next boot see
+// the change.
 func (c *Cloud) hotplug(r *instRecord, nic hv.NIC, attach bool) []driverCall {
-	if r.State.Name != StateRunning && r.State.Name != StatePending {
+	switch r.State.Name {
+	case StatePending, StateRunning, StateStopping, StateStopped:
+	default:
 		return nil
 	}
 	d := c.driverOf(r.Placement.HostId)

@@ -57,14 +57,18 @@ func (c *Cloud) AttachNetworkInterface(ctx context.Context, region string, in *A
 			return Errorf(CodePrivateIpAddressLimitExceeded, "Interface %s has %d private addresses; %s allows %d per interface.", e.NetworkInterfaceId, len(e.Addrs), r.InstanceType, typ.IPv4PerENI)
 		}
 		used := map[int]bool{}
-		next := 0
 		for _, id := range r.Enis {
 			if x := t.iface(id); x != nil {
 				used[x.DeviceIndex] = true
-				next = max(next, x.DeviceIndex+1)
 			}
 		}
-		dev := next
+		// Unnamed, the lowest free index: after a detach from the middle,
+		// one past the highest could leave the type's range (0 to MaxENIs-1)
+		// that a named index must keep to.
+		dev := 1
+		for used[dev] {
+			dev++
+		}
 		if in.DeviceIndex != nil {
 			dev = *in.DeviceIndex
 			switch {

@@ -68,20 +68,26 @@ func checkInvariants(t testing.TB, e *env, region string) {
 		if want := NewState(st); in.State != want || !ValidStateName(st) {
 			t.Fatalf("%s: state %+v is not EC2's", id, in.State)
 		}
+		// Every address of every interface counts: an Elastic IP may sit on
+		// a secondary address or a second interface.
 		for _, ni := range in.NetworkInterfaces {
 			for _, p := range ni.PrivateIpAddresses {
 				if other, dup := privs[p.PrivateIpAddress]; dup {
 					t.Fatalf("private IP %s held by %s and %s", p.PrivateIpAddress, other, id)
 				}
 				privs[p.PrivateIpAddress] = id
+				if p.Association == nil {
+					continue
+				}
+				if other, dup := pubs[p.Association.PublicIp]; dup {
+					t.Fatalf("public IP %s held by %s and %s", p.Association.PublicIp, other, id)
+				}
+				pubs[p.Association.PublicIp] = id
 			}
 		}
-		if in.PublicIpAddress != "" {
-			if other, dup := pubs[in.PublicIpAddress]; dup {
-				t.Fatalf("public IP %s held by %s and %s", in.PublicIpAddress, other, id)
-			}
-			pubs[in.PublicIpAddress] = id
-		}
+		// An Elastic IP stays with a stopped instance; a pool address does not.
+		elastic := len(in.NetworkInterfaces) > 0 && in.NetworkInterfaces[0].Association != nil &&
+			in.NetworkInterfaces[0].Association.AllocationId != ""
 		if (in.PublicIpAddress == "") != (in.PublicDnsName == "") {
 			t.Fatalf("%s: public IP %q but DNS name %q", id, in.PublicIpAddress, in.PublicDnsName)
 		}
@@ -92,7 +98,7 @@ func checkInvariants(t testing.TB, e *env, region string) {
 			}
 			fallthrough
 		case StateStopped:
-			if in.PublicIpAddress != "" || in.Placement.HostId != "" {
+			if (in.PublicIpAddress != "" && !elastic) || in.Placement.HostId != "" {
 				t.Fatalf("%s: %s but holds public IP %q, host %q", id, st, in.PublicIpAddress, in.Placement.HostId)
 			}
 		case StatePending, StateRunning:
@@ -159,28 +165,52 @@ func checkAddressBooks(t testing.TB, e *env, region string) {
 	e.c.mu.RLock()
 	defer e.c.mu.RUnlock()
 	rs := e.c.regions[region]
-	pubs := 0
-	privs := map[string]int{} // subnet -> addresses held
+	// owner maps every public IP held to who holds it: a pool address to
+	// its interface, an Elastic IP to its allocation. Two owners for one
+	// address is the bug this guards against; so is an owned address the
+	// pool thinks free, or a taken one nobody owns (the free count).
+	owner := map[string]string{}
+	own := func(ip, who string) {
+		if other, dup := owner[ip]; dup {
+			t.Fatalf("public IP %s has two owners: %s and %s", ip, other, who)
+		}
+		owner[ip] = who
+		if !rs.net.Public().InUse(netip.MustParseAddr(ip)) {
+			t.Fatalf("%s holds public IP %s, which the pool thinks is free", who, ip)
+		}
+	}
+	privs := map[string]int{}        // subnet -> addresses held
+	privOwner := map[string]string{} // private IP -> interface
 	for _, e := range rs.enis {
+		sub := rs.net.SubnetByID(e.SubnetId)
+		if sub == nil {
+			t.Fatalf("%s is in subnet %s, which does not exist", e.NetworkInterfaceId, e.SubnetId)
+		}
 		for _, a := range e.Addrs {
 			privs[e.SubnetId]++
+			if other, dup := privOwner[a.Private]; dup {
+				t.Fatalf("private IP %s held by %s and %s", a.Private, other, e.NetworkInterfaceId)
+			}
+			privOwner[a.Private] = e.NetworkInterfaceId
+			if p, err := netip.ParseAddr(a.Private); err != nil || !sub.Usable(p) {
+				t.Fatalf("%s holds %q, not a usable address of %s (%s)", e.NetworkInterfaceId, a.Private, sub.SubnetId, sub.Cidr)
+			}
 			if a.auto() {
-				pubs++
-				if !rs.net.Public().InUse(netip.MustParseAddr(a.Public)) {
-					t.Fatalf("%s holds public IP %s, which the pool thinks is free", e.NetworkInterfaceId, a.Public)
-				}
+				own(a.Public, e.NetworkInterfaceId)
 			}
 		}
 	}
-	pubs += len(rs.eips)
+	for _, a := range rs.eips {
+		own(a.PublicIp, a.AllocationId)
+	}
 	pool := netip.MustParsePrefix(rs.cfg.PublicPool)
-	if size := 1 << (32 - pool.Bits()); rs.net.Public().Free() != size-pubs {
-		t.Fatalf("public pool of %s has %d free of %d, but instances hold %d", region, rs.net.Public().Free(), size, pubs)
+	if size := 1 << (32 - pool.Bits()); rs.net.Public().Free() != size-len(owner) {
+		t.Fatalf("public pool of %s has %d free of %d, but %d addresses are held (pool and Elastic IPs)", region, rs.net.Public().Free(), size, len(owner))
 	}
 	for _, s := range rs.net.Subnets {
 		size := 1 << (32 - s.Cidr.Bits())
 		if want := size - netw.Reserved - 1 - privs[s.SubnetId]; s.Available() != want {
-			t.Fatalf("subnet %s has %d free addresses, want %d (%d held by instances)", s.SubnetId, s.Available(), want, privs[s.SubnetId])
+			t.Fatalf("subnet %s has %d free addresses, want %d (%d held by interfaces)", s.SubnetId, s.Available(), want, privs[s.SubnetId])
 		}
 	}
 }

@@ -337,7 +337,8 @@ func (t *tx) dropAutoPublic(r *instRecord) {
 
 // releaseInstance frees what a terminated instance holds: its host, its
 // interfaces (deleted when DeleteOnTermination, else detached), their pool
-// addresses; Elastic IPs are disassociated but stay allocated.
+// addresses; Elastic IPs of deleted interfaces are disassociated but stay
+// allocated.
 func (t *tx) releaseInstance(r *instRecord) *instRecord {
 	c := t.c
 	if holdsHost(r.State.Name) && r.Placement.HostId != "" {
@@ -346,14 +347,23 @@ func (t *tx) releaseInstance(r *instRecord) *instRecord {
 		host := r.Placement.HostId
 		t.onRollback(func() { c.sched.Claim(host, typ.VCPUs, typ.MemoryMiB) })
 	}
+	// Only interfaces that go with the instance lose their Elastic IPs; a
+	// detached one keeps them, as DetachNetworkInterface does, so it can be
+	// moved to a replacement instance with its public addresses.
+	for _, id := range r.Enis {
+		if e := t.iface(id); e != nil && e.DeleteOnTermination {
+			t.disassociateAll(e)
+		}
+	}
+	// Pool addresses go back after the disassociations: taking an Elastic
+	// IP from the primary of a guest that died while running gives it a
+	// pool address, which would otherwise leak with the deleted interface.
 	t.dropAutoPublic(r)
 	for _, id := range r.Enis {
 		e := t.iface(id)
 		if e == nil {
 			continue
 		}
-		t.disassociateAll(e)
-		e = t.iface(id)
 		if e.DeleteOnTermination {
 			for _, a := range e.Addrs {
 				t.freePrivate(e.SubnetId, a.Private)

@@ -67,6 +67,12 @@ func (c *Cloud) ModifyInstanceAttribute(ctx context.Context, region string, in *
 			c.mu.Unlock()
 			return nil, Errorf(CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d network interfaces; the instance has %d.", name, t.MaxENIs, n)
 		}
+		for _, id := range r.Enis {
+			if e := rs.enis[id]; e != nil && len(e.Addrs) > t.IPv4PerENI {
+				c.mu.Unlock()
+				return nil, Errorf(CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d private addresses per network interface; %s has %d.", name, t.IPv4PerENI, id, len(e.Addrs))
+			}
+		}
 		if !c.familyServed(rs.name, r.Placement.AvailabilityZone, configs.Family(name)) {
 			c.mu.Unlock()
 			return nil, Errorf(CodeInvalidInstanceAttributeValue, "No host in %s serves the %s family.", r.Placement.AvailabilityZone, configs.Family(name))

@@ -62,6 +62,7 @@ var actions = func() map[string]Action {
 		action("ExplainPlacement", (*core.Cloud).ExplainPlacement),
 		action("DescribeSSHTarget", (*core.Cloud).DescribeSSHTarget),
 		action("GetConsoleOutput", (*core.Cloud).GetConsoleOutput),
+		action("GetMetricStatistics", (*core.Cloud).GetMetricStatistics),
 		action("DescribeSubnets", (*core.Cloud).DescribeSubnets),
 		action("DescribeVpcs", (*core.Cloud).DescribeVpcs),
 		action("AllocateAddress", (*core.Cloud).AllocateAddress),

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,4 +132,127 @@ mem_overcommit = 1.5
 		}
 	}
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "launches/s")
+}
+
+// netBench has room for 5,000 Elastic IPs and 5,000 interfaces in a region.
+const netBench = instantBoot + `
+[limits]
+elastic_ips_per_region = 6000
+
+[regions.us-east-1]
+zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+public_pool = "100.64.0.0/16"
+vpc_cidr = "10.0.0.0/8"
+subnet_prefix = 12
+default_image = "amazon-linux-2023"
+`
+
+// BenchmarkAddressCycle is one Elastic IP's whole life with an instance:
+// AllocateAddress, AssociateAddress, DisassociateAddress, ReleaseAddress,
+// four requests through the socket per op.
+func BenchmarkAddressCycle(b *testing.B) {
+	c, _ := startDaemon(b, netBench)
+	ctx := context.Background()
+	var run core.RunInstancesOutput
+	if err := c.Call(ctx, "", "RunInstances", &core.RunInstancesInput{MinCount: 1, MaxCount: 1}, &run); err != nil {
+		b.Fatal(err)
+	}
+	id := run.Instances[0].InstanceId
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var alloc core.AllocateAddressOutput
+		if err := c.Call(ctx, "", "AllocateAddress", &core.AllocateAddressInput{Domain: "vpc"}, &alloc); err != nil {
+			b.Fatal(err)
+		}
+		var assoc core.AssociateAddressOutput
+		if err := c.Call(ctx, "", "AssociateAddress", &core.AssociateAddressInput{AllocationId: alloc.AllocationId, InstanceId: id}, &assoc); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Call(ctx, "", "DisassociateAddress", &core.DisassociateAddressInput{AssociationId: assoc.AssociationId}, nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Call(ctx, "", "ReleaseAddress", &core.ReleaseAddressInput{AllocationId: alloc.AllocationId}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cycles/s")
+}
+
+// BenchmarkDescribeNetworking5000 lists 5,000 Elastic IPs (half of them
+// associated) and 5,000 interfaces, full JSON through the socket.
+func BenchmarkDescribeNetworking5000(b *testing.B) {
+	const n = 5000
+	c, _ := startDaemon(b, netBench)
+	ctx := context.Background()
+	enis := make([]string, n)
+	inParallel(b, n, func(i int) error {
+		var out core.CreateNetworkInterfaceOutput
+		in := &core.CreateNetworkInterfaceInput{AvailabilityZone: []string{"us-east-1a", "us-east-1b"}[i%2]}
+		err := c.Call(ctx, "", "CreateNetworkInterface", in, &out)
+		enis[i] = out.NetworkInterface.NetworkInterfaceId
+		return err
+	})
+	inParallel(b, n, func(i int) error {
+		var out core.AllocateAddressOutput
+		if err := c.Call(ctx, "", "AllocateAddress", &core.AllocateAddressInput{Domain: "vpc"}, &out); err != nil || i%2 == 1 {
+			return err
+		}
+		in := &core.AssociateAddressInput{AllocationId: out.AllocationId, NetworkInterfaceId: enis[i]}
+		return c.Call(ctx, "", "AssociateAddress", in, &core.AssociateAddressOutput{})
+	})
+	b.Run("DescribeAddresses", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var out core.DescribeAddressesOutput
+			if err := c.Call(ctx, "", "DescribeAddresses", &core.DescribeAddressesInput{}, &out); err != nil {
+				b.Fatal(err)
+			}
+			if len(out.Addresses) != n {
+				b.Fatalf("got %d addresses", len(out.Addresses))
+			}
+		}
+	})
+	b.Run("DescribeNetworkInterfaces", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var out core.DescribeNetworkInterfacesOutput
+			if err := c.Call(ctx, "", "DescribeNetworkInterfaces", &core.DescribeNetworkInterfacesInput{}, &out); err != nil {
+				b.Fatal(err)
+			}
+			if len(out.NetworkInterfaces) != n {
+				b.Fatalf("got %d interfaces", len(out.NetworkInterfaces))
+			}
+		}
+	})
+}
+
+// inParallel runs f(0) ... f(n-1) on a few goroutines, failing tb on the
+// first error.
+func inParallel(tb testing.TB, n int, f func(i int) error) {
+	tb.Helper()
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	next := make(chan int)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := f(i); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if len(errs) > 0 {
+		tb.Fatalf("%d of %d calls failed, the first: %v", len(errs), n, errs[0])
+	}
 }

@@ -381,7 +381,9 @@ func (s *Store) Scan(ctx context.Context, kind, region string, fn func(key, val 
 	return s.db.View(func(txn *badger.Txn) error {
 		o := badger.DefaultIteratorOptions
 		o.Prefix = prefix
-		o.PrefetchSize = 256
+		// Values live in the LSM next to their keys: prefetching them only
+		// adds goroutines.
+		o.PrefetchValues = false
 		it := txn.NewIterator(o)
 		defer it.Close()
 		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {

@@ -1,0 +1,177 @@
+package core
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestDescribeSecurityGroupsFilters(t *testing.T) {
+	e := newEnv(t, "")
+	web := e.createGroup(use1, "web")
+	db := e.createGroup(use1, "db")
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: web, IpPermissions: []IpPermission{perm("tcp", 443, 443, "0.0.0.0/0")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: db, IpPermissions: []IpPermission{perm("udp", 5432, 5432, "10.0.0.0/8")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: []string{db}, Tags: []Tag{{Key: "tier", Value: "data"}}}); err != nil {
+		t.Fatal(err)
+	}
+	def := e.group(use1, e.c.regions[use1].net.DefaultGroupId).GroupId
+	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		in   DescribeSecurityGroupsInput
+		want []string // in answer order: default first, then by name
+	}{
+		{"all", DescribeSecurityGroupsInput{}, []string{def, db, web}},
+		{"group-name", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("group-name", "web")}}, []string{web}},
+		{"group-id", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("group-id", db, def)}}, []string{def, db}},
+		{"vpc-id", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("vpc-id", vpcs.Vpcs[0].VpcId)}}, []string{def, db, web}},
+		{"description wildcard", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("description", "* servers")}}, []string{db, web}},
+		{"ip-permission.protocol", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("ip-permission.protocol", "udp")}}, []string{db}},
+		{"ip-permission.cidr", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("ip-permission.cidr", "0.0.0.0/0")}}, []string{web}},
+		{"tag:tier", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("tag:tier", "data")}}, []string{db}},
+		{"by names", DescribeSecurityGroupsInput{GroupNames: []string{"web", "default"}}, []string{def, web}},
+		{"by ID and filter", DescribeSecurityGroupsInput{GroupIds: []string{web, db}, Filters: []Filter{newFilter("group-name", "db")}}, []string{db}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := e.c.DescribeSecurityGroups(e.ctx, use1, &tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, g := range out.SecurityGroups {
+				got = append(got, g.GroupId)
+			}
+			if jsonOf(t, got) != jsonOf(t, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	errCases := []struct {
+		name string
+		in   DescribeSecurityGroupsInput
+		code string
+	}{
+		{"unknown ID", DescribeSecurityGroupsInput{GroupIds: []string{"sg-0123456789abcdef0"}}, CodeInvalidGroupNotFound},
+		{"malformed ID", DescribeSecurityGroupsInput{GroupIds: []string{"web"}}, CodeInvalidGroupIdMalformed},
+		{"unknown name", DescribeSecurityGroupsInput{GroupNames: []string{"cache"}}, CodeInvalidGroupNotFound},
+		{"unknown filter", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("colour", "blue")}}, CodeInvalidParameterValue},
+	}
+	for _, tc := range errCases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.c.DescribeSecurityGroups(e.ctx, use1, &tc.in)
+			wantCode(t, err, tc.code)
+		})
+	}
+	t.Run("another region's group is unknown", func(t *testing.T) {
+		_, err := e.c.DescribeSecurityGroups(e.ctx, usw2, &DescribeSecurityGroupsInput{GroupIds: []string{web}})
+		wantCode(t, err, CodeInvalidGroupNotFound)
+	})
+}
+
+func TestRunInstancesWithSecurityGroups(t *testing.T) {
+	e := newEnv(t, "")
+	web := e.createGroup(use1, "web")
+	ssh := e.createGroup(use1, "ssh")
+	var many []string
+	for _, n := range []string{"g1", "g2", "g3", "g4"} {
+		many = append(many, e.createGroup(use1, n))
+	}
+	def := e.c.regions[use1].net.DefaultGroupId
+	cases := []struct {
+		name  string
+		ids   []string
+		names []string
+		want  []GroupIdentifier
+		code  string
+	}{
+		{"none: the default group", nil, nil, []GroupIdentifier{{def, "default"}}, ""},
+		{"by ID", []string{web}, nil, []GroupIdentifier{{web, "web"}}, ""},
+		{"by name", nil, []string{"ssh", "web"}, []GroupIdentifier{{ssh, "ssh"}, {web, "web"}}, ""},
+		{"by ID and name, once each", []string{web}, []string{"ssh", "web"}, []GroupIdentifier{{web, "web"}, {ssh, "ssh"}}, ""},
+		{"unknown ID", []string{"sg-0123456789abcdef0"}, nil, nil, CodeInvalidGroupNotFound},
+		{"malformed ID", []string{"web"}, nil, nil, CodeInvalidGroupIdMalformed},
+		{"unknown name", nil, []string{"cache"}, nil, CodeInvalidGroupNotFound},
+		{"six groups", append([]string{web, ssh}, many...), nil, nil, CodeSecurityGroupsPerInterfaceLimitExceed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{SecurityGroupIds: tc.ids, SecurityGroups: tc.names})
+			if tc.code != "" {
+				wantCode(t, err, tc.code)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := out.Instances[0].InstanceId
+			if jsonOf(t, out.Groups) != jsonOf(t, tc.want) || jsonOf(t, out.Instances[0].SecurityGroups) != jsonOf(t, tc.want) {
+				t.Fatalf("reservation groups %v, instance %v, want %v", out.Groups, out.Instances[0].SecurityGroups, tc.want)
+			}
+			if got := e.get(use1, id).SecurityGroups; jsonOf(t, got) != jsonOf(t, tc.want) {
+				t.Fatalf("described groups %v, want %v", got, tc.want)
+			}
+			if got := e.list(use1, newFilter("instance.group-id", tc.want[0].GroupId)); !slices.Contains(got, id) {
+				t.Fatalf("instance.group-id filter misses %s: %v", id, got)
+			}
+			if ni := e.eni(use1, e.primaryENI(use1, id)); jsonOf(t, ni.Groups) != jsonOf(t, tc.want) {
+				t.Fatalf("interface groups %v", ni.Groups)
+			}
+		})
+	}
+}
+
+func TestDeleteSecurityGroupInUse(t *testing.T) {
+	e := newEnv(t, "")
+	byInst := e.createGroup(use1, "by-instance")
+	byENI := e.createGroup(use1, "by-interface")
+	byRule := e.createGroup(use1, "by-rule")
+	lb := e.createGroup(use1, "lb")
+	id := idsOf(e.run(use1, &RunInstancesInput{SecurityGroupIds: []string{byInst}}).Instances)[0]
+	ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{byENI}})
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: lb,
+		IpPermissions: []IpPermission{{IpProtocol: "tcp", FromPort: ptr(80), ToPort: ptr(80), UserIdGroupPairs: []UserIdGroupPair{{GroupId: byRule}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		in   DeleteSecurityGroupInput
+		code string
+		frag string
+	}{
+		{"used by an instance", DeleteSecurityGroupInput{GroupId: byInst}, CodeDependencyViolation, id},
+		{"used by an interface, by name", DeleteSecurityGroupInput{GroupName: "by-interface"}, CodeDependencyViolation, ni.NetworkInterfaceId},
+		{"named by another group's rule", DeleteSecurityGroupInput{GroupId: byRule}, CodeDependencyViolation, lb},
+		{"unknown", DeleteSecurityGroupInput{GroupId: "sg-0123456789abcdef0"}, CodeInvalidGroupNotFound, ""},
+		{"nothing named", DeleteSecurityGroupInput{}, CodeMissingParameter, ""},
+		{"dry run", DeleteSecurityGroupInput{GroupId: lb, DryRun: true}, CodeDryRunOperation, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.c.DeleteSecurityGroup(e.ctx, use1, &tc.in)
+			wantCode(t, err, tc.code, tc.frag)
+		})
+	}
+	t.Run("free once nothing uses them", func(t *testing.T) {
+		e.advance(e.bootTime())
+		e.terminateWait(use1, id)
+		if _, err := e.c.DeleteNetworkInterface(e.ctx, use1, &DeleteNetworkInterfaceInput{NetworkInterfaceId: ni.NetworkInterfaceId}); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []string{byInst, byENI, lb, byRule} { // lb first: its rule names byRule
+			if _, err := e.c.DeleteSecurityGroup(e.ctx, use1, &DeleteSecurityGroupInput{GroupId: g}); err != nil {
+				t.Fatalf("delete %s: %v", g, err)
+			}
+		}
+		_, err := e.c.DeleteSecurityGroup(e.ctx, use1, &DeleteSecurityGroupInput{GroupId: byInst})
+		wantCode(t, err, CodeInvalidGroupNotFound)
+		checkAll(t, e, use1)
+	})
+}
