@@ -35,7 +35,7 @@ var metricsCommand = &cli.Command{
 		}
 		period := c.Duration("period")
 		if period == 0 {
-			period = max(time.Minute, (since/60).Truncate(time.Minute))
+			period = max(time.Minute, (since / 60).Truncate(time.Minute))
 		}
 		if period < time.Minute || period%time.Minute != 0 {
 			return usagef("metrics: --period must be a whole number of minutes")
