@@ -1,11 +1,14 @@
 // Command bench measures ec2x's figures for docs/PERFORMANCE.md: CLI wall
 // times against `aws --version`, launch throughput, daemon memory with a
-// large fleet and the time to a first answer when the daemon must start.
-// It prints one line per figure (medians). Run it through bench/run.sh.
+// large fleet, the time to a first answer when the daemon must start, and
+// the networking figures (Elastic IP cycles, listings of 5,000 addresses
+// and interfaces). It prints one line per figure (medians). Run it through
+// bench/run.sh.
 package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -14,7 +17,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/api"
 )
 
 // benchConfig gives the daemon room for 100,000 guests: one big VPC and
@@ -50,6 +57,24 @@ mem_overcommit = 1.5
 families = ["t2", "t3", "m5", "c5", "r5"]
 `
 
+// netConfig gives the networking figures their own daemon: room for 5,000
+// Elastic IPs and 5,000 interfaces in one region, instant boots.
+const netConfig = `[sim]
+boot_seconds = 0
+stop_seconds = 0
+
+[limits]
+elastic_ips_per_region = 6000
+
+[regions.us-east-1]
+description = "US East (N. Virginia)"
+zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+public_pool = "100.64.0.0/16"
+vpc_cidr = "10.0.0.0/8"
+subnet_prefix = 12
+default_image = "amazon-linux-2023"
+`
+
 type bench struct {
 	bin  string
 	home string
@@ -62,6 +87,8 @@ func main() {
 	aws := flag.String("aws", "/usr/bin/aws", "the AWS CLI to compare with")
 	runs := flag.Int("runs", 30, "repetitions per timed command")
 	fleet := flag.Int("fleet", 100000, "instances for the memory figure")
+	netN := flag.Int("net", 5000, "Elastic IPs and interfaces for the networking listings (0: skip networking)")
+	netOnly := flag.Bool("net-only", false, "print only the networking figures")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
 	check(err)
@@ -73,7 +100,26 @@ func main() {
 	defer b.ec2x("daemon", "stop")
 
 	fmt.Printf("ec2x bench — %s, %s, %d runs per figure, medians\n", time.Now().UTC().Format(time.RFC3339), cpuName(), *runs)
+	if !*netOnly {
+		b.foundation(*fleet)
+	}
 
+	if *netN <= 0 {
+		return
+	}
+
+	// Networking, in a home and daemon of its own.
+	netHome, err := os.MkdirTemp("", "ec2x-bench-net-")
+	check(err)
+	defer os.RemoveAll(netHome)
+	nb := &bench{bin: abs, home: netHome, runs: *runs}
+	check(os.WriteFile(filepath.Join(netHome, "config.toml"), []byte(netConfig), 0o600))
+	defer nb.ec2x("daemon", "stop")
+	nb.networking(*netN)
+}
+
+// foundation prints the issue-2 figures.
+func (b *bench) foundation(fleet int) {
 	awsT := time.Duration(0)
 	if _, err := os.Stat(b.aws); err == nil {
 		awsT = b.median(func() { run(b.aws, nil, "--version") })
@@ -110,8 +156,8 @@ func main() {
 	// Memory with a large fleet.
 	have := len(splitIDs(b.ec2x("ls", "-q")))
 	t0 := time.Now()
-	for have < *fleet {
-		n := min(1000, *fleet-have)
+	for have < fleet {
+		n := min(1000, fleet-have)
 		b.ec2x("run", "--count", strconv.Itoa(n), "--az", []string{"us-east-1a", "us-east-1b"}[have/1000%2], "-q")
 		have += n
 	}
@@ -127,6 +173,80 @@ func main() {
 		b.ec2x("ls", "-q", "--filter", "instance-id=i-00000000")
 	})
 	fmt.Printf("first answer, %d instances stored %8.1f ms\n", have, ms(restart))
+	b.ec2x("daemon", "stop")
+}
+
+// networking prints the issue-3 figures: Elastic IP cycles through the
+// CLI, and the listings over n addresses and n interfaces.
+func (b *bench) networking(n int) {
+	id := strings.TrimSpace(b.ec2x("run", "--az", "us-east-1a", "-q"))
+	cycle := b.median(func() {
+		alloc := strings.TrimSpace(b.ec2x("eip", "allocate", "-q"))
+		assoc := strings.TrimSpace(b.ec2x("eip", "associate", alloc, "--instance", id, "-q"))
+		b.ec2x("eip", "disassociate", assoc, "-q")
+		b.ec2x("eip", "release", alloc, "-q")
+	})
+	fmt.Printf("eip allocate+associate+disassociate+release (4 CLI calls) %8.1f ms = %.0f cycles/s\n", ms(cycle), 1/cycle.Seconds())
+
+	// Setup through the daemon's API (the CLI call above started it): n
+	// interfaces (the instance's own among them) and n addresses, half of
+	// them associated with an interface.
+	c := api.NewClient(api.Paths{Home: b.home}.Socket(), "")
+	defer c.Close()
+	t0 := time.Now()
+	enis := make([]string, n-1)
+	parallel(len(enis), func(i int) {
+		var out core.CreateNetworkInterfaceOutput
+		in := &core.CreateNetworkInterfaceInput{AvailabilityZone: []string{"us-east-1a", "us-east-1b"}[i%2], Description: "bench"}
+		check(c.Call(context.Background(), "", "CreateNetworkInterface", in, &out))
+		enis[i] = out.NetworkInterface.NetworkInterfaceId
+	})
+	parallel(n, func(i int) {
+		var out core.AllocateAddressOutput
+		check(c.Call(context.Background(), "", "AllocateAddress", &core.AllocateAddressInput{Domain: "vpc"}, &out))
+		if i%2 == 0 {
+			in := &core.AssociateAddressInput{AllocationId: out.AllocationId, NetworkInterfaceId: enis[i%len(enis)]}
+			check(c.Call(context.Background(), "", "AssociateAddress", in, &core.AssociateAddressOutput{}))
+		}
+	})
+	fmt.Printf("(set up %d interfaces and %d Elastic IPs through the API in %.1f s)\n", n-1, n, time.Since(t0).Seconds())
+	if got := len(splitIDs(b.ec2x("eip", "ls", "-q"))); got != n {
+		check(fmt.Errorf("eip ls lists %d addresses, want %d", got, n))
+	}
+	if got := len(splitIDs(b.ec2x("eni", "ls", "-q"))); got != n {
+		check(fmt.Errorf("eni ls lists %d interfaces, want %d", got, n))
+	}
+	for _, f := range []struct{ label, what string }{
+		{"ec2x eip ls, %d Elastic IPs           ", "eip"},
+		{"ec2x eni ls, %d interfaces            ", "eni"},
+	} {
+		label := fmt.Sprintf(f.label, n)
+		t := b.median(func() { b.ec2x(f.what, "ls") })
+		fmt.Printf("%s%8.1f ms\n", label, ms(t))
+		t = b.median(func() { b.ec2x(f.what, "ls", "-o", "json") })
+		fmt.Printf("%s%8.1f ms  (-o json)\n", label, ms(t))
+	}
+	fmt.Printf("daemon RSS, %d EIPs + %d interfaces %8.1f MiB\n", n, n, rssMiB(b.pid()))
+}
+
+// parallel runs f(0) ... f(n-1) on a few goroutines.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func (b *bench) ec2x(args ...string) string {

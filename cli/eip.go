@@ -59,6 +59,9 @@ var eipCommand = &cli.Command{
 				if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
 					return err
 				}
+				if e.output == "json" && e.query == "" && !e.quiet {
+					return e.callJSON("DescribeAddresses", in)
+				}
 				var out core.DescribeAddressesOutput
 				if err := e.call("DescribeAddresses", in, &out); err != nil {
 					return err

@@ -39,7 +39,7 @@ var eniCommand = &cli.Command{
 			Usage:     "attach an interface to an instance in the same zone",
 			ArgsUsage: "ENI-ID",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "instance", Required: true, Usage: "instance ID"},
+				&cli.StringFlag{Name: "instance", Usage: "instance ID (required)"},
 				&cli.IntFlag{Name: "device-index", Value: -1, Usage: "device index (default: the next free one)"},
 			},
 			Action: eniAttach,
@@ -151,6 +151,9 @@ func eniList(c *cli.Context) error {
 	if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
 		return err
 	}
+	if e.output == "json" && e.query == "" && !e.quiet {
+		return e.callJSON("DescribeNetworkInterfaces", in)
+	}
 	var out core.DescribeNetworkInterfacesOutput
 	if err := e.call("DescribeNetworkInterfaces", in, &out); err != nil {
 		return err
@@ -186,6 +189,9 @@ func eniAttach(c *cli.Context) error {
 	e, args, err := setup(c, 1, 1, "interface ID")
 	if err != nil {
 		return err
+	}
+	if c.String("instance") == "" {
+		return usagef("eni attach: give --instance ID")
 	}
 	in := &core.AttachNetworkInterfaceInput{NetworkInterfaceId: args[0], InstanceId: c.String("instance")}
 	if d := c.Int("device-index"); d >= 0 {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
@@ -181,11 +182,26 @@ func setup(c *cli.Context, min, max int, what string) (*env, []string, error) {
 // args returns the positional arguments, checking their count.
 func (e *env) args(min, max int, what string) ([]string, error) {
 	a := e.c.Args().Slice()
+	name := commandPath(e.c)
 	if len(a) < min {
-		return nil, usagef("%s: missing %s (see ec2x %s --help)", e.c.Command.FullName(), what, e.c.Command.FullName())
+		return nil, usagef("%s: missing %s (see ec2x %s --help)", name, what, name)
 	}
 	if max >= 0 && len(a) > max {
-		return nil, usagef("%s: unexpected argument %q", e.c.Command.FullName(), a[max])
+		return nil, usagef("%s: unexpected argument %q", name, a[max])
 	}
 	return a, nil
+}
+
+// commandPath names the running command as typed, with its parents:
+// "eip associate", not "associate" (urfave/cli's FullName knows the
+// parents only when it built the command's help).
+func commandPath(c *cli.Context) string {
+	var names []string
+	for _, x := range c.Lineage() {
+		// The app's own root command carries the app's name.
+		if x.Command != nil && x.Command.Name != "" && x.Command.Name != c.App.Name {
+			names = append([]string{x.Command.Name}, names...)
+		}
+	}
+	return strings.Join(names, " ")
 }

@@ -32,7 +32,7 @@ var keypairCommand = &cli.Command{
 			Usage:     "import the public half of a key you made",
 			ArgsUsage: "NAME",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "public-key", Required: true, Usage: "public key file (OpenSSH, RFC 4716 or PEM)"},
+				&cli.StringFlag{Name: "public-key", Usage: "public key file (OpenSSH, RFC 4716 or PEM; required)"},
 				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
 			},
 			Action: keypairImport,
@@ -113,6 +113,11 @@ func keypairImport(c *cli.Context) error {
 	e, args, err := setup(c, 1, 1, "key pair name")
 	if err != nil {
 		return err
+	}
+	// Checked here rather than with Required: urfave/cli reports a missing
+	// required flag as a plain error (exit 1) after printing the help.
+	if c.String("public-key") == "" {
+		return usagef("keypair import: give --public-key FILE")
 	}
 	material, err := os.ReadFile(c.String("public-key"))
 	if err != nil {

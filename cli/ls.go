@@ -32,7 +32,7 @@ var lsCommand = &cli.Command{
 			in.Filters = append(in.Filters, core.Filter{Name: "instance-state-name",
 				Values: []string{core.StatePending, core.StateRunning, core.StateShuttingDown, core.StateStopping, core.StateStopped}})
 		}
-		if e.query == "" && e.output != "json" {
+		if e.query == "" && (e.output != "json" || e.quiet) {
 			// The daemon renders tables, text and IDs itself: decoding a
 			// fleet here would cost more than the rest of the call.
 			format := e.output
@@ -48,18 +48,7 @@ var lsCommand = &cli.Command{
 			return err
 		}
 		if e.query == "" {
-			// JSON as the daemon sent it, only indented: decoding and
-			// encoding a fleet again would triple the cost.
-			var raw json.RawMessage
-			if err := e.call("DescribeInstances", in, &raw); err != nil {
-				return err
-			}
-			var b bytes.Buffer
-			if err := json.Indent(&b, raw, "", "    "); err != nil {
-				return err
-			}
-			_, err := e.c.App.Writer.Write(b.Bytes())
-			return err
+			return e.callJSON("DescribeInstances", in)
 		}
 		var out core.DescribeInstancesOutput
 		if err := e.call("DescribeInstances", in, &out); err != nil {
@@ -67,6 +56,23 @@ var lsCommand = &cli.Command{
 		}
 		return e.print(instancesView(&out, out.Instances))
 	},
+}
+
+// callJSON runs an action and prints its JSON answer as the daemon sent
+// it, only indented: for `-o json` listings, where decoding and encoding a
+// few thousand records again would triple the cost.
+func (e *env) callJSON(action string, in any) error {
+	var raw json.RawMessage
+	if err := e.call(action, in, &raw); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, bytes.TrimRight(raw, " \r\n"), "", "    "); err != nil {
+		return err
+	}
+	b.WriteByte('\n')
+	_, err := e.c.App.Writer.Write(b.Bytes())
+	return err
 }
 
 // parseFilters parses NAME=VALUE[,VALUE...] arguments.

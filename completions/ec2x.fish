@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -150,6 +150,31 @@ complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l query -r -d 'JMESPa
 complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'metrics' -d 'an instance\'s metric over time, with a chart'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l metric -s m -r -d 'CPUUtilization, MemoryUtilization, NetworkIn, NetworkOut, DiskReadBytes, DiskWriteBytes, CPUCreditBalance, ...'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l since -r -d 'how far back'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l period -r -d 'length of each datapoint (default: about 60 points)'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l stat -r -d 'avg, min, max, sum or count'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'top' -d 'live view of the fleet and its hosts (q quits, h hosts, c/m/n/i/t sort, / filter)'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l sort -r -d 'cpu, mem, net, id or type'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l once -d 'print one table (or JSON with -o json) and exit'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l filter -r -d 'NAME=VALUE[,VALUE...] with EC2\'s filter names (repeatable)'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from top' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from tag' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'tag' -d 'add or change tags of resources'
 complete -c ec2x -n '__fish_seen_subcommand_from tag' -f -l home -r -d 'state directory (default ~/.ec2x)'
@@ -251,7 +276,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from ls describe' -f -l debug -d 'de
 complete -c ec2x -n '__fish_seen_subcommand_from ls describe' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from attach' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from eni' -a 'attach' -d 'attach an interface to an instance in the same zone'
-complete -c ec2x -n '__fish_seen_subcommand_from attach' -f -l instance -r -d 'instance ID'
+complete -c ec2x -n '__fish_seen_subcommand_from attach' -f -l instance -r -d 'instance ID (required)'
 complete -c ec2x -n '__fish_seen_subcommand_from attach' -f -l device-index -r -d 'device index (default: the next free one)'
 complete -c ec2x -n '__fish_seen_subcommand_from attach' -f -l home -r -d 'state directory (default ~/.ec2x)'
 complete -c ec2x -n '__fish_seen_subcommand_from attach' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
@@ -422,7 +447,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from create' -f -l debug -d 'debug l
 complete -c ec2x -n '__fish_seen_subcommand_from create' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from keypair' -a 'import' -d 'import the public half of a key you made'
-complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l public-key -r -d 'public key file (OpenSSH, RFC 4716 or PEM)'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l public-key -r -d 'public key file (OpenSSH, RFC 4716 or PEM; required)'
 complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l tag -r -d 'tag KEY=VALUE (repeatable)'
 complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l home -r -d 'state directory (default ~/.ec2x)'
 complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l region -s r -r -d 'region (default from config, else us-east-1)'

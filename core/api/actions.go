@@ -63,6 +63,7 @@ var actions = func() map[string]Action {
 		action("DescribeSSHTarget", (*core.Cloud).DescribeSSHTarget),
 		action("GetConsoleOutput", (*core.Cloud).GetConsoleOutput),
 		action("GetMetricStatistics", (*core.Cloud).GetMetricStatistics),
+		action("DescribeFleet", (*core.Cloud).DescribeFleet),
 		action("DescribeSubnets", (*core.Cloud).DescribeSubnets),
 		action("DescribeVpcs", (*core.Cloud).DescribeVpcs),
 		action("AllocateAddress", (*core.Cloud).AllocateAddress),
@@ -117,9 +118,7 @@ func dispatchJSON(ctx context.Context, c *core.Cloud, name, region string, body 
 	}
 	in := a.New()
 	if len(body) > 0 {
-		dec := json.NewDecoder(bytesReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(in); err != nil {
+		if err := decodeStrict(body, in); err != nil {
 			if strings.HasPrefix(err.Error(), "json: unknown field") {
 				return nil, core.Errorf(core.CodeUnknownParameter, "%s: %v", name, err)
 			}
@@ -127,4 +126,34 @@ func dispatchJSON(ctx context.Context, c *core.Cloud, name, region string, body 
 		}
 	}
 	return a.Call(ctx, c, region, in)
+}
+
+// Stream is a streaming action: the answer is a sequence of JSON frames,
+// one a line, until the client hangs up.
+type Stream struct {
+	Name string
+	New  func() any
+	Run  func(ctx context.Context, c *core.Cloud, region string, in any, emit func(any) error) error
+}
+
+func stream[I, O any](name string, f func(*core.Cloud, context.Context, string, *I, func(*O) error) error) Stream {
+	return Stream{
+		Name: name,
+		New:  func() any { return new(I) },
+		Run: func(ctx context.Context, c *core.Cloud, region string, in any, emit func(any) error) error {
+			return f(c, ctx, region, in.(*I), func(o *O) error { return emit(o) })
+		},
+	}
+}
+
+// streams is the table of streaming actions.
+var streams = map[string]Stream{
+	"StreamFleet": stream("StreamFleet", (*core.Cloud).StreamFleet),
+}
+
+// decodeStrict decodes JSON and refuses fields the input does not have.
+func decodeStrict(body []byte, in any) error {
+	dec := json.NewDecoder(bytesReader(body))
+	dec.DisallowUnknownFields()
+	return dec.Decode(in)
 }

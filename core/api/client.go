@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -94,7 +95,7 @@ func (c *Client) call(ctx context.Context, region, action string, body []byte, o
 		return &LostError{Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp)
 	if err != nil {
 		return &LostError{Err: err}
 	}
@@ -137,3 +138,78 @@ func (c *Client) Shutdown(ctx context.Context) error {
 
 // Close releases idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// Stream runs a streaming action and calls fn with each frame until fn
+// returns an error, ctx ends or the daemon ends the stream.
+func (c *Client) Stream(ctx context.Context, region, action string, in any, fn func(json.RawMessage) error) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	resp, err := c.openStream(ctx, region, action, body)
+	var ce *core.Error
+	recoverable := errors.Is(err, ErrUnreachable) || (errors.As(err, &ce) && ce.Code == CodeStampMismatch)
+	if recoverable && c.Recover != nil {
+		if rerr := c.Recover(ctx, err); rerr != nil {
+			return rerr
+		}
+		resp, err = c.openStream(ctx, region, action, body)
+	}
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	for sc.Scan() {
+		if err := fn(json.RawMessage(sc.Bytes())); err != nil {
+			return err
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return sc.Err()
+}
+
+func (c *Client) openStream(ctx context.Context, region, action string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://ec2x"+pathPrefix+action, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if region != "" {
+		req.Header.Set(HeaderRegion, region)
+	}
+	if c.stamp != "" {
+		req.Header.Set(HeaderStamp, c.stamp)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		}
+		return nil, &LostError{Err: err}
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		data, _ := readBody(resp)
+		var eb ErrorBody
+		if json.Unmarshal(data, &eb) != nil || eb.Error.Code == "" {
+			return nil, fmt.Errorf("daemon answered %s: %s", resp.Status, bytes.TrimSpace(data))
+		}
+		return nil, &core.Error{Code: eb.Error.Code, Message: eb.Error.Message}
+	}
+	return resp, nil
+}
+
+// readBody reads a response in one allocation when its length is known.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n < 1<<30 {
+		data := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, data)
+		return data, err
+	}
+	return io.ReadAll(resp.Body)
+}

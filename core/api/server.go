@@ -97,6 +97,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if region == "" {
 		region = s.cloud.Config().Region
 	}
+	if st, ok := streams[name]; ok {
+		s.serveStream(w, r, rid, st, region, body)
+		return
+	}
 	out, err := dispatchJSON(r.Context(), s.cloud, name, region, body)
 	if err != nil {
 		s.log.Debug().Str("action", name).Str("region", region).Str("request", rid).Err(err).Msg("request failed")
@@ -159,3 +163,38 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// serveStream answers a streaming action with newline-delimited JSON
+// frames, flushed one by one, until the action ends or the client leaves.
+func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, rid string, st Stream, region string, body []byte) {
+	in := st.New()
+	if len(body) > 0 {
+		if err := decodeStrict(body, in); err != nil {
+			s.writeError(w, rid, core.Errorf(core.CodeInvalidParameterValue, "%s: %v", st.Name, err))
+			return
+		}
+	}
+	flusher, _ := w.(http.Flusher)
+	started := false
+	err := st.Run(r.Context(), s.cloud, region, in, func(frame any) error {
+		data, err := json.Marshal(frame)
+		if err != nil {
+			return err
+		}
+		if !started {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			w.WriteHeader(http.StatusOK)
+			started = true
+		}
+		if _, err := w.Write(append(data, '\n')); err != nil {
+			return err
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		return nil
+	})
+	if err != nil && !started {
+		s.writeError(w, rid, err)
+	}
+}

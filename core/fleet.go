@@ -1,0 +1,181 @@
+package core
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/ec2x/ec2x/core/monitor"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// FleetInstance is one row of `ec2x top`: what an instance does right now.
+type FleetInstance struct {
+	InstanceId        string   `json:"InstanceId"`
+	Name              string   `json:"Name,omitempty"`
+	InstanceType      string   `json:"InstanceType"`
+	AvailabilityZone  string   `json:"AvailabilityZone"`
+	HostId            string   `json:"HostId,omitempty"`
+	State             string   `json:"State"`
+	CPUUtilization    float64  `json:"CPUUtilization"`
+	MemoryUtilization float64  `json:"MemoryUtilization"`
+	NetworkIn         float64  `json:"NetworkIn"`  // bytes per second
+	NetworkOut        float64  `json:"NetworkOut"` // bytes per second
+	CPUCreditBalance  *float64 `json:"CPUCreditBalance,omitempty"`
+	// CPUHistory is the CPU % of the last samples, oldest first.
+	CPUHistory []uint8 `json:"CPUHistory,omitempty"`
+	// Held says a standard-mode burstable instance ran out of credits and
+	// is held at its baseline.
+	Held bool `json:"Held,omitempty"`
+}
+
+// FleetFrame is one refresh of `ec2x top`.
+type FleetFrame struct {
+	At        time.Time       `json:"At"`
+	Instances []FleetInstance `json:"Instances"`
+	Hosts     []HostInfo      `json:"Hosts,omitempty"`
+}
+
+// DescribeFleetInput selects what a frame shows (an ec2x action).
+type DescribeFleetInput struct {
+	Filters []Filter `json:"Filters,omitempty"`
+	// Hosts adds the host view.
+	Hosts bool `json:"Hosts,omitempty"`
+	// All includes stopped and terminated instances.
+	All bool `json:"All,omitempty"`
+}
+
+// fleetRow is what a frame needs of an instance, copied under the lock.
+type fleetRow struct {
+	FleetInstance
+	running bool
+	vcpus   int
+	memMiB  int
+	d       hv.Driver
+}
+
+// DescribeFleet is the live state of the region's instances: rates are
+// measured from the sampler's last reading to now, so a frame a second
+// shows what each guest does this minute, not what it did last minute.
+func (c *Cloud) DescribeFleet(ctx context.Context, region string, in *DescribeFleetInput) (*FleetFrame, error) {
+	return c.fleetFrame(ctx, region, in, nil)
+}
+
+// StreamFleet sends a frame every second until ctx ends (an ec2x streaming
+// action, for `ec2x top`). Each frame's rates cover the second since the
+// previous one.
+func (c *Cloud) StreamFleet(ctx context.Context, region string, in *DescribeFleetInput, emit func(*FleetFrame) error) error {
+	seen := map[string]hv.Stats{}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		f, err := c.fleetFrame(ctx, region, in, seen)
+		if err != nil {
+			return err
+		}
+		if err := emit(f); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// fleetFrame builds a frame; seen, when not nil, holds each instance's
+// counters as the previous frame read them.
+func (c *Cloud) fleetFrame(ctx context.Context, region string, in *DescribeFleetInput, seen map[string]hv.Stats) (*FleetFrame, error) {
+	var rows []fleetRow
+	var hosts []HostInfo
+	err := c.describe(region, &DescribeInstancesInput{Filters: in.Filters}, func(rs *regionState, recs []*instRecord) {
+		for _, r := range recs {
+			if !in.All && (r.State.Name == StateTerminated || r.State.Name == StateStopped) {
+				continue
+			}
+			name, _ := r.Tag("Name")
+			t := c.cfg.Types[r.InstanceType]
+			rows = append(rows, fleetRow{
+				FleetInstance: FleetInstance{InstanceId: r.InstanceId, Name: name, InstanceType: r.InstanceType,
+					AvailabilityZone: r.Placement.AvailabilityZone, HostId: r.Placement.HostId, State: r.State.Name},
+				running: r.State.Name == StateRunning, vcpus: t.VCPUs, memMiB: t.MemoryMiB, d: c.driverOf(r.Placement.HostId)})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if in.Hosts {
+		h, err := c.DescribeHosts(ctx, region, &Empty{})
+		if err != nil {
+			return nil, err
+		}
+		hosts = h.Hosts
+	}
+	now := c.clk.Now()
+	frame := &FleetFrame{At: now, Instances: make([]FleetInstance, 0, len(rows)), Hosts: hosts}
+	for i := range rows {
+		row := &rows[i]
+		c.liveMetrics(ctx, row, seen)
+		frame.Instances = append(frame.Instances, row.FleetInstance)
+	}
+	sort.SliceStable(frame.Instances, func(i, j int) bool { return frame.Instances[i].InstanceId < frame.Instances[j].InstanceId })
+	return frame, nil
+}
+
+// liveMetrics fills a row's rates from the driver's counters against the
+// previous frame's reading (or the sampler's last one), held to the credit
+// model's verdict.
+func (c *Cloud) liveMetrics(ctx context.Context, row *fleetRow, seen map[string]hv.Stats) {
+	s := c.sampler
+	s.mu.Lock()
+	st := s.state[row.InstanceId]
+	var prev hv.Stats
+	var latest [monitor.NumMetrics]float32
+	var hist [histLen]uint8
+	var credit *float64
+	held, has := false, false
+	if st != nil {
+		prev, latest, hist, held, has = st.prev, st.latest, st.hist, st.held, st.hasData
+		if t := c.cfg.Types[row.InstanceType]; t != nil && t.Burstable {
+			b := st.credit.Balance + st.credit.Launch
+			credit = &b
+		}
+	}
+	s.mu.Unlock()
+	row.CPUCreditBalance, row.Held = credit, held
+	if has {
+		row.CPUHistory = append([]uint8(nil), hist[:]...)
+		row.CPUUtilization = float64(latest[monitor.CPUUtilization])
+		row.MemoryUtilization = float64(latest[monitor.MemoryUtilization])
+		minute := seconds(c.cfg.Monitor.IntervalSeconds).Seconds()
+		row.NetworkIn = float64(latest[monitor.NetworkIn]) / minute
+		row.NetworkOut = float64(latest[monitor.NetworkOut]) / minute
+	}
+	if !row.running {
+		return
+	}
+	cur, err := row.d.Stats(ctx, row.InstanceId)
+	if err != nil {
+		return
+	}
+	if seen != nil {
+		if p, ok := seen[row.InstanceId]; ok {
+			prev = p
+		}
+		seen[row.InstanceId] = cur
+	}
+	if prev.At.IsZero() || cur.At.Sub(prev.At) < time.Second/2 {
+		return // too soon to measure a rate: show the last sample
+	}
+	demand, v := monitor.FromStats(prev, cur, row.vcpus, row.memMiB)
+	if held {
+		t := c.cfg.Types[row.InstanceType]
+		demand = min(demand, t.BaselinePercent)
+	}
+	secs := cur.At.Sub(prev.At).Seconds()
+	row.CPUUtilization = demand
+	row.MemoryUtilization = v[monitor.MemoryUtilization]
+	row.NetworkIn = v[monitor.NetworkIn] / secs
+	row.NetworkOut = v[monitor.NetworkOut] / secs
+}
