@@ -7,7 +7,8 @@ import (
 
 // fleet1000 is a region of 1,000 running instances with a mix of workloads.
 func fleet1000(b *testing.B) *env {
-	e := newEnv(b, instantBoot+"[monitor]\ninterval_seconds = 60\n")
+	// Durable commits, as the daemon makes them.
+	e := newEnvWith(b, instantBoot+"[monitor]\ninterval_seconds = 60\n", envOptions{sync: true})
 	for i, w := range []string{"idle", "web", "batch", "cpu-burn"} {
 		typ := []string{"t3.micro", "t3.small", "m5.large", "c5.large"}[i]
 		if _, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 250, MaxCount: 250, InstanceType: typ,
