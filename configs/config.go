@@ -38,6 +38,7 @@ type Config struct {
 	Scheduler Scheduler            `toml:"scheduler"`
 	Lifecycle Lifecycle            `toml:"lifecycle"`
 	Pricing   Pricing              `toml:"pricing"`
+	Workloads map[string]*Workload `toml:"workloads"`
 	API       API                  `toml:"api"`
 	Regions   map[string]*Region   `toml:"regions"`
 	Types     map[string]*InstType `toml:"types"`
@@ -74,6 +75,14 @@ type Scheduler struct {
 // Lifecycle holds timing rules of the instance state machine.
 type Lifecycle struct {
 	TerminatedVisibleSeconds float64 `toml:"terminated_visible_seconds"`
+}
+
+// Workload is a custom load profile that tag ec2x:workload=NAME selects on
+// simulated guests: CPU in percent of the vCPUs.
+type Workload struct {
+	Mean             float64 `toml:"mean"`
+	DiurnalAmplitude float64 `toml:"diurnal_amplitude"`
+	Noise            float64 `toml:"noise"`
 }
 
 // Pricing holds prices that are not per instance type.

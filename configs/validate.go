@@ -94,6 +94,16 @@ func (c *Config) checkTop() *problem {
 	if v, err := strconv.ParseFloat(c.Pricing.PublicIPv4Hourly, 64); err != nil || v < 0 {
 		return bad(fmt.Sprintf("public_ipv4_hourly %q is not a decimal USD amount", c.Pricing.PublicIPv4Hourly), "pricing", "public_ipv4_hourly")
 	}
+	for name, w := range c.Workloads {
+		switch {
+		case name == "idle" || name == "web" || name == "batch" || name == "cpu-burn":
+			return bad(fmt.Sprintf("%q is a built-in workload; choose another name", name), "workloads", name)
+		case w.Mean < 0 || w.Mean > 100:
+			return bad("mean is a CPU percentage, 0 to 100", "workloads", name, "mean")
+		case w.DiurnalAmplitude < 0 || w.Noise < 0 || w.DiurnalAmplitude+w.Noise > 100:
+			return bad("diurnal_amplitude and noise are percentages, together at most 100", "workloads", name, "diurnal_amplitude")
+		}
+	}
 	switch c.Scheduler.Strategy {
 	case "binpack", "spread":
 	default:

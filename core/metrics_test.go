@@ -144,3 +144,39 @@ func TestMetricsErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestWorkloadProfilesAndRetagging(t *testing.T) {
+	e := newEnv(t, instantSim+"[workloads.half]\nmean = 50.0\n")
+	start := e.clk.Now()
+	half := runWorkload(t, e, "m5.large", "half")
+	changing := runWorkload(t, e, "m5.large", "idle")
+	advanceMinutes(e, 11)
+	if _, err := e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: []string{changing}, Tags: []Tag{{Key: WorkloadTag, Value: "cpu-burn"}}}); err != nil {
+		t.Fatal(err)
+	}
+	advanceMinutes(e, 11)
+	tests := []struct {
+		name     string
+		id       string
+		from, to time.Duration
+		min, max float64
+	}{
+		{"a [workloads] profile sets the mean", half, 2 * time.Minute, 20 * time.Minute, 49, 51},
+		{"idle before the tag changed", changing, 2 * time.Minute, 10 * time.Minute, 0, 5},
+		{"cpu-burn after it changed, without a restart", changing, 13 * time.Minute, 21 * time.Minute, 98, 100},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := average(t, e, tc.id, "CPUUtilization", start.Add(tc.from), start.Add(tc.to), "Average")
+			if !(got >= tc.min && got <= tc.max) {
+				t.Errorf("CPUUtilization = %.2f, want in [%v, %v]", got, tc.min, tc.max)
+			}
+		})
+	}
+	t.Run("an unknown workload is refused at launch and when tagging", func(t *testing.T) {
+		_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{TagSpecifications: instanceTags(WorkloadTag, "doom")})
+		wantCode(t, err, CodeInvalidParameterValue, "Unknown workload 'doom'", "half")
+		_, err = e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: []string{half}, Tags: []Tag{{Key: WorkloadTag, Value: "doom"}}})
+		wantCode(t, err, CodeInvalidParameterValue, "Unknown workload")
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 	"time"
 
@@ -244,6 +245,11 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 	if l.tags, err = mergeTags(nil, l.tags); err != nil {
 		return nil, err
 	}
+	if w, ok := tagValue(l.tags, WorkloadTag); ok {
+		if err := c.checkWorkload(w); err != nil {
+			return nil, err
+		}
+	}
 	l.volume = l.img.RootDeviceGiB
 	for _, m := range in.BlockDeviceMappings {
 		if m.Ebs != nil && m.Ebs.VolumeSize != 0 {
@@ -459,7 +465,7 @@ func (c *Cloud) capacityError(rs *regionState, typ, zone string) error {
 
 // newInstance records a launched instance and its primary interface in t.
 func (c *Cloud) newInstance(t *tx, l *launch, host *sched.Host, priv, pub string, index int, now time.Time) *instRecord {
-	workload, _ := tagValue(l.tags, "ec2x:workload")
+	workload, _ := tagValue(l.tags, WorkloadTag)
 	r := &instRecord{
 		InstanceId: c.newInstanceID(), Region: t.rs.name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
 		LaunchTime: now, State: NewState(StatePending), StateSince: now,
@@ -530,7 +536,7 @@ func (c *Cloud) spec(rs *regionState, r *instRecord, iface func(string) *eniReco
 	spec := hv.GuestSpec{
 		ID: r.InstanceId, HostID: r.Placement.HostId, Region: rs.name, Zone: r.Placement.AvailabilityZone,
 		InstanceType: r.InstanceType, VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB,
-		UserData: r.UserData, VolumeGiB: r.VolumeGiB, Workload: r.Workload,
+		UserData: r.UserData, VolumeGiB: r.VolumeGiB, Workload: r.Workload, Load: c.loadProfile(r.Workload),
 	}
 	if img != nil {
 		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User}
@@ -587,4 +593,29 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// WorkloadTag picks a simulated guest's workload model.
+const WorkloadTag = "ec2x:workload"
+
+// checkWorkload accepts a built-in model or a profile from [workloads].
+func (c *Cloud) checkWorkload(name string) error {
+	if contains(hv.Workloads, name) || c.cfg.Workloads[name] != nil {
+		return nil
+	}
+	names := append([]string(nil), hv.Workloads...)
+	for n := range c.cfg.Workloads {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return Errorf(CodeInvalidParameterValue, "Unknown workload '%s' for tag %s (have %s; add profiles under [workloads] in config.toml)", name, WorkloadTag, strings.Join(names, ", "))
+}
+
+// loadProfile is the driver's form of a configured workload profile.
+func (c *Cloud) loadProfile(name string) *hv.LoadProfile {
+	w := c.cfg.Workloads[name]
+	if w == nil {
+		return nil
+	}
+	return &hv.LoadProfile{MeanPct: w.Mean, DiurnalPct: w.DiurnalAmplitude, NoisePct: w.Noise}
 }

@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+
+	"github.com/ec2x/ec2x/hv"
 	"sort"
 	"strings"
 )
@@ -112,13 +114,41 @@ func (c *Cloud) retag(ctx context.Context, region string, ids []string, dryRun b
 	if len(ids) == 0 {
 		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter ResourceId")
 	}
-	err := c.mutate(ctx, region, dryRun, func(t *tx) error {
+	var changed []*instRecord // instances whose workload tag changed
+	err := c.mutateThen(ctx, region, dryRun, func(t *tx) error {
 		for _, id := range ids {
 			if err := t.retagOne(id, f); err != nil {
 				return err
 			}
 		}
+		for id, r := range t.inst {
+			w, _ := tagValue(r.Tags, WorkloadTag)
+			if w == r.Workload {
+				continue
+			}
+			if w != "" {
+				if err := c.checkWorkload(w); err != nil {
+					return err
+				}
+			}
+			n := r.clone()
+			n.Workload = w
+			t.inst[id] = n
+			changed = append(changed, n)
+		}
 		return nil
+	}, func(t *tx) []driverCall {
+		var calls []driverCall
+		for _, r := range changed {
+			d := c.driverOf(r.Placement.HostId)
+			ws, ok := d.(hv.WorkloadSetter)
+			if !ok {
+				continue
+			}
+			id, name, load := r.InstanceId, r.Workload, c.loadProfile(r.Workload)
+			calls = append(calls, func(ctx context.Context) error { return ws.SetWorkload(ctx, id, name, load) })
+		}
+		return calls
 	})
 	if err != nil {
 		return nil, err

@@ -67,6 +67,20 @@ type GuestSpec struct {
 	Hostname     string
 	VolumeGiB    int
 	Workload     string // a workload model name for simulated guests
+	// Load, when set, is a custom workload profile (it wins over Workload).
+	Load *LoadProfile
+}
+
+// Workloads are the built-in workload model names drivers that simulate
+// load understand (GuestSpec.Workload); "" means idle.
+var Workloads = []string{"idle", "web", "batch", "cpu-burn"}
+
+// LoadProfile is a custom workload: CPU utilisation around a mean, with a
+// daily wave and noise, all in percent of the instance's vCPUs.
+type LoadProfile struct {
+	MeanPct    float64
+	DiurnalPct float64
+	NoisePct   float64
 }
 
 // Event tells core that a guest reached a settled state.
@@ -149,6 +163,11 @@ type NICHotPlugger interface {
 // machine. Drivers that declare Capabilities.RealGuest implement it.
 type SSHEndpoint interface {
 	SSHAddress(ctx context.Context, id string) (host string, port int, err error)
+}
+
+// WorkloadSetter changes a simulated guest's workload while it runs.
+type WorkloadSetter interface {
+	SetWorkload(ctx context.Context, id, name string, load *LoadProfile) error
 }
 
 // Capabilities declares once, as data, what a driver can do.

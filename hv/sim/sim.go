@@ -112,7 +112,7 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	if err := checkSize(spec.VCPUs, spec.MemoryMiB); err != nil {
 		return err
 	}
-	load, err := parseWorkload(spec.Workload)
+	load, err := parseWorkload(spec.Workload, spec.Load)
 	if err != nil {
 		return err
 	}
@@ -413,8 +413,8 @@ func (d *Driver) noiseKey(g *guest) uint64 {
 }
 
 // SetWorkload switches a guest to another workload model from now on.
-func (d *Driver) SetWorkload(ctx context.Context, id, name string) error {
-	load, err := parseWorkload(name)
+func (d *Driver) SetWorkload(ctx context.Context, id, name string, profile *hv.LoadProfile) error {
+	load, err := parseWorkload(name, profile)
 	if err != nil {
 		return err
 	}

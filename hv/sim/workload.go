@@ -4,18 +4,26 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/ec2x/ec2x/hv"
 )
 
 // A workload model says how busy a simulated guest is over time. Load is
 // piecewise constant over fixed buckets of wall time, so counters are a sum
 // over buckets that gives the same result however often Stats is called.
-type workload uint8
+type workload struct {
+	kind             wkind
+	mean, amp, noise float32 // a custom profile's, as fractions
+}
+
+type wkind uint8
 
 const (
-	wlIdle workload = iota
+	wlIdle wkind = iota
 	wlWeb
 	wlBatch
 	wlBurn
+	wlCustom
 )
 
 const numWorkloads = 4
@@ -24,26 +32,39 @@ const numWorkloads = 4
 // the empty string also means "idle".
 func Workloads() []string {
 	names := make([]string, numWorkloads)
-	for w := range workload(numWorkloads) {
-		names[w] = w.String()
+	for k := range wkind(numWorkloads) {
+		names[k] = workload{kind: k}.String()
 	}
 	return names
 }
 
-func parseWorkload(name string) (workload, error) {
-	if name == "" {
-		return wlIdle, nil
+// customWorkload is a user's profile, from percentages.
+func customWorkload(p *hv.LoadProfile) (workload, error) {
+	if p.MeanPct < 0 || p.MeanPct > 100 || p.DiurnalPct < 0 || p.NoisePct < 0 || p.DiurnalPct+p.NoisePct > 100 {
+		return workload{}, fmt.Errorf("sim: invalid load profile %+v", *p)
 	}
-	for w := range workload(numWorkloads) {
-		if w.String() == name {
+	return workload{kind: wlCustom, mean: float32(p.MeanPct / 100), amp: float32(p.DiurnalPct / 100), noise: float32(p.NoisePct / 100)}, nil
+}
+
+func parseWorkload(name string, load *hv.LoadProfile) (workload, error) {
+	if load != nil {
+		return customWorkload(load)
+	}
+	if name == "" {
+		return workload{kind: wlIdle}, nil
+	}
+	for k := range wkind(numWorkloads) {
+		if w := (workload{kind: k}); w.String() == name {
 			return w, nil
 		}
 	}
-	return 0, fmt.Errorf("sim: unknown workload %q (have %v)", name, Workloads())
+	return workload{}, fmt.Errorf("sim: unknown workload %q (have %v)", name, Workloads())
 }
 
 func (w workload) String() string {
-	switch w {
+	switch w.kind {
+	case wlCustom:
+		return "custom"
 	case wlWeb:
 		return "web"
 	case wlBatch:
@@ -63,7 +84,9 @@ type profile struct {
 }
 
 func (w workload) profile() profile {
-	switch w {
+	switch w.kind {
+	case wlCustom: // like a web server: I/O follows the CPU
+		return profile{rx: 300e3, tx: 1.5e6, rd: 40e3, wr: 120e3, memLo: 0.30, memHi: 0.50}
 	case wlWeb: // serves pages: more out than in, little disk
 		return profile{rx: 300e3, tx: 1.5e6, rd: 40e3, wr: 120e3, memLo: 0.40, memHi: 0.60}
 	case wlBatch: // reads and writes data sets
@@ -78,7 +101,11 @@ func (w workload) profile() profile {
 // util is the CPU utilisation (0..1 of all vCPUs) during bucket k, whose
 // middle is at unix nanosecond mid; n is the bucket's noise in [0, 1).
 func (w workload) util(n float64, mid int64) float64 {
-	switch w {
+	switch w.kind {
+	case wlCustom:
+		day := float64(mid%int64(24*time.Hour)) / float64(24*time.Hour)
+		u := float64(w.mean) + float64(w.amp)*math.Sin(2*math.Pi*(day-0.375)) + float64(w.noise)*(2*n-1)
+		return min(max(u, 0), 1)
 	case wlWeb:
 		// A daily wave peaking mid-afternoon UTC, plus noise: 20..40%.
 		day := float64(mid%int64(24*time.Hour)) / float64(24*time.Hour)

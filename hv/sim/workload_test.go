@@ -79,16 +79,16 @@ func TestSetWorkload(t *testing.T) {
 	f.must(f.d.Start(f.ctx, s.ID))
 	f.clk.Advance(30 * time.Minute)
 	idle := f.stats(s.ID).CPUTime
-	f.must(f.d.SetWorkload(f.ctx, s.ID, "cpu-burn"))
+	f.must(f.d.SetWorkload(f.ctx, s.ID, "cpu-burn", nil))
 	f.clk.Advance(30 * time.Minute)
 	burn := f.stats(s.ID).CPUTime - idle
 	if burn < 59*time.Minute || idle > 2*time.Minute {
 		t.Errorf("idle half hour used %v, burning half hour %v of 2 vCPUs", idle, burn)
 	}
-	if err := f.d.SetWorkload(f.ctx, s.ID, "nope"); err == nil {
+	if err := f.d.SetWorkload(f.ctx, s.ID, "nope", nil); err == nil {
 		t.Error("unknown workload accepted")
 	}
-	if err := f.d.SetWorkload(f.ctx, "i-00000000000000bad", "idle"); err == nil {
+	if err := f.d.SetWorkload(f.ctx, "i-00000000000000bad", "idle", nil); err == nil {
 		t.Error("SetWorkload of an unknown guest succeeded")
 	}
 	if got := Workloads(); len(got) != 4 || got[0] != "idle" {
@@ -123,7 +123,7 @@ func script(t *testing.T, seed int64, sampleEvery time.Duration) (console []stri
 	advance(17*time.Minute + 13*time.Second)
 	f.must(f.d.Resize(f.ctx, ids[1], 8, 32768))
 	f.must(f.d.Start(f.ctx, ids[1]))
-	f.must(f.d.SetWorkload(f.ctx, ids[2], "idle"))
+	f.must(f.d.SetWorkload(f.ctx, ids[2], "idle", nil))
 	advance(3*time.Hour + 7*time.Second)
 	for _, id := range ids {
 		console = append(console, f.console(id))
@@ -164,4 +164,39 @@ func TestStatsStopped(t *testing.T) {
 	if st := f.stats(s.ID); st.MemoryUsedMiB != 0 {
 		t.Errorf("stopping guest reports %d MiB used", st.MemoryUsedMiB)
 	}
+}
+
+func TestCustomLoadProfile(t *testing.T) {
+	tests := []struct {
+		name     string
+		profile  hv.LoadProfile
+		min, max float64
+	}{
+		{"a flat 50%", hv.LoadProfile{MeanPct: 50}, 0.499, 0.501},
+		{"noise stays around the mean", hv.LoadProfile{MeanPct: 40, NoisePct: 10}, 0.35, 0.45},
+		{"a daily wave averages out over a day", hv.LoadProfile{MeanPct: 30, DiurnalPct: 20}, 0.29, 0.31},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 1, 0, 0)
+			s := hvtest.DefaultSpec("i-0000000000000000c", 1)
+			s.Load = &tc.profile
+			f.must(f.d.Create(f.ctx, s))
+			f.must(f.d.Start(f.ctx, s.ID))
+			a := f.stats(s.ID).CPUTime
+			f.clk.Advance(24 * time.Hour)
+			got := (f.stats(s.ID).CPUTime - a).Seconds() / (24 * 3600 * float64(s.VCPUs))
+			if got < tc.min || got > tc.max {
+				t.Errorf("CPU over a day = %.4f of the vCPUs, want in [%v, %v]", got, tc.min, tc.max)
+			}
+		})
+	}
+	t.Run("an impossible profile is refused", func(t *testing.T) {
+		f := newFixture(t, 1, 0, 0)
+		s := hvtest.DefaultSpec("i-0000000000000000d", 1)
+		s.Load = &hv.LoadProfile{MeanPct: 150}
+		if err := f.d.Create(f.ctx, s); err == nil {
+			t.Fatal("Create accepted a 150% mean")
+		}
+	})
 }
