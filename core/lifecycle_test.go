@@ -331,12 +331,14 @@ func TestGuestInitiatedShutdown(t *testing.T) {
 	e.wait(use1, StateRunning, id)
 }
 
-// TestLaunchTheDriverRefuses: a launch the hypervisor cannot carry out
-// (here an unknown sim workload) ends terminated with EC2's
-// Server.InternalError reason, holding nothing.
+// TestLaunchTheDriverRefuses: a launch the hypervisor cannot carry out ends
+// terminated with EC2's Server.InternalError reason, holding nothing. Here
+// the sim refuses a load profile that config validation would have caught,
+// slipped in behind its back.
 func TestLaunchTheDriverRefuses(t *testing.T) {
-	e := newEnv(t, "")
-	id := e.run(use1, &RunInstancesInput{TagSpecifications: instanceTags("ec2x:workload", "no-such-load")}).Instances[0].InstanceId
+	e := newEnv(t, "[workloads.overload]\nmean = 50.0\n")
+	e.cfg.Workloads["overload"].Mean = 500
+	id := e.run(use1, &RunInstancesInput{TagSpecifications: instanceTags("ec2x:workload", "overload")}).Instances[0].InstanceId
 	in := e.wait(use1, StateTerminated, id)[0]
 	if in.StateReason == nil || in.StateReason.Code != "Server.InternalError" || !strings.Contains(in.StateReason.Message, "create failed") {
 		t.Errorf("reason %+v", in.StateReason)
