@@ -231,6 +231,41 @@ func matchGeneric[T any](fs []filter[T], x *T) bool {
 	return true
 }
 
+// findEach looks up every reference with find, failing on the first that
+// is missing, as EC2's Describe calls do.
+func findEach[R any](refs []string, find func(ref string) (R, error)) ([]R, error) {
+	out := make([]R, 0, len(refs))
+	for _, ref := range refs {
+		r, err := find(ref)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// valuesOf lists a map's records.
+func valuesOf[K comparable, R any](m map[K]R) []R {
+	out := make([]R, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	return out
+}
+
+// viewsMatching renders every record and keeps the views the filters match.
+func viewsMatching[R, V any](recs []R, view func(R) V, fs []filter[V]) []V {
+	out := make([]V, 0, len(recs))
+	for _, r := range recs {
+		v := view(r)
+		if matchGeneric(fs, &v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // instCtx is an instance with its region, for instance filters.
 type instCtx struct {
 	rs *regionState

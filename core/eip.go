@@ -341,35 +341,27 @@ func (c *Cloud) DescribeAddresses(ctx context.Context, region string, in *Descri
 		return nil, err
 	}
 	t := c.newTx(rs)
-	var recs []*eipRecord
-	for _, id := range in.AllocationIds {
-		a, err := t.findAddress(id, "")
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, a)
+	recs, err := findEach(in.AllocationIds, func(id string) (*eipRecord, error) { return t.findAddress(id, "") })
+	if err != nil {
+		return nil, err
 	}
-	for _, ip := range in.PublicIps {
-		a, err := t.findAddress("", ip)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, a)
+	byIP, err := findEach(in.PublicIps, func(ip string) (*eipRecord, error) { return t.findAddress("", ip) })
+	if err != nil {
+		return nil, err
 	}
+	recs = append(recs, byIP...)
 	if len(in.AllocationIds) == 0 && len(in.PublicIps) == 0 {
-		for _, a := range rs.eips {
-			recs = append(recs, a)
-		}
+		recs = valuesOf(rs.eips)
 	}
-	out := &DescribeAddressesOutput{Addresses: []Address{}}
-	for _, a := range recs {
-		v := rs.addressAPI(a, c.cfg.Pricing.PublicIPv4Hourly)
-		if matchGeneric(fs, &v) {
-			out.Addresses = append(out.Addresses, v)
-		}
+	hourly := c.cfg.Pricing.PublicIPv4Hourly
+	out := &DescribeAddressesOutput{Addresses: viewsMatching(recs, func(a *eipRecord) Address { return rs.addressAPI(a, hourly) }, fs)}
+	// Parse each address once, not once per comparison.
+	keys := make(map[string]netip.Addr, len(out.Addresses))
+	for _, a := range out.Addresses {
+		keys[a.PublicIp] = mustAddr(a.PublicIp)
 	}
 	sort.Slice(out.Addresses, func(i, j int) bool {
-		return netip.MustParseAddr(out.Addresses[i].PublicIp).Less(netip.MustParseAddr(out.Addresses[j].PublicIp))
+		return keys[out.Addresses[i].PublicIp].Less(keys[out.Addresses[j].PublicIp])
 	})
 	return out, nil
 }

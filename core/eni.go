@@ -343,27 +343,16 @@ func (c *Cloud) DescribeNetworkInterfaces(ctx context.Context, region string, in
 	if err != nil {
 		return nil, err
 	}
-	out := &DescribeNetworkInterfacesOutput{NetworkInterfaces: []NetworkInterface{}}
-	pick := func(e *eniRecord) {
-		ni := rs.eniAPI(e)
-		if matchGeneric(fs, &ni) {
-			out.NetworkInterfaces = append(out.NetworkInterfaces, ni)
-		}
-	}
 	if len(in.NetworkInterfaceIds) > 0 {
+		// In the order asked for, as EC2 answers explicit IDs.
 		t := c.newTx(rs)
-		for _, id := range in.NetworkInterfaceIds {
-			e, err := t.lookupENI(id)
-			if err != nil {
-				return nil, err
-			}
-			pick(e)
+		recs, err := findEach(in.NetworkInterfaceIds, t.lookupENI)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		return &DescribeNetworkInterfacesOutput{NetworkInterfaces: viewsMatching(recs, rs.eniAPI, fs)}, nil
 	}
-	for _, e := range rs.enis {
-		pick(e)
-	}
+	out := &DescribeNetworkInterfacesOutput{NetworkInterfaces: viewsMatching(valuesOf(rs.enis), rs.eniAPI, fs)}
 	sort.Slice(out.NetworkInterfaces, func(i, j int) bool {
 		return out.NetworkInterfaces[i].NetworkInterfaceId < out.NetworkInterfaces[j].NetworkInterfaceId
 	})

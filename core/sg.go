@@ -444,33 +444,19 @@ func (c *Cloud) DescribeSecurityGroups(ctx context.Context, region string, in *D
 		return nil, err
 	}
 	t := c.newTx(rs)
-	var recs []*sgRecord
-	for _, id := range in.GroupIds {
-		g, err := t.findGroup(id, "")
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, g)
+	recs, err := findEach(in.GroupIds, func(id string) (*sgRecord, error) { return t.findGroup(id, "") })
+	if err != nil {
+		return nil, err
 	}
-	for _, n := range in.GroupNames {
-		g, err := t.findGroup("", n)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, g)
+	byName, err := findEach(in.GroupNames, func(n string) (*sgRecord, error) { return t.findGroup("", n) })
+	if err != nil {
+		return nil, err
 	}
+	recs = append(recs, byName...)
 	if len(in.GroupIds) == 0 && len(in.GroupNames) == 0 {
-		for _, g := range rs.sgs {
-			recs = append(recs, g)
-		}
+		recs = valuesOf(rs.sgs)
 	}
-	out := &DescribeSecurityGroupsOutput{SecurityGroups: []SecurityGroup{}}
-	for _, g := range recs {
-		v := rs.groupAPI(g)
-		if matchGeneric(fs, &v) {
-			out.SecurityGroups = append(out.SecurityGroups, v)
-		}
-	}
+	out := &DescribeSecurityGroupsOutput{SecurityGroups: viewsMatching(recs, rs.groupAPI, fs)}
 	sort.Slice(out.SecurityGroups, func(i, j int) bool {
 		a, b := out.SecurityGroups[i], out.SecurityGroups[j]
 		if (a.GroupName == "default") != (b.GroupName == "default") {
