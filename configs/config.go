@@ -39,6 +39,7 @@ type Config struct {
 	Lifecycle Lifecycle            `toml:"lifecycle"`
 	Pricing   Pricing              `toml:"pricing"`
 	Workloads map[string]*Workload `toml:"workloads"`
+	Spot      Spot                 `toml:"spot"`
 	API       API                  `toml:"api"`
 	Regions   map[string]*Region   `toml:"regions"`
 	Types     map[string]*InstType `toml:"types"`
@@ -85,11 +86,21 @@ type Workload struct {
 	Noise            float64 `toml:"noise"`
 }
 
+// Spot configures the spot market.
+type Spot struct {
+	RepriceMinutes float64 `toml:"reprice_minutes"`
+	HistoryDays    float64 `toml:"history_days"`
+}
+
 // Pricing holds prices that are not per instance type.
 type Pricing struct {
 	// PublicIPv4Hourly is what every public IPv4 address costs per hour,
 	// associated or idle, as AWS charges since February 2024.
 	PublicIPv4Hourly string `toml:"public_ipv4_hourly"`
+	// SpotModule and ReservedModule name the WebAssembly modules that price
+	// spot and reserved capacity (built-in or installed with ec2x plugin).
+	SpotModule     string `toml:"spot_module"`
+	ReservedModule string `toml:"reserved_module"`
 }
 
 // API configures the EC2-compatible endpoint.

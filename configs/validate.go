@@ -104,6 +104,15 @@ func (c *Config) checkTop() *problem {
 			return bad("diurnal_amplitude and noise are percentages, together at most 100", "workloads", name, "diurnal_amplitude")
 		}
 	}
+	if c.Spot.RepriceMinutes <= 0 {
+		return bad("must be positive", "spot", "reprice_minutes")
+	}
+	if c.Spot.HistoryDays <= 0 {
+		return bad("must be positive", "spot", "history_days")
+	}
+	if c.Pricing.SpotModule == "" || c.Pricing.ReservedModule == "" {
+		return bad("name the modules that price spot and reserved capacity", "pricing", "spot_module")
+	}
 	switch c.Scheduler.Strategy {
 	case "binpack", "spread":
 	default:

@@ -37,6 +37,8 @@ type Options struct {
 	Fatal func(error)
 	// Seed fixes ID and address randomness (tests); 0 means random.
 	Seed uint64
+	// Pricer prices spot and reserved capacity; nil leaves them off.
+	Pricer Pricer
 }
 
 // Cloud is the EC2 service: it validates requests, runs the state machine,
@@ -62,6 +64,8 @@ type Cloud struct {
 	wg      sync.WaitGroup
 	janitor clock.Timer
 	sampler *sampler
+	pricer  Pricer
+	market  clock.Timer
 	closed  bool
 }
 
@@ -77,6 +81,8 @@ type regionState struct {
 	tokens    map[string]*tokenRecord
 	// defaultIDs is the default group's ID list, shared by interfaces.
 	defaultIDs []string
+	spot       spotPrices
+	spotReqs   map[string]*SpotInstanceRequest
 }
 
 // Open loads every record from the store, reconciles with the drivers and
@@ -99,7 +105,7 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 		regions: map[string]*regionState{}, where: map[string]*regionState{},
 		sched: sched.New(o.Config), rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		changed: make(chan struct{}), drivers: map[string]hv.Driver{}, events: newEventQueue(),
-		stop: make(chan struct{}),
+		stop: make(chan struct{}), pricer: o.Pricer,
 	}
 	if err := c.load(ctx); err != nil {
 		return nil, err
@@ -115,6 +121,8 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 	}
 	c.scheduleJanitor()
 	c.startSampler(ctx)
+	c.rearmNotices()
+	c.scheduleMarket()
 	return c, nil
 }
 
@@ -149,7 +157,7 @@ func (c *Cloud) load(ctx context.Context) error {
 		rc := c.cfg.Regions[name]
 		rs := &regionState{name: name, cfg: rc, instances: map[string]*instRecord{},
 			enis: map[string]*eniRecord{}, eips: map[string]*eipRecord{}, sgs: map[string]*sgRecord{},
-			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}}
+			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}, spotReqs: map[string]*SpotInstanceRequest{}}
 		pool := netip.MustParsePrefix(rc.PublicPool)
 		var nr netw.Region
 		err := c.st.Get(ctx, store.NetworkKey(name), &nr)
@@ -278,6 +286,9 @@ func (c *Cloud) Close(ctx context.Context) error {
 	}
 	if c.sampler != nil && c.sampler.timer != nil {
 		c.sampler.timer.Stop()
+	}
+	if c.market != nil {
+		c.market.Stop()
 	}
 	c.mu.Unlock()
 	close(c.stop)

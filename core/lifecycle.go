@@ -185,8 +185,7 @@ func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceI
 		if err := t.assignAutoPublic(r); err != nil {
 			return nil, err
 		}
-		c.sched.Claim(host.ID, typ.VCPUs, typ.MemoryMiB)
-		t.onRollback(func() { c.sched.Release(host.ID, typ.VCPUs, typ.MemoryMiB) })
+		c.claimHost(t, host.ID, r)
 		oldDriver := c.driverOf(r.Placement.HostId)
 		n := r.clone()
 		n.Placement.HostId = host.ID
@@ -342,10 +341,7 @@ func (t *tx) dropAutoPublic(r *instRecord) {
 func (t *tx) releaseInstance(r *instRecord) *instRecord {
 	c := t.c
 	if holdsHost(r.State.Name) && r.Placement.HostId != "" {
-		typ := c.cfg.Types[r.InstanceType]
-		c.sched.Release(r.Placement.HostId, typ.VCPUs, typ.MemoryMiB)
-		host := r.Placement.HostId
-		t.onRollback(func() { c.sched.Claim(host, typ.VCPUs, typ.MemoryMiB) })
+		c.releaseHost(t, r)
 	}
 	// Only interfaces that go with the instance lose their Elastic IPs; a
 	// detached one keeps them, as DetachNetworkInterface does, so it can be
@@ -379,6 +375,30 @@ func (t *tx) releaseInstance(r *instRecord) *instRecord {
 	n.Enis = nil
 	n.Placement.HostId = ""
 	return n
+}
+
+// claimHost takes an instance's share of a host, undone on rollback. Spot
+// guests' shares are marked so on-demand demand can take them back.
+func (c *Cloud) claimHost(t *tx, hostID string, r *instRecord) {
+	typ := c.cfg.Types[r.InstanceType]
+	claim, release := c.sched.Claim, c.sched.Release
+	if r.spot() {
+		claim, release = c.sched.ClaimSpot, c.sched.ReleaseSpot
+	}
+	claim(hostID, typ.VCPUs, typ.MemoryMiB)
+	t.onRollback(func() { release(hostID, typ.VCPUs, typ.MemoryMiB) })
+}
+
+// releaseHost gives back an instance's share of its host, undone on rollback.
+func (c *Cloud) releaseHost(t *tx, r *instRecord) {
+	typ := c.cfg.Types[r.InstanceType]
+	claim, release := c.sched.Claim, c.sched.Release
+	if r.spot() {
+		claim, release = c.sched.ClaimSpot, c.sched.ReleaseSpot
+	}
+	hostID := r.Placement.HostId
+	release(hostID, typ.VCPUs, typ.MemoryMiB)
+	t.onRollback(func() { claim(hostID, typ.VCPUs, typ.MemoryMiB) })
 }
 
 func firstOr(ids []string) string {
@@ -448,8 +468,7 @@ func (c *Cloud) settleTx(t *tx, r *instRecord, e hv.Event) {
 				n.StateReason = &StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
 			}
 		}
-		typ := c.cfg.Types[r.InstanceType]
-		c.sched.Release(r.Placement.HostId, typ.VCPUs, typ.MemoryMiB)
+		c.releaseHost(t, r)
 		n.Placement.HostId = ""
 		t.dropAutoPublic(r)
 		setState(n, StateStopped, now)

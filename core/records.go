@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -35,10 +36,17 @@ type instRecord struct {
 	AmiLaunchIndex        int           `json:"AmiLaunchIndex,omitempty"`
 	ClientToken           string        `json:"ClientToken,omitempty"`
 	// Enis are the attached interfaces by device index, [0] the primary.
-	Enis      []string `json:"Enis,omitempty"`
-	UserData  []byte   `json:"UserData,omitempty"`
-	VolumeGiB int      `json:"VolumeGiB"`
-	Workload  string   `json:"Workload,omitempty"`
+	Enis []string `json:"Enis,omitempty"`
+	// Spot: the request it came from, its maximum price, what an
+	// interruption does to it, and the notice once one is given.
+	InstanceLifecycle     string          `json:"InstanceLifecycle,omitempty"`
+	SpotInstanceRequestId string          `json:"SpotInstanceRequestId,omitempty"`
+	SpotMaxPrice          float64         `json:"SpotMaxPrice,omitempty"`
+	Interruption          string          `json:"Interruption,omitempty"`
+	Notice                *InstanceAction `json:"Notice,omitempty"`
+	UserData              []byte          `json:"UserData,omitempty"`
+	VolumeGiB             int             `json:"VolumeGiB"`
+	Workload              string          `json:"Workload,omitempty"`
 }
 
 // clone returns a copy that may be changed without touching r. Slices that
@@ -50,6 +58,9 @@ func (r *instRecord) clone() *instRecord {
 
 // Tag returns the value of tag key and whether it is set.
 func (r *instRecord) Tag(key string) (string, bool) { return tagValue(r.Tags, key) }
+
+// spot reports whether the instance is a spot instance.
+func (r *instRecord) spot() bool { return r.InstanceLifecycle == "spot" }
 
 // interfaceCount is how many network interfaces are attached.
 func (r *instRecord) interfaceCount() int { return len(r.Enis) }
@@ -79,6 +90,7 @@ func (rs *regionState) api(cfg *configs.Config, r *instRecord) *Instance {
 		Architecture: r.Architecture, VirtualizationType: "hvm", Hypervisor: r.Hypervisor,
 		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
 		NetworkInterfaces: []InstanceNetworkInterface{}, SecurityGroups: []GroupIdentifier{},
+		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
 	}
 	if t := cfg.Types[r.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)
@@ -137,10 +149,8 @@ func (c *Cloud) loadRecords(ctx context.Context) error {
 		err := scanKind(ctx, c.st, store.KindInstance, name, func(r *instRecord) error {
 			rs.instances[r.InstanceId] = r
 			c.where[r.InstanceId] = rs
-			if holdsHost(r.State.Name) && r.Placement.HostId != "" {
-				if t := c.cfg.Types[r.InstanceType]; t != nil {
-					c.sched.Claim(r.Placement.HostId, t.VCPUs, t.MemoryMiB)
-				}
+			if holdsHost(r.State.Name) && r.Placement.HostId != "" && c.cfg.Types[r.InstanceType] != nil {
+				c.claimHost(c.newTx(rs), r.Placement.HostId, r)
 			}
 			return nil
 		})
@@ -167,6 +177,21 @@ func (c *Cloud) loadRecords(ctx context.Context) error {
 				rs.sgs[g.GroupId] = g
 				return nil
 			})
+		}
+		if err == nil {
+			err = scanKind(ctx, c.st, kindSpotRequest, name, func(r *SpotInstanceRequest) error {
+				rs.spotReqs[r.SpotInstanceRequestId] = r
+				return nil
+			})
+		}
+		if err == nil {
+			var p spotPrices
+			switch gerr := c.st.Get(ctx, store.Key(kindSpotPrices, name), &p); {
+			case gerr == nil:
+				rs.spot = p
+			case !errors.Is(gerr, store.ErrNotFound):
+				err = gerr
+			}
 		}
 		if err == nil {
 			err = scanKind(ctx, c.st, store.KindKeyPair, name, func(k *keyRecord) error {

@@ -34,7 +34,11 @@ type RunInstancesInput struct {
 	ClientToken         string               `json:"ClientToken,omitempty"`
 	TagSpecifications   []TagSpecification   `json:"TagSpecifications,omitempty"`
 	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings,omitempty"`
-	DryRun              bool                 `json:"DryRun,omitempty"`
+	// InstanceMarketOptions asks for spot capacity.
+	InstanceMarketOptions *InstanceMarketOptions `json:"InstanceMarketOptions,omitempty"`
+	DryRun                bool                   `json:"DryRun,omitempty"`
+	// fulfils is the open spot request this launch fulfils (the market's).
+	fulfils string
 }
 
 // TagSpecification tags resources at creation.
@@ -83,6 +87,10 @@ type launch struct {
 	tags     []Tag
 	volume   int
 	hash     string
+	spot     *spotTerms
+	// after are driver calls to make once the launch is durable (notices
+	// to the spot guests it preempts).
+	after []driverCall
 }
 
 // RunInstances launches instances. It returns at once with them pending;
@@ -158,6 +166,9 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 		return nil, err
 	}
 	dctx := context.WithoutCancel(ctx)
+	for _, call := range l.after {
+		_ = call(dctx)
+	}
 	for i, r := range recs {
 		d := c.driverOf(r.Placement.HostId)
 		if err := d.Create(dctx, specs[i]); err != nil {
@@ -261,6 +272,9 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 	}
 	if in.ClientToken != "" {
 		l.hash = requestHash(in)
+	}
+	if l.spot, err = c.parseSpotTerms(rs.name, l.typeName, in.InstanceMarketOptions); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -382,6 +396,23 @@ func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIden
 // cannot hold MinCount, the other zones are tried in turn, as EC2 picks a
 // zone for the whole reservation rather than failing while one has room.
 func (c *Cloud) placeAll(rs *regionState, l *launch) (*tx, []*instRecord, error) {
+	if l.spot != nil {
+		// Spot goes only where the price is at most its maximum, and
+		// never takes capacity back from anyone.
+		zones, err := c.spotZones(rs, l.typeName, l.zone, l.spot)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, z := range zones {
+			if l.zone == "" {
+				l.subnet = nil
+			}
+			if t, recs, err := c.placeIn(rs, l, z); err == nil {
+				return t, recs, nil
+			}
+		}
+		return nil, nil, c.capacityError(rs, l.typeName, l.zone)
+	}
 	t, recs, err := c.placeIn(rs, l, l.zone)
 	if err == nil || l.zone != "" || CodeOf(err) != CodeInsufficientInstanceCapacity {
 		return t, recs, err
@@ -406,6 +437,11 @@ func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) (*tx, []*instRe
 	var failure error
 	for i := 0; i < l.in.MaxCount; i++ {
 		host, _, ok := c.sched.Place(rs.name, req, false)
+		if !ok && l.spot == nil {
+			// On-demand demand takes capacity back from spot guests,
+			// the lowest-paying first, rather than failing.
+			host, ok = c.preempt(t, req, now, &l.after)
+		}
 		if !ok {
 			failure = c.capacityError(rs, l.typeName, req.Zone)
 			break
@@ -429,10 +465,8 @@ func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) (*tx, []*instRe
 			failure = err
 			break
 		}
-		c.sched.Claim(host.ID, l.typ.VCPUs, l.typ.MemoryMiB)
-		hostID := host.ID
-		t.onRollback(func() { c.sched.Release(hostID, l.typ.VCPUs, l.typ.MemoryMiB) })
 		r := c.newInstance(t, l, host, priv, pub.String(), i, now)
+		c.claimHost(t, host.ID, r)
 		recs = append(recs, r)
 	}
 	if len(recs) < l.in.MinCount {
@@ -480,6 +514,9 @@ func (c *Cloud) newInstance(t *tx, l *launch, host *sched.Host, priv, pub string
 	}
 	r.Enis = []string{e.NetworkInterfaceId}
 	t.putIface(e)
+	if l.spot != nil {
+		c.spotLaunch(t, l, r, now)
+	}
 	t.putInstance(r)
 	return r
 }

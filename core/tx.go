@@ -23,6 +23,15 @@ type tx struct {
 	// order keeps writes in the order made, for a deterministic batch.
 	order []txKey
 	undo  []func()
+	// other are writes of kinds without a map here (spot requests,
+	// reservations, usage): each with how to publish it.
+	other []otherWrite
+}
+
+type otherWrite struct {
+	key     []byte
+	val     any // nil: delete
+	publish func()
 }
 
 type txKey struct {
@@ -120,6 +129,12 @@ func (t *tx) putKey(k *keyRecord) {
 	t.touch(store.KindKeyPair, k.KeyName, seen)
 }
 
+// putOther adds a write of another kind of record; publish makes it
+// visible in memory once the change is committed.
+func (t *tx) putOther(key []byte, val any, publish func()) {
+	t.other = append(t.other, otherWrite{key, val, publish})
+}
+
 // onRollback registers how to undo a claim.
 func (t *tx) onRollback(f func()) { t.undo = append(t.undo, f) }
 
@@ -213,11 +228,18 @@ func (t *tx) batch() *store.Batch {
 			}
 		}
 	}
+	for _, w := range t.other {
+		if w.val == nil {
+			b.Delete(w.key)
+		} else {
+			b.Put(w.key, w.val)
+		}
+	}
 	return b
 }
 
 // empty reports whether nothing changed.
-func (t *tx) empty() bool { return len(t.order) == 0 }
+func (t *tx) empty() bool { return len(t.order) == 0 && len(t.other) == 0 }
 
 // publish makes the changes visible in memory.
 func (t *tx) publish() {
@@ -241,6 +263,11 @@ func (t *tx) publish() {
 	}
 	for name, k := range t.key {
 		t.rs.keys[name] = k
+	}
+	for _, w := range t.other {
+		if w.publish != nil {
+			w.publish()
+		}
 	}
 	for id, g := range t.sg {
 		if g == nil {

@@ -127,14 +127,18 @@ type Instance struct {
 	Tags                  []Tag                      `json:"Tags,omitempty"`
 	InstanceLifecycle     string                     `json:"InstanceLifecycle,omitempty"`
 	SpotInstanceRequestId string                     `json:"SpotInstanceRequestId,omitempty"`
-	CpuOptions            CpuOptions                 `json:"CpuOptions"`
-	Architecture          string                     `json:"Architecture"`
-	VirtualizationType    string                     `json:"VirtualizationType"`
-	Hypervisor            string                     `json:"Hypervisor"`
-	RootDeviceType        string                     `json:"RootDeviceType"`
-	RootDeviceName        string                     `json:"RootDeviceName"`
-	AmiLaunchIndex        int                        `json:"AmiLaunchIndex"`
-	ClientToken           string                     `json:"ClientToken,omitempty"`
+	// SpotInstanceAction is an interruption notice: what happens to the
+	// spot instance, and when (ec2x shows here what EC2 puts in the
+	// instance metadata's spot/instance-action).
+	SpotInstanceAction *InstanceAction `json:"SpotInstanceAction,omitempty"`
+	CpuOptions         CpuOptions      `json:"CpuOptions"`
+	Architecture       string          `json:"Architecture"`
+	VirtualizationType string          `json:"VirtualizationType"`
+	Hypervisor         string          `json:"Hypervisor"`
+	RootDeviceType     string          `json:"RootDeviceType"`
+	RootDeviceName     string          `json:"RootDeviceName"`
+	AmiLaunchIndex     int             `json:"AmiLaunchIndex"`
+	ClientToken        string          `json:"ClientToken,omitempty"`
 }
 
 // Tag returns the value of tag key and whether it is set.
@@ -246,4 +250,10 @@ type Image struct {
 type Filter struct {
 	Name   string   `json:"Name"`
 	Values []string `json:"Values"`
+}
+
+// InstanceAction is a spot interruption notice.
+type InstanceAction struct {
+	Action string    `json:"Action"` // stop, terminate or hibernate
+	Time   time.Time `json:"Time"`
 }

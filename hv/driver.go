@@ -165,6 +165,12 @@ type SSHEndpoint interface {
 	SSHAddress(ctx context.Context, id string) (host string, port int, err error)
 }
 
+// ConsoleAppender writes a line to a guest's console as the host would
+// (EC2 prints spot interruption notices there).
+type ConsoleAppender interface {
+	AppendConsole(ctx context.Context, id, line string) error
+}
+
 // WorkloadSetter changes a simulated guest's workload while it runs.
 type WorkloadSetter interface {
 	SetWorkload(ctx context.Context, id, name string, load *LoadProfile) error

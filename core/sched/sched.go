@@ -27,6 +27,10 @@ type Host struct {
 	UsedVCPUs     int      `json:"UsedVCpus"`
 	UsedMemoryMiB int      `json:"UsedMemoryMiB"`
 	Guests        int      `json:"Guests"`
+	// SpotVCPUs and SpotMemoryMiB are the part of the use that spot guests
+	// hold: on-demand demand may take it back.
+	SpotVCPUs     int `json:"SpotVCpus"`
+	SpotMemoryMiB int `json:"SpotMemoryMiB"`
 	families      map[string]bool
 }
 
@@ -42,7 +46,9 @@ type Request struct {
 	Family    string
 	VCPUs     int
 	MemoryMiB int
-	// Avoid lists hosts not to pick unless nothing else fits (none today).
+	// Preempt lets an on-demand request count spot guests' capacity as
+	// free: they can be interrupted to make room.
+	Preempt bool
 }
 
 // Rejection reasons, one constant per filter.
@@ -124,14 +130,22 @@ func familyFilter(h *Host, r Request) (string, string) {
 }
 
 func cpuFilter(h *Host, r Request) (string, string) {
-	if free := h.CapVCPUs() - h.UsedVCPUs; free < r.VCPUs {
+	free := h.CapVCPUs() - h.UsedVCPUs
+	if r.Preempt {
+		free += h.SpotVCPUs
+	}
+	if free < r.VCPUs {
 		return RejectCPU, fmt.Sprintf("%d of %d vCPUs free, need %d", free, h.CapVCPUs(), r.VCPUs)
 	}
 	return "", ""
 }
 
 func memoryFilter(h *Host, r Request) (string, string) {
-	if free := h.CapMemoryMiB() - h.UsedMemoryMiB; free < r.MemoryMiB {
+	free := h.CapMemoryMiB() - h.UsedMemoryMiB
+	if r.Preempt {
+		free += h.SpotMemoryMiB
+	}
+	if free < r.MemoryMiB {
 		return RejectMemory, fmt.Sprintf("%d of %d MiB free, need %d", free, h.CapMemoryMiB(), r.MemoryMiB)
 	}
 	return "", ""
@@ -210,6 +224,30 @@ func (s *Scheduler) Release(id string, vcpus, memoryMiB int) {
 		h.UsedMemoryMiB -= memoryMiB
 		h.Guests--
 	}
+}
+
+// ClaimSpot is Claim for a spot guest: its share can be taken back.
+func (s *Scheduler) ClaimSpot(id string, vcpus, memoryMiB int) {
+	s.Claim(id, vcpus, memoryMiB)
+	if h := s.byID[id]; h != nil {
+		h.SpotVCPUs += vcpus
+		h.SpotMemoryMiB += memoryMiB
+	}
+}
+
+// ReleaseSpot undoes ClaimSpot.
+func (s *Scheduler) ReleaseSpot(id string, vcpus, memoryMiB int) {
+	s.Release(id, vcpus, memoryMiB)
+	if h := s.byID[id]; h != nil {
+		h.SpotVCPUs -= vcpus
+		h.SpotMemoryMiB -= memoryMiB
+	}
+}
+
+// Shortfall is how much more a host would need to fit a request without
+// taking anything back from spot guests (zero when it fits as it is).
+func (h *Host) Shortfall(r Request) (vcpus, memoryMiB int) {
+	return max(0, r.VCPUs-(h.CapVCPUs()-h.UsedVCPUs)), max(0, r.MemoryMiB-(h.CapMemoryMiB()-h.UsedMemoryMiB))
 }
 
 // Host returns the host with that ID, or nil.

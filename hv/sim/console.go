@@ -27,6 +27,7 @@ const (
 	evReboot                 // OS reboot: a shutdown, then a boot
 	evHalt                   // graceful shutdown
 	evPowerOff               // forced power off: prints nothing, cuts the text before it short
+	evNote                   // a line the host wrote (a spot notice); ref indexes guest.notes
 )
 
 // event is one entry of a guest's power history, from which the console is
@@ -144,6 +145,11 @@ func (v *view) chunk(b []byte, i int, now int64) []byte {
 		return v.boot(b, ev, end)
 	case evHalt:
 		return v.shutdown(b, ev, end, false)
+	case evNote:
+		if int(ev.ref) < len(v.notes) {
+			b = append(b, v.notes[ev.ref]...)
+			b = append(b, '\n')
+		}
 	}
 	return b
 }

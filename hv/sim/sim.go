@@ -29,8 +29,10 @@ func init() {
 }
 
 var (
-	_ hv.Driver        = (*Driver)(nil)
-	_ hv.NICHotPlugger = (*Driver)(nil)
+	_ hv.Driver          = (*Driver)(nil)
+	_ hv.NICHotPlugger   = (*Driver)(nil)
+	_ hv.ConsoleAppender = (*Driver)(nil)
+	_ hv.WorkloadSetter  = (*Driver)(nil)
 )
 
 var errClosed = errors.New("sim: driver is closed")
@@ -53,6 +55,7 @@ type guest struct {
 	id, itype, hostname, sshKey string
 	image, arch, user           string
 	nics                        []nicRec
+	notes                       []string // lines the host wrote; few guests have any
 	events                      []event
 	timer                       clock.Timer
 	acc                         counters // up to segAt
@@ -430,6 +433,20 @@ func (d *Driver) SetWorkload(ctx context.Context, id, name string, profile *hv.L
 		g.segAt = t
 	}
 	g.load = load
+	return nil
+}
+
+// AppendConsole writes a host line (a spot interruption notice) to the
+// guest's console, after what it has printed so far.
+func (d *Driver) AppendConsole(ctx context.Context, id, line string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return err
+	}
+	g.notes = append(g.notes, line)
+	d.record(g, event{at: d.clk.Now().UnixNano(), ref: int64(len(g.notes) - 1), kind: evNote, boot: g.boots}, d.clk.Now())
 	return nil
 }
 

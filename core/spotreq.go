@@ -1,0 +1,431 @@
+package core
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/ec2x/ec2x/core/sched"
+	"github.com/ec2x/ec2x/core/store"
+)
+
+// InstanceMarketOptions asks RunInstances for spot capacity.
+type InstanceMarketOptions struct {
+	MarketType  string       `json:"MarketType"`
+	SpotOptions *SpotOptions `json:"SpotOptions,omitempty"`
+}
+
+// SpotOptions are a spot launch's terms.
+type SpotOptions struct {
+	MaxPrice                     string `json:"MaxPrice,omitempty"`
+	SpotInstanceType             string `json:"SpotInstanceType,omitempty"`
+	InstanceInterruptionBehavior string `json:"InstanceInterruptionBehavior,omitempty"`
+}
+
+// SpotStatus is where a spot request stands.
+type SpotStatus struct {
+	Code       string    `json:"Code"`
+	Message    string    `json:"Message"`
+	UpdateTime time.Time `json:"UpdateTime"`
+}
+
+// SpotLaunchSpecification is what a spot request launches.
+type SpotLaunchSpecification struct {
+	ImageId          string     `json:"ImageId,omitempty"`
+	InstanceType     string     `json:"InstanceType,omitempty"`
+	KeyName          string     `json:"KeyName,omitempty"`
+	Placement        *Placement `json:"Placement,omitempty"`
+	SubnetId         string     `json:"SubnetId,omitempty"`
+	SecurityGroupIds []string   `json:"SecurityGroupIds,omitempty"`
+	UserData         string     `json:"UserData,omitempty"`
+}
+
+// SpotInstanceRequest is a spot request as EC2 shows it.
+type SpotInstanceRequest struct {
+	SpotInstanceRequestId        string                  `json:"SpotInstanceRequestId"`
+	SpotPrice                    string                  `json:"SpotPrice"`
+	Type                         string                  `json:"Type"`
+	State                        string                  `json:"State"`
+	Status                       SpotStatus              `json:"Status"`
+	LaunchSpecification          SpotLaunchSpecification `json:"LaunchSpecification"`
+	InstanceId                   string                  `json:"InstanceId,omitempty"`
+	LaunchedAvailabilityZone     string                  `json:"LaunchedAvailabilityZone,omitempty"`
+	InstanceInterruptionBehavior string                  `json:"InstanceInterruptionBehavior"`
+	CreateTime                   time.Time               `json:"CreateTime"`
+	ProductDescription           string                  `json:"ProductDescription"`
+	Tags                         []Tag                   `json:"Tags,omitempty"`
+}
+
+// spotRequestKey is sir/<region>/<id>.
+func spotRequestKey(region, id string) []byte { return store.Key(kindSpotRequest, region, id) }
+
+// putRequest writes a request within t.
+func (t *tx) putRequest(r SpotInstanceRequest) {
+	t.putOther(spotRequestKey(t.rs.name, r.SpotInstanceRequestId), &r, func() { t.rs.spotReqs[r.SpotInstanceRequestId] = &r })
+}
+
+// spotTerms are a validated spot launch's terms.
+type spotTerms struct {
+	max          float64
+	kind         string // one-time, persistent
+	interruption string // stop, terminate, hibernate
+	request      *SpotInstanceRequest
+}
+
+// parseSpotTerms checks InstanceMarketOptions against EC2's rules.
+func (c *Cloud) parseSpotTerms(region, typ string, mo *InstanceMarketOptions) (*spotTerms, error) {
+	if mo == nil {
+		return nil, nil
+	}
+	if mo.MarketType != "spot" {
+		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for MarketType: only spot", mo.MarketType)
+	}
+	if c.pricer == nil {
+		return nil, Errorf(CodeUnsupported, "Spot instances need the pricing modules, which are not loaded")
+	}
+	so := mo.SpotOptions
+	if so == nil {
+		so = &SpotOptions{}
+	}
+	st := &spotTerms{max: c.onDemand(region, typ), kind: so.SpotInstanceType, interruption: so.InstanceInterruptionBehavior}
+	if so.MaxPrice != "" {
+		v, err := strconv.ParseFloat(so.MaxPrice, 64)
+		if err != nil || v <= 0 {
+			return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for MaxPrice: a positive USD amount per hour", so.MaxPrice)
+		}
+		st.max = v
+	}
+	if st.kind == "" {
+		st.kind = "one-time"
+	}
+	if st.kind != "one-time" && st.kind != "persistent" {
+		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for SpotInstanceType: one-time or persistent", st.kind)
+	}
+	switch st.interruption {
+	case "":
+		st.interruption = "terminate"
+	case "terminate", "stop", "hibernate":
+	default:
+		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceInterruptionBehavior: stop, terminate or hibernate", st.interruption)
+	}
+	if st.interruption != "terminate" && st.kind != "persistent" && mo.SpotOptions != nil && mo.SpotOptions.SpotInstanceType == "one-time" {
+		return nil, Errorf(CodeInvalidParameterCombination, "InstanceInterruptionBehavior %s needs a persistent spot request", st.interruption)
+	}
+	return st, nil
+}
+
+// spotZones are the zones where a spot launch of typ at max fits the
+// price, or an EC2 error naming the cheapest price when none does.
+func (c *Cloud) spotZones(rs *regionState, typ string, zone string, st *spotTerms) ([]string, error) {
+	zones := rs.cfg.Zones
+	if zone != "" {
+		zones = []string{zone}
+	}
+	var ok []string
+	lowest := -1.0
+	for _, z := range zones {
+		p := c.spotPrice(rs, z, typ)
+		if p <= st.max {
+			ok = append(ok, z)
+		}
+		if lowest < 0 || p < lowest {
+			lowest = p
+		}
+	}
+	if len(ok) == 0 {
+		return nil, Errorf("SpotMaxPriceTooLow", "Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.", usd(st.max), usd(lowest))
+	}
+	return ok, nil
+}
+
+// RequestSpotInstancesInput is EC2's RequestSpotInstances request.
+type RequestSpotInstancesInput struct {
+	SpotPrice                    string                  `json:"SpotPrice,omitempty"`
+	InstanceCount                int                     `json:"InstanceCount,omitempty"`
+	Type                         string                  `json:"Type,omitempty"`
+	LaunchSpecification          SpotLaunchSpecification `json:"LaunchSpecification"`
+	InstanceInterruptionBehavior string                  `json:"InstanceInterruptionBehavior,omitempty"`
+	TagSpecifications            []TagSpecification      `json:"TagSpecifications,omitempty"`
+	DryRun                       bool                    `json:"DryRun,omitempty"`
+}
+
+// RequestSpotInstancesOutput lists the requests made.
+type RequestSpotInstancesOutput struct {
+	SpotInstanceRequests []SpotInstanceRequest `json:"SpotInstanceRequests"`
+}
+
+// RequestSpotInstances opens spot requests; each is fulfilled at once if
+// the price and capacity allow, else at a later market tick.
+func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *RequestSpotInstancesInput) (*RequestSpotInstancesOutput, error) {
+	n := in.InstanceCount
+	if n == 0 {
+		n = 1
+	}
+	if n < 1 || n > c.cfg.Limits.MaxCountPerRun {
+		return nil, Errorf(CodeInvalidParameterValue, "InstanceCount must be 1 to %d", c.cfg.Limits.MaxCountPerRun)
+	}
+	typ := in.LaunchSpecification.InstanceType
+	if typ == "" {
+		typ = "t2.micro"
+		in.LaunchSpecification.InstanceType = typ
+	}
+	if c.cfg.Types[typ] == nil {
+		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", typ)
+	}
+	st, err := c.parseSpotTerms(region, typ, &InstanceMarketOptions{MarketType: "spot", SpotOptions: &SpotOptions{
+		MaxPrice: in.SpotPrice, SpotInstanceType: in.Type, InstanceInterruptionBehavior: in.InstanceInterruptionBehavior}})
+	if err != nil {
+		return nil, err
+	}
+	var tags []Tag
+	for _, ts := range in.TagSpecifications {
+		if ts.ResourceType != "spot-instances-request" {
+			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+		}
+		tags = append(tags, ts.Tags...)
+	}
+	out := &RequestSpotInstancesOutput{}
+	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
+		if _, _, _, err := c.resolveImage(t.rs, in.LaunchSpecification.ImageId); err != nil {
+			return err
+		}
+		now := c.clk.Now().UTC()
+		for i := 0; i < n; i++ {
+			r := SpotInstanceRequest{SpotInstanceRequestId: c.newID("sir"), SpotPrice: usd(st.max), Type: st.kind, State: "open",
+				Status:              SpotStatus{Code: "pending-evaluation", Message: "Your Spot request has been submitted for review, and is pending evaluation.", UpdateTime: now},
+				LaunchSpecification: in.LaunchSpecification, InstanceInterruptionBehavior: st.interruption, CreateTime: now,
+				ProductDescription: "Linux/UNIX", Tags: tags}
+			t.putRequest(r)
+			out.SpotInstanceRequests = append(out.SpotInstanceRequests, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.fulfilSpot(ctx, region)
+	c.mu.RLock()
+	for i, r := range out.SpotInstanceRequests {
+		if cur := c.regions[region].spotReqs[r.SpotInstanceRequestId]; cur != nil {
+			out.SpotInstanceRequests[i] = *cur
+		}
+	}
+	c.mu.RUnlock()
+	return out, nil
+}
+
+// fulfilSpot tries every open request of a region: a launch when price
+// and capacity allow, else the status that says why not.
+func (c *Cloud) fulfilSpot(ctx context.Context, region string) {
+	c.mu.RLock()
+	rs := c.regions[region]
+	var open []SpotInstanceRequest
+	for _, r := range rs.spotReqs {
+		if r.State == "open" {
+			open = append(open, *r)
+		}
+	}
+	c.mu.RUnlock()
+	sort.Slice(open, func(i, j int) bool { return open[i].CreateTime.Before(open[j].CreateTime) })
+	for _, req := range open {
+		spec := req.LaunchSpecification
+		in := &RunInstancesInput{ImageId: spec.ImageId, InstanceType: spec.InstanceType, MinCount: 1, MaxCount: 1,
+			KeyName: spec.KeyName, Placement: spec.Placement, SubnetId: spec.SubnetId, SecurityGroupIds: spec.SecurityGroupIds,
+			UserData: spec.UserData, InstanceMarketOptions: &InstanceMarketOptions{MarketType: "spot", SpotOptions: &SpotOptions{
+				MaxPrice: req.SpotPrice, SpotInstanceType: req.Type, InstanceInterruptionBehavior: req.InstanceInterruptionBehavior}},
+			fulfils: req.SpotInstanceRequestId}
+		_, err := c.RunInstances(ctx, region, in)
+		if err == nil {
+			continue
+		}
+		code, msg := "capacity-not-available", "There is no capacity available for the instance type in the requested zone."
+		if CodeOf(err) == "SpotMaxPriceTooLow" {
+			code, msg = "price-too-low", "Your Spot request price is lower than the minimum required Spot request fulfillment price."
+		} else if CodeOf(err) != CodeInsufficientInstanceCapacity {
+			code, msg = "bad-parameters", err.Error()
+		}
+		_ = c.mutate(ctx, region, false, func(t *tx) error {
+			cur := t.rs.spotReqs[req.SpotInstanceRequestId]
+			if cur == nil || cur.State != "open" || cur.Status.Code == code {
+				return nil
+			}
+			nr := *cur
+			nr.Status = SpotStatus{Code: code, Message: msg, UpdateTime: c.clk.Now().UTC()}
+			if code == "bad-parameters" {
+				nr.State = "failed"
+			}
+			t.putRequest(nr)
+			return nil
+		})
+	}
+}
+
+// DescribeSpotInstanceRequestsInput is EC2's DescribeSpotInstanceRequests request.
+type DescribeSpotInstanceRequestsInput struct {
+	SpotInstanceRequestIds []string `json:"SpotInstanceRequestIds,omitempty"`
+	Filters                []Filter `json:"Filters,omitempty"`
+}
+
+// DescribeSpotInstanceRequestsOutput lists spot requests.
+type DescribeSpotInstanceRequestsOutput struct {
+	SpotInstanceRequests []SpotInstanceRequest `json:"SpotInstanceRequests"`
+}
+
+var spotRequestFilters = map[string]func(r *SpotInstanceRequest) []string{
+	"spot-instance-request-id": func(r *SpotInstanceRequest) []string { return []string{r.SpotInstanceRequestId} },
+	"state":                    func(r *SpotInstanceRequest) []string { return []string{r.State} },
+	"status-code":              func(r *SpotInstanceRequest) []string { return []string{r.Status.Code} },
+	"instance-id":              func(r *SpotInstanceRequest) []string { return nonEmpty(r.InstanceId) },
+	"type":                     func(r *SpotInstanceRequest) []string { return []string{r.Type} },
+	"launch.instance-type":     func(r *SpotInstanceRequest) []string { return []string{r.LaunchSpecification.InstanceType} },
+	"launched-availability-zone": func(r *SpotInstanceRequest) []string {
+		return nonEmpty(r.LaunchedAvailabilityZone)
+	},
+}
+
+// DescribeSpotInstanceRequests lists the region's spot requests.
+func (c *Cloud) DescribeSpotInstanceRequests(ctx context.Context, region string, in *DescribeSpotInstanceRequestsInput) (*DescribeSpotInstanceRequestsOutput, error) {
+	fs, err := compileGeneric(in.Filters, spotRequestFilters, func(r *SpotInstanceRequest) []Tag { return r.Tags })
+	if err != nil {
+		return nil, err
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	rs, err := c.region(region)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := findEach(in.SpotInstanceRequestIds, rs.findRequest)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.SpotInstanceRequestIds) == 0 {
+		recs = valuesOf(rs.spotReqs)
+	}
+	out := &DescribeSpotInstanceRequestsOutput{SpotInstanceRequests: viewsMatching(recs, func(r *SpotInstanceRequest) SpotInstanceRequest { return *r }, fs)}
+	sort.Slice(out.SpotInstanceRequests, func(i, j int) bool {
+		return out.SpotInstanceRequests[i].CreateTime.Before(out.SpotInstanceRequests[j].CreateTime)
+	})
+	return out, nil
+}
+
+func (rs *regionState) findRequest(id string) (*SpotInstanceRequest, error) {
+	if r := rs.spotReqs[id]; r != nil {
+		return r, nil
+	}
+	return nil, Errorf("InvalidSpotInstanceRequestID.NotFound", "The spot instance request ID '%s' does not exist", id)
+}
+
+// CancelSpotInstanceRequestsInput names requests to cancel.
+type CancelSpotInstanceRequestsInput struct {
+	SpotInstanceRequestIds []string `json:"SpotInstanceRequestIds"`
+	DryRun                 bool     `json:"DryRun,omitempty"`
+}
+
+// CancelledSpotInstanceRequest is one cancelled request.
+type CancelledSpotInstanceRequest struct {
+	SpotInstanceRequestId string `json:"SpotInstanceRequestId"`
+	State                 string `json:"State"`
+}
+
+// CancelSpotInstanceRequestsOutput lists what was cancelled.
+type CancelSpotInstanceRequestsOutput struct {
+	CancelledSpotInstanceRequests []CancelledSpotInstanceRequest `json:"CancelledSpotInstanceRequests"`
+}
+
+// CancelSpotInstanceRequests cancels requests; as in EC2, instances they
+// launched keep running.
+func (c *Cloud) CancelSpotInstanceRequests(ctx context.Context, region string, in *CancelSpotInstanceRequestsInput) (*CancelSpotInstanceRequestsOutput, error) {
+	out := &CancelSpotInstanceRequestsOutput{}
+	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
+		reqs, err := findEach(in.SpotInstanceRequestIds, t.rs.findRequest)
+		if err != nil {
+			return err
+		}
+		for _, r := range reqs {
+			nr := *r
+			if nr.State == "open" || nr.State == "active" || nr.State == "disabled" {
+				code := "canceled-before-fulfillment"
+				if nr.InstanceId != "" {
+					code = "request-canceled-and-instance-running"
+				}
+				nr.State = "cancelled"
+				nr.Status = SpotStatus{Code: code, Message: "Your Spot request is canceled.", UpdateTime: c.clk.Now().UTC()}
+				t.putRequest(nr)
+			}
+			out.CancelledSpotInstanceRequests = append(out.CancelledSpotInstanceRequests, CancelledSpotInstanceRequest{nr.SpotInstanceRequestId, nr.State})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// spotLaunch makes r a spot instance and records its request: a new
+// fulfilled one for RunInstances, or the open request the market fulfils.
+func (c *Cloud) spotLaunch(t *tx, l *launch, r *instRecord, now time.Time) {
+	r.InstanceLifecycle, r.SpotMaxPrice, r.Interruption = "spot", l.spot.max, l.spot.interruption
+	req := SpotInstanceRequest{SpotInstanceRequestId: c.newID("sir"), SpotPrice: usd(l.spot.max), Type: l.spot.kind,
+		LaunchSpecification:          SpotLaunchSpecification{ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName},
+		InstanceInterruptionBehavior: l.spot.interruption, CreateTime: now.UTC(), ProductDescription: "Linux/UNIX"}
+	if cur := t.rs.spotReqs[l.in.fulfils]; cur != nil {
+		req = *cur
+	}
+	req.State, req.InstanceId, req.LaunchedAvailabilityZone = "active", r.InstanceId, r.Placement.AvailabilityZone
+	req.Status = SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
+	r.SpotInstanceRequestId = req.SpotInstanceRequestId
+	t.putRequest(req)
+}
+
+// preempt finds a host in the request's zone that fits once spot guests
+// give back their share, and gives those guests their notices, the
+// lowest-paying first. The new guest takes the host at once; the spot
+// guests leave two minutes later.
+func (c *Cloud) preempt(t *tx, req sched.Request, now time.Time, after *[]driverCall) (*sched.Host, bool) {
+	pre := req
+	pre.Preempt = true
+	host, _, ok := c.sched.Place(t.rs.name, pre, false)
+	if !ok {
+		return nil, false
+	}
+	needCPU, needMem := host.Shortfall(req)
+	// Guests already noticed will leave anyway: they count as freed.
+	var victims []*instRecord
+	for _, r := range t.rs.instances {
+		cur := t.instance(r.InstanceId)
+		if cur.Placement.HostId != host.ID || !cur.spot() || !holdsHost(cur.State.Name) {
+			continue
+		}
+		if cur.Notice != nil {
+			typ := c.cfg.Types[cur.InstanceType]
+			needCPU, needMem = needCPU-typ.VCPUs, needMem-typ.MemoryMiB
+			continue
+		}
+		victims = append(victims, cur)
+	}
+	sort.Slice(victims, func(i, j int) bool {
+		if victims[i].SpotMaxPrice != victims[j].SpotMaxPrice {
+			return victims[i].SpotMaxPrice < victims[j].SpotMaxPrice
+		}
+		return victims[i].LaunchTime.After(victims[j].LaunchTime)
+	})
+	var chosen []*instRecord
+	for _, v := range victims {
+		if needCPU <= 0 && needMem <= 0 {
+			break
+		}
+		typ := c.cfg.Types[v.InstanceType]
+		needCPU, needMem = needCPU-typ.VCPUs, needMem-typ.MemoryMiB
+		chosen = append(chosen, v)
+	}
+	if needCPU > 0 || needMem > 0 {
+		return nil, false // not even all of them would make room
+	}
+	for _, v := range chosen {
+		*after = append(*after, c.noticeTx(t, v, now, "capacity")...)
+	}
+	return host, true
+}
