@@ -83,6 +83,8 @@ type regionState struct {
 	defaultIDs []string
 	spot       spotPrices
 	spotReqs   map[string]*SpotInstanceRequest
+	// openUse are the metered stretches still running, by key.
+	openUse map[string]int64 // unix ns
 }
 
 // Open loads every record from the store, reconciles with the drivers and
@@ -157,7 +159,8 @@ func (c *Cloud) load(ctx context.Context) error {
 		rc := c.cfg.Regions[name]
 		rs := &regionState{name: name, cfg: rc, instances: map[string]*instRecord{},
 			enis: map[string]*eniRecord{}, eips: map[string]*eipRecord{}, sgs: map[string]*sgRecord{},
-			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}, spotReqs: map[string]*SpotInstanceRequest{}}
+			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}, spotReqs: map[string]*SpotInstanceRequest{},
+			openUse: map[string]int64{}}
 		pool := netip.MustParsePrefix(rc.PublicPool)
 		var nr netw.Region
 		err := c.st.Get(ctx, store.NetworkKey(name), &nr)

@@ -179,6 +179,9 @@ func (c *Cloud) loadRecords(ctx context.Context) error {
 			})
 		}
 		if err == nil {
+			err = c.loadUsage(ctx, rs)
+		}
+		if err == nil {
 			err = scanKind(ctx, c.st, kindSpotRequest, name, func(r *SpotInstanceRequest) error {
 				rs.spotReqs[r.SpotInstanceRequestId] = r
 				return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 
+	"github.com/ec2x/ec2x/core/billing"
 	"github.com/ec2x/ec2x/core/store"
 )
 
@@ -23,6 +24,8 @@ type tx struct {
 	// order keeps writes in the order made, for a deterministic batch.
 	order []txKey
 	undo  []func()
+	// use overlays the region's open metered stretches (nil: closed here).
+	use map[string]int64
 	// other are writes of kinds without a map here (spot requests,
 	// reservations, usage): each with how to publish it.
 	other []otherWrite
@@ -82,6 +85,7 @@ func (t *tx) group(id string) *sgRecord {
 }
 
 func (t *tx) putInstance(r *instRecord) {
+	t.meterInstance(t.instance(r.InstanceId), r)
 	_, seen := t.inst[r.InstanceId]
 	t.inst[r.InstanceId] = r
 	t.touch(store.KindInstance, r.InstanceId, seen)
@@ -145,6 +149,8 @@ func (t *tx) claimPublic() (netip.Addr, error) {
 		return a, Errorf(CodeInsufficientAddressCapacity, "The public IPv4 pool of %s is exhausted", t.rs.name)
 	}
 	t.onRollback(func() { t.rs.net.Public().Release(a) })
+	// Every public address is billed from the pool to its return.
+	t.openUse(billing.Segment{Kind: billing.KindIPv4, Key: a.String(), Start: t.c.clk.Now()})
 	return a, nil
 }
 
@@ -153,6 +159,7 @@ func (t *tx) freePublic(s string) {
 	a := mustAddr(s)
 	t.rs.net.Public().Release(a)
 	t.onRollback(func() { _ = t.rs.net.Public().Reserve(a) })
+	t.closeUse(billing.Segment{Kind: billing.KindIPv4, Key: s}, t.c.clk.Now())
 }
 
 // claimPrivate takes a private IP in a subnet (a given one, or any free one).
