@@ -68,6 +68,7 @@ func commands() []*cli.Command {
 		runCommand, lsCommand, showCommand, startCommand, stopCommand, rebootCommand, terminateCommand,
 		modifyCommand, waitCommand, sshCommand, logsCommand, metricsCommand, topCommand, tagCommand, untagCommand,
 		eipCommand, eniCommand, sgCommand, subnetsCommand,
+		spotCommand, priceCommand, reservedCommand, billCommand, costCommand, pluginCommand,
 		regionsCommand, azsCommand, typesCommand, imagesCommand, keypairCommand, hostsCommand,
 		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,
 	}
@@ -119,8 +120,10 @@ func prepare(orig *cli.Command) *cli.Command {
 				}
 				return usagef("%s: missing command (see ec2x %s --help)", c.Name, c.Name)
 			}
+			return c
 		}
-		return c
+		// A noun that is also a command (price, price history) takes the
+		// global flags itself too.
 	}
 	c.Flags = append(c.Flags, globalFlags(false)...)
 	return c

@@ -29,6 +29,9 @@ var runCommand = &cli.Command{
 		&cli.StringFlag{Name: "user-data", Usage: "file with user data"},
 		&cli.IntFlag{Name: "volume-size", Usage: "root volume size in GiB"},
 		&cli.StringFlag{Name: "client-token", Usage: "idempotency token: a retry with the same token returns the same instances"},
+		&cli.BoolFlag{Name: "spot", Usage: "launch on spot capacity"},
+		&cli.StringFlag{Name: "max-price", Usage: "with --spot: the most to pay, USD per hour (default: the on-demand price)"},
+		&cli.StringFlag{Name: "interruption", Usage: "with --spot: stop, terminate (default) or hibernate; stop and hibernate make the request persistent"},
 		&cli.BoolFlag{Name: "wait", Usage: "wait until the instances are running"},
 		&cli.DurationFlag{Name: "timeout", Value: defaultWait, Usage: "how long --wait waits"},
 		&cli.BoolFlag{Name: "explain", Usage: "show how the scheduler chose a host"},
@@ -78,6 +81,9 @@ func runAction(c *cli.Context) error {
 	}
 	if v := c.Int("volume-size"); v != 0 {
 		in.BlockDeviceMappings = []core.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &core.EbsBlockDevice{VolumeSize: v}}}
+	}
+	if in.InstanceMarketOptions, err = spotOptions(c); err != nil {
+		return err
 	}
 	var explain *core.ExplainPlacementOutput
 	if c.Bool("explain") {
@@ -148,4 +154,31 @@ func instanceIDs(list []*core.Instance) []string {
 		ids[i] = in.InstanceId
 	}
 	return ids
+}
+
+// spotOptions turns --spot, --max-price and --interruption into EC2's
+// InstanceMarketOptions. Stop and hibernate need a persistent request.
+func spotOptions(c *cli.Context) (*core.InstanceMarketOptions, error) {
+	if !c.Bool("spot") {
+		for _, f := range []string{"max-price", "interruption"} {
+			if c.IsSet(f) {
+				return nil, usagef("run: --%s needs --spot", f)
+			}
+		}
+		return nil, nil
+	}
+	so := &core.SpotOptions{MaxPrice: c.String("max-price"), InstanceInterruptionBehavior: c.String("interruption")}
+	if p := so.MaxPrice; p != "" {
+		if v, err := strconv.ParseFloat(p, 64); err != nil || v <= 0 {
+			return nil, usagef("run: --max-price %q: a positive USD amount per hour, like 0.05", p)
+		}
+	}
+	switch so.InstanceInterruptionBehavior {
+	case "", "terminate":
+	case "stop", "hibernate":
+		so.SpotInstanceType = "persistent"
+	default:
+		return nil, usagef("run: --interruption %q: stop, terminate or hibernate", so.InstanceInterruptionBehavior)
+	}
+	return &core.InstanceMarketOptions{MarketType: "spot", SpotOptions: so}, nil
 }

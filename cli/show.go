@@ -57,6 +57,12 @@ func showInstance(w io.Writer, in *core.Instance, color bool) {
 		{"PublicIpAddress", render.Dash(in.PublicIpAddress)},
 		{"PublicDnsName", render.Dash(in.PublicDnsName)},
 	}...)
+	if in.InstanceLifecycle == "spot" {
+		pairs = append(pairs, [2]string{"Lifecycle", "spot (" + in.SpotInstanceRequestId + ")"})
+	}
+	if a := in.SpotInstanceAction; a != nil {
+		pairs = append(pairs, [2]string{"InstanceAction", a.Action + " at " + a.Time.UTC().Format(time.RFC3339)})
+	}
 	var groups []string
 	for _, g := range in.SecurityGroups {
 		groups = append(groups, g.GroupId+" ("+g.GroupName+")")

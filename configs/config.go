@@ -101,6 +101,10 @@ type Pricing struct {
 	// spot and reserved capacity (built-in or installed with ec2x plugin).
 	SpotModule     string `toml:"spot_module"`
 	ReservedModule string `toml:"reserved_module"`
+	// WasmMemoryMiB caps each module instance's memory; WasmTimeoutMs is
+	// the deadline of one call into a module.
+	WasmMemoryMiB int `toml:"wasm_memory_mib"`
+	WasmTimeoutMs int `toml:"wasm_timeout_ms"`
 }
 
 // API configures the EC2-compatible endpoint.
@@ -123,6 +127,29 @@ type Region struct {
 	VpcCidr      string   `toml:"vpc_cidr"`
 	SubnetPrefix int      `toml:"subnet_prefix"`
 	DefaultImage string   `toml:"default_image"`
+	// SpotModule and ReservedModule, when set, replace [pricing]'s choice
+	// of pricing module in this region.
+	SpotModule     string `toml:"spot_module"`
+	ReservedModule string `toml:"reserved_module"`
+}
+
+// ModuleName is what a pricing module's name must match: it is a file name
+// under $EC2X_HOME/plugins and a config value.
+var ModuleName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// Modules names the modules that price spot and reserved capacity in a
+// region: the region's own choice, else [pricing]'s.
+func (c *Config) Modules(region string) (spot, reserved string) {
+	spot, reserved = c.Pricing.SpotModule, c.Pricing.ReservedModule
+	if r := c.Regions[region]; r != nil {
+		if r.SpotModule != "" {
+			spot = r.SpotModule
+		}
+		if r.ReservedModule != "" {
+			reserved = r.ReservedModule
+		}
+	}
+	return spot, reserved
 }
 
 // InstType is one instance type of the catalogue.

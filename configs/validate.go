@@ -113,6 +113,25 @@ func (c *Config) checkTop() *problem {
 	if c.Pricing.SpotModule == "" || c.Pricing.ReservedModule == "" {
 		return bad("name the modules that price spot and reserved capacity", "pricing", "spot_module")
 	}
+	for _, n := range []string{c.Pricing.SpotModule, c.Pricing.ReservedModule} {
+		if !ModuleName.MatchString(n) {
+			return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", n), "pricing", "spot_module")
+		}
+	}
+	for _, name := range c.RegionNames() {
+		r := c.Regions[name]
+		for key, n := range map[string]string{"spot_module": r.SpotModule, "reserved_module": r.ReservedModule} {
+			if n != "" && !ModuleName.MatchString(n) {
+				return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", n), "regions", name, key)
+			}
+		}
+	}
+	if m := c.Pricing.WasmMemoryMiB; m < 4 || m > 4096 {
+		return bad(fmt.Sprintf("%d MiB: a module needs 4 MiB at least, and 4096 is the most", m), "pricing", "wasm_memory_mib")
+	}
+	if ms := c.Pricing.WasmTimeoutMs; ms < 1 || ms > 10000 {
+		return bad(fmt.Sprintf("%d ms: 1 to 10000", ms), "pricing", "wasm_timeout_ms")
+	}
 	switch c.Scheduler.Strategy {
 	case "binpack", "spread":
 	default:

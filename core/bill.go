@@ -90,11 +90,7 @@ func (c *Cloud) Bill(ctx context.Context, region string, in *BillInput) (*billin
 	if by == "" {
 		by = billing.ByInstance
 	}
-	var segs []billing.Segment
-	err = scanKind(ctx, c.st, kindUsage, region, func(s *billing.Segment) error {
-		segs = append(segs, *s)
-		return nil
-	})
+	segs, err := c.usage(ctx, region)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
@@ -18,6 +19,8 @@ import (
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/plugins"
+	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/rs/zerolog"
 )
 
@@ -39,6 +42,10 @@ type Options struct {
 	Seed uint64
 	// Pricer prices spot and reserved capacity; nil leaves them off.
 	Pricer Pricer
+	// Plugins and PricingHost, when set, serve the plugin actions (install,
+	// list, remove, test) and reload modules the configuration uses.
+	Plugins     *plugins.Manager
+	PricingHost *pricingwasm.Host
 }
 
 // Cloud is the EC2 service: it validates requests, runs the state machine,
@@ -58,15 +65,19 @@ type Cloud struct {
 	rng     *rand.Rand
 	changed chan struct{} // closed and replaced on every state change
 
-	drivers map[string]hv.Driver
-	events  *eventQueue
-	stop    chan struct{}
-	wg      sync.WaitGroup
-	janitor clock.Timer
-	sampler *sampler
-	pricer  Pricer
-	market  clock.Timer
-	closed  bool
+	drivers     map[string]hv.Driver
+	events      *eventQueue
+	stop        chan struct{}
+	wg          sync.WaitGroup
+	janitor     clock.Timer
+	sampler     *sampler
+	pricer      Pricer
+	market      clock.Timer
+	plugins     *plugins.Manager
+	pricingHost *pricingwasm.Host
+	// marketRuns counts finished market runs (tests wait on it).
+	marketRuns atomic.Int64
+	closed     bool
 }
 
 type regionState struct {
@@ -107,7 +118,7 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 		regions: map[string]*regionState{}, where: map[string]*regionState{},
 		sched: sched.New(o.Config), rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		changed: make(chan struct{}), drivers: map[string]hv.Driver{}, events: newEventQueue(),
-		stop: make(chan struct{}), pricer: o.Pricer,
+		stop: make(chan struct{}), pricer: o.Pricer, plugins: o.Plugins, pricingHost: o.PricingHost,
 	}
 	if err := c.load(ctx); err != nil {
 		return nil, err
@@ -124,7 +135,7 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 	c.scheduleJanitor()
 	c.startSampler(ctx)
 	c.rearmNotices()
-	c.scheduleMarket()
+	c.scheduleMarket(true)
 	return c, nil
 }
 

@@ -104,8 +104,14 @@ var instanceFilters = map[string]func(rs *regionState, r *instRecord) []string{
 	"launch-time": func(rs *regionState, r *instRecord) []string {
 		return []string{r.LaunchTime.UTC().Format(time.RFC3339)}
 	},
-	"ami-launch-index":   func(rs *regionState, r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
-	"instance-lifecycle": func(rs *regionState, r *instRecord) []string { return []string{"on-demand"} },
+	"ami-launch-index": func(rs *regionState, r *instRecord) []string { return []string{strconv.Itoa(r.AmiLaunchIndex)} },
+	"instance-lifecycle": func(rs *regionState, r *instRecord) []string {
+		if r.spot() {
+			return []string{"spot"}
+		}
+		return []string{"on-demand"}
+	},
+	"spot-instance-request-id": func(rs *regionState, r *instRecord) []string { return nonEmpty(r.SpotInstanceRequestId) },
 	"instance-state-reason-code": func(rs *regionState, r *instRecord) []string {
 		if r.StateReason == nil {
 			return nil

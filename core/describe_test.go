@@ -90,6 +90,7 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		{"AND across filters", []Filter{newFilter("tag:env", "prod", "dev"), newFilter("instance-state-name", "stopped")}, []*Instance{b}},
 		{"AND that nothing meets", []Filter{newFilter("instance-type", "t2.micro"), newFilter("tag:env", "dev")}, nil},
 		{"spot is not on-demand", []Filter{newFilter("instance-lifecycle", "spot")}, nil},
+		{"spot-instance-request-id", []Filter{newFilter("spot-instance-request-id", "sir-*")}, nil},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {

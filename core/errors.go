@@ -67,6 +67,18 @@ const (
 	CodeSecurityGroupsPerInterfaceLimitExceed = "SecurityGroupsPerInterfaceLimitExceeded"
 	CodeRulesPerSecurityGroupLimitExceeded    = "RulesPerSecurityGroupLimitExceeded"
 	CodeSecurityGroupLimitExceeded            = "SecurityGroupLimitExceeded"
+
+	// Spot, reserved instances and pricing modules.
+	CodeSpotMaxPriceTooLow                    = "SpotMaxPriceTooLow"
+	CodeUnsupportedOperation                  = "UnsupportedOperation"
+	CodeInvalidSpotInstanceRequestIDNotFound  = "InvalidSpotInstanceRequestID.NotFound"
+	CodeInvalidSpotInstanceRequestIDMalformed = "InvalidSpotInstanceRequestID.Malformed"
+	CodeInvalidReservedInstancesOfferingId    = "InvalidReservedInstancesOfferingId"
+	CodeInvalidReservedInstancesId            = "InvalidReservedInstancesId"
+	CodeReservedInstancesLimitExceeded        = "ReservedInstancesLimitExceeded"
+	CodeInvalidPlugin                         = "InvalidPlugin"
+	CodeInvalidPluginNotFound                 = "InvalidPlugin.NotFound"
+	CodePluginFailed                          = "PluginFailed"
 )
 
 // Error is an EC2 service error: a code from the list above and a message.

@@ -41,6 +41,8 @@ type env struct {
 	seed   uint64
 	st     *store.Store
 	c      *Cloud
+	// pricer, when set, prices spot and reserved capacity (newMarketEnv).
+	pricer Pricer
 }
 
 // envOptions tune the store.
@@ -86,7 +88,7 @@ func (e *env) open() {
 	if err != nil {
 		e.t.Fatalf("open store: %v", err)
 	}
-	c, err := Open(e.ctx, Options{Config: e.cfg, Store: st, Clock: e.clk, Logger: zerolog.Nop(), Seed: e.seed,
+	c, err := Open(e.ctx, Options{Config: e.cfg, Store: st, Clock: e.clk, Logger: zerolog.Nop(), Seed: e.seed, Pricer: e.pricer,
 		Fatal: func(err error) { e.t.Errorf("fatal: %v", err) }})
 	if err != nil {
 		_ = st.Close(e.ctx)

@@ -176,6 +176,17 @@ func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceI
 			return nil, incorrectState(r, "started")
 		}
 		rs := t.rs
+		if r.spot() {
+			if p := c.spotPrice(rs, r.Placement.AvailabilityZone, r.InstanceType); p > r.SpotMaxPrice {
+				return nil, Errorf(CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, usd(p), usd(r.SpotMaxPrice))
+			}
+			if req := rs.spotReqs[r.SpotInstanceRequestId]; req != nil && req.State == "disabled" {
+				nr := *req
+				nr.State = "active"
+				nr.Status = SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
+				t.putRequest(nr)
+			}
+		}
 		typ := c.cfg.Types[r.InstanceType]
 		host, _, ok := c.sched.Place(rs.name, sched.Request{Zone: r.Placement.AvailabilityZone,
 			Family: familyOf(r.InstanceType), VCPUs: typ.VCPUs, MemoryMiB: typ.MemoryMiB}, false)
@@ -231,6 +242,16 @@ func (c *Cloud) StopInstances(ctx context.Context, region string, in *StopInstan
 		case StateRunning:
 		default:
 			return nil, incorrectState(r, "stopped")
+		}
+		if r.spot() {
+			req := t.rs.spotReqs[r.SpotInstanceRequestId]
+			if req == nil || req.Type != "persistent" {
+				return nil, Errorf(CodeUnsupportedOperation, "You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.", r.InstanceId)
+			}
+			nr := *req
+			nr.State = "disabled"
+			nr.Status = SpotStatus{Code: "instance-stopped-by-user", Message: "You stopped the Spot Instance.", UpdateTime: now.UTC()}
+			t.putRequest(nr)
 		}
 		n := r.clone()
 		setState(n, StateStopping, now)

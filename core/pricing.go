@@ -3,6 +3,9 @@ package core
 import (
 	"context"
 	"strconv"
+
+	"github.com/ec2x/ec2x/configs"
+	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 )
 
 // Pricer computes the prices that are not data: spot prices and reserved
@@ -37,12 +40,12 @@ type ReservedQuoteInput struct {
 
 // Payment options and offering classes, as the pricing ABI numbers them.
 const (
-	PaymentAll     = 0
-	PaymentPartial = 1
-	PaymentNone    = 2
+	PaymentNone    = int32(pricingwasm.NoUpfront)
+	PaymentPartial = int32(pricingwasm.PartialUpfront)
+	PaymentAll     = int32(pricingwasm.AllUpfront)
 
-	ClassStandard    = 0
-	ClassConvertible = 1
+	ClassStandard    = int32(pricingwasm.Standard)
+	ClassConvertible = int32(pricingwasm.Convertible)
 )
 
 // ReservedRate is what a reservation costs: paid once, and per hour.
@@ -64,3 +67,60 @@ func (c *Cloud) onDemand(region, typ string) float64 {
 
 // usd formats an amount as EC2 prints prices: a decimal string.
 func usd(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+
+// ModulePricer prices with the WebAssembly modules a Host has loaded,
+// chosen per region by the configuration ([pricing], or the region's own
+// spot_module and reserved_module).
+type ModulePricer struct {
+	host *pricingwasm.Host
+	cfg  *configs.Config
+}
+
+var _ Pricer = (*ModulePricer)(nil)
+
+// NewModulePricer prices through h's modules as cfg chooses them.
+func NewModulePricer(h *pricingwasm.Host, cfg *configs.Config) *ModulePricer {
+	return &ModulePricer{host: h, cfg: cfg}
+}
+
+// SpotPrices implements Pricer with the region's spot module.
+func (p *ModulePricer) SpotPrices(ctx context.Context, region string, in []SpotQuoteInput) ([]float64, error) {
+	name, _ := p.cfg.Modules(region)
+	m, err := p.host.Module(name)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]pricingwasm.SpotInput, len(in))
+	for i, q := range in {
+		items[i] = pricingwasm.SpotInput{OnDemand: q.OnDemand, Utilisation: q.Utilization, Seed: q.Seed,
+			UnixMinute: q.UnixMinute, Zone: q.Zone, Type: q.Type, Previous: q.Previous}
+	}
+	out := make([]float64, len(in))
+	if err := m.Spot(ctx, items, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReservedRates implements Pricer with the region's reserved module.
+func (p *ModulePricer) ReservedRates(ctx context.Context, region string, in []ReservedQuoteInput) ([]ReservedRate, error) {
+	_, name := p.cfg.Modules(region)
+	m, err := p.host.Module(name)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]pricingwasm.ReservedInput, len(in))
+	for i, q := range in {
+		items[i] = pricingwasm.ReservedInput{OnDemand: q.OnDemand, Term: q.TermYears,
+			Payment: pricingwasm.PaymentOption(q.Payment), Class: pricingwasm.OfferingClass(q.Class)}
+	}
+	quotes := make([]pricingwasm.ReservedQuote, len(in))
+	if err := m.Reserved(ctx, items, quotes); err != nil {
+		return nil, err
+	}
+	out := make([]ReservedRate, len(in))
+	for i, q := range quotes {
+		out[i] = ReservedRate{Upfront: q.Upfront, Hourly: q.Recurring, Effective: q.Effective}
+	}
+	return out, nil
+}

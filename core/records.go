@@ -44,6 +44,7 @@ type instRecord struct {
 	SpotMaxPrice          float64         `json:"SpotMaxPrice,omitempty"`
 	Interruption          string          `json:"Interruption,omitempty"`
 	Notice                *InstanceAction `json:"Notice,omitempty"`
+	NoticeCause           string          `json:"NoticeCause,omitempty"` // price or capacity
 	UserData              []byte          `json:"UserData,omitempty"`
 	VolumeGiB             int             `json:"VolumeGiB"`
 	Workload              string          `json:"Workload,omitempty"`

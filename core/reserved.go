@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -118,7 +119,7 @@ func (c *Cloud) offerings(ctx context.Context, region string, types []string) ([
 	}
 	rates, err := c.pricer.ReservedRates(ctx, region, in)
 	if err != nil {
-		return nil, Errorf(CodeInternalError, "reserved pricing: %v", err)
+		return nil, pricingErr(err)
 	}
 	if len(rates) != len(in) {
 		return nil, Errorf(CodeInternalError, "the reserved module priced %d of %d offerings", len(rates), len(in))
@@ -227,7 +228,7 @@ func (c *Cloud) PurchaseReservedInstancesOffering(ctx context.Context, region st
 		}
 	}
 	if offering == nil {
-		return nil, Errorf("InvalidReservedInstancesOfferingId", "The offering ID '%s' is not valid", in.ReservedInstancesOfferingId)
+		return nil, Errorf(CodeInvalidReservedInstancesOfferingId, "The offering ID '%s' is not valid", in.ReservedInstancesOfferingId)
 	}
 	out := &PurchaseReservedInstancesOfferingOutput{}
 	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
@@ -253,9 +254,8 @@ func (c *Cloud) PurchaseReservedInstancesOffering(ctx context.Context, region st
 }
 
 // newReservationID is a UUID-shaped ID, as EC2's reservations have.
+// Call with c.mu held.
 func (c *Cloud) newReservationID() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	h := c.newID("x")[2:] + c.newID("x")[2:]
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
@@ -290,6 +290,11 @@ func (c *Cloud) DescribeReservedInstances(ctx context.Context, region string, in
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, id := range in.ReservedInstancesIds {
+		if !slices.ContainsFunc(out.ReservedInstances, func(ri ReservedInstances) bool { return ri.ReservedInstancesId == id }) {
+			return nil, Errorf(CodeInvalidReservedInstancesId, "The Reserved Instance '%s' does not exist.", id)
+		}
 	}
 	sort.Slice(out.ReservedInstances, func(i, j int) bool {
 		return out.ReservedInstances[i].Start.Before(out.ReservedInstances[j].Start)

@@ -32,6 +32,10 @@ type spotPrices struct {
 	// Recorded is the last price written to the history, per pool: the
 	// history keeps changes of 1 % or more, as EC2's moves occasionally.
 	Recorded map[string]float64 `json:"Recorded"`
+	// Kept is how far back the history reaches: the first run's time, then
+	// the cut of the last expiry. Expiry scans only once the cut has moved
+	// an hour past it.
+	Kept time.Time `json:"Kept,omitzero"`
 }
 
 // historyStep is the relative move that makes a new history point.
@@ -105,7 +109,7 @@ func (c *Cloud) repriceRegion(ctx context.Context, region string) error {
 			keys = append(keys, spotKey(zone, typ))
 			in = append(in, SpotQuoteInput{OnDemand: c.onDemand(region, typ), Utilization: use[zone+" "+configs.Family(typ)],
 				Seed: uint64(c.cfg.Sim.Seed), UnixMinute: now.Unix() / 60, Zone: int32(zi), Type: int32(ti),
-				Previous: c.spotPrice(rs, zone, typ)})
+				Previous: rs.spot.Prices[spotKey(zone, typ)]}) // 0 before the first run: start at the target
 		}
 	}
 	c.mu.RUnlock()
@@ -118,7 +122,10 @@ func (c *Cloud) repriceRegion(ctx context.Context, region string) error {
 	}
 	c.mu.Lock()
 	t := c.newTx(rs)
-	next := spotPrices{At: now, Prices: make(map[string]float64, len(keys)), Recorded: make(map[string]float64, len(keys))}
+	next := spotPrices{At: now, Prices: make(map[string]float64, len(keys)), Recorded: make(map[string]float64, len(keys)), Kept: rs.spot.Kept}
+	if next.Kept.IsZero() {
+		next.Kept = now
+	}
 	for i, k := range keys {
 		p := roundPrice(prices[i])
 		next.Prices[k] = p
@@ -129,7 +136,8 @@ func (c *Cloud) repriceRegion(ctx context.Context, region string) error {
 		}
 		next.Recorded[k] = p
 		zone, typ := splitSpotKey(k)
-		t.putOther(spotHistoryKey(region, zone, typ, now), strconv.FormatFloat(p, 'f', 6, 64), nil)
+		// A JSON number: the stored bytes read back as the decimal itself.
+		t.putOther(spotHistoryKey(region, zone, typ, now), p, nil)
 	}
 	t.putOther(store.Key(kindSpotPrices, region), &next, func() { rs.spot = next })
 	var calls []driverCall
@@ -151,10 +159,16 @@ func (c *Cloud) repriceRegion(ctx context.Context, region string) error {
 	for _, call := range calls {
 		_ = call(context.WithoutCancel(ctx))
 	}
-	if now.Minute() < int(max(c.cfg.Spot.RepriceMinutes, 1)) {
-		// Once an hour is often enough to forget old history.
-		return c.expireSpotHistory(ctx, region, now)
+	cut := now.Add(-time.Duration(c.cfg.Spot.HistoryDays * 24 * float64(time.Hour)))
+	if cut.Sub(next.Kept) < time.Hour {
+		return nil
 	}
+	if err := c.expireSpotHistory(ctx, region, cut); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	rs.spot.Kept = cut // written with the next run's prices
+	c.mu.Unlock()
 	return nil
 }
 
@@ -194,6 +208,7 @@ func (c *Cloud) noticeTx(t *tx, r *instRecord, now time.Time, why string) []driv
 	}
 	n := r.clone()
 	n.Notice = &InstanceAction{Action: action, Time: now.Add(noticeLead).UTC()}
+	n.NoticeCause = why
 	t.putInstance(n)
 	if req := t.rs.spotReqs[r.SpotInstanceRequestId]; req != nil {
 		nr := *req
@@ -227,12 +242,16 @@ func (c *Cloud) interrupt(ctx context.Context, region, id string) {
 		}
 		n := r.clone()
 		action := r.Notice.Action
-		n.Notice = nil
+		n.Notice, n.NoticeCause = nil, ""
 		d, iid := c.driverOf(r.Placement.HostId), r.InstanceId
-		code, status := "Server.SpotInstanceShutdown", "instance-stopped-by-price"
+		cause := "by-price"
+		if r.NoticeCause == "capacity" {
+			cause = "no-capacity"
+		}
+		code, status := "Server.SpotInstanceShutdown", "instance-stopped-"+cause
 		var call driverCall
 		if action == "terminate" {
-			code, status = "Server.SpotInstanceTermination", "instance-terminated-by-price"
+			code, status = "Server.SpotInstanceTermination", "instance-terminated-"+cause
 			setState(n, StateShuttingDown, now)
 			call = func(ctx context.Context) error { return d.Destroy(ctx, iid) }
 		} else {
@@ -276,24 +295,45 @@ func (c *Cloud) rearmNotices() {
 	}
 }
 
-// scheduleMarket runs the market every [spot] reprice_minutes.
-func (c *Cloud) scheduleMarket() {
+// scheduleMarket runs the market every [spot] reprice_minutes. At start
+// (first) the first run comes as soon as the last one is a period old, at
+// once for a new store, so that prices exist before the first period ends.
+func (c *Cloud) scheduleMarket(first bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed || c.pricer == nil {
 		return
 	}
 	every := time.Duration(c.cfg.Spot.RepriceMinutes * float64(time.Minute))
-	c.market = c.clk.AfterFunc(every, func() {
+	wait := every
+	if first {
+		for _, rs := range c.regions {
+			if rs.spot.At.IsZero() {
+				wait = 0
+				break
+			}
+			wait = min(wait, every-c.clk.Now().Sub(rs.spot.At))
+		}
+	}
+	c.market = c.clk.AfterFunc(wait, func() {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return
+		}
+		c.wg.Add(1)
+		c.mu.Unlock()
+		defer c.wg.Done()
 		c.repriceSpot(context.Background())
-		c.scheduleMarket()
+		c.marketRuns.Add(1)
+		c.scheduleMarket(false)
 	})
 }
 
 // expireSpotHistory forgets price changes past [spot] history_days; the
 // last change before the cut stays, so a lookup still finds the price.
-func (c *Cloud) expireSpotHistory(ctx context.Context, region string, now time.Time) error {
-	cut := now.Add(-time.Duration(c.cfg.Spot.HistoryDays * 24 * float64(time.Hour))).Unix()
+func (c *Cloud) expireSpotHistory(ctx context.Context, region string, before time.Time) error {
+	cut := before.Unix()
 	var old [][]byte
 	last := map[string][]byte{}
 	err := c.st.Scan(ctx, kindSpotHistory, region, func(k, _ []byte) error {
@@ -404,7 +444,11 @@ func (c *Cloud) DescribeSpotPriceHistory(ctx context.Context, region string, in 
 		if !ok || (in.AvailabilityZone != "" && zone != in.AvailabilityZone) || (len(in.InstanceTypes) > 0 && !contains(in.InstanceTypes, typ)) {
 			return nil
 		}
-		p := SpotPrice{InstanceType: typ, AvailabilityZone: zone, SpotPrice: string(v), Timestamp: time.Unix(at, 0).UTC(), ProductDescription: "Linux/UNIX"}
+		price, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			return fmt.Errorf("spot history %s: %w", k, err)
+		}
+		p := SpotPrice{InstanceType: typ, AvailabilityZone: zone, SpotPrice: usd(price), Timestamp: time.Unix(at, 0).UTC(), ProductDescription: "Linux/UNIX"}
 		switch {
 		case at < start.Unix():
 			before[zone+" "+typ] = p

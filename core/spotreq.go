@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ec2x/ec2x/core/sched"
@@ -134,7 +135,7 @@ func (c *Cloud) spotZones(rs *regionState, typ string, zone string, st *spotTerm
 		}
 	}
 	if len(ok) == 0 {
-		return nil, Errorf("SpotMaxPriceTooLow", "Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.", usd(st.max), usd(lowest))
+		return nil, Errorf(CodeSpotMaxPriceTooLow, "Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.", usd(st.max), usd(lowest))
 	}
 	return ok, nil
 }
@@ -220,13 +221,25 @@ func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *Req
 func (c *Cloud) fulfilSpot(ctx context.Context, region string) {
 	c.mu.RLock()
 	rs := c.regions[region]
-	var open []SpotInstanceRequest
+	var open, resume []SpotInstanceRequest
 	for _, r := range rs.spotReqs {
-		if r.State == "open" {
+		switch {
+		case r.State == "open":
 			open = append(open, *r)
+		case r.State == "disabled" && strings.HasPrefix(r.Status.Code, "instance-stopped-") && r.Status.Code != "instance-stopped-by-user":
+			if i := rs.instances[r.InstanceId]; i != nil && i.State.Name == StateStopped &&
+				c.spotPrice(rs, i.Placement.AvailabilityZone, i.InstanceType) <= i.SpotMaxPrice {
+				resume = append(resume, *r)
+			}
 		}
 	}
 	c.mu.RUnlock()
+	// A persistent request whose instance the market stopped starts it
+	// again once the price and capacity allow, as EC2 does.
+	for _, req := range resume {
+		// StartInstances makes the request active again.
+		_, _ = c.StartInstances(ctx, region, &InstanceIdsInput{InstanceIds: []string{req.InstanceId}})
+	}
 	sort.Slice(open, func(i, j int) bool { return open[i].CreateTime.Before(open[j].CreateTime) })
 	for _, req := range open {
 		spec := req.LaunchSpecification
@@ -240,7 +253,7 @@ func (c *Cloud) fulfilSpot(ctx context.Context, region string) {
 			continue
 		}
 		code, msg := "capacity-not-available", "There is no capacity available for the instance type in the requested zone."
-		if CodeOf(err) == "SpotMaxPriceTooLow" {
+		if CodeOf(err) == CodeSpotMaxPriceTooLow {
 			code, msg = "price-too-low", "Your Spot request price is lower than the minimum required Spot request fulfillment price."
 		} else if CodeOf(err) != CodeInsufficientInstanceCapacity {
 			code, msg = "bad-parameters", err.Error()
@@ -311,10 +324,13 @@ func (c *Cloud) DescribeSpotInstanceRequests(ctx context.Context, region string,
 }
 
 func (rs *regionState) findRequest(id string) (*SpotInstanceRequest, error) {
+	if !strings.HasPrefix(id, "sir-") {
+		return nil, Errorf(CodeInvalidSpotInstanceRequestIDMalformed, "Invalid id: \"%s\" (expecting \"sir-...\")", id)
+	}
 	if r := rs.spotReqs[id]; r != nil {
 		return r, nil
 	}
-	return nil, Errorf("InvalidSpotInstanceRequestID.NotFound", "The spot instance request ID '%s' does not exist", id)
+	return nil, Errorf(CodeInvalidSpotInstanceRequestIDNotFound, "The spot instance request ID '%s' does not exist", id)
 }
 
 // CancelSpotInstanceRequestsInput names requests to cancel.

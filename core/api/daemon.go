@@ -82,10 +82,17 @@ func RunDaemon(ctx context.Context, o DaemonOptions) error {
 	}
 	defer st.Close(context.Background())
 
+	host, mgr, err := startPricing(ctx, o.Home, o.Config, log)
+	if err != nil {
+		return err
+	}
+	defer host.Close(context.Background())
+
 	var fatalOnce sync.Once
 	cloud, err := core.Open(ctx, core.Options{
 		Config: o.Config, Store: st, Clock: o.Clock, Logger: log,
 		DriverDir: filepath.Join(o.Home, "guests"),
+		Pricer:    core.NewModulePricer(host, o.Config), Plugins: mgr, PricingHost: host,
 		Fatal: func(err error) {
 			fatalOnce.Do(func() {
 				// Memory and disk disagree: die, and let the next call

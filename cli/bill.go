@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/render"
+	cli "github.com/urfave/cli/v2"
+)
+
+var billCommand = &cli.Command{
+	Name:  "bill",
+	Usage: "what was spent: instances, spot, reservations, public IPv4 and idle Elastic IPs",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "since", Value: "30d", Usage: "from when: 90m, 36h, 7d, a date or an RFC 3339 time"},
+		&cli.StringFlag{Name: "until", Usage: "until when (default: now)"},
+		&cli.StringFlag{Name: "by", Value: billing.ByInstance, Usage: "group lines by instance, type or option"},
+	},
+	Action: func(c *cli.Context) error {
+		e, _, err := setup(c, 0, 0, "")
+		if err != nil {
+			return err
+		}
+		by := c.String("by")
+		switch by {
+		case billing.ByInstance, billing.ByType, billing.ByOption:
+		default:
+			return usagef("bill: --by %q: instance, type or option", by)
+		}
+		now := time.Now()
+		in := &core.BillInput{By: by}
+		if in.Since, err = parseWhen("since", c.String("since"), now); err != nil {
+			return err
+		}
+		if in.Until, err = parseWhen("until", c.String("until"), now); err != nil {
+			return err
+		}
+		var out billing.Bill
+		if err := e.call("Bill", in, &out); err != nil {
+			return err
+		}
+		v := view{data: &out, header: []string{upper(by), "OPTION", "QUANTITY", "UNIT", "USD"}}
+		if by == billing.ByOption {
+			v.header = []string{"OPTION", "QUANTITY", "UNIT", "USD"}
+		}
+		for _, l := range out.Lines {
+			row := []string{l.Key, l.Kind, strconv.FormatFloat(l.Quantity, 'f', 4, 64), l.Unit, dollars(l.Amount)}
+			if by == billing.ByOption {
+				row = append(row[:1], row[2:]...)
+			}
+			v.ids = append(v.ids, l.Key)
+			v.rows = append(v.rows, row)
+		}
+		if e.output == "table" {
+			v.plain = func(w io.Writer, color bool) {
+				fmt.Fprintf(w, "%s to %s\n\n", out.Since.Local().Format(time.DateTime), out.Until.Local().Format(time.DateTime))
+				_ = render.Table(w, v.header, v.rows, color)
+				fmt.Fprintf(w, "\nTotal  %s USD\n", dollars(out.Total))
+			}
+		}
+		return e.print(v)
+	},
+}
+
+func dollars(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 32
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/ec2x/ec2x/core"
+	cli "github.com/urfave/cli/v2"
+)
+
+var priceCommand = &cli.Command{
+	Name:  "price",
+	Usage: "on-demand, current spot and reserved prices in the region",
+	Flags: []cli.Flag{&cli.StringSliceFlag{Name: "type", Usage: "instance type (repeatable; default: every type)"}},
+	Action: func(c *cli.Context) error {
+		e, _, err := setup(c, 0, 0, "")
+		if err != nil {
+			return err
+		}
+		var out core.DescribePricesOutput
+		if err := e.call("DescribePrices", &core.DescribePricesInput{InstanceTypes: c.StringSlice("type")}, &out); err != nil {
+			return err
+		}
+		v := view{data: &out, header: []string{"TYPE", "ON-DEMAND", "SPOT LOW", "SPOT HIGH", "1YR NO UPFRONT", "3YR ALL UPFRONT", "CONVERTIBLE 3YR"}}
+		for _, p := range out.Prices {
+			lo, hi := spotRange(p.Spot)
+			v.ids = append(v.ids, p.InstanceType)
+			v.rows = append(v.rows, []string{p.InstanceType, p.OnDemand, lo, hi,
+				reservedRate(p, "1yr", "No Upfront", "standard"), reservedRate(p, "3yr", "All Upfront", "standard"),
+				reservedRate(p, "3yr", "All Upfront", "convertible")})
+		}
+		return e.print(v)
+	},
+	Subcommands: []*cli.Command{priceHistoryCommand},
+}
+
+var priceHistoryCommand = &cli.Command{
+	Name:  "history",
+	Usage: "spot price history (newest first)",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "type", Usage: "instance type", Required: true},
+		&cli.StringFlag{Name: "az", Usage: "availability zone"},
+		&cli.StringFlag{Name: "since", Value: "1d", Usage: "from when: 90m, 36h, 7d, a date or an RFC 3339 time"},
+		&cli.StringFlag{Name: "until", Usage: "until when (default: now)"},
+	},
+	Action: func(c *cli.Context) error {
+		e, _, err := setup(c, 0, 0, "")
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		in := &core.DescribeSpotPriceHistoryInput{InstanceTypes: []string{c.String("type")}, AvailabilityZone: c.String("az")}
+		if in.StartTime, err = parseWhen("since", c.String("since"), now); err != nil {
+			return err
+		}
+		if in.EndTime, err = parseWhen("until", c.String("until"), now); err != nil {
+			return err
+		}
+		var out core.DescribeSpotPriceHistoryOutput
+		if err := e.call("DescribeSpotPriceHistory", in, &out); err != nil {
+			return err
+		}
+		v := view{data: &out, header: []string{"TIME", "ZONE", "TYPE", "USD/HOUR"}}
+		for _, p := range out.SpotPriceHistory {
+			v.rows = append(v.rows, []string{p.Timestamp.Local().Format(time.DateTime), p.AvailabilityZone, p.InstanceType, p.SpotPrice})
+		}
+		return e.print(v)
+	},
+}
+
+// spotRange is the lowest and highest of a type's zone prices.
+func spotRange(zones map[string]string) (string, string) {
+	var ps []string
+	for _, p := range zones {
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return "-", "-"
+	}
+	sort.Slice(ps, func(i, j int) bool { return num(ps[i]) < num(ps[j]) })
+	return ps[0], ps[len(ps)-1]
+}
+
+func num(s string) float64 {
+	v, _ := strconv.ParseFloat(s, 64)
+	return v
+}
+
+func reservedRate(p core.TypePrice, term, payment, class string) string {
+	for _, r := range p.Reserved {
+		if r.Term == term && r.PaymentOption == payment && r.OfferingClass == class {
+			return r.EffectiveHourly
+		}
+	}
+	return "-"
+}

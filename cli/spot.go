@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/render"
+	cli "github.com/urfave/cli/v2"
+)
+
+var spotCommand = &cli.Command{
+	Name:  "spot",
+	Usage: "spot instance requests",
+	Subcommands: []*cli.Command{
+		{
+			Name:  "request",
+			Usage: "open spot requests: fulfilled when price and capacity allow, else they wait",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "image", Usage: "image ID or name (default: the region's default image)"},
+				&cli.StringFlag{Name: "type", Value: "t2.micro", Usage: "instance type"},
+				&cli.IntFlag{Name: "count", Value: 1, Usage: "number of instances"},
+				&cli.StringFlag{Name: "az", Usage: "availability zone"},
+				&cli.StringFlag{Name: "key", Usage: "key pair name"},
+				&cli.StringFlag{Name: "max-price", Usage: "the most to pay, USD per hour (default: the on-demand price)"},
+				&cli.BoolFlag{Name: "persistent", Usage: "reopen the request after an interruption"},
+				&cli.StringFlag{Name: "interruption", Usage: "stop, terminate (default) or hibernate"},
+			},
+			Action: func(c *cli.Context) error {
+				e, _, err := setup(c, 0, 0, "")
+				if err != nil {
+					return err
+				}
+				if c.Int("count") < 1 {
+					return usagef("spot request: --count must be at least 1")
+				}
+				in := &core.RequestSpotInstancesInput{SpotPrice: c.String("max-price"), InstanceCount: c.Int("count"),
+					InstanceInterruptionBehavior: c.String("interruption"),
+					LaunchSpecification:          core.SpotLaunchSpecification{ImageId: c.String("image"), InstanceType: c.String("type"), KeyName: c.String("key")}}
+				if c.Bool("persistent") {
+					in.Type = "persistent"
+				}
+				if az := c.String("az"); az != "" {
+					in.LaunchSpecification.Placement = &core.Placement{AvailabilityZone: az}
+				}
+				var out core.RequestSpotInstancesOutput
+				if err := e.call("RequestSpotInstances", in, &out); err != nil {
+					return err
+				}
+				return e.print(spotRequestsView(&out, out.SpotInstanceRequests))
+			},
+		},
+		{
+			Name:    "ls",
+			Aliases: []string{"describe"},
+			Usage:   "list spot requests with their status",
+			Flags:   []cli.Flag{&cli.StringSliceFlag{Name: "filter", Usage: "NAME=VALUE[,VALUE...] (repeatable)"}},
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 0, -1, "")
+				if err != nil {
+					return err
+				}
+				in := &core.DescribeSpotInstanceRequestsInput{SpotInstanceRequestIds: args}
+				if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
+					return err
+				}
+				var out core.DescribeSpotInstanceRequestsOutput
+				if err := e.call("DescribeSpotInstanceRequests", in, &out); err != nil {
+					return err
+				}
+				return e.print(spotRequestsView(&out, out.SpotInstanceRequests))
+			},
+		},
+		{
+			Name:      "cancel",
+			Usage:     "cancel spot requests (their instances keep running)",
+			ArgsUsage: "SIR-ID...",
+			Action: func(c *cli.Context) error {
+				e, args, err := setup(c, 1, -1, "spot request ID")
+				if err != nil {
+					return err
+				}
+				var out core.CancelSpotInstanceRequestsOutput
+				if err := e.call("CancelSpotInstanceRequests", &core.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: args}, &out); err != nil {
+					return err
+				}
+				v := view{data: &out, header: []string{"REQUEST", "STATE"}}
+				for _, r := range out.CancelledSpotInstanceRequests {
+					v.ids = append(v.ids, r.SpotInstanceRequestId)
+					v.rows = append(v.rows, []string{r.SpotInstanceRequestId, r.State})
+				}
+				return e.print(v)
+			},
+		},
+	},
+}
+
+func spotRequestsView(data any, reqs []core.SpotInstanceRequest) view {
+	v := view{data: data, header: []string{"REQUEST", "TYPE", "STATE", "STATUS", "MAX PRICE", "INSTANCE TYPE", "INSTANCE", "ZONE"}}
+	for _, r := range reqs {
+		v.ids = append(v.ids, r.SpotInstanceRequestId)
+		v.rows = append(v.rows, []string{r.SpotInstanceRequestId, r.Type, r.State, r.Status.Code, r.SpotPrice,
+			r.LaunchSpecification.InstanceType, render.Dash(r.InstanceId), render.Dash(r.LaunchedAvailabilityZone)})
+	}
+	return v
+}

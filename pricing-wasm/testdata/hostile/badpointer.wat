@@ -1,0 +1,9 @@
+;; ec2x_alloc returns a buffer past the end of memory: the call fails before
+;; the host writes anything.
+(module
+  (memory (export "memory") 1)
+  (func (export "ec2x_abi_version") (result i32) (i32.const 1))
+  (func (export "ec2x_kinds") (result i32) (i32.const 0x2))
+  (func (export "ec2x_alloc") (param i32) (result i32) (i32.const 0x7fffff00))
+  (func (export "ec2x_price") (param i32 i32 i32 i32) (result i32) (local.get 2))
+)
