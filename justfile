@@ -17,3 +17,7 @@ completions: build
     bin/ec2x completion bash > completions/ec2x.bash
     bin/ec2x completion zsh > completions/_ec2x
     bin/ec2x completion fish > completions/ec2x.fish
+
+# Rebuild the built-in pricing modules (committed; a test checks they match).
+wasm:
+    go generate ./pricing-wasm/modules

@@ -13,11 +13,15 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/cli"
+	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
 	"github.com/jmespath/go-jmespath"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
+	// Daemons (scripts, crash and terminal tests) share one compilation
+	// cache for the pricing modules.
+	os.Setenv("EC2X_WASM_CACHE", wasmtest.CacheDir())
 	testscript.Main(m, map[string]func(){
 		"ec2x": func() { os.Exit(cli.Main()) },
 	})
@@ -26,6 +30,10 @@ func TestMain(m *testing.M) {
 // TestScripts runs the end-to-end scenarios in testdata/*.txtar against
 // the real binary and a real daemon per script.
 func TestScripts(t *testing.T) {
+	repo, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		RequireExplicitExec: false,
@@ -36,13 +44,18 @@ func TestScripts(t *testing.T) {
 			env.Setenv("NO_COLOR", "1")
 			// Under -race every process sleeps a second at exit by default.
 			env.Setenv("GORACE", "atexit_sleep_ms=0")
+			// Every script's daemon compiles the pricing modules once into
+			// a shared cache, not once per script.
+			env.Setenv("EC2X_WASM_CACHE", wasmtest.CacheDir())
+			env.Setenv("REPO", repo)
 			env.Defer(func() { killDaemon(home) })
 			// Short simulated boots keep scripts quick; scripts that test
-			// timing write their own config.
+			// timing write their own config. Under -race on a loaded
+			// machine a trivial module call can miss the 50 ms deadline.
 			if err := os.MkdirAll(home, 0o700); err != nil {
 				return err
 			}
-			return os.WriteFile(filepath.Join(home, "config.toml"), []byte("[sim]\nboot_seconds = 0.2\nstop_seconds = 0.1\n"), 0o600)
+			return os.WriteFile(filepath.Join(home, "config.toml"), []byte("[sim]\nboot_seconds = 0.2\nstop_seconds = 0.1\n\n[pricing]\nwasm_timeout_ms = 1000\n"), 0o600)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"count":    cmdCount,

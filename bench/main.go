@@ -2,7 +2,7 @@
 // times against `aws --version`, launch throughput, daemon memory with a
 // large fleet, the time to a first answer when the daemon must start, and
 // the networking figures (Elastic IP cycles, listings of 5,000 addresses
-// and interfaces). It prints one line per figure (medians). Run it through
+// and interfaces) and the pricing figures (start to first price). It prints one line per figure (medians). Run it through
 // bench/run.sh.
 package main
 
@@ -89,7 +89,9 @@ func main() {
 	fleet := flag.Int("fleet", 100000, "instances for the memory figure")
 	netN := flag.Int("net", 5000, "Elastic IPs and interfaces for the networking listings (0: skip networking)")
 	netOnly := flag.Bool("net-only", false, "print only the networking figures")
+	pricingOnly := flag.Bool("pricing-only", false, "print only the pricing figures")
 	flag.Parse()
+	os.Unsetenv("EC2X_WASM_CACHE") // each home compiles into its own cache
 	abs, err := filepath.Abs(*bin)
 	check(err)
 	home, err := os.MkdirTemp("", "ec2x-bench-")
@@ -100,6 +102,13 @@ func main() {
 	defer b.ec2x("daemon", "stop")
 
 	fmt.Printf("ec2x bench — %s, %s, %d runs per figure, medians\n", time.Now().UTC().Format(time.RFC3339), cpuName(), *runs)
+	if !*netOnly {
+		b.pricing()
+		b.ec2x("daemon", "stop")
+	}
+	if *pricingOnly {
+		return
+	}
 	if !*netOnly {
 		b.foundation(*fleet)
 	}

@@ -11,3 +11,4 @@ go run ./bench -bin bin/ec2x "$@"
 echo
 echo "Go benchmarks:"
 go test -run '^$' -bench . -benchtime 20x ./core/api/ | grep -E '^Benchmark'
+go test -run '^$' -bench . -benchtime 2s ./pricing-wasm/ | grep -E '^Benchmark'

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
 )
 
 // asEC2X makes this test binary behave as the ec2x binary. A CLI call
@@ -33,6 +34,8 @@ func TestMain(m *testing.M) {
 	// Under -race a child would sleep a second at exit (the detector's
 	// atexit_sleep_ms): completion requests are short-lived processes.
 	os.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	// Daemons share one compilation cache for the pricing modules.
+	os.Setenv("EC2X_WASM_CACHE", wasmtest.CacheDir())
 	for _, v := range []string{"EC2X_HOME", "EC2X_REGION", "EC2X_OUTPUT", "EC2X_DEBUG", "NO_COLOR"} {
 		os.Unsetenv(v)
 	}

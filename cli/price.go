@@ -39,7 +39,7 @@ var priceHistoryCommand = &cli.Command{
 	Name:  "history",
 	Usage: "spot price history (newest first)",
 	Flags: []cli.Flag{
-		&cli.StringFlag{Name: "type", Usage: "instance type", Required: true},
+		&cli.StringFlag{Name: "type", Usage: "instance type (required)"},
 		&cli.StringFlag{Name: "az", Usage: "availability zone"},
 		&cli.StringFlag{Name: "since", Value: "1d", Usage: "from when: 90m, 36h, 7d, a date or an RFC 3339 time"},
 		&cli.StringFlag{Name: "until", Usage: "until when (default: now)"},
@@ -48,6 +48,9 @@ var priceHistoryCommand = &cli.Command{
 		e, _, err := setup(c, 0, 0, "")
 		if err != nil {
 			return err
+		}
+		if c.String("type") == "" {
+			return usagef("price history: --type is required")
 		}
 		now := time.Now()
 		in := &core.DescribeSpotPriceHistoryInput{InstanceTypes: []string{c.String("type")}, AvailabilityZone: c.String("az")}

@@ -445,7 +445,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from price' -f -l debug -d 'debug lo
 complete -c ec2x -n '__fish_seen_subcommand_from price' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from history' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from price' -a 'history' -d 'spot price history (newest first)'
-complete -c ec2x -n '__fish_seen_subcommand_from history' -f -l type -r -d 'instance type'
+complete -c ec2x -n '__fish_seen_subcommand_from history' -f -l type -r -d 'instance type (required)'
 complete -c ec2x -n '__fish_seen_subcommand_from history' -f -l az -r -d 'availability zone'
 complete -c ec2x -n '__fish_seen_subcommand_from history' -f -l since -r -d 'from when: 90m, 36h, 7d, a date or an RFC 3339 time'
 complete -c ec2x -n '__fish_seen_subcommand_from history' -f -l until -r -d 'until when (default: now)'

@@ -105,6 +105,15 @@ type Pricing struct {
 	// the deadline of one call into a module.
 	WasmMemoryMiB int `toml:"wasm_memory_mib"`
 	WasmTimeoutMs int `toml:"wasm_timeout_ms"`
+	// Regions choose other modules for some regions:
+	// [pricing.regions.us-west-2] reserved_module = "mine".
+	Regions map[string]*RegionModules `toml:"regions"`
+}
+
+// RegionModules replaces [pricing]'s choice of module in one region.
+type RegionModules struct {
+	SpotModule     string `toml:"spot_module"`
+	ReservedModule string `toml:"reserved_module"`
 }
 
 // API configures the EC2-compatible endpoint.
@@ -127,10 +136,6 @@ type Region struct {
 	VpcCidr      string   `toml:"vpc_cidr"`
 	SubnetPrefix int      `toml:"subnet_prefix"`
 	DefaultImage string   `toml:"default_image"`
-	// SpotModule and ReservedModule, when set, replace [pricing]'s choice
-	// of pricing module in this region.
-	SpotModule     string `toml:"spot_module"`
-	ReservedModule string `toml:"reserved_module"`
 }
 
 // ModuleName is what a pricing module's name must match: it is a file name
@@ -141,7 +146,7 @@ var ModuleName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 // region: the region's own choice, else [pricing]'s.
 func (c *Config) Modules(region string) (spot, reserved string) {
 	spot, reserved = c.Pricing.SpotModule, c.Pricing.ReservedModule
-	if r := c.Regions[region]; r != nil {
+	if r := c.Pricing.Regions[region]; r != nil {
 		if r.SpotModule != "" {
 			spot = r.SpotModule
 		}

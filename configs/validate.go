@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -118,11 +119,14 @@ func (c *Config) checkTop() *problem {
 			return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", n), "pricing", "spot_module")
 		}
 	}
-	for _, name := range c.RegionNames() {
-		r := c.Regions[name]
+	for _, name := range sortedKeys(c.Pricing.Regions) {
+		r := c.Pricing.Regions[name]
+		if c.Regions[name] == nil {
+			return bad(fmt.Sprintf("%q is not a region", name), "pricing", "regions", name)
+		}
 		for key, n := range map[string]string{"spot_module": r.SpotModule, "reserved_module": r.ReservedModule} {
 			if n != "" && !ModuleName.MatchString(n) {
-				return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", n), "regions", name, key)
+				return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", n), "pricing", "regions", name, key)
 			}
 		}
 	}
@@ -345,4 +349,14 @@ func (c *Config) checkHosts() *problem {
 		}
 	}
 	return nil
+}
+
+// sortedKeys lists a map's keys in order, for repeatable messages.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

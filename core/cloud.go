@@ -75,6 +75,13 @@ type Cloud struct {
 	market      clock.Timer
 	plugins     *plugins.Manager
 	pricingHost *pricingwasm.Host
+	// marketReady is closed once the market has run at start (or there is
+	// no market), so that nothing reads spot prices before there are any.
+	marketReady chan struct{}
+	// life is cancelled by Close, so that background work waiting on a
+	// pricing module (compiling at start) lets the daemon stop.
+	life    context.Context
+	endLife context.CancelFunc
 	// marketRuns counts finished market runs (tests wait on it).
 	marketRuns atomic.Int64
 	closed     bool
@@ -118,8 +125,10 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 		regions: map[string]*regionState{}, where: map[string]*regionState{},
 		sched: sched.New(o.Config), rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		changed: make(chan struct{}), drivers: map[string]hv.Driver{}, events: newEventQueue(),
-		stop: make(chan struct{}), pricer: o.Pricer, plugins: o.Plugins, pricingHost: o.PricingHost,
+		stop: make(chan struct{}), marketReady: make(chan struct{}),
+		pricer: o.Pricer, plugins: o.Plugins, pricingHost: o.PricingHost,
 	}
+	c.life, c.endLife = context.WithCancel(context.Background())
 	if err := c.load(ctx); err != nil {
 		return nil, err
 	}
@@ -306,6 +315,7 @@ func (c *Cloud) Close(ctx context.Context) error {
 	}
 	c.mu.Unlock()
 	close(c.stop)
+	c.endLife()
 	c.events.close()
 	c.wg.Wait()
 	var errs []error

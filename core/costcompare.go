@@ -51,6 +51,9 @@ func (c *Cloud) CostCompare(ctx context.Context, region string, in *CostCompareI
 	if c.pricer == nil {
 		return nil, Errorf(CodeUnsupported, "Cost comparison needs the pricing modules, which are not loaded")
 	}
+	if err := c.awaitMarket(ctx); err != nil {
+		return nil, err
+	}
 	now := c.clk.Now()
 	loads := map[string]*billing.TypeLoad{}
 	spotSum := map[string]float64{}

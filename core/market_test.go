@@ -18,7 +18,7 @@ import (
 // test binary: compiling them is the slow part, and modules are immutable.
 var pricingHost = sync.OnceValues(func() (*pricingwasm.Host, error) {
 	ctx := context.Background()
-	h, err := pricingwasm.New(ctx, pricingwasm.Config{CacheDir: wasmtest.CacheDir()})
+	h, err := pricingwasm.New(ctx, pricingwasm.Config{CacheDir: wasmtest.CacheDir(), CallTimeout: wasmtest.CallTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -416,5 +416,25 @@ func TestSpotHistoryForgetsPastHistoryDays(t *testing.T) {
 	}
 	if len(all.SpotPriceHistory) < 10 {
 		t.Fatalf("the last day kept only %d points", len(all.SpotPriceHistory))
+	}
+}
+
+// A restarted daemon answers price requests at once from the prices it
+// stored, rather than waiting for the next market run (minutes away).
+func TestPricesAnswerAtOnceAfterRestart(t *testing.T) {
+	e := newMarketEnv(t, "")
+	before := e.spotNow("us-east-1", "us-east-1a", "m5.large")
+	e.reopen()
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second) // real time: a hang fails
+	defer cancel()
+	out, err := e.c.DescribePrices(ctx, "us-east-1", &DescribePricesInput{InstanceTypes: []string{"m5.large"}})
+	if err != nil {
+		t.Fatalf("DescribePrices after a restart: %v", err)
+	}
+	if runs := e.c.marketRuns.Load(); runs != 0 {
+		t.Errorf("the market ran %d times after the restart, want none before its period", runs)
+	}
+	if got, want := out.Prices[0].Spot["us-east-1a"], usd(before); before == 0 || got != want {
+		t.Errorf("spot price after restart %s, want the stored %s", got, want)
 	}
 }

@@ -35,6 +35,9 @@ type DescribePricesOutput struct {
 // DescribePrices lists on-demand, current spot (per zone) and regional
 // reserved effective prices.
 func (c *Cloud) DescribePrices(ctx context.Context, region string, in *DescribePricesInput) (*DescribePricesOutput, error) {
+	if err := c.awaitMarket(ctx); err != nil {
+		return nil, err
+	}
 	if _, err := c.regionRead(region); err != nil {
 		return nil, err
 	}

@@ -96,6 +96,11 @@ type launch struct {
 // RunInstances launches instances. It returns at once with them pending;
 // the driver boots them and the event loop marks them running.
 func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
+	if in.InstanceMarketOptions != nil && in.fulfils == "" {
+		if err := c.awaitMarket(ctx); err != nil {
+			return nil, err
+		}
+	}
 	c.mu.Lock()
 	rs, err := c.region(region)
 	if err != nil {

@@ -230,7 +230,7 @@ func (c *Cloud) noticeTx(t *tx, r *instRecord, now time.Time, why string) []driv
 
 // armNotice schedules the interruption a notice announced.
 func (c *Cloud) armNotice(region, id string, at time.Time) {
-	c.clk.AfterFunc(at.Sub(c.clk.Now()), func() { c.interrupt(context.Background(), region, id) })
+	c.clk.AfterFunc(at.Sub(c.clk.Now()), func() { c.interrupt(c.life, region, id) })
 }
 
 // interrupt carries out a notice: stop, hibernate (a stop here) or
@@ -302,6 +302,9 @@ func (c *Cloud) scheduleMarket(first bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed || c.pricer == nil {
+		if first {
+			close(c.marketReady)
+		}
 		return
 	}
 	every := time.Duration(c.cfg.Spot.RepriceMinutes * float64(time.Minute))
@@ -314,6 +317,10 @@ func (c *Cloud) scheduleMarket(first bool) {
 			}
 			wait = min(wait, every-c.clk.Now().Sub(rs.spot.At))
 		}
+		if wait > 0 { // every region has prices from before the restart
+			close(c.marketReady)
+			first = false
+		}
 	}
 	c.market = c.clk.AfterFunc(wait, func() {
 		c.mu.Lock()
@@ -324,10 +331,27 @@ func (c *Cloud) scheduleMarket(first bool) {
 		c.wg.Add(1)
 		c.mu.Unlock()
 		defer c.wg.Done()
-		c.repriceSpot(context.Background())
+		c.repriceSpot(c.life)
 		c.marketRuns.Add(1)
+		if first {
+			close(c.marketReady)
+		}
 		c.scheduleMarket(false)
 	})
+}
+
+// awaitMarket waits, in a new store, until the market has priced every
+// region once; requests that read spot prices call it first. Modules compile in the background,
+// so only a request in a cold daemon's first second can wait here.
+func (c *Cloud) awaitMarket(ctx context.Context) error {
+	select {
+	case <-c.marketReady:
+		return nil
+	case <-c.stop:
+		return Errorf(CodeServiceUnavailable, "The service is shutting down")
+	case <-ctx.Done():
+		return Errorf(CodeServiceUnavailable, "The spot market is still starting: %v", ctx.Err())
+	}
 }
 
 // expireSpotHistory forgets price changes past [spot] history_days; the
@@ -412,6 +436,9 @@ type DescribeSpotPriceHistoryOutput struct {
 // in a time range (default: the last day), newest first. As in EC2, the
 // price in force at StartTime is included.
 func (c *Cloud) DescribeSpotPriceHistory(ctx context.Context, region string, in *DescribeSpotPriceHistoryInput) (*DescribeSpotPriceHistoryOutput, error) {
+	if err := c.awaitMarket(ctx); err != nil {
+		return nil, err
+	}
 	c.mu.RLock()
 	rs, err := c.region(region)
 	c.mu.RUnlock()

@@ -159,6 +159,9 @@ type RequestSpotInstancesOutput struct {
 // RequestSpotInstances opens spot requests; each is fulfilled at once if
 // the price and capacity allow, else at a later market tick.
 func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *RequestSpotInstancesInput) (*RequestSpotInstancesOutput, error) {
+	if err := c.awaitMarket(ctx); err != nil {
+		return nil, err
+	}
 	n := in.InstanceCount
 	if n == 0 {
 		n = 1

@@ -1,10 +1,12 @@
 package pricingwasm_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	pw "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/ec2x/ec2x/pricing-wasm/conformance"
@@ -163,4 +165,22 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// How long past the per-call deadline a runaway guest is stopped: the time
+// close-on-context-done takes to reach a guest that never returns.
+func BenchmarkRunawayOvershoot(b *testing.B) {
+	h := wasmtest.New(b, pw.Config{CallTimeout: pw.DefaultCallTimeout})
+	loop := wasmtest.Load(b, h, "loop", hostile(b, "loop"))
+	deadline := h.Config().CallTimeout
+	var over time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := loop.OnDemand(ctx, []float64{1}, make([]float64, 1)); !errors.Is(err, pw.ErrTimeout) {
+			b.Fatalf("got %v, want a timeout", err)
+		}
+		over += time.Since(start) - deadline
+	}
+	b.ReportMetric(float64(over.Microseconds())/float64(b.N), "µs-past-deadline")
 }

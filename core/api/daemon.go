@@ -86,7 +86,17 @@ func RunDaemon(ctx context.Context, o DaemonOptions) error {
 	if err != nil {
 		return err
 	}
-	defer host.Close(context.Background())
+	defer func() {
+		// A module still compiling would hold the exit up: give calls in
+		// flight a moment, then let the process end take the rest.
+		done := make(chan struct{})
+		go func() { _ = host.Close(context.Background()); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			log.Warn().Msg("pricing host still busy at exit")
+		}
+	}()
 
 	var fatalOnce sync.Once
 	cloud, err := core.Open(ctx, core.Options{

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -24,8 +25,12 @@ const (
 // after a cold start. A module that is missing or broken is logged and
 // fails only the calls that need it.
 func startPricing(ctx context.Context, home string, cfg *configs.Config, log zerolog.Logger) (*pricingwasm.Host, *plugins.Manager, error) {
+	cache := os.Getenv("EC2X_WASM_CACHE") // shared by many homes (tests)
+	if cache == "" {
+		cache = filepath.Join(home, CacheDir)
+	}
 	host, err := pricingwasm.New(ctx, pricingwasm.Config{
-		CacheDir:         filepath.Join(home, CacheDir),
+		CacheDir:         cache,
 		MemoryLimitPages: uint32(cfg.Pricing.WasmMemoryMiB) * 16, // 64 KiB pages
 		CallTimeout:      time.Duration(cfg.Pricing.WasmTimeoutMs) * time.Millisecond,
 	})

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	pw "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/ec2x/ec2x/pricing-wasm/modules"
@@ -22,11 +23,21 @@ import (
 // CacheDir is the shared compilation cache of the tests.
 func CacheDir() string { return filepath.Join(os.TempDir(), "ec2x-pricing-wasm-test-cache") }
 
-// New returns a host closed when t ends; cfg.CacheDir defaults to CacheDir.
+// CallTimeout is the per-call deadline of test hosts unless a test sets
+// one: a loaded CI machine under the race detector can stall even a
+// trivial call past the production 50 ms. Tests of the deadline itself
+// read Host.Config().CallTimeout.
+const CallTimeout = time.Second
+
+// New returns a host closed when t ends; cfg.CacheDir defaults to CacheDir
+// and cfg.CallTimeout to CallTimeout.
 func New(t testing.TB, cfg pw.Config) *pw.Host {
 	t.Helper()
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = CacheDir()
+	}
+	if cfg.CallTimeout == 0 {
+		cfg.CallTimeout = CallTimeout
 	}
 	h, err := pw.New(context.Background(), cfg)
 	if err != nil {
