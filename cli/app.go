@@ -66,7 +66,7 @@ func globalFlags(root bool) []cli.Flag {
 func commands() []*cli.Command {
 	return []*cli.Command{
 		runCommand, lsCommand, showCommand, startCommand, stopCommand, rebootCommand, terminateCommand,
-		modifyCommand, waitCommand, sshCommand, logsCommand, metricsCommand, topCommand, tagCommand, untagCommand,
+		modifyCommand, waitCommand, sshCommand, logsCommand, metadataCommand, metricsCommand, topCommand, tagCommand, untagCommand,
 		eipCommand, eniCommand, sgCommand, subnetsCommand,
 		spotCommand, priceCommand, reservedCommand, billCommand, costCommand, pluginCommand,
 		regionsCommand, azsCommand, typesCommand, imagesCommand, keypairCommand, hostsCommand,

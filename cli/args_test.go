@@ -143,7 +143,7 @@ func TestSplitIDs(t *testing.T) {
 // TestFlagsAnywhere runs real commands with flags after their arguments.
 func TestFlagsAnywhere(t *testing.T) {
 	home := sharedHome
-	ids := strings.Fields(ok(t, home, "run", "--count", "2", "--tag", "suite=anywhere", "-q"))
+	ids := strings.Fields(ok(t, home, "run", "--count", "2", "--tag", "suite=anywhere", "--wait", "-q"))
 	key := unique("anywhere-rsa")
 	if len(ids) != 2 {
 		t.Fatalf("run -q printed %q", ids)

@@ -24,6 +24,7 @@ var serveCommand = &cli.Command{
 	Usage: "run the daemon in the foreground",
 	Flags: []cli.Flag{
 		&cli.BoolFlag{Name: "background", Hidden: true, Usage: "started by a CLI call: log to the file only"},
+		&cli.StringFlag{Name: "listen", Usage: "also serve the EC2 API (Query protocol, SigV4) on this TCP `ADDR`, e.g. 127.0.0.1:8787 (default: [api] listen)"},
 	},
 	Action: func(c *cli.Context) error {
 		// The daemon lives long: collect garbage as usual (Main turns it off
@@ -62,7 +63,7 @@ var serveCommand = &cli.Command{
 			level = zerolog.DebugLevel
 		}
 		log := zerolog.New(w).Level(level).With().Timestamp().Logger()
-		err = api.RunDaemon(c.Context, api.DaemonOptions{Home: home, Stamp: stamp(home), Version: Version, Config: cfg, Logger: log})
+		err = api.RunDaemon(c.Context, api.DaemonOptions{Home: home, Stamp: stamp(home), Version: Version, Config: cfg, Logger: log, Listen: c.String("listen")})
 		if err != nil {
 			log.Error().Err(err).Msg("daemon failed")
 		}

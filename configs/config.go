@@ -120,6 +120,8 @@ type RegionModules struct {
 type API struct {
 	Listen      string       `toml:"listen"`
 	Credentials []Credential `toml:"credentials"`
+	// AllowAnonymous lets unsigned requests from loopback addresses in.
+	AllowAnonymous bool `toml:"allow_anonymous"`
 }
 
 // Credential is one access key accepted by the EC2-compatible endpoint.

@@ -80,8 +80,9 @@ type Cloud struct {
 	marketReady chan struct{}
 	// life is cancelled by Close, so that background work waiting on a
 	// pricing module (compiling at start) lets the daemon stop.
-	life    context.Context
-	endLife context.CancelFunc
+	life     context.Context
+	endLife  context.CancelFunc
+	metadata metadataHook
 	// marketRuns counts finished market runs (tests wait on it).
 	marketRuns atomic.Int64
 	closed     bool
@@ -295,6 +296,9 @@ func (c *Cloud) region(name string) (*regionState, error) {
 
 // Config returns the configuration the Cloud runs with.
 func (c *Cloud) Config() *configs.Config { return c.cfg }
+
+// Now is the time on the Cloud's clock.
+func (c *Cloud) Now() time.Time { return c.clk.Now() }
 
 // Close stops the background loops and the drivers. It does not close the store.
 func (c *Cloud) Close(ctx context.Context) error {

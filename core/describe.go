@@ -25,11 +25,19 @@ func ValidInstanceID(id string) bool { return instanceIDRe.MatchString(id) }
 type DescribeInstancesInput struct {
 	InstanceIds []string `json:"InstanceIds,omitempty"`
 	Filters     []Filter `json:"Filters,omitempty"`
+	// MaxResults (5 to 1000) pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // DescribeInstancesOutput lists instances, without EC2's Reservations layer.
 type DescribeInstancesOutput struct {
 	Instances []*Instance `json:"Instances"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
+	// ReservationIds holds each instance's reservation, for front ends
+	// that answer in EC2's Reservations layer.
+	ReservationIds []string `json:"-"`
 }
 
 // instanceFilters maps EC2's filter names to the instance's values.
@@ -326,8 +334,13 @@ func (c *Cloud) DescribeInstances(ctx context.Context, region string, in *Descri
 	out := &DescribeInstancesOutput{}
 	err := c.describe(region, in, func(rs *regionState, recs []*instRecord) {
 		out.Instances = make([]*Instance, len(recs))
+		out.ReservationIds = make([]string, len(recs))
 		for i, r := range recs {
 			out.Instances[i] = rs.api(c.cfg, r)
+			out.ReservationIds[i] = r.reservation()
+		}
+		if in.MaxResults > 0 && len(recs) == in.MaxResults {
+			out.NextToken = pageToken(recs[len(recs)-1])
 		}
 	})
 	if err != nil {
@@ -423,6 +436,10 @@ func (c *Cloud) describe(region string, in *DescribeInstancesInput, emit func(rs
 	if err != nil {
 		return err
 	}
+	after, err := checkPaging(in)
+	if err != nil {
+		return err
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	rs, err := c.region(region)
@@ -456,7 +473,7 @@ func (c *Cloud) describe(region string, in *DescribeInstancesInput, emit func(rs
 		}
 		return a.InstanceId < b.InstanceId
 	})
-	emit(rs, kept)
+	emit(rs, page(kept, after, in.MaxResults))
 	return nil
 }
 

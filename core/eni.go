@@ -128,12 +128,16 @@ type CreateNetworkInterfaceInput struct {
 	Groups                         []string           `json:"Groups,omitempty"`
 	Description                    string             `json:"Description,omitempty"`
 	TagSpecifications              []TagSpecification `json:"TagSpecifications,omitempty"`
-	DryRun                         bool               `json:"DryRun,omitempty"`
+	// ClientToken makes a retry return the interface the first call made
+	// (the AWS SDKs fill it in).
+	ClientToken string `json:"ClientToken,omitempty"`
+	DryRun      bool   `json:"DryRun,omitempty"`
 }
 
 // CreateNetworkInterfaceOutput answers CreateNetworkInterface.
 type CreateNetworkInterfaceOutput struct {
 	NetworkInterface NetworkInterface `json:"NetworkInterface"`
+	ClientToken      string           `json:"ClientToken,omitempty"`
 }
 
 // maxAddrsPerInterface bounds an interface with no instance yet; attaching
@@ -159,9 +163,20 @@ func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *C
 	if len(in.Description) > 255 {
 		return nil, Errorf(CodeInvalidParameterValue, "Description is limited to 255 characters")
 	}
+	if len(in.ClientToken) > 64 {
+		return nil, Errorf(CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
+	}
 	var out *CreateNetworkInterfaceOutput
 	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		rs := t.rs
+		if in.ClientToken != "" {
+			for _, e := range rs.enis {
+				if e.ClientToken == in.ClientToken {
+					out = &CreateNetworkInterfaceOutput{NetworkInterface: rs.eniAPI(e), ClientToken: in.ClientToken}
+					return nil
+				}
+			}
+		}
 		sub, err := rs.subnetFor(in.SubnetId, in.AvailabilityZone)
 		if err != nil {
 			return err
@@ -171,7 +186,7 @@ func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *C
 			return err
 		}
 		e := &eniRecord{NetworkInterfaceId: c.newID("eni"), SubnetId: sub.SubnetId, Description: in.Description,
-			MacAddress: c.newMAC(), Groups: groups, Tags: tags}
+			MacAddress: c.newMAC(), Groups: groups, Tags: tags, ClientToken: in.ClientToken}
 		want := append([]string{in.PrivateIpAddress}, in.PrivateIpAddresses...)
 		for i := 0; i < in.SecondaryPrivateIpAddressCount; i++ {
 			want = append(want, "")
@@ -184,7 +199,7 @@ func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *C
 			e.Addrs = append(e.Addrs, eniAddr{Private: ip})
 		}
 		t.putIface(e)
-		out = &CreateNetworkInterfaceOutput{NetworkInterface: rs.eniAPI(e)}
+		out = &CreateNetworkInterfaceOutput{NetworkInterface: rs.eniAPI(e), ClientToken: in.ClientToken}
 		return nil
 	})
 	return out, err

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // EC2 error codes. Every code ec2x returns is listed here, in one place.
@@ -79,7 +80,35 @@ const (
 	CodeInvalidPlugin                         = "InvalidPlugin"
 	CodeInvalidPluginNotFound                 = "InvalidPlugin.NotFound"
 	CodePluginFailed                          = "PluginFailed"
+
+	// The EC2-compatible endpoint: authentication and the Query protocol.
+	CodeAuthFailure                = "AuthFailure"
+	CodeSignatureDoesNotMatch      = "SignatureDoesNotMatch"
+	CodeRequestExpired             = "RequestExpired"
+	CodeIncompleteSignature        = "IncompleteSignature"
+	CodeMissingAuthenticationToken = "MissingAuthenticationToken"
+	CodeMissingAction              = "MissingAction"
+	CodeInvalidPaginationToken     = "InvalidPaginationToken"
+	// CodeMetadataNotFound: the instance metadata service has nothing at a path.
+	CodeMetadataNotFound = "MetadataNotFound"
 )
+
+// HTTPStatus is the HTTP status EC2 answers an error code with.
+func HTTPStatus(code string) int {
+	switch code {
+	case CodeInternalError:
+		return http.StatusInternalServerError
+	case CodeServiceUnavailable, CodeInsufficientInstanceCapacity:
+		return http.StatusServiceUnavailable
+	case CodeDryRunOperation:
+		return http.StatusPreconditionFailed
+	case CodeAuthFailure, CodeMissingAuthenticationToken:
+		return http.StatusUnauthorized
+	case CodeSignatureDoesNotMatch:
+		return http.StatusForbidden
+	}
+	return http.StatusBadRequest
+}
 
 // Error is an EC2 service error: a code from the list above and a message.
 type Error struct {

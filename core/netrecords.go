@@ -21,6 +21,7 @@ type eniRecord struct {
 	AttachTime          time.Time `json:"AttachTime,omitzero"`
 	DeleteOnTermination bool      `json:"DeleteOnTermination,omitempty"`
 	Tags                []Tag     `json:"Tags,omitempty"`
+	ClientToken         string    `json:"ClientToken,omitempty"`
 }
 
 // eniAddr is one private IP of an interface and its public side, if any:

@@ -35,6 +35,8 @@ type instRecord struct {
 	Hypervisor            string        `json:"Hypervisor"`
 	AmiLaunchIndex        int           `json:"AmiLaunchIndex,omitempty"`
 	ClientToken           string        `json:"ClientToken,omitempty"`
+	// ReservationId is the launch (RunInstances call) it came from.
+	ReservationId string `json:"ReservationId,omitempty"`
 	// Enis are the attached interfaces by device index, [0] the primary.
 	Enis []string `json:"Enis,omitempty"`
 	// Spot: the request it came from, its maximum price, what an

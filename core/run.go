@@ -72,22 +72,23 @@ const maxUserData = 16 * 1024
 
 // launch is a validated RunInstances request.
 type launch struct {
-	in       *RunInstancesInput
-	typ      *configs.InstType
-	typeName string
-	imgName  string
-	img      *configs.Image
-	amiID    string
-	key      *keyRecord
-	subnet   *netw.Subnet
-	zone     string
-	groups   []GroupIdentifier
-	groupIDs []string
-	userData []byte
-	tags     []Tag
-	volume   int
-	hash     string
-	spot     *spotTerms
+	in          *RunInstancesInput
+	reservation string // the ReservationId of this call
+	typ         *configs.InstType
+	typeName    string
+	imgName     string
+	img         *configs.Image
+	amiID       string
+	key         *keyRecord
+	subnet      *netw.Subnet
+	zone        string
+	groups      []GroupIdentifier
+	groupIDs    []string
+	userData    []byte
+	tags        []Tag
+	volume      int
+	hash        string
+	spot        *spotTerms
 	// after are driver calls to make once the launch is durable (notices
 	// to the spot guests it preempts).
 	after []driverCall
@@ -132,12 +133,13 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 		c.mu.Unlock()
 		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
+	l.reservation = c.newID("r")
 	t, recs, err := c.placeAll(rs, l)
 	if err != nil {
 		c.mu.Unlock()
 		return nil, err
 	}
-	out := &RunInstancesOutput{ReservationId: c.newID("r"), OwnerId: OwnerID, Groups: l.groups}
+	out := &RunInstancesOutput{ReservationId: l.reservation, OwnerId: OwnerID, Groups: l.groups}
 	ids := make([]string, len(recs))
 	for i, r := range recs {
 		ids[i] = r.InstanceId
@@ -510,7 +512,7 @@ func (c *Cloud) newInstance(t *tx, l *launch, host *sched.Host, priv, pub string
 		LaunchTime: now, State: NewState(StatePending), StateSince: now,
 		Placement: Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
 		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
-		UserData: l.userData, VolumeGiB: l.volume, Workload: workload,
+		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation,
 	}
 	e := &eniRecord{
 		NetworkInterfaceId: c.newID("eni"), SubnetId: l.subnet.SubnetId, MacAddress: c.newMAC(),

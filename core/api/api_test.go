@@ -19,6 +19,7 @@ import (
 // testDaemon is a real daemon run in this process by RunDaemon.
 type testDaemon struct {
 	home   string
+	ec2    string // the EC2 endpoint's address, when [api] listen is set
 	cancel context.CancelFunc
 	exited chan struct{} // closed when RunDaemon has returned
 	err    error         // what it returned, once exited is closed
@@ -45,7 +46,8 @@ func runDaemon(tb testing.TB, home, cfgText string) *testDaemon {
 	ready := make(chan struct{})
 	go func() {
 		defer close(d.exited)
-		d.err = RunDaemon(ctx, DaemonOptions{Home: home, Stamp: "test", Config: cfg, Logger: zerolog.Nop(), Ready: func() { close(ready) }})
+		d.err = RunDaemon(ctx, DaemonOptions{Home: home, Stamp: "test", Config: cfg, Logger: zerolog.Nop(), Ready: func() { close(ready) },
+			EC2Ready: func(addr string) { d.ec2 = addr }})
 	}()
 	select {
 	case <-ready:

@@ -17,6 +17,7 @@ import (
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/core/imds"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
 	"github.com/rs/zerolog"
@@ -58,6 +59,11 @@ type DaemonOptions struct {
 	Clock   clock.Clock
 	// Ready is called once the socket accepts connections.
 	Ready func()
+	// Listen is the EC2-compatible endpoint's TCP address (serve --listen);
+	// empty: [api] listen, and none when that is empty too.
+	Listen string
+	// EC2Ready, when set, is told the endpoint's address once it listens.
+	EC2Ready func(addr string)
 }
 
 // RunDaemon serves the API until ctx ends, a signal arrives or a client asks
@@ -116,6 +122,21 @@ func RunDaemon(ctx context.Context, o DaemonOptions) error {
 		return err
 	}
 	defer cloud.Close(context.Background())
+	metadata := imds.New(cloud, log)
+	cloud.SetMetadataEndpoints(metadata)
+	defer metadata.Close()
+
+	listen := o.Listen
+	if listen == "" {
+		listen = o.Config.API.Listen
+	}
+	if listen != "" {
+		stopEC2, err := serveEC2(ctx, listen, cloud, o.Config, log, o.EC2Ready)
+		if err != nil {
+			return err
+		}
+		defer stopEC2()
+	}
 
 	l, err := listenUnix(p.Socket())
 	if err != nil {

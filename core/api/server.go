@@ -137,17 +137,13 @@ func (s *Server) writeError(w http.ResponseWriter, rid string, err error) {
 	writeJSON(w, statusOf(e.Code), body)
 }
 
-// statusOf is the HTTP status EC2 uses for a code.
+// statusOf is the HTTP status of a code: EC2's, or Conflict for a stamp
+// mismatch.
 func statusOf(code string) int {
-	switch code {
-	case core.CodeInternalError:
-		return http.StatusInternalServerError
-	case core.CodeServiceUnavailable, core.CodeInsufficientInstanceCapacity:
-		return http.StatusServiceUnavailable
-	case CodeStampMismatch:
+	if code == CodeStampMismatch {
 		return http.StatusConflict
 	}
-	return http.StatusBadRequest
+	return core.HTTPStatus(code)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

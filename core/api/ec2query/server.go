@@ -1,0 +1,268 @@
+package ec2query
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/actions"
+	"github.com/rs/zerolog"
+)
+
+// maxBody bounds a request body; EC2's own limit on user data is 16 KiB.
+const maxBody = 16 << 20
+
+// Options configure the endpoint.
+type Options struct {
+	Cloud *core.Cloud
+	// Credentials are the access keys accepted ([[api.credentials]]).
+	Credentials []configs.Credential
+	// AllowAnonymous lets unsigned requests from loopback addresses in.
+	AllowAnonymous bool
+	// Now is the server's clock for RequestExpired (default time.Now).
+	Now    func() time.Time
+	Logger zerolog.Logger
+}
+
+// Handler serves the EC2 Query protocol.
+type Handler struct {
+	o       Options
+	secrets map[string]string
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New returns the endpoint's handler.
+func New(o Options) *Handler {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	h := &Handler{o: o, secrets: map[string]string{}}
+	for _, c := range o.Credentials {
+		h.secrets[c.AccessKeyID] = c.SecretAccessKey
+	}
+	return h
+}
+
+// ServeHTTP answers one EC2 API call: authenticate, decode, run, encode.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rid := requestID()
+	action, out, err := h.serve(r)
+	if err != nil {
+		h.writeError(w, rid, action, err)
+		return
+	}
+	body := encodeResponse(action, rid, out)
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Header().Set("X-Amzn-RequestId", rid)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+	h.o.Logger.Debug().Str("action", action).Str("request", rid).Msg("ec2 query")
+}
+
+func (h *Handler) serve(r *http.Request) (string, any, error) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return "", nil, core.Errorf(core.CodeInvalidAction, "The EC2 API takes POST or GET, not %s", r.Method)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return "", nil, core.Errorf(core.CodeInvalidParameterValue, "reading the request: %v", err)
+	}
+	if len(body) > maxBody {
+		return "", nil, core.Errorf(core.CodeInvalidParameterValue, "the request is larger than %d bytes", maxBody)
+	}
+	form, err := parseForm(r, body)
+	if err != nil {
+		return "", nil, err
+	}
+	action := form.Get("Action")
+	region, err := h.authenticate(r, body, form)
+	if err != nil {
+		return action, nil, err
+	}
+	if action == "" {
+		return "", nil, core.Errorf(core.CodeMissingAction, "The request must contain the parameter Action")
+	}
+	if v := form.Get("Version"); v != "" && v != APIVersion {
+		h.o.Logger.Debug().Str("version", v).Msg("ec2 query: another API version asked; answering as " + APIVersion)
+	}
+	a, ok := actions.Lookup(action)
+	if !ok || isInternal(action) {
+		return action, nil, core.Errorf(core.CodeInvalidAction, "The action %s is not valid for this web service.", action)
+	}
+	in := a.New()
+	dry, err := takeDryRun(form, in)
+	if err != nil {
+		return action, nil, err
+	}
+	pg, err := takePaging(form, a)
+	if err != nil {
+		return action, nil, err
+	}
+	if err := decodeForm(form, in); err != nil {
+		return action, nil, err
+	}
+	if dry {
+		// Actions whose input has DryRun ran the check in core; for the
+		// rest (reads) the request was valid, which is all a dry run asks.
+		if !isRead(action) {
+			return action, nil, core.Errorf(core.CodeUnsupportedOperation, "DryRun is not supported for %s", action)
+		}
+		return action, nil, core.Errorf(core.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+	}
+	out, err := a.Call(r.Context(), h.o.Cloud, region, in)
+	if err != nil {
+		return action, nil, err
+	}
+	out, err = adapt(action, out, pg)
+	return action, out, err
+}
+
+// parseForm reads the parameters: the query string, and for POST the
+// form-encoded body.
+func parseForm(r *http.Request, body []byte) (url.Values, error) {
+	form, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, core.Errorf(core.CodeInvalidParameterValue, "malformed query string: %v", err)
+	}
+	if r.Method == http.MethodPost && len(body) > 0 {
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
+				return nil, core.Errorf(core.CodeInvalidParameterValue, "Content-Type %s: the EC2 API takes application/x-www-form-urlencoded", mt)
+			}
+		}
+		fb, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, core.Errorf(core.CodeInvalidParameterValue, "malformed form body: %v", err)
+		}
+		for k, vs := range fb {
+			form[k] = append(form[k], vs...)
+		}
+	}
+	return form, nil
+}
+
+// authenticate verifies SigV4 and returns the region it was signed for.
+func (h *Handler) authenticate(r *http.Request, body []byte, form url.Values) (string, error) {
+	s, signedReq, err := parseAuth(r, r.URL.Query())
+	if err != nil {
+		return "", err
+	}
+	if !signedReq {
+		if h.o.AllowAnonymous && loopback(r.RemoteAddr) {
+			return h.o.Cloud.Config().Region, nil
+		}
+		return "", core.Errorf(core.CodeMissingAuthenticationToken, "Request is missing Authentication Token: sign it with SigV4 and a key of [[api.credentials]]")
+	}
+	secret, ok := h.secrets[s.accessKey]
+	if !ok {
+		return "", core.Errorf(core.CodeAuthFailure, "AWS was not able to validate the provided access credentials: unknown access key %s", s.accessKey)
+	}
+	if s.service != "ec2" {
+		return "", core.Errorf(core.CodeSignatureDoesNotMatch, "Credential should be scoped to the service ec2, not %s", s.service)
+	}
+	if err := s.verify(r, body, secret, h.o.Now()); err != nil {
+		return "", err
+	}
+	return s.region, nil
+}
+
+func loopback(remote string) bool {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// takeDryRun moves DryRun into the input when it has the field, and
+// reports a dry run the front end must answer itself.
+func takeDryRun(form url.Values, in any) (bool, error) {
+	v, ok := form["DryRun"]
+	if !ok {
+		return false, nil
+	}
+	if _, has := reflect.TypeOf(in).Elem().FieldByName("DryRun"); has {
+		return false, nil // decoded and checked by core
+	}
+	delete(form, "DryRun")
+	b, err := strconv.ParseBool(v[len(v)-1])
+	if err != nil {
+		return false, core.Errorf(core.CodeInvalidParameterValue, "Value (%s) for parameter DryRun is invalid. Expected true or false", v[len(v)-1])
+	}
+	return b, nil
+}
+
+// isRead reports an action that changes nothing.
+func isRead(action string) bool {
+	return strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Get")
+}
+
+// isInternal reports the daemon's own actions that only mean something to
+// the ec2x CLI (rendered text, long polls).
+func isInternal(action string) bool {
+	switch action {
+	case "DescribeInstanceTable", "WaitInstances", "DescribeSSHTarget", "InstallPlugin":
+		return true
+	}
+	return false
+}
+
+func (h *Handler) writeError(w http.ResponseWriter, rid, action string, err error) {
+	var e *core.Error
+	if !errors.As(err, &e) {
+		if errors.Is(err, context.Canceled) {
+			e = core.Errorf(core.CodeServiceUnavailable, "request cancelled")
+		} else {
+			h.o.Logger.Error().Err(err).Str("request", rid).Str("action", action).Msg("ec2 query: internal error")
+			e = core.Errorf(core.CodeInternalError, "An internal error has occurred: %v", err)
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString("<Response><Errors><Error><Code>")
+	b.WriteString(escape(e.Code))
+	b.WriteString("</Code><Message>")
+	b.WriteString(escape(e.Message))
+	b.WriteString("</Message></Error></Errors><RequestID>" + rid + "</RequestID></Response>")
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	w.Header().Set("X-Amzn-RequestId", rid)
+	w.WriteHeader(core.HTTPStatus(e.Code))
+	_, _ = io.WriteString(w, b.String())
+	h.o.Logger.Debug().Str("action", action).Str("request", rid).Str("code", e.Code).Msg("ec2 query failed")
+}
+
+func escape(s string) string {
+	var b strings.Builder
+	_ = xmlEscape(&b, s)
+	return b.String()
+}
+
+// requestID is a random UUID, as EC2's request IDs are.
+func requestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+}
+
+func encodeBlob(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
