@@ -21,3 +21,7 @@ completions: build
 # Rebuild the built-in pricing modules (committed; a test checks they match).
 wasm:
     go generate ./pricing-wasm/modules
+
+# Regenerate the EC2 Query and XML wire names from the pinned AWS SDK.
+names:
+    go generate ./core/api/ec2query

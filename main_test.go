@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,6 +50,14 @@ func TestScripts(t *testing.T) {
 			// a shared cache, not once per script.
 			env.Setenv("EC2X_WASM_CACHE", wasmtest.CacheDir())
 			env.Setenv("REPO", repo)
+			// CI installs the AWS CLI and jq: there the scenario must run.
+			if os.Getenv("EC2X_REQUIRE_AWSCLI") != "" {
+				for _, bin := range []string{"aws", "jq"} {
+					if _, err := exec.LookPath(bin); err != nil {
+						return fmt.Errorf("EC2X_REQUIRE_AWSCLI is set but %s is missing: %v", bin, err)
+					}
+				}
+			}
 			env.Defer(func() { killDaemon(home) })
 			// Short simulated boots keep scripts quick; scripts that test
 			// timing write their own config. Under -race on a loaded
@@ -65,6 +75,7 @@ func TestScripts(t *testing.T) {
 			"setvar":   cmdSetvar,
 			"jq":       cmdJQ,
 			"exits":    cmdExits,
+			"freeport": cmdFreePort,
 		},
 	})
 }
@@ -203,4 +214,16 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if (got == want) == neg {
 		ts.Fatalf("%s exited %d, want %s%d", strings.Join(args[1:], " "), got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
+}
+
+// cmdFreePort sets an environment variable to a free TCP port on loopback.
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	port := l.Addr().(*net.TCPAddr).Port
+	ts.Check(l.Close())
+	ts.Setenv(args[0], strconv.Itoa(port))
 }

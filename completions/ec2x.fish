@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -153,6 +153,15 @@ complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l query -r -d 'JMESPa
 complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from logs' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'metadata' -d 'an instance\'s metadata service (IMDSv2): its address, or what it answers at PATH'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from metadata' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'metrics' -d 'an instance\'s metric over time, with a chart'
 complete -c ec2x -n '__fish_seen_subcommand_from metrics' -f -l metric -s m -r -d 'CPUUtilization, MemoryUtilization, NetworkIn, NetworkOut, DiskReadBytes, DiskWriteBytes, CPUCreditBalance, ...'

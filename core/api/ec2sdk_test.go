@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -293,23 +296,79 @@ func TestSDKAuthentication(t *testing.T) {
 func TestQueryProtocolErrors(t *testing.T) {
 	_, url := sdkClient(t, testSecret)
 	cases := []struct {
-		name, body string
-		status     int
-		code       string
+		name, method, params string
+		unsigned             bool
+		status               int
+		code                 string
 	}{
-		{"unsigned", "Action=DescribeInstances&Version=2016-11-15", 401, "MissingAuthenticationToken"},
+		{"unsigned", "POST", "Action=DescribeInstances&Version=2016-11-15", true, 401, "MissingAuthenticationToken"},
+		{"no action", "POST", "Version=2016-11-15", false, 400, "MissingAction"},
+		{"unknown action", "POST", "Action=LaunchRocket&Version=2016-11-15", false, 400, "InvalidAction"},
+		{"an ec2x-only action", "POST", "Action=DescribeInstanceTable&Version=2016-11-15", false, 400, "InvalidAction"},
+		{"unknown parameter", "POST", "Action=DescribeInstances&Version=2016-11-15&Colour=blue", false, 400, "UnknownParameter"},
+		{"malformed value", "POST", "Action=RunInstances&Version=2016-11-15&MinCount=many", false, 400, "InvalidParameterValue"},
+		{"page size out of range", "POST", "Action=DescribeInstances&Version=2016-11-15&MaxResults=2", false, 400, "InvalidParameterValue"},
+		{"bad page token", "POST", "Action=DescribeInstances&Version=2016-11-15&NextToken=xyz", false, 400, "InvalidPaginationToken"},
+		{"dry run of a read", "GET", "Action=DescribeRegions&Version=2016-11-15&DryRun=true", false, 412, "DryRunOperation"},
+		{"GET works", "GET", "Action=DescribeRegions&Version=2016-11-15", false, 200, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := http.Post(url, "application/x-www-form-urlencoded", strings.NewReader(tc.body))
+			var req *http.Request
+			body := ""
+			if tc.method == "GET" {
+				req, _ = http.NewRequest("GET", url+"/?"+tc.params, nil)
+			} else {
+				body = tc.params
+				req, _ = http.NewRequest("POST", url+"/", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			if !tc.unsigned {
+				signRaw(t, req, body)
+			}
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer resp.Body.Close()
 			b, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != tc.status || !strings.Contains(string(b), "<Response><Errors><Error><Code>"+tc.code+"</Code>") || !strings.Contains(string(b), "<RequestID>") {
-				t.Errorf("status %d, body %s", resp.StatusCode, b)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, b)
+			}
+			if tc.code == "" {
+				if !strings.Contains(string(b), "<regionInfo><item>") || !strings.Contains(string(b), "<requestId>") {
+					t.Errorf("body %s", b)
+				}
+				return
+			}
+			if !strings.Contains(string(b), "<Response><Errors><Error><Code>"+tc.code+"</Code><Message>") || !strings.Contains(string(b), "<RequestID>") {
+				t.Errorf("body %s", b)
 			}
 		})
+	}
+}
+
+// signRaw signs a hand-made request as the SDK would.
+func signRaw(t testing.TB, r *http.Request, body string) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(body))
+	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: testKey, SecretAccessKey: testSecret},
+		r, hex.EncodeToString(sum[:]), "ec2", "us-east-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// With allow_anonymous, unsigned requests from loopback get in.
+func TestAnonymousOnLoopback(t *testing.T) {
+	d := runDaemon(t, t.TempDir(), ec2Config+"allow_anonymous = true\n")
+	resp, err := http.Post("http://"+d.ec2+"/", "application/x-www-form-urlencoded", strings.NewReader("Action=DescribeAvailabilityZones&Version=2016-11-15"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "<zoneName>us-east-1a</zoneName>") {
+		t.Errorf("status %d: %s", resp.StatusCode, b)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -55,27 +56,49 @@ func xmlName(t reflect.Type, f reflect.StructField) string {
 	return strings.ToLower(name[:1]) + name[1:]
 }
 
-func encodeFields(b *bytes.Buffer, v reflect.Value) {
-	t := v.Type()
+// xmlField is a struct field as the encoder writes it.
+type xmlField struct {
+	index     []int
+	name      string
+	omitEmpty bool
+}
+
+// xmlFields caches each type's fields: working them out by reflection for
+// every value cost more than writing the XML.
+var xmlFields sync.Map // reflect.Type -> []xmlField
+
+func fieldsOf(t reflect.Type) []xmlField {
+	if fs, ok := xmlFields.Load(t); ok {
+		return fs.([]xmlField)
+	}
+	var fs []xmlField
 	for _, f := range exportedFields(t) {
-		fv := v.FieldByIndex(f.Index)
-		if omit(f, fv) {
+		fs = append(fs, xmlField{index: f.Index, name: xmlName(t, f), omitEmpty: strings.Contains(f.Tag.Get("json"), ",omitempty")})
+	}
+	xmlFields.Store(t, fs)
+	return fs
+}
+
+func encodeFields(b *bytes.Buffer, v reflect.Value) {
+	for _, f := range fieldsOf(v.Type()) {
+		fv := v.FieldByIndex(f.index)
+		if omit(f.omitEmpty, fv) {
 			continue
 		}
-		encodeValue(b, xmlName(t, f), fv)
+		encodeValue(b, f.name, fv)
 	}
 }
 
 // omit leaves out nil pointers and lists, and zero values the JSON API
 // omits too.
-func omit(f reflect.StructField, v reflect.Value) bool {
+func omit(omitEmpty bool, v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		return v.IsNil()
 	case reflect.Slice, reflect.Map:
 		return v.IsNil()
 	}
-	return strings.Contains(f.Tag.Get("json"), ",omitempty") && v.IsZero()
+	return omitEmpty && v.IsZero()
 }
 
 func encodeValue(b *bytes.Buffer, name string, v reflect.Value) {

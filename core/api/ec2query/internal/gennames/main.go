@@ -9,6 +9,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"flag"
 	"fmt"
 	"go/format"
 	"os"
@@ -25,6 +26,8 @@ import (
 const sdk = "github.com/aws/aws-sdk-go-v2/service/ec2"
 
 func main() {
+	out := flag.String("o", "names_gen.go", "the file to write")
+	flag.Parse()
 	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", sdk).Output()
 	check(err)
 	root := strings.TrimSpace(string(dir))
@@ -91,7 +94,7 @@ func main() {
 	writeMap(&b, "xmlNames", "the XML element of a field (TYPE.JSONName) where it is not the JSON name with a lower-case first letter", xmlOut)
 	src, err := format.Source(b.Bytes())
 	check(err)
-	check(os.WriteFile("names_gen.go", src, 0o644))
+	check(os.WriteFile(*out, src, 0o644))
 }
 
 // parse maps struct -> field -> wire name from one generated file: within
