@@ -372,3 +372,47 @@ func TestAnonymousOnLoopback(t *testing.T) {
 		t.Errorf("status %d: %s", resp.StatusCode, b)
 	}
 }
+
+// The spot market and reserved instances through the SDK.
+func TestSDKPricing(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	hist, err := c.DescribeSpotPriceHistory(ctx, &ec2.DescribeSpotPriceHistoryInput{
+		InstanceTypes: []types.InstanceType{"m5.large"}, AvailabilityZone: aws.String("us-east-1a")})
+	if err != nil {
+		t.Fatalf("DescribeSpotPriceHistory: %v", err)
+	}
+	if len(hist.SpotPriceHistory) == 0 {
+		t.Fatal("no spot prices")
+	}
+	p := hist.SpotPriceHistory[0]
+	if p.InstanceType != "m5.large" || aws.ToString(p.AvailabilityZone) != "us-east-1a" || p.Timestamp == nil || aws.ToString(p.SpotPrice) <= "0.000000" {
+		t.Errorf("spot price %+v", p)
+	}
+	offs, err := c.DescribeReservedInstancesOfferings(ctx, &ec2.DescribeReservedInstancesOfferingsInput{
+		InstanceType: "m5.large", OfferingClass: types.OfferingClassTypeStandard, OfferingType: types.OfferingTypeValuesAllUpfront})
+	if err != nil {
+		t.Fatalf("DescribeReservedInstancesOfferings: %v", err)
+	}
+	var three *types.ReservedInstancesOffering
+	for i, o := range offs.ReservedInstancesOfferings {
+		if aws.ToInt64(o.Duration) == 3*365*24*3600 {
+			three = &offs.ReservedInstancesOfferings[i]
+		}
+	}
+	if three == nil || aws.ToFloat32(three.FixedPrice) <= 0 {
+		t.Fatalf("no priced 3-year all-upfront offering in %d", len(offs.ReservedInstancesOfferings))
+	}
+	buy, err := c.PurchaseReservedInstancesOffering(ctx, &ec2.PurchaseReservedInstancesOfferingInput{
+		ReservedInstancesOfferingId: three.ReservedInstancesOfferingId, InstanceCount: aws.Int32(2)})
+	if err != nil {
+		t.Fatalf("PurchaseReservedInstancesOffering: %v", err)
+	}
+	ri, err := c.DescribeReservedInstances(ctx, &ec2.DescribeReservedInstancesInput{ReservedInstancesIds: []string{aws.ToString(buy.ReservedInstancesId)}})
+	if err != nil || len(ri.ReservedInstances) != 1 {
+		t.Fatalf("DescribeReservedInstances: %v", err)
+	}
+	if r := ri.ReservedInstances[0]; aws.ToInt32(r.InstanceCount) != 2 || r.State != types.ReservedInstanceStateActive || r.InstanceType != "m5.large" {
+		t.Errorf("reservation %+v", r)
+	}
+}
