@@ -1,0 +1,48 @@
+package imds
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ec2x/ec2x/core"
+)
+
+func TestLookup(t *testing.T) {
+	md := &core.InstanceMetadata{
+		InstanceId: "i-1", InstanceType: "t3.micro", ImageId: "ami-1", Region: "us-east-1", AvailabilityZone: "us-east-1b",
+		LocalIpv4: "172.31.0.10", LocalHostname: "ip-172-31-0-10.ec2.internal", SecurityGroups: []string{"default", "web"},
+		PublicKeys: []core.KeyPairInfo{{KeyName: "mine", PublicKey: "ssh-ed25519 AAAA mine"}},
+	}
+	notice := *md
+	notice.SpotAction = &core.InstanceAction{Action: "stop", Time: time.Date(2026, 11, 28, 12, 2, 0, 0, time.UTC)}
+	notice.UserData = []byte("#!/bin/sh\n")
+	cases := []struct {
+		name, path string
+		md         *core.InstanceMetadata
+		want       string
+		found      bool
+	}{
+		{"a value", "latest/meta-data/instance-type", md, "t3.micro", true},
+		{"placement", "latest/meta-data/placement/availability-zone", md, "us-east-1b", true},
+		{"the placement directory", "latest/meta-data/placement/", md, "availability-zone\nregion", true},
+		{"groups one per line", "latest/meta-data/security-groups", md, "default\nweb", true},
+		{"keys by index", "latest/meta-data/public-keys/", md, "0=mine", true},
+		{"a key's formats", "latest/meta-data/public-keys/0/", md, "openssh-key", true},
+		{"a key", "latest/meta-data/public-keys/0/openssh-key", md, "ssh-ed25519 AAAA mine", true},
+		{"no public IP: 404", "latest/meta-data/public-ipv4", md, "", false},
+		{"no notice: 404", "latest/meta-data/spot/instance-action", md, "", false},
+		{"a notice", "latest/meta-data/spot/instance-action", &notice, `{"action":"stop","time":"2026-11-28T12:02:00Z"}`, true},
+		{"the spot directory once noticed", "latest/meta-data/spot/", &notice, "instance-action", true},
+		{"no user data: 404", "latest/user-data", md, "", false},
+		{"user data", "latest/user-data", &notice, "#!/bin/sh\n", true},
+		{"an unknown path", "latest/meta-data/nothing-here", md, "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, found := lookup(tc.md, tc.path)
+			if found != tc.found || (found && string(got) != tc.want) {
+				t.Errorf("lookup(%s) = %q, %v; want %q, %v", tc.path, got, found, tc.want, tc.found)
+			}
+		})
+	}
+}
