@@ -39,7 +39,16 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		RequireExplicitExec: false,
+		Condition: func(cond string) (bool, error) {
+			if cond != "qemu" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			// Real guests: QEMU and the test image (hv/qemu/testimage/build.sh).
+			_, err := exec.LookPath("qemu-system-x86_64")
+			return err == nil && os.Getenv("EC2X_QEMU_IMAGE") != "", nil
+		},
 		Setup: func(env *testscript.Env) error {
+			env.Setenv("EC2X_QEMU_IMAGE", os.Getenv("EC2X_QEMU_IMAGE"))
 			home := filepath.Join(env.WorkDir, "home")
 			env.Setenv("EC2X_HOME", home)
 			env.Setenv("EC2X_REGION", "")

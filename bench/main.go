@@ -90,6 +90,7 @@ func main() {
 	netN := flag.Int("net", 5000, "Elastic IPs and interfaces for the networking listings (0: skip networking)")
 	netOnly := flag.Bool("net-only", false, "print only the networking figures")
 	pricingOnly := flag.Bool("pricing-only", false, "print only the pricing figures")
+	qemuImg := flag.String("qemu", "", "print only the qemu figures, booting the test image in this directory (hv/qemu/testimage/build.sh)")
 	flag.Parse()
 	os.Unsetenv("EC2X_WASM_CACHE") // each home compiles into its own cache
 	abs, err := filepath.Abs(*bin)
@@ -102,6 +103,12 @@ func main() {
 	defer b.ec2x("daemon", "stop")
 
 	fmt.Printf("ec2x bench — %s, %s, %d runs per figure, medians\n", time.Now().UTC().Format(time.RFC3339), cpuName(), *runs)
+	if *qemuImg != "" {
+		img, err := filepath.Abs(*qemuImg)
+		check(err)
+		b.qemuFigures(img, min(*runs, 5))
+		return
+	}
 	if !*netOnly {
 		b.pricing()
 		b.ec2x("daemon", "stop")

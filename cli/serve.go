@@ -12,7 +12,8 @@ import (
 	"github.com/rs/zerolog"
 	cli "github.com/urfave/cli/v2"
 
-	// The embedded driver registers itself.
+	// The drivers register themselves.
+	_ "github.com/ec2x/ec2x/hv/qemu"
 	_ "github.com/ec2x/ec2x/hv/sim"
 )
 

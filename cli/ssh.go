@@ -1,14 +1,29 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/ec2x/ec2x/core"
 	cli "github.com/urfave/cli/v2"
+	"golang.org/x/crypto/ssh"
+	xterm "golang.org/x/term"
 )
 
 var sshCommand = &cli.Command{
 	Name:      "ssh",
 	Usage:     "log in to an instance as its image's default user with its key pair",
 	ArgsUsage: "ID [-- COMMAND...]",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "identity", Aliases: []string{"i"}, Usage: "private key `FILE` (default $EC2X_HOME/keys/REGION/KEY.pem)"},
+		&cli.StringFlag{Name: "user", Aliases: []string{"l"}, Usage: "log in as this user (default: the image's)"},
+		&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "how long to wait for the guest's SSH server"},
+	},
 	Action: func(c *cli.Context) error {
 		e, args, err := setup(c, 1, -1, "instance ID")
 		if err != nil {
@@ -19,6 +34,106 @@ var sshCommand = &cli.Command{
 		if err := e.call("DescribeSSHTarget", &core.SSHTargetInput{InstanceId: args[0]}, &t); err != nil {
 			return err
 		}
-		return serviceErr(core.CodeUnsupported, "no driver with real guests is available in this build; %s would be reached at %s:%d as %s", t.InstanceId, t.Host, t.Port, t.User)
+		if u := c.String("user"); u != "" {
+			t.User = u
+		}
+		keyFile := c.String("identity")
+		if keyFile == "" {
+			if t.KeyName == "" {
+				return serviceErr(core.CodeInvalidKeyPairNotFound, "The instance '%s' was launched without a key pair; give one with --identity", t.InstanceId)
+			}
+			keyFile = KeyPath(e.home, e.region, t.KeyName)
+		}
+		pem, err := os.ReadFile(keyFile)
+		if err != nil {
+			return usagef("the private key of %s: %v", t.InstanceId, err)
+		}
+		signer, err := ssh.ParsePrivateKey(pem)
+		if err != nil {
+			return usagef("%s: %v", keyFile, err)
+		}
+		client, err := dialSSH(e, t, signer, c.Duration("timeout"))
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		return runSSH(c, client, args[1:])
 	},
+}
+
+// dialSSH connects, retrying while the guest is still booting. ec2x made
+// the guest and forwards its port on loopback, so the host key is taken as
+// the guest offers it (as `ssh -o StrictHostKeyChecking=accept-new` would);
+// the console log shows its fingerprint.
+func dialSSH(e *env, t core.SSHTarget, signer ssh.Signer, timeout time.Duration) (*ssh.Client, error) {
+	cfg := &ssh.ClientConfig{
+		User: t.User, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+		// Plain host key types only: offered with every certificate type as
+		// well, the list is longer than dropbear (2022) accepts, and it
+		// hangs up during key exchange.
+		HostKeyAlgorithms: []string{ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+			ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256},
+	}
+	addr := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
+	deadline := time.Now().Add(timeout)
+	for {
+		client, err := ssh.Dial("tcp", addr, cfg)
+		if err == nil {
+			return client, nil
+		}
+		var authErr *ssh.ServerAuthError
+		if errors.As(err, &authErr) || strings.Contains(err.Error(), "unable to authenticate") {
+			return nil, serviceErr(core.CodeAuthFailure, "%s refused the key for %s: %v", t.InstanceId, t.User, err)
+		}
+		if time.Now().After(deadline) {
+			return nil, serviceErr(core.CodeServiceUnavailable, "the SSH server of %s (%s) did not answer within %v: %v", t.InstanceId, addr, timeout, err)
+		}
+		select {
+		case <-e.ctx().Done():
+			return nil, e.ctx().Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// runSSH runs a command (or a shell on a terminal) and exits with its status.
+func runSSH(c *cli.Context, client *ssh.Client, command []string) error {
+	sess, err := client.NewSession()
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	sess.Stdout, sess.Stderr = c.App.Writer, c.App.ErrWriter
+	sess.Stdin = os.Stdin
+	if len(command) == 0 {
+		fd := int(os.Stdin.Fd())
+		if xterm.IsTerminal(fd) {
+			w, h, _ := xterm.GetSize(fd)
+			if err := sess.RequestPty(os.Getenv("TERM"), h, w, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
+				return err
+			}
+			old, err := xterm.MakeRaw(fd)
+			if err == nil {
+				defer xterm.Restore(fd, old)
+			}
+		}
+		if err := sess.Shell(); err != nil {
+			return err
+		}
+		return sshExit(sess.Wait())
+	}
+	return sshExit(sess.Run(strings.Join(command, " ")))
+}
+
+// sshExit passes the remote command's exit status on, as ssh does.
+func sshExit(err error) error {
+	var ee *ssh.ExitError
+	if errors.As(err, &ee) {
+		return cli.Exit("", ee.ExitStatus())
+	}
+	if err != nil {
+		return fmt.Errorf("ssh: %w", err)
+	}
+	return nil
 }

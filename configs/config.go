@@ -192,6 +192,11 @@ type Image struct {
 	RootDeviceGiB int               `toml:"root_device_gib"`
 	Platform      string            `toml:"platform"`
 	IDs           map[string]string `toml:"ids"`
+	// Files the qemu driver boots: a disk image (qcow2 or raw), or a
+	// kernel with an optional initrd.
+	Disk   string `toml:"disk"`
+	Kernel string `toml:"kernel"`
+	Initrd string `toml:"initrd"`
 }
 
 // HostGroup adds Count identical hosts to a zone.

@@ -377,6 +377,10 @@ func TestSpotRules(t *testing.T) {
 			t.Fatalf("request %s %s, want open capacity-not-available", r.State, r.Status.Code)
 		}
 		e.terminate(use1, fill[0])
+		// The host is free once the guest is gone (the driver's event is
+		// applied on the event loop); the next market run fills it.
+		e.advance(e.stopTime())
+		e.wait(use1, StateTerminated, fill[0])
 		e.advance(5 * time.Minute)
 		r := e.request(use1, id)
 		if r.State != "active" || r.InstanceId == "" || r.LaunchedAvailabilityZone != "us-east-1b" {

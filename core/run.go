@@ -583,7 +583,8 @@ func (c *Cloud) spec(rs *regionState, r *instRecord, iface func(string) *eniReco
 		UserData: r.UserData, VolumeGiB: r.VolumeGiB, Workload: r.Workload, Load: c.loadProfile(r.Workload),
 	}
 	if img != nil {
-		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User}
+		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User,
+			Disk: img.Disk, Kernel: img.Kernel, Initrd: img.Initrd}
 	}
 	if k := rs.keys[r.KeyName]; k != nil {
 		spec.SSHPublicKey = k.PublicKey

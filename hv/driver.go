@@ -49,6 +49,9 @@ type Image struct {
 	Name string // e.g. debian-12
 	Arch string // x86_64
 	User string // default SSH user
+	// Files of real images (qemu): a disk image (qcow2 or raw), or a
+	// kernel with an optional initrd.
+	Disk, Kernel, Initrd string
 }
 
 // GuestSpec is everything a driver needs to create a guest.

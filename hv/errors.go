@@ -11,6 +11,10 @@ var (
 	ErrExists        = errors.New("guest already exists")
 	ErrInvalidState  = errors.New("guest is not in a state that allows this")
 	ErrUnknownDriver = errors.New("unknown hypervisor driver")
+	// ErrUnavailable: the driver cannot run on this machine (a tool missing).
+	ErrUnavailable = errors.New("hypervisor driver unavailable")
+	// ErrUnsupported: the driver cannot run this guest (an image it cannot boot).
+	ErrUnsupported = errors.New("not supported by this driver")
 )
 
 // NotSupportedError says a driver lacks an optional ability.

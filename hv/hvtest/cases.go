@@ -261,14 +261,17 @@ func testResize(e *Env) {
 	if err := e.Driver.Resize(e.Ctx, spec.ID, vcpus, mem); err != nil {
 		e.T.Fatalf("Resize of a stopped guest: %v", err)
 	}
+	boots := strings.Count(e.Console(spec.ID), "Linux version ")
 	if err := e.Driver.Start(e.Ctx, spec.ID); err != nil {
 		e.T.Fatalf("Start: %v", err)
 	}
 	e.WaitFor(spec.ID, hv.StateRunning)
 	var boot string
+	// A real guest prints its boot after it is running: wait for a new one.
 	e.Eventually("the new boot reports its memory", func() bool {
-		boot = LatestBoot(e.Console(spec.ID))
-		return BootMemoryKiB(boot) > 0 && BootCPUs(boot) > 0
+		out := e.Console(spec.ID)
+		boot = LatestBoot(out)
+		return strings.Count(out, "Linux version ") > boots && BootMemoryKiB(boot) > 0 && BootCPUs(boot) > 0
 	})
 	if got := BootCPUs(boot); got != vcpus {
 		e.T.Errorf("latest boot brought up %d CPUs, want %d after resize", got, vcpus)

@@ -1,0 +1,649 @@
+// Package qemu is the hypervisor driver that runs real guests: each guest
+// is a qemu-system-x86_64 process (KVM when /dev/kvm works, TCG otherwise)
+// with a copy-on-write qcow2 root volume, a cloud-init NoCloud seed, its
+// serial console in a file (the system log) and QMP for status, shutdown
+// and counters. QEMU daemonizes, so guests outlive the ec2x daemon, which
+// re-attaches to them when it starts again.
+package qemu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ec2x/ec2x/hv"
+)
+
+// Name is the driver's name in the catalog and in config.
+const Name = "qemu"
+
+const (
+	// consoleKeep is how much of the system log is returned, as EC2 keeps.
+	consoleKeep = 64 << 10
+	// powerdownGrace is how long a graceful stop waits before quitting.
+	powerdownGrace = 30 * time.Second
+)
+
+func init() { hv.Register(Name, open) }
+
+// Driver runs guests as QEMU processes.
+type Driver struct {
+	opts  hv.Options
+	bin   string
+	accel string // kvm or tcg
+	dir   string
+	mu    sync.Mutex
+	g     map[string]*guest
+	done  chan struct{}
+	wg    sync.WaitGroup
+}
+
+var (
+	_ hv.Driver          = (*Driver)(nil)
+	_ hv.SSHEndpoint     = (*Driver)(nil)
+	_ hv.ConsoleAppender = (*Driver)(nil)
+)
+
+// guest is one guest's files and process.
+type guest struct {
+	Spec    hv.GuestSpec `json:"Spec"`
+	SSHPort int          `json:"SSHPort"`
+	// Counters of the runs that ended: the process's own restart at zero.
+	BaseCPU       time.Duration `json:"BaseCPU"`
+	BaseDiskRead  uint64        `json:"BaseDiskRead"`
+	BaseDiskWrite uint64        `json:"BaseDiskWrite"`
+	dir           string
+	pid           int
+	// consoleAtStart is the console's size when the process started.
+	consoleAtStart int64
+	// last are the running process's counters as last read.
+	lastCPU                 time.Duration
+	lastDiskRead, lastDiskW uint64
+	// stopping and destroying say why the process is expected to end.
+	stopping, destroying bool
+}
+
+func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
+	bin, err := exec.LookPath("qemu-system-x86_64")
+	if err != nil {
+		return nil, fmt.Errorf("%w: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86 qemu-utils)", hv.ErrUnavailable)
+	}
+	if _, err := exec.LookPath("qemu-img"); err != nil {
+		return nil, fmt.Errorf("%w: qemu-img is not installed (apt-get install qemu-utils)", hv.ErrUnavailable)
+	}
+	dir := filepath.Join(o.Dir, Name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	d := &Driver{opts: o, bin: bin, accel: accel(), dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
+	if err := d.reattach(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// accel is kvm when EC2X_QEMU_ACCEL=kvm asks for it, tcg otherwise. KVM
+// is not chosen on the strength of /dev/kvm alone: machines with nested
+// virtualisation can hand out a /dev/kvm that opens and runs the BIOS but
+// hangs the kernel (as the development machine does), and a hung guest is
+// worse than a slow one.
+func accel() string {
+	if os.Getenv("EC2X_QEMU_ACCEL") == "kvm" {
+		return "kvm"
+	}
+	return "tcg"
+}
+
+// Name implements hv.Driver.
+func (d *Driver) Name() string { return Name }
+
+// Accel says how guests run: kvm or tcg.
+func (d *Driver) Accel() string { return d.accel }
+
+// Capabilities implements hv.Driver.
+func (d *Driver) Capabilities() hv.Capabilities {
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true}
+}
+
+func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
+
+func (g *guest) save() error {
+	b, err := json.MarshalIndent(g, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := g.path("guest.json.tmp")
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, g.path("guest.json"))
+}
+
+// reattach loads every guest on disk and watches those still running.
+func (d *Driver) reattach() error {
+	entries, err := os.ReadDir(d.dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(d.dir, e.Name(), "guest.json"))
+		if err != nil {
+			continue
+		}
+		g := &guest{dir: filepath.Join(d.dir, e.Name())}
+		if err := json.Unmarshal(b, g); err != nil {
+			d.opts.Logger.Warn().Err(err).Str("guest", e.Name()).Msg("unreadable guest")
+			continue
+		}
+		d.g[g.Spec.ID] = g
+		if pid := livePID(g); pid > 0 {
+			g.pid = pid
+			d.opts.Logger.Info().Str("guest", g.Spec.ID).Int("pid", pid).Msg("re-attached to a running guest")
+			d.watch(g, pid)
+		}
+	}
+	return nil
+}
+
+// livePID is the guest's QEMU process if it still runs.
+func livePID(g *guest) int {
+	b, err := os.ReadFile(g.path("qemu.pid"))
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !strings.Contains(string(cmd), g.Spec.ID) {
+		return 0 // gone, or the PID now belongs to something else
+	}
+	return pid
+}
+
+// Create implements hv.Lifecycle: the guest's directory, root volume and seed.
+func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.g[spec.ID]; ok {
+		return hv.ErrExists
+	}
+	if spec.Image.Kernel == "" && spec.Image.Disk == "" {
+		return fmt.Errorf("%w: image %s has no disk or kernel for qemu", hv.ErrUnsupported, spec.Image.Name)
+	}
+	g := &guest{Spec: spec, dir: filepath.Join(d.dir, spec.ID)}
+	if err := os.MkdirAll(g.dir, 0o700); err != nil {
+		return err
+	}
+	size := strconv.Itoa(max(spec.VolumeGiB, 1)) + "G"
+	args := []string{"create", "-q", "-f", "qcow2"}
+	if spec.Image.Disk != "" {
+		args = append(args, "-F", diskFormat(spec.Image.Disk), "-b", spec.Image.Disk)
+	}
+	args = append(args, g.path("root.qcow2"), size)
+	if out, err := exec.CommandContext(ctx, "qemu-img", args...).CombinedOutput(); err != nil {
+		os.RemoveAll(g.dir)
+		return fmt.Errorf("qemu-img create: %v: %s", err, out)
+	}
+	if err := writeSeed(g.path("seed.iso"), spec); err != nil {
+		os.RemoveAll(g.dir)
+		return err
+	}
+	if err := g.save(); err != nil {
+		os.RemoveAll(g.dir)
+		return err
+	}
+	d.g[spec.ID] = g
+	return nil
+}
+
+func diskFormat(path string) string {
+	if strings.HasSuffix(path, ".qcow2") || strings.HasSuffix(path, ".img") {
+		return "qcow2"
+	}
+	return "raw"
+}
+
+func (d *Driver) get(id string) (*guest, error) {
+	g, ok := d.g[id]
+	if !ok {
+		return nil, hv.ErrNotFound
+	}
+	return g, nil
+}
+
+// Start implements hv.Lifecycle: it starts QEMU, which daemonizes.
+func (d *Driver) Start(ctx context.Context, id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return err
+	}
+	if g.pid > 0 {
+		return fmt.Errorf("%w: %s is running", hv.ErrInvalidState, id)
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	g.SSHPort = port
+	if err := g.save(); err != nil {
+		return err
+	}
+	_ = os.Remove(g.path("qemu.pid"))
+	g.consoleAtStart = 0
+	if fi, err := os.Stat(g.path("console.log")); err == nil {
+		g.consoleAtStart = fi.Size()
+	}
+	cmd := exec.CommandContext(ctx, d.bin, d.args(g)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("qemu: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	pid := livePID(g)
+	if pid == 0 {
+		return fmt.Errorf("qemu for %s exited at once; see %s", id, g.path("console.log"))
+	}
+	g.pid, g.stopping = pid, false
+	d.watch(g, pid)
+	d.notify(id, hv.StateRunning, "")
+	return nil
+}
+
+// args is the QEMU command line of a guest.
+func (d *Driver) args(g *guest) []string {
+	s := g.Spec
+	a := []string{
+		"-name", s.ID, "-daemonize", "-pidfile", g.path("qemu.pid"),
+		"-accel", d.accel, "-cpu", "max", "-smp", strconv.Itoa(max(s.VCPUs, 1)), "-m", strconv.Itoa(max(s.MemoryMiB, 64)),
+		"-display", "none", "-monitor", "none", "-nodefaults",
+		"-chardev", "file,id=console,path=" + g.path("console.log") + ",append=on", "-serial", "chardev:console",
+		"-qmp", "unix:" + g.path("qmp.sock") + ",server=on,wait=off",
+		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2",
+		"-drive", "file=" + g.path("seed.iso") + ",if=virtio,format=raw,readonly=on",
+	}
+	if s.Image.Kernel != "" {
+		a = append(a, "-kernel", s.Image.Kernel, "-append", "console=ttyS0")
+		if s.Image.Initrd != "" {
+			a = append(a, "-initrd", s.Image.Initrd)
+		}
+	}
+	for i, nic := range s.NICs {
+		// One user-mode network per interface, on the interface's own
+		// subnet, whose DHCP hands the guest the interface's private IP:
+		// the guest sees the addresses EC2 would give it.
+		nd := fmt.Sprintf("user,id=n%d", i)
+		if ip := net.ParseIP(nic.PrivateIP).To4(); ip != nil && nic.PrefixLen > 0 && nic.PrefixLen <= 24 {
+			sub := &net.IPNet{IP: ip.Mask(net.CIDRMask(nic.PrefixLen, 32)), Mask: net.CIDRMask(nic.PrefixLen, 32)}
+			nd += fmt.Sprintf(",net=%s,dhcpstart=%s", sub, ip)
+		} else {
+			nd += fmt.Sprintf(",net=10.0.%d.0/24", 2+i)
+		}
+		if nic.DeviceIndex == 0 {
+			nd += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:22", g.SSHPort)
+		}
+		a = append(a, "-netdev", nd, "-device", fmt.Sprintf("virtio-net-pci,netdev=n%d,mac=%s", i, nic.MAC))
+	}
+	return a
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// watch waits for the guest's process to end and reports why.
+func (d *Driver) watch(g *guest, pid int) {
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-d.done:
+				return
+			case <-t.C:
+			}
+			if syscall.Kill(pid, 0) == nil {
+				if cpu, ok := procCPU(pid); ok {
+					d.mu.Lock()
+					g.lastCPU = cpu
+					d.mu.Unlock()
+				}
+				continue
+			}
+			d.mu.Lock()
+			if g.pid != pid {
+				d.mu.Unlock()
+				return
+			}
+			g.pid = 0
+			g.BaseCPU += g.lastCPU
+			g.BaseDiskRead += g.lastDiskRead
+			g.BaseDiskWrite += g.lastDiskW
+			g.lastCPU, g.lastDiskRead, g.lastDiskW = 0, 0, 0
+			_ = g.save()
+			destroying := g.destroying
+			reason := ""
+			if !g.stopping && !destroying {
+				reason = "the guest powered off"
+			}
+			g.stopping = false
+			if destroying {
+				os.RemoveAll(g.dir)
+				delete(d.g, g.Spec.ID)
+			}
+			d.mu.Unlock()
+			if destroying {
+				d.notify(g.Spec.ID, hv.StateDestroyed, "")
+			} else {
+				d.notify(g.Spec.ID, hv.StateStopped, reason)
+			}
+			return
+		}
+	}()
+}
+
+func (d *Driver) notify(id string, s hv.State, reason string) {
+	if d.opts.Notify != nil {
+		d.opts.Notify(hv.Event{ID: id, State: s, At: d.now(), Reason: reason})
+	}
+}
+
+func (d *Driver) now() time.Time {
+	if d.opts.Clock != nil {
+		return d.opts.Clock.Now()
+	}
+	return time.Now()
+}
+
+// Stop implements hv.Lifecycle: ACPI power button, then quit after a grace
+// period; force quits at once.
+func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
+	d.mu.Lock()
+	g, err := d.get(id)
+	if err != nil || g.pid == 0 {
+		d.mu.Unlock()
+		if err == nil {
+			err = fmt.Errorf("%w: %s is not running", hv.ErrInvalidState, id)
+		}
+		return err
+	}
+	g.stopping = true
+	pid, sock := g.pid, g.path("qmp.sock")
+	d.mu.Unlock()
+	if force {
+		return qmp(ctx, sock, "quit", nil, nil)
+	}
+	if err := qmp(ctx, sock, "system_powerdown", nil, nil); err != nil {
+		return err
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		// A guest still booting has no one listening to the button yet:
+		// press it again every two seconds, as a patient operator would.
+		deadline := time.After(powerdownGrace)
+		press := time.NewTicker(2 * time.Second)
+		defer press.Stop()
+	wait:
+		for {
+			select {
+			case <-d.done:
+				return
+			case <-deadline:
+				break wait
+			case <-press.C:
+				if syscall.Kill(pid, 0) != nil {
+					return
+				}
+				_ = qmp(context.Background(), sock, "system_powerdown", nil, nil)
+			}
+		}
+		if syscall.Kill(pid, 0) == nil {
+			d.opts.Logger.Warn().Str("guest", id).Msg("no shutdown after the power button; quitting")
+			_ = qmp(context.Background(), sock, "quit", nil, nil)
+		}
+	}()
+	return nil
+}
+
+// Reboot implements hv.Lifecycle: a reset once the kernel has started
+// printing. A reset in the first instants of a boot, while QEMU is still
+// loading the kernel, can leave a TCG guest hung without a word; waiting
+// for the console to move avoids it, so the reset is sent in the background.
+func (d *Driver) Reboot(ctx context.Context, id string) error {
+	d.mu.Lock()
+	g, err := d.get(id)
+	if err == nil && g.pid == 0 {
+		err = fmt.Errorf("%w: %s is not running", hv.ErrInvalidState, id)
+	}
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	pid, sock, console, from := g.pid, g.path("qmp.sock"), g.path("console.log"), g.consoleAtStart
+	d.mu.Unlock()
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		deadline := time.Now().Add(time.Minute)
+		for time.Now().Before(deadline) {
+			if fi, err := os.Stat(console); err == nil && fi.Size() > from {
+				break
+			}
+			select {
+			case <-d.done:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		if err := qmp(context.Background(), sock, "system_reset", nil, nil); err != nil {
+			d.opts.Logger.Warn().Err(err).Str("guest", id).Msg("reboot")
+		}
+	}()
+	return nil
+}
+
+// Destroy implements hv.Lifecycle: quit QEMU if it runs, delete the files.
+func (d *Driver) Destroy(ctx context.Context, id string) error {
+	d.mu.Lock()
+	g, err := d.get(id)
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	g.destroying = true
+	if g.pid > 0 {
+		sock := g.path("qmp.sock")
+		d.mu.Unlock()
+		return qmp(ctx, sock, "quit", nil, nil)
+	}
+	os.RemoveAll(g.dir)
+	delete(d.g, id)
+	d.mu.Unlock()
+	d.notify(id, hv.StateDestroyed, "")
+	return nil
+}
+
+// Resize implements hv.Lifecycle: the next start uses the new size.
+func (d *Driver) Resize(ctx context.Context, id string, vcpus, memoryMiB int) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return err
+	}
+	if g.pid > 0 {
+		return fmt.Errorf("%w: %s is running", hv.ErrInvalidState, id)
+	}
+	g.Spec.VCPUs, g.Spec.MemoryMiB = vcpus, memoryMiB
+	return g.save()
+}
+
+// Console implements hv.Observer: the serial console, its last 64 KiB.
+func (d *Driver) Console(ctx context.Context, id string) ([]byte, error) {
+	d.mu.Lock()
+	g, err := d.get(id)
+	d.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(g.path("console.log"))
+	if errors.Is(err, os.ErrNotExist) {
+		return []byte{}, nil
+	}
+	if len(b) > consoleKeep {
+		b = b[len(b)-consoleKeep:]
+	}
+	return b, err
+}
+
+// AppendConsole implements hv.ConsoleAppender.
+func (d *Driver) AppendConsole(ctx context.Context, id, line string) error {
+	d.mu.Lock()
+	g, err := d.get(id)
+	d.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(g.path("console.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString(strings.TrimRight(line, "\n") + "\n")
+	return err
+}
+
+// Stats implements hv.Observer: CPU time from /proc, disk from QMP, both
+// cumulative over the guest's runs.
+func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
+	d.mu.Lock()
+	g, err := d.get(id)
+	if err != nil {
+		d.mu.Unlock()
+		return hv.Stats{}, err
+	}
+	pid, sock := g.pid, g.path("qmp.sock")
+	d.mu.Unlock()
+	var cpu time.Duration
+	var rd, wr uint64
+	if pid > 0 {
+		cpu, _ = procCPU(pid)
+		var blocks []struct {
+			Stats struct {
+				RdBytes uint64 `json:"rd_bytes"`
+				WrBytes uint64 `json:"wr_bytes"`
+			} `json:"stats"`
+		}
+		if err := qmp(ctx, sock, "query-blockstats", nil, &blocks); err == nil {
+			for _, b := range blocks {
+				rd += b.Stats.RdBytes
+				wr += b.Stats.WrBytes
+			}
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if g.pid == pid && pid > 0 {
+		g.lastCPU = max(g.lastCPU, cpu)
+		g.lastDiskRead, g.lastDiskW = max(g.lastDiskRead, rd), max(g.lastDiskW, wr)
+	}
+	st := hv.Stats{At: d.now(), CPUTime: g.BaseCPU + g.lastCPU,
+		DiskReadBytes: g.BaseDiskRead + g.lastDiskRead, DiskWriteBytes: g.BaseDiskWrite + g.lastDiskW}
+	if g.pid > 0 {
+		st.MemoryUsedMiB = procRSSMiB(g.pid, g.Spec.MemoryMiB)
+	}
+	return st, nil
+}
+
+// procCPU is a process's user and system time (USER_HZ 100).
+func procCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b)[i+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	ut, _ := strconv.ParseUint(f[11], 10, 64)
+	st, _ := strconv.ParseUint(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond, true
+}
+
+// procRSSMiB is the memory the guest has touched: QEMU's resident set,
+// capped at the guest's size.
+func procRSSMiB(pid, limit int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return max(1, min(kb/1024, limit))
+		}
+	}
+	return 0
+}
+
+// List implements hv.Lister.
+func (d *Driver) List(ctx context.Context) ([]hv.GuestStatus, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]hv.GuestStatus, 0, len(d.g))
+	for id, g := range d.g {
+		s := hv.StateStopped
+		if g.pid > 0 {
+			s = hv.StateRunning
+		}
+		out = append(out, hv.GuestStatus{ID: id, State: s})
+	}
+	return out, nil
+}
+
+// SSHAddress implements hv.SSHEndpoint: the forwarded port on loopback.
+func (d *Driver) SSHAddress(ctx context.Context, id string) (string, int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return "", 0, err
+	}
+	if g.pid == 0 {
+		return "", 0, fmt.Errorf("%w: %s is not running", hv.ErrInvalidState, id)
+	}
+	return "127.0.0.1", g.SSHPort, nil
+}
+
+// Close implements hv.Driver: guests keep running; the daemon re-attaches.
+func (d *Driver) Close(ctx context.Context) error {
+	close(d.done)
+	d.wg.Wait()
+	return nil
+}
