@@ -92,7 +92,7 @@ func dialSSH(e *env, t core.SSHTarget, signer ssh.Signer, timeout time.Duration)
 		select {
 		case <-e.ctx().Done():
 			return nil, e.ctx().Err()
-		case <-time.After(500 * time.Millisecond):
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }
