@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,6 +87,7 @@ func TestScripts(t *testing.T) {
 			"jq":       cmdJQ,
 			"exits":    cmdExits,
 			"freeport": cmdFreePort,
+			"httpget":  cmdHTTPGet,
 		},
 	})
 }
@@ -235,4 +238,28 @@ func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
 	port := l.Addr().(*net.TCPAddr).Port
 	ts.Check(l.Close())
 	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+// cmdHTTPGet fetches a URL and writes the body to stdout; with ! it must
+// fail to connect (or answer an error status).
+func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: httpget URL")
+	}
+	c := &http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get(args[0])
+	if err == nil {
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		ts.Stdout().Write(b)
+		if resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %s", resp.Status)
+		}
+	}
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("GET %s: %v", args[0], err)
+	case err == nil && neg:
+		ts.Fatalf("GET %s succeeded", args[0])
+	}
 }

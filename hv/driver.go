@@ -168,6 +168,14 @@ type SSHEndpoint interface {
 	SSHAddress(ctx context.Context, id string) (host string, port int, err error)
 }
 
+// PortForwarder makes a guest's TCP port on one of its NICs reachable from
+// this machine: the daemon forwards public IPs through it.
+type PortForwarder interface {
+	// ForwardPort returns a host:port on this machine that reaches port on
+	// the NIC with that device index; asking twice returns the same address.
+	ForwardPort(ctx context.Context, id string, deviceIndex, port int) (string, error)
+}
+
 // ConsoleAppender writes a line to a guest's console as the host would
 // (EC2 prints spot interruption notices there).
 type ConsoleAppender interface {

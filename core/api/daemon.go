@@ -125,6 +125,9 @@ func RunDaemon(ctx context.Context, o DaemonOptions) error {
 	metadata := imds.New(cloud, log)
 	cloud.SetMetadataEndpoints(metadata)
 	defer metadata.Close()
+	fctx, stopForwarding := context.WithCancel(ctx)
+	defer stopForwarding()
+	go runForwarder(fctx, cloud, log, time.Second)
 
 	listen := o.Listen
 	if listen == "" {

@@ -50,6 +50,7 @@ type Driver struct {
 
 var (
 	_ hv.Driver          = (*Driver)(nil)
+	_ hv.PortForwarder   = (*Driver)(nil)
 	_ hv.SSHEndpoint     = (*Driver)(nil)
 	_ hv.ConsoleAppender = (*Driver)(nil)
 )
@@ -62,8 +63,11 @@ type guest struct {
 	BaseCPU       time.Duration `json:"BaseCPU"`
 	BaseDiskRead  uint64        `json:"BaseDiskRead"`
 	BaseDiskWrite uint64        `json:"BaseDiskWrite"`
-	dir           string
-	pid           int
+	// Forwards are the host ports forwarded to the running process's guest
+	// ports, by "DEVICE/PORT" (QEMU forgets them when it exits).
+	Forwards map[string]int `json:"Forwards,omitempty"`
+	dir      string
+	pid      int
 	// consoleAtStart is the console's size when the process started.
 	consoleAtStart int64
 	// last are the running process's counters as last read.
@@ -238,7 +242,7 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	g.SSHPort = port
+	g.SSHPort, g.Forwards = port, nil
 	if err := g.save(); err != nil {
 		return err
 	}
@@ -338,6 +342,7 @@ func (d *Driver) watch(g *guest, pid int) {
 			g.BaseDiskRead += g.lastDiskRead
 			g.BaseDiskWrite += g.lastDiskW
 			g.lastCPU, g.lastDiskRead, g.lastDiskW = 0, 0, 0
+			g.Forwards = nil
 			_ = g.save()
 			destroying := g.destroying
 			reason := ""
@@ -646,4 +651,52 @@ func (d *Driver) Close(ctx context.Context) error {
 	close(d.done)
 	d.wg.Wait()
 	return nil
+}
+
+// ForwardPort implements hv.PortForwarder with QEMU's hostfwd on the
+// interface's user-mode network: a loopback port reaches the guest port.
+func (d *Driver) ForwardPort(ctx context.Context, id string, deviceIndex, port int) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return "", err
+	}
+	if g.pid == 0 {
+		return "", fmt.Errorf("%w: %s is not running", hv.ErrInvalidState, id)
+	}
+	if deviceIndex == 0 && port == 22 {
+		return "127.0.0.1:" + strconv.Itoa(g.SSHPort), nil
+	}
+	key := strconv.Itoa(deviceIndex) + "/" + strconv.Itoa(port)
+	if hp, ok := g.Forwards[key]; ok {
+		return "127.0.0.1:" + strconv.Itoa(hp), nil
+	}
+	nd := -1
+	for i, n := range g.Spec.NICs {
+		if n.DeviceIndex == deviceIndex {
+			nd = i
+		}
+	}
+	if nd < 0 {
+		return "", fmt.Errorf("%w: %s has no interface at device index %d until it starts again", hv.ErrInvalidState, id, deviceIndex)
+	}
+	hp, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	var msg string
+	cmd := fmt.Sprintf("hostfwd_add n%d tcp:127.0.0.1:%d-:%d", nd, hp, port)
+	if err := qmp(ctx, g.path("qmp.sock"), "human-monitor-command", map[string]string{"command-line": cmd}, &msg); err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(msg) != "" {
+		return "", fmt.Errorf("qemu %s: %s", cmd, strings.TrimSpace(msg))
+	}
+	if g.Forwards == nil {
+		g.Forwards = map[string]int{}
+	}
+	g.Forwards[key] = hp
+	_ = g.save()
+	return "127.0.0.1:" + strconv.Itoa(hp), nil
 }
