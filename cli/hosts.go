@@ -25,7 +25,11 @@ var hostsCommand = &cli.Command{
 			v := view{data: &out, header: []string{"HOST ID", "ZONE", "DRIVER", "VCPUS USED", "MEMORY USED", "GUESTS", "FAMILIES"}}
 			for _, h := range out.Hosts {
 				v.ids = append(v.ids, h.ID)
-				v.rows = append(v.rows, []string{h.ID, h.Zone, h.Driver,
+				driver := h.Driver
+				if h.Acceleration != "" {
+					driver += " (" + h.Acceleration + ")"
+				}
+				v.rows = append(v.rows, []string{h.ID, h.Zone, driver,
 					fmt.Sprintf("%d/%d", h.UsedVCPUs, h.CapacityVCpus),
 					fmt.Sprintf("%s/%s", gib(h.UsedMemoryMiB), gib(h.CapacityMemoryMiB)),
 					itoa(len(h.Instances)), fmt.Sprint(h.Families)})

@@ -6,8 +6,9 @@ import (
 )
 
 var imagesCommand = &cli.Command{
-	Name:  "images",
-	Usage: "list the images (AMIs) of the region",
+	Name:        "images",
+	Usage:       "list the images (AMIs) of the region",
+	Subcommands: []*cli.Command{imagesImportCommand},
 	Action: func(c *cli.Context) error {
 		e, err := newEnv(c)
 		if err != nil {

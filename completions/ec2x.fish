@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images keypair create import ls rm hosts ls daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -607,6 +607,20 @@ complete -c ec2x -n '__fish_seen_subcommand_from images' -f -l query -r -d 'JMES
 complete -c ec2x -n '__fish_seen_subcommand_from images' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from images' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from images' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from images' -a 'import' -d 'register a cloud image (qcow2 or raw disk, or a kernel and initrd) for the qemu driver'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l user -r -d 'the image\'s default SSH user'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l arch -r -d 'architecture'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l kernel -r -d 'boot this kernel instead of a disk\'s boot loader'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l initrd -r -d 'with --kernel: its initramfs'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l description -r -d 'what the image is'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from keypair' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'keypair' -d 'SSH key pairs'
 complete -c ec2x -n '__fish_seen_subcommand_from create' -f -l help -s h -d 'show help'

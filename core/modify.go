@@ -170,9 +170,11 @@ func (c *Cloud) DescribeInstanceAttribute(ctx context.Context, region string, in
 // HostInfo is a host server as `ec2x hosts ls` shows it.
 type HostInfo struct {
 	sched.Host
-	CapacityVCpus     int            `json:"CapacityVCpus"`
-	CapacityMemoryMiB int            `json:"CapacityMemoryMiB"`
-	Instances         []HostInstance `json:"Instances"`
+	CapacityVCpus     int `json:"CapacityVCpus"`
+	CapacityMemoryMiB int `json:"CapacityMemoryMiB"`
+	// Acceleration is how a driver of real guests runs them (kvm or tcg).
+	Acceleration string         `json:"Acceleration,omitempty"`
+	Instances    []HostInstance `json:"Instances"`
 }
 
 // HostInstance is one guest of a host.
@@ -209,7 +211,11 @@ func (c *Cloud) DescribeHosts(ctx context.Context, region string, _ *Empty) (*De
 		if g == nil {
 			g = []HostInstance{}
 		}
-		out.Hosts = append(out.Hosts, HostInfo{Host: h, CapacityVCpus: h.CapVCPUs(), CapacityMemoryMiB: h.CapMemoryMiB(), Instances: g})
+		info := HostInfo{Host: h, CapacityVCpus: h.CapVCPUs(), CapacityMemoryMiB: h.CapMemoryMiB(), Instances: g}
+		if a, ok := c.drivers[h.Driver].(hv.Accelerated); ok {
+			info.Acceleration = a.Accel()
+		}
+		out.Hosts = append(out.Hosts, info)
 	}
 	return out, nil
 }

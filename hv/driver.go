@@ -176,6 +176,11 @@ type PortForwarder interface {
 	ForwardPort(ctx context.Context, id string, deviceIndex, port int) (string, error)
 }
 
+// Accelerated tells how a driver of real guests runs them: "kvm" or "tcg".
+type Accelerated interface {
+	Accel() string
+}
+
 // ConsoleAppender writes a line to a guest's console as the host would
 // (EC2 prints spot interruption notices there).
 type ConsoleAppender interface {

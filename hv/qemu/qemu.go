@@ -51,6 +51,7 @@ type Driver struct {
 var (
 	_ hv.Driver          = (*Driver)(nil)
 	_ hv.PortForwarder   = (*Driver)(nil)
+	_ hv.Accelerated     = (*Driver)(nil)
 	_ hv.SSHEndpoint     = (*Driver)(nil)
 	_ hv.ConsoleAppender = (*Driver)(nil)
 )

@@ -1,6 +1,7 @@
 package ec2query
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -52,7 +53,7 @@ func parseAuth(r *http.Request, query url.Values) (s signed, ok bool, err error)
 		if err := s.setCredential(parts["Credential"], parts["SignedHeaders"]); err != nil {
 			return s, true, err
 		}
-		s.amzDate, err = parseAmzDate(firstNonEmpty(r.Header.Get("X-Amz-Date"), r.Header.Get("Date")))
+		s.amzDate, err = parseAmzDate(cmp.Or(r.Header.Get("X-Amz-Date"), r.Header.Get("Date")))
 		return s, true, err
 	}
 	if query.Get("X-Amz-Algorithm") == "" {
@@ -206,11 +207,4 @@ func hmacSHA256(key []byte, data string) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(data))
 	return m.Sum(nil)
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
