@@ -52,6 +52,7 @@ var (
 	_ hv.Driver          = (*Driver)(nil)
 	_ hv.PortForwarder   = (*Driver)(nil)
 	_ hv.Accelerated     = (*Driver)(nil)
+	_ hv.NICHotPlugger   = (*Driver)(nil)
 	_ hv.SSHEndpoint     = (*Driver)(nil)
 	_ hv.ConsoleAppender = (*Driver)(nil)
 )
@@ -117,7 +118,7 @@ func (d *Driver) Accel() string { return d.accel }
 
 // Capabilities implements hv.Driver.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true}
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true}
 }
 
 func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
@@ -285,22 +286,25 @@ func (d *Driver) args(g *guest) []string {
 		}
 	}
 	for i, nic := range s.NICs {
-		// One user-mode network per interface, on the interface's own
-		// subnet, whose DHCP hands the guest the interface's private IP:
-		// the guest sees the addresses EC2 would give it.
-		nd := fmt.Sprintf("user,id=n%d", i)
-		if ip := net.ParseIP(nic.PrivateIP).To4(); ip != nil && nic.PrefixLen > 0 && nic.PrefixLen <= 24 {
-			sub := &net.IPNet{IP: ip.Mask(net.CIDRMask(nic.PrefixLen, 32)), Mask: net.CIDRMask(nic.PrefixLen, 32)}
-			nd += fmt.Sprintf(",net=%s,dhcpstart=%s", sub, ip)
-		} else {
-			nd += fmt.Sprintf(",net=10.0.%d.0/24", 2+i)
-		}
+		nd := netdevOpts(i, nic)
 		if nic.DeviceIndex == 0 {
 			nd += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:22", g.SSHPort)
 		}
-		a = append(a, "-netdev", nd, "-device", fmt.Sprintf("virtio-net-pci,netdev=n%d,mac=%s", i, nic.MAC))
+		a = append(a, "-netdev", "user,"+nd, "-device", fmt.Sprintf("virtio-net-pci,netdev=n%d,mac=%s,id=d%d", i, nic.MAC, i))
 	}
 	return a
+}
+
+// netdevOpts are a NIC's user-mode network options: on the interface's
+// own subnet, whose DHCP hands the guest the interface's private IP, so
+// the guest sees the addresses EC2 would give it.
+func netdevOpts(i int, nic hv.NIC) string {
+	nd := fmt.Sprintf("id=n%d", i)
+	if ip := net.ParseIP(nic.PrivateIP).To4(); ip != nil && nic.PrefixLen > 0 && nic.PrefixLen <= 24 {
+		sub := &net.IPNet{IP: ip.Mask(net.CIDRMask(nic.PrefixLen, 32)), Mask: net.CIDRMask(nic.PrefixLen, 32)}
+		return nd + fmt.Sprintf(",net=%s,dhcpstart=%s", sub, ip)
+	}
+	return nd + fmt.Sprintf(",net=10.0.%d.0/24", 2+i)
 }
 
 func freePort() (int, error) {
@@ -700,4 +704,62 @@ func (d *Driver) ForwardPort(ctx context.Context, id string, deviceIndex, port i
 	g.Forwards[key] = hp
 	_ = g.save()
 	return "127.0.0.1:" + strconv.Itoa(hp), nil
+}
+
+// AttachNIC implements hv.NICHotPlugger: the NIC joins the guest's spec
+// for every later start and, while the guest runs, is hot-plugged through
+// QMP (a new user-mode network and virtio-net device).
+func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return err
+	}
+	for _, n := range g.Spec.NICs {
+		if n.ID == nic.ID {
+			return fmt.Errorf("%w: %s is already attached to %s", hv.ErrInvalidState, nic.ID, id)
+		}
+	}
+	i := len(g.Spec.NICs)
+	if g.pid > 0 {
+		sock := g.path("qmp.sock")
+		if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": "netdev_add user," + netdevOpts(i, nic)}, nil); err != nil {
+			return err
+		}
+		dev := map[string]any{"driver": "virtio-net-pci", "netdev": fmt.Sprintf("n%d", i), "mac": nic.MAC, "id": fmt.Sprintf("d%d", i)}
+		if err := qmp(ctx, sock, "device_add", dev, nil); err != nil {
+			return err
+		}
+	}
+	g.Spec.NICs = append(g.Spec.NICs, nic)
+	return g.save()
+}
+
+// DetachNIC implements hv.NICHotPlugger.
+func (d *Driver) DetachNIC(ctx context.Context, id, nicID string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return err
+	}
+	for i, n := range g.Spec.NICs {
+		if n.ID != nicID {
+			continue
+		}
+		if n.DeviceIndex == 0 {
+			return fmt.Errorf("%w: the primary interface of %s cannot be detached", hv.ErrInvalidState, id)
+		}
+		if g.pid > 0 {
+			sock := g.path("qmp.sock")
+			if err := qmp(ctx, sock, "device_del", map[string]any{"id": fmt.Sprintf("d%d", i)}, nil); err != nil {
+				return err
+			}
+			_ = qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", i)}, nil)
+		}
+		g.Spec.NICs = append(g.Spec.NICs[:i:i], g.Spec.NICs[i+1:]...)
+		return g.save()
+	}
+	return fmt.Errorf("%w: %s is not attached to %s", hv.ErrNotFound, nicID, id)
 }

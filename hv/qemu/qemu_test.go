@@ -55,7 +55,6 @@ func harness(t *testing.T) hvtest.Harness {
 			return s
 		},
 		Skip: map[string]string{
-			"hotplug_nic":    "the qemu driver does not hot-plug NICs (Capabilities.HotPlugNIC is false)",
 			"console_capped": "40 reboots take minutes under TCG; TestConsoleKeepsLast64KiB checks the cap",
 		},
 	}
