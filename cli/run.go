@@ -24,6 +24,7 @@ var runCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
 		&cli.StringFlag{Name: "key", Usage: "key pair name"},
 		&cli.StringFlag{Name: "az", Usage: "availability zone"},
+		&cli.StringFlag{Name: "driver", Usage: "only hosts of this hypervisor driver (sim, qemu)"},
 		&cli.StringFlag{Name: "subnet", Usage: "subnet ID"},
 		&cli.StringSliceFlag{Name: "sg", Usage: "security group ID or name (repeatable)"},
 		&cli.StringFlag{Name: "user-data", Usage: "file with user data"},
@@ -55,6 +56,7 @@ func runAction(c *cli.Context) error {
 	if az := c.String("az"); az != "" {
 		in.Placement = &core.Placement{AvailabilityZone: az}
 	}
+	in.Driver = c.String("driver")
 	for _, g := range c.StringSlice("sg") {
 		if strings.HasPrefix(g, "sg-") {
 			in.SecurityGroupIds = append(in.SecurityGroupIds, g)

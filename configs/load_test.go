@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -149,6 +150,12 @@ func TestUserOverrides(t *testing.T) {
 				t.Errorf("host = %+v, want no overcommit, every family, driver sim", h)
 			}
 		}},
+		{"a qemu host is this machine: its real cores and memory", "[[hosts]]\nzone = \"us-east-1a\"\ncount = 1\ndriver = \"qemu\"\n",
+			func(t *testing.T, c *configs.Config) {
+				if h := c.Hosts[0]; h.VCPUs != runtime.NumCPU() || h.MemoryGiB < 1 {
+					t.Errorf("qemu host = %d vCPUs %d GiB, want %d vCPUs and this machine's memory", h.VCPUs, h.MemoryGiB, runtime.NumCPU())
+				}
+			}},
 		{"[[api.credentials]] replaces the example key", "[[api.credentials]]\naccess_key_id = \"AK\"\nsecret_access_key = \"SK\"\n",
 			func(t *testing.T, c *configs.Config) {
 				if len(c.API.Credentials) != 1 || c.API.Credentials[0] != (configs.Credential{AccessKeyID: "AK", SecretAccessKey: "SK"}) {

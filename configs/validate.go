@@ -3,7 +3,9 @@ package configs
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -321,6 +323,14 @@ func (c *Config) checkHosts() *problem {
 		if c.ZoneRegion(h.Zone) == "" {
 			return at("zone", "zone %q is not a zone of any configured region", h.Zone)
 		}
+		// A qemu host is this machine: unless told otherwise, the scheduler
+		// counts its real cores and memory.
+		if h.Driver == "qemu" && h.VCPUs == 0 {
+			h.VCPUs = runtime.NumCPU()
+		}
+		if h.Driver == "qemu" && h.MemoryGiB == 0 {
+			h.MemoryGiB = machineMemoryGiB()
+		}
 		switch {
 		case h.Count < 1:
 			return at("count", "count must be at least 1")
@@ -359,4 +369,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// machineMemoryGiB is this machine's memory in whole GiB, from
+// /proc/meminfo (0 where it cannot be read, which validation reports).
+func machineMemoryGiB() int {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "MemTotal:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return kb >> 20
+		}
+	}
+	return 0
 }

@@ -189,7 +189,7 @@ func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceI
 		}
 		typ := c.cfg.Types[r.InstanceType]
 		host, _, ok := c.sched.Place(rs.name, sched.Request{Zone: r.Placement.AvailabilityZone,
-			Family: familyOf(r.InstanceType), VCPUs: typ.VCPUs, MemoryMiB: typ.MemoryMiB}, false)
+			Family: familyOf(r.InstanceType), VCPUs: typ.VCPUs, MemoryMiB: typ.MemoryMiB, Driver: r.Hypervisor}, false)
 		if !ok {
 			return nil, c.capacityError(rs, r.InstanceType, r.Placement.AvailabilityZone)
 		}

@@ -36,7 +36,10 @@ type RunInstancesInput struct {
 	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings,omitempty"`
 	// InstanceMarketOptions asks for spot capacity.
 	InstanceMarketOptions *InstanceMarketOptions `json:"InstanceMarketOptions,omitempty"`
-	DryRun                bool                   `json:"DryRun,omitempty"`
+	// Driver (an ec2x addition) keeps the launch on hosts of that
+	// hypervisor driver: sim or qemu.
+	Driver string `json:"Driver,omitempty"`
+	DryRun bool   `json:"DryRun,omitempty"`
 	// fulfils is the open spot request this launch fulfils (the market's).
 	fulfils string
 }
@@ -224,6 +227,14 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 	}
 	if _, offered := l.typ.Price[rs.name]; !offered && len(l.typ.Price) > 0 {
 		return nil, Errorf(CodeUnsupported, "The instance type '%s' is not supported in %s.", l.typeName, rs.name)
+	}
+	if in.Driver != "" && c.drivers[in.Driver] == nil {
+		names := make([]string, 0, len(c.drivers))
+		for n := range c.drivers {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, Errorf(CodeInvalidParameterValue, "No host runs the driver '%s' (the config's hosts run %s).", in.Driver, strings.Join(names, ", "))
 	}
 	var err error
 	if l.imgName, l.img, l.amiID, err = c.resolveImage(rs, in.ImageId); err != nil {
@@ -440,7 +451,7 @@ func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) (*tx, []*instRe
 	now := c.clk.Now()
 	t := c.newTx(rs)
 	var recs []*instRecord
-	req := sched.Request{Zone: zone, Family: configs.Family(l.typeName), VCPUs: l.typ.VCPUs, MemoryMiB: l.typ.MemoryMiB}
+	req := sched.Request{Zone: zone, Family: configs.Family(l.typeName), VCPUs: l.typ.VCPUs, MemoryMiB: l.typ.MemoryMiB, Driver: l.in.Driver}
 	var failure error
 	for i := 0; i < l.in.MaxCount; i++ {
 		host, _, ok := c.sched.Place(rs.name, req, false)

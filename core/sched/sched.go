@@ -49,12 +49,16 @@ type Request struct {
 	// Preempt lets an on-demand request count spot guests' capacity as
 	// free: they can be interrupted to make room.
 	Preempt bool
+	// Driver, when set, keeps the guest on hosts of that hypervisor driver
+	// (a stopped qemu guest's disk lives with the qemu driver).
+	Driver string
 }
 
 // Rejection reasons, one constant per filter.
 const (
 	RejectZone   = "zone"
 	RejectFamily = "family"
+	RejectDriver = "driver"
 	RejectCPU    = "insufficient vCPU"
 	RejectMemory = "insufficient memory"
 )
@@ -106,7 +110,7 @@ func New(cfg *configs.Config) *Scheduler {
 		}
 	}
 	// Cheap, exact checks first; capacity last because it reads usage.
-	s.filters = []filter{zoneFilter, familyFilter, cpuFilter, memoryFilter}
+	s.filters = []filter{zoneFilter, driverFilter, familyFilter, cpuFilter, memoryFilter}
 	if cfg.Scheduler.Strategy == "spread" {
 		s.weighers = []weigher{spreadWeigher}
 	} else {
@@ -118,6 +122,13 @@ func New(cfg *configs.Config) *Scheduler {
 func zoneFilter(h *Host, r Request) (string, string) {
 	if r.Zone != "" && h.Zone != r.Zone {
 		return RejectZone, "host is in " + h.Zone
+	}
+	return "", ""
+}
+
+func driverFilter(h *Host, r Request) (string, string) {
+	if r.Driver != "" && h.Driver != r.Driver {
+		return RejectDriver, "host runs " + h.Driver
 	}
 	return "", ""
 }

@@ -88,6 +88,9 @@ func TestFilters(t *testing.T) {
 			map[string]string{"us-east-1a": sched.RejectZone, "us-east-1b": sched.RejectCPU}},
 		{"filters run in order: zone before capacity", sched.Request{Zone: "us-east-1b", Family: "t2", VCPUs: 1000, MemoryMiB: 1 << 30}, "",
 			map[string]string{"us-east-1a": sched.RejectZone, "us-east-1b": sched.RejectFamily}},
+		{"driver of the hosts", sched.Request{Family: "t3", VCPUs: 1, MemoryMiB: 512, Driver: "sim"}, "us-east-1a", nil},
+		{"driver no host runs", sched.Request{Family: "t3", VCPUs: 1, MemoryMiB: 512, Driver: "qemu"}, "",
+			map[string]string{"us-east-1a": sched.RejectDriver, "us-east-1b": sched.RejectDriver}},
 		{"zone of another region", sched.Request{Zone: "us-west-2a", Family: "t3", VCPUs: 1, MemoryMiB: 512}, "",
 			map[string]string{"us-east-1a": sched.RejectZone, "us-east-1b": sched.RejectZone}},
 	}
