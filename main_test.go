@@ -94,6 +94,15 @@ func TestScripts(t *testing.T) {
 
 // killDaemon stops a script's daemon: gracefully, then for sure.
 func killDaemon(home string) {
+	// Real guests outlive their daemon by design; a script's must not.
+	pids, _ := filepath.Glob(filepath.Join(home, "guests", "qemu", "*", "qemu.pid"))
+	for _, f := range pids {
+		if b, err := os.ReadFile(f); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	}
 	data, err := os.ReadFile(filepath.Join(home, "daemon.pid"))
 	if err != nil {
 		return
