@@ -43,8 +43,10 @@ func newSDK(url, key, secret string) *ec2.Client {
 		BaseEndpoint: aws.String(url),
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
-		// Errors must reach the test as they are, not after retries.
-		RetryMaxAttempts: 1,
+		// The SDK's standard retries, as users have them: they retry
+		// transport errors and throttling, never EC2's client errors,
+		// which reach the test as they are.
+		RetryMaxAttempts: 3,
 	})
 }
 
