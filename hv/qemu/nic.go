@@ -1,0 +1,129 @@
+package qemu
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/ec2x/ec2x/hv"
+)
+
+// netdevOpts are a NIC's user-mode network options: on the interface's
+// own subnet, whose DHCP hands the guest the interface's private IP, so
+// the guest sees the addresses EC2 would give it.
+func netdevOpts(i int, nic hv.NIC) string {
+	nd := fmt.Sprintf("id=n%d", i)
+	if ip := net.ParseIP(nic.PrivateIP).To4(); ip != nil && nic.PrefixLen > 0 && nic.PrefixLen <= 24 {
+		sub := &net.IPNet{IP: ip.Mask(net.CIDRMask(nic.PrefixLen, 32)), Mask: net.CIDRMask(nic.PrefixLen, 32)}
+		return nd + fmt.Sprintf(",net=%s,dhcpstart=%s", sub, ip)
+	}
+	return nd + fmt.Sprintf(",net=10.0.%d.0/24", 2+i)
+}
+
+// ForwardPort implements hv.PortForwarder with QEMU's hostfwd on the
+// interface's user-mode network: a loopback port reaches the guest port.
+func (d *Driver) ForwardPort(ctx context.Context, id string, deviceIndex, port int) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return "", err
+	}
+	if g.pid == 0 {
+		return "", fmt.Errorf("%w: %s is not running", hv.ErrInvalidState, id)
+	}
+	if deviceIndex == 0 && port == 22 {
+		return "127.0.0.1:" + strconv.Itoa(g.SSHPort), nil
+	}
+	key := strconv.Itoa(deviceIndex) + "/" + strconv.Itoa(port)
+	if hp, ok := g.Forwards[key]; ok {
+		return "127.0.0.1:" + strconv.Itoa(hp), nil
+	}
+	nd := -1
+	for i, n := range g.Spec.NICs {
+		if n.DeviceIndex == deviceIndex {
+			nd = i
+		}
+	}
+	if nd < 0 {
+		return "", fmt.Errorf("%w: %s has no interface at device index %d until it starts again", hv.ErrInvalidState, id, deviceIndex)
+	}
+	hp, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	var msg string
+	cmd := fmt.Sprintf("hostfwd_add n%d tcp:127.0.0.1:%d-:%d", nd, hp, port)
+	if err := qmp(ctx, g.path("qmp.sock"), "human-monitor-command", map[string]string{"command-line": cmd}, &msg); err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(msg) != "" {
+		return "", fmt.Errorf("qemu %s: %s", cmd, strings.TrimSpace(msg))
+	}
+	if g.Forwards == nil {
+		g.Forwards = map[string]int{}
+	}
+	g.Forwards[key] = hp
+	_ = g.save()
+	return "127.0.0.1:" + strconv.Itoa(hp), nil
+}
+
+// AttachNIC implements hv.NICHotPlugger: the NIC joins the guest's spec
+// for every later start and, while the guest runs, is hot-plugged through
+// QMP (a new user-mode network and virtio-net device).
+func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return err
+	}
+	for _, n := range g.Spec.NICs {
+		if n.ID == nic.ID {
+			return fmt.Errorf("%w: %s is already attached to %s", hv.ErrInvalidState, nic.ID, id)
+		}
+	}
+	i := len(g.Spec.NICs)
+	if g.pid > 0 {
+		sock := g.path("qmp.sock")
+		if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": "netdev_add user," + netdevOpts(i, nic)}, nil); err != nil {
+			return err
+		}
+		dev := map[string]any{"driver": "virtio-net-pci", "netdev": fmt.Sprintf("n%d", i), "mac": nic.MAC, "id": fmt.Sprintf("d%d", i)}
+		if err := qmp(ctx, sock, "device_add", dev, nil); err != nil {
+			return err
+		}
+	}
+	g.Spec.NICs = append(g.Spec.NICs, nic)
+	return g.save()
+}
+
+// DetachNIC implements hv.NICHotPlugger.
+func (d *Driver) DetachNIC(ctx context.Context, id, nicID string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.get(id)
+	if err != nil {
+		return err
+	}
+	for i, n := range g.Spec.NICs {
+		if n.ID != nicID {
+			continue
+		}
+		if n.DeviceIndex == 0 {
+			return fmt.Errorf("%w: the primary interface of %s cannot be detached", hv.ErrInvalidState, id)
+		}
+		if g.pid > 0 {
+			sock := g.path("qmp.sock")
+			if err := qmp(ctx, sock, "device_del", map[string]any{"id": fmt.Sprintf("d%d", i)}, nil); err != nil {
+				return err
+			}
+			_ = qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", i)}, nil)
+		}
+		g.Spec.NICs = append(g.Spec.NICs[:i:i], g.Spec.NICs[i+1:]...)
+		return g.save()
+	}
+	return fmt.Errorf("%w: %s is not attached to %s", hv.ErrNotFound, nicID, id)
+}

@@ -1,0 +1,89 @@
+package qemu
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/hv"
+)
+
+// Stats implements hv.Observer: CPU time from /proc, disk from QMP, both
+// cumulative over the guest's runs.
+func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
+	d.mu.Lock()
+	g, err := d.get(id)
+	if err != nil {
+		d.mu.Unlock()
+		return hv.Stats{}, err
+	}
+	pid, sock := g.pid, g.path("qmp.sock")
+	d.mu.Unlock()
+	var cpu time.Duration
+	var rd, wr uint64
+	if pid > 0 {
+		cpu, _ = procCPU(pid)
+		var blocks []struct {
+			Stats struct {
+				RdBytes uint64 `json:"rd_bytes"`
+				WrBytes uint64 `json:"wr_bytes"`
+			} `json:"stats"`
+		}
+		if err := qmp(ctx, sock, "query-blockstats", nil, &blocks); err == nil {
+			for _, b := range blocks {
+				rd += b.Stats.RdBytes
+				wr += b.Stats.WrBytes
+			}
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if g.pid == pid && pid > 0 {
+		g.lastCPU = max(g.lastCPU, cpu)
+		g.lastDiskRead, g.lastDiskW = max(g.lastDiskRead, rd), max(g.lastDiskW, wr)
+	}
+	st := hv.Stats{At: d.now(), CPUTime: g.BaseCPU + g.lastCPU,
+		DiskReadBytes: g.BaseDiskRead + g.lastDiskRead, DiskWriteBytes: g.BaseDiskWrite + g.lastDiskW}
+	if g.pid > 0 {
+		st.MemoryUsedMiB = procRSSMiB(g.pid, g.Spec.MemoryMiB)
+	}
+	return st, nil
+}
+
+// procCPU is a process's user and system time (USER_HZ 100).
+func procCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b)[i+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	ut, _ := strconv.ParseUint(f[11], 10, 64)
+	st, _ := strconv.ParseUint(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond, true
+}
+
+// procRSSMiB is the memory the guest has touched: QEMU's resident set,
+// capped at the guest's size.
+func procRSSMiB(pid, limit int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return max(1, min(kb/1024, limit))
+		}
+	}
+	return 0
+}
