@@ -20,8 +20,28 @@ import (
 // so connections to them are refused; moving an Elastic IP moves the
 // listeners with it.
 
-// maxPortsPerRule bounds the listeners one wide rule (say 0-65535) opens.
+// maxPortsPerRule bounds the listeners one rule opens; a wider rule (say
+// all traffic, 0-65535) opens the usual service ports within its range.
 const maxPortsPerRule = 64
+
+var servicePorts = []int{22, 80, 443, 3000, 5000, 8000, 8080, 8443, 9000}
+
+// rulePorts are the ports a rule gets listeners for.
+func rulePorts(r core.PortRule) []int {
+	var out []int
+	if r.To-r.From < maxPortsPerRule {
+		for p := r.From; p <= r.To; p++ {
+			out = append(out, p)
+		}
+		return out
+	}
+	for _, p := range servicePorts {
+		if p >= r.From && p <= r.To {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 type listenKey struct {
 	addr string // public IP:port
@@ -66,7 +86,7 @@ func (f *forwarder) reconcile(ctx context.Context) {
 	want := map[listenKey]*fwdListener{}
 	for _, ep := range f.cloud.PublicEndpoints(ctx) {
 		for _, r := range ep.Rules {
-			for p := r.From; p <= r.To && p-r.From < maxPortsPerRule; p++ {
+			for _, p := range rulePorts(r) {
 				k := listenKey{net.JoinHostPort(ep.PublicIp, strconv.Itoa(p))}
 				want[k] = &fwdListener{target: listenTarget{ep.Region, ep.InstanceId, ep.DeviceIndex, p}, ep: ep}
 			}
