@@ -25,17 +25,11 @@ type ConsoleOutput struct {
 // guest printed, readable while it is stopped.
 func (c *Cloud) GetConsoleOutput(ctx context.Context, region string, in *GetConsoleOutputInput) (*ConsoleOutput, error) {
 	c.mu.RLock()
-	rs, err := c.region(region)
+	_, r, err := c.instanceLocked(region, in.InstanceId)
 	if err != nil {
 		c.mu.RUnlock()
 		return nil, err
 	}
-	recs, err := c.lookupLocked(rs, []string{in.InstanceId})
-	if err != nil {
-		c.mu.RUnlock()
-		return nil, err
-	}
-	r := recs[0]
 	d := c.driverOf(r.Placement.HostId)
 	c.mu.RUnlock()
 	out := &ConsoleOutput{InstanceId: r.InstanceId, Timestamp: c.clk.Now().UTC().Format("2006-01-02T15:04:05.000Z")}

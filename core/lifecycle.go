@@ -108,6 +108,20 @@ func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, d
 	return out, nil
 }
 
+// instanceLocked finds one instance of a region, as lookupLocked does;
+// the caller holds c.mu.
+func (c *Cloud) instanceLocked(region, id string) (*regionState, *instRecord, error) {
+	rs, err := c.region(region)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := c.lookupLocked(rs, []string{id})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rs, recs[0], nil
+}
+
 // lookupLocked finds every ID or fails as EC2 does: malformed IDs first,
 // then every missing ID in one message.
 func (c *Cloud) lookupLocked(rs *regionState, ids []string) ([]*instRecord, error) {

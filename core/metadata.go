@@ -39,15 +39,10 @@ type InstanceIdInput struct {
 func (c *Cloud) DescribeInstanceMetadata(ctx context.Context, region string, in *InstanceIdInput) (*InstanceMetadata, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	rs, err := c.region(region)
+	rs, r, err := c.instanceLocked(region, in.InstanceId)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := c.lookupLocked(rs, []string{in.InstanceId})
-	if err != nil {
-		return nil, err
-	}
-	r := recs[0]
 	api := rs.api(c.cfg, r)
 	md := &InstanceMetadata{
 		InstanceId: r.InstanceId, InstanceType: r.InstanceType, ImageId: r.ImageId, ReservationId: r.reservation(),

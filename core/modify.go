@@ -146,15 +146,10 @@ type DescribeInstanceAttributeOutput struct {
 func (c *Cloud) DescribeInstanceAttribute(ctx context.Context, region string, in *DescribeInstanceAttributeInput) (*DescribeInstanceAttributeOutput, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	rs, err := c.region(region)
+	_, r, err := c.instanceLocked(region, in.InstanceId)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := c.lookupLocked(rs, []string{in.InstanceId})
-	if err != nil {
-		return nil, err
-	}
-	r := recs[0]
 	out := &DescribeInstanceAttributeOutput{InstanceId: r.InstanceId}
 	switch in.Attribute {
 	case "instanceType":
@@ -276,17 +271,11 @@ type SSHTarget struct {
 // action): only drivers that run a real guest OS can answer.
 func (c *Cloud) DescribeSSHTarget(ctx context.Context, region string, in *SSHTargetInput) (*SSHTarget, error) {
 	c.mu.RLock()
-	rs, err := c.region(region)
+	_, r, err := c.instanceLocked(region, in.InstanceId)
 	if err != nil {
 		c.mu.RUnlock()
 		return nil, err
 	}
-	recs, err := c.lookupLocked(rs, []string{in.InstanceId})
-	if err != nil {
-		c.mu.RUnlock()
-		return nil, err
-	}
-	r := recs[0]
 	d := c.driverOf(r.Placement.HostId)
 	c.mu.RUnlock()
 	if r.State.Name != StateRunning {

@@ -60,10 +60,8 @@ func (c *Cloud) PublicEndpoints(ctx context.Context) []PublicEndpoint {
 			if r.State.Name != StateRunning {
 				continue
 			}
-			if d := c.driverOf(r.Placement.HostId); d == nil || !d.Capabilities().RealGuest {
-				continue
-			}
-			if _, ok := c.driverOf(r.Placement.HostId).(hv.PortForwarder); !ok {
+			d := c.driverOf(r.Placement.HostId)
+			if _, ok := d.(hv.PortForwarder); !ok || !d.Capabilities().RealGuest {
 				continue
 			}
 			for _, id := range r.Enis {
@@ -120,15 +118,10 @@ func (rs *regionState) tcpRules(groups []string) []PortRule {
 // a port of the guest on one of its interfaces.
 func (c *Cloud) ForwardPort(ctx context.Context, region, id string, deviceIndex, port int) (string, error) {
 	c.mu.RLock()
-	rs, err := c.region(region)
+	_, r, err := c.instanceLocked(region, id)
 	if err != nil {
 		c.mu.RUnlock()
 		return "", err
-	}
-	r := rs.instances[id]
-	if r == nil {
-		c.mu.RUnlock()
-		return "", Errorf(CodeInvalidInstanceIDNotFound, "The instance ID '%s' does not exist", id)
 	}
 	d := c.driverOf(r.Placement.HostId)
 	c.mu.RUnlock()

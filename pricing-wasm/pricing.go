@@ -51,16 +51,7 @@ func (m *Module) OnDemand(ctx context.Context, prices []float64, out []float64) 
 				abi.PutPrice(buf, i-lo, prices[i])
 			}
 		},
-		func(lo, hi int, buf []byte) error {
-			for i := lo; i < hi; i++ {
-				p := abi.GetPrice(buf, i-lo)
-				if !finite(p) || p < 0 {
-					return fmt.Errorf("item %d: price %v is not a finite amount >= 0", i, p)
-				}
-				out[i] = p
-			}
-			return nil
-		})
+		readPrices(out))
 }
 
 // Spot prices spot items: out[i] is the price of pool in[i] at its minute.
@@ -74,16 +65,7 @@ func (m *Module) Spot(ctx context.Context, in []SpotInput, out []float64) error 
 				abi.PutSpot(buf, i-lo, in[i])
 			}
 		},
-		func(lo, hi int, buf []byte) error {
-			for i := lo; i < hi; i++ {
-				p := abi.GetPrice(buf, i-lo)
-				if !finite(p) || p < 0 {
-					return fmt.Errorf("item %d: price %v is not a finite amount >= 0", i, p)
-				}
-				out[i] = p
-			}
-			return nil
-		})
+		readPrices(out))
 }
 
 // Reserved prices reserved offerings: out[i] is the quote for in[i].
@@ -209,3 +191,18 @@ func (m *Module) safeRun(ctx context.Context, inst *instance, b batch) (err erro
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// readPrices reads a batch of prices (on-demand and spot answer alike)
+// into out, refusing any that is not a finite amount >= 0.
+func readPrices(out []float64) func(lo, hi int, buf []byte) error {
+	return func(lo, hi int, buf []byte) error {
+		for i := lo; i < hi; i++ {
+			p := abi.GetPrice(buf, i-lo)
+			if !finite(p) || p < 0 {
+				return fmt.Errorf("item %d: price %v is not a finite amount >= 0", i, p)
+			}
+			out[i] = p
+		}
+		return nil
+	}
+}
