@@ -82,7 +82,7 @@ func (d *decoder) has(key string) bool {
 }
 
 // indexes lists the list positions N present as key.N or key.N.*, sorted.
-func (d *decoder) indexes(key string) ([]int, error) {
+func (d *decoder) indexes(key string) []int {
 	seen := map[int]bool{}
 	for k := range d.form {
 		rest, ok := strings.CutPrefix(k, key+".")
@@ -102,7 +102,7 @@ func (d *decoder) indexes(key string) ([]int, error) {
 		out = append(out, n)
 	}
 	sort.Ints(out)
-	return out, nil
+	return out
 }
 
 func (d *decoder) valueAt(v reflect.Value, key string) error {
@@ -132,9 +132,9 @@ func (d *decoder) valueAt(v reflect.Value, key string) error {
 	case reflect.Struct:
 		return d.structAt(v, key+".")
 	case reflect.Slice:
-		ns, err := d.indexes(key)
-		if err != nil || len(ns) == 0 {
-			return err
+		ns := d.indexes(key)
+		if len(ns) == 0 {
+			return nil
 		}
 		s := reflect.MakeSlice(v.Type(), len(ns), len(ns))
 		for i, n := range ns {
