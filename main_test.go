@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -249,26 +250,48 @@ func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[0], strconv.Itoa(port))
 }
 
-// cmdHTTPGet fetches a URL and writes the body to stdout; with ! it must
-// fail to connect (or answer an error status).
+// cmdHTTPGet fetches a URL until it answers 200 with a body that matches
+// -want (if given) and writes the body to stdout; with ! until it fails to
+// connect or answers an error status. It gives up after a minute: the
+// daemon's port forwarder follows changes within about a second.
 func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
+	var want *regexp.Regexp
+	if len(args) == 3 && args[0] == "-want" {
+		want = regexp.MustCompile(args[1])
+		args = args[2:]
+	}
 	if len(args) != 1 {
-		ts.Fatalf("usage: httpget URL")
+		ts.Fatalf("usage: httpget [-want REGEX] URL")
 	}
 	c := &http.Client{Timeout: 10 * time.Second}
-	resp, err := c.Get(args[0])
-	if err == nil {
+	get := func() ([]byte, error) {
+		resp, err := c.Get(args[0])
+		if err != nil {
+			return nil, err
+		}
 		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		ts.Stdout().Write(b)
-		if resp.StatusCode != http.StatusOK {
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
 			err = fmt.Errorf("status %s", resp.Status)
 		}
+		return b, err
 	}
-	switch {
-	case err != nil && !neg:
-		ts.Fatalf("GET %s: %v", args[0], err)
-	case err == nil && neg:
-		ts.Fatalf("GET %s succeeded", args[0])
+	deadline := time.Now().Add(time.Minute)
+	for {
+		b, err := get()
+		switch {
+		case neg && err != nil:
+			return
+		case !neg && err == nil && (want == nil || want.Match(b)):
+			ts.Stdout().Write(b)
+			return
+		case time.Now().After(deadline) && neg:
+			ts.Fatalf("GET %s kept answering: %q", args[0], b)
+		case time.Now().After(deadline) && err != nil:
+			ts.Fatalf("GET %s: %v", args[0], err)
+		case time.Now().After(deadline):
+			ts.Fatalf("GET %s answered %q, not matching %s", args[0], b, want)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
 }

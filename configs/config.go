@@ -130,14 +130,18 @@ type Credential struct {
 	SecretAccessKey string `toml:"secret_access_key"`
 }
 
-// Region describes one region: its zones, default VPC and public pool.
+// Region describes one region: its zones, default VPC and public pools.
 type Region struct {
-	Description  string   `toml:"description"`
-	Zones        []string `toml:"zones"`
-	PublicPool   string   `toml:"public_pool"`
-	VpcCidr      string   `toml:"vpc_cidr"`
-	SubnetPrefix int      `toml:"subnet_prefix"`
-	DefaultImage string   `toml:"default_image"`
+	Description string   `toml:"description"`
+	Zones       []string `toml:"zones"`
+	PublicPool  string   `toml:"public_pool"`
+	// LocalPool is the public pool when the region has hosts that run real
+	// guests on this machine: addresses it can listen on (127.0.0.0/8 on
+	// Linux needs no root and no interface of its own).
+	LocalPool    string `toml:"local_pool"`
+	VpcCidr      string `toml:"vpc_cidr"`
+	SubnetPrefix int    `toml:"subnet_prefix"`
+	DefaultImage string `toml:"default_image"`
 }
 
 // ModuleName is what a pricing module's name must match: it is a file name
@@ -504,6 +508,24 @@ func (c *Config) TypeNames() []string {
 }
 
 // ZoneRegion returns the region a zone belongs to, or "".
+// PoolOf is the public IPv4 pool a region hands addresses from: its local
+// pool when one of its hosts runs real guests (any driver but sim) and a
+// local pool is set, else its public pool.
+func (c *Config) PoolOf(region string) string {
+	r := c.Regions[region]
+	if r == nil {
+		return ""
+	}
+	if r.LocalPool != "" {
+		for _, h := range c.Hosts {
+			if h.Driver != "" && h.Driver != "sim" && c.ZoneRegion(h.Zone) == region {
+				return r.LocalPool
+			}
+		}
+	}
+	return r.PublicPool
+}
+
 func (c *Config) ZoneRegion(zone string) string {
 	for name, r := range c.Regions {
 		for _, z := range r.Zones {

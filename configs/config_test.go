@@ -241,3 +241,29 @@ func TestFamily(t *testing.T) {
 		})
 	}
 }
+
+func TestPoolOf(t *testing.T) {
+	qemuHost := "[[hosts]]\nzone = \"us-east-1a\"\ncount = 1\nvcpus = 2\nmemory_gib = 2\ndriver = \"qemu\"\nfamilies = [\"t2\"]\n"
+	tests := []struct {
+		name, toml, region, want string
+	}{
+		{"sim region: public pool", "", "us-east-1", "198.18.0.0/18"},
+		{"region with a qemu host: local pool", qemuHost, "us-east-1", "127.18.0.0/18"},
+		{"other region of the same config stays public", qemuHost, "us-west-2", "198.18.64.0/18"},
+		{"replaced region without a local pool: its public pool",
+			"[regions.us-east-1]\nzones = [\"us-east-1a\"]\npublic_pool = \"127.77.0.0/24\"\nvpc_cidr = \"172.31.0.0/16\"\nsubnet_prefix = 20\n\n" + qemuHost,
+			"us-east-1", "127.77.0.0/24"},
+		{"unknown region", "", "mars-1", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := configs.LoadBytes([]byte(tt.toml), "t.toml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.PoolOf(tt.region); got != tt.want {
+				t.Errorf("PoolOf(%s) = %q, want %q", tt.region, got, tt.want)
+			}
+		})
+	}
+}

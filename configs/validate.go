@@ -183,20 +183,25 @@ func (c *Config) checkRegions() *problem {
 			}
 			seen[z] = true
 		}
-		pool, err := netip.ParsePrefix(r.PublicPool)
-		if err != nil || !pool.Addr().Is4() {
-			return bad(fmt.Sprintf("public_pool must be an IPv4 CIDR, not %q", r.PublicPool), "regions", name, "public_pool")
-		}
-		if pool.Masked() != pool {
-			return bad(fmt.Sprintf("public_pool %s has host bits set (did you mean %s?)", pool, pool.Masked()), "regions", name, "public_pool")
-		}
-		for i, o := range pools {
-			if o.Overlaps(pool) {
-				return bad(fmt.Sprintf("public_pool %s overlaps the pool of %s", pool, poolOwners[i]), "regions", name, "public_pool")
+		for _, k := range []struct{ key, cidr string }{{"public_pool", r.PublicPool}, {"local_pool", r.LocalPool}} {
+			if k.key == "local_pool" && k.cidr == "" {
+				continue // optional
 			}
+			pool, err := netip.ParsePrefix(k.cidr)
+			if err != nil || !pool.Addr().Is4() {
+				return bad(fmt.Sprintf("%s must be an IPv4 CIDR, not %q", k.key, k.cidr), "regions", name, k.key)
+			}
+			if pool.Masked() != pool {
+				return bad(fmt.Sprintf("%s %s has host bits set (did you mean %s?)", k.key, pool, pool.Masked()), "regions", name, k.key)
+			}
+			for i, o := range pools {
+				if o.Overlaps(pool) {
+					return bad(fmt.Sprintf("%s %s overlaps the %s", k.key, pool, poolOwners[i]), "regions", name, k.key)
+				}
+			}
+			pools = append(pools, pool)
+			poolOwners = append(poolOwners, strings.ReplaceAll(k.key, "_", " ")+" of "+name)
 		}
-		pools = append(pools, pool)
-		poolOwners = append(poolOwners, name)
 		vpc, err := netip.ParsePrefix(r.VpcCidr)
 		if err != nil || !vpc.Addr().Is4() || vpc.Masked() != vpc {
 			return bad(fmt.Sprintf("vpc_cidr must be an IPv4 network CIDR, not %q", r.VpcCidr), "regions", name, "vpc_cidr")

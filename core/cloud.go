@@ -182,7 +182,7 @@ func (c *Cloud) load(ctx context.Context) error {
 			enis: map[string]*eniRecord{}, eips: map[string]*eipRecord{}, sgs: map[string]*sgRecord{},
 			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}, spotReqs: map[string]*SpotInstanceRequest{},
 			openUse: map[string]int64{}}
-		pool := netip.MustParsePrefix(rc.PublicPool)
+		pool := netip.MustParsePrefix(c.cfg.PoolOf(name))
 		var nr netw.Region
 		err := c.st.Get(ctx, store.NetworkKey(name), &nr)
 		switch {

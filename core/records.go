@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/netw"
 	"github.com/ec2x/ec2x/core/store"
 )
 
@@ -169,7 +170,7 @@ func (c *Cloud) loadRecords(ctx context.Context) error {
 		if err == nil {
 			err = scanKind(ctx, c.st, store.KindEIP, name, func(e *eipRecord) error {
 				rs.eips[e.AllocationId] = e
-				if err := rs.net.Public().Reserve(mustAddr(e.PublicIp)); err != nil {
+				if err := reservePublic(rs, e.PublicIp); err != nil {
 					return fmt.Errorf("elastic IP %s: %w", e.AllocationId, err)
 				}
 				return nil
@@ -245,7 +246,7 @@ func (rs *regionState) reserveENI(e *eniRecord) error {
 			return fmt.Errorf("interface %s: private %w", e.NetworkInterfaceId, err)
 		}
 		if a.auto() {
-			if err := rs.net.Public().Reserve(mustAddr(a.Public)); err != nil {
+			if err := reservePublic(rs, a.Public); err != nil {
 				return fmt.Errorf("interface %s: public %w", e.NetworkInterfaceId, err)
 			}
 		}
@@ -265,4 +266,16 @@ func (rs *regionState) releaseENI(e *eniRecord) {
 			rs.net.Public().Release(mustAddr(a.Public))
 		}
 	}
+}
+
+// reservePublic marks a stored public address as taken in the region's
+// pool. An address outside the pool was handed out before the config
+// changed the pool (hosts that run real guests switch a region to its
+// local pool): its owner keeps it, and it never returns to the new pool.
+func reservePublic(rs *regionState, a string) error {
+	err := rs.net.Public().Reserve(mustAddr(a))
+	if errors.Is(err, netw.ErrOutOfRange) {
+		return nil
+	}
+	return err
 }

@@ -2,7 +2,9 @@ package core
 
 import (
 	"encoding/json"
+	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -219,4 +221,53 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 			t.Errorf("host usage differs after a quiet restart:\n%s\n%s", hosts, got)
 		}
 	})
+}
+
+// A config that moves a region to another public pool (as adding qemu
+// hosts moves it to its local pool) must not stop the daemon from starting:
+// addresses handed out keep their owners, and new ones come from the new pool.
+func TestRestartWithAnotherPublicPool(t *testing.T) {
+	e := newEnvWith(t, restartFleet, envOptions{sync: true})
+	old := netip.MustParsePrefix("198.18.0.0/28")
+	eip, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := e.launchRunning(use1, 1)[0]
+	if ip := e.get(use1, id).PublicIpAddress; !old.Contains(netip.MustParseAddr(ip)) {
+		t.Fatalf("public IP %s not in %s", ip, old)
+	}
+
+	e.cfg = loadConfig(t, strings.Replace(restartFleet, `public_pool = "198.18.0.0/28"`, `public_pool = "203.0.113.0/28"`, 1))
+	e.reopen()
+	moved := netip.MustParsePrefix("203.0.113.0/28")
+	got, err := e.c.DescribeAddresses(e.ctx, use1, &DescribeAddressesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Addresses) != 1 || got.Addresses[0].PublicIp != eip.PublicIp {
+		t.Fatalf("addresses after the pool moved = %s, want only %s", jsonOf(t, got.Addresses), eip.PublicIp)
+	}
+	if ip := e.get(use1, id).PublicIpAddress; !old.Contains(netip.MustParseAddr(ip)) {
+		t.Errorf("running instance's public IP became %s; it keeps its address until it stops", ip)
+	}
+	fresh, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !moved.Contains(netip.MustParseAddr(fresh.PublicIp)) {
+		t.Errorf("new Elastic IP %s not in the new pool %s", fresh.PublicIp, moved)
+	}
+	if _, err := e.c.ReleaseAddress(e.ctx, use1, &ReleaseAddressInput{AllocationId: eip.AllocationId}); err != nil {
+		t.Errorf("release an address of the old pool: %v", err)
+	}
+	e.stop(use1, false, id)
+	e.advance(e.stopTime())
+	e.wait(use1, StateStopped, id)
+	e.start(use1, id)
+	e.advance(e.bootTime())
+	e.wait(use1, StateRunning, id)
+	if ip := e.get(use1, id).PublicIpAddress; !moved.Contains(netip.MustParseAddr(ip)) {
+		t.Errorf("public IP after stop/start = %s, want one of %s", ip, moved)
+	}
 }

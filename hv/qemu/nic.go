@@ -41,13 +41,13 @@ func (d *Driver) ForwardPort(ctx context.Context, id string, deviceIndex, port i
 	if hp, ok := g.Forwards[key]; ok {
 		return "127.0.0.1:" + strconv.Itoa(hp), nil
 	}
-	nd := -1
-	for i, n := range g.Spec.NICs {
+	nd, ok := -1, false
+	for _, n := range g.Spec.NICs {
 		if n.DeviceIndex == deviceIndex {
-			nd = i
+			nd, ok = g.Netdevs[n.ID]
 		}
 	}
-	if nd < 0 {
+	if !ok {
 		return "", fmt.Errorf("%w: %s has no interface at device index %d until it starts again", hv.ErrInvalidState, id, deviceIndex)
 	}
 	hp, err := freePort()
@@ -85,8 +85,13 @@ func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
 			return fmt.Errorf("%w: %s is already attached to %s", hv.ErrInvalidState, nic.ID, id)
 		}
 	}
-	i := len(g.Spec.NICs)
 	if g.pid > 0 {
+		// a number no NIC of this process has had: an unplugged NIC's
+		// netdev may not be gone yet (the guest acknowledges unplugs)
+		i := 0
+		for _, n := range g.Netdevs {
+			i = max(i, n+1)
+		}
 		sock := g.path("qmp.sock")
 		if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": "netdev_add user," + netdevOpts(i, nic)}, nil); err != nil {
 			return err
@@ -95,6 +100,10 @@ func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
 		if err := qmp(ctx, sock, "device_add", dev, nil); err != nil {
 			return err
 		}
+		if g.Netdevs == nil {
+			g.Netdevs = map[string]int{}
+		}
+		g.Netdevs[nic.ID] = i
 	}
 	g.Spec.NICs = append(g.Spec.NICs, nic)
 	return g.save()
@@ -115,12 +124,19 @@ func (d *Driver) DetachNIC(ctx context.Context, id, nicID string) error {
 		if n.DeviceIndex == 0 {
 			return fmt.Errorf("%w: the primary interface of %s cannot be detached", hv.ErrInvalidState, id)
 		}
-		if g.pid > 0 {
+		if nd, ok := g.Netdevs[nicID]; ok && g.pid > 0 {
 			sock := g.path("qmp.sock")
-			if err := qmp(ctx, sock, "device_del", map[string]any{"id": fmt.Sprintf("d%d", i)}, nil); err != nil {
+			if err := qmp(ctx, sock, "device_del", map[string]any{"id": fmt.Sprintf("d%d", nd)}, nil); err != nil {
 				return err
 			}
-			_ = qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", i)}, nil)
+			_ = qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", nd)}, nil)
+		}
+		// its forwards die with it; a NIC attached later at the same
+		// device index gets its own
+		for key := range g.Forwards {
+			if strings.HasPrefix(key, strconv.Itoa(n.DeviceIndex)+"/") {
+				delete(g.Forwards, key)
+			}
 		}
 		g.Spec.NICs = append(g.Spec.NICs[:i:i], g.Spec.NICs[i+1:]...)
 		return g.save()

@@ -68,7 +68,10 @@ type guest struct {
 	// Forwards are the host ports forwarded to the running process's guest
 	// ports, by "DEVICE/PORT" (QEMU forgets them when it exits).
 	Forwards map[string]int `json:"Forwards,omitempty"`
-	dir      string
+	// Netdevs number the running process's NICs by interface ID: QEMU's
+	// netdev and device IDs stay with a NIC when another is unplugged.
+	Netdevs map[string]int `json:"Netdevs,omitempty"`
+	dir     string
 	pid      int
 	// consoleAtStart is the console's size when the process started.
 	consoleAtStart int64
@@ -244,7 +247,10 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	g.SSHPort, g.Forwards = port, nil
+	g.SSHPort, g.Forwards, g.Netdevs = port, nil, map[string]int{}
+	for i, nic := range g.Spec.NICs {
+		g.Netdevs[nic.ID] = i
+	}
 	if err := g.save(); err != nil {
 		return err
 	}
@@ -285,7 +291,8 @@ func (d *Driver) args(g *guest) []string {
 			a = append(a, "-initrd", s.Image.Initrd)
 		}
 	}
-	for i, nic := range s.NICs {
+	for _, nic := range s.NICs {
+		i := g.Netdevs[nic.ID]
 		nd := netdevOpts(i, nic)
 		if nic.DeviceIndex == 0 {
 			nd += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:22", g.SSHPort)

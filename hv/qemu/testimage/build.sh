@@ -6,9 +6,10 @@
 #   hv/qemu/testimage/build.sh OUTDIR    -> OUTDIR/vmlinuz, OUTDIR/initrd.img
 #
 # The guest loads its virtio drivers from the initramfs, configures every
-# NIC with DHCP, reads the NoCloud seed (ISO 9660, label cidata) for its
-# hostname and the key pair, runs user data that is a script, and serves
-# SSH with dropbear as the user "ec2-user" (and root).
+# NIC with DHCP as it appears (hot-plugged ones too), reads the NoCloud
+# seed (ISO 9660, label cidata) for its hostname and the key pair, runs
+# user data that is a script, and serves SSH with dropbear as the user
+# "ec2-user" (and root).
 set -euo pipefail
 out=$(realpath -m "${1:?usage: build.sh OUTDIR}")
 here=$(cd "$(dirname "$0")" && pwd)
