@@ -72,7 +72,7 @@ type guest struct {
 	// netdev and device IDs stay with a NIC when another is unplugged.
 	Netdevs map[string]int `json:"Netdevs,omitempty"`
 	dir     string
-	pid      int
+	pid     int
 	// consoleAtStart is the console's size when the process started.
 	consoleAtStart int64
 	// last are the running process's counters as last read.
