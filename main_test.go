@@ -48,7 +48,11 @@ func TestScripts(t *testing.T) {
 			}
 			// Real guests: QEMU and the test image (hv/qemu/testimage/build.sh).
 			_, err := exec.LookPath("qemu-system-x86_64")
-			return err == nil && os.Getenv("EC2X_QEMU_IMAGE") != "", nil
+			ok := err == nil && os.Getenv("EC2X_QEMU_IMAGE") != ""
+			if !ok && os.Getenv("EC2X_REQUIRE_QEMU") != "" {
+				return false, fmt.Errorf("EC2X_REQUIRE_QEMU is set but qemu-system-x86_64 or EC2X_QEMU_IMAGE is missing (CI installs both)")
+			}
+			return ok, nil
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EC2X_QEMU_IMAGE", os.Getenv("EC2X_QEMU_IMAGE"))
