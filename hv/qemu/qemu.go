@@ -94,23 +94,13 @@ func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	d := &Driver{opts: o, bin: bin, accel: accel(), dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
+	a, why := chooseAccel(ctx, bin, dir)
+	o.Logger.Info().Str("accel", a).Str("why", why).Msg("qemu guests run on " + a)
+	d := &Driver{opts: o, bin: bin, accel: a, dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
 	if err := d.reattach(); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-// accel is kvm when EC2X_QEMU_ACCEL=kvm asks for it, tcg otherwise. KVM
-// is not chosen on the strength of /dev/kvm alone: machines with nested
-// virtualisation can hand out a /dev/kvm that opens and runs the BIOS but
-// hangs the kernel (as the development machine does), and a hung guest is
-// worse than a slow one.
-func accel() string {
-	if os.Getenv("EC2X_QEMU_ACCEL") == "kvm" {
-		return "kvm"
-	}
-	return "tcg"
 }
 
 // Name implements hv.Driver.

@@ -15,6 +15,16 @@ import (
 	"github.com/ec2x/ec2x/hv/qemu"
 )
 
+// TestMain runs the package's guests under TCG unless told otherwise:
+// every driver opened here would probe KVM afresh (3 s where KVM hangs),
+// and accel_test.go tests the probe itself.
+func TestMain(m *testing.M) {
+	if os.Getenv("EC2X_QEMU_ACCEL") == "" {
+		os.Setenv("EC2X_QEMU_ACCEL", "tcg")
+	}
+	os.Exit(m.Run())
+}
+
 // skip skips the test, saying why, unless EC2X_REQUIRE_QEMU is set (CI
 // installs QEMU and builds the image, so there nothing may skip).
 func skip(t *testing.T, why string) {
