@@ -363,11 +363,15 @@ func testStats(e *Env) {
 	s3 := stats(e, spec.ID)
 	e.Sleep(wait)
 	s4 := stats(e, spec.ID)
-	if s4.CPUTime != s3.CPUTime || s4.NetTxBytes != s3.NetTxBytes || s4.DiskWriteBytes != s3.DiskWriteBytes {
+	if s4.CPUTime != s3.CPUTime || s4.NetRxBytes != s3.NetRxBytes || s4.NetTxBytes != s3.NetTxBytes || s4.DiskWriteBytes != s3.DiskWriteBytes {
 		e.T.Errorf("counters moved while stopped: %+v then %+v", s3, s4)
 	}
 	if s3.CPUTime < s2.CPUTime {
 		e.T.Errorf("CPU time went backwards: %v then %v", s2.CPUTime, s3.CPUTime)
+	}
+	// a run's traffic stays counted once its process has ended
+	if s3.NetRxBytes < s2.NetRxBytes || s3.NetTxBytes < s2.NetTxBytes {
+		e.T.Errorf("network counters went backwards at stop: %d/%d bytes in/out, then %d/%d", s2.NetRxBytes, s2.NetTxBytes, s3.NetRxBytes, s3.NetTxBytes)
 	}
 }
 

@@ -96,6 +96,9 @@ func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
 		if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": "netdev_add user," + netdevOpts(i, nic)}, nil); err != nil {
 			return err
 		}
+		if err := g.addDumps(ctx, i); err != nil {
+			return err
+		}
 		dev := map[string]any{"driver": "virtio-net-pci", "netdev": fmt.Sprintf("n%d", i), "mac": nic.MAC, "id": fmt.Sprintf("d%d", i)}
 		if err := qmp(ctx, sock, "device_add", dev, nil); err != nil {
 			return err
@@ -129,6 +132,7 @@ func (d *Driver) DetachNIC(ctx context.Context, id, nicID string) error {
 			if err := qmp(ctx, sock, "device_del", map[string]any{"id": fmt.Sprintf("d%d", nd)}, nil); err != nil {
 				return err
 			}
+			g.delDumps(ctx, nd)
 			_ = qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", nd)}, nil)
 		}
 		// its forwards die with it; a NIC attached later at the same

@@ -41,11 +41,13 @@ type Driver struct {
 	opts  hv.Options
 	bin   string
 	accel string // kvm or tcg
-	dir   string
-	mu    sync.Mutex
-	g     map[string]*guest
-	done  chan struct{}
-	wg    sync.WaitGroup
+	// rotateAt is the size at which traffic dump files are emptied.
+	rotateAt int64
+	dir      string
+	mu       sync.Mutex
+	g        map[string]*guest
+	done     chan struct{}
+	wg       sync.WaitGroup
 }
 
 var (
@@ -65,6 +67,12 @@ type guest struct {
 	BaseCPU       time.Duration `json:"BaseCPU"`
 	BaseDiskRead  uint64        `json:"BaseDiskRead"`
 	BaseDiskWrite uint64        `json:"BaseDiskWrite"`
+	BaseNetIn     uint64        `json:"BaseNetIn,omitempty"`
+	BaseNetOut    uint64        `json:"BaseNetOut,omitempty"`
+	// Rotated* are the running process's traffic in dump files emptied
+	// since it started (see netstats.go).
+	RotatedNetIn  uint64 `json:"RotatedNetIn,omitempty"`
+	RotatedNetOut uint64 `json:"RotatedNetOut,omitempty"`
 	// Forwards are the host ports forwarded to the running process's guest
 	// ports, by "DEVICE/PORT" (QEMU forgets them when it exits).
 	Forwards map[string]int `json:"Forwards,omitempty"`
@@ -75,6 +83,8 @@ type guest struct {
 	pid     int
 	// consoleAtStart is the console's size when the process started.
 	consoleAtStart int64
+	// dumps are the running process's traffic dump files as read so far.
+	dumps map[string]*netDump
 	// last are the running process's counters as last read.
 	lastCPU                 time.Duration
 	lastDiskRead, lastDiskW uint64
@@ -96,7 +106,7 @@ func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
 	}
 	a, why := chooseAccel(ctx, bin, dir)
 	o.Logger.Info().Str("accel", a).Str("why", why).Msg("qemu guests run on " + a)
-	d := &Driver{opts: o, bin: bin, accel: a, dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
+	d := &Driver{opts: o, bin: bin, accel: a, rotateAt: dumpRotateBytes, dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
 	if err := d.reattach(); err != nil {
 		return nil, err
 	}
@@ -245,6 +255,8 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 		return err
 	}
 	_ = os.Remove(g.path("qemu.pid"))
+	removeDumps(g)
+	g.dumps, g.RotatedNetIn, g.RotatedNetOut = nil, 0, 0
 	g.consoleAtStart = 0
 	if fi, err := os.Stat(g.path("console.log")); err == nil {
 		g.consoleAtStart = fi.Size()
@@ -288,6 +300,7 @@ func (d *Driver) args(g *guest) []string {
 			nd += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:22", g.SSHPort)
 		}
 		a = append(a, "-netdev", "user,"+nd, "-device", fmt.Sprintf("virtio-net-pci,netdev=n%d,mac=%s,id=d%d", i, nic.MAC, i))
+		a = append(a, g.dumpArgs(i)...)
 	}
 	return a
 }
@@ -332,6 +345,7 @@ func (d *Driver) watch(g *guest, pid int) {
 			g.BaseDiskRead += g.lastDiskRead
 			g.BaseDiskWrite += g.lastDiskW
 			g.lastCPU, g.lastDiskRead, g.lastDiskW = 0, 0, 0
+			g.endNetRun(context.Background())
 			g.Forwards = nil
 			_ = g.save()
 			destroying := g.destroying

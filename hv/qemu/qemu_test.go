@@ -1,7 +1,9 @@
 package qemu_test
 
 import (
+	"bufio"
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/hv/hvtest"
@@ -130,5 +133,112 @@ func killGuests(dir string) {
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
+	}
+}
+
+// A guest's traffic is counted on its NIC, in both directions, stays
+// counted when QEMU's dump files are emptied (here at 512 bytes, so every
+// few connections) and when the guest stops, and the files stay small.
+func TestNetworkCountersSurviveRotationAndStop(t *testing.T) {
+	h := harness(t)
+	dir := t.TempDir()
+	events := make(chan hv.Event, 64)
+	ctx := context.Background()
+	d, err := hv.Open(ctx, qemu.Name, hv.Options{Dir: dir, Notify: func(e hv.Event) { events <- e }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killGuests(dir) })
+	defer d.Close(ctx)
+	qemu.SetDumpRotation(d, 512)
+	s := h.Spec("i-00000000000000e70", 1)
+	if err := d.Create(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Start(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		out, _ := d.Console(ctx, s.ID)
+		if strings.Contains(string(out), "ec2x-init: eth0") && strings.Contains(string(out), "Cloud-init v.") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the guest did not configure eth0 and finish booting:\n%s", out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	addr, err := d.(hv.PortForwarder).ForwardPort(ctx, s.ID, 0, 22)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats := func() hv.Stats {
+		t.Helper()
+		st, err := d.Stats(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	first := stats()
+	if first.NetRxBytes == 0 || first.NetTxBytes == 0 {
+		t.Fatalf("after DHCP the counters are %d bytes in, %d out", first.NetRxBytes, first.NetTxBytes)
+	}
+	prev := first
+	const conns = 50
+	for i := 0; i < conns; i++ {
+		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+		banner, err := bufio.NewReader(c).ReadString('\n')
+		c.Close()
+		if err != nil || !strings.HasPrefix(banner, "SSH-2.0-") {
+			t.Fatalf("connection %d: banner %q, %v", i, banner, err)
+		}
+		cur := stats()
+		if cur.NetRxBytes < prev.NetRxBytes || cur.NetTxBytes < prev.NetTxBytes {
+			t.Fatalf("counters went backwards: %d/%d then %d/%d", prev.NetRxBytes, prev.NetTxBytes, cur.NetRxBytes, cur.NetTxBytes)
+		}
+		prev = cur
+	}
+	// each connection sent at least its banner in a frame of its own
+	// (Ethernet, IP and TCP headers: 54 bytes) and received a SYN
+	if got := prev.NetTxBytes - first.NetTxBytes; got < uint64(conns*(54+len("SSH-2.0-dropbear\r\n"))) {
+		t.Errorf("%d connections counted only %d bytes out of the guest", conns, got)
+	}
+	if got := prev.NetRxBytes - first.NetRxBytes; got < conns*54 {
+		t.Errorf("%d connections counted only %d bytes into the guest", conns, got)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "qemu", s.ID, "n*.pcap"))
+	if len(files) != 2 {
+		t.Fatalf("dump files %v, want one per direction", files)
+	}
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > 2048 {
+			t.Errorf("%s is %d bytes: not emptied at 512", f, fi.Size())
+		}
+	}
+
+	if err := d.Stop(ctx, s.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	for e := range events {
+		if e.ID == s.ID && e.State == hv.StateStopped {
+			break
+		}
+	}
+	stopped := stats()
+	if stopped.NetRxBytes < prev.NetRxBytes || stopped.NetTxBytes < prev.NetTxBytes {
+		t.Errorf("stop lost traffic: %d/%d, then %d/%d", prev.NetRxBytes, prev.NetTxBytes, stopped.NetRxBytes, stopped.NetTxBytes)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "qemu", s.ID, "n*.pcap")); len(files) != 0 {
+		t.Errorf("dump files left after stop: %v", files)
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/ec2x/ec2x/hv"
 )
 
-// Stats implements hv.Observer: CPU time from /proc, disk from QMP, both
-// cumulative over the guest's runs.
+// Stats implements hv.Observer: CPU time from /proc, disk from QMP and
+// network from the NICs' traffic dumps, all cumulative over the guest's runs.
 func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 	d.mu.Lock()
 	g, err := d.get(id)
@@ -46,9 +46,13 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 		g.lastDiskRead, g.lastDiskW = max(g.lastDiskRead, rd), max(g.lastDiskW, wr)
 	}
 	st := hv.Stats{At: d.now(), CPUTime: g.BaseCPU + g.lastCPU,
-		DiskReadBytes: g.BaseDiskRead + g.lastDiskRead, DiskWriteBytes: g.BaseDiskWrite + g.lastDiskW}
+		DiskReadBytes: g.BaseDiskRead + g.lastDiskRead, DiskWriteBytes: g.BaseDiskWrite + g.lastDiskW,
+		NetRxBytes: g.BaseNetIn, NetTxBytes: g.BaseNetOut}
 	if g.pid > 0 {
 		st.MemoryUsedMiB = procRSSMiB(g.pid, g.Spec.MemoryMiB)
+		in, out := g.netCounts(ctx, d.rotateAt)
+		st.NetRxBytes += in
+		st.NetTxBytes += out
 	}
 	return st, nil
 }
