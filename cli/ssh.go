@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -78,6 +80,9 @@ func dialSSH(e *env, t core.SSHTarget, signer ssh.Signer, timeout time.Duration)
 	addr := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
 	deadline := time.Now().Add(timeout)
 	for {
+		if err := waitBanner(e.ctx(), addr, deadline); err != nil {
+			return nil, serviceErr(core.CodeServiceUnavailable, "the SSH server of %s (%s) did not answer within %v: %v", t.InstanceId, addr, timeout, err)
+		}
 		client, err := ssh.Dial("tcp", addr, cfg)
 		if err == nil {
 			return client, nil
@@ -93,6 +98,37 @@ func dialSSH(e *env, t core.SSHTarget, signer ssh.Signer, timeout time.Duration)
 		case <-e.ctx().Done():
 			return nil, e.ctx().Err()
 		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// waitBanner returns once an SSH server's banner can be read at addr. A
+// forwarded port accepts connections before the guest's server listens,
+// and a connection made before the guest has its address waits for the
+// forwarder's retransmitted SYN (seconds): short probes find the server
+// as soon as it answers.
+func waitBanner(ctx context.Context, addr string, deadline time.Time) error {
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			_ = c.SetReadDeadline(time.Now().Add(time.Second))
+			line, rerr := bufio.NewReader(c).ReadString('\n')
+			c.Close()
+			if strings.HasPrefix(line, "SSH-") {
+				return nil
+			}
+			err = rerr
+			if err == nil {
+				err = fmt.Errorf("no SSH banner (got %q)", strings.TrimSpace(line))
+			}
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,12 +13,17 @@ import (
 
 // netdevOpts are a NIC's user-mode network options: on the interface's
 // own subnet, whose DHCP hands the guest the interface's private IP, so
-// the guest sees the addresses EC2 would give it.
+// the guest sees the addresses EC2 would give it. The router and DNS sit
+// where EC2 puts them, at the subnet's base +1 and +2: addresses EC2
+// reserves, so no interface can be given them (QEMU's own defaults, base
+// +0.0.2.2 and +0.0.2.3, are ordinary addresses of a /20).
 func netdevOpts(i int, nic hv.NIC) string {
 	nd := fmt.Sprintf("id=n%d", i)
 	if ip := net.ParseIP(nic.PrivateIP).To4(); ip != nil && nic.PrefixLen > 0 && nic.PrefixLen <= 24 {
-		sub := &net.IPNet{IP: ip.Mask(net.CIDRMask(nic.PrefixLen, 32)), Mask: net.CIDRMask(nic.PrefixLen, 32)}
-		return nd + fmt.Sprintf(",net=%s,dhcpstart=%s", sub, ip)
+		base := ip.Mask(net.CIDRMask(nic.PrefixLen, 32))
+		sub := &net.IPNet{IP: base, Mask: net.CIDRMask(nic.PrefixLen, 32)}
+		at := func(n byte) net.IP { a := slices.Clone(base); a[3] += n; return a }
+		return nd + fmt.Sprintf(",net=%s,host=%s,dns=%s,dhcpstart=%s", sub, at(1), at(2), ip)
 	}
 	return nd + fmt.Sprintf(",net=10.0.%d.0/24", 2+i)
 }
