@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -126,16 +127,23 @@ func killDaemon(home string) {
 	_ = syscall.Kill(pid, syscall.SIGKILL)
 }
 
-// count N FILE: FILE has exactly N non-empty lines.
+// count N FILE [REGEX]: FILE has exactly N non-empty lines (that match
+// REGEX, if given).
 func cmdCount(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 2 {
-		ts.Fatalf("usage: count N FILE")
+	if len(args) != 2 && len(args) != 3 {
+		ts.Fatalf("usage: count N FILE [REGEX]")
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	n := len(nonEmptyLines(ts.ReadFile(args[1])))
-	if (n == want) == neg {
-		ts.Fatalf("%s has %d lines, want %s%d", args[1], n, map[bool]string{true: "not ", false: ""}[neg], want)
+	lines := nonEmptyLines(ts.ReadFile(args[1]))
+	if len(args) == 3 {
+		re, err := regexp.Compile(args[2])
+		ts.Check(err)
+		lines = slices.DeleteFunc(lines, func(l string) bool { return !re.MatchString(l) })
+	}
+	if n := len(lines); (n == want) == neg {
+		ts.Fatalf("%s has %d lines%s, want %s%d", args[1], n, map[bool]string{true: " matching " + strings.Join(args[2:], ""), false: ""}[len(args) == 3],
+			map[bool]string{true: "not ", false: ""}[neg], want)
 	}
 }
 
