@@ -104,6 +104,9 @@ type Stats struct {
 	NetTxBytes     uint64
 	DiskReadBytes  uint64
 	DiskWriteBytes uint64
+	// StatusCheckFailed says the guest is in no state to work (a kernel
+	// panic, a hypervisor error): EC2's StatusCheckFailed metric.
+	StatusCheckFailed bool
 }
 
 // GuestStatus is one guest in List.

@@ -34,6 +34,9 @@ func FromStats(prev, cur hv.Stats, vcpus, memoryMiB int) (demandPct float64, v V
 	v[DiskReadBytes] = delta(prev.DiskReadBytes, cur.DiskReadBytes)
 	v[DiskWriteBytes] = delta(prev.DiskWriteBytes, cur.DiskWriteBytes)
 	v[StatusCheckFailed] = 0
+	if cur.StatusCheckFailed {
+		v[StatusCheckFailed] = 1
+	}
 	return demandPct, v
 }
 

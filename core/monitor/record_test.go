@@ -162,6 +162,8 @@ func TestFromStats(t *testing.T) {
 		{name: "counters reset", cur: hv.Stats{At: at.Add(time.Minute), CPUTime: 6 * time.Second, NetRxBytes: 40}, vcpus: 1, memMiB: 512, demand: 10,
 			want: map[Metric]float64{NetworkIn: 40, MemoryUtilization: 0}},
 		{name: "same instant", cur: hv.Stats{At: at, CPUTime: 20 * time.Second}, vcpus: 1, memMiB: 512, demand: 0},
+		{name: "a failed status check", cur: hv.Stats{At: at.Add(time.Minute), CPUTime: 10 * time.Second, StatusCheckFailed: true},
+			vcpus: 1, memMiB: 512, demand: 0, want: map[Metric]float64{StatusCheckFailed: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -282,6 +282,9 @@ func (d *Driver) args(g *guest) []string {
 		"-name", s.ID, "-daemonize", "-pidfile", g.path("qemu.pid"),
 		"-accel", d.accel, "-cpu", "max", "-smp", strconv.Itoa(max(s.VCPUs, 1)), "-m", strconv.Itoa(max(s.MemoryMiB, 64)),
 		"-display", "none", "-monitor", "none", "-nodefaults",
+		// a kernel panic pauses the guest, as a crashed EC2 instance keeps
+		// running with its status check failed until it is rebooted
+		"-device", "pvpanic", "-action", "panic=pause",
 		"-chardev", "file,id=console,path=" + g.path("console.log") + ",append=on", "-serial", "chardev:console",
 		"-qmp", "unix:" + g.path("qmp.sock") + ",server=on,wait=off",
 		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2",
@@ -422,6 +425,9 @@ func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
 				if syscall.Kill(pid, 0) != nil {
 					return
 				}
+				if !healthy(context.Background(), sock) {
+					break wait // a panicked guest hears no button
+				}
 				_ = qmp(context.Background(), sock, "system_powerdown", nil, nil)
 			}
 		}
@@ -468,6 +474,10 @@ func (d *Driver) Reboot(ctx context.Context, id string) error {
 		}
 		if err := qmp(context.Background(), sock, "system_reset", nil, nil); err != nil {
 			d.opts.Logger.Warn().Err(err).Str("guest", id).Msg("reboot")
+		}
+		// a guest paused by a panic waits after the reset (prelaunch)
+		if _, running, err := vmStatus(context.Background(), sock); err == nil && !running {
+			_ = qmp(context.Background(), sock, "cont", nil, nil)
 		}
 	}()
 	return nil

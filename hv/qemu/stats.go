@@ -24,8 +24,10 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 	d.mu.Unlock()
 	var cpu time.Duration
 	var rd, wr uint64
+	failed := false
 	if pid > 0 {
 		cpu, _ = procCPU(pid)
+		failed = !healthy(ctx, sock)
 		var blocks []struct {
 			Stats struct {
 				RdBytes uint64 `json:"rd_bytes"`
@@ -47,7 +49,7 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 	}
 	st := hv.Stats{At: d.now(), CPUTime: g.BaseCPU + g.lastCPU,
 		DiskReadBytes: g.BaseDiskRead + g.lastDiskRead, DiskWriteBytes: g.BaseDiskWrite + g.lastDiskW,
-		NetRxBytes: g.BaseNetIn, NetTxBytes: g.BaseNetOut}
+		NetRxBytes: g.BaseNetIn, NetTxBytes: g.BaseNetOut, StatusCheckFailed: failed && g.pid == pid}
 	if g.pid > 0 {
 		st.MemoryUsedMiB = procRSSMiB(g.pid, g.Spec.MemoryMiB)
 		in, out := g.netCounts(ctx, d.rotateAt)
@@ -55,6 +57,32 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 		st.NetTxBytes += out
 	}
 	return st, nil
+}
+
+// vmStatus is QEMU's run state of the guest (query-status).
+func vmStatus(ctx context.Context, sock string) (status string, running bool, err error) {
+	var st struct {
+		Status  string `json:"status"`
+		Running bool   `json:"running"`
+	}
+	err = qmp(ctx, sock, "query-status", nil, &st)
+	return st.Status, st.Running, err
+}
+
+// healthy asks QEMU whether the guest runs: a guest that panicked (the
+// pvpanic device tells QEMU, which then pauses it) or that QEMU stopped on
+// an error fails its status check. An unanswered QMP does not count: the
+// process may be busy, and its death is seen by the watcher.
+func healthy(ctx context.Context, sock string) bool {
+	status, _, err := vmStatus(ctx, sock)
+	if err != nil {
+		return true
+	}
+	switch status {
+	case "guest-panicked", "internal-error", "io-error", "shutdown":
+		return false
+	}
+	return true
 }
 
 // procCPU is a process's user and system time (USER_HZ 100).
