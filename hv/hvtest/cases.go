@@ -356,6 +356,9 @@ func testStats(e *Env) {
 	if !s2.At.After(s1.At) {
 		e.T.Errorf("Stats.At did not move: %v then %v", s1.At, s2.At)
 	}
+	if s2.StatusCheckFailed {
+		e.T.Errorf("a guest running normally failed its status check")
+	}
 	if err := e.Driver.Stop(e.Ctx, spec.ID, false); err != nil {
 		e.T.Fatalf("Stop: %v", err)
 	}
