@@ -63,6 +63,7 @@ type topRow struct {
 	NetworkIn         float64  `json:"NetworkIn"`
 	NetworkOut        float64  `json:"NetworkOut"`
 	CPUCreditBalance  *float64 `json:"CPUCreditBalance,omitempty"`
+	StatusCheckFailed int      `json:"StatusCheckFailed"`
 }
 
 var topHeader = []string{"INSTANCE ID", "NAME", "TYPE", "ZONE", "STATE", "CPU%", "MEM%", "NET IN", "NET OUT", "CREDITS", "CPU HISTORY"}
@@ -72,7 +73,7 @@ func fleetView(f *core.FleetFrame) view {
 	v := view{data: &j, header: topHeader}
 	for i, in := range f.Instances {
 		j.Instances[i] = topRow{in.InstanceId, in.InstanceType, in.AvailabilityZone, in.State, in.CPUUtilization,
-			in.MemoryUtilization, in.NetworkIn, in.NetworkOut, in.CPUCreditBalance}
+			in.MemoryUtilization, in.NetworkIn, in.NetworkOut, in.CPUCreditBalance, in.StatusCheckFailed}
 		v.ids = append(v.ids, in.InstanceId)
 		v.rows = append(v.rows, topCells(in))
 	}
@@ -87,7 +88,11 @@ func topCells(in core.FleetInstance) []string {
 			credits += " held"
 		}
 	}
-	return []string{in.InstanceId, render.Dash(in.Name), in.InstanceType, in.AvailabilityZone, in.State,
+	state := in.State
+	if in.StatusCheckFailed != 0 {
+		state += " (impaired)" // EC2's word for a failed status check
+	}
+	return []string{in.InstanceId, render.Dash(in.Name), in.InstanceType, in.AvailabilityZone, state,
 		strconv.FormatFloat(in.CPUUtilization, 'f', 1, 64), strconv.FormatFloat(in.MemoryUtilization, 'f', 1, 64),
 		rate(in.NetworkIn), rate(in.NetworkOut), credits, sparkline(in.CPUHistory)}
 }

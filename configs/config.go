@@ -507,7 +507,6 @@ func (c *Config) TypeNames() []string {
 	return names
 }
 
-// ZoneRegion returns the region a zone belongs to, or "".
 // PoolOf is the public IPv4 pool a region hands addresses from: its local
 // pool when one of its hosts runs real guests (any driver but sim) and a
 // local pool is set, else its public pool.
@@ -526,6 +525,7 @@ func (c *Config) PoolOf(region string) string {
 	return r.PublicPool
 }
 
+// ZoneRegion returns the region a zone belongs to, or "".
 func (c *Config) ZoneRegion(zone string) string {
 	for name, r := range c.Regions {
 		for _, z := range r.Zones {

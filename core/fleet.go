@@ -22,6 +22,9 @@ type FleetInstance struct {
 	NetworkIn         float64  `json:"NetworkIn"`  // bytes per second
 	NetworkOut        float64  `json:"NetworkOut"` // bytes per second
 	CPUCreditBalance  *float64 `json:"CPUCreditBalance,omitempty"`
+	// StatusCheckFailed is 1 while the guest fails its status check (a
+	// kernel panic, say), as the metric of that name.
+	StatusCheckFailed int `json:"StatusCheckFailed"`
 	// CPUHistory is the CPU % of the last samples, oldest first.
 	CPUHistory []uint8 `json:"CPUHistory,omitempty"`
 	// Held says a standard-mode burstable instance ran out of credits and
@@ -151,13 +154,19 @@ func (c *Cloud) liveMetrics(ctx context.Context, row *fleetRow, seen map[string]
 		minute := seconds(c.cfg.Monitor.IntervalSeconds).Seconds()
 		row.NetworkIn = float64(latest[monitor.NetworkIn]) / minute
 		row.NetworkOut = float64(latest[monitor.NetworkOut]) / minute
+		row.StatusCheckFailed = int(latest[monitor.StatusCheckFailed])
 	}
 	if !row.running {
+		row.StatusCheckFailed = 0 // EC2 checks running instances only
 		return
 	}
 	cur, err := row.d.Stats(ctx, row.InstanceId)
 	if err != nil {
 		return
+	}
+	row.StatusCheckFailed = 0
+	if cur.StatusCheckFailed {
+		row.StatusCheckFailed = 1
 	}
 	if seen != nil {
 		if p, ok := seen[row.InstanceId]; ok {

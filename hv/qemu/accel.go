@@ -15,6 +15,9 @@ import (
 // the isa-debug-exit port: (0x10 << 1) | 1.
 const probeExit = 33
 
+// errProbeTimeout is a probe guest that did not finish in time.
+var errProbeTimeout = errors.New("did not finish")
+
 // probeTimeout bounds the KVM probe: a working accelerator answers in the
 // time QEMU takes to start; a broken one never does.
 const probeTimeout = 3 * time.Second
@@ -71,7 +74,7 @@ func probeWith(ctx context.Context, bin, fw, a string) error {
 	var ee *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
-		return fmt.Errorf("a probe guest on %s did not finish within %s", a, probeTimeout)
+		return fmt.Errorf("a probe guest on %s %w within %s", a, errProbeTimeout, probeTimeout)
 	case errors.As(err, &ee) && ee.ExitCode() == probeExit:
 		return nil
 	case err != nil:
@@ -99,18 +102,28 @@ func chooseAccel(ctx context.Context, bin, dir string) (accel, why string) {
 	}
 	f.Close()
 	key := probeKey(bin)
-	cache := filepath.Join(dir, "accel")
-	if b, err := os.ReadFile(cache); err == nil {
+	if b, err := os.ReadFile(filepath.Join(dir, "accel")); err == nil {
 		if k, a, ok := strings.Cut(strings.TrimSpace(string(b)), " "); ok && k == key && (a == "kvm" || a == "tcg") {
 			return a, "probed earlier this boot"
 		}
 	}
+	keep := key != ""
 	accel, why = "kvm", "/dev/kvm runs a probe guest"
 	if err := probe(ctx, bin, dir, "kvm"); err != nil {
 		accel, why = "tcg", "/dev/kvm is there but "+err.Error()
+		switch {
+		case ctx.Err() != nil:
+			keep = false // asked to give up: no answer
+		case errors.Is(err, errProbeTimeout):
+			// hung, or only slow on a busy machine: the same guest under
+			// TCG tells which, and a busy machine's answer is not kept
+			if err := probe(ctx, bin, dir, "tcg"); err != nil {
+				keep, why = false, why+" (and under TCG it "+err.Error()+": probed again next time)"
+			}
+		}
 	}
-	if key != "" {
-		_ = os.WriteFile(cache, []byte(key+" "+accel+"\n"), 0o600)
+	if keep {
+		_ = os.WriteFile(filepath.Join(dir, "accel"), []byte(key+" "+accel+"\n"), 0o600)
 	}
 	return accel, why
 }

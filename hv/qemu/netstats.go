@@ -73,6 +73,9 @@ func (g *guest) netCounts(ctx context.Context, rotateAt int64) (in, out uint64) 
 	if g.dumps == nil {
 		g.dumps = map[string]*netDump{}
 	}
+	if len(g.missingDumps) > 0 && g.pid > 0 {
+		g.readdDumps(ctx)
+	}
 	for _, d := range dumpDirs {
 		files, _ := filepath.Glob(g.path("n*." + d.name + ".pcap"))
 		for _, f := range files {
@@ -98,12 +101,16 @@ func (g *guest) netCounts(ctx context.Context, rotateAt int64) (in, out uint64) 
 }
 
 // rotateDump closes a large dump file, keeps its count and starts a new
-// one. A NIC unplugged since has no filter left and keeps its file.
+// one. A NIC unplugged since has no filter left and keeps its file. The
+// steps run to their end even if the caller gives up: a filter deleted
+// and not added again would stop the count, so one whose re-add fails is
+// retried at the next read.
 func (g *guest) rotateDump(ctx context.Context, f, dir, queue string, nd *netDump) {
 	var n int
 	if _, err := fmt.Sscanf(filepath.Base(f), "n%d.", &n); err != nil {
 		return
 	}
+	ctx = context.WithoutCancel(ctx)
 	id := dumpID(n, dir)
 	if err := qmp(ctx, g.path("qmp.sock"), "object-del", map[string]any{"id": id}, nil); err != nil {
 		return
@@ -116,10 +123,24 @@ func (g *guest) rotateDump(ctx context.Context, f, dir, queue string, nd *netDum
 	}
 	delete(g.dumps, f)
 	_ = os.Remove(f)
+	// a save that fails leaves the count in memory, where it still counts
+	// until the daemon restarts
 	_ = g.save()
-	args := map[string]any{"qom-type": "filter-dump", "id": id, "netdev": fmt.Sprintf("n%d", n),
+	if g.missingDumps == nil {
+		g.missingDumps = map[string]map[string]any{}
+	}
+	g.missingDumps[id] = map[string]any{"qom-type": "filter-dump", "id": id, "netdev": fmt.Sprintf("n%d", n),
 		"queue": queue, "maxlen": 1, "file": f}
-	_ = qmp(ctx, g.path("qmp.sock"), "object-add", args, nil)
+	g.readdDumps(ctx)
+}
+
+// readdDumps adds the filters a rotation took away again.
+func (g *guest) readdDumps(ctx context.Context) {
+	for id, args := range g.missingDumps {
+		if err := qmp(ctx, g.path("qmp.sock"), "object-add", args, nil); err == nil {
+			delete(g.missingDumps, id)
+		}
+	}
 }
 
 // readDump adds the frames written to a pcap file since nd.off.
@@ -160,7 +181,7 @@ func (g *guest) endNetRun(ctx context.Context) {
 	in, out := g.netCounts(ctx, 0)
 	g.BaseNetIn += in
 	g.BaseNetOut += out
-	g.RotatedNetIn, g.RotatedNetOut, g.dumps = 0, 0, nil
+	g.RotatedNetIn, g.RotatedNetOut, g.dumps, g.missingDumps = 0, 0, nil, nil
 	removeDumps(g)
 }
 

@@ -92,21 +92,12 @@ func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
 		}
 	}
 	if g.pid > 0 {
-		// a number no NIC of this process has had: an unplugged NIC's
-		// netdev may not be gone yet (the guest acknowledges unplugs)
-		i := 0
-		for _, n := range g.Netdevs {
-			i = max(i, n+1)
-		}
-		sock := g.path("qmp.sock")
-		if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": "netdev_add user," + netdevOpts(i, nic)}, nil); err != nil {
+		i := g.takeNetdev()
+		if err := g.save(); err != nil {
 			return err
 		}
-		if err := g.addDumps(ctx, i); err != nil {
-			return err
-		}
-		dev := map[string]any{"driver": "virtio-net-pci", "netdev": fmt.Sprintf("n%d", i), "mac": nic.MAC, "id": fmt.Sprintf("d%d", i)}
-		if err := qmp(ctx, sock, "device_add", dev, nil); err != nil {
+		if err := g.hotPlug(ctx, i, nic); err != nil {
+			g.unplug(context.WithoutCancel(ctx), i) // whatever of it QEMU took
 			return err
 		}
 		if g.Netdevs == nil {
@@ -116,6 +107,43 @@ func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
 	}
 	g.Spec.NICs = append(g.Spec.NICs, nic)
 	return g.save()
+}
+
+// takeNetdev hands out a netdev number no NIC of the running process has
+// had: an unplugged NIC's netdev may not be gone yet (the guest
+// acknowledges unplugs), and a failed hot-plug may have left one behind.
+func (g *guest) takeNetdev() int {
+	i := g.NextNetdev
+	for _, n := range g.Netdevs {
+		i = max(i, n+1)
+	}
+	g.NextNetdev = i + 1
+	return i
+}
+
+// hotPlug adds netdev i, its traffic dumps and its virtio-net device.
+func (g *guest) hotPlug(ctx context.Context, i int, nic hv.NIC) error {
+	sock := g.path("qmp.sock")
+	var msg string
+	cmd := "netdev_add user," + netdevOpts(i, nic)
+	if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": cmd}, &msg); err != nil {
+		return err
+	}
+	if strings.TrimSpace(msg) != "" { // HMP reports errors as text
+		return fmt.Errorf("qemu %s: %s", cmd, strings.TrimSpace(msg))
+	}
+	if err := g.addDumps(ctx, i); err != nil {
+		return err
+	}
+	dev := map[string]any{"driver": "virtio-net-pci", "netdev": fmt.Sprintf("n%d", i), "mac": nic.MAC, "id": fmt.Sprintf("d%d", i)}
+	return qmp(ctx, sock, "device_add", dev, nil)
+}
+
+// unplug removes netdev i's traffic dumps and the netdev (its device is
+// gone or going).
+func (g *guest) unplug(ctx context.Context, i int) {
+	g.delDumps(ctx, i)
+	_ = qmp(ctx, g.path("qmp.sock"), "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", i)}, nil)
 }
 
 // DetachNIC implements hv.NICHotPlugger.
@@ -134,12 +162,10 @@ func (d *Driver) DetachNIC(ctx context.Context, id, nicID string) error {
 			return fmt.Errorf("%w: the primary interface of %s cannot be detached", hv.ErrInvalidState, id)
 		}
 		if nd, ok := g.Netdevs[nicID]; ok && g.pid > 0 {
-			sock := g.path("qmp.sock")
-			if err := qmp(ctx, sock, "device_del", map[string]any{"id": fmt.Sprintf("d%d", nd)}, nil); err != nil {
+			if err := qmp(ctx, g.path("qmp.sock"), "device_del", map[string]any{"id": fmt.Sprintf("d%d", nd)}, nil); err != nil {
 				return err
 			}
-			g.delDumps(ctx, nd)
-			_ = qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", nd)}, nil)
+			g.unplug(ctx, nd)
 		}
 		// its forwards die with it; a NIC attached later at the same
 		// device index gets its own

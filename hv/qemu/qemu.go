@@ -79,8 +79,14 @@ type guest struct {
 	// Netdevs number the running process's NICs by interface ID: QEMU's
 	// netdev and device IDs stay with a NIC when another is unplugged.
 	Netdevs map[string]int `json:"Netdevs,omitempty"`
-	dir     string
-	pid     int
+	// NextNetdev is the next netdev number to hand out: never one a NIC
+	// of the running process has had, even one whose hot-plug failed.
+	NextNetdev int `json:"NextNetdev,omitempty"`
+	// missingDumps are traffic dump filters to add again (a rotation whose
+	// re-add failed), by filter ID.
+	missingDumps map[string]map[string]any
+	dir          string
+	pid          int
 	// consoleAtStart is the console's size when the process started.
 	consoleAtStart int64
 	// dumps are the running process's traffic dump files as read so far.
@@ -157,8 +163,21 @@ func (d *Driver) reattach() error {
 		d.g[g.Spec.ID] = g
 		if pid := livePID(g); pid > 0 {
 			g.pid = pid
+			if g.Netdevs == nil { // started by a build that numbered NICs by position
+				g.Netdevs = map[string]int{}
+				for i, nic := range g.Spec.NICs {
+					g.Netdevs[nic.ID] = i
+				}
+			}
 			d.opts.Logger.Info().Str("guest", g.Spec.ID).Int("pid", pid).Msg("re-attached to a running guest")
 			d.watch(g, pid)
+			continue
+		}
+		// it ended while no daemon watched: keep its run's traffic
+		g.endNetRun(context.Background())
+		g.Forwards = nil
+		if err := g.save(); err != nil {
+			d.opts.Logger.Warn().Err(err).Str("guest", g.Spec.ID).Msg("save")
 		}
 	}
 	return nil
@@ -251,12 +270,13 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	for i, nic := range g.Spec.NICs {
 		g.Netdevs[nic.ID] = i
 	}
+	g.NextNetdev = len(g.Spec.NICs)
+	removeDumps(g)
+	g.dumps, g.RotatedNetIn, g.RotatedNetOut = nil, 0, 0
 	if err := g.save(); err != nil {
 		return err
 	}
 	_ = os.Remove(g.path("qemu.pid"))
-	removeDumps(g)
-	g.dumps, g.RotatedNetIn, g.RotatedNetOut = nil, 0, 0
 	g.consoleAtStart = 0
 	if fi, err := os.Stat(g.path("console.log")); err == nil {
 		g.consoleAtStart = fi.Size()
@@ -425,7 +445,7 @@ func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
 				if syscall.Kill(pid, 0) != nil {
 					return
 				}
-				if !healthy(context.Background(), sock) {
+				if !healthy(context.Background(), sock, pid) {
 					break wait // a panicked guest hears no button
 				}
 				_ = qmp(context.Background(), sock, "system_powerdown", nil, nil)
@@ -477,7 +497,9 @@ func (d *Driver) Reboot(ctx context.Context, id string) error {
 		}
 		// a guest paused by a panic waits after the reset (prelaunch)
 		if _, running, err := vmStatus(context.Background(), sock); err == nil && !running {
-			_ = qmp(context.Background(), sock, "cont", nil, nil)
+			if err := qmp(context.Background(), sock, "cont", nil, nil); err != nil {
+				d.opts.Logger.Warn().Err(err).Str("guest", id).Msg("resume after reset")
+			}
 		}
 	}()
 	return nil

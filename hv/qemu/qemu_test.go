@@ -229,9 +229,12 @@ func TestNetworkCountersSurviveRotationAndStop(t *testing.T) {
 	if err := d.Stop(ctx, s.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	for e := range events {
-		if e.ID == s.ID && e.State == hv.StateStopped {
-			break
+	for stopped := false; !stopped; {
+		select {
+		case e := <-events:
+			stopped = e.ID == s.ID && e.State == hv.StateStopped
+		case <-time.After(time.Minute):
+			t.Fatal("no stopped event a minute after a forced stop")
 		}
 	}
 	stopped := stats()

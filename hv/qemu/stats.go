@@ -27,7 +27,7 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 	failed := false
 	if pid > 0 {
 		cpu, _ = procCPU(pid)
-		failed = !healthy(ctx, sock)
+		failed = !healthy(ctx, sock, pid)
 		var blocks []struct {
 			Stats struct {
 				RdBytes uint64 `json:"rd_bytes"`
@@ -69,20 +69,42 @@ func vmStatus(ctx context.Context, sock string) (status string, running bool, er
 	return st.Status, st.Running, err
 }
 
-// healthy asks QEMU whether the guest runs: a guest that panicked (the
-// pvpanic device tells QEMU, which then pauses it) or that QEMU stopped on
-// an error fails its status check. An unanswered QMP does not count: the
-// process may be busy, and its death is seen by the watcher.
-func healthy(ctx context.Context, sock string) bool {
-	status, _, err := vmStatus(ctx, sock)
-	if err != nil {
+// healthy asks QEMU whether the guest runs. A guest that panicked (the
+// pvpanic device tells QEMU, which then pauses it), that QEMU stopped on
+// an error, or that is stopped in any other way fails its status check;
+// only a process's first seconds, before its guest starts (prelaunch),
+// do not count. An unanswered QMP does not count either: the process may
+// be busy, and its death is seen by the watcher.
+func healthy(ctx context.Context, sock string, pid int) bool {
+	status, running, err := vmStatus(ctx, sock)
+	switch {
+	case err != nil, running:
 		return true
+	case status == "prelaunch":
+		age, ok := procAge(pid)
+		return !ok || age < 10*time.Second
 	}
-	switch status {
-	case "guest-panicked", "internal-error", "io-error", "shutdown":
-		return false
+	return false
+}
+
+// procAge is how long a process has run.
+func procAge(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
 	}
-	return true
+	i := strings.LastIndexByte(string(b), ')')
+	up, err2 := os.ReadFile("/proc/uptime")
+	if i < 0 || err2 != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(b)[i+1:])
+	if len(f) < 20 {
+		return 0, false
+	}
+	start, _ := strconv.ParseUint(f[19], 10, 64) // clock ticks (USER_HZ 100) after boot
+	now, _ := strconv.ParseFloat(strings.Fields(string(up))[0], 64)
+	return time.Duration(now*float64(time.Second)) - time.Duration(start)*10*time.Millisecond, true
 }
 
 // procCPU is a process's user and system time (USER_HZ 100).
