@@ -85,7 +85,7 @@ func (g *guest) netCounts(ctx context.Context, rotateAt int64) (in, out uint64) 
 				g.dumps[f] = nd
 			}
 			readDump(f, nd)
-			if rotateAt > 0 && nd.off >= rotateAt && g.pid > 0 {
+			if rotateAt > 0 && nd.off >= rotateAt && g.pid > 0 && g.plugged(f) {
 				g.rotateDump(ctx, f, d.name, d.queue, nd)
 			}
 		}
@@ -98,6 +98,21 @@ func (g *guest) netCounts(ctx context.Context, rotateAt int64) (in, out uint64) 
 		}
 	}
 	return in + g.RotatedNetIn, out + g.RotatedNetOut
+}
+
+// plugged says whether a dump file's NIC is still attached (an unplugged
+// NIC's file no longer grows, and has no filter to rotate).
+func (g *guest) plugged(f string) bool {
+	var n int
+	if _, err := fmt.Sscanf(filepath.Base(f), "n%d.", &n); err != nil {
+		return false
+	}
+	for _, i := range g.Netdevs {
+		if i == n {
+			return true
+		}
+	}
+	return false
 }
 
 // rotateDump closes a large dump file, keeps its count and starts a new

@@ -143,6 +143,9 @@ func (g *guest) hotPlug(ctx context.Context, i int, nic hv.NIC) error {
 // gone or going).
 func (g *guest) unplug(ctx context.Context, i int) {
 	g.delDumps(ctx, i)
+	for _, d := range dumpDirs {
+		delete(g.missingDumps, dumpID(i, d.name))
+	}
 	_ = qmp(ctx, g.path("qmp.sock"), "human-monitor-command", map[string]string{"command-line": fmt.Sprintf("netdev_del n%d", i)}, nil)
 }
 
@@ -167,6 +170,7 @@ func (d *Driver) DetachNIC(ctx context.Context, id, nicID string) error {
 			}
 			g.unplug(ctx, nd)
 		}
+		delete(g.Netdevs, nicID) // NextNetdev keeps its number from coming back
 		// its forwards die with it; a NIC attached later at the same
 		// device index gets its own
 		for key := range g.Forwards {

@@ -41,6 +41,7 @@ func (d *Driver) reattach() error {
 				for i, nic := range g.Spec.NICs {
 					g.Netdevs[nic.ID] = i
 				}
+				g.NextNetdev = len(g.Spec.NICs)
 			}
 			d.opts.Logger.Info().Str("guest", g.Spec.ID).Int("pid", pid).Msg("re-attached to a running guest")
 			d.watch(g, pid)
