@@ -46,12 +46,24 @@ func (g *guest) dumpArgs(n int) []string {
 	return a
 }
 
+// dumpFilter is QMP's object-add arguments of netdev n's dump in one
+// direction.
+func (g *guest) dumpFilter(n int, dir, queue string) map[string]any {
+	return map[string]any{"qom-type": "filter-dump", "id": dumpID(n, dir), "netdev": fmt.Sprintf("n%d", n),
+		"queue": queue, "maxlen": 1, "file": g.dumpPath(n, dir)}
+}
+
+// dumpNetdev is the netdev number of a dump file's name.
+func dumpNetdev(f string) (int, bool) {
+	var n int
+	_, err := fmt.Sscanf(filepath.Base(f), "n%d.", &n)
+	return n, err == nil
+}
+
 // addDumps starts counting a hot-plugged netdev's traffic.
 func (g *guest) addDumps(ctx context.Context, n int) error {
 	for _, d := range dumpDirs {
-		args := map[string]any{"qom-type": "filter-dump", "id": dumpID(n, d.name), "netdev": fmt.Sprintf("n%d", n),
-			"queue": d.queue, "maxlen": 1, "file": g.dumpPath(n, d.name)}
-		if err := qmp(ctx, g.path("qmp.sock"), "object-add", args, nil); err != nil {
+		if err := qmp(ctx, g.path("qmp.sock"), "object-add", g.dumpFilter(n, d.name, d.queue), nil); err != nil {
 			return err
 		}
 	}
@@ -103,8 +115,8 @@ func (g *guest) netCounts(ctx context.Context, rotateAt int64) (in, out uint64) 
 // plugged says whether a dump file's NIC is still attached (an unplugged
 // NIC's file no longer grows, and has no filter to rotate).
 func (g *guest) plugged(f string) bool {
-	var n int
-	if _, err := fmt.Sscanf(filepath.Base(f), "n%d.", &n); err != nil {
+	n, ok := dumpNetdev(f)
+	if !ok {
 		return false
 	}
 	for _, i := range g.Netdevs {
@@ -121,8 +133,8 @@ func (g *guest) plugged(f string) bool {
 // and not added again would stop the count, so one whose re-add fails is
 // retried at the next read.
 func (g *guest) rotateDump(ctx context.Context, f, dir, queue string, nd *netDump) {
-	var n int
-	if _, err := fmt.Sscanf(filepath.Base(f), "n%d.", &n); err != nil {
+	n, ok := dumpNetdev(f)
+	if !ok {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -144,8 +156,7 @@ func (g *guest) rotateDump(ctx context.Context, f, dir, queue string, nd *netDum
 	if g.missingDumps == nil {
 		g.missingDumps = map[string]map[string]any{}
 	}
-	g.missingDumps[id] = map[string]any{"qom-type": "filter-dump", "id": id, "netdev": fmt.Sprintf("n%d", n),
-		"queue": queue, "maxlen": 1, "file": f}
+	g.missingDumps[id] = g.dumpFilter(n, dir, queue)
 	g.readdDumps(ctx)
 }
 

@@ -87,19 +87,26 @@ func healthy(ctx context.Context, sock string, pid int) bool {
 	return false
 }
 
-// procAge is how long a process has run.
-func procAge(pid int) (time.Duration, bool) {
+// procStat is a process's /proc/PID/stat fields after its name, the
+// first being field 3 (state), with at least n of them.
+func procStat(pid, n int) ([]string, bool) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, false
+		return nil, false
 	}
 	i := strings.LastIndexByte(string(b), ')')
-	up, err2 := os.ReadFile("/proc/uptime")
-	if i < 0 || err2 != nil {
-		return 0, false
+	if i < 0 {
+		return nil, false
 	}
 	f := strings.Fields(string(b)[i+1:])
-	if len(f) < 20 {
+	return f, len(f) >= n
+}
+
+// procAge is how long a process has run.
+func procAge(pid int) (time.Duration, bool) {
+	f, ok := procStat(pid, 20)
+	up, err := os.ReadFile("/proc/uptime")
+	if !ok || err != nil {
 		return 0, false
 	}
 	start, _ := strconv.ParseUint(f[19], 10, 64) // clock ticks (USER_HZ 100) after boot
@@ -109,16 +116,8 @@ func procAge(pid int) (time.Duration, bool) {
 
 // procCPU is a process's user and system time (USER_HZ 100).
 func procCPU(pid int) (time.Duration, bool) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(b)[i+1:])
-	if len(f) < 13 {
+	f, ok := procStat(pid, 13)
+	if !ok {
 		return 0, false
 	}
 	ut, _ := strconv.ParseUint(f[11], 10, 64)
