@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/netw"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/store"

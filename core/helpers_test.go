@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/rs/zerolog"
 

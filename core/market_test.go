@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/ec2x/ec2x/pricing-wasm/modules"
 	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"

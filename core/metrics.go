@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/monitor"
 	"github.com/ec2x/ec2x/hv"
 )

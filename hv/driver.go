@@ -7,7 +7,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/rs/zerolog"
 )
 

@@ -16,7 +16,7 @@ import (
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core"
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/imds"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/store"
 )
 

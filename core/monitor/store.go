@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/store"
 )
 

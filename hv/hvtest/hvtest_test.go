@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/hv"
 )
 

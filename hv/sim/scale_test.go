@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/core/clock"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/hv/hvtest"
 )
