@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // crashHarness drives the real binary against one EC2X_HOME.
@@ -120,24 +120,24 @@ func TestKill9MidLoop(t *testing.T) {
 				batches[batch] = n
 				for _, id := range strings.Fields(out) {
 					ids = append(ids, id)
-					want[id] = &expectation{state: core.StateRunning, typ: "t2.micro", tags: map[string]string{"batch": batch}}
+					want[id] = &expectation{state: ec2.StateRunning, typ: "t2.micro", tags: map[string]string{"batch": batch}}
 				}
 			}
 		case op < 5:
 			id := pick()
 			touched = []string{id}
 			args = []string{"stop", id}
-			onAck = func(string) { setState(want[id], core.StateStopped) }
+			onAck = func(string) { setState(want[id], ec2.StateStopped) }
 		case op < 6:
 			id := pick()
 			touched = []string{id}
 			args = []string{"start", id}
-			onAck = func(string) { setState(want[id], core.StateRunning) }
+			onAck = func(string) { setState(want[id], ec2.StateRunning) }
 		case op < 7:
 			id := pick()
 			touched = []string{id}
 			args = []string{"terminate", id}
-			onAck = func(string) { want[id].state = core.StateTerminated }
+			onAck = func(string) { want[id].state = ec2.StateTerminated }
 		case op < 8:
 			id := pick()
 			touched = []string{id}
@@ -204,12 +204,12 @@ func TestKill9MidLoop(t *testing.T) {
 
 	// Any call brings the daemon back; let transitions settle.
 	h.mustRun("ls", "-q")
-	var got core.DescribeInstancesOutput
+	var got ec2.DescribeInstancesOutput
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		// A fresh value each time: json.Unmarshal into old pointers would
 		// keep fields that the new document omits.
-		got = core.DescribeInstancesOutput{}
+		got = ec2.DescribeInstancesOutput{}
 		if err := json.Unmarshal([]byte(h.mustRun("ls", "--all", "-o", "json")), &got); err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +221,7 @@ func TestKill9MidLoop(t *testing.T) {
 	if !settled(got.Instances) {
 		t.Fatalf("instances did not settle after restart")
 	}
-	byID := map[string]*core.Instance{}
+	byID := map[string]*ec2.Instance{}
 	for _, in := range got.Instances {
 		byID[in.InstanceId] = in
 	}
@@ -238,7 +238,7 @@ func TestKill9MidLoop(t *testing.T) {
 		if w.state != "" && in.State.Name != w.state {
 			t.Errorf("%s: state %s, want %s", id, in.State.Name, w.state)
 		}
-		if w.state != core.StateTerminated && in.InstanceType != w.typ {
+		if w.state != ec2.StateTerminated && in.InstanceType != w.typ {
 			t.Errorf("%s: type %s, want %s", id, in.InstanceType, w.typ)
 		}
 		for k, v := range w.tags {
@@ -264,13 +264,13 @@ func TestKill9MidLoop(t *testing.T) {
 		}
 	}
 	checkInvariants(t, got.Instances)
-	var hosts core.DescribeHostsOutput
+	var hosts ec2.DescribeHostsOutput
 	if err := json.Unmarshal([]byte(h.mustRun("hosts", "ls", "-o", "json")), &hosts); err != nil {
 		t.Fatal(err)
 	}
 	checkHosts(t, hosts.Hosts, got.Instances)
 
-	var kp core.DescribeKeyPairsOutput
+	var kp ec2.DescribeKeyPairsOutput
 	if err := json.Unmarshal([]byte(h.mustRun("keypair", "ls", "-o", "json")), &kp); err != nil {
 		t.Fatal(err)
 	}
@@ -286,15 +286,15 @@ func TestKill9MidLoop(t *testing.T) {
 }
 
 func setState(w *expectation, s string) {
-	if w.state != core.StateTerminated {
+	if w.state != ec2.StateTerminated {
 		w.state = s
 	}
 }
 
-func settled(list []*core.Instance) bool {
+func settled(list []*ec2.Instance) bool {
 	for _, in := range list {
 		switch in.State.Name {
-		case core.StateRunning, core.StateStopped, core.StateTerminated:
+		case ec2.StateRunning, ec2.StateStopped, ec2.StateTerminated:
 		default:
 			return false
 		}
@@ -303,21 +303,21 @@ func settled(list []*core.Instance) bool {
 }
 
 // checkInvariants: no address twice, addresses only where the state allows.
-func checkInvariants(t *testing.T, list []*core.Instance) {
+func checkInvariants(t *testing.T, list []*ec2.Instance) {
 	t.Helper()
 	priv, pub := map[string]string{}, map[string]string{}
 	for _, in := range list {
 		switch in.State.Name {
-		case core.StateTerminated:
+		case ec2.StateTerminated:
 			if in.PrivateIpAddress != "" || in.PublicIpAddress != "" {
 				t.Errorf("%s is terminated but holds %q/%q: %s", in.InstanceId, in.PrivateIpAddress, in.PublicIpAddress, dump(in))
 			}
 			continue
-		case core.StateStopped:
+		case ec2.StateStopped:
 			if in.PublicIpAddress != "" || in.Placement.HostId != "" {
 				t.Errorf("%s is stopped but holds public IP %q / host %q: %s", in.InstanceId, in.PublicIpAddress, in.Placement.HostId, dump(in))
 			}
-		case core.StateRunning:
+		case ec2.StateRunning:
 			if in.PublicIpAddress == "" || in.Placement.HostId == "" {
 				t.Errorf("%s is running without a public IP or host", in.InstanceId)
 			}
@@ -338,7 +338,7 @@ func checkInvariants(t *testing.T, list []*core.Instance) {
 	}
 }
 
-func dump(in *core.Instance) string {
+func dump(in *ec2.Instance) string {
 	b, _ := json.Marshal(in)
 	return string(b)
 }
@@ -352,7 +352,7 @@ func crashKills() int {
 }
 
 // checkHosts: every host's use is exactly what its guests need.
-func checkHosts(t *testing.T, hosts []core.HostInfo, list []*core.Instance) {
+func checkHosts(t *testing.T, hosts []ec2.HostInfo, list []*ec2.Instance) {
 	t.Helper()
 	vcpus := map[string]int{"t2.micro": 1, "t2.small": 1, "t3.micro": 2, "t3.small": 2}
 	want := map[string]int{}

@@ -20,8 +20,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // benchConfig gives the daemon room for 100,000 guests: one big VPC and
@@ -212,17 +212,17 @@ func (b *bench) networking(n int) {
 	t0 := time.Now()
 	enis := make([]string, n-1)
 	parallel(len(enis), func(i int) {
-		var out core.CreateNetworkInterfaceOutput
-		in := &core.CreateNetworkInterfaceInput{AvailabilityZone: []string{"us-east-1a", "us-east-1b"}[i%2], Description: "bench"}
+		var out ec2.CreateNetworkInterfaceOutput
+		in := &ec2.CreateNetworkInterfaceInput{AvailabilityZone: []string{"us-east-1a", "us-east-1b"}[i%2], Description: "bench"}
 		check(c.Call(context.Background(), "", "CreateNetworkInterface", in, &out))
 		enis[i] = out.NetworkInterface.NetworkInterfaceId
 	})
 	parallel(n, func(i int) {
-		var out core.AllocateAddressOutput
-		check(c.Call(context.Background(), "", "AllocateAddress", &core.AllocateAddressInput{Domain: "vpc"}, &out))
+		var out ec2.AllocateAddressOutput
+		check(c.Call(context.Background(), "", "AllocateAddress", &ec2.AllocateAddressInput{Domain: "vpc"}, &out))
 		if i%2 == 0 {
-			in := &core.AssociateAddressInput{AllocationId: out.AllocationId, NetworkInterfaceId: enis[i%len(enis)]}
-			check(c.Call(context.Background(), "", "AssociateAddress", in, &core.AssociateAddressOutput{}))
+			in := &ec2.AssociateAddressInput{AllocationId: out.AllocationId, NetworkInterfaceId: enis[i%len(enis)]}
+			check(c.Call(context.Background(), "", "AssociateAddress", in, &ec2.AssociateAddressOutput{}))
 		}
 	})
 	fmt.Printf("(set up %d interfaces and %d Elastic IPs through the API in %.1f s)\n", n-1, n, time.Since(t0).Seconds())

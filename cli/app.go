@@ -14,8 +14,8 @@ import (
 	"syscall"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -174,7 +174,7 @@ func report(w io.Writer, err error) int {
 		le   *api.LostError
 		exit cli.ExitCoder
 	)
-	var se1 *core.Error
+	var se1 *ec2.Error
 	if errors.As(err, &se1) && se1.Code == api.CodeStampMismatch {
 		// The daemon could not be replaced by one of this build.
 		fmt.Fprintf(w, "ec2x: the daemon is of another build or config and could not be replaced: %s\n", se1.Message)
@@ -211,4 +211,4 @@ func report(w io.Writer, err error) int {
 }
 
 // serviceErr wraps a local check that EC2 would report with a code.
-func serviceErr(code, format string, args ...any) error { return core.Errorf(code, format, args...) }
+func serviceErr(code, format string, args ...any) error { return ec2.Errorf(code, format, args...) }

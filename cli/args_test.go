@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 func TestInterspersed(t *testing.T) {
@@ -57,16 +57,16 @@ func TestParseFilters(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      []string
-		want    []core.Filter
+		want    []ec2.Filter
 		wantErr string
 	}{
 		{"none", nil, nil, ""},
-		{"one value", []string{"instance-type=t3.micro"}, []core.Filter{{Name: "instance-type", Values: []string{"t3.micro"}}}, ""},
+		{"one value", []string{"instance-type=t3.micro"}, []ec2.Filter{{Name: "instance-type", Values: []string{"t3.micro"}}}, ""},
 		{"several values", []string{"instance-state-name=running,stopped"},
-			[]core.Filter{{Name: "instance-state-name", Values: []string{"running", "stopped"}}}, ""},
-		{"tag filter, value with '='", []string{"tag:Name=a=b"}, []core.Filter{{Name: "tag:Name", Values: []string{"a=b"}}}, ""},
+			[]ec2.Filter{{Name: "instance-state-name", Values: []string{"running", "stopped"}}}, ""},
+		{"tag filter, value with '='", []string{"tag:Name=a=b"}, []ec2.Filter{{Name: "tag:Name", Values: []string{"a=b"}}}, ""},
 		{"repeated", []string{"availability-zone=us-east-1a", "tag:env=prod"},
-			[]core.Filter{{Name: "availability-zone", Values: []string{"us-east-1a"}}, {Name: "tag:env", Values: []string{"prod"}}}, ""},
+			[]ec2.Filter{{Name: "availability-zone", Values: []string{"us-east-1a"}}, {Name: "tag:env", Values: []string{"prod"}}}, ""},
 		{"no '='", []string{"nonsense"}, nil, `filter "nonsense": want NAME=VALUE[,VALUE...]`},
 		{"no name", []string{"=running"}, nil, `filter "=running"`},
 		{"no value", []string{"instance-type="}, nil, `filter "instance-type="`},
@@ -83,13 +83,13 @@ func TestParseTags(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      []string
-		want    []core.Tag
+		want    []ec2.Tag
 		wantErr string
 	}{
 		{"none", nil, nil, ""},
-		{"key and value", []string{"env=prod"}, []core.Tag{{Key: "env", Value: "prod"}}, ""},
-		{"empty value", []string{"flag="}, []core.Tag{{Key: "flag", Value: ""}}, ""},
-		{"value with '=' and spaces", []string{"cmd=a=b c"}, []core.Tag{{Key: "cmd", Value: "a=b c"}}, ""},
+		{"key and value", []string{"env=prod"}, []ec2.Tag{{Key: "env", Value: "prod"}}, ""},
+		{"empty value", []string{"flag="}, []ec2.Tag{{Key: "flag", Value: ""}}, ""},
+		{"value with '=' and spaces", []string{"cmd=a=b c"}, []ec2.Tag{{Key: "cmd", Value: "a=b c"}}, ""},
 		{"no '='", []string{"env"}, nil, `tag "env": want KEY=VALUE`},
 		{"no key", []string{"=prod"}, nil, `tag "=prod": want KEY=VALUE`},
 		{"second is bad", []string{"a=1", "b"}, nil, `tag "b"`},

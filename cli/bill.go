@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
-	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
@@ -18,7 +17,7 @@ var billCommand = &cli.Command{
 	Flags: []cli.Flag{
 		&cli.StringFlag{Name: "since", Value: "30d", Usage: "from when: 90m, 36h, 7d, a date or an RFC 3339 time"},
 		&cli.StringFlag{Name: "until", Usage: "until when (default: now)"},
-		&cli.StringFlag{Name: "by", Value: billing.ByInstance, Usage: "group lines by instance, type or option"},
+		&cli.StringFlag{Name: "by", Value: ec2.ByInstance, Usage: "group lines by instance, type or option"},
 	},
 	Action: func(c *cli.Context) error {
 		e, _, err := setup(c, 0, 0, "")
@@ -27,29 +26,29 @@ var billCommand = &cli.Command{
 		}
 		by := c.String("by")
 		switch by {
-		case billing.ByInstance, billing.ByType, billing.ByOption:
+		case ec2.ByInstance, ec2.ByType, ec2.ByOption:
 		default:
 			return usagef("bill: --by %q: instance, type or option", by)
 		}
 		now := time.Now()
-		in := &core.BillInput{By: by}
+		in := &ec2.BillInput{By: by}
 		if in.Since, err = parseWhen("since", c.String("since"), now); err != nil {
 			return err
 		}
 		if in.Until, err = parseWhen("until", c.String("until"), now); err != nil {
 			return err
 		}
-		var out billing.Bill
+		var out ec2.Bill
 		if err := e.call("Bill", in, &out); err != nil {
 			return err
 		}
 		v := view{data: &out, header: []string{upper(by), "OPTION", "QUANTITY", "UNIT", "USD"}}
-		if by == billing.ByOption {
+		if by == ec2.ByOption {
 			v.header = []string{"OPTION", "QUANTITY", "UNIT", "USD"}
 		}
 		for _, l := range out.Lines {
 			row := []string{l.Key, l.Kind, strconv.FormatFloat(l.Quantity, 'f', 4, 64), l.Unit, dollars(l.Amount)}
-			if by == billing.ByOption {
+			if by == ec2.ByOption {
 				row = append(row[:1], row[2:]...)
 			}
 			v.ids = append(v.ids, l.Key)

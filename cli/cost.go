@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
-	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
@@ -34,8 +33,8 @@ var costCommand = &cli.Command{
 				if c.Duration("lookback") < 0 {
 					return usagef("cost compare: --lookback must not be negative")
 				}
-				var out billing.Comparison
-				in := &core.CostCompareInput{Hours: c.Float64("hours"), Lookback: c.Duration("lookback").String()}
+				var out ec2.Comparison
+				in := &ec2.CostCompareInput{Hours: c.Float64("hours"), Lookback: c.Duration("lookback").String()}
 				if err := e.call("CostCompare", in, &out); err != nil {
 					return err
 				}
@@ -53,7 +52,7 @@ var costCommand = &cli.Command{
 	},
 }
 
-func printComparison(w io.Writer, out *billing.Comparison, v view, color bool) {
+func printComparison(w io.Writer, out *ec2.Comparison, v view, color bool) {
 	fmt.Fprintf(w, "%d running instances over %s hours (steady means running through the last %s)\n\n",
 		out.Instances, strconv.FormatFloat(out.Hours, 'f', -1, 64), out.Lookback)
 	_ = render.Table(w, v.header, v.rows, color)

@@ -4,7 +4,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
@@ -26,11 +26,11 @@ var eipCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.AllocateAddressInput{Domain: "vpc"}
+				in := &ec2.AllocateAddressInput{Domain: "vpc"}
 				if len(tags) > 0 {
-					in.TagSpecifications = []core.TagSpecification{{ResourceType: "elastic-ip", Tags: tags}}
+					in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "elastic-ip", Tags: tags}}
 				}
-				var out core.AllocateAddressOutput
+				var out ec2.AllocateAddressOutput
 				if err := e.call("AllocateAddress", in, &out); err != nil {
 					return err
 				}
@@ -48,7 +48,7 @@ var eipCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.DescribeAddressesInput{}
+				in := &ec2.DescribeAddressesInput{}
 				for _, a := range args {
 					if isIP(a) {
 						in.PublicIps = append(in.PublicIps, a)
@@ -62,7 +62,7 @@ var eipCommand = &cli.Command{
 				if e.output == "json" && e.query == "" && !e.quiet {
 					return e.callJSON("DescribeAddresses", in)
 				}
-				var out core.DescribeAddressesOutput
+				var out ec2.DescribeAddressesOutput
 				if err := e.call("DescribeAddresses", in, &out); err != nil {
 					return err
 				}
@@ -93,14 +93,14 @@ var eipCommand = &cli.Command{
 				if (c.String("instance") == "") == (c.String("eni") == "") {
 					return usagef("eip associate: give --instance or --eni")
 				}
-				in := &core.AssociateAddressInput{InstanceId: c.String("instance"), NetworkInterfaceId: c.String("eni"),
+				in := &ec2.AssociateAddressInput{InstanceId: c.String("instance"), NetworkInterfaceId: c.String("eni"),
 					PrivateIpAddress: c.String("private-ip"), AllowReassociation: c.Bool("allow-reassociation")}
 				if isIP(args[0]) {
 					in.PublicIp = args[0]
 				} else {
 					in.AllocationId = args[0]
 				}
-				var out core.AssociateAddressOutput
+				var out ec2.AssociateAddressOutput
 				if err := e.call("AssociateAddress", in, &out); err != nil {
 					return err
 				}
@@ -118,22 +118,22 @@ var eipCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.DisassociateAddressInput{AssociationId: args[0]}
+				in := &ec2.DisassociateAddressInput{AssociationId: args[0]}
 				switch {
 				case isIP(args[0]):
-					in = &core.DisassociateAddressInput{PublicIp: args[0]}
+					in = &ec2.DisassociateAddressInput{PublicIp: args[0]}
 				case strings.HasPrefix(args[0], "eipalloc-"):
 					// People know the allocation: find its association.
-					var d core.DescribeAddressesOutput
-					if err := e.call("DescribeAddresses", &core.DescribeAddressesInput{AllocationIds: args}, &d); err != nil {
+					var d ec2.DescribeAddressesOutput
+					if err := e.call("DescribeAddresses", &ec2.DescribeAddressesInput{AllocationIds: args}, &d); err != nil {
 						return err
 					}
 					if d.Addresses[0].AssociationId == "" {
-						return serviceErr(core.CodeInvalidAssociationIDNotFound, "The address %s is not associated", args[0])
+						return serviceErr(ec2.CodeInvalidAssociationIDNotFound, "The address %s is not associated", args[0])
 					}
 					in.AssociationId = d.Addresses[0].AssociationId
 				}
-				var out core.Empty
+				var out ec2.Empty
 				if err := e.call("DisassociateAddress", in, &out); err != nil {
 					return err
 				}
@@ -149,11 +149,11 @@ var eipCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.ReleaseAddressInput{AllocationId: args[0]}
+				in := &ec2.ReleaseAddressInput{AllocationId: args[0]}
 				if isIP(args[0]) {
-					in = &core.ReleaseAddressInput{PublicIp: args[0]}
+					in = &ec2.ReleaseAddressInput{PublicIp: args[0]}
 				}
-				var out core.Empty
+				var out ec2.Empty
 				if err := e.call("ReleaseAddress", in, &out); err != nil {
 					return err
 				}

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
@@ -60,8 +60,8 @@ var eniCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.Empty
-				if err := e.call("DeleteNetworkInterface", &core.DeleteNetworkInterfaceInput{NetworkInterfaceId: args[0]}, &out); err != nil {
+				var out ec2.Empty
+				if err := e.call("DeleteNetworkInterface", &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: args[0]}, &out); err != nil {
 					return err
 				}
 				return e.print(doneView(&out, args[0], "deleted"))
@@ -77,8 +77,8 @@ var eniCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.AssignPrivateIpAddressesOutput
-				in := &core.AssignPrivateIpAddressesInput{NetworkInterfaceId: args[0], PrivateIpAddresses: args[1:], SecondaryPrivateIpAddressCount: c.Int("count")}
+				var out ec2.AssignPrivateIpAddressesOutput
+				in := &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: args[0], PrivateIpAddresses: args[1:], SecondaryPrivateIpAddressCount: c.Int("count")}
 				if err := e.call("AssignPrivateIpAddresses", in, &out); err != nil {
 					return err
 				}
@@ -99,8 +99,8 @@ var eniCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.Empty
-				in := &core.UnassignPrivateIpAddressesInput{NetworkInterfaceId: args[0], PrivateIpAddresses: args[1:]}
+				var out ec2.Empty
+				in := &ec2.UnassignPrivateIpAddressesInput{NetworkInterfaceId: args[0], PrivateIpAddresses: args[1:]}
 				if err := e.call("UnassignPrivateIpAddresses", in, &out); err != nil {
 					return err
 				}
@@ -129,17 +129,17 @@ func eniCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &core.CreateNetworkInterfaceInput{SubnetId: c.String("subnet"), AvailabilityZone: c.String("az"),
+	in := &ec2.CreateNetworkInterfaceInput{SubnetId: c.String("subnet"), AvailabilityZone: c.String("az"),
 		PrivateIpAddress: c.String("private-ip"), SecondaryPrivateIpAddressCount: c.Int("secondary-ips"),
 		Groups: groups, Description: c.String("description")}
 	if len(tags) > 0 {
-		in.TagSpecifications = []core.TagSpecification{{ResourceType: "network-interface", Tags: tags}}
+		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "network-interface", Tags: tags}}
 	}
-	var out core.CreateNetworkInterfaceOutput
+	var out ec2.CreateNetworkInterfaceOutput
 	if err := e.call("CreateNetworkInterface", in, &out); err != nil {
 		return err
 	}
-	return e.print(enisView(&out, []core.NetworkInterface{out.NetworkInterface}))
+	return e.print(enisView(&out, []ec2.NetworkInterface{out.NetworkInterface}))
 }
 
 func eniList(c *cli.Context) error {
@@ -147,14 +147,14 @@ func eniList(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &core.DescribeNetworkInterfacesInput{NetworkInterfaceIds: args}
+	in := &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: args}
 	if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
 		return err
 	}
 	if e.output == "json" && e.query == "" && !e.quiet {
 		return e.callJSON("DescribeNetworkInterfaces", in)
 	}
-	var out core.DescribeNetworkInterfacesOutput
+	var out ec2.DescribeNetworkInterfacesOutput
 	if err := e.call("DescribeNetworkInterfaces", in, &out); err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func eniList(c *cli.Context) error {
 }
 
 // enisView lists interfaces, one row per private IP.
-func enisView(data any, list []core.NetworkInterface) view {
+func enisView(data any, list []ec2.NetworkInterface) view {
 	v := view{data: data, header: []string{"INTERFACE", "ZONE", "STATUS", "INSTANCE", "DEVICE", "PRIVATE IP", "PUBLIC IP", "DESCRIPTION"}}
 	for _, ni := range list {
 		v.ids = append(v.ids, ni.NetworkInterfaceId)
@@ -193,11 +193,11 @@ func eniAttach(c *cli.Context) error {
 	if c.String("instance") == "" {
 		return usagef("eni attach: give --instance ID")
 	}
-	in := &core.AttachNetworkInterfaceInput{NetworkInterfaceId: args[0], InstanceId: c.String("instance")}
+	in := &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: args[0], InstanceId: c.String("instance")}
 	if d := c.Int("device-index"); d >= 0 {
 		in.DeviceIndex = &d
 	}
-	var out core.AttachNetworkInterfaceOutput
+	var out ec2.AttachNetworkInterfaceOutput
 	if err := e.call("AttachNetworkInterface", in, &out); err != nil {
 		return err
 	}
@@ -213,17 +213,17 @@ func eniDetach(c *cli.Context) error {
 	}
 	attachment := args[0]
 	if !strings.HasPrefix(attachment, "eni-attach-") {
-		var d core.DescribeNetworkInterfacesOutput
-		if err := e.call("DescribeNetworkInterfaces", &core.DescribeNetworkInterfacesInput{NetworkInterfaceIds: args}, &d); err != nil {
+		var d ec2.DescribeNetworkInterfacesOutput
+		if err := e.call("DescribeNetworkInterfaces", &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: args}, &d); err != nil {
 			return err
 		}
 		if d.NetworkInterfaces[0].Attachment == nil {
-			return serviceErr(core.CodeInvalidAttachmentIDNotFound, "The interface %s is not attached", args[0])
+			return serviceErr(ec2.CodeInvalidAttachmentIDNotFound, "The interface %s is not attached", args[0])
 		}
 		attachment = d.NetworkInterfaces[0].Attachment.AttachmentId
 	}
-	var out core.Empty
-	if err := e.call("DetachNetworkInterface", &core.DetachNetworkInterfaceInput{AttachmentId: attachment, Force: c.Bool("force")}, &out); err != nil {
+	var out ec2.Empty
+	if err := e.call("DetachNetworkInterface", &ec2.DetachNetworkInterfaceInput{AttachmentId: attachment, Force: c.Bool("force")}, &out); err != nil {
 		return err
 	}
 	return e.print(doneView(&out, args[0], "detached"))

@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -18,8 +18,8 @@ var hostsCommand = &cli.Command{
 			if err != nil {
 				return err
 			}
-			var out core.DescribeHostsOutput
-			if err := e.call("DescribeHosts", &core.Empty{}, &out); err != nil {
+			var out ec2.DescribeHostsOutput
+			if err := e.call("DescribeHosts", &ec2.Empty{}, &out); err != nil {
 				return err
 			}
 			v := view{data: &out, header: []string{"HOST ID", "ZONE", "DRIVER", "VCPUS USED", "MEMORY USED", "GUESTS", "FAMILIES"}}

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -48,7 +48,7 @@ func imagesImport(c *cli.Context) error {
 		return usagef("image name %q: use lower-case letters, digits, '.', '_' and '-'", name)
 	}
 	if e.cfg.Images[name] != nil {
-		return serviceErr(core.CodeInvalidParameterValue, "an image called %s already exists", name)
+		return serviceErr(ec2.CodeInvalidParameterValue, "an image called %s already exists", name)
 	}
 	if c.String("arch") != "x86_64" {
 		return usagef("--arch %s: the qemu driver runs x86_64 guests", c.String("arch"))

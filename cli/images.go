@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -14,8 +14,8 @@ var imagesCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var out core.DescribeImagesOutput
-		if err := e.call("DescribeImages", &core.DescribeImagesInput{}, &out); err != nil {
+		var out ec2.DescribeImagesOutput
+		if err := e.call("DescribeImages", &ec2.DescribeImagesInput{}, &out); err != nil {
 			return err
 		}
 		v := view{data: &out, header: []string{"IMAGE ID", "NAME", "ARCH", "USER", "ROOT GIB", "DESCRIPTION"}}

@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -66,11 +66,11 @@ func keypairCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &core.CreateKeyPairInput{KeyName: name, KeyType: c.String("type")}
+	in := &ec2.CreateKeyPairInput{KeyName: name, KeyType: c.String("type")}
 	if len(tags) > 0 {
-		in.TagSpecifications = []core.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
+		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
 	}
-	var out core.CreateKeyPairOutput
+	var out ec2.CreateKeyPairOutput
 	if err := e.call("CreateKeyPair", in, &out); err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func keypairCreate(c *cli.Context) error {
 		return err
 	}
 	data := struct {
-		core.CreateKeyPairOutput
+		ec2.CreateKeyPairOutput
 		KeyFile string `json:"KeyFile"`
 	}{out, path}
 	return e.print(view{data: &data, ids: []string{out.KeyPairId},
@@ -127,11 +127,11 @@ func keypairImport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &core.ImportKeyPairInput{KeyName: args[0], PublicKeyMaterial: material}
+	in := &ec2.ImportKeyPairInput{KeyName: args[0], PublicKeyMaterial: material}
 	if len(tags) > 0 {
-		in.TagSpecifications = []core.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
+		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
 	}
-	var out core.ImportKeyPairOutput
+	var out ec2.ImportKeyPairOutput
 	if err := e.call("ImportKeyPair", in, &out); err != nil {
 		return err
 	}
@@ -145,8 +145,8 @@ func keypairList(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	var out core.DescribeKeyPairsOutput
-	if err := e.call("DescribeKeyPairs", &core.DescribeKeyPairsInput{KeyNames: c.Args().Slice()}, &out); err != nil {
+	var out ec2.DescribeKeyPairsOutput
+	if err := e.call("DescribeKeyPairs", &ec2.DescribeKeyPairsInput{KeyNames: c.Args().Slice()}, &out); err != nil {
 		return err
 	}
 	v := view{data: &out, header: []string{"KEY NAME", "KEY PAIR ID", "TYPE", "FINGERPRINT", "CREATED"}}
@@ -162,11 +162,11 @@ func keypairRemove(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &core.DeleteKeyPairInput{KeyName: args[0]}
+	in := &ec2.DeleteKeyPairInput{KeyName: args[0]}
 	if keyPairIDRe.MatchString(args[0]) {
-		in = &core.DeleteKeyPairInput{KeyPairId: args[0]}
+		in = &ec2.DeleteKeyPairInput{KeyPairId: args[0]}
 	}
-	var out core.Empty
+	var out ec2.Empty
 	if err := e.call("DeleteKeyPair", in, &out); err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -15,7 +15,7 @@ func lifecycleFlags(extra ...cli.Flag) []cli.Flag {
 
 // changeState runs a Start/Stop/TerminateInstances-style action and prints
 // each instance's previous and current state; with --wait it waits for target.
-func changeState(c *cli.Context, action string, in any, pick func(out *stateChanges) []core.StateChange, target string) error {
+func changeState(c *cli.Context, action string, in any, pick func(out *stateChanges) []ec2.StateChange, target string) error {
 	e, _, err := setup(c, 1, -1, "instance ID")
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func changeState(c *cli.Context, action string, in any, pick func(out *stateChan
 
 // stateChanges decodes any of the three EC2 answers.
 type stateChanges struct {
-	StartingInstances    []core.StateChange `json:"StartingInstances,omitempty"`
-	StoppingInstances    []core.StateChange `json:"StoppingInstances,omitempty"`
-	TerminatingInstances []core.StateChange `json:"TerminatingInstances,omitempty"`
+	StartingInstances    []ec2.StateChange `json:"StartingInstances,omitempty"`
+	StoppingInstances    []ec2.StateChange `json:"StoppingInstances,omitempty"`
+	TerminatingInstances []ec2.StateChange `json:"TerminatingInstances,omitempty"`
 }

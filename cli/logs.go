@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -22,8 +22,8 @@ var logsCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var out core.ConsoleOutput
-		if err := e.call("GetConsoleOutput", &core.GetConsoleOutputInput{InstanceId: args[0], Latest: true}, &out); err != nil {
+		var out ec2.ConsoleOutput
+		if err := e.call("GetConsoleOutput", &ec2.GetConsoleOutputInput{InstanceId: args[0], Latest: true}, &out); err != nil {
 			return err
 		}
 		text := tailLines(out.Output, c.Int("tail"))
@@ -55,8 +55,8 @@ func followConsole(e *env, id, seen string) error {
 			return nil
 		case <-t.C:
 		}
-		var out core.ConsoleOutput
-		if err := e.call("GetConsoleOutput", &core.GetConsoleOutputInput{InstanceId: id, Latest: true}, &out); err != nil {
+		var out ec2.ConsoleOutput
+		if err := e.call("GetConsoleOutput", &ec2.GetConsoleOutputInput{InstanceId: id, Latest: true}, &out); err != nil {
 			return err
 		}
 		add := newSuffix(seen, out.Output)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -24,13 +25,13 @@ var lsCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		in := &core.DescribeInstancesInput{InstanceIds: c.Args().Slice()}
+		in := &ec2.DescribeInstancesInput{InstanceIds: c.Args().Slice()}
 		if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
 			return err
 		}
 		if !c.Bool("all") && len(in.InstanceIds) == 0 && !hasFilter(in.Filters, "instance-state-name", "instance-state-code") {
-			in.Filters = append(in.Filters, core.Filter{Name: "instance-state-name",
-				Values: []string{core.StatePending, core.StateRunning, core.StateShuttingDown, core.StateStopping, core.StateStopped}})
+			in.Filters = append(in.Filters, ec2.Filter{Name: "instance-state-name",
+				Values: []string{ec2.StatePending, ec2.StateRunning, ec2.StateShuttingDown, ec2.StateStopping, ec2.StateStopped}})
 		}
 		if e.query == "" && (e.output != "json" || e.quiet) {
 			// The daemon renders tables, text and IDs itself: decoding a
@@ -39,8 +40,8 @@ var lsCommand = &cli.Command{
 			if e.quiet {
 				format = "ids"
 			}
-			var t core.Text
-			if err := e.call("DescribeInstanceTable", &core.DescribeInstanceTableInput{DescribeInstancesInput: *in,
+			var t ec2.Text
+			if err := e.call("DescribeInstanceTable", &ec2.DescribeInstanceTableInput{DescribeInstancesInput: *in,
 				Format: format, Color: e.color(), Now: time.Now()}, &t); err != nil {
 				return err
 			}
@@ -50,7 +51,7 @@ var lsCommand = &cli.Command{
 		if e.query == "" {
 			return e.callJSON("DescribeInstances", in)
 		}
-		var out core.DescribeInstancesOutput
+		var out ec2.DescribeInstancesOutput
 		if err := e.call("DescribeInstances", in, &out); err != nil {
 			return err
 		}
@@ -76,19 +77,19 @@ func (e *env) callJSON(action string, in any) error {
 }
 
 // parseFilters parses NAME=VALUE[,VALUE...] arguments.
-func parseFilters(args []string) ([]core.Filter, error) {
-	var fs []core.Filter
+func parseFilters(args []string) ([]ec2.Filter, error) {
+	var fs []ec2.Filter
 	for _, a := range args {
 		n, v, ok := strings.Cut(a, "=")
 		if !ok || n == "" || v == "" {
 			return nil, usagef("filter %q: want NAME=VALUE[,VALUE...]", a)
 		}
-		fs = append(fs, core.Filter{Name: n, Values: strings.Split(v, ",")})
+		fs = append(fs, ec2.Filter{Name: n, Values: strings.Split(v, ",")})
 	}
 	return fs, nil
 }
 
-func hasFilter(fs []core.Filter, names ...string) bool {
+func hasFilter(fs []ec2.Filter, names ...string) bool {
 	for _, f := range fs {
 		for _, n := range names {
 			if f.Name == n {
@@ -100,7 +101,7 @@ func hasFilter(fs []core.Filter, names ...string) bool {
 }
 
 // instancesView shows instances as a table, IDs or data.
-func instancesView(data any, list []*core.Instance) view {
+func instancesView(data any, list []*ec2.Instance) view {
 	v := view{data: data, header: core.InstanceHeader, ids: instanceIDs(list), rows: make([][]string, len(list))}
 	now := time.Now()
 	for i, in := range list {

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/imds"
 	cli "github.com/urfave/cli/v2"
 )
@@ -23,8 +23,8 @@ var metadataCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var ep core.MetadataEndpoint
-		if err := e.call("OpenInstanceMetadataEndpoint", &core.InstanceIdInput{InstanceId: args[0]}, &ep); err != nil {
+		var ep ec2.MetadataEndpoint
+		if err := e.call("OpenInstanceMetadataEndpoint", &ec2.InstanceIdInput{InstanceId: args[0]}, &ep); err != nil {
 			return err
 		}
 		if len(args) == 1 {
@@ -67,7 +67,7 @@ func readOK(req *http.Request) (string, error) {
 		return "", err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", &core.Error{Code: core.CodeMetadataNotFound, Message: fmt.Sprintf("%s: %s", req.URL.Path, resp.Status)}
+		return "", &ec2.Error{Code: ec2.CodeMetadataNotFound, Message: fmt.Sprintf("%s: %s", req.URL.Path, resp.Status)}
 	}
 	return string(b), nil
 }

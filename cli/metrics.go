@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/monitor"
 	"github.com/ec2x/ec2x/core/render"
 	"github.com/guptarohit/asciigraph"
@@ -45,10 +45,10 @@ var metricsCommand = &cli.Command{
 			return usagef("metrics: --stat %q: use avg, min, max, sum or count", c.String("stat"))
 		}
 		end := time.Now().UTC().Truncate(time.Minute).Add(time.Minute)
-		in := &core.GetMetricStatisticsInput{Namespace: "AWS/EC2", MetricName: c.String("metric"),
-			Dimensions: []core.Dimension{{Name: "InstanceId", Value: args[0]}},
+		in := &ec2.GetMetricStatisticsInput{Namespace: "AWS/EC2", MetricName: c.String("metric"),
+			Dimensions: []ec2.Dimension{{Name: "InstanceId", Value: args[0]}},
 			StartTime:  end.Add(-since).Truncate(period), EndTime: end, Period: int(period / time.Second), Statistics: []string{string(stat)}}
-		var out core.GetMetricStatisticsOutput
+		var out ec2.GetMetricStatisticsOutput
 		if err := e.call("GetMetricStatistics", in, &out); err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ var metricsCommand = &cli.Command{
 }
 
 // pick returns the datapoint's value of one statistic.
-func pick(d monitor.Datapoint, s monitor.Statistic) float64 {
+func pick(d ec2.Datapoint, s monitor.Statistic) float64 {
 	var p *float64
 	switch s {
 	case monitor.Average:

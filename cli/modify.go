@@ -4,7 +4,7 @@ import (
 	"encoding/base64"
 	"os"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -21,25 +21,25 @@ var modifyCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		in := &core.ModifyInstanceAttributeInput{InstanceId: args[0]}
+		in := &ec2.ModifyInstanceAttributeInput{InstanceId: args[0]}
 		var attr, value string
 		switch {
 		case c.IsSet("type") && c.IsSet("user-data"):
 			return usagef("modify: give --type or --user-data, not both")
 		case c.IsSet("type"):
-			in.InstanceType = &core.AttributeValue{Value: c.String("type")}
+			in.InstanceType = &ec2.AttributeValue{Value: c.String("type")}
 			attr, value = "instanceType", c.String("type")
 		case c.IsSet("user-data"):
 			data, err := os.ReadFile(c.String("user-data"))
 			if err != nil {
 				return usagef("modify: --user-data: %v", err)
 			}
-			in.UserData = &core.AttributeValue{Value: base64.StdEncoding.EncodeToString(data)}
+			in.UserData = &ec2.AttributeValue{Value: base64.StdEncoding.EncodeToString(data)}
 			attr, value = "userData", itoa(len(data))+" bytes"
 		default:
 			return usagef("modify: nothing to change (give --type or --user-data)")
 		}
-		var out core.Empty
+		var out ec2.Empty
 		if err := e.call("ModifyInstanceAttribute", in, &out); err != nil {
 			return err
 		}

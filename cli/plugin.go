@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	"github.com/ec2x/ec2x/plugins"
 	cli "github.com/urfave/cli/v2"
@@ -39,7 +39,7 @@ var pluginCommand = &cli.Command{
 					return usagef("plugin install: %v", err)
 				}
 				if st.Size() > maxPluginBytes {
-					return serviceErr(core.CodeInvalidPlugin, "%s is %d bytes; a module may be %d at most", path, st.Size(), maxPluginBytes)
+					return serviceErr(ec2.CodeInvalidPlugin, "%s is %d bytes; a module may be %d at most", path, st.Size(), maxPluginBytes)
 				}
 				wasm, err := os.ReadFile(path)
 				if err != nil {
@@ -50,8 +50,8 @@ var pluginCommand = &cli.Command{
 					name = plugins.DefaultName(path)
 				}
 				abs, _ := filepath.Abs(path)
-				var out core.InstallPluginOutput
-				if err := e.call("InstallPlugin", &core.InstallPluginInput{Name: name, Wasm: wasm, Source: abs, Replace: c.Bool("replace")}, &out); err != nil {
+				var out ec2.InstallPluginOutput
+				if err := e.call("InstallPlugin", &ec2.InstallPluginInput{Name: name, Wasm: wasm, Source: abs, Replace: c.Bool("replace")}, &out); err != nil {
 					return err
 				}
 				p := out.Plugin
@@ -68,8 +68,8 @@ var pluginCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.DescribePluginsOutput
-				if err := e.call("DescribePlugins", &core.Empty{}, &out); err != nil {
+				var out ec2.DescribePluginsOutput
+				if err := e.call("DescribePlugins", &ec2.Empty{}, &out); err != nil {
 					return err
 				}
 				v := view{data: &out, header: []string{"NAME", "KIND", "SOURCE", "SHA256", "ABI", "USED FOR"}}
@@ -95,8 +95,8 @@ var pluginCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.Empty
-				if err := e.call("RemovePlugin", &core.PluginNameInput{Name: args[0]}, &out); err != nil {
+				var out ec2.Empty
+				if err := e.call("RemovePlugin", &ec2.PluginNameInput{Name: args[0]}, &out); err != nil {
 					return err
 				}
 				return e.print(doneView(&out, args[0], "removed"))
@@ -111,8 +111,8 @@ var pluginCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.TestPluginOutput
-				if err := e.call("TestPlugin", &core.PluginNameInput{Name: args[0]}, &out); err != nil {
+				var out ec2.TestPluginOutput
+				if err := e.call("TestPlugin", &ec2.PluginNameInput{Name: args[0]}, &out); err != nil {
 					return err
 				}
 				v := view{data: &out, ids: []string{out.Name}, plain: func(w io.Writer, _ bool) { fmt.Fprint(w, out.Report) }}
@@ -120,7 +120,7 @@ var pluginCommand = &cli.Command{
 					return err
 				}
 				if !out.OK {
-					return serviceErr(core.CodePluginFailed, "%s failed the conformance suite", out.Name)
+					return serviceErr(ec2.CodePluginFailed, "%s failed the conformance suite", out.Name)
 				}
 				return nil
 			},

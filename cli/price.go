@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -18,8 +18,8 @@ var priceCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var out core.DescribePricesOutput
-		if err := e.call("DescribePrices", &core.DescribePricesInput{InstanceTypes: c.StringSlice("type")}, &out); err != nil {
+		var out ec2.DescribePricesOutput
+		if err := e.call("DescribePrices", &ec2.DescribePricesInput{InstanceTypes: c.StringSlice("type")}, &out); err != nil {
 			return err
 		}
 		v := view{data: &out, header: []string{"TYPE", "ON-DEMAND", "SPOT LOW", "SPOT HIGH", "1YR NO UPFRONT", "3YR ALL UPFRONT", "CONVERTIBLE 3YR"}}
@@ -53,14 +53,14 @@ var priceHistoryCommand = &cli.Command{
 			return usagef("price history: --type is required")
 		}
 		now := time.Now()
-		in := &core.DescribeSpotPriceHistoryInput{InstanceTypes: []string{c.String("type")}, AvailabilityZone: c.String("az")}
+		in := &ec2.DescribeSpotPriceHistoryInput{InstanceTypes: []string{c.String("type")}, AvailabilityZone: c.String("az")}
 		if in.StartTime, err = parseWhen("since", c.String("since"), now); err != nil {
 			return err
 		}
 		if in.EndTime, err = parseWhen("until", c.String("until"), now); err != nil {
 			return err
 		}
-		var out core.DescribeSpotPriceHistoryOutput
+		var out ec2.DescribeSpotPriceHistoryOutput
 		if err := e.call("DescribeSpotPriceHistory", in, &out); err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func num(s string) float64 {
 	return v
 }
 
-func reservedRate(p core.TypePrice, term, payment, class string) string {
+func reservedRate(p ec2.TypePrice, term, payment, class string) string {
 	for _, r := range p.Reserved {
 		if r.Term == term && r.PaymentOption == payment && r.OfferingClass == class {
 			return r.EffectiveHourly

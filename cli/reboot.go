@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -15,14 +15,14 @@ var rebootCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var out core.Empty
-		if err := e.call("RebootInstances", &core.InstanceIdsInput{InstanceIds: ids}, &out); err != nil {
+		var out ec2.Empty
+		if err := e.call("RebootInstances", &ec2.InstanceIdsInput{InstanceIds: ids}, &out); err != nil {
 			return err
 		}
 		// A reboot keeps the instance running: --wait checks it still is.
 		v := view{data: &out, ids: ids, header: []string{"INSTANCE ID", "REBOOTING"}}
 		if c.Bool("wait") {
-			if _, err := waitFor(e, ids, core.StateRunning, c.Duration("timeout")); err != nil {
+			if _, err := waitFor(e, ids, ec2.StateRunning, c.Duration("timeout")); err != nil {
 				return err
 			}
 		}

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -13,8 +13,8 @@ var regionsCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var out core.DescribeRegionsOutput
-		if err := e.call("DescribeRegions", &core.Empty{}, &out); err != nil {
+		var out ec2.DescribeRegionsOutput
+		if err := e.call("DescribeRegions", &ec2.Empty{}, &out); err != nil {
 			return err
 		}
 		v := view{data: &out, header: []string{"REGION", "DESCRIPTION", "ZONES", "CURRENT"}}

@@ -13,14 +13,14 @@ import (
 	"testing"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
 // TestReport: every kind of failure gets CLI.md's exit code and message.
 func TestReport(t *testing.T) {
-	notFound := core.Errorf(core.CodeInvalidInstanceIDNotFound, "The instance ID 'i-0123456789abcdef0' does not exist")
+	notFound := ec2.Errorf(ec2.CodeInvalidInstanceIDNotFound, "The instance ID 'i-0123456789abcdef0' does not exist")
 	tests := []struct {
 		name   string
 		err    error
@@ -32,7 +32,7 @@ func TestReport(t *testing.T) {
 			"ec2x: InvalidInstanceID.NotFound: The instance ID 'i-0123456789abcdef0' does not exist\n"},
 		{"wrapped service error", fmt.Errorf("stop: %w", notFound), ExitService,
 			"ec2x: InvalidInstanceID.NotFound: The instance ID 'i-0123456789abcdef0' does not exist\n"},
-		{"capacity", core.Errorf(core.CodeInsufficientInstanceCapacity, "We currently do not have sufficient t3.micro capacity"), ExitService,
+		{"capacity", ec2.Errorf(ec2.CodeInsufficientInstanceCapacity, "We currently do not have sufficient t3.micro capacity"), ExitService,
 			"ec2x: InsufficientInstanceCapacity: We currently do not have sufficient t3.micro capacity\n"},
 		{"usage error", usagef("run: --count must be at least 1"), ExitUsage, "ec2x: run: --count must be at least 1\n"},
 		{"config error", &configs.Error{File: "/h/config.toml", Line: 2, Key: "sim.seed", Msg: "incompatible types"}, ExitUsage,

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
@@ -28,7 +28,7 @@ var reservedCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.DescribeReservedInstancesOfferingsInput{InstanceType: c.String("type"), AvailabilityZone: c.String("az"),
+				in := &ec2.DescribeReservedInstancesOfferingsInput{InstanceType: c.String("type"), AvailabilityZone: c.String("az"),
 					OfferingClass: c.String("class")}
 				switch c.String("class") {
 				case "", "standard", "convertible":
@@ -51,7 +51,7 @@ var reservedCommand = &cli.Command{
 				default:
 					return usagef("reserved offerings: --term %d: 1 or 3", c.Int("term"))
 				}
-				var out core.DescribeReservedInstancesOfferingsOutput
+				var out ec2.DescribeReservedInstancesOfferingsOutput
 				if err := e.call("DescribeReservedInstancesOfferings", in, &out); err != nil {
 					return err
 				}
@@ -87,8 +87,8 @@ var reservedCommand = &cli.Command{
 				if c.Int("count") < 1 {
 					return usagef("reserved buy: --count must be at least 1")
 				}
-				var out core.PurchaseReservedInstancesOfferingOutput
-				if err := e.call("PurchaseReservedInstancesOffering", &core.PurchaseReservedInstancesOfferingInput{
+				var out ec2.PurchaseReservedInstancesOfferingOutput
+				if err := e.call("PurchaseReservedInstancesOffering", &ec2.PurchaseReservedInstancesOfferingInput{
 					ReservedInstancesOfferingId: args[0], InstanceCount: c.Int("count")}, &out); err != nil {
 					return err
 				}
@@ -104,8 +104,8 @@ var reservedCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.DescribeReservedInstancesOutput
-				if err := e.call("DescribeReservedInstances", &core.DescribeReservedInstancesInput{ReservedInstancesIds: args}, &out); err != nil {
+				var out ec2.DescribeReservedInstancesOutput
+				if err := e.call("DescribeReservedInstances", &ec2.DescribeReservedInstancesInput{ReservedInstancesIds: args}, &out); err != nil {
 					return err
 				}
 				v := view{data: &out, header: []string{"RESERVATION ID", "TYPE", "SCOPE", "COUNT", "TERM", "CLASS", "PAYMENT", "EFFECTIVE", "STATE", "ENDS"}}

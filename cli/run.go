@@ -3,12 +3,12 @@ package cli
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	"os"
 	"strconv"
 	"strings"
 
-	"github.com/ec2x/ec2x/core"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -45,7 +45,7 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &core.RunInstancesInput{
+	in := &ec2.RunInstancesInput{
 		ImageId: c.String("image"), InstanceType: c.String("type"),
 		MinCount: c.Int("count"), MaxCount: c.Int("count"),
 		KeyName: c.String("key"), SubnetId: c.String("subnet"), ClientToken: c.String("client-token"),
@@ -54,7 +54,7 @@ func runAction(c *cli.Context) error {
 		return usagef("run: --count must be at least 1")
 	}
 	if az := c.String("az"); az != "" {
-		in.Placement = &core.Placement{AvailabilityZone: az}
+		in.Placement = &ec2.Placement{AvailabilityZone: az}
 	}
 	in.Driver = c.String("driver")
 	for _, g := range c.StringSlice("sg") {
@@ -69,10 +69,10 @@ func runAction(c *cli.Context) error {
 		return err
 	}
 	if n := c.String("name"); n != "" {
-		tags = append(tags, core.Tag{Key: "Name", Value: n})
+		tags = append(tags, ec2.Tag{Key: "Name", Value: n})
 	}
 	if len(tags) > 0 {
-		in.TagSpecifications = []core.TagSpecification{{ResourceType: "instance", Tags: tags}}
+		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "instance", Tags: tags}}
 	}
 	if f := c.String("user-data"); f != "" {
 		data, err := os.ReadFile(f)
@@ -82,32 +82,32 @@ func runAction(c *cli.Context) error {
 		in.UserData = base64.StdEncoding.EncodeToString(data)
 	}
 	if v := c.Int("volume-size"); v != 0 {
-		in.BlockDeviceMappings = []core.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &core.EbsBlockDevice{VolumeSize: v}}}
+		in.BlockDeviceMappings = []ec2.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{VolumeSize: v}}}
 	}
 	if in.InstanceMarketOptions, err = spotOptions(c); err != nil {
 		return err
 	}
-	var explain *core.ExplainPlacementOutput
+	var explain *ec2.ExplainPlacementOutput
 	if c.Bool("explain") {
-		explain = &core.ExplainPlacementOutput{}
+		explain = &ec2.ExplainPlacementOutput{}
 		zone := ""
 		if in.Placement != nil {
 			zone = in.Placement.AvailabilityZone
 		}
-		if err := e.call("ExplainPlacement", &core.ExplainPlacementInput{InstanceType: in.InstanceType, AvailabilityZone: zone}, explain); err != nil {
+		if err := e.call("ExplainPlacement", &ec2.ExplainPlacementInput{InstanceType: in.InstanceType, AvailabilityZone: zone}, explain); err != nil {
 			return err
 		}
 		if e.output == "table" && !e.quiet {
 			printExplain(e, explain)
 		}
 	}
-	var out core.RunInstancesOutput
+	var out ec2.RunInstancesOutput
 	if err := e.call("RunInstances", in, &out); err != nil {
 		return err
 	}
 	instances := out.Instances
 	if c.Bool("wait") {
-		if instances, err = waitFor(e, instanceIDs(out.Instances), core.StateRunning, c.Duration("timeout")); err != nil {
+		if instances, err = waitFor(e, instanceIDs(out.Instances), ec2.StateRunning, c.Duration("timeout")); err != nil {
 			return err
 		}
 		out.Instances = instances
@@ -115,14 +115,14 @@ func runAction(c *cli.Context) error {
 	var data any = &out
 	if explain != nil {
 		data = struct {
-			*core.RunInstancesOutput
-			Placement *core.ExplainPlacementOutput `json:"Placement"`
+			*ec2.RunInstancesOutput
+			Placement *ec2.ExplainPlacementOutput `json:"Placement"`
 		}{&out, explain}
 	}
 	return e.print(instancesView(data, instances))
 }
 
-func printExplain(e *env, ex *core.ExplainPlacementOutput) {
+func printExplain(e *env, ex *ec2.ExplainPlacementOutput) {
 	rows := make([][]string, 0, len(ex.Hosts))
 	for _, h := range ex.Hosts {
 		verdict := "score " + strconv.FormatFloat(h.Score, 'f', 3, 64)
@@ -138,19 +138,19 @@ func printExplain(e *env, ex *core.ExplainPlacementOutput) {
 }
 
 // parseTags parses KEY=VALUE arguments.
-func parseTags(args []string) ([]core.Tag, error) {
-	var tags []core.Tag
+func parseTags(args []string) ([]ec2.Tag, error) {
+	var tags []ec2.Tag
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || k == "" {
 			return nil, usagef("tag %q: want KEY=VALUE", a)
 		}
-		tags = append(tags, core.Tag{Key: k, Value: v})
+		tags = append(tags, ec2.Tag{Key: k, Value: v})
 	}
 	return tags, nil
 }
 
-func instanceIDs(list []*core.Instance) []string {
+func instanceIDs(list []*ec2.Instance) []string {
 	ids := make([]string, len(list))
 	for i, in := range list {
 		ids[i] = in.InstanceId
@@ -160,7 +160,7 @@ func instanceIDs(list []*core.Instance) []string {
 
 // spotOptions turns --spot, --max-price and --interruption into EC2's
 // InstanceMarketOptions. Stop and hibernate need a persistent request.
-func spotOptions(c *cli.Context) (*core.InstanceMarketOptions, error) {
+func spotOptions(c *cli.Context) (*ec2.InstanceMarketOptions, error) {
 	if !c.Bool("spot") {
 		for _, f := range []string{"max-price", "interruption"} {
 			if c.IsSet(f) {
@@ -169,7 +169,7 @@ func spotOptions(c *cli.Context) (*core.InstanceMarketOptions, error) {
 		}
 		return nil, nil
 	}
-	so := &core.SpotOptions{MaxPrice: c.String("max-price"), InstanceInterruptionBehavior: c.String("interruption")}
+	so := &ec2.SpotOptions{MaxPrice: c.String("max-price"), InstanceInterruptionBehavior: c.String("interruption")}
 	if p := so.MaxPrice; p != "" {
 		if v, err := strconv.ParseFloat(p, 64); err != nil || v <= 0 {
 			return nil, usagef("run: --max-price %q: a positive USD amount per hour, like 0.05", p)
@@ -182,5 +182,5 @@ func spotOptions(c *cli.Context) (*core.InstanceMarketOptions, error) {
 	default:
 		return nil, usagef("run: --interruption %q: stop, terminate or hibernate", so.InstanceInterruptionBehavior)
 	}
-	return &core.InstanceMarketOptions{MarketType: "spot", SpotOptions: so}, nil
+	return &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: so}, nil
 }

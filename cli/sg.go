@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -29,11 +29,11 @@ var sgCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.CreateSecurityGroupInput{GroupName: args[0], Description: c.String("description")}
+				in := &ec2.CreateSecurityGroupInput{GroupName: args[0], Description: c.String("description")}
 				if len(tags) > 0 {
-					in.TagSpecifications = []core.TagSpecification{{ResourceType: "security-group", Tags: tags}}
+					in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "security-group", Tags: tags}}
 				}
-				var out core.CreateSecurityGroupOutput
+				var out ec2.CreateSecurityGroupOutput
 				if err := e.call("CreateSecurityGroup", in, &out); err != nil {
 					return err
 				}
@@ -50,7 +50,7 @@ var sgCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.DescribeSecurityGroupsInput{}
+				in := &ec2.DescribeSecurityGroupsInput{}
 				for _, a := range args {
 					if strings.HasPrefix(a, "sg-") {
 						in.GroupIds = append(in.GroupIds, a)
@@ -61,7 +61,7 @@ var sgCommand = &cli.Command{
 				if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
 					return err
 				}
-				var out core.DescribeSecurityGroupsOutput
+				var out ec2.DescribeSecurityGroupsOutput
 				if err := e.call("DescribeSecurityGroups", in, &out); err != nil {
 					return err
 				}
@@ -103,11 +103,11 @@ var sgCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.DeleteSecurityGroupInput{GroupName: args[0]}
+				in := &ec2.DeleteSecurityGroupInput{GroupName: args[0]}
 				if strings.HasPrefix(args[0], "sg-") {
-					in = &core.DeleteSecurityGroupInput{GroupId: args[0]}
+					in = &ec2.DeleteSecurityGroupInput{GroupId: args[0]}
 				}
-				var out core.Empty
+				var out ec2.Empty
 				if err := e.call("DeleteSecurityGroup", in, &out); err != nil {
 					return err
 				}
@@ -139,11 +139,11 @@ func ruleCommand(name, action, usage string) *cli.Command {
 			if err != nil {
 				return err
 			}
-			in := &core.SecurityGroupRuleInput{GroupName: args[0], IpPermissions: []core.IpPermission{perm}}
+			in := &ec2.SecurityGroupRuleInput{GroupName: args[0], IpPermissions: []ec2.IpPermission{perm}}
 			if strings.HasPrefix(args[0], "sg-") {
 				in.GroupName, in.GroupId = "", args[0]
 			}
-			var out core.Empty
+			var out ec2.Empty
 			if err := e.call(action, in, &out); err != nil {
 				return err
 			}
@@ -157,12 +157,12 @@ func ruleCommand(name, action, usage string) *cli.Command {
 	}
 }
 
-func parseRule(c *cli.Context) (core.IpPermission, error) {
+func parseRule(c *cli.Context) (ec2.IpPermission, error) {
 	proto := strings.ToLower(c.String("proto"))
 	if proto == "all" {
 		proto = "-1"
 	}
-	p := core.IpPermission{IpProtocol: proto}
+	p := ec2.IpPermission{IpProtocol: proto}
 	switch proto {
 	case "tcp", "udp":
 		if c.String("port") == "" {
@@ -191,9 +191,9 @@ func parseRule(c *cli.Context) (core.IpPermission, error) {
 		p.FromPort, p.ToPort = &from, &to
 	}
 	if g := c.String("source-group"); g != "" {
-		p.UserIdGroupPairs = []core.UserIdGroupPair{{GroupId: g}}
+		p.UserIdGroupPairs = []ec2.UserIdGroupPair{{GroupId: g}}
 	} else {
-		p.IpRanges = []core.IpRange{{CidrIp: c.String("cidr"), Description: c.String("description")}}
+		p.IpRanges = []ec2.IpRange{{CidrIp: c.String("cidr"), Description: c.String("description")}}
 	}
 	return p, nil
 }
@@ -205,7 +205,7 @@ func protoName(p string) string {
 	return p
 }
 
-func portRange(p core.IpPermission) string {
+func portRange(p ec2.IpPermission) string {
 	if p.FromPort == nil || p.IpProtocol == "-1" {
 		return "all"
 	}
@@ -231,8 +231,8 @@ func (e *env) groupIDs(refs []string) ([]string, error) {
 	if len(names) == 0 {
 		return ids, nil
 	}
-	var out core.DescribeSecurityGroupsOutput
-	if err := e.call("DescribeSecurityGroups", &core.DescribeSecurityGroupsInput{GroupNames: names}, &out); err != nil {
+	var out ec2.DescribeSecurityGroupsOutput
+	if err := e.call("DescribeSecurityGroups", &ec2.DescribeSecurityGroupsInput{GroupNames: names}, &out); err != nil {
 		return nil, err
 	}
 	for _, g := range out.SecurityGroups {

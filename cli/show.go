@@ -2,13 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -21,8 +21,8 @@ var showCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var out core.DescribeInstancesOutput
-		if err := e.call("DescribeInstances", &core.DescribeInstancesInput{InstanceIds: args}, &out); err != nil {
+		var out ec2.DescribeInstancesOutput
+		if err := e.call("DescribeInstances", &ec2.DescribeInstancesInput{InstanceIds: args}, &out); err != nil {
 			return err
 		}
 		in := out.Instances[0]
@@ -30,7 +30,7 @@ var showCommand = &cli.Command{
 	},
 }
 
-func showInstance(w io.Writer, in *core.Instance, color bool) {
+func showInstance(w io.Writer, in *ec2.Instance, color bool) {
 	name, _ := in.Tag("Name")
 	pairs := [][2]string{
 		{"InstanceId", in.InstanceId},

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
@@ -31,16 +31,16 @@ var spotCommand = &cli.Command{
 				if c.Int("count") < 1 {
 					return usagef("spot request: --count must be at least 1")
 				}
-				in := &core.RequestSpotInstancesInput{SpotPrice: c.String("max-price"), InstanceCount: c.Int("count"),
+				in := &ec2.RequestSpotInstancesInput{SpotPrice: c.String("max-price"), InstanceCount: c.Int("count"),
 					InstanceInterruptionBehavior: c.String("interruption"),
-					LaunchSpecification:          core.SpotLaunchSpecification{ImageId: c.String("image"), InstanceType: c.String("type"), KeyName: c.String("key")}}
+					LaunchSpecification:          ec2.SpotLaunchSpecification{ImageId: c.String("image"), InstanceType: c.String("type"), KeyName: c.String("key")}}
 				if c.Bool("persistent") {
 					in.Type = "persistent"
 				}
 				if az := c.String("az"); az != "" {
-					in.LaunchSpecification.Placement = &core.Placement{AvailabilityZone: az}
+					in.LaunchSpecification.Placement = &ec2.Placement{AvailabilityZone: az}
 				}
-				var out core.RequestSpotInstancesOutput
+				var out ec2.RequestSpotInstancesOutput
 				if err := e.call("RequestSpotInstances", in, &out); err != nil {
 					return err
 				}
@@ -57,11 +57,11 @@ var spotCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &core.DescribeSpotInstanceRequestsInput{SpotInstanceRequestIds: args}
+				in := &ec2.DescribeSpotInstanceRequestsInput{SpotInstanceRequestIds: args}
 				if in.Filters, err = parseFilters(c.StringSlice("filter")); err != nil {
 					return err
 				}
-				var out core.DescribeSpotInstanceRequestsOutput
+				var out ec2.DescribeSpotInstanceRequestsOutput
 				if err := e.call("DescribeSpotInstanceRequests", in, &out); err != nil {
 					return err
 				}
@@ -77,8 +77,8 @@ var spotCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				var out core.CancelSpotInstanceRequestsOutput
-				if err := e.call("CancelSpotInstanceRequests", &core.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: args}, &out); err != nil {
+				var out ec2.CancelSpotInstanceRequestsOutput
+				if err := e.call("CancelSpotInstanceRequests", &ec2.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: args}, &out); err != nil {
 					return err
 				}
 				v := view{data: &out, header: []string{"REQUEST", "STATE"}}
@@ -92,7 +92,7 @@ var spotCommand = &cli.Command{
 	},
 }
 
-func spotRequestsView(data any, reqs []core.SpotInstanceRequest) view {
+func spotRequestsView(data any, reqs []ec2.SpotInstanceRequest) view {
 	v := view{data: data, header: []string{"REQUEST", "TYPE", "STATE", "STATUS", "MAX PRICE", "INSTANCE TYPE", "INSTANCE", "ZONE"}}
 	for _, r := range reqs {
 		v.ids = append(v.ids, r.SpotInstanceRequestId)

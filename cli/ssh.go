@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 	"golang.org/x/crypto/ssh"
 	xterm "golang.org/x/term"
@@ -31,9 +31,9 @@ var sshCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var t core.SSHTarget
+		var t ec2.SSHTarget
 		// Drivers without a guest OS answer Unsupported here, and say so.
-		if err := e.call("DescribeSSHTarget", &core.SSHTargetInput{InstanceId: args[0]}, &t); err != nil {
+		if err := e.call("DescribeSSHTarget", &ec2.SSHTargetInput{InstanceId: args[0]}, &t); err != nil {
 			return err
 		}
 		if u := c.String("user"); u != "" {
@@ -42,7 +42,7 @@ var sshCommand = &cli.Command{
 		keyFile := c.String("identity")
 		if keyFile == "" {
 			if t.KeyName == "" {
-				return serviceErr(core.CodeInvalidKeyPairNotFound, "The instance '%s' was launched without a key pair; give one with --identity", t.InstanceId)
+				return serviceErr(ec2.CodeInvalidKeyPairNotFound, "The instance '%s' was launched without a key pair; give one with --identity", t.InstanceId)
 			}
 			keyFile = KeyPath(e.home, e.region, t.KeyName)
 		}
@@ -67,7 +67,7 @@ var sshCommand = &cli.Command{
 // the guest and forwards its port on loopback, so the host key is taken as
 // the guest offers it (as `ssh -o StrictHostKeyChecking=accept-new` would);
 // the console log shows its fingerprint.
-func dialSSH(e *env, t core.SSHTarget, signer ssh.Signer, timeout time.Duration) (*ssh.Client, error) {
+func dialSSH(e *env, t ec2.SSHTarget, signer ssh.Signer, timeout time.Duration) (*ssh.Client, error) {
 	cfg := &ssh.ClientConfig{
 		User: t.User, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
@@ -81,7 +81,7 @@ func dialSSH(e *env, t core.SSHTarget, signer ssh.Signer, timeout time.Duration)
 	deadline := time.Now().Add(timeout)
 	for {
 		if err := waitBanner(e.ctx(), addr, deadline); err != nil {
-			return nil, serviceErr(core.CodeServiceUnavailable, "the SSH server of %s (%s) did not answer within %v: %v", t.InstanceId, addr, timeout, err)
+			return nil, serviceErr(ec2.CodeServiceUnavailable, "the SSH server of %s (%s) did not answer within %v: %v", t.InstanceId, addr, timeout, err)
 		}
 		client, err := ssh.Dial("tcp", addr, cfg)
 		if err == nil {
@@ -89,10 +89,10 @@ func dialSSH(e *env, t core.SSHTarget, signer ssh.Signer, timeout time.Duration)
 		}
 		var authErr *ssh.ServerAuthError
 		if errors.As(err, &authErr) || strings.Contains(err.Error(), "unable to authenticate") {
-			return nil, serviceErr(core.CodeAuthFailure, "%s refused the key for %s: %v", t.InstanceId, t.User, err)
+			return nil, serviceErr(ec2.CodeAuthFailure, "%s refused the key for %s: %v", t.InstanceId, t.User, err)
 		}
 		if time.Now().After(deadline) {
-			return nil, serviceErr(core.CodeServiceUnavailable, "the SSH server of %s (%s) did not answer within %v: %v", t.InstanceId, addr, timeout, err)
+			return nil, serviceErr(ec2.CodeServiceUnavailable, "the SSH server of %s (%s) did not answer within %v: %v", t.InstanceId, addr, timeout, err)
 		}
 		select {
 		case <-e.ctx().Done():

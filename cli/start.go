@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -11,7 +11,7 @@ var startCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "StartInstances", &core.InstanceIdsInput{InstanceIds: c.Args().Slice()},
-			func(o *stateChanges) []core.StateChange { return o.StartingInstances }, core.StateRunning)
+		return changeState(c, "StartInstances", &ec2.InstanceIdsInput{InstanceIds: c.Args().Slice()},
+			func(o *stateChanges) []ec2.StateChange { return o.StartingInstances }, ec2.StateRunning)
 	},
 }

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -11,7 +11,7 @@ var stopCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "stop at once, without a graceful shutdown"}),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "StopInstances", &core.StopInstancesInput{InstanceIds: c.Args().Slice(), Force: c.Bool("force")},
-			func(o *stateChanges) []core.StateChange { return o.StoppingInstances }, core.StateStopped)
+		return changeState(c, "StopInstances", &ec2.StopInstancesInput{InstanceIds: c.Args().Slice(), Force: c.Bool("force")},
+			func(o *stateChanges) []ec2.StateChange { return o.StoppingInstances }, ec2.StateStopped)
 	},
 }

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -13,8 +13,8 @@ var subnetsCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		var out core.DescribeSubnetsOutput
-		if err := e.call("DescribeSubnets", &core.DescribeSubnetsInput{}, &out); err != nil {
+		var out ec2.DescribeSubnetsOutput
+		if err := e.call("DescribeSubnets", &ec2.DescribeSubnetsInput{}, &out); err != nil {
 			return err
 		}
 		v := view{data: &out, header: []string{"SUBNET ID", "ZONE", "CIDR", "FREE IPS", "VPC ID"}}

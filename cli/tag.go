@@ -3,7 +3,7 @@ package cli
 import (
 	"strings"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -24,8 +24,8 @@ var tagCommand = &cli.Command{
 		if len(ids) == 0 || len(tags) == 0 {
 			return usagef("tag: want ID... KEY=VALUE...")
 		}
-		var out core.Empty
-		if err := e.call("CreateTags", &core.CreateTagsInput{Resources: ids, Tags: tags}, &out); err != nil {
+		var out ec2.Empty
+		if err := e.call("CreateTags", &ec2.CreateTagsInput{Resources: ids, Tags: tags}, &out); err != nil {
 			return err
 		}
 		return e.print(tagView(&out, ids))
@@ -45,16 +45,16 @@ var untagCommand = &cli.Command{
 		if len(ids) == 0 || len(rest) == 0 {
 			return usagef("untag: want ID... KEY[=VALUE]...")
 		}
-		var del []core.TagMatch
+		var del []ec2.TagMatch
 		for _, a := range rest {
 			if k, v, ok := strings.Cut(a, "="); ok {
-				del = append(del, core.TagMatch{Key: k, Value: &v})
+				del = append(del, ec2.TagMatch{Key: k, Value: &v})
 			} else {
-				del = append(del, core.TagMatch{Key: a})
+				del = append(del, ec2.TagMatch{Key: a})
 			}
 		}
-		var out core.Empty
-		if err := e.call("DeleteTags", &core.DeleteTagsInput{Resources: ids, Tags: del}, &out); err != nil {
+		var out ec2.Empty
+		if err := e.call("DeleteTags", &ec2.DeleteTagsInput{Resources: ids, Tags: del}, &out); err != nil {
 			return err
 		}
 		return e.print(tagView(&out, ids))
@@ -81,7 +81,7 @@ func looksLikeID(s string) bool {
 	return false
 }
 
-func tagView(out *core.Empty, ids []string) view {
+func tagView(out *ec2.Empty, ids []string) view {
 	v := view{data: out, ids: ids, header: []string{"RESOURCE", "TAGGED"}}
 	for _, id := range ids {
 		v.rows = append(v.rows, []string{id, "yes"})

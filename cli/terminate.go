@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -12,7 +12,7 @@ var terminateCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "TerminateInstances", &core.InstanceIdsInput{InstanceIds: c.Args().Slice()},
-			func(o *stateChanges) []core.StateChange { return o.TerminatingInstances }, core.StateTerminated)
+		return changeState(c, "TerminateInstances", &ec2.InstanceIdsInput{InstanceIds: c.Args().Slice()},
+			func(o *stateChanges) []ec2.StateChange { return o.TerminatingInstances }, ec2.StateTerminated)
 	},
 }

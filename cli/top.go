@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
@@ -35,9 +35,9 @@ var topCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		in := &core.DescribeFleetInput{Filters: filters}
+		in := &ec2.DescribeFleetInput{Filters: filters}
 		if c.Bool("once") || !e.tty {
-			var f core.FleetFrame
+			var f ec2.FleetFrame
 			if err := e.call("DescribeFleet", in, &f); err != nil {
 				return err
 			}
@@ -68,7 +68,7 @@ type topRow struct {
 
 var topHeader = []string{"INSTANCE ID", "NAME", "TYPE", "ZONE", "STATE", "CPU%", "MEM%", "NET IN", "NET OUT", "CREDITS", "CPU HISTORY"}
 
-func fleetView(f *core.FleetFrame) view {
+func fleetView(f *ec2.FleetFrame) view {
 	j := topJSON{Instances: make([]topRow, len(f.Instances))}
 	v := view{data: &j, header: topHeader}
 	for i, in := range f.Instances {
@@ -80,7 +80,7 @@ func fleetView(f *core.FleetFrame) view {
 	return v
 }
 
-func topCells(in core.FleetInstance) []string {
+func topCells(in ec2.FleetInstance) []string {
 	credits := "-"
 	if in.CPUCreditBalance != nil {
 		credits = strconv.FormatFloat(*in.CPUCreditBalance, 'f', 1, 64)
@@ -120,15 +120,15 @@ func sparkline(h []uint8) string {
 }
 
 // sorters order a fleet by a key, busiest first.
-var sorters = map[string]func(a, b core.FleetInstance) bool{
-	"cpu":  func(a, b core.FleetInstance) bool { return a.CPUUtilization > b.CPUUtilization },
-	"mem":  func(a, b core.FleetInstance) bool { return a.MemoryUtilization > b.MemoryUtilization },
-	"net":  func(a, b core.FleetInstance) bool { return a.NetworkIn+a.NetworkOut > b.NetworkIn+b.NetworkOut },
-	"id":   func(a, b core.FleetInstance) bool { return a.InstanceId < b.InstanceId },
-	"type": func(a, b core.FleetInstance) bool { return a.InstanceType < b.InstanceType },
+var sorters = map[string]func(a, b ec2.FleetInstance) bool{
+	"cpu":  func(a, b ec2.FleetInstance) bool { return a.CPUUtilization > b.CPUUtilization },
+	"mem":  func(a, b ec2.FleetInstance) bool { return a.MemoryUtilization > b.MemoryUtilization },
+	"net":  func(a, b ec2.FleetInstance) bool { return a.NetworkIn+a.NetworkOut > b.NetworkIn+b.NetworkOut },
+	"id":   func(a, b ec2.FleetInstance) bool { return a.InstanceId < b.InstanceId },
+	"type": func(a, b ec2.FleetInstance) bool { return a.InstanceType < b.InstanceType },
 }
 
-func sortFleet(list []core.FleetInstance, key string) {
+func sortFleet(list []ec2.FleetInstance, key string) {
 	less := sorters[key]
 	sort.SliceStable(list, func(i, j int) bool {
 		if less(list[i], list[j]) != less(list[j], list[i]) {
@@ -139,13 +139,13 @@ func sortFleet(list []core.FleetInstance, key string) {
 }
 
 // frameMsg carries a frame from the stream into the UI.
-type frameMsg struct{ f *core.FleetFrame }
+type frameMsg struct{ f *ec2.FleetFrame }
 
 // streamErrMsg ends the UI when the stream fails.
 type streamErrMsg struct{ err error }
 
 type topModel struct {
-	frame     *core.FleetFrame
+	frame     *ec2.FleetFrame
 	sortKey   string
 	filter    string
 	typing    bool
@@ -238,7 +238,7 @@ func (m topModel) View() string {
 		b.WriteString(hostTable(m.frame.Hosts))
 		return b.String()
 	}
-	list := make([]core.FleetInstance, 0, len(m.frame.Instances))
+	list := make([]ec2.FleetInstance, 0, len(m.frame.Instances))
 	for _, in := range m.frame.Instances {
 		if m.filter == "" || strings.Contains(strings.ToLower(in.InstanceId+" "+in.Name+" "+in.InstanceType+" "+in.State+" "+in.AvailabilityZone), strings.ToLower(m.filter)) {
 			list = append(list, in)
@@ -258,7 +258,7 @@ func (m topModel) View() string {
 	return b.String()
 }
 
-func hostTable(hosts []core.HostInfo) string {
+func hostTable(hosts []ec2.HostInfo) string {
 	rows := make([][]string, 0, len(hosts))
 	for _, h := range hosts {
 		guests := make([]string, 0, len(h.Instances))
@@ -278,7 +278,7 @@ func hostTable(hosts []core.HostInfo) string {
 }
 
 // runTop runs the full-screen view fed by one streaming request.
-func runTop(e *env, in *core.DescribeFleetInput, key string) error {
+func runTop(e *env, in *ec2.DescribeFleetInput, key string) error {
 	in.Hosts = true
 	m := topModel{sortKey: key, region: e.region}
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.ctx()), tea.WithOutput(e.c.App.Writer), tea.WithInput(os.Stdin))
@@ -287,7 +287,7 @@ func runTop(e *env, in *core.DescribeFleetInput, key string) error {
 	}
 	go func() {
 		err := e.client.Stream(e.ctx(), e.region, "StreamFleet", in, func(raw json.RawMessage) error {
-			var f core.FleetFrame
+			var f ec2.FleetFrame
 			if err := json.Unmarshal(raw, &f); err != nil {
 				return err
 			}

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 	"strconv"
 
-	"github.com/ec2x/ec2x/core"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -22,17 +22,17 @@ var typesCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		in := &core.DescribeInstanceTypesInput{}
+		in := &ec2.DescribeInstanceTypesInput{}
 		if f := c.String("family"); f != "" {
-			in.Filters = append(in.Filters, core.Filter{Name: "family", Values: []string{f}})
+			in.Filters = append(in.Filters, ec2.Filter{Name: "family", Values: []string{f}})
 		}
 		if n := c.Int("min-vcpus"); n > 0 {
-			in.Filters = append(in.Filters, core.Filter{Name: "vcpu-info.default-vcpus", Values: []string{">=" + itoa(n)}})
+			in.Filters = append(in.Filters, ec2.Filter{Name: "vcpu-info.default-vcpus", Values: []string{">=" + itoa(n)}})
 		}
 		if g := c.Float64("min-memory"); g > 0 {
-			in.Filters = append(in.Filters, core.Filter{Name: "memory-info.size-in-mib", Values: []string{">=" + strconv.FormatFloat(g*1024, 'f', 0, 64)}})
+			in.Filters = append(in.Filters, ec2.Filter{Name: "memory-info.size-in-mib", Values: []string{">=" + strconv.FormatFloat(g*1024, 'f', 0, 64)}})
 		}
-		var out core.DescribeInstanceTypesOutput
+		var out ec2.DescribeInstanceTypesOutput
 		if err := e.call("DescribeInstanceTypes", in, &out); err != nil {
 			return err
 		}

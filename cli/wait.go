@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -27,20 +27,20 @@ var waitCommand = &cli.Command{
 			return err
 		}
 		state := args[0]
-		if !core.ValidStateName(state) {
+		if !ec2.ValidStateName(state) {
 			return usagef("wait: unknown state %q (pending, running, stopping, stopped, shutting-down, terminated)", state)
 		}
 		list, err := waitFor(e, args[1:], state, c.Duration("timeout"))
 		if err != nil {
 			return err
 		}
-		return e.print(instancesView(&core.DescribeInstancesOutput{Instances: list}, list))
+		return e.print(instancesView(&ec2.DescribeInstancesOutput{Instances: list}, list))
 	},
 }
 
 // waitFor long-polls the daemon until every instance is in state. On a
 // terminal it shows progress on stderr; piped, it prints nothing extra.
-func waitFor(e *env, ids []string, state string, timeout time.Duration) ([]*core.Instance, error) {
+func waitFor(e *env, ids []string, state string, timeout time.Duration) ([]*ec2.Instance, error) {
 	if timeout <= 0 {
 		return nil, usagef("--timeout must be positive")
 	}
@@ -56,18 +56,18 @@ func waitFor(e *env, ids []string, state string, timeout time.Duration) ([]*core
 		if left <= 0 {
 			return nil, &timeoutError{fmt.Sprintf("timed out after %s waiting for %s to be %s", timeout, strings.Join(ids, ", "), state)}
 		}
-		var out core.WaitInstancesOutput
-		in := &core.WaitInstancesInput{InstanceIds: ids, State: state, TimeoutSeconds: min(left, time.Second).Seconds()}
+		var out ec2.WaitInstancesOutput
+		in := &ec2.WaitInstancesInput{InstanceIds: ids, State: state, TimeoutSeconds: min(left, time.Second).Seconds()}
 		if err := e.call("WaitInstances", in, &out); err != nil {
 			return nil, err
 		}
 		if out.Done {
 			// Answer in the order the user named the instances.
-			byID := map[string]*core.Instance{}
+			byID := map[string]*ec2.Instance{}
 			for _, in := range out.Instances {
 				byID[in.InstanceId] = in
 			}
-			list := make([]*core.Instance, 0, len(ids))
+			list := make([]*ec2.Instance, 0, len(ids))
 			for _, id := range ids {
 				if in := byID[id]; in != nil {
 					list = append(list, in)
@@ -82,7 +82,7 @@ func waitFor(e *env, ids []string, state string, timeout time.Duration) ([]*core
 }
 
 // summarize counts instances per state: "3 running, 2 pending".
-func summarize(list []*core.Instance) string {
+func summarize(list []*ec2.Instance) string {
 	n := map[string]int{}
 	for _, in := range list {
 		n[in.State.Name]++

@@ -3,6 +3,8 @@ package core
 import (
 	"fmt"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // instantBoot settles every transition at once, so benchmarks measure the
@@ -17,7 +19,7 @@ func BenchmarkRunInstances1000(b *testing.B) {
 		b.StopTimer()
 		e := newEnv(b, instantBoot)
 		b.StartTimer()
-		out, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 1000, MaxCount: 1000})
+		out, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 1000, MaxCount: 1000})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,19 +40,19 @@ func BenchmarkDescribeInstances(b *testing.B) {
 	e := newEnv(b, instantBoot)
 	var ids []string
 	for i := range 10 {
-		out := e.run(use1, &RunInstancesInput{MinCount: 100, TagSpecifications: instanceTags("team", fmt.Sprint(i))})
+		out := e.run(use1, &ec2.RunInstancesInput{MinCount: 100, TagSpecifications: instanceTags("team", fmt.Sprint(i))})
 		ids = append(ids, idsOf(out.Instances)...)
 	}
-	e.wait(use1, StateRunning, ids...)
+	e.wait(use1, ec2.StateRunning, ids...)
 	cases := []struct {
 		name string
-		in   DescribeInstancesInput
+		in   ec2.DescribeInstancesInput
 		want int
 	}{
-		{"all", DescribeInstancesInput{}, 1000},
-		{"tag filter", DescribeInstancesInput{Filters: []Filter{newFilter("tag:team", "3")}}, 100},
-		{"wildcard filter", DescribeInstancesInput{Filters: []Filter{newFilter("private-dns-name", "ip-172-31-*"), newFilter("instance-state-name", "running")}}, 1000},
-		{"100 IDs", DescribeInstancesInput{InstanceIds: ids[:100]}, 100},
+		{"all", ec2.DescribeInstancesInput{}, 1000},
+		{"tag filter", ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("tag:team", "3")}}, 100},
+		{"wildcard filter", ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("private-dns-name", "ip-172-31-*"), newFilter("instance-state-name", "running")}}, 1000},
+		{"100 IDs", ec2.DescribeInstancesInput{InstanceIds: ids[:100]}, 100},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
@@ -72,13 +74,13 @@ func BenchmarkDescribeInstances(b *testing.B) {
 // release and re-placement of their hosts and public addresses.
 func BenchmarkStopStart100(b *testing.B) {
 	e := newEnv(b, instantBoot)
-	ids := idsOf(e.run(use1, &RunInstancesInput{MinCount: 100}).Instances)
-	e.wait(use1, StateRunning, ids...)
+	ids := idsOf(e.run(use1, &ec2.RunInstancesInput{MinCount: 100}).Instances)
+	e.wait(use1, ec2.StateRunning, ids...)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e.stop(use1, false, ids...)
-		e.wait(use1, StateStopped, ids...)
+		e.wait(use1, ec2.StateStopped, ids...)
 		e.start(use1, ids...)
-		e.wait(use1, StateRunning, ids...)
+		e.wait(use1, ec2.StateRunning, ids...)
 	}
 }

@@ -7,14 +7,8 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 )
-
-// BillInput asks what was spent in a region (an ec2x action).
-type BillInput struct {
-	Since time.Time `json:"Since,omitzero"` // default: 30 days before Until
-	Until time.Time `json:"Until,omitzero"` // default: now
-	By    string    `json:"By,omitempty"`   // instance (default), type or option
-}
 
 // priceBook prices usage for billing: the catalogue, the spot history and
 // the configured public IPv4 rate.
@@ -71,7 +65,7 @@ func (c *Cloud) priceBook(ctx context.Context, region string) (*priceBook, error
 // instances per second (one minute at least per start), spot at each
 // hour's price, every public IPv4 address by the hour, reservations'
 // upfront fees and the hours they cover at their rate.
-func (c *Cloud) Bill(ctx context.Context, region string, in *BillInput) (*billing.Bill, error) {
+func (c *Cloud) Bill(ctx context.Context, region string, in *ec2.BillInput) (*ec2.Bill, error) {
 	c.mu.RLock()
 	_, err := c.region(region)
 	c.mu.RUnlock()
@@ -88,7 +82,7 @@ func (c *Cloud) Bill(ctx context.Context, region string, in *BillInput) (*billin
 	}
 	by := in.By
 	if by == "" {
-		by = billing.ByInstance
+		by = ec2.ByInstance
 	}
 	segs, err := c.usage(ctx, region)
 	if err != nil {
@@ -104,7 +98,7 @@ func (c *Cloud) Bill(ctx context.Context, region string, in *BillInput) (*billin
 	}
 	b, err := billing.Compute(segs, res, book, since, until, by)
 	if err != nil {
-		return nil, Errorf(CodeInvalidParameterValue, "%v", err)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%v", err)
 	}
 	return b, nil
 }

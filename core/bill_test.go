@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // billPools: zone a holds two m5.24xlarge, zone b four.
@@ -35,18 +36,18 @@ families = ["m5"]
 `
 
 // offering finds the one offering of a shape.
-func (e *env) offering(typ, zone, class, payment string, years int) ReservedInstancesOffering {
+func (e *env) offering(typ, zone, class, payment string, years int) ec2.ReservedInstancesOffering {
 	e.t.Helper()
 	dur := int64(year1)
 	if years == 3 {
 		dur = year3
 	}
-	out, err := e.c.DescribeReservedInstancesOfferings(e.ctx, use1, &DescribeReservedInstancesOfferingsInput{InstanceType: typ,
+	out, err := e.c.DescribeReservedInstancesOfferings(e.ctx, use1, &ec2.DescribeReservedInstancesOfferingsInput{InstanceType: typ,
 		AvailabilityZone: zone, OfferingClass: class, OfferingType: payment, Duration: dur})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	var match []ReservedInstancesOffering
+	var match []ec2.ReservedInstancesOffering
 	for _, o := range out.ReservedInstancesOfferings {
 		if o.AvailabilityZone == zone {
 			match = append(match, o)
@@ -58,9 +59,9 @@ func (e *env) offering(typ, zone, class, payment string, years int) ReservedInst
 	return match[0]
 }
 
-func (e *env) buy(o ReservedInstancesOffering, n int) string {
+func (e *env) buy(o ec2.ReservedInstancesOffering, n int) string {
 	e.t.Helper()
-	out, err := e.c.PurchaseReservedInstancesOffering(e.ctx, use1, &PurchaseReservedInstancesOfferingInput{
+	out, err := e.c.PurchaseReservedInstancesOffering(e.ctx, use1, &ec2.PurchaseReservedInstancesOfferingInput{
 		ReservedInstancesOfferingId: o.ReservedInstancesOfferingId, InstanceCount: n})
 	if err != nil {
 		e.t.Fatal(err)
@@ -68,9 +69,9 @@ func (e *env) buy(o ReservedInstancesOffering, n int) string {
 	return out.ReservedInstancesId
 }
 
-func (e *env) bill(since, until time.Time, by string) *billing.Bill {
+func (e *env) bill(since, until time.Time, by string) *ec2.Bill {
 	e.t.Helper()
-	b, err := e.c.Bill(e.ctx, use1, &BillInput{Since: since, Until: until, By: by})
+	b, err := e.c.Bill(e.ctx, use1, &ec2.BillInput{Since: since, Until: until, By: by})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func (e *env) bill(since, until time.Time, by string) *billing.Bill {
 }
 
 // line sums a bill's lines for key (and kind, when given).
-func line(b *billing.Bill, key, kind string) (qty, amount float64) {
+func line(b *ec2.Bill, key, kind string) (qty, amount float64) {
 	for _, l := range b.Lines {
 		if l.Key == key && (kind == "" || l.Kind == kind) {
 			qty += l.Quantity
@@ -91,7 +92,7 @@ func line(b *billing.Bill, key, kind string) (qty, amount float64) {
 // spotAt is the spot price in force at a moment, from the history.
 func (e *env) spotAt(zone, typ string, at time.Time) float64 {
 	e.t.Helper()
-	h, err := e.c.DescribeSpotPriceHistory(e.ctx, use1, &DescribeSpotPriceHistoryInput{InstanceTypes: []string{typ},
+	h, err := e.c.DescribeSpotPriceHistory(e.ctx, use1, &ec2.DescribeSpotPriceHistoryInput{InstanceTypes: []string{typ},
 		AvailabilityZone: zone, StartTime: at, EndTime: at.Add(time.Second)})
 	if err != nil || len(h.SpotPriceHistory) == 0 {
 		e.t.Fatalf("spot history at %s: %v", at, err)
@@ -125,7 +126,7 @@ func TestReservationCutsTheEffectiveHourlyCost(t *testing.T) {
 			t0 := e.clk.Now()
 			covered := e.launchTyped(use1, typ, "us-east-1b", 1)[0]
 			e.advance(10 * time.Hour)
-			b := e.bill(t0, e.clk.Now(), billing.ByInstance)
+			b := e.bill(t0, e.clk.Now(), ec2.ByInstance)
 			hours, amount := line(b, covered, billing.OptionReserved)
 			if math.Abs(hours-10) > 1e-6 {
 				t.Fatalf("reservation covered %.4f of 10 hours: %+v", hours, b.Lines)
@@ -187,7 +188,7 @@ func TestBillScriptedScenarioToTheCent(t *testing.T) {
 	e.advance(time.Hour - 50*time.Second)
 	cID := e.launchTyped(use1, typ, "us-east-1a", 1)[0]
 	e.advance(2 * time.Minute)
-	e.wait(use1, StateTerminated, s)
+	e.wait(use1, ec2.StateTerminated, s)
 
 	// A is terminated at t0+3h; the bill is read at t0+4h.
 	e.advance(3*time.Hour - (time.Hour + 2*time.Minute))
@@ -214,7 +215,7 @@ func TestBillScriptedScenarioToTheCent(t *testing.T) {
 		billing.OptionIPv4: (3 + (30 * time.Second).Hours() + (4*time.Hour - 50*time.Second).Hours() +
 			(time.Hour + 2*time.Minute).Hours() + 3 + 4) * ipv4,
 	}
-	b := e.bill(t0, until, billing.ByOption)
+	b := e.bill(t0, until, ec2.ByOption)
 	total := 0.0
 	for option, amount := range want {
 		_, got := line(b, option, "")
@@ -228,7 +229,7 @@ func TestBillScriptedScenarioToTheCent(t *testing.T) {
 	}
 	// Per instance: A is all reserved, B and C on-demand, S on spot, and
 	// the idle address billed by itself.
-	bi := e.bill(t0, until, billing.ByInstance)
+	bi := e.bill(t0, until, ec2.ByInstance)
 	if q, _ := line(bi, a, billing.OptionReserved); math.Abs(q-3) > 1e-6 {
 		t.Errorf("A: %.4f reserved hours, want 3", q)
 	}

@@ -8,26 +8,17 @@ import (
 	"strings"
 
 	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
-// DescribeRegionsOutput lists regions.
-type DescribeRegionsOutput struct {
-	Regions []Region `json:"Regions"`
-}
-
 // DescribeRegions lists the configured regions.
-func (c *Cloud) DescribeRegions(ctx context.Context, _ string, _ *Empty) (*DescribeRegionsOutput, error) {
-	out := &DescribeRegionsOutput{}
+func (c *Cloud) DescribeRegions(ctx context.Context, _ string, _ *ec2.Empty) (*ec2.DescribeRegionsOutput, error) {
+	out := &ec2.DescribeRegionsOutput{}
 	for _, n := range c.cfg.RegionNames() {
-		out.Regions = append(out.Regions, Region{RegionName: n, Endpoint: "ec2." + n + ".amazonaws.com",
+		out.Regions = append(out.Regions, ec2.Region{RegionName: n, Endpoint: "ec2." + n + ".amazonaws.com",
 			OptInStatus: "opt-in-not-required", Description: c.cfg.Regions[n].Description})
 	}
 	return out, nil
-}
-
-// DescribeAvailabilityZonesOutput lists zones.
-type DescribeAvailabilityZonesOutput struct {
-	AvailabilityZones []AvailabilityZone `json:"AvailabilityZones"`
 }
 
 // regionAbbrev is the zone-ID prefix AWS uses (use1 for us-east-1).
@@ -46,43 +37,32 @@ func regionAbbrev(region string) string {
 }
 
 // DescribeAvailabilityZones lists the zones of a region.
-func (c *Cloud) DescribeAvailabilityZones(ctx context.Context, region string, _ *Empty) (*DescribeAvailabilityZonesOutput, error) {
+func (c *Cloud) DescribeAvailabilityZones(ctx context.Context, region string, _ *ec2.Empty) (*ec2.DescribeAvailabilityZonesOutput, error) {
 	r, ok := c.cfg.Regions[region]
 	if !ok {
-		return nil, Errorf(CodeInvalidRegion, "the region '%s' does not exist", region)
+		return nil, ec2.Errorf(ec2.CodeInvalidRegion, "the region '%s' does not exist", region)
 	}
-	out := &DescribeAvailabilityZonesOutput{}
+	out := &ec2.DescribeAvailabilityZonesOutput{}
 	for i, z := range r.Zones {
-		out.AvailabilityZones = append(out.AvailabilityZones, AvailabilityZone{
+		out.AvailabilityZones = append(out.AvailabilityZones, ec2.AvailabilityZone{
 			ZoneName: z, ZoneId: regionAbbrev(region) + "-az" + string(rune('1'+i)), RegionName: region,
 			State: "available", ZoneType: "availability-zone"})
 	}
 	return out, nil
 }
 
-// DescribeInstanceTypesInput selects types by name and filters.
-type DescribeInstanceTypesInput struct {
-	InstanceTypes []string `json:"InstanceTypes,omitempty"`
-	Filters       []Filter `json:"Filters,omitempty"`
-}
-
-// DescribeInstanceTypesOutput lists instance types.
-type DescribeInstanceTypesOutput struct {
-	InstanceTypes []InstanceTypeInfo `json:"InstanceTypes"`
-}
-
 // DescribeInstanceTypes lists the catalogue with the region's prices.
 // Filters: instance-type, family (ec2x), vcpu-info.default-vcpus,
 // memory-info.size-in-mib, burstable-performance-supported; the last three
 // also take ">=N" (ec2x).
-func (c *Cloud) DescribeInstanceTypes(ctx context.Context, region string, in *DescribeInstanceTypesInput) (*DescribeInstanceTypesOutput, error) {
+func (c *Cloud) DescribeInstanceTypes(ctx context.Context, region string, in *ec2.DescribeInstanceTypesInput) (*ec2.DescribeInstanceTypesOutput, error) {
 	if _, ok := c.cfg.Regions[region]; !ok {
-		return nil, Errorf(CodeInvalidRegion, "the region '%s' does not exist", region)
+		return nil, ec2.Errorf(ec2.CodeInvalidRegion, "the region '%s' does not exist", region)
 	}
 	want := map[string]bool{}
 	for _, n := range in.InstanceTypes {
 		if c.cfg.Types[n] == nil {
-			return nil, Errorf(CodeInvalidInstanceType, "The following supplied instance types do not exist: [%s]", n)
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceType, "The following supplied instance types do not exist: [%s]", n)
 		}
 		want[n] = true
 	}
@@ -90,10 +70,10 @@ func (c *Cloud) DescribeInstanceTypes(ctx context.Context, region string, in *De
 		switch f.Name {
 		case "instance-type", "family", "vcpu-info.default-vcpus", "memory-info.size-in-mib", "burstable-performance-supported":
 		default:
-			return nil, Errorf(CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
 		}
 	}
-	out := &DescribeInstanceTypesOutput{InstanceTypes: []InstanceTypeInfo{}}
+	out := &ec2.DescribeInstanceTypesOutput{InstanceTypes: []ec2.InstanceTypeInfo{}}
 	for _, n := range c.cfg.TypeNames() {
 		t := c.cfg.Types[n]
 		if len(want) > 0 && !want[n] {
@@ -108,17 +88,17 @@ func (c *Cloud) DescribeInstanceTypes(ctx context.Context, region string, in *De
 	return out, nil
 }
 
-func typeInfo(n string, t *configs.InstType, region string) InstanceTypeInfo {
+func typeInfo(n string, t *configs.InstType, region string) ec2.InstanceTypeInfo {
 	threads := t.ThreadsPerCore
 	if threads < 1 {
 		threads = 1
 	}
-	info := InstanceTypeInfo{
+	info := ec2.InstanceTypeInfo{
 		InstanceType: n, CurrentGeneration: true, BurstablePerformance: t.Burstable, Hypervisor: "nitro",
-		ProcessorInfo:         ProcessorInfo{SupportedArchitectures: t.Arch},
-		VCpuInfo:              VCpuInfo{DefaultVCpus: t.VCPUs, DefaultCores: t.VCPUs / threads, DefaultThreadsPerCore: threads},
-		MemoryInfo:            MemoryInfo{SizeInMiB: t.MemoryMiB},
-		NetworkInfo:           NetworkInfo{NetworkPerformance: t.Network, MaximumNetworkInterfaces: t.MaxENIs, Ipv4AddressesPerInterface: t.IPv4PerENI},
+		ProcessorInfo:         ec2.ProcessorInfo{SupportedArchitectures: t.Arch},
+		VCpuInfo:              ec2.VCpuInfo{DefaultVCpus: t.VCPUs, DefaultCores: t.VCPUs / threads, DefaultThreadsPerCore: threads},
+		MemoryInfo:            ec2.MemoryInfo{SizeInMiB: t.MemoryMiB},
+		NetworkInfo:           ec2.NetworkInfo{NetworkPerformance: t.Network, MaximumNetworkInterfaces: t.MaxENIs, Ipv4AddressesPerInterface: t.IPv4PerENI},
 		SupportedUsageClasses: []string{"on-demand", "spot"},
 		OnDemandPricePerHour:  t.Price[region],
 	}
@@ -133,7 +113,7 @@ func typeInfo(n string, t *configs.InstType, region string) InstanceTypeInfo {
 	return info
 }
 
-func typeMatches(fs []Filter, n string, info InstanceTypeInfo) bool {
+func typeMatches(fs []ec2.Filter, n string, info ec2.InstanceTypeInfo) bool {
 	for _, f := range fs {
 		ok := false
 		for _, v := range f.Values {
@@ -173,19 +153,8 @@ func numMatch(v string, have float64) bool {
 	return have == n
 }
 
-// DescribeImagesInput selects images by ID or name.
-type DescribeImagesInput struct {
-	ImageIds []string `json:"ImageIds,omitempty"`
-	Filters  []Filter `json:"Filters,omitempty"`
-}
-
-// DescribeImagesOutput lists images.
-type DescribeImagesOutput struct {
-	Images []Image `json:"Images"`
-}
-
 // DescribeImages lists the images of a region.
-func (c *Cloud) DescribeImages(ctx context.Context, region string, in *DescribeImagesInput) (*DescribeImagesOutput, error) {
+func (c *Cloud) DescribeImages(ctx context.Context, region string, in *ec2.DescribeImagesInput) (*ec2.DescribeImagesOutput, error) {
 	c.mu.RLock()
 	rs, err := c.region(region)
 	c.mu.RUnlock()
@@ -194,10 +163,10 @@ func (c *Cloud) DescribeImages(ctx context.Context, region string, in *DescribeI
 	}
 	for _, f := range in.Filters {
 		if f.Name != "name" && f.Name != "architecture" && f.Name != "image-id" {
-			return nil, Errorf(CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
 		}
 	}
-	out := &DescribeImagesOutput{Images: []Image{}}
+	out := &ec2.DescribeImagesOutput{Images: []ec2.Image{}}
 	for _, id := range in.ImageIds {
 		if _, _, _, err := c.resolveImage(rs, id); err != nil {
 			return nil, err
@@ -211,7 +180,7 @@ func (c *Cloud) DescribeImages(ctx context.Context, region string, in *DescribeI
 		if len(in.ImageIds) > 0 && !contains(in.ImageIds, id) && !contains(in.ImageIds, name) {
 			continue
 		}
-		im := Image{ImageId: id, Name: img.AmiName, Description: img.Description, Architecture: img.Arch,
+		im := ec2.Image{ImageId: id, Name: img.AmiName, Description: img.Description, Architecture: img.Arch,
 			PlatformDetails: img.Platform, VirtualizationType: "hvm", RootDeviceType: "ebs", RootDeviceName: "/dev/xvda",
 			State: "available", Public: true, OwnerId: "amazon", DefaultUser: img.User, Alias: name, VolumeSizeGiB: img.RootDeviceGiB}
 		if imageMatches(in.Filters, im) {
@@ -222,7 +191,7 @@ func (c *Cloud) DescribeImages(ctx context.Context, region string, in *DescribeI
 	return out, nil
 }
 
-func imageMatches(fs []Filter, im Image) bool {
+func imageMatches(fs []ec2.Filter, im ec2.Image) bool {
 	for _, f := range fs {
 		ok := false
 		for _, v := range f.Values {

@@ -5,12 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/sched"
 )
 
 func TestDescribeRegionsAndZones(t *testing.T) {
 	e := newEnv(t, "")
-	regions, err := e.c.DescribeRegions(e.ctx, use1, &Empty{})
+	regions, err := e.c.DescribeRegions(e.ctx, use1, &ec2.Empty{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func TestDescribeRegionsAndZones(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.region, func(t *testing.T) {
-			out, err := e.c.DescribeAvailabilityZones(e.ctx, tc.region, &Empty{})
+			out, err := e.c.DescribeAvailabilityZones(e.ctx, tc.region, &ec2.Empty{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,13 +51,13 @@ func TestDescribeRegionsAndZones(t *testing.T) {
 			}
 		})
 	}
-	_, err = e.c.DescribeAvailabilityZones(e.ctx, "mars-1", &Empty{})
-	wantCode(t, err, CodeInvalidRegion, "mars-1")
+	_, err = e.c.DescribeAvailabilityZones(e.ctx, "mars-1", &ec2.Empty{})
+	wantCode(t, err, ec2.CodeInvalidRegion, "mars-1")
 }
 
 func TestDescribeInstanceTypes(t *testing.T) {
 	e := newEnv(t, "")
-	types := func(region string, in *DescribeInstanceTypesInput) []InstanceTypeInfo {
+	types := func(region string, in *ec2.DescribeInstanceTypesInput) []ec2.InstanceTypeInfo {
 		t.Helper()
 		out, err := e.c.DescribeInstanceTypes(e.ctx, region, in)
 		if err != nil {
@@ -64,65 +65,65 @@ func TestDescribeInstanceTypes(t *testing.T) {
 		}
 		return out.InstanceTypes
 	}
-	names := func(ts []InstanceTypeInfo) []string {
+	names := func(ts []ec2.InstanceTypeInfo) []string {
 		var ns []string
 		for _, ti := range ts {
 			ns = append(ns, ti.InstanceType)
 		}
 		return ns
 	}
-	if got := types(use1, &DescribeInstanceTypesInput{}); len(got) != len(e.cfg.Types) {
+	if got := types(use1, &ec2.DescribeInstanceTypesInput{}); len(got) != len(e.cfg.Types) {
 		t.Errorf("%d types, want the whole catalogue of %d", len(got), len(e.cfg.Types))
 	}
 	t.Run("prices are per region", func(t *testing.T) {
 		for region, want := range map[string]string{use1: "0.0116", "eu-west-1": "0.0126", "ap-northeast-1": "0.0152"} {
-			got := types(region, &DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})
+			got := types(region, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})
 			if len(got) != 1 || got[0].OnDemandPricePerHour != want {
 				t.Errorf("t2.micro in %s: %+v, want %s", region, got, want)
 			}
 		}
 	})
 	t.Run("shape", func(t *testing.T) {
-		m := types(use1, &DescribeInstanceTypesInput{InstanceTypes: []string{"m5.large"}})[0]
-		if m.VCpuInfo != (VCpuInfo{DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2}) || m.MemoryInfo.SizeInMiB != 8192 ||
+		m := types(use1, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"m5.large"}})[0]
+		if m.VCpuInfo != (ec2.VCpuInfo{DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2}) || m.MemoryInfo.SizeInMiB != 8192 ||
 			m.Hypervisor != "nitro" || m.BurstablePerformance || m.NetworkInfo.MaximumNetworkInterfaces != 3 {
 			t.Errorf("m5.large %+v", m)
 		}
-		tm := types(use1, &DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})[0]
+		tm := types(use1, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})[0]
 		if tm.Hypervisor != "xen" || !tm.BurstablePerformance || tm.DefaultCreditSpecification != "standard" || tm.CPUCreditsPerHour != 6 {
 			t.Errorf("t2.micro %+v", tm)
 		}
 	})
 	cases := []struct {
 		name    string
-		filters []Filter
+		filters []ec2.Filter
 		want    []string
 	}{
-		{"instance-type pattern", []Filter{newFilter("instance-type", "c5.*large")}, []string{"c5.large", "c5.xlarge", "c5.2xlarge", "c5.4xlarge", "c5.9xlarge", "c5.12xlarge", "c5.18xlarge", "c5.24xlarge"}},
-		{"family", []Filter{newFilter("family", "r5")}, []string{"r5.large", "r5.xlarge", "r5.2xlarge", "r5.4xlarge", "r5.8xlarge", "r5.12xlarge", "r5.16xlarge", "r5.24xlarge"}},
-		{"exact vCPUs", []Filter{newFilter("family", "t2"), newFilter("vcpu-info.default-vcpus", "2")}, []string{"t2.medium", "t2.large"}},
-		{"at least vCPUs and memory", []Filter{newFilter("vcpu-info.default-vcpus", ">=64"), newFilter("memory-info.size-in-mib", ">=524288")}, []string{"r5.16xlarge", "r5.24xlarge"}},
-		{"burstable", []Filter{newFilter("burstable-performance-supported", "true"), newFilter("memory-info.size-in-mib", "512")}, []string{"t2.nano", "t3.nano"}},
-		{"nothing", []Filter{newFilter("family", "p4")}, nil},
+		{"instance-type pattern", []ec2.Filter{newFilter("instance-type", "c5.*large")}, []string{"c5.large", "c5.xlarge", "c5.2xlarge", "c5.4xlarge", "c5.9xlarge", "c5.12xlarge", "c5.18xlarge", "c5.24xlarge"}},
+		{"family", []ec2.Filter{newFilter("family", "r5")}, []string{"r5.large", "r5.xlarge", "r5.2xlarge", "r5.4xlarge", "r5.8xlarge", "r5.12xlarge", "r5.16xlarge", "r5.24xlarge"}},
+		{"exact vCPUs", []ec2.Filter{newFilter("family", "t2"), newFilter("vcpu-info.default-vcpus", "2")}, []string{"t2.medium", "t2.large"}},
+		{"at least vCPUs and memory", []ec2.Filter{newFilter("vcpu-info.default-vcpus", ">=64"), newFilter("memory-info.size-in-mib", ">=524288")}, []string{"r5.16xlarge", "r5.24xlarge"}},
+		{"burstable", []ec2.Filter{newFilter("burstable-performance-supported", "true"), newFilter("memory-info.size-in-mib", "512")}, []string{"t2.nano", "t3.nano"}},
+		{"nothing", []ec2.Filter{newFilter("family", "p4")}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := names(types(use1, &DescribeInstanceTypesInput{Filters: tc.filters})); !slices.Equal(got, tc.want) {
+			if got := names(types(use1, &ec2.DescribeInstanceTypesInput{Filters: tc.filters})); !slices.Equal(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
 	}
-	_, err := e.c.DescribeInstanceTypes(e.ctx, use1, &DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro", "z9.mega"}})
-	wantCode(t, err, CodeInvalidInstanceType, "[z9.mega]")
-	_, err = e.c.DescribeInstanceTypes(e.ctx, use1, &DescribeInstanceTypesInput{Filters: []Filter{newFilter("gpu", "1")}})
-	wantCode(t, err, CodeInvalidParameterValue, "'gpu'")
-	_, err = e.c.DescribeInstanceTypes(e.ctx, "mars-1", &DescribeInstanceTypesInput{})
-	wantCode(t, err, CodeInvalidRegion)
+	_, err := e.c.DescribeInstanceTypes(e.ctx, use1, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro", "z9.mega"}})
+	wantCode(t, err, ec2.CodeInvalidInstanceType, "[z9.mega]")
+	_, err = e.c.DescribeInstanceTypes(e.ctx, use1, &ec2.DescribeInstanceTypesInput{Filters: []ec2.Filter{newFilter("gpu", "1")}})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "'gpu'")
+	_, err = e.c.DescribeInstanceTypes(e.ctx, "mars-1", &ec2.DescribeInstanceTypesInput{})
+	wantCode(t, err, ec2.CodeInvalidRegion)
 }
 
 func TestDescribeImages(t *testing.T) {
 	e := newEnv(t, "")
-	images := func(region string, in *DescribeImagesInput) []Image {
+	images := func(region string, in *ec2.DescribeImagesInput) []ec2.Image {
 		t.Helper()
 		out, err := e.c.DescribeImages(e.ctx, region, in)
 		if err != nil {
@@ -130,14 +131,14 @@ func TestDescribeImages(t *testing.T) {
 		}
 		return out.Images
 	}
-	aliases := func(ims []Image) []string {
+	aliases := func(ims []ec2.Image) []string {
 		var out []string
 		for _, im := range ims {
 			out = append(out, im.Alias)
 		}
 		return out
 	}
-	all := images(use1, &DescribeImagesInput{})
+	all := images(use1, &ec2.DescribeImagesInput{})
 	if !slices.Equal(aliases(all), []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}) {
 		t.Fatalf("images %v", aliases(all))
 	}
@@ -146,20 +147,20 @@ func TestDescribeImages(t *testing.T) {
 			t.Errorf("image %+v", im)
 		}
 	}
-	if west := images(usw2, &DescribeImagesInput{})[0]; west.ImageId == all[0].ImageId {
+	if west := images(usw2, &ec2.DescribeImagesInput{})[0]; west.ImageId == all[0].ImageId {
 		t.Errorf("us-west-2 shows us-east-1's AMI ID %s", west.ImageId)
 	}
 	cases := []struct {
 		name string
-		in   DescribeImagesInput
+		in   ec2.DescribeImagesInput
 		want []string
 	}{
-		{"by ID", DescribeImagesInput{ImageIds: []string{e.cfg.Images["debian-12"].IDs[use1]}}, []string{"debian-12"}},
-		{"by alias", DescribeImagesInput{ImageIds: []string{"ubuntu-24.04"}}, []string{"ubuntu-24.04"}},
-		{"name pattern", DescribeImagesInput{Filters: []Filter{newFilter("name", "ubuntu*", "al2023-*")}}, []string{"amazon-linux-2023", "ubuntu-24.04"}},
+		{"by ID", ec2.DescribeImagesInput{ImageIds: []string{e.cfg.Images["debian-12"].IDs[use1]}}, []string{"debian-12"}},
+		{"by alias", ec2.DescribeImagesInput{ImageIds: []string{"ubuntu-24.04"}}, []string{"ubuntu-24.04"}},
+		{"name pattern", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("name", "ubuntu*", "al2023-*")}}, []string{"amazon-linux-2023", "ubuntu-24.04"}},
 		// AMI names are paths; * spans their slashes, as in EC2.
-		{"name pattern across slashes", DescribeImagesInput{Filters: []Filter{newFilter("name", "ubuntu/images/*")}}, []string{"ubuntu-24.04"}},
-		{"architecture", DescribeImagesInput{Filters: []Filter{newFilter("architecture", "arm64")}}, nil},
+		{"name pattern across slashes", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("name", "ubuntu/images/*")}}, []string{"ubuntu-24.04"}},
+		{"architecture", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("architecture", "arm64")}}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,12 +170,12 @@ func TestDescribeImages(t *testing.T) {
 			}
 		})
 	}
-	_, err := e.c.DescribeImages(e.ctx, use1, &DescribeImagesInput{ImageIds: []string{"ami-0123456789abcdef0"}})
-	wantCode(t, err, CodeInvalidAMIIDNotFound)
-	_, err = e.c.DescribeImages(e.ctx, use1, &DescribeImagesInput{ImageIds: []string{"ami-x"}})
-	wantCode(t, err, CodeInvalidAMIIDMalformed)
-	_, err = e.c.DescribeImages(e.ctx, use1, &DescribeImagesInput{Filters: []Filter{newFilter("owner", "me")}})
-	wantCode(t, err, CodeInvalidParameterValue, "'owner'")
+	_, err := e.c.DescribeImages(e.ctx, use1, &ec2.DescribeImagesInput{ImageIds: []string{"ami-0123456789abcdef0"}})
+	wantCode(t, err, ec2.CodeInvalidAMIIDNotFound)
+	_, err = e.c.DescribeImages(e.ctx, use1, &ec2.DescribeImagesInput{ImageIds: []string{"ami-x"}})
+	wantCode(t, err, ec2.CodeInvalidAMIIDMalformed)
+	_, err = e.c.DescribeImages(e.ctx, use1, &ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("owner", "me")}})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "'owner'")
 }
 
 func TestDescribeHosts(t *testing.T) {
@@ -193,14 +194,14 @@ func TestDescribeHosts(t *testing.T) {
 			t.Errorf("us-west-2 lists host %s of %s", h.ID, h.Zone)
 		}
 	}
-	in := e.run(use1, &RunInstancesInput{InstanceType: "m5.xlarge"}).Instances[0]
+	in := e.run(use1, &ec2.RunInstancesInput{InstanceType: "m5.xlarge"}).Instances[0]
 	h := e.hosts(use1)[in.Placement.HostId]
 	if h.UsedVCPUs != 4 || h.UsedMemoryMiB != 16384 || h.Guests != 1 ||
-		len(h.Instances) != 1 || h.Instances[0] != (HostInstance{in.InstanceId, "m5.xlarge", StatePending}) {
+		len(h.Instances) != 1 || h.Instances[0] != (ec2.HostInstance{InstanceId: in.InstanceId, InstanceType: "m5.xlarge", State: ec2.StatePending}) {
 		t.Errorf("host after one launch %+v", h)
 	}
-	_, err := e.c.DescribeHosts(e.ctx, "mars-1", &Empty{})
-	wantCode(t, err, CodeInvalidRegion)
+	_, err := e.c.DescribeHosts(e.ctx, "mars-1", &ec2.Empty{})
+	wantCode(t, err, ec2.CodeInvalidRegion)
 }
 
 // explainFleet has one host per reason to refuse a t2.medium (2 vCPUs,
@@ -271,7 +272,7 @@ func TestExplainPlacement(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{InstanceType: "t2.medium", AvailabilityZone: tc.zone})
+			out, err := e.c.ExplainPlacement(e.ctx, use1, &ec2.ExplainPlacementInput{InstanceType: "t2.medium", AvailabilityZone: tc.zone})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -300,7 +301,7 @@ func TestExplainPlacement(t *testing.T) {
 		})
 	}
 	t.Run("details name the shortfall", func(t *testing.T) {
-		out, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{InstanceType: "t2.medium"})
+		out, err := e.c.ExplainPlacement(e.ctx, use1, &ec2.ExplainPlacementInput{InstanceType: "t2.medium"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,7 +324,7 @@ func TestExplainPlacement(t *testing.T) {
 		}
 	})
 	t.Run("t2.micro by default", func(t *testing.T) {
-		out, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{})
+		out, err := e.c.ExplainPlacement(e.ctx, use1, &ec2.ExplainPlacementInput{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -334,16 +335,16 @@ func TestExplainPlacement(t *testing.T) {
 			}
 		}
 	})
-	_, err := e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{InstanceType: "t9.giant"})
-	wantCode(t, err, CodeInvalidParameterValue, "'t9.giant'")
-	_, err = e.c.ExplainPlacement(e.ctx, use1, &ExplainPlacementInput{AvailabilityZone: "us-east-1q"})
-	wantCode(t, err, CodeInvalidParameterValue, "[us-east-1q]")
+	_, err := e.c.ExplainPlacement(e.ctx, use1, &ec2.ExplainPlacementInput{InstanceType: "t9.giant"})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "'t9.giant'")
+	_, err = e.c.ExplainPlacement(e.ctx, use1, &ec2.ExplainPlacementInput{AvailabilityZone: "us-east-1q"})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "[us-east-1q]")
 }
 
 func TestRegionsAreIndependent(t *testing.T) {
 	e := newEnv(t, "[sim]\nboot_seconds = 0\nstop_seconds = 0\n")
-	east := e.run(use1, &RunInstancesInput{MinCount: 3}).Instances
-	west := e.run(usw2, &RunInstancesInput{MinCount: 3}).Instances
+	east := e.run(use1, &ec2.RunInstancesInput{MinCount: 3}).Instances
+	west := e.run(usw2, &ec2.RunInstancesInput{MinCount: 3}).Instances
 	for _, in := range west {
 		if !strings.HasPrefix(in.Placement.AvailabilityZone, usw2) || !strings.HasPrefix(in.PublicIpAddress, "198.18.") ||
 			in.ImageId != e.cfg.Images["amazon-linux-2023"].IDs[usw2] {
@@ -356,18 +357,18 @@ func TestRegionsAreIndependent(t *testing.T) {
 	if got := e.list(use1); !slices.Equal(got, idsOf(east)) {
 		t.Errorf("us-east-1 lists %v", got)
 	}
-	_, err := e.c.StopInstances(e.ctx, use1, &StopInstancesInput{InstanceIds: []string{west[0].InstanceId}})
-	wantCode(t, err, CodeInvalidInstanceIDNotFound, west[0].InstanceId)
+	_, err := e.c.StopInstances(e.ctx, use1, &ec2.StopInstancesInput{InstanceIds: []string{west[0].InstanceId}})
+	wantCode(t, err, ec2.CodeInvalidInstanceIDNotFound, west[0].InstanceId)
 	// The same key name may exist in both regions, as two key pairs.
 	for _, r := range []string{use1, usw2} {
-		if _, err := e.c.CreateKeyPair(e.ctx, r, &CreateKeyPairInput{KeyName: "shared", KeyType: "ed25519"}); err != nil {
+		if _, err := e.c.CreateKeyPair(e.ctx, r, &ec2.CreateKeyPairInput{KeyName: "shared", KeyType: "ed25519"}); err != nil {
 			t.Fatalf("%s: %v", r, err)
 		}
 	}
-	if _, err := e.c.DeleteKeyPair(e.ctx, usw2, &DeleteKeyPairInput{KeyName: "shared"}); err != nil {
+	if _, err := e.c.DeleteKeyPair(e.ctx, usw2, &ec2.DeleteKeyPairInput{KeyName: "shared"}); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{KeyNames: []string{"shared"}}); err != nil || len(out.KeyPairs) != 1 {
+	if out, err := e.c.DescribeKeyPairs(e.ctx, use1, &ec2.DescribeKeyPairsInput{KeyNames: []string{"shared"}}); err != nil || len(out.KeyPairs) != 1 {
 		t.Errorf("deleting in us-west-2 touched us-east-1: %+v %v", out, err)
 	}
 	// Pools of the two regions are disjoint by configuration.

@@ -14,18 +14,16 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/internal/clock"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/plugins"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/rs/zerolog"
 )
-
-// OwnerID is the account every resource belongs to (AWS's documentation account).
-const OwnerID = "123456789012"
 
 // Options configure a Cloud.
 type Options struct {
@@ -101,7 +99,7 @@ type regionState struct {
 	// defaultIDs is the default group's ID list, shared by interfaces.
 	defaultIDs []string
 	spot       spotPrices
-	spotReqs   map[string]*SpotInstanceRequest
+	spotReqs   map[string]*ec2.SpotInstanceRequest
 	// openUse are the metered stretches still running, by key.
 	openUse map[string]int64 // unix ns
 }
@@ -180,7 +178,7 @@ func (c *Cloud) load(ctx context.Context) error {
 		rc := c.cfg.Regions[name]
 		rs := &regionState{name: name, cfg: rc, instances: map[string]*instRecord{},
 			enis: map[string]*eniRecord{}, eips: map[string]*eipRecord{}, sgs: map[string]*sgRecord{},
-			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}, spotReqs: map[string]*SpotInstanceRequest{},
+			keys: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}, spotReqs: map[string]*ec2.SpotInstanceRequest{},
 			openUse: map[string]int64{}}
 		pool := netip.MustParsePrefix(c.cfg.PoolOf(name))
 		var nr netw.Region
@@ -230,7 +228,7 @@ func (c *Cloud) commitLocked(ctx context.Context, b *store.Batch) func() error {
 			// Memory already holds the change; only a restart from the
 			// store makes the two agree again.
 			c.fatal(fmt.Errorf("commit failed after memory changed: %w", err))
-			return Errorf(CodeInternalError, "the change could not be saved: %v", err)
+			return ec2.Errorf(ec2.CodeInternalError, "the change could not be saved: %v", err)
 		}
 		return nil
 	}
@@ -257,7 +255,7 @@ func (c *Cloud) commitSplitLocked(ctx context.Context, b *store.Batch) func() er
 
 // tooBig is the answer to a request that changes more than one transaction holds.
 func tooBig(b *store.Batch) error {
-	return Errorf(CodeInvalidParameterValue, "The request changes too much at once (%d records, %d KiB; at most %d KiB): split it into smaller requests.",
+	return ec2.Errorf(ec2.CodeInvalidParameterValue, "The request changes too much at once (%d records, %d KiB; at most %d KiB): split it into smaller requests.",
 		b.Len(), b.Size()>>10, store.MaxBatchBytes>>10)
 }
 
@@ -289,7 +287,7 @@ func (c *Cloud) newInstanceID() string {
 func (c *Cloud) region(name string) (*regionState, error) {
 	rs, ok := c.regions[name]
 	if !ok {
-		return nil, Errorf(CodeInvalidRegion, "the region '%s' does not exist (have %v)", name, c.cfg.RegionNames())
+		return nil, ec2.Errorf(ec2.CodeInvalidRegion, "the region '%s' does not exist (have %v)", name, c.cfg.RegionNames())
 	}
 	return rs, nil
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"sync"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // TestTerminateDuringLaunch races terminates against launches: an instance
@@ -22,13 +24,13 @@ func TestTerminateDuringLaunch(t *testing.T) {
 				return
 			default:
 			}
-			out, err := e.c.DescribeInstances(e.ctx, use1, &DescribeInstancesInput{Filters: []Filter{newFilter("instance-state-name", StatePending)}})
+			out, err := e.c.DescribeInstances(e.ctx, use1, &ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("instance-state-name", ec2.StatePending)}})
 			if err != nil {
 				t.Errorf("describe: %v", err)
 				return
 			}
 			if ids := idsOf(out.Instances); len(ids) > 0 {
-				if _, err := e.c.TerminateInstances(e.ctx, use1, &InstanceIdsInput{InstanceIds: ids}); err != nil {
+				if _, err := e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: ids}); err != nil {
 					t.Errorf("terminate: %v", err)
 					return
 				}
@@ -37,7 +39,7 @@ func TestTerminateDuringLaunch(t *testing.T) {
 	}()
 	var all []string
 	for range 150 {
-		out, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{})
+		out, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +48,7 @@ func TestTerminateDuringLaunch(t *testing.T) {
 	close(done)
 	wg.Wait()
 	e.terminate(use1, all...)
-	e.wait(use1, StateTerminated, all...)
+	e.wait(use1, ec2.StateTerminated, all...)
 	checkInvariants(t, e, use1)
 	for _, h := range e.hosts(use1) {
 		if h.UsedVCPUs != 0 {

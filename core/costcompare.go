@@ -5,20 +5,8 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 )
-
-// TagInterruptible marks an on-demand instance whose work can take spot
-// interruptions, so cost compare may put it on spot.
-const TagInterruptible = "ec2x:interruptible"
-
-// CostCompareInput asks what the running fleet would cost over Hours as
-// each purchase option, and which mix is cheapest (an ec2x action).
-type CostCompareInput struct {
-	Hours float64 `json:"Hours,omitempty"` // default 730, a month
-	// Lookback is how far back load must have run without a break to count
-	// as steady (Go duration; default 168h).
-	Lookback string `json:"Lookback,omitempty"`
-}
 
 // reservationPlans are the plans a comparison prices for every type.
 var reservationPlans = []struct {
@@ -32,24 +20,24 @@ var reservationPlans = []struct {
 
 // CostCompare prices the region's running instances as all on-demand, all
 // spot, all reserved and a recommended mix.
-func (c *Cloud) CostCompare(ctx context.Context, region string, in *CostCompareInput) (*billing.Comparison, error) {
+func (c *Cloud) CostCompare(ctx context.Context, region string, in *ec2.CostCompareInput) (*ec2.Comparison, error) {
 	hours := in.Hours
 	if hours == 0 {
 		hours = 730
 	}
 	if hours < 0 || hours > 24*365*3 {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%g' for Hours: more than 0 and at most %d", hours, 24*365*3)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%g' for Hours: more than 0 and at most %d", hours, 24*365*3)
 	}
 	lookback := 168 * time.Hour
 	if in.Lookback != "" {
 		d, err := time.ParseDuration(in.Lookback)
 		if err != nil || d < 0 {
-			return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for Lookback: a duration such as 168h or 30m", in.Lookback)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for Lookback: a duration such as 168h or 30m", in.Lookback)
 		}
 		lookback = d
 	}
 	if c.pricer == nil {
-		return nil, Errorf(CodeUnsupported, "Cost comparison needs the pricing modules, which are not loaded")
+		return nil, ec2.Errorf(ec2.CodeUnsupported, "Cost comparison needs the pricing modules, which are not loaded")
 	}
 	if err := c.awaitMarket(ctx); err != nil {
 		return nil, err
@@ -65,7 +53,7 @@ func (c *Cloud) CostCompare(ctx context.Context, region string, in *CostCompareI
 		return nil, err
 	}
 	for _, r := range rs.instances {
-		if r.State.Name != StateRunning && r.State.Name != StatePending {
+		if r.State.Name != ec2.StateRunning && r.State.Name != ec2.StatePending {
 			continue
 		}
 		l := loads[r.InstanceType]
@@ -75,7 +63,7 @@ func (c *Cloud) CostCompare(ctx context.Context, region string, in *CostCompareI
 			order = append(order, r.InstanceType)
 		}
 		l.Count++
-		if v, _ := r.Tag(TagInterruptible); r.spot() || v == "true" {
+		if v, _ := r.Tag(ec2.TagInterruptible); r.spot() || v == "true" {
 			l.Interruptible++
 		}
 		spotSum[r.InstanceType] += c.spotPrice(rs, r.Placement.AvailabilityZone, r.InstanceType)
@@ -115,7 +103,7 @@ func (c *Cloud) CostCompare(ctx context.Context, region string, in *CostCompareI
 			return nil, pricingErr(err)
 		}
 		if len(rates) != len(quotes) {
-			return nil, Errorf(CodeInternalError, "the reserved module priced %d of %d plans", len(rates), len(quotes))
+			return nil, ec2.Errorf(ec2.CodeInternalError, "the reserved module priced %d of %d plans", len(rates), len(quotes))
 		}
 		for i, typ := range order {
 			for j, p := range reservationPlans {
@@ -129,7 +117,7 @@ func (c *Cloud) CostCompare(ctx context.Context, region string, in *CostCompareI
 	}
 	out, err := billing.Compare(list, hours, lookback)
 	if err != nil {
-		return nil, Errorf(CodeInvalidParameterValue, "%v", err)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%v", err)
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/render"
 )
 
@@ -20,25 +21,6 @@ var (
 
 // ValidInstanceID reports whether id has the shape of an instance ID.
 func ValidInstanceID(id string) bool { return instanceIDRe.MatchString(id) }
-
-// DescribeInstancesInput is EC2's DescribeInstances request.
-type DescribeInstancesInput struct {
-	InstanceIds []string `json:"InstanceIds,omitempty"`
-	Filters     []Filter `json:"Filters,omitempty"`
-	// MaxResults (5 to 1000) pages the answer; NextToken continues it.
-	MaxResults int    `json:"MaxResults,omitempty"`
-	NextToken  string `json:"NextToken,omitempty"`
-}
-
-// DescribeInstancesOutput lists instances, without EC2's Reservations layer.
-type DescribeInstancesOutput struct {
-	Instances []*Instance `json:"Instances"`
-	// NextToken is set when MaxResults cut the answer short.
-	NextToken string `json:"NextToken,omitempty"`
-	// ReservationIds holds each instance's reservation, for front ends
-	// that answer in EC2's Reservations layer.
-	ReservationIds []string `json:"-"`
-}
 
 // instanceFilters maps EC2's filter names to the instance's values.
 var instanceFilters = map[string]func(rs *regionState, r *instRecord) []string{
@@ -181,7 +163,7 @@ type filter[T any] struct {
 // compileGeneric prepares EC2 filters for a resource kind: names maps each
 // filter name to the resource's values, tags gives tag:KEY, tag-key and
 // tag-value. An unknown name is InvalidParameterValue, as in EC2.
-func compileGeneric[T any](fs []Filter, names map[string]func(x *T) []string, tags func(x *T) []Tag) ([]filter[T], error) {
+func compileGeneric[T any](fs []ec2.Filter, names map[string]func(x *T) []string, tags func(x *T) []ec2.Tag) ([]filter[T], error) {
 	out := make([]filter[T], 0, len(fs))
 	for _, f := range fs {
 		get := names[f.Name]
@@ -209,10 +191,10 @@ func compileGeneric[T any](fs []Filter, names map[string]func(x *T) []string, ta
 			}
 		}
 		if get == nil {
-			return nil, Errorf(CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
 		}
 		if len(f.Values) == 0 {
-			return nil, Errorf(CodeInvalidParameterValue, "The filter '%s' needs at least one value", f.Name)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The filter '%s' needs at least one value", f.Name)
 		}
 		exact := true
 		for _, v := range f.Values {
@@ -295,8 +277,8 @@ var instanceFilterFns = func() map[string]func(x *instCtx) []string {
 	return m
 }()
 
-func compileFilters(fs []Filter) ([]filter[instCtx], error) {
-	return compileGeneric(fs, instanceFilterFns, func(x *instCtx) []Tag { return x.r.Tags })
+func compileFilters(fs []ec2.Filter) ([]filter[instCtx], error) {
+	return compileGeneric(fs, instanceFilterFns, func(x *instCtx) []ec2.Tag { return x.r.Tags })
 }
 
 // wildMatch reports whether s matches EC2's pattern: * matches any run of
@@ -330,10 +312,10 @@ func wildMatch(pattern, s string) bool {
 }
 
 // DescribeInstances lists instances by ID and filters, oldest launch first.
-func (c *Cloud) DescribeInstances(ctx context.Context, region string, in *DescribeInstancesInput) (*DescribeInstancesOutput, error) {
-	out := &DescribeInstancesOutput{}
+func (c *Cloud) DescribeInstances(ctx context.Context, region string, in *ec2.DescribeInstancesInput) (*ec2.DescribeInstancesOutput, error) {
+	out := &ec2.DescribeInstancesOutput{}
 	err := c.describe(region, in, func(rs *regionState, recs []*instRecord) {
-		out.Instances = make([]*Instance, len(recs))
+		out.Instances = make([]*ec2.Instance, len(recs))
 		out.ReservationIds = make([]string, len(recs))
 		for i, r := range recs {
 			out.Instances[i] = rs.api(c.cfg, r)
@@ -349,30 +331,11 @@ func (c *Cloud) DescribeInstances(ctx context.Context, region string, in *Descri
 	return out, nil
 }
 
-// DescribeInstanceTableInput asks for instances already rendered for a
-// terminal: Format is table (aligned, with a header), text (tab-separated)
-// or ids (one ID a line); Now is the caller's clock, for the AGE column.
-type DescribeInstanceTableInput struct {
-	DescribeInstancesInput
-	Format string    `json:"Format"`
-	Color  bool      `json:"Color,omitempty"`
-	Now    time.Time `json:"Now"`
-}
-
-// Text is an answer that is already text; the API sends it as it is.
-type Text struct{ Body []byte }
-
-// Raw returns the bytes to send.
-func (t *Text) Raw() []byte { return t.Body }
-
-// SetRaw takes the bytes received.
-func (t *Text) SetRaw(b []byte) { t.Body = b }
-
 // InstanceHeader is the header of instance tables.
 var InstanceHeader = []string{"INSTANCE ID", "NAME", "TYPE", "STATE", "ZONE", "PRIVATE IP", "PUBLIC IP", "AGE"}
 
 // InstanceRow is one instance as a table row under InstanceHeader.
-func InstanceRow(in *Instance, now time.Time) []string {
+func InstanceRow(in *ec2.Instance, now time.Time) []string {
 	name, _ := in.Tag("Name")
 	return []string{in.InstanceId, render.Dash(name), in.InstanceType, in.State.Name, in.Placement.AvailabilityZone,
 		render.Dash(in.PrivateIpAddress), render.Dash(in.PublicIpAddress), render.Age(now.Sub(in.LaunchTime))}
@@ -390,11 +353,11 @@ func (rs *regionState) recordRow(r *instRecord, now time.Time) []string {
 // terminal (an ec2x action: the CLI's listings use it). Rendering where the
 // records live spares a short-lived CLI process from decoding a thousand
 // JSON objects, which would cost more than the rest of the call.
-func (c *Cloud) DescribeInstanceTable(ctx context.Context, region string, in *DescribeInstanceTableInput) (*Text, error) {
+func (c *Cloud) DescribeInstanceTable(ctx context.Context, region string, in *ec2.DescribeInstanceTableInput) (*ec2.Text, error) {
 	switch in.Format {
 	case "ids", "table", "text":
 	default:
-		return nil, Errorf(CodeInvalidParameterValue, "Format must be table, text or ids, not '%s'", in.Format)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Format must be table, text or ids, not '%s'", in.Format)
 	}
 	var b bytes.Buffer
 	var rows [][]string
@@ -413,25 +376,25 @@ func (c *Cloud) DescribeInstanceTable(ctx context.Context, region string, in *De
 		}
 	})
 	if err != nil || in.Format == "ids" {
-		return &Text{Body: b.Bytes()}, err
+		return &ec2.Text{Body: b.Bytes()}, err
 	}
 	if in.Format == "text" {
 		for _, r := range rows {
 			b.WriteString(strings.Join(r, "\t"))
 			b.WriteByte('\n')
 		}
-		return &Text{Body: b.Bytes()}, nil
+		return &ec2.Text{Body: b.Bytes()}, nil
 	}
 	if err := render.Table(&b, InstanceHeader, rows, in.Color); err != nil {
 		return nil, err
 	}
-	return &Text{Body: b.Bytes()}, nil
+	return &ec2.Text{Body: b.Bytes()}, nil
 }
 
 // describe selects the visible instances that match, sorted, and hands
 // them to emit under the read lock (interfaces are looked up in maps that
 // writers change).
-func (c *Cloud) describe(region string, in *DescribeInstancesInput, emit func(rs *regionState, recs []*instRecord)) error {
+func (c *Cloud) describe(region string, in *ec2.DescribeInstancesInput, emit func(rs *regionState, recs []*instRecord)) error {
 	fs, err := compileFilters(in.Filters)
 	if err != nil {
 		return err
@@ -477,29 +440,15 @@ func (c *Cloud) describe(region string, in *DescribeInstancesInput, emit func(rs
 	return nil
 }
 
-// WaitInstancesInput asks to wait until every instance is in State.
-type WaitInstancesInput struct {
-	InstanceIds []string `json:"InstanceIds"`
-	State       string   `json:"State"`
-	// TimeoutSeconds bounds this one call; clients loop for longer waits.
-	TimeoutSeconds float64 `json:"TimeoutSeconds"`
-}
-
-// WaitInstancesOutput says whether the wait is over, with the instances.
-type WaitInstancesOutput struct {
-	Done      bool        `json:"Done"`
-	Instances []*Instance `json:"Instances"`
-}
-
 // maxWaitCall bounds one WaitInstances call so that connections do not
 // hang forever; clients call again.
 const maxWaitCall = 20 * time.Second
 
 // WaitInstances blocks until every instance is in the state, the timeout
 // passes (Done false), or an instance can no longer get there (an error).
-func (c *Cloud) WaitInstances(ctx context.Context, region string, in *WaitInstancesInput) (*WaitInstancesOutput, error) {
-	if !ValidStateName(in.State) {
-		return nil, Errorf(CodeInvalidParameterValue, "'%s' is not an instance state", in.State)
+func (c *Cloud) WaitInstances(ctx context.Context, region string, in *ec2.WaitInstancesInput) (*ec2.WaitInstancesOutput, error) {
+	if !ec2.ValidStateName(in.State) {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not an instance state", in.State)
 	}
 	d := seconds(in.TimeoutSeconds)
 	if d <= 0 || d > maxWaitCall {
@@ -518,7 +467,7 @@ func (c *Cloud) WaitInstances(ctx context.Context, region string, in *WaitInstan
 		}
 		recs, err := c.lookupLocked(rs, in.InstanceIds)
 		changed := c.changed
-		var views []*Instance
+		var views []*ec2.Instance
 		for _, r := range recs {
 			views = append(views, rs.api(c.cfg, r))
 		}
@@ -526,14 +475,14 @@ func (c *Cloud) WaitInstances(ctx context.Context, region string, in *WaitInstan
 		if err != nil {
 			return nil, err
 		}
-		out := &WaitInstancesOutput{Done: true, Instances: views}
+		out := &ec2.WaitInstancesOutput{Done: true, Instances: views}
 		for _, r := range recs {
 			if r.State.Name == in.State {
 				continue
 			}
 			out.Done = false
 			if unreachable(r.State.Name, in.State) {
-				return nil, Errorf(CodeIncorrectInstanceState, "The instance '%s' is %s; it will not become %s.", r.InstanceId, r.State.Name, in.State)
+				return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is %s; it will not become %s.", r.InstanceId, r.State.Name, in.State)
 			}
 		}
 		if out.Done {
@@ -553,14 +502,14 @@ func (c *Cloud) WaitInstances(ctx context.Context, region string, in *WaitInstan
 // want without someone asking, as the AWS CLI's waiters judge it.
 func unreachable(from, want string) bool {
 	switch want {
-	case StateRunning:
-		return from == StateTerminated || from == StateShuttingDown || from == StateStopping
-	case StateStopped:
-		return from == StateTerminated || from == StateShuttingDown
-	case StateTerminated:
+	case ec2.StateRunning:
+		return from == ec2.StateTerminated || from == ec2.StateShuttingDown || from == ec2.StateStopping
+	case ec2.StateStopped:
+		return from == ec2.StateTerminated || from == ec2.StateShuttingDown
+	case ec2.StateTerminated:
 		return false
 	}
-	return from == StateTerminated
+	return from == ec2.StateTerminated
 }
 
 func joinIDs(ids []string) string { return strings.Join(ids, ", ") }

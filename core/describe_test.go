@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // describeFleet is four instances that differ in every filtered field:
@@ -13,26 +15,26 @@ import (
 // us-east-1b, C and D are one pending reservation of two in us-east-1c.
 type describeFleet struct {
 	e          *env
-	a, b, c, d *Instance
+	a, b, c, d *ec2.Instance
 }
 
 func newDescribeFleet(t *testing.T) *describeFleet {
 	e := newEnv(t, "")
-	if _, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: "k1", KeyType: "ed25519"}); err != nil {
+	if _, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "k1", KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
-	a := e.run(use1, &RunInstancesInput{KeyName: "k1", ClientToken: "tok-a", Placement: &Placement{AvailabilityZone: "us-east-1a"},
+	a := e.run(use1, &ec2.RunInstancesInput{KeyName: "k1", ClientToken: "tok-a", Placement: &ec2.Placement{AvailabilityZone: "us-east-1a"},
 		TagSpecifications: instanceTags("Name", "web-1", "env", "prod", "path", "team/web/blue", "odd", `a[b]\c`)}).Instances[0]
 	e.advance(10 * time.Second)
-	b := e.run(use1, &RunInstancesInput{InstanceType: "t3.small", Placement: &Placement{AvailabilityZone: "us-east-1b"},
+	b := e.run(use1, &ec2.RunInstancesInput{InstanceType: "t3.small", Placement: &ec2.Placement{AvailabilityZone: "us-east-1b"},
 		TagSpecifications: instanceTags("Name", "db-1", "env", "dev")}).Instances[0]
 	e.advance(10 * time.Second)
-	e.wait(use1, StateRunning, a.InstanceId, b.InstanceId)
+	e.wait(use1, ec2.StateRunning, a.InstanceId, b.InstanceId)
 	e.stop(use1, false, b.InstanceId)
 	e.advance(e.stopTime())
-	e.wait(use1, StateStopped, b.InstanceId)
-	cd := e.run(use1, &RunInstancesInput{MinCount: 2, InstanceType: "m5.large", ImageId: "debian-12",
-		Placement: &Placement{AvailabilityZone: "us-east-1c"}}).Instances
+	e.wait(use1, ec2.StateStopped, b.InstanceId)
+	cd := e.run(use1, &ec2.RunInstancesInput{MinCount: 2, InstanceType: "m5.large", ImageId: "debian-12",
+		Placement: &ec2.Placement{AvailabilityZone: "us-east-1c"}}).Instances
 	f := &describeFleet{e: e}
 	f.a, f.b, f.c, f.d = e.get(use1, a.InstanceId), e.get(use1, b.InstanceId), e.get(use1, cd[0].InstanceId), e.get(use1, cd[1].InstanceId)
 	return f
@@ -41,56 +43,56 @@ func newDescribeFleet(t *testing.T) *describeFleet {
 func TestDescribeInstancesFilters(t *testing.T) {
 	f := newDescribeFleet(t)
 	a, b, c, d := f.a, f.b, f.c, f.d
-	all := []*Instance{a, b, c, d}
+	all := []*ec2.Instance{a, b, c, d}
 	cases := []struct {
 		name    string
-		filters []Filter
-		want    []*Instance
+		filters []ec2.Filter
+		want    []*ec2.Instance
 	}{
-		{"instance-id", []Filter{newFilter("instance-id", a.InstanceId, c.InstanceId)}, []*Instance{a, c}},
-		{"instance-state-name", []Filter{newFilter("instance-state-name", "stopped", "pending")}, []*Instance{b, c, d}},
-		{"instance-state-code", []Filter{newFilter("instance-state-code", "16")}, []*Instance{a}},
-		{"instance-type", []Filter{newFilter("instance-type", "m5.*")}, []*Instance{c, d}},
-		{"availability-zone", []Filter{newFilter("availability-zone", "us-east-1?")}, all},
-		{"image-id", []Filter{newFilter("image-id", f.e.cfg.Images["debian-12"].IDs[use1])}, []*Instance{c, d}},
-		{"key-name", []Filter{newFilter("key-name", "k1")}, []*Instance{a}},
-		{"private-ip-address", []Filter{newFilter("private-ip-address", b.PrivateIpAddress)}, []*Instance{b}},
-		{"ip-address", []Filter{newFilter("ip-address", "198.18.*")}, []*Instance{a, c, d}},
-		{"private-dns-name", []Filter{newFilter("private-dns-name", "*.ec2.internal")}, all},
-		{"dns-name", []Filter{newFilter("dns-name", a.PublicDnsName)}, []*Instance{a}},
-		{"subnet-id", []Filter{newFilter("subnet-id", b.SubnetId)}, []*Instance{b}},
-		{"vpc-id", []Filter{newFilter("vpc-id", a.VpcId)}, all},
-		{"host-id", []Filter{newFilter("host-id", a.Placement.HostId)}, []*Instance{a}},
-		{"architecture", []Filter{newFilter("architecture", "x86_64")}, all},
-		{"hypervisor", []Filter{newFilter("hypervisor", "sim")}, all},
-		{"virtualization-type", []Filter{newFilter("virtualization-type", "hvm")}, all},
-		{"client-token", []Filter{newFilter("client-token", "tok-a")}, []*Instance{a}},
-		{"tenancy", []Filter{newFilter("tenancy", "default")}, all},
-		{"root-device-type", []Filter{newFilter("root-device-type", "ebs")}, all},
-		{"launch-time", []Filter{newFilter("launch-time", "2026-03-04T05:06:2*")}, []*Instance{c, d}},
-		{"ami-launch-index", []Filter{newFilter("ami-launch-index", "1")}, []*Instance{d}},
-		{"instance-lifecycle", []Filter{newFilter("instance-lifecycle", "on-demand")}, all},
-		{"instance-state-reason-code", []Filter{newFilter("instance-state-reason-code", "Client.UserInitiatedShutdown")}, []*Instance{b}},
-		{"tag-key", []Filter{newFilter("tag-key", "env")}, []*Instance{a, b}},
-		{"tag-value", []Filter{newFilter("tag-value", "prod", "db-*")}, []*Instance{a, b}},
-		{"network-interface.network-interface-id", []Filter{newFilter("network-interface.network-interface-id", c.NetworkInterfaces[0].NetworkInterfaceId)}, []*Instance{c}},
-		{"network-interface.addresses.private-ip-address", []Filter{newFilter("network-interface.addresses.private-ip-address", d.PrivateIpAddress)}, []*Instance{d}},
-		{"network-interface.addresses.association.public-ip", []Filter{newFilter("network-interface.addresses.association.public-ip", a.PublicIpAddress)}, []*Instance{a}},
-		{"instance.group-id", []Filter{newFilter("instance.group-id", a.SecurityGroups[0].GroupId)}, all},
-		{"instance.group-name", []Filter{newFilter("instance.group-name", "default")}, all},
-		{"tag:KEY", []Filter{newFilter("tag:Name", "web-1")}, []*Instance{a}},
-		{"tag:KEY with *", []Filter{newFilter("tag:Name", "*-1")}, []*Instance{a, b}},
-		{"tag:KEY with ?", []Filter{newFilter("tag:Name", "db-?")}, []*Instance{b}},
-		{"* spans slashes", []Filter{newFilter("tag:path", "team/*")}, []*Instance{a}},
-		{"? matches a slash", []Filter{newFilter("tag:path", "team?web?blue")}, []*Instance{a}},
-		{"brackets and backslashes are literal", []Filter{newFilter("tag:odd", `a[b]\*`)}, []*Instance{a}},
-		{"exact values are exact", []Filter{newFilter("tag:Name", "web")}, nil},
-		{"untagged key matches nothing", []Filter{newFilter("tag:Missing", "*")}, nil},
-		{"OR within values", []Filter{newFilter("tag:env", "prod", "dev")}, []*Instance{a, b}},
-		{"AND across filters", []Filter{newFilter("tag:env", "prod", "dev"), newFilter("instance-state-name", "stopped")}, []*Instance{b}},
-		{"AND that nothing meets", []Filter{newFilter("instance-type", "t2.micro"), newFilter("tag:env", "dev")}, nil},
-		{"spot is not on-demand", []Filter{newFilter("instance-lifecycle", "spot")}, nil},
-		{"spot-instance-request-id", []Filter{newFilter("spot-instance-request-id", "sir-*")}, nil},
+		{"instance-id", []ec2.Filter{newFilter("instance-id", a.InstanceId, c.InstanceId)}, []*ec2.Instance{a, c}},
+		{"instance-state-name", []ec2.Filter{newFilter("instance-state-name", "stopped", "pending")}, []*ec2.Instance{b, c, d}},
+		{"instance-state-code", []ec2.Filter{newFilter("instance-state-code", "16")}, []*ec2.Instance{a}},
+		{"instance-type", []ec2.Filter{newFilter("instance-type", "m5.*")}, []*ec2.Instance{c, d}},
+		{"availability-zone", []ec2.Filter{newFilter("availability-zone", "us-east-1?")}, all},
+		{"image-id", []ec2.Filter{newFilter("image-id", f.e.cfg.Images["debian-12"].IDs[use1])}, []*ec2.Instance{c, d}},
+		{"key-name", []ec2.Filter{newFilter("key-name", "k1")}, []*ec2.Instance{a}},
+		{"private-ip-address", []ec2.Filter{newFilter("private-ip-address", b.PrivateIpAddress)}, []*ec2.Instance{b}},
+		{"ip-address", []ec2.Filter{newFilter("ip-address", "198.18.*")}, []*ec2.Instance{a, c, d}},
+		{"private-dns-name", []ec2.Filter{newFilter("private-dns-name", "*.ec2.internal")}, all},
+		{"dns-name", []ec2.Filter{newFilter("dns-name", a.PublicDnsName)}, []*ec2.Instance{a}},
+		{"subnet-id", []ec2.Filter{newFilter("subnet-id", b.SubnetId)}, []*ec2.Instance{b}},
+		{"vpc-id", []ec2.Filter{newFilter("vpc-id", a.VpcId)}, all},
+		{"host-id", []ec2.Filter{newFilter("host-id", a.Placement.HostId)}, []*ec2.Instance{a}},
+		{"architecture", []ec2.Filter{newFilter("architecture", "x86_64")}, all},
+		{"hypervisor", []ec2.Filter{newFilter("hypervisor", "sim")}, all},
+		{"virtualization-type", []ec2.Filter{newFilter("virtualization-type", "hvm")}, all},
+		{"client-token", []ec2.Filter{newFilter("client-token", "tok-a")}, []*ec2.Instance{a}},
+		{"tenancy", []ec2.Filter{newFilter("tenancy", "default")}, all},
+		{"root-device-type", []ec2.Filter{newFilter("root-device-type", "ebs")}, all},
+		{"launch-time", []ec2.Filter{newFilter("launch-time", "2026-03-04T05:06:2*")}, []*ec2.Instance{c, d}},
+		{"ami-launch-index", []ec2.Filter{newFilter("ami-launch-index", "1")}, []*ec2.Instance{d}},
+		{"instance-lifecycle", []ec2.Filter{newFilter("instance-lifecycle", "on-demand")}, all},
+		{"instance-state-reason-code", []ec2.Filter{newFilter("instance-state-reason-code", "Client.UserInitiatedShutdown")}, []*ec2.Instance{b}},
+		{"tag-key", []ec2.Filter{newFilter("tag-key", "env")}, []*ec2.Instance{a, b}},
+		{"tag-value", []ec2.Filter{newFilter("tag-value", "prod", "db-*")}, []*ec2.Instance{a, b}},
+		{"network-interface.network-interface-id", []ec2.Filter{newFilter("network-interface.network-interface-id", c.NetworkInterfaces[0].NetworkInterfaceId)}, []*ec2.Instance{c}},
+		{"network-interface.addresses.private-ip-address", []ec2.Filter{newFilter("network-interface.addresses.private-ip-address", d.PrivateIpAddress)}, []*ec2.Instance{d}},
+		{"network-interface.addresses.association.public-ip", []ec2.Filter{newFilter("network-interface.addresses.association.public-ip", a.PublicIpAddress)}, []*ec2.Instance{a}},
+		{"instance.group-id", []ec2.Filter{newFilter("instance.group-id", a.SecurityGroups[0].GroupId)}, all},
+		{"instance.group-name", []ec2.Filter{newFilter("instance.group-name", "default")}, all},
+		{"tag:KEY", []ec2.Filter{newFilter("tag:Name", "web-1")}, []*ec2.Instance{a}},
+		{"tag:KEY with *", []ec2.Filter{newFilter("tag:Name", "*-1")}, []*ec2.Instance{a, b}},
+		{"tag:KEY with ?", []ec2.Filter{newFilter("tag:Name", "db-?")}, []*ec2.Instance{b}},
+		{"* spans slashes", []ec2.Filter{newFilter("tag:path", "team/*")}, []*ec2.Instance{a}},
+		{"? matches a slash", []ec2.Filter{newFilter("tag:path", "team?web?blue")}, []*ec2.Instance{a}},
+		{"brackets and backslashes are literal", []ec2.Filter{newFilter("tag:odd", `a[b]\*`)}, []*ec2.Instance{a}},
+		{"exact values are exact", []ec2.Filter{newFilter("tag:Name", "web")}, nil},
+		{"untagged key matches nothing", []ec2.Filter{newFilter("tag:Missing", "*")}, nil},
+		{"OR within values", []ec2.Filter{newFilter("tag:env", "prod", "dev")}, []*ec2.Instance{a, b}},
+		{"AND across filters", []ec2.Filter{newFilter("tag:env", "prod", "dev"), newFilter("instance-state-name", "stopped")}, []*ec2.Instance{b}},
+		{"AND that nothing meets", []ec2.Filter{newFilter("instance-type", "t2.micro"), newFilter("tag:env", "dev")}, nil},
+		{"spot is not on-demand", []ec2.Filter{newFilter("instance-lifecycle", "spot")}, nil},
+		{"spot-instance-request-id", []ec2.Filter{newFilter("spot-instance-request-id", "sir-*")}, nil},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {
@@ -110,8 +112,8 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		}
 	}
 	t.Run("filters narrow a list of IDs", func(t *testing.T) {
-		out, err := f.e.c.DescribeInstances(f.e.ctx, use1, &DescribeInstancesInput{InstanceIds: []string{a.InstanceId, b.InstanceId},
-			Filters: []Filter{newFilter("instance-state-name", "running")}})
+		out, err := f.e.c.DescribeInstances(f.e.ctx, use1, &ec2.DescribeInstancesInput{InstanceIds: []string{a.InstanceId, b.InstanceId},
+			Filters: []ec2.Filter{newFilter("instance-state-name", "running")}})
 		if err != nil || !slices.Equal(idsOf(out.Instances), []string{a.InstanceId}) {
 			t.Errorf("got %v, %v", out, err)
 		}
@@ -122,7 +124,7 @@ func TestDescribeInstancesFilterErrors(t *testing.T) {
 	e := newEnv(t, "")
 	cases := []struct {
 		name   string
-		filter Filter
+		filter ec2.Filter
 		frag   string
 	}{
 		{"unknown name", newFilter("color", "blue"), "The filter 'color' is invalid"},
@@ -131,8 +133,8 @@ func TestDescribeInstancesFilterErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.c.DescribeInstances(e.ctx, use1, &DescribeInstancesInput{Filters: []Filter{tc.filter}})
-			wantCode(t, err, CodeInvalidParameterValue, tc.frag)
+			_, err := e.c.DescribeInstances(e.ctx, use1, &ec2.DescribeInstancesInput{Filters: []ec2.Filter{tc.filter}})
+			wantCode(t, err, ec2.CodeInvalidParameterValue, tc.frag)
 		})
 	}
 	names := InstanceFilterNames()
@@ -143,12 +145,12 @@ func TestDescribeInstancesFilterErrors(t *testing.T) {
 
 func TestDescribeInstancesOrder(t *testing.T) {
 	f := newDescribeFleet(t)
-	want := idsOf([]*Instance{f.a, f.b, f.c, f.d})
+	want := idsOf([]*ec2.Instance{f.a, f.b, f.c, f.d})
 	if got := f.e.list(use1); !slices.Equal(got, want) {
 		t.Errorf("listing %v, want oldest launch first, then launch index: %v", got, want)
 	}
 	// Asking by ID in another order answers in the same order.
-	out, err := f.e.c.DescribeInstances(f.e.ctx, use1, &DescribeInstancesInput{InstanceIds: []string{f.d.InstanceId, f.b.InstanceId, f.a.InstanceId}})
+	out, err := f.e.c.DescribeInstances(f.e.ctx, use1, &ec2.DescribeInstancesInput{InstanceIds: []string{f.d.InstanceId, f.b.InstanceId, f.a.InstanceId}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +158,7 @@ func TestDescribeInstancesOrder(t *testing.T) {
 		t.Errorf("by ID: %v", got)
 	}
 	// The answer is a list even when empty, for jq.
-	empty, err := f.e.c.DescribeInstances(f.e.ctx, usw2, &DescribeInstancesInput{})
+	empty, err := f.e.c.DescribeInstances(f.e.ctx, usw2, &ec2.DescribeInstancesInput{})
 	if err != nil || empty.Instances == nil || len(empty.Instances) != 0 {
 		t.Errorf("empty region: %+v, %v", empty, err)
 	}
@@ -165,16 +167,16 @@ func TestDescribeInstancesOrder(t *testing.T) {
 func TestDescribeInstanceTable(t *testing.T) {
 	f := newDescribeFleet(t)
 	now := epoch.Add(time.Hour)
-	table := func(format string, fs ...Filter) string {
+	table := func(format string, fs ...ec2.Filter) string {
 		t.Helper()
-		out, err := f.e.c.DescribeInstanceTable(f.e.ctx, use1, &DescribeInstanceTableInput{
-			DescribeInstancesInput: DescribeInstancesInput{Filters: fs}, Format: format, Now: now})
+		out, err := f.e.c.DescribeInstanceTable(f.e.ctx, use1, &ec2.DescribeInstanceTableInput{
+			DescribeInstancesInput: ec2.DescribeInstancesInput{Filters: fs}, Format: format, Now: now})
 		if err != nil {
 			t.Fatalf("%s: %v", format, err)
 		}
 		return string(out.Raw())
 	}
-	if got, want := table("ids"), strings.Join(idsOf([]*Instance{f.a, f.b, f.c, f.d}), "\n")+"\n"; got != want {
+	if got, want := table("ids"), strings.Join(idsOf([]*ec2.Instance{f.a, f.b, f.c, f.d}), "\n")+"\n"; got != want {
 		t.Errorf("ids:\n%s\nwant\n%s", got, want)
 	}
 	text := strings.Split(strings.TrimSuffix(table("text", newFilter("tag:Name", "web-1")), "\n"), "\n")
@@ -188,10 +190,10 @@ func TestDescribeInstanceTable(t *testing.T) {
 	if len(lines) != 5 || !strings.HasPrefix(lines[0], "INSTANCE ID") || !strings.Contains(lines[2], "db-1") {
 		t.Errorf("table:\n%s", strings.Join(lines, "\n"))
 	}
-	_, err := f.e.c.DescribeInstanceTable(f.e.ctx, use1, &DescribeInstanceTableInput{Format: "yaml"})
-	wantCode(t, err, CodeInvalidParameterValue, "'yaml'")
-	_, err = f.e.c.DescribeInstanceTable(f.e.ctx, use1, &DescribeInstanceTableInput{Format: "ids", DescribeInstancesInput: DescribeInstancesInput{Filters: []Filter{newFilter("bogus", "x")}}})
-	wantCode(t, err, CodeInvalidParameterValue, "'bogus'")
+	_, err := f.e.c.DescribeInstanceTable(f.e.ctx, use1, &ec2.DescribeInstanceTableInput{Format: "yaml"})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "'yaml'")
+	_, err = f.e.c.DescribeInstanceTable(f.e.ctx, use1, &ec2.DescribeInstanceTableInput{Format: "ids", DescribeInstancesInput: ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("bogus", "x")}}})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "'bogus'")
 }
 
 func TestWildMatch(t *testing.T) {

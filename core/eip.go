@@ -4,50 +4,19 @@ import (
 	"context"
 	"net/netip"
 	"sort"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
-// Address is an Elastic IP as DescribeAddresses shows it. HourlyCharge is
-// ec2x's addition: what the address costs, associated or idle.
-type Address struct {
-	PublicIp                string `json:"PublicIp"`
-	AllocationId            string `json:"AllocationId"`
-	AssociationId           string `json:"AssociationId,omitempty"`
-	InstanceId              string `json:"InstanceId,omitempty"`
-	NetworkInterfaceId      string `json:"NetworkInterfaceId,omitempty"`
-	NetworkInterfaceOwnerId string `json:"NetworkInterfaceOwnerId,omitempty"`
-	PrivateIpAddress        string `json:"PrivateIpAddress,omitempty"`
-	Domain                  string `json:"Domain"`
-	PublicIpv4Pool          string `json:"PublicIpv4Pool"`
-	NetworkBorderGroup      string `json:"NetworkBorderGroup"`
-	Tags                    []Tag  `json:"Tags,omitempty"`
-	HourlyCharge            string `json:"HourlyCharge"`
-}
-
-// AllocateAddressInput is EC2's AllocateAddress request.
-type AllocateAddressInput struct {
-	Domain            string             `json:"Domain,omitempty"`
-	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
-	DryRun            bool               `json:"DryRun,omitempty"`
-}
-
-// AllocateAddressOutput answers AllocateAddress.
-type AllocateAddressOutput struct {
-	PublicIp           string `json:"PublicIp"`
-	AllocationId       string `json:"AllocationId"`
-	Domain             string `json:"Domain"`
-	PublicIpv4Pool     string `json:"PublicIpv4Pool"`
-	NetworkBorderGroup string `json:"NetworkBorderGroup"`
-}
-
 // AllocateAddress takes an Elastic IP from the region's pool.
-func (c *Cloud) AllocateAddress(ctx context.Context, region string, in *AllocateAddressInput) (*AllocateAddressOutput, error) {
+func (c *Cloud) AllocateAddress(ctx context.Context, region string, in *ec2.AllocateAddressInput) (*ec2.AllocateAddressOutput, error) {
 	if in.Domain != "" && in.Domain != "vpc" {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for domain: only vpc", in.Domain)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for domain: only vpc", in.Domain)
 	}
-	var tags []Tag
+	var tags []ec2.Tag
 	for _, ts := range in.TagSpecifications {
 		if ts.ResourceType != "elastic-ip" {
-			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
 		}
 		tags = append(tags, ts.Tags...)
 	}
@@ -55,10 +24,10 @@ func (c *Cloud) AllocateAddress(ctx context.Context, region string, in *Allocate
 	if err != nil {
 		return nil, err
 	}
-	var out *AllocateAddressOutput
+	var out *ec2.AllocateAddressOutput
 	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		if n := len(t.rs.eips) + t.newAllocations(); n >= c.cfg.Limits.ElasticIPsPerRegion {
-			return Errorf(CodeAddressLimitExceeded, "The maximum number of addresses has been reached (%d in %s).", c.cfg.Limits.ElasticIPsPerRegion, t.rs.name)
+			return ec2.Errorf(ec2.CodeAddressLimitExceeded, "The maximum number of addresses has been reached (%d in %s).", c.cfg.Limits.ElasticIPsPerRegion, t.rs.name)
 		}
 		pub, err := t.claimPublic()
 		if err != nil {
@@ -66,7 +35,7 @@ func (c *Cloud) AllocateAddress(ctx context.Context, region string, in *Allocate
 		}
 		a := &eipRecord{AllocationId: c.newID("eipalloc"), PublicIp: pub.String(), AllocationTime: c.clk.Now().UTC(), Tags: tags}
 		t.putAddress(a)
-		out = &AllocateAddressOutput{PublicIp: a.PublicIp, AllocationId: a.AllocationId, Domain: "vpc", PublicIpv4Pool: "amazon", NetworkBorderGroup: t.rs.name}
+		out = &ec2.AllocateAddressOutput{PublicIp: a.PublicIp, AllocationId: a.AllocationId, Domain: "vpc", PublicIpv4Pool: "amazon", NetworkBorderGroup: t.rs.name}
 		return nil
 	})
 	return out, err
@@ -88,45 +57,29 @@ func (t *tx) findAddress(allocID, publicIP string) (*eipRecord, error) {
 	switch {
 	case allocID != "":
 		if !allocIDRe.MatchString(allocID) {
-			return nil, Errorf(CodeInvalidAllocationIDMalformed, "Invalid id: \"%s\" (expecting \"eipalloc-...\")", allocID)
+			return nil, ec2.Errorf(ec2.CodeInvalidAllocationIDMalformed, "Invalid id: \"%s\" (expecting \"eipalloc-...\")", allocID)
 		}
 		if a := t.address(allocID); a != nil {
 			return a, nil
 		}
-		return nil, Errorf(CodeInvalidAllocationIDNotFound, "The allocation ID '%s' does not exist", allocID)
+		return nil, ec2.Errorf(ec2.CodeInvalidAllocationIDNotFound, "The allocation ID '%s' does not exist", allocID)
 	case publicIP != "":
 		for id := range t.rs.eips {
 			if a := t.address(id); a != nil && a.PublicIp == publicIP {
 				return a, nil
 			}
 		}
-		return nil, Errorf(CodeInvalidAddressNotFound, "Address %s not found.", publicIP)
+		return nil, ec2.Errorf(ec2.CodeInvalidAddressNotFound, "Address %s not found.", publicIP)
 	}
-	return nil, Errorf(CodeMissingParameter, "The request must contain the parameter AllocationId or PublicIp")
-}
-
-// AssociateAddressInput is EC2's AssociateAddress request.
-type AssociateAddressInput struct {
-	AllocationId       string `json:"AllocationId,omitempty"`
-	PublicIp           string `json:"PublicIp,omitempty"`
-	InstanceId         string `json:"InstanceId,omitempty"`
-	NetworkInterfaceId string `json:"NetworkInterfaceId,omitempty"`
-	PrivateIpAddress   string `json:"PrivateIpAddress,omitempty"`
-	AllowReassociation bool   `json:"AllowReassociation,omitempty"`
-	DryRun             bool   `json:"DryRun,omitempty"`
-}
-
-// AssociateAddressOutput answers AssociateAddress.
-type AssociateAddressOutput struct {
-	AssociationId string `json:"AssociationId"`
+	return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter AllocationId or PublicIp")
 }
 
 // AssociateAddress points an Elastic IP at an instance (its primary
 // interface's primary address) or at an interface's private address. What
 // that address had is displaced: a pool address goes back to the pool,
 // another Elastic IP is disassociated but stays allocated.
-func (c *Cloud) AssociateAddress(ctx context.Context, region string, in *AssociateAddressInput) (*AssociateAddressOutput, error) {
-	var out *AssociateAddressOutput
+func (c *Cloud) AssociateAddress(ctx context.Context, region string, in *ec2.AssociateAddressInput) (*ec2.AssociateAddressOutput, error) {
+	var out *ec2.AssociateAddressOutput
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		a, err := t.findAddress(in.AllocationId, in.PublicIp)
 		if err != nil {
@@ -139,23 +92,23 @@ func (c *Cloud) AssociateAddress(ctx context.Context, region string, in *Associa
 		idx := 0
 		if in.PrivateIpAddress != "" {
 			if idx = e.addrIndex(in.PrivateIpAddress); idx < 0 {
-				return Errorf(CodeInvalidParameterValue, "The private IP address %s is not assigned to the network interface %s.", in.PrivateIpAddress, e.NetworkInterfaceId)
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "The private IP address %s is not assigned to the network interface %s.", in.PrivateIpAddress, e.NetworkInterfaceId)
 			}
 		}
 		if a.AssociationId != "" {
 			if a.NetworkInterfaceId == e.NetworkInterfaceId && a.PrivateIpAddress == e.Addrs[idx].Private {
-				out = &AssociateAddressOutput{AssociationId: a.AssociationId}
+				out = &ec2.AssociateAddressOutput{AssociationId: a.AssociationId}
 				return nil
 			}
 			if !in.AllowReassociation {
-				return Errorf(CodeResourceAlreadyAssociated, "resource %s is already associated with associate-id %s", a.AllocationId, a.AssociationId)
+				return ec2.Errorf(ec2.CodeResourceAlreadyAssociated, "resource %s is already associated with associate-id %s", a.AllocationId, a.AssociationId)
 			}
 			t.disassociate(a)
 			a = t.address(a.AllocationId)
 			e = t.iface(e.NetworkInterfaceId)
 		}
 		assoc := t.associate(a, e, idx)
-		out = &AssociateAddressOutput{AssociationId: assoc}
+		out = &ec2.AssociateAddressOutput{AssociationId: assoc}
 		return nil
 	})
 	return out, err
@@ -165,7 +118,7 @@ func (c *Cloud) AssociateAddress(ctx context.Context, region string, in *Associa
 func (t *tx) associationTarget(instanceID, eniID string) (*eniRecord, error) {
 	switch {
 	case instanceID != "" && eniID != "":
-		return nil, Errorf(CodeInvalidParameterCombination, "Give an instance or a network interface, not both")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Give an instance or a network interface, not both")
 	case eniID != "":
 		return t.lookupENI(eniID)
 	case instanceID != "":
@@ -174,15 +127,15 @@ func (t *tx) associationTarget(instanceID, eniID string) (*eniRecord, error) {
 			return nil, err
 		}
 		r := t.instance(recs[0].InstanceId)
-		if r.State.Name == StateTerminated || r.State.Name == StateShuttingDown || len(r.Enis) == 0 {
-			return nil, Errorf(CodeIncorrectInstanceState, "The instance '%s' is not in a valid state for this operation.", r.InstanceId)
+		if r.State.Name == ec2.StateTerminated || r.State.Name == ec2.StateShuttingDown || len(r.Enis) == 0 {
+			return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in a valid state for this operation.", r.InstanceId)
 		}
 		if len(r.Enis) > 1 {
-			return nil, Errorf(CodeInvalidInstanceID, "There are multiple interfaces attached to instance '%s'. Please specify an interface ID for the operation instead.", r.InstanceId)
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceID, "There are multiple interfaces attached to instance '%s'. Please specify an interface ID for the operation instead.", r.InstanceId)
 		}
 		return t.iface(r.Enis[0]), nil
 	}
-	return nil, Errorf(CodeMissingParameter, "The request must contain the parameter InstanceId or NetworkInterfaceId")
+	return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter InstanceId or NetworkInterfaceId")
 }
 
 // associate points a at address idx of e and returns the association ID.
@@ -218,7 +171,7 @@ func (t *tx) disassociate(a *eipRecord) {
 			n.Addrs[i] = eniAddr{Private: n.Addrs[i].Private}
 			t.putIface(n)
 			if r := t.instance(e.InstanceId); r != nil && e.DeviceIndex == 0 && i == 0 &&
-				(r.State.Name == StateRunning || r.State.Name == StatePending) {
+				(r.State.Name == ec2.StateRunning || r.State.Name == ec2.StatePending) {
 				_ = t.assignAutoPublic(r) // an exhausted pool leaves it without one
 			}
 		}
@@ -237,15 +190,8 @@ func (t *tx) disassociateAll(e *eniRecord) {
 	}
 }
 
-// DisassociateAddressInput names an association by ID or public IP.
-type DisassociateAddressInput struct {
-	AssociationId string `json:"AssociationId,omitempty"`
-	PublicIp      string `json:"PublicIp,omitempty"`
-	DryRun        bool   `json:"DryRun,omitempty"`
-}
-
 // DisassociateAddress detaches an Elastic IP; it stays allocated.
-func (c *Cloud) DisassociateAddress(ctx context.Context, region string, in *DisassociateAddressInput) (*Empty, error) {
+func (c *Cloud) DisassociateAddress(ctx context.Context, region string, in *ec2.DisassociateAddressInput) (*ec2.Empty, error) {
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		var a *eipRecord
 		switch {
@@ -256,7 +202,7 @@ func (c *Cloud) DisassociateAddress(ctx context.Context, region string, in *Disa
 				}
 			}
 			if a == nil {
-				return Errorf(CodeInvalidAssociationIDNotFound, "The association ID '%s' does not exist", in.AssociationId)
+				return ec2.Errorf(ec2.CodeInvalidAssociationIDNotFound, "The association ID '%s' does not exist", in.AssociationId)
 			}
 		case in.PublicIp != "":
 			var err error
@@ -264,10 +210,10 @@ func (c *Cloud) DisassociateAddress(ctx context.Context, region string, in *Disa
 				return err
 			}
 			if a.AssociationId == "" {
-				return Errorf(CodeInvalidAssociationIDNotFound, "The address %s is not associated", in.PublicIp)
+				return ec2.Errorf(ec2.CodeInvalidAssociationIDNotFound, "The address %s is not associated", in.PublicIp)
 			}
 		default:
-			return Errorf(CodeMissingParameter, "The request must contain the parameter AssociationId or PublicIp")
+			return ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter AssociationId or PublicIp")
 		}
 		t.disassociate(a)
 		return nil
@@ -275,25 +221,18 @@ func (c *Cloud) DisassociateAddress(ctx context.Context, region string, in *Disa
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
-}
-
-// ReleaseAddressInput names an allocation by ID or public IP.
-type ReleaseAddressInput struct {
-	AllocationId string `json:"AllocationId,omitempty"`
-	PublicIp     string `json:"PublicIp,omitempty"`
-	DryRun       bool   `json:"DryRun,omitempty"`
+	return &ec2.Empty{Return: true}, nil
 }
 
 // ReleaseAddress returns an Elastic IP to the pool; an associated one is refused.
-func (c *Cloud) ReleaseAddress(ctx context.Context, region string, in *ReleaseAddressInput) (*Empty, error) {
+func (c *Cloud) ReleaseAddress(ctx context.Context, region string, in *ec2.ReleaseAddressInput) (*ec2.Empty, error) {
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		a, err := t.findAddress(in.AllocationId, in.PublicIp)
 		if err != nil {
 			return err
 		}
 		if a.AssociationId != "" {
-			return Errorf(CodeInvalidIPAddressInUse, "Address %s is in use (association %s).", a.PublicIp, a.AssociationId)
+			return ec2.Errorf(ec2.CodeInvalidIPAddressInUse, "Address %s is in use (association %s).", a.PublicIp, a.AssociationId)
 		}
 		t.freePublic(a.PublicIp)
 		t.deleteAddress(a.AllocationId)
@@ -302,35 +241,23 @@ func (c *Cloud) ReleaseAddress(ctx context.Context, region string, in *ReleaseAd
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
+	return &ec2.Empty{Return: true}, nil
 }
 
-// DescribeAddressesInput is EC2's DescribeAddresses request.
-type DescribeAddressesInput struct {
-	AllocationIds []string `json:"AllocationIds,omitempty"`
-	PublicIps     []string `json:"PublicIps,omitempty"`
-	Filters       []Filter `json:"Filters,omitempty"`
-}
-
-// DescribeAddressesOutput lists Elastic IPs.
-type DescribeAddressesOutput struct {
-	Addresses []Address `json:"Addresses"`
-}
-
-var addressFilters = map[string]func(a *Address) []string{
-	"allocation-id":        func(a *Address) []string { return []string{a.AllocationId} },
-	"association-id":       func(a *Address) []string { return nonEmpty(a.AssociationId) },
-	"domain":               func(a *Address) []string { return []string{a.Domain} },
-	"instance-id":          func(a *Address) []string { return nonEmpty(a.InstanceId) },
-	"network-interface-id": func(a *Address) []string { return nonEmpty(a.NetworkInterfaceId) },
-	"private-ip-address":   func(a *Address) []string { return nonEmpty(a.PrivateIpAddress) },
-	"public-ip":            func(a *Address) []string { return []string{a.PublicIp} },
-	"network-border-group": func(a *Address) []string { return []string{a.NetworkBorderGroup} },
+var addressFilters = map[string]func(a *ec2.Address) []string{
+	"allocation-id":        func(a *ec2.Address) []string { return []string{a.AllocationId} },
+	"association-id":       func(a *ec2.Address) []string { return nonEmpty(a.AssociationId) },
+	"domain":               func(a *ec2.Address) []string { return []string{a.Domain} },
+	"instance-id":          func(a *ec2.Address) []string { return nonEmpty(a.InstanceId) },
+	"network-interface-id": func(a *ec2.Address) []string { return nonEmpty(a.NetworkInterfaceId) },
+	"private-ip-address":   func(a *ec2.Address) []string { return nonEmpty(a.PrivateIpAddress) },
+	"public-ip":            func(a *ec2.Address) []string { return []string{a.PublicIp} },
+	"network-border-group": func(a *ec2.Address) []string { return []string{a.NetworkBorderGroup} },
 }
 
 // DescribeAddresses lists the region's Elastic IPs, ordered by public IP.
-func (c *Cloud) DescribeAddresses(ctx context.Context, region string, in *DescribeAddressesInput) (*DescribeAddressesOutput, error) {
-	fs, err := compileGeneric(in.Filters, addressFilters, func(a *Address) []Tag { return a.Tags })
+func (c *Cloud) DescribeAddresses(ctx context.Context, region string, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+	fs, err := compileGeneric(in.Filters, addressFilters, func(a *ec2.Address) []ec2.Tag { return a.Tags })
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +281,7 @@ func (c *Cloud) DescribeAddresses(ctx context.Context, region string, in *Descri
 		recs = valuesOf(rs.eips)
 	}
 	hourly := c.cfg.Pricing.PublicIPv4Hourly
-	out := &DescribeAddressesOutput{Addresses: viewsMatching(recs, func(a *eipRecord) Address { return rs.addressAPI(a, hourly) }, fs)}
+	out := &ec2.DescribeAddressesOutput{Addresses: viewsMatching(recs, func(a *eipRecord) ec2.Address { return rs.addressAPI(a, hourly) }, fs)}
 	// Parse each address once, not once per comparison.
 	keys := make(map[string]netip.Addr, len(out.Addresses))
 	for _, a := range out.Addresses {
@@ -366,12 +293,12 @@ func (c *Cloud) DescribeAddresses(ctx context.Context, region string, in *Descri
 	return out, nil
 }
 
-func (rs *regionState) addressAPI(a *eipRecord, hourly string) Address {
-	v := Address{PublicIp: a.PublicIp, AllocationId: a.AllocationId, AssociationId: a.AssociationId,
+func (rs *regionState) addressAPI(a *eipRecord, hourly string) ec2.Address {
+	v := ec2.Address{PublicIp: a.PublicIp, AllocationId: a.AllocationId, AssociationId: a.AssociationId,
 		NetworkInterfaceId: a.NetworkInterfaceId, PrivateIpAddress: a.PrivateIpAddress, Domain: "vpc",
 		PublicIpv4Pool: "amazon", NetworkBorderGroup: rs.name, Tags: a.Tags, HourlyCharge: hourly}
 	if a.NetworkInterfaceId != "" {
-		v.NetworkInterfaceOwnerId = OwnerID
+		v.NetworkInterfaceOwnerId = ec2.OwnerID
 		if e := rs.enis[a.NetworkInterfaceId]; e != nil {
 			v.InstanceId = e.InstanceId
 		}

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"regexp"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 var (
@@ -49,8 +51,8 @@ func TestElasticIPLimitPerRegion(t *testing.T) {
 					t.Fatalf("%s is allocated but free in the pool", a.PublicIp)
 				}
 			}
-			_, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{})
-			wantCode(t, err, CodeAddressLimitExceeded)
+			_, err := e.c.AllocateAddress(e.ctx, use1, &ec2.AllocateAddressInput{})
+			wantCode(t, err, ec2.CodeAddressLimitExceeded)
 			if n := len(e.addresses(use1)); n != tc.limit {
 				t.Fatalf("a refused allocation left %d addresses, want %d", n, tc.limit)
 			}
@@ -61,8 +63,8 @@ func TestElasticIPLimitPerRegion(t *testing.T) {
 			// Releasing one makes room for one.
 			e.release(use1, first)
 			e.allocate(use1)
-			_, err = e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{})
-			wantCode(t, err, CodeAddressLimitExceeded)
+			_, err = e.c.AllocateAddress(e.ctx, use1, &ec2.AllocateAddressInput{})
+			wantCode(t, err, ec2.CodeAddressLimitExceeded)
 			checkAll(t, e, use1, usw2)
 		})
 	}
@@ -72,12 +74,12 @@ func TestAllocateAddressRequest(t *testing.T) {
 	e := newEnv(t, "")
 	cases := []struct {
 		name string
-		in   AllocateAddressInput
+		in   ec2.AllocateAddressInput
 		code string
 	}{
-		{"dry run", AllocateAddressInput{DryRun: true}, CodeDryRunOperation},
-		{"standard domain", AllocateAddressInput{Domain: "standard"}, CodeInvalidParameterValue},
-		{"tags for another resource", AllocateAddressInput{TagSpecifications: instanceTags("a", "b")}, CodeInvalidParameterValue},
+		{"dry run", ec2.AllocateAddressInput{DryRun: true}, ec2.CodeDryRunOperation},
+		{"standard domain", ec2.AllocateAddressInput{Domain: "standard"}, ec2.CodeInvalidParameterValue},
+		{"tags for another resource", ec2.AllocateAddressInput{TagSpecifications: instanceTags("a", "b")}, ec2.CodeInvalidParameterValue},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,7 +99,7 @@ func TestAssociateElasticIPWithInstance(t *testing.T) {
 	before := e.get(use1, id)
 	auto := before.PublicIpAddress
 	a := e.allocate(use1)
-	assoc := e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
+	assoc := e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
 	if !assocIDShape.MatchString(assoc) {
 		t.Fatalf("association ID %q", assoc)
 	}
@@ -105,7 +107,7 @@ func TestAssociateElasticIPWithInstance(t *testing.T) {
 	if in.PublicIpAddress != a.PublicIp || in.PublicDnsName != publicDNS(use1, netip.MustParseAddr(a.PublicIp)) {
 		t.Fatalf("after associate: public IP %q, DNS %q; want %s", in.PublicIpAddress, in.PublicDnsName, a.PublicIp)
 	}
-	if as := in.NetworkInterfaces[0].Association; as == nil || as.AllocationId != a.AllocationId || as.AssociationId != assoc || as.IpOwnerId != OwnerID {
+	if as := in.NetworkInterfaces[0].Association; as == nil || as.AllocationId != a.AllocationId || as.AssociationId != assoc || as.IpOwnerId != ec2.OwnerID {
 		t.Fatalf("interface association %+v", as)
 	}
 	// The auto-assigned address went back to the pool.
@@ -113,14 +115,14 @@ func TestAssociateElasticIPWithInstance(t *testing.T) {
 		t.Fatalf("the auto-assigned %s is still taken after the Elastic IP replaced it", auto)
 	}
 	got := e.address(use1, a.AllocationId)
-	want := Address{PublicIp: a.PublicIp, AllocationId: a.AllocationId, AssociationId: assoc, InstanceId: id,
-		NetworkInterfaceId: before.NetworkInterfaces[0].NetworkInterfaceId, NetworkInterfaceOwnerId: OwnerID,
+	want := ec2.Address{PublicIp: a.PublicIp, AllocationId: a.AllocationId, AssociationId: assoc, InstanceId: id,
+		NetworkInterfaceId: before.NetworkInterfaces[0].NetworkInterfaceId, NetworkInterfaceOwnerId: ec2.OwnerID,
 		PrivateIpAddress: before.PrivateIpAddress, Domain: "vpc", PublicIpv4Pool: "amazon", NetworkBorderGroup: use1, HourlyCharge: "0.005"}
 	if jsonOf(t, got) != jsonOf(t, want) {
 		t.Fatalf("DescribeAddresses\n got %s\nwant %s", jsonOf(t, got), jsonOf(t, want))
 	}
 	// Associating again where it already is changes nothing.
-	if again := e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id}); again != assoc {
+	if again := e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id}); again != assoc {
 		t.Fatalf("re-associating in place gave %s, want %s", again, assoc)
 	}
 	checkAll(t, e, use1)
@@ -162,14 +164,14 @@ func TestDisassociateElasticIP(t *testing.T) {
 			e := newEnv(t, "")
 			id := e.launchRunning(use1, 1)[0]
 			a := e.allocate(use1)
-			assoc := e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
+			assoc := e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
 			if tc.stopped {
 				e.stopWait(use1, id)
 			}
 			// By association ID, or by public IP as EC2-Classic scripts do.
 			if tc.stopped {
 				e.disassociate(use1, assoc)
-			} else if _, err := e.c.DisassociateAddress(e.ctx, use1, &DisassociateAddressInput{PublicIp: a.PublicIp}); err != nil {
+			} else if _, err := e.c.DisassociateAddress(e.ctx, use1, &ec2.DisassociateAddressInput{PublicIp: a.PublicIp}); err != nil {
 				t.Fatal(err)
 			}
 			got := e.get(use1, id).PublicIpAddress
@@ -193,8 +195,8 @@ func TestDisassociateElasticIP(t *testing.T) {
 				}
 				checkAll(t, e, use1)
 			}
-			_, err := e.c.DisassociateAddress(e.ctx, use1, &DisassociateAddressInput{AssociationId: assoc})
-			wantCode(t, err, CodeInvalidAssociationIDNotFound)
+			_, err := e.c.DisassociateAddress(e.ctx, use1, &ec2.DisassociateAddressInput{AssociationId: assoc})
+			wantCode(t, err, ec2.CodeInvalidAssociationIDNotFound)
 		})
 	}
 }
@@ -203,23 +205,23 @@ func TestReleaseAddress(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchRunning(use1, 1)[0]
 	held := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: held.AllocationId, InstanceId: id})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: held.AllocationId, InstanceId: id})
 	idle := e.allocate(use1)
 	gone := e.allocate(use1)
 	e.release(use1, gone.AllocationId)
 	cases := []struct {
 		name string
-		in   ReleaseAddressInput
+		in   ec2.ReleaseAddressInput
 		code string
 	}{
-		{"associated", ReleaseAddressInput{AllocationId: held.AllocationId}, CodeInvalidIPAddressInUse},
-		{"associated, by public IP", ReleaseAddressInput{PublicIp: held.PublicIp}, CodeInvalidIPAddressInUse},
-		{"already released", ReleaseAddressInput{AllocationId: gone.AllocationId}, CodeInvalidAllocationIDNotFound},
-		{"unknown", ReleaseAddressInput{AllocationId: "eipalloc-0123456789abcdef0"}, CodeInvalidAllocationIDNotFound},
-		{"malformed", ReleaseAddressInput{AllocationId: "eipalloc-xyz"}, CodeInvalidAllocationIDMalformed},
-		{"unknown public IP", ReleaseAddressInput{PublicIp: "203.0.113.9"}, CodeInvalidAddressNotFound},
-		{"nothing named", ReleaseAddressInput{}, CodeMissingParameter},
-		{"dry run", ReleaseAddressInput{AllocationId: idle.AllocationId, DryRun: true}, CodeDryRunOperation},
+		{"associated", ec2.ReleaseAddressInput{AllocationId: held.AllocationId}, ec2.CodeInvalidIPAddressInUse},
+		{"associated, by public IP", ec2.ReleaseAddressInput{PublicIp: held.PublicIp}, ec2.CodeInvalidIPAddressInUse},
+		{"already released", ec2.ReleaseAddressInput{AllocationId: gone.AllocationId}, ec2.CodeInvalidAllocationIDNotFound},
+		{"unknown", ec2.ReleaseAddressInput{AllocationId: "eipalloc-0123456789abcdef0"}, ec2.CodeInvalidAllocationIDNotFound},
+		{"malformed", ec2.ReleaseAddressInput{AllocationId: "eipalloc-xyz"}, ec2.CodeInvalidAllocationIDMalformed},
+		{"unknown public IP", ec2.ReleaseAddressInput{PublicIp: "203.0.113.9"}, ec2.CodeInvalidAddressNotFound},
+		{"nothing named", ec2.ReleaseAddressInput{}, ec2.CodeMissingParameter},
+		{"dry run", ec2.ReleaseAddressInput{AllocationId: idle.AllocationId, DryRun: true}, ec2.CodeDryRunOperation},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -231,7 +233,7 @@ func TestReleaseAddress(t *testing.T) {
 		})
 	}
 	t.Run("idle by public IP", func(t *testing.T) {
-		if _, err := e.c.ReleaseAddress(e.ctx, use1, &ReleaseAddressInput{PublicIp: idle.PublicIp}); err != nil {
+		if _, err := e.c.ReleaseAddress(e.ctx, use1, &ec2.ReleaseAddressInput{PublicIp: idle.PublicIp}); err != nil {
 			t.Fatal(err)
 		}
 		if e.poolHolds(use1, idle.PublicIp) || e.poolHolds(use1, gone.PublicIp) {
@@ -248,7 +250,7 @@ func TestTerminateKeepsElasticIPAllocated(t *testing.T) {
 	e := newEnv(t, "")
 	ids := e.launchRunning(use1, 2)
 	a := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: ids[0]})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: ids[0]})
 	e.terminateWait(use1, ids[0])
 	if got := e.get(use1, ids[0]); got.PublicIpAddress != "" {
 		t.Fatalf("terminated instance shows public IP %s", got.PublicIpAddress)
@@ -259,7 +261,7 @@ func TestTerminateKeepsElasticIPAllocated(t *testing.T) {
 	}
 	checkAll(t, e, use1)
 	// The kept allocation serves the next instance: a replacement keeps the address.
-	e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: ids[1]})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: ids[1]})
 	if got := e.get(use1, ids[1]).PublicIpAddress; got != a.PublicIp {
 		t.Fatalf("replacement has %q", got)
 	}
@@ -273,9 +275,9 @@ func TestGuestFailureKeepsElasticIPAndPool(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchRunning(use1, 1)[0]
 	a := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
 	e.c.driverFailed(id, "start", errors.New("host lost"))
-	e.wait(use1, StateTerminated, id)
+	e.wait(use1, ec2.StateTerminated, id)
 	if ad := e.address(use1, a.AllocationId); ad.AssociationId != "" {
 		t.Fatalf("still associated: %+v", ad)
 	}

@@ -2,6 +2,8 @@ package core
 
 import (
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Moving an Elastic IP: EC2 refuses to take an associated address from
@@ -12,12 +14,12 @@ func TestReassociateElasticIP(t *testing.T) {
 	ids := e.launchRunning(use1, 2)
 	a, b := ids[0], ids[1]
 	eip := e.allocate(use1)
-	first := e.associate(use1, &AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: a})
+	first := e.associate(use1, &ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: a})
 	autoB := e.get(use1, b).PublicIpAddress
 
 	t.Run("without AllowReassociation", func(t *testing.T) {
-		_, err := e.c.AssociateAddress(e.ctx, use1, &AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: b})
-		wantCode(t, err, CodeResourceAlreadyAssociated, eip.AllocationId, first)
+		_, err := e.c.AssociateAddress(e.ctx, use1, &ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: b})
+		wantCode(t, err, ec2.CodeResourceAlreadyAssociated, eip.AllocationId, first)
 		if got := e.get(use1, a).PublicIpAddress; got != eip.PublicIp {
 			t.Fatalf("the refused move took the address from %s: %q", a, got)
 		}
@@ -27,7 +29,7 @@ func TestReassociateElasticIP(t *testing.T) {
 		checkAll(t, e, use1)
 	})
 	t.Run("with AllowReassociation", func(t *testing.T) {
-		second := e.associate(use1, &AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: b, AllowReassociation: true})
+		second := e.associate(use1, &ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: b, AllowReassociation: true})
 		if second == first {
 			t.Fatal("a move kept the old association ID")
 		}
@@ -48,7 +50,7 @@ func TestReassociateElasticIP(t *testing.T) {
 	})
 	t.Run("onto a target with another Elastic IP", func(t *testing.T) {
 		other := e.allocate(use1)
-		e.associate(use1, &AssociateAddressInput{AllocationId: other.AllocationId, InstanceId: b})
+		e.associate(use1, &ec2.AssociateAddressInput{AllocationId: other.AllocationId, InstanceId: b})
 		displaced := e.address(use1, eip.AllocationId)
 		if displaced.AssociationId != "" || displaced.InstanceId != "" {
 			t.Fatalf("the displaced address still points at %s: %+v", b, displaced)
@@ -62,7 +64,7 @@ func TestReassociateElasticIP(t *testing.T) {
 		checkAll(t, e, use1)
 	})
 	t.Run("by public IP", func(t *testing.T) {
-		e.associate(use1, &AssociateAddressInput{PublicIp: eip.PublicIp, InstanceId: a})
+		e.associate(use1, &ec2.AssociateAddressInput{PublicIp: eip.PublicIp, InstanceId: a})
 		if got := e.get(use1, a).PublicIpAddress; got != eip.PublicIp {
 			t.Fatalf("%s has %q", a, got)
 		}
@@ -73,12 +75,12 @@ func TestReassociateElasticIP(t *testing.T) {
 func TestAssociateElasticIPWithInterfaceAddress(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
-	ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
+	ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
 	secondary := ni.PrivateIpAddresses[1].PrivateIpAddress
 	eip := e.allocate(use1)
 
 	t.Run("an available interface's secondary address", func(t *testing.T) {
-		assoc := e.associate(use1, &AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId, PrivateIpAddress: secondary})
+		assoc := e.associate(use1, &ec2.AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId, PrivateIpAddress: secondary})
 		got := e.eni(use1, ni.NetworkInterfaceId)
 		if publicOf(got, secondary) != eip.PublicIp || publicOf(got, got.PrivateIpAddress) != "" || got.Association != nil {
 			t.Fatalf("interface after associate: %s", jsonOf(t, got))
@@ -95,8 +97,8 @@ func TestAssociateElasticIPWithInterfaceAddress(t *testing.T) {
 			t.Fatalf("an attached interface's address shows instance %q, want %s", ad.InstanceId, id)
 		}
 		other := e.allocate(use1)
-		_, err := e.c.AssociateAddress(e.ctx, use1, &AssociateAddressInput{AllocationId: other.AllocationId, InstanceId: id})
-		wantCode(t, err, CodeInvalidInstanceID, "multiple interfaces")
+		_, err := e.c.AssociateAddress(e.ctx, use1, &ec2.AssociateAddressInput{AllocationId: other.AllocationId, InstanceId: id})
+		wantCode(t, err, ec2.CodeInvalidInstanceID, "multiple interfaces")
 		// The instance's primary public IP is still its pool address.
 		if in := e.get(use1, id); in.PublicIpAddress == "" || in.PublicIpAddress == eip.PublicIp {
 			t.Fatalf("primary public IP %q", in.PublicIpAddress)
@@ -120,22 +122,22 @@ func TestAssociateAddressErrors(t *testing.T) {
 	ni := e.primaryENI(use1, ids[0])
 	cases := []struct {
 		name string
-		in   AssociateAddressInput
+		in   ec2.AssociateAddressInput
 		code string
 	}{
-		{"unknown allocation", AssociateAddressInput{AllocationId: "eipalloc-0123456789abcdef0", InstanceId: ids[0]}, CodeInvalidAllocationIDNotFound},
-		{"malformed allocation", AssociateAddressInput{AllocationId: "eipalloc-nothex", InstanceId: ids[0]}, CodeInvalidAllocationIDMalformed},
-		{"unknown public IP", AssociateAddressInput{PublicIp: "198.51.100.1", InstanceId: ids[0]}, CodeInvalidAddressNotFound},
-		{"no address", AssociateAddressInput{InstanceId: ids[0]}, CodeMissingParameter},
-		{"no target", AssociateAddressInput{AllocationId: eip.AllocationId}, CodeMissingParameter},
-		{"instance and interface", AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: ids[0], NetworkInterfaceId: ni}, CodeInvalidParameterCombination},
-		{"unknown instance", AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: "i-0123456789abcdef0"}, CodeInvalidInstanceIDNotFound},
-		{"malformed instance", AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: "i-zz"}, CodeInvalidInstanceIDMalformed},
-		{"terminated instance", AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: dead}, CodeIncorrectInstanceState},
-		{"unknown interface", AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: "eni-0123456789abcdef0"}, CodeInvalidNetworkInterfaceIDNotFound},
-		{"malformed interface", AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: "eni-x"}, CodeInvalidNetworkInterfaceIDMalformed},
-		{"address not on the interface", AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: ni, PrivateIpAddress: "172.31.255.9"}, CodeInvalidParameterValue},
-		{"dry run", AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: ids[0], DryRun: true}, CodeDryRunOperation},
+		{"unknown allocation", ec2.AssociateAddressInput{AllocationId: "eipalloc-0123456789abcdef0", InstanceId: ids[0]}, ec2.CodeInvalidAllocationIDNotFound},
+		{"malformed allocation", ec2.AssociateAddressInput{AllocationId: "eipalloc-nothex", InstanceId: ids[0]}, ec2.CodeInvalidAllocationIDMalformed},
+		{"unknown public IP", ec2.AssociateAddressInput{PublicIp: "198.51.100.1", InstanceId: ids[0]}, ec2.CodeInvalidAddressNotFound},
+		{"no address", ec2.AssociateAddressInput{InstanceId: ids[0]}, ec2.CodeMissingParameter},
+		{"no target", ec2.AssociateAddressInput{AllocationId: eip.AllocationId}, ec2.CodeMissingParameter},
+		{"instance and interface", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: ids[0], NetworkInterfaceId: ni}, ec2.CodeInvalidParameterCombination},
+		{"unknown instance", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: "i-0123456789abcdef0"}, ec2.CodeInvalidInstanceIDNotFound},
+		{"malformed instance", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: "i-zz"}, ec2.CodeInvalidInstanceIDMalformed},
+		{"terminated instance", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: dead}, ec2.CodeIncorrectInstanceState},
+		{"unknown interface", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: "eni-0123456789abcdef0"}, ec2.CodeInvalidNetworkInterfaceIDNotFound},
+		{"malformed interface", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: "eni-x"}, ec2.CodeInvalidNetworkInterfaceIDMalformed},
+		{"address not on the interface", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, NetworkInterfaceId: ni, PrivateIpAddress: "172.31.255.9"}, ec2.CodeInvalidParameterValue},
+		{"dry run", ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: ids[0], DryRun: true}, ec2.CodeDryRunOperation},
 	}
 	before := e.get(use1, ids[0]).PublicIpAddress
 	for _, tc := range cases {
@@ -152,12 +154,12 @@ func TestAssociateAddressErrors(t *testing.T) {
 		})
 	}
 	t.Run("disassociate", func(t *testing.T) {
-		_, err := e.c.DisassociateAddress(e.ctx, use1, &DisassociateAddressInput{AssociationId: "eipassoc-0123456789abcdef0"})
-		wantCode(t, err, CodeInvalidAssociationIDNotFound)
-		_, err = e.c.DisassociateAddress(e.ctx, use1, &DisassociateAddressInput{PublicIp: eip.PublicIp})
-		wantCode(t, err, CodeInvalidAssociationIDNotFound, "not associated")
-		_, err = e.c.DisassociateAddress(e.ctx, use1, &DisassociateAddressInput{})
-		wantCode(t, err, CodeMissingParameter)
+		_, err := e.c.DisassociateAddress(e.ctx, use1, &ec2.DisassociateAddressInput{AssociationId: "eipassoc-0123456789abcdef0"})
+		wantCode(t, err, ec2.CodeInvalidAssociationIDNotFound)
+		_, err = e.c.DisassociateAddress(e.ctx, use1, &ec2.DisassociateAddressInput{PublicIp: eip.PublicIp})
+		wantCode(t, err, ec2.CodeInvalidAssociationIDNotFound, "not associated")
+		_, err = e.c.DisassociateAddress(e.ctx, use1, &ec2.DisassociateAddressInput{})
+		wantCode(t, err, ec2.CodeMissingParameter)
 	})
 }
 
@@ -165,11 +167,11 @@ func TestDescribeAddressesFilters(t *testing.T) {
 	e := newEnv(t, "[pricing]\npublic_ipv4_hourly = \"0.0075\"\n")
 	id := e.launchRunning(use1, 1)[0]
 	onInst := e.allocate(use1)
-	assoc := e.associate(use1, &AssociateAddressInput{AllocationId: onInst.AllocationId, InstanceId: id})
-	ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b", PrivateIpAddress: "172.31.16.77"})
+	assoc := e.associate(use1, &ec2.AssociateAddressInput{AllocationId: onInst.AllocationId, InstanceId: id})
+	ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b", PrivateIpAddress: "172.31.16.77"})
 	onENI := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: onENI.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
-	tagged, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{TagSpecifications: []TagSpecification{{ResourceType: "elastic-ip", Tags: []Tag{{Key: "env", Value: "prod"}}}}})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: onENI.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
+	tagged, err := e.c.AllocateAddress(e.ctx, use1, &ec2.AllocateAddressInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "elastic-ip", Tags: []ec2.Tag{{Key: "env", Value: "prod"}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,23 +180,23 @@ func TestDescribeAddressesFilters(t *testing.T) {
 	instPriv := e.get(use1, id).PrivateIpAddress
 	cases := []struct {
 		name string
-		fs   []Filter
+		fs   []ec2.Filter
 		want []string
 	}{
 		{"none", nil, all},
-		{"instance-id", []Filter{newFilter("instance-id", id)}, []string{onInst.AllocationId}},
-		{"association-id", []Filter{newFilter("association-id", assoc)}, []string{onInst.AllocationId}},
-		{"public-ip", []Filter{newFilter("public-ip", onENI.PublicIp)}, []string{onENI.AllocationId}},
-		{"public-ip wildcard", []Filter{newFilter("public-ip", "198.18.*")}, all},
-		{"allocation-id, two values", []Filter{newFilter("allocation-id", tagged.AllocationId, onInst.AllocationId)}, []string{tagged.AllocationId, onInst.AllocationId}},
-		{"network-interface-id", []Filter{newFilter("network-interface-id", ni.NetworkInterfaceId)}, []string{onENI.AllocationId}},
-		{"private-ip-address", []Filter{newFilter("private-ip-address", instPriv, "172.31.16.77")}, []string{onInst.AllocationId, onENI.AllocationId}},
-		{"domain", []Filter{newFilter("domain", "vpc")}, all},
-		{"domain standard", []Filter{newFilter("domain", "standard")}, nil},
-		{"tag:env", []Filter{newFilter("tag:env", "prod")}, []string{tagged.AllocationId}},
-		{"tag-key", []Filter{newFilter("tag-key", "env")}, []string{tagged.AllocationId}},
-		{"two filters AND", []Filter{newFilter("domain", "vpc"), newFilter("instance-id", id)}, []string{onInst.AllocationId}},
-		{"another region's address", []Filter{newFilter("allocation-id", west.AllocationId)}, nil},
+		{"instance-id", []ec2.Filter{newFilter("instance-id", id)}, []string{onInst.AllocationId}},
+		{"association-id", []ec2.Filter{newFilter("association-id", assoc)}, []string{onInst.AllocationId}},
+		{"public-ip", []ec2.Filter{newFilter("public-ip", onENI.PublicIp)}, []string{onENI.AllocationId}},
+		{"public-ip wildcard", []ec2.Filter{newFilter("public-ip", "198.18.*")}, all},
+		{"allocation-id, two values", []ec2.Filter{newFilter("allocation-id", tagged.AllocationId, onInst.AllocationId)}, []string{tagged.AllocationId, onInst.AllocationId}},
+		{"network-interface-id", []ec2.Filter{newFilter("network-interface-id", ni.NetworkInterfaceId)}, []string{onENI.AllocationId}},
+		{"private-ip-address", []ec2.Filter{newFilter("private-ip-address", instPriv, "172.31.16.77")}, []string{onInst.AllocationId, onENI.AllocationId}},
+		{"domain", []ec2.Filter{newFilter("domain", "vpc")}, all},
+		{"domain standard", []ec2.Filter{newFilter("domain", "standard")}, nil},
+		{"tag:env", []ec2.Filter{newFilter("tag:env", "prod")}, []string{tagged.AllocationId}},
+		{"tag-key", []ec2.Filter{newFilter("tag-key", "env")}, []string{tagged.AllocationId}},
+		{"two filters AND", []ec2.Filter{newFilter("domain", "vpc"), newFilter("instance-id", id)}, []string{onInst.AllocationId}},
+		{"another region's address", []ec2.Filter{newFilter("allocation-id", west.AllocationId)}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -220,14 +222,14 @@ func TestDescribeAddressesFilters(t *testing.T) {
 	})
 	errCases := []struct {
 		name string
-		in   DescribeAddressesInput
+		in   ec2.DescribeAddressesInput
 		code string
 	}{
-		{"unknown filter", DescribeAddressesInput{Filters: []Filter{newFilter("colour", "red")}}, CodeInvalidParameterValue},
-		{"filter without values", DescribeAddressesInput{Filters: []Filter{{Name: "domain"}}}, CodeInvalidParameterValue},
-		{"unknown allocation ID", DescribeAddressesInput{AllocationIds: []string{"eipalloc-0123456789abcdef0"}}, CodeInvalidAllocationIDNotFound},
-		{"another region's allocation ID", DescribeAddressesInput{AllocationIds: []string{west.AllocationId}}, CodeInvalidAllocationIDNotFound},
-		{"unknown public IP", DescribeAddressesInput{PublicIps: []string{"198.51.100.7"}}, CodeInvalidAddressNotFound},
+		{"unknown filter", ec2.DescribeAddressesInput{Filters: []ec2.Filter{newFilter("colour", "red")}}, ec2.CodeInvalidParameterValue},
+		{"filter without values", ec2.DescribeAddressesInput{Filters: []ec2.Filter{{Name: "domain"}}}, ec2.CodeInvalidParameterValue},
+		{"unknown allocation ID", ec2.DescribeAddressesInput{AllocationIds: []string{"eipalloc-0123456789abcdef0"}}, ec2.CodeInvalidAllocationIDNotFound},
+		{"another region's allocation ID", ec2.DescribeAddressesInput{AllocationIds: []string{west.AllocationId}}, ec2.CodeInvalidAllocationIDNotFound},
+		{"unknown public IP", ec2.DescribeAddressesInput{PublicIps: []string{"198.51.100.7"}}, ec2.CodeInvalidAddressNotFound},
 	}
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {

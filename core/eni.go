@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
 	"github.com/ec2x/ec2x/hv"
 )
@@ -18,60 +18,29 @@ var (
 	attachIDRe = regexp.MustCompile(`^eni-attach-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
-// NetworkInterface is an interface as DescribeNetworkInterfaces shows it.
-type NetworkInterface struct {
-	NetworkInterfaceId string                  `json:"NetworkInterfaceId"`
-	SubnetId           string                  `json:"SubnetId"`
-	VpcId              string                  `json:"VpcId"`
-	AvailabilityZone   string                  `json:"AvailabilityZone"`
-	Description        string                  `json:"Description"`
-	InterfaceType      string                  `json:"InterfaceType"`
-	MacAddress         string                  `json:"MacAddress"`
-	OwnerId            string                  `json:"OwnerId"`
-	PrivateIpAddress   string                  `json:"PrivateIpAddress"`
-	PrivateIpAddresses []PrivateIP             `json:"PrivateIpAddresses"`
-	Association        *IPAssociation          `json:"Association,omitempty"`
-	Attachment         *NetworkInterfaceAttach `json:"Attachment,omitempty"`
-	Groups             []GroupIdentifier       `json:"Groups"`
-	Status             string                  `json:"Status"`
-	SourceDestCheck    bool                    `json:"SourceDestCheck"`
-	TagSet             []Tag                   `json:"TagSet"`
-}
-
-// NetworkInterfaceAttach is an interface's attachment.
-type NetworkInterfaceAttach struct {
-	AttachmentId        string    `json:"AttachmentId"`
-	InstanceId          string    `json:"InstanceId"`
-	InstanceOwnerId     string    `json:"InstanceOwnerId"`
-	DeviceIndex         int       `json:"DeviceIndex"`
-	Status              string    `json:"Status"`
-	AttachTime          time.Time `json:"AttachTime"`
-	DeleteOnTermination bool      `json:"DeleteOnTermination"`
-}
-
 // groupView names an interface's groups.
-func (rs *regionState) groupView(ids []string) []GroupIdentifier {
-	out := make([]GroupIdentifier, 0, len(ids))
+func (rs *regionState) groupView(ids []string) []ec2.GroupIdentifier {
+	out := make([]ec2.GroupIdentifier, 0, len(ids))
 	for _, id := range ids {
 		name := ""
 		if g := rs.sgs[id]; g != nil {
 			name = g.GroupName
 		}
-		out = append(out, GroupIdentifier{GroupId: id, GroupName: name})
+		out = append(out, ec2.GroupIdentifier{GroupId: id, GroupName: name})
 	}
 	return out
 }
 
 // addrView is the API form of an interface's addresses.
-func addrView(e *eniRecord) ([]PrivateIP, *IPAssociation) {
-	out := make([]PrivateIP, len(e.Addrs))
-	var primary *IPAssociation
+func addrView(e *eniRecord) ([]ec2.PrivateIP, *ec2.IPAssociation) {
+	out := make([]ec2.PrivateIP, len(e.Addrs))
+	var primary *ec2.IPAssociation
 	for i, a := range e.Addrs {
-		out[i] = PrivateIP{PrivateIpAddress: a.Private, Primary: i == 0}
+		out[i] = ec2.PrivateIP{PrivateIpAddress: a.Private, Primary: i == 0}
 		if a.Public != "" {
-			as := &IPAssociation{PublicIp: a.Public, IpOwnerId: "amazon", AllocationId: a.AllocationId, AssociationId: a.AssociationId}
+			as := &ec2.IPAssociation{PublicIp: a.Public, IpOwnerId: "amazon", AllocationId: a.AllocationId, AssociationId: a.AssociationId}
 			if a.AllocationId != "" {
-				as.IpOwnerId = OwnerID
+				as.IpOwnerId = ec2.OwnerID
 			}
 			out[i].Association = as
 			if i == 0 {
@@ -83,61 +52,38 @@ func addrView(e *eniRecord) ([]PrivateIP, *IPAssociation) {
 }
 
 // instanceENI is an interface as DescribeInstances nests it.
-func (rs *regionState) instanceENI(e *eniRecord) InstanceNetworkInterface {
+func (rs *regionState) instanceENI(e *eniRecord) ec2.InstanceNetworkInterface {
 	addrs, assoc := addrView(e)
-	return InstanceNetworkInterface{
+	return ec2.InstanceNetworkInterface{
 		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: rs.net.VpcId, MacAddress: e.MacAddress,
 		PrivateIpAddress: e.Addrs[0].Private, PrivateIpAddresses: addrs, Association: assoc,
-		Attachment: Attachment{AttachmentId: e.AttachmentId, DeviceIndex: e.DeviceIndex, Status: "attached",
+		Attachment: ec2.Attachment{AttachmentId: e.AttachmentId, DeviceIndex: e.DeviceIndex, Status: "attached",
 			AttachTime: e.AttachTime, DeleteOnTermination: e.DeleteOnTermination},
 		Groups: rs.groupView(e.Groups), Status: e.status(), Description: e.Description,
 	}
 }
 
 // eniAPI is an interface as DescribeNetworkInterfaces shows it.
-func (rs *regionState) eniAPI(e *eniRecord) NetworkInterface {
+func (rs *regionState) eniAPI(e *eniRecord) ec2.NetworkInterface {
 	addrs, assoc := addrView(e)
 	zone := ""
 	if sub := rs.net.SubnetByID(e.SubnetId); sub != nil {
 		zone = sub.Zone
 	}
-	ni := NetworkInterface{
+	ni := ec2.NetworkInterface{
 		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: rs.net.VpcId, AvailabilityZone: zone,
-		Description: e.Description, InterfaceType: "interface", MacAddress: e.MacAddress, OwnerId: OwnerID,
+		Description: e.Description, InterfaceType: "interface", MacAddress: e.MacAddress, OwnerId: ec2.OwnerID,
 		PrivateIpAddress: e.Addrs[0].Private, PrivateIpAddresses: addrs, Association: assoc,
 		Groups: rs.groupView(e.Groups), Status: e.status(), SourceDestCheck: true, TagSet: e.Tags,
 	}
 	if ni.TagSet == nil {
-		ni.TagSet = []Tag{}
+		ni.TagSet = []ec2.Tag{}
 	}
 	if e.InstanceId != "" {
-		ni.Attachment = &NetworkInterfaceAttach{AttachmentId: e.AttachmentId, InstanceId: e.InstanceId, InstanceOwnerId: OwnerID,
+		ni.Attachment = &ec2.NetworkInterfaceAttach{AttachmentId: e.AttachmentId, InstanceId: e.InstanceId, InstanceOwnerId: ec2.OwnerID,
 			DeviceIndex: e.DeviceIndex, Status: "attached", AttachTime: e.AttachTime, DeleteOnTermination: e.DeleteOnTermination}
 	}
 	return ni
-}
-
-// CreateNetworkInterfaceInput is EC2's CreateNetworkInterface request;
-// AvailabilityZone (an ec2x addition) picks the zone's default subnet.
-type CreateNetworkInterfaceInput struct {
-	SubnetId                       string             `json:"SubnetId,omitempty"`
-	AvailabilityZone               string             `json:"AvailabilityZone,omitempty"`
-	PrivateIpAddress               string             `json:"PrivateIpAddress,omitempty"`
-	PrivateIpAddresses             []string           `json:"PrivateIpAddresses,omitempty"`
-	SecondaryPrivateIpAddressCount int                `json:"SecondaryPrivateIpAddressCount,omitempty"`
-	Groups                         []string           `json:"Groups,omitempty"`
-	Description                    string             `json:"Description,omitempty"`
-	TagSpecifications              []TagSpecification `json:"TagSpecifications,omitempty"`
-	// ClientToken makes a retry return the interface the first call made
-	// (the AWS SDKs fill it in).
-	ClientToken string `json:"ClientToken,omitempty"`
-	DryRun      bool   `json:"DryRun,omitempty"`
-}
-
-// CreateNetworkInterfaceOutput answers CreateNetworkInterface.
-type CreateNetworkInterfaceOutput struct {
-	NetworkInterface NetworkInterface `json:"NetworkInterface"`
-	ClientToken      string           `json:"ClientToken,omitempty"`
 }
 
 // maxAddrsPerInterface bounds an interface with no instance yet; attaching
@@ -145,11 +91,11 @@ type CreateNetworkInterfaceOutput struct {
 const maxAddrsPerInterface = 50
 
 // CreateNetworkInterface makes an available interface in a subnet.
-func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *CreateNetworkInterfaceInput) (*CreateNetworkInterfaceOutput, error) {
-	var tags []Tag
+func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *ec2.CreateNetworkInterfaceInput) (*ec2.CreateNetworkInterfaceOutput, error) {
+	var tags []ec2.Tag
 	for _, ts := range in.TagSpecifications {
 		if ts.ResourceType != "network-interface" {
-			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
 		}
 		tags = append(tags, ts.Tags...)
 	}
@@ -158,21 +104,21 @@ func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *C
 		return nil, err
 	}
 	if in.SecondaryPrivateIpAddressCount < 0 || len(in.PrivateIpAddresses)+in.SecondaryPrivateIpAddressCount+1 > maxAddrsPerInterface {
-		return nil, Errorf(CodePrivateIpAddressLimitExceeded, "Number of private addresses exceeds the limit of %d for an interface.", maxAddrsPerInterface)
+		return nil, ec2.Errorf(ec2.CodePrivateIpAddressLimitExceeded, "Number of private addresses exceeds the limit of %d for an interface.", maxAddrsPerInterface)
 	}
 	if len(in.Description) > 255 {
-		return nil, Errorf(CodeInvalidParameterValue, "Description is limited to 255 characters")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Description is limited to 255 characters")
 	}
 	if len(in.ClientToken) > 64 {
-		return nil, Errorf(CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
 	}
-	var out *CreateNetworkInterfaceOutput
+	var out *ec2.CreateNetworkInterfaceOutput
 	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		rs := t.rs
 		if in.ClientToken != "" {
 			for _, e := range rs.enis {
 				if e.ClientToken == in.ClientToken {
-					out = &CreateNetworkInterfaceOutput{NetworkInterface: rs.eniAPI(e), ClientToken: in.ClientToken}
+					out = &ec2.CreateNetworkInterfaceOutput{NetworkInterface: rs.eniAPI(e), ClientToken: in.ClientToken}
 					return nil
 				}
 			}
@@ -199,7 +145,7 @@ func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *C
 			e.Addrs = append(e.Addrs, eniAddr{Private: ip})
 		}
 		t.putIface(e)
-		out = &CreateNetworkInterfaceOutput{NetworkInterface: rs.eniAPI(e), ClientToken: in.ClientToken}
+		out = &ec2.CreateNetworkInterfaceOutput{NetworkInterface: rs.eniAPI(e), ClientToken: in.ClientToken}
 		return nil
 	})
 	return out, err
@@ -209,19 +155,19 @@ func (c *Cloud) CreateNetworkInterface(ctx context.Context, region string, in *C
 func (rs *regionState) subnetFor(subnetID, zone string) (*netw.Subnet, error) {
 	switch {
 	case subnetID != "" && zone != "":
-		return nil, Errorf(CodeInvalidParameterCombination, "Give a subnet or a zone, not both")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Give a subnet or a zone, not both")
 	case subnetID != "":
 		if s := rs.net.SubnetByID(subnetID); s != nil {
 			return s, nil
 		}
-		return nil, Errorf(CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", subnetID)
+		return nil, ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", subnetID)
 	case zone != "":
 		if s := rs.net.SubnetByZone(zone); s != nil {
 			return s, nil
 		}
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid availability zone: [%s]", zone)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone: [%s]", zone)
 	}
-	return nil, Errorf(CodeMissingParameter, "The request must contain the parameter SubnetId")
+	return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter SubnetId")
 }
 
 // mutate runs f in a tx under the write lock and commits it as one
@@ -247,7 +193,7 @@ func (c *Cloud) mutateThen(ctx context.Context, region string, dryRun bool, f fu
 	if dryRun {
 		t.rollback()
 		c.mu.Unlock()
-		return Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+		return ec2.Errorf(ec2.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
 	var calls []driverCall
 	if after != nil {
@@ -275,42 +221,31 @@ func (c *Cloud) mutateThen(ctx context.Context, region string, dryRun bool, f fu
 // lookupENI finds an interface by ID, as EC2 reports a bad one.
 func (t *tx) lookupENI(id string) (*eniRecord, error) {
 	if !eniIDRe.MatchString(id) {
-		return nil, Errorf(CodeInvalidNetworkInterfaceIDMalformed, "Invalid id: \"%s\" (expecting \"eni-...\")", id)
+		return nil, ec2.Errorf(ec2.CodeInvalidNetworkInterfaceIDMalformed, "Invalid id: \"%s\" (expecting \"eni-...\")", id)
 	}
 	e := t.iface(id)
 	if e == nil {
-		return nil, Errorf(CodeInvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id)
+		return nil, ec2.Errorf(ec2.CodeInvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id)
 	}
 	return e, nil
 }
 
-// DescribeNetworkInterfacesInput is EC2's DescribeNetworkInterfaces request.
-type DescribeNetworkInterfacesInput struct {
-	NetworkInterfaceIds []string `json:"NetworkInterfaceIds,omitempty"`
-	Filters             []Filter `json:"Filters,omitempty"`
-}
-
-// DescribeNetworkInterfacesOutput lists interfaces.
-type DescribeNetworkInterfacesOutput struct {
-	NetworkInterfaces []NetworkInterface `json:"NetworkInterfaces"`
-}
-
-var eniFilters = map[string]func(ni *NetworkInterface) []string{
-	"network-interface-id": func(ni *NetworkInterface) []string { return []string{ni.NetworkInterfaceId} },
-	"subnet-id":            func(ni *NetworkInterface) []string { return []string{ni.SubnetId} },
-	"vpc-id":               func(ni *NetworkInterface) []string { return []string{ni.VpcId} },
-	"availability-zone":    func(ni *NetworkInterface) []string { return []string{ni.AvailabilityZone} },
-	"status":               func(ni *NetworkInterface) []string { return []string{ni.Status} },
-	"description":          func(ni *NetworkInterface) []string { return []string{ni.Description} },
-	"mac-address":          func(ni *NetworkInterface) []string { return []string{ni.MacAddress} },
-	"private-ip-address": func(ni *NetworkInterface) []string {
+var eniFilters = map[string]func(ni *ec2.NetworkInterface) []string{
+	"network-interface-id": func(ni *ec2.NetworkInterface) []string { return []string{ni.NetworkInterfaceId} },
+	"subnet-id":            func(ni *ec2.NetworkInterface) []string { return []string{ni.SubnetId} },
+	"vpc-id":               func(ni *ec2.NetworkInterface) []string { return []string{ni.VpcId} },
+	"availability-zone":    func(ni *ec2.NetworkInterface) []string { return []string{ni.AvailabilityZone} },
+	"status":               func(ni *ec2.NetworkInterface) []string { return []string{ni.Status} },
+	"description":          func(ni *ec2.NetworkInterface) []string { return []string{ni.Description} },
+	"mac-address":          func(ni *ec2.NetworkInterface) []string { return []string{ni.MacAddress} },
+	"private-ip-address": func(ni *ec2.NetworkInterface) []string {
 		out := make([]string, len(ni.PrivateIpAddresses))
 		for i, p := range ni.PrivateIpAddresses {
 			out[i] = p.PrivateIpAddress
 		}
 		return out
 	},
-	"association.public-ip": func(ni *NetworkInterface) []string {
+	"association.public-ip": func(ni *ec2.NetworkInterface) []string {
 		var out []string
 		for _, p := range ni.PrivateIpAddresses {
 			if p.Association != nil {
@@ -319,25 +254,25 @@ var eniFilters = map[string]func(ni *NetworkInterface) []string{
 		}
 		return out
 	},
-	"attachment.instance-id": func(ni *NetworkInterface) []string {
+	"attachment.instance-id": func(ni *ec2.NetworkInterface) []string {
 		if ni.Attachment == nil {
 			return nil
 		}
 		return []string{ni.Attachment.InstanceId}
 	},
-	"attachment.attachment-id": func(ni *NetworkInterface) []string {
+	"attachment.attachment-id": func(ni *ec2.NetworkInterface) []string {
 		if ni.Attachment == nil {
 			return nil
 		}
 		return []string{ni.Attachment.AttachmentId}
 	},
-	"attachment.device-index": func(ni *NetworkInterface) []string {
+	"attachment.device-index": func(ni *ec2.NetworkInterface) []string {
 		if ni.Attachment == nil {
 			return nil
 		}
 		return []string{strconv.Itoa(ni.Attachment.DeviceIndex)}
 	},
-	"group-id": func(ni *NetworkInterface) []string {
+	"group-id": func(ni *ec2.NetworkInterface) []string {
 		out := make([]string, len(ni.Groups))
 		for i, g := range ni.Groups {
 			out[i] = g.GroupId
@@ -347,8 +282,8 @@ var eniFilters = map[string]func(ni *NetworkInterface) []string{
 }
 
 // DescribeNetworkInterfaces lists interfaces by ID and filters.
-func (c *Cloud) DescribeNetworkInterfaces(ctx context.Context, region string, in *DescribeNetworkInterfacesInput) (*DescribeNetworkInterfacesOutput, error) {
-	fs, err := compileGeneric(in.Filters, eniFilters, func(ni *NetworkInterface) []Tag { return ni.TagSet })
+func (c *Cloud) DescribeNetworkInterfaces(ctx context.Context, region string, in *ec2.DescribeNetworkInterfacesInput) (*ec2.DescribeNetworkInterfacesOutput, error) {
+	fs, err := compileGeneric(in.Filters, eniFilters, func(ni *ec2.NetworkInterface) []ec2.Tag { return ni.TagSet })
 	if err != nil {
 		return nil, err
 	}
@@ -365,9 +300,9 @@ func (c *Cloud) DescribeNetworkInterfaces(ctx context.Context, region string, in
 		if err != nil {
 			return nil, err
 		}
-		return &DescribeNetworkInterfacesOutput{NetworkInterfaces: viewsMatching(recs, rs.eniAPI, fs)}, nil
+		return &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: viewsMatching(recs, rs.eniAPI, fs)}, nil
 	}
-	out := &DescribeNetworkInterfacesOutput{NetworkInterfaces: viewsMatching(valuesOf(rs.enis), rs.eniAPI, fs)}
+	out := &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: viewsMatching(valuesOf(rs.enis), rs.eniAPI, fs)}
 	sort.Slice(out.NetworkInterfaces, func(i, j int) bool {
 		return out.NetworkInterfaces[i].NetworkInterfaceId < out.NetworkInterfaces[j].NetworkInterfaceId
 	})
@@ -381,7 +316,7 @@ func (c *Cloud) DescribeNetworkInterfaces(ctx context.Context, region string, in
 // the change.
 func (c *Cloud) hotplug(r *instRecord, nic hv.NIC, attach bool) []driverCall {
 	switch r.State.Name {
-	case StatePending, StateRunning, StateStopping, StateStopped:
+	case ec2.StatePending, ec2.StateRunning, ec2.StateStopping, ec2.StateStopped:
 	default:
 		return nil
 	}

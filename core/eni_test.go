@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 var (
@@ -14,9 +16,9 @@ var (
 )
 
 // subnetIn is the default subnet of a zone.
-func (e *env) subnetIn(region, zone string) Subnet {
+func (e *env) subnetIn(region, zone string) ec2.Subnet {
 	e.t.Helper()
-	out, err := e.c.DescribeSubnets(e.ctx, region, &DescribeSubnetsInput{Filters: []Filter{newFilter("availability-zone", zone)}})
+	out, err := e.c.DescribeSubnets(e.ctx, region, &ec2.DescribeSubnetsInput{Filters: []ec2.Filter{newFilter("availability-zone", zone)}})
 	if err != nil || len(out.Subnets) != 1 {
 		e.t.Fatalf("subnet of %s: %v (%d)", zone, err, len(out.Subnets))
 	}
@@ -26,23 +28,23 @@ func (e *env) subnetIn(region, zone string) Subnet {
 func TestCreateNetworkInterface(t *testing.T) {
 	e := newEnv(t, "")
 	subA, subB := e.subnetIn(use1, "us-east-1a"), e.subnetIn(use1, "us-east-1b")
-	web, err := e.c.CreateSecurityGroup(e.ctx, use1, &CreateSecurityGroupInput{GroupName: "web", Description: "web servers"})
+	web, err := e.c.CreateSecurityGroup(e.ctx, use1, &ec2.CreateSecurityGroupInput{GroupName: "web", Description: "web servers"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name   string
-		in     CreateNetworkInterfaceInput
+		in     ec2.CreateNetworkInterfaceInput
 		zone   string
 		ips    []string // wanted addresses; "" for any of the subnet
 		groups []string
 	}{
-		{"in a zone", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b"}, "us-east-1b", []string{""}, []string{"default"}},
-		{"in a subnet with a given address", CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: "172.31.0.10"}, "us-east-1a", []string{"172.31.0.10"}, []string{"default"}},
-		{"first and last usable addresses", CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: "172.31.0.4", PrivateIpAddresses: []string{"172.31.15.254"}}, "us-east-1a", []string{"172.31.0.4", "172.31.15.254"}, []string{"default"}},
-		{"allocated secondaries", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 2}, "us-east-1a", []string{"", "", ""}, []string{"default"}},
-		{"given and allocated secondaries", CreateNetworkInterfaceInput{SubnetId: subB.SubnetId, PrivateIpAddresses: []string{"172.31.20.1"}, SecondaryPrivateIpAddressCount: 1}, "us-east-1b", []string{"", "172.31.20.1", ""}, []string{"default"}},
-		{"groups and a description", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{web.GroupId}, Description: "site two"}, "us-east-1a", []string{""}, []string{"web"}},
+		{"in a zone", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b"}, "us-east-1b", []string{""}, []string{"default"}},
+		{"in a subnet with a given address", ec2.CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: "172.31.0.10"}, "us-east-1a", []string{"172.31.0.10"}, []string{"default"}},
+		{"first and last usable addresses", ec2.CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: "172.31.0.4", PrivateIpAddresses: []string{"172.31.15.254"}}, "us-east-1a", []string{"172.31.0.4", "172.31.15.254"}, []string{"default"}},
+		{"allocated secondaries", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 2}, "us-east-1a", []string{"", "", ""}, []string{"default"}},
+		{"given and allocated secondaries", ec2.CreateNetworkInterfaceInput{SubnetId: subB.SubnetId, PrivateIpAddresses: []string{"172.31.20.1"}, SecondaryPrivateIpAddressCount: 1}, "us-east-1b", []string{"", "172.31.20.1", ""}, []string{"default"}},
+		{"groups and a description", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{web.GroupId}, Description: "site two"}, "us-east-1a", []string{""}, []string{"web"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,7 +53,7 @@ func TestCreateNetworkInterface(t *testing.T) {
 			ni := e.createENI(use1, &tc.in)
 			if !eniIDShape.MatchString(ni.NetworkInterfaceId) || !macShape.MatchString(ni.MacAddress) || ni.Status != "available" ||
 				ni.SubnetId != sub.SubnetId || ni.AvailabilityZone != tc.zone || ni.Attachment != nil || ni.Description != tc.in.Description ||
-				ni.OwnerId != OwnerID || ni.InterfaceType != "interface" {
+				ni.OwnerId != ec2.OwnerID || ni.InterfaceType != "interface" {
 				t.Fatalf("created %s", jsonOf(t, ni))
 			}
 			if len(ni.PrivateIpAddresses) != len(tc.ips) || ni.PrivateIpAddress != ni.PrivateIpAddresses[0].PrivateIpAddress {
@@ -83,37 +85,37 @@ func TestCreateNetworkInterfaceRefusals(t *testing.T) {
 	id := e.launchTyped(use1, "t2.micro", "us-east-1a", 1)[0]
 	taken := e.get(use1, id).PrivateIpAddress
 	subA := e.subnetIn(use1, "us-east-1a")
-	in := func(ip string) CreateNetworkInterfaceInput {
-		return CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: ip}
+	in := func(ip string) ec2.CreateNetworkInterfaceInput {
+		return ec2.CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: ip}
 	}
 	cases := []struct {
 		name string
-		in   CreateNetworkInterfaceInput
+		in   ec2.CreateNetworkInterfaceInput
 		code string
 		frag string
 	}{
-		{"network address", in("172.31.0.0"), CodeInvalidParameterValue, "reserved"},
-		{"router", in("172.31.0.1"), CodeInvalidParameterValue, "reserved"},
-		{"DNS", in("172.31.0.2"), CodeInvalidParameterValue, "reserved"},
-		{"future use", in("172.31.0.3"), CodeInvalidParameterValue, "reserved"},
-		{"broadcast", in("172.31.15.255"), CodeInvalidParameterValue, "reserved"},
-		{"outside the subnet", in("172.31.16.5"), CodeInvalidParameterValue, "does not fall within"},
-		{"not an address", in("172.31.0.999"), CodeInvalidParameterValue, "Invalid IPv4"},
-		{"IPv6", in("fd00::5"), CodeInvalidParameterValue, "Invalid IPv4"},
-		{"an instance's address", in(taken), CodeInvalidIPAddressInUse, taken},
-		{"a free then a taken secondary", CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddresses: []string{"172.31.1.1", taken}}, CodeInvalidIPAddressInUse, ""},
-		{"the same address twice", CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: "172.31.1.2", PrivateIpAddresses: []string{"172.31.1.2"}}, CodeInvalidIPAddressInUse, ""},
-		{"unknown subnet", CreateNetworkInterfaceInput{SubnetId: "subnet-0123456789abcdef0"}, CodeInvalidSubnetIDNotFound, ""},
-		{"subnet and zone", CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, AvailabilityZone: "us-east-1a"}, CodeInvalidParameterCombination, ""},
-		{"neither subnet nor zone", CreateNetworkInterfaceInput{}, CodeMissingParameter, ""},
-		{"unknown zone", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1z"}, CodeInvalidParameterValue, ""},
-		{"another region's zone", CreateNetworkInterfaceInput{AvailabilityZone: "us-west-2a"}, CodeInvalidParameterValue, ""},
-		{"unknown group", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{"sg-0123456789abcdef0"}}, CodeInvalidGroupNotFound, ""},
-		{"malformed group", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{"web"}}, CodeInvalidGroupIdMalformed, ""},
-		{"too many addresses", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 50}, CodePrivateIpAddressLimitExceeded, ""},
-		{"negative count", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: -1}, CodePrivateIpAddressLimitExceeded, ""},
-		{"long description", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Description: strings.Repeat("d", 256)}, CodeInvalidParameterValue, ""},
-		{"dry run", CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 3, DryRun: true}, CodeDryRunOperation, ""},
+		{"network address", in("172.31.0.0"), ec2.CodeInvalidParameterValue, "reserved"},
+		{"router", in("172.31.0.1"), ec2.CodeInvalidParameterValue, "reserved"},
+		{"DNS", in("172.31.0.2"), ec2.CodeInvalidParameterValue, "reserved"},
+		{"future use", in("172.31.0.3"), ec2.CodeInvalidParameterValue, "reserved"},
+		{"broadcast", in("172.31.15.255"), ec2.CodeInvalidParameterValue, "reserved"},
+		{"outside the subnet", in("172.31.16.5"), ec2.CodeInvalidParameterValue, "does not fall within"},
+		{"not an address", in("172.31.0.999"), ec2.CodeInvalidParameterValue, "Invalid IPv4"},
+		{"IPv6", in("fd00::5"), ec2.CodeInvalidParameterValue, "Invalid IPv4"},
+		{"an instance's address", in(taken), ec2.CodeInvalidIPAddressInUse, taken},
+		{"a free then a taken secondary", ec2.CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddresses: []string{"172.31.1.1", taken}}, ec2.CodeInvalidIPAddressInUse, ""},
+		{"the same address twice", ec2.CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, PrivateIpAddress: "172.31.1.2", PrivateIpAddresses: []string{"172.31.1.2"}}, ec2.CodeInvalidIPAddressInUse, ""},
+		{"unknown subnet", ec2.CreateNetworkInterfaceInput{SubnetId: "subnet-0123456789abcdef0"}, ec2.CodeInvalidSubnetIDNotFound, ""},
+		{"subnet and zone", ec2.CreateNetworkInterfaceInput{SubnetId: subA.SubnetId, AvailabilityZone: "us-east-1a"}, ec2.CodeInvalidParameterCombination, ""},
+		{"neither subnet nor zone", ec2.CreateNetworkInterfaceInput{}, ec2.CodeMissingParameter, ""},
+		{"unknown zone", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1z"}, ec2.CodeInvalidParameterValue, ""},
+		{"another region's zone", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-west-2a"}, ec2.CodeInvalidParameterValue, ""},
+		{"unknown group", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{"sg-0123456789abcdef0"}}, ec2.CodeInvalidGroupNotFound, ""},
+		{"malformed group", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{"web"}}, ec2.CodeInvalidGroupIdMalformed, ""},
+		{"too many addresses", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 50}, ec2.CodePrivateIpAddressLimitExceeded, ""},
+		{"negative count", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: -1}, ec2.CodePrivateIpAddressLimitExceeded, ""},
+		{"long description", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Description: strings.Repeat("d", 256)}, ec2.CodeInvalidParameterValue, ""},
+		{"dry run", ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 3, DryRun: true}, ec2.CodeDryRunOperation, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,36 +141,36 @@ func TestDescribeNetworkInterfacesFilters(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
 	primary := e.primaryENI(use1, id)
-	db, err := e.c.CreateSecurityGroup(e.ctx, use1, &CreateSecurityGroupInput{GroupName: "db"})
+	db, err := e.c.CreateSecurityGroup(e.ctx, use1, &ec2.CreateSecurityGroupInput{GroupName: "db"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{db.GroupId}, SecondaryPrivateIpAddressCount: 1})
+	second := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{db.GroupId}, SecondaryPrivateIpAddressCount: 1})
 	e.attach(use1, second.NetworkInterfaceId, id, nil)
-	spare := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b", Description: "spare one",
-		TagSpecifications: []TagSpecification{{ResourceType: "network-interface", Tags: []Tag{{Key: "Name", Value: "spare"}}}}})
-	west := e.createENI(usw2, &CreateNetworkInterfaceInput{AvailabilityZone: "us-west-2a"})
+	spare := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b", Description: "spare one",
+		TagSpecifications: []ec2.TagSpecification{{ResourceType: "network-interface", Tags: []ec2.Tag{{Key: "Name", Value: "spare"}}}}})
+	west := e.createENI(usw2, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-west-2a"})
 	pub := e.get(use1, id).PublicIpAddress
 	cases := []struct {
 		name string
-		fs   []Filter
+		fs   []ec2.Filter
 		want []string
 	}{
 		{"none", nil, []string{primary, second.NetworkInterfaceId, spare.NetworkInterfaceId}},
-		{"status available", []Filter{newFilter("status", "available")}, []string{spare.NetworkInterfaceId}},
-		{"status in-use", []Filter{newFilter("status", "in-use")}, []string{primary, second.NetworkInterfaceId}},
-		{"attachment.instance-id", []Filter{newFilter("attachment.instance-id", id)}, []string{primary, second.NetworkInterfaceId}},
-		{"attachment.device-index", []Filter{newFilter("attachment.device-index", "1")}, []string{second.NetworkInterfaceId}},
-		{"availability-zone", []Filter{newFilter("availability-zone", "us-east-1b")}, []string{spare.NetworkInterfaceId}},
-		{"subnet-id", []Filter{newFilter("subnet-id", second.SubnetId)}, []string{primary, second.NetworkInterfaceId}},
-		{"description wildcard", []Filter{newFilter("description", "spare*")}, []string{spare.NetworkInterfaceId}},
-		{"secondary private-ip-address", []Filter{newFilter("private-ip-address", second.PrivateIpAddresses[1].PrivateIpAddress)}, []string{second.NetworkInterfaceId}},
-		{"association.public-ip", []Filter{newFilter("association.public-ip", pub)}, []string{primary}},
-		{"group-id", []Filter{newFilter("group-id", db.GroupId)}, []string{second.NetworkInterfaceId}},
-		{"tag:Name", []Filter{newFilter("tag:Name", "spare")}, []string{spare.NetworkInterfaceId}},
-		{"mac-address", []Filter{newFilter("mac-address", spare.MacAddress)}, []string{spare.NetworkInterfaceId}},
-		{"network-interface-id of another region", []Filter{newFilter("network-interface-id", west.NetworkInterfaceId)}, nil},
-		{"AND of two", []Filter{newFilter("status", "in-use"), newFilter("group-id", db.GroupId)}, []string{second.NetworkInterfaceId}},
+		{"status available", []ec2.Filter{newFilter("status", "available")}, []string{spare.NetworkInterfaceId}},
+		{"status in-use", []ec2.Filter{newFilter("status", "in-use")}, []string{primary, second.NetworkInterfaceId}},
+		{"attachment.instance-id", []ec2.Filter{newFilter("attachment.instance-id", id)}, []string{primary, second.NetworkInterfaceId}},
+		{"attachment.device-index", []ec2.Filter{newFilter("attachment.device-index", "1")}, []string{second.NetworkInterfaceId}},
+		{"availability-zone", []ec2.Filter{newFilter("availability-zone", "us-east-1b")}, []string{spare.NetworkInterfaceId}},
+		{"subnet-id", []ec2.Filter{newFilter("subnet-id", second.SubnetId)}, []string{primary, second.NetworkInterfaceId}},
+		{"description wildcard", []ec2.Filter{newFilter("description", "spare*")}, []string{spare.NetworkInterfaceId}},
+		{"secondary private-ip-address", []ec2.Filter{newFilter("private-ip-address", second.PrivateIpAddresses[1].PrivateIpAddress)}, []string{second.NetworkInterfaceId}},
+		{"association.public-ip", []ec2.Filter{newFilter("association.public-ip", pub)}, []string{primary}},
+		{"group-id", []ec2.Filter{newFilter("group-id", db.GroupId)}, []string{second.NetworkInterfaceId}},
+		{"tag:Name", []ec2.Filter{newFilter("tag:Name", "spare")}, []string{spare.NetworkInterfaceId}},
+		{"mac-address", []ec2.Filter{newFilter("mac-address", spare.MacAddress)}, []string{spare.NetworkInterfaceId}},
+		{"network-interface-id of another region", []ec2.Filter{newFilter("network-interface-id", west.NetworkInterfaceId)}, nil},
+		{"AND of two", []ec2.Filter{newFilter("status", "in-use"), newFilter("group-id", db.GroupId)}, []string{second.NetworkInterfaceId}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -179,13 +181,13 @@ func TestDescribeNetworkInterfacesFilters(t *testing.T) {
 	}
 	errCases := []struct {
 		name string
-		in   DescribeNetworkInterfacesInput
+		in   ec2.DescribeNetworkInterfacesInput
 		code string
 	}{
-		{"unknown filter", DescribeNetworkInterfacesInput{Filters: []Filter{newFilter("speed", "fast")}}, CodeInvalidParameterValue},
-		{"unknown ID", DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{"eni-0123456789abcdef0"}}, CodeInvalidNetworkInterfaceIDNotFound},
-		{"another region's ID", DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{west.NetworkInterfaceId}}, CodeInvalidNetworkInterfaceIDNotFound},
-		{"malformed ID", DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{"eni-q"}}, CodeInvalidNetworkInterfaceIDMalformed},
+		{"unknown filter", ec2.DescribeNetworkInterfacesInput{Filters: []ec2.Filter{newFilter("speed", "fast")}}, ec2.CodeInvalidParameterValue},
+		{"unknown ID", ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{"eni-0123456789abcdef0"}}, ec2.CodeInvalidNetworkInterfaceIDNotFound},
+		{"another region's ID", ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{west.NetworkInterfaceId}}, ec2.CodeInvalidNetworkInterfaceIDNotFound},
+		{"malformed ID", ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{"eni-q"}}, ec2.CodeInvalidNetworkInterfaceIDMalformed},
 	}
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,7 +198,7 @@ func TestDescribeNetworkInterfacesFilters(t *testing.T) {
 	t.Run("attachment and groups as shown", func(t *testing.T) {
 		got := e.eni(use1, second.NetworkInterfaceId)
 		if got.Attachment == nil || got.Attachment.InstanceId != id || got.Attachment.DeviceIndex != 1 || got.Attachment.DeleteOnTermination ||
-			got.Attachment.Status != "attached" || len(got.Groups) != 1 || got.Groups[0] != (GroupIdentifier{GroupId: db.GroupId, GroupName: "db"}) {
+			got.Attachment.Status != "attached" || len(got.Groups) != 1 || got.Groups[0] != (ec2.GroupIdentifier{GroupId: db.GroupId, GroupName: "db"}) {
 			t.Fatalf("%s", jsonOf(t, got))
 		}
 		if p := e.eni(use1, primary); p.Attachment == nil || p.Attachment.DeviceIndex != 0 || !p.Attachment.DeleteOnTermination {

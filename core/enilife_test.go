@@ -3,11 +3,13 @@ package core
 import (
 	"strings"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // ifaceView is what a user compares across a stop and start: which
 // interfaces, at which device index, with which addresses.
-func ifaceView(t *testing.T, in *Instance) string {
+func ifaceView(t *testing.T, in *ec2.Instance) string {
 	t.Helper()
 	var b strings.Builder
 	for _, ni := range in.NetworkInterfaces {
@@ -27,13 +29,13 @@ func TestInterfacesSurviveStopStartAndRestart(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
 	primary := e.primaryENI(use1, id)
-	if _, err := e.c.AssignPrivateIpAddresses(e.ctx, use1, &AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 2}); err != nil {
+	if _, err := e.c.AssignPrivateIpAddresses(e.ctx, use1, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 2}); err != nil {
 		t.Fatal(err)
 	}
-	ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
+	ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
 	e.attach(use1, ni.NetworkInterfaceId, id, ptr(2))
 	a := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId, PrivateIpAddress: ni.PrivateIpAddresses[1].PrivateIpAddress})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId, PrivateIpAddress: ni.PrivateIpAddresses[1].PrivateIpAddress})
 	want := ifaceView(t, e.get(use1, id))
 	steps := []struct {
 		name string
@@ -62,16 +64,16 @@ func TestTerminateDeletesPrimaryAndDetachesOthers(t *testing.T) {
 	sub := e.subnetIn(use1, "us-east-1a")
 	primary := e.primaryENI(use1, id)
 	onPrimary := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: onPrimary.AllocationId, InstanceId: id})
-	ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: onPrimary.AllocationId, InstanceId: id})
+	ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
 	e.attach(use1, ni.NetworkInterfaceId, id, nil)
 	onSecond := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: onSecond.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: onSecond.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
 	e.terminateWait(use1, id)
 
 	t.Run("device 0 is deleted and its address freed", func(t *testing.T) {
-		_, err := e.c.DescribeNetworkInterfaces(e.ctx, use1, &DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{primary}})
-		wantCode(t, err, CodeInvalidNetworkInterfaceIDNotFound)
+		_, err := e.c.DescribeNetworkInterfaces(e.ctx, use1, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{primary}})
+		wantCode(t, err, ec2.CodeInvalidNetworkInterfaceIDNotFound)
 		// Counted with the instance's address taken: it is back, and the
 		// surviving interface's two are still taken.
 		if free := e.freeInSubnet(use1, sub.SubnetId); free != sub.AvailableIpAddressCount+1-2 {
@@ -126,14 +128,14 @@ func TestConsoleShowsAttachedInterfaces(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, "")
 			id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
-			ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"})
+			ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"})
 			if tc.stopped {
 				e.stopWait(use1, id)
 			}
 			att := e.attach(use1, ni.NetworkInterfaceId, id, nil)
 			if tc.stopped {
 				e.startWait(use1, id)
-			} else if _, err := e.c.RebootInstances(e.ctx, use1, &InstanceIdsInput{InstanceIds: []string{id}}); err != nil {
+			} else if _, err := e.c.RebootInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{id}}); err != nil {
 				t.Fatal(err)
 			}
 			e.advance(e.bootTime())
@@ -159,9 +161,9 @@ func TestModifyTypeKeepsInterfaceLimits(t *testing.T) {
 	e := newEnv(t, "")
 	ids := e.launchTyped(use1, "t3.medium", "us-east-1a", 2)
 	manyENIs, manyIPs := ids[0], ids[1]
-	e.attach(use1, e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId, manyENIs, nil)
-	e.attach(use1, e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId, manyENIs, nil)
-	if _, err := e.c.AssignPrivateIpAddresses(e.ctx, use1, &AssignPrivateIpAddressesInput{NetworkInterfaceId: e.primaryENI(use1, manyIPs), SecondaryPrivateIpAddressCount: 3}); err != nil {
+	e.attach(use1, e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId, manyENIs, nil)
+	e.attach(use1, e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId, manyENIs, nil)
+	if _, err := e.c.AssignPrivateIpAddresses(e.ctx, use1, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: e.primaryENI(use1, manyIPs), SecondaryPrivateIpAddressCount: 3}); err != nil {
 		t.Fatal(err)
 	}
 	e.stopWait(use1, ids...)
@@ -169,13 +171,13 @@ func TestModifyTypeKeepsInterfaceLimits(t *testing.T) {
 		name, id, typ string
 		code          string
 	}{
-		{"three interfaces onto a two-interface type", manyENIs, "t3.micro", CodeInvalidInstanceAttributeValue},
-		{"four addresses onto a two-address type", manyIPs, "t3.micro", CodeInvalidInstanceAttributeValue},
+		{"three interfaces onto a two-interface type", manyENIs, "t3.micro", ec2.CodeInvalidInstanceAttributeValue},
+		{"four addresses onto a two-address type", manyIPs, "t3.micro", ec2.CodeInvalidInstanceAttributeValue},
 		{"four addresses onto a four-address type", manyIPs, "t3.small", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.c.ModifyInstanceAttribute(e.ctx, use1, &ModifyInstanceAttributeInput{InstanceId: tc.id, InstanceType: &AttributeValue{Value: tc.typ}})
+			_, err := e.c.ModifyInstanceAttribute(e.ctx, use1, &ec2.ModifyInstanceAttributeInput{InstanceId: tc.id, InstanceType: &ec2.AttributeValue{Value: tc.typ}})
 			if tc.code == "" {
 				if err != nil {
 					t.Fatal(err)

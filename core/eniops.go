@@ -4,27 +4,16 @@ import (
 	"context"
 	"sort"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
-
-// AttachNetworkInterfaceInput is EC2's AttachNetworkInterface request.
-type AttachNetworkInterfaceInput struct {
-	NetworkInterfaceId string `json:"NetworkInterfaceId"`
-	InstanceId         string `json:"InstanceId"`
-	DeviceIndex        *int   `json:"DeviceIndex,omitempty"`
-	DryRun             bool   `json:"DryRun,omitempty"`
-}
-
-// AttachNetworkInterfaceOutput answers AttachNetworkInterface.
-type AttachNetworkInterfaceOutput struct {
-	AttachmentId string `json:"AttachmentId"`
-}
 
 // AttachNetworkInterface attaches an available interface to an instance of
 // the same zone, within the instance type's limits on interfaces and on
 // addresses per interface. A running guest gets it at once when its driver
 // hot-plugs; otherwise at its next boot.
-func (c *Cloud) AttachNetworkInterface(ctx context.Context, region string, in *AttachNetworkInterfaceInput) (*AttachNetworkInterfaceOutput, error) {
-	var out *AttachNetworkInterfaceOutput
+func (c *Cloud) AttachNetworkInterface(ctx context.Context, region string, in *ec2.AttachNetworkInterfaceInput) (*ec2.AttachNetworkInterfaceOutput, error) {
+	var out *ec2.AttachNetworkInterfaceOutput
 	var inst *instRecord
 	var nic *eniRecord
 	err := c.mutateThen(ctx, region, in.DryRun, func(t *tx) error {
@@ -38,23 +27,23 @@ func (c *Cloud) AttachNetworkInterface(ctx context.Context, region string, in *A
 		}
 		r := t.instance(recs[0].InstanceId)
 		switch r.State.Name {
-		case StateRunning, StateStopped, StatePending:
+		case ec2.StateRunning, ec2.StateStopped, ec2.StatePending:
 		default:
-			return Errorf(CodeIncorrectInstanceState, "The instance '%s' is %s; interfaces attach to pending, running or stopped instances.", r.InstanceId, r.State.Name)
+			return ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is %s; interfaces attach to pending, running or stopped instances.", r.InstanceId, r.State.Name)
 		}
 		if e.InstanceId != "" {
-			return Errorf(CodeInvalidNetworkInterfaceInUse, "Interface %s is currently in use by %s.", e.NetworkInterfaceId, e.InstanceId)
+			return ec2.Errorf(ec2.CodeInvalidNetworkInterfaceInUse, "Interface %s is currently in use by %s.", e.NetworkInterfaceId, e.InstanceId)
 		}
 		if sub := t.rs.net.SubnetByID(e.SubnetId); sub == nil || sub.Zone != r.Placement.AvailabilityZone {
-			return Errorf(CodeInvalidParameterCombination, "You may not attach a network interface to an instance if they are not in the same availability zone (%s is in %s, %s in %s).",
+			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "You may not attach a network interface to an instance if they are not in the same availability zone (%s is in %s, %s in %s).",
 				e.NetworkInterfaceId, t.rs.zoneOf(e.SubnetId), r.InstanceId, r.Placement.AvailabilityZone)
 		}
 		typ := c.cfg.Types[r.InstanceType]
 		if len(r.Enis)+1 > typ.MaxENIs {
-			return Errorf(CodeAttachmentLimitExceeded, "Interface count %d exceeds the limit for %s (%d).", len(r.Enis)+1, r.InstanceType, typ.MaxENIs)
+			return ec2.Errorf(ec2.CodeAttachmentLimitExceeded, "Interface count %d exceeds the limit for %s (%d).", len(r.Enis)+1, r.InstanceType, typ.MaxENIs)
 		}
 		if len(e.Addrs) > typ.IPv4PerENI {
-			return Errorf(CodePrivateIpAddressLimitExceeded, "Interface %s has %d private addresses; %s allows %d per interface.", e.NetworkInterfaceId, len(e.Addrs), r.InstanceType, typ.IPv4PerENI)
+			return ec2.Errorf(ec2.CodePrivateIpAddressLimitExceeded, "Interface %s has %d private addresses; %s allows %d per interface.", e.NetworkInterfaceId, len(e.Addrs), r.InstanceType, typ.IPv4PerENI)
 		}
 		used := map[int]bool{}
 		for _, id := range r.Enis {
@@ -73,11 +62,11 @@ func (c *Cloud) AttachNetworkInterface(ctx context.Context, region string, in *A
 			dev = *in.DeviceIndex
 			switch {
 			case dev < 1:
-				return Errorf(CodeInvalidParameterValue, "Device index %d is not valid: device 0 is the primary interface, made at launch.", dev)
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Device index %d is not valid: device 0 is the primary interface, made at launch.", dev)
 			case dev >= typ.MaxENIs:
-				return Errorf(CodeInvalidParameterValue, "Device index %d is out of range for %s (0 to %d).", dev, r.InstanceType, typ.MaxENIs-1)
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Device index %d is out of range for %s (0 to %d).", dev, r.InstanceType, typ.MaxENIs-1)
 			case used[dev]:
-				return Errorf(CodeInvalidParameterValue, "Instance '%s' already has an interface attached at device index '%d'.", r.InstanceId, dev)
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Instance '%s' already has an interface attached at device index '%d'.", r.InstanceId, dev)
 			}
 		}
 		n := e.clone()
@@ -87,7 +76,7 @@ func (c *Cloud) AttachNetworkInterface(ctx context.Context, region string, in *A
 		nr := r.clone()
 		nr.Enis = t.sortByDevice(append(append([]string(nil), r.Enis...), n.NetworkInterfaceId))
 		t.putInstance(nr)
-		out = &AttachNetworkInterfaceOutput{AttachmentId: n.AttachmentId}
+		out = &ec2.AttachNetworkInterfaceOutput{AttachmentId: n.AttachmentId}
 		inst, nic = nr, n
 		return nil
 	}, func(t *tx) []driverCall { return c.hotplug(inst, t.rs.nic(nic), true) })
@@ -107,21 +96,14 @@ func (rs *regionState) zoneOf(subnetID string) string {
 	return ""
 }
 
-// DetachNetworkInterfaceInput is EC2's DetachNetworkInterface request.
-type DetachNetworkInterfaceInput struct {
-	AttachmentId string `json:"AttachmentId"`
-	Force        bool   `json:"Force,omitempty"`
-	DryRun       bool   `json:"DryRun,omitempty"`
-}
-
 // DetachNetworkInterface detaches a secondary interface; it keeps its
 // addresses and Elastic IPs and becomes available. Device 0 never detaches.
-func (c *Cloud) DetachNetworkInterface(ctx context.Context, region string, in *DetachNetworkInterfaceInput) (*Empty, error) {
+func (c *Cloud) DetachNetworkInterface(ctx context.Context, region string, in *ec2.DetachNetworkInterfaceInput) (*ec2.Empty, error) {
 	var inst *instRecord
 	var nic *eniRecord
 	err := c.mutateThen(ctx, region, in.DryRun, func(t *tx) error {
 		if !attachIDRe.MatchString(in.AttachmentId) {
-			return Errorf(CodeInvalidAttachmentIDNotFound, "The attachment ID '%s' does not exist", in.AttachmentId)
+			return ec2.Errorf(ec2.CodeInvalidAttachmentIDNotFound, "The attachment ID '%s' does not exist", in.AttachmentId)
 		}
 		var e *eniRecord
 		for _, x := range t.rs.enis {
@@ -130,10 +112,10 @@ func (c *Cloud) DetachNetworkInterface(ctx context.Context, region string, in *D
 			}
 		}
 		if e == nil || e.AttachmentId != in.AttachmentId {
-			return Errorf(CodeInvalidAttachmentIDNotFound, "The attachment ID '%s' does not exist", in.AttachmentId)
+			return ec2.Errorf(ec2.CodeInvalidAttachmentIDNotFound, "The attachment ID '%s' does not exist", in.AttachmentId)
 		}
 		if e.DeviceIndex == 0 {
-			return Errorf(CodeOperationNotPermitted, "The network interface at device index 0 cannot be detached.")
+			return ec2.Errorf(ec2.CodeOperationNotPermitted, "The network interface at device index 0 cannot be detached.")
 		}
 		r := t.instance(e.InstanceId)
 		n := e.clone()
@@ -160,25 +142,19 @@ func (c *Cloud) DetachNetworkInterface(ctx context.Context, region string, in *D
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
-}
-
-// DeleteNetworkInterfaceInput names an interface.
-type DeleteNetworkInterfaceInput struct {
-	NetworkInterfaceId string `json:"NetworkInterfaceId"`
-	DryRun             bool   `json:"DryRun,omitempty"`
+	return &ec2.Empty{Return: true}, nil
 }
 
 // DeleteNetworkInterface deletes an available interface; its addresses go
 // back to the subnet and its Elastic IPs are disassociated (not released).
-func (c *Cloud) DeleteNetworkInterface(ctx context.Context, region string, in *DeleteNetworkInterfaceInput) (*Empty, error) {
+func (c *Cloud) DeleteNetworkInterface(ctx context.Context, region string, in *ec2.DeleteNetworkInterfaceInput) (*ec2.Empty, error) {
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		e, err := t.lookupENI(in.NetworkInterfaceId)
 		if err != nil {
 			return err
 		}
 		if e.InstanceId != "" {
-			return Errorf(CodeInvalidNetworkInterfaceInUse, "The network interface '%s' is currently in use by %s.", e.NetworkInterfaceId, e.InstanceId)
+			return ec2.Errorf(ec2.CodeInvalidNetworkInterfaceInUse, "The network interface '%s' is currently in use by %s.", e.NetworkInterfaceId, e.InstanceId)
 		}
 		t.disassociateAll(e)
 		e = t.iface(e.NetworkInterfaceId)
@@ -194,30 +170,16 @@ func (c *Cloud) DeleteNetworkInterface(ctx context.Context, region string, in *D
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
-}
-
-// AssignPrivateIpAddressesInput is EC2's AssignPrivateIpAddresses request.
-type AssignPrivateIpAddressesInput struct {
-	NetworkInterfaceId             string   `json:"NetworkInterfaceId"`
-	PrivateIpAddresses             []string `json:"PrivateIpAddresses,omitempty"`
-	SecondaryPrivateIpAddressCount int      `json:"SecondaryPrivateIpAddressCount,omitempty"`
-	DryRun                         bool     `json:"DryRun,omitempty"`
-}
-
-// AssignPrivateIpAddressesOutput lists what was assigned.
-type AssignPrivateIpAddressesOutput struct {
-	NetworkInterfaceId         string      `json:"NetworkInterfaceId"`
-	AssignedPrivateIpAddresses []PrivateIP `json:"AssignedPrivateIpAddresses"`
+	return &ec2.Empty{Return: true}, nil
 }
 
 // AssignPrivateIpAddresses adds secondary private addresses to an
 // interface, within its instance type's limit when attached.
-func (c *Cloud) AssignPrivateIpAddresses(ctx context.Context, region string, in *AssignPrivateIpAddressesInput) (*AssignPrivateIpAddressesOutput, error) {
+func (c *Cloud) AssignPrivateIpAddresses(ctx context.Context, region string, in *ec2.AssignPrivateIpAddressesInput) (*ec2.AssignPrivateIpAddressesOutput, error) {
 	if in.SecondaryPrivateIpAddressCount < 0 || (len(in.PrivateIpAddresses) == 0 && in.SecondaryPrivateIpAddressCount == 0) {
-		return nil, Errorf(CodeMissingParameter, "Give PrivateIpAddresses or a positive SecondaryPrivateIpAddressCount")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "Give PrivateIpAddresses or a positive SecondaryPrivateIpAddressCount")
 	}
-	var out *AssignPrivateIpAddressesOutput
+	var out *ec2.AssignPrivateIpAddressesOutput
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		e, err := t.lookupENI(in.NetworkInterfaceId)
 		if err != nil {
@@ -232,17 +194,17 @@ func (c *Cloud) AssignPrivateIpAddresses(ctx context.Context, region string, in 
 			want = append(want, "")
 		}
 		if len(e.Addrs)+len(want) > limit {
-			return Errorf(CodePrivateIpAddressLimitExceeded, "Number of private addresses %d exceeds the limit of %d for interface %s.", len(e.Addrs)+len(want), limit, e.NetworkInterfaceId)
+			return ec2.Errorf(ec2.CodePrivateIpAddressLimitExceeded, "Number of private addresses %d exceeds the limit of %d for interface %s.", len(e.Addrs)+len(want), limit, e.NetworkInterfaceId)
 		}
 		n := e.clone()
-		out = &AssignPrivateIpAddressesOutput{NetworkInterfaceId: e.NetworkInterfaceId, AssignedPrivateIpAddresses: []PrivateIP{}}
+		out = &ec2.AssignPrivateIpAddressesOutput{NetworkInterfaceId: e.NetworkInterfaceId, AssignedPrivateIpAddresses: []ec2.PrivateIP{}}
 		for _, w := range want {
 			ip, err := t.claimPrivate(e.SubnetId, w)
 			if err != nil {
 				return err
 			}
 			n.Addrs = append(n.Addrs, eniAddr{Private: ip})
-			out.AssignedPrivateIpAddresses = append(out.AssignedPrivateIpAddresses, PrivateIP{PrivateIpAddress: ip})
+			out.AssignedPrivateIpAddresses = append(out.AssignedPrivateIpAddresses, ec2.PrivateIP{PrivateIpAddress: ip})
 		}
 		t.putIface(n)
 		return nil
@@ -250,18 +212,11 @@ func (c *Cloud) AssignPrivateIpAddresses(ctx context.Context, region string, in 
 	return out, err
 }
 
-// UnassignPrivateIpAddressesInput is EC2's UnassignPrivateIpAddresses request.
-type UnassignPrivateIpAddressesInput struct {
-	NetworkInterfaceId string   `json:"NetworkInterfaceId"`
-	PrivateIpAddresses []string `json:"PrivateIpAddresses"`
-	DryRun             bool     `json:"DryRun,omitempty"`
-}
-
 // UnassignPrivateIpAddresses removes secondary addresses; an Elastic IP on
 // one is disassociated. The primary address cannot be removed.
-func (c *Cloud) UnassignPrivateIpAddresses(ctx context.Context, region string, in *UnassignPrivateIpAddressesInput) (*Empty, error) {
+func (c *Cloud) UnassignPrivateIpAddresses(ctx context.Context, region string, in *ec2.UnassignPrivateIpAddressesInput) (*ec2.Empty, error) {
 	if len(in.PrivateIpAddresses) == 0 {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter PrivateIpAddresses")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter PrivateIpAddresses")
 	}
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		e, err := t.lookupENI(in.NetworkInterfaceId)
@@ -272,9 +227,9 @@ func (c *Cloud) UnassignPrivateIpAddresses(ctx context.Context, region string, i
 			i := e.addrIndex(ip)
 			switch {
 			case i < 0:
-				return Errorf(CodeInvalidParameterValue, "Some of the specified addresses are not assigned to interface %s (%s).", e.NetworkInterfaceId, ip)
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Some of the specified addresses are not assigned to interface %s (%s).", e.NetworkInterfaceId, ip)
 			case i == 0:
-				return Errorf(CodeInvalidParameterValue, "The primary private address %s of %s cannot be unassigned.", ip, e.NetworkInterfaceId)
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "The primary private address %s of %s cannot be unassigned.", ip, e.NetworkInterfaceId)
 			}
 			if a := e.Addrs[i]; a.AllocationId != "" {
 				t.disassociate(t.address(a.AllocationId))
@@ -291,5 +246,5 @@ func (c *Cloud) UnassignPrivateIpAddresses(ctx context.Context, region string, i
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
+	return &ec2.Empty{Return: true}, nil
 }

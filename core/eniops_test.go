@@ -3,6 +3,8 @@ package core
 import (
 	"strings"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // The story: a t3.medium (three interfaces) takes two more, each
@@ -13,18 +15,18 @@ func TestAttachInterfacesUpToTheTypeLimit(t *testing.T) {
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
 	var enis, eips []string
 	for i := range 3 {
-		ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"})
+		ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"})
 		enis = append(enis, ni.NetworkInterfaceId)
 		if i < 2 {
 			a := e.allocate(use1)
-			e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
+			e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
 			eips = append(eips, a.PublicIp)
 		}
 	}
 	e.attach(use1, enis[0], id, nil)    // next free index: 1
 	e.attach(use1, enis[1], id, ptr(2)) // named
-	_, err := e.c.AttachNetworkInterface(e.ctx, use1, &AttachNetworkInterfaceInput{NetworkInterfaceId: enis[2], InstanceId: id})
-	wantCode(t, err, CodeAttachmentLimitExceeded, "t3.medium")
+	_, err := e.c.AttachNetworkInterface(e.ctx, use1, &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: enis[2], InstanceId: id})
+	wantCode(t, err, ec2.CodeAttachmentLimitExceeded, "t3.medium")
 	in := e.get(use1, id)
 	if len(in.NetworkInterfaces) != 3 {
 		t.Fatalf("%d interfaces, want 3", len(in.NetworkInterfaces))
@@ -52,32 +54,32 @@ func TestAttachNetworkInterfaceRefusals(t *testing.T) {
 	ids := e.launchTyped(use1, "t2.micro", "us-east-1a", 3) // 2 interfaces, 2 addresses each
 	id, full, dead := ids[0], ids[1], ids[2]
 	e.terminateWait(use1, dead)
-	e.attach(use1, e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId, full, nil)
-	free := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
+	e.attach(use1, e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId, full, nil)
+	free := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
 	inUse := e.primaryENI(use1, full)
-	otherZone := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b"}).NetworkInterfaceId
-	threeIPs := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 2}).NetworkInterfaceId
+	otherZone := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1b"}).NetworkInterfaceId
+	threeIPs := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 2}).NetworkInterfaceId
 	cases := []struct {
 		name     string
 		eni, ins string
 		dev      *int
 		code     string
 	}{
-		{"device 0", free, id, ptr(0), CodeInvalidParameterValue},
-		{"negative device", free, id, ptr(-1), CodeInvalidParameterValue},
-		{"device beyond the type", free, id, ptr(2), CodeInvalidParameterValue},
-		{"device taken", free, full, ptr(1), CodeAttachmentLimitExceeded},
-		{"interface of another zone", otherZone, id, nil, CodeInvalidParameterCombination},
-		{"interface in use", inUse, id, nil, CodeInvalidNetworkInterfaceInUse},
-		{"more addresses than the type allows", threeIPs, id, nil, CodePrivateIpAddressLimitExceeded},
-		{"terminated instance", free, dead, nil, CodeIncorrectInstanceState},
-		{"unknown instance", free, "i-0123456789abcdef0", nil, CodeInvalidInstanceIDNotFound},
-		{"unknown interface", "eni-0123456789abcdef0", id, nil, CodeInvalidNetworkInterfaceIDNotFound},
-		{"malformed interface", "eni-", id, nil, CodeInvalidNetworkInterfaceIDMalformed},
+		{"device 0", free, id, ptr(0), ec2.CodeInvalidParameterValue},
+		{"negative device", free, id, ptr(-1), ec2.CodeInvalidParameterValue},
+		{"device beyond the type", free, id, ptr(2), ec2.CodeInvalidParameterValue},
+		{"device taken", free, full, ptr(1), ec2.CodeAttachmentLimitExceeded},
+		{"interface of another zone", otherZone, id, nil, ec2.CodeInvalidParameterCombination},
+		{"interface in use", inUse, id, nil, ec2.CodeInvalidNetworkInterfaceInUse},
+		{"more addresses than the type allows", threeIPs, id, nil, ec2.CodePrivateIpAddressLimitExceeded},
+		{"terminated instance", free, dead, nil, ec2.CodeIncorrectInstanceState},
+		{"unknown instance", free, "i-0123456789abcdef0", nil, ec2.CodeInvalidInstanceIDNotFound},
+		{"unknown interface", "eni-0123456789abcdef0", id, nil, ec2.CodeInvalidNetworkInterfaceIDNotFound},
+		{"malformed interface", "eni-", id, nil, ec2.CodeInvalidNetworkInterfaceIDMalformed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.c.AttachNetworkInterface(e.ctx, use1, &AttachNetworkInterfaceInput{NetworkInterfaceId: tc.eni, InstanceId: tc.ins, DeviceIndex: tc.dev})
+			_, err := e.c.AttachNetworkInterface(e.ctx, use1, &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: tc.eni, InstanceId: tc.ins, DeviceIndex: tc.dev})
 			wantCode(t, err, tc.code)
 			if n := len(e.get(use1, id).NetworkInterfaces); n != 1 {
 				t.Fatalf("a refused attach left %s with %d interfaces", id, n)
@@ -88,9 +90,9 @@ func TestAttachNetworkInterfaceRefusals(t *testing.T) {
 	t.Run("device taken, room left", func(t *testing.T) {
 		big := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
 		e.attach(use1, free, big, ptr(1))
-		other := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
-		_, err := e.c.AttachNetworkInterface(e.ctx, use1, &AttachNetworkInterfaceInput{NetworkInterfaceId: other, InstanceId: big, DeviceIndex: ptr(1)})
-		wantCode(t, err, CodeInvalidParameterValue, "already has an interface attached at device index '1'")
+		other := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
+		_, err := e.c.AttachNetworkInterface(e.ctx, use1, &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: other, InstanceId: big, DeviceIndex: ptr(1)})
+		wantCode(t, err, ec2.CodeInvalidParameterValue, "already has an interface attached at device index '1'")
 	})
 }
 
@@ -99,9 +101,9 @@ func TestAttachNetworkInterfaceRefusals(t *testing.T) {
 func TestAttachFillsTheLowestFreeDeviceIndex(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
-	a := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
-	b := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
-	c := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
+	a := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
+	b := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
+	c := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
 	att := e.attach(use1, a, id, nil)
 	e.attach(use1, b, id, nil)
 	e.detach(use1, att)
@@ -120,22 +122,22 @@ func TestDetachNetworkInterface(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
 	primaryAttach := e.get(use1, id).NetworkInterfaces[0].Attachment.AttachmentId
-	ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
+	ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", SecondaryPrivateIpAddressCount: 1})
 	a := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId, PrivateIpAddress: ni.PrivateIpAddresses[1].PrivateIpAddress})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId, PrivateIpAddress: ni.PrivateIpAddresses[1].PrivateIpAddress})
 	att := e.attach(use1, ni.NetworkInterfaceId, id, nil)
 	cases := []struct {
 		name   string
 		attach string
 		code   string
 	}{
-		{"device 0", primaryAttach, CodeOperationNotPermitted},
-		{"unknown attachment", "eni-attach-0123456789abcdef0", CodeInvalidAttachmentIDNotFound},
-		{"malformed attachment", "attach-1", CodeInvalidAttachmentIDNotFound},
+		{"device 0", primaryAttach, ec2.CodeOperationNotPermitted},
+		{"unknown attachment", "eni-attach-0123456789abcdef0", ec2.CodeInvalidAttachmentIDNotFound},
+		{"malformed attachment", "attach-1", ec2.CodeInvalidAttachmentIDNotFound},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.c.DetachNetworkInterface(e.ctx, use1, &DetachNetworkInterfaceInput{AttachmentId: tc.attach})
+			_, err := e.c.DetachNetworkInterface(e.ctx, use1, &ec2.DetachNetworkInterfaceInput{AttachmentId: tc.attach})
 			wantCode(t, err, tc.code)
 			if n := len(e.get(use1, id).NetworkInterfaces); n != 2 {
 				t.Fatalf("a refused detach left %d interfaces", n)
@@ -155,8 +157,8 @@ func TestDetachNetworkInterface(t *testing.T) {
 		if n := len(e.get(use1, id).NetworkInterfaces); n != 1 {
 			t.Fatalf("instance still lists %d interfaces", n)
 		}
-		_, err := e.c.DetachNetworkInterface(e.ctx, use1, &DetachNetworkInterfaceInput{AttachmentId: att})
-		wantCode(t, err, CodeInvalidAttachmentIDNotFound)
+		_, err := e.c.DetachNetworkInterface(e.ctx, use1, &ec2.DetachNetworkInterfaceInput{AttachmentId: att})
+		wantCode(t, err, ec2.CodeInvalidAttachmentIDNotFound)
 		checkAll(t, e, use1)
 	})
 }
@@ -164,28 +166,28 @@ func TestDetachNetworkInterface(t *testing.T) {
 func TestDeleteNetworkInterface(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
-	attached := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
+	attached := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"}).NetworkInterfaceId
 	e.attach(use1, attached, id, nil)
 	cases := []struct {
 		name, eni, code string
 	}{
-		{"attached", attached, CodeInvalidNetworkInterfaceInUse},
-		{"an instance's primary", e.primaryENI(use1, id), CodeInvalidNetworkInterfaceInUse},
-		{"unknown", "eni-0123456789abcdef0", CodeInvalidNetworkInterfaceIDNotFound},
-		{"malformed", "eni-0123", CodeInvalidNetworkInterfaceIDMalformed},
+		{"attached", attached, ec2.CodeInvalidNetworkInterfaceInUse},
+		{"an instance's primary", e.primaryENI(use1, id), ec2.CodeInvalidNetworkInterfaceInUse},
+		{"unknown", "eni-0123456789abcdef0", ec2.CodeInvalidNetworkInterfaceIDNotFound},
+		{"malformed", "eni-0123", ec2.CodeInvalidNetworkInterfaceIDMalformed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.c.DeleteNetworkInterface(e.ctx, use1, &DeleteNetworkInterfaceInput{NetworkInterfaceId: tc.eni})
+			_, err := e.c.DeleteNetworkInterface(e.ctx, use1, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: tc.eni})
 			wantCode(t, err, tc.code)
 		})
 	}
 	t.Run("available: addresses back, Elastic IP kept", func(t *testing.T) {
 		sub := e.subnetIn(use1, "us-east-1b")
-		ni := e.createENI(use1, &CreateNetworkInterfaceInput{SubnetId: sub.SubnetId, SecondaryPrivateIpAddressCount: 2})
+		ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{SubnetId: sub.SubnetId, SecondaryPrivateIpAddressCount: 2})
 		a := e.allocate(use1)
-		e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
-		if _, err := e.c.DeleteNetworkInterface(e.ctx, use1, &DeleteNetworkInterfaceInput{NetworkInterfaceId: ni.NetworkInterfaceId}); err != nil {
+		e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterfaceId})
+		if _, err := e.c.DeleteNetworkInterface(e.ctx, use1, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: ni.NetworkInterfaceId}); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.freeInSubnet(use1, sub.SubnetId); got != sub.AvailableIpAddressCount {
@@ -194,10 +196,10 @@ func TestDeleteNetworkInterface(t *testing.T) {
 		if ad := e.address(use1, a.AllocationId); ad.AssociationId != "" || !e.poolHolds(use1, a.PublicIp) {
 			t.Fatalf("address after delete: %+v", ad)
 		}
-		_, err := e.c.DescribeNetworkInterfaces(e.ctx, use1, &DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{ni.NetworkInterfaceId}})
-		wantCode(t, err, CodeInvalidNetworkInterfaceIDNotFound)
+		_, err := e.c.DescribeNetworkInterfaces(e.ctx, use1, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{ni.NetworkInterfaceId}})
+		wantCode(t, err, ec2.CodeInvalidNetworkInterfaceIDNotFound)
 		// Its addresses can be had again.
-		again := e.createENI(use1, &CreateNetworkInterfaceInput{SubnetId: sub.SubnetId, PrivateIpAddress: ni.PrivateIpAddress})
+		again := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{SubnetId: sub.SubnetId, PrivateIpAddress: ni.PrivateIpAddress})
 		if again.PrivateIpAddress != ni.PrivateIpAddress {
 			t.Fatalf("got %s", again.PrivateIpAddress)
 		}
@@ -210,7 +212,7 @@ func TestAssignAndUnassignPrivateIPs(t *testing.T) {
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0] // 6 addresses per interface
 	primary := e.primaryENI(use1, id)
 	sub := e.subnetIn(use1, "us-east-1a")
-	assign := func(in AssignPrivateIpAddressesInput) ([]string, error) {
+	assign := func(in ec2.AssignPrivateIpAddressesInput) ([]string, error) {
 		out, err := e.c.AssignPrivateIpAddresses(e.ctx, use1, &in)
 		if err != nil {
 			return nil, err
@@ -221,7 +223,7 @@ func TestAssignAndUnassignPrivateIPs(t *testing.T) {
 		}
 		return ips, nil
 	}
-	got, err := assign(AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{"172.31.3.3"}, SecondaryPrivateIpAddressCount: 3})
+	got, err := assign(ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{"172.31.3.3"}, SecondaryPrivateIpAddressCount: 3})
 	if err != nil || len(got) != 4 || got[0] != "172.31.3.3" {
 		t.Fatalf("assign: %v %v", got, err)
 	}
@@ -233,19 +235,19 @@ func TestAssignAndUnassignPrivateIPs(t *testing.T) {
 		t.Fatalf("subnet has %d free, want %d", free, sub.AvailableIpAddressCount-4)
 	}
 	a := e.allocate(use1)
-	e.associate(use1, &AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: primary, PrivateIpAddress: "172.31.3.3"})
+	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: primary, PrivateIpAddress: "172.31.3.3"})
 	checkAll(t, e, use1)
 
 	refusals := []struct {
 		name string
-		in   AssignPrivateIpAddressesInput
+		in   ec2.AssignPrivateIpAddressesInput
 		code string
 	}{
-		{"over the type's limit", AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 2}, CodePrivateIpAddressLimitExceeded},
-		{"an address in use", AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{in.PrivateIpAddress}}, CodeInvalidIPAddressInUse},
-		{"a reserved address", AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{"172.31.0.2"}}, CodeInvalidParameterValue},
-		{"nothing asked", AssignPrivateIpAddressesInput{NetworkInterfaceId: primary}, CodeMissingParameter},
-		{"unknown interface", AssignPrivateIpAddressesInput{NetworkInterfaceId: "eni-0123456789abcdef0", SecondaryPrivateIpAddressCount: 1}, CodeInvalidNetworkInterfaceIDNotFound},
+		{"over the type's limit", ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 2}, ec2.CodePrivateIpAddressLimitExceeded},
+		{"an address in use", ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{in.PrivateIpAddress}}, ec2.CodeInvalidIPAddressInUse},
+		{"a reserved address", ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{"172.31.0.2"}}, ec2.CodeInvalidParameterValue},
+		{"nothing asked", ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: primary}, ec2.CodeMissingParameter},
+		{"unknown interface", ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: "eni-0123456789abcdef0", SecondaryPrivateIpAddressCount: 1}, ec2.CodeInvalidNetworkInterfaceIDNotFound},
 	}
 	for _, tc := range refusals {
 		t.Run("assign "+tc.name, func(t *testing.T) {
@@ -262,14 +264,14 @@ func TestAssignAndUnassignPrivateIPs(t *testing.T) {
 		ips  []string
 		code string
 	}{
-		{"the primary", []string{in.PrivateIpAddress}, CodeInvalidParameterValue},
-		{"one not assigned", []string{"172.31.9.9"}, CodeInvalidParameterValue},
-		{"a good one then a bad one", []string{got[1], "172.31.9.9"}, CodeInvalidParameterValue},
-		{"none", nil, CodeMissingParameter},
+		{"the primary", []string{in.PrivateIpAddress}, ec2.CodeInvalidParameterValue},
+		{"one not assigned", []string{"172.31.9.9"}, ec2.CodeInvalidParameterValue},
+		{"a good one then a bad one", []string{got[1], "172.31.9.9"}, ec2.CodeInvalidParameterValue},
+		{"none", nil, ec2.CodeMissingParameter},
 	}
 	for _, tc := range unassigns {
 		t.Run("unassign "+tc.name, func(t *testing.T) {
-			_, err := e.c.UnassignPrivateIpAddresses(e.ctx, use1, &UnassignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: tc.ips})
+			_, err := e.c.UnassignPrivateIpAddresses(e.ctx, use1, &ec2.UnassignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: tc.ips})
 			wantCode(t, err, tc.code)
 			if n := len(privateIPs(e.eni(use1, primary))); n != 5 {
 				t.Fatalf("a refused unassign left %d addresses", n)
@@ -278,7 +280,7 @@ func TestAssignAndUnassignPrivateIPs(t *testing.T) {
 		})
 	}
 	t.Run("unassign one with an Elastic IP", func(t *testing.T) {
-		if _, err := e.c.UnassignPrivateIpAddresses(e.ctx, use1, &UnassignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{"172.31.3.3", got[1]}}); err != nil {
+		if _, err := e.c.UnassignPrivateIpAddresses(e.ctx, use1, &ec2.UnassignPrivateIpAddressesInput{NetworkInterfaceId: primary, PrivateIpAddresses: []string{"172.31.3.3", got[1]}}); err != nil {
 			t.Fatal(err)
 		}
 		if ips := privateIPs(e.eni(use1, primary)); len(ips) != 3 || strings.Contains(strings.Join(ips, ","), "172.31.3.3") {
@@ -293,13 +295,13 @@ func TestAssignAndUnassignPrivateIPs(t *testing.T) {
 		checkAll(t, e, use1)
 	})
 	t.Run("available interfaces have no type limit", func(t *testing.T) {
-		ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"})
-		if _, err := assign(AssignPrivateIpAddressesInput{NetworkInterfaceId: ni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 10}); err != nil {
+		ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a"})
+		if _, err := assign(ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: ni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 10}); err != nil {
 			t.Fatal(err)
 		}
 		// ... but attaching one with more than the type allows is refused.
-		_, err := e.c.AttachNetworkInterface(e.ctx, use1, &AttachNetworkInterfaceInput{NetworkInterfaceId: ni.NetworkInterfaceId, InstanceId: id})
-		wantCode(t, err, CodePrivateIpAddressLimitExceeded)
+		_, err := e.c.AttachNetworkInterface(e.ctx, use1, &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: ni.NetworkInterfaceId, InstanceId: id})
+		wantCode(t, err, ec2.CodePrivateIpAddressLimitExceeded)
 		checkAll(t, e, use1)
 	})
 }

@@ -5,52 +5,14 @@ import (
 	"sort"
 	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/monitor"
 	"github.com/ec2x/ec2x/hv"
 )
 
-// FleetInstance is one row of `ec2x top`: what an instance does right now.
-type FleetInstance struct {
-	InstanceId        string   `json:"InstanceId"`
-	Name              string   `json:"Name,omitempty"`
-	InstanceType      string   `json:"InstanceType"`
-	AvailabilityZone  string   `json:"AvailabilityZone"`
-	HostId            string   `json:"HostId,omitempty"`
-	State             string   `json:"State"`
-	CPUUtilization    float64  `json:"CPUUtilization"`
-	MemoryUtilization float64  `json:"MemoryUtilization"`
-	NetworkIn         float64  `json:"NetworkIn"`  // bytes per second
-	NetworkOut        float64  `json:"NetworkOut"` // bytes per second
-	CPUCreditBalance  *float64 `json:"CPUCreditBalance,omitempty"`
-	// StatusCheckFailed is 1 while the guest fails its status check (a
-	// kernel panic, say), as the metric of that name.
-	StatusCheckFailed int `json:"StatusCheckFailed"`
-	// CPUHistory is the CPU % of the last samples, oldest first.
-	CPUHistory []uint8 `json:"CPUHistory,omitempty"`
-	// Held says a standard-mode burstable instance ran out of credits and
-	// is held at its baseline.
-	Held bool `json:"Held,omitempty"`
-}
-
-// FleetFrame is one refresh of `ec2x top`.
-type FleetFrame struct {
-	At        time.Time       `json:"At"`
-	Instances []FleetInstance `json:"Instances"`
-	Hosts     []HostInfo      `json:"Hosts,omitempty"`
-}
-
-// DescribeFleetInput selects what a frame shows (an ec2x action).
-type DescribeFleetInput struct {
-	Filters []Filter `json:"Filters,omitempty"`
-	// Hosts adds the host view.
-	Hosts bool `json:"Hosts,omitempty"`
-	// All includes stopped and terminated instances.
-	All bool `json:"All,omitempty"`
-}
-
 // fleetRow is what a frame needs of an instance, copied under the lock.
 type fleetRow struct {
-	FleetInstance
+	ec2.FleetInstance
 	running bool
 	vcpus   int
 	memMiB  int
@@ -60,14 +22,14 @@ type fleetRow struct {
 // DescribeFleet is the live state of the region's instances: rates are
 // measured from the sampler's last reading to now, so a frame a second
 // shows what each guest does this minute, not what it did last minute.
-func (c *Cloud) DescribeFleet(ctx context.Context, region string, in *DescribeFleetInput) (*FleetFrame, error) {
+func (c *Cloud) DescribeFleet(ctx context.Context, region string, in *ec2.DescribeFleetInput) (*ec2.FleetFrame, error) {
 	return c.fleetFrame(ctx, region, in, nil)
 }
 
 // StreamFleet sends a frame every second until ctx ends (an ec2x streaming
 // action, for `ec2x top`). Each frame's rates cover the second since the
 // previous one.
-func (c *Cloud) StreamFleet(ctx context.Context, region string, in *DescribeFleetInput, emit func(*FleetFrame) error) error {
+func (c *Cloud) StreamFleet(ctx context.Context, region string, in *ec2.DescribeFleetInput, emit func(*ec2.FleetFrame) error) error {
 	seen := map[string]hv.Stats{}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -89,34 +51,34 @@ func (c *Cloud) StreamFleet(ctx context.Context, region string, in *DescribeFlee
 
 // fleetFrame builds a frame; seen, when not nil, holds each instance's
 // counters as the previous frame read them.
-func (c *Cloud) fleetFrame(ctx context.Context, region string, in *DescribeFleetInput, seen map[string]hv.Stats) (*FleetFrame, error) {
+func (c *Cloud) fleetFrame(ctx context.Context, region string, in *ec2.DescribeFleetInput, seen map[string]hv.Stats) (*ec2.FleetFrame, error) {
 	var rows []fleetRow
-	var hosts []HostInfo
-	err := c.describe(region, &DescribeInstancesInput{Filters: in.Filters}, func(rs *regionState, recs []*instRecord) {
+	var hosts []ec2.HostInfo
+	err := c.describe(region, &ec2.DescribeInstancesInput{Filters: in.Filters}, func(rs *regionState, recs []*instRecord) {
 		for _, r := range recs {
-			if !in.All && (r.State.Name == StateTerminated || r.State.Name == StateStopped) {
+			if !in.All && (r.State.Name == ec2.StateTerminated || r.State.Name == ec2.StateStopped) {
 				continue
 			}
 			name, _ := r.Tag("Name")
 			t := c.cfg.Types[r.InstanceType]
 			rows = append(rows, fleetRow{
-				FleetInstance: FleetInstance{InstanceId: r.InstanceId, Name: name, InstanceType: r.InstanceType,
+				FleetInstance: ec2.FleetInstance{InstanceId: r.InstanceId, Name: name, InstanceType: r.InstanceType,
 					AvailabilityZone: r.Placement.AvailabilityZone, HostId: r.Placement.HostId, State: r.State.Name},
-				running: r.State.Name == StateRunning, vcpus: t.VCPUs, memMiB: t.MemoryMiB, d: c.driverOf(r.Placement.HostId)})
+				running: r.State.Name == ec2.StateRunning, vcpus: t.VCPUs, memMiB: t.MemoryMiB, d: c.driverOf(r.Placement.HostId)})
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
 	if in.Hosts {
-		h, err := c.DescribeHosts(ctx, region, &Empty{})
+		h, err := c.DescribeHosts(ctx, region, &ec2.Empty{})
 		if err != nil {
 			return nil, err
 		}
 		hosts = h.Hosts
 	}
 	now := c.clk.Now()
-	frame := &FleetFrame{At: now, Instances: make([]FleetInstance, 0, len(rows)), Hosts: hosts}
+	frame := &ec2.FleetFrame{At: now, Instances: make([]ec2.FleetInstance, 0, len(rows)), Hosts: hosts}
 	for i := range rows {
 		row := &rows[i]
 		c.liveMetrics(ctx, row, seen)

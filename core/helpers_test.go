@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/internal/clock"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/rs/zerolog"
 
 	_ "github.com/ec2x/ec2x/hv/sim"
@@ -126,7 +127,7 @@ func (e *env) bootTime() time.Duration { return seconds(e.cfg.Sim.BootSeconds) }
 func (e *env) stopTime() time.Duration { return seconds(e.cfg.Sim.StopSeconds) }
 
 // run launches and returns the reservation, failing the test on error.
-func (e *env) run(region string, in *RunInstancesInput) *RunInstancesOutput {
+func (e *env) run(region string, in *ec2.RunInstancesInput) *ec2.RunInstancesOutput {
 	e.t.Helper()
 	out, err := e.c.RunInstances(e.ctx, region, in)
 	if err != nil {
@@ -138,7 +139,7 @@ func (e *env) run(region string, in *RunInstancesInput) *RunInstancesOutput {
 // launch runs n default instances and returns their IDs.
 func (e *env) launch(region string, n int) []string {
 	e.t.Helper()
-	return idsOf(e.run(region, &RunInstancesInput{MinCount: n, MaxCount: n}).Instances)
+	return idsOf(e.run(region, &ec2.RunInstancesInput{MinCount: n, MaxCount: n}).Instances)
 }
 
 // launchRunning launches n instances and waits until they run.
@@ -146,14 +147,14 @@ func (e *env) launchRunning(region string, n int) []string {
 	e.t.Helper()
 	ids := e.launch(region, n)
 	e.advance(e.bootTime())
-	e.wait(region, StateRunning, ids...)
+	e.wait(region, ec2.StateRunning, ids...)
 	return ids
 }
 
 // wait blocks (in real time, bounded) until every instance is in state.
-func (e *env) wait(region, state string, ids ...string) []*Instance {
+func (e *env) wait(region, state string, ids ...string) []*ec2.Instance {
 	e.t.Helper()
-	out, err := e.c.WaitInstances(e.ctx, region, &WaitInstancesInput{InstanceIds: ids, State: state, TimeoutSeconds: 10})
+	out, err := e.c.WaitInstances(e.ctx, region, &ec2.WaitInstancesInput{InstanceIds: ids, State: state, TimeoutSeconds: 10})
 	if err != nil {
 		e.t.Fatalf("wait %s %v: %v", state, ids, err)
 	}
@@ -170,9 +171,9 @@ func (e *env) wait(region, state string, ids ...string) []*Instance {
 }
 
 // get describes one instance.
-func (e *env) get(region, id string) *Instance {
+func (e *env) get(region, id string) *ec2.Instance {
 	e.t.Helper()
-	out, err := e.c.DescribeInstances(e.ctx, region, &DescribeInstancesInput{InstanceIds: []string{id}})
+	out, err := e.c.DescribeInstances(e.ctx, region, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
 	if err != nil {
 		e.t.Fatalf("describe %s: %v", id, err)
 	}
@@ -183,36 +184,36 @@ func (e *env) get(region, id string) *Instance {
 }
 
 // list describes with filters and returns the IDs in answer order.
-func (e *env) list(region string, fs ...Filter) []string {
+func (e *env) list(region string, fs ...ec2.Filter) []string {
 	e.t.Helper()
-	out, err := e.c.DescribeInstances(e.ctx, region, &DescribeInstancesInput{Filters: fs})
+	out, err := e.c.DescribeInstances(e.ctx, region, &ec2.DescribeInstancesInput{Filters: fs})
 	if err != nil {
 		e.t.Fatalf("describe %v: %v", fs, err)
 	}
 	return idsOf(out.Instances)
 }
 
-func (e *env) stop(region string, force bool, ids ...string) []StateChange {
+func (e *env) stop(region string, force bool, ids ...string) []ec2.StateChange {
 	e.t.Helper()
-	out, err := e.c.StopInstances(e.ctx, region, &StopInstancesInput{InstanceIds: ids, Force: force})
+	out, err := e.c.StopInstances(e.ctx, region, &ec2.StopInstancesInput{InstanceIds: ids, Force: force})
 	if err != nil {
 		e.t.Fatalf("stop %v: %v", ids, err)
 	}
 	return out.StoppingInstances
 }
 
-func (e *env) start(region string, ids ...string) []StateChange {
+func (e *env) start(region string, ids ...string) []ec2.StateChange {
 	e.t.Helper()
-	out, err := e.c.StartInstances(e.ctx, region, &InstanceIdsInput{InstanceIds: ids})
+	out, err := e.c.StartInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
 	if err != nil {
 		e.t.Fatalf("start %v: %v", ids, err)
 	}
 	return out.StartingInstances
 }
 
-func (e *env) terminate(region string, ids ...string) []StateChange {
+func (e *env) terminate(region string, ids ...string) []ec2.StateChange {
 	e.t.Helper()
-	out, err := e.c.TerminateInstances(e.ctx, region, &InstanceIdsInput{InstanceIds: ids})
+	out, err := e.c.TerminateInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
 	if err != nil {
 		e.t.Fatalf("terminate %v: %v", ids, err)
 	}
@@ -220,20 +221,20 @@ func (e *env) terminate(region string, ids ...string) []StateChange {
 }
 
 // hosts returns the region's hosts by ID.
-func (e *env) hosts(region string) map[string]HostInfo {
+func (e *env) hosts(region string) map[string]ec2.HostInfo {
 	e.t.Helper()
-	out, err := e.c.DescribeHosts(e.ctx, region, &Empty{})
+	out, err := e.c.DescribeHosts(e.ctx, region, &ec2.Empty{})
 	if err != nil {
 		e.t.Fatalf("hosts: %v", err)
 	}
-	m := map[string]HostInfo{}
+	m := map[string]ec2.HostInfo{}
 	for _, h := range out.Hosts {
 		m[h.ID] = h
 	}
 	return m
 }
 
-func idsOf(ins []*Instance) []string {
+func idsOf(ins []*ec2.Instance) []string {
 	ids := make([]string, len(ins))
 	for i, in := range ins {
 		ids[i] = in.InstanceId
@@ -248,7 +249,7 @@ func wantCode(t testing.TB, err error, code string, fragments ...string) {
 	if err == nil {
 		t.Fatalf("got success, want %s", code)
 	}
-	var ec2 *Error
+	var ec2 *ec2.Error
 	if !errors.As(err, &ec2) {
 		t.Fatalf("got %v (%T), want EC2 error %s", err, err, code)
 	}
@@ -263,15 +264,17 @@ func wantCode(t testing.TB, err error, code string, fragments ...string) {
 }
 
 // instanceTags is a TagSpecification for the instance from key, value pairs.
-func instanceTags(kv ...string) []TagSpecification {
-	var ts []Tag
+func instanceTags(kv ...string) []ec2.TagSpecification {
+	var ts []ec2.Tag
 	for i := 0; i+1 < len(kv); i += 2 {
-		ts = append(ts, Tag{Key: kv[i], Value: kv[i+1]})
+		ts = append(ts, ec2.Tag{Key: kv[i], Value: kv[i+1]})
 	}
-	return []TagSpecification{{ResourceType: "instance", Tags: ts}}
+	return []ec2.TagSpecification{{ResourceType: "instance", Tags: ts}}
 }
 
 // newFilter is an EC2 filter: any of the values may match.
-func newFilter(name string, values ...string) Filter { return Filter{Name: name, Values: values} }
+func newFilter(name string, values ...string) ec2.Filter {
+	return ec2.Filter{Name: name, Values: values}
+}
 
 func ptr[T any](v T) *T { return &v }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
 )
 
@@ -14,18 +15,18 @@ import (
 // Driver events land asynchronously, so a host listing taken between two
 // instance listings is only trusted when both listings are equal: host
 // usage changes only together with an instance's record.
-func snapshot(t testing.TB, e *env, region string) ([]*Instance, []HostInfo) {
+func snapshot(t testing.TB, e *env, region string) ([]*ec2.Instance, []ec2.HostInfo) {
 	t.Helper()
 	for range 200 {
-		a, err := e.c.DescribeInstances(e.ctx, region, &DescribeInstancesInput{})
+		a, err := e.c.DescribeInstances(e.ctx, region, &ec2.DescribeInstancesInput{})
 		if err != nil {
 			t.Fatalf("describe: %v", err)
 		}
-		h, err := e.c.DescribeHosts(e.ctx, region, &Empty{})
+		h, err := e.c.DescribeHosts(e.ctx, region, &ec2.Empty{})
 		if err != nil {
 			t.Fatalf("hosts: %v", err)
 		}
-		b, err := e.c.DescribeInstances(e.ctx, region, &DescribeInstancesInput{})
+		b, err := e.c.DescribeInstances(e.ctx, region, &ec2.DescribeInstancesInput{})
 		if err != nil {
 			t.Fatalf("describe: %v", err)
 		}
@@ -37,7 +38,7 @@ func snapshot(t testing.TB, e *env, region string) ([]*Instance, []HostInfo) {
 	return nil, nil
 }
 
-func sameRecords(a, b []*Instance) bool {
+func sameRecords(a, b []*ec2.Instance) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -55,7 +56,7 @@ func sameRecords(a, b []*Instance) bool {
 func checkInvariants(t testing.TB, e *env, region string) {
 	t.Helper()
 	ins, hosts := snapshot(t, e, region)
-	byHost := map[string]HostInfo{}
+	byHost := map[string]ec2.HostInfo{}
 	for _, h := range hosts {
 		byHost[h.ID] = h
 	}
@@ -65,7 +66,7 @@ func checkInvariants(t testing.TB, e *env, region string) {
 	guests := map[string][]string{}
 	for _, in := range ins {
 		id, st := in.InstanceId, in.State.Name
-		if want := NewState(st); in.State != want || !ValidStateName(st) {
+		if want := ec2.NewState(st); in.State != want || !ec2.ValidStateName(st) {
 			t.Fatalf("%s: state %+v is not EC2's", id, in.State)
 		}
 		// Every address of every interface counts: an Elastic IP may sit on
@@ -92,25 +93,25 @@ func checkInvariants(t testing.TB, e *env, region string) {
 			t.Fatalf("%s: public IP %q but DNS name %q", id, in.PublicIpAddress, in.PublicDnsName)
 		}
 		switch st {
-		case StateTerminated:
+		case ec2.StateTerminated:
 			if in.PrivateIpAddress != "" || len(in.NetworkInterfaces) != 0 {
 				t.Fatalf("%s: terminated but holds private IP %q / %d interfaces", id, in.PrivateIpAddress, len(in.NetworkInterfaces))
 			}
 			fallthrough
-		case StateStopped:
+		case ec2.StateStopped:
 			if (in.PublicIpAddress != "" && !elastic) || in.Placement.HostId != "" {
 				t.Fatalf("%s: %s but holds public IP %q, host %q", id, st, in.PublicIpAddress, in.Placement.HostId)
 			}
-		case StatePending, StateRunning:
+		case ec2.StatePending, ec2.StateRunning:
 			if in.PublicIpAddress == "" || in.Placement.HostId == "" {
 				t.Fatalf("%s: %s without public IP (%q) or host (%q)", id, st, in.PublicIpAddress, in.Placement.HostId)
 			}
-		case StateStopping:
+		case ec2.StateStopping:
 			if in.Placement.HostId == "" {
 				t.Fatalf("%s: stopping without a host", id)
 			}
 		}
-		if st != StateTerminated && (in.PrivateIpAddress == "" || in.NetworkInterfaces[0].PrivateIpAddress != in.PrivateIpAddress) {
+		if st != ec2.StateTerminated && (in.PrivateIpAddress == "" || in.NetworkInterfaces[0].PrivateIpAddress != in.PrivateIpAddress) {
 			t.Fatalf("%s: %s with private IP %q", id, st, in.PrivateIpAddress)
 		}
 		if in.Placement.HostId == "" {

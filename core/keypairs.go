@@ -5,80 +5,28 @@ import (
 	"errors"
 	"sort"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/sshkey"
 	"github.com/ec2x/ec2x/core/store"
 )
 
-// CreateKeyPairInput is EC2's CreateKeyPair request.
-type CreateKeyPairInput struct {
-	KeyName           string             `json:"KeyName"`
-	KeyType           string             `json:"KeyType,omitempty"`
-	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
-	DryRun            bool               `json:"DryRun,omitempty"`
-}
-
-// CreateKeyPairOutput carries the private key: EC2 shows it once, never again.
-type CreateKeyPairOutput struct {
-	KeyPairId      string `json:"KeyPairId"`
-	KeyName        string `json:"KeyName"`
-	KeyFingerprint string `json:"KeyFingerprint"`
-	KeyMaterial    string `json:"KeyMaterial"`
-	Tags           []Tag  `json:"Tags,omitempty"`
-}
-
-// ImportKeyPairInput is EC2's ImportKeyPair request; the material is bytes
-// (base64 in JSON, as in EC2's API).
-type ImportKeyPairInput struct {
-	KeyName           string             `json:"KeyName"`
-	PublicKeyMaterial []byte             `json:"PublicKeyMaterial"`
-	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
-	DryRun            bool               `json:"DryRun,omitempty"`
-}
-
-// ImportKeyPairOutput answers ImportKeyPair.
-type ImportKeyPairOutput struct {
-	KeyPairId      string `json:"KeyPairId"`
-	KeyName        string `json:"KeyName"`
-	KeyFingerprint string `json:"KeyFingerprint"`
-	Tags           []Tag  `json:"Tags,omitempty"`
-}
-
-// DescribeKeyPairsInput is EC2's DescribeKeyPairs request.
-type DescribeKeyPairsInput struct {
-	KeyNames         []string `json:"KeyNames,omitempty"`
-	KeyPairIds       []string `json:"KeyPairIds,omitempty"`
-	IncludePublicKey bool     `json:"IncludePublicKey,omitempty"`
-}
-
-// DescribeKeyPairsOutput lists key pairs.
-type DescribeKeyPairsOutput struct {
-	KeyPairs []KeyPairInfo `json:"KeyPairs"`
-}
-
-// DeleteKeyPairInput names a key pair by name or ID.
-type DeleteKeyPairInput struct {
-	KeyName   string `json:"KeyName,omitempty"`
-	KeyPairId string `json:"KeyPairId,omitempty"`
-	DryRun    bool   `json:"DryRun,omitempty"`
-}
-
 func validKeyName(name string) error {
 	if name == "" || len(name) > 255 {
-		return Errorf(CodeInvalidParameterValue, "Key pair names are 1 to 255 ASCII characters")
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Key pair names are 1 to 255 ASCII characters")
 	}
 	for i := 0; i < len(name); i++ {
 		if name[i] < 0x20 || name[i] > 0x7e {
-			return Errorf(CodeInvalidParameterValue, "Key pair names are printable ASCII characters")
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Key pair names are printable ASCII characters")
 		}
 	}
 	return nil
 }
 
-func keyTags(specs []TagSpecification) ([]Tag, error) {
-	var tags []Tag
+func keyTags(specs []ec2.TagSpecification) ([]ec2.Tag, error) {
+	var tags []ec2.Tag
 	for _, s := range specs {
 		if s.ResourceType != "key-pair" {
-			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", s.ResourceType)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", s.ResourceType)
 		}
 		tags = append(tags, s.Tags...)
 	}
@@ -86,7 +34,7 @@ func keyTags(specs []TagSpecification) ([]Tag, error) {
 }
 
 // CreateKeyPair makes a key pair and returns its private half once.
-func (c *Cloud) CreateKeyPair(ctx context.Context, region string, in *CreateKeyPairInput) (*CreateKeyPairOutput, error) {
+func (c *Cloud) CreateKeyPair(ctx context.Context, region string, in *ec2.CreateKeyPairInput) (*ec2.CreateKeyPairOutput, error) {
 	if err := validKeyName(in.KeyName); err != nil {
 		return nil, err
 	}
@@ -99,23 +47,23 @@ func (c *Cloud) CreateKeyPair(ctx context.Context, region string, in *CreateKeyP
 		kind = sshkey.TypeRSA
 	}
 	if kind != sshkey.TypeRSA && kind != sshkey.TypeED25519 {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for KeyType: use rsa or ed25519", in.KeyType)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for KeyType: use rsa or ed25519", in.KeyType)
 	}
 	// Generate outside the lock: RSA takes tens of milliseconds.
 	k, err := sshkey.Generate(kind)
 	if err != nil {
-		return nil, Errorf(CodeInternalError, "generate key: %v", err)
+		return nil, ec2.Errorf(ec2.CodeInternalError, "generate key: %v", err)
 	}
 	rec, err := c.addKey(ctx, region, in.KeyName, k, tags, in.DryRun)
 	if err != nil {
 		return nil, err
 	}
-	return &CreateKeyPairOutput{KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint,
+	return &ec2.CreateKeyPairOutput{KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint,
 		KeyMaterial: string(k.PrivatePEM), Tags: rec.Tags}, nil
 }
 
 // ImportKeyPair registers the public half of a key the user made.
-func (c *Cloud) ImportKeyPair(ctx context.Context, region string, in *ImportKeyPairInput) (*ImportKeyPairOutput, error) {
+func (c *Cloud) ImportKeyPair(ctx context.Context, region string, in *ec2.ImportKeyPairInput) (*ec2.ImportKeyPairOutput, error) {
 	if err := validKeyName(in.KeyName); err != nil {
 		return nil, err
 	}
@@ -126,18 +74,18 @@ func (c *Cloud) ImportKeyPair(ctx context.Context, region string, in *ImportKeyP
 	k, err := sshkey.Import(in.PublicKeyMaterial)
 	if err != nil {
 		if errors.Is(err, sshkey.ErrInvalidKeyFormat) {
-			return nil, Errorf(CodeInvalidKeyFormat, "Key is not in valid OpenSSH public key format (%v)", err)
+			return nil, ec2.Errorf(ec2.CodeInvalidKeyFormat, "Key is not in valid OpenSSH public key format (%v)", err)
 		}
-		return nil, Errorf(CodeInvalidParameterValue, "%v", err)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%v", err)
 	}
 	rec, err := c.addKey(ctx, region, in.KeyName, k, tags, in.DryRun)
 	if err != nil {
 		return nil, err
 	}
-	return &ImportKeyPairOutput{KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint, Tags: rec.Tags}, nil
+	return &ec2.ImportKeyPairOutput{KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint, Tags: rec.Tags}, nil
 }
 
-func (c *Cloud) addKey(ctx context.Context, region, name string, k *sshkey.Key, tags []Tag, dryRun bool) (*keyRecord, error) {
+func (c *Cloud) addKey(ctx context.Context, region, name string, k *sshkey.Key, tags []ec2.Tag, dryRun bool) (*keyRecord, error) {
 	c.mu.Lock()
 	rs, err := c.region(region)
 	if err != nil {
@@ -146,13 +94,13 @@ func (c *Cloud) addKey(ctx context.Context, region, name string, k *sshkey.Key, 
 	}
 	if _, dup := rs.keys[name]; dup {
 		c.mu.Unlock()
-		return nil, Errorf(CodeInvalidKeyPairDuplicate, "The keypair '%s' already exists.", name)
+		return nil, ec2.Errorf(ec2.CodeInvalidKeyPairDuplicate, "The keypair '%s' already exists.", name)
 	}
 	if dryRun {
 		c.mu.Unlock()
-		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+		return nil, ec2.Errorf(ec2.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
-	rec := &keyRecord{Region: region, KeyPairInfo: KeyPairInfo{
+	rec := &keyRecord{Region: region, KeyPairInfo: ec2.KeyPairInfo{
 		KeyPairId: c.newID("key"), KeyName: name, KeyType: k.Type, KeyFingerprint: k.Fingerprint,
 		PublicKey: k.PublicKey + " " + name, CreateTime: c.clk.Now().UTC(), Tags: tags,
 	}}
@@ -177,7 +125,7 @@ func keyByID(rs *regionState, id string) *keyRecord {
 }
 
 // DescribeKeyPairs lists key pairs by name or ID (all when none given).
-func (c *Cloud) DescribeKeyPairs(ctx context.Context, region string, in *DescribeKeyPairsInput) (*DescribeKeyPairsOutput, error) {
+func (c *Cloud) DescribeKeyPairs(ctx context.Context, region string, in *ec2.DescribeKeyPairsInput) (*ec2.DescribeKeyPairsOutput, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	rs, err := c.region(region)
@@ -188,14 +136,14 @@ func (c *Cloud) DescribeKeyPairs(ctx context.Context, region string, in *Describ
 	for _, n := range in.KeyNames {
 		k := rs.keys[n]
 		if k == nil {
-			return nil, Errorf(CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", n)
+			return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", n)
 		}
 		recs = append(recs, k)
 	}
 	for _, id := range in.KeyPairIds {
 		k := keyByID(rs, id)
 		if k == nil {
-			return nil, Errorf(CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
+			return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
 		}
 		recs = append(recs, k)
 	}
@@ -204,7 +152,7 @@ func (c *Cloud) DescribeKeyPairs(ctx context.Context, region string, in *Describ
 			recs = append(recs, k)
 		}
 	}
-	out := &DescribeKeyPairsOutput{KeyPairs: make([]KeyPairInfo, 0, len(recs))}
+	out := &ec2.DescribeKeyPairsOutput{KeyPairs: make([]ec2.KeyPairInfo, 0, len(recs))}
 	for _, k := range recs {
 		info := k.KeyPairInfo
 		if !in.IncludePublicKey {
@@ -218,9 +166,9 @@ func (c *Cloud) DescribeKeyPairs(ctx context.Context, region string, in *Describ
 
 // DeleteKeyPair deletes a key pair. As in EC2, deleting one that does not
 // exist succeeds; instances launched with it keep their KeyName.
-func (c *Cloud) DeleteKeyPair(ctx context.Context, region string, in *DeleteKeyPairInput) (*Empty, error) {
+func (c *Cloud) DeleteKeyPair(ctx context.Context, region string, in *ec2.DeleteKeyPairInput) (*ec2.Empty, error) {
 	if in.KeyName == "" && in.KeyPairId == "" {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter KeyName or KeyPairId")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter KeyName or KeyPairId")
 	}
 	c.mu.Lock()
 	rs, err := c.region(region)
@@ -234,11 +182,11 @@ func (c *Cloud) DeleteKeyPair(ctx context.Context, region string, in *DeleteKeyP
 	}
 	if in.DryRun {
 		c.mu.Unlock()
-		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+		return nil, ec2.Errorf(ec2.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
 	if k == nil {
 		c.mu.Unlock()
-		return &Empty{Return: true}, nil
+		return &ec2.Empty{Return: true}, nil
 	}
 	delete(rs.keys, k.KeyName)
 	b := store.NewBatch()
@@ -248,5 +196,5 @@ func (c *Cloud) DeleteKeyPair(ctx context.Context, region string, in *DeleteKeyP
 	if err := wait(); err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
+	return &ec2.Empty{Return: true}, nil
 }

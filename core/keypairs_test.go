@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/sshkey"
 	"golang.org/x/crypto/ssh"
 )
@@ -29,7 +30,7 @@ func TestCreateKeyPair(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: tc.name, KeyType: tc.keyType})
+			out, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: tc.name, KeyType: tc.keyType})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -41,7 +42,7 @@ func TestCreateKeyPair(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the private key does not parse: %v", err)
 			}
-			desc, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{KeyNames: []string{tc.name}, IncludePublicKey: true})
+			desc, err := e.c.DescribeKeyPairs(e.ctx, use1, &ec2.DescribeKeyPairsInput{KeyNames: []string{tc.name}, IncludePublicKey: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,14 +87,14 @@ func TestImportKeyPair(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := e.c.ImportKeyPair(e.ctx, use1, &ImportKeyPairInput{KeyName: tc.name, PublicKeyMaterial: tc.material})
+			out, err := e.c.ImportKeyPair(e.ctx, use1, &ec2.ImportKeyPairInput{KeyName: tc.name, PublicKeyMaterial: tc.material})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !keyPairIDRe.MatchString(out.KeyPairId) || !tc.fp.MatchString(out.KeyFingerprint) {
 				t.Errorf("answer %+v", out)
 			}
-			desc, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{KeyPairIds: []string{out.KeyPairId}, IncludePublicKey: true})
+			desc, err := e.c.DescribeKeyPairs(e.ctx, use1, &ec2.DescribeKeyPairsInput{KeyPairIds: []string{out.KeyPairId}, IncludePublicKey: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,15 +110,15 @@ func TestImportKeyPair(t *testing.T) {
 		code     string
 		frag     string
 	}{
-		{"garbage", "g", []byte("not a key"), CodeInvalidKeyFormat, "not in valid OpenSSH public key format"},
-		{"DSA", "d", dsaLine, CodeInvalidKeyFormat, ""},
-		{"empty", "e", nil, CodeInvalidKeyFormat, ""},
-		{"duplicate name", "ed25519", edLine, CodeInvalidKeyPairDuplicate, "The keypair 'ed25519' already exists."},
-		{"empty name", "", edLine, CodeInvalidParameterValue, "1 to 255"},
+		{"garbage", "g", []byte("not a key"), ec2.CodeInvalidKeyFormat, "not in valid OpenSSH public key format"},
+		{"DSA", "d", dsaLine, ec2.CodeInvalidKeyFormat, ""},
+		{"empty", "e", nil, ec2.CodeInvalidKeyFormat, ""},
+		{"duplicate name", "ed25519", edLine, ec2.CodeInvalidKeyPairDuplicate, "The keypair 'ed25519' already exists."},
+		{"empty name", "", edLine, ec2.CodeInvalidParameterValue, "1 to 255"},
 	}
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.c.ImportKeyPair(e.ctx, use1, &ImportKeyPairInput{KeyName: tc.keyName, PublicKeyMaterial: tc.material})
+			_, err := e.c.ImportKeyPair(e.ctx, use1, &ec2.ImportKeyPairInput{KeyName: tc.keyName, PublicKeyMaterial: tc.material})
 			wantCode(t, err, tc.code, tc.frag)
 		})
 	}
@@ -125,28 +126,28 @@ func TestImportKeyPair(t *testing.T) {
 
 func TestKeyPairErrors(t *testing.T) {
 	e := newEnv(t, "")
-	if _, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: "taken", KeyType: "ed25519"}); err != nil {
+	if _, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "taken", KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name string
-		in   CreateKeyPairInput
+		in   ec2.CreateKeyPairInput
 		code string
 		frag string
 	}{
-		{"duplicate", CreateKeyPairInput{KeyName: "taken", KeyType: "ed25519"}, CodeInvalidKeyPairDuplicate, "'taken'"},
-		{"empty name", CreateKeyPairInput{KeyType: "ed25519"}, CodeInvalidParameterValue, "1 to 255"},
-		{"name too long", CreateKeyPairInput{KeyName: strings.Repeat("k", 256), KeyType: "ed25519"}, CodeInvalidParameterValue, "1 to 255"},
-		{"not ASCII", CreateKeyPairInput{KeyName: "clé", KeyType: "ed25519"}, CodeInvalidParameterValue, "ASCII"},
-		{"unknown type", CreateKeyPairInput{KeyName: "x", KeyType: "dsa"}, CodeInvalidParameterValue, "'dsa'"},
-		{"tags for another resource", CreateKeyPairInput{KeyName: "x", KeyType: "ed25519",
-			TagSpecifications: instanceTags("a", "b")}, CodeInvalidParameterValue, "'instance'"},
-		{"unknown region", CreateKeyPairInput{KeyName: "x", KeyType: "ed25519"}, CodeInvalidRegion, ""},
+		{"duplicate", ec2.CreateKeyPairInput{KeyName: "taken", KeyType: "ed25519"}, ec2.CodeInvalidKeyPairDuplicate, "'taken'"},
+		{"empty name", ec2.CreateKeyPairInput{KeyType: "ed25519"}, ec2.CodeInvalidParameterValue, "1 to 255"},
+		{"name too long", ec2.CreateKeyPairInput{KeyName: strings.Repeat("k", 256), KeyType: "ed25519"}, ec2.CodeInvalidParameterValue, "1 to 255"},
+		{"not ASCII", ec2.CreateKeyPairInput{KeyName: "clé", KeyType: "ed25519"}, ec2.CodeInvalidParameterValue, "ASCII"},
+		{"unknown type", ec2.CreateKeyPairInput{KeyName: "x", KeyType: "dsa"}, ec2.CodeInvalidParameterValue, "'dsa'"},
+		{"tags for another resource", ec2.CreateKeyPairInput{KeyName: "x", KeyType: "ed25519",
+			TagSpecifications: instanceTags("a", "b")}, ec2.CodeInvalidParameterValue, "'instance'"},
+		{"unknown region", ec2.CreateKeyPairInput{KeyName: "x", KeyType: "ed25519"}, ec2.CodeInvalidRegion, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			region := use1
-			if tc.code == CodeInvalidRegion {
+			if tc.code == ec2.CodeInvalidRegion {
 				region = "mars-1"
 			}
 			in := tc.in
@@ -154,7 +155,7 @@ func TestKeyPairErrors(t *testing.T) {
 			wantCode(t, err, tc.code, tc.frag)
 		})
 	}
-	if _, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: strings.Repeat("k", 255), KeyType: "ed25519"}); err != nil {
+	if _, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: strings.Repeat("k", 255), KeyType: "ed25519"}); err != nil {
 		t.Errorf("a 255-character name is allowed: %v", err)
 	}
 }
@@ -163,13 +164,13 @@ func TestDescribeAndDeleteKeyPairs(t *testing.T) {
 	e := newEnv(t, "[sim]\nboot_seconds = 0\n")
 	ids := map[string]string{}
 	for _, n := range []string{"charlie", "alpha", "bravo"} {
-		out, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: n, KeyType: "ed25519"})
+		out, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: n, KeyType: "ed25519"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids[n] = out.KeyPairId
 	}
-	names := func(in *DescribeKeyPairsInput) []string {
+	names := func(in *ec2.DescribeKeyPairsInput) []string {
 		t.Helper()
 		out, err := e.c.DescribeKeyPairs(e.ctx, use1, in)
 		if err != nil {
@@ -184,28 +185,28 @@ func TestDescribeAndDeleteKeyPairs(t *testing.T) {
 		}
 		return ns
 	}
-	if got := names(&DescribeKeyPairsInput{}); !slices.Equal(got, []string{"alpha", "bravo", "charlie"}) {
+	if got := names(&ec2.DescribeKeyPairsInput{}); !slices.Equal(got, []string{"alpha", "bravo", "charlie"}) {
 		t.Errorf("all keys sorted: %v", got)
 	}
-	if got := names(&DescribeKeyPairsInput{KeyNames: []string{"bravo"}, KeyPairIds: []string{ids["alpha"]}}); !slices.Equal(got, []string{"alpha", "bravo"}) {
+	if got := names(&ec2.DescribeKeyPairsInput{KeyNames: []string{"bravo"}, KeyPairIds: []string{ids["alpha"]}}); !slices.Equal(got, []string{"alpha", "bravo"}) {
 		t.Errorf("by name and ID: %v", got)
 	}
-	_, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{KeyNames: []string{"delta"}})
-	wantCode(t, err, CodeInvalidKeyPairNotFound, "The key pair 'delta' does not exist")
-	_, err = e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{KeyPairIds: []string{"key-0123456789abcdef0"}})
-	wantCode(t, err, CodeInvalidKeyPairNotFound, "key-0123456789abcdef0")
+	_, err := e.c.DescribeKeyPairs(e.ctx, use1, &ec2.DescribeKeyPairsInput{KeyNames: []string{"delta"}})
+	wantCode(t, err, ec2.CodeInvalidKeyPairNotFound, "The key pair 'delta' does not exist")
+	_, err = e.c.DescribeKeyPairs(e.ctx, use1, &ec2.DescribeKeyPairsInput{KeyPairIds: []string{"key-0123456789abcdef0"}})
+	wantCode(t, err, ec2.CodeInvalidKeyPairNotFound, "key-0123456789abcdef0")
 
 	// An instance keeps the name of a key deleted after its launch.
-	inst := e.run(use1, &RunInstancesInput{KeyName: "alpha"}).Instances[0].InstanceId
+	inst := e.run(use1, &ec2.RunInstancesInput{KeyName: "alpha"}).Instances[0].InstanceId
 	cases := []struct {
 		name string
-		in   DeleteKeyPairInput
+		in   ec2.DeleteKeyPairInput
 	}{
-		{"by name", DeleteKeyPairInput{KeyName: "alpha"}},
-		{"by ID", DeleteKeyPairInput{KeyPairId: ids["bravo"]}},
-		{"already deleted", DeleteKeyPairInput{KeyName: "alpha"}},
-		{"never existed", DeleteKeyPairInput{KeyName: "zulu"}},
-		{"unknown ID", DeleteKeyPairInput{KeyPairId: "key-0123456789abcdef0"}},
+		{"by name", ec2.DeleteKeyPairInput{KeyName: "alpha"}},
+		{"by ID", ec2.DeleteKeyPairInput{KeyPairId: ids["bravo"]}},
+		{"already deleted", ec2.DeleteKeyPairInput{KeyName: "alpha"}},
+		{"never existed", ec2.DeleteKeyPairInput{KeyName: "zulu"}},
+		{"unknown ID", ec2.DeleteKeyPairInput{KeyPairId: "key-0123456789abcdef0"}},
 	}
 	for _, tc := range cases {
 		t.Run("delete "+tc.name, func(t *testing.T) {
@@ -216,18 +217,18 @@ func TestDescribeAndDeleteKeyPairs(t *testing.T) {
 			}
 		})
 	}
-	_, err = e.c.DeleteKeyPair(e.ctx, use1, &DeleteKeyPairInput{})
-	wantCode(t, err, CodeMissingParameter, "KeyName")
-	if got := names(&DescribeKeyPairsInput{IncludePublicKey: true}); !slices.Equal(got, []string{"charlie"}) {
+	_, err = e.c.DeleteKeyPair(e.ctx, use1, &ec2.DeleteKeyPairInput{})
+	wantCode(t, err, ec2.CodeMissingParameter, "KeyName")
+	if got := names(&ec2.DescribeKeyPairsInput{IncludePublicKey: true}); !slices.Equal(got, []string{"charlie"}) {
 		t.Errorf("after deletes: %v", got)
 	}
 	if got := e.get(use1, inst).KeyName; got != "alpha" {
 		t.Errorf("instance KeyName %q after its key was deleted", got)
 	}
-	_, err = e.c.RunInstances(e.ctx, use1, &RunInstancesInput{KeyName: "alpha"})
-	wantCode(t, err, CodeInvalidKeyPairNotFound, "'alpha'")
+	_, err = e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{KeyName: "alpha"})
+	wantCode(t, err, ec2.CodeInvalidKeyPairNotFound, "'alpha'")
 	// The name is free again.
-	if _, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: "alpha", KeyType: "ed25519"}); err != nil {
+	if _, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "alpha", KeyType: "ed25519"}); err != nil {
 		t.Errorf("re-create a deleted name: %v", err)
 	}
 }

@@ -6,43 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
 )
-
-// InstanceIdsInput names instances (Start, Reboot, Terminate).
-type InstanceIdsInput struct {
-	InstanceIds []string `json:"InstanceIds"`
-	DryRun      bool     `json:"DryRun,omitempty"`
-}
-
-// StopInstancesInput is EC2's StopInstances request.
-type StopInstancesInput struct {
-	InstanceIds []string `json:"InstanceIds"`
-	Force       bool     `json:"Force,omitempty"`
-	DryRun      bool     `json:"DryRun,omitempty"`
-}
-
-// StartInstancesOutput answers StartInstances.
-type StartInstancesOutput struct {
-	StartingInstances []StateChange `json:"StartingInstances"`
-}
-
-// StopInstancesOutput answers StopInstances.
-type StopInstancesOutput struct {
-	StoppingInstances []StateChange `json:"StoppingInstances"`
-}
-
-// TerminateInstancesOutput answers TerminateInstances.
-type TerminateInstancesOutput struct {
-	TerminatingInstances []StateChange `json:"TerminatingInstances"`
-}
-
-// Empty is the answer of calls that return nothing but success.
-type Empty struct {
-	Return bool `json:"Return"`
-}
 
 // driverCall is a driver request to make once a change is durable.
 type driverCall func(ctx context.Context) error
@@ -54,9 +22,9 @@ type transition func(t *tx, r *instRecord, now time.Time) ([]driverCall, error)
 
 // changeStates applies tr to every instance, all or nothing, in one
 // transaction, then makes the driver calls.
-func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, dryRun bool, tr transition) ([]StateChange, error) {
+func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, dryRun bool, tr transition) ([]ec2.StateChange, error) {
 	if len(ids) == 0 {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter InstanceId")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter InstanceId")
 	}
 	c.mu.Lock()
 	rs, err := c.region(region)
@@ -71,7 +39,7 @@ func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, d
 	}
 	if dryRun {
 		c.mu.Unlock()
-		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+		return nil, ec2.Errorf(ec2.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
 	now := c.clk.Now()
 	t := c.newTx(rs)
@@ -90,9 +58,9 @@ func (c *Cloud) changeStates(ctx context.Context, region string, ids []string, d
 		c.mu.Unlock()
 		return nil, err
 	}
-	out := make([]StateChange, len(recs))
+	out := make([]ec2.StateChange, len(recs))
 	for i, old := range recs {
-		out[i] = StateChange{InstanceId: old.InstanceId, PreviousState: old.State, CurrentState: rs.instances[old.InstanceId].State}
+		out[i] = ec2.StateChange{InstanceId: old.InstanceId, PreviousState: old.State, CurrentState: rs.instances[old.InstanceId].State}
 	}
 	c.notifyLocked()
 	c.mu.Unlock()
@@ -127,7 +95,7 @@ func (c *Cloud) instanceLocked(region, id string) (*regionState, *instRecord, er
 func (c *Cloud) lookupLocked(rs *regionState, ids []string) ([]*instRecord, error) {
 	for _, id := range ids {
 		if !instanceIDRe.MatchString(id) {
-			return nil, Errorf(CodeInvalidInstanceIDMalformed, "Invalid id: \"%s\" (expecting \"i-...\")", id)
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceIDMalformed, "Invalid id: \"%s\" (expecting \"i-...\")", id)
 		}
 	}
 	recs := make([]*instRecord, 0, len(ids))
@@ -153,23 +121,23 @@ func (c *Cloud) lookupLocked(rs *regionState, ids []string) ([]*instRecord, erro
 
 func notFound(ids []string) error {
 	if len(ids) == 1 {
-		return Errorf(CodeInvalidInstanceIDNotFound, "The instance ID '%s' does not exist", ids[0])
+		return ec2.Errorf(ec2.CodeInvalidInstanceIDNotFound, "The instance ID '%s' does not exist", ids[0])
 	}
-	return Errorf(CodeInvalidInstanceIDNotFound, "The instance IDs '%s' do not exist", joinIDs(ids))
+	return ec2.Errorf(ec2.CodeInvalidInstanceIDNotFound, "The instance IDs '%s' do not exist", joinIDs(ids))
 }
 
 func incorrectState(r *instRecord, verb string) error {
-	return Errorf(CodeIncorrectInstanceState, "The instance '%s' is not in a state from which it can be %s (it is %s).", r.InstanceId, verb, r.State.Name)
+	return ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in a state from which it can be %s (it is %s).", r.InstanceId, verb, r.State.Name)
 }
 
 // hiddenLocked reports whether a terminated instance is past its hour of visibility.
 func (c *Cloud) hiddenLocked(r *instRecord) bool {
-	return r.State.Name == StateTerminated &&
+	return r.State.Name == ec2.StateTerminated &&
 		c.clk.Now().Sub(r.StateSince) >= seconds(c.cfg.Lifecycle.TerminatedVisibleSeconds)
 }
 
 func setState(n *instRecord, state string, now time.Time) {
-	n.State = NewState(state)
+	n.State = ec2.NewState(state)
 	n.StateSince = now
 }
 
@@ -180,24 +148,24 @@ func userReason(now time.Time) string {
 
 // StartInstances starts stopped instances; each is placed again and gets a
 // new public IP.
-func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceIdsInput) (*StartInstancesOutput, error) {
+func (c *Cloud) StartInstances(ctx context.Context, region string, in *ec2.InstanceIdsInput) (*ec2.StartInstancesOutput, error) {
 	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
 		switch r.State.Name {
-		case StatePending, StateRunning:
+		case ec2.StatePending, ec2.StateRunning:
 			return nil, nil
-		case StateStopped:
+		case ec2.StateStopped:
 		default:
 			return nil, incorrectState(r, "started")
 		}
 		rs := t.rs
 		if r.spot() {
 			if p := c.spotPrice(rs, r.Placement.AvailabilityZone, r.InstanceType); p > r.SpotMaxPrice {
-				return nil, Errorf(CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, usd(p), usd(r.SpotMaxPrice))
+				return nil, ec2.Errorf(ec2.CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, usd(p), usd(r.SpotMaxPrice))
 			}
 			if req := rs.spotReqs[r.SpotInstanceRequestId]; req != nil && req.State == "disabled" {
 				nr := *req
 				nr.State = "active"
-				nr.Status = SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
+				nr.Status = ec2.SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
 				t.putRequest(nr)
 			}
 		}
@@ -215,7 +183,7 @@ func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceI
 		n := r.clone()
 		n.Placement.HostId = host.ID
 		n.Hypervisor = host.Driver
-		setState(n, StatePending, now)
+		setState(n, ec2.StatePending, now)
 		n.StateReason, n.StateTransitionReason = nil, ""
 		t.putInstance(n)
 		newDriver := c.drivers[host.Driver]
@@ -239,38 +207,38 @@ func (c *Cloud) StartInstances(ctx context.Context, region string, in *InstanceI
 	if err != nil {
 		return nil, err
 	}
-	return &StartInstancesOutput{StartingInstances: ch}, nil
+	return &ec2.StartInstancesOutput{StartingInstances: ch}, nil
 }
 
 // StopInstances stops running instances; their auto-assigned public IP is
 // released once they are stopped.
-func (c *Cloud) StopInstances(ctx context.Context, region string, in *StopInstancesInput) (*StopInstancesOutput, error) {
+func (c *Cloud) StopInstances(ctx context.Context, region string, in *ec2.StopInstancesInput) (*ec2.StopInstancesOutput, error) {
 	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
 		switch r.State.Name {
-		case StateStopped:
+		case ec2.StateStopped:
 			return nil, nil
-		case StateStopping:
+		case ec2.StateStopping:
 			if !in.Force {
 				return nil, nil
 			}
-		case StateRunning:
+		case ec2.StateRunning:
 		default:
 			return nil, incorrectState(r, "stopped")
 		}
 		if r.spot() {
 			req := t.rs.spotReqs[r.SpotInstanceRequestId]
 			if req == nil || req.Type != "persistent" {
-				return nil, Errorf(CodeUnsupportedOperation, "You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.", r.InstanceId)
+				return nil, ec2.Errorf(ec2.CodeUnsupportedOperation, "You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.", r.InstanceId)
 			}
 			nr := *req
 			nr.State = "disabled"
-			nr.Status = SpotStatus{Code: "instance-stopped-by-user", Message: "You stopped the Spot Instance.", UpdateTime: now.UTC()}
+			nr.Status = ec2.SpotStatus{Code: "instance-stopped-by-user", Message: "You stopped the Spot Instance.", UpdateTime: now.UTC()}
 			t.putRequest(nr)
 		}
 		n := r.clone()
-		setState(n, StateStopping, now)
+		setState(n, ec2.StateStopping, now)
 		n.StateTransitionReason = userReason(now)
-		n.StateReason = &StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+		n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
 		t.putInstance(n)
 		d, id, force := c.driverOf(r.Placement.HostId), r.InstanceId, in.Force
 		return []driverCall{func(ctx context.Context) error { return d.Stop(ctx, id, force) }}, nil
@@ -278,13 +246,13 @@ func (c *Cloud) StopInstances(ctx context.Context, region string, in *StopInstan
 	if err != nil {
 		return nil, err
 	}
-	return &StopInstancesOutput{StoppingInstances: ch}, nil
+	return &ec2.StopInstancesOutput{StoppingInstances: ch}, nil
 }
 
 // RebootInstances reboots running instances; they stay running.
-func (c *Cloud) RebootInstances(ctx context.Context, region string, in *InstanceIdsInput) (*Empty, error) {
+func (c *Cloud) RebootInstances(ctx context.Context, region string, in *ec2.InstanceIdsInput) (*ec2.Empty, error) {
 	_, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
-		if r.State.Name != StateRunning {
+		if r.State.Name != ec2.StateRunning {
 			return nil, incorrectState(r, "rebooted")
 		}
 		d, id := c.driverOf(r.Placement.HostId), r.InstanceId
@@ -293,20 +261,20 @@ func (c *Cloud) RebootInstances(ctx context.Context, region string, in *Instance
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
+	return &ec2.Empty{Return: true}, nil
 }
 
 // TerminateInstances terminates instances; they stay visible for an hour.
-func (c *Cloud) TerminateInstances(ctx context.Context, region string, in *InstanceIdsInput) (*TerminateInstancesOutput, error) {
+func (c *Cloud) TerminateInstances(ctx context.Context, region string, in *ec2.InstanceIdsInput) (*ec2.TerminateInstancesOutput, error) {
 	ch, err := c.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
 		switch r.State.Name {
-		case StateShuttingDown, StateTerminated:
+		case ec2.StateShuttingDown, ec2.StateTerminated:
 			return nil, nil
 		}
 		n := r.clone()
-		setState(n, StateShuttingDown, now)
+		setState(n, ec2.StateShuttingDown, now)
 		n.StateTransitionReason = userReason(now)
-		n.StateReason = &StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+		n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
 		t.putInstance(n)
 		d, id := c.driverOf(r.Placement.HostId), r.InstanceId
 		return []driverCall{func(ctx context.Context) error {
@@ -324,7 +292,7 @@ func (c *Cloud) TerminateInstances(ctx context.Context, region string, in *Insta
 	if err != nil {
 		return nil, err
 	}
-	return &TerminateInstancesOutput{TerminatingInstances: ch}, nil
+	return &ec2.TerminateInstancesOutput{TerminatingInstances: ch}, nil
 }
 
 // assignAutoPublic gives the instance's primary address a public IP from the
@@ -488,32 +456,32 @@ func (c *Cloud) settleTx(t *tx, r *instRecord, e hv.Event) {
 		now = c.clk.Now()
 	}
 	switch {
-	case e.State == hv.StateRunning && r.State.Name == StatePending:
+	case e.State == hv.StateRunning && r.State.Name == ec2.StatePending:
 		n := r.clone()
-		setState(n, StateRunning, now)
+		setState(n, ec2.StateRunning, now)
 		n.StateReason = nil
 		t.putInstance(n)
-	case e.State == hv.StateStopped && (r.State.Name == StateStopping || r.State.Name == StateRunning || r.State.Name == StatePending):
+	case e.State == hv.StateStopped && (r.State.Name == ec2.StateStopping || r.State.Name == ec2.StateRunning || r.State.Name == ec2.StatePending):
 		n := r.clone()
-		if r.State.Name != StateStopping {
+		if r.State.Name != ec2.StateStopping {
 			// The guest stopped on its own (shutdown inside, or a crash).
 			n.StateTransitionReason = "Client initiated (" + now.UTC().Format("2006-01-02 15:04:05 GMT") + ")"
-			n.StateReason = &StateReason{Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown"}
+			n.StateReason = &ec2.StateReason{Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown"}
 			if e.Reason != "" {
-				n.StateReason = &StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
+				n.StateReason = &ec2.StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
 			}
 		}
 		c.releaseHost(t, r)
 		n.Placement.HostId = ""
 		t.dropAutoPublic(r)
-		setState(n, StateStopped, now)
+		setState(n, ec2.StateStopped, now)
 		t.putInstance(n)
-	case e.State == hv.StateDestroyed && r.State.Name != StateTerminated:
+	case e.State == hv.StateDestroyed && r.State.Name != ec2.StateTerminated:
 		n := t.releaseInstance(r)
-		if r.State.Name != StateShuttingDown && e.Reason != "" {
-			n.StateReason = &StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
+		if r.State.Name != ec2.StateShuttingDown && e.Reason != "" {
+			n.StateReason = &ec2.StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
 		}
-		setState(n, StateTerminated, now)
+		setState(n, ec2.StateTerminated, now)
 		t.putInstance(n)
 	}
 }

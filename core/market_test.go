@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/internal/clock"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/ec2x/ec2x/pricing-wasm/modules"
@@ -69,22 +70,22 @@ func (e *env) spotNow(region, zone, typ string) float64 {
 // runSpot launches n spot instances of typ in zone and waits until they run.
 func (e *env) runSpot(region, typ, zone string, n int, max, interruption string) []string {
 	e.t.Helper()
-	so := &SpotOptions{MaxPrice: max, InstanceInterruptionBehavior: interruption}
+	so := &ec2.SpotOptions{MaxPrice: max, InstanceInterruptionBehavior: interruption}
 	if interruption == "stop" || interruption == "hibernate" {
 		so.SpotInstanceType = "persistent"
 	}
-	out := e.run(region, &RunInstancesInput{MinCount: n, InstanceType: typ, Placement: &Placement{AvailabilityZone: zone},
-		InstanceMarketOptions: &InstanceMarketOptions{MarketType: "spot", SpotOptions: so}})
+	out := e.run(region, &ec2.RunInstancesInput{MinCount: n, InstanceType: typ, Placement: &ec2.Placement{AvailabilityZone: zone},
+		InstanceMarketOptions: &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: so}})
 	ids := idsOf(out.Instances)
 	e.advance(e.bootTime())
-	e.wait(region, StateRunning, ids...)
+	e.wait(region, ec2.StateRunning, ids...)
 	return ids
 }
 
 // request describes one spot request.
-func (e *env) request(region, id string) SpotInstanceRequest {
+func (e *env) request(region, id string) ec2.SpotInstanceRequest {
 	e.t.Helper()
-	out, err := e.c.DescribeSpotInstanceRequests(e.ctx, region, &DescribeSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{id}})
+	out, err := e.c.DescribeSpotInstanceRequests(e.ctx, region, &ec2.DescribeSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{id}})
 	if err != nil {
 		e.t.Fatalf("DescribeSpotInstanceRequests %s: %v", id, err)
 	}
@@ -164,7 +165,7 @@ func TestSpotWeekFollowsPoolFill(t *testing.T) {
 		t.Errorf("full pool: mean spot %.6f is under 90%% of on-demand %.6f", m, od)
 	}
 	// The history holds the week, every point in the band, newest first.
-	h, err := e.c.DescribeSpotPriceHistory(e.ctx, use1, &DescribeSpotPriceHistoryInput{InstanceTypes: []string{typ},
+	h, err := e.c.DescribeSpotPriceHistory(e.ctx, use1, &ec2.DescribeSpotPriceHistoryInput{InstanceTypes: []string{typ},
 		AvailabilityZone: zone, StartTime: start, EndTime: e.clk.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -224,11 +225,11 @@ func TestSpotMaxPricePassedGivesTwoMinuteNotice(t *testing.T) {
 		t.Errorf("request status %q during the notice, want marked-for-stop", r.Status.Code)
 	}
 	e.advance(2*time.Minute - time.Second)
-	if s := e.get(use1, spot).State.Name; s != StateRunning {
+	if s := e.get(use1, spot).State.Name; s != ec2.StateRunning {
 		t.Fatalf("a second before the notice ends the instance is %s", s)
 	}
 	e.advance(time.Second)
-	in := e.wait(use1, StateStopped, spot)[0]
+	in := e.wait(use1, ec2.StateStopped, spot)[0]
 	if in.StateReason == nil || in.StateReason.Code != "Server.SpotInstanceShutdown" {
 		t.Errorf("StateReason %+v, want Server.SpotInstanceShutdown", in.StateReason)
 	}
@@ -238,10 +239,10 @@ func TestSpotMaxPricePassedGivesTwoMinuteNotice(t *testing.T) {
 	// The on-demand guests leave, the price falls, and the persistent
 	// request starts its instance again.
 	e.terminate(use1, fillers...)
-	for i := 0; i < 24*12 && e.get(use1, spot).State.Name != StateRunning; i++ {
+	for i := 0; i < 24*12 && e.get(use1, spot).State.Name != ec2.StateRunning; i++ {
 		e.advance(5 * time.Minute)
 	}
-	if s := e.get(use1, spot).State.Name; s != StateRunning {
+	if s := e.get(use1, spot).State.Name; s != ec2.StateRunning {
 		t.Fatalf("the request did not restart its instance once the price fell (%s, spot %.6f)", s, e.spotNow(use1, zone, typ))
 	}
 	if r := e.request(use1, reqID); r.State != "active" || r.Status.Code != "fulfilled" {
@@ -257,7 +258,7 @@ func TestOnDemandIntoFullZoneInterruptsSpot(t *testing.T) {
 	rich := e.runSpot(use1, typ, zone, 6, "", "terminate")
 	cheap := e.runSpot(use1, typ, zone, 2, strconv.FormatFloat(0.5*od, 'f', 6, 64), "terminate")
 	_ = rich
-	out, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 2, InstanceType: typ, Placement: &Placement{AvailabilityZone: zone}})
+	out, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 2, InstanceType: typ, Placement: &ec2.Placement{AvailabilityZone: zone}})
 	if err != nil {
 		t.Fatalf("an on-demand launch into a zone full of spot failed: %v", err)
 	}
@@ -276,7 +277,7 @@ func TestOnDemandIntoFullZoneInterruptsSpot(t *testing.T) {
 	}
 	e.advance(2 * time.Minute)
 	for _, id := range cheap {
-		in := e.wait(use1, StateTerminated, id)[0]
+		in := e.wait(use1, ec2.StateTerminated, id)[0]
 		if in.StateReason == nil || in.StateReason.Code != "Server.SpotInstanceTermination" {
 			t.Errorf("%s StateReason %+v, want Server.SpotInstanceTermination", id, in.StateReason)
 		}
@@ -284,15 +285,15 @@ func TestOnDemandIntoFullZoneInterruptsSpot(t *testing.T) {
 			t.Errorf("%s request: %s %s, want closed instance-terminated-no-capacity", id, r.State, r.Status.Code)
 		}
 	}
-	e.wait(use1, StateRunning, idsOf(out.Instances)...)
+	e.wait(use1, ec2.StateRunning, idsOf(out.Instances)...)
 	for _, id := range rich {
-		if s := e.get(use1, id).State.Name; s != StateRunning {
+		if s := e.get(use1, id).State.Name; s != ec2.StateRunning {
 			t.Errorf("spot guest %s paying on-demand was interrupted: %s", id, s)
 		}
 	}
 	// A zone that spot cannot make room in still refuses.
-	if _, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 7, InstanceType: typ, Placement: &Placement{AvailabilityZone: zone}}); CodeOf(err) != CodeInsufficientInstanceCapacity {
-		t.Errorf("launching more than spot frees: %v, want %s", err, CodeInsufficientInstanceCapacity)
+	if _, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 7, InstanceType: typ, Placement: &ec2.Placement{AvailabilityZone: zone}}); ec2.CodeOf(err) != ec2.CodeInsufficientInstanceCapacity {
+		t.Errorf("launching more than spot frees: %v, want %s", err, ec2.CodeInsufficientInstanceCapacity)
 	}
 }
 
@@ -307,36 +308,36 @@ func TestSpotRules(t *testing.T) {
 		code string
 	}{
 		{"a one-time spot instance cannot be stopped", func() error {
-			_, err := e.c.StopInstances(e.ctx, use1, &StopInstancesInput{InstanceIds: []string{oneTime}})
+			_, err := e.c.StopInstances(e.ctx, use1, &ec2.StopInstancesInput{InstanceIds: []string{oneTime}})
 			return err
-		}, CodeUnsupportedOperation},
+		}, ec2.CodeUnsupportedOperation},
 		{"a max price under the market is refused", func() error {
-			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 1, InstanceType: typ,
-				InstanceMarketOptions: &InstanceMarketOptions{MarketType: "spot", SpotOptions: &SpotOptions{MaxPrice: strconv.FormatFloat(0.01*od, 'f', 6, 64)}}})
+			_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 1, InstanceType: typ,
+				InstanceMarketOptions: &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: &ec2.SpotOptions{MaxPrice: strconv.FormatFloat(0.01*od, 'f', 6, 64)}}})
 			return err
-		}, CodeSpotMaxPriceTooLow},
+		}, ec2.CodeSpotMaxPriceTooLow},
 		{"stop needs a persistent request", func() error {
-			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 1, InstanceType: typ,
-				InstanceMarketOptions: &InstanceMarketOptions{MarketType: "spot", SpotOptions: &SpotOptions{SpotInstanceType: "one-time", InstanceInterruptionBehavior: "stop"}}})
+			_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 1, InstanceType: typ,
+				InstanceMarketOptions: &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: &ec2.SpotOptions{SpotInstanceType: "one-time", InstanceInterruptionBehavior: "stop"}}})
 			return err
-		}, CodeInvalidParameterCombination},
+		}, ec2.CodeInvalidParameterCombination},
 		{"a malformed max price", func() error {
-			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 1, InstanceType: typ,
-				InstanceMarketOptions: &InstanceMarketOptions{MarketType: "spot", SpotOptions: &SpotOptions{MaxPrice: "cheap"}}})
+			_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 1, InstanceType: typ,
+				InstanceMarketOptions: &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: &ec2.SpotOptions{MaxPrice: "cheap"}}})
 			return err
-		}, CodeInvalidParameterValue},
+		}, ec2.CodeInvalidParameterValue},
 		{"a malformed request ID", func() error {
-			_, err := e.c.CancelSpotInstanceRequests(e.ctx, use1, &CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{"i-123"}})
+			_, err := e.c.CancelSpotInstanceRequests(e.ctx, use1, &ec2.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{"i-123"}})
 			return err
-		}, CodeInvalidSpotInstanceRequestIDMalformed},
+		}, ec2.CodeInvalidSpotInstanceRequestIDMalformed},
 		{"an unknown request ID", func() error {
-			_, err := e.c.CancelSpotInstanceRequests(e.ctx, use1, &CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{"sir-0123456789abcdef0"}})
+			_, err := e.c.CancelSpotInstanceRequests(e.ctx, use1, &ec2.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{"sir-0123456789abcdef0"}})
 			return err
-		}, CodeInvalidSpotInstanceRequestIDNotFound},
+		}, ec2.CodeInvalidSpotInstanceRequestIDNotFound},
 	}
 	t.Run("filters find spot instances", func(t *testing.T) {
 		req := e.get(use1, oneTime).SpotInstanceRequestId
-		for _, f := range []Filter{newFilter("instance-lifecycle", "spot"), newFilter("spot-instance-request-id", req)} {
+		for _, f := range []ec2.Filter{newFilter("instance-lifecycle", "spot"), newFilter("spot-instance-request-id", req)} {
 			if got := e.list(use1, f); len(got) != 1 || got[0] != oneTime {
 				t.Errorf("%s=%v: %v, want [%s]", f.Name, f.Values, got, oneTime)
 			}
@@ -344,14 +345,14 @@ func TestSpotRules(t *testing.T) {
 	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(); CodeOf(err) != tc.code {
+			if err := tc.call(); ec2.CodeOf(err) != tc.code {
 				t.Fatalf("got %v, want %s", err, tc.code)
 			}
 		})
 	}
 	t.Run("a request too low stays open with price-too-low", func(t *testing.T) {
-		out, err := e.c.RequestSpotInstances(e.ctx, use1, &RequestSpotInstancesInput{SpotPrice: strconv.FormatFloat(0.01*od, 'f', 6, 64),
-			LaunchSpecification: SpotLaunchSpecification{InstanceType: typ}})
+		out, err := e.c.RequestSpotInstances(e.ctx, use1, &ec2.RequestSpotInstancesInput{SpotPrice: strconv.FormatFloat(0.01*od, 'f', 6, 64),
+			LaunchSpecification: ec2.SpotLaunchSpecification{InstanceType: typ}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -359,7 +360,7 @@ func TestSpotRules(t *testing.T) {
 		if r.State != "open" || r.Status.Code != "price-too-low" {
 			t.Fatalf("request %s %s, want open price-too-low", r.State, r.Status.Code)
 		}
-		c, err := e.c.CancelSpotInstanceRequests(e.ctx, use1, &CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{r.SpotInstanceRequestId}})
+		c, err := e.c.CancelSpotInstanceRequests(e.ctx, use1, &ec2.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{r.SpotInstanceRequestId}})
 		if err != nil || c.CancelledSpotInstanceRequests[0].State != "cancelled" {
 			t.Fatalf("cancel: %+v %v", c, err)
 		}
@@ -367,8 +368,8 @@ func TestSpotRules(t *testing.T) {
 	t.Run("a request with no capacity stays open until there is", func(t *testing.T) {
 		// Zone b's host holds eight m5.large: fill it on-demand first.
 		fill := e.launchTyped(use1, typ, "us-east-1b", 8)
-		out, err := e.c.RequestSpotInstances(e.ctx, use1, &RequestSpotInstancesInput{
-			LaunchSpecification: SpotLaunchSpecification{InstanceType: typ, Placement: &Placement{AvailabilityZone: "us-east-1b"}}})
+		out, err := e.c.RequestSpotInstances(e.ctx, use1, &ec2.RequestSpotInstancesInput{
+			LaunchSpecification: ec2.SpotLaunchSpecification{InstanceType: typ, Placement: &ec2.Placement{AvailabilityZone: "us-east-1b"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +381,7 @@ func TestSpotRules(t *testing.T) {
 		// The host is free once the guest is gone (the driver's event is
 		// applied on the event loop); the next market run fills it.
 		e.advance(e.stopTime())
-		e.wait(use1, StateTerminated, fill[0])
+		e.wait(use1, ec2.StateTerminated, fill[0])
 		e.advance(5 * time.Minute)
 		r := e.request(use1, id)
 		if r.State != "active" || r.InstanceId == "" || r.LaunchedAvailabilityZone != "us-east-1b" {
@@ -402,7 +403,7 @@ func TestSpotHistoryForgetsPastHistoryDays(t *testing.T) {
 		e.terminate(use1, ids...)
 		e.advance(12 * time.Hour)
 	}
-	all, err := e.c.DescribeSpotPriceHistory(e.ctx, use1, &DescribeSpotPriceHistoryInput{InstanceTypes: []string{typ},
+	all, err := e.c.DescribeSpotPriceHistory(e.ctx, use1, &ec2.DescribeSpotPriceHistoryInput{InstanceTypes: []string{typ},
 		AvailabilityZone: zone, StartTime: epoch, EndTime: e.clk.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -431,7 +432,7 @@ func TestPricesAnswerAtOnceAfterRestart(t *testing.T) {
 	e.reopen()
 	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second) // real time: a hang fails
 	defer cancel()
-	out, err := e.c.DescribePrices(ctx, "us-east-1", &DescribePricesInput{InstanceTypes: []string{"m5.large"}})
+	out, err := e.c.DescribePrices(ctx, "us-east-1", &ec2.DescribePricesInput{InstanceTypes: []string{"m5.large"}})
 	if err != nil {
 		t.Fatalf("DescribePrices after a restart: %v", err)
 	}

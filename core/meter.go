@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
 )
 
@@ -69,8 +70,8 @@ func instanceUse(r *instRecord) billing.Segment {
 // meterInstance opens or closes an instance's running stretch when its
 // state enters or leaves running: only running is billed.
 func (t *tx) meterInstance(old, n *instRecord) {
-	was := old != nil && old.State.Name == StateRunning
-	is := n.State.Name == StateRunning
+	was := old != nil && old.State.Name == ec2.StateRunning
+	is := n.State.Name == ec2.StateRunning
 	switch {
 	case !was && is:
 		t.openUse(instanceUse(n))

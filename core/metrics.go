@@ -7,9 +7,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/monitor"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 // histLen is how many samples of CPU history an instance keeps for
@@ -72,7 +73,7 @@ func (c *Cloud) runningInstances() []runningInst {
 	var out []runningInst
 	for _, rs := range c.regions {
 		for _, r := range rs.instances {
-			if r.State.Name == StateRunning {
+			if r.State.Name == ec2.StateRunning {
 				out = append(out, runningInst{rs.name, r.InstanceId, r.InstanceType, r.StateSince, c.driverOf(r.Placement.HostId)})
 			}
 		}
@@ -172,9 +173,9 @@ func (c *Cloud) forgetStopped(now time.Time) {
 	defer s.mu.Unlock()
 	for id, st := range s.state {
 		switch live[id] {
-		case "", StateTerminated, StateShuttingDown:
+		case "", ec2.StateTerminated, ec2.StateShuttingDown:
 			delete(s.state, id)
-		case StateRunning, StatePending:
+		case ec2.StateRunning, ec2.StatePending:
 		default:
 			if st.stopped.IsZero() || st.stopped.Before(st.runSince) {
 				st.stopped = now
@@ -183,35 +184,11 @@ func (c *Cloud) forgetStopped(now time.Time) {
 	}
 }
 
-// GetMetricStatisticsInput is CloudWatch's GetMetricStatistics request for
-// the AWS/EC2 namespace and the InstanceId dimension.
-type GetMetricStatisticsInput struct {
-	Namespace  string      `json:"Namespace,omitempty"`
-	MetricName string      `json:"MetricName"`
-	Dimensions []Dimension `json:"Dimensions"`
-	StartTime  time.Time   `json:"StartTime"`
-	EndTime    time.Time   `json:"EndTime"`
-	Period     int         `json:"Period"`
-	Statistics []string    `json:"Statistics"`
-}
-
-// Dimension names the series: InstanceId.
-type Dimension struct {
-	Name  string `json:"Name"`
-	Value string `json:"Value"`
-}
-
-// GetMetricStatisticsOutput is a label and its datapoints, oldest first.
-type GetMetricStatisticsOutput struct {
-	Label      string              `json:"Label"`
-	Datapoints []monitor.Datapoint `json:"Datapoints"`
-}
-
 // GetMetricStatistics answers a metric's statistics over a period, as
 // CloudWatch does for EC2's metrics.
-func (c *Cloud) GetMetricStatistics(ctx context.Context, region string, in *GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
+func (c *Cloud) GetMetricStatistics(ctx context.Context, region string, in *ec2.GetMetricStatisticsInput) (*ec2.GetMetricStatisticsOutput, error) {
 	if in.Namespace != "" && in.Namespace != "AWS/EC2" {
-		return nil, Errorf(CodeInvalidParameterValue, "The namespace '%s' is not known; ec2x keeps AWS/EC2", in.Namespace)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The namespace '%s' is not known; ec2x keeps AWS/EC2", in.Namespace)
 	}
 	id := ""
 	for _, d := range in.Dimensions {
@@ -220,7 +197,7 @@ func (c *Cloud) GetMetricStatistics(ctx context.Context, region string, in *GetM
 		}
 	}
 	if id == "" {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the dimension InstanceId")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the dimension InstanceId")
 	}
 	c.mu.RLock()
 	rs, err := c.region(region)
@@ -249,16 +226,16 @@ func (c *Cloud) GetMetricStatistics(ctx context.Context, region string, in *GetM
 		return nil, monitorErr(err)
 	}
 	if out.Datapoints == nil {
-		out.Datapoints = []monitor.Datapoint{}
+		out.Datapoints = []ec2.Datapoint{}
 	}
-	return &GetMetricStatisticsOutput{Label: out.Label, Datapoints: out.Datapoints}, nil
+	return &ec2.GetMetricStatisticsOutput{Label: out.Label, Datapoints: out.Datapoints}, nil
 }
 
 // monitorErr maps the monitor's errors to EC2-style ones.
 func monitorErr(err error) error {
 	var me *monitor.Error
 	if errors.As(err, &me) {
-		return &Error{Code: me.Code, Message: me.Message}
+		return &ec2.Error{Code: me.Code, Message: me.Message}
 	}
 	return err
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"testing"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // fleet1000 is a region of 1,000 running instances with a mix of workloads.
@@ -11,7 +13,7 @@ func fleet1000(b *testing.B) *env {
 	e := newEnvWith(b, instantBoot+"[monitor]\ninterval_seconds = 60\n", envOptions{sync: true})
 	for i, w := range []string{"idle", "web", "batch", "cpu-burn"} {
 		typ := []string{"t3.micro", "t3.small", "m5.large", "c5.large"}[i]
-		if _, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 250, MaxCount: 250, InstanceType: typ,
+		if _, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 250, MaxCount: 250, InstanceType: typ,
 			TagSpecifications: instanceTags("ec2x:workload", w)}); err != nil {
 			b.Fatal(err)
 		}
@@ -42,7 +44,7 @@ func BenchmarkDescribeFleet1000(b *testing.B) {
 	e := fleet1000(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		f, err := e.c.DescribeFleet(e.ctx, use1, &DescribeFleetInput{Hosts: true})
+		f, err := e.c.DescribeFleet(e.ctx, use1, &ec2.DescribeFleetInput{Hosts: true})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/monitor"
 )
 
@@ -16,8 +17,8 @@ const instantSim = "[sim]\nboot_seconds = 0\nstop_seconds = 0\n"
 func average(t *testing.T, e *env, id, metric string, from, to time.Time, stat string) float64 {
 	t.Helper()
 	period := int(to.Sub(from) / time.Second)
-	out, err := e.c.GetMetricStatistics(e.ctx, use1, &GetMetricStatisticsInput{
-		MetricName: metric, Dimensions: []Dimension{{Name: "InstanceId", Value: id}},
+	out, err := e.c.GetMetricStatistics(e.ctx, use1, &ec2.GetMetricStatisticsInput{
+		MetricName: metric, Dimensions: []ec2.Dimension{{Name: "InstanceId", Value: id}},
 		StartTime: from, EndTime: to, Period: period, Statistics: []string{stat}})
 	if err != nil {
 		t.Fatalf("GetMetricStatistics %s: %v", metric, err)
@@ -38,9 +39,9 @@ func average(t *testing.T, e *env, id, metric string, from, to time.Time, stat s
 // until it runs.
 func runWorkload(t *testing.T, e *env, typ, workload string) string {
 	t.Helper()
-	out := e.run(use1, &RunInstancesInput{InstanceType: typ, TagSpecifications: instanceTags("ec2x:workload", workload)})
+	out := e.run(use1, &ec2.RunInstancesInput{InstanceType: typ, TagSpecifications: instanceTags("ec2x:workload", workload)})
 	id := out.Instances[0].InstanceId
-	e.wait(use1, StateRunning, id)
+	e.wait(use1, ec2.StateRunning, id)
 	return id
 }
 
@@ -127,15 +128,15 @@ func TestMetricsErrors(t *testing.T) {
 	now := e.clk.Now()
 	tests := []struct {
 		name string
-		in   GetMetricStatisticsInput
+		in   ec2.GetMetricStatisticsInput
 		code string
 	}{
-		{"unknown metric", GetMetricStatisticsInput{MetricName: "Happiness", Dimensions: []Dimension{{"InstanceId", id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, CodeInvalidParameterValue},
-		{"no instance", GetMetricStatisticsInput{MetricName: "CPUUtilization", StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, CodeMissingParameter},
-		{"unknown instance", GetMetricStatisticsInput{MetricName: "CPUUtilization", Dimensions: []Dimension{{"InstanceId", "i-0123456789abcdef0"}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, CodeInvalidInstanceIDNotFound},
-		{"bad period", GetMetricStatisticsInput{MetricName: "CPUUtilization", Dimensions: []Dimension{{"InstanceId", id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 61, Statistics: []string{"Average"}}, CodeInvalidParameterValue},
-		{"bad statistic", GetMetricStatisticsInput{MetricName: "CPUUtilization", Dimensions: []Dimension{{"InstanceId", id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Median"}}, CodeInvalidParameterValue},
-		{"other namespace", GetMetricStatisticsInput{Namespace: "AWS/S3", MetricName: "CPUUtilization", Dimensions: []Dimension{{"InstanceId", id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, CodeInvalidParameterValue},
+		{"unknown metric", ec2.GetMetricStatisticsInput{MetricName: "Happiness", Dimensions: []ec2.Dimension{{Name: "InstanceId", Value: id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, ec2.CodeInvalidParameterValue},
+		{"no instance", ec2.GetMetricStatisticsInput{MetricName: "CPUUtilization", StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, ec2.CodeMissingParameter},
+		{"unknown instance", ec2.GetMetricStatisticsInput{MetricName: "CPUUtilization", Dimensions: []ec2.Dimension{{Name: "InstanceId", Value: "i-0123456789abcdef0"}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, ec2.CodeInvalidInstanceIDNotFound},
+		{"bad period", ec2.GetMetricStatisticsInput{MetricName: "CPUUtilization", Dimensions: []ec2.Dimension{{Name: "InstanceId", Value: id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 61, Statistics: []string{"Average"}}, ec2.CodeInvalidParameterValue},
+		{"bad statistic", ec2.GetMetricStatisticsInput{MetricName: "CPUUtilization", Dimensions: []ec2.Dimension{{Name: "InstanceId", Value: id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Median"}}, ec2.CodeInvalidParameterValue},
+		{"other namespace", ec2.GetMetricStatisticsInput{Namespace: "AWS/S3", MetricName: "CPUUtilization", Dimensions: []ec2.Dimension{{Name: "InstanceId", Value: id}}, StartTime: now, EndTime: now.Add(time.Hour), Period: 60, Statistics: []string{"Average"}}, ec2.CodeInvalidParameterValue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,7 +152,7 @@ func TestWorkloadProfilesAndRetagging(t *testing.T) {
 	half := runWorkload(t, e, "m5.large", "half")
 	changing := runWorkload(t, e, "m5.large", "idle")
 	advanceMinutes(e, 11)
-	if _, err := e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: []string{changing}, Tags: []Tag{{Key: WorkloadTag, Value: "cpu-burn"}}}); err != nil {
+	if _, err := e.c.CreateTags(e.ctx, use1, &ec2.CreateTagsInput{Resources: []string{changing}, Tags: []ec2.Tag{{Key: ec2.WorkloadTag, Value: "cpu-burn"}}}); err != nil {
 		t.Fatal(err)
 	}
 	advanceMinutes(e, 11)
@@ -174,9 +175,9 @@ func TestWorkloadProfilesAndRetagging(t *testing.T) {
 		})
 	}
 	t.Run("an unknown workload is refused at launch and when tagging", func(t *testing.T) {
-		_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{TagSpecifications: instanceTags(WorkloadTag, "doom")})
-		wantCode(t, err, CodeInvalidParameterValue, "Unknown workload 'doom'", "half")
-		_, err = e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: []string{half}, Tags: []Tag{{Key: WorkloadTag, Value: "doom"}}})
-		wantCode(t, err, CodeInvalidParameterValue, "Unknown workload")
+		_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{TagSpecifications: instanceTags(ec2.WorkloadTag, "doom")})
+		wantCode(t, err, ec2.CodeInvalidParameterValue, "Unknown workload 'doom'", "half")
+		_, err = e.c.CreateTags(e.ctx, use1, &ec2.CreateTagsInput{Resources: []string{half}, Tags: []ec2.Tag{{Key: ec2.WorkloadTag, Value: "doom"}}})
+		wantCode(t, err, ec2.CodeInvalidParameterValue, "Unknown workload")
 	})
 }

@@ -2,6 +2,8 @@ package core
 
 import (
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // netBenchConfig lifts the Elastic IP limit for a region of 5,000
@@ -17,18 +19,18 @@ func BenchmarkEIPCycle(b *testing.B) {
 	id := e.launchRunning(use1, 1)[0]
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		a, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{})
+		a, err := e.c.AllocateAddress(e.ctx, use1, &ec2.AllocateAddressInput{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		as, err := e.c.AssociateAddress(e.ctx, use1, &AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
+		as, err := e.c.AssociateAddress(e.ctx, use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := e.c.DisassociateAddress(e.ctx, use1, &DisassociateAddressInput{AssociationId: as.AssociationId}); err != nil {
+		if _, err := e.c.DisassociateAddress(e.ctx, use1, &ec2.DisassociateAddressInput{AssociationId: as.AssociationId}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := e.c.ReleaseAddress(e.ctx, use1, &ReleaseAddressInput{AllocationId: a.AllocationId}); err != nil {
+		if _, err := e.c.ReleaseAddress(e.ctx, use1, &ec2.ReleaseAddressInput{AllocationId: a.AllocationId}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -45,23 +47,23 @@ func netBenchRegion(b *testing.B, n int) (*env, string, string) {
 	zones := e.cfg.Regions[use1].Zones
 	var eni, alloc string
 	for i := range n {
-		var tags []TagSpecification
+		var tags []ec2.TagSpecification
 		if i%10 == 0 {
-			tags = []TagSpecification{{ResourceType: "network-interface", Tags: []Tag{{Key: "team", Value: "blue"}}}}
+			tags = []ec2.TagSpecification{{ResourceType: "network-interface", Tags: []ec2.Tag{{Key: "team", Value: "blue"}}}}
 		}
-		ni, err := e.c.CreateNetworkInterface(e.ctx, use1, &CreateNetworkInterfaceInput{AvailabilityZone: zones[i%len(zones)], TagSpecifications: tags})
+		ni, err := e.c.CreateNetworkInterface(e.ctx, use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: zones[i%len(zones)], TagSpecifications: tags})
 		if err != nil {
 			b.Fatal(err)
 		}
 		if tags != nil {
 			tags[0].ResourceType = "elastic-ip"
 		}
-		a, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{TagSpecifications: tags})
+		a, err := e.c.AllocateAddress(e.ctx, use1, &ec2.AllocateAddressInput{TagSpecifications: tags})
 		if err != nil {
 			b.Fatal(err)
 		}
 		if i < n/2 {
-			if _, err := e.c.AssociateAddress(e.ctx, use1, &AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterface.NetworkInterfaceId}); err != nil {
+			if _, err := e.c.AssociateAddress(e.ctx, use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, NetworkInterfaceId: ni.NetworkInterface.NetworkInterfaceId}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -82,13 +84,13 @@ func BenchmarkDescribeAddresses5000(b *testing.B) {
 	e, _, alloc := netBenchRegion(b, n)
 	cases := []struct {
 		name string
-		in   DescribeAddressesInput
+		in   ec2.DescribeAddressesInput
 		want int
 	}{
-		{"all", DescribeAddressesInput{}, n},
-		{"tag filter", DescribeAddressesInput{Filters: []Filter{newFilter("tag:team", "blue")}}, n / 10},
-		{"associated", DescribeAddressesInput{Filters: []Filter{newFilter("association-id", "eipassoc-*")}}, n / 2},
-		{"one ID", DescribeAddressesInput{AllocationIds: []string{alloc}}, 1},
+		{"all", ec2.DescribeAddressesInput{}, n},
+		{"tag filter", ec2.DescribeAddressesInput{Filters: []ec2.Filter{newFilter("tag:team", "blue")}}, n / 10},
+		{"associated", ec2.DescribeAddressesInput{Filters: []ec2.Filter{newFilter("association-id", "eipassoc-*")}}, n / 2},
+		{"one ID", ec2.DescribeAddressesInput{AllocationIds: []string{alloc}}, 1},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
@@ -114,13 +116,13 @@ func BenchmarkDescribeNetworkInterfaces5000(b *testing.B) {
 	zone := e.cfg.Regions[use1].Zones[0]
 	cases := []struct {
 		name string
-		in   DescribeNetworkInterfacesInput
+		in   ec2.DescribeNetworkInterfacesInput
 		want int
 	}{
-		{"all", DescribeNetworkInterfacesInput{}, n},
-		{"tag filter", DescribeNetworkInterfacesInput{Filters: []Filter{newFilter("tag:team", "blue")}}, n / 10},
-		{"zone and status", DescribeNetworkInterfacesInput{Filters: []Filter{newFilter("availability-zone", zone), newFilter("status", "available")}}, (n + 2) / 3},
-		{"one ID", DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eni}}, 1},
+		{"all", ec2.DescribeNetworkInterfacesInput{}, n},
+		{"tag filter", ec2.DescribeNetworkInterfacesInput{Filters: []ec2.Filter{newFilter("tag:team", "blue")}}, n / 10},
+		{"zone and status", ec2.DescribeNetworkInterfacesInput{Filters: []ec2.Filter{newFilter("availability-zone", zone), newFilter("status", "available")}}, (n + 2) / 3},
+		{"one ID", ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eni}}, 1},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {

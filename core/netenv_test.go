@@ -3,15 +3,17 @@ package core
 import (
 	"net/netip"
 	"slices"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Helpers for the networking tests: thin wrappers that fail the test on an
 // error, so each test reads as the user's sequence of commands.
 
 // allocate takes an Elastic IP.
-func (e *env) allocate(region string) *AllocateAddressOutput {
+func (e *env) allocate(region string) *ec2.AllocateAddressOutput {
 	e.t.Helper()
-	out, err := e.c.AllocateAddress(e.ctx, region, &AllocateAddressInput{})
+	out, err := e.c.AllocateAddress(e.ctx, region, &ec2.AllocateAddressInput{})
 	if err != nil {
 		e.t.Fatalf("AllocateAddress in %s: %v", region, err)
 	}
@@ -19,7 +21,7 @@ func (e *env) allocate(region string) *AllocateAddressOutput {
 }
 
 // associate associates an address and returns the association ID.
-func (e *env) associate(region string, in *AssociateAddressInput) string {
+func (e *env) associate(region string, in *ec2.AssociateAddressInput) string {
 	e.t.Helper()
 	out, err := e.c.AssociateAddress(e.ctx, region, in)
 	if err != nil {
@@ -30,22 +32,22 @@ func (e *env) associate(region string, in *AssociateAddressInput) string {
 
 func (e *env) disassociate(region, assocID string) {
 	e.t.Helper()
-	if _, err := e.c.DisassociateAddress(e.ctx, region, &DisassociateAddressInput{AssociationId: assocID}); err != nil {
+	if _, err := e.c.DisassociateAddress(e.ctx, region, &ec2.DisassociateAddressInput{AssociationId: assocID}); err != nil {
 		e.t.Fatalf("DisassociateAddress %s: %v", assocID, err)
 	}
 }
 
 func (e *env) release(region, allocID string) {
 	e.t.Helper()
-	if _, err := e.c.ReleaseAddress(e.ctx, region, &ReleaseAddressInput{AllocationId: allocID}); err != nil {
+	if _, err := e.c.ReleaseAddress(e.ctx, region, &ec2.ReleaseAddressInput{AllocationId: allocID}); err != nil {
 		e.t.Fatalf("ReleaseAddress %s: %v", allocID, err)
 	}
 }
 
 // addresses lists the region's Elastic IPs matching the filters.
-func (e *env) addresses(region string, fs ...Filter) []Address {
+func (e *env) addresses(region string, fs ...ec2.Filter) []ec2.Address {
 	e.t.Helper()
-	out, err := e.c.DescribeAddresses(e.ctx, region, &DescribeAddressesInput{Filters: fs})
+	out, err := e.c.DescribeAddresses(e.ctx, region, &ec2.DescribeAddressesInput{Filters: fs})
 	if err != nil {
 		e.t.Fatalf("DescribeAddresses %v: %v", fs, err)
 	}
@@ -53,9 +55,9 @@ func (e *env) addresses(region string, fs ...Filter) []Address {
 }
 
 // address describes one allocation.
-func (e *env) address(region, allocID string) Address {
+func (e *env) address(region, allocID string) ec2.Address {
 	e.t.Helper()
-	out, err := e.c.DescribeAddresses(e.ctx, region, &DescribeAddressesInput{AllocationIds: []string{allocID}})
+	out, err := e.c.DescribeAddresses(e.ctx, region, &ec2.DescribeAddressesInput{AllocationIds: []string{allocID}})
 	if err != nil {
 		e.t.Fatalf("DescribeAddresses %s: %v", allocID, err)
 	}
@@ -66,7 +68,7 @@ func (e *env) address(region, allocID string) Address {
 }
 
 // createENI makes an interface.
-func (e *env) createENI(region string, in *CreateNetworkInterfaceInput) NetworkInterface {
+func (e *env) createENI(region string, in *ec2.CreateNetworkInterfaceInput) ec2.NetworkInterface {
 	e.t.Helper()
 	out, err := e.c.CreateNetworkInterface(e.ctx, region, in)
 	if err != nil {
@@ -79,7 +81,7 @@ func (e *env) createENI(region string, in *CreateNetworkInterfaceInput) NetworkI
 // the attachment ID.
 func (e *env) attach(region, eni, inst string, dev *int) string {
 	e.t.Helper()
-	out, err := e.c.AttachNetworkInterface(e.ctx, region, &AttachNetworkInterfaceInput{NetworkInterfaceId: eni, InstanceId: inst, DeviceIndex: dev})
+	out, err := e.c.AttachNetworkInterface(e.ctx, region, &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: eni, InstanceId: inst, DeviceIndex: dev})
 	if err != nil {
 		e.t.Fatalf("AttachNetworkInterface %s to %s: %v", eni, inst, err)
 	}
@@ -88,15 +90,15 @@ func (e *env) attach(region, eni, inst string, dev *int) string {
 
 func (e *env) detach(region, attachID string) {
 	e.t.Helper()
-	if _, err := e.c.DetachNetworkInterface(e.ctx, region, &DetachNetworkInterfaceInput{AttachmentId: attachID}); err != nil {
+	if _, err := e.c.DetachNetworkInterface(e.ctx, region, &ec2.DetachNetworkInterfaceInput{AttachmentId: attachID}); err != nil {
 		e.t.Fatalf("DetachNetworkInterface %s: %v", attachID, err)
 	}
 }
 
 // eni describes one interface.
-func (e *env) eni(region, id string) NetworkInterface {
+func (e *env) eni(region, id string) ec2.NetworkInterface {
 	e.t.Helper()
-	out, err := e.c.DescribeNetworkInterfaces(e.ctx, region, &DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{id}})
+	out, err := e.c.DescribeNetworkInterfaces(e.ctx, region, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{id}})
 	if err != nil {
 		e.t.Fatalf("DescribeNetworkInterfaces %s: %v", id, err)
 	}
@@ -104,9 +106,9 @@ func (e *env) eni(region, id string) NetworkInterface {
 }
 
 // enis lists interfaces matching the filters, by ID.
-func (e *env) enis(region string, fs ...Filter) []string {
+func (e *env) enis(region string, fs ...ec2.Filter) []string {
 	e.t.Helper()
-	out, err := e.c.DescribeNetworkInterfaces(e.ctx, region, &DescribeNetworkInterfacesInput{Filters: fs})
+	out, err := e.c.DescribeNetworkInterfaces(e.ctx, region, &ec2.DescribeNetworkInterfacesInput{Filters: fs})
 	if err != nil {
 		e.t.Fatalf("DescribeNetworkInterfaces %v: %v", fs, err)
 	}
@@ -120,13 +122,13 @@ func (e *env) enis(region string, fs ...Filter) []string {
 // launchTyped launches n instances of a type in a zone and waits until they run.
 func (e *env) launchTyped(region, typ, zone string, n int) []string {
 	e.t.Helper()
-	in := &RunInstancesInput{MinCount: n, InstanceType: typ}
+	in := &ec2.RunInstancesInput{MinCount: n, InstanceType: typ}
 	if zone != "" {
-		in.Placement = &Placement{AvailabilityZone: zone}
+		in.Placement = &ec2.Placement{AvailabilityZone: zone}
 	}
 	ids := idsOf(e.run(region, in).Instances)
 	e.advance(e.bootTime())
-	e.wait(region, StateRunning, ids...)
+	e.wait(region, ec2.StateRunning, ids...)
 	return ids
 }
 
@@ -135,7 +137,7 @@ func (e *env) stopWait(region string, ids ...string) {
 	e.t.Helper()
 	e.stop(region, false, ids...)
 	e.advance(e.stopTime())
-	e.wait(region, StateStopped, ids...)
+	e.wait(region, ec2.StateStopped, ids...)
 }
 
 // startWait starts instances and waits until they run.
@@ -143,7 +145,7 @@ func (e *env) startWait(region string, ids ...string) {
 	e.t.Helper()
 	e.start(region, ids...)
 	e.advance(e.bootTime())
-	e.wait(region, StateRunning, ids...)
+	e.wait(region, ec2.StateRunning, ids...)
 }
 
 // terminateWait terminates instances and waits until they are gone.
@@ -151,7 +153,7 @@ func (e *env) terminateWait(region string, ids ...string) {
 	e.t.Helper()
 	e.terminate(region, ids...)
 	e.advance(e.stopTime())
-	e.wait(region, StateTerminated, ids...)
+	e.wait(region, ec2.StateTerminated, ids...)
 }
 
 // primaryENI is the ID of an instance's device-0 interface.
@@ -174,7 +176,7 @@ func (e *env) poolHolds(region, ip string) bool {
 // freeInSubnet is the subnet's AvailableIpAddressCount.
 func (e *env) freeInSubnet(region, subnetID string) int {
 	e.t.Helper()
-	out, err := e.c.DescribeSubnets(e.ctx, region, &DescribeSubnetsInput{SubnetIds: []string{subnetID}})
+	out, err := e.c.DescribeSubnets(e.ctx, region, &ec2.DescribeSubnetsInput{SubnetIds: []string{subnetID}})
 	if err != nil || len(out.Subnets) != 1 {
 		e.t.Fatalf("DescribeSubnets %s: %v", subnetID, err)
 	}
@@ -184,7 +186,7 @@ func (e *env) freeInSubnet(region, subnetID string) int {
 // console is an instance's system log.
 func (e *env) console(region, id string) string {
 	e.t.Helper()
-	out, err := e.c.GetConsoleOutput(e.ctx, region, &GetConsoleOutputInput{InstanceId: id})
+	out, err := e.c.GetConsoleOutput(e.ctx, region, &ec2.GetConsoleOutputInput{InstanceId: id})
 	if err != nil {
 		e.t.Fatalf("GetConsoleOutput %s: %v", id, err)
 	}
@@ -192,7 +194,7 @@ func (e *env) console(region, id string) string {
 }
 
 // privateIPs lists an interface's private addresses, primary first.
-func privateIPs(ni NetworkInterface) []string {
+func privateIPs(ni ec2.NetworkInterface) []string {
 	out := make([]string, len(ni.PrivateIpAddresses))
 	for i, p := range ni.PrivateIpAddresses {
 		out[i] = p.PrivateIpAddress
@@ -201,7 +203,7 @@ func privateIPs(ni NetworkInterface) []string {
 }
 
 // publicOf is the public IP associated with a private address of ni ("" if none).
-func publicOf(ni NetworkInterface, private string) string {
+func publicOf(ni ec2.NetworkInterface, private string) string {
 	for _, p := range ni.PrivateIpAddresses {
 		if p.PrivateIpAddress == private && p.Association != nil {
 			return p.Association.PublicIp
@@ -211,7 +213,7 @@ func publicOf(ni NetworkInterface, private string) string {
 }
 
 // allocIDs lists the allocation IDs of addresses, in answer order.
-func allocIDs(as []Address) []string {
+func allocIDs(as []ec2.Address) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
 		out[i] = a.AllocationId

@@ -3,6 +3,8 @@ package core
 import (
 	"slices"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // checkNetInvariants checks the links between a region's network records,
@@ -85,7 +87,7 @@ func checkNetInvariants(t testing.TB, e *env, region string) {
 			continue
 		}
 		r := rs.instances[ni.InstanceId]
-		if r == nil || r.State.Name == StateTerminated || !slices.Contains(r.Enis, id) {
+		if r == nil || r.State.Name == ec2.StateTerminated || !slices.Contains(r.Enis, id) {
 			t.Fatalf("%s is attached to %s, which does not list it: %+v", id, ni.InstanceId, r)
 		}
 		if ni.AttachmentId == "" {
@@ -96,7 +98,7 @@ func checkNetInvariants(t testing.TB, e *env, region string) {
 		}
 	}
 	for id, r := range rs.instances {
-		if r.State.Name == StateTerminated {
+		if r.State.Name == ec2.StateTerminated {
 			if len(r.Enis) != 0 {
 				t.Fatalf("%s is terminated but holds interfaces %v", id, r.Enis)
 			}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // netPropFleet is small on purpose so that random operations run into
@@ -146,7 +148,7 @@ func (f *netFuzzer) pick(region, kind string) string {
 // the time: the few kept stale make later operations meet unknown IDs too,
 // and dropping the rest keeps most picks on live resources.
 func (f *netFuzzer) forget(region, kind, id string, err error, code string) {
-	if id == "" || CodeOf(err) != code || f.rng.IntN(4) == 0 {
+	if id == "" || ec2.CodeOf(err) != code || f.rng.IntN(4) == 0 {
 		return
 	}
 	ids := f.known[region][kind]
@@ -170,7 +172,7 @@ func (f *netFuzzer) expect(op string, err error, codes ...string) bool {
 		f.tally[op+" ok"]++
 		return true
 	}
-	var ec2 *Error
+	var ec2 *ec2.Error
 	if !errors.As(err, &ec2) {
 		f.t.Fatalf("%s: %v", op, err)
 	}
@@ -200,7 +202,7 @@ func (f *netFuzzer) settle() {
 		for _, rs := range c.regions {
 			for id, r := range rs.instances {
 				switch r.State.Name {
-				case StatePending, StateStopping, StateShuttingDown:
+				case ec2.StatePending, ec2.StateStopping, ec2.StateShuttingDown:
 					busy = id + " " + r.State.Name
 				}
 			}
@@ -250,7 +252,7 @@ func (f *netFuzzer) randomPrivate(region, zone string) (string, string) {
 
 // addressesOf lists an interface's private IPs as it is now (nil if gone).
 func (f *netFuzzer) addressesOf(region, eni string) []string {
-	out, err := f.e.c.DescribeNetworkInterfaces(f.e.ctx, region, &DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eni}})
+	out, err := f.e.c.DescribeNetworkInterfaces(f.e.ctx, region, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eni}})
 	if err != nil {
 		return nil
 	}
@@ -302,10 +304,10 @@ func (f *netFuzzer) restartAndCompare() {
 	view := func() string {
 		var b strings.Builder
 		for _, r := range netPropRegions {
-			ins, _ := e.c.DescribeInstances(e.ctx, r, &DescribeInstancesInput{})
-			as, _ := e.c.DescribeAddresses(e.ctx, r, &DescribeAddressesInput{})
-			ns, _ := e.c.DescribeNetworkInterfaces(e.ctx, r, &DescribeNetworkInterfacesInput{})
-			gs, _ := e.c.DescribeSecurityGroups(e.ctx, r, &DescribeSecurityGroupsInput{})
+			ins, _ := e.c.DescribeInstances(e.ctx, r, &ec2.DescribeInstancesInput{})
+			as, _ := e.c.DescribeAddresses(e.ctx, r, &ec2.DescribeAddressesInput{})
+			ns, _ := e.c.DescribeNetworkInterfaces(e.ctx, r, &ec2.DescribeNetworkInterfacesInput{})
+			gs, _ := e.c.DescribeSecurityGroups(e.ctx, r, &ec2.DescribeSecurityGroupsInput{})
 			b.WriteString(jsonOf(t, ins) + jsonOf(t, as) + jsonOf(t, ns) + jsonOf(t, gs))
 		}
 		return b.String()
@@ -323,7 +325,7 @@ func (f *netFuzzer) restartAndCompare() {
 func (f *netFuzzer) drain() {
 	t, e := f.t, f.e
 	for _, r := range netPropRegions {
-		live := e.list(r, newFilter("instance-state-name", StatePending, StateRunning, StateStopping, StateStopped))
+		live := e.list(r, newFilter("instance-state-name", ec2.StatePending, ec2.StateRunning, ec2.StateStopping, ec2.StateStopped))
 		if len(live) > 0 {
 			e.terminate(r, live...)
 		}
@@ -338,7 +340,7 @@ func (f *netFuzzer) drain() {
 			e.release(r, a.AllocationId)
 		}
 		for _, id := range e.enis(r) {
-			if _, err := e.c.DeleteNetworkInterface(e.ctx, r, &DeleteNetworkInterfaceInput{NetworkInterfaceId: id}); err != nil {
+			if _, err := e.c.DeleteNetworkInterface(e.ctx, r, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: id}); err != nil {
 				t.Fatalf("delete %s after terminating everything: %v", id, err)
 			}
 		}

@@ -2,6 +2,8 @@ package core
 
 import (
 	"fmt"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Kinds of IDs the network fuzzer remembers.
@@ -77,17 +79,17 @@ func (f *netFuzzer) zone(region string) string {
 }
 
 func (f *netFuzzer) run(region string) {
-	in := &RunInstancesInput{InstanceType: netPropTypes[f.rng.IntN(len(netPropTypes))], MinCount: 1, MaxCount: 1 + f.rng.IntN(2)}
+	in := &ec2.RunInstancesInput{InstanceType: netPropTypes[f.rng.IntN(len(netPropTypes))], MinCount: 1, MaxCount: 1 + f.rng.IntN(2)}
 	if f.rng.IntN(2) == 0 {
-		in.Placement = &Placement{AvailabilityZone: f.zone(region)}
+		in.Placement = &ec2.Placement{AvailabilityZone: f.zone(region)}
 	}
 	if g := f.pick(region, kGroup); g != "" && f.rng.IntN(3) == 0 {
 		in.SecurityGroupIds = []string{g}
 	}
 	f.logf("run %s %s x%d groups %v", region, in.InstanceType, in.MaxCount, in.SecurityGroupIds)
 	out, err := f.e.c.RunInstances(f.e.ctx, region, in)
-	if !f.expect("run", err, CodeInsufficientInstanceCapacity, CodeInsufficientFreeAddressesInSubnet, CodeInvalidGroupNotFound) {
-		f.forget(region, kGroup, firstOr(in.SecurityGroupIds), err, CodeInvalidGroupNotFound)
+	if !f.expect("run", err, ec2.CodeInsufficientInstanceCapacity, ec2.CodeInsufficientFreeAddressesInSubnet, ec2.CodeInvalidGroupNotFound) {
+		f.forget(region, kGroup, firstOr(in.SecurityGroupIds), err, ec2.CodeInvalidGroupNotFound)
 		return
 	}
 	for _, in := range out.Instances {
@@ -115,15 +117,15 @@ func (f *netFuzzer) instances(region string) []string {
 // (the message of a many-instance one does not say which).
 func (f *netFuzzer) forgetInstances(region string, ids []string, err error) {
 	if len(ids) == 1 {
-		f.forget(region, kInst, ids[0], err, CodeInvalidInstanceIDNotFound)
+		f.forget(region, kInst, ids[0], err, ec2.CodeInvalidInstanceIDNotFound)
 	}
 }
 
 func (f *netFuzzer) start(region string) {
 	if ids := f.instances(region); ids != nil {
 		f.logf("start %s %v", region, ids)
-		_, err := f.e.c.StartInstances(f.e.ctx, region, &InstanceIdsInput{InstanceIds: ids})
-		f.expect("start", err, CodeIncorrectInstanceState, CodeInvalidInstanceIDNotFound, CodeInsufficientInstanceCapacity)
+		_, err := f.e.c.StartInstances(f.e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		f.expect("start", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound, ec2.CodeInsufficientInstanceCapacity)
 		f.forgetInstances(region, ids, err)
 	}
 }
@@ -135,20 +137,20 @@ func (f *netFuzzer) stop(region string) {
 	}
 	force := f.rng.IntN(5) == 0
 	f.logf("stop %s %v force=%v", region, ids, force)
-	_, err := f.e.c.StopInstances(f.e.ctx, region, &StopInstancesInput{InstanceIds: ids, Force: force})
+	_, err := f.e.c.StopInstances(f.e.ctx, region, &ec2.StopInstancesInput{InstanceIds: ids, Force: force})
 	f.forgetInstances(region, ids, err)
-	if f.expect("stop", err, CodeIncorrectInstanceState, CodeInvalidInstanceIDNotFound) && force {
+	if f.expect("stop", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound) && force {
 		// A forced stop settles at once, through the event loop: wait for
 		// it so that the next operation meets the same state every run.
-		f.e.wait(region, StateStopped, ids...)
+		f.e.wait(region, ec2.StateStopped, ids...)
 	}
 }
 
 func (f *netFuzzer) terminate(region string) {
 	if ids := f.instances(region); ids != nil {
 		f.logf("terminate %s %v", region, ids)
-		_, err := f.e.c.TerminateInstances(f.e.ctx, region, &InstanceIdsInput{InstanceIds: ids})
-		f.expect("terminate", err, CodeInvalidInstanceIDNotFound)
+		_, err := f.e.c.TerminateInstances(f.e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		f.expect("terminate", err, ec2.CodeInvalidInstanceIDNotFound)
 		f.forgetInstances(region, ids, err)
 	}
 }
@@ -160,13 +162,13 @@ func (f *netFuzzer) crash(region string) {
 	if id == "" {
 		return
 	}
-	out, err := f.e.c.DescribeInstances(f.e.ctx, region, &DescribeInstancesInput{InstanceIds: []string{id}})
-	if err != nil || out.Instances[0].State.Name != StateRunning {
+	out, err := f.e.c.DescribeInstances(f.e.ctx, region, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+	if err != nil || out.Instances[0].State.Name != ec2.StateRunning {
 		return
 	}
 	f.logf("crash %s %s", region, id)
 	f.e.c.driverFailed(id, "host", fmt.Errorf("host lost"))
-	f.e.wait(region, StateTerminated, id)
+	f.e.wait(region, ec2.StateTerminated, id)
 	f.tally["crash ok"]++
 }
 
@@ -174,16 +176,16 @@ func (f *netFuzzer) modify(region string) {
 	if id := f.pick(region, kInst); id != "" {
 		typ := netPropTypes[f.rng.IntN(len(netPropTypes))]
 		f.logf("modify %s %s -> %s", region, id, typ)
-		_, err := f.e.c.ModifyInstanceAttribute(f.e.ctx, region, &ModifyInstanceAttributeInput{InstanceId: id, InstanceType: &AttributeValue{Value: typ}})
-		f.expect("modify", err, CodeIncorrectInstanceState, CodeInvalidInstanceAttributeValue, CodeInvalidInstanceIDNotFound)
-		f.forget(region, kInst, id, err, CodeInvalidInstanceIDNotFound)
+		_, err := f.e.c.ModifyInstanceAttribute(f.e.ctx, region, &ec2.ModifyInstanceAttributeInput{InstanceId: id, InstanceType: &ec2.AttributeValue{Value: typ}})
+		f.expect("modify", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceAttributeValue, ec2.CodeInvalidInstanceIDNotFound)
+		f.forget(region, kInst, id, err, ec2.CodeInvalidInstanceIDNotFound)
 	}
 }
 
 func (f *netFuzzer) allocate(region string) {
 	f.logf("allocate %s", region)
-	out, err := f.e.c.AllocateAddress(f.e.ctx, region, &AllocateAddressInput{})
-	if f.expect("allocate", err, CodeAddressLimitExceeded) {
+	out, err := f.e.c.AllocateAddress(f.e.ctx, region, &ec2.AllocateAddressInput{})
+	if f.expect("allocate", err, ec2.CodeAddressLimitExceeded) {
 		f.remember(region, kAlloc, out.AllocationId)
 		f.ipOf[out.AllocationId] = out.PublicIp
 		f.logf("  -> %s %s", out.AllocationId, out.PublicIp)
@@ -195,17 +197,17 @@ func (f *netFuzzer) release(region string) {
 	if id == "" {
 		return
 	}
-	in := &ReleaseAddressInput{AllocationId: id}
+	in := &ec2.ReleaseAddressInput{AllocationId: id}
 	if f.rng.IntN(4) == 0 {
-		in = &ReleaseAddressInput{PublicIp: f.ipOf[id]}
+		in = &ec2.ReleaseAddressInput{PublicIp: f.ipOf[id]}
 	}
 	f.logf("release %s %+v", region, *in)
 	_, err := f.e.c.ReleaseAddress(f.e.ctx, region, in)
-	if f.expect("release", err, CodeInvalidIPAddressInUse, CodeInvalidAllocationIDNotFound, CodeInvalidAddressNotFound) && f.e.poolHolds(region, f.ipOf[id]) {
+	if f.expect("release", err, ec2.CodeInvalidIPAddressInUse, ec2.CodeInvalidAllocationIDNotFound, ec2.CodeInvalidAddressNotFound) && f.e.poolHolds(region, f.ipOf[id]) {
 		f.t.Fatalf("released %s, but the pool still holds %s", id, f.ipOf[id])
 	}
-	f.forget(region, kAlloc, id, err, CodeInvalidAllocationIDNotFound)
-	f.forget(region, kAlloc, id, err, CodeInvalidAddressNotFound)
+	f.forget(region, kAlloc, id, err, ec2.CodeInvalidAllocationIDNotFound)
+	f.forget(region, kAlloc, id, err, ec2.CodeInvalidAddressNotFound)
 }
 
 // associate moves a known allocation to an instance (its primary address,
@@ -216,7 +218,7 @@ func (f *netFuzzer) associate(region string) {
 	if alloc == "" {
 		return
 	}
-	in := &AssociateAddressInput{AllocationId: alloc, AllowReassociation: f.rng.IntN(2) == 0}
+	in := &ec2.AssociateAddressInput{AllocationId: alloc, AllowReassociation: f.rng.IntN(2) == 0}
 	if f.rng.IntN(5) == 0 {
 		in.AllocationId, in.PublicIp = "", f.ipOf[alloc]
 	}
@@ -234,12 +236,12 @@ func (f *netFuzzer) associate(region string) {
 	}
 	f.logf("associate %s %+v", region, *in)
 	out, err := f.e.c.AssociateAddress(f.e.ctx, region, in)
-	if !f.expect("associate", err, CodeResourceAlreadyAssociated, CodeInvalidAllocationIDNotFound, CodeInvalidAddressNotFound,
-		CodeIncorrectInstanceState, CodeInvalidInstanceID, CodeInvalidInstanceIDNotFound, CodeInvalidNetworkInterfaceIDNotFound) {
-		f.forget(region, kAlloc, alloc, err, CodeInvalidAllocationIDNotFound)
-		f.forget(region, kAlloc, alloc, err, CodeInvalidAddressNotFound)
-		f.forget(region, kInst, in.InstanceId, err, CodeInvalidInstanceIDNotFound)
-		f.forget(region, kENI, in.NetworkInterfaceId, err, CodeInvalidNetworkInterfaceIDNotFound)
+	if !f.expect("associate", err, ec2.CodeResourceAlreadyAssociated, ec2.CodeInvalidAllocationIDNotFound, ec2.CodeInvalidAddressNotFound,
+		ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceID, ec2.CodeInvalidInstanceIDNotFound, ec2.CodeInvalidNetworkInterfaceIDNotFound) {
+		f.forget(region, kAlloc, alloc, err, ec2.CodeInvalidAllocationIDNotFound)
+		f.forget(region, kAlloc, alloc, err, ec2.CodeInvalidAddressNotFound)
+		f.forget(region, kInst, in.InstanceId, err, ec2.CodeInvalidInstanceIDNotFound)
+		f.forget(region, kENI, in.NetworkInterfaceId, err, ec2.CodeInvalidNetworkInterfaceIDNotFound)
 		return
 	}
 	f.remember(region, kAssoc, out.AssociationId)
@@ -255,35 +257,35 @@ func (f *netFuzzer) associate(region string) {
 }
 
 func (f *netFuzzer) disassociate(region string) {
-	in := &DisassociateAddressInput{AssociationId: f.pick(region, kAssoc)}
+	in := &ec2.DisassociateAddressInput{AssociationId: f.pick(region, kAssoc)}
 	if alloc := f.pick(region, kAlloc); alloc != "" && (in.AssociationId == "" || f.rng.IntN(4) == 0) {
-		in = &DisassociateAddressInput{PublicIp: f.ipOf[alloc]}
+		in = &ec2.DisassociateAddressInput{PublicIp: f.ipOf[alloc]}
 	}
 	if in.AssociationId == "" && in.PublicIp == "" {
 		return
 	}
 	f.logf("disassociate %s %+v", region, *in)
 	_, err := f.e.c.DisassociateAddress(f.e.ctx, region, in)
-	f.expect("disassociate", err, CodeInvalidAssociationIDNotFound, CodeInvalidAddressNotFound)
-	f.forget(region, kAssoc, in.AssociationId, err, CodeInvalidAssociationIDNotFound)
+	f.expect("disassociate", err, ec2.CodeInvalidAssociationIDNotFound, ec2.CodeInvalidAddressNotFound)
+	f.forget(region, kAssoc, in.AssociationId, err, ec2.CodeInvalidAssociationIDNotFound)
 }
 
 func (f *netFuzzer) createENI(region string) {
 	zone := f.zone(region)
-	in := &CreateNetworkInterfaceInput{AvailabilityZone: zone, SecondaryPrivateIpAddressCount: f.rng.IntN(3)}
-	codes := []string{CodeInsufficientFreeAddressesInSubnet, CodeInvalidGroupNotFound}
+	in := &ec2.CreateNetworkInterfaceInput{AvailabilityZone: zone, SecondaryPrivateIpAddressCount: f.rng.IntN(3)}
+	codes := []string{ec2.CodeInsufficientFreeAddressesInSubnet, ec2.CodeInvalidGroupNotFound}
 	if f.rng.IntN(4) == 0 {
 		// A random address of the subnet: free, taken or reserved.
 		in.AvailabilityZone = ""
 		in.SubnetId, in.PrivateIpAddress = f.randomPrivate(region, zone)
-		codes = append(codes, CodeInvalidIPAddressInUse, CodeInvalidParameterValue)
+		codes = append(codes, ec2.CodeInvalidIPAddressInUse, ec2.CodeInvalidParameterValue)
 	}
 	if g := f.pick(region, kGroup); g != "" && f.rng.IntN(3) == 0 {
 		in.Groups = []string{g}
 	}
 	f.logf("create-eni %s %+v", region, *in)
 	out, err := f.e.c.CreateNetworkInterface(f.e.ctx, region, in)
-	f.forget(region, kGroup, firstOr(in.Groups), err, CodeInvalidGroupNotFound)
+	f.forget(region, kGroup, firstOr(in.Groups), err, ec2.CodeInvalidGroupNotFound)
 	if f.expect("create-eni", err, codes...) {
 		f.remember(region, kENI, out.NetworkInterface.NetworkInterfaceId)
 		f.logf("  -> %s %v", out.NetworkInterface.NetworkInterfaceId, privateIPs(out.NetworkInterface))
@@ -292,8 +294,8 @@ func (f *netFuzzer) createENI(region string) {
 
 // pickLive picks an interface that matches filters now (most known ones
 // are attached or gone, and attach and detach would mostly be refused).
-func (f *netFuzzer) pickLive(region string, fs ...Filter) *NetworkInterface {
-	out, err := f.e.c.DescribeNetworkInterfaces(f.e.ctx, region, &DescribeNetworkInterfacesInput{Filters: fs})
+func (f *netFuzzer) pickLive(region string, fs ...ec2.Filter) *ec2.NetworkInterface {
+	out, err := f.e.c.DescribeNetworkInterfaces(f.e.ctx, region, &ec2.DescribeNetworkInterfacesInput{Filters: fs})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -311,17 +313,17 @@ func (f *netFuzzer) attach(region string) {
 	if eni == "" || inst == "" {
 		return
 	}
-	in := &AttachNetworkInterfaceInput{NetworkInterfaceId: eni, InstanceId: inst}
+	in := &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: eni, InstanceId: inst}
 	if f.rng.IntN(3) == 0 {
 		in.DeviceIndex = ptr(f.rng.IntN(4))
 	}
 	f.logf("attach %s %s -> %s dev %v", region, eni, inst, in.DeviceIndex)
 	out, err := f.e.c.AttachNetworkInterface(f.e.ctx, region, in)
-	if !f.expect("attach", err, CodeInvalidNetworkInterfaceIDNotFound, CodeInvalidInstanceIDNotFound, CodeIncorrectInstanceState,
-		CodeInvalidNetworkInterfaceInUse, CodeInvalidParameterCombination, CodeAttachmentLimitExceeded, CodePrivateIpAddressLimitExceeded,
-		CodeInvalidParameterValue) {
-		f.forget(region, kENI, eni, err, CodeInvalidNetworkInterfaceIDNotFound)
-		f.forget(region, kInst, inst, err, CodeInvalidInstanceIDNotFound)
+	if !f.expect("attach", err, ec2.CodeInvalidNetworkInterfaceIDNotFound, ec2.CodeInvalidInstanceIDNotFound, ec2.CodeIncorrectInstanceState,
+		ec2.CodeInvalidNetworkInterfaceInUse, ec2.CodeInvalidParameterCombination, ec2.CodeAttachmentLimitExceeded, ec2.CodePrivateIpAddressLimitExceeded,
+		ec2.CodeInvalidParameterValue) {
+		f.forget(region, kENI, eni, err, ec2.CodeInvalidNetworkInterfaceIDNotFound)
+		f.forget(region, kInst, inst, err, ec2.CodeInvalidInstanceIDNotFound)
 		return
 	}
 	f.remember(region, kAttach, out.AttachmentId)
@@ -337,18 +339,18 @@ func (f *netFuzzer) detach(region string) {
 	}
 	if att != "" {
 		f.logf("detach %s %s", region, att)
-		_, err := f.e.c.DetachNetworkInterface(f.e.ctx, region, &DetachNetworkInterfaceInput{AttachmentId: att, Force: f.rng.IntN(2) == 0})
-		f.expect("detach", err, CodeInvalidAttachmentIDNotFound, CodeOperationNotPermitted)
-		f.forget(region, kAttach, att, err, CodeInvalidAttachmentIDNotFound)
+		_, err := f.e.c.DetachNetworkInterface(f.e.ctx, region, &ec2.DetachNetworkInterfaceInput{AttachmentId: att, Force: f.rng.IntN(2) == 0})
+		f.expect("detach", err, ec2.CodeInvalidAttachmentIDNotFound, ec2.CodeOperationNotPermitted)
+		f.forget(region, kAttach, att, err, ec2.CodeInvalidAttachmentIDNotFound)
 	}
 }
 
 func (f *netFuzzer) deleteENI(region string) {
 	if eni := f.pick(region, kENI); eni != "" {
 		f.logf("delete-eni %s %s", region, eni)
-		_, err := f.e.c.DeleteNetworkInterface(f.e.ctx, region, &DeleteNetworkInterfaceInput{NetworkInterfaceId: eni})
-		f.expect("delete-eni", err, CodeInvalidNetworkInterfaceInUse, CodeInvalidNetworkInterfaceIDNotFound)
-		f.forget(region, kENI, eni, err, CodeInvalidNetworkInterfaceIDNotFound)
+		_, err := f.e.c.DeleteNetworkInterface(f.e.ctx, region, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: eni})
+		f.expect("delete-eni", err, ec2.CodeInvalidNetworkInterfaceInUse, ec2.CodeInvalidNetworkInterfaceIDNotFound)
+		f.forget(region, kENI, eni, err, ec2.CodeInvalidNetworkInterfaceIDNotFound)
 	}
 }
 
@@ -357,11 +359,11 @@ func (f *netFuzzer) assign(region string) {
 	if eni == "" {
 		return
 	}
-	in := &AssignPrivateIpAddressesInput{NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 + f.rng.IntN(2)}
+	in := &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 + f.rng.IntN(2)}
 	f.logf("assign %s %s +%d", region, eni, in.SecondaryPrivateIpAddressCount)
 	_, err := f.e.c.AssignPrivateIpAddresses(f.e.ctx, region, in)
-	f.expect("assign", err, CodePrivateIpAddressLimitExceeded, CodeInsufficientFreeAddressesInSubnet, CodeInvalidNetworkInterfaceIDNotFound)
-	f.forget(region, kENI, eni, err, CodeInvalidNetworkInterfaceIDNotFound)
+	f.expect("assign", err, ec2.CodePrivateIpAddressLimitExceeded, ec2.CodeInsufficientFreeAddressesInSubnet, ec2.CodeInvalidNetworkInterfaceIDNotFound)
+	f.forget(region, kENI, eni, err, ec2.CodeInvalidNetworkInterfaceIDNotFound)
 }
 
 // unassign removes a random address, the primary now and then (refused).
@@ -373,8 +375,8 @@ func (f *netFuzzer) unassign(region string) {
 	}
 	ip := ips[f.rng.IntN(len(ips))]
 	f.logf("unassign %s %s %s", region, eni, ip)
-	_, err := f.e.c.UnassignPrivateIpAddresses(f.e.ctx, region, &UnassignPrivateIpAddressesInput{NetworkInterfaceId: eni, PrivateIpAddresses: []string{ip}})
-	if f.expect("unassign", err, CodeInvalidParameterValue) && ip == ips[0] {
+	_, err := f.e.c.UnassignPrivateIpAddresses(f.e.ctx, region, &ec2.UnassignPrivateIpAddressesInput{NetworkInterfaceId: eni, PrivateIpAddresses: []string{ip}})
+	if f.expect("unassign", err, ec2.CodeInvalidParameterValue) && ip == ips[0] {
 		f.t.Fatalf("unassigned %s, the primary address of %s", ip, eni)
 	}
 }
@@ -384,15 +386,15 @@ func (f *netFuzzer) unassign(region string) {
 func (f *netFuzzer) groups(region string) {
 	if g := f.pick(region, kGroup); g != "" && f.rng.IntN(2) == 0 {
 		f.logf("delete-group %s %s", region, g)
-		_, err := f.e.c.DeleteSecurityGroup(f.e.ctx, region, &DeleteSecurityGroupInput{GroupId: g})
-		f.expect("delete-group", err, CodeDependencyViolation, CodeInvalidGroupNotFound)
-		f.forget(region, kGroup, g, err, CodeInvalidGroupNotFound)
+		_, err := f.e.c.DeleteSecurityGroup(f.e.ctx, region, &ec2.DeleteSecurityGroupInput{GroupId: g})
+		f.expect("delete-group", err, ec2.CodeDependencyViolation, ec2.CodeInvalidGroupNotFound)
+		f.forget(region, kGroup, g, err, ec2.CodeInvalidGroupNotFound)
 		return
 	}
 	name := fmt.Sprintf("g%d", f.rng.IntN(4))
 	f.logf("create-group %s %s", region, name)
-	out, err := f.e.c.CreateSecurityGroup(f.e.ctx, region, &CreateSecurityGroupInput{GroupName: name})
-	if f.expect("create-group", err, CodeInvalidGroupDuplicate) {
+	out, err := f.e.c.CreateSecurityGroup(f.e.ctx, region, &ec2.CreateSecurityGroupInput{GroupName: name})
+	if f.expect("create-group", err, ec2.CodeInvalidGroupDuplicate) {
 		f.remember(region, kGroup, out.GroupId)
 	}
 }
@@ -406,7 +408,7 @@ func (f *netFuzzer) describe(region string) {
 			}
 		}
 	}
-	out, err := f.e.c.DescribeNetworkInterfaces(f.e.ctx, region, &DescribeNetworkInterfacesInput{Filters: []Filter{newFilter("status", "available")}})
+	out, err := f.e.c.DescribeNetworkInterfaces(f.e.ctx, region, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2.Filter{newFilter("status", "available")}})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package core
 import (
 	"net/netip"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // eniRecord is a network interface as the service keeps it. An instance's
@@ -20,7 +22,7 @@ type eniRecord struct {
 	DeviceIndex         int       `json:"DeviceIndex,omitempty"`
 	AttachTime          time.Time `json:"AttachTime,omitzero"`
 	DeleteOnTermination bool      `json:"DeleteOnTermination,omitempty"`
-	Tags                []Tag     `json:"Tags,omitempty"`
+	Tags                []ec2.Tag `json:"Tags,omitempty"`
 	ClientToken         string    `json:"ClientToken,omitempty"`
 }
 
@@ -72,39 +74,17 @@ type eipRecord struct {
 	NetworkInterfaceId string    `json:"NetworkInterfaceId,omitempty"`
 	PrivateIpAddress   string    `json:"PrivateIpAddress,omitempty"`
 	AllocationTime     time.Time `json:"AllocationTime"`
-	Tags               []Tag     `json:"Tags,omitempty"`
+	Tags               []ec2.Tag `json:"Tags,omitempty"`
 }
 
 // sgRecord is a security group.
 type sgRecord struct {
-	GroupId       string         `json:"GroupId"`
-	GroupName     string         `json:"GroupName"`
-	Description   string         `json:"Description"`
-	VpcId         string         `json:"VpcId"`
-	IpPermissions []IpPermission `json:"IpPermissions"`
-	Tags          []Tag          `json:"Tags,omitempty"`
-}
-
-// IpPermission is one ingress rule set: a protocol, a port range and the
-// sources it admits.
-type IpPermission struct {
-	IpProtocol       string            `json:"IpProtocol"`
-	FromPort         *int              `json:"FromPort,omitempty"`
-	ToPort           *int              `json:"ToPort,omitempty"`
-	IpRanges         []IpRange         `json:"IpRanges"`
-	UserIdGroupPairs []UserIdGroupPair `json:"UserIdGroupPairs,omitempty"`
-}
-
-// UserIdGroupPair admits traffic from members of another group.
-type UserIdGroupPair struct {
-	GroupId string `json:"GroupId"`
-	UserId  string `json:"UserId,omitempty"`
-}
-
-// IpRange is a source CIDR of a rule.
-type IpRange struct {
-	CidrIp      string `json:"CidrIp"`
-	Description string `json:"Description,omitempty"`
+	GroupId       string             `json:"GroupId"`
+	GroupName     string             `json:"GroupName"`
+	Description   string             `json:"Description"`
+	VpcId         string             `json:"VpcId"`
+	IpPermissions []ec2.IpPermission `json:"IpPermissions"`
+	Tags          []ec2.Tag          `json:"Tags,omitempty"`
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
@@ -113,5 +93,5 @@ func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
 // all traffic from its own members and nothing else.
 func defaultGroup(id, vpc string) *sgRecord {
 	return &sgRecord{GroupId: id, GroupName: "default", Description: "default VPC security group", VpcId: vpc,
-		IpPermissions: []IpPermission{{IpProtocol: "-1", IpRanges: []IpRange{}, UserIdGroupPairs: []UserIdGroupPair{{GroupId: id, UserId: OwnerID}}}}}
+		IpPermissions: []ec2.IpPermission{{IpProtocol: "-1", IpRanges: []ec2.IpRange{}, UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: id, UserId: ec2.OwnerID}}}}}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Paging of DescribeInstances: the token names the last instance of the
@@ -36,13 +38,13 @@ func pageToken(r *instRecord) string {
 
 // checkPaging validates MaxResults and NextToken as EC2 does and returns
 // the position the page starts after (nil: from the start).
-func checkPaging(in *DescribeInstancesInput) (*pagePos, error) {
+func checkPaging(in *ec2.DescribeInstancesInput) (*pagePos, error) {
 	if in.MaxResults != 0 {
 		if len(in.InstanceIds) > 0 {
-			return nil, Errorf(CodeInvalidParameterCombination, "The parameter instancesSet cannot be used with the parameter maxResults")
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter instancesSet cannot be used with the parameter maxResults")
 		}
 		if in.MaxResults < 5 || in.MaxResults > 1000 {
-			return nil, Errorf(CodeInvalidParameterValue, "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", in.MaxResults)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", in.MaxResults)
 		}
 	}
 	if in.NextToken == "" {
@@ -51,7 +53,7 @@ func checkPaging(in *DescribeInstancesInput) (*pagePos, error) {
 	b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
 	var p pagePos
 	if err != nil || json.Unmarshal(b, &p) != nil || p.ID == "" {
-		return nil, Errorf(CodeInvalidPaginationToken, "The pagination token %q is invalid.", in.NextToken)
+		return nil, ec2.Errorf(ec2.CodeInvalidPaginationToken, "The pagination token %q is invalid.", in.NextToken)
 	}
 	return &p, nil
 }

@@ -6,56 +6,15 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/plugins"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 )
 
-// PluginInfo is one pricing module as `ec2x plugin ls` shows it.
-type PluginInfo struct {
-	Name       string   `json:"Name"`
-	Kind       string   `json:"Kind"` // what it prices: spot, reserved, ondemand (comma-separated)
-	Sha256     string   `json:"Sha256"`
-	AbiVersion int32    `json:"AbiVersion"`
-	Builtin    bool     `json:"Builtin"`
-	Size       int64    `json:"Size"`
-	UsedBy     []string `json:"UsedBy,omitempty"` // "spot in us-east-1", ...
-}
-
-// InstallPluginInput installs a module (an ec2x action).
-type InstallPluginInput struct {
-	Name    string `json:"Name"`
-	Wasm    []byte `json:"Wasm"` // base64 in JSON
-	Source  string `json:"Source,omitempty"`
-	Replace bool   `json:"Replace,omitempty"`
-}
-
-// InstallPluginOutput describes what was installed.
-type InstallPluginOutput struct {
-	Plugin PluginInfo `json:"Plugin"`
-	Report string     `json:"Report"` // the conformance checks that passed
-}
-
-// PluginNameInput names one plugin.
-type PluginNameInput struct {
-	Name string `json:"Name"`
-}
-
-// DescribePluginsOutput lists the modules ec2x can price with.
-type DescribePluginsOutput struct {
-	Plugins []PluginInfo `json:"Plugins"`
-}
-
-// TestPluginOutput is a conformance run.
-type TestPluginOutput struct {
-	Name   string `json:"Name"`
-	OK     bool   `json:"OK"`
-	Report string `json:"Report"`
-}
-
 // pluginsOff is the error when the daemon runs without pricing modules.
 func (c *Cloud) pluginsOff() error {
 	if c.plugins == nil {
-		return Errorf(CodeUnsupported, "This daemon runs without pricing modules")
+		return ec2.Errorf(ec2.CodeUnsupported, "This daemon runs without pricing modules")
 	}
 	return nil
 }
@@ -75,8 +34,8 @@ func (c *Cloud) usedBy(name string) []string {
 	return out
 }
 
-func (c *Cloud) pluginInfo(p plugins.Plugin) PluginInfo {
-	return PluginInfo{Name: p.Name, Kind: strings.Join(p.Kinds, ","), Sha256: p.SHA256, AbiVersion: p.ABIVersion,
+func (c *Cloud) pluginInfo(p plugins.Plugin) ec2.PluginInfo {
+	return ec2.PluginInfo{Name: p.Name, Kind: strings.Join(p.Kinds, ","), Sha256: p.SHA256, AbiVersion: p.ABIVersion,
 		Builtin: p.Builtin, Size: p.Size, UsedBy: c.usedBy(p.Name)}
 }
 
@@ -89,27 +48,27 @@ func pluginErr(name string, err error) error {
 		if r := strings.TrimSpace(rej.Report.String()); r != "" {
 			msg += "\n" + r
 		}
-		return Errorf(CodeInvalidPlugin, "%s", msg)
+		return ec2.Errorf(ec2.CodeInvalidPlugin, "%s", msg)
 	case errors.Is(err, plugins.ErrNotFound):
-		return Errorf(CodeInvalidPluginNotFound, "The plugin '%s' does not exist (ec2x plugin ls lists them)", name)
+		return ec2.Errorf(ec2.CodeInvalidPluginNotFound, "The plugin '%s' does not exist (ec2x plugin ls lists them)", name)
 	case errors.Is(err, plugins.ErrInvalidName), errors.Is(err, plugins.ErrBuiltinName), errors.Is(err, plugins.ErrExists):
-		return Errorf(CodeInvalidPlugin, "%v", err)
+		return ec2.Errorf(ec2.CodeInvalidPlugin, "%v", err)
 	}
-	return Errorf(CodePluginFailed, "%v", err)
+	return ec2.Errorf(ec2.CodePluginFailed, "%v", err)
 }
 
 // InstallPlugin validates a module (ABI version, exports, signatures, the
 // conformance suite as a dry run) and stores it; a module in use is
 // reloaded at once. A rejected module changes nothing.
-func (c *Cloud) InstallPlugin(ctx context.Context, _ string, in *InstallPluginInput) (*InstallPluginOutput, error) {
+func (c *Cloud) InstallPlugin(ctx context.Context, _ string, in *ec2.InstallPluginInput) (*ec2.InstallPluginOutput, error) {
 	if err := c.pluginsOff(); err != nil {
 		return nil, err
 	}
 	if in.Name == "" {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter Name")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter Name")
 	}
 	if len(in.Wasm) == 0 {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter Wasm (the module's bytes)")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter Wasm (the module's bytes)")
 	}
 	p, err := c.plugins.Install(ctx, in.Wasm, plugins.InstallOptions{Name: in.Name, Source: in.Source, Replace: in.Replace})
 	if err != nil {
@@ -122,11 +81,11 @@ func (c *Cloud) InstallPlugin(ctx context.Context, _ string, in *InstallPluginIn
 			return nil, pluginErr(in.Name, err)
 		}
 	}
-	return &InstallPluginOutput{Plugin: c.pluginInfo(p)}, nil
+	return &ec2.InstallPluginOutput{Plugin: c.pluginInfo(p)}, nil
 }
 
 // DescribePlugins lists built-in and installed modules.
-func (c *Cloud) DescribePlugins(ctx context.Context, _ string, _ *Empty) (*DescribePluginsOutput, error) {
+func (c *Cloud) DescribePlugins(ctx context.Context, _ string, _ *ec2.Empty) (*ec2.DescribePluginsOutput, error) {
 	if err := c.pluginsOff(); err != nil {
 		return nil, err
 	}
@@ -134,7 +93,7 @@ func (c *Cloud) DescribePlugins(ctx context.Context, _ string, _ *Empty) (*Descr
 	if err != nil {
 		return nil, pluginErr("", err)
 	}
-	out := &DescribePluginsOutput{Plugins: make([]PluginInfo, 0, len(ps))}
+	out := &ec2.DescribePluginsOutput{Plugins: make([]ec2.PluginInfo, 0, len(ps))}
 	for _, p := range ps {
 		out.Plugins = append(out.Plugins, c.pluginInfo(p))
 	}
@@ -145,25 +104,25 @@ func (c *Cloud) DescribePlugins(ctx context.Context, _ string, _ *Empty) (*Descr
 }
 
 // RemovePlugin uninstalls a module the configuration does not use.
-func (c *Cloud) RemovePlugin(ctx context.Context, _ string, in *PluginNameInput) (*Empty, error) {
+func (c *Cloud) RemovePlugin(ctx context.Context, _ string, in *ec2.PluginNameInput) (*ec2.Empty, error) {
 	if err := c.pluginsOff(); err != nil {
 		return nil, err
 	}
 	if used := c.usedBy(in.Name); len(used) > 0 {
 		if _, err := c.plugins.Get(in.Name); err == nil {
-			return nil, Errorf(CodeInvalidPlugin, "The plugin '%s' prices %s: choose another module in the config first", in.Name, strings.Join(used, ", "))
+			return nil, ec2.Errorf(ec2.CodeInvalidPlugin, "The plugin '%s' prices %s: choose another module in the config first", in.Name, strings.Join(used, ", "))
 		}
 	}
 	if err := c.plugins.Remove(in.Name); err != nil {
 		return nil, pluginErr(in.Name, err)
 	}
 	_ = c.pricingHost.Unload(ctx, in.Name)
-	return &Empty{}, nil
+	return &ec2.Empty{}, nil
 }
 
 // TestPlugin runs the conformance suite against an installed or built-in
 // module.
-func (c *Cloud) TestPlugin(ctx context.Context, _ string, in *PluginNameInput) (*TestPluginOutput, error) {
+func (c *Cloud) TestPlugin(ctx context.Context, _ string, in *ec2.PluginNameInput) (*ec2.TestPluginOutput, error) {
 	if err := c.pluginsOff(); err != nil {
 		return nil, err
 	}
@@ -171,17 +130,17 @@ func (c *Cloud) TestPlugin(ctx context.Context, _ string, in *PluginNameInput) (
 	if err != nil {
 		return nil, pluginErr(in.Name, err)
 	}
-	return &TestPluginOutput{Name: in.Name, OK: r.OK(), Report: r.String()}, nil
+	return &ec2.TestPluginOutput{Name: in.Name, OK: r.OK(), Report: r.String()}, nil
 }
 
 // pricingErr gives a pricing module's failure its EC2-style code.
 func pricingErr(err error) error {
-	var e *Error
+	var e *ec2.Error
 	switch {
 	case errors.As(err, &e):
 		return err
 	case errors.Is(err, pricingwasm.ErrNotFound):
-		return Errorf(CodeInvalidPluginNotFound, "%v: install it with ec2x plugin install, or name another module in the config", err)
+		return ec2.Errorf(ec2.CodeInvalidPluginNotFound, "%v: install it with ec2x plugin install, or name another module in the config", err)
 	}
-	return Errorf(CodePluginFailed, "%v", err)
+	return ec2.Errorf(ec2.CodePluginFailed, "%v", err)
 }

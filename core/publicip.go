@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"sort"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/hv"
 )
 
@@ -57,7 +58,7 @@ func (c *Cloud) PublicEndpoints(ctx context.Context) []PublicEndpoint {
 	var out []PublicEndpoint
 	for name, rs := range c.regions {
 		for _, r := range rs.instances {
-			if r.State.Name != StateRunning {
+			if r.State.Name != ec2.StateRunning {
 				continue
 			}
 			d := c.driverOf(r.Placement.HostId)
@@ -127,7 +128,7 @@ func (c *Cloud) ForwardPort(ctx context.Context, region, id string, deviceIndex,
 	c.mu.RUnlock()
 	f, ok := d.(hv.PortForwarder)
 	if !ok {
-		return "", Errorf(CodeUnsupported, "the %s driver forwards no ports", d.Name())
+		return "", ec2.Errorf(ec2.CodeUnsupported, "the %s driver forwards no ports", d.Name())
 	}
 	return f.ForwardPort(ctx, id, deviceIndex, port)
 }

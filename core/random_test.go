@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // randomFleet is small on purpose, so that random launches run into every
@@ -65,12 +67,12 @@ families = ["t3"]
 // expectedCodes are the refusals a random but well-formed request may
 // meet; anything else is a bug.
 var expectedCodes = map[string]bool{
-	CodeIncorrectInstanceState:        true,
-	CodeInsufficientInstanceCapacity:  true,
-	CodeInsufficientAddressCapacity:   true,
-	CodeInvalidInstanceIDNotFound:     true, // purged after terminated_visible_seconds
-	CodeIdempotentParameterMismatch:   true,
-	CodeInvalidInstanceAttributeValue: true, // a family no host of the zone serves
+	ec2.CodeIncorrectInstanceState:        true,
+	ec2.CodeInsufficientInstanceCapacity:  true,
+	ec2.CodeInsufficientAddressCapacity:   true,
+	ec2.CodeInvalidInstanceIDNotFound:     true, // purged after terminated_visible_seconds
+	ec2.CodeIdempotentParameterMismatch:   true,
+	ec2.CodeInvalidInstanceAttributeValue: true, // a family no host of the zone serves
 }
 
 // fuzzer drives random operations and remembers every instance ID it saw.
@@ -106,7 +108,7 @@ func (f *fuzzer) expect(what string, err error) bool {
 		f.tally[what+" ok"]++
 		return true
 	}
-	var ec2 *Error
+	var ec2 *ec2.Error
 	if !errors.As(err, &ec2) || !expectedCodes[ec2.Code] {
 		f.t.Fatalf("%s: unexpected error %v", what, err)
 	}
@@ -116,10 +118,10 @@ func (f *fuzzer) expect(what string, err error) bool {
 }
 
 // wantStates checks that every change ends in one of the states allowed.
-func (f *fuzzer) wantStates(what string, chs []StateChange, allowed ...string) {
+func (f *fuzzer) wantStates(what string, chs []ec2.StateChange, allowed ...string) {
 	f.t.Helper()
 	for _, ch := range chs {
-		if !slices.Contains(allowed, ch.CurrentState.Name) || ch.CurrentState != NewState(ch.CurrentState.Name) {
+		if !slices.Contains(allowed, ch.CurrentState.Name) || ch.CurrentState != ec2.NewState(ch.CurrentState.Name) {
 			f.t.Fatalf("%s %s: %s -> %+v, want one of %v", what, ch.InstanceId, ch.PreviousState.Name, ch.CurrentState, allowed)
 		}
 	}
@@ -137,9 +139,9 @@ func (f *fuzzer) step() {
 	switch n := rng.IntN(100); {
 	case n < 20:
 		min := 1 + rng.IntN(3)
-		in := &RunInstancesInput{MinCount: min, MaxCount: min + rng.IntN(3), InstanceType: randomTypes[rng.IntN(len(randomTypes))]}
+		in := &ec2.RunInstancesInput{MinCount: min, MaxCount: min + rng.IntN(3), InstanceType: randomTypes[rng.IntN(len(randomTypes))]}
 		if rng.IntN(2) == 0 {
-			in.Placement = &Placement{AvailabilityZone: zones[rng.IntN(len(zones))]}
+			in.Placement = &ec2.Placement{AvailabilityZone: zones[rng.IntN(len(zones))]}
 		}
 		if rng.IntN(5) == 0 {
 			in.ClientToken = fmt.Sprintf("tok-%d", rng.IntN(5))
@@ -170,9 +172,9 @@ func (f *fuzzer) step() {
 			return
 		}
 		f.logf("start %s %v", region, ids)
-		out, err := e.c.StartInstances(e.ctx, region, &InstanceIdsInput{InstanceIds: ids})
+		out, err := e.c.StartInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
 		if f.expect("start", err) {
-			f.wantStates("start", out.StartingInstances, StatePending, StateRunning)
+			f.wantStates("start", out.StartingInstances, ec2.StatePending, ec2.StateRunning)
 		}
 	case n < 44:
 		ids := f.pick(region, 1+rng.IntN(2))
@@ -181,9 +183,9 @@ func (f *fuzzer) step() {
 		}
 		force := rng.IntN(4) == 0
 		f.logf("stop %s %v force=%v", region, ids, force)
-		out, err := e.c.StopInstances(e.ctx, region, &StopInstancesInput{InstanceIds: ids, Force: force})
+		out, err := e.c.StopInstances(e.ctx, region, &ec2.StopInstancesInput{InstanceIds: ids, Force: force})
 		if f.expect("stop", err) {
-			f.wantStates("stop", out.StoppingInstances, StateStopping, StateStopped)
+			f.wantStates("stop", out.StoppingInstances, ec2.StateStopping, ec2.StateStopped)
 		}
 	case n < 49:
 		ids := f.pick(region, 1)
@@ -191,7 +193,7 @@ func (f *fuzzer) step() {
 			return
 		}
 		f.logf("reboot %s %v", region, ids)
-		_, err := e.c.RebootInstances(e.ctx, region, &InstanceIdsInput{InstanceIds: ids})
+		_, err := e.c.RebootInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
 		f.expect("reboot", err)
 	case n < 58:
 		ids := f.pick(region, 1+rng.IntN(2))
@@ -199,9 +201,9 @@ func (f *fuzzer) step() {
 			return
 		}
 		f.logf("terminate %s %v", region, ids)
-		out, err := e.c.TerminateInstances(e.ctx, region, &InstanceIdsInput{InstanceIds: ids})
+		out, err := e.c.TerminateInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
 		if f.expect("terminate", err) {
-			f.wantStates("terminate", out.TerminatingInstances, StateShuttingDown, StateTerminated)
+			f.wantStates("terminate", out.TerminatingInstances, ec2.StateShuttingDown, ec2.StateTerminated)
 		}
 	case n < 63:
 		ids := f.pick(region, 1)
@@ -210,9 +212,9 @@ func (f *fuzzer) step() {
 		}
 		typ := randomTypes[rng.IntN(len(randomTypes))]
 		f.logf("modify %s %s -> %s", region, ids[0], typ)
-		_, err := e.c.ModifyInstanceAttribute(e.ctx, region, &ModifyInstanceAttributeInput{InstanceId: ids[0], InstanceType: &AttributeValue{Value: typ}})
+		_, err := e.c.ModifyInstanceAttribute(e.ctx, region, &ec2.ModifyInstanceAttributeInput{InstanceId: ids[0], InstanceType: &ec2.AttributeValue{Value: typ}})
 		if f.expect("modify", err) {
-			if got := e.get(region, ids[0]); got.InstanceType != typ || got.State.Name != StateStopped {
+			if got := e.get(region, ids[0]); got.InstanceType != typ || got.State.Name != ec2.StateStopped {
 				f.t.Fatalf("modify to %s gave %s in %s", typ, got.InstanceType, got.State.Name)
 			}
 		}
@@ -222,11 +224,11 @@ func (f *fuzzer) step() {
 			return
 		}
 		f.logf("tag %s %v", region, ids)
-		_, err := e.c.CreateTags(e.ctx, region, &CreateTagsInput{Resources: ids, Tags: []Tag{{Key: "env", Value: fmt.Sprint(rng.IntN(3))}}})
+		_, err := e.c.CreateTags(e.ctx, region, &ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "env", Value: fmt.Sprint(rng.IntN(3))}}})
 		f.expect("tag", err)
 	case n < 73:
-		state := []string{StatePending, StateRunning, StateStopping, StateStopped, StateShuttingDown, StateTerminated}[rng.IntN(6)]
-		out, err := e.c.DescribeInstances(e.ctx, region, &DescribeInstancesInput{Filters: []Filter{newFilter("instance-state-name", state)}})
+		state := []string{ec2.StatePending, ec2.StateRunning, ec2.StateStopping, ec2.StateStopped, ec2.StateShuttingDown, ec2.StateTerminated}[rng.IntN(6)]
+		out, err := e.c.DescribeInstances(e.ctx, region, &ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("instance-state-name", state)}})
 		if err != nil {
 			f.t.Fatalf("describe: %v", err)
 		}
@@ -282,13 +284,13 @@ func TestRandomOperationsKeepInvariants(t *testing.T) {
 	t.Logf("outcomes: %v", f.tally)
 	// Everything terminated, everything is given back.
 	for _, r := range randomRegions {
-		live := e.list(r, newFilter("instance-state-name", StatePending, StateRunning, StateStopping, StateStopped, StateShuttingDown))
+		live := e.list(r, newFilter("instance-state-name", ec2.StatePending, ec2.StateRunning, ec2.StateStopping, ec2.StateStopped, ec2.StateShuttingDown))
 		if len(live) > 0 {
 			e.terminate(r, live...)
 		}
 		e.advance(e.stopTime())
 		if len(live) > 0 {
-			e.wait(r, StateTerminated, live...)
+			e.wait(r, ec2.StateTerminated, live...)
 		}
 		checkInvariants(t, e, r)
 		for _, h := range e.hosts(r) {

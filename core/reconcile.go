@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/hv"
 )
 
@@ -34,7 +35,7 @@ func (c *Cloud) reconcile(ctx context.Context) error {
 	c.mu.RLock()
 	for _, rs := range c.regions {
 		for _, r := range rs.instances {
-			if r.State.Name == StateTerminated {
+			if r.State.Name == ec2.StateTerminated {
 				continue
 			}
 			hostID := r.Placement.HostId
@@ -62,23 +63,23 @@ func (c *Cloud) reconcile(ctx context.Context) error {
 			w.st = hv.StateStopped
 		}
 		switch w.rec.State.Name {
-		case StatePending, StateRunning:
+		case ec2.StatePending, ec2.StateRunning:
 			if w.st == hv.StateStopped {
 				if err := w.d.Start(ctx, id); err != nil {
 					c.driverFailed(id, "start", err)
 				}
 			}
-		case StateStopping:
+		case ec2.StateStopping:
 			if w.st == hv.StateStopped {
 				settle = append(settle, hv.Event{ID: id, State: hv.StateStopped, At: c.clk.Now()})
 			} else {
 				_ = w.d.Stop(ctx, id, false)
 			}
-		case StateStopped:
+		case ec2.StateStopped:
 			if w.st == hv.StateRunning || w.st == hv.StateStarting {
 				_ = w.d.Stop(ctx, id, true)
 			}
-		case StateShuttingDown:
+		case ec2.StateShuttingDown:
 			if err := w.d.Destroy(ctx, id); err != nil {
 				settle = append(settle, hv.Event{ID: id, State: hv.StateDestroyed, At: c.clk.Now()})
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
 	"github.com/ec2x/ec2x/core/store"
 )
@@ -20,37 +21,37 @@ import (
 // memory are never changed in place once published; a change makes a new
 // record (copy on write), so readers may use them without holding the lock.
 type instRecord struct {
-	InstanceId            string        `json:"InstanceId"`
-	Region                string        `json:"Region"`
-	ImageId               string        `json:"ImageId"`
-	InstanceType          string        `json:"InstanceType"`
-	KeyName               string        `json:"KeyName,omitempty"`
-	LaunchTime            time.Time     `json:"LaunchTime"`
-	State                 InstanceState `json:"State"`
-	StateSince            time.Time     `json:"StateSince"`
-	StateReason           *StateReason  `json:"StateReason,omitempty"`
-	StateTransitionReason string        `json:"StateTransitionReason,omitempty"`
-	Placement             Placement     `json:"Placement"`
-	Tags                  []Tag         `json:"Tags,omitempty"`
-	Architecture          string        `json:"Architecture"`
-	Hypervisor            string        `json:"Hypervisor"`
-	AmiLaunchIndex        int           `json:"AmiLaunchIndex,omitempty"`
-	ClientToken           string        `json:"ClientToken,omitempty"`
+	InstanceId            string            `json:"InstanceId"`
+	Region                string            `json:"Region"`
+	ImageId               string            `json:"ImageId"`
+	InstanceType          string            `json:"InstanceType"`
+	KeyName               string            `json:"KeyName,omitempty"`
+	LaunchTime            time.Time         `json:"LaunchTime"`
+	State                 ec2.InstanceState `json:"State"`
+	StateSince            time.Time         `json:"StateSince"`
+	StateReason           *ec2.StateReason  `json:"StateReason,omitempty"`
+	StateTransitionReason string            `json:"StateTransitionReason,omitempty"`
+	Placement             ec2.Placement     `json:"Placement"`
+	Tags                  []ec2.Tag         `json:"Tags,omitempty"`
+	Architecture          string            `json:"Architecture"`
+	Hypervisor            string            `json:"Hypervisor"`
+	AmiLaunchIndex        int               `json:"AmiLaunchIndex,omitempty"`
+	ClientToken           string            `json:"ClientToken,omitempty"`
 	// ReservationId is the launch (RunInstances call) it came from.
 	ReservationId string `json:"ReservationId,omitempty"`
 	// Enis are the attached interfaces by device index, [0] the primary.
 	Enis []string `json:"Enis,omitempty"`
 	// Spot: the request it came from, its maximum price, what an
 	// interruption does to it, and the notice once one is given.
-	InstanceLifecycle     string          `json:"InstanceLifecycle,omitempty"`
-	SpotInstanceRequestId string          `json:"SpotInstanceRequestId,omitempty"`
-	SpotMaxPrice          float64         `json:"SpotMaxPrice,omitempty"`
-	Interruption          string          `json:"Interruption,omitempty"`
-	Notice                *InstanceAction `json:"Notice,omitempty"`
-	NoticeCause           string          `json:"NoticeCause,omitempty"` // price or capacity
-	UserData              []byte          `json:"UserData,omitempty"`
-	VolumeGiB             int             `json:"VolumeGiB"`
-	Workload              string          `json:"Workload,omitempty"`
+	InstanceLifecycle     string              `json:"InstanceLifecycle,omitempty"`
+	SpotInstanceRequestId string              `json:"SpotInstanceRequestId,omitempty"`
+	SpotMaxPrice          float64             `json:"SpotMaxPrice,omitempty"`
+	Interruption          string              `json:"Interruption,omitempty"`
+	Notice                *ec2.InstanceAction `json:"Notice,omitempty"`
+	NoticeCause           string              `json:"NoticeCause,omitempty"` // price or capacity
+	UserData              []byte              `json:"UserData,omitempty"`
+	VolumeGiB             int                 `json:"VolumeGiB"`
+	Workload              string              `json:"Workload,omitempty"`
 }
 
 // clone returns a copy that may be changed without touching r. Slices that
@@ -86,19 +87,19 @@ func (rs *regionState) addresses(r *instRecord) (private, public string) {
 }
 
 // api builds the instance as DescribeInstances shows it.
-func (rs *regionState) api(cfg *configs.Config, r *instRecord) *Instance {
-	in := &Instance{
+func (rs *regionState) api(cfg *configs.Config, r *instRecord) *ec2.Instance {
+	in := &ec2.Instance{
 		InstanceId: r.InstanceId, ImageId: r.ImageId, InstanceType: r.InstanceType, KeyName: r.KeyName,
 		LaunchTime: r.LaunchTime, State: r.State, StateReason: r.StateReason, StateTransitionReason: r.StateTransitionReason,
 		Placement: r.Placement, Tags: r.Tags,
 		Architecture: r.Architecture, VirtualizationType: "hvm", Hypervisor: r.Hypervisor,
 		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
-		NetworkInterfaces: []InstanceNetworkInterface{}, SecurityGroups: []GroupIdentifier{},
+		NetworkInterfaces: []ec2.InstanceNetworkInterface{}, SecurityGroups: []ec2.GroupIdentifier{},
 		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
 	}
 	if t := cfg.Types[r.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)
-		in.CpuOptions = CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}
+		in.CpuOptions = ec2.CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}
 	}
 	for i, id := range r.Enis {
 		e := rs.enis[id]
@@ -125,7 +126,7 @@ func (rs *regionState) api(cfg *configs.Config, r *instRecord) *Instance {
 // holdsHost reports whether the instance uses host capacity in its state.
 func holdsHost(state string) bool {
 	switch state {
-	case StatePending, StateRunning, StateStopping, StateShuttingDown:
+	case ec2.StatePending, ec2.StateRunning, ec2.StateStopping, ec2.StateShuttingDown:
 		return true
 	}
 	return false
@@ -133,7 +134,7 @@ func holdsHost(state string) bool {
 
 // keyRecord is a stored key pair (never the private half).
 type keyRecord struct {
-	KeyPairInfo
+	ec2.KeyPairInfo
 	Region string `json:"Region"`
 }
 
@@ -186,7 +187,7 @@ func (c *Cloud) loadRecords(ctx context.Context) error {
 			err = c.loadUsage(ctx, rs)
 		}
 		if err == nil {
-			err = scanKind(ctx, c.st, kindSpotRequest, name, func(r *SpotInstanceRequest) error {
+			err = scanKind(ctx, c.st, kindSpotRequest, name, func(r *ec2.SpotInstanceRequest) error {
 				rs.spotReqs[r.SpotInstanceRequestId] = r
 				return nil
 			})

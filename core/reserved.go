@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
 )
 
@@ -26,54 +27,6 @@ var (
 	paymentNames = map[int32]string{PaymentAll: "All Upfront", PaymentPartial: "Partial Upfront", PaymentNone: "No Upfront"}
 	classNames   = map[int32]string{ClassStandard: "standard", ClassConvertible: "convertible"}
 )
-
-// RecurringCharge is a reservation's hourly charge.
-type RecurringCharge struct {
-	Amount    float64 `json:"Amount"`
-	Frequency string  `json:"Frequency"`
-}
-
-// ReservedInstancesOffering is an offering as EC2 shows it, with ec2x's
-// EffectiveHourly (upfront spread over the term, plus the hourly charge).
-type ReservedInstancesOffering struct {
-	ReservedInstancesOfferingId string            `json:"ReservedInstancesOfferingId"`
-	InstanceType                string            `json:"InstanceType"`
-	AvailabilityZone            string            `json:"AvailabilityZone,omitempty"`
-	Scope                       string            `json:"Scope"`
-	Duration                    int64             `json:"Duration"`
-	FixedPrice                  float64           `json:"FixedPrice"`
-	UsagePrice                  float64           `json:"UsagePrice"`
-	RecurringCharges            []RecurringCharge `json:"RecurringCharges"`
-	CurrencyCode                string            `json:"CurrencyCode"`
-	InstanceTenancy             string            `json:"InstanceTenancy"`
-	OfferingClass               string            `json:"OfferingClass"`
-	OfferingType                string            `json:"OfferingType"`
-	ProductDescription          string            `json:"ProductDescription"`
-	Marketplace                 bool              `json:"Marketplace"`
-	EffectiveHourly             string            `json:"EffectiveHourly"`
-}
-
-// ReservedInstances is a purchase as DescribeReservedInstances shows it.
-type ReservedInstances struct {
-	ReservedInstancesId         string            `json:"ReservedInstancesId"`
-	ReservedInstancesOfferingId string            `json:"ReservedInstancesOfferingId"`
-	InstanceType                string            `json:"InstanceType"`
-	AvailabilityZone            string            `json:"AvailabilityZone,omitempty"`
-	Scope                       string            `json:"Scope"`
-	InstanceCount               int               `json:"InstanceCount"`
-	Start                       time.Time         `json:"Start"`
-	End                         time.Time         `json:"End"`
-	Duration                    int64             `json:"Duration"`
-	FixedPrice                  float64           `json:"FixedPrice"`
-	UsagePrice                  float64           `json:"UsagePrice"`
-	RecurringCharges            []RecurringCharge `json:"RecurringCharges"`
-	CurrencyCode                string            `json:"CurrencyCode"`
-	OfferingClass               string            `json:"OfferingClass"`
-	OfferingType                string            `json:"OfferingType"`
-	ProductDescription          string            `json:"ProductDescription"`
-	State                       string            `json:"State"`
-	EffectiveHourly             string            `json:"EffectiveHourly"`
-}
 
 // offeringShape is one combination the catalogue is offered in.
 type offeringShape struct {
@@ -92,9 +45,9 @@ func offeringID(region string, s offeringShape) string {
 // offerings prices every shape of the given types in a region: 1 and 3
 // years, each payment option, standard and convertible, regional and (for
 // standard) zonal.
-func (c *Cloud) offerings(ctx context.Context, region string, types []string) ([]ReservedInstancesOffering, error) {
+func (c *Cloud) offerings(ctx context.Context, region string, types []string) ([]ec2.ReservedInstancesOffering, error) {
 	if c.pricer == nil {
-		return nil, Errorf(CodeUnsupported, "Reserved instances need the pricing modules, which are not loaded")
+		return nil, ec2.Errorf(ec2.CodeUnsupported, "Reserved instances need the pricing modules, which are not loaded")
 	}
 	c.mu.RLock()
 	zones := c.regions[region].cfg.Zones
@@ -122,9 +75,9 @@ func (c *Cloud) offerings(ctx context.Context, region string, types []string) ([
 		return nil, pricingErr(err)
 	}
 	if len(rates) != len(in) {
-		return nil, Errorf(CodeInternalError, "the reserved module priced %d of %d offerings", len(rates), len(in))
+		return nil, ec2.Errorf(ec2.CodeInternalError, "the reserved module priced %d of %d offerings", len(rates), len(in))
 	}
-	out := make([]ReservedInstancesOffering, len(shapes))
+	out := make([]ec2.ReservedInstancesOffering, len(shapes))
 	for i, s := range shapes {
 		scope, dur := "Region", int64(year1)
 		if s.zone != "" {
@@ -133,39 +86,24 @@ func (c *Cloud) offerings(ctx context.Context, region string, types []string) ([
 		if s.years == 3 {
 			dur = year3
 		}
-		out[i] = ReservedInstancesOffering{ReservedInstancesOfferingId: offeringID(region, s), InstanceType: s.typ,
+		out[i] = ec2.ReservedInstancesOffering{ReservedInstancesOfferingId: offeringID(region, s), InstanceType: s.typ,
 			AvailabilityZone: s.zone, Scope: scope, Duration: dur, FixedPrice: roundPrice(rates[i].Upfront),
-			RecurringCharges: []RecurringCharge{{Amount: roundPrice(rates[i].Hourly), Frequency: "Hourly"}},
+			RecurringCharges: []ec2.RecurringCharge{{Amount: roundPrice(rates[i].Hourly), Frequency: "Hourly"}},
 			CurrencyCode:     "USD", InstanceTenancy: "default", OfferingClass: classNames[s.class],
 			OfferingType: paymentNames[s.payment], ProductDescription: "Linux/UNIX", EffectiveHourly: usd(rates[i].Effective)}
 	}
 	return out, nil
 }
 
-// DescribeReservedInstancesOfferingsInput is EC2's request.
-type DescribeReservedInstancesOfferingsInput struct {
-	ReservedInstancesOfferingIds []string `json:"ReservedInstancesOfferingIds,omitempty"`
-	InstanceType                 string   `json:"InstanceType,omitempty"`
-	AvailabilityZone             string   `json:"AvailabilityZone,omitempty"`
-	OfferingClass                string   `json:"OfferingClass,omitempty"`
-	OfferingType                 string   `json:"OfferingType,omitempty"`
-	Duration                     int64    `json:"Duration,omitempty"`
-}
-
-// DescribeReservedInstancesOfferingsOutput lists offerings.
-type DescribeReservedInstancesOfferingsOutput struct {
-	ReservedInstancesOfferings []ReservedInstancesOffering `json:"ReservedInstancesOfferings"`
-}
-
 // DescribeReservedInstancesOfferings lists what can be reserved.
-func (c *Cloud) DescribeReservedInstancesOfferings(ctx context.Context, region string, in *DescribeReservedInstancesOfferingsInput) (*DescribeReservedInstancesOfferingsOutput, error) {
+func (c *Cloud) DescribeReservedInstancesOfferings(ctx context.Context, region string, in *ec2.DescribeReservedInstancesOfferingsInput) (*ec2.DescribeReservedInstancesOfferingsOutput, error) {
 	if _, err := c.regionRead(region); err != nil {
 		return nil, err
 	}
 	types := c.offeredTypes(region)
 	if in.InstanceType != "" {
 		if c.cfg.Types[in.InstanceType] == nil {
-			return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", in.InstanceType)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", in.InstanceType)
 		}
 		types = []string{in.InstanceType}
 	}
@@ -173,7 +111,7 @@ func (c *Cloud) DescribeReservedInstancesOfferings(ctx context.Context, region s
 	if err != nil {
 		return nil, err
 	}
-	out := &DescribeReservedInstancesOfferingsOutput{ReservedInstancesOfferings: []ReservedInstancesOffering{}}
+	out := &ec2.DescribeReservedInstancesOfferingsOutput{ReservedInstancesOfferings: []ec2.ReservedInstancesOffering{}}
 	for _, o := range all {
 		switch {
 		case len(in.ReservedInstancesOfferingIds) > 0 && !contains(in.ReservedInstancesOfferingIds, o.ReservedInstancesOfferingId),
@@ -195,29 +133,17 @@ func (c *Cloud) regionRead(region string) (*regionState, error) {
 	return c.region(region)
 }
 
-// PurchaseReservedInstancesOfferingInput is EC2's request.
-type PurchaseReservedInstancesOfferingInput struct {
-	ReservedInstancesOfferingId string `json:"ReservedInstancesOfferingId"`
-	InstanceCount               int    `json:"InstanceCount,omitempty"`
-	DryRun                      bool   `json:"DryRun,omitempty"`
-}
-
-// PurchaseReservedInstancesOfferingOutput names the reservation.
-type PurchaseReservedInstancesOfferingOutput struct {
-	ReservedInstancesId string `json:"ReservedInstancesId"`
-}
-
 // PurchaseReservedInstancesOffering buys a reservation: its upfront fee is
 // billed now, and it covers matching instance-hours until its term ends.
-func (c *Cloud) PurchaseReservedInstancesOffering(ctx context.Context, region string, in *PurchaseReservedInstancesOfferingInput) (*PurchaseReservedInstancesOfferingOutput, error) {
+func (c *Cloud) PurchaseReservedInstancesOffering(ctx context.Context, region string, in *ec2.PurchaseReservedInstancesOfferingInput) (*ec2.PurchaseReservedInstancesOfferingOutput, error) {
 	n := in.InstanceCount
 	if n == 0 {
 		n = 1
 	}
 	if n < 1 || n > 10000 {
-		return nil, Errorf(CodeInvalidParameterValue, "InstanceCount must be 1 to 10000")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "InstanceCount must be 1 to 10000")
 	}
-	var offering *ReservedInstancesOffering
+	var offering *ec2.ReservedInstancesOffering
 	all, err := c.offerings(ctx, region, c.offeredTypes(region))
 	if err != nil {
 		return nil, err
@@ -228,12 +154,12 @@ func (c *Cloud) PurchaseReservedInstancesOffering(ctx context.Context, region st
 		}
 	}
 	if offering == nil {
-		return nil, Errorf(CodeInvalidReservedInstancesOfferingId, "The offering ID '%s' is not valid", in.ReservedInstancesOfferingId)
+		return nil, ec2.Errorf(ec2.CodeInvalidReservedInstancesOfferingId, "The offering ID '%s' is not valid", in.ReservedInstancesOfferingId)
 	}
-	out := &PurchaseReservedInstancesOfferingOutput{}
+	out := &ec2.PurchaseReservedInstancesOfferingOutput{}
 	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		now := c.clk.Now().UTC()
-		ri := ReservedInstances{ReservedInstancesId: c.newReservationID(), ReservedInstancesOfferingId: offering.ReservedInstancesOfferingId,
+		ri := ec2.ReservedInstances{ReservedInstancesId: c.newReservationID(), ReservedInstancesOfferingId: offering.ReservedInstancesOfferingId,
 			InstanceType: offering.InstanceType, AvailabilityZone: offering.AvailabilityZone, Scope: offering.Scope, InstanceCount: n,
 			Start: now, End: now.Add(time.Duration(offering.Duration) * time.Second), Duration: offering.Duration,
 			FixedPrice: offering.FixedPrice, RecurringCharges: offering.RecurringCharges, CurrencyCode: "USD",
@@ -260,25 +186,15 @@ func (c *Cloud) newReservationID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// DescribeReservedInstancesInput is EC2's request.
-type DescribeReservedInstancesInput struct {
-	ReservedInstancesIds []string `json:"ReservedInstancesIds,omitempty"`
-}
-
-// DescribeReservedInstancesOutput lists reservations.
-type DescribeReservedInstancesOutput struct {
-	ReservedInstances []ReservedInstances `json:"ReservedInstances"`
-}
-
 // DescribeReservedInstances lists the region's reservations; those past
 // their term are retired.
-func (c *Cloud) DescribeReservedInstances(ctx context.Context, region string, in *DescribeReservedInstancesInput) (*DescribeReservedInstancesOutput, error) {
+func (c *Cloud) DescribeReservedInstances(ctx context.Context, region string, in *ec2.DescribeReservedInstancesInput) (*ec2.DescribeReservedInstancesOutput, error) {
 	if _, err := c.regionRead(region); err != nil {
 		return nil, err
 	}
 	now := c.clk.Now()
-	out := &DescribeReservedInstancesOutput{ReservedInstances: []ReservedInstances{}}
-	err := scanKind(ctx, c.st, kindReserved, region, func(ri *ReservedInstances) error {
+	out := &ec2.DescribeReservedInstancesOutput{ReservedInstances: []ec2.ReservedInstances{}}
+	err := scanKind(ctx, c.st, kindReserved, region, func(ri *ec2.ReservedInstances) error {
 		if len(in.ReservedInstancesIds) > 0 && !contains(in.ReservedInstancesIds, ri.ReservedInstancesId) {
 			return nil
 		}
@@ -292,8 +208,8 @@ func (c *Cloud) DescribeReservedInstances(ctx context.Context, region string, in
 		return nil, err
 	}
 	for _, id := range in.ReservedInstancesIds {
-		if !slices.ContainsFunc(out.ReservedInstances, func(ri ReservedInstances) bool { return ri.ReservedInstancesId == id }) {
-			return nil, Errorf(CodeInvalidReservedInstancesId, "The Reserved Instance '%s' does not exist.", id)
+		if !slices.ContainsFunc(out.ReservedInstances, func(ri ec2.ReservedInstances) bool { return ri.ReservedInstancesId == id }) {
+			return nil, ec2.Errorf(ec2.CodeInvalidReservedInstancesId, "The Reserved Instance '%s' does not exist.", id)
 		}
 	}
 	sort.Slice(out.ReservedInstances, func(i, j int) bool {
@@ -305,7 +221,7 @@ func (c *Cloud) DescribeReservedInstances(ctx context.Context, region string, in
 // reservations are the region's purchases in billing's terms.
 func (c *Cloud) reservations(ctx context.Context, region string) ([]billing.Reservation, error) {
 	var out []billing.Reservation
-	err := scanKind(ctx, c.st, kindReserved, region, func(ri *ReservedInstances) error {
+	err := scanKind(ctx, c.st, kindReserved, region, func(ri *ec2.ReservedInstances) error {
 		hourly := 0.0
 		for _, rc := range ri.RecurringCharges {
 			hourly += rc.Amount

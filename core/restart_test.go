@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // restartFleet makes address exhaustion exact: us-east-1 has a 16-address
@@ -58,33 +60,33 @@ func jsonOf(t *testing.T, v any) string {
 
 func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 	e := newEnvWith(t, restartFleet, envOptions{sync: true})
-	zoneA := &Placement{AvailabilityZone: "us-east-1a"}
-	key, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: "ops", KeyType: "ed25519",
-		TagSpecifications: []TagSpecification{{ResourceType: "key-pair", Tags: []Tag{{Key: "team", Value: "ops"}}}}})
+	zoneA := &ec2.Placement{AvailabilityZone: "us-east-1a"}
+	key, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "ops", KeyType: "ed25519",
+		TagSpecifications: []ec2.TagSpecification{{ResourceType: "key-pair", Tags: []ec2.Tag{{Key: "team", Value: "ops"}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokenRun := func() *RunInstancesInput {
-		return &RunInstancesInput{MinCount: 3, KeyName: "ops", ClientToken: "tok", Placement: zoneA, TagSpecifications: instanceTags("Name", "a")}
+	tokenRun := func() *ec2.RunInstancesInput {
+		return &ec2.RunInstancesInput{MinCount: 3, KeyName: "ops", ClientToken: "tok", Placement: zoneA, TagSpecifications: instanceTags("Name", "a")}
 	}
 	resA := e.run(use1, tokenRun())
 	a := idsOf(resA.Instances)
-	cdef := idsOf(e.run(use1, &RunInstancesInput{MinCount: 4, Placement: zoneA}).Instances)
-	west := idsOf(e.run(usw2, &RunInstancesInput{MinCount: 2}).Instances)
-	if _, err := e.c.CreateKeyPair(e.ctx, usw2, &CreateKeyPairInput{KeyName: "west", KeyType: "ed25519"}); err != nil {
+	cdef := idsOf(e.run(use1, &ec2.RunInstancesInput{MinCount: 4, Placement: zoneA}).Instances)
+	west := idsOf(e.run(usw2, &ec2.RunInstancesInput{MinCount: 2}).Instances)
+	if _, err := e.c.CreateKeyPair(e.ctx, usw2, &ec2.CreateKeyPairInput{KeyName: "west", KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
 	e.advance(e.bootTime())
-	e.wait(use1, StateRunning, append(a, cdef...)...)
-	e.wait(usw2, StateRunning, west...)
+	e.wait(use1, ec2.StateRunning, append(a, cdef...)...)
+	e.wait(usw2, ec2.StateRunning, west...)
 
 	c, d, ee, f := cdef[0], cdef[1], cdef[2], cdef[3]
 	e.stop(use1, false, ee)
 	e.terminate(use1, f)
 	e.advance(e.stopTime())
-	e.wait(use1, StateStopped, ee)
-	e.wait(use1, StateTerminated, f)
-	if _, err := e.c.ModifyInstanceAttribute(e.ctx, use1, &ModifyInstanceAttributeInput{InstanceId: ee, InstanceType: &AttributeValue{Value: "t2.small"}}); err != nil {
+	e.wait(use1, ec2.StateStopped, ee)
+	e.wait(use1, ec2.StateTerminated, f)
+	if _, err := e.c.ModifyInstanceAttribute(e.ctx, use1, &ec2.ModifyInstanceAttributeInput{InstanceId: ee, InstanceType: &ec2.AttributeValue{Value: "t2.small"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.createTags(a[:1], "role", "db"); err != nil {
@@ -93,7 +95,7 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 	// Interrupted work: the clock stands still from here to the restart.
 	e.stop(use1, false, c)
 	e.terminate(use1, d)
-	b := e.run(use1, &RunInstancesInput{Placement: zoneA}).Instances[0].InstanceId
+	b := e.run(use1, &ec2.RunInstancesInput{Placement: zoneA}).Instances[0].InstanceId
 	checkInvariants(t, e, use1)
 
 	unchanged := append([]string{ee, f}, a...)
@@ -113,21 +115,21 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 		checkInvariants(t, e, usw2)
 	})
 	t.Run("a stop the crash interrupted is finished", func(t *testing.T) {
-		in := e.wait(use1, StateStopped, c)[0]
+		in := e.wait(use1, ec2.StateStopped, c)[0]
 		if in.PublicIpAddress != "" || in.Placement.HostId != "" || in.PrivateIpAddress != privC {
 			t.Errorf("after restart %s is stopped holding %q/%q, private %s (was %s)", c, in.PublicIpAddress, in.Placement.HostId, in.PrivateIpAddress, privC)
 		}
 	})
 	t.Run("a pending launch boots and a shutdown ends", func(t *testing.T) {
-		if st := e.get(use1, b).State.Name; st != StatePending {
+		if st := e.get(use1, b).State.Name; st != ec2.StatePending {
 			t.Errorf("%s is %s right after restart, want pending", b, st)
 		}
-		if st := e.get(use1, d).State.Name; st != StateShuttingDown {
+		if st := e.get(use1, d).State.Name; st != ec2.StateShuttingDown {
 			t.Errorf("%s is %s right after restart, want shutting-down", d, st)
 		}
 		e.advance(e.bootTime())
-		e.wait(use1, StateRunning, b)
-		if gone := e.wait(use1, StateTerminated, d)[0]; gone.PrivateIpAddress != "" {
+		e.wait(use1, ec2.StateRunning, b)
+		if gone := e.wait(use1, ec2.StateTerminated, d)[0]; gone.PrivateIpAddress != "" {
 			t.Errorf("terminated after restart but holds %s", gone.PrivateIpAddress)
 		}
 		checkInvariants(t, e, use1)
@@ -143,20 +145,20 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 				t.Errorf("%s changed across the restart", id)
 			}
 		}
-		if in := e.get(use1, ee); in.InstanceType != "t2.small" || in.State.Name != StateStopped {
+		if in := e.get(use1, ee); in.InstanceType != "t2.small" || in.State.Name != ec2.StateStopped {
 			t.Errorf("modified instance came back as %s, %s", in.InstanceType, in.State.Name)
 		}
 		if v, _ := e.get(use1, a[0]).Tag("role"); v != "db" {
 			t.Errorf("tag lost: %v", e.get(use1, a[0]).Tags)
 		}
-		keys, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{IncludePublicKey: true})
+		keys, err := e.c.DescribeKeyPairs(e.ctx, use1, &ec2.DescribeKeyPairsInput{IncludePublicKey: true})
 		if err != nil || len(keys.KeyPairs) != 1 {
 			t.Fatalf("key pairs %+v, %v", keys, err)
 		}
 		if k := keys.KeyPairs[0]; k.KeyPairId != key.KeyPairId || k.KeyFingerprint != key.KeyFingerprint || len(k.Tags) != 1 || k.PublicKey == "" {
 			t.Errorf("key pair came back as %+v", k)
 		}
-		if w, err := e.c.DescribeKeyPairs(e.ctx, usw2, &DescribeKeyPairsInput{KeyNames: []string{"west"}}); err != nil || len(w.KeyPairs) != 1 {
+		if w, err := e.c.DescribeKeyPairs(e.ctx, usw2, &ec2.DescribeKeyPairsInput{KeyNames: []string{"west"}}); err != nil || len(w.KeyPairs) != 1 {
 			t.Errorf("us-west-2 key pair: %+v, %v", w, err)
 		}
 		again := e.run(use1, tokenRun())
@@ -166,16 +168,16 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 		other := tokenRun()
 		other.MinCount = 1
 		_, err = e.c.RunInstances(e.ctx, use1, other)
-		wantCode(t, err, CodeIdempotentParameterMismatch)
+		wantCode(t, err, ec2.CodeIdempotentParameterMismatch)
 	})
 	t.Run("no held address is handed out again", func(t *testing.T) {
 		// Held in us-east-1a: a×3, b, c, e privately (5 of 11 free) and
 		// a×3, b publicly (12 of 16 free).
 		launched := 0
 		for {
-			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{Placement: zoneA})
+			_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{Placement: zoneA})
 			if err != nil {
-				wantCode(t, err, CodeInsufficientFreeAddressesInSubnet, "subnet")
+				wantCode(t, err, ec2.CodeInsufficientFreeAddressesInSubnet, "subnet")
 				break
 			}
 			launched++
@@ -186,9 +188,9 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 		}
 		launched = 0
 		for {
-			_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{Placement: &Placement{AvailabilityZone: "us-east-1b"}})
+			_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{Placement: &ec2.Placement{AvailabilityZone: "us-east-1b"}})
 			if err != nil {
-				wantCode(t, err, CodeInsufficientAddressCapacity, "public IPv4 pool")
+				wantCode(t, err, ec2.CodeInsufficientAddressCapacity, "public IPv4 pool")
 				break
 			}
 			launched++
@@ -199,14 +201,14 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 		checkInvariants(t, e, use1)
 		// The stopped instance cannot start without a public address; a
 		// terminate frees one.
-		_, err := e.c.StartInstances(e.ctx, use1, &InstanceIdsInput{InstanceIds: []string{ee}})
-		wantCode(t, err, CodeInsufficientAddressCapacity)
+		_, err := e.c.StartInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{ee}})
+		wantCode(t, err, ec2.CodeInsufficientAddressCapacity)
 		e.terminate(use1, b)
 		e.advance(e.stopTime())
-		e.wait(use1, StateTerminated, b)
+		e.wait(use1, ec2.StateTerminated, b)
 		e.start(use1, ee)
 		e.advance(e.bootTime())
-		e.wait(use1, StateRunning, ee)
+		e.wait(use1, ec2.StateRunning, ee)
 		checkInvariants(t, e, use1)
 	})
 	t.Run("a second restart changes nothing", func(t *testing.T) {
@@ -229,7 +231,7 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 func TestRestartWithAnotherPublicPool(t *testing.T) {
 	e := newEnvWith(t, restartFleet, envOptions{sync: true})
 	old := netip.MustParsePrefix("198.18.0.0/28")
-	eip, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{})
+	eip, err := e.c.AllocateAddress(e.ctx, use1, &ec2.AllocateAddressInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +243,7 @@ func TestRestartWithAnotherPublicPool(t *testing.T) {
 	e.cfg = loadConfig(t, strings.Replace(restartFleet, `public_pool = "198.18.0.0/28"`, `public_pool = "203.0.113.0/28"`, 1))
 	e.reopen()
 	moved := netip.MustParsePrefix("203.0.113.0/28")
-	got, err := e.c.DescribeAddresses(e.ctx, use1, &DescribeAddressesInput{})
+	got, err := e.c.DescribeAddresses(e.ctx, use1, &ec2.DescribeAddressesInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,22 +253,22 @@ func TestRestartWithAnotherPublicPool(t *testing.T) {
 	if ip := e.get(use1, id).PublicIpAddress; !old.Contains(netip.MustParseAddr(ip)) {
 		t.Errorf("running instance's public IP became %s; it keeps its address until it stops", ip)
 	}
-	fresh, err := e.c.AllocateAddress(e.ctx, use1, &AllocateAddressInput{})
+	fresh, err := e.c.AllocateAddress(e.ctx, use1, &ec2.AllocateAddressInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !moved.Contains(netip.MustParseAddr(fresh.PublicIp)) {
 		t.Errorf("new Elastic IP %s not in the new pool %s", fresh.PublicIp, moved)
 	}
-	if _, err := e.c.ReleaseAddress(e.ctx, use1, &ReleaseAddressInput{AllocationId: eip.AllocationId}); err != nil {
+	if _, err := e.c.ReleaseAddress(e.ctx, use1, &ec2.ReleaseAddressInput{AllocationId: eip.AllocationId}); err != nil {
 		t.Errorf("release an address of the old pool: %v", err)
 	}
 	e.stop(use1, false, id)
 	e.advance(e.stopTime())
-	e.wait(use1, StateStopped, id)
+	e.wait(use1, ec2.StateStopped, id)
 	e.start(use1, id)
 	e.advance(e.bootTime())
-	e.wait(use1, StateRunning, id)
+	e.wait(use1, ec2.StateRunning, id)
 	if ip := e.get(use1, id).PublicIpAddress; !moved.Contains(netip.MustParseAddr(ip)) {
 		t.Errorf("public IP after stop/start = %s, want one of %s", ip, moved)
 	}

@@ -13,69 +13,21 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
 )
 
-// RunInstancesInput is EC2's RunInstances request.
-type RunInstancesInput struct {
-	ImageId             string               `json:"ImageId,omitempty"`
-	InstanceType        string               `json:"InstanceType,omitempty"`
-	MinCount            int                  `json:"MinCount,omitempty"`
-	MaxCount            int                  `json:"MaxCount,omitempty"`
-	KeyName             string               `json:"KeyName,omitempty"`
-	Placement           *Placement           `json:"Placement,omitempty"`
-	SubnetId            string               `json:"SubnetId,omitempty"`
-	SecurityGroupIds    []string             `json:"SecurityGroupIds,omitempty"`
-	SecurityGroups      []string             `json:"SecurityGroups,omitempty"`
-	UserData            string               `json:"UserData,omitempty"` // base64, as EC2 takes it
-	ClientToken         string               `json:"ClientToken,omitempty"`
-	TagSpecifications   []TagSpecification   `json:"TagSpecifications,omitempty"`
-	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings,omitempty"`
-	// InstanceMarketOptions asks for spot capacity.
-	InstanceMarketOptions *InstanceMarketOptions `json:"InstanceMarketOptions,omitempty"`
-	// Driver (an ec2x addition) keeps the launch on hosts of that
-	// hypervisor driver: sim or qemu.
-	Driver string `json:"Driver,omitempty"`
-	DryRun bool   `json:"DryRun,omitempty"`
-	// fulfils is the open spot request this launch fulfils (the market's).
-	fulfils string
-}
-
-// TagSpecification tags resources at creation.
-type TagSpecification struct {
-	ResourceType string `json:"ResourceType"`
-	Tags         []Tag  `json:"Tags"`
-}
-
-// BlockDeviceMapping sets the root volume (only its size matters here).
-type BlockDeviceMapping struct {
-	DeviceName string          `json:"DeviceName,omitempty"`
-	Ebs        *EbsBlockDevice `json:"Ebs,omitempty"`
-}
-
-// EbsBlockDevice is a volume's settings.
-type EbsBlockDevice struct {
-	VolumeSize int    `json:"VolumeSize,omitempty"`
-	VolumeType string `json:"VolumeType,omitempty"`
-}
-
-// RunInstancesOutput is a reservation: the instances one call launched.
-type RunInstancesOutput struct {
-	ReservationId string            `json:"ReservationId"`
-	OwnerId       string            `json:"OwnerId"`
-	Groups        []GroupIdentifier `json:"Groups"`
-	Instances     []*Instance       `json:"Instances"`
-}
-
 // maxUserData is EC2's limit on user data, before base64.
 const maxUserData = 16 * 1024
 
 // launch is a validated RunInstances request.
 type launch struct {
-	in          *RunInstancesInput
+	// fulfils is the open spot request this launch fulfils (the market's).
+	fulfils string
+	in          *ec2.RunInstancesInput
 	reservation string // the ReservationId of this call
 	typ         *configs.InstType
 	typeName    string
@@ -85,10 +37,10 @@ type launch struct {
 	key         *keyRecord
 	subnet      *netw.Subnet
 	zone        string
-	groups      []GroupIdentifier
+	groups      []ec2.GroupIdentifier
 	groupIDs    []string
 	userData    []byte
-	tags        []Tag
+	tags        []ec2.Tag
 	volume      int
 	hash        string
 	spot        *spotTerms
@@ -99,8 +51,14 @@ type launch struct {
 
 // RunInstances launches instances. It returns at once with them pending;
 // the driver boots them and the event loop marks them running.
-func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
-	if in.InstanceMarketOptions != nil && in.fulfils == "" {
+func (c *Cloud) RunInstances(ctx context.Context, region string, in *ec2.RunInstancesInput) (*ec2.RunInstancesOutput, error) {
+	return c.runInstances(ctx, region, in, "")
+}
+
+// runInstances is RunInstances; fulfils names the open spot request the
+// launch fulfils (the market's launches), "" for a user's call.
+func (c *Cloud) runInstances(ctx context.Context, region string, in *ec2.RunInstancesInput, fulfils string) (*ec2.RunInstancesOutput, error) {
+	if in.InstanceMarketOptions != nil && fulfils == "" {
 		if err := c.awaitMarket(ctx); err != nil {
 			return nil, err
 		}
@@ -117,24 +75,27 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 	if in.ClientToken != "" {
 		if len(in.ClientToken) > 64 {
 			c.mu.Unlock()
-			return nil, Errorf(CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
 		}
 		if tok, ok := rs.tokens[in.ClientToken]; ok {
 			defer c.mu.Unlock()
 			if tok.Hash != requestHash(in) {
-				return nil, Errorf(CodeIdempotentParameterMismatch, "The client token '%s' was already used with different parameters.", in.ClientToken)
+				return nil, ec2.Errorf(ec2.CodeIdempotentParameterMismatch, "The client token '%s' was already used with different parameters.", in.ClientToken)
 			}
 			return c.reservationLocked(rs, tok), nil
 		}
 	}
 	l, err := c.validateRun(rs, in)
+	if l != nil {
+		l.fulfils = fulfils
+	}
 	if err != nil {
 		c.mu.Unlock()
 		return nil, err
 	}
 	if in.DryRun {
 		c.mu.Unlock()
-		return nil, Errorf(CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+		return nil, ec2.Errorf(ec2.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
 	l.reservation = c.newID("r")
 	t, recs, err := c.placeAll(rs, l)
@@ -142,7 +103,7 @@ func (c *Cloud) RunInstances(ctx context.Context, region string, in *RunInstance
 		c.mu.Unlock()
 		return nil, err
 	}
-	out := &RunInstancesOutput{ReservationId: l.reservation, OwnerId: OwnerID, Groups: l.groups}
+	out := &ec2.RunInstancesOutput{ReservationId: l.reservation, OwnerId: ec2.OwnerID, Groups: l.groups}
 	ids := make([]string, len(recs))
 	for i, r := range recs {
 		ids[i] = r.InstanceId
@@ -203,19 +164,19 @@ func (c *Cloud) isPending(region, id string) bool {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	r := c.regions[region].instances[id]
-	return r != nil && r.State.Name == StatePending
+	return r != nil && r.State.Name == ec2.StatePending
 }
 
 // validateRun checks a request against the catalogue and the region's
 // resources, in the order EC2 reports problems.
-func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, error) {
+func (c *Cloud) validateRun(rs *regionState, in *ec2.RunInstancesInput) (*launch, error) {
 	l := &launch{in: in}
 	normalizeCounts(in)
 	if in.MinCount < 1 || in.MaxCount < in.MinCount {
-		return nil, Errorf(CodeInvalidParameterValue, "MinCount (%d) must be at least 1 and at most MaxCount (%d)", in.MinCount, in.MaxCount)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "MinCount (%d) must be at least 1 and at most MaxCount (%d)", in.MinCount, in.MaxCount)
 	}
 	if in.MaxCount > c.cfg.Limits.MaxCountPerRun {
-		return nil, Errorf(CodeInstanceLimitExceeded, "You have requested more instances (%d) than your current instance limit of %d allows for one request", in.MaxCount, c.cfg.Limits.MaxCountPerRun)
+		return nil, ec2.Errorf(ec2.CodeInstanceLimitExceeded, "You have requested more instances (%d) than your current instance limit of %d allows for one request", in.MaxCount, c.cfg.Limits.MaxCountPerRun)
 	}
 	l.typeName = in.InstanceType
 	if l.typeName == "" {
@@ -223,10 +184,10 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 	}
 	l.typ = c.cfg.Types[l.typeName]
 	if l.typ == nil {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", l.typeName)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", l.typeName)
 	}
 	if _, offered := l.typ.Price[rs.name]; !offered && len(l.typ.Price) > 0 {
-		return nil, Errorf(CodeUnsupported, "The instance type '%s' is not supported in %s.", l.typeName, rs.name)
+		return nil, ec2.Errorf(ec2.CodeUnsupported, "The instance type '%s' is not supported in %s.", l.typeName, rs.name)
 	}
 	if in.Driver != "" && c.drivers[in.Driver] == nil {
 		names := make([]string, 0, len(c.drivers))
@@ -234,18 +195,18 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		return nil, Errorf(CodeInvalidParameterValue, "No host runs the driver '%s' (the config's hosts run %s).", in.Driver, strings.Join(names, ", "))
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "No host runs the driver '%s' (the config's hosts run %s).", in.Driver, strings.Join(names, ", "))
 	}
 	var err error
 	if l.imgName, l.img, l.amiID, err = c.resolveImage(rs, in.ImageId); err != nil {
 		return nil, err
 	}
 	if !contains(l.typ.Arch, l.img.Arch) {
-		return nil, Errorf(CodeInvalidParameterValue, "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI.", strings.Join(l.typ.Arch, ","), l.img.Arch)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI.", strings.Join(l.typ.Arch, ","), l.img.Arch)
 	}
 	if in.KeyName != "" {
 		if l.key = rs.keys[in.KeyName]; l.key == nil {
-			return nil, Errorf(CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", in.KeyName)
+			return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", in.KeyName)
 		}
 	}
 	if err := c.chooseSubnet(rs, in, l); err != nil {
@@ -256,10 +217,10 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 	}
 	if in.UserData != "" {
 		if l.userData, err = base64.StdEncoding.DecodeString(in.UserData); err != nil {
-			return nil, Errorf(CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
 		}
 		if len(l.userData) > maxUserData {
-			return nil, Errorf(CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
 		}
 	}
 	for _, ts := range in.TagSpecifications {
@@ -268,13 +229,13 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 			l.tags = append(l.tags, ts.Tags...)
 		case "volume", "network-interface":
 		default:
-			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
 		}
 	}
 	if l.tags, err = mergeTags(nil, l.tags); err != nil {
 		return nil, err
 	}
-	if w, ok := tagValue(l.tags, WorkloadTag); ok {
+	if w, ok := tagValue(l.tags, ec2.WorkloadTag); ok {
 		if err := c.checkWorkload(w); err != nil {
 			return nil, err
 		}
@@ -283,7 +244,7 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 	for _, m := range in.BlockDeviceMappings {
 		if m.Ebs != nil && m.Ebs.VolumeSize != 0 {
 			if m.Ebs.VolumeSize < l.img.RootDeviceGiB || m.Ebs.VolumeSize > 16384 {
-				return nil, Errorf(CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB (and at most 16384)", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
+				return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB (and at most 16384)", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
 			}
 			l.volume = m.Ebs.VolumeSize
 		}
@@ -299,7 +260,7 @@ func (c *Cloud) validateRun(rs *regionState, in *RunInstancesInput) (*launch, er
 
 // requestHash identifies a RunInstances request's parameters, for
 // ClientToken retries: the same parameters give the same hash.
-func requestHash(in *RunInstancesInput) string {
+func requestHash(in *ec2.RunInstancesInput) string {
 	cp := *in
 	normalizeCounts(&cp)
 	cp.ClientToken, cp.DryRun = "", false
@@ -309,7 +270,7 @@ func requestHash(in *RunInstancesInput) string {
 }
 
 // normalizeCounts fills MinCount and MaxCount as EC2 does when one is missing.
-func normalizeCounts(in *RunInstancesInput) {
+func normalizeCounts(in *ec2.RunInstancesInput) {
 	if in.MinCount == 0 && in.MaxCount == 0 {
 		in.MinCount, in.MaxCount = 1, 1
 	}
@@ -321,21 +282,21 @@ func normalizeCounts(in *RunInstancesInput) {
 	}
 }
 
-func (c *Cloud) chooseSubnet(rs *regionState, in *RunInstancesInput, l *launch) error {
+func (c *Cloud) chooseSubnet(rs *regionState, in *ec2.RunInstancesInput, l *launch) error {
 	zone := ""
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		zone = in.Placement.AvailabilityZone
 		if rs.net.SubnetByZone(zone) == nil {
-			return Errorf(CodeInvalidParameterValue, "Invalid availability zone: [%s]", zone)
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone: [%s]", zone)
 		}
 	}
 	if in.SubnetId != "" {
 		sub := rs.net.SubnetByID(in.SubnetId)
 		if sub == nil {
-			return Errorf(CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", in.SubnetId)
+			return ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", in.SubnetId)
 		}
 		if zone != "" && zone != sub.Zone {
-			return Errorf(CodeInvalidParameterCombination, "The subnet %s is in %s, not in the requested zone %s.", sub.SubnetId, sub.Zone, zone)
+			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The subnet %s is in %s, not in the requested zone %s.", sub.SubnetId, sub.Zone, zone)
 		}
 		l.subnet, zone = sub, sub.Zone
 	}
@@ -350,18 +311,18 @@ func (c *Cloud) resolveImage(rs *regionState, ref string) (string, *configs.Imag
 	}
 	if strings.HasPrefix(ref, "ami-") {
 		if !amiIDRe.MatchString(ref) {
-			return "", nil, "", Errorf(CodeInvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", ref)
+			return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", ref)
 		}
 		for name, img := range c.cfg.Images {
 			if img.IDs[rs.name] == ref {
 				return name, img, ref, nil
 			}
 		}
-		return "", nil, "", Errorf(CodeInvalidAMIIDNotFound, "The image id '[%s]' does not exist", ref)
+		return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image id '[%s]' does not exist", ref)
 	}
 	img := c.cfg.Images[ref]
 	if img == nil || img.IDs[rs.name] == "" {
-		return "", nil, "", Errorf(CodeInvalidAMIIDNotFound, "The image '%s' does not exist in %s (see ec2x images)", ref, rs.name)
+		return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image '%s' does not exist in %s (see ec2x images)", ref, rs.name)
 	}
 	return ref, img, img.IDs[rs.name], nil
 }
@@ -371,17 +332,17 @@ const maxGroupsPerInterface = 5
 
 // resolveGroups maps group IDs and names to the region's groups; none means
 // the VPC's default group.
-func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIdentifier, []string, error) {
+func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]ec2.GroupIdentifier, []string, error) {
 	if len(ids) == 0 && len(names) == 0 {
 		return rs.defaultGroupView(), rs.defaultGroupIDs(), nil
 	}
-	var out []GroupIdentifier
+	var out []ec2.GroupIdentifier
 	var outIDs []string
 	seen := map[string]bool{}
 	add := func(g *sgRecord) {
 		if !seen[g.GroupId] {
 			seen[g.GroupId] = true
-			out = append(out, GroupIdentifier{GroupId: g.GroupId, GroupName: g.GroupName})
+			out = append(out, ec2.GroupIdentifier{GroupId: g.GroupId, GroupName: g.GroupName})
 			outIDs = append(outIDs, g.GroupId)
 		}
 	}
@@ -389,21 +350,21 @@ func (c *Cloud) resolveGroups(rs *regionState, ids, names []string) ([]GroupIden
 		g := rs.sgs[id]
 		if g == nil {
 			if !sgIDRe.MatchString(id) {
-				return nil, nil, Errorf(CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+				return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
 			}
-			return nil, nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", id, rs.net.VpcId)
+			return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", id, rs.net.VpcId)
 		}
 		add(g)
 	}
 	for _, n := range names {
 		g := rs.groupByName(n)
 		if g == nil {
-			return nil, nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", n, rs.net.VpcId)
+			return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", n, rs.net.VpcId)
 		}
 		add(g)
 	}
 	if len(out) > maxGroupsPerInterface {
-		return nil, nil, Errorf(CodeSecurityGroupsPerInterfaceLimitExceed, "The maximum number of security groups per interface has been reached (%d).", maxGroupsPerInterface)
+		return nil, nil, ec2.Errorf(ec2.CodeSecurityGroupsPerInterfaceLimitExceed, "The maximum number of security groups per interface has been reached (%d).", maxGroupsPerInterface)
 	}
 	return out, outIDs, nil
 }
@@ -432,7 +393,7 @@ func (c *Cloud) placeAll(rs *regionState, l *launch) (*tx, []*instRecord, error)
 		return nil, nil, c.capacityError(rs, l.typeName, l.zone)
 	}
 	t, recs, err := c.placeIn(rs, l, l.zone)
-	if err == nil || l.zone != "" || CodeOf(err) != CodeInsufficientInstanceCapacity {
+	if err == nil || l.zone != "" || ec2.CodeOf(err) != ec2.CodeInsufficientInstanceCapacity {
 		return t, recs, err
 	}
 	for _, z := range rs.cfg.Zones {
@@ -496,7 +457,7 @@ func (c *Cloud) placeIn(rs *regionState, l *launch, zone string) (*tx, []*instRe
 
 func (c *Cloud) capacityError(rs *regionState, typ, zone string) error {
 	if zone == "" {
-		return Errorf(CodeInsufficientInstanceCapacity, "We currently do not have sufficient %s capacity in %s. Our system will be working on provisioning additional capacity.", typ, rs.name)
+		return ec2.Errorf(ec2.CodeInsufficientInstanceCapacity, "We currently do not have sufficient %s capacity in %s. Our system will be working on provisioning additional capacity.", typ, rs.name)
 	}
 	var others []string
 	for _, z := range rs.cfg.Zones {
@@ -512,16 +473,16 @@ func (c *Cloud) capacityError(rs *regionState, typ, zone string) error {
 	if len(others) > 0 {
 		msg += fmt.Sprintf(" You can currently get %s capacity by not specifying an Availability Zone in your request or choosing %s.", typ, strings.Join(others, ", "))
 	}
-	return &Error{Code: CodeInsufficientInstanceCapacity, Message: msg}
+	return &ec2.Error{Code: ec2.CodeInsufficientInstanceCapacity, Message: msg}
 }
 
 // newInstance records a launched instance and its primary interface in t.
 func (c *Cloud) newInstance(t *tx, l *launch, host *sched.Host, priv, pub string, index int, now time.Time) *instRecord {
-	workload, _ := tagValue(l.tags, WorkloadTag)
+	workload, _ := tagValue(l.tags, ec2.WorkloadTag)
 	r := &instRecord{
 		InstanceId: c.newInstanceID(), Region: t.rs.name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
-		LaunchTime: now, State: NewState(StatePending), StateSince: now,
-		Placement: Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
+		LaunchTime: now, State: ec2.NewState(ec2.StatePending), StateSince: now,
+		Placement: ec2.Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
 		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
 		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation,
 	}
@@ -565,8 +526,8 @@ func publicDNS(region string, a netip.Addr) string {
 }
 
 // reservationLocked rebuilds the answer of an earlier RunInstances call.
-func (c *Cloud) reservationLocked(rs *regionState, tok *tokenRecord) *RunInstancesOutput {
-	out := &RunInstancesOutput{ReservationId: tok.ReservationId, OwnerId: OwnerID}
+func (c *Cloud) reservationLocked(rs *regionState, tok *tokenRecord) *ec2.RunInstancesOutput {
+	out := &ec2.RunInstancesOutput{ReservationId: tok.ReservationId, OwnerId: ec2.OwnerID}
 	for _, id := range tok.InstanceIds {
 		if r := rs.instances[id]; r != nil {
 			in := rs.api(c.cfg, r)
@@ -586,9 +547,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// WorkloadTag picks a simulated guest's workload model.
-const WorkloadTag = "ec2x:workload"
-
 // checkWorkload accepts a built-in model or a profile from [workloads].
 func (c *Cloud) checkWorkload(name string) error {
 	if contains(hv.Workloads, name) || c.cfg.Workloads[name] != nil {
@@ -599,7 +557,7 @@ func (c *Cloud) checkWorkload(name string) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return Errorf(CodeInvalidParameterValue, "Unknown workload '%s' for tag %s (have %s; add profiles under [workloads] in config.toml)", name, WorkloadTag, strings.Join(names, ", "))
+	return ec2.Errorf(ec2.CodeInvalidParameterValue, "Unknown workload '%s' for tag %s (have %s; add profiles under [workloads] in config.toml)", name, ec2.WorkloadTag, strings.Join(names, ", "))
 }
 
 // loadProfile is the driver's form of a configured workload profile.

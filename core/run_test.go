@@ -7,15 +7,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 func TestRunInstancesDefaults(t *testing.T) {
 	e := newEnv(t, "")
-	out := e.run(use1, &RunInstancesInput{})
+	out := e.run(use1, &ec2.RunInstancesInput{})
 	if len(out.Instances) != 1 {
 		t.Fatalf("launched %d instances, want 1", len(out.Instances))
 	}
-	if !strings.HasPrefix(out.ReservationId, "r-") || out.OwnerId != OwnerID {
+	if !strings.HasPrefix(out.ReservationId, "r-") || out.OwnerId != ec2.OwnerID {
 		t.Errorf("reservation %q owner %q", out.ReservationId, out.OwnerId)
 	}
 	in := out.Instances[0]
@@ -24,13 +26,13 @@ func TestRunInstancesDefaults(t *testing.T) {
 		what      string
 		got, want any
 	}{
-		{"state", in.State, InstanceState{Code: 0, Name: "pending"}},
+		{"state", in.State, ec2.InstanceState{Code: 0, Name: "pending"}},
 		{"type", in.InstanceType, "t2.micro"},
 		{"image", in.ImageId, ami},
 		{"architecture", in.Architecture, "x86_64"},
 		{"virtualization", in.VirtualizationType, "hvm"},
 		{"hypervisor", in.Hypervisor, "sim"},
-		{"cpu options", in.CpuOptions, CpuOptions{CoreCount: 1, ThreadsPerCore: 1}},
+		{"cpu options", in.CpuOptions, ec2.CpuOptions{CoreCount: 1, ThreadsPerCore: 1}},
 		{"security groups", len(in.SecurityGroups), 1},
 		{"group name", in.SecurityGroups[0].GroupName, "default"},
 		{"tenancy", in.Placement.Tenancy, "default"},
@@ -68,7 +70,7 @@ func TestRunInstancesDefaults(t *testing.T) {
 		t.Errorf("primary interface %+v does not match the instance", ni)
 	}
 	// Other regions name their DNS differently.
-	w := e.run(usw2, &RunInstancesInput{}).Instances[0]
+	w := e.run(usw2, &ec2.RunInstancesInput{}).Instances[0]
 	if !strings.HasSuffix(w.PrivateDnsName, ".us-west-2.compute.internal") || !strings.HasSuffix(w.PublicDnsName, ".us-west-2.compute.amazonaws.com") {
 		t.Errorf("us-west-2 DNS names %q, %q", w.PrivateDnsName, w.PublicDnsName)
 	}
@@ -89,7 +91,7 @@ func TestRunInstancesCount(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, "")
-			out := e.run(use1, &RunInstancesInput{MinCount: tc.min, MaxCount: tc.max})
+			out := e.run(use1, &ec2.RunInstancesInput{MinCount: tc.min, MaxCount: tc.max})
 			if len(out.Instances) != tc.want {
 				t.Fatalf("launched %d, want %d", len(out.Instances), tc.want)
 			}
@@ -112,60 +114,60 @@ func TestRunInstancesCount(t *testing.T) {
 
 func TestRunInstancesOptions(t *testing.T) {
 	e := newEnv(t, "[sim]\nboot_seconds = 0\nstop_seconds = 0\n")
-	if _, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: "deploy", KeyType: "ed25519"}); err != nil {
+	if _, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "deploy", KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
 	sub1b := e.c.regions[use1].net.SubnetByZone("us-east-1b").SubnetId
 	script := "#!/bin/sh\necho hello\n"
 	cases := []struct {
 		name  string
-		in    RunInstancesInput
-		check func(t *testing.T, in *Instance)
+		in    ec2.RunInstancesInput
+		check func(t *testing.T, in *ec2.Instance)
 	}{
-		{"tags and Name", RunInstancesInput{TagSpecifications: append(instanceTags("Name", "web-1", "team", "blue"),
-			TagSpecification{ResourceType: "volume", Tags: []Tag{{Key: "ignored", Value: "x"}}})},
-			func(t *testing.T, in *Instance) {
+		{"tags and Name", ec2.RunInstancesInput{TagSpecifications: append(instanceTags("Name", "web-1", "team", "blue"),
+			ec2.TagSpecification{ResourceType: "volume", Tags: []ec2.Tag{{Key: "ignored", Value: "x"}}})},
+			func(t *testing.T, in *ec2.Instance) {
 				if name, _ := in.Tag("Name"); name != "web-1" || len(in.Tags) != 2 {
 					t.Errorf("tags %v", in.Tags)
 				}
 			}},
-		{"key pair", RunInstancesInput{KeyName: "deploy"}, func(t *testing.T, in *Instance) {
+		{"key pair", ec2.RunInstancesInput{KeyName: "deploy"}, func(t *testing.T, in *ec2.Instance) {
 			if in.KeyName != "deploy" {
 				t.Errorf("KeyName %q", in.KeyName)
 			}
 		}},
-		{"zone", RunInstancesInput{Placement: &Placement{AvailabilityZone: "us-east-1c"}}, func(t *testing.T, in *Instance) {
+		{"zone", ec2.RunInstancesInput{Placement: &ec2.Placement{AvailabilityZone: "us-east-1c"}}, func(t *testing.T, in *ec2.Instance) {
 			if in.Placement.AvailabilityZone != "us-east-1c" || in.SubnetId != e.c.regions[use1].net.SubnetByZone("us-east-1c").SubnetId {
 				t.Errorf("placed in %s, subnet %s", in.Placement.AvailabilityZone, in.SubnetId)
 			}
 		}},
-		{"subnet picks the zone", RunInstancesInput{SubnetId: sub1b}, func(t *testing.T, in *Instance) {
+		{"subnet picks the zone", ec2.RunInstancesInput{SubnetId: sub1b}, func(t *testing.T, in *ec2.Instance) {
 			if in.SubnetId != sub1b || in.Placement.AvailabilityZone != "us-east-1b" {
 				t.Errorf("subnet %s zone %s", in.SubnetId, in.Placement.AvailabilityZone)
 			}
 		}},
-		{"subnet and its own zone", RunInstancesInput{SubnetId: sub1b, Placement: &Placement{AvailabilityZone: "us-east-1b"}}, func(t *testing.T, in *Instance) {
+		{"subnet and its own zone", ec2.RunInstancesInput{SubnetId: sub1b, Placement: &ec2.Placement{AvailabilityZone: "us-east-1b"}}, func(t *testing.T, in *ec2.Instance) {
 			if in.SubnetId != sub1b {
 				t.Errorf("subnet %s", in.SubnetId)
 			}
 		}},
-		{"image by name", RunInstancesInput{ImageId: "debian-12"}, func(t *testing.T, in *Instance) {
+		{"image by name", ec2.RunInstancesInput{ImageId: "debian-12"}, func(t *testing.T, in *ec2.Instance) {
 			if in.ImageId != e.cfg.Images["debian-12"].IDs[use1] {
 				t.Errorf("image %s", in.ImageId)
 			}
 		}},
-		{"image by ID", RunInstancesInput{ImageId: e.cfg.Images["ubuntu-24.04"].IDs[use1]}, func(t *testing.T, in *Instance) {
+		{"image by ID", ec2.RunInstancesInput{ImageId: e.cfg.Images["ubuntu-24.04"].IDs[use1]}, func(t *testing.T, in *ec2.Instance) {
 			if in.ImageId != e.cfg.Images["ubuntu-24.04"].IDs[use1] {
 				t.Errorf("image %s", in.ImageId)
 			}
 		}},
-		{"type sets CPU options", RunInstancesInput{InstanceType: "m5.xlarge"}, func(t *testing.T, in *Instance) {
-			if in.InstanceType != "m5.xlarge" || in.CpuOptions != (CpuOptions{CoreCount: 2, ThreadsPerCore: 2}) {
+		{"type sets CPU options", ec2.RunInstancesInput{InstanceType: "m5.xlarge"}, func(t *testing.T, in *ec2.Instance) {
+			if in.InstanceType != "m5.xlarge" || in.CpuOptions != (ec2.CpuOptions{CoreCount: 2, ThreadsPerCore: 2}) {
 				t.Errorf("type %s cpu %+v", in.InstanceType, in.CpuOptions)
 			}
 		}},
-		{"user data", RunInstancesInput{UserData: base64.StdEncoding.EncodeToString([]byte(script))}, func(t *testing.T, in *Instance) {
-			got, err := e.c.DescribeInstanceAttribute(e.ctx, use1, &DescribeInstanceAttributeInput{InstanceId: in.InstanceId, Attribute: "userData"})
+		{"user data", ec2.RunInstancesInput{UserData: base64.StdEncoding.EncodeToString([]byte(script))}, func(t *testing.T, in *ec2.Instance) {
+			got, err := e.c.DescribeInstanceAttribute(e.ctx, use1, &ec2.DescribeInstanceAttributeInput{InstanceId: in.InstanceId, Attribute: "userData"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,10 +175,10 @@ func TestRunInstancesOptions(t *testing.T) {
 				t.Errorf("user data %q", raw)
 			}
 		}},
-		{"user data at the 16 KiB limit", RunInstancesInput{UserData: base64.StdEncoding.EncodeToString(make([]byte, 16*1024))}, nil},
-		{"volume size", RunInstancesInput{BlockDeviceMappings: []BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &EbsBlockDevice{VolumeSize: 30}}}},
-			func(t *testing.T, in *Instance) {
-				e.wait(use1, StateRunning, in.InstanceId)
+		{"user data at the 16 KiB limit", ec2.RunInstancesInput{UserData: base64.StdEncoding.EncodeToString(make([]byte, 16*1024))}, nil},
+		{"volume size", ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{VolumeSize: 30}}}},
+			func(t *testing.T, in *ec2.Instance) {
+				e.wait(use1, ec2.StateRunning, in.InstanceId)
 				log, err := e.c.driverOf(in.Placement.HostId).Console(e.ctx, in.InstanceId)
 				if err != nil {
 					t.Fatal(err)
@@ -185,7 +187,7 @@ func TestRunInstancesOptions(t *testing.T) {
 					t.Errorf("the boot log does not show a 30 GiB root volume:\n%s", log)
 				}
 			}},
-		{"security group by name and ID", RunInstancesInput{SecurityGroups: []string{"default"},
+		{"security group by name and ID", ec2.RunInstancesInput{SecurityGroups: []string{"default"},
 			SecurityGroupIds: []string{e.c.regions[use1].net.DefaultGroupId}}, nil},
 	}
 	for _, tc := range cases {
@@ -207,43 +209,43 @@ func TestRunInstancesOptions(t *testing.T) {
 func TestRunInstancesErrors(t *testing.T) {
 	e := newEnv(t, "[limits]\nmax_count_per_run = 5\n")
 	sub1a := e.c.regions[use1].net.SubnetByZone("us-east-1a").SubnetId
-	manyTags := make([]Tag, 51)
+	manyTags := make([]ec2.Tag, 51)
 	for i := range manyTags {
-		manyTags[i] = Tag{Key: fmt.Sprintf("k%d", i), Value: "v"}
+		manyTags[i] = ec2.Tag{Key: fmt.Sprintf("k%d", i), Value: "v"}
 	}
 	cases := []struct {
 		name   string
 		region string
-		in     RunInstancesInput
+		in     ec2.RunInstancesInput
 		code   string
 		frag   string
 	}{
-		{"unknown region", "mars-1", RunInstancesInput{}, CodeInvalidRegion, "mars-1"},
-		{"MinCount above MaxCount", use1, RunInstancesInput{MinCount: 3, MaxCount: 2}, CodeInvalidParameterValue, "MinCount"},
-		{"negative MinCount", use1, RunInstancesInput{MinCount: -1, MaxCount: 2}, CodeInvalidParameterValue, "MinCount"},
-		{"over the per-request limit", use1, RunInstancesInput{MaxCount: 6}, CodeInstanceLimitExceeded, "limit of 5"},
-		{"unknown type", use1, RunInstancesInput{InstanceType: "x9.huge"}, CodeInvalidParameterValue, "Invalid value 'x9.huge' for InstanceType."},
-		{"malformed AMI", use1, RunInstancesInput{ImageId: "ami-12"}, CodeInvalidAMIIDMalformed, `"ami-12"`},
-		{"unknown AMI", use1, RunInstancesInput{ImageId: "ami-0123456789abcdef0"}, CodeInvalidAMIIDNotFound, "ami-0123456789abcdef0"},
-		{"AMI of another region", use1, RunInstancesInput{ImageId: e.cfg.Images["debian-12"].IDs[usw2]}, CodeInvalidAMIIDNotFound, ""},
-		{"unknown image name", use1, RunInstancesInput{ImageId: "windows-xp"}, CodeInvalidAMIIDNotFound, "windows-xp"},
-		{"unknown key", use1, RunInstancesInput{KeyName: "nokey"}, CodeInvalidKeyPairNotFound, "'nokey'"},
-		{"unknown zone", use1, RunInstancesInput{Placement: &Placement{AvailabilityZone: "us-east-1z"}}, CodeInvalidParameterValue, "[us-east-1z]"},
-		{"zone of another region", use1, RunInstancesInput{Placement: &Placement{AvailabilityZone: "us-west-2a"}}, CodeInvalidParameterValue, "us-west-2a"},
-		{"unknown subnet", use1, RunInstancesInput{SubnetId: "subnet-0123456789abcdef0"}, CodeInvalidSubnetIDNotFound, "subnet-0123456789abcdef0"},
-		{"subnet outside the zone", use1, RunInstancesInput{SubnetId: sub1a, Placement: &Placement{AvailabilityZone: "us-east-1b"}}, CodeInvalidParameterCombination, "us-east-1b"},
-		{"unknown group ID", use1, RunInstancesInput{SecurityGroupIds: []string{"sg-0123456789abcdef0"}}, CodeInvalidGroupNotFound, "sg-0123456789abcdef0"},
-		{"unknown group name", use1, RunInstancesInput{SecurityGroups: []string{"web"}}, CodeInvalidGroupNotFound, "'web'"},
-		{"user data not base64", use1, RunInstancesInput{UserData: "not base64!"}, CodeInvalidParameterValue, "BASE64"},
-		{"user data over 16 KiB", use1, RunInstancesInput{UserData: base64.StdEncoding.EncodeToString(make([]byte, 16*1024+1))}, CodeInvalidParameterValue, "16384"},
-		{"aws: tag", use1, RunInstancesInput{TagSpecifications: instanceTags("aws:cloudformation:stack-name", "x")}, CodeInvalidParameterValue, "aws:"},
-		{"empty tag key", use1, RunInstancesInput{TagSpecifications: instanceTags("", "x")}, CodeInvalidParameterValue, "Tag key"},
-		{"51 tags", use1, RunInstancesInput{TagSpecifications: []TagSpecification{{ResourceType: "instance", Tags: manyTags}}}, CodeInvalidParameterValue, "50"},
-		{"untaggable resource", use1, RunInstancesInput{TagSpecifications: []TagSpecification{{ResourceType: "bucket"}}}, CodeInvalidParameterValue, "'bucket'"},
-		{"volume below the image", use1, RunInstancesInput{BlockDeviceMappings: []BlockDeviceMapping{{Ebs: &EbsBlockDevice{VolumeSize: 4}}}}, CodeInvalidParameterValue, "4GB"},
-		{"volume over 16 TiB", use1, RunInstancesInput{BlockDeviceMappings: []BlockDeviceMapping{{Ebs: &EbsBlockDevice{VolumeSize: 16385}}}}, CodeInvalidParameterValue, "16384"},
-		{"client token over 64", use1, RunInstancesInput{ClientToken: strings.Repeat("t", 65)}, CodeInvalidParameterValue, "64"},
-		{"dry run", use1, RunInstancesInput{DryRun: true}, CodeDryRunOperation, "DryRun flag is set"},
+		{"unknown region", "mars-1", ec2.RunInstancesInput{}, ec2.CodeInvalidRegion, "mars-1"},
+		{"MinCount above MaxCount", use1, ec2.RunInstancesInput{MinCount: 3, MaxCount: 2}, ec2.CodeInvalidParameterValue, "MinCount"},
+		{"negative MinCount", use1, ec2.RunInstancesInput{MinCount: -1, MaxCount: 2}, ec2.CodeInvalidParameterValue, "MinCount"},
+		{"over the per-request limit", use1, ec2.RunInstancesInput{MaxCount: 6}, ec2.CodeInstanceLimitExceeded, "limit of 5"},
+		{"unknown type", use1, ec2.RunInstancesInput{InstanceType: "x9.huge"}, ec2.CodeInvalidParameterValue, "Invalid value 'x9.huge' for InstanceType."},
+		{"malformed AMI", use1, ec2.RunInstancesInput{ImageId: "ami-12"}, ec2.CodeInvalidAMIIDMalformed, `"ami-12"`},
+		{"unknown AMI", use1, ec2.RunInstancesInput{ImageId: "ami-0123456789abcdef0"}, ec2.CodeInvalidAMIIDNotFound, "ami-0123456789abcdef0"},
+		{"AMI of another region", use1, ec2.RunInstancesInput{ImageId: e.cfg.Images["debian-12"].IDs[usw2]}, ec2.CodeInvalidAMIIDNotFound, ""},
+		{"unknown image name", use1, ec2.RunInstancesInput{ImageId: "windows-xp"}, ec2.CodeInvalidAMIIDNotFound, "windows-xp"},
+		{"unknown key", use1, ec2.RunInstancesInput{KeyName: "nokey"}, ec2.CodeInvalidKeyPairNotFound, "'nokey'"},
+		{"unknown zone", use1, ec2.RunInstancesInput{Placement: &ec2.Placement{AvailabilityZone: "us-east-1z"}}, ec2.CodeInvalidParameterValue, "[us-east-1z]"},
+		{"zone of another region", use1, ec2.RunInstancesInput{Placement: &ec2.Placement{AvailabilityZone: "us-west-2a"}}, ec2.CodeInvalidParameterValue, "us-west-2a"},
+		{"unknown subnet", use1, ec2.RunInstancesInput{SubnetId: "subnet-0123456789abcdef0"}, ec2.CodeInvalidSubnetIDNotFound, "subnet-0123456789abcdef0"},
+		{"subnet outside the zone", use1, ec2.RunInstancesInput{SubnetId: sub1a, Placement: &ec2.Placement{AvailabilityZone: "us-east-1b"}}, ec2.CodeInvalidParameterCombination, "us-east-1b"},
+		{"unknown group ID", use1, ec2.RunInstancesInput{SecurityGroupIds: []string{"sg-0123456789abcdef0"}}, ec2.CodeInvalidGroupNotFound, "sg-0123456789abcdef0"},
+		{"unknown group name", use1, ec2.RunInstancesInput{SecurityGroups: []string{"web"}}, ec2.CodeInvalidGroupNotFound, "'web'"},
+		{"user data not base64", use1, ec2.RunInstancesInput{UserData: "not base64!"}, ec2.CodeInvalidParameterValue, "BASE64"},
+		{"user data over 16 KiB", use1, ec2.RunInstancesInput{UserData: base64.StdEncoding.EncodeToString(make([]byte, 16*1024+1))}, ec2.CodeInvalidParameterValue, "16384"},
+		{"aws: tag", use1, ec2.RunInstancesInput{TagSpecifications: instanceTags("aws:cloudformation:stack-name", "x")}, ec2.CodeInvalidParameterValue, "aws:"},
+		{"empty tag key", use1, ec2.RunInstancesInput{TagSpecifications: instanceTags("", "x")}, ec2.CodeInvalidParameterValue, "Tag key"},
+		{"51 tags", use1, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "instance", Tags: manyTags}}}, ec2.CodeInvalidParameterValue, "50"},
+		{"untaggable resource", use1, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "bucket"}}}, ec2.CodeInvalidParameterValue, "'bucket'"},
+		{"volume below the image", use1, ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{Ebs: &ec2.EbsBlockDevice{VolumeSize: 4}}}}, ec2.CodeInvalidParameterValue, "4GB"},
+		{"volume over 16 TiB", use1, ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{Ebs: &ec2.EbsBlockDevice{VolumeSize: 16385}}}}, ec2.CodeInvalidParameterValue, "16384"},
+		{"client token over 64", use1, ec2.RunInstancesInput{ClientToken: strings.Repeat("t", 65)}, ec2.CodeInvalidParameterValue, "64"},
+		{"dry run", use1, ec2.RunInstancesInput{DryRun: true}, ec2.CodeDryRunOperation, "DryRun flag is set"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -287,12 +289,12 @@ families = ["t2"]
 `
 
 func TestRunInstancesCapacity(t *testing.T) {
-	zone := func(z string) *Placement { return &Placement{AvailabilityZone: z} }
+	zone := func(z string) *ec2.Placement { return &ec2.Placement{AvailabilityZone: z} }
 	t.Run("full zone names the zones that have room", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		e.run(use1, &RunInstancesInput{MinCount: 2, Placement: zone("us-east-1a")})
-		_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{Placement: zone("us-east-1a")})
-		wantCode(t, err, CodeInsufficientInstanceCapacity,
+		e.run(use1, &ec2.RunInstancesInput{MinCount: 2, Placement: zone("us-east-1a")})
+		_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{Placement: zone("us-east-1a")})
+		wantCode(t, err, ec2.CodeInsufficientInstanceCapacity,
 			"We currently do not have sufficient t2.micro capacity in the Availability Zone you requested (us-east-1a).",
 			"You can currently get t2.micro capacity by not specifying an Availability Zone in your request or choosing us-east-1b.")
 		if strings.Contains(err.Error(), "us-east-1c") {
@@ -301,7 +303,7 @@ func TestRunInstancesCapacity(t *testing.T) {
 	})
 	t.Run("MaxCount launches as many as fit", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		out := e.run(use1, &RunInstancesInput{MinCount: 1, MaxCount: 5, Placement: zone("us-east-1a")})
+		out := e.run(use1, &ec2.RunInstancesInput{MinCount: 1, MaxCount: 5, Placement: zone("us-east-1a")})
 		if len(out.Instances) != 2 {
 			t.Fatalf("launched %d, want the 2 that fit", len(out.Instances))
 		}
@@ -309,8 +311,8 @@ func TestRunInstancesCapacity(t *testing.T) {
 	})
 	t.Run("MinCount that does not fit launches none", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{MinCount: 3, MaxCount: 5, Placement: zone("us-east-1a")})
-		wantCode(t, err, CodeInsufficientInstanceCapacity, "us-east-1a")
+		_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 3, MaxCount: 5, Placement: zone("us-east-1a")})
+		wantCode(t, err, ec2.CodeInsufficientInstanceCapacity, "us-east-1a")
 		if got := e.list(use1); len(got) != 0 {
 			t.Fatalf("a failed launch left %v", got)
 		}
@@ -323,7 +325,7 @@ func TestRunInstancesCapacity(t *testing.T) {
 	})
 	t.Run("without a zone the reservation goes where all of it fits", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		out := e.run(use1, &RunInstancesInput{MinCount: 3, MaxCount: 3})
+		out := e.run(use1, &ec2.RunInstancesInput{MinCount: 3, MaxCount: 3})
 		for _, in := range out.Instances {
 			if in.Placement.AvailabilityZone != "us-east-1b" {
 				t.Errorf("%s landed in %s; only us-east-1b holds three", in.InstanceId, in.Placement.AvailabilityZone)
@@ -333,7 +335,7 @@ func TestRunInstancesCapacity(t *testing.T) {
 	})
 	t.Run("one reservation stays in one zone", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		out := e.run(use1, &RunInstancesInput{MinCount: 1, MaxCount: 10})
+		out := e.run(use1, &ec2.RunInstancesInput{MinCount: 1, MaxCount: 10})
 		zones := map[string]int{}
 		for _, in := range out.Instances {
 			zones[in.Placement.AvailabilityZone]++
@@ -344,27 +346,27 @@ func TestRunInstancesCapacity(t *testing.T) {
 	})
 	t.Run("nothing fits anywhere", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		e.run(use1, &RunInstancesInput{MinCount: 2, Placement: zone("us-east-1a")})
-		e.run(use1, &RunInstancesInput{MinCount: 8, Placement: zone("us-east-1b")})
-		_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{})
-		wantCode(t, err, CodeInsufficientInstanceCapacity, "We currently do not have sufficient t2.micro capacity in us-east-1.")
+		e.run(use1, &ec2.RunInstancesInput{MinCount: 2, Placement: zone("us-east-1a")})
+		e.run(use1, &ec2.RunInstancesInput{MinCount: 8, Placement: zone("us-east-1b")})
+		_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{})
+		wantCode(t, err, ec2.CodeInsufficientInstanceCapacity, "We currently do not have sufficient t2.micro capacity in us-east-1.")
 	})
 	t.Run("family no host serves", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{InstanceType: "m5.large"})
-		wantCode(t, err, CodeInsufficientInstanceCapacity, "m5.large capacity in us-east-1")
+		_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{InstanceType: "m5.large"})
+		wantCode(t, err, ec2.CodeInsufficientInstanceCapacity, "m5.large capacity in us-east-1")
 	})
 	t.Run("a zone without hosts", func(t *testing.T) {
 		e := newEnv(t, capacityFleet)
-		_, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{Placement: zone("us-east-1c")})
-		wantCode(t, err, CodeInsufficientInstanceCapacity, "(us-east-1c)", "us-east-1a, us-east-1b")
+		_, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{Placement: zone("us-east-1c")})
+		wantCode(t, err, ec2.CodeInsufficientInstanceCapacity, "(us-east-1c)", "us-east-1a, us-east-1b")
 	})
 }
 
 func TestRunInstancesClientToken(t *testing.T) {
 	e := newEnv(t, "")
-	in := func() *RunInstancesInput {
-		return &RunInstancesInput{MinCount: 2, ClientToken: "deploy-42", TagSpecifications: instanceTags("Name", "api")}
+	in := func() *ec2.RunInstancesInput {
+		return &ec2.RunInstancesInput{MinCount: 2, ClientToken: "deploy-42", TagSpecifications: instanceTags("Name", "api")}
 	}
 	first := e.run(use1, in())
 	again := e.run(use1, in())
@@ -379,24 +381,24 @@ func TestRunInstancesClientToken(t *testing.T) {
 	}
 	// The retry reports the instances as they are now.
 	e.advance(e.bootTime())
-	e.wait(use1, StateRunning, idsOf(first.Instances)...)
-	if now := e.run(use1, in()); now.Instances[0].State.Name != StateRunning {
+	e.wait(use1, ec2.StateRunning, idsOf(first.Instances)...)
+	if now := e.run(use1, in()); now.Instances[0].State.Name != ec2.StateRunning {
 		t.Errorf("retry after boot shows %s", now.Instances[0].State.Name)
 	}
 	cases := []struct {
 		name string
-		mod  func(*RunInstancesInput)
+		mod  func(*ec2.RunInstancesInput)
 	}{
-		{"other count", func(r *RunInstancesInput) { r.MinCount = 3 }},
-		{"other type", func(r *RunInstancesInput) { r.InstanceType = "t3.micro" }},
-		{"other tags", func(r *RunInstancesInput) { r.TagSpecifications = instanceTags("Name", "web") }},
+		{"other count", func(r *ec2.RunInstancesInput) { r.MinCount = 3 }},
+		{"other type", func(r *ec2.RunInstancesInput) { r.InstanceType = "t3.micro" }},
+		{"other tags", func(r *ec2.RunInstancesInput) { r.TagSpecifications = instanceTags("Name", "web") }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := in()
 			tc.mod(r)
 			_, err := e.c.RunInstances(e.ctx, use1, r)
-			wantCode(t, err, CodeIdempotentParameterMismatch, "'deploy-42'")
+			wantCode(t, err, ec2.CodeIdempotentParameterMismatch, "'deploy-42'")
 		})
 	}
 	t.Run("tokens belong to a region", func(t *testing.T) {

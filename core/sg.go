@@ -6,19 +6,9 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
-)
 
-// SecurityGroup is a group as DescribeSecurityGroups shows it.
-type SecurityGroup struct {
-	GroupId             string         `json:"GroupId"`
-	GroupName           string         `json:"GroupName"`
-	Description         string         `json:"Description"`
-	VpcId               string         `json:"VpcId"`
-	OwnerId             string         `json:"OwnerId"`
-	IpPermissions       []IpPermission `json:"IpPermissions"`
-	IpPermissionsEgress []IpPermission `json:"IpPermissionsEgress"`
-	Tags                []Tag          `json:"Tags,omitempty"`
-}
+	"github.com/ec2x/ec2x/core/ec2"
+)
 
 // Limits of EC2's default quotas.
 const (
@@ -45,18 +35,18 @@ func (rs *regionState) defaultGroupIDs() []string {
 	return rs.defaultIDs
 }
 
-func (rs *regionState) defaultGroupView() []GroupIdentifier {
-	return []GroupIdentifier{{GroupId: rs.net.DefaultGroupId, GroupName: "default"}}
+func (rs *regionState) defaultGroupView() []ec2.GroupIdentifier {
+	return []ec2.GroupIdentifier{{GroupId: rs.net.DefaultGroupId, GroupName: "default"}}
 }
 
-func (rs *regionState) groupAPI(g *sgRecord) SecurityGroup {
+func (rs *regionState) groupAPI(g *sgRecord) ec2.SecurityGroup {
 	perms := g.IpPermissions
 	if perms == nil {
-		perms = []IpPermission{}
+		perms = []ec2.IpPermission{}
 	}
-	return SecurityGroup{GroupId: g.GroupId, GroupName: g.GroupName, Description: g.Description, VpcId: g.VpcId,
-		OwnerId: OwnerID, IpPermissions: perms, Tags: g.Tags,
-		IpPermissionsEgress: []IpPermission{{IpProtocol: "-1", IpRanges: []IpRange{{CidrIp: "0.0.0.0/0"}}}}}
+	return ec2.SecurityGroup{GroupId: g.GroupId, GroupName: g.GroupName, Description: g.Description, VpcId: g.VpcId,
+		OwnerId: ec2.OwnerID, IpPermissions: perms, Tags: g.Tags,
+		IpPermissionsEgress: []ec2.IpPermission{{IpProtocol: "-1", IpRanges: []ec2.IpRange{{CidrIp: "0.0.0.0/0"}}}}}
 }
 
 // findGroup finds a group by ID or name.
@@ -64,53 +54,38 @@ func (t *tx) findGroup(id, name string) (*sgRecord, error) {
 	switch {
 	case id != "":
 		if !sgIDRe.MatchString(id) {
-			return nil, Errorf(CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+			return nil, ec2.Errorf(ec2.CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
 		}
 		if g := t.group(id); g != nil {
 			return g, nil
 		}
-		return nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist", id)
+		return nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist", id)
 	case name != "":
 		for gid := range t.rs.sgs {
 			if g := t.group(gid); g != nil && g.GroupName == name {
 				return g, nil
 			}
 		}
-		return nil, Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", name, t.rs.net.VpcId)
+		return nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", name, t.rs.net.VpcId)
 	}
-	return nil, Errorf(CodeMissingParameter, "The request must contain the parameter GroupId or GroupName")
-}
-
-// CreateSecurityGroupInput is EC2's CreateSecurityGroup request.
-type CreateSecurityGroupInput struct {
-	GroupName         string             `json:"GroupName"`
-	Description       string             `json:"Description"`
-	VpcId             string             `json:"VpcId,omitempty"`
-	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
-	DryRun            bool               `json:"DryRun,omitempty"`
-}
-
-// CreateSecurityGroupOutput answers CreateSecurityGroup.
-type CreateSecurityGroupOutput struct {
-	GroupId string `json:"GroupId"`
-	Tags    []Tag  `json:"Tags,omitempty"`
+	return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter GroupId or GroupName")
 }
 
 // CreateSecurityGroup makes a group in the region's default VPC; it admits
 // nothing until rules are added.
-func (c *Cloud) CreateSecurityGroup(ctx context.Context, region string, in *CreateSecurityGroupInput) (*CreateSecurityGroupOutput, error) {
+func (c *Cloud) CreateSecurityGroup(ctx context.Context, region string, in *ec2.CreateSecurityGroupInput) (*ec2.CreateSecurityGroupOutput, error) {
 	switch {
 	case in.GroupName == "" || len(in.GroupName) > 255:
-		return nil, Errorf(CodeInvalidParameterValue, "Group names are 1 to 255 characters")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group names are 1 to 255 characters")
 	case strings.HasPrefix(strings.ToLower(in.GroupName), "sg-"):
-		return nil, Errorf(CodeInvalidParameterValue, "Group names may not start with 'sg-'")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group names may not start with 'sg-'")
 	case len(in.Description) > 255:
-		return nil, Errorf(CodeInvalidParameterValue, "Group descriptions are at most 255 characters")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group descriptions are at most 255 characters")
 	}
-	var tags []Tag
+	var tags []ec2.Tag
 	for _, ts := range in.TagSpecifications {
 		if ts.ResourceType != "security-group" {
-			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
 		}
 		tags = append(tags, ts.Tags...)
 	}
@@ -118,19 +93,19 @@ func (c *Cloud) CreateSecurityGroup(ctx context.Context, region string, in *Crea
 	if err != nil {
 		return nil, err
 	}
-	var out *CreateSecurityGroupOutput
+	var out *ec2.CreateSecurityGroupOutput
 	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		if in.VpcId != "" && in.VpcId != t.rs.net.VpcId {
-			return Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", in.VpcId)
+			return ec2.Errorf("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", in.VpcId)
 		}
 		if in.GroupName == "default" {
-			return Errorf(CodeInvalidGroupReserved, "The security group 'default' is reserved.")
+			return ec2.Errorf(ec2.CodeInvalidGroupReserved, "The security group 'default' is reserved.")
 		}
 		if _, err := t.findGroup("", in.GroupName); err == nil {
-			return Errorf(CodeInvalidGroupDuplicate, "The security group '%s' already exists for VPC '%s'", in.GroupName, t.rs.net.VpcId)
+			return ec2.Errorf(ec2.CodeInvalidGroupDuplicate, "The security group '%s' already exists for VPC '%s'", in.GroupName, t.rs.net.VpcId)
 		}
 		if len(t.rs.sgs) >= maxGroupsPerRegion {
-			return Errorf(CodeSecurityGroupLimitExceeded, "The maximum number of security groups (%d) has been reached.", maxGroupsPerRegion)
+			return ec2.Errorf(ec2.CodeSecurityGroupLimitExceeded, "The maximum number of security groups (%d) has been reached.", maxGroupsPerRegion)
 		}
 		desc := in.Description
 		if desc == "" {
@@ -138,18 +113,10 @@ func (c *Cloud) CreateSecurityGroup(ctx context.Context, region string, in *Crea
 		}
 		g := &sgRecord{GroupId: c.newID("sg"), GroupName: in.GroupName, Description: desc, VpcId: t.rs.net.VpcId, Tags: tags}
 		t.putGroup(g)
-		out = &CreateSecurityGroupOutput{GroupId: g.GroupId, Tags: tags}
+		out = &ec2.CreateSecurityGroupOutput{GroupId: g.GroupId, Tags: tags}
 		return nil
 	})
 	return out, err
-}
-
-// SecurityGroupRuleInput is Authorize/RevokeSecurityGroupIngress's request.
-type SecurityGroupRuleInput struct {
-	GroupId       string         `json:"GroupId,omitempty"`
-	GroupName     string         `json:"GroupName,omitempty"`
-	IpPermissions []IpPermission `json:"IpPermissions"`
-	DryRun        bool           `json:"DryRun,omitempty"`
 }
 
 // rule is one (protocol, ports, source) triple: rules compare by it.
@@ -161,7 +128,7 @@ type rule struct {
 }
 
 // normalize checks a permission and flattens it into rules.
-func normalize(p IpPermission) ([]rule, error) {
+func normalize(p ec2.IpPermission) ([]rule, error) {
 	proto := strings.ToLower(p.IpProtocol)
 	switch proto {
 	case "6":
@@ -183,23 +150,23 @@ func normalize(p IpPermission) ([]rule, error) {
 	switch proto {
 	case "tcp", "udp":
 		if p.FromPort == nil || p.ToPort == nil || from < 0 || to > 65535 || from > to {
-			return nil, Errorf(CodeInvalidParameterValue, "Invalid port range %d-%d for %s: ports are 0 to 65535, from <= to", from, to, proto)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid port range %d-%d for %s: ports are 0 to 65535, from <= to", from, to, proto)
 		}
 	case "icmp":
 		// FromPort is the ICMP type and ToPort the code; -1 means all.
 		if from < -1 || from > 255 || to < -1 || to > 255 {
-			return nil, Errorf(CodeInvalidParameterValue, "Invalid ICMP type %d or code %d", from, to)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid ICMP type %d or code %d", from, to)
 		}
 	case "-1":
 		from, to = -1, -1
 	default:
-		return nil, Errorf(CodeInvalidPermissionMalformed, "Invalid IP protocol '%s': use tcp, udp, icmp or -1", p.IpProtocol)
+		return nil, ec2.Errorf(ec2.CodeInvalidPermissionMalformed, "Invalid IP protocol '%s': use tcp, udp, icmp or -1", p.IpProtocol)
 	}
 	var out []rule
 	for _, r := range p.IpRanges {
 		pfx, err := netip.ParsePrefix(r.CidrIp)
 		if err != nil || !pfx.Addr().Is4() {
-			return nil, Errorf(CodeInvalidParameterValue, "CIDR block %s is malformed", r.CidrIp)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "CIDR block %s is malformed", r.CidrIp)
 		}
 		out = append(out, rule{proto, from, to, pfx.Masked().String(), r.Description})
 	}
@@ -207,7 +174,7 @@ func normalize(p IpPermission) ([]rule, error) {
 		out = append(out, rule{proto, from, to, g.GroupId, ""})
 	}
 	if len(out) == 0 {
-		return nil, Errorf(CodeInvalidPermissionMalformed, "A rule needs at least one source CIDR or group")
+		return nil, ec2.Errorf(ec2.CodeInvalidPermissionMalformed, "A rule needs at least one source CIDR or group")
 	}
 	return out, nil
 }
@@ -223,7 +190,7 @@ func flatten(g *sgRecord) []rule {
 }
 
 // permissions groups rules back into EC2's shape, in a stable order.
-func permissions(rules []rule) []IpPermission {
+func permissions(rules []rule) []ec2.IpPermission {
 	sort.SliceStable(rules, func(i, j int) bool {
 		a, b := rules[i], rules[j]
 		if a.proto != b.proto {
@@ -234,13 +201,13 @@ func permissions(rules []rule) []IpPermission {
 		}
 		return a.to < b.to
 	})
-	var out []IpPermission
+	var out []ec2.IpPermission
 	for _, r := range rules {
-		var p *IpPermission
+		var p *ec2.IpPermission
 		if n := len(out); n > 0 && out[n-1].IpProtocol == r.proto && portOf(out[n-1].FromPort) == r.from && portOf(out[n-1].ToPort) == r.to {
 			p = &out[n-1]
 		} else {
-			np := IpPermission{IpProtocol: r.proto, IpRanges: []IpRange{}}
+			np := ec2.IpPermission{IpProtocol: r.proto, IpRanges: []ec2.IpRange{}}
 			if r.proto != "-1" {
 				from, to := r.from, r.to
 				np.FromPort, np.ToPort = &from, &to
@@ -249,9 +216,9 @@ func permissions(rules []rule) []IpPermission {
 			p = &out[len(out)-1]
 		}
 		if strings.HasPrefix(r.source, "sg-") {
-			p.UserIdGroupPairs = append(p.UserIdGroupPairs, UserIdGroupPair{GroupId: r.source, UserId: OwnerID})
+			p.UserIdGroupPairs = append(p.UserIdGroupPairs, ec2.UserIdGroupPair{GroupId: r.source, UserId: ec2.OwnerID})
 		} else {
-			p.IpRanges = append(p.IpRanges, IpRange{CidrIp: r.source, Description: r.desc})
+			p.IpRanges = append(p.IpRanges, ec2.IpRange{CidrIp: r.source, Description: r.desc})
 		}
 	}
 	return out
@@ -270,18 +237,18 @@ func sameRule(a, b rule) bool {
 
 // AuthorizeSecurityGroupIngress adds ingress rules; a rule already there is
 // refused (InvalidPermission.Duplicate), as EC2 does.
-func (c *Cloud) AuthorizeSecurityGroupIngress(ctx context.Context, region string, in *SecurityGroupRuleInput) (*Empty, error) {
+func (c *Cloud) AuthorizeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
 	return c.changeRules(ctx, region, in, func(have, add []rule) ([]rule, error) {
 		for _, a := range add {
 			for _, h := range have {
 				if sameRule(a, h) {
-					return nil, Errorf(CodeInvalidPermissionDuplicate, "the specified rule \"peer: %s, %s, from port: %d, to port: %d, ALLOW\" already exists", a.source, strings.ToUpper(a.proto), a.from, a.to)
+					return nil, ec2.Errorf(ec2.CodeInvalidPermissionDuplicate, "the specified rule \"peer: %s, %s, from port: %d, to port: %d, ALLOW\" already exists", a.source, strings.ToUpper(a.proto), a.from, a.to)
 				}
 			}
 			have = append(have, a)
 		}
 		if len(have) > maxRulesPerGroup {
-			return nil, Errorf(CodeRulesPerSecurityGroupLimitExceeded, "The maximum number of rules per security group (%d) has been reached.", maxRulesPerGroup)
+			return nil, ec2.Errorf(ec2.CodeRulesPerSecurityGroupLimitExceeded, "The maximum number of rules per security group (%d) has been reached.", maxRulesPerGroup)
 		}
 		return have, nil
 	})
@@ -289,7 +256,7 @@ func (c *Cloud) AuthorizeSecurityGroupIngress(ctx context.Context, region string
 
 // RevokeSecurityGroupIngress removes ingress rules; one that is not there
 // is refused (InvalidPermission.NotFound).
-func (c *Cloud) RevokeSecurityGroupIngress(ctx context.Context, region string, in *SecurityGroupRuleInput) (*Empty, error) {
+func (c *Cloud) RevokeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
 	return c.changeRules(ctx, region, in, func(have, del []rule) ([]rule, error) {
 		for _, d := range del {
 			i := -1
@@ -299,7 +266,7 @@ func (c *Cloud) RevokeSecurityGroupIngress(ctx context.Context, region string, i
 				}
 			}
 			if i < 0 {
-				return nil, Errorf(CodeInvalidPermissionNotFound, "The specified rule does not exist in this security group (%s %d-%d from %s).", d.proto, d.from, d.to, d.source)
+				return nil, ec2.Errorf(ec2.CodeInvalidPermissionNotFound, "The specified rule does not exist in this security group (%s %d-%d from %s).", d.proto, d.from, d.to, d.source)
 			}
 			have = append(have[:i:i], have[i+1:]...)
 		}
@@ -307,9 +274,9 @@ func (c *Cloud) RevokeSecurityGroupIngress(ctx context.Context, region string, i
 	})
 }
 
-func (c *Cloud) changeRules(ctx context.Context, region string, in *SecurityGroupRuleInput, f func(have, change []rule) ([]rule, error)) (*Empty, error) {
+func (c *Cloud) changeRules(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput, f func(have, change []rule) ([]rule, error)) (*ec2.Empty, error) {
 	if len(in.IpPermissions) == 0 {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter IpPermissions")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter IpPermissions")
 	}
 	var change []rule
 	for _, p := range in.IpPermissions {
@@ -326,7 +293,7 @@ func (c *Cloud) changeRules(ctx context.Context, region string, in *SecurityGrou
 		}
 		for _, r := range change {
 			if strings.HasPrefix(r.source, "sg-") && t.group(r.source) == nil {
-				return Errorf(CodeInvalidGroupNotFound, "The security group '%s' does not exist", r.source)
+				return ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist", r.source)
 			}
 		}
 		rules, err := f(flatten(g), change)
@@ -341,29 +308,22 @@ func (c *Cloud) changeRules(ctx context.Context, region string, in *SecurityGrou
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
-}
-
-// DeleteSecurityGroupInput names a group by ID or name.
-type DeleteSecurityGroupInput struct {
-	GroupId   string `json:"GroupId,omitempty"`
-	GroupName string `json:"GroupName,omitempty"`
-	DryRun    bool   `json:"DryRun,omitempty"`
+	return &ec2.Empty{Return: true}, nil
 }
 
 // DeleteSecurityGroup deletes a group no interface uses and no other
 // group's rule names; the default group cannot be deleted.
-func (c *Cloud) DeleteSecurityGroup(ctx context.Context, region string, in *DeleteSecurityGroupInput) (*Empty, error) {
+func (c *Cloud) DeleteSecurityGroup(ctx context.Context, region string, in *ec2.DeleteSecurityGroupInput) (*ec2.Empty, error) {
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		g, err := t.findGroup(in.GroupId, in.GroupName)
 		if err != nil {
 			return err
 		}
 		if g.GroupId == t.rs.net.DefaultGroupId {
-			return Errorf(CodeCannotDelete, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.GroupId)
+			return ec2.Errorf(ec2.CodeCannotDelete, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.GroupId)
 		}
 		if user := t.rs.groupUser(g.GroupId); user != "" {
-			return Errorf(CodeDependencyViolation, "resource %s has a dependent object (%s)", g.GroupId, user)
+			return ec2.Errorf(ec2.CodeDependencyViolation, "resource %s has a dependent object (%s)", g.GroupId, user)
 		}
 		t.deleteGroup(g.GroupId)
 		return nil
@@ -371,7 +331,7 @@ func (c *Cloud) DeleteSecurityGroup(ctx context.Context, region string, in *Dele
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
+	return &ec2.Empty{Return: true}, nil
 }
 
 // groupUser names something that uses the group, or "".
@@ -396,31 +356,19 @@ func (rs *regionState) groupUser(id string) string {
 	return ""
 }
 
-// DescribeSecurityGroupsInput is EC2's DescribeSecurityGroups request.
-type DescribeSecurityGroupsInput struct {
-	GroupIds   []string `json:"GroupIds,omitempty"`
-	GroupNames []string `json:"GroupNames,omitempty"`
-	Filters    []Filter `json:"Filters,omitempty"`
-}
-
-// DescribeSecurityGroupsOutput lists groups.
-type DescribeSecurityGroupsOutput struct {
-	SecurityGroups []SecurityGroup `json:"SecurityGroups"`
-}
-
-var groupFilters = map[string]func(g *SecurityGroup) []string{
-	"group-id":    func(g *SecurityGroup) []string { return []string{g.GroupId} },
-	"group-name":  func(g *SecurityGroup) []string { return []string{g.GroupName} },
-	"vpc-id":      func(g *SecurityGroup) []string { return []string{g.VpcId} },
-	"description": func(g *SecurityGroup) []string { return []string{g.Description} },
-	"ip-permission.protocol": func(g *SecurityGroup) []string {
+var groupFilters = map[string]func(g *ec2.SecurityGroup) []string{
+	"group-id":    func(g *ec2.SecurityGroup) []string { return []string{g.GroupId} },
+	"group-name":  func(g *ec2.SecurityGroup) []string { return []string{g.GroupName} },
+	"vpc-id":      func(g *ec2.SecurityGroup) []string { return []string{g.VpcId} },
+	"description": func(g *ec2.SecurityGroup) []string { return []string{g.Description} },
+	"ip-permission.protocol": func(g *ec2.SecurityGroup) []string {
 		var out []string
 		for _, p := range g.IpPermissions {
 			out = append(out, p.IpProtocol)
 		}
 		return out
 	},
-	"ip-permission.cidr": func(g *SecurityGroup) []string {
+	"ip-permission.cidr": func(g *ec2.SecurityGroup) []string {
 		var out []string
 		for _, p := range g.IpPermissions {
 			for _, r := range p.IpRanges {
@@ -432,8 +380,8 @@ var groupFilters = map[string]func(g *SecurityGroup) []string{
 }
 
 // DescribeSecurityGroups lists groups by ID, name and filters.
-func (c *Cloud) DescribeSecurityGroups(ctx context.Context, region string, in *DescribeSecurityGroupsInput) (*DescribeSecurityGroupsOutput, error) {
-	fs, err := compileGeneric(in.Filters, groupFilters, func(g *SecurityGroup) []Tag { return g.Tags })
+func (c *Cloud) DescribeSecurityGroups(ctx context.Context, region string, in *ec2.DescribeSecurityGroupsInput) (*ec2.DescribeSecurityGroupsOutput, error) {
+	fs, err := compileGeneric(in.Filters, groupFilters, func(g *ec2.SecurityGroup) []ec2.Tag { return g.Tags })
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +404,7 @@ func (c *Cloud) DescribeSecurityGroups(ctx context.Context, region string, in *D
 	if len(in.GroupIds) == 0 && len(in.GroupNames) == 0 {
 		recs = valuesOf(rs.sgs)
 	}
-	out := &DescribeSecurityGroupsOutput{SecurityGroups: viewsMatching(recs, rs.groupAPI, fs)}
+	out := &ec2.DescribeSecurityGroupsOutput{SecurityGroups: viewsMatching(recs, rs.groupAPI, fs)}
 	sort.Slice(out.SecurityGroups, func(i, j int) bool {
 		a, b := out.SecurityGroups[i], out.SecurityGroups[j]
 		if (a.GroupName == "default") != (b.GroupName == "default") {

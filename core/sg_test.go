@@ -4,14 +4,16 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 var sgIDShape = regexp.MustCompile(`^sg-[0-9a-f]{17}$`)
 
 // group describes one security group by ID.
-func (e *env) group(region, id string) SecurityGroup {
+func (e *env) group(region, id string) ec2.SecurityGroup {
 	e.t.Helper()
-	out, err := e.c.DescribeSecurityGroups(e.ctx, region, &DescribeSecurityGroupsInput{GroupIds: []string{id}})
+	out, err := e.c.DescribeSecurityGroups(e.ctx, region, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
 	if err != nil {
 		e.t.Fatalf("DescribeSecurityGroups %s: %v", id, err)
 	}
@@ -21,7 +23,7 @@ func (e *env) group(region, id string) SecurityGroup {
 // createGroup makes a group and returns its ID.
 func (e *env) createGroup(region, name string) string {
 	e.t.Helper()
-	out, err := e.c.CreateSecurityGroup(e.ctx, region, &CreateSecurityGroupInput{GroupName: name, Description: name + " servers"})
+	out, err := e.c.CreateSecurityGroup(e.ctx, region, &ec2.CreateSecurityGroupInput{GroupName: name, Description: name + " servers"})
 	if err != nil {
 		e.t.Fatalf("CreateSecurityGroup %s: %v", name, err)
 	}
@@ -29,10 +31,10 @@ func (e *env) createGroup(region, name string) string {
 }
 
 // perm is an ingress rule for a protocol and port range from CIDRs.
-func perm(proto string, from, to int, cidrs ...string) IpPermission {
-	p := IpPermission{IpProtocol: proto, FromPort: ptr(from), ToPort: ptr(to), IpRanges: []IpRange{}}
+func perm(proto string, from, to int, cidrs ...string) ec2.IpPermission {
+	p := ec2.IpPermission{IpProtocol: proto, FromPort: ptr(from), ToPort: ptr(to), IpRanges: []ec2.IpRange{}}
 	for _, c := range cidrs {
-		p.IpRanges = append(p.IpRanges, IpRange{CidrIp: c})
+		p.IpRanges = append(p.IpRanges, ec2.IpRange{CidrIp: c})
 	}
 	return p
 }
@@ -42,16 +44,16 @@ func TestDefaultSecurityGroupPerRegion(t *testing.T) {
 	seen := map[string]bool{}
 	for _, region := range []string{use1, usw2} {
 		t.Run(region, func(t *testing.T) {
-			vpcs, err := e.c.DescribeVpcs(e.ctx, region, &Empty{})
+			vpcs, err := e.c.DescribeVpcs(e.ctx, region, &ec2.Empty{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := e.c.DescribeSecurityGroups(e.ctx, region, &DescribeSecurityGroupsInput{GroupNames: []string{"default"}})
+			out, err := e.c.DescribeSecurityGroups(e.ctx, region, &ec2.DescribeSecurityGroupsInput{GroupNames: []string{"default"}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			g := out.SecurityGroups[0]
-			if !sgIDShape.MatchString(g.GroupId) || seen[g.GroupId] || g.VpcId != vpcs.Vpcs[0].VpcId || g.OwnerId != OwnerID {
+			if !sgIDShape.MatchString(g.GroupId) || seen[g.GroupId] || g.VpcId != vpcs.Vpcs[0].VpcId || g.OwnerId != ec2.OwnerID {
 				t.Fatalf("default group %s (VPC %s)", jsonOf(t, g), vpcs.Vpcs[0].VpcId)
 			}
 			seen[g.GroupId] = true
@@ -60,20 +62,20 @@ func TestDefaultSecurityGroupPerRegion(t *testing.T) {
 				g.IpPermissions[0].UserIdGroupPairs[0].GroupId != g.GroupId || len(g.IpPermissionsEgress) != 1 {
 				t.Fatalf("default rules %s", jsonOf(t, g))
 			}
-			for _, in := range []DeleteSecurityGroupInput{{GroupId: g.GroupId}, {GroupName: "default"}} {
+			for _, in := range []ec2.DeleteSecurityGroupInput{{GroupId: g.GroupId}, {GroupName: "default"}} {
 				_, err := e.c.DeleteSecurityGroup(e.ctx, region, &in)
-				wantCode(t, err, CodeCannotDelete)
+				wantCode(t, err, ec2.CodeCannotDelete)
 			}
 			// A launch without groups lands in it.
 			id := e.launch(region, 1)[0]
-			if sgs := e.get(region, id).SecurityGroups; len(sgs) != 1 || sgs[0] != (GroupIdentifier{GroupId: g.GroupId, GroupName: "default"}) {
+			if sgs := e.get(region, id).SecurityGroups; len(sgs) != 1 || sgs[0] != (ec2.GroupIdentifier{GroupId: g.GroupId, GroupName: "default"}) {
 				t.Fatalf("instance groups %v", sgs)
 			}
 		})
 	}
 	t.Run("after a restart", func(t *testing.T) {
 		e.reopen()
-		out, err := e.c.DescribeSecurityGroups(e.ctx, use1, &DescribeSecurityGroupsInput{})
+		out, err := e.c.DescribeSecurityGroups(e.ctx, use1, &ec2.DescribeSecurityGroupsInput{})
 		if err != nil || len(out.SecurityGroups) != 1 || !seen[out.SecurityGroups[0].GroupId] {
 			t.Fatalf("groups after restart: %v %v", out, err)
 		}
@@ -82,7 +84,7 @@ func TestDefaultSecurityGroupPerRegion(t *testing.T) {
 
 func TestCreateSecurityGroup(t *testing.T) {
 	e := newEnv(t, "")
-	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &Empty{})
+	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &ec2.Empty{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,23 +96,23 @@ func TestCreateSecurityGroup(t *testing.T) {
 	cases := []struct {
 		name   string
 		region string
-		in     CreateSecurityGroupInput
+		in     ec2.CreateSecurityGroupInput
 		code   string
 	}{
-		{"same name in another region", usw2, CreateSecurityGroupInput{GroupName: "web"}, ""},
-		{"explicit default VPC", use1, CreateSecurityGroupInput{GroupName: "db", VpcId: vpcs.Vpcs[0].VpcId}, ""},
-		{"duplicate name", use1, CreateSecurityGroupInput{GroupName: "web"}, CodeInvalidGroupDuplicate},
-		{"default is reserved", use1, CreateSecurityGroupInput{GroupName: "default"}, CodeInvalidGroupReserved},
-		{"empty name", use1, CreateSecurityGroupInput{}, CodeInvalidParameterValue},
-		{"name like an ID", use1, CreateSecurityGroupInput{GroupName: "sg-web"}, CodeInvalidParameterValue},
-		{"unknown VPC", use1, CreateSecurityGroupInput{GroupName: "x", VpcId: "vpc-0123456789abcdef0"}, "InvalidVpcID.NotFound"},
-		{"dry run", use1, CreateSecurityGroupInput{GroupName: "dry", DryRun: true}, CodeDryRunOperation},
+		{"same name in another region", usw2, ec2.CreateSecurityGroupInput{GroupName: "web"}, ""},
+		{"explicit default VPC", use1, ec2.CreateSecurityGroupInput{GroupName: "db", VpcId: vpcs.Vpcs[0].VpcId}, ""},
+		{"duplicate name", use1, ec2.CreateSecurityGroupInput{GroupName: "web"}, ec2.CodeInvalidGroupDuplicate},
+		{"default is reserved", use1, ec2.CreateSecurityGroupInput{GroupName: "default"}, ec2.CodeInvalidGroupReserved},
+		{"empty name", use1, ec2.CreateSecurityGroupInput{}, ec2.CodeInvalidParameterValue},
+		{"name like an ID", use1, ec2.CreateSecurityGroupInput{GroupName: "sg-web"}, ec2.CodeInvalidParameterValue},
+		{"unknown VPC", use1, ec2.CreateSecurityGroupInput{GroupName: "x", VpcId: "vpc-0123456789abcdef0"}, "InvalidVpcID.NotFound"},
+		{"dry run", use1, ec2.CreateSecurityGroupInput{GroupName: "dry", DryRun: true}, ec2.CodeDryRunOperation},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before, _ := e.c.DescribeSecurityGroups(e.ctx, tc.region, &DescribeSecurityGroupsInput{})
+			before, _ := e.c.DescribeSecurityGroups(e.ctx, tc.region, &ec2.DescribeSecurityGroupsInput{})
 			_, err := e.c.CreateSecurityGroup(e.ctx, tc.region, &tc.in)
-			after, _ := e.c.DescribeSecurityGroups(e.ctx, tc.region, &DescribeSecurityGroupsInput{})
+			after, _ := e.c.DescribeSecurityGroups(e.ctx, tc.region, &ec2.DescribeSecurityGroupsInput{})
 			if tc.code == "" {
 				if err != nil || len(after.SecurityGroups) != len(before.SecurityGroups)+1 {
 					t.Fatalf("err %v; %d groups, were %d", err, len(after.SecurityGroups), len(before.SecurityGroups))
@@ -129,20 +131,20 @@ func TestAuthorizeAndRevokeIngress(t *testing.T) {
 	e := newEnv(t, "")
 	web := e.createGroup(use1, "web")
 	lb := e.createGroup(use1, "lb")
-	auth := func(id string, ps ...IpPermission) error {
-		_, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: id, IpPermissions: ps})
+	auth := func(id string, ps ...ec2.IpPermission) error {
+		_, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: id, IpPermissions: ps})
 		return err
 	}
 	ok := []struct {
 		name string
-		p    IpPermission
+		p    ec2.IpPermission
 	}{
 		{"ssh from anywhere", perm("tcp", 22, 22, "0.0.0.0/0")},
 		{"a port range from two CIDRs", perm("tcp", 8000, 8100, "10.0.0.0/8", "192.168.1.0/24")},
 		{"protocol by number", perm("17", 53, 53, "10.0.0.0/8")},
 		{"icmp, every type", perm("icmp", -1, -1, "172.16.0.0/12")},
 		{"all traffic, host bits masked", perm("-1", 0, 0, "203.0.113.7/24")},
-		{"from another group", IpPermission{IpProtocol: "tcp", FromPort: ptr(443), ToPort: ptr(443), UserIdGroupPairs: []UserIdGroupPair{{GroupId: lb}}}},
+		{"from another group", ec2.IpPermission{IpProtocol: "tcp", FromPort: ptr(443), ToPort: ptr(443), UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: lb}}}},
 	}
 	for _, tc := range ok {
 		t.Run("authorize "+tc.name, func(t *testing.T) {
@@ -170,24 +172,24 @@ func TestAuthorizeAndRevokeIngress(t *testing.T) {
 	refusals := []struct {
 		name  string
 		group string
-		p     IpPermission
+		p     ec2.IpPermission
 		code  string
 	}{
-		{"duplicate", web, perm("tcp", 22, 22, "0.0.0.0/0"), CodeInvalidPermissionDuplicate},
-		{"duplicate, protocol by number", web, perm("6", 22, 22, "0.0.0.0/0"), CodeInvalidPermissionDuplicate},
-		{"CIDR prefix too long", web, perm("tcp", 1, 2, "10.0.0.0/33"), CodeInvalidParameterValue},
-		{"not a CIDR", web, perm("tcp", 1, 2, "ten"), CodeInvalidParameterValue},
-		{"IPv6 CIDR", web, perm("tcp", 1, 2, "::/0"), CodeInvalidParameterValue},
-		{"port above 65535", web, perm("tcp", 1, 65536, "10.0.0.0/8"), CodeInvalidParameterValue},
-		{"from above to", web, perm("udp", 90, 80, "10.0.0.0/8"), CodeInvalidParameterValue},
-		{"negative port", web, perm("tcp", -1, 80, "10.0.0.0/8"), CodeInvalidParameterValue},
-		{"tcp without ports", web, IpPermission{IpProtocol: "tcp", IpRanges: []IpRange{{CidrIp: "10.0.0.0/8"}}}, CodeInvalidParameterValue},
-		{"icmp type out of range", web, perm("icmp", 300, 0, "10.0.0.0/8"), CodeInvalidParameterValue},
-		{"unknown protocol", web, perm("gre", 0, 0, "10.0.0.0/8"), CodeInvalidPermissionMalformed},
-		{"no source", web, perm("tcp", 80, 80), CodeInvalidPermissionMalformed},
-		{"unknown source group", web, IpPermission{IpProtocol: "-1", UserIdGroupPairs: []UserIdGroupPair{{GroupId: "sg-0123456789abcdef0"}}}, CodeInvalidGroupNotFound},
-		{"unknown group", "sg-0123456789abcdef0", perm("tcp", 80, 80, "10.0.0.0/8"), CodeInvalidGroupNotFound},
-		{"malformed group", "web", perm("tcp", 80, 80, "10.0.0.0/8"), CodeInvalidGroupIdMalformed},
+		{"duplicate", web, perm("tcp", 22, 22, "0.0.0.0/0"), ec2.CodeInvalidPermissionDuplicate},
+		{"duplicate, protocol by number", web, perm("6", 22, 22, "0.0.0.0/0"), ec2.CodeInvalidPermissionDuplicate},
+		{"CIDR prefix too long", web, perm("tcp", 1, 2, "10.0.0.0/33"), ec2.CodeInvalidParameterValue},
+		{"not a CIDR", web, perm("tcp", 1, 2, "ten"), ec2.CodeInvalidParameterValue},
+		{"IPv6 CIDR", web, perm("tcp", 1, 2, "::/0"), ec2.CodeInvalidParameterValue},
+		{"port above 65535", web, perm("tcp", 1, 65536, "10.0.0.0/8"), ec2.CodeInvalidParameterValue},
+		{"from above to", web, perm("udp", 90, 80, "10.0.0.0/8"), ec2.CodeInvalidParameterValue},
+		{"negative port", web, perm("tcp", -1, 80, "10.0.0.0/8"), ec2.CodeInvalidParameterValue},
+		{"tcp without ports", web, ec2.IpPermission{IpProtocol: "tcp", IpRanges: []ec2.IpRange{{CidrIp: "10.0.0.0/8"}}}, ec2.CodeInvalidParameterValue},
+		{"icmp type out of range", web, perm("icmp", 300, 0, "10.0.0.0/8"), ec2.CodeInvalidParameterValue},
+		{"unknown protocol", web, perm("gre", 0, 0, "10.0.0.0/8"), ec2.CodeInvalidPermissionMalformed},
+		{"no source", web, perm("tcp", 80, 80), ec2.CodeInvalidPermissionMalformed},
+		{"unknown source group", web, ec2.IpPermission{IpProtocol: "-1", UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: "sg-0123456789abcdef0"}}}, ec2.CodeInvalidGroupNotFound},
+		{"unknown group", "sg-0123456789abcdef0", perm("tcp", 80, 80, "10.0.0.0/8"), ec2.CodeInvalidGroupNotFound},
+		{"malformed group", "web", perm("tcp", 80, 80, "10.0.0.0/8"), ec2.CodeInvalidGroupIdMalformed},
 	}
 	for _, tc := range refusals {
 		t.Run("refuse "+tc.name, func(t *testing.T) {
@@ -199,22 +201,22 @@ func TestAuthorizeAndRevokeIngress(t *testing.T) {
 		})
 	}
 	t.Run("a new and a duplicate rule: all or nothing", func(t *testing.T) {
-		wantCode(t, auth(web, perm("tcp", 25, 25, "10.0.0.0/8"), perm("tcp", 22, 22, "0.0.0.0/0")), CodeInvalidPermissionDuplicate)
-		_, err := e.c.RevokeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: web, IpPermissions: []IpPermission{perm("tcp", 25, 25, "10.0.0.0/8")}})
-		wantCode(t, err, CodeInvalidPermissionNotFound)
+		wantCode(t, auth(web, perm("tcp", 25, 25, "10.0.0.0/8"), perm("tcp", 22, 22, "0.0.0.0/0")), ec2.CodeInvalidPermissionDuplicate)
+		_, err := e.c.RevokeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 25, 25, "10.0.0.0/8")}})
+		wantCode(t, err, ec2.CodeInvalidPermissionNotFound)
 	})
 	revokes := []struct {
 		name string
-		in   SecurityGroupRuleInput
+		in   ec2.SecurityGroupRuleInput
 		code string
 		left int // rules (protocol, ports, source) left
 	}{
-		{"missing rule", SecurityGroupRuleInput{GroupId: web, IpPermissions: []IpPermission{perm("tcp", 23, 23, "0.0.0.0/0")}}, CodeInvalidPermissionNotFound, 7},
-		{"an existing and a missing rule", SecurityGroupRuleInput{GroupId: web, IpPermissions: []IpPermission{perm("tcp", 22, 22, "0.0.0.0/0"), perm("tcp", 23, 23, "0.0.0.0/0")}}, CodeInvalidPermissionNotFound, 7},
-		{"no permissions", SecurityGroupRuleInput{GroupId: web}, CodeMissingParameter, 7},
-		{"one of two CIDRs, by group name", SecurityGroupRuleInput{GroupName: "web", IpPermissions: []IpPermission{perm("tcp", 8000, 8100, "192.168.1.0/24")}}, "", 6},
-		{"ssh", SecurityGroupRuleInput{GroupId: web, IpPermissions: []IpPermission{perm("tcp", 22, 22, "0.0.0.0/0")}}, "", 5},
-		{"ssh again", SecurityGroupRuleInput{GroupId: web, IpPermissions: []IpPermission{perm("tcp", 22, 22, "0.0.0.0/0")}}, CodeInvalidPermissionNotFound, 5},
+		{"missing rule", ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 23, 23, "0.0.0.0/0")}}, ec2.CodeInvalidPermissionNotFound, 7},
+		{"an existing and a missing rule", ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 22, 22, "0.0.0.0/0"), perm("tcp", 23, 23, "0.0.0.0/0")}}, ec2.CodeInvalidPermissionNotFound, 7},
+		{"no permissions", ec2.SecurityGroupRuleInput{GroupId: web}, ec2.CodeMissingParameter, 7},
+		{"one of two CIDRs, by group name", ec2.SecurityGroupRuleInput{GroupName: "web", IpPermissions: []ec2.IpPermission{perm("tcp", 8000, 8100, "192.168.1.0/24")}}, "", 6},
+		{"ssh", ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 22, 22, "0.0.0.0/0")}}, "", 5},
+		{"ssh again", ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 22, 22, "0.0.0.0/0")}}, ec2.CodeInvalidPermissionNotFound, 5},
 	}
 	for _, tc := range revokes {
 		t.Run("revoke "+tc.name, func(t *testing.T) {

@@ -3,41 +3,43 @@ package core
 import (
 	"slices"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 func TestDescribeSecurityGroupsFilters(t *testing.T) {
 	e := newEnv(t, "")
 	web := e.createGroup(use1, "web")
 	db := e.createGroup(use1, "db")
-	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: web, IpPermissions: []IpPermission{perm("tcp", 443, 443, "0.0.0.0/0")}}); err != nil {
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 443, 443, "0.0.0.0/0")}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: db, IpPermissions: []IpPermission{perm("udp", 5432, 5432, "10.0.0.0/8")}}); err != nil {
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: db, IpPermissions: []ec2.IpPermission{perm("udp", 5432, 5432, "10.0.0.0/8")}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: []string{db}, Tags: []Tag{{Key: "tier", Value: "data"}}}); err != nil {
+	if _, err := e.c.CreateTags(e.ctx, use1, &ec2.CreateTagsInput{Resources: []string{db}, Tags: []ec2.Tag{{Key: "tier", Value: "data"}}}); err != nil {
 		t.Fatal(err)
 	}
 	def := e.group(use1, e.c.regions[use1].net.DefaultGroupId).GroupId
-	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &Empty{})
+	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &ec2.Empty{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name string
-		in   DescribeSecurityGroupsInput
+		in   ec2.DescribeSecurityGroupsInput
 		want []string // in answer order: default first, then by name
 	}{
-		{"all", DescribeSecurityGroupsInput{}, []string{def, db, web}},
-		{"group-name", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("group-name", "web")}}, []string{web}},
-		{"group-id", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("group-id", db, def)}}, []string{def, db}},
-		{"vpc-id", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("vpc-id", vpcs.Vpcs[0].VpcId)}}, []string{def, db, web}},
-		{"description wildcard", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("description", "* servers")}}, []string{db, web}},
-		{"ip-permission.protocol", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("ip-permission.protocol", "udp")}}, []string{db}},
-		{"ip-permission.cidr", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("ip-permission.cidr", "0.0.0.0/0")}}, []string{web}},
-		{"tag:tier", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("tag:tier", "data")}}, []string{db}},
-		{"by names", DescribeSecurityGroupsInput{GroupNames: []string{"web", "default"}}, []string{def, web}},
-		{"by ID and filter", DescribeSecurityGroupsInput{GroupIds: []string{web, db}, Filters: []Filter{newFilter("group-name", "db")}}, []string{db}},
+		{"all", ec2.DescribeSecurityGroupsInput{}, []string{def, db, web}},
+		{"group-name", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("group-name", "web")}}, []string{web}},
+		{"group-id", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("group-id", db, def)}}, []string{def, db}},
+		{"vpc-id", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("vpc-id", vpcs.Vpcs[0].VpcId)}}, []string{def, db, web}},
+		{"description wildcard", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("description", "* servers")}}, []string{db, web}},
+		{"ip-permission.protocol", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.protocol", "udp")}}, []string{db}},
+		{"ip-permission.cidr", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.cidr", "0.0.0.0/0")}}, []string{web}},
+		{"tag:tier", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("tag:tier", "data")}}, []string{db}},
+		{"by names", ec2.DescribeSecurityGroupsInput{GroupNames: []string{"web", "default"}}, []string{def, web}},
+		{"by ID and filter", ec2.DescribeSecurityGroupsInput{GroupIds: []string{web, db}, Filters: []ec2.Filter{newFilter("group-name", "db")}}, []string{db}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,13 +58,13 @@ func TestDescribeSecurityGroupsFilters(t *testing.T) {
 	}
 	errCases := []struct {
 		name string
-		in   DescribeSecurityGroupsInput
+		in   ec2.DescribeSecurityGroupsInput
 		code string
 	}{
-		{"unknown ID", DescribeSecurityGroupsInput{GroupIds: []string{"sg-0123456789abcdef0"}}, CodeInvalidGroupNotFound},
-		{"malformed ID", DescribeSecurityGroupsInput{GroupIds: []string{"web"}}, CodeInvalidGroupIdMalformed},
-		{"unknown name", DescribeSecurityGroupsInput{GroupNames: []string{"cache"}}, CodeInvalidGroupNotFound},
-		{"unknown filter", DescribeSecurityGroupsInput{Filters: []Filter{newFilter("colour", "blue")}}, CodeInvalidParameterValue},
+		{"unknown ID", ec2.DescribeSecurityGroupsInput{GroupIds: []string{"sg-0123456789abcdef0"}}, ec2.CodeInvalidGroupNotFound},
+		{"malformed ID", ec2.DescribeSecurityGroupsInput{GroupIds: []string{"web"}}, ec2.CodeInvalidGroupIdMalformed},
+		{"unknown name", ec2.DescribeSecurityGroupsInput{GroupNames: []string{"cache"}}, ec2.CodeInvalidGroupNotFound},
+		{"unknown filter", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("colour", "blue")}}, ec2.CodeInvalidParameterValue},
 	}
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,8 +73,8 @@ func TestDescribeSecurityGroupsFilters(t *testing.T) {
 		})
 	}
 	t.Run("another region's group is unknown", func(t *testing.T) {
-		_, err := e.c.DescribeSecurityGroups(e.ctx, usw2, &DescribeSecurityGroupsInput{GroupIds: []string{web}})
-		wantCode(t, err, CodeInvalidGroupNotFound)
+		_, err := e.c.DescribeSecurityGroups(e.ctx, usw2, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{web}})
+		wantCode(t, err, ec2.CodeInvalidGroupNotFound)
 	})
 }
 
@@ -89,21 +91,21 @@ func TestRunInstancesWithSecurityGroups(t *testing.T) {
 		name  string
 		ids   []string
 		names []string
-		want  []GroupIdentifier
+		want  []ec2.GroupIdentifier
 		code  string
 	}{
-		{"none: the default group", nil, nil, []GroupIdentifier{{def, "default"}}, ""},
-		{"by ID", []string{web}, nil, []GroupIdentifier{{web, "web"}}, ""},
-		{"by name", nil, []string{"ssh", "web"}, []GroupIdentifier{{ssh, "ssh"}, {web, "web"}}, ""},
-		{"by ID and name, once each", []string{web}, []string{"ssh", "web"}, []GroupIdentifier{{web, "web"}, {ssh, "ssh"}}, ""},
-		{"unknown ID", []string{"sg-0123456789abcdef0"}, nil, nil, CodeInvalidGroupNotFound},
-		{"malformed ID", []string{"web"}, nil, nil, CodeInvalidGroupIdMalformed},
-		{"unknown name", nil, []string{"cache"}, nil, CodeInvalidGroupNotFound},
-		{"six groups", append([]string{web, ssh}, many...), nil, nil, CodeSecurityGroupsPerInterfaceLimitExceed},
+		{"none: the default group", nil, nil, []ec2.GroupIdentifier{{GroupId: def, GroupName: "default"}}, ""},
+		{"by ID", []string{web}, nil, []ec2.GroupIdentifier{{GroupId: web, GroupName: "web"}}, ""},
+		{"by name", nil, []string{"ssh", "web"}, []ec2.GroupIdentifier{{GroupId: ssh, GroupName: "ssh"}, {GroupId: web, GroupName: "web"}}, ""},
+		{"by ID and name, once each", []string{web}, []string{"ssh", "web"}, []ec2.GroupIdentifier{{GroupId: web, GroupName: "web"}, {GroupId: ssh, GroupName: "ssh"}}, ""},
+		{"unknown ID", []string{"sg-0123456789abcdef0"}, nil, nil, ec2.CodeInvalidGroupNotFound},
+		{"malformed ID", []string{"web"}, nil, nil, ec2.CodeInvalidGroupIdMalformed},
+		{"unknown name", nil, []string{"cache"}, nil, ec2.CodeInvalidGroupNotFound},
+		{"six groups", append([]string{web, ssh}, many...), nil, nil, ec2.CodeSecurityGroupsPerInterfaceLimitExceed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := e.c.RunInstances(e.ctx, use1, &RunInstancesInput{SecurityGroupIds: tc.ids, SecurityGroups: tc.names})
+			out, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{SecurityGroupIds: tc.ids, SecurityGroups: tc.names})
 			if tc.code != "" {
 				wantCode(t, err, tc.code)
 				return
@@ -134,24 +136,24 @@ func TestDeleteSecurityGroupInUse(t *testing.T) {
 	byENI := e.createGroup(use1, "by-interface")
 	byRule := e.createGroup(use1, "by-rule")
 	lb := e.createGroup(use1, "lb")
-	id := idsOf(e.run(use1, &RunInstancesInput{SecurityGroupIds: []string{byInst}}).Instances)[0]
-	ni := e.createENI(use1, &CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{byENI}})
-	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &SecurityGroupRuleInput{GroupId: lb,
-		IpPermissions: []IpPermission{{IpProtocol: "tcp", FromPort: ptr(80), ToPort: ptr(80), UserIdGroupPairs: []UserIdGroupPair{{GroupId: byRule}}}}}); err != nil {
+	id := idsOf(e.run(use1, &ec2.RunInstancesInput{SecurityGroupIds: []string{byInst}}).Instances)[0]
+	ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{byENI}})
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: lb,
+		IpPermissions: []ec2.IpPermission{{IpProtocol: "tcp", FromPort: ptr(80), ToPort: ptr(80), UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: byRule}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name string
-		in   DeleteSecurityGroupInput
+		in   ec2.DeleteSecurityGroupInput
 		code string
 		frag string
 	}{
-		{"used by an instance", DeleteSecurityGroupInput{GroupId: byInst}, CodeDependencyViolation, id},
-		{"used by an interface, by name", DeleteSecurityGroupInput{GroupName: "by-interface"}, CodeDependencyViolation, ni.NetworkInterfaceId},
-		{"named by another group's rule", DeleteSecurityGroupInput{GroupId: byRule}, CodeDependencyViolation, lb},
-		{"unknown", DeleteSecurityGroupInput{GroupId: "sg-0123456789abcdef0"}, CodeInvalidGroupNotFound, ""},
-		{"nothing named", DeleteSecurityGroupInput{}, CodeMissingParameter, ""},
-		{"dry run", DeleteSecurityGroupInput{GroupId: lb, DryRun: true}, CodeDryRunOperation, ""},
+		{"used by an instance", ec2.DeleteSecurityGroupInput{GroupId: byInst}, ec2.CodeDependencyViolation, id},
+		{"used by an interface, by name", ec2.DeleteSecurityGroupInput{GroupName: "by-interface"}, ec2.CodeDependencyViolation, ni.NetworkInterfaceId},
+		{"named by another group's rule", ec2.DeleteSecurityGroupInput{GroupId: byRule}, ec2.CodeDependencyViolation, lb},
+		{"unknown", ec2.DeleteSecurityGroupInput{GroupId: "sg-0123456789abcdef0"}, ec2.CodeInvalidGroupNotFound, ""},
+		{"nothing named", ec2.DeleteSecurityGroupInput{}, ec2.CodeMissingParameter, ""},
+		{"dry run", ec2.DeleteSecurityGroupInput{GroupId: lb, DryRun: true}, ec2.CodeDryRunOperation, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,16 +164,16 @@ func TestDeleteSecurityGroupInUse(t *testing.T) {
 	t.Run("free once nothing uses them", func(t *testing.T) {
 		e.advance(e.bootTime())
 		e.terminateWait(use1, id)
-		if _, err := e.c.DeleteNetworkInterface(e.ctx, use1, &DeleteNetworkInterfaceInput{NetworkInterfaceId: ni.NetworkInterfaceId}); err != nil {
+		if _, err := e.c.DeleteNetworkInterface(e.ctx, use1, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: ni.NetworkInterfaceId}); err != nil {
 			t.Fatal(err)
 		}
 		for _, g := range []string{byInst, byENI, lb, byRule} { // lb first: its rule names byRule
-			if _, err := e.c.DeleteSecurityGroup(e.ctx, use1, &DeleteSecurityGroupInput{GroupId: g}); err != nil {
+			if _, err := e.c.DeleteSecurityGroup(e.ctx, use1, &ec2.DeleteSecurityGroupInput{GroupId: g}); err != nil {
 				t.Fatalf("delete %s: %v", g, err)
 			}
 		}
-		_, err := e.c.DeleteSecurityGroup(e.ctx, use1, &DeleteSecurityGroupInput{GroupId: byInst})
-		wantCode(t, err, CodeInvalidGroupNotFound)
+		_, err := e.c.DeleteSecurityGroup(e.ctx, use1, &ec2.DeleteSecurityGroupInput{GroupId: byInst})
+		wantCode(t, err, ec2.CodeInvalidGroupNotFound)
 		checkAll(t, e, use1)
 	})
 }

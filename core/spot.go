@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
 )
@@ -142,7 +143,7 @@ func (c *Cloud) repriceRegion(ctx context.Context, region string) error {
 	t.putOther(store.Key(kindSpotPrices, region), &next, func() { rs.spot = next })
 	var calls []driverCall
 	for _, r := range rs.instances {
-		if r.spot() && r.Notice == nil && r.State.Name == StateRunning && next.Prices[spotKey(r.Placement.AvailabilityZone, r.InstanceType)] > r.SpotMaxPrice {
+		if r.spot() && r.Notice == nil && r.State.Name == ec2.StateRunning && next.Prices[spotKey(r.Placement.AvailabilityZone, r.InstanceType)] > r.SpotMaxPrice {
 			calls = append(calls, c.noticeTx(t, r, now, "price")...)
 		}
 	}
@@ -207,12 +208,12 @@ func (c *Cloud) noticeTx(t *tx, r *instRecord, now time.Time, why string) []driv
 		action = "terminate"
 	}
 	n := r.clone()
-	n.Notice = &InstanceAction{Action: action, Time: now.Add(noticeLead).UTC()}
+	n.Notice = &ec2.InstanceAction{Action: action, Time: now.Add(noticeLead).UTC()}
 	n.NoticeCause = why
 	t.putInstance(n)
 	if req := t.rs.spotReqs[r.SpotInstanceRequestId]; req != nil {
 		nr := *req
-		nr.Status = SpotStatus{Code: "marked-for-" + map[bool]string{true: "termination", false: "stop"}[action == "terminate"],
+		nr.Status = ec2.SpotStatus{Code: "marked-for-" + map[bool]string{true: "termination", false: "stop"}[action == "terminate"],
 			Message: "Spot Instance is marked for interruption (" + why + ")", UpdateTime: now.UTC()}
 		t.putOther(store.Key(kindSpotRequest, t.rs.name, nr.SpotInstanceRequestId), &nr, func() { t.rs.spotReqs[nr.SpotInstanceRequestId] = &nr })
 	}
@@ -237,7 +238,7 @@ func (c *Cloud) armNotice(region, id string, at time.Time) {
 // terminate, with EC2's spot reasons; the request follows.
 func (c *Cloud) interrupt(ctx context.Context, region, id string) {
 	_, err := c.changeStates(ctx, region, []string{id}, false, func(t *tx, r *instRecord, now time.Time) ([]driverCall, error) {
-		if r.Notice == nil || (r.State.Name != StateRunning && r.State.Name != StatePending) {
+		if r.Notice == nil || (r.State.Name != ec2.StateRunning && r.State.Name != ec2.StatePending) {
 			return nil, nil
 		}
 		n := r.clone()
@@ -252,18 +253,18 @@ func (c *Cloud) interrupt(ctx context.Context, region, id string) {
 		var call driverCall
 		if action == "terminate" {
 			code, status = "Server.SpotInstanceTermination", "instance-terminated-"+cause
-			setState(n, StateShuttingDown, now)
+			setState(n, ec2.StateShuttingDown, now)
 			call = func(ctx context.Context) error { return d.Destroy(ctx, iid) }
 		} else {
-			setState(n, StateStopping, now)
+			setState(n, ec2.StateStopping, now)
 			call = func(ctx context.Context) error { return d.Stop(ctx, iid, false) }
 		}
-		n.StateReason = &StateReason{Code: code, Message: code + ": Spot instance interruption"}
+		n.StateReason = &ec2.StateReason{Code: code, Message: code + ": Spot instance interruption"}
 		n.StateTransitionReason = "Service initiated (" + now.UTC().Format("2006-01-02 15:04:05 GMT") + ")"
 		t.putInstance(n)
 		if req := t.rs.spotReqs[r.SpotInstanceRequestId]; req != nil {
 			nr := *req
-			nr.Status = SpotStatus{Code: status, Message: "Spot Instance interrupted: " + action, UpdateTime: now.UTC()}
+			nr.Status = ec2.SpotStatus{Code: status, Message: "Spot Instance interrupted: " + action, UpdateTime: now.UTC()}
 			switch {
 			case nr.Type == "persistent" && action == "terminate":
 				nr.State, nr.InstanceId = "open", ""
@@ -288,7 +289,7 @@ func (c *Cloud) rearmNotices() {
 	defer c.mu.RUnlock()
 	for _, rs := range c.regions {
 		for _, r := range rs.instances {
-			if r.Notice != nil && (r.State.Name == StateRunning || r.State.Name == StatePending) {
+			if r.Notice != nil && (r.State.Name == ec2.StateRunning || r.State.Name == ec2.StatePending) {
 				c.armNotice(rs.name, r.InstanceId, r.Notice.Time)
 			}
 		}
@@ -348,9 +349,9 @@ func (c *Cloud) awaitMarket(ctx context.Context) error {
 	case <-c.marketReady:
 		return nil
 	case <-c.stop:
-		return Errorf(CodeServiceUnavailable, "The service is shutting down")
+		return ec2.Errorf(ec2.CodeServiceUnavailable, "The service is shutting down")
 	case <-ctx.Done():
-		return Errorf(CodeServiceUnavailable, "The spot market is still starting: %v", ctx.Err())
+		return ec2.Errorf(ec2.CodeServiceUnavailable, "The spot market is still starting: %v", ctx.Err())
 	}
 }
 
@@ -409,33 +410,10 @@ func splitSlash(s string) []string {
 	return append(out, s[start:])
 }
 
-// SpotPrice is one point of DescribeSpotPriceHistory.
-type SpotPrice struct {
-	InstanceType       string    `json:"InstanceType"`
-	AvailabilityZone   string    `json:"AvailabilityZone"`
-	SpotPrice          string    `json:"SpotPrice"`
-	Timestamp          time.Time `json:"Timestamp"`
-	ProductDescription string    `json:"ProductDescription"`
-}
-
-// DescribeSpotPriceHistoryInput is EC2's DescribeSpotPriceHistory request.
-type DescribeSpotPriceHistoryInput struct {
-	InstanceTypes    []string  `json:"InstanceTypes,omitempty"`
-	AvailabilityZone string    `json:"AvailabilityZone,omitempty"`
-	StartTime        time.Time `json:"StartTime,omitzero"`
-	EndTime          time.Time `json:"EndTime,omitzero"`
-	MaxResults       int       `json:"MaxResults,omitempty"`
-}
-
-// DescribeSpotPriceHistoryOutput lists price changes, newest first.
-type DescribeSpotPriceHistoryOutput struct {
-	SpotPriceHistory []SpotPrice `json:"SpotPriceHistory"`
-}
-
 // DescribeSpotPriceHistory lists the price changes of the region's pools
 // in a time range (default: the last day), newest first. As in EC2, the
 // price in force at StartTime is included.
-func (c *Cloud) DescribeSpotPriceHistory(ctx context.Context, region string, in *DescribeSpotPriceHistoryInput) (*DescribeSpotPriceHistoryOutput, error) {
+func (c *Cloud) DescribeSpotPriceHistory(ctx context.Context, region string, in *ec2.DescribeSpotPriceHistoryInput) (*ec2.DescribeSpotPriceHistoryOutput, error) {
 	if err := c.awaitMarket(ctx); err != nil {
 		return nil, err
 	}
@@ -447,11 +425,11 @@ func (c *Cloud) DescribeSpotPriceHistory(ctx context.Context, region string, in 
 	}
 	for _, typ := range in.InstanceTypes {
 		if c.cfg.Types[typ] == nil {
-			return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", typ)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", typ)
 		}
 	}
 	if in.AvailabilityZone != "" && !contains(rs.cfg.Zones, in.AvailabilityZone) {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid availability zone: [%s]", in.AvailabilityZone)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone: [%s]", in.AvailabilityZone)
 	}
 	end := in.EndTime
 	if end.IsZero() {
@@ -462,10 +440,10 @@ func (c *Cloud) DescribeSpotPriceHistory(ctx context.Context, region string, in 
 		start = end.Add(-24 * time.Hour)
 	}
 	if !start.Before(end) {
-		return nil, Errorf(CodeInvalidParameterValue, "StartTime must be before EndTime")
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "StartTime must be before EndTime")
 	}
-	before := map[string]SpotPrice{} // the last change before start, per pool
-	out := &DescribeSpotPriceHistoryOutput{SpotPriceHistory: []SpotPrice{}}
+	before := map[string]ec2.SpotPrice{} // the last change before start, per pool
+	out := &ec2.DescribeSpotPriceHistoryOutput{SpotPriceHistory: []ec2.SpotPrice{}}
 	err = c.st.Scan(ctx, kindSpotHistory, region, func(k, v []byte) error {
 		zone, typ, at, ok := parseHistoryKey(k)
 		if !ok || (in.AvailabilityZone != "" && zone != in.AvailabilityZone) || (len(in.InstanceTypes) > 0 && !contains(in.InstanceTypes, typ)) {
@@ -475,7 +453,7 @@ func (c *Cloud) DescribeSpotPriceHistory(ctx context.Context, region string, in 
 		if err != nil {
 			return fmt.Errorf("spot history %s: %w", k, err)
 		}
-		p := SpotPrice{InstanceType: typ, AvailabilityZone: zone, SpotPrice: usd(price), Timestamp: time.Unix(at, 0).UTC(), ProductDescription: "Linux/UNIX"}
+		p := ec2.SpotPrice{InstanceType: typ, AvailabilityZone: zone, SpotPrice: usd(price), Timestamp: time.Unix(at, 0).UTC(), ProductDescription: "Linux/UNIX"}
 		switch {
 		case at < start.Unix():
 			before[zone+" "+typ] = p

@@ -7,62 +7,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/store"
 )
-
-// InstanceMarketOptions asks RunInstances for spot capacity.
-type InstanceMarketOptions struct {
-	MarketType  string       `json:"MarketType"`
-	SpotOptions *SpotOptions `json:"SpotOptions,omitempty"`
-}
-
-// SpotOptions are a spot launch's terms.
-type SpotOptions struct {
-	MaxPrice                     string `json:"MaxPrice,omitempty"`
-	SpotInstanceType             string `json:"SpotInstanceType,omitempty"`
-	InstanceInterruptionBehavior string `json:"InstanceInterruptionBehavior,omitempty"`
-}
-
-// SpotStatus is where a spot request stands.
-type SpotStatus struct {
-	Code       string    `json:"Code"`
-	Message    string    `json:"Message"`
-	UpdateTime time.Time `json:"UpdateTime"`
-}
-
-// SpotLaunchSpecification is what a spot request launches.
-type SpotLaunchSpecification struct {
-	ImageId          string     `json:"ImageId,omitempty"`
-	InstanceType     string     `json:"InstanceType,omitempty"`
-	KeyName          string     `json:"KeyName,omitempty"`
-	Placement        *Placement `json:"Placement,omitempty"`
-	SubnetId         string     `json:"SubnetId,omitempty"`
-	SecurityGroupIds []string   `json:"SecurityGroupIds,omitempty"`
-	UserData         string     `json:"UserData,omitempty"`
-}
-
-// SpotInstanceRequest is a spot request as EC2 shows it.
-type SpotInstanceRequest struct {
-	SpotInstanceRequestId        string                  `json:"SpotInstanceRequestId"`
-	SpotPrice                    string                  `json:"SpotPrice"`
-	Type                         string                  `json:"Type"`
-	State                        string                  `json:"State"`
-	Status                       SpotStatus              `json:"Status"`
-	LaunchSpecification          SpotLaunchSpecification `json:"LaunchSpecification"`
-	InstanceId                   string                  `json:"InstanceId,omitempty"`
-	LaunchedAvailabilityZone     string                  `json:"LaunchedAvailabilityZone,omitempty"`
-	InstanceInterruptionBehavior string                  `json:"InstanceInterruptionBehavior"`
-	CreateTime                   time.Time               `json:"CreateTime"`
-	ProductDescription           string                  `json:"ProductDescription"`
-	Tags                         []Tag                   `json:"Tags,omitempty"`
-}
 
 // spotRequestKey is sir/<region>/<id>.
 func spotRequestKey(region, id string) []byte { return store.Key(kindSpotRequest, region, id) }
 
 // putRequest writes a request within t.
-func (t *tx) putRequest(r SpotInstanceRequest) {
+func (t *tx) putRequest(r ec2.SpotInstanceRequest) {
 	t.putOther(spotRequestKey(t.rs.name, r.SpotInstanceRequestId), &r, func() { t.rs.spotReqs[r.SpotInstanceRequestId] = &r })
 }
 
@@ -71,29 +25,29 @@ type spotTerms struct {
 	max          float64
 	kind         string // one-time, persistent
 	interruption string // stop, terminate, hibernate
-	request      *SpotInstanceRequest
+	request      *ec2.SpotInstanceRequest
 }
 
 // parseSpotTerms checks InstanceMarketOptions against EC2's rules.
-func (c *Cloud) parseSpotTerms(region, typ string, mo *InstanceMarketOptions) (*spotTerms, error) {
+func (c *Cloud) parseSpotTerms(region, typ string, mo *ec2.InstanceMarketOptions) (*spotTerms, error) {
 	if mo == nil {
 		return nil, nil
 	}
 	if mo.MarketType != "spot" {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for MarketType: only spot", mo.MarketType)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for MarketType: only spot", mo.MarketType)
 	}
 	if c.pricer == nil {
-		return nil, Errorf(CodeUnsupported, "Spot instances need the pricing modules, which are not loaded")
+		return nil, ec2.Errorf(ec2.CodeUnsupported, "Spot instances need the pricing modules, which are not loaded")
 	}
 	so := mo.SpotOptions
 	if so == nil {
-		so = &SpotOptions{}
+		so = &ec2.SpotOptions{}
 	}
 	st := &spotTerms{max: c.onDemand(region, typ), kind: so.SpotInstanceType, interruption: so.InstanceInterruptionBehavior}
 	if so.MaxPrice != "" {
 		v, err := strconv.ParseFloat(so.MaxPrice, 64)
 		if err != nil || v <= 0 {
-			return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for MaxPrice: a positive USD amount per hour", so.MaxPrice)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for MaxPrice: a positive USD amount per hour", so.MaxPrice)
 		}
 		st.max = v
 	}
@@ -101,17 +55,17 @@ func (c *Cloud) parseSpotTerms(region, typ string, mo *InstanceMarketOptions) (*
 		st.kind = "one-time"
 	}
 	if st.kind != "one-time" && st.kind != "persistent" {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for SpotInstanceType: one-time or persistent", st.kind)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for SpotInstanceType: one-time or persistent", st.kind)
 	}
 	switch st.interruption {
 	case "":
 		st.interruption = "terminate"
 	case "terminate", "stop", "hibernate":
 	default:
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceInterruptionBehavior: stop, terminate or hibernate", st.interruption)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for InstanceInterruptionBehavior: stop, terminate or hibernate", st.interruption)
 	}
 	if st.interruption != "terminate" && st.kind != "persistent" && mo.SpotOptions != nil && mo.SpotOptions.SpotInstanceType == "one-time" {
-		return nil, Errorf(CodeInvalidParameterCombination, "InstanceInterruptionBehavior %s needs a persistent spot request", st.interruption)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "InstanceInterruptionBehavior %s needs a persistent spot request", st.interruption)
 	}
 	return st, nil
 }
@@ -135,30 +89,14 @@ func (c *Cloud) spotZones(rs *regionState, typ string, zone string, st *spotTerm
 		}
 	}
 	if len(ok) == 0 {
-		return nil, Errorf(CodeSpotMaxPriceTooLow, "Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.", usd(st.max), usd(lowest))
+		return nil, ec2.Errorf(ec2.CodeSpotMaxPriceTooLow, "Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.", usd(st.max), usd(lowest))
 	}
 	return ok, nil
 }
 
-// RequestSpotInstancesInput is EC2's RequestSpotInstances request.
-type RequestSpotInstancesInput struct {
-	SpotPrice                    string                  `json:"SpotPrice,omitempty"`
-	InstanceCount                int                     `json:"InstanceCount,omitempty"`
-	Type                         string                  `json:"Type,omitempty"`
-	LaunchSpecification          SpotLaunchSpecification `json:"LaunchSpecification"`
-	InstanceInterruptionBehavior string                  `json:"InstanceInterruptionBehavior,omitempty"`
-	TagSpecifications            []TagSpecification      `json:"TagSpecifications,omitempty"`
-	DryRun                       bool                    `json:"DryRun,omitempty"`
-}
-
-// RequestSpotInstancesOutput lists the requests made.
-type RequestSpotInstancesOutput struct {
-	SpotInstanceRequests []SpotInstanceRequest `json:"SpotInstanceRequests"`
-}
-
 // RequestSpotInstances opens spot requests; each is fulfilled at once if
 // the price and capacity allow, else at a later market tick.
-func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *RequestSpotInstancesInput) (*RequestSpotInstancesOutput, error) {
+func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *ec2.RequestSpotInstancesInput) (*ec2.RequestSpotInstancesOutput, error) {
 	if err := c.awaitMarket(ctx); err != nil {
 		return nil, err
 	}
@@ -167,7 +105,7 @@ func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *Req
 		n = 1
 	}
 	if n < 1 || n > c.cfg.Limits.MaxCountPerRun {
-		return nil, Errorf(CodeInvalidParameterValue, "InstanceCount must be 1 to %d", c.cfg.Limits.MaxCountPerRun)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "InstanceCount must be 1 to %d", c.cfg.Limits.MaxCountPerRun)
 	}
 	typ := in.LaunchSpecification.InstanceType
 	if typ == "" {
@@ -175,29 +113,29 @@ func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *Req
 		in.LaunchSpecification.InstanceType = typ
 	}
 	if c.cfg.Types[typ] == nil {
-		return nil, Errorf(CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", typ)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", typ)
 	}
-	st, err := c.parseSpotTerms(region, typ, &InstanceMarketOptions{MarketType: "spot", SpotOptions: &SpotOptions{
+	st, err := c.parseSpotTerms(region, typ, &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: &ec2.SpotOptions{
 		MaxPrice: in.SpotPrice, SpotInstanceType: in.Type, InstanceInterruptionBehavior: in.InstanceInterruptionBehavior}})
 	if err != nil {
 		return nil, err
 	}
-	var tags []Tag
+	var tags []ec2.Tag
 	for _, ts := range in.TagSpecifications {
 		if ts.ResourceType != "spot-instances-request" {
-			return nil, Errorf(CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
 		}
 		tags = append(tags, ts.Tags...)
 	}
-	out := &RequestSpotInstancesOutput{}
+	out := &ec2.RequestSpotInstancesOutput{}
 	err = c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		if _, _, _, err := c.resolveImage(t.rs, in.LaunchSpecification.ImageId); err != nil {
 			return err
 		}
 		now := c.clk.Now().UTC()
 		for i := 0; i < n; i++ {
-			r := SpotInstanceRequest{SpotInstanceRequestId: c.newID("sir"), SpotPrice: usd(st.max), Type: st.kind, State: "open",
-				Status:              SpotStatus{Code: "pending-evaluation", Message: "Your Spot request has been submitted for review, and is pending evaluation.", UpdateTime: now},
+			r := ec2.SpotInstanceRequest{SpotInstanceRequestId: c.newID("sir"), SpotPrice: usd(st.max), Type: st.kind, State: "open",
+				Status:              ec2.SpotStatus{Code: "pending-evaluation", Message: "Your Spot request has been submitted for review, and is pending evaluation.", UpdateTime: now},
 				LaunchSpecification: in.LaunchSpecification, InstanceInterruptionBehavior: st.interruption, CreateTime: now,
 				ProductDescription: "Linux/UNIX", Tags: tags}
 			t.putRequest(r)
@@ -224,13 +162,13 @@ func (c *Cloud) RequestSpotInstances(ctx context.Context, region string, in *Req
 func (c *Cloud) fulfilSpot(ctx context.Context, region string) {
 	c.mu.RLock()
 	rs := c.regions[region]
-	var open, resume []SpotInstanceRequest
+	var open, resume []ec2.SpotInstanceRequest
 	for _, r := range rs.spotReqs {
 		switch {
 		case r.State == "open":
 			open = append(open, *r)
 		case r.State == "disabled" && strings.HasPrefix(r.Status.Code, "instance-stopped-") && r.Status.Code != "instance-stopped-by-user":
-			if i := rs.instances[r.InstanceId]; i != nil && i.State.Name == StateStopped &&
+			if i := rs.instances[r.InstanceId]; i != nil && i.State.Name == ec2.StateStopped &&
 				c.spotPrice(rs, i.Placement.AvailabilityZone, i.InstanceType) <= i.SpotMaxPrice {
 				resume = append(resume, *r)
 			}
@@ -241,24 +179,23 @@ func (c *Cloud) fulfilSpot(ctx context.Context, region string) {
 	// again once the price and capacity allow, as EC2 does.
 	for _, req := range resume {
 		// StartInstances makes the request active again.
-		_, _ = c.StartInstances(ctx, region, &InstanceIdsInput{InstanceIds: []string{req.InstanceId}})
+		_, _ = c.StartInstances(ctx, region, &ec2.InstanceIdsInput{InstanceIds: []string{req.InstanceId}})
 	}
 	sort.Slice(open, func(i, j int) bool { return open[i].CreateTime.Before(open[j].CreateTime) })
 	for _, req := range open {
 		spec := req.LaunchSpecification
-		in := &RunInstancesInput{ImageId: spec.ImageId, InstanceType: spec.InstanceType, MinCount: 1, MaxCount: 1,
+		in := &ec2.RunInstancesInput{ImageId: spec.ImageId, InstanceType: spec.InstanceType, MinCount: 1, MaxCount: 1,
 			KeyName: spec.KeyName, Placement: spec.Placement, SubnetId: spec.SubnetId, SecurityGroupIds: spec.SecurityGroupIds,
-			UserData: spec.UserData, InstanceMarketOptions: &InstanceMarketOptions{MarketType: "spot", SpotOptions: &SpotOptions{
-				MaxPrice: req.SpotPrice, SpotInstanceType: req.Type, InstanceInterruptionBehavior: req.InstanceInterruptionBehavior}},
-			fulfils: req.SpotInstanceRequestId}
-		_, err := c.RunInstances(ctx, region, in)
+			UserData: spec.UserData, InstanceMarketOptions: &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: &ec2.SpotOptions{
+				MaxPrice: req.SpotPrice, SpotInstanceType: req.Type, InstanceInterruptionBehavior: req.InstanceInterruptionBehavior}}}
+		_, err := c.runInstances(ctx, region, in, req.SpotInstanceRequestId)
 		if err == nil {
 			continue
 		}
 		code, msg := "capacity-not-available", "There is no capacity available for the instance type in the requested zone."
-		if CodeOf(err) == CodeSpotMaxPriceTooLow {
+		if ec2.CodeOf(err) == ec2.CodeSpotMaxPriceTooLow {
 			code, msg = "price-too-low", "Your Spot request price is lower than the minimum required Spot request fulfillment price."
-		} else if CodeOf(err) != CodeInsufficientInstanceCapacity {
+		} else if ec2.CodeOf(err) != ec2.CodeInsufficientInstanceCapacity {
 			code, msg = "bad-parameters", err.Error()
 		}
 		_ = c.mutate(ctx, region, false, func(t *tx) error {
@@ -267,7 +204,7 @@ func (c *Cloud) fulfilSpot(ctx context.Context, region string) {
 				return nil
 			}
 			nr := *cur
-			nr.Status = SpotStatus{Code: code, Message: msg, UpdateTime: c.clk.Now().UTC()}
+			nr.Status = ec2.SpotStatus{Code: code, Message: msg, UpdateTime: c.clk.Now().UTC()}
 			if code == "bad-parameters" {
 				nr.State = "failed"
 			}
@@ -277,32 +214,21 @@ func (c *Cloud) fulfilSpot(ctx context.Context, region string) {
 	}
 }
 
-// DescribeSpotInstanceRequestsInput is EC2's DescribeSpotInstanceRequests request.
-type DescribeSpotInstanceRequestsInput struct {
-	SpotInstanceRequestIds []string `json:"SpotInstanceRequestIds,omitempty"`
-	Filters                []Filter `json:"Filters,omitempty"`
-}
-
-// DescribeSpotInstanceRequestsOutput lists spot requests.
-type DescribeSpotInstanceRequestsOutput struct {
-	SpotInstanceRequests []SpotInstanceRequest `json:"SpotInstanceRequests"`
-}
-
-var spotRequestFilters = map[string]func(r *SpotInstanceRequest) []string{
-	"spot-instance-request-id": func(r *SpotInstanceRequest) []string { return []string{r.SpotInstanceRequestId} },
-	"state":                    func(r *SpotInstanceRequest) []string { return []string{r.State} },
-	"status-code":              func(r *SpotInstanceRequest) []string { return []string{r.Status.Code} },
-	"instance-id":              func(r *SpotInstanceRequest) []string { return nonEmpty(r.InstanceId) },
-	"type":                     func(r *SpotInstanceRequest) []string { return []string{r.Type} },
-	"launch.instance-type":     func(r *SpotInstanceRequest) []string { return []string{r.LaunchSpecification.InstanceType} },
-	"launched-availability-zone": func(r *SpotInstanceRequest) []string {
+var spotRequestFilters = map[string]func(r *ec2.SpotInstanceRequest) []string{
+	"spot-instance-request-id": func(r *ec2.SpotInstanceRequest) []string { return []string{r.SpotInstanceRequestId} },
+	"state":                    func(r *ec2.SpotInstanceRequest) []string { return []string{r.State} },
+	"status-code":              func(r *ec2.SpotInstanceRequest) []string { return []string{r.Status.Code} },
+	"instance-id":              func(r *ec2.SpotInstanceRequest) []string { return nonEmpty(r.InstanceId) },
+	"type":                     func(r *ec2.SpotInstanceRequest) []string { return []string{r.Type} },
+	"launch.instance-type":     func(r *ec2.SpotInstanceRequest) []string { return []string{r.LaunchSpecification.InstanceType} },
+	"launched-availability-zone": func(r *ec2.SpotInstanceRequest) []string {
 		return nonEmpty(r.LaunchedAvailabilityZone)
 	},
 }
 
 // DescribeSpotInstanceRequests lists the region's spot requests.
-func (c *Cloud) DescribeSpotInstanceRequests(ctx context.Context, region string, in *DescribeSpotInstanceRequestsInput) (*DescribeSpotInstanceRequestsOutput, error) {
-	fs, err := compileGeneric(in.Filters, spotRequestFilters, func(r *SpotInstanceRequest) []Tag { return r.Tags })
+func (c *Cloud) DescribeSpotInstanceRequests(ctx context.Context, region string, in *ec2.DescribeSpotInstanceRequestsInput) (*ec2.DescribeSpotInstanceRequestsOutput, error) {
+	fs, err := compileGeneric(in.Filters, spotRequestFilters, func(r *ec2.SpotInstanceRequest) []ec2.Tag { return r.Tags })
 	if err != nil {
 		return nil, err
 	}
@@ -319,44 +245,27 @@ func (c *Cloud) DescribeSpotInstanceRequests(ctx context.Context, region string,
 	if len(in.SpotInstanceRequestIds) == 0 {
 		recs = valuesOf(rs.spotReqs)
 	}
-	out := &DescribeSpotInstanceRequestsOutput{SpotInstanceRequests: viewsMatching(recs, func(r *SpotInstanceRequest) SpotInstanceRequest { return *r }, fs)}
+	out := &ec2.DescribeSpotInstanceRequestsOutput{SpotInstanceRequests: viewsMatching(recs, func(r *ec2.SpotInstanceRequest) ec2.SpotInstanceRequest { return *r }, fs)}
 	sort.Slice(out.SpotInstanceRequests, func(i, j int) bool {
 		return out.SpotInstanceRequests[i].CreateTime.Before(out.SpotInstanceRequests[j].CreateTime)
 	})
 	return out, nil
 }
 
-func (rs *regionState) findRequest(id string) (*SpotInstanceRequest, error) {
+func (rs *regionState) findRequest(id string) (*ec2.SpotInstanceRequest, error) {
 	if !strings.HasPrefix(id, "sir-") {
-		return nil, Errorf(CodeInvalidSpotInstanceRequestIDMalformed, "Invalid id: \"%s\" (expecting \"sir-...\")", id)
+		return nil, ec2.Errorf(ec2.CodeInvalidSpotInstanceRequestIDMalformed, "Invalid id: \"%s\" (expecting \"sir-...\")", id)
 	}
 	if r := rs.spotReqs[id]; r != nil {
 		return r, nil
 	}
-	return nil, Errorf(CodeInvalidSpotInstanceRequestIDNotFound, "The spot instance request ID '%s' does not exist", id)
-}
-
-// CancelSpotInstanceRequestsInput names requests to cancel.
-type CancelSpotInstanceRequestsInput struct {
-	SpotInstanceRequestIds []string `json:"SpotInstanceRequestIds"`
-	DryRun                 bool     `json:"DryRun,omitempty"`
-}
-
-// CancelledSpotInstanceRequest is one cancelled request.
-type CancelledSpotInstanceRequest struct {
-	SpotInstanceRequestId string `json:"SpotInstanceRequestId"`
-	State                 string `json:"State"`
-}
-
-// CancelSpotInstanceRequestsOutput lists what was cancelled.
-type CancelSpotInstanceRequestsOutput struct {
-	CancelledSpotInstanceRequests []CancelledSpotInstanceRequest `json:"CancelledSpotInstanceRequests"`
+	return nil, ec2.Errorf(ec2.CodeInvalidSpotInstanceRequestIDNotFound, "The spot instance request ID '%s' does not exist", id)
 }
 
 // CancelSpotInstanceRequests cancels requests; as in EC2, instances they
 // launched keep running.
-func (c *Cloud) CancelSpotInstanceRequests(ctx context.Context, region string, in *CancelSpotInstanceRequestsInput) (*CancelSpotInstanceRequestsOutput, error) {
-	out := &CancelSpotInstanceRequestsOutput{}
+func (c *Cloud) CancelSpotInstanceRequests(ctx context.Context, region string, in *ec2.CancelSpotInstanceRequestsInput) (*ec2.CancelSpotInstanceRequestsOutput, error) {
+	out := &ec2.CancelSpotInstanceRequestsOutput{}
 	err := c.mutate(ctx, region, in.DryRun, func(t *tx) error {
 		reqs, err := findEach(in.SpotInstanceRequestIds, t.rs.findRequest)
 		if err != nil {
@@ -370,10 +279,10 @@ func (c *Cloud) CancelSpotInstanceRequests(ctx context.Context, region string, i
 					code = "request-canceled-and-instance-running"
 				}
 				nr.State = "cancelled"
-				nr.Status = SpotStatus{Code: code, Message: "Your Spot request is canceled.", UpdateTime: c.clk.Now().UTC()}
+				nr.Status = ec2.SpotStatus{Code: code, Message: "Your Spot request is canceled.", UpdateTime: c.clk.Now().UTC()}
 				t.putRequest(nr)
 			}
-			out.CancelledSpotInstanceRequests = append(out.CancelledSpotInstanceRequests, CancelledSpotInstanceRequest{nr.SpotInstanceRequestId, nr.State})
+			out.CancelledSpotInstanceRequests = append(out.CancelledSpotInstanceRequests, ec2.CancelledSpotInstanceRequest{SpotInstanceRequestId: nr.SpotInstanceRequestId, State: nr.State})
 		}
 		return nil
 	})
@@ -387,14 +296,14 @@ func (c *Cloud) CancelSpotInstanceRequests(ctx context.Context, region string, i
 // fulfilled one for RunInstances, or the open request the market fulfils.
 func (c *Cloud) spotLaunch(t *tx, l *launch, r *instRecord, now time.Time) {
 	r.InstanceLifecycle, r.SpotMaxPrice, r.Interruption = "spot", l.spot.max, l.spot.interruption
-	req := SpotInstanceRequest{SpotInstanceRequestId: c.newID("sir"), SpotPrice: usd(l.spot.max), Type: l.spot.kind,
-		LaunchSpecification:          SpotLaunchSpecification{ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName},
+	req := ec2.SpotInstanceRequest{SpotInstanceRequestId: c.newID("sir"), SpotPrice: usd(l.spot.max), Type: l.spot.kind,
+		LaunchSpecification:          ec2.SpotLaunchSpecification{ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName},
 		InstanceInterruptionBehavior: l.spot.interruption, CreateTime: now.UTC(), ProductDescription: "Linux/UNIX"}
-	if cur := t.rs.spotReqs[l.in.fulfils]; cur != nil {
+	if cur := t.rs.spotReqs[l.fulfils]; cur != nil {
 		req = *cur
 	}
 	req.State, req.InstanceId, req.LaunchedAvailabilityZone = "active", r.InstanceId, r.Placement.AvailabilityZone
-	req.Status = SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
+	req.Status = ec2.SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
 	r.SpotInstanceRequestId = req.SpotInstanceRequestId
 	t.putRequest(req)
 }

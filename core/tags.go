@@ -3,49 +3,30 @@ package core
 import (
 	"context"
 
-	"github.com/ec2x/ec2x/hv"
 	"sort"
 	"strings"
+
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/hv"
 )
 
 // maxTags is EC2's limit of tags per resource.
 const maxTags = 50
 
-// CreateTagsInput is EC2's CreateTags request.
-type CreateTagsInput struct {
-	Resources []string `json:"Resources"`
-	Tags      []Tag    `json:"Tags"`
-	DryRun    bool     `json:"DryRun,omitempty"`
-}
-
-// DeleteTagsInput is EC2's DeleteTags request; a tag without a value
-// deletes the key whatever its value.
-type DeleteTagsInput struct {
-	Resources []string   `json:"Resources"`
-	Tags      []TagMatch `json:"Tags,omitempty"`
-	DryRun    bool       `json:"DryRun,omitempty"`
-}
-
-// TagMatch is a tag key with an optional value to match.
-type TagMatch struct {
-	Key   string  `json:"Key"`
-	Value *string `json:"Value,omitempty"`
-}
-
-func validateTag(t Tag) error {
+func validateTag(t ec2.Tag) error {
 	switch {
 	case t.Key == "" || len(t.Key) > 128:
-		return Errorf(CodeInvalidParameterValue, "Tag key must be 1 to 128 characters: '%s'", t.Key)
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Tag key must be 1 to 128 characters: '%s'", t.Key)
 	case len(t.Value) > 256:
-		return Errorf(CodeInvalidParameterValue, "Tag value for '%s' must be at most 256 characters", t.Key)
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Tag value for '%s' must be at most 256 characters", t.Key)
 	case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-		return Errorf(CodeInvalidParameterValue, "Tag keys starting with 'aws:' are reserved for internal use")
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Tag keys starting with 'aws:' are reserved for internal use")
 	}
 	return nil
 }
 
 // mergeTags sets tags on top of have (a key's last value wins), sorted by key.
-func mergeTags(have, set []Tag) ([]Tag, error) {
+func mergeTags(have, set []ec2.Tag) ([]ec2.Tag, error) {
 	m := make(map[string]string, len(have)+len(set))
 	for _, t := range have {
 		m[t.Key] = t.Value
@@ -57,20 +38,20 @@ func mergeTags(have, set []Tag) ([]Tag, error) {
 		m[t.Key] = t.Value
 	}
 	if len(m) > maxTags {
-		return nil, Errorf(CodeInvalidParameterValue, "A resource can have at most %d tags", maxTags)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "A resource can have at most %d tags", maxTags)
 	}
 	if len(m) == 0 {
 		return nil, nil
 	}
-	out := make([]Tag, 0, len(m))
+	out := make([]ec2.Tag, 0, len(m))
 	for k, v := range m {
-		out = append(out, Tag{Key: k, Value: v})
+		out = append(out, ec2.Tag{Key: k, Value: v})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
 }
 
-func tagValue(tags []Tag, key string) (string, bool) {
+func tagValue(tags []ec2.Tag, key string) (string, bool) {
 	for _, t := range tags {
 		if t.Key == key {
 			return t.Value, true
@@ -79,8 +60,8 @@ func tagValue(tags []Tag, key string) (string, bool) {
 	return "", false
 }
 
-func removeTags(have []Tag, del []TagMatch) []Tag {
-	var out []Tag
+func removeTags(have []ec2.Tag, del []ec2.TagMatch) []ec2.Tag {
+	var out []ec2.Tag
 	for _, t := range have {
 		drop := len(del) == 0 // no tags given: remove every tag, as EC2 does
 		for _, d := range del {
@@ -97,22 +78,22 @@ func removeTags(have []Tag, del []TagMatch) []Tag {
 }
 
 // CreateTags adds or overwrites tags on instances and key pairs.
-func (c *Cloud) CreateTags(ctx context.Context, region string, in *CreateTagsInput) (*Empty, error) {
+func (c *Cloud) CreateTags(ctx context.Context, region string, in *ec2.CreateTagsInput) (*ec2.Empty, error) {
 	if len(in.Tags) == 0 {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter Tags")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter Tags")
 	}
-	return c.retag(ctx, region, in.Resources, in.DryRun, func(have []Tag) ([]Tag, error) { return mergeTags(have, in.Tags) })
+	return c.retag(ctx, region, in.Resources, in.DryRun, func(have []ec2.Tag) ([]ec2.Tag, error) { return mergeTags(have, in.Tags) })
 }
 
 // DeleteTags removes tags from instances and key pairs.
-func (c *Cloud) DeleteTags(ctx context.Context, region string, in *DeleteTagsInput) (*Empty, error) {
-	return c.retag(ctx, region, in.Resources, in.DryRun, func(have []Tag) ([]Tag, error) { return removeTags(have, in.Tags), nil })
+func (c *Cloud) DeleteTags(ctx context.Context, region string, in *ec2.DeleteTagsInput) (*ec2.Empty, error) {
+	return c.retag(ctx, region, in.Resources, in.DryRun, func(have []ec2.Tag) ([]ec2.Tag, error) { return removeTags(have, in.Tags), nil })
 }
 
 // retag rewrites the tags of every resource, all or nothing, in one transaction.
-func (c *Cloud) retag(ctx context.Context, region string, ids []string, dryRun bool, f func([]Tag) ([]Tag, error)) (*Empty, error) {
+func (c *Cloud) retag(ctx context.Context, region string, ids []string, dryRun bool, f func([]ec2.Tag) ([]ec2.Tag, error)) (*ec2.Empty, error) {
 	if len(ids) == 0 {
-		return nil, Errorf(CodeMissingParameter, "The request must contain the parameter ResourceId")
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter ResourceId")
 	}
 	var changed []*instRecord // instances whose workload tag changed
 	err := c.mutateThen(ctx, region, dryRun, func(t *tx) error {
@@ -122,7 +103,7 @@ func (c *Cloud) retag(ctx context.Context, region string, ids []string, dryRun b
 			}
 		}
 		for id, r := range t.inst {
-			w, _ := tagValue(r.Tags, WorkloadTag)
+			w, _ := tagValue(r.Tags, ec2.WorkloadTag)
 			if w == r.Workload {
 				continue
 			}
@@ -153,11 +134,11 @@ func (c *Cloud) retag(ctx context.Context, region string, ids []string, dryRun b
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{Return: true}, nil
+	return &ec2.Empty{Return: true}, nil
 }
 
 // retagOne rewrites the tags of one resource of any taggable kind.
-func (t *tx) retagOne(id string, f func([]Tag) ([]Tag, error)) error {
+func (t *tx) retagOne(id string, f func([]ec2.Tag) ([]ec2.Tag, error)) error {
 	switch {
 	case strings.HasPrefix(id, "i-"):
 		recs, err := t.c.lookupLocked(t.rs, []string{id})
@@ -170,7 +151,7 @@ func (t *tx) retagOne(id string, f func([]Tag) ([]Tag, error)) error {
 		}
 		t.putInstance(n)
 	case strings.HasPrefix(id, "eni-attach-"):
-		return Errorf(CodeInvalidID, "The ID '%s' is not valid", id)
+		return ec2.Errorf(ec2.CodeInvalidID, "The ID '%s' is not valid", id)
 	case strings.HasPrefix(id, "eni-"):
 		e, err := t.lookupENI(id)
 		if err != nil {
@@ -207,7 +188,7 @@ func (t *tx) retagOne(id string, f func([]Tag) ([]Tag, error)) error {
 			k = nk
 		}
 		if k == nil {
-			return Errorf(CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
+			return ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
 		}
 		n := *k
 		var err error
@@ -216,7 +197,7 @@ func (t *tx) retagOne(id string, f func([]Tag) ([]Tag, error)) error {
 		}
 		t.putKey(&n)
 	default:
-		return Errorf(CodeInvalidID, "The ID '%s' is not valid", id)
+		return ec2.Errorf(ec2.CodeInvalidID, "The ID '%s' is not valid", id)
 	}
 	return nil
 }

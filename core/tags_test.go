@@ -5,18 +5,20 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 func (e *env) createTags(ids []string, kv ...string) error {
-	var ts []Tag
+	var ts []ec2.Tag
 	for i := 0; i+1 < len(kv); i += 2 {
-		ts = append(ts, Tag{Key: kv[i], Value: kv[i+1]})
+		ts = append(ts, ec2.Tag{Key: kv[i], Value: kv[i+1]})
 	}
-	_, err := e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: ids, Tags: ts})
+	_, err := e.c.CreateTags(e.ctx, use1, &ec2.CreateTagsInput{Resources: ids, Tags: ts})
 	return err
 }
 
-func tagList(in *Instance) string {
+func tagList(in *ec2.Instance) string {
 	var b strings.Builder
 	for _, t := range in.Tags {
 		fmt.Fprintf(&b, "%s=%s;", t.Key, t.Value)
@@ -68,22 +70,22 @@ func TestCreateTagsErrors(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		in   CreateTagsInput
+		in   ec2.CreateTagsInput
 		code string
 		frag string
 	}{
-		{"51st tag", CreateTagsInput{Resources: ids, Tags: []Tag{{Key: "one-too-many", Value: "v"}}}, CodeInvalidParameterValue, "at most 50 tags"},
-		{"aws: prefix", CreateTagsInput{Resources: ids, Tags: []Tag{{Key: "aws:owner", Value: "me"}}}, CodeInvalidParameterValue, "'aws:'"},
-		{"AWS: prefix in capitals", CreateTagsInput{Resources: ids, Tags: []Tag{{Key: "AWS:owner", Value: "me"}}}, CodeInvalidParameterValue, "'aws:'"},
-		{"key over 128", CreateTagsInput{Resources: ids, Tags: []Tag{{Key: strings.Repeat("k", 129)}}}, CodeInvalidParameterValue, "1 to 128"},
-		{"value over 256", CreateTagsInput{Resources: ids, Tags: []Tag{{Key: "k00", Value: strings.Repeat("v", 257)}}}, CodeInvalidParameterValue, "256"},
-		{"no tags", CreateTagsInput{Resources: ids}, CodeMissingParameter, "Tags"},
-		{"no resources", CreateTagsInput{Tags: []Tag{{Key: "a"}}}, CodeMissingParameter, "ResourceId"},
-		{"malformed instance", CreateTagsInput{Resources: []string{"i-zz"}, Tags: []Tag{{Key: "a"}}}, CodeInvalidInstanceIDMalformed, "i-zz"},
-		{"missing instance", CreateTagsInput{Resources: []string{"i-0123456789abcdef0"}, Tags: []Tag{{Key: "a"}}}, CodeInvalidInstanceIDNotFound, "i-0123456789abcdef0"},
-		{"unknown key pair", CreateTagsInput{Resources: []string{"key-0123456789abcdef0"}, Tags: []Tag{{Key: "a"}}}, CodeInvalidKeyPairNotFound, "key-0123456789abcdef0"},
-		{"unknown kind of resource", CreateTagsInput{Resources: []string{"vol-0123456789abcdef0"}, Tags: []Tag{{Key: "a"}}}, CodeInvalidID, "vol-0123456789abcdef0"},
-		{"all or nothing", CreateTagsInput{Resources: []string{ids[0], "i-0123456789abcdef0"}, Tags: []Tag{{Key: "k00", Value: "changed"}}}, CodeInvalidInstanceIDNotFound, ""},
+		{"51st tag", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "one-too-many", Value: "v"}}}, ec2.CodeInvalidParameterValue, "at most 50 tags"},
+		{"aws: prefix", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "aws:owner", Value: "me"}}}, ec2.CodeInvalidParameterValue, "'aws:'"},
+		{"AWS: prefix in capitals", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "AWS:owner", Value: "me"}}}, ec2.CodeInvalidParameterValue, "'aws:'"},
+		{"key over 128", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: strings.Repeat("k", 129)}}}, ec2.CodeInvalidParameterValue, "1 to 128"},
+		{"value over 256", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "k00", Value: strings.Repeat("v", 257)}}}, ec2.CodeInvalidParameterValue, "256"},
+		{"no tags", ec2.CreateTagsInput{Resources: ids}, ec2.CodeMissingParameter, "Tags"},
+		{"no resources", ec2.CreateTagsInput{Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeMissingParameter, "ResourceId"},
+		{"malformed instance", ec2.CreateTagsInput{Resources: []string{"i-zz"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidInstanceIDMalformed, "i-zz"},
+		{"missing instance", ec2.CreateTagsInput{Resources: []string{"i-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidInstanceIDNotFound, "i-0123456789abcdef0"},
+		{"unknown key pair", ec2.CreateTagsInput{Resources: []string{"key-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidKeyPairNotFound, "key-0123456789abcdef0"},
+		{"unknown kind of resource", ec2.CreateTagsInput{Resources: []string{"vol-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidID, "vol-0123456789abcdef0"},
+		{"all or nothing", ec2.CreateTagsInput{Resources: []string{ids[0], "i-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "k00", Value: "changed"}}}, ec2.CodeInvalidInstanceIDNotFound, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,7 +108,7 @@ func TestDeleteTags(t *testing.T) {
 	id := e.launch(use1, 1)[0]
 	reset := func() {
 		t.Helper()
-		if _, err := e.c.DeleteTags(e.ctx, use1, &DeleteTagsInput{Resources: []string{id}}); err != nil {
+		if _, err := e.c.DeleteTags(e.ctx, use1, &ec2.DeleteTagsInput{Resources: []string{id}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.createTags([]string{id}, "Name", "web", "env", "prod", "empty", ""); err != nil {
@@ -115,20 +117,20 @@ func TestDeleteTags(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		del  []TagMatch
+		del  []ec2.TagMatch
 		want string
 	}{
-		{"by key", []TagMatch{{Key: "env"}}, "Name=web;empty=;"},
-		{"by key and matching value", []TagMatch{{Key: "env", Value: ptr("prod")}}, "Name=web;empty=;"},
-		{"value that does not match keeps the tag", []TagMatch{{Key: "env", Value: ptr("dev")}}, "Name=web;empty=;env=prod;"},
-		{"empty value matches only an empty value", []TagMatch{{Key: "Name", Value: ptr("")}, {Key: "empty", Value: ptr("")}}, "Name=web;env=prod;"},
-		{"absent key is fine", []TagMatch{{Key: "nope"}}, "Name=web;empty=;env=prod;"},
+		{"by key", []ec2.TagMatch{{Key: "env"}}, "Name=web;empty=;"},
+		{"by key and matching value", []ec2.TagMatch{{Key: "env", Value: ptr("prod")}}, "Name=web;empty=;"},
+		{"value that does not match keeps the tag", []ec2.TagMatch{{Key: "env", Value: ptr("dev")}}, "Name=web;empty=;env=prod;"},
+		{"empty value matches only an empty value", []ec2.TagMatch{{Key: "Name", Value: ptr("")}, {Key: "empty", Value: ptr("")}}, "Name=web;env=prod;"},
+		{"absent key is fine", []ec2.TagMatch{{Key: "nope"}}, "Name=web;empty=;env=prod;"},
 		{"no tags deletes them all", nil, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			reset()
-			if _, err := e.c.DeleteTags(e.ctx, use1, &DeleteTagsInput{Resources: []string{id}, Tags: tc.del}); err != nil {
+			if _, err := e.c.DeleteTags(e.ctx, use1, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: tc.del}); err != nil {
 				t.Fatal(err)
 			}
 			if got := tagList(e.get(use1, id)); got != tc.want {
@@ -136,33 +138,33 @@ func TestDeleteTags(t *testing.T) {
 			}
 		})
 	}
-	_, err := e.c.DeleteTags(e.ctx, use1, &DeleteTagsInput{})
-	wantCode(t, err, CodeMissingParameter)
-	_, err = e.c.DeleteTags(e.ctx, use1, &DeleteTagsInput{Resources: []string{"i-0123456789abcdef0"}})
-	wantCode(t, err, CodeInvalidInstanceIDNotFound)
+	_, err := e.c.DeleteTags(e.ctx, use1, &ec2.DeleteTagsInput{})
+	wantCode(t, err, ec2.CodeMissingParameter)
+	_, err = e.c.DeleteTags(e.ctx, use1, &ec2.DeleteTagsInput{Resources: []string{"i-0123456789abcdef0"}})
+	wantCode(t, err, ec2.CodeInvalidInstanceIDNotFound)
 }
 
 func TestKeyPairTags(t *testing.T) {
 	e := newEnv(t, "")
-	k, err := e.c.CreateKeyPair(e.ctx, use1, &CreateKeyPairInput{KeyName: "ops", KeyType: "ed25519",
-		TagSpecifications: []TagSpecification{{ResourceType: "key-pair", Tags: []Tag{{Key: "team", Value: "ops"}}}}})
+	k, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "ops", KeyType: "ed25519",
+		TagSpecifications: []ec2.TagSpecification{{ResourceType: "key-pair", Tags: []ec2.Tag{{Key: "team", Value: "ops"}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(k.Tags) != 1 {
 		t.Errorf("CreateKeyPair answered tags %v", k.Tags)
 	}
-	if _, err := e.c.CreateTags(e.ctx, use1, &CreateTagsInput{Resources: []string{k.KeyPairId}, Tags: []Tag{{Key: "Name", Value: "ops key"}}}); err != nil {
+	if _, err := e.c.CreateTags(e.ctx, use1, &ec2.CreateTagsInput{Resources: []string{k.KeyPairId}, Tags: []ec2.Tag{{Key: "Name", Value: "ops key"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.c.DeleteTags(e.ctx, use1, &DeleteTagsInput{Resources: []string{k.KeyPairId}, Tags: []TagMatch{{Key: "team"}}}); err != nil {
+	if _, err := e.c.DeleteTags(e.ctx, use1, &ec2.DeleteTagsInput{Resources: []string{k.KeyPairId}, Tags: []ec2.TagMatch{{Key: "team"}}}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := e.c.DescribeKeyPairs(e.ctx, use1, &DescribeKeyPairsInput{KeyNames: []string{"ops"}})
+	out, err := e.c.DescribeKeyPairs(e.ctx, use1, &ec2.DescribeKeyPairsInput{KeyNames: []string{"ops"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := out.KeyPairs[0].Tags; len(got) != 1 || got[0] != (Tag{Key: "Name", Value: "ops key"}) {
+	if got := out.KeyPairs[0].Tags; len(got) != 1 || got[0] != (ec2.Tag{Key: "Name", Value: "ops key"}) {
 		t.Errorf("key pair tags %v", got)
 	}
 }

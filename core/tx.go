@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/ec2x/ec2x/core/billing"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
 )
 
@@ -146,7 +147,7 @@ func (t *tx) onRollback(f func()) { t.undo = append(t.undo, f) }
 func (t *tx) claimPublic() (netip.Addr, error) {
 	a, err := t.rs.net.Public().Allocate(t.c.rng)
 	if err != nil {
-		return a, Errorf(CodeInsufficientAddressCapacity, "The public IPv4 pool of %s is exhausted", t.rs.name)
+		return a, ec2.Errorf(ec2.CodeInsufficientAddressCapacity, "The public IPv4 pool of %s is exhausted", t.rs.name)
 	}
 	t.onRollback(func() { t.rs.net.Public().Release(a) })
 	// Every public address is billed from the pool to its return.
@@ -166,27 +167,27 @@ func (t *tx) freePublic(s string) {
 func (t *tx) claimPrivate(subnetID, want string) (string, error) {
 	sub := t.rs.net.SubnetByID(subnetID)
 	if sub == nil {
-		return "", Errorf(CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", subnetID)
+		return "", ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", subnetID)
 	}
 	var a netip.Addr
 	if want == "" {
 		var err error
 		if a, err = sub.Allocate(t.c.rng); err != nil {
-			return "", Errorf(CodeInsufficientFreeAddressesInSubnet, "The specified subnet %s does not have enough free addresses to satisfy the request.", subnetID)
+			return "", ec2.Errorf(ec2.CodeInsufficientFreeAddressesInSubnet, "The specified subnet %s does not have enough free addresses to satisfy the request.", subnetID)
 		}
 	} else {
 		p, err := netip.ParseAddr(want)
 		if err != nil || !p.Is4() {
-			return "", Errorf(CodeInvalidParameterValue, "Invalid IPv4 address: %s", want)
+			return "", ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid IPv4 address: %s", want)
 		}
 		if !sub.Cidr.Contains(p) {
-			return "", Errorf(CodeInvalidParameterValue, "Address %s does not fall within the subnet's address range (%s)", want, sub.Cidr)
+			return "", ec2.Errorf(ec2.CodeInvalidParameterValue, "Address %s does not fall within the subnet's address range (%s)", want, sub.Cidr)
 		}
 		if !sub.Usable(p) {
-			return "", Errorf(CodeInvalidParameterValue, "Address %s is reserved by the subnet", want)
+			return "", ec2.Errorf(ec2.CodeInvalidParameterValue, "Address %s is reserved by the subnet", want)
 		}
 		if err := sub.Reserve(p); err != nil {
-			return "", Errorf(CodeInvalidIPAddressInUse, "Address %s is in use.", want)
+			return "", ec2.Errorf(ec2.CodeInvalidIPAddressInUse, "Address %s is in use.", want)
 		}
 		a = p
 	}

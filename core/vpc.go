@@ -1,37 +1,17 @@
 package core
 
-import "context"
+import (
+	"context"
 
-// Subnet is a subnet as DescribeSubnets shows it.
-type Subnet struct {
-	SubnetId                string `json:"SubnetId"`
-	VpcId                   string `json:"VpcId"`
-	AvailabilityZone        string `json:"AvailabilityZone"`
-	CidrBlock               string `json:"CidrBlock"`
-	AvailableIpAddressCount int    `json:"AvailableIpAddressCount"`
-	DefaultForAz            bool   `json:"DefaultForAz"`
-	MapPublicIpOnLaunch     bool   `json:"MapPublicIpOnLaunch"`
-	State                   string `json:"State"`
-	OwnerId                 string `json:"OwnerId"`
-}
+	"github.com/ec2x/ec2x/core/ec2"
+)
 
-// DescribeSubnetsInput is EC2's DescribeSubnets request.
-type DescribeSubnetsInput struct {
-	SubnetIds []string `json:"SubnetIds,omitempty"`
-	Filters   []Filter `json:"Filters,omitempty"`
-}
-
-// DescribeSubnetsOutput lists subnets.
-type DescribeSubnetsOutput struct {
-	Subnets []Subnet `json:"Subnets"`
-}
-
-var subnetFilters = map[string]func(s *Subnet) []string{
-	"subnet-id":         func(s *Subnet) []string { return []string{s.SubnetId} },
-	"vpc-id":            func(s *Subnet) []string { return []string{s.VpcId} },
-	"availability-zone": func(s *Subnet) []string { return []string{s.AvailabilityZone} },
-	"cidr-block":        func(s *Subnet) []string { return []string{s.CidrBlock} },
-	"default-for-az": func(s *Subnet) []string {
+var subnetFilters = map[string]func(s *ec2.Subnet) []string{
+	"subnet-id":         func(s *ec2.Subnet) []string { return []string{s.SubnetId} },
+	"vpc-id":            func(s *ec2.Subnet) []string { return []string{s.VpcId} },
+	"availability-zone": func(s *ec2.Subnet) []string { return []string{s.AvailabilityZone} },
+	"cidr-block":        func(s *ec2.Subnet) []string { return []string{s.CidrBlock} },
+	"default-for-az": func(s *ec2.Subnet) []string {
 		if s.DefaultForAz {
 			return []string{"true"}
 		}
@@ -40,8 +20,8 @@ var subnetFilters = map[string]func(s *Subnet) []string{
 }
 
 // DescribeSubnets lists the default VPC's subnets with their free addresses.
-func (c *Cloud) DescribeSubnets(ctx context.Context, region string, in *DescribeSubnetsInput) (*DescribeSubnetsOutput, error) {
-	fs, err := compileGeneric(in.Filters, subnetFilters, func(*Subnet) []Tag { return nil })
+func (c *Cloud) DescribeSubnets(ctx context.Context, region string, in *ec2.DescribeSubnetsInput) (*ec2.DescribeSubnetsOutput, error) {
+	fs, err := compileGeneric(in.Filters, subnetFilters, func(*ec2.Subnet) []ec2.Tag { return nil })
 	if err != nil {
 		return nil, err
 	}
@@ -53,16 +33,16 @@ func (c *Cloud) DescribeSubnets(ctx context.Context, region string, in *Describe
 	}
 	for _, id := range in.SubnetIds {
 		if rs.net.SubnetByID(id) == nil {
-			return nil, Errorf(CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
+			return nil, ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
 		}
 	}
-	out := &DescribeSubnetsOutput{Subnets: []Subnet{}}
+	out := &ec2.DescribeSubnetsOutput{Subnets: []ec2.Subnet{}}
 	for _, s := range rs.net.Subnets {
 		if len(in.SubnetIds) > 0 && !contains(in.SubnetIds, s.SubnetId) {
 			continue
 		}
-		v := Subnet{SubnetId: s.SubnetId, VpcId: rs.net.VpcId, AvailabilityZone: s.Zone, CidrBlock: s.Cidr.String(),
-			AvailableIpAddressCount: s.Available(), DefaultForAz: s.Default, MapPublicIpOnLaunch: true, State: "available", OwnerId: OwnerID}
+		v := ec2.Subnet{SubnetId: s.SubnetId, VpcId: rs.net.VpcId, AvailabilityZone: s.Zone, CidrBlock: s.Cidr.String(),
+			AvailableIpAddressCount: s.Available(), DefaultForAz: s.Default, MapPublicIpOnLaunch: true, State: "available", OwnerId: ec2.OwnerID}
 		if matchGeneric(fs, &v) {
 			out.Subnets = append(out.Subnets, v)
 		}
@@ -70,27 +50,13 @@ func (c *Cloud) DescribeSubnets(ctx context.Context, region string, in *Describe
 	return out, nil
 }
 
-// Vpc is a VPC as DescribeVpcs shows it.
-type Vpc struct {
-	VpcId     string `json:"VpcId"`
-	CidrBlock string `json:"CidrBlock"`
-	IsDefault bool   `json:"IsDefault"`
-	State     string `json:"State"`
-	OwnerId   string `json:"OwnerId"`
-}
-
-// DescribeVpcsOutput lists VPCs.
-type DescribeVpcsOutput struct {
-	Vpcs []Vpc `json:"Vpcs"`
-}
-
 // DescribeVpcs lists the region's VPCs: its default VPC.
-func (c *Cloud) DescribeVpcs(ctx context.Context, region string, _ *Empty) (*DescribeVpcsOutput, error) {
+func (c *Cloud) DescribeVpcs(ctx context.Context, region string, _ *ec2.Empty) (*ec2.DescribeVpcsOutput, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	rs, err := c.region(region)
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeVpcsOutput{Vpcs: []Vpc{{VpcId: rs.net.VpcId, CidrBlock: rs.net.VpcCidr.String(), IsDefault: true, State: "available", OwnerId: OwnerID}}}, nil
+	return &ec2.DescribeVpcsOutput{Vpcs: []ec2.Vpc{{VpcId: rs.net.VpcId, CidrBlock: rs.net.VpcCidr.String(), IsDefault: true, State: "available", OwnerId: ec2.OwnerID}}}, nil
 }

@@ -10,21 +10,22 @@ import (
 
 	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/actions"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // dispatchJSON decodes body into the action's input and runs it.
 func dispatchJSON(ctx context.Context, c *core.Cloud, name, region string, body []byte) (any, error) {
 	a, ok := actions.Lookup(name)
 	if !ok {
-		return nil, core.Errorf(core.CodeInvalidAction, "The action %s is not valid for this web service.", name)
+		return nil, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", name)
 	}
 	in := a.New()
 	if len(body) > 0 {
 		if err := decodeStrict(body, in); err != nil {
 			if strings.HasPrefix(err.Error(), "json: unknown field") {
-				return nil, core.Errorf(core.CodeUnknownParameter, "%s: %v", name, err)
+				return nil, ec2.Errorf(ec2.CodeUnknownParameter, "%s: %v", name, err)
 			}
-			return nil, core.Errorf(core.CodeInvalidParameterValue, "%s: malformed request: %v", name, err)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%s: malformed request: %v", name, err)
 		}
 	}
 	return a.Call(ctx, c, region, in)

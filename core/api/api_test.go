@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
 
 	_ "github.com/ec2x/ec2x/hv/sim"
@@ -78,14 +78,14 @@ const instantBoot = "[sim]\nboot_seconds = 0\nstop_seconds = 0\n"
 func BenchmarkDescribeInstances1000(b *testing.B) {
 	c, _ := startDaemon(b, instantBoot)
 	ctx := context.Background()
-	var run core.RunInstancesOutput
-	if err := c.Call(ctx, "", "RunInstances", &core.RunInstancesInput{MinCount: 1000, MaxCount: 1000}, &run); err != nil {
+	var run ec2.RunInstancesOutput
+	if err := c.Call(ctx, "", "RunInstances", &ec2.RunInstancesInput{MinCount: 1000, MaxCount: 1000}, &run); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("DescribeInstances", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			var out core.DescribeInstancesOutput
-			if err := c.Call(ctx, "", "DescribeInstances", &core.DescribeInstancesInput{}, &out); err != nil {
+			var out ec2.DescribeInstancesOutput
+			if err := c.Call(ctx, "", "DescribeInstances", &ec2.DescribeInstancesInput{}, &out); err != nil {
 				b.Fatal(err)
 			}
 			if len(out.Instances) != 1000 {
@@ -95,8 +95,8 @@ func BenchmarkDescribeInstances1000(b *testing.B) {
 	})
 	b.Run("DescribeInstanceTable", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			var out core.Text
-			in := &core.DescribeInstanceTableInput{Format: "table", Now: time.Now()}
+			var out ec2.Text
+			in := &ec2.DescribeInstanceTableInput{Format: "table", Now: time.Now()}
 			if err := c.Call(ctx, "", "DescribeInstanceTable", in, &out); err != nil {
 				b.Fatal(err)
 			}
@@ -128,8 +128,8 @@ mem_overcommit = 1.5
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		var run core.RunInstancesOutput
-		if err := c.Call(ctx, "", "RunInstances", &core.RunInstancesInput{MinCount: 1000, MaxCount: 1000}, &run); err != nil {
+		var run ec2.RunInstancesOutput
+		if err := c.Call(ctx, "", "RunInstances", &ec2.RunInstancesInput{MinCount: 1000, MaxCount: 1000}, &run); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -155,25 +155,25 @@ default_image = "amazon-linux-2023"
 func BenchmarkAddressCycle(b *testing.B) {
 	c, _ := startDaemon(b, netBench)
 	ctx := context.Background()
-	var run core.RunInstancesOutput
-	if err := c.Call(ctx, "", "RunInstances", &core.RunInstancesInput{MinCount: 1, MaxCount: 1}, &run); err != nil {
+	var run ec2.RunInstancesOutput
+	if err := c.Call(ctx, "", "RunInstances", &ec2.RunInstancesInput{MinCount: 1, MaxCount: 1}, &run); err != nil {
 		b.Fatal(err)
 	}
 	id := run.Instances[0].InstanceId
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		var alloc core.AllocateAddressOutput
-		if err := c.Call(ctx, "", "AllocateAddress", &core.AllocateAddressInput{Domain: "vpc"}, &alloc); err != nil {
+		var alloc ec2.AllocateAddressOutput
+		if err := c.Call(ctx, "", "AllocateAddress", &ec2.AllocateAddressInput{Domain: "vpc"}, &alloc); err != nil {
 			b.Fatal(err)
 		}
-		var assoc core.AssociateAddressOutput
-		if err := c.Call(ctx, "", "AssociateAddress", &core.AssociateAddressInput{AllocationId: alloc.AllocationId, InstanceId: id}, &assoc); err != nil {
+		var assoc ec2.AssociateAddressOutput
+		if err := c.Call(ctx, "", "AssociateAddress", &ec2.AssociateAddressInput{AllocationId: alloc.AllocationId, InstanceId: id}, &assoc); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.Call(ctx, "", "DisassociateAddress", &core.DisassociateAddressInput{AssociationId: assoc.AssociationId}, nil); err != nil {
+		if err := c.Call(ctx, "", "DisassociateAddress", &ec2.DisassociateAddressInput{AssociationId: assoc.AssociationId}, nil); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.Call(ctx, "", "ReleaseAddress", &core.ReleaseAddressInput{AllocationId: alloc.AllocationId}, nil); err != nil {
+		if err := c.Call(ctx, "", "ReleaseAddress", &ec2.ReleaseAddressInput{AllocationId: alloc.AllocationId}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -188,24 +188,24 @@ func BenchmarkDescribeNetworking5000(b *testing.B) {
 	ctx := context.Background()
 	enis := make([]string, n)
 	inParallel(b, n, func(i int) error {
-		var out core.CreateNetworkInterfaceOutput
-		in := &core.CreateNetworkInterfaceInput{AvailabilityZone: []string{"us-east-1a", "us-east-1b"}[i%2]}
+		var out ec2.CreateNetworkInterfaceOutput
+		in := &ec2.CreateNetworkInterfaceInput{AvailabilityZone: []string{"us-east-1a", "us-east-1b"}[i%2]}
 		err := c.Call(ctx, "", "CreateNetworkInterface", in, &out)
 		enis[i] = out.NetworkInterface.NetworkInterfaceId
 		return err
 	})
 	inParallel(b, n, func(i int) error {
-		var out core.AllocateAddressOutput
-		if err := c.Call(ctx, "", "AllocateAddress", &core.AllocateAddressInput{Domain: "vpc"}, &out); err != nil || i%2 == 1 {
+		var out ec2.AllocateAddressOutput
+		if err := c.Call(ctx, "", "AllocateAddress", &ec2.AllocateAddressInput{Domain: "vpc"}, &out); err != nil || i%2 == 1 {
 			return err
 		}
-		in := &core.AssociateAddressInput{AllocationId: out.AllocationId, NetworkInterfaceId: enis[i]}
-		return c.Call(ctx, "", "AssociateAddress", in, &core.AssociateAddressOutput{})
+		in := &ec2.AssociateAddressInput{AllocationId: out.AllocationId, NetworkInterfaceId: enis[i]}
+		return c.Call(ctx, "", "AssociateAddress", in, &ec2.AssociateAddressOutput{})
 	})
 	b.Run("DescribeAddresses", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			var out core.DescribeAddressesOutput
-			if err := c.Call(ctx, "", "DescribeAddresses", &core.DescribeAddressesInput{}, &out); err != nil {
+			var out ec2.DescribeAddressesOutput
+			if err := c.Call(ctx, "", "DescribeAddresses", &ec2.DescribeAddressesInput{}, &out); err != nil {
 				b.Fatal(err)
 			}
 			if len(out.Addresses) != n {
@@ -215,8 +215,8 @@ func BenchmarkDescribeNetworking5000(b *testing.B) {
 	})
 	b.Run("DescribeNetworkInterfaces", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			var out core.DescribeNetworkInterfacesOutput
-			if err := c.Call(ctx, "", "DescribeNetworkInterfaces", &core.DescribeNetworkInterfacesInput{}, &out); err != nil {
+			var out ec2.DescribeNetworkInterfacesOutput
+			if err := c.Call(ctx, "", "DescribeNetworkInterfaces", &ec2.DescribeNetworkInterfacesInput{}, &out); err != nil {
 				b.Fatal(err)
 			}
 			if len(out.NetworkInterfaces) != n {

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Starter starts the daemon of one EC2X_HOME on demand, like dockerd or a
@@ -169,8 +169,8 @@ func tail(path string, n int) string {
 }
 
 // IsServiceError reports whether err is an EC2 error from the daemon.
-func IsServiceError(err error) (*core.Error, bool) {
-	var e *core.Error
+func IsServiceError(err error) (*ec2.Error, bool) {
+	var e *ec2.Error
 	if errors.As(err, &e) && e.Code != CodeStampMismatch {
 		return e, true
 	}

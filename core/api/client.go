@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Client calls the daemon over its unix socket.
@@ -60,7 +60,7 @@ func (c *Client) Call(ctx context.Context, region, action string, in, out any) e
 		return err
 	}
 	err = c.call(ctx, region, action, body, out)
-	var ce *core.Error
+	var ce *ec2.Error
 	recoverable := errors.Is(err, ErrUnreachable) || (errors.As(err, &ce) && ce.Code == CodeStampMismatch)
 	if recoverable && c.Recover != nil {
 		if rerr := c.Recover(ctx, err); rerr != nil {
@@ -104,7 +104,7 @@ func (c *Client) call(ctx context.Context, region, action string, body []byte, o
 		if json.Unmarshal(data, &eb) != nil || eb.Error.Code == "" {
 			return fmt.Errorf("daemon answered %s: %s", resp.Status, bytes.TrimSpace(data))
 		}
-		return &core.Error{Code: eb.Error.Code, Message: eb.Error.Message}
+		return &ec2.Error{Code: eb.Error.Code, Message: eb.Error.Message}
 	}
 	if out == nil {
 		return nil
@@ -147,7 +147,7 @@ func (c *Client) Stream(ctx context.Context, region, action string, in any, fn f
 		return err
 	}
 	resp, err := c.openStream(ctx, region, action, body)
-	var ce *core.Error
+	var ce *ec2.Error
 	recoverable := errors.Is(err, ErrUnreachable) || (errors.As(err, &ce) && ce.Code == CodeStampMismatch)
 	if recoverable && c.Recover != nil {
 		if rerr := c.Recover(ctx, err); rerr != nil {
@@ -199,7 +199,7 @@ func (c *Client) openStream(ctx context.Context, region, action string, body []b
 		if json.Unmarshal(data, &eb) != nil || eb.Error.Code == "" {
 			return nil, fmt.Errorf("daemon answered %s: %s", resp.Status, bytes.TrimSpace(data))
 		}
-		return nil, &core.Error{Code: eb.Error.Code, Message: eb.Error.Message}
+		return nil, &ec2.Error{Code: eb.Error.Code, Message: eb.Error.Message}
 	}
 	return resp, nil
 }

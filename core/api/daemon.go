@@ -16,10 +16,10 @@ import (
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core"
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/imds"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/rs/zerolog"
 )
 

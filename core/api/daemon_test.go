@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // rawClient speaks HTTP on home's socket without the Go client's help,
@@ -64,8 +64,8 @@ func errorOf(m map[string]any) (code, msg string) {
 
 func countInstances(t *testing.T, c *Client) int {
 	t.Helper()
-	var out core.DescribeInstancesOutput
-	if err := c.Call(context.Background(), "", "DescribeInstances", &core.DescribeInstancesInput{}, &out); err != nil {
+	var out ec2.DescribeInstancesOutput
+	if err := c.Call(context.Background(), "", "DescribeInstances", &ec2.DescribeInstancesInput{}, &out); err != nil {
 		t.Fatal(err)
 	}
 	return len(out.Instances)
@@ -142,8 +142,8 @@ func TestStamp(t *testing.T) {
 	t.Run("Go client sees a mismatch, not a service error", func(t *testing.T) {
 		other := NewClient(Paths{home}.Socket(), "other-build")
 		defer other.Close()
-		err := other.Call(context.Background(), "", "DescribeRegions", &core.Empty{}, &core.DescribeRegionsOutput{})
-		var ce *core.Error
+		err := other.Call(context.Background(), "", "DescribeRegions", &ec2.Empty{}, &ec2.DescribeRegionsOutput{})
+		var ce *ec2.Error
 		if !errors.As(err, &ce) || ce.Code != CodeStampMismatch {
 			t.Fatalf("Call = %v, want %s", err, CodeStampMismatch)
 		}
@@ -160,8 +160,8 @@ func TestStamp(t *testing.T) {
 			other.stamp = "test" // as if the daemon had been replaced
 			return nil
 		}
-		var out core.DescribeRegionsOutput
-		if err := other.Call(context.Background(), "", "DescribeRegions", &core.Empty{}, &out); err != nil || recovered != 1 {
+		var out ec2.DescribeRegionsOutput
+		if err := other.Call(context.Background(), "", "DescribeRegions", &ec2.Empty{}, &out); err != nil || recovered != 1 {
 			t.Fatalf("Call = %v after %d recoveries", err, recovered)
 		}
 		if len(out.Regions) == 0 {
@@ -183,20 +183,20 @@ func TestProtocolErrors(t *testing.T) {
 		code   string
 		msg    string
 	}{
-		{"unknown action", http.MethodPost, "Frobnicate", `{}`, 400, core.CodeInvalidAction,
+		{"unknown action", http.MethodPost, "Frobnicate", `{}`, 400, ec2.CodeInvalidAction,
 			"The action Frobnicate is not valid for this web service."},
-		{"unknown JSON field", http.MethodPost, "DescribeInstances", `{"InstanceIdz":["i-1"]}`, 400, core.CodeUnknownParameter, "InstanceIdz"},
-		{"malformed JSON", http.MethodPost, "DescribeInstances", `{"InstanceIds":`, 400, core.CodeInvalidParameterValue, "malformed request"},
-		{"field of the wrong type", http.MethodPost, "RunInstances", `{"MinCount":"one"}`, 400, core.CodeInvalidParameterValue, "MinCount"},
-		{"GET is refused", http.MethodGet, "DescribeInstances", ``, 400, core.CodeInvalidAction, "use POST"},
+		{"unknown JSON field", http.MethodPost, "DescribeInstances", `{"InstanceIdz":["i-1"]}`, 400, ec2.CodeUnknownParameter, "InstanceIdz"},
+		{"malformed JSON", http.MethodPost, "DescribeInstances", `{"InstanceIds":`, 400, ec2.CodeInvalidParameterValue, "malformed request"},
+		{"field of the wrong type", http.MethodPost, "RunInstances", `{"MinCount":"one"}`, 400, ec2.CodeInvalidParameterValue, "MinCount"},
+		{"GET is refused", http.MethodGet, "DescribeInstances", ``, 400, ec2.CodeInvalidAction, "use POST"},
 		{"instance not found", http.MethodPost, "StopInstances", `{"InstanceIds":["i-0123456789abcdef0"]}`, 400,
-			core.CodeInvalidInstanceIDNotFound, "The instance ID 'i-0123456789abcdef0' does not exist"},
+			ec2.CodeInvalidInstanceIDNotFound, "The instance ID 'i-0123456789abcdef0' does not exist"},
 		{"malformed instance ID", http.MethodPost, "StartInstances", `{"InstanceIds":["i-xyz"]}`, 400,
-			core.CodeInvalidInstanceIDMalformed, `"i-xyz"`},
+			ec2.CodeInvalidInstanceIDMalformed, `"i-xyz"`},
 		{"unknown instance type", http.MethodPost, "RunInstances", `{"MinCount":1,"MaxCount":1,"InstanceType":"t9.huge"}`, 400,
-			core.CodeInvalidParameterValue, "t9.huge"},
+			ec2.CodeInvalidParameterValue, "t9.huge"},
 		{"no capacity is 503", http.MethodPost, "RunInstances", `{"MinCount":100,"MaxCount":100,"InstanceType":"m5.24xlarge"}`, 503,
-			core.CodeInsufficientInstanceCapacity, ""},
+			ec2.CodeInsufficientInstanceCapacity, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,10 +225,10 @@ func TestClientErrors(t *testing.T) {
 		code   string
 		msg    string
 	}{
-		{"service error keeps code and message", "", "TerminateInstances", &core.InstanceIdsInput{InstanceIds: []string{"i-0123456789abcdef0"}},
-			core.CodeInvalidInstanceIDNotFound, "The instance ID 'i-0123456789abcdef0' does not exist"},
-		{"unknown region", "mars-1", "DescribeInstances", &core.DescribeInstancesInput{}, core.CodeInvalidRegion, "mars-1"},
-		{"unknown action", "", "Frobnicate", &core.Empty{}, core.CodeInvalidAction, "Frobnicate"},
+		{"service error keeps code and message", "", "TerminateInstances", &ec2.InstanceIdsInput{InstanceIds: []string{"i-0123456789abcdef0"}},
+			ec2.CodeInvalidInstanceIDNotFound, "The instance ID 'i-0123456789abcdef0' does not exist"},
+		{"unknown region", "mars-1", "DescribeInstances", &ec2.DescribeInstancesInput{}, ec2.CodeInvalidRegion, "mars-1"},
+		{"unknown action", "", "Frobnicate", &ec2.Empty{}, ec2.CodeInvalidAction, "Frobnicate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,14 +237,14 @@ func TestClientErrors(t *testing.T) {
 			if !ok || e.Code != tt.code || !strings.Contains(e.Message, tt.msg) {
 				t.Fatalf("Call = %v, want %s with %q", err, tt.code, tt.msg)
 			}
-			if !errors.Is(err, &core.Error{Code: tt.code}) {
+			if !errors.Is(err, &ec2.Error{Code: tt.code}) {
 				t.Error("errors.Is does not match the code")
 			}
 		})
 	}
 	t.Run("no daemon is unreachable", func(t *testing.T) {
 		nobody := NewClient(Paths{t.TempDir()}.Socket(), "test")
-		err := nobody.Call(context.Background(), "", "DescribeRegions", &core.Empty{}, nil)
+		err := nobody.Call(context.Background(), "", "DescribeRegions", &ec2.Empty{}, nil)
 		if !errors.Is(err, ErrUnreachable) {
 			t.Fatalf("Call = %v, want ErrUnreachable", err)
 		}
@@ -354,8 +354,8 @@ func TestLongHome(t *testing.T) {
 			}
 		}},
 		{"an action", func(t *testing.T) {
-			var out core.RunInstancesOutput
-			if err := c.Call(context.Background(), "", "RunInstances", &core.RunInstancesInput{MinCount: 1, MaxCount: 1}, &out); err != nil || len(out.Instances) != 1 {
+			var out ec2.RunInstancesOutput
+			if err := c.Call(context.Background(), "", "RunInstances", &ec2.RunInstancesInput{MinCount: 1, MaxCount: 1}, &out); err != nil || len(out.Instances) != 1 {
 				t.Fatalf("RunInstances = %v", err)
 			}
 		}},

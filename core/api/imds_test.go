@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/ec2x/ec2x/core"
+	wire "github.com/ec2x/ec2x/core/ec2"
 )
 
 // A guest's view of itself through the SDK's IMDSv2 client.
@@ -39,9 +39,9 @@ func TestIMDSWithTheSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var ep core.MetadataEndpoint
+	var ep wire.MetadataEndpoint
 	api := NewClient(Paths{d.home}.Socket(), "test")
-	if err := api.Call(ctx, "us-east-1", "OpenInstanceMetadataEndpoint", &core.InstanceIdInput{InstanceId: id}, &ep); err != nil {
+	if err := api.Call(ctx, "us-east-1", "OpenInstanceMetadataEndpoint", &wire.InstanceIdInput{InstanceId: id}, &ep); err != nil {
 		t.Fatal(err)
 	}
 	md := imds.New(imds.Options{Endpoint: ep.Url})

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
 )
 
@@ -76,21 +77,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.ping)
 		return
 	case "Shutdown":
-		writeJSON(w, http.StatusOK, core.Empty{Return: true})
+		writeJSON(w, http.StatusOK, ec2.Empty{Return: true})
 		go s.shutdown()
 		return
 	}
 	if st := r.Header.Get(HeaderStamp); st != "" && st != s.ping.Stamp {
-		s.writeError(w, rid, core.Errorf(CodeStampMismatch, "daemon stamp %s, client stamp %s", s.ping.Stamp, st))
+		s.writeError(w, rid, ec2.Errorf(CodeStampMismatch, "daemon stamp %s, client stamp %s", s.ping.Stamp, st))
 		return
 	}
 	if r.Method != http.MethodPost {
-		s.writeError(w, rid, core.Errorf(core.CodeInvalidAction, "use POST"))
+		s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidAction, "use POST"))
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
-		s.writeError(w, rid, core.Errorf(core.CodeInvalidParameterValue, "read request: %v", err))
+		s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidParameterValue, "read request: %v", err))
 		return
 	}
 	region := r.Header.Get(HeaderRegion)
@@ -123,13 +124,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 const CodeStampMismatch = "Ec2x.StampMismatch"
 
 func (s *Server) writeError(w http.ResponseWriter, rid string, err error) {
-	var e *core.Error
+	var e *ec2.Error
 	if !errors.As(err, &e) {
 		if errors.Is(err, context.Canceled) {
-			e = core.Errorf(core.CodeServiceUnavailable, "request cancelled")
+			e = ec2.Errorf(ec2.CodeServiceUnavailable, "request cancelled")
 		} else {
 			s.log.Error().Err(err).Str("request", rid).Msg("internal error")
-			e = core.Errorf(core.CodeInternalError, "An internal error has occurred: %v", err)
+			e = ec2.Errorf(ec2.CodeInternalError, "An internal error has occurred: %v", err)
 		}
 	}
 	var body ErrorBody
@@ -143,7 +144,7 @@ func statusOf(code string) int {
 	if code == CodeStampMismatch {
 		return http.StatusConflict
 	}
-	return core.HTTPStatus(code)
+	return ec2.HTTPStatus(code)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -166,7 +167,7 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, rid string,
 	in := st.New()
 	if len(body) > 0 {
 		if err := decodeStrict(body, in); err != nil {
-			s.writeError(w, rid, core.Errorf(core.CodeInvalidParameterValue, "%s: %v", st.Name, err))
+			s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidParameterValue, "%s: %v", st.Name, err))
 			return
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Segment kinds.
@@ -63,30 +65,6 @@ type Prices interface {
 	IPv4() float64
 }
 
-// Line is one line of a bill.
-type Line struct {
-	Key      string  `json:"Key"`
-	Kind     string  `json:"Kind"`
-	Quantity float64 `json:"Quantity"`
-	Unit     string  `json:"Unit"`
-	Amount   float64 `json:"Amount"`
-}
-
-// Bill is what was spent between Since and Until.
-type Bill struct {
-	Since time.Time `json:"Since"`
-	Until time.Time `json:"Until"`
-	Total float64   `json:"Total"`
-	Lines []Line    `json:"Lines"`
-}
-
-// By groups lines.
-const (
-	ByInstance = "instance"
-	ByType     = "type"
-	ByOption   = "option"
-)
-
 // charge is one priced piece of use before grouping.
 type charge struct {
 	instance, typ, option string
@@ -97,9 +75,9 @@ type charge struct {
 // Compute bills the segments in [since, until) grouped by by. Instance
 // segments get their one-minute minimum per start; an instance-hour a
 // matching reservation covers is billed at its rate instead.
-func Compute(segs []Segment, res []Reservation, p Prices, since, until time.Time, by string) (*Bill, error) {
+func Compute(segs []Segment, res []Reservation, p Prices, since, until time.Time, by string) (*ec2.Bill, error) {
 	switch by {
-	case ByInstance, ByType, ByOption:
+	case ec2.ByInstance, ec2.ByType, ec2.ByOption:
 	default:
 		return nil, fmt.Errorf("group by %q: use instance, type or option", by)
 	}
@@ -214,7 +192,7 @@ func (c *coverage) take(typ, zone string, at time.Time, h float64) (float64, flo
 }
 
 // group sums charges into lines, in cents-exact totals.
-func group(charges []charge, since, until time.Time, by string) *Bill {
+func group(charges []charge, since, until time.Time, by string) *ec2.Bill {
 	type acc struct {
 		kind, unit string
 		qty, amt   float64
@@ -224,9 +202,9 @@ func group(charges []charge, since, until time.Time, by string) *Bill {
 	for _, c := range charges {
 		key := c.instance
 		switch by {
-		case ByType:
+		case ec2.ByType:
 			key = c.typ
-		case ByOption:
+		case ec2.ByOption:
 			key = c.option
 		}
 		k := key + "\x00" + c.option + "\x00" + c.unit
@@ -240,12 +218,12 @@ func group(charges []charge, since, until time.Time, by string) *Bill {
 		a.amt += c.amount
 	}
 	sort.Strings(order)
-	b := &Bill{Since: since, Until: until, Lines: []Line{}}
+	b := &ec2.Bill{Since: since, Until: until, Lines: []ec2.Line{}}
 	for _, k := range order {
 		a := lines[k]
 		key := k[:indexByte(k, 0)]
 		amt := Cents(a.amt)
-		b.Lines = append(b.Lines, Line{Key: key, Kind: a.kind, Quantity: math.Round(a.qty*1e6) / 1e6, Unit: a.unit, Amount: amt})
+		b.Lines = append(b.Lines, ec2.Line{Key: key, Kind: a.kind, Quantity: math.Round(a.qty*1e6) / 1e6, Unit: a.unit, Amount: amt})
 		b.Total += amt
 	}
 	b.Total = Cents(b.Total)

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 var t0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -49,7 +51,7 @@ func TestComputeHandSummed(t *testing.T) {
 	res := []Reservation{{ID: "ri-1", Type: "m5.large", Count: 1, Hourly: 0.035, Start: at(0), End: at(365 * 24 * time.Hour)}}
 	// The reservation also covers i-od's hours where it is free: it covers
 	// one instance-hour per hour, taken by the first matching segment.
-	b, err := Compute(segs, res, book{}, at(0), at(24*time.Hour), ByOption)
+	b, err := Compute(segs, res, book{}, at(0), at(24*time.Hour), ec2.ByOption)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +94,9 @@ func TestComputeGroupsAndWindows(t *testing.T) {
 		total        float64
 	}{
 		// Each line rounds to the cent; the total is the sum of the lines.
-		{"by instance, all day", at(0), at(24 * time.Hour), ByInstance, 2, Cents(10*0.0104) + Cents(24*0.0104)},
-		{"by type folds instances", at(0), at(24 * time.Hour), ByType, 1, Cents(34 * 0.0104)},
-		{"a window cuts segments", at(5 * time.Hour), at(15 * time.Hour), ByInstance, 2, Cents(5*0.0104) + Cents(10*0.0104)},
+		{"by instance, all day", at(0), at(24 * time.Hour), ec2.ByInstance, 2, Cents(10*0.0104) + Cents(24*0.0104)},
+		{"by type folds instances", at(0), at(24 * time.Hour), ec2.ByType, 1, Cents(34 * 0.0104)},
+		{"a window cuts segments", at(5 * time.Hour), at(15 * time.Hour), ec2.ByInstance, 2, Cents(5*0.0104) + Cents(10*0.0104)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +113,7 @@ func TestComputeGroupsAndWindows(t *testing.T) {
 		if _, err := Compute(segs, nil, book{}, at(0), at(time.Hour), "colour"); err == nil {
 			t.Error("by colour accepted")
 		}
-		if _, err := Compute(segs, nil, book{}, at(time.Hour), at(0), ByType); err == nil {
+		if _, err := Compute(segs, nil, book{}, at(time.Hour), at(0), ec2.ByType); err == nil {
 			t.Error("an inverted window accepted")
 		}
 	})

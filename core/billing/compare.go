@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // TypeLoad is what the current fleet runs of one instance type, with the
@@ -33,45 +35,16 @@ const (
 	Plan3yrAllUpfront = "reserved-3yr-all-upfront"
 )
 
-// Scenario is the fleet priced one way over the hours asked.
-type Scenario struct {
-	Name           string  `json:"Name"`
-	Cost           float64 `json:"Cost"`
-	Savings        float64 `json:"Savings"`
-	SavingsPercent float64 `json:"SavingsPercent"`
-	Note           string  `json:"Note,omitempty"`
-}
-
-// Advice is one line of the recommended mix.
-type Advice struct {
-	InstanceType string  `json:"InstanceType"`
-	Count        int     `json:"Count"`
-	Option       string  `json:"Option"`
-	Hourly       float64 `json:"Hourly"`
-	Cost         float64 `json:"Cost"`
-	Why          string  `json:"Why"`
-}
-
-// Comparison prices the fleet all on-demand, all spot, all reserved and as
-// the recommended mix.
-type Comparison struct {
-	Hours          float64    `json:"Hours"`
-	Lookback       string     `json:"Lookback"`
-	Instances      int        `json:"Instances"`
-	Scenarios      []Scenario `json:"Scenarios"`
-	Recommendation []Advice   `json:"Recommendation"`
-}
-
 // Compare prices loads over hours. The recommendation puts interruptible
 // work on spot, lets reservations already owned cover what they can,
 // reserves the steady base load on the cheapest plan, and leaves the rest
 // on-demand.
-func Compare(loads []TypeLoad, hours float64, lookback time.Duration) (*Comparison, error) {
+func Compare(loads []TypeLoad, hours float64, lookback time.Duration) (*ec2.Comparison, error) {
 	if hours <= 0 {
 		return nil, fmt.Errorf("hours must be positive, not %g", hours)
 	}
 	sort.Slice(loads, func(i, j int) bool { return loads[i].Type < loads[j].Type })
-	c := &Comparison{Hours: hours, Lookback: lookback.String(), Scenarios: []Scenario{}, Recommendation: []Advice{}}
+	c := &ec2.Comparison{Hours: hours, Lookback: lookback.String(), Scenarios: []ec2.Scenario{}, Recommendation: []ec2.Advice{}}
 	var od, spot, mix float64
 	plans := map[string]float64{}
 	for _, l := range loads {
@@ -88,7 +61,7 @@ func Compare(loads []TypeLoad, hours float64, lookback time.Duration) (*Comparis
 		}
 	}
 	add := func(name string, cost float64, note string) {
-		s := Scenario{Name: name, Cost: Cents(cost), Savings: Cents(od - cost), Note: note}
+		s := ec2.Scenario{Name: name, Cost: Cents(cost), Savings: Cents(od - cost), Note: note}
 		if od > 0 {
 			s.SavingsPercent = round1(100 * (od - cost) / od)
 		}
@@ -109,11 +82,11 @@ func Compare(loads []TypeLoad, hours float64, lookback time.Duration) (*Comparis
 }
 
 // advise splits one type's instances between purchase options.
-func advise(l TypeLoad, hours float64) []Advice {
-	var out []Advice
+func advise(l TypeLoad, hours float64) []ec2.Advice {
+	var out []ec2.Advice
 	line := func(n int, option string, hourly float64, why string) {
 		if n > 0 {
-			out = append(out, Advice{InstanceType: l.Type, Count: n, Option: option, Hourly: hourly,
+			out = append(out, ec2.Advice{InstanceType: l.Type, Count: n, Option: option, Hourly: hourly,
 				Cost: Cents(float64(n) * hourly * hours), Why: why})
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 func TestSteadyCount(t *testing.T) {
@@ -66,7 +68,7 @@ func TestCompareRecommendsAMix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scen := map[string]Scenario{}
+	scen := map[string]ec2.Scenario{}
 	for _, s := range c.Scenarios {
 		scen[s.Name] = s
 	}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
 )
 
@@ -34,7 +35,7 @@ const (
 
 // Source answers what an instance's metadata is.
 type Source interface {
-	DescribeInstanceMetadata(ctx context.Context, region string, in *core.InstanceIdInput) (*core.InstanceMetadata, error)
+	DescribeInstanceMetadata(ctx context.Context, region string, in *ec2.InstanceIdInput) (*ec2.InstanceMetadata, error)
 	Now() time.Time
 }
 
@@ -118,8 +119,8 @@ func (ep *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
 		return
 	}
-	md, err := ep.s.src.DescribeInstanceMetadata(r.Context(), ep.region, &core.InstanceIdInput{InstanceId: ep.id})
-	if err != nil || md.State == core.StateTerminated {
+	md, err := ep.s.src.DescribeInstanceMetadata(r.Context(), ep.region, &ec2.InstanceIdInput{InstanceId: ep.id})
+	if err != nil || md.State == ec2.StateTerminated {
 		http.Error(w, "Not Found", http.StatusNotFound)
 		return
 	}
@@ -171,7 +172,7 @@ func (ep *endpoint) valid(tok string) bool {
 }
 
 // lookup is the body at a metadata path; directories list their entries.
-func lookup(md *core.InstanceMetadata, path string) ([]byte, bool) {
+func lookup(md *ec2.InstanceMetadata, path string) ([]byte, bool) {
 	switch path {
 	case "latest", "latest/":
 		return []byte("dynamic\nmeta-data\nuser-data"), true
@@ -179,7 +180,7 @@ func lookup(md *core.InstanceMetadata, path string) ([]byte, bool) {
 		return md.UserData, md.UserData != nil
 	case "latest/dynamic/instance-identity/document":
 		doc, _ := json.MarshalIndent(map[string]any{
-			"accountId": core.OwnerID, "architecture": md.Architecture, "availabilityZone": md.AvailabilityZone,
+			"accountId": ec2.OwnerID, "architecture": md.Architecture, "availabilityZone": md.AvailabilityZone,
 			"imageId": md.ImageId, "instanceId": md.InstanceId, "instanceType": md.InstanceType,
 			"pendingTime": md.LaunchTime, "privateIp": md.LocalIpv4, "region": md.Region, "version": "2017-09-30",
 		}, "", "  ")

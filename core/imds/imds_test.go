@@ -4,21 +4,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 func TestLookup(t *testing.T) {
-	md := &core.InstanceMetadata{
+	md := &ec2.InstanceMetadata{
 		InstanceId: "i-1", InstanceType: "t3.micro", ImageId: "ami-1", Region: "us-east-1", AvailabilityZone: "us-east-1b",
 		LocalIpv4: "172.31.0.10", LocalHostname: "ip-172-31-0-10.ec2.internal", SecurityGroups: []string{"default", "web"},
-		PublicKeys: []core.KeyPairInfo{{KeyName: "mine", PublicKey: "ssh-ed25519 AAAA mine"}},
+		PublicKeys: []ec2.KeyPairInfo{{KeyName: "mine", PublicKey: "ssh-ed25519 AAAA mine"}},
 	}
 	notice := *md
-	notice.SpotAction = &core.InstanceAction{Action: "stop", Time: time.Date(2026, 11, 28, 12, 2, 0, 0, time.UTC)}
+	notice.SpotAction = &ec2.InstanceAction{Action: "stop", Time: time.Date(2026, 11, 28, 12, 2, 0, 0, time.UTC)}
 	notice.UserData = []byte("#!/bin/sh\n")
 	cases := []struct {
 		name, path string
-		md         *core.InstanceMetadata
+		md         *ec2.InstanceMetadata
 		want       string
 		found      bool
 	}{

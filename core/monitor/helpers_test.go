@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/store"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 // epoch is where fake clocks start: aligned to every tier and partition.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // CloudWatchMaxDatapoints is GetMetricStatistics' limit per request; pass
@@ -34,23 +36,11 @@ type QueryInput struct {
 	MaxDatapoints int
 }
 
-// Datapoint is the statistics of one period, shaped as CloudWatch's: only
-// the requested statistics are set.
-type Datapoint struct {
-	Timestamp   time.Time
-	Average     *float64 `json:",omitempty"`
-	Minimum     *float64 `json:",omitempty"`
-	Maximum     *float64 `json:",omitempty"`
-	Sum         *float64 `json:",omitempty"`
-	SampleCount *float64 `json:",omitempty"`
-	Unit        Unit
-}
-
 // QueryOutput is a GetMetricStatistics result: datapoints oldest first,
 // periods without samples left out.
 type QueryOutput struct {
 	Label      string
-	Datapoints []Datapoint
+	Datapoints []ec2.Datapoint
 }
 
 // resolutionFor is the coarsest tier a range starting age ago may touch,
@@ -197,14 +187,14 @@ func (s *Store) Query(ctx context.Context, in QueryInput) (QueryOutput, error) {
 
 // datapoints turns the periods that have samples into datapoints holding
 // the requested statistics (canonical names).
-func datapoints(periods []agg, start, period int64, stats []Statistic, unit Unit) []Datapoint {
+func datapoints(periods []agg, start, period int64, stats []Statistic, unit Unit) []ec2.Datapoint {
 	count := 0
 	for i := range periods {
 		if periods[i].n > 0 {
 			count++
 		}
 	}
-	out := make([]Datapoint, 0, count)
+	out := make([]ec2.Datapoint, 0, count)
 	// One backing array for every statistic of every datapoint.
 	vals := make([]float64, count*len(stats))
 	for i := range periods {
@@ -212,7 +202,7 @@ func datapoints(periods []agg, start, period int64, stats []Statistic, unit Unit
 		if a.n == 0 {
 			continue
 		}
-		dp := Datapoint{Timestamp: time.Unix(start+int64(i)*period, 0).UTC(), Unit: unit}
+		dp := ec2.Datapoint{Timestamp: time.Unix(start+int64(i)*period, 0).UTC(), Unit: string(unit)}
 		for _, st := range stats {
 			v := &vals[0]
 			vals = vals[1:]

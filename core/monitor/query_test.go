@@ -92,7 +92,7 @@ func TestQueryStatisticsHandComputed(t *testing.T) {
 			}
 			for i, w := range tt.want {
 				dp := out.Datapoints[i]
-				if !dp.Timestamp.Equal(epoch.Add(w.at)) || dp.Unit != metric.Unit() {
+				if !dp.Timestamp.Equal(epoch.Add(w.at)) || dp.Unit != string(metric.Unit()) {
 					t.Fatalf("datapoint %d at %v unit %s, want %v %s", i, dp.Timestamp, dp.Unit, epoch.Add(w.at), metric.Unit())
 				}
 				got := [...]float64{val(dp.Average), val(dp.Minimum), val(dp.Maximum), val(dp.Sum), val(dp.SampleCount)}

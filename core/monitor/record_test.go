@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
 )
@@ -226,7 +227,7 @@ func TestSamplerLoopWithFakeClock(t *testing.T) {
 		t.Fatalf("record: %v", tickErr)
 	}
 
-	lastHalfHour := func(id string, m Metric) Datapoint {
+	lastHalfHour := func(id string, m Metric) ec2.Datapoint {
 		out, err := ms.Query(context.Background(), QueryInput{
 			Region: region, InstanceID: id, Metric: m, StartTime: clk.Now().Add(-30 * time.Minute),
 			EndTime: clk.Now().Add(time.Minute), Period: 1800 + 60, Statistics: []Statistic{Average, Maximum},

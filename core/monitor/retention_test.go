@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // queryAll asks for every statistic of metric m.
-func queryAll(t *testing.T, ms *Store, id string, m Metric, from, to time.Time, period int) ([]Datapoint, error) {
+func queryAll(t *testing.T, ms *Store, id string, m Metric, from, to time.Time, period int) ([]ec2.Datapoint, error) {
 	t.Helper()
 	out, err := ms.Query(context.Background(), QueryInput{
 		Region: region, InstanceID: id, Metric: m, StartTime: from, EndTime: to, Period: period,
@@ -19,7 +21,7 @@ func queryAll(t *testing.T, ms *Store, id string, m Metric, from, to time.Time, 
 }
 
 // checkAgainstHand compares datapoints with what gen recorded in each period.
-func checkAgainstHand(t *testing.T, dps []Datapoint, id string, m Metric, from, to time.Time, period, step time.Duration, burstable bool) {
+func checkAgainstHand(t *testing.T, dps []ec2.Datapoint, id string, m Metric, from, to time.Time, period, step time.Duration, burstable bool) {
 	t.Helper()
 	i := 0
 	for p := from; p.Before(to); p = p.Add(period) {

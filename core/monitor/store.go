@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/core/store"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 // Store keeps metric series in the daemon's store. It is safe for

@@ -11,27 +11,14 @@ import (
 	"sort"
 
 	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
-// Host is a host server and what it has given out.
+// Host is a host server and what it has given out (the wire shape plus
+// the scheduler's index of its families).
 type Host struct {
-	ID            string   `json:"HostId"`
-	Region        string   `json:"Region"`
-	Zone          string   `json:"AvailabilityZone"`
-	Driver        string   `json:"Driver"`
-	VCPUs         int      `json:"VCpus"`
-	MemoryMiB     int      `json:"MemoryMiB"`
-	CPUOvercommit float64  `json:"CpuOvercommit"`
-	MemOvercommit float64  `json:"MemoryOvercommit"`
-	Families      []string `json:"Families"`
-	UsedVCPUs     int      `json:"UsedVCpus"`
-	UsedMemoryMiB int      `json:"UsedMemoryMiB"`
-	Guests        int      `json:"Guests"`
-	// SpotVCPUs and SpotMemoryMiB are the part of the use that spot guests
-	// hold: on-demand demand may take it back.
-	SpotVCPUs     int `json:"SpotVCpus"`
-	SpotMemoryMiB int `json:"SpotMemoryMiB"`
-	families      map[string]bool
+	ec2.Host
+	families map[string]bool
 }
 
 // CapVCPUs is the schedulable vCPU count after overcommit.
@@ -63,18 +50,6 @@ const (
 	RejectMemory = "insufficient memory"
 )
 
-// Result is one host's outcome in a placement: rejected with a reason, or scored.
-type Result struct {
-	HostID    string  `json:"HostId"`
-	Zone      string  `json:"AvailabilityZone"`
-	Rejected  string  `json:"Rejected,omitempty"`
-	Detail    string  `json:"Detail,omitempty"`
-	Score     float64 `json:"Score"`
-	Chosen    bool    `json:"Chosen"`
-	FreeVCPUs int     `json:"FreeVCpus"`
-	FreeMiB   int     `json:"FreeMemoryMiB"`
-}
-
 // filter rejects a host for a request; it returns a reason and detail, or "".
 type filter func(h *Host, r Request) (reason, detail string)
 
@@ -97,11 +72,11 @@ func New(cfg *configs.Config) *Scheduler {
 		region := cfg.ZoneRegion(g.Zone)
 		for i := 0; i < g.Count; i++ {
 			sum := sha256.Sum256(fmt.Appendf(nil, "%s/%s/%d/%d", region, g.Zone, gi, i))
-			h := &Host{
+			h := &Host{Host: ec2.Host{
 				ID: "h-" + hex.EncodeToString(sum[:])[:17], Region: region, Zone: g.Zone, Driver: g.Driver,
 				VCPUs: g.VCPUs, MemoryMiB: g.MemoryGiB * 1024, CPUOvercommit: g.CPUOvercommit, MemOvercommit: g.MemOvercommit,
-				Families: g.Families, families: map[string]bool{},
-			}
+				Families: g.Families,
+			}, families: map[string]bool{}}
 			for _, f := range g.Families {
 				h.families[f] = true
 			}
@@ -174,7 +149,7 @@ func spreadWeigher(h *Host, r Request) float64 { return 1 - binpackWeigher(h, r)
 
 // Place picks a host for r in region without claiming it. explain, when
 // true, returns every host's outcome. ok is false when nothing fits.
-func (s *Scheduler) Place(region string, r Request, explain bool) (host *Host, results []Result, ok bool) {
+func (s *Scheduler) Place(region string, r Request, explain bool) (host *Host, results []ec2.PlacementResult, ok bool) {
 	var best *Host
 	bestScore := -1.0
 	for _, h := range s.hosts[region] {
@@ -195,7 +170,7 @@ func (s *Scheduler) Place(region string, r Request, explain bool) (host *Host, r
 			}
 		}
 		if explain {
-			results = append(results, Result{
+			results = append(results, ec2.PlacementResult{
 				HostID: h.ID, Zone: h.Zone, Rejected: reason, Detail: detail, Score: score,
 				FreeVCPUs: h.CapVCPUs() - h.UsedVCPUs, FreeMiB: h.CapMemoryMiB() - h.UsedMemoryMiB,
 			})

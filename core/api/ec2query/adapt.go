@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"strconv"
 
-	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/actions"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Where EC2's answer has a shape the core types leave out (the
@@ -16,10 +16,10 @@ import (
 
 // Reservation is EC2's grouping of the instances of one RunInstances call.
 type Reservation struct {
-	ReservationId string                 `json:"ReservationId"`
-	OwnerId       string                 `json:"OwnerId"`
-	Groups        []core.GroupIdentifier `json:"Groups"`
-	Instances     []*core.Instance       `json:"Instances"`
+	ReservationId string                `json:"ReservationId"`
+	OwnerId       string                `json:"OwnerId"`
+	Groups        []ec2.GroupIdentifier `json:"Groups"`
+	Instances     []*ec2.Instance       `json:"Instances"`
 }
 
 // DescribeInstancesOutput is EC2's DescribeInstances answer.
@@ -62,7 +62,7 @@ func takePaging(form url.Values, a actions.Action) (*paging, error) {
 	if mr != "" {
 		n, err := strconv.Atoi(mr)
 		if err != nil || n < 1 || n > 1000 {
-			return nil, core.Errorf(core.CodeInvalidParameterValue, "Value ( %s ) for parameter maxResults is invalid. Expecting a value between 1 and 1000.", mr)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value ( %s ) for parameter maxResults is invalid. Expecting a value between 1 and 1000.", mr)
 		}
 		p.max = n
 	}
@@ -70,7 +70,7 @@ func takePaging(form url.Values, a actions.Action) (*paging, error) {
 		b, err := base64.RawURLEncoding.DecodeString(nt)
 		n, err2 := strconv.Atoi(string(b))
 		if err != nil || err2 != nil || n < 0 {
-			return nil, core.Errorf(core.CodeInvalidPaginationToken, "The pagination token %q is invalid.", nt)
+			return nil, ec2.Errorf(ec2.CodeInvalidPaginationToken, "The pagination token %q is invalid.", nt)
 		}
 		p.offset = n
 	}
@@ -106,9 +106,9 @@ type pagedOutput struct {
 // adapt reshapes an answer into EC2's, and pages it.
 func adapt(action string, out any, pg *paging) (any, error) {
 	switch o := out.(type) {
-	case *core.DescribeInstancesOutput:
+	case *ec2.DescribeInstancesOutput:
 		return reservations(o), nil
-	case *core.ConsoleOutput:
+	case *ec2.ConsoleOutput:
 		c := *o
 		c.Output = base64.StdEncoding.EncodeToString([]byte(o.Output))
 		return &c, nil
@@ -136,13 +136,13 @@ func adapt(action string, out any, pg *paging) (any, error) {
 
 // reservations groups DescribeInstances' instances by reservation, as
 // EC2 answers; instances of one launch are adjacent in core's order.
-func reservations(o *core.DescribeInstancesOutput) *DescribeInstancesOutput {
+func reservations(o *ec2.DescribeInstancesOutput) *DescribeInstancesOutput {
 	out := &DescribeInstancesOutput{Reservations: []Reservation{}, NextToken: o.NextToken}
 	for i, in := range o.Instances {
 		rid := o.ReservationIds[i]
 		n := len(out.Reservations)
 		if n == 0 || out.Reservations[n-1].ReservationId != rid {
-			out.Reservations = append(out.Reservations, Reservation{ReservationId: rid, OwnerId: core.OwnerID, Groups: []core.GroupIdentifier{}})
+			out.Reservations = append(out.Reservations, Reservation{ReservationId: rid, OwnerId: ec2.OwnerID, Groups: []ec2.GroupIdentifier{}})
 			n++
 		}
 		out.Reservations[n-1].Instances = append(out.Reservations[n-1].Instances, in)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // protocolParams are the request parameters of the protocol itself, not of
@@ -42,7 +42,7 @@ func decodeForm(form url.Values, in any) error {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return core.Errorf(core.CodeUnknownParameter, "The parameter %s is not recognized", unknown[0])
+		return ec2.Errorf(ec2.CodeUnknownParameter, "The parameter %s is not recognized", unknown[0])
 	}
 	return nil
 }
@@ -113,7 +113,7 @@ func (d *decoder) valueAt(v reflect.Value, key string) error {
 		}
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			return core.Errorf(core.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected an ISO 8601 time", s, key)
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected an ISO 8601 time", s, key)
 		}
 		v.Set(reflect.ValueOf(t))
 		return nil
@@ -157,23 +157,23 @@ func (d *decoder) valueAt(v reflect.Value, key string) error {
 	case reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return core.Errorf(core.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected true or false", s, key)
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected true or false", s, key)
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int32, reflect.Int64:
 		n, err := strconv.ParseInt(s, 10, v.Type().Bits())
 		if err != nil {
-			return core.Errorf(core.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected an integer", s, key)
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected an integer", s, key)
 		}
 		v.SetInt(n)
 	case reflect.Float64, reflect.Float32:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return core.Errorf(core.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected a number", s, key)
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter %s is invalid. Expected a number", s, key)
 		}
 		v.SetFloat(f)
 	default:
-		return core.Errorf(core.CodeInternalError, "parameter %s: cannot decode into %s", key, v.Type())
+		return ec2.Errorf(ec2.CodeInternalError, "parameter %s: cannot decode into %s", key, v.Type())
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/actions"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
 )
 
@@ -77,14 +78,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) serve(r *http.Request) (string, any, error) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		return "", nil, core.Errorf(core.CodeInvalidAction, "The EC2 API takes POST or GET, not %s", r.Method)
+		return "", nil, ec2.Errorf(ec2.CodeInvalidAction, "The EC2 API takes POST or GET, not %s", r.Method)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
-		return "", nil, core.Errorf(core.CodeInvalidParameterValue, "reading the request: %v", err)
+		return "", nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "reading the request: %v", err)
 	}
 	if len(body) > maxBody {
-		return "", nil, core.Errorf(core.CodeInvalidParameterValue, "the request is larger than %d bytes", maxBody)
+		return "", nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "the request is larger than %d bytes", maxBody)
 	}
 	form, err := parseForm(r, body)
 	if err != nil {
@@ -96,14 +97,14 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 		return action, nil, err
 	}
 	if action == "" {
-		return "", nil, core.Errorf(core.CodeMissingAction, "The request must contain the parameter Action")
+		return "", nil, ec2.Errorf(ec2.CodeMissingAction, "The request must contain the parameter Action")
 	}
 	if v := form.Get("Version"); v != "" && v != APIVersion {
 		h.o.Logger.Debug().Str("version", v).Msg("ec2 query: another API version asked; answering as " + APIVersion)
 	}
 	a, ok := actions.Lookup(action)
 	if !ok || isInternal(action) {
-		return action, nil, core.Errorf(core.CodeInvalidAction, "The action %s is not valid for this web service.", action)
+		return action, nil, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", action)
 	}
 	in := a.New()
 	dry, err := takeDryRun(form, in)
@@ -121,9 +122,9 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 		// Actions whose input has DryRun ran the check in core; for the
 		// rest (reads) the request was valid, which is all a dry run asks.
 		if !isRead(action) {
-			return action, nil, core.Errorf(core.CodeUnsupportedOperation, "DryRun is not supported for %s", action)
+			return action, nil, ec2.Errorf(ec2.CodeUnsupportedOperation, "DryRun is not supported for %s", action)
 		}
-		return action, nil, core.Errorf(core.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+		return action, nil, ec2.Errorf(ec2.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
 	out, err := a.Call(r.Context(), h.o.Cloud, region, in)
 	if err != nil {
@@ -138,17 +139,17 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 func parseForm(r *http.Request, body []byte) (url.Values, error) {
 	form, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, core.Errorf(core.CodeInvalidParameterValue, "malformed query string: %v", err)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "malformed query string: %v", err)
 	}
 	if r.Method == http.MethodPost && len(body) > 0 {
 		if ct := r.Header.Get("Content-Type"); ct != "" {
 			if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
-				return nil, core.Errorf(core.CodeInvalidParameterValue, "Content-Type %s: the EC2 API takes application/x-www-form-urlencoded", mt)
+				return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Content-Type %s: the EC2 API takes application/x-www-form-urlencoded", mt)
 			}
 		}
 		fb, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, core.Errorf(core.CodeInvalidParameterValue, "malformed form body: %v", err)
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "malformed form body: %v", err)
 		}
 		for k, vs := range fb {
 			form[k] = append(form[k], vs...)
@@ -167,14 +168,14 @@ func (h *Handler) authenticate(r *http.Request, body []byte, form url.Values) (s
 		if h.o.AllowAnonymous && loopback(r.RemoteAddr) {
 			return h.o.Cloud.Config().Region, nil
 		}
-		return "", core.Errorf(core.CodeMissingAuthenticationToken, "Request is missing Authentication Token: sign it with SigV4 and a key of [[api.credentials]]")
+		return "", ec2.Errorf(ec2.CodeMissingAuthenticationToken, "Request is missing Authentication Token: sign it with SigV4 and a key of [[api.credentials]]")
 	}
 	secret, ok := h.secrets[s.accessKey]
 	if !ok {
-		return "", core.Errorf(core.CodeAuthFailure, "AWS was not able to validate the provided access credentials: unknown access key %s", s.accessKey)
+		return "", ec2.Errorf(ec2.CodeAuthFailure, "AWS was not able to validate the provided access credentials: unknown access key %s", s.accessKey)
 	}
 	if s.service != "ec2" {
-		return "", core.Errorf(core.CodeSignatureDoesNotMatch, "Credential should be scoped to the service ec2, not %s", s.service)
+		return "", ec2.Errorf(ec2.CodeSignatureDoesNotMatch, "Credential should be scoped to the service ec2, not %s", s.service)
 	}
 	if err := s.verify(r, body, secret, h.o.Now()); err != nil {
 		return "", err
@@ -204,7 +205,7 @@ func takeDryRun(form url.Values, in any) (bool, error) {
 	delete(form, "DryRun")
 	b, err := strconv.ParseBool(v[len(v)-1])
 	if err != nil {
-		return false, core.Errorf(core.CodeInvalidParameterValue, "Value (%s) for parameter DryRun is invalid. Expected true or false", v[len(v)-1])
+		return false, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter DryRun is invalid. Expected true or false", v[len(v)-1])
 	}
 	return b, nil
 }
@@ -225,13 +226,13 @@ func isInternal(action string) bool {
 }
 
 func (h *Handler) writeError(w http.ResponseWriter, rid, action string, err error) {
-	var e *core.Error
+	var e *ec2.Error
 	if !errors.As(err, &e) {
 		if errors.Is(err, context.Canceled) {
-			e = core.Errorf(core.CodeServiceUnavailable, "request cancelled")
+			e = ec2.Errorf(ec2.CodeServiceUnavailable, "request cancelled")
 		} else {
 			h.o.Logger.Error().Err(err).Str("request", rid).Str("action", action).Msg("ec2 query: internal error")
-			e = core.Errorf(core.CodeInternalError, "An internal error has occurred: %v", err)
+			e = ec2.Errorf(ec2.CodeInternalError, "An internal error has occurred: %v", err)
 		}
 	}
 	var b strings.Builder
@@ -244,7 +245,7 @@ func (h *Handler) writeError(w http.ResponseWriter, rid, action string, err erro
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	w.Header().Set("X-Amzn-RequestId", rid)
-	w.WriteHeader(core.HTTPStatus(e.Code))
+	w.WriteHeader(ec2.HTTPStatus(e.Code))
 	_, _ = io.WriteString(w, b.String())
 	h.o.Logger.Debug().Str("action", action).Str("request", rid).Str("code", e.Code).Msg("ec2 query failed")
 }

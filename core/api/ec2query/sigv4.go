@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Signature Version 4, as AWS documents it: the server rebuilds the
@@ -42,7 +42,7 @@ func parseAuth(r *http.Request, query url.Values) (s signed, ok bool, err error)
 	if h := r.Header.Get("Authorization"); h != "" {
 		rest, found := strings.CutPrefix(h, sigAlgorithm+" ")
 		if !found {
-			return s, true, core.Errorf(core.CodeIncompleteSignature, "Authorization header must use %s", sigAlgorithm)
+			return s, true, ec2.Errorf(ec2.CodeIncompleteSignature, "Authorization header must use %s", sigAlgorithm)
 		}
 		parts := map[string]string{}
 		for _, p := range strings.Split(rest, ",") {
@@ -60,7 +60,7 @@ func parseAuth(r *http.Request, query url.Values) (s signed, ok bool, err error)
 		return s, false, nil
 	}
 	if query.Get("X-Amz-Algorithm") != sigAlgorithm {
-		return s, true, core.Errorf(core.CodeIncompleteSignature, "X-Amz-Algorithm must be %s", sigAlgorithm)
+		return s, true, ec2.Errorf(ec2.CodeIncompleteSignature, "X-Amz-Algorithm must be %s", sigAlgorithm)
 	}
 	s.presigned = true
 	s.signature = query.Get("X-Amz-Signature")
@@ -74,7 +74,7 @@ func parseAuth(r *http.Request, query url.Values) (s signed, ok bool, err error)
 func (s *signed) setCredential(cred, headers string) error {
 	f := strings.Split(cred, "/")
 	if len(f) != 5 || f[4] != "aws4_request" || s.signature == "" || headers == "" {
-		return core.Errorf(core.CodeIncompleteSignature, "Authorization must name Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders and Signature")
+		return ec2.Errorf(ec2.CodeIncompleteSignature, "Authorization must name Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders and Signature")
 	}
 	s.accessKey, s.date, s.region, s.service = f[0], f[1], f[2], f[3]
 	s.signedHeaders = strings.Split(strings.ToLower(headers), ";")
@@ -83,14 +83,14 @@ func (s *signed) setCredential(cred, headers string) error {
 
 func parseAmzDate(v string) (time.Time, error) {
 	if v == "" {
-		return time.Time{}, core.Errorf(core.CodeIncompleteSignature, "the request has no X-Amz-Date")
+		return time.Time{}, ec2.Errorf(ec2.CodeIncompleteSignature, "the request has no X-Amz-Date")
 	}
 	t, err := time.Parse(amzDate, v)
 	if err != nil {
 		if t, err2 := http.ParseTime(v); err2 == nil {
 			return t, nil
 		}
-		return time.Time{}, core.Errorf(core.CodeIncompleteSignature, "X-Amz-Date %q is not in the form %s", v, amzDate)
+		return time.Time{}, ec2.Errorf(ec2.CodeIncompleteSignature, "X-Amz-Date %q is not in the form %s", v, amzDate)
 	}
 	return t, nil
 }
@@ -99,15 +99,15 @@ func parseAmzDate(v string) (time.Time, error) {
 // server's time.
 func (s signed) verify(r *http.Request, body []byte, secret string, now time.Time) error {
 	if skew := now.Sub(s.amzDate); skew > maxSkew || skew < -maxSkew {
-		return core.Errorf(core.CodeRequestExpired, "Request has expired: the request time %s is more than %v from the server time %s",
+		return ec2.Errorf(ec2.CodeRequestExpired, "Request has expired: the request time %s is more than %v from the server time %s",
 			s.amzDate.UTC().Format(amzDate), maxSkew, now.UTC().Format(amzDate))
 	}
 	if s.amzDate.UTC().Format("20060102") != s.date {
-		return core.Errorf(core.CodeSignatureDoesNotMatch, "the credential's date %s is not the request's date", s.date)
+		return ec2.Errorf(ec2.CodeSignatureDoesNotMatch, "the credential's date %s is not the request's date", s.date)
 	}
 	want := signature(secret, s.date, s.region, s.service, stringToSign(s, canonicalRequest(r, body, s)))
 	if !hmac.Equal([]byte(want), []byte(s.signature)) {
-		return core.Errorf(core.CodeSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+		return ec2.Errorf(ec2.CodeSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 	}
 	return nil
 }

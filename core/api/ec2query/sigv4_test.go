@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 const (
@@ -67,8 +67,8 @@ func TestSigV4(t *testing.T) {
 		{name: "POST with a form body", req: post, body: form, secret: secret, at: signedAt},
 		{name: "GET with a query string", req: get, secret: secret, at: signedAt},
 		{name: "a presigned GET", req: get, secret: secret, at: signedAt, presign: true},
-		{name: "the wrong secret", req: post, body: form, secret: "nope", at: signedAt, code: core.CodeSignatureDoesNotMatch},
-		{name: "16 minutes old", req: post, body: form, secret: secret, at: signedAt.Add(-16 * time.Minute), code: core.CodeRequestExpired},
+		{name: "the wrong secret", req: post, body: form, secret: "nope", at: signedAt, code: ec2.CodeSignatureDoesNotMatch},
+		{name: "16 minutes old", req: post, body: form, secret: secret, at: signedAt.Add(-16 * time.Minute), code: ec2.CodeRequestExpired},
 		{name: "14 minutes ahead", req: post, body: form, secret: secret, at: signedAt.Add(14 * time.Minute)},
 	}
 	for _, tc := range cases {
@@ -82,7 +82,7 @@ func TestSigV4(t *testing.T) {
 				t.Errorf("scope %s/%s", s.accessKey, s.region)
 			}
 			err = s.verify(r, []byte(tc.body), secret, signedAt)
-			var e *core.Error
+			var e *ec2.Error
 			switch {
 			case tc.code == "" && err != nil:
 				t.Fatalf("verify: %v", err)

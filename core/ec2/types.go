@@ -1,7 +1,4 @@
-// Package core is ec2x's control plane: EC2's domain types, its errors, and
-// the Cloud service with the instance state machine. Field names and JSON
-// names follow EC2's API so that jq recipes written for the AWS CLI work.
-package core
+package ec2
 
 import "time"
 

@@ -1,4 +1,4 @@
-package core
+package ec2
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ func TestErrorMatching(t *testing.T) {
 		{"code and message", &Error{Code: CodeIncorrectInstanceState, Message: "The instance 'i-1' is stopped."}, true},
 		{"other message", &Error{Code: CodeIncorrectInstanceState, Message: "other"}, false},
 		{"other code", &Error{Code: CodeInvalidInstanceIDNotFound}, false},
-		{"not an EC2 error", ErrClosed, false},
+		{"not an EC2 error", errors.New("ec2x: service is shutting down"), false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,33 @@
+package ec2
+
+// DescribeRegionsOutput lists regions.
+type DescribeRegionsOutput struct {
+	Regions []Region `json:"Regions"`
+}
+
+// DescribeAvailabilityZonesOutput lists zones.
+type DescribeAvailabilityZonesOutput struct {
+	AvailabilityZones []AvailabilityZone `json:"AvailabilityZones"`
+}
+
+// DescribeInstanceTypesInput selects types by name and filters.
+type DescribeInstanceTypesInput struct {
+	InstanceTypes []string `json:"InstanceTypes,omitempty"`
+	Filters       []Filter `json:"Filters,omitempty"`
+}
+
+// DescribeInstanceTypesOutput lists instance types.
+type DescribeInstanceTypesOutput struct {
+	InstanceTypes []InstanceTypeInfo `json:"InstanceTypes"`
+}
+
+// DescribeImagesInput selects images by ID or name.
+type DescribeImagesInput struct {
+	ImageIds []string `json:"ImageIds,omitempty"`
+	Filters  []Filter `json:"Filters,omitempty"`
+}
+
+// DescribeImagesOutput lists images.
+type DescribeImagesOutput struct {
+	Images []Image `json:"Images"`
+}

@@ -1,0 +1,139 @@
+package ec2
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// EC2 error codes. Every code ec2x returns is listed here, in one place.
+const (
+	CodeInvalidInstanceIDNotFound     = "InvalidInstanceID.NotFound"
+	CodeInvalidInstanceIDMalformed    = "InvalidInstanceID.Malformed"
+	CodeInvalidInstanceID             = "InvalidInstanceID"
+	CodeIncorrectInstanceState        = "IncorrectInstanceState"
+	CodeInvalidParameterValue         = "InvalidParameterValue"
+	CodeInvalidParameterCombination   = "InvalidParameterCombination"
+	CodeMissingParameter              = "MissingParameter"
+	CodeUnknownParameter              = "UnknownParameter"
+	CodeInvalidAction                 = "InvalidAction"
+	CodeInvalidAMIIDNotFound          = "InvalidAMIID.NotFound"
+	CodeInvalidAMIIDMalformed         = "InvalidAMIID.Malformed"
+	CodeInsufficientInstanceCapacity  = "InsufficientInstanceCapacity"
+	CodeInvalidKeyPairNotFound        = "InvalidKeyPair.NotFound"
+	CodeInvalidKeyPairDuplicate       = "InvalidKeyPair.Duplicate"
+	CodeInvalidKeyFormat              = "InvalidKey.Format"
+	CodeIdempotentParameterMismatch   = "IdempotentParameterMismatch"
+	CodeInvalidInstanceType           = "InvalidInstanceType"
+	CodeUnsupported                   = "Unsupported"
+	CodeInvalidID                     = "InvalidID"
+	CodeInvalidFilter                 = "InvalidFilter"
+	CodeInvalidUserDataMalformed      = "InvalidUserData.Malformed"
+	CodeInvalidAvailabilityZone       = "InvalidAvailabilityZone"
+	CodeInvalidSubnetIDNotFound       = "InvalidSubnetID.NotFound"
+	CodeInvalidRegion                 = "InvalidRegion"
+	CodeInsufficientAddressCapacity   = "InsufficientAddressCapacity"
+	CodeInstanceLimitExceeded         = "InstanceLimitExceeded"
+	CodeInternalError                 = "InternalError"
+	CodeServiceUnavailable            = "ServiceUnavailable"
+	CodeDryRunOperation               = "DryRunOperation"
+	CodeInvalidParameter              = "InvalidParameter"
+	CodeInvalidGroupNotFound          = "InvalidGroup.NotFound"
+	CodeInvalidInstanceAttributeValue = "InvalidInstanceAttributeValue"
+
+	// Addresses, interfaces and security groups.
+	CodeAddressLimitExceeded                  = "AddressLimitExceeded"
+	CodeInvalidAllocationIDNotFound           = "InvalidAllocationID.NotFound"
+	CodeInvalidAllocationIDMalformed          = "InvalidAllocationID.Malformed"
+	CodeInvalidAssociationIDNotFound          = "InvalidAssociationID.NotFound"
+	CodeInvalidAddressNotFound                = "InvalidAddress.NotFound"
+	CodeInvalidIPAddressInUse                 = "InvalidIPAddress.InUse"
+	CodeResourceAlreadyAssociated             = "Resource.AlreadyAssociated"
+	CodeInsufficientFreeAddressesInSubnet     = "InsufficientFreeAddressesInSubnet"
+	CodeInvalidNetworkInterfaceIDNotFound     = "InvalidNetworkInterfaceID.NotFound"
+	CodeInvalidNetworkInterfaceIDMalformed    = "InvalidNetworkInterfaceID.Malformed"
+	CodeInvalidNetworkInterfaceInUse          = "InvalidNetworkInterface.InUse"
+	CodeInvalidAttachmentIDNotFound           = "InvalidAttachmentID.NotFound"
+	CodeAttachmentLimitExceeded               = "AttachmentLimitExceeded"
+	CodePrivateIpAddressLimitExceeded         = "PrivateIpAddressLimitExceeded"
+	CodeOperationNotPermitted                 = "OperationNotPermitted"
+	CodeInvalidGroupDuplicate                 = "InvalidGroup.Duplicate"
+	CodeInvalidGroupIdMalformed               = "InvalidGroupId.Malformed"
+	CodeInvalidGroupReserved                  = "InvalidGroup.Reserved"
+	CodeCannotDelete                          = "CannotDelete"
+	CodeDependencyViolation                   = "DependencyViolation"
+	CodeInvalidPermissionDuplicate            = "InvalidPermission.Duplicate"
+	CodeInvalidPermissionNotFound             = "InvalidPermission.NotFound"
+	CodeInvalidPermissionMalformed            = "InvalidPermission.Malformed"
+	CodeSecurityGroupsPerInterfaceLimitExceed = "SecurityGroupsPerInterfaceLimitExceeded"
+	CodeRulesPerSecurityGroupLimitExceeded    = "RulesPerSecurityGroupLimitExceeded"
+	CodeSecurityGroupLimitExceeded            = "SecurityGroupLimitExceeded"
+
+	// Spot, reserved instances and pricing modules.
+	CodeSpotMaxPriceTooLow                    = "SpotMaxPriceTooLow"
+	CodeUnsupportedOperation                  = "UnsupportedOperation"
+	CodeInvalidSpotInstanceRequestIDNotFound  = "InvalidSpotInstanceRequestID.NotFound"
+	CodeInvalidSpotInstanceRequestIDMalformed = "InvalidSpotInstanceRequestID.Malformed"
+	CodeInvalidReservedInstancesOfferingId    = "InvalidReservedInstancesOfferingId"
+	CodeInvalidReservedInstancesId            = "InvalidReservedInstancesId"
+	CodeReservedInstancesLimitExceeded        = "ReservedInstancesLimitExceeded"
+	CodeInvalidPlugin                         = "InvalidPlugin"
+	CodeInvalidPluginNotFound                 = "InvalidPlugin.NotFound"
+	CodePluginFailed                          = "PluginFailed"
+
+	// The EC2-compatible endpoint: authentication and the Query protocol.
+	CodeAuthFailure                = "AuthFailure"
+	CodeSignatureDoesNotMatch      = "SignatureDoesNotMatch"
+	CodeRequestExpired             = "RequestExpired"
+	CodeIncompleteSignature        = "IncompleteSignature"
+	CodeMissingAuthenticationToken = "MissingAuthenticationToken"
+	CodeMissingAction              = "MissingAction"
+	CodeInvalidPaginationToken     = "InvalidPaginationToken"
+	// CodeMetadataNotFound: the instance metadata service has nothing at a path.
+	CodeMetadataNotFound = "MetadataNotFound"
+)
+
+// HTTPStatus is the HTTP status EC2 answers an error code with.
+func HTTPStatus(code string) int {
+	switch code {
+	case CodeInternalError:
+		return http.StatusInternalServerError
+	case CodeServiceUnavailable, CodeInsufficientInstanceCapacity:
+		return http.StatusServiceUnavailable
+	case CodeDryRunOperation:
+		return http.StatusPreconditionFailed
+	case CodeAuthFailure, CodeMissingAuthenticationToken:
+		return http.StatusUnauthorized
+	case CodeSignatureDoesNotMatch:
+		return http.StatusForbidden
+	}
+	return http.StatusBadRequest
+}
+
+// Error is an EC2 service error: a code from the list above and a message.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Is makes errors.Is(err, &Error{Code: X}) match on the code alone.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code && (t.Message == "" || t.Message == e.Message)
+}
+
+// Errorf builds an EC2 error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// CodeOf returns the EC2 code of err, or InternalError for any other error.
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternalError
+}

@@ -1,0 +1,263 @@
+package ec2
+
+import "time"
+
+// DescribeInstancesInput is EC2's DescribeInstances request.
+type DescribeInstancesInput struct {
+	InstanceIds []string `json:"InstanceIds,omitempty"`
+	Filters     []Filter `json:"Filters,omitempty"`
+	// MaxResults (5 to 1000) pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
+}
+
+// DescribeInstancesOutput lists instances, without EC2's Reservations layer.
+type DescribeInstancesOutput struct {
+	Instances []*Instance `json:"Instances"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
+	// ReservationIds holds each instance's reservation, for front ends
+	// that answer in EC2's Reservations layer.
+	ReservationIds []string `json:"-"`
+}
+
+// DescribeInstanceTableInput asks for instances already rendered for a
+// terminal: Format is table (aligned, with a header), text (tab-separated)
+// or ids (one ID a line); Now is the caller's clock, for the AGE column.
+type DescribeInstanceTableInput struct {
+	DescribeInstancesInput
+	Format string    `json:"Format"`
+	Color  bool      `json:"Color,omitempty"`
+	Now    time.Time `json:"Now"`
+}
+
+// Text is an answer that is already text; the API sends it as it is.
+type Text struct{ Body []byte }
+
+// Raw returns the bytes to send.
+func (t *Text) Raw() []byte { return t.Body }
+
+// SetRaw takes the bytes received.
+func (t *Text) SetRaw(b []byte) { t.Body = b }
+
+// WaitInstancesInput asks to wait until every instance is in State.
+type WaitInstancesInput struct {
+	InstanceIds []string `json:"InstanceIds"`
+	State       string   `json:"State"`
+	// TimeoutSeconds bounds this one call; clients loop for longer waits.
+	TimeoutSeconds float64 `json:"TimeoutSeconds"`
+}
+
+// WaitInstancesOutput says whether the wait is over, with the instances.
+type WaitInstancesOutput struct {
+	Done      bool        `json:"Done"`
+	Instances []*Instance `json:"Instances"`
+}
+
+// RunInstancesInput is EC2's RunInstances request.
+type RunInstancesInput struct {
+	ImageId             string               `json:"ImageId,omitempty"`
+	InstanceType        string               `json:"InstanceType,omitempty"`
+	MinCount            int                  `json:"MinCount,omitempty"`
+	MaxCount            int                  `json:"MaxCount,omitempty"`
+	KeyName             string               `json:"KeyName,omitempty"`
+	Placement           *Placement           `json:"Placement,omitempty"`
+	SubnetId            string               `json:"SubnetId,omitempty"`
+	SecurityGroupIds    []string             `json:"SecurityGroupIds,omitempty"`
+	SecurityGroups      []string             `json:"SecurityGroups,omitempty"`
+	UserData            string               `json:"UserData,omitempty"` // base64, as EC2 takes it
+	ClientToken         string               `json:"ClientToken,omitempty"`
+	TagSpecifications   []TagSpecification   `json:"TagSpecifications,omitempty"`
+	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings,omitempty"`
+	// InstanceMarketOptions asks for spot capacity.
+	InstanceMarketOptions *InstanceMarketOptions `json:"InstanceMarketOptions,omitempty"`
+	// Driver (an ec2x addition) keeps the launch on hosts of that
+	// hypervisor driver: sim or qemu.
+	Driver string `json:"Driver,omitempty"`
+	DryRun bool   `json:"DryRun,omitempty"`
+}
+
+// TagSpecification tags resources at creation.
+type TagSpecification struct {
+	ResourceType string `json:"ResourceType"`
+	Tags         []Tag  `json:"Tags"`
+}
+
+// BlockDeviceMapping sets the root volume (only its size matters here).
+type BlockDeviceMapping struct {
+	DeviceName string          `json:"DeviceName,omitempty"`
+	Ebs        *EbsBlockDevice `json:"Ebs,omitempty"`
+}
+
+// EbsBlockDevice is a volume's settings.
+type EbsBlockDevice struct {
+	VolumeSize int    `json:"VolumeSize,omitempty"`
+	VolumeType string `json:"VolumeType,omitempty"`
+}
+
+// RunInstancesOutput is a reservation: the instances one call launched.
+type RunInstancesOutput struct {
+	ReservationId string            `json:"ReservationId"`
+	OwnerId       string            `json:"OwnerId"`
+	Groups        []GroupIdentifier `json:"Groups"`
+	Instances     []*Instance       `json:"Instances"`
+}
+
+// WorkloadTag picks a simulated guest's workload model.
+const WorkloadTag = "ec2x:workload"
+
+// InstanceIdsInput names instances (Start, Reboot, Terminate).
+type InstanceIdsInput struct {
+	InstanceIds []string `json:"InstanceIds"`
+	DryRun      bool     `json:"DryRun,omitempty"`
+}
+
+// StopInstancesInput is EC2's StopInstances request.
+type StopInstancesInput struct {
+	InstanceIds []string `json:"InstanceIds"`
+	Force       bool     `json:"Force,omitempty"`
+	DryRun      bool     `json:"DryRun,omitempty"`
+}
+
+// StartInstancesOutput answers StartInstances.
+type StartInstancesOutput struct {
+	StartingInstances []StateChange `json:"StartingInstances"`
+}
+
+// StopInstancesOutput answers StopInstances.
+type StopInstancesOutput struct {
+	StoppingInstances []StateChange `json:"StoppingInstances"`
+}
+
+// TerminateInstancesOutput answers TerminateInstances.
+type TerminateInstancesOutput struct {
+	TerminatingInstances []StateChange `json:"TerminatingInstances"`
+}
+
+// Empty is the answer of calls that return nothing but success.
+type Empty struct {
+	Return bool `json:"Return"`
+}
+
+// AttributeValue is EC2's {Value: ...} wrapper.
+type AttributeValue struct {
+	Value string `json:"Value"`
+}
+
+// ModifyInstanceAttributeInput is EC2's ModifyInstanceAttribute request.
+// UserData.Value is base64, as in EC2's API.
+type ModifyInstanceAttributeInput struct {
+	InstanceId   string          `json:"InstanceId"`
+	InstanceType *AttributeValue `json:"InstanceType,omitempty"`
+	UserData     *AttributeValue `json:"UserData,omitempty"`
+	DryRun       bool            `json:"DryRun,omitempty"`
+}
+
+// DescribeInstanceAttributeInput asks for one attribute of an instance.
+type DescribeInstanceAttributeInput struct {
+	InstanceId string `json:"InstanceId"`
+	Attribute  string `json:"Attribute"`
+}
+
+// DescribeInstanceAttributeOutput carries the attribute asked for.
+type DescribeInstanceAttributeOutput struct {
+	InstanceId   string          `json:"InstanceId"`
+	InstanceType *AttributeValue `json:"InstanceType,omitempty"`
+	UserData     *AttributeValue `json:"UserData,omitempty"`
+}
+
+// HostInfo is a host server as `ec2x hosts ls` shows it.
+type HostInfo struct {
+	Host
+	CapacityVCpus     int `json:"CapacityVCpus"`
+	CapacityMemoryMiB int `json:"CapacityMemoryMiB"`
+	// Acceleration is how a driver of real guests runs them (kvm or tcg).
+	Acceleration string         `json:"Acceleration,omitempty"`
+	Instances    []HostInstance `json:"Instances"`
+}
+
+// HostInstance is one guest of a host.
+type HostInstance struct {
+	InstanceId   string `json:"InstanceId"`
+	InstanceType string `json:"InstanceType"`
+	State        string `json:"State"`
+}
+
+// DescribeHostsOutput lists hosts.
+type DescribeHostsOutput struct {
+	Hosts []HostInfo `json:"Hosts"`
+}
+
+// ExplainPlacementInput asks where an instance of a type would go.
+type ExplainPlacementInput struct {
+	InstanceType     string `json:"InstanceType"`
+	AvailabilityZone string `json:"AvailabilityZone,omitempty"`
+}
+
+// ExplainPlacementOutput is every host's verdict: rejected with a reason, or scored.
+type ExplainPlacementOutput struct {
+	Hosts []PlacementResult `json:"Hosts"`
+}
+
+// SSHTargetInput names the instance to log in to.
+type SSHTargetInput struct {
+	InstanceId string `json:"InstanceId"`
+}
+
+// SSHTarget is where and as whom to connect to an instance with SSH.
+type SSHTarget struct {
+	InstanceId string `json:"InstanceId"`
+	Host       string `json:"Host"`
+	Port       int    `json:"Port"`
+	User       string `json:"User"`
+	KeyName    string `json:"KeyName"`
+}
+
+// GetConsoleOutputInput is EC2's GetConsoleOutput request.
+type GetConsoleOutputInput struct {
+	InstanceId string `json:"InstanceId"`
+	Latest     bool   `json:"Latest,omitempty"`
+}
+
+// ConsoleOutput is the system log. Output is plain text here (EC2 sends it
+// base64-encoded; the EC2 endpoint encodes it on the way out).
+type ConsoleOutput struct {
+	InstanceId string `json:"InstanceId"`
+	Timestamp  string `json:"Timestamp"`
+	Output     string `json:"Output"`
+}
+
+// InstanceMetadata is what an instance's metadata service tells its guest
+// (IMDS): who it is, where, its addresses, keys and user data, and a spot
+// interruption notice when one is given.
+type InstanceMetadata struct {
+	InstanceId       string          `json:"InstanceId"`
+	InstanceType     string          `json:"InstanceType"`
+	ImageId          string          `json:"ImageId"`
+	ReservationId    string          `json:"ReservationId"`
+	Region           string          `json:"Region"`
+	AvailabilityZone string          `json:"AvailabilityZone"`
+	Architecture     string          `json:"Architecture"`
+	State            string          `json:"State"`
+	LocalIpv4        string          `json:"LocalIpv4,omitempty"`
+	PublicIpv4       string          `json:"PublicIpv4,omitempty"`
+	LocalHostname    string          `json:"LocalHostname"`
+	PublicHostname   string          `json:"PublicHostname,omitempty"`
+	Mac              string          `json:"Mac,omitempty"`
+	SecurityGroups   []string        `json:"SecurityGroups"`
+	PublicKeys       []KeyPairInfo   `json:"PublicKeys"`
+	UserData         []byte          `json:"UserData,omitempty"`
+	SpotAction       *InstanceAction `json:"SpotAction,omitempty"`
+	LaunchTime       string          `json:"LaunchTime"`
+}
+
+// InstanceIdInput names one instance.
+type InstanceIdInput struct {
+	InstanceId string `json:"InstanceId"`
+}
+
+// MetadataEndpoint is where an instance's metadata service answers.
+type MetadataEndpoint struct {
+	InstanceId string `json:"InstanceId"`
+	Url        string `json:"Url"`
+}
