@@ -26,7 +26,7 @@ const maxUserData = 16 * 1024
 // launch is a validated RunInstances request.
 type launch struct {
 	// fulfils is the open spot request this launch fulfils (the market's).
-	fulfils string
+	fulfils     string
 	in          *ec2.RunInstancesInput
 	reservation string // the ReservationId of this call
 	typ         *configs.InstType

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 // Harness tells Run how to open and drive one driver.

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 func TestWaitForAdvancesFakeClock(t *testing.T) {

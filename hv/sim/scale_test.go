@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/hv/hvtest"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 // fleet creates and starts n guests on a fresh driver and lets them boot.

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 // Name is the name sim registers under.

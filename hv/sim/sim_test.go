@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/hv/hvtest"
+	"github.com/ec2x/ec2x/internal/clock"
 )
 
 func openSim(t *testing.T, opts hv.Options) hv.Driver {
