@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/ec2x/ec2x/cli"
+	"github.com/ec2x/ec2x/core/daemon"
 )
 
-func main() { os.Exit(cli.Main()) }
+func main() { os.Exit(cli.Main(daemon.Serve)) }

@@ -129,21 +129,23 @@ func prepare(orig *cli.Command) *cli.Command {
 	return c
 }
 
-// Main runs ec2x with os.Args and returns the exit code.
-func Main() int {
+// Main runs ec2x with os.Args and returns the exit code; serve runs the
+// daemon in this process (ec2x serve, and the daemon a CLI call starts).
+func Main(serve api.ServeFunc) int {
 	// A CLI call lives for milliseconds: collecting garbage would cost more
 	// than the memory it frees. The limit keeps a huge answer safe; serve
 	// turns collection back on.
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(512 << 20)
-	return Run(os.Args, os.Stdout, os.Stderr)
+	return Run(os.Args, os.Stdout, os.Stderr, serve)
 }
 
 // Run runs ec2x with args and returns the exit code.
-func Run(args []string, stdout, stderr io.Writer) int {
+func Run(args []string, stdout, stderr io.Writer, serve api.ServeFunc) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := NewApp(stdout, stderr)
+	app.Metadata = map[string]any{serveKey: serve}
 	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && !knownCommand(app, args[1]) {
 		fmt.Fprintf(stderr, "ec2x: unknown command %q (see ec2x --help)\n", args[1])
 		return ExitUsage

@@ -14,7 +14,7 @@ var azsCommand = &cli.Command{
 			return err
 		}
 		var out ec2.DescribeAvailabilityZonesOutput
-		if err := e.call("DescribeAvailabilityZones", &ec2.Empty{}, &out); err != nil {
+		if err := e.call("DescribeAvailabilityZones", &ec2.DescribeAvailabilityZonesInput{}, &out); err != nil {
 			return err
 		}
 		v := view{data: &out, header: []string{"ZONE", "ZONE ID", "REGION", "STATE"}}

@@ -3,10 +3,11 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
@@ -34,19 +35,17 @@ var lsCommand = &cli.Command{
 				Values: []string{ec2.StatePending, ec2.StateRunning, ec2.StateShuttingDown, ec2.StateStopping, ec2.StateStopped}})
 		}
 		if e.query == "" && (e.output != "json" || e.quiet) {
-			// The daemon renders tables, text and IDs itself: decoding a
-			// fleet here would cost more than the rest of the call.
+			// Rows, not instances: decoding a fleet's full JSON here would
+			// cost more than the rest of the call.
+			var out ec2.DescribeInstanceRowsOutput
+			if err := e.call("DescribeInstanceRows", &ec2.DescribeInstanceRowsInput{DescribeInstancesInput: *in, IdsOnly: e.quiet}, &out); err != nil {
+				return err
+			}
 			format := e.output
 			if e.quiet {
 				format = "ids"
 			}
-			var t ec2.Text
-			if err := e.call("DescribeInstanceTable", &ec2.DescribeInstanceTableInput{DescribeInstancesInput: *in,
-				Format: format, Color: e.color(), Now: time.Now()}, &t); err != nil {
-				return err
-			}
-			_, err := e.c.App.Writer.Write(t.Body)
-			return err
+			return writeRows(e.c.App.Writer, out.Rows, format, e.color(), time.Now())
 		}
 		if e.query == "" {
 			return e.callJSON("DescribeInstances", in)
@@ -102,10 +101,57 @@ func hasFilter(fs []ec2.Filter, names ...string) bool {
 
 // instancesView shows instances as a table, IDs or data.
 func instancesView(data any, list []*ec2.Instance) view {
-	v := view{data: data, header: core.InstanceHeader, ids: instanceIDs(list), rows: make([][]string, len(list))}
+	v := view{data: data, header: instanceHeader, ids: instanceIDs(list), rows: make([][]string, len(list))}
 	now := time.Now()
 	for i, in := range list {
-		v.rows[i] = core.InstanceRow(in, now)
+		name, _ := in.Tag("Name")
+		v.rows[i] = instanceRow([]string{in.InstanceId, name, in.InstanceType, in.State.Name, in.Placement.AvailabilityZone,
+			in.PrivateIpAddress, in.PublicIpAddress, in.LaunchTime.UTC().Format(time.RFC3339)}, now)
 	}
 	return v
+}
+
+// instanceHeader is the header of instance tables.
+var instanceHeader = []string{"INSTANCE ID", "NAME", "TYPE", "STATE", "ZONE", "PRIVATE IP", "PUBLIC IP", "AGE"}
+
+// instanceRow is one instance of DescribeInstanceRows as a table row under
+// instanceHeader: dashes for what it lacks, its age from its launch time.
+func instanceRow(r []string, now time.Time) []string {
+	age := "-"
+	if t, err := time.Parse(time.RFC3339, r[7]); err == nil {
+		age = render.Age(now.Sub(t))
+	}
+	return []string{r[0], render.Dash(r[1]), r[2], r[3], r[4], render.Dash(r[5]), render.Dash(r[6]), age}
+}
+
+// writeRows prints DescribeInstanceRows' rows as a table, tab-separated
+// text or IDs (format table, text or ids).
+func writeRows(w io.Writer, rows [][]string, format string, color bool, now time.Time) error {
+	var b bytes.Buffer
+	b.Grow(len(rows) * 128)
+	if format == "ids" {
+		for _, r := range rows {
+			b.WriteString(r[0])
+			b.WriteByte('\n')
+		}
+		_, err := w.Write(b.Bytes())
+		return err
+	}
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = instanceRow(r, now)
+	}
+	if format == "text" {
+		for _, r := range out {
+			b.WriteString(strings.Join(r, "\t"))
+			b.WriteByte('\n')
+		}
+		_, err := w.Write(b.Bytes())
+		return err
+	}
+	if err := render.Table(&b, instanceHeader, out, color); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/core/daemon"
 	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
 )
 
@@ -28,7 +29,7 @@ var sharedHome string
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asEC2X) == "1" {
-		os.Exit(Main())
+		os.Exit(Main(daemon.Serve))
 	}
 	os.Setenv(asEC2X, "1")
 	// Under -race a child would sleep a second at exit (the detector's
@@ -132,7 +133,7 @@ func ec2x(t *testing.T, home string, args ...string) result {
 	if home != "" {
 		argv = append([]string{"ec2x", "--home", home}, args...)
 	}
-	code := Run(argv, &out, &errb)
+	code := Run(argv, &out, &errb, daemon.Serve)
 	return result{out.String(), errb.String(), code}
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/imds"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -46,13 +45,13 @@ var metadataCommand = &cli.Command{
 // fetchMetadata asks for path the IMDSv2 way: a token, then the GET.
 func fetchMetadata(base, path string) (string, error) {
 	req, _ := http.NewRequest(http.MethodPut, base+"/latest/api/token", nil)
-	req.Header.Set(imds.HeaderTTL, "60")
+	req.Header.Set(ec2.HeaderIMDSTokenTTL, "60")
 	tok, err := readOK(req)
 	if err != nil {
 		return "", err
 	}
 	req, _ = http.NewRequest(http.MethodGet, base+"/latest/"+strings.TrimPrefix(path, "/"), nil)
-	req.Header.Set(imds.HeaderToken, tok)
+	req.Header.Set(ec2.HeaderIMDSToken, tok)
 	return readOK(req)
 }
 

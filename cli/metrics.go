@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/monitor"
-	"github.com/ec2x/ec2x/core/render"
 	"github.com/guptarohit/asciigraph"
 	cli "github.com/urfave/cli/v2"
 )
@@ -40,8 +39,8 @@ var metricsCommand = &cli.Command{
 		if period < time.Minute || period%time.Minute != 0 {
 			return usagef("metrics: --period must be a whole number of minutes")
 		}
-		stat, err := monitor.ParseStatistic(c.String("stat"))
-		if err != nil {
+		stat, ok := ec2.ParseStatistic(c.String("stat"))
+		if !ok {
 			return usagef("metrics: --stat %q: use avg, min, max, sum or count", c.String("stat"))
 		}
 		end := time.Now().UTC().Truncate(time.Minute).Add(time.Minute)
@@ -71,18 +70,18 @@ var metricsCommand = &cli.Command{
 }
 
 // pick returns the datapoint's value of one statistic.
-func pick(d ec2.Datapoint, s monitor.Statistic) float64 {
+func pick(d ec2.Datapoint, s ec2.Statistic) float64 {
 	var p *float64
 	switch s {
-	case monitor.Average:
+	case ec2.Average:
 		p = d.Average
-	case monitor.Minimum:
+	case ec2.Minimum:
 		p = d.Minimum
-	case monitor.Maximum:
+	case ec2.Maximum:
 		p = d.Maximum
-	case monitor.Sum:
+	case ec2.Sum:
 		p = d.Sum
-	case monitor.SampleCount:
+	case ec2.SampleCount:
 		p = d.SampleCount
 	}
 	if p == nil {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ec2x/ec2x/core/render"
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/jmespath/go-jmespath"
 )
 

@@ -7,9 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/render"
-	"github.com/ec2x/ec2x/plugins"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -45,10 +44,8 @@ var pluginCommand = &cli.Command{
 				if err != nil {
 					return usagef("plugin install: %v", err)
 				}
+				// No --name: the daemon names it after the file.
 				name := c.String("name")
-				if name == "" {
-					name = plugins.DefaultName(path)
-				}
 				abs, _ := filepath.Abs(path)
 				var out ec2.InstallPluginOutput
 				if err := e.call("InstallPlugin", &ec2.InstallPluginInput{Name: name, Wasm: wasm, Source: abs, Replace: c.Bool("replace")}, &out); err != nil {

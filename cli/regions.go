@@ -14,7 +14,7 @@ var regionsCommand = &cli.Command{
 			return err
 		}
 		var out ec2.DescribeRegionsOutput
-		if err := e.call("DescribeRegions", &ec2.Empty{}, &out); err != nil {
+		if err := e.call("DescribeRegions", &ec2.DescribeRegionsInput{}, &out); err != nil {
 			return err
 		}
 		v := view{data: &out, header: []string{"REGION", "DESCRIPTION", "ZONES", "CURRENT"}}

@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/render"
 	cli "github.com/urfave/cli/v2"
 )
 

@@ -3,8 +3,8 @@ package cli
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/render"
 	"os"
 	"strconv"
 	"strings"

@@ -11,11 +11,10 @@ import (
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/rs/zerolog"
 	cli "github.com/urfave/cli/v2"
-
-	// The drivers register themselves.
-	_ "github.com/ec2x/ec2x/hv/qemu"
-	_ "github.com/ec2x/ec2x/hv/sim"
 )
+
+// serveKey is where the app keeps the daemon's ServeFunc (App.Metadata).
+const serveKey = "serve"
 
 // daemonMemoryLimit is the daemon's soft memory limit unless GOMEMLIMIT is set.
 const daemonMemoryLimit = 256 << 20
@@ -64,7 +63,11 @@ var serveCommand = &cli.Command{
 			level = zerolog.DebugLevel
 		}
 		log := zerolog.New(w).Level(level).With().Timestamp().Logger()
-		err = api.RunDaemon(c.Context, api.DaemonOptions{Home: home, Stamp: stamp(home), Version: Version, Config: cfg, Logger: log, Listen: c.String("listen")})
+		serve, _ := c.App.Metadata[serveKey].(api.ServeFunc)
+		if serve == nil {
+			return usagef("serve: this build of ec2x has no daemon")
+		}
+		err = serve(c.Context, api.ServeOptions{Home: home, Stamp: stamp(home), Version: Version, Config: cfg, Logger: log, Listen: c.String("listen")})
 		if err != nil {
 			log.Error().Err(err).Msg("daemon failed")
 		}

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/render"
 	"io"
 	"strconv"
 	"strings"

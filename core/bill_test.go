@@ -119,7 +119,7 @@ func TestReservationCutsTheEffectiveHourlyCost(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newMarketEnv(t, billPools)
 			const typ = "m5.large"
-			od := e.c.onDemand(use1, typ)
+			od := e.c.OnDemand(use1, typ)
 			zone := ""
 			o := e.offering(typ, zone, tc.class, tc.pay, tc.years)
 			ri := e.buy(o, 1)
@@ -163,7 +163,7 @@ func TestBillScriptedScenarioToTheCent(t *testing.T) {
 	// The largest m5, so that a cent is a few seconds: the one-minute
 	// minimum and each price change show on the bill.
 	const typ = "m5.24xlarge"
-	od := e.c.onDemand(use1, typ)
+	od := e.c.OnDemand(use1, typ)
 	ipv4 := 0.005
 	t0 := e.clk.Now()
 

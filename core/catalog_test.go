@@ -11,7 +11,7 @@ import (
 
 func TestDescribeRegionsAndZones(t *testing.T) {
 	e := newEnv(t, "")
-	regions, err := e.c.DescribeRegions(e.ctx, use1, &ec2.Empty{})
+	regions, err := e.c.DescribeRegions(e.ctx, use1, &ec2.DescribeRegionsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestDescribeRegionsAndZones(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.region, func(t *testing.T) {
-			out, err := e.c.DescribeAvailabilityZones(e.ctx, tc.region, &ec2.Empty{})
+			out, err := e.c.DescribeAvailabilityZones(e.ctx, tc.region, &ec2.DescribeAvailabilityZonesInput{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,7 +51,7 @@ func TestDescribeRegionsAndZones(t *testing.T) {
 			}
 		})
 	}
-	_, err = e.c.DescribeAvailabilityZones(e.ctx, "mars-1", &ec2.Empty{})
+	_, err = e.c.DescribeAvailabilityZones(e.ctx, "mars-1", &ec2.DescribeAvailabilityZonesInput{})
 	wantCode(t, err, ec2.CodeInvalidRegion, "mars-1")
 }
 

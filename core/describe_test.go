@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/instance"
 )
 
 // describeFleet is four instances that differ in every filtered field:
@@ -93,6 +95,7 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		{"AND that nothing meets", []ec2.Filter{newFilter("instance-type", "t2.micro"), newFilter("tag:env", "dev")}, nil},
 		{"spot is not on-demand", []ec2.Filter{newFilter("instance-lifecycle", "spot")}, nil},
 		{"spot-instance-request-id", []ec2.Filter{newFilter("spot-instance-request-id", "sir-*")}, nil},
+		{"reservation-id", []ec2.Filter{newFilter("reservation-id", "r-*")}, all},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {
@@ -106,8 +109,8 @@ func TestDescribeInstancesFilters(t *testing.T) {
 			covered[fl.Name] = true
 		}
 	}
-	for name := range instanceFilters {
-		if !covered[name] {
+	for _, name := range instance.InstanceFilterNames() {
+		if !covered[name] && !strings.HasPrefix(name, "tag") {
 			t.Errorf("filter %q has no test case", name)
 		}
 	}
@@ -137,8 +140,8 @@ func TestDescribeInstancesFilterErrors(t *testing.T) {
 			wantCode(t, err, ec2.CodeInvalidParameterValue, tc.frag)
 		})
 	}
-	names := InstanceFilterNames()
-	if !sort.StringsAreSorted(names) || !slices.Contains(names, "tag:<key>") || !slices.Contains(names, "tag-key") || len(names) != len(instanceFilters)+3 {
+	names := instance.InstanceFilterNames()
+	if !sort.StringsAreSorted(names) || !slices.Contains(names, "tag:<key>") || !slices.Contains(names, "tag-key") || !slices.Contains(names, "tag-value") || !slices.Contains(names, "instance-state-name") {
 		t.Errorf("InstanceFilterNames() = %v", names)
 	}
 }
@@ -164,35 +167,37 @@ func TestDescribeInstancesOrder(t *testing.T) {
 	}
 }
 
-func TestDescribeInstanceTable(t *testing.T) {
+func TestDescribeInstanceRows(t *testing.T) {
 	f := newDescribeFleet(t)
-	now := epoch.Add(time.Hour)
-	table := func(format string, fs ...ec2.Filter) string {
+	rows := func(idsOnly bool, fs ...ec2.Filter) [][]string {
 		t.Helper()
-		out, err := f.e.c.DescribeInstanceTable(f.e.ctx, use1, &ec2.DescribeInstanceTableInput{
-			DescribeInstancesInput: ec2.DescribeInstancesInput{Filters: fs}, Format: format, Now: now})
+		out, err := f.e.c.DescribeInstanceRows(f.e.ctx, use1, &ec2.DescribeInstanceRowsInput{
+			DescribeInstancesInput: ec2.DescribeInstancesInput{Filters: fs}, IdsOnly: idsOnly})
 		if err != nil {
-			t.Fatalf("%s: %v", format, err)
+			t.Fatal(err)
 		}
-		return string(out.Raw())
+		return out.Rows
 	}
-	if got, want := table("ids"), strings.Join(idsOf([]*ec2.Instance{f.a, f.b, f.c, f.d}), "\n")+"\n"; got != want {
-		t.Errorf("ids:\n%s\nwant\n%s", got, want)
+	var ids []string
+	for _, r := range rows(true) {
+		if len(r) != 1 {
+			t.Fatalf("IdsOnly row %q", r)
+		}
+		ids = append(ids, r[0])
 	}
-	text := strings.Split(strings.TrimSuffix(table("text", newFilter("tag:Name", "web-1")), "\n"), "\n")
-	if len(text) != 1 || text[0] != strings.Join(InstanceRow(f.a, now), "\t") {
-		t.Errorf("text: %q", text)
+	if want := idsOf([]*ec2.Instance{f.a, f.b, f.c, f.d}); !slices.Equal(ids, want) {
+		t.Errorf("ids %v, want %v", ids, want)
 	}
-	if fields := strings.Split(text[0], "\t"); fields[1] != "web-1" || fields[3] != "running" || fields[7] != "1h" && !strings.HasPrefix(fields[7], "59m") {
-		t.Errorf("row %q", fields)
+	got := rows(false, newFilter("tag:Name", "web-1"))
+	a := f.a
+	want := []string{a.InstanceId, "web-1", a.InstanceType, "running", a.Placement.AvailabilityZone, a.PrivateIpAddress, a.PublicIpAddress, a.LaunchTime.UTC().Format(time.RFC3339)}
+	if len(got) != 1 || !slices.Equal(got[0], want) {
+		t.Errorf("rows %q, want %q", got, want)
 	}
-	lines := strings.Split(strings.TrimSuffix(table("table"), "\n"), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[0], "INSTANCE ID") || !strings.Contains(lines[2], "db-1") {
-		t.Errorf("table:\n%s", strings.Join(lines, "\n"))
+	if got := rows(false, newFilter("instance-state-name", "stopped")); len(got) != 1 || got[0][1] != "db-1" || got[0][6] != "" {
+		t.Errorf("a stopped instance's row %q: no public IP", got)
 	}
-	_, err := f.e.c.DescribeInstanceTable(f.e.ctx, use1, &ec2.DescribeInstanceTableInput{Format: "yaml"})
-	wantCode(t, err, ec2.CodeInvalidParameterValue, "'yaml'")
-	_, err = f.e.c.DescribeInstanceTable(f.e.ctx, use1, &ec2.DescribeInstanceTableInput{Format: "ids", DescribeInstancesInput: ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("bogus", "x")}}})
+	_, err := f.e.c.DescribeInstanceRows(f.e.ctx, use1, &ec2.DescribeInstanceRowsInput{DescribeInstancesInput: ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("bogus", "x")}}})
 	wantCode(t, err, ec2.CodeInvalidParameterValue, "'bogus'")
 }
 
@@ -223,8 +228,8 @@ func TestWildMatch(t *testing.T) {
 		{"web-*", "db-1", false},
 	}
 	for _, tc := range cases {
-		if got := wildMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("wildMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		if got := describe.WildMatch(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("WildMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
 		}
 	}
 }

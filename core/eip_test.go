@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/instance"
 )
 
 var (
@@ -104,7 +105,7 @@ func TestAssociateElasticIPWithInstance(t *testing.T) {
 		t.Fatalf("association ID %q", assoc)
 	}
 	in := e.get(use1, id)
-	if in.PublicIpAddress != a.PublicIp || in.PublicDnsName != publicDNS(use1, netip.MustParseAddr(a.PublicIp)) {
+	if in.PublicIpAddress != a.PublicIp || in.PublicDnsName != instance.PublicDNS(use1, netip.MustParseAddr(a.PublicIp)) {
 		t.Fatalf("after associate: public IP %q, DNS %q; want %s", in.PublicIpAddress, in.PublicDnsName, a.PublicIp)
 	}
 	if as := in.NetworkInterfaces[0].Association; as == nil || as.AllocationId != a.AllocationId || as.AssociationId != assoc || as.IpOwnerId != ec2.OwnerID {
@@ -276,7 +277,7 @@ func TestGuestFailureKeepsElasticIPAndPool(t *testing.T) {
 	id := e.launchRunning(use1, 1)[0]
 	a := e.allocate(use1)
 	e.associate(use1, &ec2.AssociateAddressInput{AllocationId: a.AllocationId, InstanceId: id})
-	e.c.driverFailed(id, "start", errors.New("host lost"))
+	e.driverFailed(id, "start", errors.New("host lost"))
 	e.wait(use1, ec2.StateTerminated, id)
 	if ad := e.address(use1, a.AllocationId); ad.AssociationId != "" {
 		t.Fatalf("still associated: %+v", ad)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/market"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/rs/zerolog"
@@ -43,7 +44,7 @@ type env struct {
 	st     *store.Store
 	c      *Cloud
 	// pricer, when set, prices spot and reserved capacity (newMarketEnv).
-	pricer Pricer
+	pricer market.Pricer
 }
 
 // envOptions tune the store.

@@ -163,9 +163,8 @@ func checkInvariants(t testing.TB, e *env, region string) {
 // Both sides are read under one lock, so the check is exact.
 func checkAddressBooks(t testing.TB, e *env, region string) {
 	t.Helper()
-	e.c.mu.RLock()
-	defer e.c.mu.RUnlock()
-	rs := e.c.regions[region]
+	rs, unlock := e.view(region)
+	defer unlock()
 	// owner maps every public IP held to who holds it: a pool address to
 	// its interface, an Elastic IP to its allocation. Two owners for one
 	// address is the bug this guards against; so is an owned address the
@@ -196,7 +195,7 @@ func checkAddressBooks(t testing.TB, e *env, region string) {
 			if p, err := netip.ParseAddr(a.Private); err != nil || !sub.Usable(p) {
 				t.Fatalf("%s holds %q, not a usable address of %s (%s)", e.NetworkInterfaceId, a.Private, sub.SubnetId, sub.Cidr)
 			}
-			if a.auto() {
+			if a.Auto() {
 				own(a.Public, e.NetworkInterfaceId)
 			}
 		}

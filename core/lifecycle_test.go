@@ -300,7 +300,7 @@ func TestReboot(t *testing.T) {
 		after.PrivateIpAddress != before.PrivateIpAddress || after.Placement.HostId != before.Placement.HostId {
 		t.Errorf("reboot changed the instance: %+v", after)
 	}
-	log, err := e.c.driverOf(after.Placement.HostId).Console(e.ctx, id)
+	log, err := e.driverOf(after.Placement.HostId).Console(e.ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestGuestInitiatedShutdown(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchRunning(use1, 1)[0]
 	host := e.get(use1, id).Placement.HostId
-	if err := e.c.driverOf(host).Stop(e.ctx, id, false); err != nil {
+	if err := e.driverOf(host).Stop(e.ctx, id, false); err != nil {
 		t.Fatal(err)
 	}
 	e.advance(e.stopTime())
@@ -406,7 +406,7 @@ func TestWaitInstances(t *testing.T) {
 func TestPrivateIPsStayInTheirSubnet(t *testing.T) {
 	e := newEnv(t, "[sim]\nboot_seconds = 0\nstop_seconds = 0\n")
 	for _, z := range e.cfg.Regions[use1].Zones {
-		sub := e.c.regions[use1].net.SubnetByZone(z)
+		sub := e.net(use1).SubnetByZone(z)
 		for _, in := range e.run(use1, &ec2.RunInstancesInput{MinCount: 5, Placement: &ec2.Placement{AvailabilityZone: z}}).Instances {
 			if !sub.Cidr.Contains(netip.MustParseAddr(in.PrivateIpAddress)) || in.SubnetId != sub.SubnetId {
 				t.Errorf("%s in %s has %s, outside subnet %s", in.InstanceId, z, in.PrivateIpAddress, sub.Cidr)

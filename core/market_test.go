@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2x/ec2x/core/catalog"
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/market"
 	"github.com/ec2x/ec2x/internal/clock"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/ec2x/ec2x/pricing-wasm/modules"
@@ -41,7 +43,7 @@ func newMarketEnv(t testing.TB, toml string) *env {
 		t.Fatalf("pricing host: %v", err)
 	}
 	e := &env{t: t, ctx: context.Background(), cfg: loadConfig(t, toml), clk: clock.NewFake(epoch), dir: t.TempDir(), noSync: true, seed: 1}
-	e.pricer = NewModulePricer(h, e.cfg)
+	e.pricer = market.NewModulePricer(h, e.cfg)
 	e.open()
 	t.Cleanup(e.close)
 	e.awaitMarket(1)
@@ -52,19 +54,12 @@ func newMarketEnv(t testing.TB, toml string) *env {
 func (e *env) awaitMarket(n int64) {
 	e.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
-	for e.c.marketRuns.Load() < n {
+	for e.c.Runs.Load() < n {
 		if time.Now().After(deadline) {
 			e.t.Fatalf("the spot market did not run %d times in 60s", n)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-}
-
-// spotNow is the current spot price of a type in a zone.
-func (e *env) spotNow(region, zone, typ string) float64 {
-	e.c.mu.RLock()
-	defer e.c.mu.RUnlock()
-	return e.c.spotPrice(e.c.regions[region], zone, typ)
 }
 
 // runSpot launches n spot instances of typ in zone and waits until they run.
@@ -124,7 +119,7 @@ families = ["m5"]
 func TestSpotWeekFollowsPoolFill(t *testing.T) {
 	e := newMarketEnv(t, smallPools)
 	const zone, typ = "us-east-1a", "m5.large"
-	od := e.c.onDemand(use1, typ)
+	od := e.c.OnDemand(use1, typ)
 	start := e.clk.Now()
 	// A week in 5-minute ticks: the pool stays empty for two days, then
 	// fills by a quarter a day (two m5.large on a 16-vCPU host each day,
@@ -190,7 +185,7 @@ func TestSpotWeekFollowsPoolFill(t *testing.T) {
 func TestSpotMaxPricePassedGivesTwoMinuteNotice(t *testing.T) {
 	e := newMarketEnv(t, smallPools)
 	const zone, typ = "us-east-1a", "m5.large"
-	od := e.c.onDemand(use1, typ)
+	od := e.c.OnDemand(use1, typ)
 	max := 0.3 * od
 	spot := e.runSpot(use1, typ, zone, 1, strconv.FormatFloat(max, 'f', 6, 64), "stop")[0]
 	reqID := e.get(use1, spot).SpotInstanceRequestId
@@ -253,7 +248,7 @@ func TestSpotMaxPricePassedGivesTwoMinuteNotice(t *testing.T) {
 func TestOnDemandIntoFullZoneInterruptsSpot(t *testing.T) {
 	e := newMarketEnv(t, smallPools)
 	const zone, typ = "us-east-1a", "m5.large"
-	od := e.c.onDemand(use1, typ)
+	od := e.c.OnDemand(use1, typ)
 	// Eight spot guests fill the host; two of them bid the least.
 	rich := e.runSpot(use1, typ, zone, 6, "", "terminate")
 	cheap := e.runSpot(use1, typ, zone, 2, strconv.FormatFloat(0.5*od, 'f', 6, 64), "terminate")
@@ -300,7 +295,7 @@ func TestOnDemandIntoFullZoneInterruptsSpot(t *testing.T) {
 func TestSpotRules(t *testing.T) {
 	e := newMarketEnv(t, smallPools)
 	const zone, typ = "us-east-1a", "m5.large"
-	od := e.c.onDemand(use1, typ)
+	od := e.c.OnDemand(use1, typ)
 	oneTime := e.runSpot(use1, typ, zone, 1, "", "terminate")[0]
 	cases := []struct {
 		name string
@@ -436,10 +431,10 @@ func TestPricesAnswerAtOnceAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DescribePrices after a restart: %v", err)
 	}
-	if runs := e.c.marketRuns.Load(); runs != 0 {
+	if runs := e.c.Runs.Load(); runs != 0 {
 		t.Errorf("the market ran %d times after the restart, want none before its period", runs)
 	}
-	if got, want := out.Prices[0].Spot["us-east-1a"], usd(before); before == 0 || got != want {
+	if got, want := out.Prices[0].Spot["us-east-1a"], catalog.USD(before); before == 0 || got != want {
 		t.Errorf("spot price after restart %s, want the stored %s", got, want)
 	}
 }

@@ -20,7 +20,7 @@ func fleet1000(b *testing.B) *env {
 	}
 	e.advance(time.Second)
 	// The first tick only records the counters each later tick starts from.
-	e.c.sampleOnce(e.ctx)
+	e.c.SampleOnce(e.ctx)
 	return e
 }
 
@@ -33,7 +33,7 @@ func BenchmarkSampleTick1000(b *testing.B) {
 		b.StopTimer()
 		e.clk.Advance(time.Minute - time.Nanosecond) // not quite a tick: the timer stays put
 		b.StartTimer()
-		e.c.sampleOnce(e.ctx)
+		e.c.SampleOnce(e.ctx)
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "µs/instance")
 }

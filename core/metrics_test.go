@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/monitor"
 )
 
 // instantSim boots at once so that runs start on the tick they launch.
@@ -113,11 +112,9 @@ func TestT2StandardSpendsCreditsThenHoldsBaseline(t *testing.T) {
 		t.Errorf("first CPUCreditBalance = %.2f, want about the 30 launch credits", first)
 	}
 	t.Run("the latest sample shows the instance held", func(t *testing.T) {
-		e.c.sampler.mu.Lock()
-		defer e.c.sampler.mu.Unlock()
-		st := e.c.sampler.state[id]
-		if st == nil || !st.held || math.Abs(float64(st.latest[monitor.CPUUtilization])-10) > 0.5 {
-			t.Errorf("sampler state = %+v, want held at 10%%", st)
+		cpu, held, ok := e.c.LastSample(id)
+		if !ok || !held || math.Abs(cpu-10) > 0.5 {
+			t.Errorf("sampler state = cpu %.2f held %v (have %v), want held at 10%%", cpu, held, ok)
 		}
 	})
 }

@@ -168,9 +168,9 @@ func (e *env) primaryENI(region, inst string) string {
 
 // poolHolds reports whether the region's public pool marks ip as taken.
 func (e *env) poolHolds(region, ip string) bool {
-	e.c.mu.RLock()
-	defer e.c.mu.RUnlock()
-	return e.c.regions[region].net.Public().InUse(netip.MustParseAddr(ip))
+	rs, unlock := e.view(region)
+	defer unlock()
+	return rs.net.Public().InUse(netip.MustParseAddr(ip))
 }
 
 // freeInSubnet is the subnet's AvailableIpAddressCount.

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/instance"
+	"github.com/ec2x/ec2x/core/network"
 )
 
 // checkNetInvariants checks the links between a region's network records,
@@ -13,9 +15,8 @@ import (
 // hold only what their state allows. checkAddressBooks covers the pools.
 func checkNetInvariants(t testing.TB, e *env, region string) {
 	t.Helper()
-	e.c.mu.RLock()
-	defer e.c.mu.RUnlock()
-	rs := e.c.regions[region]
+	rs, unlock := e.view(region)
+	defer unlock()
 	if n, limit := len(rs.eips), e.cfg.Limits.ElasticIPsPerRegion; n > limit {
 		t.Fatalf("%s has %d Elastic IPs, over its limit of %d", region, n, limit)
 	}
@@ -33,7 +34,7 @@ func checkNetInvariants(t testing.TB, e *env, region string) {
 		if ni == nil {
 			t.Fatalf("%s (%s) is associated with %s, which does not exist", id, a.AssociationId, a.NetworkInterfaceId)
 		}
-		i := ni.addrIndex(a.PrivateIpAddress)
+		i := ni.AddrIndex(a.PrivateIpAddress)
 		if i < 0 {
 			t.Fatalf("%s is associated with %s of %s, which has no such address", id, a.PrivateIpAddress, ni.NetworkInterfaceId)
 		}
@@ -59,11 +60,11 @@ func checkNetInvariants(t testing.TB, e *env, region string) {
 				assocs[ad.AssociationId] = id
 			case ad.AssociationId != "":
 				t.Fatalf("%s/%s has association %s without an allocation", id, ad.Private, ad.AssociationId)
-			case ad.auto():
+			case ad.Auto():
 				// Pool addresses go only to the primary address of an
 				// instance's primary interface, while it holds a host.
 				r := rs.instances[ni.InstanceId]
-				if i != 0 || ni.DeviceIndex != 0 || r == nil || !holdsHost(r.State.Name) {
+				if i != 0 || ni.DeviceIndex != 0 || r == nil || !instance.HoldsHost(r.State.Name) {
 					state := "no instance"
 					if r != nil {
 						state = r.State.Name
@@ -81,8 +82,8 @@ func checkNetInvariants(t testing.TB, e *env, region string) {
 			if ni.AttachmentId != "" || ni.DeviceIndex != 0 {
 				t.Fatalf("%s is available but has attachment %q at device %d", id, ni.AttachmentId, ni.DeviceIndex)
 			}
-			if len(ni.Addrs) > maxAddrsPerInterface {
-				t.Fatalf("%s has %d addresses, over %d", id, len(ni.Addrs), maxAddrsPerInterface)
+			if len(ni.Addrs) > network.MaxAddrsPerInterface {
+				t.Fatalf("%s has %d addresses, over %d", id, len(ni.Addrs), network.MaxAddrsPerInterface)
 			}
 			continue
 		}

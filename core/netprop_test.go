@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/instance"
+	"github.com/ec2x/ec2x/core/state"
 )
 
 // netPropFleet is small on purpose so that random operations run into
@@ -195,19 +197,19 @@ func (f *netFuzzer) settle() {
 	f.t.Helper()
 	deadline := time.NewTimer(10 * time.Second)
 	defer deadline.Stop()
-	c := f.e.c
 	for {
-		c.mu.RLock()
-		changed, busy := c.changed, ""
-		for _, rs := range c.regions {
-			for id, r := range rs.instances {
-				switch r.State.Name {
+		var changed <-chan struct{}
+		busy := ""
+		for _, r := range f.e.c.Runtime().Regions() {
+			r.RLock()
+			for id, rec := range state.Published(r, instance.Instances) {
+				switch rec.State.Name {
 				case ec2.StatePending, ec2.StateStopping, ec2.StateShuttingDown:
-					busy = id + " " + r.State.Name
+					busy, changed = id+" "+rec.State.Name, r.Changed()
 				}
 			}
+			r.RUnlock()
 		}
-		c.mu.RUnlock()
 		if busy == "" {
 			return
 		}
@@ -239,9 +241,7 @@ func (f *netFuzzer) check(regions ...string) {
 
 // randomPrivate is a random address of a zone's subnet, reserved ones included.
 func (f *netFuzzer) randomPrivate(region, zone string) (string, string) {
-	f.e.c.mu.RLock()
-	sub := f.e.c.regions[region].net.SubnetByZone(zone)
-	f.e.c.mu.RUnlock()
+	sub := f.e.net(region).SubnetByZone(zone)
 	size := 1 << (32 - sub.Cidr.Bits())
 	a := sub.Cidr.Addr()
 	for range f.rng.IntN(size) {
@@ -346,8 +346,7 @@ func (f *netFuzzer) drain() {
 		}
 		checkInvariants(t, e, r)
 		checkNetInvariants(t, e, r)
-		e.c.mu.RLock()
-		rs := e.c.regions[r]
+		rs, unlock := e.view(r)
 		pool := netip.MustParsePrefix(rs.cfg.PublicPool)
 		if free := rs.net.Public().Free(); free != 1<<(32-pool.Bits()) {
 			t.Errorf("%s: %d public addresses still taken with nothing left", r, 1<<(32-pool.Bits())-free)
@@ -357,6 +356,6 @@ func (f *netFuzzer) drain() {
 				t.Errorf("%s: %d private addresses still taken with nothing left", s.SubnetId, want-s.Available())
 			}
 		}
-		e.c.mu.RUnlock()
+		unlock()
 	}
 }

@@ -167,7 +167,7 @@ func (f *netFuzzer) crash(region string) {
 		return
 	}
 	f.logf("crash %s %s", region, id)
-	f.e.c.driverFailed(id, "host", fmt.Errorf("host lost"))
+	f.e.driverFailed(id, "host", fmt.Errorf("host lost"))
 	f.e.wait(region, ec2.StateTerminated, id)
 	f.tally["crash ok"]++
 }

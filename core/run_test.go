@@ -46,7 +46,7 @@ func TestRunInstancesDefaults(t *testing.T) {
 			t.Errorf("%s = %v, want %v", c.what, c.got, c.want)
 		}
 	}
-	if !ValidInstanceID(in.InstanceId) || len(in.InstanceId) != len("i-")+17 {
+	if !ec2.ValidInstanceID(in.InstanceId) || len(in.InstanceId) != len("i-")+17 {
 		t.Errorf("instance ID %q is not i- and 17 hex digits", in.InstanceId)
 	}
 	if !contains(e.cfg.Regions[use1].Zones, in.Placement.AvailabilityZone) || in.Placement.HostId == "" {
@@ -117,7 +117,7 @@ func TestRunInstancesOptions(t *testing.T) {
 	if _, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "deploy", KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
-	sub1b := e.c.regions[use1].net.SubnetByZone("us-east-1b").SubnetId
+	sub1b := e.net(use1).SubnetByZone("us-east-1b").SubnetId
 	script := "#!/bin/sh\necho hello\n"
 	cases := []struct {
 		name  string
@@ -137,7 +137,7 @@ func TestRunInstancesOptions(t *testing.T) {
 			}
 		}},
 		{"zone", ec2.RunInstancesInput{Placement: &ec2.Placement{AvailabilityZone: "us-east-1c"}}, func(t *testing.T, in *ec2.Instance) {
-			if in.Placement.AvailabilityZone != "us-east-1c" || in.SubnetId != e.c.regions[use1].net.SubnetByZone("us-east-1c").SubnetId {
+			if in.Placement.AvailabilityZone != "us-east-1c" || in.SubnetId != e.net(use1).SubnetByZone("us-east-1c").SubnetId {
 				t.Errorf("placed in %s, subnet %s", in.Placement.AvailabilityZone, in.SubnetId)
 			}
 		}},
@@ -179,7 +179,7 @@ func TestRunInstancesOptions(t *testing.T) {
 		{"volume size", ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{VolumeSize: 30}}}},
 			func(t *testing.T, in *ec2.Instance) {
 				e.wait(use1, ec2.StateRunning, in.InstanceId)
-				log, err := e.c.driverOf(in.Placement.HostId).Console(e.ctx, in.InstanceId)
+				log, err := e.driverOf(in.Placement.HostId).Console(e.ctx, in.InstanceId)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -188,7 +188,7 @@ func TestRunInstancesOptions(t *testing.T) {
 				}
 			}},
 		{"security group by name and ID", ec2.RunInstancesInput{SecurityGroups: []string{"default"},
-			SecurityGroupIds: []string{e.c.regions[use1].net.DefaultGroupId}}, nil},
+			SecurityGroupIds: []string{e.net(use1).DefaultGroupId}}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -208,7 +208,7 @@ func TestRunInstancesOptions(t *testing.T) {
 
 func TestRunInstancesErrors(t *testing.T) {
 	e := newEnv(t, "[limits]\nmax_count_per_run = 5\n")
-	sub1a := e.c.regions[use1].net.SubnetByZone("us-east-1a").SubnetId
+	sub1a := e.net(use1).SubnetByZone("us-east-1a").SubnetId
 	manyTags := make([]ec2.Tag, 51)
 	for i := range manyTags {
 		manyTags[i] = ec2.Tag{Key: fmt.Sprintf("k%d", i), Value: "v"}

@@ -44,7 +44,7 @@ func TestDefaultSecurityGroupPerRegion(t *testing.T) {
 	seen := map[string]bool{}
 	for _, region := range []string{use1, usw2} {
 		t.Run(region, func(t *testing.T) {
-			vpcs, err := e.c.DescribeVpcs(e.ctx, region, &ec2.Empty{})
+			vpcs, err := e.c.DescribeVpcs(e.ctx, region, &ec2.DescribeVpcsInput{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func TestDefaultSecurityGroupPerRegion(t *testing.T) {
 
 func TestCreateSecurityGroup(t *testing.T) {
 	e := newEnv(t, "")
-	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &ec2.Empty{})
+	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &ec2.DescribeVpcsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

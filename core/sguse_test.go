@@ -20,8 +20,8 @@ func TestDescribeSecurityGroupsFilters(t *testing.T) {
 	if _, err := e.c.CreateTags(e.ctx, use1, &ec2.CreateTagsInput{Resources: []string{db}, Tags: []ec2.Tag{{Key: "tier", Value: "data"}}}); err != nil {
 		t.Fatal(err)
 	}
-	def := e.group(use1, e.c.regions[use1].net.DefaultGroupId).GroupId
-	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &ec2.Empty{})
+	def := e.group(use1, e.net(use1).DefaultGroupId).GroupId
+	vpcs, err := e.c.DescribeVpcs(e.ctx, use1, &ec2.DescribeVpcsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestRunInstancesWithSecurityGroups(t *testing.T) {
 	for _, n := range []string{"g1", "g2", "g3", "g4"} {
 		many = append(many, e.createGroup(use1, n))
 	}
-	def := e.c.regions[use1].net.DefaultGroupId
+	def := e.net(use1).DefaultGroupId
 	cases := []struct {
 		name  string
 		ids   []string

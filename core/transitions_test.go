@@ -353,7 +353,7 @@ func TestModifyInstanceType(t *testing.T) {
 	if h := e.hosts(use1)[in.Placement.HostId]; h.UsedVCPUs != 4 || h.UsedMemoryMiB != 16384 {
 		t.Errorf("host of the resized instance uses %d vCPUs, %d MiB; want 4, 16384", h.UsedVCPUs, h.UsedMemoryMiB)
 	}
-	log, err := e.c.driverOf(in.Placement.HostId).Console(e.ctx, id)
+	log, err := e.driverOf(in.Placement.HostId).Console(e.ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,6 +104,7 @@ func main() {
 	dur := flag.Duration("duration", 5*time.Second, "how long the clients loop in each run")
 	runs := flag.Int("runs", 3, "runs of each scenario (figures are medians)")
 	tmp := flag.String("tmpdir", os.TempDir(), "where the daemons' homes go (on a tmpfs such as /dev/shm, fsync costs nothing)")
+	maxBG := flag.Float64("max-background", 25, "before each run, wait (up to 5 min) until the machine's other load is under this percent of all cores")
 	list := flag.String("scenarios", "one-region,two-regions,interference", "comma list: one-region, two-regions, interference (= eu-alone,eu+us-heavy)")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
@@ -131,7 +132,7 @@ func main() {
 	all := map[string][]*result{}
 	for r := 1; r <= *runs; r++ { // runs interleave scenarios, so drift hits all alike
 		for _, name := range names {
-			res := runOnce(abs, cache, *tmp, name, *dur)
+			res := runOnce(abs, cache, *tmp, name, *dur, *maxBG)
 			all[name] = append(all[name], res)
 			fmt.Printf("%s   (run %d)\n", row(res), r)
 		}
@@ -220,7 +221,7 @@ func medianOf(vs []any) any {
 }
 
 // runOnce runs one scenario against a fresh daemon.
-func runOnce(bin, cache, tmp, name string, dur time.Duration) *result {
+func runOnce(bin, cache, tmp, name string, dur time.Duration, maxBG float64) *result {
 	d := startDaemon(bin, cache, tmp)
 	defer d.stop()
 	groups := scenarios[name]
@@ -234,9 +235,15 @@ func runOnce(bin, cache, tmp, name string, dur time.Duration) *result {
 	}
 	d.settle()
 	res := &result{Scenario: name, Regions: map[string]*stat{}, Actions: map[string]*stat{}}
-	bg := startMachineCPU()
-	time.Sleep(500 * time.Millisecond)
-	res.BackgroundPercent = bg()
+	// Others' load (a test suite, a build) ruins the figures: wait a while
+	// for the machine to be quiet, and report how busy it was.
+	for t := time.Now(); ; time.Sleep(2 * time.Second) {
+		bg := startMachineCPU()
+		time.Sleep(500 * time.Millisecond)
+		if res.BackgroundPercent = bg(); res.BackgroundPercent <= maxBG || time.Since(t) > 5*time.Minute {
+			break
+		}
+	}
 
 	workers := make([][]*worker, len(groups))
 	var small, all sync.WaitGroup

@@ -1,129 +1,114 @@
-// Package actions is the single table that maps each API action name to
-// its core call. The daemon's JSON API and the EC2 Query endpoint both
-// dispatch through it.
+// Package actions is the table of API actions: each action's name, its
+// wire types, the call it maps to and where it is served. Every front end
+// (the daemon's socket API, the EC2 Query endpoint, the web console)
+// dispatches through one Table; the families declare their own actions,
+// and the assembly lists the families in one place.
+//
+// It imports only the wire types: the calls are bound to the families'
+// services by whoever builds the table.
 package actions
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sort"
-
-	"github.com/ec2x/ec2x/core"
 )
 
-// Action is one API action: its EC2 name and the core call it maps to.
-// This table is the single mapping from action names to core; every front
-// end dispatches through it.
-type Action struct {
-	Name string
-	// New returns a pointer to a zero input, for front ends that fill it
-	// from something other than JSON.
-	New func() any
-	// Call runs the action with a decoded input (a pointer from New).
-	Call func(ctx context.Context, c *core.Cloud, region string, in any) (any, error)
+// Exposure says where an action is served.
+type Exposure int
+
+const (
+	// Local actions are served on the daemon's unix socket only: ec2x's
+	// own actions (plugins, hosts, bills, rendered listings, metadata
+	// endpoints). The zero value, so an action that says nothing stays
+	// off the network.
+	Local Exposure = iota
+	// Public actions are EC2's own: served on the socket and by the
+	// EC2-compatible endpoint.
+	Public
+)
+
+func (e Exposure) String() string {
+	if e == Public {
+		return "public"
+	}
+	return "local"
+}
+
+// Def is one action.
+type Def struct {
+	Name   string
+	Expose Exposure
 	// In and Out are the input and output struct types, for front ends
 	// that map them to another wire format.
 	In, Out reflect.Type
+	// New returns a pointer to a zero input.
+	New func() any
+	// Call runs the action with a decoded input (a pointer from New).
+	// Streaming actions have Stream instead.
+	Call func(ctx context.Context, region string, in any) (any, error)
+	// Stream runs a streaming action: emit is called with each frame
+	// until the action ends or emit fails.
+	Stream func(ctx context.Context, region string, in any, emit func(any) error) error
 }
 
-// action adapts a typed core method to the table.
-func action[I, O any](name string, f func(*core.Cloud, context.Context, string, *I) (*O, error)) Action {
-	return Action{
-		Name: name,
-		In:   reflect.TypeFor[I](),
-		Out:  reflect.TypeFor[O](),
-		New:  func() any { return new(I) },
-		Call: func(ctx context.Context, c *core.Cloud, region string, in any) (any, error) {
-			return f(c, ctx, region, in.(*I))
+// New adapts a typed call to the table.
+func New[I, O any](name string, expose Exposure, f func(context.Context, string, *I) (*O, error)) Def {
+	return Def{
+		Name: name, Expose: expose,
+		In: reflect.TypeFor[I](), Out: reflect.TypeFor[O](),
+		New: func() any { return new(I) },
+		Call: func(ctx context.Context, region string, in any) (any, error) {
+			return f(ctx, region, in.(*I))
 		},
 	}
 }
 
-// actions is the table, by name.
-var actions = func() map[string]Action {
-	list := []Action{
-		action("RunInstances", (*core.Cloud).RunInstances),
-		action("DescribeInstances", (*core.Cloud).DescribeInstances),
-		action("DescribeInstanceTable", (*core.Cloud).DescribeInstanceTable),
-		action("StartInstances", (*core.Cloud).StartInstances),
-		action("StopInstances", (*core.Cloud).StopInstances),
-		action("RebootInstances", (*core.Cloud).RebootInstances),
-		action("TerminateInstances", (*core.Cloud).TerminateInstances),
-		action("ModifyInstanceAttribute", (*core.Cloud).ModifyInstanceAttribute),
-		action("DescribeInstanceAttribute", (*core.Cloud).DescribeInstanceAttribute),
-		action("WaitInstances", (*core.Cloud).WaitInstances),
-		action("CreateKeyPair", (*core.Cloud).CreateKeyPair),
-		action("ImportKeyPair", (*core.Cloud).ImportKeyPair),
-		action("DescribeKeyPairs", (*core.Cloud).DescribeKeyPairs),
-		action("DeleteKeyPair", (*core.Cloud).DeleteKeyPair),
-		action("CreateTags", (*core.Cloud).CreateTags),
-		action("DeleteTags", (*core.Cloud).DeleteTags),
-		action("DescribeRegions", (*core.Cloud).DescribeRegions),
-		action("DescribeAvailabilityZones", (*core.Cloud).DescribeAvailabilityZones),
-		action("DescribeInstanceTypes", (*core.Cloud).DescribeInstanceTypes),
-		action("DescribeImages", (*core.Cloud).DescribeImages),
-		action("DescribeHosts", (*core.Cloud).DescribeHosts),
-		action("ExplainPlacement", (*core.Cloud).ExplainPlacement),
-		action("DescribeSSHTarget", (*core.Cloud).DescribeSSHTarget),
-		action("GetConsoleOutput", (*core.Cloud).GetConsoleOutput),
-		action("DescribeInstanceMetadata", (*core.Cloud).DescribeInstanceMetadata),
-		action("OpenInstanceMetadataEndpoint", (*core.Cloud).OpenInstanceMetadataEndpoint),
-		action("GetMetricStatistics", (*core.Cloud).GetMetricStatistics),
-		action("DescribeFleet", (*core.Cloud).DescribeFleet),
-		action("DescribeSpotPriceHistory", (*core.Cloud).DescribeSpotPriceHistory),
-		action("RequestSpotInstances", (*core.Cloud).RequestSpotInstances),
-		action("DescribeSpotInstanceRequests", (*core.Cloud).DescribeSpotInstanceRequests),
-		action("CancelSpotInstanceRequests", (*core.Cloud).CancelSpotInstanceRequests),
-		action("DescribeReservedInstancesOfferings", (*core.Cloud).DescribeReservedInstancesOfferings),
-		action("PurchaseReservedInstancesOffering", (*core.Cloud).PurchaseReservedInstancesOffering),
-		action("DescribeReservedInstances", (*core.Cloud).DescribeReservedInstances),
-		action("Bill", (*core.Cloud).Bill),
-		action("CostCompare", (*core.Cloud).CostCompare),
-		action("DescribePrices", (*core.Cloud).DescribePrices),
-		action("InstallPlugin", (*core.Cloud).InstallPlugin),
-		action("DescribePlugins", (*core.Cloud).DescribePlugins),
-		action("RemovePlugin", (*core.Cloud).RemovePlugin),
-		action("TestPlugin", (*core.Cloud).TestPlugin),
-		action("DescribeSubnets", (*core.Cloud).DescribeSubnets),
-		action("DescribeVpcs", (*core.Cloud).DescribeVpcs),
-		action("AllocateAddress", (*core.Cloud).AllocateAddress),
-		action("AssociateAddress", (*core.Cloud).AssociateAddress),
-		action("DisassociateAddress", (*core.Cloud).DisassociateAddress),
-		action("ReleaseAddress", (*core.Cloud).ReleaseAddress),
-		action("DescribeAddresses", (*core.Cloud).DescribeAddresses),
-		action("CreateNetworkInterface", (*core.Cloud).CreateNetworkInterface),
-		action("DescribeNetworkInterfaces", (*core.Cloud).DescribeNetworkInterfaces),
-		action("AttachNetworkInterface", (*core.Cloud).AttachNetworkInterface),
-		action("DetachNetworkInterface", (*core.Cloud).DetachNetworkInterface),
-		action("DeleteNetworkInterface", (*core.Cloud).DeleteNetworkInterface),
-		action("AssignPrivateIpAddresses", (*core.Cloud).AssignPrivateIpAddresses),
-		action("UnassignPrivateIpAddresses", (*core.Cloud).UnassignPrivateIpAddresses),
-		action("CreateSecurityGroup", (*core.Cloud).CreateSecurityGroup),
-		action("DescribeSecurityGroups", (*core.Cloud).DescribeSecurityGroups),
-		action("AuthorizeSecurityGroupIngress", (*core.Cloud).AuthorizeSecurityGroupIngress),
-		action("RevokeSecurityGroupIngress", (*core.Cloud).RevokeSecurityGroupIngress),
-		action("DeleteSecurityGroup", (*core.Cloud).DeleteSecurityGroup),
+// NewStream adapts a typed streaming call to the table.
+func NewStream[I, O any](name string, expose Exposure, f func(context.Context, string, *I, func(*O) error) error) Def {
+	return Def{
+		Name: name, Expose: expose,
+		In: reflect.TypeFor[I](), Out: reflect.TypeFor[O](),
+		New: func() any { return new(I) },
+		Stream: func(ctx context.Context, region string, in any, emit func(any) error) error {
+			return f(ctx, region, in.(*I), func(o *O) error { return emit(o) })
+		},
 	}
-	m := make(map[string]Action, len(list))
-	for _, a := range list {
-		if _, dup := m[a.Name]; dup {
-			panic("actions: action listed twice: " + a.Name)
+}
+
+// Table is every action by name.
+type Table struct {
+	byName map[string]Def
+}
+
+// NewTable makes a table; an action listed twice is a programming error.
+func NewTable(defs ...[]Def) *Table {
+	t := &Table{byName: map[string]Def{}}
+	for _, list := range defs {
+		for _, d := range list {
+			if _, dup := t.byName[d.Name]; dup {
+				panic(fmt.Sprintf("actions: %s listed twice", d.Name))
+			}
+			if (d.Call == nil) == (d.Stream == nil) {
+				panic(fmt.Sprintf("actions: %s needs exactly one of Call and Stream", d.Name))
+			}
+			t.byName[d.Name] = d
 		}
-		m[a.Name] = a
 	}
-	return m
-}()
+	return t
+}
 
 // Lookup returns the action with that name.
-func Lookup(name string) (Action, bool) {
-	a, ok := actions[name]
-	return a, ok
+func (t *Table) Lookup(name string) (Def, bool) {
+	d, ok := t.byName[name]
+	return d, ok
 }
 
 // Names lists every action, sorted.
-func Names() []string {
-	names := make([]string, 0, len(actions))
-	for n := range actions {
+func (t *Table) Names() []string {
+	names := make([]string, 0, len(t.byName))
+	for n := range t.byName {
 		names = append(names, n)
 	}
 	sort.Strings(names)

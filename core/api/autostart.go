@@ -66,7 +66,7 @@ func (s *Starter) Ensure(ctx context.Context, c *Client) error {
 	if err != nil {
 		return err
 	}
-	defer lock.unlock()
+	defer lock.Unlock()
 	// Someone may have started it while we waited for the lock.
 	if p, err := c.Ping(ctx); err == nil {
 		if p.Stamp == s.Stamp {
@@ -85,10 +85,10 @@ func (s *Starter) Ensure(ctx context.Context, c *Client) error {
 }
 
 // lockStart takes the start lock, polling so that ctx bounds the wait.
-func (s *Starter) lockStart(ctx context.Context) (*fileLock, error) {
+func (s *Starter) lockStart(ctx context.Context) (*FileLock, error) {
 	path := filepath.Join(s.Home, startLockName)
 	for {
-		l, err := lockFile(path, false)
+		l, err := LockFile(path, false)
 		if err == nil {
 			return l, nil
 		}

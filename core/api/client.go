@@ -18,8 +18,10 @@ import (
 
 // Client calls the daemon over its unix socket.
 type Client struct {
-	sock  string
-	stamp string
+	sock string
+	// Stamp is the build-and-config stamp sent with every call; a daemon
+	// with another refuses the call, and Recover may replace it.
+	Stamp string
 	http  *http.Client
 	// Recover is called when the daemon is not there or is of another
 	// stamp, before one retry; nil means fail at once.
@@ -28,10 +30,10 @@ type Client struct {
 
 // NewClient returns a client of the daemon listening on sock.
 func NewClient(sock, stamp string) *Client {
-	c := &Client{sock: sock, stamp: stamp}
+	c := &Client{sock: sock, Stamp: stamp}
 	c.http = &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return dialUnix(ctx, c.sock)
+			return DialUnix(ctx, c.sock)
 		},
 		MaxIdleConns:      4,
 		DisableKeepAlives: false,
@@ -80,8 +82,8 @@ func (c *Client) call(ctx context.Context, region, action string, body []byte, o
 	if region != "" {
 		req.Header.Set(HeaderRegion, region)
 	}
-	if c.stamp != "" {
-		req.Header.Set(HeaderStamp, c.stamp)
+	if c.Stamp != "" {
+		req.Header.Set(HeaderStamp, c.Stamp)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -181,8 +183,8 @@ func (c *Client) openStream(ctx context.Context, region, action string, body []b
 	if region != "" {
 		req.Header.Set(HeaderRegion, region)
 	}
-	if c.stamp != "" {
-		req.Header.Set(HeaderStamp, c.stamp)
+	if c.Stamp != "" {
+		req.Header.Set(HeaderStamp, c.Stamp)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/actions"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
 )
@@ -44,19 +44,21 @@ type ErrorBody struct {
 	RequestId string `json:"RequestId"`
 }
 
-// Server serves the JSON API over HTTP.
+// Server serves the JSON API over HTTP: every action of the table.
 type Server struct {
-	cloud    *core.Cloud
+	table    *actions.Table
+	region   string // the default region
 	ping     Ping
 	log      zerolog.Logger
 	shutdown func()
 	reqs     atomic.Uint64
 }
 
-// NewServer returns the HTTP handler of the API. shutdown is called when a
-// client asks the daemon to stop.
-func NewServer(c *core.Cloud, ping Ping, log zerolog.Logger, shutdown func()) *Server {
-	return &Server{cloud: c, ping: ping, log: log, shutdown: shutdown}
+// NewServer returns the HTTP handler of the API over the table's actions;
+// region is the one a call without a region header goes to. shutdown is
+// called when a client asks the daemon to stop.
+func NewServer(t *actions.Table, region string, ping Ping, log zerolog.Logger, shutdown func()) *Server {
+	return &Server{table: t, region: region, ping: ping, log: log, shutdown: shutdown}
 }
 
 func (s *Server) requestID() string {
@@ -96,13 +98,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	region := r.Header.Get(HeaderRegion)
 	if region == "" {
-		region = s.cloud.Config().Region
+		region = s.region
 	}
-	if st, ok := streams[name]; ok {
-		s.serveStream(w, r, rid, st, region, body)
+	a, ok := s.table.Lookup(name)
+	if !ok {
+		s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", name))
 		return
 	}
-	out, err := dispatchJSON(r.Context(), s.cloud, name, region, body)
+	if a.Stream != nil {
+		s.serveStream(w, r, rid, a, region, body)
+		return
+	}
+	out, err := dispatchJSON(r.Context(), a, region, body)
 	if err != nil {
 		s.log.Debug().Str("action", name).Str("region", region).Str("request", rid).Err(err).Msg("request failed")
 		s.writeError(w, rid, err)
@@ -163,17 +170,15 @@ func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // serveStream answers a streaming action with newline-delimited JSON
 // frames, flushed one by one, until the action ends or the client leaves.
-func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, rid string, st Stream, region string, body []byte) {
-	in := st.New()
-	if len(body) > 0 {
-		if err := decodeStrict(body, in); err != nil {
-			s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidParameterValue, "%s: %v", st.Name, err))
-			return
-		}
+func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, rid string, st actions.Def, region string, body []byte) {
+	in, err := decodeInput(st, body)
+	if err != nil {
+		s.writeError(w, rid, err)
+		return
 	}
 	flusher, _ := w.(http.Flusher)
 	started := false
-	err := st.Run(r.Context(), s.cloud, region, in, func(frame any) error {
+	err = st.Stream(r.Context(), region, in, func(frame any) error {
 		data, err := json.Marshal(frame)
 		if err != nil {
 			return err

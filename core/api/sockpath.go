@@ -9,15 +9,15 @@ import (
 	"syscall"
 )
 
-// maxSunPath is the room in sockaddr_un for a path (108 bytes on Linux,
+// MaxSunPath is the room in sockaddr_un for a path (108 bytes on Linux,
 // with the terminating NUL).
-const maxSunPath = 107
+const MaxSunPath = 107
 
 // viaProcFD returns a short alias of a long socket path through an open
 // directory descriptor (/proc/self/fd/N/name), so deep EC2X_HOMEs work.
 // The returned close func releases the descriptor.
 func viaProcFD(path string) (string, func(), error) {
-	if len(path) <= maxSunPath {
+	if len(path) <= MaxSunPath {
 		return path, func() {}, nil
 	}
 	dir, name := filepath.Split(path)
@@ -28,7 +28,7 @@ func viaProcFD(path string) (string, func(), error) {
 	return fmt.Sprintf("/proc/self/fd/%d/%s", fd, name), func() { _ = syscall.Close(fd) }, nil
 }
 
-func dialUnix(ctx context.Context, path string) (net.Conn, error) {
+func DialUnix(ctx context.Context, path string) (net.Conn, error) {
 	p, done, err := viaProcFD(path)
 	if err != nil {
 		return nil, &net.OpError{Op: "dial", Net: "unix", Err: err}
@@ -38,9 +38,9 @@ func dialUnix(ctx context.Context, path string) (net.Conn, error) {
 	return d.DialContext(ctx, "unix", p)
 }
 
-// listenUnix listens on path with mode 0600 from the first instant: the
+// ListenUnix listens on path with mode 0600 from the first instant: the
 // umask is narrowed around bind so no one else can ever connect.
-func listenUnix(path string) (net.Listener, error) {
+func ListenUnix(path string) (net.Listener, error) {
 	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 		return nil, err
 	}

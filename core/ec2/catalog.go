@@ -1,5 +1,20 @@
 package ec2
 
+// DescribeRegionsInput selects regions by name and filters.
+type DescribeRegionsInput struct {
+	RegionNames []string `json:"RegionNames,omitempty"`
+	Filters     []Filter `json:"Filters,omitempty"`
+	AllRegions  bool     `json:"AllRegions,omitempty"`
+}
+
+// DescribeAvailabilityZonesInput selects zones by name, ID and filters.
+type DescribeAvailabilityZonesInput struct {
+	ZoneNames            []string `json:"ZoneNames,omitempty"`
+	ZoneIds              []string `json:"ZoneIds,omitempty"`
+	Filters              []Filter `json:"Filters,omitempty"`
+	AllAvailabilityZones bool     `json:"AllAvailabilityZones,omitempty"`
+}
+
 // DescribeRegionsOutput lists regions.
 type DescribeRegionsOutput struct {
 	Regions []Region `json:"Regions"`

@@ -1,5 +1,7 @@
 package ec2
 
+import "regexp"
+
 // OwnerID is the account every resource belongs to (AWS's documentation account).
 const OwnerID = "123456789012"
 
@@ -23,3 +25,8 @@ type TagMatch struct {
 	Key   string  `json:"Key"`
 	Value *string `json:"Value,omitempty"`
 }
+
+var instanceIDRe = regexp.MustCompile(`^i-([0-9a-f]{8}|[0-9a-f]{17})$`)
+
+// ValidInstanceID reports whether id has the shape of an instance ID.
+func ValidInstanceID(id string) bool { return instanceIDRe.MatchString(id) }

@@ -31,6 +31,7 @@ const (
 	CodeInvalidUserDataMalformed      = "InvalidUserData.Malformed"
 	CodeInvalidAvailabilityZone       = "InvalidAvailabilityZone"
 	CodeInvalidSubnetIDNotFound       = "InvalidSubnetID.NotFound"
+	CodeInvalidVpcIDNotFound          = "InvalidVpcID.NotFound"
 	CodeInvalidRegion                 = "InvalidRegion"
 	CodeInsufficientAddressCapacity   = "InsufficientAddressCapacity"
 	CodeInstanceLimitExceeded         = "InstanceLimitExceeded"

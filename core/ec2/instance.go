@@ -1,7 +1,5 @@
 package ec2
 
-import "time"
-
 // DescribeInstancesInput is EC2's DescribeInstances request.
 type DescribeInstancesInput struct {
 	InstanceIds []string `json:"InstanceIds,omitempty"`
@@ -21,24 +19,21 @@ type DescribeInstancesOutput struct {
 	ReservationIds []string `json:"-"`
 }
 
-// DescribeInstanceTableInput asks for instances already rendered for a
-// terminal: Format is table (aligned, with a header), text (tab-separated)
-// or ids (one ID a line); Now is the caller's clock, for the AGE column.
-type DescribeInstanceTableInput struct {
+// DescribeInstanceRowsInput asks for instances as compact rows, for the
+// CLI's listings (an ec2x action); IdsOnly keeps only the IDs.
+type DescribeInstanceRowsInput struct {
 	DescribeInstancesInput
-	Format string    `json:"Format"`
-	Color  bool      `json:"Color,omitempty"`
-	Now    time.Time `json:"Now"`
+	IdsOnly bool `json:"IdsOnly,omitempty"`
 }
 
-// Text is an answer that is already text; the API sends it as it is.
-type Text struct{ Body []byte }
-
-// Raw returns the bytes to send.
-func (t *Text) Raw() []byte { return t.Body }
-
-// SetRaw takes the bytes received.
-func (t *Text) SetRaw(b []byte) { t.Body = b }
+// DescribeInstanceRowsOutput is the instances as rows, in DescribeInstances'
+// order: InstanceId, the Name tag, InstanceType, State, AvailabilityZone,
+// PrivateIpAddress, PublicIpAddress and LaunchTime (RFC 3339); "" where an
+// instance has none.
+type DescribeInstanceRowsOutput struct {
+	Rows      [][]string `json:"Rows"`
+	NextToken string     `json:"NextToken,omitempty"`
+}
 
 // WaitInstancesInput asks to wait until every instance is in State.
 type WaitInstancesInput struct {

@@ -38,6 +38,7 @@ type ImportKeyPairOutput struct {
 type DescribeKeyPairsInput struct {
 	KeyNames         []string `json:"KeyNames,omitempty"`
 	KeyPairIds       []string `json:"KeyPairIds,omitempty"`
+	Filters          []Filter `json:"Filters,omitempty"`
 	IncludePublicKey bool     `json:"IncludePublicKey,omitempty"`
 }
 

@@ -61,11 +61,17 @@ type DescribeReservedInstancesOfferingsInput struct {
 	OfferingClass                string   `json:"OfferingClass,omitempty"`
 	OfferingType                 string   `json:"OfferingType,omitempty"`
 	Duration                     int64    `json:"Duration,omitempty"`
+	Filters                      []Filter `json:"Filters,omitempty"`
+	// MaxResults pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // DescribeReservedInstancesOfferingsOutput lists offerings.
 type DescribeReservedInstancesOfferingsOutput struct {
 	ReservedInstancesOfferings []ReservedInstancesOffering `json:"ReservedInstancesOfferings"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // PurchaseReservedInstancesOfferingInput is EC2's request.
@@ -83,6 +89,7 @@ type PurchaseReservedInstancesOfferingOutput struct {
 // DescribeReservedInstancesInput is EC2's request.
 type DescribeReservedInstancesInput struct {
 	ReservedInstancesIds []string `json:"ReservedInstancesIds,omitempty"`
+	Filters              []Filter `json:"Filters,omitempty"`
 }
 
 // DescribeReservedInstancesOutput lists reservations.

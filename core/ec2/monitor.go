@@ -1,6 +1,9 @@
 package ec2
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // GetMetricStatisticsInput is CloudWatch's GetMetricStatistics request for
 // the AWS/EC2 namespace and the InstanceId dimension.
@@ -76,3 +79,39 @@ type DescribeFleetInput struct {
 	// All includes stopped and terminated instances.
 	All bool `json:"All,omitempty"`
 }
+
+// Statistic is a GetMetricStatistics statistic.
+type Statistic string
+
+// The statistics of GetMetricStatistics.
+const (
+	Average     Statistic = "Average"
+	Minimum     Statistic = "Minimum"
+	Maximum     Statistic = "Maximum"
+	Sum         Statistic = "Sum"
+	SampleCount Statistic = "SampleCount"
+)
+
+// ParseStatistic accepts a CloudWatch statistic name or the CLI's short
+// form (avg, min, max, sum, count), in any case.
+func ParseStatistic(s string) (Statistic, bool) {
+	switch strings.ToLower(s) {
+	case "average", "avg":
+		return Average, true
+	case "minimum", "min":
+		return Minimum, true
+	case "maximum", "max":
+		return Maximum, true
+	case "sum":
+		return Sum, true
+	case "samplecount", "count":
+		return SampleCount, true
+	}
+	return "", false
+}
+
+// Header names of IMDSv2: the token's TTL on PUT, the token on GET.
+const (
+	HeaderIMDSTokenTTL = "X-Aws-Ec2-Metadata-Token-Ttl-Seconds"
+	HeaderIMDSToken    = "X-Aws-Ec2-Metadata-Token"
+)

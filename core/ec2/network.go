@@ -135,11 +135,16 @@ type CreateNetworkInterfaceOutput struct {
 type DescribeNetworkInterfacesInput struct {
 	NetworkInterfaceIds []string `json:"NetworkInterfaceIds,omitempty"`
 	Filters             []Filter `json:"Filters,omitempty"`
+	// MaxResults pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // DescribeNetworkInterfacesOutput lists interfaces.
 type DescribeNetworkInterfacesOutput struct {
 	NetworkInterfaces []NetworkInterface `json:"NetworkInterfaces"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // AttachNetworkInterfaceInput is EC2's AttachNetworkInterface request.
@@ -236,11 +241,16 @@ type DescribeSecurityGroupsInput struct {
 	GroupIds   []string `json:"GroupIds,omitempty"`
 	GroupNames []string `json:"GroupNames,omitempty"`
 	Filters    []Filter `json:"Filters,omitempty"`
+	// MaxResults pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // DescribeSecurityGroupsOutput lists groups.
 type DescribeSecurityGroupsOutput struct {
 	SecurityGroups []SecurityGroup `json:"SecurityGroups"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // Subnet is a subnet as DescribeSubnets shows it.
@@ -260,11 +270,16 @@ type Subnet struct {
 type DescribeSubnetsInput struct {
 	SubnetIds []string `json:"SubnetIds,omitempty"`
 	Filters   []Filter `json:"Filters,omitempty"`
+	// MaxResults pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // DescribeSubnetsOutput lists subnets.
 type DescribeSubnetsOutput struct {
 	Subnets []Subnet `json:"Subnets"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // Vpc is a VPC as DescribeVpcs shows it.
@@ -279,6 +294,17 @@ type Vpc struct {
 // DescribeVpcsOutput lists VPCs.
 type DescribeVpcsOutput struct {
 	Vpcs []Vpc `json:"Vpcs"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
+}
+
+// DescribeVpcsInput selects VPCs by ID and filters.
+type DescribeVpcsInput struct {
+	VpcIds  []string `json:"VpcIds,omitempty"`
+	Filters []Filter `json:"Filters,omitempty"`
+	// MaxResults pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // IpPermission is one ingress rule set: a protocol, a port range and the

@@ -17,12 +17,17 @@ type DescribeSpotPriceHistoryInput struct {
 	AvailabilityZone string    `json:"AvailabilityZone,omitempty"`
 	StartTime        time.Time `json:"StartTime,omitzero"`
 	EndTime          time.Time `json:"EndTime,omitzero"`
-	MaxResults       int       `json:"MaxResults,omitempty"`
+	Filters          []Filter  `json:"Filters,omitempty"`
+	// MaxResults pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // DescribeSpotPriceHistoryOutput lists price changes, newest first.
 type DescribeSpotPriceHistoryOutput struct {
 	SpotPriceHistory []SpotPrice `json:"SpotPriceHistory"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // InstanceMarketOptions asks RunInstances for spot capacity.
@@ -92,11 +97,16 @@ type RequestSpotInstancesOutput struct {
 type DescribeSpotInstanceRequestsInput struct {
 	SpotInstanceRequestIds []string `json:"SpotInstanceRequestIds,omitempty"`
 	Filters                []Filter `json:"Filters,omitempty"`
+	// MaxResults pages the answer; NextToken continues it.
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
 }
 
 // DescribeSpotInstanceRequestsOutput lists spot requests.
 type DescribeSpotInstanceRequestsOutput struct {
 	SpotInstanceRequests []SpotInstanceRequest `json:"SpotInstanceRequests"`
+	// NextToken is set when MaxResults cut the answer short.
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // CancelSpotInstanceRequestsInput names requests to cancel.

@@ -20,15 +20,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
 )
 
 // Header names of IMDSv2.
 const (
-	HeaderTTL   = "X-Aws-Ec2-Metadata-Token-Ttl-Seconds"
-	HeaderToken = "X-Aws-Ec2-Metadata-Token"
+	HeaderTTL   = ec2.HeaderIMDSTokenTTL
+	HeaderToken = ec2.HeaderIMDSToken
 	// maxTTL is EC2's longest token life, six hours.
 	maxTTL = 21600
 )
@@ -46,8 +45,6 @@ type Server struct {
 	mu  sync.Mutex
 	eps map[string]*endpoint // by region/instance
 }
-
-var _ core.MetadataEndpoints = (*Server)(nil)
 
 // New returns a Server reading from src.
 func New(src Source, log zerolog.Logger) *Server {

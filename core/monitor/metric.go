@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
 // Metric is one of the instance metrics, named as CloudWatch's AWS/EC2
@@ -148,32 +150,23 @@ func (s *Sample) CreditState() CreditState {
 	return c
 }
 
-// Statistic is a GetMetricStatistics statistic.
-type Statistic string
+// Statistic is a GetMetricStatistics statistic, as the wire names it.
+type Statistic = ec2.Statistic
 
 // The statistics of GetMetricStatistics.
 const (
-	Average     Statistic = "Average"
-	Minimum     Statistic = "Minimum"
-	Maximum     Statistic = "Maximum"
-	Sum         Statistic = "Sum"
-	SampleCount Statistic = "SampleCount"
+	Average     = ec2.Average
+	Minimum     = ec2.Minimum
+	Maximum     = ec2.Maximum
+	Sum         = ec2.Sum
+	SampleCount = ec2.SampleCount
 )
 
 // ParseStatistic accepts a CloudWatch statistic name or the CLI's short
 // form (avg, min, max, sum, count), in any case.
 func ParseStatistic(s string) (Statistic, error) {
-	switch strings.ToLower(s) {
-	case "average", "avg":
-		return Average, nil
-	case "minimum", "min":
-		return Minimum, nil
-	case "maximum", "max":
-		return Maximum, nil
-	case "sum":
-		return Sum, nil
-	case "samplecount", "count":
-		return SampleCount, nil
+	if st, ok := ec2.ParseStatistic(s); ok {
+		return st, nil
 	}
 	return "", invalidValue("the statistic %q is not one of Average, Minimum, Maximum, Sum, SampleCount", s)
 }

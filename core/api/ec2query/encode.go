@@ -26,19 +26,12 @@ func encodeResponse(action, requestID string, out any) []byte {
 	b.WriteString(xml.Header)
 	b.WriteString("<" + action + "Response xmlns=\"" + Namespace + "\">")
 	b.WriteString("<requestId>" + requestID + "</requestId>")
-	next := ""
-	if p, ok := out.(pagedOutput); ok {
-		out, next = p.out, p.nextToken
-	}
 	v := reflect.ValueOf(out)
 	for v.Kind() == reflect.Pointer && !v.IsNil() {
 		v = v.Elem()
 	}
 	if v.Kind() == reflect.Struct {
 		encodeFields(&b, v)
-	}
-	if next != "" {
-		element(&b, "nextToken", next)
 	}
 	b.WriteString("</" + action + "Response>")
 	return b.Bytes()

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/actions"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
@@ -29,7 +28,10 @@ const maxBody = 16 << 20
 
 // Options configure the endpoint.
 type Options struct {
-	Cloud *core.Cloud
+	// Actions is the action table; only its Public actions are served.
+	Actions *actions.Table
+	// Region answers unsigned requests (AllowAnonymous): they carry none.
+	Region string
 	// Credentials are the access keys accepted ([[api.credentials]]).
 	Credentials []configs.Credential
 	// AllowAnonymous lets unsigned requests from loopback addresses in.
@@ -102,16 +104,12 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 	if v := form.Get("Version"); v != "" && v != APIVersion {
 		h.o.Logger.Debug().Str("version", v).Msg("ec2 query: another API version asked; answering as " + APIVersion)
 	}
-	a, ok := actions.Lookup(action)
-	if !ok || isInternal(action) {
+	a, ok := h.o.Actions.Lookup(action)
+	if !ok || a.Expose != actions.Public || a.Call == nil {
 		return action, nil, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", action)
 	}
 	in := a.New()
 	dry, err := takeDryRun(form, in)
-	if err != nil {
-		return action, nil, err
-	}
-	pg, err := takePaging(form, a)
 	if err != nil {
 		return action, nil, err
 	}
@@ -126,12 +124,11 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 		}
 		return action, nil, ec2.Errorf(ec2.CodeDryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 	}
-	out, err := a.Call(r.Context(), h.o.Cloud, region, in)
+	out, err := a.Call(r.Context(), region, in)
 	if err != nil {
 		return action, nil, err
 	}
-	out, err = adapt(action, out, pg)
-	return action, out, err
+	return action, adapt(out), nil
 }
 
 // parseForm reads the parameters: the query string, and for POST the
@@ -166,7 +163,7 @@ func (h *Handler) authenticate(r *http.Request, body []byte, form url.Values) (s
 	}
 	if !signedReq {
 		if h.o.AllowAnonymous && loopback(r.RemoteAddr) {
-			return h.o.Cloud.Config().Region, nil
+			return h.o.Region, nil
 		}
 		return "", ec2.Errorf(ec2.CodeMissingAuthenticationToken, "Request is missing Authentication Token: sign it with SigV4 and a key of [[api.credentials]]")
 	}
@@ -213,16 +210,6 @@ func takeDryRun(form url.Values, in any) (bool, error) {
 // isRead reports an action that changes nothing.
 func isRead(action string) bool {
 	return strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Get")
-}
-
-// isInternal reports the daemon's own actions that only mean something to
-// the ec2x CLI (rendered text, long polls).
-func isInternal(action string) bool {
-	switch action {
-	case "DescribeInstanceTable", "WaitInstances", "DescribeSSHTarget", "InstallPlugin":
-		return true
-	}
-	return false
 }
 
 func (h *Handler) writeError(w http.ResponseWriter, rid, action string, err error) {

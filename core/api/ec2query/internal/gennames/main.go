@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/actions"
 )
 
@@ -78,14 +79,17 @@ func main() {
 			walk(f.Type, "", input)
 		}
 	}
-	for _, n := range actions.Names() {
-		a, _ := actions.Lookup(n)
-		walk(a.In, n+"Input", true)
+	table := core.ActionTable()
+	for _, n := range table.Names() {
+		if a, _ := table.Lookup(n); a.Expose == actions.Public {
+			walk(a.In, n+"Input", true)
+		}
 	}
 	seen = map[reflect.Type]bool{}
-	for _, n := range actions.Names() {
-		a, _ := actions.Lookup(n)
-		walk(a.Out, n+"Output", false)
+	for _, n := range table.Names() {
+		if a, _ := table.Lookup(n); a.Expose == actions.Public {
+			walk(a.Out, n+"Output", false)
+		}
 	}
 
 	var b bytes.Buffer

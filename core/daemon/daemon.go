@@ -1,0 +1,179 @@
+// Package daemon assembles and runs the ec2x daemon: it opens the store
+// (the one process that does), the pricing modules, the EC2 service
+// (core.Open), and serves its action table on the unix socket, on the
+// EC2-compatible endpoint when configured, and per instance as IMDS; it
+// forwards the public addresses of real guests. core/api is the protocol
+// and the client; this package is everything that listens.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/core/imds"
+	"github.com/ec2x/ec2x/core/instance"
+	"github.com/ec2x/ec2x/core/market"
+	"github.com/ec2x/ec2x/core/store"
+	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
+	"github.com/rs/zerolog"
+
+	// The hypervisor drivers register themselves.
+	_ "github.com/ec2x/ec2x/hv/qemu"
+	_ "github.com/ec2x/ec2x/hv/sim"
+)
+
+// ErrDaemonRunning says another daemon already serves this home.
+var ErrDaemonRunning = errors.New("a daemon is already running for this EC2X_HOME")
+
+// Options configure Run.
+type Options struct {
+	Home    string
+	Stamp   string
+	Version string
+	Config  *configs.Config
+	Logger  zerolog.Logger
+	Clock   clock.Clock
+	// Ready is called once the socket accepts connections.
+	Ready func()
+	// Listen is the EC2-compatible endpoint's TCP address (serve --listen);
+	// empty: [api] listen, and none when that is empty too.
+	Listen string
+	// EC2Ready, when set, is told the endpoint's address once it listens.
+	EC2Ready func(addr string)
+}
+
+// Run serves the API until ctx ends, a signal arrives or a client asks
+// it to stop. It owns the store: nothing else opens it.
+func Run(ctx context.Context, o Options) error {
+	p := api.Paths{Home: o.Home}
+	for _, d := range []string{o.Home, filepath.Join(o.Home, api.DataDir), filepath.Join(o.Home, api.LogsDir)} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return err
+		}
+	}
+	lock, err := api.LockFile(filepath.Join(o.Home, api.DaemonLockName), false)
+	if err != nil {
+		return ErrDaemonRunning
+	}
+	defer lock.Unlock()
+
+	log := o.Logger
+	st, err := store.Open(ctx, filepath.Join(o.Home, api.DataDir), store.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close(context.Background())
+
+	host, mgr, err := startPricing(ctx, o.Home, o.Config, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// A module still compiling would hold the exit up: give calls in
+		// flight a moment, then let the process end take the rest.
+		done := make(chan struct{})
+		go func() { _ = host.Close(context.Background()); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			log.Warn().Msg("pricing host still busy at exit")
+		}
+	}()
+
+	var fatalOnce sync.Once
+	cloud, err := core.Open(ctx, core.Options{
+		Config: o.Config, Store: st, Clock: o.Clock, Logger: log,
+		DriverDir: filepath.Join(o.Home, "guests"),
+		Pricer:    market.NewModulePricer(host, o.Config), Plugins: mgr, PricingHost: host,
+		Fatal: func(err error) {
+			fatalOnce.Do(func() {
+				// Memory and disk disagree: die, and let the next call
+				// start a daemon that loads the truth from the store.
+				log.Error().Err(err).Msg("fatal: exiting so that a restart reloads the store")
+				os.Exit(70)
+			})
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer cloud.Close(context.Background())
+	metadata := imds.New(cloud, log)
+	var _ instance.MetadataEndpoints = metadata
+	cloud.SetMetadataEndpoints(metadata)
+	defer metadata.Close()
+	fctx, stopForwarding := context.WithCancel(ctx)
+	defer stopForwarding()
+	go runForwarder(fctx, cloud, log, time.Second)
+
+	listen := o.Listen
+	if listen == "" {
+		listen = o.Config.API.Listen
+	}
+	if listen != "" {
+		stopEC2, err := serveEC2(ctx, listen, cloud, o.Config, log, o.EC2Ready)
+		if err != nil {
+			return err
+		}
+		defer stopEC2()
+	}
+
+	l, err := api.ListenUnix(p.Socket())
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", p.Socket(), err)
+	}
+	defer os.Remove(p.Socket())
+	if err := os.WriteFile(p.Pid(), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
+		return err
+	}
+	defer os.Remove(p.Pid())
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ping := api.Ping{Stamp: o.Stamp, Version: o.Version, Pid: os.Getpid(), Home: o.Home,
+		Started: time.Now().UTC().Format(time.RFC3339), Drivers: hv.Drivers()}
+	srv := &http.Server{
+		Handler:           api.NewServer(cloud.Actions(), o.Config.Region, ping, log, cancel),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	log.Info().Int("pid", os.Getpid()).Str("socket", p.Socket()).Str("stamp", o.Stamp).Msg("daemon ready")
+	if o.Ready != nil {
+		o.Ready()
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		return err
+	}
+	log.Info().Msg("daemon stopping")
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	_ = srv.Shutdown(sctx)
+	return nil
+}
+
+// Serve runs the daemon for `ec2x serve`: api.ServeFunc.
+func Serve(ctx context.Context, o api.ServeOptions) error {
+	return Run(ctx, Options{Home: o.Home, Stamp: o.Stamp, Version: o.Version, Config: o.Config, Logger: o.Logger, Listen: o.Listen})
+}
+
+var _ api.ServeFunc = Serve

@@ -1,0 +1,46 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/api/ec2query"
+	"github.com/rs/zerolog"
+)
+
+// serveEC2 starts the EC2-compatible endpoint on a TCP address and
+// returns the function that stops it.
+func serveEC2(ctx context.Context, addr string, cloud *core.Cloud, cfg *configs.Config, log zerolog.Logger, ready func(string)) (func(), error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("EC2 endpoint: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler: ec2query.New(ec2query.Options{
+			Actions: cloud.Actions(), Region: cfg.Region, Credentials: cfg.API.Credentials, AllowAnonymous: cfg.API.AllowAnonymous,
+			Now: cloud.Now, Logger: log,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error().Err(err).Msg("EC2 endpoint stopped")
+		}
+	}()
+	log.Info().Str("addr", l.Addr().String()).Msg("EC2 endpoint ready")
+	if ready != nil {
+		ready(l.Addr().String())
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}, nil
+}

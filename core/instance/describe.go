@@ -1,0 +1,343 @@
+package instance
+
+import (
+	"context"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/ec2x/ec2x/core/describe"
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/network"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// inst is an instance with what its filters read: the region's records
+// (under its lock) and the service.
+type inst struct {
+	r  *Record
+	rd state.Reader
+	s  *Service
+}
+
+func one(v string) []string { return []string{v} }
+
+// eachAddr lists a value of every address of every interface.
+func eachAddr(x inst, f func(network.Addr) string) []string {
+	var out []string
+	for _, id := range x.r.Enis {
+		if e := network.Interface(x.rd, id); e != nil {
+			for _, a := range e.Addrs {
+				if v := f(a); v != "" {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// instanceSpec is DescribeInstances' filters and order: oldest launch
+// first, then launch index, then ID.
+var instanceSpec = &describe.Spec[inst]{
+	Fields: []describe.Field[inst]{
+		{Name: "instance-id", Values: func(x inst) []string { return one(x.r.InstanceId) }},
+		{Name: "instance-state-name", Values: func(x inst) []string { return one(x.r.State.Name) }},
+		{Name: "instance-state-code", Values: func(x inst) []string { return one(strconv.Itoa(x.r.State.Code)) }},
+		{Name: "instance-type", Values: func(x inst) []string { return one(x.r.InstanceType) }},
+		{Name: "availability-zone", Values: func(x inst) []string { return one(x.r.Placement.AvailabilityZone) }},
+		{Name: "image-id", Values: func(x inst) []string { return one(x.r.ImageId) }},
+		{Name: "key-name", Values: func(x inst) []string { return one(x.r.KeyName) }},
+		{Name: "private-ip-address", Values: func(x inst) []string { priv, _ := addresses(x.rd, x.r); return nonEmpty(priv) }},
+		{Name: "ip-address", Values: func(x inst) []string { _, pub := addresses(x.rd, x.r); return nonEmpty(pub) }},
+		{Name: "private-dns-name", Values: func(x inst) []string {
+			priv, _ := addresses(x.rd, x.r)
+			if a, err := netip.ParseAddr(priv); err == nil {
+				return one(PrivateDNS(x.r.Region, a))
+			}
+			return nil
+		}},
+		{Name: "dns-name", Values: func(x inst) []string {
+			_, pub := addresses(x.rd, x.r)
+			if a, err := netip.ParseAddr(pub); err == nil {
+				return one(PublicDNS(x.r.Region, a))
+			}
+			return nil
+		}},
+		{Name: "subnet-id", Values: func(x inst) []string {
+			if e := primary(x.rd, x.r); e != nil {
+				return one(e.SubnetId)
+			}
+			return nil
+		}},
+		{Name: "vpc-id", Values: func(x inst) []string {
+			if primary(x.rd, x.r) != nil {
+				return one(x.s.net.VpcID(x.rd))
+			}
+			return nil
+		}},
+		{Name: "instance.group-id", Values: func(x inst) []string {
+			if e := primary(x.rd, x.r); e != nil {
+				return e.Groups
+			}
+			return nil
+		}},
+		{Name: "instance.group-name", Values: func(x inst) []string {
+			var out []string
+			if e := primary(x.rd, x.r); e != nil {
+				for _, g := range network.GroupView(x.rd, e.Groups) {
+					if g.GroupName != "" {
+						out = append(out, g.GroupName)
+					}
+				}
+			}
+			return out
+		}},
+		{Name: "host-id", Values: func(x inst) []string { return one(x.r.Placement.HostId) }},
+		{Name: "architecture", Values: func(x inst) []string { return one(x.r.Architecture) }},
+		{Name: "hypervisor", Values: func(x inst) []string { return one(x.r.Hypervisor) }},
+		{Name: "virtualization-type", Values: func(x inst) []string { return one("hvm") }},
+		{Name: "client-token", Values: func(x inst) []string { return one(x.r.ClientToken) }},
+		{Name: "tenancy", Values: func(x inst) []string { return one(x.r.Placement.Tenancy) }},
+		{Name: "root-device-type", Values: func(x inst) []string { return one("ebs") }},
+		{Name: "launch-time", Values: func(x inst) []string { return one(x.r.LaunchTime.UTC().Format(time.RFC3339)) }},
+		{Name: "ami-launch-index", Values: func(x inst) []string { return one(strconv.Itoa(x.r.AmiLaunchIndex)) }},
+		{Name: "reservation-id", Values: func(x inst) []string { return one(x.r.reservation()) }},
+		{Name: "instance-lifecycle", Values: func(x inst) []string {
+			if x.r.Spot() {
+				return one("spot")
+			}
+			return one("on-demand")
+		}},
+		{Name: "spot-instance-request-id", Values: func(x inst) []string { return nonEmpty(x.r.SpotInstanceRequestId) }},
+		{Name: "instance-state-reason-code", Values: func(x inst) []string {
+			if x.r.StateReason == nil {
+				return nil
+			}
+			return one(x.r.StateReason.Code)
+		}},
+		{Name: "network-interface.network-interface-id", Values: func(x inst) []string { return x.r.Enis }},
+		{Name: "network-interface.addresses.private-ip-address", Values: func(x inst) []string {
+			return eachAddr(x, func(a network.Addr) string { return a.Private })
+		}},
+		{Name: "network-interface.addresses.association.public-ip", Values: func(x inst) []string {
+			return eachAddr(x, func(a network.Addr) string { return a.Public })
+		}},
+	},
+	Tags: func(x inst) []ec2.Tag { return x.r.Tags },
+	Key: func(k *describe.Key, x inst) {
+		k.Time(x.r.LaunchTime)
+		k.Num(int64(x.r.AmiLaunchIndex))
+		k.Str(x.r.InstanceId)
+	},
+	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "instancesSet"},
+}
+
+// InstanceFilterNames lists the filter names DescribeInstances knows.
+func InstanceFilterNames() []string { return instanceSpec.Names() }
+
+// DescribeInstances lists instances by ID and filters, oldest launch first.
+func (s *Service) DescribeInstances(ctx context.Context, region string, in *ec2.DescribeInstancesInput) (*ec2.DescribeInstancesOutput, error) {
+	out := &ec2.DescribeInstancesOutput{}
+	err := s.describe(region, in, func(rd state.Reader, recs []*Record, next string) {
+		out.Instances = make([]*ec2.Instance, len(recs))
+		out.ReservationIds = make([]string, len(recs))
+		for i, r := range recs {
+			out.Instances[i] = s.view(rd, r)
+			out.ReservationIds[i] = r.reservation()
+		}
+		out.NextToken = next
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DescribeInstanceRows is DescribeInstances answering with compact rows,
+// for the CLI's listings (an ec2x action): a short-lived CLI process that
+// decoded a thousand full instances would spend more on that than on the
+// rest of the call.
+func (s *Service) DescribeInstanceRows(ctx context.Context, region string, in *ec2.DescribeInstanceRowsInput) (*ec2.DescribeInstanceRowsOutput, error) {
+	out := &ec2.DescribeInstanceRowsOutput{}
+	err := s.describe(region, &in.DescribeInstancesInput, func(rd state.Reader, recs []*Record, next string) {
+		out.Rows = make([][]string, len(recs))
+		for i, r := range recs {
+			if in.IdsOnly {
+				out.Rows[i] = []string{r.InstanceId}
+				continue
+			}
+			name, _ := r.Tag("Name")
+			priv, pub := addresses(rd, r)
+			out.Rows[i] = []string{r.InstanceId, name, r.InstanceType, r.State.Name, r.Placement.AvailabilityZone,
+				priv, pub, r.LaunchTime.UTC().Format(time.RFC3339)}
+		}
+		out.NextToken = next
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// describe selects the visible instances that match, in order, and hands
+// them to emit under the region's read lock (interfaces are looked up in
+// tables that writers change).
+func (s *Service) describe(region string, in *ec2.DescribeInstancesInput, emit func(rd state.Reader, recs []*Record, next string)) error {
+	plan, err := instanceSpec.Compile(describe.Query{Filters: in.Filters, IDs: in.InstanceIds,
+		MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeInstances/" + region})
+	if err != nil {
+		return err
+	}
+	r, err := s.rt.Region(region)
+	if err != nil {
+		return err
+	}
+	r.RLock()
+	defer r.RUnlock()
+	var items []inst
+	if len(in.InstanceIds) > 0 {
+		recs, err := s.lookup(r, in.InstanceIds)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			if x := (inst{rec, r, s}); plan.Match(x) {
+				items = append(items, x)
+			}
+		}
+	} else {
+		items = make([]inst, 0, len(state.Published(r, Instances)))
+		for _, rec := range state.Published(r, Instances) {
+			if x := (inst{rec, r, s}); !s.hidden(rec) && plan.Match(x) {
+				items = append(items, x)
+			}
+		}
+	}
+	page, next := plan.Page(items)
+	recs := make([]*Record, len(page))
+	for i, x := range page {
+		recs[i] = x.r
+	}
+	emit(r, recs, next)
+	return nil
+}
+
+// maxWaitCall bounds one WaitInstances call so that connections do not
+// hang forever; clients call again.
+const maxWaitCall = 20 * time.Second
+
+// WaitInstances blocks until every instance is in the state, the timeout
+// passes (Done false), or an instance can no longer get there (an error).
+func (s *Service) WaitInstances(ctx context.Context, region string, in *ec2.WaitInstancesInput) (*ec2.WaitInstancesOutput, error) {
+	if !ec2.ValidStateName(in.State) {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not an instance state", in.State)
+	}
+	r, err := s.rt.Region(region)
+	if err != nil {
+		return nil, err
+	}
+	d := seconds(in.TimeoutSeconds)
+	if d <= 0 || d > maxWaitCall {
+		d = maxWaitCall
+	}
+	// Real time bounds the call even under a fake clock: it only limits
+	// how long one HTTP request is held open.
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		r.RLock()
+		recs, err := s.lookup(r, in.InstanceIds)
+		changed := r.Changed()
+		var views []*ec2.Instance
+		for _, rec := range recs {
+			views = append(views, s.view(r, rec))
+		}
+		r.RUnlock()
+		if err != nil {
+			return nil, err
+		}
+		out := &ec2.WaitInstancesOutput{Done: true, Instances: views}
+		for _, rec := range recs {
+			if rec.State.Name == in.State {
+				continue
+			}
+			out.Done = false
+			if unreachable(rec.State.Name, in.State) {
+				return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is %s; it will not become %s.", rec.InstanceId, rec.State.Name, in.State)
+			}
+		}
+		if out.Done {
+			return out, nil
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return out, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// unreachable reports whether an instance in state from can no longer reach
+// want without someone asking, as the AWS CLI's waiters judge it.
+func unreachable(from, want string) bool {
+	switch want {
+	case ec2.StateRunning:
+		return from == ec2.StateTerminated || from == ec2.StateShuttingDown || from == ec2.StateStopping
+	case ec2.StateStopped:
+		return from == ec2.StateTerminated || from == ec2.StateShuttingDown
+	case ec2.StateTerminated:
+		return false
+	}
+	return from == ec2.StateTerminated
+}
+
+// Select hands the visible instances that match in, in DescribeInstances'
+// order, to emit under the region's read lock (for the monitor's views).
+func (s *Service) Select(region string, in *ec2.DescribeInstancesInput, emit func(rd state.Reader, recs []*Record)) error {
+	return s.describe(region, in, func(rd state.Reader, recs []*Record, _ string) { emit(rd, recs) })
+}
+
+// Running is an instance the sampler reads: where it runs and since when.
+type Running struct {
+	Region, ID, Type string
+	Since            time.Time
+	Driver           hv.Driver
+}
+
+// Running lists every running instance of every region.
+func (s *Service) Running() []Running {
+	var out []Running
+	for _, r := range s.rt.Regions() {
+		r.RLock()
+		for _, rec := range state.Published(r, Instances) {
+			if rec.State.Name == ec2.StateRunning {
+				out = append(out, Running{r.Name, rec.InstanceId, rec.InstanceType, rec.StateSince, s.driverOf(rec.Placement.HostId)})
+			}
+		}
+		r.RUnlock()
+	}
+	return out
+}
+
+// States is every known instance's state, by ID.
+func (s *Service) States() map[string]string {
+	out := map[string]string{}
+	for _, r := range s.rt.Regions() {
+		r.RLock()
+		for id, rec := range state.Published(r, Instances) {
+			out[id] = rec.State.Name
+		}
+		r.RUnlock()
+	}
+	return out
+}
+
+// Check fails as EC2 does unless the instance exists in the region.
+func (s *Service) Check(region, id string) error {
+	_, _, err := s.readOne(region, id)
+	return err
+}

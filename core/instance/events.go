@@ -1,0 +1,269 @@
+package instance
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// eventQueue is an unbounded queue of driver events: drivers must never
+// block on us.
+type eventQueue struct {
+	mu     sync.Mutex
+	items  []hv.Event
+	signal chan struct{}
+	done   bool
+}
+
+func newEventQueue() *eventQueue { return &eventQueue{signal: make(chan struct{}, 1)} }
+
+// Push queues a driver event (the drivers' Notify).
+func (s *Service) Push(e hv.Event) { s.events.push(e) }
+
+func (q *eventQueue) push(e hv.Event) {
+	q.mu.Lock()
+	if !q.done {
+		q.items = append(q.items, e)
+	}
+	q.mu.Unlock()
+	select {
+	case q.signal <- struct{}{}:
+	default:
+	}
+}
+
+func (q *eventQueue) close() {
+	q.mu.Lock()
+	q.done = true
+	q.mu.Unlock()
+	select {
+	case q.signal <- struct{}{}:
+	default:
+	}
+}
+
+// take returns every queued event, waiting for at least one; nil when closed.
+func (q *eventQueue) take() []hv.Event {
+	for {
+		q.mu.Lock()
+		if len(q.items) > 0 {
+			items := q.items
+			q.items = nil
+			q.mu.Unlock()
+			return items
+		}
+		done := q.done
+		q.mu.Unlock()
+		if done {
+			return nil
+		}
+		<-q.signal
+	}
+}
+
+// eventLoop applies driver events in batches: a transaction per region.
+func (s *Service) eventLoop() {
+	defer s.wg.Done()
+	for {
+		evs := s.events.take()
+		if evs == nil {
+			return
+		}
+		s.applyEvents(context.Background(), evs)
+	}
+}
+
+// applyEvents settles transitions the drivers report, each region's in as
+// few transactions as fit (events need no atomicity across instances).
+func (s *Service) applyEvents(ctx context.Context, evs []hv.Event) {
+	byRegion := map[string][]hv.Event{}
+	var order []string
+	for _, e := range evs {
+		region := s.regionOfInstance(e.ID)
+		if region == "" {
+			continue
+		}
+		if byRegion[region] == nil {
+			order = append(order, region)
+		}
+		byRegion[region] = append(byRegion[region], e)
+	}
+	for _, region := range order {
+		err := s.rt.UpdateSplit(ctx, region, func(tx *state.Tx) error {
+			for _, e := range byRegion[region] {
+				if r := get(tx, e.ID); r != nil {
+					s.settle(tx, r, e)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			s.log.Error().Err(err).Str("region", region).Msg("driver events")
+		}
+	}
+}
+
+// settle records in tx what event e does to r.
+func (s *Service) settle(tx *state.Tx, r *Record, e hv.Event) {
+	now := e.At
+	if now.IsZero() {
+		now = s.clk.Now()
+	}
+	switch {
+	case e.State == hv.StateRunning && r.State.Name == ec2.StatePending:
+		n := r.clone()
+		setState(n, ec2.StateRunning, now)
+		n.StateReason = nil
+		s.put(tx, n)
+	case e.State == hv.StateStopped && (r.State.Name == ec2.StateStopping || r.State.Name == ec2.StateRunning || r.State.Name == ec2.StatePending):
+		n := r.clone()
+		if r.State.Name != ec2.StateStopping {
+			// The guest stopped on its own (shutdown inside, or a crash).
+			n.StateTransitionReason = "Client initiated (" + now.UTC().Format("2006-01-02 15:04:05 GMT") + ")"
+			n.StateReason = &ec2.StateReason{Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown"}
+			if e.Reason != "" {
+				n.StateReason = &ec2.StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
+			}
+		}
+		s.releaseTx(tx, r)
+		n.Placement.HostId = ""
+		s.net.DropAutoPublic(tx, r.Enis)
+		setState(n, ec2.StateStopped, now)
+		s.put(tx, n)
+	case e.State == hv.StateDestroyed && r.State.Name != ec2.StateTerminated:
+		n := s.release(tx, r)
+		if r.State.Name != ec2.StateShuttingDown && e.Reason != "" {
+			n.StateReason = &ec2.StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
+		}
+		setState(n, ec2.StateTerminated, now)
+		s.put(tx, n)
+	}
+}
+
+// purgeTerminated forgets terminated instances after their hour of
+// visibility, and ClientTokens whose instances are all gone.
+func (s *Service) purgeTerminated(ctx context.Context) {
+	for _, r := range s.rt.Regions() {
+		err := s.rt.UpdateSplit(ctx, r.Name, func(tx *state.Tx) error {
+			var gone []string
+			state.Each(tx, Instances, func(rec *Record) bool {
+				if s.hidden(rec) {
+					gone = append(gone, rec.InstanceId)
+				}
+				return true
+			})
+			for _, id := range gone {
+				state.Delete(tx, Instances, id)
+				tx.OnPublish(func() { s.forget(id) })
+			}
+			var stale []string
+			state.Each(tx, tokens, func(t *tokenRecord) bool {
+				alive := false
+				for _, id := range t.InstanceIds {
+					if get(tx, id) != nil {
+						alive = true
+						break
+					}
+				}
+				if !alive {
+					stale = append(stale, t.Token)
+				}
+				return true
+			})
+			for _, tok := range stale {
+				state.Delete(tx, tokens, tok)
+			}
+			return nil
+		})
+		if err != nil {
+			s.log.Error().Err(err).Str("region", r.Name).Msg("purge terminated instances")
+		}
+	}
+}
+
+// reconcile makes the drivers agree with the store after a start: guests
+// the store does not know are destroyed, missing guests are created, and
+// transitions interrupted by a crash are finished.
+func (s *Service) reconcile(ctx context.Context) error {
+	known := map[string]map[string]hv.State{} // driver -> guest -> state
+	for name, d := range s.drivers {
+		list, err := d.List(ctx)
+		if err != nil {
+			return fmt.Errorf("list guests of %s: %w", name, err)
+		}
+		known[name] = map[string]hv.State{}
+		for _, g := range list {
+			known[name][g.ID] = g.State
+		}
+	}
+	type work struct {
+		d    hv.Driver
+		spec hv.GuestSpec
+		has  bool
+		st   hv.State
+		rec  *Record
+	}
+	var todo []work
+	for _, r := range s.rt.Regions() {
+		r.RLock()
+		state.Each(r, Instances, func(rec *Record) bool {
+			if rec.State.Name == ec2.StateTerminated {
+				return true
+			}
+			d := s.driverOf(rec.Placement.HostId)
+			name := d.Name()
+			st, has := known[name][rec.InstanceId]
+			delete(known[name], rec.InstanceId)
+			todo = append(todo, work{d: d, spec: s.spec(r, rec), has: has, st: st, rec: rec})
+			return true
+		})
+		r.RUnlock()
+	}
+	for name, orphans := range known {
+		for id := range orphans {
+			s.log.Warn().Str("instance", id).Str("driver", name).Msg("destroying a guest the store does not know")
+			_ = s.drivers[name].Destroy(ctx, id)
+		}
+	}
+	var settle []hv.Event
+	for _, w := range todo {
+		id := w.rec.InstanceId
+		if !w.has {
+			if err := w.d.Create(ctx, w.spec); err != nil {
+				s.driverFailed(id, "create", err)
+				continue
+			}
+			w.st = hv.StateStopped
+		}
+		switch w.rec.State.Name {
+		case ec2.StatePending, ec2.StateRunning:
+			if w.st == hv.StateStopped {
+				if err := w.d.Start(ctx, id); err != nil {
+					s.driverFailed(id, "start", err)
+				}
+			}
+		case ec2.StateStopping:
+			if w.st == hv.StateStopped {
+				settle = append(settle, hv.Event{ID: id, State: hv.StateStopped, At: s.clk.Now()})
+			} else {
+				_ = w.d.Stop(ctx, id, false)
+			}
+		case ec2.StateStopped:
+			if w.st == hv.StateRunning || w.st == hv.StateStarting {
+				_ = w.d.Stop(ctx, id, true)
+			}
+		case ec2.StateShuttingDown:
+			if err := w.d.Destroy(ctx, id); err != nil {
+				settle = append(settle, hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now()})
+			}
+		}
+	}
+	if len(settle) > 0 {
+		s.applyEvents(ctx, settle)
+	}
+	return nil
+}

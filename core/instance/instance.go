@@ -1,0 +1,353 @@
+// Package instance is EC2's instances: launching (RunInstances, with its
+// client tokens and placement through the scheduler), the state machine
+// and what drives it (driver events, reconciliation after a restart, the
+// janitor), changing an instance while stopped, its console and metadata,
+// spot instances (requests, interruptions and their notices) and the host
+// view. It owns inst/, tok/ and sir/ in the store, and it is the only
+// family that talks to the hypervisor drivers.
+package instance
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/actions"
+	"github.com/ec2x/ec2x/core/catalog"
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/market"
+	"github.com/ec2x/ec2x/core/network"
+	"github.com/ec2x/ec2x/core/sched"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/internal/clock"
+	"github.com/rs/zerolog"
+)
+
+// Options configure the instance family.
+type Options struct {
+	Catalog *catalog.Catalog
+	Network *network.Service
+	Market  *market.Service
+	Sched   *sched.Scheduler
+	// Drivers are the open hypervisor drivers by name.
+	Drivers map[string]hv.Driver
+}
+
+// Service serves the instance actions and drives the instances' guests.
+type Service struct {
+	rt      *state.Runtime
+	cfg     *configs.Config
+	clk     clock.Clock
+	log     zerolog.Logger
+	cat     *catalog.Catalog
+	net     *network.Service
+	mkt     *market.Service
+	sched   *sched.Scheduler
+	drivers map[string]hv.Driver
+	events  *eventQueue
+
+	// where is each instance's region, for driver events (which name only
+	// the instance); its own lock, held for a map access at a time.
+	whereMu sync.RWMutex
+	where   map[string]string
+
+	metadata metadataHook
+
+	mu      sync.Mutex // guards closed and janitor
+	closed  bool
+	janitor clock.Timer
+	wg      sync.WaitGroup
+}
+
+var _ network.Instances = (*Service)(nil)
+
+// New returns the instance family; Load reads its records, Start runs it.
+func New(rt *state.Runtime, o Options) *Service {
+	s := &Service{rt: rt, cfg: rt.Config(), clk: rt.Clock(), log: *rt.Logger(), cat: o.Catalog, net: o.Network,
+		mkt: o.Market, sched: o.Sched, drivers: o.Drivers, events: newEventQueue(), where: map[string]string{}}
+	o.Network.SetInstances(s)
+	o.Market.SetHooks(market.Hooks{PricedOut: s.pricedOut, Repriced: s.fulfilSpot})
+	return s
+}
+
+// Actions are the instance family's actions: EC2's, and ec2x's own
+// (listings for the CLI, waits, hosts, SSH, metadata endpoints).
+func (s *Service) Actions() []actions.Def {
+	return []actions.Def{
+		actions.New("RunInstances", actions.Public, s.RunInstances),
+		actions.New("DescribeInstances", actions.Public, s.DescribeInstances),
+		actions.New("StartInstances", actions.Public, s.StartInstances),
+		actions.New("StopInstances", actions.Public, s.StopInstances),
+		actions.New("RebootInstances", actions.Public, s.RebootInstances),
+		actions.New("TerminateInstances", actions.Public, s.TerminateInstances),
+		actions.New("ModifyInstanceAttribute", actions.Public, s.ModifyInstanceAttribute),
+		actions.New("DescribeInstanceAttribute", actions.Public, s.DescribeInstanceAttribute),
+		actions.New("GetConsoleOutput", actions.Public, s.GetConsoleOutput),
+		actions.New("RequestSpotInstances", actions.Public, s.RequestSpotInstances),
+		actions.New("DescribeSpotInstanceRequests", actions.Public, s.DescribeSpotInstanceRequests),
+		actions.New("CancelSpotInstanceRequests", actions.Public, s.CancelSpotInstanceRequests),
+		actions.New("DescribeInstanceRows", actions.Local, s.DescribeInstanceRows),
+		actions.New("WaitInstances", actions.Local, s.WaitInstances),
+		actions.New("DescribeHosts", actions.Local, s.DescribeHosts),
+		actions.New("ExplainPlacement", actions.Local, s.ExplainPlacement),
+		actions.New("DescribeSSHTarget", actions.Local, s.DescribeSSHTarget),
+		actions.New("DescribeInstanceMetadata", actions.Local, s.DescribeInstanceMetadata),
+		actions.New("OpenInstanceMetadataEndpoint", actions.Local, s.OpenInstanceMetadataEndpoint),
+	}
+}
+
+// Load reads every region's instances, client tokens and spot requests,
+// and gives each instance that holds a host its share of it.
+func (s *Service) Load(ctx context.Context) error {
+	for _, r := range s.rt.Regions() {
+		err := state.Load(ctx, r, Instances, func(rec *Record) error {
+			s.where[rec.InstanceId] = r.Name
+			if HoldsHost(rec.State.Name) && rec.Placement.HostId != "" && s.cfg.Types[rec.InstanceType] != nil {
+				s.claim(rec.Placement.HostId, rec)
+			}
+			return nil
+		})
+		if err == nil {
+			err = state.Load(ctx, r, tokens, nil)
+		}
+		if err == nil {
+			err = state.Load(ctx, r, SpotRequests, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Start makes the drivers agree with the store, then starts the event
+// loop, the janitor and the spot notices given before a restart.
+func (s *Service) Start(ctx context.Context) error {
+	s.wg.Add(1)
+	go s.eventLoop()
+	if err := s.reconcile(ctx); err != nil {
+		return err
+	}
+	s.scheduleJanitor()
+	s.rearmNotices()
+	return nil
+}
+
+// Close stops the loops; the drivers are the assembly's to close.
+func (s *Service) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	if s.janitor != nil {
+		s.janitor.Stop()
+	}
+	s.mu.Unlock()
+	s.events.close()
+	s.wg.Wait()
+}
+
+// regionOfInstance is the region an instance lives in, or "".
+func (s *Service) regionOfInstance(id string) string {
+	s.whereMu.RLock()
+	defer s.whereMu.RUnlock()
+	return s.where[id]
+}
+
+func (s *Service) setWhere(id, region string) {
+	s.whereMu.Lock()
+	s.where[id] = region
+	s.whereMu.Unlock()
+}
+
+func (s *Service) forget(id string) {
+	s.whereMu.Lock()
+	delete(s.where, id)
+	s.whereMu.Unlock()
+}
+
+// newInstanceID returns an instance ID not used in this store, in any region.
+func (s *Service) newInstanceID(r *state.Region) string {
+	for {
+		id := r.NewID("i")
+		if s.regionOfInstance(id) == "" {
+			return id
+		}
+	}
+}
+
+// driverOf returns the driver of a host (the first driver when unknown).
+func (s *Service) driverOf(hostID string) hv.Driver {
+	if h := s.sched.Host(hostID); h != nil {
+		if d := s.drivers[h.Driver]; d != nil {
+			return d
+		}
+	}
+	for _, d := range s.drivers {
+		return d
+	}
+	return nil
+}
+
+// Driver is the driver an instance's host runs (for the monitor).
+func (s *Service) Driver(r *Record) hv.Driver { return s.driverOf(r.Placement.HostId) }
+
+// hidden reports whether a terminated instance is past its hour of visibility.
+func (s *Service) hidden(r *Record) bool {
+	return r.State.Name == ec2.StateTerminated &&
+		s.clk.Now().Sub(r.StateSince) >= seconds(s.cfg.Lifecycle.TerminatedVisibleSeconds)
+}
+
+func seconds(v float64) time.Duration { return time.Duration(v * float64(time.Second)) }
+
+// lookup finds every ID or fails as EC2 does: malformed IDs first, then
+// every missing ID in one message.
+func (s *Service) lookup(rd state.Reader, ids []string) ([]*Record, error) {
+	for _, id := range ids {
+		if !ec2.ValidInstanceID(id) {
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceIDMalformed, "Invalid id: \"%s\" (expecting \"i-...\")", id)
+		}
+	}
+	recs := make([]*Record, 0, len(ids))
+	var missing []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		r := get(rd, id)
+		if r == nil || s.hidden(r) {
+			missing = append(missing, id)
+			continue
+		}
+		recs = append(recs, r)
+	}
+	if len(missing) > 0 {
+		return nil, notFound(missing)
+	}
+	return recs, nil
+}
+
+// one finds one instance, as lookup does.
+func (s *Service) one(rd state.Reader, id string) (*Record, error) {
+	recs, err := s.lookup(rd, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return recs[0], nil
+}
+
+func notFound(ids []string) error {
+	if len(ids) == 1 {
+		return ec2.Errorf(ec2.CodeInvalidInstanceIDNotFound, "The instance ID '%s' does not exist", ids[0])
+	}
+	return ec2.Errorf(ec2.CodeInvalidInstanceIDNotFound, "The instance IDs '%s' do not exist", joinIDs(ids))
+}
+
+func joinIDs(ids []string) string {
+	out := ""
+	for i, id := range ids {
+		if i > 0 {
+			out += ", "
+		}
+		out += id
+	}
+	return out
+}
+
+func incorrectState(r *Record, verb string) error {
+	return ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in a state from which it can be %s (it is %s).", r.InstanceId, verb, r.State.Name)
+}
+
+// Instance implements network.Instances.
+func (s *Service) Instance(rd state.Reader, id string) (network.Instance, error) {
+	r, err := s.one(rd, id)
+	if err != nil {
+		return network.Instance{}, err
+	}
+	return network.Instance{ID: r.InstanceId, State: r.State.Name, Type: r.InstanceType, Zone: r.Placement.AvailabilityZone, ENIs: r.Enis}, nil
+}
+
+// SetInterfaces implements network.Instances.
+func (s *Service) SetInterfaces(tx *state.Tx, id string, enis []string) {
+	if r := get(tx, id); r != nil {
+		n := r.clone()
+		n.Enis = enis
+		s.put(tx, n)
+	}
+}
+
+// Hotplug implements network.Instances: the guest gets the NIC (or loses
+// it) once the change is durable. A stopped guest is told too: starting it
+// again on the same driver does not create it afresh from the records, so
+// only the driver can make its next boot see the change.
+func (s *Service) Hotplug(tx *state.Tx, id string, nic hv.NIC, attach bool) {
+	r := get(tx, id)
+	if r == nil {
+		return
+	}
+	switch r.State.Name {
+	case ec2.StatePending, ec2.StateRunning, ec2.StateStopping, ec2.StateStopped:
+	default:
+		return
+	}
+	d := s.driverOf(r.Placement.HostId)
+	hp, ok := d.(hv.NICHotPlugger)
+	if !ok || !d.Capabilities().HotPlugNIC {
+		return
+	}
+	tx.After(func(ctx context.Context) {
+		var err error
+		if attach {
+			err = hp.AttachNIC(ctx, id, nic)
+		} else {
+			err = hp.DetachNIC(ctx, id, nic.ID)
+		}
+		if err != nil {
+			s.log.Error().Err(err).Str("instance", id).Msg("driver call failed")
+		}
+	})
+}
+
+// driverCall is a driver request to make once a change is durable.
+type driverCall func(ctx context.Context) error
+
+// after runs driver calls once tx is durable, logging failures.
+func (s *Service) after(tx *state.Tx, calls ...driverCall) {
+	for _, call := range calls {
+		tx.After(func(ctx context.Context) {
+			if err := call(ctx); err != nil {
+				s.log.Error().Err(err).Msg("driver call failed")
+			}
+		})
+	}
+}
+
+// driverFailed turns a driver error into the instance's end, as EC2 does
+// when a launch fails inside the service.
+func (s *Service) driverFailed(id, op string, err error) {
+	s.log.Error().Err(err).Str("instance", id).Str("op", op).Msg("driver failed")
+	s.events.push(hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now(), Reason: fmt.Sprintf("%s failed: %v", op, err)})
+}
+
+func (s *Service) scheduleJanitor() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.janitor = s.clk.AfterFunc(time.Minute, func() {
+		s.purgeTerminated(context.Background())
+		s.scheduleJanitor()
+	})
+}
+
+// HostDriver is the driver a host runs (the first driver for a host it
+// does not know).
+func (s *Service) HostDriver(hostID string) hv.Driver { return s.driverOf(hostID) }

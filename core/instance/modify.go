@@ -1,0 +1,129 @@
+package instance
+
+import (
+	"context"
+	"encoding/base64"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/network"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// ModifyInstanceAttribute changes the type or user data of a stopped instance.
+func (s *Service) ModifyInstanceAttribute(ctx context.Context, region string, in *ec2.ModifyInstanceAttributeInput) (*ec2.Empty, error) {
+	if in.InstanceType == nil && in.UserData == nil {
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain an attribute to modify (InstanceType or UserData)")
+	}
+	if in.InstanceType != nil && in.UserData != nil {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Modify one attribute per request")
+	}
+	var resize *configs.InstType
+	var n *Record
+	var d hv.Driver
+	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		r, err := s.one(tx, in.InstanceId)
+		if err != nil {
+			return err
+		}
+		d = s.driverOf(r.Placement.HostId)
+		n = r.clone()
+		if resize, err = s.modify(tx, r, n, in); err != nil {
+			return err
+		}
+		if in.DryRun {
+			return state.DryRun()
+		}
+		s.put(tx, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if resize != nil {
+		if err := d.Resize(context.WithoutCancel(ctx), n.InstanceId, resize.VCPUs, resize.MemoryMiB); err != nil {
+			s.log.Error().Err(err).Str("instance", n.InstanceId).Msg("driver resize failed")
+		}
+	}
+	return &ec2.Empty{Return: true}, nil
+}
+
+// modify applies one attribute change to n, a copy of r, and returns the
+// type to resize the guest to when the type changed.
+func (s *Service) modify(rd state.Reader, r, n *Record, in *ec2.ModifyInstanceAttributeInput) (*configs.InstType, error) {
+	switch {
+	case in.InstanceType != nil:
+		name := in.InstanceType.Value
+		t := s.cfg.Types[name]
+		if t == nil {
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instanceType '%s' is not supported.", name)
+		}
+		if r.State.Name != ec2.StateStopped {
+			return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
+		}
+		if !contains(t.Arch, r.Architecture) {
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' does not support the '%s' architecture of the instance's image.", name, r.Architecture)
+		}
+		if n := len(r.Enis); n > t.MaxENIs {
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d network interfaces; the instance has %d.", name, t.MaxENIs, n)
+		}
+		for _, id := range r.Enis {
+			if e := network.Interface(rd, id); e != nil && len(e.Addrs) > t.IPv4PerENI {
+				return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d private addresses per network interface; %s has %d.", name, t.IPv4PerENI, id, len(e.Addrs))
+			}
+		}
+		if !s.familyServed(rd.Region().Name, r.Placement.AvailabilityZone, configs.Family(name)) {
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "No host in %s serves the %s family.", r.Placement.AvailabilityZone, configs.Family(name))
+		}
+		n.InstanceType = name
+		return t, nil
+	case in.UserData != nil:
+		if r.State.Name != ec2.StateStopped {
+			return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
+		}
+		data, err := base64.StdEncoding.DecodeString(in.UserData.Value)
+		if err != nil {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
+		}
+		if len(data) > maxUserData {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
+		}
+		n.UserData = data
+	}
+	return nil, nil
+}
+
+// familyServed reports whether any host of the zone serves the family.
+func (s *Service) familyServed(region, zone, family string) bool {
+	for _, h := range s.sched.Hosts(region) {
+		if h.Zone == zone && (len(h.Families) == 0 || contains(h.Families, family)) {
+			return true
+		}
+	}
+	return false
+}
+
+// DescribeInstanceAttribute returns instanceType or userData (base64).
+func (s *Service) DescribeInstanceAttribute(ctx context.Context, region string, in *ec2.DescribeInstanceAttributeInput) (*ec2.DescribeInstanceAttributeOutput, error) {
+	rg, err := s.rt.Region(region)
+	if err != nil {
+		return nil, err
+	}
+	rg.RLock()
+	defer rg.RUnlock()
+	r, err := s.one(rg, in.InstanceId)
+	if err != nil {
+		return nil, err
+	}
+	out := &ec2.DescribeInstanceAttributeOutput{InstanceId: r.InstanceId}
+	switch in.Attribute {
+	case "instanceType":
+		out.InstanceType = &ec2.AttributeValue{Value: r.InstanceType}
+	case "userData":
+		out.UserData = &ec2.AttributeValue{Value: base64.StdEncoding.EncodeToString(r.UserData)}
+	default:
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Use instanceType or userData.", in.Attribute)
+	}
+	return out, nil
+}

@@ -1,0 +1,218 @@
+package instance
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/network"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/tagging"
+)
+
+// Record is an instance as the service keeps it: the state EC2 holds,
+// without what can be derived (DNS names, CPU options, the primary network
+// interface's nesting), so that a fleet of 100,000 fits in a small daemon.
+// The API shape is built from it on the way out. Copy on write.
+type Record struct {
+	InstanceId            string            `json:"InstanceId"`
+	Region                string            `json:"Region"`
+	ImageId               string            `json:"ImageId"`
+	InstanceType          string            `json:"InstanceType"`
+	KeyName               string            `json:"KeyName,omitempty"`
+	LaunchTime            time.Time         `json:"LaunchTime"`
+	State                 ec2.InstanceState `json:"State"`
+	StateSince            time.Time         `json:"StateSince"`
+	StateReason           *ec2.StateReason  `json:"StateReason,omitempty"`
+	StateTransitionReason string            `json:"StateTransitionReason,omitempty"`
+	Placement             ec2.Placement     `json:"Placement"`
+	Tags                  []ec2.Tag         `json:"Tags,omitempty"`
+	Architecture          string            `json:"Architecture"`
+	Hypervisor            string            `json:"Hypervisor"`
+	AmiLaunchIndex        int               `json:"AmiLaunchIndex,omitempty"`
+	ClientToken           string            `json:"ClientToken,omitempty"`
+	// ReservationId is the launch (RunInstances call) it came from.
+	ReservationId string `json:"ReservationId,omitempty"`
+	// Enis are the attached interfaces by device index, [0] the primary.
+	Enis []string `json:"Enis,omitempty"`
+	// Spot: the request it came from, its maximum price, what an
+	// interruption does to it, and the notice once one is given.
+	InstanceLifecycle     string              `json:"InstanceLifecycle,omitempty"`
+	SpotInstanceRequestId string              `json:"SpotInstanceRequestId,omitempty"`
+	SpotMaxPrice          float64             `json:"SpotMaxPrice,omitempty"`
+	Interruption          string              `json:"Interruption,omitempty"`
+	Notice                *ec2.InstanceAction `json:"Notice,omitempty"`
+	NoticeCause           string              `json:"NoticeCause,omitempty"` // price or capacity
+	UserData              []byte              `json:"UserData,omitempty"`
+	VolumeGiB             int                 `json:"VolumeGiB"`
+	Workload              string              `json:"Workload,omitempty"`
+}
+
+// tokenRecord remembers a RunInstances ClientToken.
+type tokenRecord struct {
+	Token         string    `json:"ClientToken"`
+	Hash          string    `json:"RequestHash"`
+	ReservationId string    `json:"ReservationId"`
+	InstanceIds   []string  `json:"InstanceIds"`
+	Created       time.Time `json:"Created"`
+}
+
+// The instance family's tables: inst/<region>/<i-id>,
+// tok/<region>/<client-token>, sir/<region>/<sir-id>.
+var (
+	Instances    = state.Table[Record]{Kind: "inst", ID: func(r *Record) string { return r.InstanceId }}
+	tokens       = state.Table[tokenRecord]{Kind: "tok", ID: func(t *tokenRecord) string { return t.Token }}
+	SpotRequests = state.Table[ec2.SpotInstanceRequest]{Kind: "sir", ID: func(r *ec2.SpotInstanceRequest) string { return r.SpotInstanceRequestId }}
+)
+
+// Changed is emitted whenever an instance record changes (Old is nil for
+// a new instance): the billing meter follows running time with it.
+type Changed struct {
+	Old, New *Record
+}
+
+// clone returns a copy that may be changed without touching r. Slices that
+// are only ever replaced whole (tags, interfaces, user data) are shared.
+func (r *Record) clone() *Record {
+	n := *r
+	return &n
+}
+
+// Tag returns the value of tag key and whether it is set.
+func (r *Record) Tag(key string) (string, bool) { return tagging.Value(r.Tags, key) }
+
+// Spot reports whether the instance is a spot instance.
+func (r *Record) Spot() bool { return r.InstanceLifecycle == "spot" }
+
+// reservation is the instance's reservation ID; records from before
+// reservations were stored get one derived from the instance ID.
+func (r *Record) reservation() string {
+	if r.ReservationId != "" {
+		return r.ReservationId
+	}
+	return "r-" + r.InstanceId[len("i-"):]
+}
+
+// get returns the current version of an instance (nil if unknown).
+func get(rd state.Reader, id string) *Record { return state.Get(rd, Instances, id) }
+
+// put writes a new version of an instance in tx and tells the observers.
+func (s *Service) put(tx *state.Tx, r *Record) {
+	old := get(tx, r.InstanceId)
+	state.Put(tx, Instances, r)
+	if old == nil {
+		region, id := tx.Region().Name, r.InstanceId
+		tx.OnPublish(func() { s.setWhere(id, region) })
+	}
+	tx.Emit(Changed{Old: old, New: r})
+}
+
+// HoldsHost reports whether an instance uses host capacity in its state.
+func HoldsHost(state string) bool {
+	switch state {
+	case ec2.StatePending, ec2.StateRunning, ec2.StateStopping, ec2.StateShuttingDown:
+		return true
+	}
+	return false
+}
+
+// primary returns the instance's device-0 interface, or nil (terminated).
+func primary(rd state.Reader, r *Record) *network.ENI {
+	if len(r.Enis) == 0 {
+		return nil
+	}
+	return network.Interface(rd, r.Enis[0])
+}
+
+// addresses returns the instance's primary private and public IPs.
+func addresses(rd state.Reader, r *Record) (private, public string) {
+	if e := primary(rd, r); e != nil && len(e.Addrs) > 0 {
+		return e.Addrs[0].Private, e.Addrs[0].Public
+	}
+	return "", ""
+}
+
+// view builds the instance as DescribeInstances shows it.
+func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
+	in := &ec2.Instance{
+		InstanceId: r.InstanceId, ImageId: r.ImageId, InstanceType: r.InstanceType, KeyName: r.KeyName,
+		LaunchTime: r.LaunchTime, State: r.State, StateReason: r.StateReason, StateTransitionReason: r.StateTransitionReason,
+		Placement: r.Placement, Tags: r.Tags,
+		Architecture: r.Architecture, VirtualizationType: "hvm", Hypervisor: r.Hypervisor,
+		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
+		NetworkInterfaces: []ec2.InstanceNetworkInterface{}, SecurityGroups: []ec2.GroupIdentifier{},
+		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
+	}
+	if t := s.cfg.Types[r.InstanceType]; t != nil {
+		threads := max(t.ThreadsPerCore, 1)
+		in.CpuOptions = ec2.CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}
+	}
+	for i, id := range r.Enis {
+		e := network.Interface(rd, id)
+		if e == nil {
+			continue
+		}
+		ni := s.net.InstanceInterface(rd, e)
+		in.NetworkInterfaces = append(in.NetworkInterfaces, ni)
+		if i == 0 {
+			in.SubnetId, in.VpcId, in.SecurityGroups = ni.SubnetId, ni.VpcId, ni.Groups
+			in.PrivateIpAddress = ni.PrivateIpAddress
+			if priv, err := netip.ParseAddr(ni.PrivateIpAddress); err == nil {
+				in.PrivateDnsName = PrivateDNS(r.Region, priv)
+			}
+			if ni.Association != nil {
+				in.PublicIpAddress = ni.Association.PublicIp
+				in.PublicDnsName = PublicDNS(r.Region, netip.MustParseAddr(in.PublicIpAddress))
+			}
+		}
+	}
+	return in
+}
+
+// PrivateDNS is the private DNS name EC2 gives an address in a region.
+func PrivateDNS(region string, a netip.Addr) string {
+	host := "ip-" + strings.ReplaceAll(a.String(), ".", "-")
+	if region == "us-east-1" {
+		return host + ".ec2.internal"
+	}
+	return host + "." + region + ".compute.internal"
+}
+
+// PublicDNS is the public DNS name EC2 gives an address in a region.
+func PublicDNS(region string, a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	host := "ec2-" + strings.ReplaceAll(a.String(), ".", "-")
+	if region == "us-east-1" {
+		return host + ".compute-1.amazonaws.com"
+	}
+	return host + "." + region + ".compute.amazonaws.com"
+}
+
+func setState(n *Record, st string, now time.Time) {
+	n.State = ec2.NewState(st)
+	n.StateSince = now
+}
+
+// userReason is how EC2 words a user-initiated transition.
+func userReason(now time.Time) string {
+	return "User initiated (" + now.UTC().Format("2006-01-02 15:04:05 GMT") + ")"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func firstOr(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
+}

@@ -1,0 +1,482 @@
+package instance
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/keypair"
+	"github.com/ec2x/ec2x/core/netw"
+	"github.com/ec2x/ec2x/core/network"
+	"github.com/ec2x/ec2x/core/sched"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/tagging"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// maxUserData is EC2's limit on user data, before base64.
+const maxUserData = 16 * 1024
+
+// WorkloadTag picks a simulated guest's workload model.
+const WorkloadTag = ec2.WorkloadTag
+
+// launch is a validated RunInstances request.
+type launch struct {
+	in *ec2.RunInstancesInput
+	// fulfils is the open spot request this launch fulfils (the market's).
+	fulfils     string
+	reservation string // the ReservationId of this call
+	typ         *configs.InstType
+	typeName    string
+	imgName     string
+	img         *configs.Image
+	amiID       string
+	subnet      *netw.Subnet
+	zone        string
+	groups      []ec2.GroupIdentifier
+	groupIDs    []string
+	userData    []byte
+	tags        []ec2.Tag
+	volume      int
+	hash        string
+	spot        *spotTerms
+}
+
+// RunInstances launches instances. It returns at once with them pending;
+// the driver boots them and the event loop marks them running.
+func (s *Service) RunInstances(ctx context.Context, region string, in *ec2.RunInstancesInput) (*ec2.RunInstancesOutput, error) {
+	return s.runInstances(ctx, region, in, "")
+}
+
+// runInstances is RunInstances; fulfils names the open spot request the
+// launch fulfils (the market's launches), "" for a user's call.
+func (s *Service) runInstances(ctx context.Context, region string, in *ec2.RunInstancesInput, fulfils string) (*ec2.RunInstancesOutput, error) {
+	if in.InstanceMarketOptions != nil && fulfils == "" {
+		if err := s.mkt.AwaitPrices(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.ClientToken) > 64 {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
+	}
+	var out *ec2.RunInstancesOutput
+	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		// A retry is answered from the token before anything else is
+		// checked: the key pair of the first call may be gone by now, and
+		// EC2 still returns the original reservation.
+		if in.ClientToken != "" {
+			if tok := state.Get(tx, tokens, in.ClientToken); tok != nil {
+				if tok.Hash != requestHash(in) {
+					return ec2.Errorf(ec2.CodeIdempotentParameterMismatch, "The client token '%s' was already used with different parameters.", in.ClientToken)
+				}
+				out = s.replay(tx, tok)
+				return nil
+			}
+		}
+		l, err := s.validateRun(tx, in)
+		if err != nil {
+			return err
+		}
+		if in.DryRun {
+			return state.DryRun()
+		}
+		l.fulfils = fulfils
+		l.reservation = tx.Region().NewID("r")
+		recs, err := s.placeAll(tx, l)
+		if err != nil {
+			return err
+		}
+		out = &ec2.RunInstancesOutput{ReservationId: l.reservation, OwnerId: ec2.OwnerID, Groups: l.groups}
+		ids := make([]string, len(recs))
+		for i, r := range recs {
+			ids[i] = r.InstanceId
+			out.Instances = append(out.Instances, s.view(tx, r))
+		}
+		if in.ClientToken != "" {
+			state.Put(tx, tokens, &tokenRecord{Token: in.ClientToken, Hash: l.hash, ReservationId: out.ReservationId, InstanceIds: ids, Created: s.clk.Now()})
+		}
+		specs := make([]hv.GuestSpec, len(recs))
+		for i, r := range recs {
+			specs[i] = s.spec(tx, r)
+		}
+		tx.After(func(ctx context.Context) { s.boot(ctx, region, recs, specs) })
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// boot creates and starts a launch's guests once the launch is durable.
+func (s *Service) boot(ctx context.Context, region string, recs []*Record, specs []hv.GuestSpec) {
+	for i, r := range recs {
+		d := s.driverOf(r.Placement.HostId)
+		if err := d.Create(ctx, specs[i]); err != nil {
+			s.driverFailed(r.InstanceId, "create", err)
+			continue
+		}
+		// The instance was visible before its guest existed: a terminate
+		// in that window found no guest and settled it. Do not boot it.
+		if !s.isPending(region, r.InstanceId) {
+			_ = d.Destroy(ctx, r.InstanceId)
+			continue
+		}
+		if err := d.Start(ctx, r.InstanceId); err != nil {
+			s.driverFailed(r.InstanceId, "start", err)
+		}
+	}
+}
+
+// isPending reports whether an instance is still pending.
+func (s *Service) isPending(region, id string) bool {
+	r, err := s.rt.Region(region)
+	if err != nil {
+		return false
+	}
+	r.RLock()
+	defer r.RUnlock()
+	rec := get(r, id)
+	return rec != nil && rec.State.Name == ec2.StatePending
+}
+
+// validateRun checks a request against the catalogue and the region's
+// resources, in the order EC2 reports problems.
+func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch, error) {
+	region := tx.Region().Name
+	l := &launch{in: in}
+	normalizeCounts(in)
+	if in.MinCount < 1 || in.MaxCount < in.MinCount {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "MinCount (%d) must be at least 1 and at most MaxCount (%d)", in.MinCount, in.MaxCount)
+	}
+	if in.MaxCount > s.cfg.Limits.MaxCountPerRun {
+		return nil, ec2.Errorf(ec2.CodeInstanceLimitExceeded, "You have requested more instances (%d) than your current instance limit of %d allows for one request", in.MaxCount, s.cfg.Limits.MaxCountPerRun)
+	}
+	l.typeName = in.InstanceType
+	if l.typeName == "" {
+		l.typeName = "t2.micro"
+	}
+	l.typ = s.cfg.Types[l.typeName]
+	if l.typ == nil {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", l.typeName)
+	}
+	if _, offered := l.typ.Price[region]; !offered && len(l.typ.Price) > 0 {
+		return nil, ec2.Errorf(ec2.CodeUnsupported, "The instance type '%s' is not supported in %s.", l.typeName, region)
+	}
+	if in.Driver != "" && s.drivers[in.Driver] == nil {
+		names := make([]string, 0, len(s.drivers))
+		for n := range s.drivers {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "No host runs the driver '%s' (the config's hosts run %s).", in.Driver, strings.Join(names, ", "))
+	}
+	var err error
+	if l.imgName, l.img, l.amiID, err = s.cat.ResolveImage(region, in.ImageId); err != nil {
+		return nil, err
+	}
+	if !contains(l.typ.Arch, l.img.Arch) {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI.", strings.Join(l.typ.Arch, ","), l.img.Arch)
+	}
+	if in.KeyName != "" && keypair.Get(tx, in.KeyName) == nil {
+		return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", in.KeyName)
+	}
+	if err := s.chooseSubnet(tx, in, l); err != nil {
+		return nil, err
+	}
+	if l.groups, l.groupIDs, err = s.net.ResolveGroups(tx, in.SecurityGroupIds, in.SecurityGroups); err != nil {
+		return nil, err
+	}
+	if in.UserData != "" {
+		if l.userData, err = base64.StdEncoding.DecodeString(in.UserData); err != nil {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
+		}
+		if len(l.userData) > maxUserData {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
+		}
+	}
+	for _, ts := range in.TagSpecifications {
+		switch ts.ResourceType {
+		case "instance":
+			l.tags = append(l.tags, ts.Tags...)
+		case "volume", "network-interface":
+		default:
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+		}
+	}
+	if l.tags, err = tagging.Merge(nil, l.tags); err != nil {
+		return nil, err
+	}
+	if w, ok := tagging.Value(l.tags, WorkloadTag); ok {
+		if err := s.checkWorkload(w); err != nil {
+			return nil, err
+		}
+	}
+	l.volume = l.img.RootDeviceGiB
+	for _, m := range in.BlockDeviceMappings {
+		if m.Ebs != nil && m.Ebs.VolumeSize != 0 {
+			if m.Ebs.VolumeSize < l.img.RootDeviceGiB || m.Ebs.VolumeSize > 16384 {
+				return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB (and at most 16384)", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
+			}
+			l.volume = m.Ebs.VolumeSize
+		}
+	}
+	if in.ClientToken != "" {
+		l.hash = requestHash(in)
+	}
+	if l.spot, err = s.parseSpotTerms(region, l.typeName, in.InstanceMarketOptions); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// requestHash identifies a RunInstances request's parameters, for
+// ClientToken retries: the same parameters give the same hash.
+func requestHash(in *ec2.RunInstancesInput) string {
+	cp := *in
+	normalizeCounts(&cp)
+	cp.ClientToken, cp.DryRun = "", false
+	sum, _ := json.Marshal(cp)
+	h := sha256.Sum256(sum)
+	return hex.EncodeToString(h[:])
+}
+
+// normalizeCounts fills MinCount and MaxCount as EC2 does when one is missing.
+func normalizeCounts(in *ec2.RunInstancesInput) {
+	if in.MinCount == 0 && in.MaxCount == 0 {
+		in.MinCount, in.MaxCount = 1, 1
+	}
+	if in.MaxCount == 0 {
+		in.MaxCount = in.MinCount
+	}
+	if in.MinCount == 0 {
+		in.MinCount = in.MaxCount
+	}
+}
+
+func (s *Service) chooseSubnet(rd state.Reader, in *ec2.RunInstancesInput, l *launch) error {
+	zone := ""
+	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
+		zone = in.Placement.AvailabilityZone
+		if s.net.SubnetByZone(rd, zone) == nil {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone: [%s]", zone)
+		}
+	}
+	if in.SubnetId != "" {
+		sub := s.net.SubnetByID(rd, in.SubnetId)
+		if sub == nil {
+			return ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", in.SubnetId)
+		}
+		if zone != "" && zone != sub.Zone {
+			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The subnet %s is in %s, not in the requested zone %s.", sub.SubnetId, sub.Zone, zone)
+		}
+		l.subnet, zone = sub, sub.Zone
+	}
+	l.zone = zone
+	return nil
+}
+
+// request is what an instance of a type asks of the scheduler.
+func (s *Service) request(typ, zone, driver string) sched.Request {
+	t := s.cfg.Types[typ]
+	return sched.Request{Zone: zone, Family: configs.Family(typ), VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB, Driver: driver}
+}
+
+// placeAll places, addresses and builds every instance of a launch, or
+// fails when fewer than MinCount fit (the Tx then undoes every claim). A
+// launch that names no zone lands in the zone of its first placement; when
+// that zone cannot hold MinCount, the other zones are tried in turn, as EC2
+// picks a zone for the whole reservation rather than failing while one has
+// room.
+func (s *Service) placeAll(tx *state.Tx, l *launch) ([]*Record, error) {
+	r := tx.Region()
+	if l.spot != nil {
+		// Spot goes only where the price is at most its maximum, and
+		// never takes capacity back from anyone.
+		zones, err := s.spotZones(tx, l.typeName, l.zone, l.spot)
+		if err != nil {
+			return nil, err
+		}
+		for _, z := range zones {
+			if l.zone == "" {
+				l.subnet = nil
+			}
+			if recs, err := s.placeIn(tx, l, z); err == nil {
+				return recs, nil
+			}
+		}
+		return nil, s.capacityError(r, l.typeName, l.zone)
+	}
+	recs, err := s.placeIn(tx, l, l.zone)
+	if err == nil || l.zone != "" || ec2.CodeOf(err) != ec2.CodeInsufficientInstanceCapacity {
+		return recs, err
+	}
+	for _, z := range r.Cfg.Zones {
+		l.subnet = nil
+		if recs, zerr := s.placeIn(tx, l, z); zerr == nil {
+			return recs, nil
+		}
+	}
+	// The user asked for no zone: do not blame one.
+	return nil, s.capacityError(r, l.typeName, "")
+}
+
+// placeIn is placeAll within zone ("" for the zone of the first
+// placement). A placement that fails leaves the Tx as it found it.
+func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, error) {
+	now := s.clk.Now()
+	start := tx.Savepoint()
+	req := s.request(l.typeName, zone, l.in.Driver)
+	type placed struct {
+		host      *sched.Host
+		priv, pub string
+	}
+	var got []placed
+	var preempted []*Record
+	var failure error
+	for i := 0; i < l.in.MaxCount; i++ {
+		host, _, ok := s.sched.Place(tx.Region().Name, req, false)
+		if !ok && l.spot == nil {
+			// On-demand demand takes capacity back from spot guests,
+			// the lowest-paying first, rather than failing.
+			var victims []*Record
+			host, victims, ok = s.preempt(tx, req, preempted)
+			preempted = append(preempted, victims...)
+		}
+		if !ok {
+			failure = s.capacityError(tx.Region(), l.typeName, req.Zone)
+			break
+		}
+		// One reservation lives in one subnet, hence one zone.
+		req.Zone = host.Zone
+		if l.subnet == nil {
+			l.subnet = s.net.SubnetByZone(tx, host.Zone)
+		}
+		sp := tx.Savepoint()
+		priv, err := s.net.ClaimPrivate(tx, l.subnet.SubnetId, "")
+		if err != nil {
+			failure = err
+			break
+		}
+		pub, err := s.net.ClaimPublic(tx)
+		if err != nil {
+			// Keep the instances placed so far (MaxCount may still be met
+			// by MinCount), but not this one's private address.
+			tx.RollbackTo(sp)
+			failure = err
+			break
+		}
+		s.claimTx(tx, host.ID, s.hostShare(l))
+		got = append(got, placed{host, priv, pub.String()})
+	}
+	if len(got) < l.in.MinCount {
+		tx.RollbackTo(start)
+		return nil, failure
+	}
+	for _, v := range preempted {
+		s.after(tx, s.notice(tx, v, now, "capacity")...)
+	}
+	recs := make([]*Record, len(got))
+	for i, p := range got {
+		recs[i] = s.newInstance(tx, l, p.host, p.priv, p.pub, i, now)
+	}
+	return recs, nil
+}
+
+// hostShare is what a launch's instances claim of a host: their type, spot
+// or not.
+func (s *Service) hostShare(l *launch) *Record {
+	r := &Record{InstanceType: l.typeName}
+	if l.spot != nil {
+		r.InstanceLifecycle = "spot"
+	}
+	return r
+}
+
+func (s *Service) capacityError(r *state.Region, typ, zone string) error {
+	if zone == "" {
+		return ec2.Errorf(ec2.CodeInsufficientInstanceCapacity, "We currently do not have sufficient %s capacity in %s. Our system will be working on provisioning additional capacity.", typ, r.Name)
+	}
+	var others []string
+	for _, z := range r.Cfg.Zones {
+		if z == zone {
+			continue
+		}
+		h, _, ok := s.sched.Place(r.Name, s.request(typ, z, ""), false)
+		if ok && h != nil {
+			others = append(others, z)
+		}
+	}
+	msg := fmt.Sprintf("We currently do not have sufficient %s capacity in the Availability Zone you requested (%s). Our system will be working on provisioning additional capacity.", typ, zone)
+	if len(others) > 0 {
+		msg += fmt.Sprintf(" You can currently get %s capacity by not specifying an Availability Zone in your request or choosing %s.", typ, strings.Join(others, ", "))
+	}
+	return &ec2.Error{Code: ec2.CodeInsufficientInstanceCapacity, Message: msg}
+}
+
+// newInstance records a launched instance and its primary interface in tx.
+func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, pub string, index int, now time.Time) *Record {
+	workload, _ := tagging.Value(l.tags, WorkloadTag)
+	r := &Record{
+		InstanceId: s.newInstanceID(tx.Region()), Region: tx.Region().Name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
+		LaunchTime: now, State: ec2.NewState(ec2.StatePending), StateSince: now,
+		Placement: ec2.Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
+		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
+		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation,
+	}
+	e := &network.ENI{
+		NetworkInterfaceId: tx.Region().NewID("eni"), SubnetId: l.subnet.SubnetId, MacAddress: network.NewMAC(tx),
+		Addrs: []network.Addr{{Private: priv, Public: pub}}, Groups: l.groupIDs,
+		InstanceId: r.InstanceId, AttachmentId: tx.Region().NewID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
+	}
+	r.Enis = []string{e.NetworkInterfaceId}
+	network.PutInterface(tx, e)
+	if l.spot != nil {
+		s.spotLaunch(tx, l, r, now)
+	}
+	s.put(tx, r)
+	return r
+}
+
+// replay rebuilds the answer of an earlier RunInstances call.
+func (s *Service) replay(rd state.Reader, tok *tokenRecord) *ec2.RunInstancesOutput {
+	out := &ec2.RunInstancesOutput{ReservationId: tok.ReservationId, OwnerId: ec2.OwnerID}
+	for _, id := range tok.InstanceIds {
+		if r := get(rd, id); r != nil {
+			in := s.view(rd, r)
+			out.Instances = append(out.Instances, in)
+			out.Groups = in.SecurityGroups
+		}
+	}
+	return out
+}
+
+// checkWorkload accepts a built-in model or a profile from [workloads].
+func (s *Service) checkWorkload(name string) error {
+	if contains(hv.Workloads, name) || s.cfg.Workloads[name] != nil {
+		return nil
+	}
+	names := append([]string(nil), hv.Workloads...)
+	for n := range s.cfg.Workloads {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return ec2.Errorf(ec2.CodeInvalidParameterValue, "Unknown workload '%s' for tag %s (have %s; add profiles under [workloads] in config.toml)", name, WorkloadTag, strings.Join(names, ", "))
+}
+
+// loadProfile is the driver's form of a configured workload profile.
+func (s *Service) loadProfile(name string) *hv.LoadProfile {
+	w := s.cfg.Workloads[name]
+	if w == nil {
+		return nil
+	}
+	return &hv.LoadProfile{MeanPct: w.Mean, DiurnalPct: w.DiurnalAmplitude, NoisePct: w.Noise}
+}

@@ -1,0 +1,264 @@
+package network
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/core/describe"
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/netw"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/tagging"
+)
+
+var (
+	eniIDRe    = regexp.MustCompile(`^eni-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	attachIDRe = regexp.MustCompile(`^eni-attach-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
+
+// MaxAddrsPerInterface bounds an interface with no instance yet; attaching
+// checks the instance type's own limit.
+const MaxAddrsPerInterface = 50
+
+// lookupENI finds an interface by ID, as EC2 reports a bad one.
+func lookupENI(rd state.Reader, id string) (*ENI, error) {
+	if !eniIDRe.MatchString(id) {
+		return nil, ec2.Errorf(ec2.CodeInvalidNetworkInterfaceIDMalformed, "Invalid id: \"%s\" (expecting \"eni-...\")", id)
+	}
+	e := Interface(rd, id)
+	if e == nil {
+		return nil, ec2.Errorf(ec2.CodeInvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id)
+	}
+	return e, nil
+}
+
+// CreateNetworkInterface makes an available interface in a subnet.
+func (s *Service) CreateNetworkInterface(ctx context.Context, region string, in *ec2.CreateNetworkInterfaceInput) (*ec2.CreateNetworkInterfaceOutput, error) {
+	tags, err := tagging.FromSpecs(in.TagSpecifications, "network-interface")
+	if err != nil {
+		return nil, err
+	}
+	if in.SecondaryPrivateIpAddressCount < 0 || len(in.PrivateIpAddresses)+in.SecondaryPrivateIpAddressCount+1 > MaxAddrsPerInterface {
+		return nil, ec2.Errorf(ec2.CodePrivateIpAddressLimitExceeded, "Number of private addresses exceeds the limit of %d for an interface.", MaxAddrsPerInterface)
+	}
+	if len(in.Description) > 255 {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Description is limited to 255 characters")
+	}
+	if len(in.ClientToken) > 64 {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
+	}
+	var out *ec2.CreateNetworkInterfaceOutput
+	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		if in.ClientToken != "" {
+			var done *ENI
+			state.Each(tx, Interfaces, func(e *ENI) bool {
+				if e.ClientToken == in.ClientToken {
+					done = e
+					return false
+				}
+				return true
+			})
+			if done != nil {
+				out = &ec2.CreateNetworkInterfaceOutput{NetworkInterface: s.view(tx, done), ClientToken: in.ClientToken}
+				return dryRun(in.DryRun)
+			}
+		}
+		sub, err := s.subnetFor(tx, in.SubnetId, in.AvailabilityZone)
+		if err != nil {
+			return err
+		}
+		_, groups, err := s.ResolveGroups(tx, in.Groups, nil)
+		if err != nil {
+			return err
+		}
+		e := &ENI{NetworkInterfaceId: tx.Region().NewID("eni"), SubnetId: sub.SubnetId, Description: in.Description,
+			MacAddress: NewMAC(tx), Groups: groups, Tags: tags, ClientToken: in.ClientToken}
+		want := append([]string{in.PrivateIpAddress}, in.PrivateIpAddresses...)
+		for i := 0; i < in.SecondaryPrivateIpAddressCount; i++ {
+			want = append(want, "")
+		}
+		for _, w := range want {
+			ip, err := s.ClaimPrivate(tx, sub.SubnetId, w)
+			if err != nil {
+				return err
+			}
+			e.Addrs = append(e.Addrs, Addr{Private: ip})
+		}
+		PutInterface(tx, e)
+		out = &ec2.CreateNetworkInterfaceOutput{NetworkInterface: s.view(tx, e), ClientToken: in.ClientToken}
+		return dryRun(in.DryRun)
+	})
+	return out, err
+}
+
+// subnetFor is a subnet by ID, or the default subnet of a zone.
+func (s *Service) subnetFor(rd state.Reader, subnetID, zone string) (*netw.Subnet, error) {
+	switch {
+	case subnetID != "" && zone != "":
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Give a subnet or a zone, not both")
+	case subnetID != "":
+		if sub := s.SubnetByID(rd, subnetID); sub != nil {
+			return sub, nil
+		}
+		return nil, ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", subnetID)
+	case zone != "":
+		if sub := s.SubnetByZone(rd, zone); sub != nil {
+			return sub, nil
+		}
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone: [%s]", zone)
+	}
+	return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter SubnetId")
+}
+
+// eniSpec is DescribeNetworkInterfaces' filters and order (by ID).
+var eniSpec = &describe.Spec[*ec2.NetworkInterface]{
+	Fields: []describe.Field[*ec2.NetworkInterface]{
+		{Name: "network-interface-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.NetworkInterfaceId) }},
+		{Name: "subnet-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.SubnetId) }},
+		{Name: "vpc-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.VpcId) }},
+		{Name: "availability-zone", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.AvailabilityZone) }},
+		{Name: "status", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.Status) }},
+		{Name: "description", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.Description) }},
+		{Name: "mac-address", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.MacAddress) }},
+		{Name: "interface-type", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.InterfaceType) }},
+		{Name: "owner-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.OwnerId) }},
+		{Name: "private-ip-address", Values: func(ni *ec2.NetworkInterface) []string {
+			out := make([]string, len(ni.PrivateIpAddresses))
+			for i, p := range ni.PrivateIpAddresses {
+				out[i] = p.PrivateIpAddress
+			}
+			return out
+		}},
+		{Name: "association.public-ip", Values: func(ni *ec2.NetworkInterface) []string {
+			var out []string
+			for _, p := range ni.PrivateIpAddresses {
+				if p.Association != nil {
+					out = append(out, p.Association.PublicIp)
+				}
+			}
+			return out
+		}},
+		{Name: "attachment.instance-id", Values: func(ni *ec2.NetworkInterface) []string {
+			if ni.Attachment == nil {
+				return nil
+			}
+			return one(ni.Attachment.InstanceId)
+		}},
+		{Name: "attachment.attachment-id", Values: func(ni *ec2.NetworkInterface) []string {
+			if ni.Attachment == nil {
+				return nil
+			}
+			return one(ni.Attachment.AttachmentId)
+		}},
+		{Name: "attachment.device-index", Values: func(ni *ec2.NetworkInterface) []string {
+			if ni.Attachment == nil {
+				return nil
+			}
+			return one(strconv.Itoa(ni.Attachment.DeviceIndex))
+		}},
+		{Name: "group-id", Values: func(ni *ec2.NetworkInterface) []string {
+			out := make([]string, len(ni.Groups))
+			for i, g := range ni.Groups {
+				out[i] = g.GroupId
+			}
+			return out
+		}},
+		{Name: "group-name", Values: func(ni *ec2.NetworkInterface) []string {
+			out := make([]string, len(ni.Groups))
+			for i, g := range ni.Groups {
+				out[i] = g.GroupName
+			}
+			return out
+		}},
+	},
+	Tags:   func(ni *ec2.NetworkInterface) []ec2.Tag { return ni.TagSet },
+	Key:    func(k *describe.Key, ni *ec2.NetworkInterface) { k.Str(ni.NetworkInterfaceId) },
+	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "NetworkInterfaceIds"},
+}
+
+// DescribeNetworkInterfaces lists interfaces by ID and filters.
+func (s *Service) DescribeNetworkInterfaces(ctx context.Context, region string, in *ec2.DescribeNetworkInterfacesInput) (*ec2.DescribeNetworkInterfacesOutput, error) {
+	plan, err := eniSpec.Compile(describe.Query{Filters: in.Filters, IDs: in.NetworkInterfaceIds,
+		MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeNetworkInterfaces/" + region})
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.rt.Region(region)
+	if err != nil {
+		return nil, err
+	}
+	r.RLock()
+	defer r.RUnlock()
+	var views []*ec2.NetworkInterface
+	if len(in.NetworkInterfaceIds) > 0 {
+		for _, id := range in.NetworkInterfaceIds {
+			e, err := lookupENI(r, id)
+			if err != nil {
+				return nil, err
+			}
+			v := s.view(r, e)
+			views = append(views, &v)
+		}
+		// In the order asked for, as EC2 answers explicit IDs.
+		out := &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: []ec2.NetworkInterface{}}
+		for _, v := range plan.Filter(views) {
+			out.NetworkInterfaces = append(out.NetworkInterfaces, *v)
+		}
+		return out, nil
+	}
+	state.Each(r, Interfaces, func(e *ENI) bool {
+		v := s.view(r, e)
+		if plan.Match(&v) {
+			views = append(views, &v)
+		}
+		return true
+	})
+	page, next := plan.Page(views)
+	out := &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: make([]ec2.NetworkInterface, len(page)), NextToken: next}
+	for i, v := range page {
+		out.NetworkInterfaces[i] = *v
+	}
+	return out, nil
+}
+
+// interfaceTags is the taggable kind of interfaces (eni-; an attachment
+// ID is not taggable).
+func (s *Service) interfaceTags() tagging.Kind {
+	return tagging.Kind{Prefix: "eni-", Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+		if strings.HasPrefix(id, "eni-attach-") {
+			return ec2.Errorf(ec2.CodeInvalidID, "The ID '%s' is not valid", id)
+		}
+		e, err := lookupENI(tx, id)
+		if err != nil {
+			return err
+		}
+		n := e.Clone()
+		if n.Tags, err = f(e.Tags); err != nil {
+			return err
+		}
+		PutInterface(tx, n)
+		return nil
+	}}
+}
+
+// Tags are networking's taggable kinds: interfaces, Elastic IPs, groups.
+func (s *Service) Tags() []tagging.Kind {
+	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags()}
+}
+
+// byDevice orders interface IDs by device index.
+func byDevice(rd state.Reader, ids []string) []string {
+	sort.SliceStable(ids, func(i, j int) bool { return Interface(rd, ids[i]).DeviceIndex < Interface(rd, ids[j]).DeviceIndex })
+	return ids
+}
+
+// detached is e with its attachment cleared.
+func detached(e *ENI) *ENI {
+	n := e.Clone()
+	n.InstanceId, n.AttachmentId, n.DeviceIndex, n.AttachTime, n.DeleteOnTermination = "", "", 0, time.Time{}, false
+	return n
+}

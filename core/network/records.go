@@ -1,0 +1,220 @@
+package network
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/hv"
+)
+
+// ENI is a network interface as the service keeps it. An instance's
+// interfaces are ENIs like any other; device 0 is made at launch and
+// deleted with the instance. Copy on write.
+type ENI struct {
+	NetworkInterfaceId  string    `json:"NetworkInterfaceId"`
+	SubnetId            string    `json:"SubnetId"`
+	Description         string    `json:"Description,omitempty"`
+	MacAddress          string    `json:"MacAddress"`
+	Addrs               []Addr    `json:"Addresses"` // [0] is the primary private IP
+	Groups              []string  `json:"Groups"`
+	InstanceId          string    `json:"InstanceId,omitempty"`
+	AttachmentId        string    `json:"AttachmentId,omitempty"`
+	DeviceIndex         int       `json:"DeviceIndex,omitempty"`
+	AttachTime          time.Time `json:"AttachTime,omitzero"`
+	DeleteOnTermination bool      `json:"DeleteOnTermination,omitempty"`
+	Tags                []ec2.Tag `json:"Tags,omitempty"`
+	ClientToken         string    `json:"ClientToken,omitempty"`
+}
+
+// Addr is one private IP of an interface and its public side, if any: an
+// Elastic IP (AllocationId set) or an address from the region's pool that
+// the instance holds while it runs (AllocationId empty).
+type Addr struct {
+	Private       string `json:"Private"`
+	Public        string `json:"Public,omitempty"`
+	AllocationId  string `json:"AllocationId,omitempty"`
+	AssociationId string `json:"AssociationId,omitempty"`
+}
+
+// Auto reports whether the public IP came from the pool, not an Elastic IP.
+func (a Addr) Auto() bool { return a.Public != "" && a.AllocationId == "" }
+
+// Clone returns a copy whose address list may be changed.
+func (e *ENI) Clone() *ENI {
+	n := *e
+	n.Addrs = append([]Addr(nil), e.Addrs...)
+	return &n
+}
+
+// Status is EC2's interface status.
+func (e *ENI) Status() string {
+	if e.InstanceId != "" {
+		return "in-use"
+	}
+	return "available"
+}
+
+// AddrIndex returns the index of a private IP, or -1.
+func (e *ENI) AddrIndex(private string) int {
+	for i, a := range e.Addrs {
+		if a.Private == private {
+			return i
+		}
+	}
+	return -1
+}
+
+// Address is an Elastic IP allocation. Its association lives on the
+// interface address it points at; the allocation keeps a copy of where, so
+// both sides can be found from either.
+type Address struct {
+	AllocationId       string    `json:"AllocationId"`
+	PublicIp           string    `json:"PublicIp"`
+	AssociationId      string    `json:"AssociationId,omitempty"`
+	NetworkInterfaceId string    `json:"NetworkInterfaceId,omitempty"`
+	PrivateIpAddress   string    `json:"PrivateIpAddress,omitempty"`
+	AllocationTime     time.Time `json:"AllocationTime"`
+	Tags               []ec2.Tag `json:"Tags,omitempty"`
+}
+
+// Group is a security group.
+type Group struct {
+	GroupId       string             `json:"GroupId"`
+	GroupName     string             `json:"GroupName"`
+	Description   string             `json:"Description"`
+	VpcId         string             `json:"VpcId"`
+	IpPermissions []ec2.IpPermission `json:"IpPermissions"`
+	Tags          []ec2.Tag          `json:"Tags,omitempty"`
+}
+
+// The tables of networking records: eni/<region>/<eni-id>,
+// eip/<region>/<eipalloc-id>, sg/<region>/<sg-id>.
+var (
+	Interfaces = state.Table[ENI]{Kind: "eni", ID: func(e *ENI) string { return e.NetworkInterfaceId }}
+	Addresses  = state.Table[Address]{Kind: "eip", ID: func(a *Address) string { return a.AllocationId }}
+	Groups     = state.Table[Group]{Kind: "sg", ID: func(g *Group) string { return g.GroupId }}
+)
+
+// Interface returns an interface (nil: none).
+func Interface(rd state.Reader, id string) *ENI { return state.Get(rd, Interfaces, id) }
+
+// PutInterface writes an interface in tx.
+func PutInterface(tx *state.Tx, e *ENI) { state.Put(tx, Interfaces, e) }
+
+// defaultGroup is the default security group of a VPC: as in EC2, it admits
+// all traffic from its own members and nothing else.
+func defaultGroup(id, vpc string) *Group {
+	return &Group{GroupId: id, GroupName: "default", Description: "default VPC security group", VpcId: vpc,
+		IpPermissions: []ec2.IpPermission{{IpProtocol: "-1", IpRanges: []ec2.IpRange{}, UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: id, UserId: ec2.OwnerID}}}}}
+}
+
+// GroupView names an interface's groups.
+func GroupView(rd state.Reader, ids []string) []ec2.GroupIdentifier {
+	out := make([]ec2.GroupIdentifier, 0, len(ids))
+	for _, id := range ids {
+		name := ""
+		if g := state.Get(rd, Groups, id); g != nil {
+			name = g.GroupName
+		}
+		out = append(out, ec2.GroupIdentifier{GroupId: id, GroupName: name})
+	}
+	return out
+}
+
+// addrView is the API form of an interface's addresses.
+func addrView(e *ENI) ([]ec2.PrivateIP, *ec2.IPAssociation) {
+	out := make([]ec2.PrivateIP, len(e.Addrs))
+	var primary *ec2.IPAssociation
+	for i, a := range e.Addrs {
+		out[i] = ec2.PrivateIP{PrivateIpAddress: a.Private, Primary: i == 0}
+		if a.Public != "" {
+			as := &ec2.IPAssociation{PublicIp: a.Public, IpOwnerId: "amazon", AllocationId: a.AllocationId, AssociationId: a.AssociationId}
+			if a.AllocationId != "" {
+				as.IpOwnerId = ec2.OwnerID
+			}
+			out[i].Association = as
+			if i == 0 {
+				primary = as
+			}
+		}
+	}
+	return out, primary
+}
+
+// InstanceInterface is an interface as DescribeInstances nests it.
+func (s *Service) InstanceInterface(rd state.Reader, e *ENI) ec2.InstanceNetworkInterface {
+	addrs, assoc := addrView(e)
+	return ec2.InstanceNetworkInterface{
+		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: s.VpcID(rd), MacAddress: e.MacAddress,
+		PrivateIpAddress: e.Addrs[0].Private, PrivateIpAddresses: addrs, Association: assoc,
+		Attachment: ec2.Attachment{AttachmentId: e.AttachmentId, DeviceIndex: e.DeviceIndex, Status: "attached",
+			AttachTime: e.AttachTime, DeleteOnTermination: e.DeleteOnTermination},
+		Groups: GroupView(rd, e.Groups), Status: e.Status(), Description: e.Description,
+	}
+}
+
+// view is an interface as DescribeNetworkInterfaces shows it.
+func (s *Service) view(rd state.Reader, e *ENI) ec2.NetworkInterface {
+	addrs, assoc := addrView(e)
+	ni := ec2.NetworkInterface{
+		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: s.VpcID(rd), AvailabilityZone: s.ZoneOf(rd, e.SubnetId),
+		Description: e.Description, InterfaceType: "interface", MacAddress: e.MacAddress, OwnerId: ec2.OwnerID,
+		PrivateIpAddress: e.Addrs[0].Private, PrivateIpAddresses: addrs, Association: assoc,
+		Groups: GroupView(rd, e.Groups), Status: e.Status(), SourceDestCheck: true, TagSet: e.Tags,
+	}
+	if ni.TagSet == nil {
+		ni.TagSet = []ec2.Tag{}
+	}
+	if e.InstanceId != "" {
+		ni.Attachment = &ec2.NetworkInterfaceAttach{AttachmentId: e.AttachmentId, InstanceId: e.InstanceId, InstanceOwnerId: ec2.OwnerID,
+			DeviceIndex: e.DeviceIndex, Status: "attached", AttachTime: e.AttachTime, DeleteOnTermination: e.DeleteOnTermination}
+	}
+	return ni
+}
+
+// NIC is the driver's view of an interface.
+func (s *Service) NIC(rd state.Reader, e *ENI) hv.NIC {
+	n := hv.NIC{ID: e.NetworkInterfaceId, DeviceIndex: e.DeviceIndex, MAC: e.MacAddress, PrivateIP: e.Addrs[0].Private, PublicIP: e.Addrs[0].Public}
+	if sub := s.SubnetByID(rd, e.SubnetId); sub != nil {
+		n.PrefixLen = sub.Cidr.Bits()
+	}
+	return n
+}
+
+// PortRule admits TCP to ports From..To from the sources.
+type PortRule struct {
+	From, To int
+	Sources  []netip.Prefix
+}
+
+// TCPRules are the TCP ingress rules (tcp or all protocols) of groups.
+func TCPRules(rd state.Reader, groups []string) []PortRule {
+	var out []PortRule
+	for _, id := range groups {
+		g := state.Get(rd, Groups, id)
+		if g == nil {
+			continue
+		}
+		for _, p := range g.IpPermissions {
+			if p.IpProtocol != "tcp" && p.IpProtocol != "-1" {
+				continue
+			}
+			from, to := 0, 65535
+			if p.IpProtocol == "tcp" && p.FromPort != nil && p.ToPort != nil {
+				from, to = *p.FromPort, *p.ToPort
+			}
+			var srcs []netip.Prefix
+			for _, rg := range p.IpRanges {
+				if pf, err := netip.ParsePrefix(rg.CidrIp); err == nil {
+					srcs = append(srcs, pf)
+				}
+			}
+			if len(srcs) > 0 {
+				out = append(out, PortRule{From: from, To: to, Sources: srcs})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,508 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ec2x/ec2x/core/describe"
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/tagging"
+)
+
+var sgIDRe = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+
+// Limits of EC2's default quotas.
+const (
+	maxGroupsPerRegion = 2500
+	maxRulesPerGroup   = 60
+)
+
+// defaultGroupView names the default group.
+func (s *Service) defaultGroupView(rd state.Reader) []ec2.GroupIdentifier {
+	return []ec2.GroupIdentifier{{GroupId: s.DefaultGroupID(rd), GroupName: "default"}}
+}
+
+// groupView is a group as DescribeSecurityGroups shows it.
+func groupView(g *Group) ec2.SecurityGroup {
+	perms := g.IpPermissions
+	if perms == nil {
+		perms = []ec2.IpPermission{}
+	}
+	return ec2.SecurityGroup{GroupId: g.GroupId, GroupName: g.GroupName, Description: g.Description, VpcId: g.VpcId,
+		OwnerId: ec2.OwnerID, IpPermissions: perms, Tags: g.Tags,
+		IpPermissionsEgress: []ec2.IpPermission{{IpProtocol: "-1", IpRanges: []ec2.IpRange{{CidrIp: "0.0.0.0/0"}}}}}
+}
+
+// findGroup finds a group by ID or name.
+func (s *Service) findGroup(rd state.Reader, id, name string) (*Group, error) {
+	switch {
+	case id != "":
+		if !sgIDRe.MatchString(id) {
+			return nil, ec2.Errorf(ec2.CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+		}
+		if g := state.Get(rd, Groups, id); g != nil {
+			return g, nil
+		}
+		return nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist", id)
+	case name != "":
+		if g := groupByName(rd, name); g != nil {
+			return g, nil
+		}
+		return nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", name, s.VpcID(rd))
+	}
+	return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter GroupId or GroupName")
+}
+
+// CreateSecurityGroup makes a group in the region's default VPC; it admits
+// nothing until rules are added.
+func (s *Service) CreateSecurityGroup(ctx context.Context, region string, in *ec2.CreateSecurityGroupInput) (*ec2.CreateSecurityGroupOutput, error) {
+	switch {
+	case in.GroupName == "" || len(in.GroupName) > 255:
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group names are 1 to 255 characters")
+	case strings.HasPrefix(strings.ToLower(in.GroupName), "sg-"):
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group names may not start with 'sg-'")
+	case len(in.Description) > 255:
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group descriptions are at most 255 characters")
+	}
+	tags, err := tagging.FromSpecs(in.TagSpecifications, "security-group")
+	if err != nil {
+		return nil, err
+	}
+	var out *ec2.CreateSecurityGroupOutput
+	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		if in.VpcId != "" && in.VpcId != s.VpcID(tx) {
+			return ec2.Errorf(ec2.CodeInvalidVpcIDNotFound, "The vpc ID '%s' does not exist", in.VpcId)
+		}
+		if in.GroupName == "default" {
+			return ec2.Errorf(ec2.CodeInvalidGroupReserved, "The security group 'default' is reserved.")
+		}
+		if _, err := s.findGroup(tx, "", in.GroupName); err == nil {
+			return ec2.Errorf(ec2.CodeInvalidGroupDuplicate, "The security group '%s' already exists for VPC '%s'", in.GroupName, s.VpcID(tx))
+		}
+		if state.Len(tx, Groups) >= maxGroupsPerRegion {
+			return ec2.Errorf(ec2.CodeSecurityGroupLimitExceeded, "The maximum number of security groups (%d) has been reached.", maxGroupsPerRegion)
+		}
+		desc := in.Description
+		if desc == "" {
+			desc = in.GroupName
+		}
+		g := &Group{GroupId: tx.Region().NewID("sg"), GroupName: in.GroupName, Description: desc, VpcId: s.VpcID(tx), Tags: tags}
+		state.Put(tx, Groups, g)
+		out = &ec2.CreateSecurityGroupOutput{GroupId: g.GroupId, Tags: tags}
+		return dryRun(in.DryRun)
+	})
+	return out, err
+}
+
+// rule is one (protocol, ports, source) triple: rules compare by it.
+type rule struct {
+	proto    string
+	from, to int
+	source   string // a CIDR or a group ID
+	desc     string
+}
+
+// normalize checks a permission and flattens it into rules.
+func normalize(p ec2.IpPermission) ([]rule, error) {
+	proto := strings.ToLower(p.IpProtocol)
+	switch proto {
+	case "6":
+		proto = "tcp"
+	case "17":
+		proto = "udp"
+	case "1":
+		proto = "icmp"
+	case "all":
+		proto = "-1"
+	}
+	from, to := -1, -1
+	if p.FromPort != nil {
+		from = *p.FromPort
+	}
+	if p.ToPort != nil {
+		to = *p.ToPort
+	}
+	switch proto {
+	case "tcp", "udp":
+		if p.FromPort == nil || p.ToPort == nil || from < 0 || to > 65535 || from > to {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid port range %d-%d for %s: ports are 0 to 65535, from <= to", from, to, proto)
+		}
+	case "icmp":
+		// FromPort is the ICMP type and ToPort the code; -1 means all.
+		if from < -1 || from > 255 || to < -1 || to > 255 {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid ICMP type %d or code %d", from, to)
+		}
+	case "-1":
+		from, to = -1, -1
+	default:
+		return nil, ec2.Errorf(ec2.CodeInvalidPermissionMalformed, "Invalid IP protocol '%s': use tcp, udp, icmp or -1", p.IpProtocol)
+	}
+	var out []rule
+	for _, r := range p.IpRanges {
+		pfx, err := netip.ParsePrefix(r.CidrIp)
+		if err != nil || !pfx.Addr().Is4() {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "CIDR block %s is malformed", r.CidrIp)
+		}
+		out = append(out, rule{proto, from, to, pfx.Masked().String(), r.Description})
+	}
+	for _, g := range p.UserIdGroupPairs {
+		out = append(out, rule{proto, from, to, g.GroupId, ""})
+	}
+	if len(out) == 0 {
+		return nil, ec2.Errorf(ec2.CodeInvalidPermissionMalformed, "A rule needs at least one source CIDR or group")
+	}
+	return out, nil
+}
+
+// flatten lists a group's rules.
+func flatten(g *Group) []rule {
+	var out []rule
+	for _, p := range g.IpPermissions {
+		rs, _ := normalize(p)
+		out = append(out, rs...)
+	}
+	return out
+}
+
+// permissions groups rules back into EC2's shape, in a stable order.
+func permissions(rules []rule) []ec2.IpPermission {
+	sort.SliceStable(rules, func(i, j int) bool {
+		a, b := rules[i], rules[j]
+		if a.proto != b.proto {
+			return a.proto < b.proto
+		}
+		if a.from != b.from {
+			return a.from < b.from
+		}
+		return a.to < b.to
+	})
+	var out []ec2.IpPermission
+	for _, r := range rules {
+		var p *ec2.IpPermission
+		if n := len(out); n > 0 && out[n-1].IpProtocol == r.proto && portOf(out[n-1].FromPort) == r.from && portOf(out[n-1].ToPort) == r.to {
+			p = &out[n-1]
+		} else {
+			np := ec2.IpPermission{IpProtocol: r.proto, IpRanges: []ec2.IpRange{}}
+			if r.proto != "-1" {
+				from, to := r.from, r.to
+				np.FromPort, np.ToPort = &from, &to
+			}
+			out = append(out, np)
+			p = &out[len(out)-1]
+		}
+		if strings.HasPrefix(r.source, "sg-") {
+			p.UserIdGroupPairs = append(p.UserIdGroupPairs, ec2.UserIdGroupPair{GroupId: r.source, UserId: ec2.OwnerID})
+		} else {
+			p.IpRanges = append(p.IpRanges, ec2.IpRange{CidrIp: r.source, Description: r.desc})
+		}
+	}
+	return out
+}
+
+func portOf(p *int) int {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
+
+func sameRule(a, b rule) bool {
+	return a.proto == b.proto && a.from == b.from && a.to == b.to && a.source == b.source
+}
+
+// AuthorizeSecurityGroupIngress adds ingress rules; a rule already there is
+// refused (InvalidPermission.Duplicate), as EC2 does.
+func (s *Service) AuthorizeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
+	return s.changeRules(ctx, region, in, func(have, add []rule) ([]rule, error) {
+		for _, a := range add {
+			for _, h := range have {
+				if sameRule(a, h) {
+					return nil, ec2.Errorf(ec2.CodeInvalidPermissionDuplicate, "the specified rule \"peer: %s, %s, from port: %d, to port: %d, ALLOW\" already exists", a.source, strings.ToUpper(a.proto), a.from, a.to)
+				}
+			}
+			have = append(have, a)
+		}
+		if len(have) > maxRulesPerGroup {
+			return nil, ec2.Errorf(ec2.CodeRulesPerSecurityGroupLimitExceeded, "The maximum number of rules per security group (%d) has been reached.", maxRulesPerGroup)
+		}
+		return have, nil
+	})
+}
+
+// RevokeSecurityGroupIngress removes ingress rules; one that is not there
+// is refused (InvalidPermission.NotFound).
+func (s *Service) RevokeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
+	return s.changeRules(ctx, region, in, func(have, del []rule) ([]rule, error) {
+		for _, d := range del {
+			i := -1
+			for j, h := range have {
+				if sameRule(d, h) {
+					i = j
+				}
+			}
+			if i < 0 {
+				return nil, ec2.Errorf(ec2.CodeInvalidPermissionNotFound, "The specified rule does not exist in this security group (%s %d-%d from %s).", d.proto, d.from, d.to, d.source)
+			}
+			have = append(have[:i:i], have[i+1:]...)
+		}
+		return have, nil
+	})
+}
+
+func (s *Service) changeRules(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput, f func(have, change []rule) ([]rule, error)) (*ec2.Empty, error) {
+	if len(in.IpPermissions) == 0 {
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter IpPermissions")
+	}
+	var change []rule
+	for _, p := range in.IpPermissions {
+		rs, err := normalize(p)
+		if err != nil {
+			return nil, err
+		}
+		change = append(change, rs...)
+	}
+	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		g, err := s.findGroup(tx, in.GroupId, in.GroupName)
+		if err != nil {
+			return err
+		}
+		for _, r := range change {
+			if strings.HasPrefix(r.source, "sg-") && state.Get(tx, Groups, r.source) == nil {
+				return ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist", r.source)
+			}
+		}
+		rules, err := f(flatten(g), change)
+		if err != nil {
+			return err
+		}
+		n := *g
+		n.IpPermissions = permissions(rules)
+		state.Put(tx, Groups, &n)
+		return dryRun(in.DryRun)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ec2.Empty{Return: true}, nil
+}
+
+// DeleteSecurityGroup deletes a group no interface uses and no other
+// group's rule names; the default group cannot be deleted.
+func (s *Service) DeleteSecurityGroup(ctx context.Context, region string, in *ec2.DeleteSecurityGroupInput) (*ec2.Empty, error) {
+	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		g, err := s.findGroup(tx, in.GroupId, in.GroupName)
+		if err != nil {
+			return err
+		}
+		if g.GroupId == s.DefaultGroupID(tx) {
+			return ec2.Errorf(ec2.CodeCannotDelete, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.GroupId)
+		}
+		if user := groupUser(tx, g.GroupId); user != "" {
+			return ec2.Errorf(ec2.CodeDependencyViolation, "resource %s has a dependent object (%s)", g.GroupId, user)
+		}
+		state.Delete(tx, Groups, g.GroupId)
+		return dryRun(in.DryRun)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ec2.Empty{Return: true}, nil
+}
+
+// groupUser names something that uses the group, or "".
+func groupUser(rd state.Reader, id string) string {
+	user := ""
+	state.Each(rd, Interfaces, func(e *ENI) bool {
+		for _, g := range e.Groups {
+			if g == id {
+				user = e.NetworkInterfaceId
+				if e.InstanceId != "" {
+					user = fmt.Sprintf("%s of %s", e.NetworkInterfaceId, e.InstanceId)
+				}
+				return false
+			}
+		}
+		return true
+	})
+	if user != "" {
+		return user
+	}
+	state.Each(rd, Groups, func(g *Group) bool {
+		for _, r := range flatten(g) {
+			if r.source == id && g.GroupId != id {
+				user = "a rule of " + g.GroupId
+				return false
+			}
+		}
+		return true
+	})
+	return user
+}
+
+var groupSpec = &describe.Spec[*ec2.SecurityGroup]{
+	Fields: []describe.Field[*ec2.SecurityGroup]{
+		{Name: "group-id", Values: func(g *ec2.SecurityGroup) []string { return one(g.GroupId) }},
+		{Name: "group-name", Values: func(g *ec2.SecurityGroup) []string { return one(g.GroupName) }},
+		{Name: "vpc-id", Values: func(g *ec2.SecurityGroup) []string { return one(g.VpcId) }},
+		{Name: "description", Values: func(g *ec2.SecurityGroup) []string { return one(g.Description) }},
+		{Name: "owner-id", Values: func(g *ec2.SecurityGroup) []string { return one(g.OwnerId) }},
+		{Name: "ip-permission.protocol", Values: func(g *ec2.SecurityGroup) []string {
+			var out []string
+			for _, p := range g.IpPermissions {
+				out = append(out, p.IpProtocol)
+			}
+			return out
+		}},
+		{Name: "ip-permission.cidr", Values: func(g *ec2.SecurityGroup) []string {
+			var out []string
+			for _, p := range g.IpPermissions {
+				for _, r := range p.IpRanges {
+					out = append(out, r.CidrIp)
+				}
+			}
+			return out
+		}},
+		{Name: "ip-permission.group-id", Values: func(g *ec2.SecurityGroup) []string {
+			var out []string
+			for _, p := range g.IpPermissions {
+				for _, u := range p.UserIdGroupPairs {
+					out = append(out, u.GroupId)
+				}
+			}
+			return out
+		}},
+	},
+	Tags: func(g *ec2.SecurityGroup) []ec2.Tag { return g.Tags },
+	// The default group first, then by name.
+	Key: func(k *describe.Key, g *ec2.SecurityGroup) {
+		if g.GroupName == "default" {
+			k.Num(0)
+		} else {
+			k.Num(1)
+		}
+		k.Str(g.GroupName)
+		k.Str(g.GroupId)
+	},
+	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "GroupIds"},
+}
+
+// DescribeSecurityGroups lists groups by ID, name and filters.
+func (s *Service) DescribeSecurityGroups(ctx context.Context, region string, in *ec2.DescribeSecurityGroupsInput) (*ec2.DescribeSecurityGroupsOutput, error) {
+	ids := append(append([]string(nil), in.GroupIds...), in.GroupNames...)
+	plan, err := groupSpec.Compile(describe.Query{Filters: in.Filters, IDs: ids,
+		MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeSecurityGroups/" + region})
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.rt.Region(region)
+	if err != nil {
+		return nil, err
+	}
+	r.RLock()
+	defer r.RUnlock()
+	var recs []*Group
+	for _, id := range in.GroupIds {
+		g, err := s.findGroup(r, id, "")
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, g)
+	}
+	for _, n := range in.GroupNames {
+		g, err := s.findGroup(r, "", n)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, g)
+	}
+	if len(ids) == 0 {
+		recs = state.Sorted(r, Groups)
+	}
+	views := make([]*ec2.SecurityGroup, 0, len(recs))
+	for _, g := range recs {
+		v := groupView(g)
+		views = append(views, &v)
+	}
+	page, next := plan.Page(plan.Filter(views))
+	out := &ec2.DescribeSecurityGroupsOutput{SecurityGroups: make([]ec2.SecurityGroup, len(page)), NextToken: next}
+	for i, v := range page {
+		out.SecurityGroups[i] = *v
+	}
+	return out, nil
+}
+
+// groupByName finds a group of the region's default VPC by name.
+func groupByName(rd state.Reader, name string) *Group {
+	var found *Group
+	state.Each(rd, Groups, func(g *Group) bool {
+		if g.GroupName == name {
+			found = g
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// maxGroupsPerInterface is EC2's default quota.
+const maxGroupsPerInterface = 5
+
+// ResolveGroups maps group IDs and names to the region's groups; none
+// means the VPC's default group.
+func (s *Service) ResolveGroups(rd state.Reader, ids, names []string) ([]ec2.GroupIdentifier, []string, error) {
+	if len(ids) == 0 && len(names) == 0 {
+		return s.defaultGroupView(rd), s.book(rd.Region()).defaultGroupIDs(), nil
+	}
+	var out []ec2.GroupIdentifier
+	var outIDs []string
+	seen := map[string]bool{}
+	add := func(g *Group) {
+		if !seen[g.GroupId] {
+			seen[g.GroupId] = true
+			out = append(out, ec2.GroupIdentifier{GroupId: g.GroupId, GroupName: g.GroupName})
+			outIDs = append(outIDs, g.GroupId)
+		}
+	}
+	for _, id := range ids {
+		g := state.Get(rd, Groups, id)
+		if g == nil {
+			if !sgIDRe.MatchString(id) {
+				return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+			}
+			return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", id, s.VpcID(rd))
+		}
+		add(g)
+	}
+	for _, n := range names {
+		g := groupByName(rd, n)
+		if g == nil {
+			return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", n, s.VpcID(rd))
+		}
+		add(g)
+	}
+	if len(out) > maxGroupsPerInterface {
+		return nil, nil, ec2.Errorf(ec2.CodeSecurityGroupsPerInterfaceLimitExceed, "The maximum number of security groups per interface has been reached (%d).", maxGroupsPerInterface)
+	}
+	return out, outIDs, nil
+}
+
+// groupTags is the taggable kind of security groups.
+func (s *Service) groupTags() tagging.Kind {
+	return tagging.Kind{Prefix: "sg-", Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+		g, err := s.findGroup(tx, id, "")
+		if err != nil {
+			return err
+		}
+		n := *g
+		if n.Tags, err = f(g.Tags); err != nil {
+			return err
+		}
+		state.Put(tx, Groups, &n)
+		return nil
+	}}
+}
