@@ -56,3 +56,54 @@ func TestTerminateDuringLaunch(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionsInParallel runs clients in two regions at once, each with a
+// mix of launches, tags, stops, starts, addresses and terminates: with a
+// lock per region, their changes interleave freely, and each region ends
+// consistent (run it under -race).
+func TestRegionsInParallel(t *testing.T) {
+	e := newEnv(t, "[sim]\nboot_seconds = 0\nstop_seconds = 0\n")
+	regions := []string{use1, "eu-west-1"}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		region := regions[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 15 {
+				out, err := e.c.RunInstances(e.ctx, region, &ec2.RunInstancesInput{TagSpecifications: instanceTags("client", "x")})
+				if err != nil {
+					t.Errorf("%s run: %v", region, err)
+					return
+				}
+				id := out.Instances[0].InstanceId
+				if _, err := e.c.CreateTags(e.ctx, region, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []ec2.Tag{{Key: "n", Value: "1"}}}); err != nil {
+					t.Errorf("%s tag: %v", region, err)
+				}
+				a, err := e.c.AllocateAddress(e.ctx, region, &ec2.AllocateAddressInput{})
+				if err == nil {
+					_, err = e.c.ReleaseAddress(e.ctx, region, &ec2.ReleaseAddressInput{AllocationId: a.AllocationId})
+				}
+				if err != nil && ec2.CodeOf(err) != ec2.CodeAddressLimitExceeded {
+					t.Errorf("%s address: %v", region, err)
+				}
+				if _, err := e.c.WaitInstances(e.ctx, region, &ec2.WaitInstancesInput{InstanceIds: []string{id}, State: ec2.StateRunning, TimeoutSeconds: 10}); err != nil {
+					t.Errorf("%s wait: %v", region, err)
+				}
+				if _, err := e.c.TerminateInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: []string{id}}); err != nil {
+					t.Errorf("%s terminate: %v", region, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range regions {
+		ids := e.list(r, newFilter("tag:client", "x"))
+		if len(ids) != 60 {
+			t.Errorf("%s: %d instances, want 60", r, len(ids))
+		}
+		e.wait(r, ec2.StateTerminated, ids...)
+		checkInvariants(t, e, r)
+		checkNetInvariants(t, e, r)
+	}
+}

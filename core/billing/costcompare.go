@@ -55,11 +55,7 @@ func (s *Service) CostCompare(ctx context.Context, region string, in *ec2.CostCo
 	}
 	now := s.rt.Clock().Now()
 	loads, order := s.fleetLoads(r)
-	segs, err := s.usage(ctx, region)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.reservations(ctx, region)
+	segs, res, err := s.usageAndReservations(ctx, region)
 	if err != nil {
 		return nil, err
 	}

@@ -112,11 +112,7 @@ func (s *Service) Bill(ctx context.Context, region string, in *ec2.BillInput) (*
 	if by == "" {
 		by = ec2.ByInstance
 	}
-	segs, err := s.usage(ctx, region)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.reservations(ctx, region)
+	segs, res, err := s.usageAndReservations(ctx, region)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +126,16 @@ func (s *Service) Bill(ctx context.Context, region string, in *ec2.BillInput) (*
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%v", err)
 	}
 	return b, nil
+}
+
+// usageAndReservations are a region's metered segments and purchases.
+func (s *Service) usageAndReservations(ctx context.Context, region string) ([]Segment, []Reservation, error) {
+	segs, err := s.usage(ctx, region)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.reservations(ctx, region)
+	return segs, res, err
 }
 
 // reservations are the region's purchases in billing's terms.

@@ -78,9 +78,9 @@ func (c *Catalog) regionOf(name string) (*configs.Region, error) {
 
 var regionSpec = &describe.Spec[ec2.Region]{
 	Fields: []describe.Field[ec2.Region]{
-		{Name: "region-name", Values: func(r ec2.Region) []string { return []string{r.RegionName} }},
-		{Name: "endpoint", Values: func(r ec2.Region) []string { return []string{r.Endpoint} }},
-		{Name: "opt-in-status", Values: func(r ec2.Region) []string { return []string{r.OptInStatus} }},
+		{Name: "region-name", Value: func(r ec2.Region) string { return r.RegionName }},
+		{Name: "endpoint", Value: func(r ec2.Region) string { return r.Endpoint }},
+		{Name: "opt-in-status", Value: func(r ec2.Region) string { return r.OptInStatus }},
 	},
 	Key: func(k *describe.Key, r ec2.Region) { k.Str(r.RegionName) },
 }
@@ -136,11 +136,11 @@ func ZoneID(region string, index int) string {
 
 var zoneSpec = &describe.Spec[ec2.AvailabilityZone]{
 	Fields: []describe.Field[ec2.AvailabilityZone]{
-		{Name: "zone-name", Values: func(z ec2.AvailabilityZone) []string { return []string{z.ZoneName} }},
-		{Name: "zone-id", Values: func(z ec2.AvailabilityZone) []string { return []string{z.ZoneId} }},
-		{Name: "region-name", Values: func(z ec2.AvailabilityZone) []string { return []string{z.RegionName} }},
-		{Name: "state", Values: func(z ec2.AvailabilityZone) []string { return []string{z.State} }},
-		{Name: "zone-type", Values: func(z ec2.AvailabilityZone) []string { return []string{z.ZoneType} }},
+		{Name: "zone-name", Value: func(z ec2.AvailabilityZone) string { return z.ZoneName }},
+		{Name: "zone-id", Value: func(z ec2.AvailabilityZone) string { return z.ZoneId }},
+		{Name: "region-name", Value: func(z ec2.AvailabilityZone) string { return z.RegionName }},
+		{Name: "state", Value: func(z ec2.AvailabilityZone) string { return z.State }},
+		{Name: "zone-type", Value: func(z ec2.AvailabilityZone) string { return z.ZoneType }},
 	},
 	Key: func(k *describe.Key, z ec2.AvailabilityZone) { k.Str(z.ZoneName) },
 }

@@ -54,13 +54,13 @@ var imageSpec = &describe.Spec[ec2.Image]{
 	Fields: []describe.Field[ec2.Image]{
 		// AMI names are paths: the engine's * spans '/'.
 		{Name: "name", Values: func(im ec2.Image) []string { return []string{im.Name, im.Alias} }},
-		{Name: "architecture", Values: func(im ec2.Image) []string { return one(im.Architecture) }},
-		{Name: "image-id", Values: func(im ec2.Image) []string { return one(im.ImageId) }},
-		{Name: "owner-alias", Values: func(im ec2.Image) []string { return one(im.OwnerId) }},
-		{Name: "state", Values: func(im ec2.Image) []string { return one(im.State) }},
-		{Name: "virtualization-type", Values: func(im ec2.Image) []string { return one(im.VirtualizationType) }},
-		{Name: "root-device-type", Values: func(im ec2.Image) []string { return one(im.RootDeviceType) }},
-		{Name: "is-public", Values: func(im ec2.Image) []string { return one("true") }},
+		{Name: "architecture", Value: func(im ec2.Image) string { return im.Architecture }},
+		{Name: "image-id", Value: func(im ec2.Image) string { return im.ImageId }},
+		{Name: "owner-alias", Value: func(im ec2.Image) string { return im.OwnerId }},
+		{Name: "state", Value: func(im ec2.Image) string { return im.State }},
+		{Name: "virtualization-type", Value: func(im ec2.Image) string { return im.VirtualizationType }},
+		{Name: "root-device-type", Value: func(im ec2.Image) string { return im.RootDeviceType }},
+		{Name: "is-public", Value: func(im ec2.Image) string { return "true" }},
 	},
 	Key: func(k *describe.Key, im ec2.Image) { k.Str(im.Alias); k.Str(im.ImageId) },
 }

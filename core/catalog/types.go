@@ -24,14 +24,14 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // and ">=N" on the numeric ones.
 var typeSpec = &describe.Spec[typeItem]{
 	Fields: []describe.Field[typeItem]{
-		{Name: "instance-type", Values: func(t typeItem) []string { return one(t.info.InstanceType) }},
-		{Name: "family", Values: func(t typeItem) []string { return one(configs.Family(t.info.InstanceType)) }},
+		{Name: "instance-type", Value: func(t typeItem) string { return t.info.InstanceType }},
+		{Name: "family", Value: func(t typeItem) string { return configs.Family(t.info.InstanceType) }},
 		{Name: "vcpu-info.default-vcpus", Values: func(t typeItem) []string { return one(itoa(t.info.VCpuInfo.DefaultVCpus)) }, Match: numMatch},
 		{Name: "memory-info.size-in-mib", Values: func(t typeItem) []string { return one(itoa(t.info.MemoryInfo.SizeInMiB)) }, Match: numMatch},
-		{Name: "burstable-performance-supported", Values: func(t typeItem) []string { return one(strconv.FormatBool(t.info.BurstablePerformance)) }},
-		{Name: "current-generation", Values: func(t typeItem) []string { return one(strconv.FormatBool(t.info.CurrentGeneration)) }},
+		{Name: "burstable-performance-supported", Value: func(t typeItem) string { return strconv.FormatBool(t.info.BurstablePerformance) }},
+		{Name: "current-generation", Value: func(t typeItem) string { return strconv.FormatBool(t.info.CurrentGeneration) }},
 		{Name: "processor-info.supported-architecture", Values: func(t typeItem) []string { return t.info.ProcessorInfo.SupportedArchitectures }},
-		{Name: "hypervisor", Values: func(t typeItem) []string { return one(t.info.Hypervisor) }},
+		{Name: "hypervisor", Value: func(t typeItem) string { return t.info.Hypervisor }},
 		{Name: "network-info.maximum-network-interfaces", Values: func(t typeItem) []string { return one(itoa(t.info.NetworkInfo.MaximumNetworkInterfaces)) }, Match: numMatch},
 		{Name: "supported-usage-class", Values: func(t typeItem) []string { return t.info.SupportedUsageClasses }},
 	},

@@ -29,6 +29,8 @@ import (
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/internal/clock"
+	"github.com/ec2x/ec2x/plugins"
+	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/rs/zerolog"
 
 	// The hypervisor drivers register themselves.
@@ -59,7 +61,6 @@ type Options struct {
 // Run serves the API until ctx ends, a signal arrives or a client asks
 // it to stop. It owns the store: nothing else opens it.
 func Run(ctx context.Context, o Options) error {
-	p := api.Paths{Home: o.Home}
 	for _, d := range []string{o.Home, filepath.Join(o.Home, api.DataDir), filepath.Join(o.Home, api.LogsDir)} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return err
@@ -82,32 +83,8 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		// A module still compiling would hold the exit up: give calls in
-		// flight a moment, then let the process end take the rest.
-		done := make(chan struct{})
-		go func() { _ = host.Close(context.Background()); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(time.Second):
-			log.Warn().Msg("pricing host still busy at exit")
-		}
-	}()
-
-	var fatalOnce sync.Once
-	cloud, err := core.Open(ctx, core.Options{
-		Config: o.Config, Store: st, Clock: o.Clock, Logger: log,
-		DriverDir: filepath.Join(o.Home, "guests"),
-		Pricer:    market.NewModulePricer(host, o.Config), Plugins: mgr, PricingHost: host,
-		Fatal: func(err error) {
-			fatalOnce.Do(func() {
-				// Memory and disk disagree: die, and let the next call
-				// start a daemon that loads the truth from the store.
-				log.Error().Err(err).Msg("fatal: exiting so that a restart reloads the store")
-				os.Exit(70)
-			})
-		},
-	})
+	defer closePricing(host, log)
+	cloud, err := openCloud(ctx, o, st, host, mgr)
 	if err != nil {
 		return err
 	}
@@ -132,6 +109,13 @@ func Run(ctx context.Context, o Options) error {
 		defer stopEC2()
 	}
 
+	return serveSocket(ctx, o, cloud)
+}
+
+// serveSocket serves the action table on the home's unix socket until ctx
+// ends, a signal comes or a client asks the daemon to stop.
+func serveSocket(ctx context.Context, o Options, cloud *core.Cloud) error {
+	p, log := api.Paths{Home: o.Home}, o.Logger
 	l, err := api.ListenUnix(p.Socket())
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", p.Socket(), err)
@@ -169,6 +153,38 @@ func Run(ctx context.Context, o Options) error {
 	defer scancel()
 	_ = srv.Shutdown(sctx)
 	return nil
+}
+
+// openCloud opens the EC2 service on the store with the pricing modules.
+// A commit that fails after memory changed ends the process: memory and
+// disk disagree, and the next call starts a daemon that loads the truth
+// from the store.
+func openCloud(ctx context.Context, o Options, st *store.Store, host *pricingwasm.Host, mgr *plugins.Manager) (*core.Cloud, error) {
+	var fatalOnce sync.Once
+	return core.Open(ctx, core.Options{
+		Config: o.Config, Store: st, Clock: o.Clock, Logger: o.Logger,
+		DriverDir: filepath.Join(o.Home, "guests"),
+		Pricer:    market.NewModulePricer(host, o.Config), Plugins: mgr, PricingHost: host,
+		Fatal: func(err error) {
+			fatalOnce.Do(func() {
+				o.Logger.Error().Err(err).Msg("fatal: exiting so that a restart reloads the store")
+				os.Exit(70)
+			})
+		},
+	})
+}
+
+// closePricing closes the pricing host; a module still compiling would
+// hold the exit up, so calls in flight get a moment and the process end
+// takes the rest.
+func closePricing(host *pricingwasm.Host, log zerolog.Logger) {
+	done := make(chan struct{})
+	go func() { _ = host.Close(context.Background()); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		log.Warn().Msg("pricing host still busy at exit")
+	}
 }
 
 // Serve runs the daemon for `ec2x serve`: api.ServeFunc.

@@ -42,13 +42,13 @@ func eachAddr(x inst, f func(network.Addr) string) []string {
 // first, then launch index, then ID.
 var instanceSpec = &describe.Spec[inst]{
 	Fields: []describe.Field[inst]{
-		{Name: "instance-id", Values: func(x inst) []string { return one(x.r.InstanceId) }},
-		{Name: "instance-state-name", Values: func(x inst) []string { return one(x.r.State.Name) }},
-		{Name: "instance-state-code", Values: func(x inst) []string { return one(strconv.Itoa(x.r.State.Code)) }},
-		{Name: "instance-type", Values: func(x inst) []string { return one(x.r.InstanceType) }},
-		{Name: "availability-zone", Values: func(x inst) []string { return one(x.r.Placement.AvailabilityZone) }},
-		{Name: "image-id", Values: func(x inst) []string { return one(x.r.ImageId) }},
-		{Name: "key-name", Values: func(x inst) []string { return one(x.r.KeyName) }},
+		{Name: "instance-id", Value: func(x inst) string { return x.r.InstanceId }},
+		{Name: "instance-state-name", Value: func(x inst) string { return x.r.State.Name }},
+		{Name: "instance-state-code", Value: func(x inst) string { return strconv.Itoa(x.r.State.Code) }},
+		{Name: "instance-type", Value: func(x inst) string { return x.r.InstanceType }},
+		{Name: "availability-zone", Value: func(x inst) string { return x.r.Placement.AvailabilityZone }},
+		{Name: "image-id", Value: func(x inst) string { return x.r.ImageId }},
+		{Name: "key-name", Value: func(x inst) string { return x.r.KeyName }},
 		{Name: "private-ip-address", Values: func(x inst) []string { priv, _ := addresses(x.rd, x.r); return nonEmpty(priv) }},
 		{Name: "ip-address", Values: func(x inst) []string { _, pub := addresses(x.rd, x.r); return nonEmpty(pub) }},
 		{Name: "private-dns-name", Values: func(x inst) []string {
@@ -94,16 +94,16 @@ var instanceSpec = &describe.Spec[inst]{
 			}
 			return out
 		}},
-		{Name: "host-id", Values: func(x inst) []string { return one(x.r.Placement.HostId) }},
-		{Name: "architecture", Values: func(x inst) []string { return one(x.r.Architecture) }},
-		{Name: "hypervisor", Values: func(x inst) []string { return one(x.r.Hypervisor) }},
-		{Name: "virtualization-type", Values: func(x inst) []string { return one("hvm") }},
-		{Name: "client-token", Values: func(x inst) []string { return one(x.r.ClientToken) }},
-		{Name: "tenancy", Values: func(x inst) []string { return one(x.r.Placement.Tenancy) }},
-		{Name: "root-device-type", Values: func(x inst) []string { return one("ebs") }},
-		{Name: "launch-time", Values: func(x inst) []string { return one(x.r.LaunchTime.UTC().Format(time.RFC3339)) }},
-		{Name: "ami-launch-index", Values: func(x inst) []string { return one(strconv.Itoa(x.r.AmiLaunchIndex)) }},
-		{Name: "reservation-id", Values: func(x inst) []string { return one(x.r.reservation()) }},
+		{Name: "host-id", Value: func(x inst) string { return x.r.Placement.HostId }},
+		{Name: "architecture", Value: func(x inst) string { return x.r.Architecture }},
+		{Name: "hypervisor", Value: func(x inst) string { return x.r.Hypervisor }},
+		{Name: "virtualization-type", Value: func(x inst) string { return "hvm" }},
+		{Name: "client-token", Value: func(x inst) string { return x.r.ClientToken }},
+		{Name: "tenancy", Value: func(x inst) string { return x.r.Placement.Tenancy }},
+		{Name: "root-device-type", Value: func(x inst) string { return "ebs" }},
+		{Name: "launch-time", Value: func(x inst) string { return x.r.LaunchTime.UTC().Format(time.RFC3339) }},
+		{Name: "ami-launch-index", Value: func(x inst) string { return strconv.Itoa(x.r.AmiLaunchIndex) }},
+		{Name: "reservation-id", Value: func(x inst) string { return x.r.reservation() }},
 		{Name: "instance-lifecycle", Values: func(x inst) []string {
 			if x.r.Spot() {
 				return one("spot")
@@ -139,18 +139,17 @@ func InstanceFilterNames() []string { return instanceSpec.Names() }
 
 // DescribeInstances lists instances by ID and filters, oldest launch first.
 func (s *Service) DescribeInstances(ctx context.Context, region string, in *ec2.DescribeInstancesInput) (*ec2.DescribeInstancesOutput, error) {
-	out := &ec2.DescribeInstancesOutput{}
-	err := s.describe(region, in, func(rd state.Reader, recs []*Record, next string) {
-		out.Instances = make([]*ec2.Instance, len(recs))
-		out.ReservationIds = make([]string, len(recs))
-		for i, r := range recs {
-			out.Instances[i] = s.view(rd, r)
-			out.ReservationIds[i] = r.reservation()
-		}
-		out.NextToken = next
-	})
+	type found struct {
+		in  *ec2.Instance
+		res string
+	}
+	page, next, err := describeIn(s, region, in, func(rd state.Reader, r *Record) found { return found{s.view(rd, r), r.reservation()} })
 	if err != nil {
 		return nil, err
+	}
+	out := &ec2.DescribeInstancesOutput{Instances: make([]*ec2.Instance, len(page)), ReservationIds: make([]string, len(page)), NextToken: next}
+	for i, f := range page {
+		out.Instances[i], out.ReservationIds[i] = f.in, f.res
 	}
 	return out, nil
 }
@@ -160,68 +159,51 @@ func (s *Service) DescribeInstances(ctx context.Context, region string, in *ec2.
 // decoded a thousand full instances would spend more on that than on the
 // rest of the call.
 func (s *Service) DescribeInstanceRows(ctx context.Context, region string, in *ec2.DescribeInstanceRowsInput) (*ec2.DescribeInstanceRowsOutput, error) {
-	out := &ec2.DescribeInstanceRowsOutput{}
-	err := s.describe(region, &in.DescribeInstancesInput, func(rd state.Reader, recs []*Record, next string) {
-		out.Rows = make([][]string, len(recs))
-		for i, r := range recs {
-			if in.IdsOnly {
-				out.Rows[i] = []string{r.InstanceId}
-				continue
-			}
-			name, _ := r.Tag("Name")
-			priv, pub := addresses(rd, r)
-			out.Rows[i] = []string{r.InstanceId, name, r.InstanceType, r.State.Name, r.Placement.AvailabilityZone,
-				priv, pub, r.LaunchTime.UTC().Format(time.RFC3339)}
+	rows, next, err := describeIn(s, region, &in.DescribeInstancesInput, func(rd state.Reader, r *Record) []string {
+		if in.IdsOnly {
+			return []string{r.InstanceId}
 		}
-		out.NextToken = next
+		name, _ := r.Tag("Name")
+		priv, pub := addresses(rd, r)
+		return []string{r.InstanceId, name, r.InstanceType, r.State.Name, r.Placement.AvailabilityZone,
+			priv, pub, r.LaunchTime.UTC().Format(time.RFC3339)}
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &ec2.DescribeInstanceRowsOutput{Rows: rows, NextToken: next}, nil
 }
 
-// describe selects the visible instances that match, in order, and hands
-// them to emit under the region's read lock (interfaces are looked up in
-// tables that writers change).
-func (s *Service) describe(region string, in *ec2.DescribeInstancesInput, emit func(rd state.Reader, recs []*Record, next string)) error {
-	plan, err := instanceSpec.Compile(describe.Query{Filters: in.Filters, IDs: in.InstanceIds,
-		MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeInstances/" + region})
-	if err != nil {
-		return err
-	}
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return err
-	}
-	r.RLock()
-	defer r.RUnlock()
-	var items []inst
-	if len(in.InstanceIds) > 0 {
-		recs, err := s.lookup(r, in.InstanceIds)
-		if err != nil {
-			return err
+// Select is the visible instances the filters match, in DescribeInstances'
+// order, each made into a V under the region's read lock (for views of
+// the fleet elsewhere: the monitor's frames).
+func Select[V any](s *Service, region string, filters []ec2.Filter, view func(rd state.Reader, r *Record) V) ([]V, error) {
+	out, _, err := describeIn(s, region, &ec2.DescribeInstancesInput{Filters: filters}, view)
+	return out, err
+}
+
+// describeIn runs DescribeInstances' query through the describe engine:
+// the visible instances (those asked for, or all), filtered and paged.
+func describeIn[V any](s *Service, region string, in *ec2.DescribeInstancesInput, view func(rd state.Reader, r *Record) V) ([]V, string, error) {
+	q := describe.Query{Filters: in.Filters, IDs: in.InstanceIds, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeInstances"}
+	return state.Describe(s.rt, region, instanceSpec, q, func(r *state.Region) ([]inst, error) {
+		if len(in.InstanceIds) > 0 {
+			recs, err := s.lookup(r, in.InstanceIds)
+			items := make([]inst, len(recs))
+			for i, rec := range recs {
+				items[i] = inst{rec, r, s}
+			}
+			return items, err
 		}
-		for _, rec := range recs {
-			if x := (inst{rec, r, s}); plan.Match(x) {
-				items = append(items, x)
+		all := state.Published(r, Instances)
+		items := make([]inst, 0, len(all))
+		for _, rec := range all {
+			if !s.hidden(rec) {
+				items = append(items, inst{rec, r, s})
 			}
 		}
-	} else {
-		items = make([]inst, 0, len(state.Published(r, Instances)))
-		for _, rec := range state.Published(r, Instances) {
-			if x := (inst{rec, r, s}); !s.hidden(rec) && plan.Match(x) {
-				items = append(items, x)
-			}
-		}
-	}
-	page, next := plan.Page(items)
-	recs := make([]*Record, len(page))
-	for i, x := range page {
-		recs[i] = x.r
-	}
-	emit(r, recs, next)
-	return nil
+		return items, nil
+	}, func(r *state.Region, x inst) V { return view(r, x.r) })
 }
 
 // maxWaitCall bounds one WaitInstances call so that connections do not
@@ -293,12 +275,6 @@ func unreachable(from, want string) bool {
 		return false
 	}
 	return from == ec2.StateTerminated
-}
-
-// Select hands the visible instances that match in, in DescribeInstances'
-// order, to emit under the region's read lock (for the monitor's views).
-func (s *Service) Select(region string, in *ec2.DescribeInstancesInput, emit func(rd state.Reader, recs []*Record)) error {
-	return s.describe(region, in, func(rd state.Reader, recs []*Record, _ string) { emit(rd, recs) })
 }
 
 // Running is an instance the sampler reads: where it runs and since when.

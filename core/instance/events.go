@@ -92,19 +92,27 @@ func (s *Service) applyEvents(ctx context.Context, evs []hv.Event) {
 		}
 		byRegion[region] = append(byRegion[region], e)
 	}
+	// Regions settle in parallel: one region's big batch (a launch of
+	// a thousand booting at once) must not hold up another's.
+	var wg sync.WaitGroup
 	for _, region := range order {
-		err := s.rt.UpdateSplit(ctx, region, func(tx *state.Tx) error {
-			for _, e := range byRegion[region] {
-				if r := get(tx, e.ID); r != nil {
-					s.settle(tx, r, e)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.rt.UpdateSplit(ctx, region, func(tx *state.Tx) error {
+				for _, e := range byRegion[region] {
+					if r := get(tx, e.ID); r != nil {
+						s.settle(tx, r, e)
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				s.log.Error().Err(err).Str("region", region).Msg("driver events")
 			}
-			return nil
-		})
-		if err != nil {
-			s.log.Error().Err(err).Str("region", region).Msg("driver events")
-		}
+		}()
 	}
+	wg.Wait()
 }
 
 // settle records in tx what event e does to r.

@@ -18,17 +18,28 @@ import (
 // readOne finds one instance and its host's driver under the region's
 // read lock (for calls that then talk to the driver without it).
 func (s *Service) readOne(region, id string) (*Record, hv.Driver, error) {
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return nil, nil, err
-	}
-	r.RLock()
-	defer r.RUnlock()
-	rec, err := s.one(r, id)
+	var rec *Record
+	err := s.viewOne(region, id, func(_ state.Reader, r *Record) error { rec = r; return nil })
 	if err != nil {
 		return nil, nil, err
 	}
 	return rec, s.driverOf(rec.Placement.HostId), nil
+}
+
+// viewOne finds one instance and runs f with it under the region's read
+// lock, failing as EC2 does for a bad ID.
+func (s *Service) viewOne(region, id string, f func(rd state.Reader, r *Record) error) error {
+	rg, err := s.rt.Region(region)
+	if err != nil {
+		return err
+	}
+	rg.RLock()
+	defer rg.RUnlock()
+	r, err := s.one(rg, id)
+	if err != nil {
+		return err
+	}
+	return f(rg, r)
 }
 
 // DescribeHosts lists the region's host servers with their use and guests:
@@ -242,34 +253,28 @@ func (s *Service) ForwardPort(ctx context.Context, region, id string, deviceInde
 // DescribeInstanceMetadata returns what the instance's metadata service
 // serves (an ec2x action; the daemon's IMDS reads it per request).
 func (s *Service) DescribeInstanceMetadata(ctx context.Context, region string, in *ec2.InstanceIdInput) (*ec2.InstanceMetadata, error) {
-	rg, err := s.rt.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	rg.RLock()
-	defer rg.RUnlock()
-	r, err := s.one(rg, in.InstanceId)
-	if err != nil {
-		return nil, err
-	}
-	v := s.view(rg, r)
-	md := &ec2.InstanceMetadata{
-		InstanceId: r.InstanceId, InstanceType: r.InstanceType, ImageId: r.ImageId, ReservationId: r.reservation(),
-		Region: region, AvailabilityZone: r.Placement.AvailabilityZone, Architecture: r.Architecture, State: r.State.Name,
-		LocalIpv4: v.PrivateIpAddress, PublicIpv4: v.PublicIpAddress, LocalHostname: v.PrivateDnsName,
-		PublicHostname: v.PublicDnsName, UserData: r.UserData, SpotAction: r.Notice, SecurityGroups: []string{},
-		PublicKeys: []ec2.KeyPairInfo{}, LaunchTime: r.LaunchTime.UTC().Format("2006-01-02T15:04:05Z"),
-	}
-	if len(v.NetworkInterfaces) > 0 {
-		md.Mac = v.NetworkInterfaces[0].MacAddress
-	}
-	for _, g := range v.SecurityGroups {
-		md.SecurityGroups = append(md.SecurityGroups, g.GroupName)
-	}
-	if k := keypair.Get(rg, r.KeyName); r.KeyName != "" && k != nil {
-		md.PublicKeys = append(md.PublicKeys, k.KeyPairInfo)
-	}
-	return md, nil
+	var md *ec2.InstanceMetadata
+	err := s.viewOne(region, in.InstanceId, func(rd state.Reader, r *Record) error {
+		v := s.view(rd, r)
+		md = &ec2.InstanceMetadata{
+			InstanceId: r.InstanceId, InstanceType: r.InstanceType, ImageId: r.ImageId, ReservationId: r.reservation(),
+			Region: region, AvailabilityZone: r.Placement.AvailabilityZone, Architecture: r.Architecture, State: r.State.Name,
+			LocalIpv4: v.PrivateIpAddress, PublicIpv4: v.PublicIpAddress, LocalHostname: v.PrivateDnsName,
+			PublicHostname: v.PublicDnsName, UserData: r.UserData, SpotAction: r.Notice, SecurityGroups: []string{},
+			PublicKeys: []ec2.KeyPairInfo{}, LaunchTime: r.LaunchTime.UTC().Format("2006-01-02T15:04:05Z"),
+		}
+		if len(v.NetworkInterfaces) > 0 {
+			md.Mac = v.NetworkInterfaces[0].MacAddress
+		}
+		for _, g := range v.SecurityGroups {
+			md.SecurityGroups = append(md.SecurityGroups, g.GroupName)
+		}
+		if k := keypair.Get(rd, r.KeyName); r.KeyName != "" && k != nil {
+			md.PublicKeys = append(md.PublicKeys, k.KeyPairInfo)
+		}
+		return nil
+	})
+	return md, err
 }
 
 // MetadataEndpoints opens an instance's metadata service; the daemon

@@ -106,24 +106,21 @@ func (s *Service) familyServed(region, zone, family string) bool {
 
 // DescribeInstanceAttribute returns instanceType or userData (base64).
 func (s *Service) DescribeInstanceAttribute(ctx context.Context, region string, in *ec2.DescribeInstanceAttributeInput) (*ec2.DescribeInstanceAttributeOutput, error) {
-	rg, err := s.rt.Region(region)
+	var out *ec2.DescribeInstanceAttributeOutput
+	err := s.viewOne(region, in.InstanceId, func(_ state.Reader, r *Record) error {
+		out = &ec2.DescribeInstanceAttributeOutput{InstanceId: r.InstanceId}
+		switch in.Attribute {
+		case "instanceType":
+			out.InstanceType = &ec2.AttributeValue{Value: r.InstanceType}
+		case "userData":
+			out.UserData = &ec2.AttributeValue{Value: base64.StdEncoding.EncodeToString(r.UserData)}
+		default:
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Use instanceType or userData.", in.Attribute)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	rg.RLock()
-	defer rg.RUnlock()
-	r, err := s.one(rg, in.InstanceId)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeInstanceAttributeOutput{InstanceId: r.InstanceId}
-	switch in.Attribute {
-	case "instanceType":
-		out.InstanceType = &ec2.AttributeValue{Value: r.InstanceType}
-	case "userData":
-		out.UserData = &ec2.AttributeValue{Value: base64.StdEncoding.EncodeToString(r.UserData)}
-	default:
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Use instanceType or userData.", in.Attribute)
 	}
 	return out, nil
 }

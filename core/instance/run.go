@@ -195,12 +195,25 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if l.groups, l.groupIDs, err = s.net.ResolveGroups(tx, in.SecurityGroupIds, in.SecurityGroups); err != nil {
 		return nil, err
 	}
+	if err := s.validateLaunchData(l, in); err != nil {
+		return nil, err
+	}
+	if l.spot, err = s.parseSpotTerms(region, l.typeName, in.InstanceMarketOptions); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// validateLaunchData checks what a launch gives its instances: user data,
+// tags (and the workload tag), the root volume's size, the client token.
+func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error {
+	var err error
 	if in.UserData != "" {
 		if l.userData, err = base64.StdEncoding.DecodeString(in.UserData); err != nil {
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
 		}
 		if len(l.userData) > maxUserData {
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
 		}
 	}
 	for _, ts := range in.TagSpecifications {
@@ -209,22 +222,22 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 			l.tags = append(l.tags, ts.Tags...)
 		case "volume", "network-interface":
 		default:
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
 		}
 	}
 	if l.tags, err = tagging.Merge(nil, l.tags); err != nil {
-		return nil, err
+		return err
 	}
 	if w, ok := tagging.Value(l.tags, WorkloadTag); ok {
 		if err := s.checkWorkload(w); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	l.volume = l.img.RootDeviceGiB
 	for _, m := range in.BlockDeviceMappings {
 		if m.Ebs != nil && m.Ebs.VolumeSize != 0 {
 			if m.Ebs.VolumeSize < l.img.RootDeviceGiB || m.Ebs.VolumeSize > 16384 {
-				return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB (and at most 16384)", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB (and at most 16384)", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
 			}
 			l.volume = m.Ebs.VolumeSize
 		}
@@ -232,10 +245,7 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if in.ClientToken != "" {
 		l.hash = requestHash(in)
 	}
-	if l.spot, err = s.parseSpotTerms(region, l.typeName, in.InstanceMarketOptions); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return nil
 }
 
 // requestHash identifies a RunInstances request's parameters, for

@@ -223,18 +223,18 @@ func (s *Service) fulfilSpot(ctx context.Context, region string) {
 
 var spotRequestSpec = &describe.Spec[*ec2.SpotInstanceRequest]{
 	Fields: []describe.Field[*ec2.SpotInstanceRequest]{
-		{Name: "spot-instance-request-id", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.SpotInstanceRequestId} }},
-		{Name: "state", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.State} }},
-		{Name: "status-code", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.Status.Code} }},
+		{Name: "spot-instance-request-id", Value: func(r *ec2.SpotInstanceRequest) string { return r.SpotInstanceRequestId }},
+		{Name: "state", Value: func(r *ec2.SpotInstanceRequest) string { return r.State }},
+		{Name: "status-code", Value: func(r *ec2.SpotInstanceRequest) string { return r.Status.Code }},
 		{Name: "instance-id", Values: func(r *ec2.SpotInstanceRequest) []string { return nonEmpty(r.InstanceId) }},
-		{Name: "type", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.Type} }},
-		{Name: "spot-price", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.SpotPrice} }},
-		{Name: "product-description", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.ProductDescription} }},
-		{Name: "launch.instance-type", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.LaunchSpecification.InstanceType} }},
-		{Name: "launch.image-id", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.LaunchSpecification.ImageId} }},
+		{Name: "type", Value: func(r *ec2.SpotInstanceRequest) string { return r.Type }},
+		{Name: "spot-price", Value: func(r *ec2.SpotInstanceRequest) string { return r.SpotPrice }},
+		{Name: "product-description", Value: func(r *ec2.SpotInstanceRequest) string { return r.ProductDescription }},
+		{Name: "launch.instance-type", Value: func(r *ec2.SpotInstanceRequest) string { return r.LaunchSpecification.InstanceType }},
+		{Name: "launch.image-id", Value: func(r *ec2.SpotInstanceRequest) string { return r.LaunchSpecification.ImageId }},
 		{Name: "launch.key-name", Values: func(r *ec2.SpotInstanceRequest) []string { return nonEmpty(r.LaunchSpecification.KeyName) }},
 		{Name: "launched-availability-zone", Values: func(r *ec2.SpotInstanceRequest) []string { return nonEmpty(r.LaunchedAvailabilityZone) }},
-		{Name: "instance-interruption-behavior", Values: func(r *ec2.SpotInstanceRequest) []string { return []string{r.InstanceInterruptionBehavior} }},
+		{Name: "instance-interruption-behavior", Value: func(r *ec2.SpotInstanceRequest) string { return r.InstanceInterruptionBehavior }},
 	},
 	Tags: func(r *ec2.SpotInstanceRequest) []ec2.Tag { return r.Tags },
 	// Oldest request first.
@@ -254,34 +254,14 @@ func nonEmpty(s string) []string {
 
 // DescribeSpotInstanceRequests lists the region's spot requests.
 func (s *Service) DescribeSpotInstanceRequests(ctx context.Context, region string, in *ec2.DescribeSpotInstanceRequestsInput) (*ec2.DescribeSpotInstanceRequestsOutput, error) {
-	plan, err := spotRequestSpec.Compile(describe.Query{Filters: in.Filters, IDs: in.SpotInstanceRequestIds,
-		MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeSpotInstanceRequests/" + region})
+	q := describe.Query{Filters: in.Filters, IDs: in.SpotInstanceRequestIds, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeSpotInstanceRequests"}
+	out, next, err := state.Describe(s.rt, region, spotRequestSpec, q, func(r *state.Region) ([]*ec2.SpotInstanceRequest, error) {
+		return state.Gather(r, SpotRequests, in.SpotInstanceRequestIds, func(r *state.Region, id string) (*ec2.SpotInstanceRequest, error) { return findRequest(r, id) })
+	}, state.Deref)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	r.RLock()
-	defer r.RUnlock()
-	var recs []*ec2.SpotInstanceRequest
-	for _, id := range in.SpotInstanceRequestIds {
-		req, err := findRequest(r, id)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, req)
-	}
-	if len(in.SpotInstanceRequestIds) == 0 {
-		state.Each(r, SpotRequests, func(req *ec2.SpotInstanceRequest) bool { recs = append(recs, req); return true })
-	}
-	page, next := plan.Page(plan.Filter(recs))
-	out := &ec2.DescribeSpotInstanceRequestsOutput{SpotInstanceRequests: make([]ec2.SpotInstanceRequest, len(page)), NextToken: next}
-	for i, req := range page {
-		out.SpotInstanceRequests[i] = *req
-	}
-	return out, nil
+	return &ec2.DescribeSpotInstanceRequestsOutput{SpotInstanceRequests: out, NextToken: next}, nil
 }
 
 func findRequest(rd state.Reader, id string) (*ec2.SpotInstanceRequest, error) {

@@ -171,10 +171,10 @@ func (s *Service) add(ctx context.Context, region, name string, k *sshkey.Key, t
 // keySpec is DescribeKeyPairs' filters, by name.
 var keySpec = &describe.Spec[*Record]{
 	Fields: []describe.Field[*Record]{
-		{Name: "key-name", Values: func(k *Record) []string { return []string{k.KeyName} }},
-		{Name: "key-pair-id", Values: func(k *Record) []string { return []string{k.KeyPairId} }},
-		{Name: "fingerprint", Values: func(k *Record) []string { return []string{k.KeyFingerprint} }},
-		{Name: "key-type", Values: func(k *Record) []string { return []string{k.KeyType} }},
+		{Name: "key-name", Value: func(k *Record) string { return k.KeyName }},
+		{Name: "key-pair-id", Value: func(k *Record) string { return k.KeyPairId }},
+		{Name: "fingerprint", Value: func(k *Record) string { return k.KeyFingerprint }},
+		{Name: "key-type", Value: func(k *Record) string { return k.KeyType }},
 	},
 	Tags: func(k *Record) []ec2.Tag { return k.Tags },
 	Key:  func(k *describe.Key, r *Record) { k.Str(r.KeyName) },
@@ -182,58 +182,53 @@ var keySpec = &describe.Spec[*Record]{
 
 // DescribeKeyPairs lists key pairs by name, ID and filters (all when none given).
 func (s *Service) DescribeKeyPairs(ctx context.Context, region string, in *ec2.DescribeKeyPairsInput) (*ec2.DescribeKeyPairsOutput, error) {
-	plan, err := keySpec.Compile(describe.Query{Filters: in.Filters})
-	if err != nil {
-		return nil, err
+	q := describe.Query{Filters: in.Filters, Scope: "DescribeKeyPairs"}
+	notFound := func(ref string) error {
+		return ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", ref)
 	}
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	r.RLock()
-	defer r.RUnlock()
-	var recs []*Record
-	for _, n := range in.KeyNames {
-		k := Get(r, n)
-		if k == nil {
-			return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", n)
+	out, _, err := state.Describe(s.rt, region, keySpec, q, func(r *state.Region) ([]*Record, error) {
+		recs, err := state.Gather(r, Table, in.KeyNames, func(r *state.Region, name string) (*Record, error) {
+			if k := Get(r, name); k != nil {
+				return k, nil
+			}
+			return nil, notFound(name)
+		})
+		if err != nil || len(in.KeyPairIds) == 0 {
+			return recs, err
 		}
-		recs = append(recs, k)
-	}
-	for _, id := range in.KeyPairIds {
-		k := ByID(r, id)
-		if k == nil {
-			return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
+		if len(in.KeyNames) == 0 {
+			recs = nil
 		}
-		recs = append(recs, k)
-	}
-	if len(in.KeyNames) == 0 && len(in.KeyPairIds) == 0 {
-		recs = state.Sorted(r, Table)
-	}
-	page, _ := plan.Page(plan.Filter(dedupe(recs)))
-	out := &ec2.DescribeKeyPairsOutput{KeyPairs: make([]ec2.KeyPairInfo, 0, len(page))}
-	for _, k := range page {
+		for _, id := range in.KeyPairIds {
+			k := ByID(r, id)
+			if k == nil {
+				return nil, notFound(id)
+			}
+			if !containsKey(recs, k) {
+				recs = append(recs, k)
+			}
+		}
+		return recs, nil
+	}, func(_ *state.Region, k *Record) ec2.KeyPairInfo {
 		info := k.KeyPairInfo
 		if !in.IncludePublicKey {
 			info.PublicKey = ""
 		}
-		out.KeyPairs = append(out.KeyPairs, info)
+		return info
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ec2.DescribeKeyPairsOutput{KeyPairs: out}, nil
 }
 
-// dedupe drops a key named twice (by name and by ID), which the engine's
-// keyset order would otherwise show twice.
-func dedupe(recs []*Record) []*Record {
-	seen := map[string]bool{}
-	out := recs[:0:0]
-	for _, k := range recs {
-		if !seen[k.KeyName] {
-			seen[k.KeyName] = true
-			out = append(out, k)
+func containsKey(recs []*Record, k *Record) bool {
+	for _, r := range recs {
+		if r == k {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // DeleteKeyPair deletes a key pair. As in EC2, deleting one that does not

@@ -15,11 +15,11 @@ import (
 // historySpec orders price points newest first, then by zone and type.
 var historySpec = &describe.Spec[*ec2.SpotPrice]{
 	Fields: []describe.Field[*ec2.SpotPrice]{
-		{Name: "instance-type", Values: func(p *ec2.SpotPrice) []string { return []string{p.InstanceType} }},
-		{Name: "availability-zone", Values: func(p *ec2.SpotPrice) []string { return []string{p.AvailabilityZone} }},
-		{Name: "product-description", Values: func(p *ec2.SpotPrice) []string { return []string{p.ProductDescription} }},
-		{Name: "spot-price", Values: func(p *ec2.SpotPrice) []string { return []string{p.SpotPrice} }},
-		{Name: "timestamp", Values: func(p *ec2.SpotPrice) []string { return []string{p.Timestamp.Format(time.RFC3339)} }},
+		{Name: "instance-type", Value: func(p *ec2.SpotPrice) string { return p.InstanceType }},
+		{Name: "availability-zone", Value: func(p *ec2.SpotPrice) string { return p.AvailabilityZone }},
+		{Name: "product-description", Value: func(p *ec2.SpotPrice) string { return p.ProductDescription }},
+		{Name: "spot-price", Value: func(p *ec2.SpotPrice) string { return p.SpotPrice }},
+		{Name: "timestamp", Value: func(p *ec2.SpotPrice) string { return p.Timestamp.Format(time.RFC3339) }},
 	},
 	Key: func(k *describe.Key, p *ec2.SpotPrice) {
 		k.Num(-p.Timestamp.Unix())

@@ -108,14 +108,14 @@ func num(v float64) []string { return one(strconv.FormatFloat(v, 'f', -1, 64)) }
 
 var offeringSpec = &describe.Spec[*offering]{
 	Fields: []describe.Field[*offering]{
-		{Name: "availability-zone", Values: func(o *offering) []string { return one(o.o.AvailabilityZone) }},
-		{Name: "duration", Values: func(o *offering) []string { return one(strconv.FormatInt(o.o.Duration, 10)) }},
+		{Name: "availability-zone", Value: func(o *offering) string { return o.o.AvailabilityZone }},
+		{Name: "duration", Value: func(o *offering) string { return strconv.FormatInt(o.o.Duration, 10) }},
 		{Name: "fixed-price", Values: func(o *offering) []string { return num(o.o.FixedPrice) }},
-		{Name: "instance-type", Values: func(o *offering) []string { return one(o.o.InstanceType) }},
-		{Name: "marketplace", Values: func(o *offering) []string { return one(strconv.FormatBool(o.o.Marketplace)) }},
-		{Name: "product-description", Values: func(o *offering) []string { return one(o.o.ProductDescription) }},
-		{Name: "reserved-instances-offering-id", Values: func(o *offering) []string { return one(o.o.ReservedInstancesOfferingId) }},
-		{Name: "scope", Values: func(o *offering) []string { return one(o.o.Scope) }},
+		{Name: "instance-type", Value: func(o *offering) string { return o.o.InstanceType }},
+		{Name: "marketplace", Value: func(o *offering) string { return strconv.FormatBool(o.o.Marketplace) }},
+		{Name: "product-description", Value: func(o *offering) string { return o.o.ProductDescription }},
+		{Name: "reserved-instances-offering-id", Value: func(o *offering) string { return o.o.ReservedInstancesOfferingId }},
+		{Name: "scope", Value: func(o *offering) string { return o.o.Scope }},
 		{Name: "usage-price", Values: func(o *offering) []string { return num(o.o.UsagePrice) }},
 	},
 	Key:    func(k *describe.Key, o *offering) { k.Num(int64(o.index)) },
@@ -228,16 +228,16 @@ func newReservationID(r *state.Region) string {
 
 var reservedSpec = &describe.Spec[*ec2.ReservedInstances]{
 	Fields: []describe.Field[*ec2.ReservedInstances]{
-		{Name: "availability-zone", Values: func(r *ec2.ReservedInstances) []string { return one(r.AvailabilityZone) }},
-		{Name: "duration", Values: func(r *ec2.ReservedInstances) []string { return one(strconv.FormatInt(r.Duration, 10)) }},
-		{Name: "end", Values: func(r *ec2.ReservedInstances) []string { return one(r.End.Format(time.RFC3339)) }},
+		{Name: "availability-zone", Value: func(r *ec2.ReservedInstances) string { return r.AvailabilityZone }},
+		{Name: "duration", Value: func(r *ec2.ReservedInstances) string { return strconv.FormatInt(r.Duration, 10) }},
+		{Name: "end", Value: func(r *ec2.ReservedInstances) string { return r.End.Format(time.RFC3339) }},
 		{Name: "fixed-price", Values: func(r *ec2.ReservedInstances) []string { return num(r.FixedPrice) }},
-		{Name: "instance-type", Values: func(r *ec2.ReservedInstances) []string { return one(r.InstanceType) }},
-		{Name: "scope", Values: func(r *ec2.ReservedInstances) []string { return one(r.Scope) }},
-		{Name: "product-description", Values: func(r *ec2.ReservedInstances) []string { return one(r.ProductDescription) }},
-		{Name: "reserved-instances-id", Values: func(r *ec2.ReservedInstances) []string { return one(r.ReservedInstancesId) }},
-		{Name: "start", Values: func(r *ec2.ReservedInstances) []string { return one(r.Start.Format(time.RFC3339)) }},
-		{Name: "state", Values: func(r *ec2.ReservedInstances) []string { return one(r.State) }},
+		{Name: "instance-type", Value: func(r *ec2.ReservedInstances) string { return r.InstanceType }},
+		{Name: "scope", Value: func(r *ec2.ReservedInstances) string { return r.Scope }},
+		{Name: "product-description", Value: func(r *ec2.ReservedInstances) string { return r.ProductDescription }},
+		{Name: "reserved-instances-id", Value: func(r *ec2.ReservedInstances) string { return r.ReservedInstancesId }},
+		{Name: "start", Value: func(r *ec2.ReservedInstances) string { return r.Start.Format(time.RFC3339) }},
+		{Name: "state", Value: func(r *ec2.ReservedInstances) string { return r.State }},
 		{Name: "usage-price", Values: func(r *ec2.ReservedInstances) []string { return num(r.UsagePrice) }},
 	},
 	// Oldest purchase first.

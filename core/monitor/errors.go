@@ -2,50 +2,30 @@ package monitor
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/ec2x/ec2x/core/ec2"
 )
 
-// CloudWatch error codes that the package returns.
-const (
-	CodeInvalidParameterValue       = "InvalidParameterValue"
-	CodeInvalidParameterCombination = "InvalidParameterCombination"
-	CodeMissingParameter            = "MissingParameter"
-)
-
-// Error is a CloudWatch-style service error: a code and a message. The API
-// layer passes Code through to the user as it does EC2's codes.
-type Error struct {
-	Code    string
-	Message string
-}
-
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
-
-// Is makes errors.Is(err, ErrInvalidParameterValue) and the like match on
-// the code alone.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Message == "" && t.Code == e.Code
-}
-
-// Sentinels to match with errors.Is.
+// Sentinels to match with errors.Is: ec2.Error matches on the code alone
+// when the target has no message. The codes are EC2's (CloudWatch's are
+// the same), kept in core/ec2 with every other.
 var (
-	ErrInvalidParameterValue       = &Error{Code: CodeInvalidParameterValue}
-	ErrInvalidParameterCombination = &Error{Code: CodeInvalidParameterCombination}
-	ErrMissingParameter            = &Error{Code: CodeMissingParameter}
+	ErrInvalidParameterValue       = &ec2.Error{Code: ec2.CodeInvalidParameterValue}
+	ErrInvalidParameterCombination = &ec2.Error{Code: ec2.CodeInvalidParameterCombination}
+	ErrMissingParameter            = &ec2.Error{Code: ec2.CodeMissingParameter}
 	// ErrNoData means an instance has no sample within the 1-minute
 	// retention (never sampled, or stopped for over 15 days).
 	ErrNoData = errors.New("monitor: no recent sample of the instance")
 )
 
 func invalidValue(format string, a ...any) error {
-	return &Error{Code: CodeInvalidParameterValue, Message: fmt.Sprintf(format, a...)}
+	return ec2.Errorf(ec2.CodeInvalidParameterValue, format, a...)
 }
 
 func invalidCombination(format string, a ...any) error {
-	return &Error{Code: CodeInvalidParameterCombination, Message: fmt.Sprintf(format, a...)}
+	return ec2.Errorf(ec2.CodeInvalidParameterCombination, format, a...)
 }
 
 func missing(name string) error {
-	return &Error{Code: CodeMissingParameter, Message: "the parameter " + name + " is required"}
+	return ec2.Errorf(ec2.CodeMissingParameter, "the parameter %s is required", name)
 }

@@ -67,7 +67,6 @@ func (s *Store) forgetIndexed(cutoff int64) {
 // the next tier (or deletes them from the last tier), and drops the
 // partition's index entry once the whole partition is past the cutoff.
 func (s *Store) expirePartition(ctx context.Context, ti int, e indexEntry, cutoff int64) error {
-	tr := &tiers[ti]
 	s.moveMu.Lock()
 	defer s.moveMu.Unlock()
 
@@ -111,9 +110,27 @@ func (s *Store) expirePartition(ctx context.Context, ti int, e indexEntry, cutof
 		return err
 	}
 
-	// Writes first, deletes after: should the batch be too large for one
-	// transaction, a crash between its parts counts samples twice rather
-	// than losing them.
+	batch, err := s.moveBatch(ctx, ti, e, into, old, cutoff)
+	if err != nil {
+		return err
+	}
+	if batch.Fits() {
+		return s.st.Commit(ctx, batch)
+	}
+	for _, b := range batch.Split() {
+		if err := s.st.Commit(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveBatch is the writes of one partition's move: the next tier's
+// buckets (merged with any that exist already) and their index entries,
+// then the deletes. Writes come first: should the batch be too large for
+// one transaction, a crash between its parts counts samples twice rather
+// than losing them.
+func (s *Store) moveBatch(ctx context.Context, ti int, e indexEntry, into map[int64]*bucket, old [][]byte, cutoff int64) (*store.Batch, error) {
 	batch := store.NewBatch()
 	starts := make([]int64, 0, len(into))
 	for bs := range into {
@@ -130,7 +147,7 @@ func (s *Store) expirePartition(ctx context.Context, ti int, e indexEntry, cutof
 		case err == nil:
 			b.merge(&have)
 		case !errors.Is(err, store.ErrNotFound):
-			return err
+			return nil, err
 		}
 		batch.Put(key, bucketRecord{b: b})
 		if p := floorTo(bs, tiers[ti+1].part); !indexed[p] {
@@ -141,16 +158,8 @@ func (s *Store) expirePartition(ctx context.Context, ti int, e indexEntry, cutof
 	for _, k := range old {
 		batch.Delete(k)
 	}
-	if e.part+tr.part <= cutoff {
+	if e.part+tiers[ti].part <= cutoff {
 		batch.Delete(indexKey(e.region, e.id, ti, e.part))
 	}
-	if batch.Fits() {
-		return s.st.Commit(ctx, batch)
-	}
-	for _, b := range batch.Split() {
-		if err := s.st.Commit(ctx, b); err != nil {
-			return err
-		}
-	}
-	return nil
+	return batch, nil
 }

@@ -53,23 +53,26 @@ func (s *Service) StreamFleet(ctx context.Context, region string, in *ec2.Descri
 // fleetFrame builds a frame; seen, when not nil, holds each instance's
 // counters as the previous frame read them.
 func (s *Service) fleetFrame(ctx context.Context, region string, in *ec2.DescribeFleetInput, seen map[string]hv.Stats) (*ec2.FleetFrame, error) {
-	var rows []fleetRow
 	var hosts []ec2.HostInfo
-	err := s.inst.Select(region, &ec2.DescribeInstancesInput{Filters: in.Filters}, func(rd state.Reader, recs []*instance.Record) {
-		for _, r := range recs {
-			if !in.All && (r.State.Name == ec2.StateTerminated || r.State.Name == ec2.StateStopped) {
-				continue
-			}
-			name, _ := r.Tag("Name")
-			t := s.cfg.Types[r.InstanceType]
-			rows = append(rows, fleetRow{
-				FleetInstance: ec2.FleetInstance{InstanceId: r.InstanceId, Name: name, InstanceType: r.InstanceType,
-					AvailabilityZone: r.Placement.AvailabilityZone, HostId: r.Placement.HostId, State: r.State.Name},
-				running: r.State.Name == ec2.StateRunning, vcpus: t.VCPUs, memMiB: t.MemoryMiB, d: s.inst.Driver(r)})
+	all, err := instance.Select(s.inst, region, in.Filters, func(rd state.Reader, r *instance.Record) *fleetRow {
+		if !in.All && (r.State.Name == ec2.StateTerminated || r.State.Name == ec2.StateStopped) {
+			return nil
 		}
+		name, _ := r.Tag("Name")
+		t := s.cfg.Types[r.InstanceType]
+		return &fleetRow{
+			FleetInstance: ec2.FleetInstance{InstanceId: r.InstanceId, Name: name, InstanceType: r.InstanceType,
+				AvailabilityZone: r.Placement.AvailabilityZone, HostId: r.Placement.HostId, State: r.State.Name},
+			running: r.State.Name == ec2.StateRunning, vcpus: t.VCPUs, memMiB: t.MemoryMiB, d: s.inst.Driver(r)}
 	})
 	if err != nil {
 		return nil, err
+	}
+	var rows []fleetRow
+	for _, r := range all {
+		if r != nil {
+			rows = append(rows, *r)
+		}
 	}
 	if in.Hosts {
 		h, err := s.inst.DescribeHosts(ctx, region, &ec2.Empty{})

@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"context"
-	"errors"
 	"math"
 	"sync"
 	"time"
@@ -218,34 +217,25 @@ func (s *Service) GetMetricStatistics(ctx context.Context, region string, in *ec
 	}
 	m, err := ParseMetric(in.MetricName)
 	if err != nil {
-		return nil, monitorErr(err)
+		return nil, err
 	}
 	var stats []Statistic
 	for _, s := range in.Statistics {
 		st, err := ParseStatistic(s)
 		if err != nil {
-			return nil, monitorErr(err)
+			return nil, err
 		}
 		stats = append(stats, st)
 	}
 	out, err := s.mon.Query(ctx, QueryInput{Region: region, InstanceID: id, Metric: m,
 		StartTime: in.StartTime, EndTime: in.EndTime, Period: in.Period, Statistics: stats})
 	if err != nil {
-		return nil, monitorErr(err)
+		return nil, err
 	}
 	if out.Datapoints == nil {
 		out.Datapoints = []ec2.Datapoint{}
 	}
 	return &ec2.GetMetricStatisticsOutput{Label: out.Label, Datapoints: out.Datapoints}, nil
-}
-
-// monitorErr maps the monitor's errors to EC2-style ones.
-func monitorErr(err error) error {
-	var me *Error
-	if errors.As(err, &me) {
-		return &ec2.Error{Code: me.Code, Message: me.Message}
-	}
-	return err
 }
 
 // SampleOnce samples every running instance now, as each interval does.

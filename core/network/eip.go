@@ -258,15 +258,15 @@ type addressItem struct {
 
 var addressSpec = &describe.Spec[*addressItem]{
 	Fields: []describe.Field[*addressItem]{
-		{Name: "allocation-id", Values: func(a *addressItem) []string { return one(a.v.AllocationId) }},
+		{Name: "allocation-id", Value: func(a *addressItem) string { return a.v.AllocationId }},
 		{Name: "association-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.AssociationId) }},
-		{Name: "domain", Values: func(a *addressItem) []string { return one(a.v.Domain) }},
+		{Name: "domain", Value: func(a *addressItem) string { return a.v.Domain }},
 		{Name: "instance-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.InstanceId) }},
 		{Name: "network-interface-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.NetworkInterfaceId) }},
 		{Name: "network-interface-owner-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.NetworkInterfaceOwnerId) }},
 		{Name: "private-ip-address", Values: func(a *addressItem) []string { return nonEmpty(a.v.PrivateIpAddress) }},
-		{Name: "public-ip", Values: func(a *addressItem) []string { return one(a.v.PublicIp) }},
-		{Name: "network-border-group", Values: func(a *addressItem) []string { return one(a.v.NetworkBorderGroup) }},
+		{Name: "public-ip", Value: func(a *addressItem) string { return a.v.PublicIp }},
+		{Name: "network-border-group", Value: func(a *addressItem) string { return a.v.NetworkBorderGroup }},
 	},
 	Tags: func(a *addressItem) []ec2.Tag { return a.v.Tags },
 	// Ordered by public IP, numerically.
@@ -289,45 +289,34 @@ func nonEmpty(s string) []string {
 
 // DescribeAddresses lists the region's Elastic IPs, ordered by public IP.
 func (s *Service) DescribeAddresses(ctx context.Context, region string, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
-	plan, err := addressSpec.Compile(describe.Query{Filters: in.Filters})
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	r.RLock()
-	defer r.RUnlock()
-	var recs []*Address
-	for _, id := range in.AllocationIds {
-		a, err := findAddress(r, id, "")
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, a)
-	}
-	for _, ip := range in.PublicIps {
-		a, err := findAddress(r, "", ip)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, a)
-	}
-	if len(in.AllocationIds) == 0 && len(in.PublicIps) == 0 {
-		recs = state.Sorted(r, Addresses)
-	}
+	q := describe.Query{Filters: in.Filters, IDs: append(append([]string(nil), in.AllocationIds...), in.PublicIps...), Scope: "DescribeAddresses"}
 	hourly := s.cfg.Pricing.PublicIPv4Hourly
-	items := make([]*addressItem, 0, len(recs))
-	for _, a := range recs {
-		items = append(items, &addressItem{ip: netip.MustParseAddr(a.PublicIp), v: s.addressView(r, a, hourly)})
+	out, _, err := state.Describe(s.rt, region, addressSpec, q, func(r *state.Region) ([]*addressItem, error) {
+		var recs []*Address
+		var err error
+		if len(in.AllocationIds) > 0 || len(in.PublicIps) == 0 {
+			recs, err = state.Gather(r, Addresses, in.AllocationIds, func(r *state.Region, id string) (*Address, error) { return findAddress(r, id, "") })
+			if err != nil {
+				return nil, err
+			}
+		}
+		for _, ip := range in.PublicIps {
+			a, err := findAddress(r, "", ip)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, a)
+		}
+		items := make([]*addressItem, len(recs))
+		for i, a := range recs {
+			items[i] = &addressItem{ip: netip.MustParseAddr(a.PublicIp), v: s.addressView(r, a, hourly)}
+		}
+		return items, nil
+	}, func(_ *state.Region, a *addressItem) ec2.Address { return a.v })
+	if err != nil {
+		return nil, err
 	}
-	page, _ := plan.Page(plan.Filter(items))
-	out := &ec2.DescribeAddressesOutput{Addresses: make([]ec2.Address, len(page))}
-	for i, a := range page {
-		out.Addresses[i] = a.v
-	}
-	return out, nil
+	return &ec2.DescribeAddressesOutput{Addresses: out}, nil
 }
 
 func (s *Service) addressView(rd state.Reader, a *Address, hourly string) ec2.Address {

@@ -117,15 +117,15 @@ func (s *Service) subnetFor(rd state.Reader, subnetID, zone string) (*netw.Subne
 // eniSpec is DescribeNetworkInterfaces' filters and order (by ID).
 var eniSpec = &describe.Spec[*ec2.NetworkInterface]{
 	Fields: []describe.Field[*ec2.NetworkInterface]{
-		{Name: "network-interface-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.NetworkInterfaceId) }},
-		{Name: "subnet-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.SubnetId) }},
-		{Name: "vpc-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.VpcId) }},
-		{Name: "availability-zone", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.AvailabilityZone) }},
-		{Name: "status", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.Status) }},
-		{Name: "description", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.Description) }},
-		{Name: "mac-address", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.MacAddress) }},
-		{Name: "interface-type", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.InterfaceType) }},
-		{Name: "owner-id", Values: func(ni *ec2.NetworkInterface) []string { return one(ni.OwnerId) }},
+		{Name: "network-interface-id", Value: func(ni *ec2.NetworkInterface) string { return ni.NetworkInterfaceId }},
+		{Name: "subnet-id", Value: func(ni *ec2.NetworkInterface) string { return ni.SubnetId }},
+		{Name: "vpc-id", Value: func(ni *ec2.NetworkInterface) string { return ni.VpcId }},
+		{Name: "availability-zone", Value: func(ni *ec2.NetworkInterface) string { return ni.AvailabilityZone }},
+		{Name: "status", Value: func(ni *ec2.NetworkInterface) string { return ni.Status }},
+		{Name: "description", Value: func(ni *ec2.NetworkInterface) string { return ni.Description }},
+		{Name: "mac-address", Value: func(ni *ec2.NetworkInterface) string { return ni.MacAddress }},
+		{Name: "interface-type", Value: func(ni *ec2.NetworkInterface) string { return ni.InterfaceType }},
+		{Name: "owner-id", Value: func(ni *ec2.NetworkInterface) string { return ni.OwnerId }},
 		{Name: "private-ip-address", Values: func(ni *ec2.NetworkInterface) []string {
 			out := make([]string, len(ni.PrivateIpAddresses))
 			for i, p := range ni.PrivateIpAddresses {
@@ -182,47 +182,20 @@ var eniSpec = &describe.Spec[*ec2.NetworkInterface]{
 
 // DescribeNetworkInterfaces lists interfaces by ID and filters.
 func (s *Service) DescribeNetworkInterfaces(ctx context.Context, region string, in *ec2.DescribeNetworkInterfacesInput) (*ec2.DescribeNetworkInterfacesOutput, error) {
-	plan, err := eniSpec.Compile(describe.Query{Filters: in.Filters, IDs: in.NetworkInterfaceIds,
-		MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeNetworkInterfaces/" + region})
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	r.RLock()
-	defer r.RUnlock()
-	var views []*ec2.NetworkInterface
-	if len(in.NetworkInterfaceIds) > 0 {
-		for _, id := range in.NetworkInterfaceIds {
-			e, err := lookupENI(r, id)
-			if err != nil {
-				return nil, err
-			}
+	q := describe.Query{Filters: in.Filters, IDs: in.NetworkInterfaceIds, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeNetworkInterfaces"}
+	out, next, err := state.Describe(s.rt, region, eniSpec, q, func(r *state.Region) ([]*ec2.NetworkInterface, error) {
+		recs, err := state.Gather(r, Interfaces, in.NetworkInterfaceIds, func(r *state.Region, id string) (*ENI, error) { return lookupENI(r, id) })
+		views := make([]*ec2.NetworkInterface, len(recs))
+		for i, e := range recs {
 			v := s.view(r, e)
-			views = append(views, &v)
+			views[i] = &v
 		}
-		// In the order asked for, as EC2 answers explicit IDs.
-		out := &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: []ec2.NetworkInterface{}}
-		for _, v := range plan.Filter(views) {
-			out.NetworkInterfaces = append(out.NetworkInterfaces, *v)
-		}
-		return out, nil
+		return views, err
+	}, state.Deref)
+	if err != nil {
+		return nil, err
 	}
-	state.Each(r, Interfaces, func(e *ENI) bool {
-		v := s.view(r, e)
-		if plan.Match(&v) {
-			views = append(views, &v)
-		}
-		return true
-	})
-	page, next := plan.Page(views)
-	out := &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: make([]ec2.NetworkInterface, len(page)), NextToken: next}
-	for i, v := range page {
-		out.NetworkInterfaces[i] = *v
-	}
-	return out, nil
+	return &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: out, NextToken: next}, nil
 }
 
 // interfaceTags is the taggable kind of interfaces (eni-; an attachment

@@ -346,11 +346,11 @@ func groupUser(rd state.Reader, id string) string {
 
 var groupSpec = &describe.Spec[*ec2.SecurityGroup]{
 	Fields: []describe.Field[*ec2.SecurityGroup]{
-		{Name: "group-id", Values: func(g *ec2.SecurityGroup) []string { return one(g.GroupId) }},
-		{Name: "group-name", Values: func(g *ec2.SecurityGroup) []string { return one(g.GroupName) }},
-		{Name: "vpc-id", Values: func(g *ec2.SecurityGroup) []string { return one(g.VpcId) }},
-		{Name: "description", Values: func(g *ec2.SecurityGroup) []string { return one(g.Description) }},
-		{Name: "owner-id", Values: func(g *ec2.SecurityGroup) []string { return one(g.OwnerId) }},
+		{Name: "group-id", Value: func(g *ec2.SecurityGroup) string { return g.GroupId }},
+		{Name: "group-name", Value: func(g *ec2.SecurityGroup) string { return g.GroupName }},
+		{Name: "vpc-id", Value: func(g *ec2.SecurityGroup) string { return g.VpcId }},
+		{Name: "description", Value: func(g *ec2.SecurityGroup) string { return g.Description }},
+		{Name: "owner-id", Value: func(g *ec2.SecurityGroup) string { return g.OwnerId }},
 		{Name: "ip-permission.protocol", Values: func(g *ec2.SecurityGroup) []string {
 			var out []string
 			for _, p := range g.IpPermissions {
@@ -394,46 +394,34 @@ var groupSpec = &describe.Spec[*ec2.SecurityGroup]{
 // DescribeSecurityGroups lists groups by ID, name and filters.
 func (s *Service) DescribeSecurityGroups(ctx context.Context, region string, in *ec2.DescribeSecurityGroupsInput) (*ec2.DescribeSecurityGroupsOutput, error) {
 	ids := append(append([]string(nil), in.GroupIds...), in.GroupNames...)
-	plan, err := groupSpec.Compile(describe.Query{Filters: in.Filters, IDs: ids,
-		MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeSecurityGroups/" + region})
+	q := describe.Query{Filters: in.Filters, IDs: ids, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeSecurityGroups"}
+	out, next, err := state.Describe(s.rt, region, groupSpec, q, func(r *state.Region) ([]*ec2.SecurityGroup, error) {
+		var recs []*Group
+		var err error
+		if len(in.GroupIds) > 0 || len(in.GroupNames) == 0 {
+			recs, err = state.Gather(r, Groups, in.GroupIds, func(r *state.Region, id string) (*Group, error) { return s.findGroup(r, id, "") })
+			if err != nil {
+				return nil, err
+			}
+		}
+		for _, n := range in.GroupNames {
+			g, err := s.findGroup(r, "", n)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, g)
+		}
+		views := make([]*ec2.SecurityGroup, len(recs))
+		for i, g := range recs {
+			v := groupView(g)
+			views[i] = &v
+		}
+		return views, nil
+	}, state.Deref)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	r.RLock()
-	defer r.RUnlock()
-	var recs []*Group
-	for _, id := range in.GroupIds {
-		g, err := s.findGroup(r, id, "")
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, g)
-	}
-	for _, n := range in.GroupNames {
-		g, err := s.findGroup(r, "", n)
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, g)
-	}
-	if len(ids) == 0 {
-		recs = state.Sorted(r, Groups)
-	}
-	views := make([]*ec2.SecurityGroup, 0, len(recs))
-	for _, g := range recs {
-		v := groupView(g)
-		views = append(views, &v)
-	}
-	page, next := plan.Page(plan.Filter(views))
-	out := &ec2.DescribeSecurityGroupsOutput{SecurityGroups: make([]ec2.SecurityGroup, len(page)), NextToken: next}
-	for i, v := range page {
-		out.SecurityGroups[i] = *v
-	}
-	return out, nil
+	return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: out, NextToken: next}, nil
 }
 
 // groupByName finds a group of the region's default VPC by name.

@@ -2,22 +2,35 @@
 //
 // Key layout (schema 1). Keys are ASCII, parts separated by '/'; every scan
 // uses a prefix that ends in '/' so that "us-east-1" never matches
-// "us-east-10". Values are JSON documents of core's record types.
+// "us-east-10". Values are JSON documents of the owning family's records.
+// Each family declares its kinds (a state.Table's Kind, or its own keys);
+// this is the whole list, with the family that owns each kind:
 //
-//	meta/schema                 "1": the layout version of this directory
-//	meta/created                RFC 3339 time the store was made
-//	inst/<region>/<i-id>        an instance (core's instance record)
-//	key/<region>/<name>         a key pair (public half only)
-//	tok/<region>/<client-token> a RunInstances idempotency record
-//	net/<region>                the region's default VPC, subnets and group IDs
-//	eni/<region>/<eni-id>       a network interface with its addresses
-//	eip/<region>/<eipalloc-id>  an Elastic IP allocation
-//	sg/<region>/<sg-id>         a security group and its rules
-//	met/...                     metric samples, roll-ups and their partition index (layout in core/monitor)
+//	meta/schema                           "1": the layout version of this directory (store)
+//	meta/created                          RFC 3339 time the store was made (store)
+//	net/<region>                          the region's default VPC, subnets and group IDs (network)
+//	eni/<region>/<eni-id>                 a network interface with its addresses (network)
+//	eip/<region>/<eipalloc-id>            an Elastic IP allocation (network)
+//	sg/<region>/<sg-id>                   a security group and its rules (network)
+//	key/<region>/<name>                   a key pair, public half only (keypair)
+//	inst/<region>/<i-id>                  an instance (instance)
+//	tok/<region>/<client-token>           a RunInstances idempotency record (instance)
+//	sir/<region>/<sir-id>                 a spot instance request (instance)
+//	spot/<region>                         the current spot price of every zone pool and type (market)
+//	sph/<region>/<zone>/<type>/<unix s>   a spot price change, a JSON number; 90 days kept (market)
+//	ri/<region>/<reservation-id>          a reserved-instance purchase (market)
+//	use/<region>/<key>/<start unix ns>    a stretch of metered use: an instance's run, a public
+//	                                      IPv4 address held, a reservation's upfront fee; key is
+//	                                      the instance ID, the address or the reservation ID (billing)
+//	met/...                               metric samples, roll-ups and their partition index;
+//	                                      layout in core/monitor (monitor)
+//
+// Numbers in keys are zero-padded so that keys sort by them (the seconds
+// of sph/ to 10 digits, the nanoseconds of use/ to 19).
 //
 // There are no secondary index keys: the daemon loads every record at start
 // and keeps its indexes in memory, so a state change writes only the records
-// it changes, all in one transaction.
+// it changes, all in one transaction (state.Tx).
 package store
 
 import (
@@ -37,17 +50,10 @@ import (
 // SchemaVersion is the key layout version this build reads and writes.
 const SchemaVersion = 1
 
-// Key kinds (the first part of a key).
+// Key kinds the store itself reads (the families name their own).
 const (
-	KindMeta     = "meta"
-	KindInstance = "inst"
-	KindKeyPair  = "key"
-	KindToken    = "tok"
-	KindNetwork  = "net"
-	KindENI      = "eni"
-	KindEIP      = "eip"
-	KindGroup    = "sg"
-	KindMetric   = "met"
+	KindMeta   = "meta"
+	KindMetric = "met"
 )
 
 // Key builds a key from its kind and parts.
@@ -64,24 +70,6 @@ func Key(kind string, parts ...string) []byte {
 	}
 	return b
 }
-
-// InstanceKey is inst/<region>/<id>.
-func InstanceKey(region, id string) []byte { return Key(KindInstance, region, id) }
-
-// KeyPairKey is key/<region>/<name>.
-func KeyPairKey(region, name string) []byte { return Key(KindKeyPair, region, name) }
-
-// TokenKey is tok/<region>/<token>.
-func TokenKey(region, token string) []byte { return Key(KindToken, region, token) }
-
-// ENIKey is eni/<region>/<eni-id>.
-func ENIKey(region, id string) []byte { return Key(KindENI, region, id) }
-
-// EIPKey is eip/<region>/<allocation-id>.
-func EIPKey(region, id string) []byte { return Key(KindEIP, region, id) }
-
-// GroupKey is sg/<region>/<group-id>.
-func GroupKey(region, id string) []byte { return Key(KindGroup, region, id) }
 
 // MetricKey is met/<region>/<i-id>/<res>/<part>/<t>: one metric record of
 // resolution res ("1m", "5m", "1h") at Unix second t, in the partition that
@@ -105,9 +93,6 @@ func MetricKey(region, id, res string, part, t int64) []byte {
 	}
 	return b
 }
-
-// NetworkKey is net/<region>.
-func NetworkKey(region string) []byte { return Key(KindNetwork, region) }
 
 var schemaKey = Key(KindMeta, "schema")
 

@@ -18,7 +18,7 @@ func BenchmarkCommit(b *testing.B) {
 	for b.Loop() {
 		batch := store.NewBatch()
 		id := fmt.Sprintf("i-%017x", i)
-		batch.Put(store.InstanceKey("us-east-1", id), record{ID: id, Seq: i, Note: "running"})
+		batch.Put(store.Key("inst", "us-east-1", id), record{ID: id, Seq: i, Note: "running"})
 		if err := s.Commit(ctx, batch); err != nil {
 			b.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func BenchmarkOpen100k(b *testing.B) {
 		batch := store.NewBatch()
 		for i := start; i < start+per; i++ {
 			id := fmt.Sprintf("i-%017x", i)
-			batch.Put(store.InstanceKey("us-east-1", id), record{ID: id, Seq: i, Note: note})
+			batch.Put(store.Key("inst", "us-east-1", id), record{ID: id, Seq: i, Note: note})
 		}
 		if err := s.Commit(ctx, batch); err != nil {
 			b.Fatal(err)

@@ -60,13 +60,13 @@ func TestKeyConstructors(t *testing.T) {
 		got  []byte
 		want string
 	}{
-		{"instance", store.InstanceKey("us-east-1", "i-0a1b2c3d4e5f60718"), "inst/us-east-1/i-0a1b2c3d4e5f60718"},
-		{"key pair", store.KeyPairKey("eu-west-1", "deploy"), "key/eu-west-1/deploy"},
-		{"client token", store.TokenKey("us-west-2", "tok-1"), "tok/us-west-2/tok-1"},
-		{"network", store.NetworkKey("ap-northeast-1"), "net/ap-northeast-1"},
+		{"instance", store.Key("inst", "us-east-1", "i-0a1b2c3d4e5f60718"), "inst/us-east-1/i-0a1b2c3d4e5f60718"},
+		{"key pair", store.Key("key", "eu-west-1", "deploy"), "key/eu-west-1/deploy"},
+		{"client token", store.Key("tok", "us-west-2", "tok-1"), "tok/us-west-2/tok-1"},
+		{"network", store.Key("net", "ap-northeast-1"), "net/ap-northeast-1"},
 		{"schema", store.Key(store.KindMeta, "schema"), "meta/schema"},
-		{"kind alone", store.Key(store.KindInstance), "inst"},
-		{"trailing separator", store.Key(store.KindInstance, "us-east-1", ""), "inst/us-east-1/"},
+		{"kind alone", store.Key("inst"), "inst"},
+		{"trailing separator", store.Key("inst", "us-east-1", ""), "inst/us-east-1/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,14 +82,14 @@ func TestKeyConstructors(t *testing.T) {
 func TestScanPrefixes(t *testing.T) {
 	s := open(t, t.TempDir())
 	commit(t, s, func(b *store.Batch) {
-		b.Put(store.InstanceKey("us-east-1", "i-2"), record{ID: "i-2"})
-		b.Put(store.InstanceKey("us-east-1", "i-1"), record{ID: "i-1"})
-		b.Put(store.InstanceKey("us-east-10", "i-3"), record{ID: "i-3"})
-		b.Put(store.InstanceKey("us-east-1x", "i-4"), record{ID: "i-4"})
-		b.Put(store.KeyPairKey("us-east-1", "deploy"), record{ID: "deploy"})
-		b.Put(store.TokenKey("us-east-1", "t1"), record{ID: "t1"})
-		b.Put(store.NetworkKey("us-east-1"), record{ID: "vpc"})
-		b.Put(store.NetworkKey("us-east-10"), record{ID: "vpc10"})
+		b.Put(store.Key("inst", "us-east-1", "i-2"), record{ID: "i-2"})
+		b.Put(store.Key("inst", "us-east-1", "i-1"), record{ID: "i-1"})
+		b.Put(store.Key("inst", "us-east-10", "i-3"), record{ID: "i-3"})
+		b.Put(store.Key("inst", "us-east-1x", "i-4"), record{ID: "i-4"})
+		b.Put(store.Key("key", "us-east-1", "deploy"), record{ID: "deploy"})
+		b.Put(store.Key("tok", "us-east-1", "t1"), record{ID: "t1"})
+		b.Put(store.Key("net", "us-east-1"), record{ID: "vpc"})
+		b.Put(store.Key("net", "us-east-10"), record{ID: "vpc10"})
 		b.Put([]byte("instance/us-east-1/i-9"), record{ID: "not an inst key"})
 	})
 	tests := []struct {
@@ -97,14 +97,14 @@ func TestScanPrefixes(t *testing.T) {
 		kind, region string
 		want         []string
 	}{
-		{"one region only", store.KindInstance, "us-east-1", []string{"inst/us-east-1/i-1", "inst/us-east-1/i-2"}},
-		{"longer region name", store.KindInstance, "us-east-10", []string{"inst/us-east-10/i-3"}},
-		{"every region in key order", store.KindInstance, "", []string{
+		{"one region only", "inst", "us-east-1", []string{"inst/us-east-1/i-1", "inst/us-east-1/i-2"}},
+		{"longer region name", "inst", "us-east-10", []string{"inst/us-east-10/i-3"}},
+		{"every region in key order", "inst", "", []string{
 			"inst/us-east-1/i-1", "inst/us-east-1/i-2", "inst/us-east-10/i-3", "inst/us-east-1x/i-4"}},
-		{"key pairs", store.KindKeyPair, "us-east-1", []string{"key/us-east-1/deploy"}},
-		{"tokens", store.KindToken, "us-east-1", []string{"tok/us-east-1/t1"}},
-		{"networks of every region", store.KindNetwork, "", []string{"net/us-east-1", "net/us-east-10"}},
-		{"region with nothing", store.KindInstance, "eu-west-1", nil},
+		{"key pairs", "key", "us-east-1", []string{"key/us-east-1/deploy"}},
+		{"tokens", "tok", "us-east-1", []string{"tok/us-east-1/t1"}},
+		{"networks of every region", "net", "", []string{"net/us-east-1", "net/us-east-10"}},
+		{"region with nothing", "inst", "eu-west-1", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,7 +118,7 @@ func TestScanPrefixes(t *testing.T) {
 	t.Run("error from the callback stops the scan", func(t *testing.T) {
 		stop := errors.New("stop")
 		n := 0
-		err := s.Scan(context.Background(), store.KindInstance, "", func(k, v []byte) error {
+		err := s.Scan(context.Background(), "inst", "", func(k, v []byte) error {
 			n++
 			return stop
 		})
@@ -130,16 +130,16 @@ func TestScanPrefixes(t *testing.T) {
 
 func TestGet(t *testing.T) {
 	s := open(t, t.TempDir())
-	commit(t, s, func(b *store.Batch) { b.Put(store.InstanceKey("us-east-1", "i-1"), record{ID: "i-1", Seq: 7}) })
+	commit(t, s, func(b *store.Batch) { b.Put(store.Key("inst", "us-east-1", "i-1"), record{ID: "i-1", Seq: 7}) })
 	tests := []struct {
 		name     string
 		key      []byte
 		notFound bool
 		want     record
 	}{
-		{"present", store.InstanceKey("us-east-1", "i-1"), false, record{ID: "i-1", Seq: 7}},
-		{"absent", store.InstanceKey("us-east-1", "i-2"), true, record{}},
-		{"same ID in another region", store.InstanceKey("us-east-10", "i-1"), true, record{}},
+		{"present", store.Key("inst", "us-east-1", "i-1"), false, record{ID: "i-1", Seq: 7}},
+		{"absent", store.Key("inst", "us-east-1", "i-2"), true, record{}},
+		{"same ID in another region", store.Key("inst", "us-east-10", "i-1"), true, record{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestGet(t *testing.T) {
 	}
 	t.Run("value of another shape is a decode error, not ErrNotFound", func(t *testing.T) {
 		var n int
-		err := s.Get(context.Background(), store.InstanceKey("us-east-1", "i-1"), &n)
+		err := s.Get(context.Background(), store.Key("inst", "us-east-1", "i-1"), &n)
 		if err == nil || errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("Get into an int = %v, want a decode error", err)
 		}
@@ -176,9 +176,9 @@ func TestCommitAtomic(t *testing.T) {
 		{
 			name: "encoding error",
 			fill: func(b *store.Batch) {
-				b.Put(store.InstanceKey("us-east-1", "i-1"), record{ID: "i-1"})
-				b.Put(store.InstanceKey("us-east-1", "i-bad"), math.Inf(1))
-				b.Put(store.InstanceKey("us-east-1", "i-3"), record{ID: "i-3"})
+				b.Put(store.Key("inst", "us-east-1", "i-1"), record{ID: "i-1"})
+				b.Put(store.Key("inst", "us-east-1", "i-bad"), math.Inf(1))
+				b.Put(store.Key("inst", "us-east-1", "i-3"), record{ID: "i-3"})
 			},
 			wantErr: func(err error) bool { return err != nil },
 			inMsg:   "inst/us-east-1/i-bad",
@@ -187,7 +187,7 @@ func TestCommitAtomic(t *testing.T) {
 			name: "too large for one transaction",
 			fill: func(b *store.Batch) {
 				for i := range 60000 {
-					b.Put(store.InstanceKey("us-east-1", fmt.Sprintf("i-%06d", i)), i)
+					b.Put(store.Key("inst", "us-east-1", fmt.Sprintf("i-%06d", i)), i)
 				}
 			},
 			wantErr: func(err error) bool { return errors.Is(err, store.ErrTooBig) },
@@ -206,7 +206,7 @@ func TestCommitAtomic(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.inMsg) {
 				t.Errorf("error %q does not mention %q", err, tt.inMsg)
 			}
-			if got := keys(t, s, store.KindInstance, ""); len(got) != 0 {
+			if got := keys(t, s, "inst", ""); len(got) != 0 {
 				t.Errorf("a failed batch wrote %d records, e.g. %s", len(got), got[0])
 			}
 		})
@@ -215,7 +215,7 @@ func TestCommitAtomic(t *testing.T) {
 
 // TestBatchOrder: writes apply in the order they were added.
 func TestBatchOrder(t *testing.T) {
-	k := store.KeyPairKey("us-east-1", "deploy")
+	k := store.Key("key", "us-east-1", "deploy")
 	tests := []struct {
 		name    string
 		fill    func(b *store.Batch)
@@ -258,14 +258,14 @@ func TestCommitAsyncOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 300
-	k := store.InstanceKey("us-east-1", "i-1")
+	k := store.Key("inst", "us-east-1", "i-1")
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	wg.Add(n)
 	for i := range n {
 		b := store.NewBatch()
 		b.Put(k, record{ID: "i-1", Seq: i})
-		b.Put(store.TokenKey("us-east-1", fmt.Sprintf("t%03d", i)), i)
+		b.Put(store.Key("tok", "us-east-1", fmt.Sprintf("t%03d", i)), i)
 		s.CommitAsync(context.Background(), b, func(err error) { errs <- err; wg.Done() })
 	}
 	wg.Wait()
@@ -280,7 +280,7 @@ func TestCommitAsyncOrder(t *testing.T) {
 		if err := s.Get(context.Background(), k, &got); err != nil || got.Seq != n-1 {
 			t.Errorf("after %d queued writes Get = %+v, %v; want Seq %d", n, got, err, n-1)
 		}
-		if got := len(keys(t, s, store.KindToken, "us-east-1")); got != n {
+		if got := len(keys(t, s, "tok", "us-east-1")); got != n {
 			t.Errorf("%d token records, want %d", got, n)
 		}
 	}
@@ -309,7 +309,7 @@ func TestConcurrentCommitsDurable(t *testing.T) {
 			for i := range each {
 				b := store.NewBatch()
 				id := fmt.Sprintf("i-%02d-%02d", w, i)
-				b.Put(store.InstanceKey("us-west-2", id), record{ID: id, Seq: w*each + i})
+				b.Put(store.Key("inst", "us-west-2", id), record{ID: id, Seq: w*each + i})
 				errc <- s.Commit(context.Background(), b)
 			}
 		}()
@@ -326,7 +326,7 @@ func TestConcurrentCommitsDurable(t *testing.T) {
 	}
 	s = open(t, dir)
 	seen := map[int]bool{}
-	err = s.Scan(context.Background(), store.KindInstance, "us-west-2", func(k, v []byte) error {
+	err = s.Scan(context.Background(), "inst", "us-west-2", func(k, v []byte) error {
 		var r record
 		if err := json.Unmarshal(v, &r); err != nil {
 			return err
@@ -352,10 +352,10 @@ func TestReopen(t *testing.T) {
 		key  []byte
 		want *record // nil: absent
 	}{
-		{"put survives", func(b *store.Batch) { b.Put(store.KeyPairKey("eu-west-1", "k"), record{ID: "k", Note: "pub"}) },
-			store.KeyPairKey("eu-west-1", "k"), &record{ID: "k", Note: "pub"}},
-		{"delete survives", func(b *store.Batch) { b.Delete(store.KeyPairKey("eu-west-1", "old")) },
-			store.KeyPairKey("eu-west-1", "old"), nil},
+		{"put survives", func(b *store.Batch) { b.Put(store.Key("key", "eu-west-1", "k"), record{ID: "k", Note: "pub"}) },
+			store.Key("key", "eu-west-1", "k"), &record{ID: "k", Note: "pub"}},
+		{"delete survives", func(b *store.Batch) { b.Delete(store.Key("key", "eu-west-1", "old")) },
+			store.Key("key", "eu-west-1", "old"), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,7 +364,7 @@ func TestReopen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			commit(t, s, func(b *store.Batch) { b.Put(store.KeyPairKey("eu-west-1", "old"), record{ID: "old"}) })
+			commit(t, s, func(b *store.Batch) { b.Put(store.Key("key", "eu-west-1", "old"), record{ID: "old"}) })
 			commit(t, s, tt.fill)
 			if err := s.Close(context.Background()); err != nil {
 				t.Fatal(err)
@@ -453,7 +453,7 @@ func TestSchemaVersion(t *testing.T) {
 			}
 			commit(t, s, func(b *store.Batch) {
 				b.Put(store.Key(store.KindMeta, "schema"), tt.schema)
-				b.Put(store.InstanceKey("us-east-1", "i-1"), record{ID: "i-1"})
+				b.Put(store.Key("inst", "us-east-1", "i-1"), record{ID: "i-1"})
 			})
 			_ = s.Close(context.Background())
 
@@ -526,7 +526,7 @@ func TestLargeBatch(t *testing.T) {
 	commit(t, s, func(b *store.Batch) {
 		for i := range n {
 			id := fmt.Sprintf("i-%017x", i)
-			b.Put(store.InstanceKey("us-east-1", id), record{ID: id, Seq: i, Note: note})
+			b.Put(store.Key("inst", "us-east-1", id), record{ID: id, Seq: i, Note: note})
 		}
 	})
 	if err := s.Close(context.Background()); err != nil {
@@ -534,7 +534,7 @@ func TestLargeBatch(t *testing.T) {
 	}
 	s = open(t, dir)
 	got := 0
-	err = s.Scan(context.Background(), store.KindInstance, "us-east-1", func(k, v []byte) error {
+	err = s.Scan(context.Background(), "inst", "us-east-1", func(k, v []byte) error {
 		if len(v) < 1000 {
 			return fmt.Errorf("%s: value of %d bytes", k, len(v))
 		}
@@ -552,9 +552,9 @@ func TestInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close(context.Background())
-	commit(t, s, func(b *store.Batch) { b.Put(store.NetworkKey("us-east-1"), record{ID: "vpc-1"}) })
+	commit(t, s, func(b *store.Batch) { b.Put(store.Key("net", "us-east-1"), record{ID: "vpc-1"}) })
 	var got record
-	if err := s.Get(context.Background(), store.NetworkKey("us-east-1"), &got); err != nil || got.ID != "vpc-1" {
+	if err := s.Get(context.Background(), store.Key("net", "us-east-1"), &got); err != nil || got.ID != "vpc-1" {
 		t.Fatalf("Get = %+v, %v", got, err)
 	}
 	if m := metaValues(t, s); m["meta/schema"] != fmt.Sprint(store.SchemaVersion) {
