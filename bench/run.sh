@@ -10,5 +10,5 @@ go build -o bin/ec2x .
 go run ./bench -bin bin/ec2x "$@"
 echo
 echo "Go benchmarks:"
-go test -run '^$' -bench . -benchtime 20x ./core/api/ | grep -E '^Benchmark'
+go test -run '^$' -bench . -benchtime 20x ./core/daemon/ | grep -E '^Benchmark'
 go test -run '^$' -bench . -benchtime 2s ./pricing-wasm/ | grep -E '^Benchmark'
