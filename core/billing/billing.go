@@ -2,8 +2,13 @@
 // running instances per second with a one-minute minimum per start, spot
 // instances at the price of each hour, public IPv4 addresses per hour
 // whether in use or idle, reservations' upfront fees when bought and their
-// hourly rate for the instance-hours they cover. It is pure arithmetic over
-// segments; core meters the segments.
+// hourly rate for the instance-hours they cover.
+//
+// The Service meters the segments as an observer of every change (an
+// instance that starts or stops running, a public address taken from or
+// returned to the pool, a reservation bought), inside that change's
+// transaction, and answers Bill and CostCompare; it owns use/ in the store.
+// Compute and Compare are pure arithmetic over segments.
 package billing
 
 import (

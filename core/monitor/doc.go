@@ -1,6 +1,9 @@
 // Package monitor keeps ec2x's instance metrics: the CPU credit model of
 // burstable instance types, and metric time series in the store with
-// CloudWatch's retention, roll-ups and GetMetricStatistics queries.
+// CloudWatch's retention, roll-ups and GetMetricStatistics queries. Its
+// Service samples every running instance each interval and answers the
+// metric actions and the live fleet view of ec2x top; it owns met/ in the
+// store.
 //
 // # Credits
 //
