@@ -243,6 +243,33 @@ func (s *Service) one(rd state.Reader, id string) (*Record, error) {
 	return recs[0], nil
 }
 
+// readOne finds one instance and its host's driver under the region's
+// read lock (for calls that then talk to the driver without it).
+func (s *Service) readOne(region, id string) (*Record, hv.Driver, error) {
+	var rec *Record
+	err := s.viewOne(region, id, func(_ state.Reader, r *Record) error { rec = r; return nil })
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, s.driverOf(rec.Placement.HostId), nil
+}
+
+// viewOne finds one instance and runs f with it under the region's read
+// lock, failing as EC2 does for a bad ID.
+func (s *Service) viewOne(region, id string, f func(rd state.Reader, r *Record) error) error {
+	rg, err := s.rt.Region(region)
+	if err != nil {
+		return err
+	}
+	rg.RLock()
+	defer rg.RUnlock()
+	r, err := s.one(rg, id)
+	if err != nil {
+		return err
+	}
+	return f(rg, r)
+}
+
 func notFound(ids []string) error {
 	if len(ids) == 1 {
 		return ec2.Errorf(ec2.CodeInvalidInstanceIDNotFound, "The instance ID '%s' does not exist", ids[0])
