@@ -53,31 +53,9 @@ func imagesImport(c *cli.Context) error {
 	if c.String("arch") != "x86_64" {
 		return usagef("--arch %s: the qemu driver runs x86_64 guests", c.String("arch"))
 	}
-	img := map[string]string{}
-	if len(args) == 2 {
-		img["disk"] = args[1]
-	}
-	for _, f := range []string{"kernel", "initrd"} {
-		if v := c.String(f); v != "" {
-			img[f] = v
-		}
-	}
-	if (img["disk"] == "") == (img["kernel"] == "") {
-		return usagef("give a disk FILE or --kernel (with an optional --initrd), not both")
-	}
-	if img["initrd"] != "" && img["kernel"] == "" {
-		return usagef("--initrd goes with --kernel")
-	}
-	for k, p := range img {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return usagef("%s: %v", p, err)
-		}
-		fi, err := os.Stat(abs)
-		if err != nil || !fi.Mode().IsRegular() {
-			return usagef("%s %s: not a readable file", k, p)
-		}
-		img[k] = abs
+	img, err := importFiles(c, args)
+	if err != nil {
+		return err
 	}
 	size := 8
 	if img["disk"] != "" {
@@ -95,10 +73,60 @@ func imagesImport(c *cli.Context) error {
 	if desc == "" {
 		desc = "imported from " + filepath.Base(cmp.Or(img["disk"], img["kernel"]))
 	}
+	entry := imageEntry(name, desc, c.String("arch"), c.String("user"), size, img, ids)
+	if err := appendConfig(e.home, entry); err != nil {
+		return err
+	}
+	if e.quiet {
+		_, err = fmt.Fprintln(c.App.Writer, ids[e.region])
+		return err
+	}
+	_, err = fmt.Fprintf(c.App.Writer, "%s\t%s\n", ids[e.region], name)
+	return err
+}
+
+// importFiles is the files an import names, by role ("disk", "kernel",
+// "initrd"), as absolute paths: a disk, or a kernel with an optional
+// initrd, each of which must be a regular file. Guests use them where they
+// are, so the paths must not depend on the directory ec2x is run from.
+func importFiles(c *cli.Context, args []string) (map[string]string, error) {
+	img := map[string]string{}
+	if len(args) == 2 {
+		img["disk"] = args[1]
+	}
+	for _, f := range []string{"kernel", "initrd"} {
+		if v := c.String(f); v != "" {
+			img[f] = v
+		}
+	}
+	if (img["disk"] == "") == (img["kernel"] == "") {
+		return nil, usagef("give a disk FILE or --kernel (with an optional --initrd), not both")
+	}
+	if img["initrd"] != "" && img["kernel"] == "" {
+		return nil, usagef("--initrd goes with --kernel")
+	}
+	for k, p := range img {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, usagef("%s: %v", p, err)
+		}
+		fi, err := os.Stat(abs)
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil, usagef("%s %s: not a readable file", k, p)
+		}
+		img[k] = abs
+	}
+	return img, nil
+}
+
+// imageEntry is the [images.NAME] table an import appends to config.toml,
+// with the image's files and its AMI ID in each region (sorted, so the
+// text does not depend on map order).
+func imageEntry(name, desc, arch, user string, size int, img, ids map[string]string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n# ec2x images import %s\n[images.%s]\n", name, name)
 	fmt.Fprintf(&b, "description = %s\nami_name = %s\narch = %s\nuser = %s\nroot_device_gib = %d\n",
-		strconv.Quote(desc), strconv.Quote(name), strconv.Quote(c.String("arch")), strconv.Quote(c.String("user")), size)
+		strconv.Quote(desc), strconv.Quote(name), strconv.Quote(arch), strconv.Quote(user), size)
 	for _, k := range []string{"disk", "kernel", "initrd"} {
 		if img[k] != "" {
 			fmt.Fprintf(&b, "%s = %s\n", k, strconv.Quote(img[k]))
@@ -117,15 +145,7 @@ func imagesImport(c *cli.Context) error {
 		fmt.Fprintf(&b, " %s = %q", r, ids[r])
 	}
 	b.WriteString(" }\n")
-	if err := appendConfig(e.home, b.String()); err != nil {
-		return err
-	}
-	if e.quiet {
-		_, err = fmt.Fprintln(c.App.Writer, ids[e.region])
-		return err
-	}
-	_, err = fmt.Fprintf(c.App.Writer, "%s\t%s\n", ids[e.region], name)
-	return err
+	return b.String()
 }
 
 // appendConfig adds text to config.toml only if the result still loads:

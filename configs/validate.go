@@ -69,7 +69,23 @@ func (c *Config) check() *problem {
 	return nil
 }
 
+// checkTop checks the settings outside regions, types, images and hosts.
+// The first problem found is reported, so the order of the checks is the
+// order of the messages users see.
 func (c *Config) checkTop() *problem {
+	for _, check := range []func() *problem{
+		c.checkBasics, c.checkWorkloads, c.checkSpot, c.checkPricing, c.checkServer, c.checkDefaultRegion,
+	} {
+		if p := check(); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// checkBasics checks the output format, the simulated timings, the monitor
+// interval, the limits and the public IPv4 price.
+func (c *Config) checkBasics() *problem {
 	switch c.Output {
 	case "table", "json", "text":
 	default:
@@ -97,6 +113,11 @@ func (c *Config) checkTop() *problem {
 	if v, err := strconv.ParseFloat(c.Pricing.PublicIPv4Hourly, 64); err != nil || v < 0 {
 		return bad(fmt.Sprintf("public_ipv4_hourly %q is not a decimal USD amount", c.Pricing.PublicIPv4Hourly), "pricing", "public_ipv4_hourly")
 	}
+	return nil
+}
+
+// checkWorkloads checks the user's custom workload profiles.
+func (c *Config) checkWorkloads() *problem {
 	for name, w := range c.Workloads {
 		switch {
 		case name == "idle" || name == "web" || name == "batch" || name == "cpu-burn":
@@ -107,12 +128,23 @@ func (c *Config) checkTop() *problem {
 			return bad("diurnal_amplitude and noise are percentages, together at most 100", "workloads", name, "diurnal_amplitude")
 		}
 	}
+	return nil
+}
+
+// checkSpot checks the spot market's timings.
+func (c *Config) checkSpot() *problem {
 	if c.Spot.RepriceMinutes <= 0 {
 		return bad("must be positive", "spot", "reprice_minutes")
 	}
 	if c.Spot.HistoryDays <= 0 {
 		return bad("must be positive", "spot", "history_days")
 	}
+	return nil
+}
+
+// checkPricing checks the pricing modules, global and per region, and the
+// limits their WebAssembly runtime gets.
+func (c *Config) checkPricing() *problem {
 	if c.Pricing.SpotModule == "" || c.Pricing.ReservedModule == "" {
 		return bad("name the modules that price spot and reserved capacity", "pricing", "spot_module")
 	}
@@ -138,6 +170,12 @@ func (c *Config) checkTop() *problem {
 	if ms := c.Pricing.WasmTimeoutMs; ms < 1 || ms > 10000 {
 		return bad(fmt.Sprintf("%d ms: 1 to 10000", ms), "pricing", "wasm_timeout_ms")
 	}
+	return nil
+}
+
+// checkServer checks the scheduler strategy and the API's address and
+// credentials.
+func (c *Config) checkServer() *problem {
 	switch c.Scheduler.Strategy {
 	case "binpack", "spread":
 	default:
@@ -153,6 +191,12 @@ func (c *Config) checkTop() *problem {
 			return badAt(i, fmt.Sprintf("api.credentials[%d]: every credential needs access_key_id and secret_access_key", i), "api", "credentials")
 		}
 	}
+	return nil
+}
+
+// checkDefaultRegion checks that there are regions and that the default
+// region is one of them.
+func (c *Config) checkDefaultRegion() *problem {
 	if len(c.Regions) == 0 {
 		return bad("at least one region is required", "regions")
 	}

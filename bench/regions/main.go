@@ -19,21 +19,14 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -225,26 +218,46 @@ func runOnce(bin, cache, tmp, name string, dur time.Duration, maxBG float64) *re
 	d := startDaemon(bin, cache, tmp)
 	defer d.stop()
 	groups := scenarios[name]
-	// Warm up each region (first launch, first address), then wait until
-	// the daemon is idle: start-up work must not land in the window.
+	// Start-up work and others' load must not land in the window.
+	warmUp(d, groups)
+	d.settle()
+	res := &result{Scenario: name, Regions: map[string]*stat{}, Actions: map[string]*stat{}}
+	res.BackgroundPercent = waitQuiet(maxBG)
+	workers, t0 := drive(d, groups, dur, res)
+	tally(res, groups, workers, t0)
+	return res
+}
+
+// warmUp runs one round of the small mix in each region (first launch,
+// first address), so start-up work does not land in the window.
+func warmUp(d *daemon, groups []group) {
 	for _, g := range groups {
 		w := &worker{d: d, region: g.region, name: "warmup", lat: map[string][]time.Duration{}}
 		if err := w.small(); err != nil || w.errs > 0 {
 			check(fmt.Errorf("warm-up in %s failed: %v", g.region, err))
 		}
 	}
-	d.settle()
-	res := &result{Scenario: name, Regions: map[string]*stat{}, Actions: map[string]*stat{}}
-	// Others' load (a test suite, a build) ruins the figures: wait a while
-	// for the machine to be quiet, and report how busy it was.
+}
+
+// waitQuiet waits (up to 5 min) until the machine's other load is at most
+// maxBG percent of all cores, and returns the last reading. Others' load (a
+// test suite, a build) ruins the figures, so runs wait for a quiet machine
+// and report how busy it was.
+func waitQuiet(maxBG float64) float64 {
 	for t := time.Now(); ; time.Sleep(2 * time.Second) {
 		bg := startMachineCPU()
 		time.Sleep(500 * time.Millisecond)
-		if res.BackgroundPercent = bg(); res.BackgroundPercent <= maxBG || time.Since(t) > 5*time.Minute {
-			break
+		if pct := bg(); pct <= maxBG || time.Since(t) > 5*time.Minute {
+			return pct
 		}
 	}
+}
 
+// drive runs the groups' clients for one window: the small ones loop for
+// dur, the heavy ones until the small ones are done. It fills in res's CPU
+// figures and window, and returns the workers by group and the window's
+// start.
+func drive(d *daemon, groups []group, dur time.Duration, res *result) ([][]*worker, time.Time) {
 	workers := make([][]*worker, len(groups))
 	var small, all sync.WaitGroup
 	var heavyStop atomic.Bool
@@ -280,7 +293,13 @@ func runOnce(bin, cache, tmp, name string, dur time.Duration, maxBG float64) *re
 	res.CPUSeconds = float64(cpuTicks(d.pid)-cpu0) / 100 // USER_HZ is 100 on Linux
 	res.CPUPercent, res.WindowSeconds = 100*res.CPUSeconds/window, window
 	res.ClientPercent = float64(cpuTicks(os.Getpid())-self0) / window
+	return workers, t0
+}
 
+// tally sums the workers' figures up into res: errors, the small mix's rate
+// and latency by region and over all regions (waits left out), the heavy
+// clients' launch rate, and every action's latency.
+func tally(res *result, groups []group, workers [][]*worker, t0 time.Time) {
 	actions := map[string][]time.Duration{}
 	var smallAll []time.Duration
 	for gi, g := range groups {
@@ -312,7 +331,6 @@ func runOnce(bin, cache, tmp, name string, dur time.Duration, maxBG float64) *re
 	for a, ds := range actions {
 		res.Actions[a] = stats(ds, 0)
 	}
-	return res
 }
 
 // stats sorts ds and sums them up; the rate is over elapsed seconds, if any.
@@ -443,147 +461,6 @@ func (w *worker) heavy() error {
 		ids[i] = r.InstanceId
 	}
 	return w.op("heavy TerminateInstances x500", "TerminateInstances", map[string]any{"InstanceIds": ids}, nil)
-}
-
-// daemon is one ec2x daemon in a home of its own.
-type daemon struct {
-	bin, home, cache string
-	pid              int
-	hc               *http.Client
-}
-
-func startDaemon(bin, cache, tmp string) *daemon {
-	home, err := os.MkdirTemp(tmp, "ec2x-regions-")
-	check(err)
-	d := &daemon{bin: bin, home: home, cache: cache}
-	atExit(d.stop)
-	check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(config()), 0o600))
-	if out, err := d.ec2x("daemon", "start"); err != nil {
-		check(fmt.Errorf("daemon start: %v: %s", err, out))
-	}
-	sock := filepath.Join(home, "ec2x.sock")
-	d.hc = &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var dl net.Dialer
-			return dl.DialContext(ctx, "unix", sock)
-		},
-		MaxIdleConns: 64, MaxIdleConnsPerHost: 64,
-	}}
-	var ping struct {
-		Pid int `json:"Pid"`
-	}
-	check(d.call("", "Ping", nil, &ping))
-	d.pid = ping.Pid
-	return d
-}
-
-func (d *daemon) ec2x(args ...string) ([]byte, error) {
-	cmd := exec.Command(d.bin, args...)
-	for _, e := range os.Environ() {
-		if !strings.HasPrefix(e, "EC2X_") {
-			cmd.Env = append(cmd.Env, e)
-		}
-	}
-	cmd.Env = append(cmd.Env, "EC2X_HOME="+d.home, "EC2X_WASM_CACHE="+d.cache, "NO_COLOR=1")
-	return cmd.CombinedOutput()
-}
-
-// stop stops the daemon and removes its home; a second call does nothing.
-func (d *daemon) stop() {
-	if d.home == "" {
-		return
-	}
-	if out, err := d.ec2x("daemon", "stop"); err != nil {
-		fmt.Fprintf(os.Stderr, "regions: daemon stop: %v: %s\n", err, out)
-	}
-	os.RemoveAll(d.home)
-	d.home = ""
-}
-
-// call runs one action: POST /v1/<action> with the input as JSON.
-func (d *daemon) call(region, action string, in, out any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequest(http.MethodPost, "http://ec2x/v1/"+action, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if region != "" {
-		req.Header.Set("X-Ec2x-Region", region)
-	}
-	resp, err := d.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	data, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		var eb struct {
-			Error struct{ Code, Message string }
-		}
-		if json.Unmarshal(data, &eb) == nil && eb.Error.Code != "" {
-			return fmt.Errorf("%s: %s", eb.Error.Code, eb.Error.Message)
-		}
-		return fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(data))
-	}
-	if out != nil {
-		return json.Unmarshal(data, out)
-	}
-	return nil
-}
-
-// cpuTicks is a process's user+system CPU time, in clock ticks.
-func cpuTicks(pid int) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	check(err)
-	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
-	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14 of proc(5)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
-	check(errors.Join(err1, err2))
-	return utime + stime
-}
-
-// startMachineCPU returns a func that says how busy the whole machine was
-// since, in percent of all its cores (from /proc/stat).
-func startMachineCPU() func() float64 {
-	read := func() (busy, total int64) {
-		data, err := os.ReadFile("/proc/stat")
-		check(err)
-		line, _, _ := strings.Cut(string(data), "\n")
-		f := strings.Fields(line)[1:]
-		for i, v := range f[:min(8, len(f))] { // guest time is in user too
-			n, err := strconv.ParseInt(v, 10, 64)
-			check(err)
-			total += n
-			if i != 3 && i != 4 { // idle, iowait
-				busy += n
-			}
-		}
-		return busy, total
-	}
-	b0, t0 := read()
-	return func() float64 {
-		b1, t1 := read()
-		return 100 * float64(b1-b0) / float64(max(1, t1-t0))
-	}
-}
-
-// settle waits (up to 20 s) until the daemon uses under 10% of a core.
-func (d *daemon) settle() {
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
-		t := cpuTicks(d.pid)
-		time.Sleep(300 * time.Millisecond)
-		if cpuTicks(d.pid)-t <= 3 {
-			return
-		}
-	}
-	fmt.Fprintln(os.Stderr, "regions: the daemon did not settle within 20 s")
 }
 
 var (
