@@ -35,17 +35,17 @@ var lsCommand = &cli.Command{
 				Values: []string{ec2.StatePending, ec2.StateRunning, ec2.StateShuttingDown, ec2.StateStopping, ec2.StateStopped}})
 		}
 		if e.query == "" && (e.output != "json" || e.quiet) {
-			// Rows, not instances: decoding a fleet's full JSON here would
-			// cost more than the rest of the call.
+			// Rows of text, not instances: decoding a fleet's full JSON
+			// here would cost more than the rest of the call.
 			var out ec2.DescribeInstanceRowsOutput
 			if err := e.call("DescribeInstanceRows", &ec2.DescribeInstanceRowsInput{DescribeInstancesInput: *in, IdsOnly: e.quiet}, &out); err != nil {
 				return err
 			}
-			format := e.output
 			if e.quiet {
-				format = "ids"
+				_, err := e.c.App.Writer.Write(out.Body)
+				return err
 			}
-			return writeRows(e.c.App.Writer, out.Rows, format, e.color(), time.Now())
+			return writeRows(e.c.App.Writer, out.Body, e.output, e.color(), time.Now())
 		}
 		if e.query == "" {
 			return e.callJSON("DescribeInstances", in)
@@ -117,6 +117,9 @@ var instanceHeader = []string{"INSTANCE ID", "NAME", "TYPE", "STATE", "ZONE", "P
 // instanceRow is one instance of DescribeInstanceRows as a table row under
 // instanceHeader: dashes for what it lacks, its age from its launch time.
 func instanceRow(r []string, now time.Time) []string {
+	for len(r) < 8 {
+		r = append(r, "")
+	}
 	age := "-"
 	if t, err := time.Parse(time.RFC3339, r[7]); err == nil {
 		age = render.Age(now.Sub(t))
@@ -124,32 +127,25 @@ func instanceRow(r []string, now time.Time) []string {
 	return []string{r[0], render.Dash(r[1]), r[2], r[3], r[4], render.Dash(r[5]), render.Dash(r[6]), age}
 }
 
-// writeRows prints DescribeInstanceRows' rows as a table, tab-separated
-// text or IDs (format table, text or ids).
-func writeRows(w io.Writer, rows [][]string, format string, color bool, now time.Time) error {
+// writeRows prints DescribeInstanceRows' rows as a table or as
+// tab-separated text (format table or text).
+func writeRows(w io.Writer, body []byte, format string, color bool, now time.Time) error {
+	lines := strings.Split(strings.TrimSuffix(string(body), "\n"), "\n")
+	if len(body) == 0 {
+		lines = nil
+	}
+	rows := make([][]string, len(lines))
+	for i, l := range lines {
+		rows[i] = instanceRow(ec2.RowFields(l), now)
+	}
 	var b bytes.Buffer
-	b.Grow(len(rows) * 128)
-	if format == "ids" {
-		for _, r := range rows {
-			b.WriteString(r[0])
-			b.WriteByte('\n')
-		}
-		_, err := w.Write(b.Bytes())
-		return err
-	}
-	out := make([][]string, len(rows))
-	for i, r := range rows {
-		out[i] = instanceRow(r, now)
-	}
+	b.Grow(len(body) + len(rows)*16)
 	if format == "text" {
-		for _, r := range out {
+		for _, r := range rows {
 			b.WriteString(strings.Join(r, "\t"))
 			b.WriteByte('\n')
 		}
-		_, err := w.Write(b.Bytes())
-		return err
-	}
-	if err := render.Table(&b, instanceHeader, out, color); err != nil {
+	} else if err := render.Table(&b, instanceHeader, rows, color); err != nil {
 		return err
 	}
 	_, err := w.Write(b.Bytes())

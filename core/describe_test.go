@@ -176,7 +176,17 @@ func TestDescribeInstanceRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return out.Rows
+		body := string(out.Body)
+		if body != "" && !strings.HasSuffix(body, "\n") {
+			t.Fatalf("rows do not end with a newline: %q", body)
+		}
+		var rows [][]string
+		for _, l := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
+			if l != "" {
+				rows = append(rows, ec2.RowFields(l))
+			}
+		}
+		return rows
 	}
 	var ids []string
 	for _, r := range rows(true) {
@@ -196,6 +206,14 @@ func TestDescribeInstanceRows(t *testing.T) {
 	}
 	if got := rows(false, newFilter("instance-state-name", "stopped")); len(got) != 1 || got[0][1] != "db-1" || got[0][6] != "" {
 		t.Errorf("a stopped instance's row %q: no public IP", got)
+	}
+	// A Name with the row's separators in it comes back whole.
+	odd := "a\tb\nc\\d"
+	if _, err := f.e.c.CreateTags(f.e.ctx, use1, &ec2.CreateTagsInput{Resources: []string{f.c.InstanceId}, Tags: []ec2.Tag{{Key: "Name", Value: odd}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(false, newFilter("instance-id", f.c.InstanceId)); len(got) != 1 || len(got[0]) != 8 || got[0][1] != odd {
+		t.Errorf("a Name with a tab, a newline and a backslash: %q", got)
 	}
 	_, err := f.e.c.DescribeInstanceRows(f.e.ctx, use1, &ec2.DescribeInstanceRowsInput{DescribeInstancesInput: ec2.DescribeInstancesInput{Filters: []ec2.Filter{newFilter("bogus", "x")}}})
 	wantCode(t, err, ec2.CodeInvalidParameterValue, "'bogus'")

@@ -1,5 +1,7 @@
 package ec2
 
+import "strings"
+
 // DescribeInstancesInput is EC2's DescribeInstances request.
 type DescribeInstancesInput struct {
 	InstanceIds []string `json:"InstanceIds,omitempty"`
@@ -26,13 +28,73 @@ type DescribeInstanceRowsInput struct {
 	IdsOnly bool `json:"IdsOnly,omitempty"`
 }
 
-// DescribeInstanceRowsOutput is the instances as rows, in DescribeInstances'
-// order: InstanceId, the Name tag, InstanceType, State, AvailabilityZone,
-// PrivateIpAddress, PublicIpAddress and LaunchTime (RFC 3339); "" where an
-// instance has none.
+// DescribeInstanceRowsOutput is the instances as rows of text, in
+// DescribeInstances' order: one line per instance, its fields separated by
+// tabs: InstanceId, the Name tag, InstanceType, State, AvailabilityZone,
+// PrivateIpAddress, PublicIpAddress and LaunchTime (RFC 3339), empty where
+// an instance has none. In a field, a backslash, tab, newline or carriage
+// return is written as \\, \t, \n or \r. The API sends it as text, not
+// JSON: a CLI call lists a fleet without decoding one.
 type DescribeInstanceRowsOutput struct {
-	Rows      [][]string `json:"Rows"`
-	NextToken string     `json:"NextToken,omitempty"`
+	Body []byte
+}
+
+// Raw returns the bytes to send.
+func (o *DescribeInstanceRowsOutput) Raw() []byte { return o.Body }
+
+// SetRaw takes the bytes received.
+func (o *DescribeInstanceRowsOutput) SetRaw(b []byte) { o.Body = b }
+
+// AppendRowField appends a field of an instance row, escaped.
+func AppendRowField(b []byte, field string) []byte {
+	for i := 0; i < len(field); i++ {
+		switch c := field[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// RowFields splits a row of DescribeInstanceRowsOutput into its fields.
+func RowFields(line string) []string {
+	fields := strings.Split(line, "\t")
+	for i, f := range fields {
+		if strings.IndexByte(f, '\\') >= 0 {
+			fields[i] = unescapeRowField(f)
+		}
+	}
+	return fields
+}
+
+func unescapeRowField(f string) string {
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		if f[i] != '\\' || i+1 == len(f) {
+			b.WriteByte(f[i])
+			continue
+		}
+		i++
+		switch f[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		default:
+			b.WriteByte(f[i])
+		}
+	}
+	return b.String()
 }
 
 // WaitInstancesInput asks to wait until every instance is in State.

@@ -159,19 +159,32 @@ func (s *Service) DescribeInstances(ctx context.Context, region string, in *ec2.
 // decoded a thousand full instances would spend more on that than on the
 // rest of the call.
 func (s *Service) DescribeInstanceRows(ctx context.Context, region string, in *ec2.DescribeInstanceRowsInput) (*ec2.DescribeInstanceRowsOutput, error) {
-	rows, next, err := describeIn(s, region, &in.DescribeInstancesInput, func(rd state.Reader, r *Record) []string {
+	lines, _, err := describeIn(s, region, &in.DescribeInstancesInput, func(rd state.Reader, r *Record) []byte {
+		b := make([]byte, 0, 128)
+		b = append(b, r.InstanceId...)
 		if in.IdsOnly {
-			return []string{r.InstanceId}
+			return append(b, '\n')
 		}
 		name, _ := r.Tag("Name")
 		priv, pub := addresses(rd, r)
-		return []string{r.InstanceId, name, r.InstanceType, r.State.Name, r.Placement.AvailabilityZone,
-			priv, pub, r.LaunchTime.UTC().Format(time.RFC3339)}
+		for _, f := range [...]string{name, r.InstanceType, r.State.Name, r.Placement.AvailabilityZone, priv, pub} {
+			b = ec2.AppendRowField(append(b, '\t'), f)
+		}
+		b = r.LaunchTime.UTC().AppendFormat(append(b, '\t'), time.RFC3339)
+		return append(b, '\n')
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &ec2.DescribeInstanceRowsOutput{Rows: rows, NextToken: next}, nil
+	n := 0
+	for _, l := range lines {
+		n += len(l)
+	}
+	out := &ec2.DescribeInstanceRowsOutput{Body: make([]byte, 0, n)}
+	for _, l := range lines {
+		out.Body = append(out.Body, l...)
+	}
+	return out, nil
 }
 
 // Select is the visible instances the filters match, in DescribeInstances'

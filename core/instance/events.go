@@ -21,8 +21,14 @@ type eventQueue struct {
 
 func newEventQueue() *eventQueue { return &eventQueue{signal: make(chan struct{}, 1)} }
 
-// Push queues a driver event (the drivers' Notify).
-func (s *Service) Push(e hv.Event) { s.events.push(e) }
+// Push queues a driver event (the drivers' Notify) on its instance's
+// region: each region settles its events in a loop of its own, so one
+// region's burst (a thousand guests booting) never delays another's.
+func (s *Service) Push(e hv.Event) {
+	if q := s.events[s.regionOfInstance(e.ID)]; q != nil {
+		q.push(e)
+	}
+}
 
 func (q *eventQueue) push(e hv.Event) {
 	q.mu.Lock()
@@ -65,54 +71,32 @@ func (q *eventQueue) take() []hv.Event {
 	}
 }
 
-// eventLoop applies driver events in batches: a transaction per region.
-func (s *Service) eventLoop() {
+// eventLoop applies a region's driver events in batches: as few
+// transactions as fit (events need no atomicity across instances).
+func (s *Service) eventLoop(region string, q *eventQueue) {
 	defer s.wg.Done()
 	for {
-		evs := s.events.take()
+		evs := q.take()
 		if evs == nil {
 			return
 		}
-		s.applyEvents(context.Background(), evs)
+		s.applyEvents(context.Background(), region, evs)
 	}
 }
 
-// applyEvents settles transitions the drivers report, each region's in as
-// few transactions as fit (events need no atomicity across instances).
-func (s *Service) applyEvents(ctx context.Context, evs []hv.Event) {
-	byRegion := map[string][]hv.Event{}
-	var order []string
-	for _, e := range evs {
-		region := s.regionOfInstance(e.ID)
-		if region == "" {
-			continue
-		}
-		if byRegion[region] == nil {
-			order = append(order, region)
-		}
-		byRegion[region] = append(byRegion[region], e)
-	}
-	// Regions settle in parallel: one region's big batch (a launch of
-	// a thousand booting at once) must not hold up another's.
-	var wg sync.WaitGroup
-	for _, region := range order {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := s.rt.UpdateSplit(ctx, region, func(tx *state.Tx) error {
-				for _, e := range byRegion[region] {
-					if r := get(tx, e.ID); r != nil {
-						s.settle(tx, r, e)
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				s.log.Error().Err(err).Str("region", region).Msg("driver events")
+// applyEvents settles transitions the drivers report in one region.
+func (s *Service) applyEvents(ctx context.Context, region string, evs []hv.Event) {
+	err := s.rt.UpdateSplit(ctx, region, func(tx *state.Tx) error {
+		for _, e := range evs {
+			if r := get(tx, e.ID); r != nil {
+				s.settle(tx, r, e)
 			}
-		}()
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error().Err(err).Str("region", region).Msg("driver events")
 	}
-	wg.Wait()
 }
 
 // settle records in tx what event e does to r.
@@ -237,7 +221,7 @@ func (s *Service) reconcile(ctx context.Context) error {
 			_ = s.drivers[name].Destroy(ctx, id)
 		}
 	}
-	var settle []hv.Event
+	settle := map[string][]hv.Event{}
 	for _, w := range todo {
 		id := w.rec.InstanceId
 		if !w.has {
@@ -256,7 +240,7 @@ func (s *Service) reconcile(ctx context.Context) error {
 			}
 		case ec2.StateStopping:
 			if w.st == hv.StateStopped {
-				settle = append(settle, hv.Event{ID: id, State: hv.StateStopped, At: s.clk.Now()})
+				settle[w.rec.Region] = append(settle[w.rec.Region], hv.Event{ID: id, State: hv.StateStopped, At: s.clk.Now()})
 			} else {
 				_ = w.d.Stop(ctx, id, false)
 			}
@@ -266,12 +250,12 @@ func (s *Service) reconcile(ctx context.Context) error {
 			}
 		case ec2.StateShuttingDown:
 			if err := w.d.Destroy(ctx, id); err != nil {
-				settle = append(settle, hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now()})
+				settle[w.rec.Region] = append(settle[w.rec.Region], hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now()})
 			}
 		}
 	}
-	if len(settle) > 0 {
-		s.applyEvents(ctx, settle)
+	for region, evs := range settle {
+		s.applyEvents(ctx, region, evs)
 	}
 	return nil
 }

@@ -47,7 +47,8 @@ type Service struct {
 	mkt     *market.Service
 	sched   *sched.Scheduler
 	drivers map[string]hv.Driver
-	events  *eventQueue
+	// events are each region's queue of driver events (fixed at New).
+	events map[string]*eventQueue
 
 	// where is each instance's region, for driver events (which name only
 	// the instance); its own lock, held for a map access at a time.
@@ -67,7 +68,10 @@ var _ network.Instances = (*Service)(nil)
 // New returns the instance family; Load reads its records, Start runs it.
 func New(rt *state.Runtime, o Options) *Service {
 	s := &Service{rt: rt, cfg: rt.Config(), clk: rt.Clock(), log: *rt.Logger(), cat: o.Catalog, net: o.Network,
-		mkt: o.Market, sched: o.Sched, drivers: o.Drivers, events: newEventQueue(), where: map[string]string{}}
+		mkt: o.Market, sched: o.Sched, drivers: o.Drivers, events: map[string]*eventQueue{}, where: map[string]string{}}
+	for _, r := range rt.Regions() {
+		s.events[r.Name] = newEventQueue()
+	}
 	o.Network.SetInstances(s)
 	o.Market.SetHooks(market.Hooks{PricedOut: s.pricedOut, Repriced: s.fulfilSpot})
 	return s
@@ -126,8 +130,10 @@ func (s *Service) Load(ctx context.Context) error {
 // Start makes the drivers agree with the store, then starts the event
 // loop, the janitor and the spot notices given before a restart.
 func (s *Service) Start(ctx context.Context) error {
-	s.wg.Add(1)
-	go s.eventLoop()
+	for region, q := range s.events {
+		s.wg.Add(1)
+		go s.eventLoop(region, q)
+	}
 	if err := s.reconcile(ctx); err != nil {
 		return err
 	}
@@ -148,7 +154,9 @@ func (s *Service) Close() {
 		s.janitor.Stop()
 	}
 	s.mu.Unlock()
-	s.events.close()
+	for _, q := range s.events {
+		q.close()
+	}
 	s.wg.Wait()
 }
 
@@ -360,7 +368,7 @@ func (s *Service) after(tx *state.Tx, calls ...driverCall) {
 // when a launch fails inside the service.
 func (s *Service) driverFailed(id, op string, err error) {
 	s.log.Error().Err(err).Str("instance", id).Str("op", op).Msg("driver failed")
-	s.events.push(hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now(), Reason: fmt.Sprintf("%s failed: %v", op, err)})
+	s.Push(hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now(), Reason: fmt.Sprintf("%s failed: %v", op, err)})
 }
 
 func (s *Service) scheduleJanitor() {

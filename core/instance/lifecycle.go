@@ -187,7 +187,7 @@ func (s *Service) TerminateInstances(ctx context.Context, region string, in *ec2
 				// A launch still on its way to the driver: no guest, so
 				// nothing to wait for. RunInstances sees the state and
 				// does not boot it.
-				s.events.push(hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now()})
+				s.Push(hv.Event{ID: id, State: hv.StateDestroyed, At: s.clk.Now()})
 				return nil
 			}
 			return err

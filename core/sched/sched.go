@@ -50,8 +50,10 @@ const (
 	RejectMemory = "insufficient memory"
 )
 
-// filter rejects a host for a request; it returns a reason and detail, or "".
-type filter func(h *Host, r Request) (reason, detail string)
+// filter rejects a host for a request; it returns a reason, or "", and
+// when asked (explain) a detail for people: building one for every host of
+// every placement would cost a launch of a thousand more than its checks.
+type filter func(h *Host, r Request, explain bool) (reason, detail string)
 
 // weigher scores a feasible host; higher wins.
 type weigher func(h *Host, r Request) float64
@@ -94,45 +96,53 @@ func New(cfg *configs.Config) *Scheduler {
 	return s
 }
 
-func zoneFilter(h *Host, r Request) (string, string) {
+// detail is f's text when a placement is explained, else nothing.
+func detail(explain bool, f func() string) string {
+	if !explain {
+		return ""
+	}
+	return f()
+}
+
+func zoneFilter(h *Host, r Request, explain bool) (string, string) {
 	if r.Zone != "" && h.Zone != r.Zone {
-		return RejectZone, "host is in " + h.Zone
+		return RejectZone, detail(explain, func() string { return "host is in " + h.Zone })
 	}
 	return "", ""
 }
 
-func driverFilter(h *Host, r Request) (string, string) {
+func driverFilter(h *Host, r Request, explain bool) (string, string) {
 	if r.Driver != "" && h.Driver != r.Driver {
-		return RejectDriver, "host runs " + h.Driver
+		return RejectDriver, detail(explain, func() string { return "host runs " + h.Driver })
 	}
 	return "", ""
 }
 
-func familyFilter(h *Host, r Request) (string, string) {
+func familyFilter(h *Host, r Request, explain bool) (string, string) {
 	if len(h.families) > 0 && !h.families[r.Family] {
-		return RejectFamily, fmt.Sprintf("host serves %v", h.Families)
+		return RejectFamily, detail(explain, func() string { return fmt.Sprintf("host serves %v", h.Families) })
 	}
 	return "", ""
 }
 
-func cpuFilter(h *Host, r Request) (string, string) {
+func cpuFilter(h *Host, r Request, explain bool) (string, string) {
 	free := h.CapVCPUs() - h.UsedVCPUs
 	if r.Preempt {
 		free += h.SpotVCPUs
 	}
 	if free < r.VCPUs {
-		return RejectCPU, fmt.Sprintf("%d of %d vCPUs free, need %d", free, h.CapVCPUs(), r.VCPUs)
+		return RejectCPU, detail(explain, func() string { return fmt.Sprintf("%d of %d vCPUs free, need %d", free, h.CapVCPUs(), r.VCPUs) })
 	}
 	return "", ""
 }
 
-func memoryFilter(h *Host, r Request) (string, string) {
+func memoryFilter(h *Host, r Request, explain bool) (string, string) {
 	free := h.CapMemoryMiB() - h.UsedMemoryMiB
 	if r.Preempt {
 		free += h.SpotMemoryMiB
 	}
 	if free < r.MemoryMiB {
-		return RejectMemory, fmt.Sprintf("%d of %d MiB free, need %d", free, h.CapMemoryMiB(), r.MemoryMiB)
+		return RejectMemory, detail(explain, func() string { return fmt.Sprintf("%d of %d MiB free, need %d", free, h.CapMemoryMiB(), r.MemoryMiB) })
 	}
 	return "", ""
 }
@@ -155,7 +165,7 @@ func (s *Scheduler) Place(region string, r Request, explain bool) (host *Host, r
 	for _, h := range s.hosts[region] {
 		reason, detail := "", ""
 		for _, f := range s.filters {
-			if reason, detail = f(h, r); reason != "" {
+			if reason, detail = f(h, r, explain); reason != "" {
 				break
 			}
 		}

@@ -138,22 +138,25 @@ func set[T any](tx *Tx, t Table[T], id string, v *T) {
 		tx.order = append(tx.order, wkey{t.Kind, id})
 	}
 	m[id] = v
-	// Undone newest first, so an entry this write appended to the order
-	// is the last one when its undo runs.
-	tx.undo = append(tx.undo, func() {
-		if seen {
-			m[id] = prev
-			return
-		}
-		delete(m, id)
-		tx.order = tx.order[:len(tx.order)-1]
-	})
+	// A log entry, not a closure: a launch of a thousand writes thousands.
+	tx.writeLog = append(tx.writeLog, written{o: o, id: id, prev: prev, had: seen})
+}
+
+// written is how to undo one record write: the version the Tx had before
+// (none: the write added the key to the Tx's order).
+type written struct {
+	o    overlay
+	id   string
+	prev any
+	had  bool
 }
 
 // overlay is a Tx's writes to one table, whatever its record type.
 type overlay interface {
 	write(b *store.Batch, region, id string)
 	publish(r *Region, id string)
+	// restore puts back the Tx's version of id before a write.
+	restore(id string, prev any, had bool)
 }
 
 type overlayOf[T any] struct {
@@ -167,6 +170,14 @@ func (o *overlayOf[T]) write(b *store.Batch, region, id string) {
 		b.Put(k, v)
 	} else {
 		b.Delete(k)
+	}
+}
+
+func (o *overlayOf[T]) restore(id string, prev any, had bool) {
+	if had {
+		o.m[id], _ = prev.(*T)
+	} else {
+		delete(o.m, id)
 	}
 }
 

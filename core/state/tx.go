@@ -19,7 +19,9 @@ type Tx struct {
 	order  []wkey
 	raw    []rawWrite
 	undo   []func()
-	after  []func(ctx context.Context)
+	// writeLog undoes record writes, newest last.
+	writeLog []written
+	after    []func(ctx context.Context)
 	// publish are what to do in memory once the change is committed.
 	publish []func()
 	// scratch is per-Tx state of observers and families.
@@ -88,11 +90,11 @@ func (tx *Tx) Scratch(key any, init func() any) any {
 }
 
 // Savepoint marks a point in a Tx to roll back to.
-type Savepoint struct{ undo, raw, publish, after int }
+type Savepoint struct{ undo, writes, raw, publish, after int }
 
 // Savepoint marks the Tx as it is now, for RollbackTo.
 func (tx *Tx) Savepoint() Savepoint {
-	return Savepoint{len(tx.undo), len(tx.raw), len(tx.publish), len(tx.after)}
+	return Savepoint{len(tx.undo), len(tx.writeLog), len(tx.raw), len(tx.publish), len(tx.after)}
 }
 
 // RollbackTo undoes everything done since the savepoint: claims on books,
@@ -103,6 +105,16 @@ func (tx *Tx) RollbackTo(sp Savepoint) {
 		tx.undo[i]()
 	}
 	tx.undo = tx.undo[:sp.undo]
+	for i := len(tx.writeLog) - 1; i >= sp.writes; i-- {
+		w := tx.writeLog[i]
+		w.o.restore(w.id, w.prev, w.had)
+		if !w.had {
+			// Undone newest first, so the key this write added to the
+			// order is the last one.
+			tx.order = tx.order[:len(tx.order)-1]
+		}
+	}
+	tx.writeLog = tx.writeLog[:sp.writes]
 	tx.raw = tx.raw[:sp.raw]
 	tx.publish = tx.publish[:sp.publish]
 	tx.after = tx.after[:sp.after]
