@@ -1,0 +1,411 @@
+// Command ec2api measures DescribeInstances over a fleet through ec2x's
+// EC2-compatible endpoint (Query protocol, SigV4), as a separate process
+// would see it. It starts the given binary's daemon in a fresh home
+// (`BINARY daemon start`, instant boots, [api] listen on a free loopback
+// port, one [[api.credentials]] key), launches -instances instances with
+// `BINARY run --count`, waits until the daemon is idle, and then times:
+//
+//   - sdk: -n DescribeInstances calls through the AWS SDK for Go v2
+//     (github.com/aws/aws-sdk-go-v2/service/ec2), full XML decode;
+//   - raw: -n POSTs of Action=DescribeInstances signed with the SDK's v4
+//     signer and read as bytes (the endpoint's own share).
+//
+// Each phase prints p50, p99 and mean latency, plus the daemon's and this
+// command's CPU per call (from /proc, 10 ms ticks summed over the phase);
+// the last line of output is JSON with every figure. It imports nothing of
+// the ec2x module, so it measures any build:
+//
+//	go run ./bench/ec2api -bin /path/to/ec2x [-n 200] [-instances 1000] [-tmpdir /dev/shm]
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+// The key the daemon is given in [[api.credentials]]; the signer uses it.
+const (
+	accessKey = "AKIDEC2XBENCH0000001"
+	secretKey = "ec2xBenchSecretKeyNotSecretAtAll0000000000"
+	region    = "us-east-1"
+	rawBody   = "Action=DescribeInstances&Version=2016-11-15"
+)
+
+func config(port int) string {
+	return fmt.Sprintf(`[sim]
+boot_seconds = 0
+stop_seconds = 0
+
+[api]
+listen = "127.0.0.1:%d"
+
+[[api.credentials]]
+access_key_id = %q
+secret_access_key = %q
+`, port, accessKey, secretKey)
+}
+
+// phase is the figures of one kind of call.
+type phase struct {
+	N           int     `json:"n"`
+	P50Ms       float64 `json:"p50_ms"`
+	P99Ms       float64 `json:"p99_ms"`
+	MeanMs      float64 `json:"mean_ms"`
+	DaemonCPUMs float64 `json:"daemon_cpu_ms_per_call"`
+	ClientCPUMs float64 `json:"client_cpu_ms_per_call"`
+	Bytes       int64   `json:"bytes,omitempty"`
+}
+
+var cleanups []func()
+
+// options is the command line.
+type options struct {
+	bin            string
+	n, count, warm int
+	tmp            string
+	maxBG          float64
+	maxWait        time.Duration
+}
+
+func main() {
+	o := parseFlags()
+	abs, err := filepath.Abs(o.bin)
+	check(err)
+	onInterrupt()
+	c, url, pid := startDaemon(abs, o.tmp)
+	launch(c, o.count, o.n)
+	res := runPhases(pid, o, []namedCall{{"sdk", sdkCaller(url, o.count)}, {"raw", rawCaller(url, o.count)}})
+	out, err := json.Marshal(map[string]any{"bin": abs, "instances": o.count, "n": o.n, "sdk": res["sdk"], "raw": res["raw"]})
+	check(err)
+	fmt.Println(string(out))
+	cleanup()
+}
+
+func parseFlags() options {
+	var o options
+	flag.StringVar(&o.bin, "bin", "bin/ec2x", "the ec2x binary to measure")
+	flag.IntVar(&o.n, "n", 200, "timed calls per phase")
+	flag.IntVar(&o.count, "instances", 1000, "instances to launch before timing")
+	flag.IntVar(&o.warm, "warmup", 10, "untimed calls before each phase")
+	flag.StringVar(&o.tmp, "tmpdir", os.TempDir(), "where the daemon's home goes")
+	flag.Float64Var(&o.maxBG, "max-background", 25, "before each phase, wait (up to -max-wait) until the machine's load is under this percent of all cores")
+	flag.DurationVar(&o.maxWait, "max-wait", 30*time.Second, "the longest wait for a quiet machine")
+	flag.Parse()
+	return o
+}
+
+// onInterrupt makes ^C go through check, so the daemon is stopped and its
+// home removed.
+func onInterrupt() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	go func() { <-sig; check(errors.New("interrupted")) }()
+}
+
+// cli runs the binary under test in one home.
+type cli struct{ bin, home string }
+
+// run runs one CLI call; a failed call ends the bench. The caller's EC2X_
+// variables are dropped so they cannot point the call at another home.
+func (c cli) run(args ...string) string {
+	cmd := exec.Command(c.bin, args...)
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "EC2X_") {
+			cmd.Env = append(cmd.Env, e)
+		}
+	}
+	cmd.Env = append(cmd.Env, "EC2X_HOME="+c.home, "NO_COLOR=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		check(fmt.Errorf("%s %s: %v: %s", c.bin, strings.Join(args, " "), err, out))
+	}
+	return string(out)
+}
+
+// startDaemon starts a daemon in a fresh home under tmp and waits until its
+// EC2 endpoint answers. Cleanup stops it, then removes the home.
+func startDaemon(abs, tmp string) (c cli, url string, pid int) {
+	port := freePort()
+	home, err := os.MkdirTemp(tmp, "ec2x-ec2api-")
+	check(err)
+	cleanups = append(cleanups, func() { os.RemoveAll(home) })
+	check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(config(port)), 0o600))
+	c = cli{bin: abs, home: home}
+	c.run("daemon", "start")
+	cleanups = append(cleanups, func() { c.run("daemon", "stop") })
+	pid = daemonPid(home)
+	url = "http://127.0.0.1:" + strconv.Itoa(port)
+	waitListening(url)
+	return c, url, pid
+}
+
+// launch starts the fleet and prints the header line (which reports the
+// launch time, so it comes after).
+func launch(c cli, count, n int) {
+	t0 := time.Now()
+	ids := strings.Fields(c.run("run", "--count", strconv.Itoa(count), "-q"))
+	if len(ids) != count {
+		check(fmt.Errorf("run --count %d printed %d IDs", count, len(ids)))
+	}
+	fmt.Printf("ec2api bench: %s, %d instances (launched in %.2f s), %d calls per phase, %s\n",
+		c.bin, count, time.Since(t0).Seconds(), n, time.Now().UTC().Format(time.RFC3339))
+}
+
+// sdkCaller returns one SDK DescribeInstances call that checks it sees the
+// whole fleet in one page.
+func sdkCaller(url string, count int) func() int64 {
+	sdk := ec2.New(ec2.Options{
+		BaseEndpoint:     aws.String(url),
+		Region:           region,
+		Credentials:      credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""),
+		RetryMaxAttempts: 1, // a failed call is a failed bench, not a slow one
+		HTTPClient:       bodyCopier{awshttp.NewBuildableClient()},
+	})
+	return func() int64 {
+		out, err := sdk.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{})
+		check(err)
+		got := 0
+		for _, r := range out.Reservations {
+			got += len(r.Instances)
+		}
+		if got != count || out.NextToken != nil {
+			check(fmt.Errorf("SDK DescribeInstances: %d instances (next token %v), want %d", got, out.NextToken != nil, count))
+		}
+		return 0
+	}
+}
+
+// rawCaller returns one signed POST of DescribeInstances that returns the
+// answer's size. Only the first answer (or a failed one) is read whole and
+// checked; the rest are just drained, so the timing is the endpoint's.
+func rawCaller(url string, count int) func() int64 {
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	signer := v4.NewSigner()
+	sum := sha256.Sum256([]byte(rawBody))
+	payloadHash := hex.EncodeToString(sum[:])
+	creds := aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey}
+	var rawCheck bool
+	return func() int64 {
+		req, err := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(rawBody))
+		check(err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		check(signer.SignHTTP(context.Background(), creds, req, payloadHash, "ec2", region, time.Now()))
+		resp, err := hc.Do(req)
+		check(err)
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !rawCheck {
+			body, err := io.ReadAll(resp.Body)
+			check(err)
+			if resp.StatusCode != http.StatusOK {
+				check(fmt.Errorf("raw DescribeInstances: %s: %.300s", resp.Status, body))
+			}
+			if got := strings.Count(string(body), "<instanceId>"); got != count {
+				check(fmt.Errorf("raw DescribeInstances: %d <instanceId> elements, want %d", got, count))
+			}
+			rawCheck = true
+			return int64(len(body))
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		check(err)
+		return n
+	}
+}
+
+// namedCall is one kind of call to time, under its key in the JSON.
+type namedCall struct {
+	name string
+	call func() int64
+}
+
+// runPhases times each call in turn, after a warm-up and a wait for a
+// quiet daemon and machine, and prints a line per phase.
+func runPhases(pid int, o options, calls []namedCall) map[string]*phase {
+	res := map[string]*phase{}
+	for _, p := range calls {
+		for i := 0; i < o.warm; i++ {
+			p.call()
+		}
+		settle(pid)
+		bg := waitQuiet(o.maxBG, o.maxWait)
+		res[p.name] = timePhase(pid, o.n, p.call)
+		printPhase(p.name, res[p.name], bg)
+	}
+	return res
+}
+
+func printPhase(name string, f *phase, bg float64) {
+	size := ""
+	if f.Bytes > 0 {
+		size = fmt.Sprintf("  %.0f KiB per answer", float64(f.Bytes)/1024)
+	}
+	fmt.Printf("DescribeInstances %-4s  p50 %7.2f ms  p99 %7.2f ms  mean %7.2f ms  daemon CPU %6.2f ms/call  client CPU %6.2f ms/call%s  (background %.0f%%)\n",
+		name, f.P50Ms, f.P99Ms, f.MeanMs, f.DaemonCPUMs, f.ClientCPUMs, size, bg)
+}
+
+// bodyCopier hands net/http a copy of the request body. The SDK closes
+// the body it built as soon as Do returns (smithy-go's ClientHandler),
+// which can be before net/http's write loop has finished with it; on a
+// busy machine the loop then fails, closes the connection and the SDK's
+// read of the answer fails with "use of closed network connection"
+// (aws/aws-sdk-go-v2#2737; the SDK retries it by default). A copy of the
+// 43-byte body keeps calls from failing or being retried.
+type bodyCopier struct{ c *awshttp.BuildableClient }
+
+func (b bodyCopier) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(data))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	}
+	return b.c.Do(r)
+}
+
+// timePhase makes n calls and sums them up.
+func timePhase(pid, n int, call func() int64) *phase {
+	ds := make([]time.Duration, n)
+	var size int64
+	d0, c0 := cpuTicks(pid), cpuTicks(os.Getpid())
+	var total time.Duration
+	for i := range ds {
+		t := time.Now()
+		size = call()
+		ds[i] = time.Since(t)
+		total += ds[i]
+	}
+	d1, c1 := cpuTicks(pid), cpuTicks(os.Getpid())
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	msOf := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return &phase{
+		N: n, P50Ms: msOf(ds[n/2]), P99Ms: msOf(ds[min(n-1, n*99/100)]), MeanMs: msOf(total / time.Duration(n)),
+		DaemonCPUMs: float64(d1-d0) * 10 / float64(n), ClientCPUMs: float64(c1-c0) * 10 / float64(n), Bytes: size,
+	}
+}
+
+// freePort picks a loopback port no one listens on (by listening on :0 and
+// closing); the daemon binds it a moment later.
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// waitListening waits (up to 10 s) until the endpoint answers at all.
+func waitListening(url string) {
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get(url + "/")
+		if err == nil {
+			resp.Body.Close()
+			return
+		}
+		if time.Now().After(end) {
+			check(fmt.Errorf("the EC2 endpoint at %s does not answer: %v", url, err))
+		}
+	}
+}
+
+func daemonPid(home string) int {
+	data, err := os.ReadFile(filepath.Join(home, "daemon.pid"))
+	check(err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	check(err)
+	return pid
+}
+
+// cpuTicks is a process's user+system CPU time, in clock ticks (10 ms).
+func cpuTicks(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	check(err)
+	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	check(errors.Join(err1, err2))
+	return utime + stime
+}
+
+// settle waits (up to 20 s) until the daemon uses under 10% of a core.
+func settle(pid int) {
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
+		t := cpuTicks(pid)
+		time.Sleep(300 * time.Millisecond)
+		if cpuTicks(pid)-t <= 3 {
+			return
+		}
+	}
+	fmt.Fprintln(os.Stderr, "ec2api: the daemon did not settle within 20 s")
+}
+
+// waitQuiet waits (up to maxWait) until the whole machine is under maxBG
+// percent busy over half a second, and returns the last reading.
+func waitQuiet(maxBG float64, maxWait time.Duration) float64 {
+	var bg float64
+	for t := time.Now(); ; time.Sleep(time.Second) {
+		b0, t0 := machineTicks()
+		time.Sleep(500 * time.Millisecond)
+		b1, t1 := machineTicks()
+		bg = 100 * float64(b1-b0) / float64(max(1, t1-t0))
+		if bg <= maxBG || time.Since(t) > maxWait {
+			return bg
+		}
+	}
+}
+
+// machineTicks is the machine's busy and total CPU ticks (/proc/stat).
+func machineTicks() (busy, total int64) {
+	data, err := os.ReadFile("/proc/stat")
+	check(err)
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)[1:]
+	for i, v := range f[:min(8, len(f))] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		check(err)
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total
+}
+
+func cleanup() {
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		f := cleanups[i]
+		cleanups = cleanups[:i]
+		f()
+	}
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ec2api:", err)
+		cleanup()
+		os.Exit(1)
+	}
+}
