@@ -1,5 +1,7 @@
-// Package cli is ec2x's command line: a git-style app on urfave/cli with one
-// file per command or noun. It is a thin client of the daemon.
+// Package cli is ec2x's command line: a git-style app on urfave/cli. It
+// assembles the commands of the noun packages (instances, network, money,
+// catalog) with its own (daemon, serve, config, completion, version), and
+// maps errors to exit codes. It is a thin client of the daemon.
 package cli
 
 import (
@@ -13,6 +15,11 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/ec2x/ec2x/cli/catalog"
+	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/cli/instances"
+	"github.com/ec2x/ec2x/cli/money"
+	"github.com/ec2x/ec2x/cli/network"
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -20,7 +27,7 @@ import (
 )
 
 // Version is ec2x's version.
-const Version = "0.1.0"
+const Version = command.Version
 
 // Exit codes of CLI.md.
 const (
@@ -30,18 +37,6 @@ const (
 	ExitUnreachable = 3
 	ExitTimeout     = 4
 )
-
-// usageError is a malformed command line: exit 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
-
-// timeoutError is a wait that ran out of time: exit 4.
-type timeoutError struct{ msg string }
-
-func (e *timeoutError) Error() string { return e.msg }
 
 // globalFlags are accepted before or after the command name.
 func globalFlags(root bool) []cli.Flag {
@@ -65,11 +60,14 @@ func globalFlags(root bool) []cli.Flag {
 // commands lists every top-level command, in help order.
 func commands() []*cli.Command {
 	return []*cli.Command{
-		runCommand, lsCommand, showCommand, startCommand, stopCommand, rebootCommand, terminateCommand,
-		modifyCommand, waitCommand, sshCommand, logsCommand, metadataCommand, metricsCommand, topCommand, tagCommand, untagCommand,
-		eipCommand, eniCommand, sgCommand, subnetsCommand,
-		spotCommand, priceCommand, reservedCommand, billCommand, costCommand, pluginCommand,
-		regionsCommand, azsCommand, typesCommand, imagesCommand, keypairCommand, hostsCommand,
+		instances.RunCommand, instances.LsCommand, instances.ShowCommand, instances.StartCommand, instances.StopCommand,
+		instances.RebootCommand, instances.TerminateCommand, instances.ModifyCommand, instances.WaitCommand, instances.SSHCommand,
+		instances.LogsCommand, instances.MetadataCommand, instances.MetricsCommand, instances.TopCommand,
+		instances.TagCommand, instances.UntagCommand,
+		network.EIPCommand, network.ENICommand, network.SGCommand, network.SubnetsCommand,
+		money.SpotCommand, money.PriceCommand, money.ReservedCommand, money.BillCommand, money.CostCommand, money.PluginCommand,
+		catalog.RegionsCommand, catalog.AZsCommand, catalog.TypesCommand, catalog.ImagesCommand, catalog.KeypairCommand,
+		catalog.HostsCommand,
 		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,
 	}
 }
@@ -88,7 +86,7 @@ func NewApp(stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:      true,
 		Suggest:              true,
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return &usageError{err.Error()}
+			return &command.UsageError{Msg: err.Error()}
 		},
 		CommandNotFound: func(c *cli.Context, name string) {},
 		ExitErrHandler:  func(*cli.Context, error) {},
@@ -108,7 +106,7 @@ func prepare(orig *cli.Command) *cli.Command {
 	c := &cp
 	c.Flags = append([]cli.Flag(nil), orig.Flags...)
 	c.Subcommands = append([]*cli.Command(nil), orig.Subcommands...)
-	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &usageError{err.Error()} }
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &command.UsageError{Msg: err.Error()} }
 	if len(c.Subcommands) > 0 {
 		for i, s := range c.Subcommands {
 			c.Subcommands[i] = prepare(s)
@@ -116,9 +114,9 @@ func prepare(orig *cli.Command) *cli.Command {
 		if c.Action == nil {
 			c.Action = func(ctx *cli.Context) error {
 				if ctx.NArg() > 0 {
-					return usagef("%s: unknown command %q (see ec2x %s --help)", c.Name, ctx.Args().First(), c.Name)
+					return command.Usagef("%s: unknown command %q (see ec2x %s --help)", c.Name, ctx.Args().First(), c.Name)
 				}
-				return usagef("%s: missing command (see ec2x %s --help)", c.Name, c.Name)
+				return command.Usagef("%s: missing command (see ec2x %s --help)", c.Name, c.Name)
 			}
 			return c
 		}
@@ -151,7 +149,7 @@ func Run(args []string, stdout, stderr io.Writer, serve api.ServeFunc) int {
 		return ExitUsage
 	}
 	err := app.RunContext(ctx, interspersed(app, args))
-	return report(stderr, err)
+	return Report(stderr, err)
 }
 
 func knownCommand(app *cli.App, name string) bool {
@@ -163,14 +161,14 @@ func knownCommand(app *cli.App, name string) bool {
 	return name == "help" || name == "h"
 }
 
-// report prints err as CLI.md says and returns its exit code.
-func report(w io.Writer, err error) int {
+// Report prints err as CLI.md says and returns its exit code.
+func Report(w io.Writer, err error) int {
 	if err == nil {
 		return ExitOK
 	}
 	var (
-		ue   *usageError
-		te   *timeoutError
+		ue   *command.UsageError
+		te   *command.TimeoutError
 		ce   *configs.Error
 		se   *api.StartError
 		le   *api.LostError
@@ -188,13 +186,13 @@ func report(w io.Writer, err error) int {
 	}
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(w, "ec2x: %s\n", ue.msg)
+		fmt.Fprintf(w, "ec2x: %s\n", ue.Msg)
 		return ExitUsage
 	case errors.As(err, &ce):
 		fmt.Fprintf(w, "ec2x: config: %v\n", ce)
 		return ExitUsage
 	case errors.As(err, &te):
-		fmt.Fprintf(w, "ec2x: %s\n", te.msg)
+		fmt.Fprintf(w, "ec2x: %s\n", te.Msg)
 		return ExitTimeout
 	case errors.As(err, &se), errors.As(err, &le), errors.Is(err, api.ErrUnreachable):
 		fmt.Fprintf(w, "ec2x: %v\n", err)
@@ -211,6 +209,3 @@ func report(w io.Writer, err error) int {
 	fmt.Fprintf(w, "ec2x: %v\n", err)
 	return ExitService
 }
-
-// serviceErr wraps a local check that EC2 would report with a code.
-func serviceErr(code, format string, args ...any) error { return ec2.Errorf(code, format, args...) }

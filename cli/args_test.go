@@ -1,13 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"io"
-	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/ec2x/ec2x/core/ec2"
 )
 
 func TestInterspersed(t *testing.T) {
@@ -48,93 +44,6 @@ func TestInterspersed(t *testing.T) {
 			got := strings.Join(interspersed(app, strings.Fields(tt.in)), " ")
 			if got != tt.want {
 				t.Errorf("interspersed(%q)\n got %q\nwant %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestParseFilters(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      []string
-		want    []ec2.Filter
-		wantErr string
-	}{
-		{"none", nil, nil, ""},
-		{"one value", []string{"instance-type=t3.micro"}, []ec2.Filter{{Name: "instance-type", Values: []string{"t3.micro"}}}, ""},
-		{"several values", []string{"instance-state-name=running,stopped"},
-			[]ec2.Filter{{Name: "instance-state-name", Values: []string{"running", "stopped"}}}, ""},
-		{"tag filter, value with '='", []string{"tag:Name=a=b"}, []ec2.Filter{{Name: "tag:Name", Values: []string{"a=b"}}}, ""},
-		{"repeated", []string{"availability-zone=us-east-1a", "tag:env=prod"},
-			[]ec2.Filter{{Name: "availability-zone", Values: []string{"us-east-1a"}}, {Name: "tag:env", Values: []string{"prod"}}}, ""},
-		{"no '='", []string{"nonsense"}, nil, `filter "nonsense": want NAME=VALUE[,VALUE...]`},
-		{"no name", []string{"=running"}, nil, `filter "=running"`},
-		{"no value", []string{"instance-type="}, nil, `filter "instance-type="`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseFilters(tt.in)
-			checkParse(t, got, tt.want, err, tt.wantErr)
-		})
-	}
-}
-
-func TestParseTags(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      []string
-		want    []ec2.Tag
-		wantErr string
-	}{
-		{"none", nil, nil, ""},
-		{"key and value", []string{"env=prod"}, []ec2.Tag{{Key: "env", Value: "prod"}}, ""},
-		{"empty value", []string{"flag="}, []ec2.Tag{{Key: "flag", Value: ""}}, ""},
-		{"value with '=' and spaces", []string{"cmd=a=b c"}, []ec2.Tag{{Key: "cmd", Value: "a=b c"}}, ""},
-		{"no '='", []string{"env"}, nil, `tag "env": want KEY=VALUE`},
-		{"no key", []string{"=prod"}, nil, `tag "=prod": want KEY=VALUE`},
-		{"second is bad", []string{"a=1", "b"}, nil, `tag "b"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseTags(tt.in)
-			checkParse(t, got, tt.want, err, tt.wantErr)
-		})
-	}
-}
-
-// checkParse asserts a parse result, or a usage error (exit 2) with msg.
-func checkParse[T any](t *testing.T, got, want []T, err error, msg string) {
-	t.Helper()
-	if msg == "" {
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("got %+v, %v; want %+v", got, err, want)
-		}
-		return
-	}
-	var ue *usageError
-	if !errors.As(err, &ue) || !strings.Contains(err.Error(), msg) {
-		t.Fatalf("error = %v, want a usage error with %q", err, msg)
-	}
-	if report(io.Discard, err) != ExitUsage {
-		t.Errorf("exit code is not %d", ExitUsage)
-	}
-}
-
-func TestSplitIDs(t *testing.T) {
-	tests := []struct {
-		in        string
-		ids, rest string
-	}{
-		{"i-1 key-2 Name=web", "i-1 key-2", "Name=web"},
-		{"Name=web i-1", "", "Name=web i-1"},
-		{"i-1 eipalloc-2 eni-3 sg-4 subnet-5 vpc-6", "i-1 eipalloc-2 eni-3 sg-4 subnet-5 vpc-6", ""},
-		{"i- env", "", "i- env"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			ids, rest := splitIDs(strings.Fields(tt.in))
-			if strings.Join(ids, " ") != tt.ids || strings.Join(rest, " ") != tt.rest {
-				t.Errorf("splitIDs = %q, %q; want %q, %q", ids, rest, tt.ids, tt.rest)
 			}
 		})
 	}

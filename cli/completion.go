@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 
+	"github.com/ec2x/ec2x/cli/command"
 	cli "github.com/urfave/cli/v2"
 )
 
@@ -18,7 +19,7 @@ func init() { completionCommand.Action = completionAction }
 
 func completionAction(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return usagef("completion: name one shell: bash, zsh or fish")
+		return command.Usagef("completion: name one shell: bash, zsh or fish")
 	}
 	// A fresh app: this one has set up the command being run (urfave adds
 	// a help subcommand to it), which would leak into the script.
@@ -46,7 +47,7 @@ func Completion(app *cli.App, shell string) (string, error) {
 		app.Setup()
 		return app.ToFishCompletion()
 	}
-	return "", usagef("completion: unknown shell %q: use bash, zsh or fish", shell)
+	return "", command.Usagef("completion: unknown shell %q: use bash, zsh or fish", shell)
 }
 
 const bashCompletion = `# bash completion for ec2x. Install: ec2x completion bash > /etc/bash_completion.d/ec2x

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/BurntSushi/toml"
+	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/configs"
 	cli "github.com/urfave/cli/v2"
 )
@@ -15,15 +16,15 @@ var configCommand = &cli.Command{
 		Name:  "show",
 		Usage: "print the effective configuration (built-in defaults with config.toml over them)",
 		Action: func(c *cli.Context) error {
-			e, err := newEnv(c)
+			e, err := command.NewEnv(c)
 			if err != nil {
 				return err
 			}
-			cfg, err := configs.Load(e.home)
+			cfg, err := configs.Load(e.Home)
 			if err != nil {
 				return err
 			}
-			return e.print(view{data: cfg, ids: []string{configs.Path(e.home)}, plain: func(w io.Writer, _ bool) {
+			return e.Print(command.View{Data: cfg, IDs: []string{configs.Path(e.Home)}, Plain: func(w io.Writer, _ bool) {
 				_ = toml.NewEncoder(w).Encode(cfg)
 			}})
 		},

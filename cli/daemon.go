@@ -3,8 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/core/api"
 	cli "github.com/urfave/cli/v2"
 )
@@ -20,62 +22,64 @@ var daemonCommand = &cli.Command{
 }
 
 func daemonStart(c *cli.Context) error {
-	e, err := newEnv(c)
+	e, err := command.NewEnv(c)
 	if err != nil {
 		return err
 	}
-	s := e.starter()
+	s := e.Starter()
 	cl := s.Client()
-	if err := s.Ensure(e.ctx(), cl); err != nil {
+	if err := s.Ensure(e.Context(), cl); err != nil {
 		return err
 	}
 	return daemonStatus(c)
 }
 
 func daemonStop(c *cli.Context) error {
-	e, err := newEnv(c)
+	e, err := command.NewEnv(c)
 	if err != nil {
 		return err
 	}
-	cl := api.NewClient(api.Paths{Home: e.home}.Socket(), "")
-	p, err := cl.Ping(e.ctx())
+	cl := api.NewClient(api.Paths{Home: e.Home}.Socket(), "")
+	p, err := cl.Ping(e.Context())
 	if err != nil {
-		return e.print(view{data: map[string]any{"Running": false}, rows: [][]string{{"not running"}}, header: []string{"DAEMON"}})
+		return e.Print(command.View{Data: map[string]any{"Running": false}, Rows: [][]string{{"not running"}}, Header: []string{"DAEMON"}})
 	}
-	if err := cl.Shutdown(e.ctx()); err != nil {
+	if err := cl.Shutdown(e.Context()); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(15 * time.Second)
-	for api.DaemonLocked(e.home) {
+	for api.DaemonLocked(e.Home) {
 		if time.Now().After(deadline) {
-			return &timeoutError{fmt.Sprintf("daemon (pid %d) did not stop within 15s", p.Pid)}
+			return &command.TimeoutError{Msg: fmt.Sprintf("daemon (pid %d) did not stop within 15s", p.Pid)}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return e.print(view{data: map[string]any{"Running": false, "StoppedPid": p.Pid}, ids: []string{itoa(p.Pid)},
-		header: []string{"DAEMON", "PID"}, rows: [][]string{{"stopped", itoa(p.Pid)}}})
+	return e.Print(command.View{Data: map[string]any{"Running": false, "StoppedPid": p.Pid}, IDs: []string{itoa(p.Pid)},
+		Header: []string{"DAEMON", "PID"}, Rows: [][]string{{"stopped", itoa(p.Pid)}}})
 }
 
 func daemonStatus(c *cli.Context) error {
-	e, err := newEnv(c)
+	e, err := command.NewEnv(c)
 	if err != nil {
 		return err
 	}
-	cl := api.NewClient(api.Paths{Home: e.home}.Socket(), "")
-	p, err := cl.Ping(e.ctx())
+	cl := api.NewClient(api.Paths{Home: e.Home}.Socket(), "")
+	p, err := cl.Ping(e.Context())
 	if err != nil {
-		if api.DaemonLocked(e.home) {
+		if api.DaemonLocked(e.Home) {
 			return errors.New("a daemon holds the lock but does not answer on the socket")
 		}
-		return e.print(view{data: map[string]any{"Running": false}, header: []string{"DAEMON"}, rows: [][]string{{"not running"}}})
+		return e.Print(command.View{Data: map[string]any{"Running": false}, Header: []string{"DAEMON"}, Rows: [][]string{{"not running"}}})
 	}
-	current := p.Stamp == stamp(e.home)
+	current := p.Stamp == command.Stamp(e.Home)
 	data := map[string]any{"Running": true, "Pid": p.Pid, "Version": p.Version, "Started": p.Started,
-		"Socket": api.Paths{Home: e.home}.Socket(), "Current": current, "Drivers": p.Drivers}
+		"Socket": api.Paths{Home: e.Home}.Socket(), "Current": current, "Drivers": p.Drivers}
 	state := "running"
 	if !current {
 		state = "running (another build or config: the next command replaces it)"
 	}
-	return e.print(view{data: data, ids: []string{itoa(p.Pid)}, header: []string{"DAEMON", "PID", "VERSION", "STARTED", "SOCKET"},
-		rows: [][]string{{state, itoa(p.Pid), p.Version, p.Started, api.Paths{Home: e.home}.Socket()}}})
+	return e.Print(command.View{Data: data, IDs: []string{itoa(p.Pid)}, Header: []string{"DAEMON", "PID", "VERSION", "STARTED", "SOCKET"},
+		Rows: [][]string{{state, itoa(p.Pid), p.Version, p.Started, api.Paths{Home: e.Home}.Socket()}}})
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -34,7 +35,7 @@ func TestReport(t *testing.T) {
 			"ec2x: InvalidInstanceID.NotFound: The instance ID 'i-0123456789abcdef0' does not exist\n"},
 		{"capacity", ec2.Errorf(ec2.CodeInsufficientInstanceCapacity, "We currently do not have sufficient t3.micro capacity"), ExitService,
 			"ec2x: InsufficientInstanceCapacity: We currently do not have sufficient t3.micro capacity\n"},
-		{"usage error", usagef("run: --count must be at least 1"), ExitUsage, "ec2x: run: --count must be at least 1\n"},
+		{"usage error", command.Usagef("run: --count must be at least 1"), ExitUsage, "ec2x: run: --count must be at least 1\n"},
 		{"config error", &configs.Error{File: "/h/config.toml", Line: 2, Key: "sim.seed", Msg: "incompatible types"}, ExitUsage,
 			"ec2x: config: /h/config.toml:2: key sim.seed: incompatible types\n"},
 		{"daemon could not start", &api.StartError{Reason: "the daemon exited at start", Log: "boom"}, ExitUnreachable,
@@ -43,7 +44,7 @@ func TestReport(t *testing.T) {
 			"ec2x: daemon unreachable: dial unix /h/ec2x.sock: connect: refused\n"},
 		{"connection lost mid-request", &api.LostError{Err: io.ErrUnexpectedEOF}, ExitUnreachable,
 			"ec2x: lost the connection to the daemon mid-request; the request may have been applied: unexpected EOF\n"},
-		{"wait timed out", &timeoutError{"timed out after 1s waiting for i-1 to be running"}, ExitTimeout,
+		{"wait timed out", &command.TimeoutError{Msg: "timed out after 1s waiting for i-1 to be running"}, ExitTimeout,
 			"ec2x: timed out after 1s waiting for i-1 to be running\n"},
 		{"exit error keeps its code", cli.Exit("boom", 5), 5, "ec2x: boom\n"},
 		{"silent exit error", cli.Exit("", ExitUsage), ExitUsage, ""},
@@ -53,7 +54,7 @@ func TestReport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if code := report(&b, tt.err); code != tt.code {
+			if code := Report(&b, tt.err); code != tt.code {
 				t.Errorf("exit code %d, want %d", code, tt.code)
 			}
 			if b.String() != tt.stderr {

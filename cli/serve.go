@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
+	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/rs/zerolog"
@@ -38,7 +39,7 @@ var serveCommand = &cli.Command{
 			// of letting Badger's table-building bursts grow the heap.
 			debug.SetMemoryLimit(daemonMemoryLimit)
 		}
-		home, err := homeDir(c)
+		home, err := command.HomeDir(c)
 		if err != nil {
 			return err
 		}
@@ -56,18 +57,18 @@ var serveCommand = &cli.Command{
 		defer logf.Close()
 		var w io.Writer = logf
 		if !c.Bool("background") {
-			w = zerolog.MultiLevelWriter(logf, zerolog.ConsoleWriter{Out: c.App.ErrWriter, NoColor: globalBool(c, "no-color")})
+			w = zerolog.MultiLevelWriter(logf, zerolog.ConsoleWriter{Out: c.App.ErrWriter, NoColor: command.GlobalBool(c, "no-color")})
 		}
 		level := zerolog.InfoLevel
-		if globalBool(c, "debug") {
+		if command.GlobalBool(c, "debug") {
 			level = zerolog.DebugLevel
 		}
 		log := zerolog.New(w).Level(level).With().Timestamp().Logger()
 		serve, _ := c.App.Metadata[serveKey].(api.ServeFunc)
 		if serve == nil {
-			return usagef("serve: this build of ec2x has no daemon")
+			return command.Usagef("serve: this build of ec2x has no daemon")
 		}
-		err = serve(c.Context, api.ServeOptions{Home: home, Stamp: stamp(home), Version: Version, Config: cfg, Logger: log, Listen: c.String("listen")})
+		err = serve(c.Context, api.ServeOptions{Home: home, Stamp: command.Stamp(home), Version: Version, Config: cfg, Logger: log, Listen: c.String("listen")})
 		if err != nil {
 			log.Error().Err(err).Msg("daemon failed")
 		}

@@ -1,0 +1,43 @@
+package catalog
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/core/ec2"
+	cli "github.com/urfave/cli/v2"
+)
+
+// HostsCommand is `ec2x hosts`: host servers and what the scheduler placed on them.
+var HostsCommand = &cli.Command{
+	Name:  "hosts",
+	Usage: "host servers and what the scheduler placed on them",
+	Subcommands: []*cli.Command{{
+		Name:  "ls",
+		Usage: "list hosts with capacity, use and guests",
+		Action: func(c *cli.Context) error {
+			e, err := command.NewEnv(c)
+			if err != nil {
+				return err
+			}
+			var out ec2.DescribeHostsOutput
+			if err := e.Call("DescribeHosts", &ec2.Empty{}, &out); err != nil {
+				return err
+			}
+			v := command.View{Data: &out, Header: []string{"HOST ID", "ZONE", "DRIVER", "VCPUS USED", "MEMORY USED", "GUESTS", "FAMILIES"}}
+			for _, h := range out.Hosts {
+				v.IDs = append(v.IDs, h.ID)
+				driver := h.Driver
+				if h.Acceleration != "" {
+					driver += " (" + h.Acceleration + ")"
+				}
+				v.Rows = append(v.Rows, []string{h.ID, h.Zone, driver,
+					fmt.Sprintf("%d/%d", h.UsedVCPUs, h.CapacityVCpus),
+					fmt.Sprintf("%s/%s", command.GiB(h.UsedMemoryMiB), command.GiB(h.CapacityMemoryMiB)),
+					strconv.Itoa(len(h.Instances)), fmt.Sprint(h.Families)})
+			}
+			return e.Print(v)
+		},
+	}},
+}

@@ -1,0 +1,32 @@
+package catalog
+
+import (
+	"strconv"
+
+	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/core/ec2"
+	cli "github.com/urfave/cli/v2"
+)
+
+// ImagesCommand is `ec2x images`: list the region's images (AMIs), or import one.
+var ImagesCommand = &cli.Command{
+	Name:        "images",
+	Usage:       "list the images (AMIs) of the region",
+	Subcommands: []*cli.Command{imagesImportCommand},
+	Action: func(c *cli.Context) error {
+		e, err := command.NewEnv(c)
+		if err != nil {
+			return err
+		}
+		var out ec2.DescribeImagesOutput
+		if err := e.Call("DescribeImages", &ec2.DescribeImagesInput{}, &out); err != nil {
+			return err
+		}
+		v := command.View{Data: &out, Header: []string{"IMAGE ID", "NAME", "ARCH", "USER", "ROOT GIB", "DESCRIPTION"}}
+		for _, im := range out.Images {
+			v.IDs = append(v.IDs, im.ImageId)
+			v.Rows = append(v.Rows, []string{im.ImageId, im.Alias, im.Architecture, im.DefaultUser, strconv.Itoa(im.VolumeSizeGiB), im.Description})
+		}
+		return e.Print(v)
+	},
+}

@@ -1,0 +1,54 @@
+package catalog
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/cli/render"
+	"github.com/ec2x/ec2x/core/ec2"
+	cli "github.com/urfave/cli/v2"
+)
+
+// TypesCommand is `ec2x types`: list instance types.
+var TypesCommand = &cli.Command{
+	Name:  "types",
+	Usage: "list instance types with their shape, ENI limits and on-demand price",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "family", Usage: "only this family (t3, m5, ...)"},
+		&cli.IntFlag{Name: "min-vcpus", Usage: "at least this many vCPUs"},
+		&cli.Float64Flag{Name: "min-memory", Usage: "at least this much memory, GiB"},
+	},
+	Action: func(c *cli.Context) error {
+		e, _, err := command.Setup(c, 0, 0, "")
+		if err != nil {
+			return err
+		}
+		in := &ec2.DescribeInstanceTypesInput{}
+		if f := c.String("family"); f != "" {
+			in.Filters = append(in.Filters, ec2.Filter{Name: "family", Values: []string{f}})
+		}
+		if n := c.Int("min-vcpus"); n > 0 {
+			in.Filters = append(in.Filters, ec2.Filter{Name: "vcpu-info.default-vcpus", Values: []string{">=" + strconv.Itoa(n)}})
+		}
+		if g := c.Float64("min-memory"); g > 0 {
+			in.Filters = append(in.Filters, ec2.Filter{Name: "memory-info.size-in-mib", Values: []string{">=" + strconv.FormatFloat(g*1024, 'f', 0, 64)}})
+		}
+		var out ec2.DescribeInstanceTypesOutput
+		if err := e.Call("DescribeInstanceTypes", in, &out); err != nil {
+			return err
+		}
+		v := command.View{Data: &out, Header: []string{"TYPE", "VCPUS", "MEMORY", "NETWORK", "ENIS", "IPV4/ENI", "BURSTABLE", "USD/HOUR"}}
+		for _, t := range out.InstanceTypes {
+			burst := "-"
+			if t.BurstablePerformance {
+				burst = fmt.Sprintf("%s %g%%", t.DefaultCreditSpecification, t.BaselineCPUPercent)
+			}
+			v.IDs = append(v.IDs, t.InstanceType)
+			v.Rows = append(v.Rows, []string{t.InstanceType, strconv.Itoa(t.VCpuInfo.DefaultVCpus), command.GiB(t.MemoryInfo.SizeInMiB),
+				t.NetworkInfo.NetworkPerformance, strconv.Itoa(t.NetworkInfo.MaximumNetworkInterfaces),
+				strconv.Itoa(t.NetworkInfo.Ipv4AddressesPerInterface), burst, render.Dash(t.OnDemandPricePerHour)})
+		}
+		return e.Print(v)
+	},
+}

@@ -1,0 +1,19 @@
+package instances
+
+import (
+	"github.com/ec2x/ec2x/core/ec2"
+	cli "github.com/urfave/cli/v2"
+)
+
+// TerminateCommand is `ec2x terminate`: terminate instances.
+var TerminateCommand = &cli.Command{
+	Name:      "terminate",
+	Aliases:   []string{"rm"},
+	Usage:     "terminate instances (they stay visible for an hour)",
+	ArgsUsage: "ID...",
+	Flags:     lifecycleFlags(),
+	Action: func(c *cli.Context) error {
+		return changeState(c, "TerminateInstances", &ec2.InstanceIdsInput{InstanceIds: c.Args().Slice()},
+			func(o *stateChanges) []ec2.StateChange { return o.TerminatingInstances }, ec2.StateTerminated)
+	},
+}

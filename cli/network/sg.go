@@ -1,0 +1,244 @@
+package network
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/core/ec2"
+	cli "github.com/urfave/cli/v2"
+)
+
+// SGCommand is `ec2x sg`: security groups.
+var SGCommand = &cli.Command{
+	Name:  "sg",
+	Usage: "security groups (the firewall)",
+	Subcommands: []*cli.Command{
+		{
+			Name:      "create",
+			Usage:     "create a security group",
+			ArgsUsage: "NAME",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "description", Usage: "description"},
+				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
+			},
+			Action: func(c *cli.Context) error {
+				e, args, err := command.Setup(c, 1, 1, "group name")
+				if err != nil {
+					return err
+				}
+				tags, err := command.ParseTags(c.StringSlice("tag"))
+				if err != nil {
+					return err
+				}
+				in := &ec2.CreateSecurityGroupInput{GroupName: args[0], Description: c.String("description")}
+				if len(tags) > 0 {
+					in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "security-group", Tags: tags}}
+				}
+				var out ec2.CreateSecurityGroupOutput
+				if err := e.Call("CreateSecurityGroup", in, &out); err != nil {
+					return err
+				}
+				return e.Print(command.View{Data: &out, IDs: []string{out.GroupId}, Header: []string{"GROUP ID", "NAME"}, Rows: [][]string{{out.GroupId, args[0]}}})
+			},
+		},
+		{
+			Name:    "ls",
+			Aliases: []string{"describe"},
+			Usage:   "list security groups with their rules",
+			Flags:   []cli.Flag{&cli.StringSliceFlag{Name: "filter", Usage: "NAME=VALUE[,VALUE...] (repeatable)"}},
+			Action: func(c *cli.Context) error {
+				e, args, err := command.Setup(c, 0, -1, "")
+				if err != nil {
+					return err
+				}
+				in := &ec2.DescribeSecurityGroupsInput{}
+				for _, a := range args {
+					if strings.HasPrefix(a, "sg-") {
+						in.GroupIds = append(in.GroupIds, a)
+					} else {
+						in.GroupNames = append(in.GroupNames, a)
+					}
+				}
+				if in.Filters, err = command.ParseFilters(c.StringSlice("filter")); err != nil {
+					return err
+				}
+				var out ec2.DescribeSecurityGroupsOutput
+				if err := e.Call("DescribeSecurityGroups", in, &out); err != nil {
+					return err
+				}
+				v := command.View{Data: &out, Header: []string{"GROUP ID", "NAME", "PROTOCOL", "PORTS", "SOURCE", "DESCRIPTION"}}
+				for _, g := range out.SecurityGroups {
+					v.IDs = append(v.IDs, g.GroupId)
+					first := true
+					row := func(proto, ports, source string) {
+						id, name, desc := "", "", ""
+						if first {
+							id, name, desc = g.GroupId, g.GroupName, g.Description
+						}
+						first = false
+						v.Rows = append(v.Rows, []string{id, name, proto, ports, source, desc})
+					}
+					for _, p := range g.IpPermissions {
+						for _, r := range p.IpRanges {
+							row(protoName(p.IpProtocol), portRange(p), r.CidrIp)
+						}
+						for _, u := range p.UserIdGroupPairs {
+							row(protoName(p.IpProtocol), portRange(p), u.GroupId)
+						}
+					}
+					if first {
+						row("-", "-", "(no inbound rules)")
+					}
+				}
+				return e.Print(v)
+			},
+		},
+		ruleCommand("allow", "AuthorizeSecurityGroupIngress", "admit traffic: a protocol, ports and a source CIDR"),
+		ruleCommand("revoke", "RevokeSecurityGroupIngress", "remove a rule that allow added"),
+		{
+			Name:      "rm",
+			Usage:     "delete a security group (refused while in use)",
+			ArgsUsage: "GROUP",
+			Action: func(c *cli.Context) error {
+				e, args, err := command.Setup(c, 1, 1, "group ID or name")
+				if err != nil {
+					return err
+				}
+				in := &ec2.DeleteSecurityGroupInput{GroupName: args[0]}
+				if strings.HasPrefix(args[0], "sg-") {
+					in = &ec2.DeleteSecurityGroupInput{GroupId: args[0]}
+				}
+				var out ec2.Empty
+				if err := e.Call("DeleteSecurityGroup", in, &out); err != nil {
+					return err
+				}
+				return e.Print(command.DoneView(&out, args[0], "deleted"))
+			},
+		},
+	},
+}
+
+// ruleCommand builds sg allow and sg revoke, which take the same rule.
+func ruleCommand(name, action, usage string) *cli.Command {
+	return &cli.Command{
+		Name:      name,
+		Usage:     usage,
+		ArgsUsage: "GROUP",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "port", Usage: "port or range P-Q (for icmp: TYPE or TYPE-CODE; all protocols: omit)"},
+			&cli.StringFlag{Name: "proto", Value: "tcp", Usage: "tcp, udp, icmp or all"},
+			&cli.StringFlag{Name: "cidr", Value: "0.0.0.0/0", Usage: "source CIDR"},
+			&cli.StringFlag{Name: "source-group", Usage: "source security group ID (instead of --cidr)"},
+			&cli.StringFlag{Name: "description", Usage: "rule description"},
+		},
+		Action: func(c *cli.Context) error {
+			e, args, err := command.Setup(c, 1, 1, "group ID or name")
+			if err != nil {
+				return err
+			}
+			perm, err := parseRule(c)
+			if err != nil {
+				return err
+			}
+			in := &ec2.SecurityGroupRuleInput{GroupName: args[0], IpPermissions: []ec2.IpPermission{perm}}
+			if strings.HasPrefix(args[0], "sg-") {
+				in.GroupName, in.GroupId = "", args[0]
+			}
+			var out ec2.Empty
+			if err := e.Call(action, in, &out); err != nil {
+				return err
+			}
+			source := c.String("cidr")
+			if g := c.String("source-group"); g != "" {
+				source = g
+			}
+			return e.Print(command.View{Data: &out, IDs: []string{args[0]}, Header: []string{"GROUP", "RULE", "PROTOCOL", "PORTS", "SOURCE"},
+				Rows: [][]string{{args[0], name, protoName(perm.IpProtocol), portRange(perm), source}}})
+		},
+	}
+}
+
+func parseRule(c *cli.Context) (ec2.IpPermission, error) {
+	proto := strings.ToLower(c.String("proto"))
+	if proto == "all" {
+		proto = "-1"
+	}
+	p := ec2.IpPermission{IpProtocol: proto}
+	switch proto {
+	case "tcp", "udp":
+		if c.String("port") == "" {
+			return p, command.Usagef("--port is needed for %s", proto)
+		}
+	case "icmp":
+		if c.String("port") == "" {
+			all := -1
+			p.FromPort, p.ToPort = &all, &all
+		}
+	case "-1":
+	default:
+		return p, command.Usagef("--proto %q: use tcp, udp, icmp or all", c.String("proto"))
+	}
+	if s := c.String("port"); s != "" {
+		lo, hi, found := strings.Cut(s, "-")
+		from, err1 := strconv.Atoi(lo)
+		to := from
+		var err2 error
+		if found {
+			to, err2 = strconv.Atoi(hi)
+		}
+		if err1 != nil || err2 != nil {
+			return p, command.Usagef("--port %q: want P or P-Q", s)
+		}
+		p.FromPort, p.ToPort = &from, &to
+	}
+	if g := c.String("source-group"); g != "" {
+		p.UserIdGroupPairs = []ec2.UserIdGroupPair{{GroupId: g}}
+	} else {
+		p.IpRanges = []ec2.IpRange{{CidrIp: c.String("cidr"), Description: c.String("description")}}
+	}
+	return p, nil
+}
+
+func protoName(p string) string {
+	if p == "-1" {
+		return "all"
+	}
+	return p
+}
+
+func portRange(p ec2.IpPermission) string {
+	if p.FromPort == nil || p.IpProtocol == "-1" {
+		return "all"
+	}
+	if *p.FromPort == *p.ToPort {
+		if *p.FromPort == -1 {
+			return "all"
+		}
+		return strconv.Itoa(*p.FromPort)
+	}
+	return strconv.Itoa(*p.FromPort) + "-" + strconv.Itoa(*p.ToPort)
+}
+
+// groupIDs turns group names into IDs (IDs pass through).
+func groupIDs(e *command.Env, refs []string) ([]string, error) {
+	var ids, names []string
+	for _, r := range refs {
+		if strings.HasPrefix(r, "sg-") {
+			ids = append(ids, r)
+		} else {
+			names = append(names, r)
+		}
+	}
+	if len(names) == 0 {
+		return ids, nil
+	}
+	var out ec2.DescribeSecurityGroupsOutput
+	if err := e.Call("DescribeSecurityGroups", &ec2.DescribeSecurityGroupsInput{GroupNames: names}, &out); err != nil {
+		return nil, err
+	}
+	for _, g := range out.SecurityGroups {
+		ids = append(ids, g.GroupId)
+	}
+	return ids, nil
+}
