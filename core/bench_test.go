@@ -2,6 +2,8 @@ package core
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -83,4 +85,50 @@ func BenchmarkStopStart100(b *testing.B) {
 		e.start(use1, ids...)
 		e.wait(use1, ec2.StateRunning, ids...)
 	}
+}
+
+// BenchmarkSmallMix is clients looping a small mix on instances of their
+// own (run one, wait running, stop, wait stopped, start, wait running,
+// terminate): 4 clients in us-east-1, then 4 in each of two regions. With
+// regions that do not serialise on each other, the second settles twice
+// the rounds per second when there are cores for it; on two cores the
+// machine's CPU is the limit. An op is one round.
+func BenchmarkSmallMix(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		regions []string
+	}{
+		{"one-region-4", []string{use1}},
+		{"two-regions-8", []string{use1, "eu-west-1"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := newEnv(b, instantBoot)
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for _, region := range bc.regions {
+				for range 4 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for next.Add(1) <= int64(b.N) {
+							smallRound(e, region)
+						}
+					}()
+				}
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rounds/s")
+		})
+	}
+}
+
+func smallRound(e *env, region string) {
+	id := e.run(region, &ec2.RunInstancesInput{MinCount: 1}).Instances[0].InstanceId
+	e.wait(region, ec2.StateRunning, id)
+	e.stop(region, false, id)
+	e.wait(region, ec2.StateStopped, id)
+	e.start(region, id)
+	e.wait(region, ec2.StateRunning, id)
+	e.terminate(region, id)
 }

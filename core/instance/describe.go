@@ -242,38 +242,49 @@ func (s *Service) WaitInstances(ctx context.Context, region string, in *ec2.Wait
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
-		r.RLock()
-		recs, err := s.lookup(r, in.InstanceIds)
-		changed := r.Changed()
-		var views []*ec2.Instance
-		for _, rec := range recs {
-			views = append(views, s.view(r, rec))
-		}
-		r.RUnlock()
-		if err != nil {
-			return nil, err
-		}
-		out := &ec2.WaitInstancesOutput{Done: true, Instances: views}
-		for _, rec := range recs {
-			if rec.State.Name == in.State {
-				continue
-			}
-			out.Done = false
-			if unreachable(rec.State.Name, in.State) {
-				return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is %s; it will not become %s.", rec.InstanceId, rec.State.Name, in.State)
-			}
-		}
-		if out.Done {
-			return out, nil
+		out, changed, err := s.waitCheck(r, in, false)
+		if err != nil || out != nil {
+			return out, err
 		}
 		select {
 		case <-changed:
 		case <-timer.C:
-			return out, nil
+			out, _, err := s.waitCheck(r, in, true)
+			return out, err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// waitCheck looks at the instances once: the answer when they are all in
+// the state (or when final), else nil and the channel closed at the
+// region's next change. Views are built only for an answer: waiters wake
+// at every change of their region.
+func (s *Service) waitCheck(r *state.Region, in *ec2.WaitInstancesInput, final bool) (*ec2.WaitInstancesOutput, <-chan struct{}, error) {
+	r.RLock()
+	defer r.RUnlock()
+	recs, err := s.lookup(r, in.InstanceIds)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := &ec2.WaitInstancesOutput{Done: true}
+	for _, rec := range recs {
+		if rec.State.Name == in.State {
+			continue
+		}
+		out.Done = false
+		if unreachable(rec.State.Name, in.State) {
+			return nil, nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is %s; it will not become %s.", rec.InstanceId, rec.State.Name, in.State)
+		}
+	}
+	if !out.Done && !final {
+		return nil, r.Changed(), nil
+	}
+	for _, rec := range recs {
+		out.Instances = append(out.Instances, s.view(r, rec))
+	}
+	return out, nil, nil
 }
 
 // unreachable reports whether an instance in state from can no longer reach

@@ -202,6 +202,9 @@ func (rt *Runtime) update(ctx context.Context, region string, split bool, f func
 	}
 	wait, err := tx.commitLocked(ctx, split)
 	r.mu.Unlock()
+	if tx.woken != nil {
+		close(tx.woken)
+	}
 	if err != nil {
 		return err
 	}

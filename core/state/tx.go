@@ -24,6 +24,9 @@ type Tx struct {
 	after    []func(ctx context.Context)
 	// publish are what to do in memory once the change is committed.
 	publish []func()
+	// woken is the region's changed channel this change replaced: closed
+	// once the lock is released, so waiters do not wake into a held lock.
+	woken chan struct{}
 	// scratch is per-Tx state of observers and families.
 	scratch map[any]any
 }
@@ -165,7 +168,7 @@ func (tx *Tx) commitLocked(ctx context.Context, split bool) (func() error, error
 		waits = append(waits, rt.queue(ctx, b))
 	}
 	tx.doPublish()
-	close(tx.r.changed)
+	tx.woken = tx.r.changed
 	tx.r.changed = make(chan struct{})
 	return func() error {
 		var first error
