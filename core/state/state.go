@@ -193,14 +193,17 @@ func (rt *Runtime) update(ctx context.Context, region string, split bool, f func
 	if err != nil {
 		return err
 	}
+	// Begun before the lock: see store.Begin.
+	st := rt.st.Begin(ctx)
 	r.mu.Lock()
 	tx := newTx(r)
 	if err := f(tx); err != nil {
 		tx.rollback()
 		r.mu.Unlock()
+		st.Discard()
 		return err
 	}
-	wait, err := tx.commitLocked(ctx, split)
+	wait, err := tx.commitLocked(ctx, split, st)
 	r.mu.Unlock()
 	if tx.woken != nil {
 		close(tx.woken)
@@ -222,12 +225,16 @@ func TooBig(b *store.Batch) error {
 		b.Len(), b.Size()>>10, store.MaxBatchBytes>>10)
 }
 
-// queue hands a batch to the store while the region's lock is held, so
-// batches reach the store in the order memory changed, and returns the
-// function that waits until it is durable. Concurrent batches share a sync.
-func (rt *Runtime) queue(ctx context.Context, b *store.Batch) func() error {
+// queue hands a batch to the store in st (a new transaction if nil)
+// while the region's lock is held, so batches reach the store in the
+// order memory changed, and returns the function that waits until it is
+// durable. Concurrent batches share a sync.
+func (rt *Runtime) queue(ctx context.Context, st *store.Txn, b *store.Batch) func() error {
+	if st == nil {
+		st = rt.st.Begin(ctx)
+	}
 	done := make(chan error, 1)
-	rt.st.CommitAsync(ctx, b, func(err error) { done <- err })
+	st.CommitAsync(ctx, b, func(err error) { done <- err })
 	return func() error {
 		if err := <-done; err != nil {
 			rt.fatal(fmt.Errorf("commit failed after memory changed: %w", err))

@@ -146,10 +146,11 @@ func (tx *Tx) Batch() *store.Batch {
 }
 
 // commitLocked checks the change fits one transaction (unless split),
-// publishes it and queues it; the returned func waits until it is durable.
-// On error nothing changed.
-func (tx *Tx) commitLocked(ctx context.Context, split bool) (func() error, error) {
+// publishes it and queues it in st, which it ends; the returned func
+// waits until it is durable. On error nothing changed.
+func (tx *Tx) commitLocked(ctx context.Context, split bool, st *store.Txn) (func() error, error) {
 	if tx.Empty() {
+		st.Discard()
 		tx.doPublish()
 		return func() error { return nil }, nil
 	}
@@ -157,15 +158,22 @@ func (tx *Tx) commitLocked(ctx context.Context, split bool) (func() error, error
 	rt := tx.r.rt
 	var waits []func() error
 	if split {
-		for _, part := range b.Split() {
-			waits = append(waits, rt.queue(ctx, part))
+		// Parts after the first begin under the lock and so wait for
+		// the syncs before them: only changes too big for one
+		// transaction pay that.
+		for i, part := range b.Split() {
+			if i > 0 {
+				st = nil
+			}
+			waits = append(waits, rt.queue(ctx, st, part))
 		}
 	} else {
 		if !b.Fits() {
+			st.Discard()
 			tx.rollback()
 			return nil, TooBig(b)
 		}
-		waits = append(waits, rt.queue(ctx, b))
+		waits = append(waits, rt.queue(ctx, st, b))
 	}
 	tx.doPublish()
 	tx.woken = tx.r.changed

@@ -324,29 +324,46 @@ func (s *Store) Commit(ctx context.Context, b *Batch) error {
 // durable (or failed). Batches queued in order commit in that order, and
 // concurrent batches share one fsync.
 func (s *Store) CommitAsync(ctx context.Context, b *Batch, cb func(error)) {
-	if b.err != nil {
+	s.Begin(ctx).CommitAsync(ctx, b, cb)
+}
+
+// Txn is a write transaction begun ahead of the change it will carry.
+type Txn struct{ txn *badger.Txn }
+
+// Begin starts a write transaction. Badger makes a new transaction wait
+// until every commit before it is applied and synced; a writer that
+// begins while holding a lock would hold it through another writer's
+// fsync (every region through one region's sync). Begin before taking
+// locks, then CommitAsync under them: concurrent writers then wait for
+// the same sync together and commit in one batch.
+func (s *Store) Begin(ctx context.Context) *Txn { return &Txn{txn: s.db.NewTransaction(true)} }
+
+// Discard ends t unused.
+func (t *Txn) Discard() { t.txn.Discard() }
+
+// CommitAsync queues the batch in t, which ends, and calls cb once it is
+// durable (or failed). It does not block: batches queued in order commit
+// in that order.
+func (t *Txn) CommitAsync(ctx context.Context, b *Batch, cb func(error)) {
+	if b.err != nil || b.Len() == 0 {
+		t.txn.Discard()
 		cb(b.err)
 		return
 	}
-	if b.Len() == 0 {
-		cb(nil)
-		return
-	}
-	txn := s.db.NewTransaction(true)
 	for _, o := range b.ops {
 		var err error
 		if o.del {
-			err = txn.Delete(o.k)
+			err = t.txn.Delete(o.k)
 		} else {
-			err = txn.Set(o.k, o.v)
+			err = t.txn.Set(o.k, o.v)
 		}
 		if err != nil {
-			txn.Discard()
+			t.txn.Discard()
 			cb(wrapTxnErr(err))
 			return
 		}
 	}
-	txn.CommitWith(func(err error) { cb(wrapTxnErr(err)) })
+	t.txn.CommitWith(func(err error) { cb(wrapTxnErr(err)) })
 }
 
 func wrapTxnErr(err error) error {

@@ -291,6 +291,40 @@ func TestCommitAsyncOrder(t *testing.T) {
 	t.Run("after reopen", func(t *testing.T) { check(t, open(t, dir)) })
 }
 
+// TestBeginOrder: transactions begun ahead land in the order they commit,
+// not the order they began, so a writer may begin before taking its lock;
+// one begun and discarded writes nothing.
+func TestBeginOrder(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	ctx := context.Background()
+	k := store.Key("inst", "us-east-1", "i-1")
+	first, second, unused := s.Begin(ctx), s.Begin(ctx), s.Begin(ctx)
+	commit := func(txn *store.Txn, seq int) {
+		b := store.NewBatch()
+		b.Put(k, record{ID: "i-1", Seq: seq})
+		done := make(chan error, 1)
+		txn.CommitAsync(ctx, b, func(err error) { done <- err })
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit(second, 1)
+	commit(first, 2)
+	unused.Discard()
+	check := func(t *testing.T, s *store.Store) {
+		var got record
+		if err := s.Get(ctx, k, &got); err != nil || got.Seq != 2 {
+			t.Errorf("Get = %+v, %v; want Seq 2 (the last commit)", got, err)
+		}
+	}
+	t.Run("live", func(t *testing.T) { check(t, s) })
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("after reopen", func(t *testing.T) { check(t, open(t, dir)) })
+}
+
 // TestConcurrentCommitsDurable: every acknowledged commit from many
 // goroutines is there after Close and reopen.
 func TestConcurrentCommitsDurable(t *testing.T) {
