@@ -324,6 +324,10 @@ func (s *Store) Commit(ctx context.Context, b *Batch) error {
 // durable (or failed). Batches queued in order commit in that order, and
 // concurrent batches share one fsync.
 func (s *Store) CommitAsync(ctx context.Context, b *Batch, cb func(error)) {
+	if b.err != nil || b.Len() == 0 {
+		cb(b.err) // without Begin's wait
+		return
+	}
 	s.Begin(ctx).CommitAsync(ctx, b, cb)
 }
 
