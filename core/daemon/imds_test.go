@@ -16,6 +16,7 @@ import (
 
 	"github.com/ec2x/ec2x/core/api"
 	wire "github.com/ec2x/ec2x/core/ec2"
+	imdsserver "github.com/ec2x/ec2x/core/imds"
 )
 
 // A guest's view of itself through the SDK's IMDSv2 client.
@@ -108,5 +109,68 @@ func TestIMDSWithTheSDK(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a token without a TTL: %d, want 400", resp.StatusCode)
+	}
+}
+
+// A guest that floods the token endpoint keeps at most imds.MaxTokens
+// live tokens: past that, each new token evicts the oldest, which then
+// answers 401 like an expired one, while the newest keep working.
+func TestIMDSTokenFlood(t *testing.T) {
+	c, _ := startDaemon(t, instantBoot)
+	ctx := context.Background()
+	var run wire.RunInstancesOutput
+	if err := c.Call(ctx, "us-east-1", "RunInstances", &wire.RunInstancesInput{MinCount: 1, MaxCount: 1}, &run); err != nil {
+		t.Fatal(err)
+	}
+	var ep wire.MetadataEndpoint
+	id := run.Instances[0].InstanceId
+	if err := c.Call(ctx, "us-east-1", "OpenInstanceMetadataEndpoint", &wire.InstanceIdInput{InstanceId: id}, &ep); err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{}
+	put := func() string {
+		req, _ := http.NewRequest(http.MethodPut, ep.Url+"/latest/api/token", nil)
+		req.Header.Set(imdsserver.HeaderTTL, "21600")
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("PUT token: %d %s", resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	get := func(tok string) int {
+		req, _ := http.NewRequest(http.MethodGet, ep.Url+"/latest/meta-data/instance-id", nil)
+		req.Header.Set(imdsserver.HeaderToken, tok)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	tokens := make([]string, 0, imdsserver.MaxTokens+10)
+	for range imdsserver.MaxTokens + 10 {
+		tokens = append(tokens, put())
+	}
+	cases := []struct {
+		name string
+		tok  string
+		want int
+	}{
+		{"the first token, evicted", tokens[0], http.StatusUnauthorized},
+		{"the tenth, evicted", tokens[9], http.StatusUnauthorized},
+		{"the oldest kept", tokens[10], http.StatusOK},
+		{"the newest", tokens[len(tokens)-1], http.StatusOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := get(tc.tok); got != tc.want {
+				t.Errorf("GET with %s: %d, want %d", tc.name, got, tc.want)
+			}
+		})
 	}
 }

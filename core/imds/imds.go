@@ -58,7 +58,7 @@ type endpoint struct {
 	url        string
 	srv        *http.Server
 	mu         sync.Mutex
-	tokens     map[string]time.Time // token -> expiry
+	tokens     tokenBook
 }
 
 // Open returns the instance's endpoint URL, listening on a loopback port.
@@ -73,7 +73,7 @@ func (s *Server) Open(ctx context.Context, region, id string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("instance metadata for %s: %w", id, err)
 	}
-	ep := &endpoint{s: s, region: region, id: id, url: "http://" + l.Addr().String(), tokens: map[string]time.Time{}}
+	ep := &endpoint{s: s, region: region, id: id, url: "http://" + l.Addr().String()}
 	ep.srv = &http.Server{Handler: ep, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := ep.srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -146,12 +146,7 @@ func (ep *endpoint) token(w http.ResponseWriter, r *http.Request) {
 	tok := base64.RawURLEncoding.EncodeToString(b[:])
 	now := ep.s.src.Now()
 	ep.mu.Lock()
-	for t, exp := range ep.tokens {
-		if !now.Before(exp) {
-			delete(ep.tokens, t)
-		}
-	}
-	ep.tokens[tok] = now.Add(time.Duration(ttl) * time.Second)
+	ep.tokens.add(tok, now.Add(time.Duration(ttl)*time.Second), now)
 	ep.mu.Unlock()
 	w.Header().Set(HeaderTTL, strconv.Itoa(ttl))
 	w.Header().Set("Content-Type", "text/plain")
@@ -162,10 +157,10 @@ func (ep *endpoint) valid(tok string) bool {
 	if tok == "" {
 		return false
 	}
+	now := ep.s.src.Now()
 	ep.mu.Lock()
 	defer ep.mu.Unlock()
-	exp, ok := ep.tokens[tok]
-	return ok && ep.s.src.Now().Before(exp)
+	return ep.tokens.valid(tok, now)
 }
 
 // lookup is the body at a metadata path; directories list their entries.
