@@ -69,9 +69,9 @@ type Manager struct {
 	seq atomic.Int64
 }
 
-// New returns a manager of dir that validates modules on host (the caller
-// keeps ownership of host; its compilation cache makes a later load of an
-// installed module fast).
+// New returns a manager of dir that loads and tests modules on host (the
+// caller keeps ownership of host). Candidates for install are validated
+// on a throwaway host with host's limits and no disk cache.
 func New(dir string, host *pw.Host) *Manager {
 	return &Manager{dir: dir, host: host, Now: time.Now}
 }
@@ -137,13 +137,24 @@ func (m *Manager) Install(ctx context.Context, wasm []byte, opts InstallOptions)
 	return Plugin{Manifest: man}, nil
 }
 
-// validate loads wasm into the host and runs the conformance suite.
+// validate loads wasm into a host of its own and runs the conformance
+// suite. That host has the manager's limits but no compilation cache on
+// disk: wazero writes a module's compiled code there as it compiles,
+// before any check runs (megabytes for a Go module), and a rejected
+// module must leave nothing behind. An accepted one compiles again into
+// the cache when it is first loaded.
 func (m *Manager) validate(ctx context.Context, name string, wasm []byte) (pw.Info, conformance.Report, error) {
-	mod, loaded, err := m.load(ctx, name, wasm)
+	cfg := m.host.Config()
+	cfg.CacheDir = ""
+	host, err := pw.New(ctx, cfg)
 	if err != nil {
 		return pw.Info{}, conformance.Report{}, err
 	}
-	defer func() { _ = m.host.Unload(context.WithoutCancel(ctx), loaded) }()
+	defer func() { _ = host.Close(context.WithoutCancel(ctx)) }()
+	mod, err := host.Load(ctx, name, wasm)
+	if err != nil {
+		return pw.Info{}, conformance.Report{}, err
+	}
 	report := conformance.Check(ctx, mod)
 	if err := mod.Ready(ctx); err != nil {
 		return pw.Info{}, report, err

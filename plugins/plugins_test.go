@@ -1,6 +1,7 @@
 package plugins
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	pw "github.com/ec2x/ec2x/pricing-wasm"
+	"github.com/ec2x/ec2x/pricing-wasm/abi"
 	"github.com/ec2x/ec2x/pricing-wasm/modules"
 	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
 )
@@ -272,5 +274,47 @@ func TestChecksumIsVerified(t *testing.T) {
 	}
 	if _, err := m.List(); !errors.Is(err, ErrManifest) {
 		t.Errorf("List with a broken manifest: %v", err)
+	}
+}
+
+// A refused module leaves nothing in the compilation cache: the compiled
+// code of a Go module is megabytes, and "nothing was installed" must hold
+// there too.
+func TestRejectedModuleLeavesNoCache(t *testing.T) {
+	spot, _ := modules.Get("spot")
+	// The built-in spot module with its ABI version export renamed: it
+	// compiles, then fails the export check.
+	renamed := bytes.ReplaceAll(spot.Wasm, []byte(abi.ExportABIVersion), []byte(abi.ExportABIVersion[:len(abi.ExportABIVersion)-1]+"X"))
+	notWasm, err := os.ReadFile(filepath.Join("..", "pricing-wasm", "testdata", "hostile", "notwasm.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		wasm []byte
+		err  error
+	}{
+		{"a Go module missing an export", renamed, pw.ErrMissingExport},
+		{"not WebAssembly", notWasm, pw.ErrNotWasm},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cache := t.TempDir()
+			m := New(filepath.Join(t.TempDir(), "plugins"), wasmtest.New(t, pw.Config{CacheDir: cache}))
+			before := tree(t, cache)
+			_, err := m.Install(ctx, tc.wasm, InstallOptions{Name: "candidate"})
+			if !errors.Is(err, ErrRejected) || !errors.Is(err, tc.err) {
+				t.Fatalf("got %v, want a rejection for %v", err, tc.err)
+			}
+			after := tree(t, cache)
+			var grew int64
+			for path, size := range after {
+				grew += size - before[path]
+			}
+			if !reflect.DeepEqual(before, after) {
+				t.Errorf("the compilation cache went from %d to %d files (%+d bytes) for a rejected module: %v",
+					len(before), len(after), grew, after)
+			}
+		})
 	}
 }
