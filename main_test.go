@@ -89,7 +89,7 @@ func TestScripts(t *testing.T) {
 			"count":    cmdCount,
 			"distinct": cmdDistinct,
 			"perm":     cmdPerm,
-			"sleep":    cmdSleep,
+			"waitfor":  cmdWaitFor,
 			"setvar":   cmdSetvar,
 			"jq":       cmdJQ,
 			"exits":    cmdExits,
@@ -180,11 +180,49 @@ func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// sleep D: wait (for scripts that watch background transitions).
-func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
-	d, err := time.ParseDuration(args[0])
-	ts.Check(err)
-	time.Sleep(d)
+// waitfor [-for D] [-stdout REGEX] CMD [ARGS...]: run CMD until it exits
+// 0 and, with -stdout, its stdout matches REGEX (multi-line, as stdout's
+// is); fail after D (default a minute: a failure guard, not a timing).
+// The last run's stdout and stderr are kept for the next checks. Scripts
+// wait for what they need this way, never by sleeping.
+func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("waitfor cannot be negated: wait for the opposite condition")
+	}
+	limit := time.Minute
+	var want *regexp.Regexp
+	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
+		var err error
+		switch args[0] {
+		case "-for":
+			limit, err = time.ParseDuration(args[1])
+		case "-stdout":
+			want, err = regexp.Compile("(?m)" + args[1]) // as stdout matches
+		default:
+			err = fmt.Errorf("unknown flag %s", args[0])
+		}
+		ts.Check(err)
+		args = args[2:]
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: waitfor [-for D] [-stdout REGEX] CMD [ARGS...]")
+	}
+	deadline := time.Now().Add(limit)
+	for tries := 1; ; tries++ {
+		err := ts.Exec(args[0], args[1:]...)
+		if err == nil && (want == nil || want.MatchString(ts.ReadFile("stdout"))) {
+			return
+		}
+		if time.Now().After(deadline) {
+			why := fmt.Sprintf("stdout does not match %s", want)
+			if err != nil {
+				why = err.Error()
+			}
+			ts.Fatalf("waitfor %s: still not done after %v (%d tries): %s\nstdout: %s\nstderr: %s",
+				strings.Join(args, " "), limit, tries, why, ts.ReadFile("stdout"), ts.ReadFile("stderr"))
+		}
+		time.Sleep(100 * time.Millisecond) // poll interval, not synchronisation
+	}
 }
 
 func nonEmptyLines(s string) []string {

@@ -30,7 +30,11 @@ type Host struct {
 	rt     wazero.Runtime
 	cache  wazero.CompilationCache
 	closed chan struct{}
-	bg     sync.WaitGroup // background compilations and instance refills
+	// stopping is cancelled by Close: every guest call and instantiation
+	// in flight is stopped then, rather than waited for.
+	stopping context.Context
+	stopAll  context.CancelFunc
+	bg       sync.WaitGroup // background compilations and instance refills
 
 	mu      sync.Mutex
 	modules map[string]*Module
@@ -67,7 +71,9 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 		_ = cache.Close(ctx)
 		return nil, fmt.Errorf("pricing host: WASI: %w", err)
 	}
-	return &Host{cfg: cfg, rt: rt, cache: cache, closed: make(chan struct{}), modules: map[string]*Module{}}, nil
+	stopping, stopAll := context.WithCancel(context.Background())
+	return &Host{cfg: cfg, rt: rt, cache: cache, closed: make(chan struct{}), stopping: stopping, stopAll: stopAll,
+		modules: map[string]*Module{}}, nil
 }
 
 // Config returns the host's configuration with defaults filled in.
@@ -203,8 +209,9 @@ func (h *Host) Unload(ctx context.Context, name string) error {
 	return nil
 }
 
-// Close stops every module, waits for background work and closes the
-// runtime. Calls after Close fail with ErrClosed.
+// Close stops every module and every call in flight (they fail with
+// ErrClosed), waits for background work and closes the runtime. Calls
+// after Close fail with ErrClosed.
 func (h *Host) Close(ctx context.Context) error {
 	h.mu.Lock()
 	select {
@@ -217,13 +224,14 @@ func (h *Host) Close(ctx context.Context) error {
 	ms := h.modules
 	h.modules = map[string]*Module{}
 	h.mu.Unlock()
+	h.stopAll()
 	h.bg.Wait()
 	for _, m := range ms {
 		m.close(ctx)
 	}
-	// Calls in flight end within their deadline; their instances close
-	// when they come back. Wait for that, so that no guest is running when
-	// the runtime goes.
+	// Calls in flight were stopped above; their instances close when they
+	// come back. Wait for that, so that no guest is running when the
+	// runtime goes.
 	limit := time.Now().Add(h.cfg.InitTimeout + h.cfg.CallTimeout)
 	for _, m := range ms {
 		for m.live.Load() > 0 && time.Now().Before(limit) {

@@ -6,11 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	pw "github.com/ec2x/ec2x/pricing-wasm"
 	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
@@ -194,27 +198,62 @@ func TestCallerDeadlineStopsARunaway(t *testing.T) {
 	}
 }
 
-// Closing the host while a runaway call is in flight waits for that call to
-// be stopped, and neither crashes.
-func TestCloseDuringARunawayCall(t *testing.T) {
-	h := wasmtest.New(t, pw.Config{})
-	loop := wasmtest.Load(t, h, "loop", hostile(t, "loop"))
-	done := make(chan error, 1)
-	go func() { done <- loop.OnDemand(ctx, []float64{1}, make([]float64, 1)) }()
-	time.Sleep(10 * time.Millisecond)
-	if err := h.Close(ctx); err != nil {
+// Closing the host stops a call that is running in the guest: with a
+// call deadline far beyond the test's, only Close can end it, and the
+// caller learns that the host was closed. A listener on the guest's
+// functions says when the call is inside ec2x_price.
+func TestCloseStopsARunawayCall(t *testing.T) {
+	h := wasmtest.New(t, pw.Config{CallTimeout: time.Hour})
+	entered := make(chan struct{})
+	var once sync.Once
+	lctx := experimental.WithFunctionListenerFactory(ctx, experimental.FunctionListenerFactoryFunc(
+		func(def api.FunctionDefinition) experimental.FunctionListener {
+			if !slices.Contains(def.ExportNames(), "ec2x_price") {
+				return nil
+			}
+			return experimental.FunctionListenerFunc(func(context.Context, api.Module, api.FunctionDefinition, []uint64, experimental.StackIterator) {
+				once.Do(func() { close(entered) })
+			})
+		}))
+	// Load compiles with the listener its ctx carries.
+	loop, err := h.Load(lctx, "loop", hostile(t, "loop"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := loop.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- loop.OnDemand(ctx, []float64{1}, make([]float64, 1)) }()
+	// Failure guards only: the call runs until Close, Close returns soon.
+	const guard = 30 * time.Second
+	select {
+	case <-entered:
+	case err := <-done:
+		t.Fatalf("the runaway call returned before Close: %v", err)
+	case <-time.After(guard):
+		t.Fatal("the call never entered ec2x_price")
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- h.Close(ctx) }()
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Fatal("the runaway call succeeded")
+		if !errors.Is(err, pw.ErrClosed) {
+			t.Fatalf("the runaway call: %v, want ErrClosed", err)
 		}
 		t.Logf("the runaway call: %v", err)
-	case <-time.After(time.Second):
-		t.Fatal("the runaway call did not return after Close")
+	case <-time.After(guard):
+		t.Fatal("Close did not stop the runaway call")
+	}
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(guard):
+		t.Fatal("Close did not return after the call was stopped")
 	}
 	if s := loop.Stats(); s.Live != 0 {
-		t.Errorf("%d instances still open", s.Live)
+		t.Errorf("%d instances still open after Close", s.Live)
 	}
 }

@@ -60,6 +60,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 		WithStderr(out)
 	ictx, cancel := context.WithTimeout(ctx, m.h.cfg.InitTimeout)
 	defer cancel()
+	defer context.AfterFunc(m.h.stopping, cancel)()
 	inst := &instance{m: m, out: out, stack: make([]uint64, 4)}
 	ictx, inst.memory = withMemories(ictx)
 	mod, err := m.h.rt.InstantiateModule(ictx, m.compiled, cfg)
@@ -105,6 +106,9 @@ func (inst *instance) call(ctx context.Context, fn api.Function, export string, 
 	timeout := inst.m.h.cfg.CallTimeout
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// Host.Close stops the call (CloseOnContextDone) instead of waiting out
+	// its deadline.
+	defer context.AfterFunc(inst.m.h.stopping, cancel)()
 	defer func() {
 		if r := recover(); r != nil {
 			err = &CallError{Module: inst.m.name, Export: export, Kind: kind, Err: ErrPanic, Detail: fmt.Sprint(r)}
@@ -267,6 +271,8 @@ func (inst *instance) failure(ctx context.Context, export string, kind abi.Kind,
 	case errors.As(err, &exit) && (exit.ExitCode() == sys.ExitCodeDeadlineExceeded || exit.ExitCode() == sys.ExitCodeContextCanceled):
 		if cerr := ctx.Err(); cerr != nil {
 			ce.Err, ce.Detail = cerr, "the caller gave up; the instance was stopped"
+		} else if inst.m.h.stopping.Err() != nil {
+			ce.Err, ce.Detail = ErrClosed, "the host was closed; the instance was stopped"
 		} else {
 			ce.Err, ce.Detail = ErrTimeout, fmt.Sprintf("no result within %v; the instance was stopped", timeout)
 		}
