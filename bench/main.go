@@ -38,6 +38,9 @@ vpc_cidr = "10.0.0.0/8"
 subnet_prefix = 12
 default_image = "amazon-linux-2023"
 
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1a"
 count = 200

@@ -15,7 +15,10 @@ import (
 
 // qemuConfig puts one qemu host in us-east-1a and registers the test image
 // built by hv/qemu/testimage/build.sh in IMG.
-const qemuConfig = `[[hosts]]
+const qemuConfig = `[fleet]
+builtin_hosts = false  # the qemu host is the whole fleet
+
+[[hosts]]
 zone = "us-east-1a"
 count = 1
 vcpus = 4

@@ -191,6 +191,11 @@ func Report(w io.Writer, err error) int {
 	case errors.As(err, &ce):
 		fmt.Fprintf(w, "ec2x: config: %v\n", ce)
 		return ExitUsage
+	case errors.As(err, &se) && se.Exit == ExitUsage:
+		// The daemon refused the config for what only it knows (installed
+		// plugins); its log, in the message, says where.
+		fmt.Fprintf(w, "ec2x: %v\n", err)
+		return ExitUsage
 	case errors.As(err, &te):
 		fmt.Fprintf(w, "ec2x: %s\n", te.Msg)
 		return ExitTimeout

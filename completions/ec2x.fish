@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -311,6 +311,19 @@ complete -c ec2x -n '__fish_seen_subcommand_from detach' -f -l query -r -d 'JMES
 complete -c ec2x -n '__fish_seen_subcommand_from detach' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from detach' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from detach' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from eni' -a 'modify' -d 'change one attribute of an interface: its security groups, description, source/dest check or delete-on-termination'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l sg -r -d 'security group ID or name (repeatable): the new set replaces the old'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l description -r -d 'description'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l source-dest-check -r -d '`true|false`: drop traffic not from or to the interface\'s addresses'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l delete-on-termination -r -d '`true|false`: delete the attached interface with its instance'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from eni' -a 'rm' -d 'delete an available interface'
 complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l home -r -d 'state directory (default ~/.ec2x)'

@@ -45,9 +45,36 @@ type Config struct {
 	Types     map[string]*InstType `toml:"types"`
 	Images    map[string]*Image    `toml:"images"`
 	Hosts     []HostGroup          `toml:"hosts"`
+	Fleet     Fleet                `toml:"fleet"`
 
 	// Source names the user's file ("" when there is none), for messages.
 	Source string `toml:"-"`
+
+	userData []byte      // the user's file, to place problems found after loading
+	hostSrc  []hostEntry // where each of Hosts was written
+}
+
+// Fleet says how the user's [[hosts]] combine with the built-in ones.
+type Fleet struct {
+	// BuiltinHosts keeps the built-in sim hosts of every region
+	// (configs/hosts.toml) with the user's [[hosts]] added to them; false
+	// makes the user's [[hosts]] the whole fleet.
+	BuiltinHosts bool `toml:"builtin_hosts"`
+}
+
+// hostEntry says where one host group was written: the user's file or the
+// built-in hosts.toml, and its entry number there.
+type hostEntry struct {
+	user bool
+	idx  int
+}
+
+// hostEntry returns where Hosts[i] was written.
+func (c *Config) hostEntry(i int) hostEntry {
+	if i < len(c.hostSrc) {
+		return c.hostSrc[i]
+	}
+	return hostEntry{user: c.Source != "", idx: i}
 }
 
 // Sim configures the embedded simulated hypervisor.
@@ -313,14 +340,22 @@ func load(user []byte, userName string) (*Config, error) {
 			return nil, err
 		}
 	}
+	builtin := c.Hosts
+	c.hostSrc = make([]hostEntry, len(builtin))
+	for i := range builtin {
+		c.hostSrc[i] = hostEntry{idx: i}
+	}
 	if user != nil {
 		// A table the user names replaces the built-in table of that name
-		// (for [[hosts]], the whole fleet): the rule is easy to predict.
+		// ([[api.credentials]]: all of them); [[hosts]] are added to the
+		// built-in fleet unless [fleet] builtin_hosts = false.
 		clearArrays(user, c)
+		c.Hosts = nil
 		if err := decodeStrict(user, userName, c); err != nil {
 			return nil, err
 		}
-		c.Source = userName
+		c.Source, c.userData = userName, user
+		c.mergeHosts(builtin)
 	}
 	src := c.Source
 	if src == "" {
@@ -330,6 +365,26 @@ func load(user []byte, userName string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// mergeHosts puts the built-in host groups before the user's, when
+// [fleet] keeps them. A built-in group in a zone the user's regions no
+// longer have is left out: the user did not write it.
+func (c *Config) mergeHosts(builtin []HostGroup) {
+	mine := c.Hosts
+	c.Hosts, c.hostSrc = nil, nil
+	if c.Fleet.BuiltinHosts {
+		for i, h := range builtin {
+			if c.ZoneRegion(h.Zone) != "" {
+				c.Hosts = append(c.Hosts, h)
+				c.hostSrc = append(c.hostSrc, hostEntry{idx: i})
+			}
+		}
+	}
+	for i, h := range mine {
+		c.Hosts = append(c.Hosts, h)
+		c.hostSrc = append(c.hostSrc, hostEntry{user: true, idx: i})
+	}
 }
 
 // clearArrays empties every array of c that data sets, so that the user's

@@ -11,6 +11,9 @@ import (
 	"github.com/ec2x/ec2x/configs"
 )
 
+// replaceFleet makes the user's [[hosts]] the whole fleet (2 lines).
+const replaceFleet = "[fleet]\nbuiltin_hosts = false\n"
+
 // host is one valid [[hosts]] entry of 5 lines in zone z.
 func host(z string) string {
 	return "[[hosts]]\nzone = \"" + z + "\"\ncount = 1\nvcpus = 8\nmemory_gib = 8\n"
@@ -147,7 +150,7 @@ func TestUserOverrides(t *testing.T) {
 				t.Errorf("region %s output %s limits %+v", c.Region, c.Output, c.Limits)
 			}
 		}},
-		{"[[hosts]] replaces the whole fleet, defaults for what it leaves out", host("us-west-2b"), func(t *testing.T, c *configs.Config) {
+		{"[[hosts]] with builtin_hosts = false replaces the whole fleet, defaults for what it leaves out", replaceFleet + host("us-west-2b"), func(t *testing.T, c *configs.Config) {
 			if len(c.Hosts) != 1 {
 				t.Fatalf("%d host groups, want the user's 1", len(c.Hosts))
 			}
@@ -156,7 +159,7 @@ func TestUserOverrides(t *testing.T) {
 				t.Errorf("host = %+v, want no overcommit, every family, driver sim", h)
 			}
 		}},
-		{"a qemu host is this machine: its real cores and memory", "[[hosts]]\nzone = \"us-east-1a\"\ncount = 1\ndriver = \"qemu\"\n",
+		{"a qemu host is this machine: its real cores and memory", replaceFleet + "[[hosts]]\nzone = \"us-east-1a\"\ncount = 1\ndriver = \"qemu\"\n",
 			func(t *testing.T, c *configs.Config) {
 				if h := c.Hosts[0]; h.VCPUs != runtime.NumCPU() || h.MemoryGiB < 1 {
 					t.Errorf("qemu host = %d vCPUs %d GiB, want %d vCPUs and this machine's memory", h.VCPUs, h.MemoryGiB, runtime.NumCPU())

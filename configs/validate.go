@@ -42,14 +42,29 @@ func (c *Config) validate(_ string, user []byte) error {
 // place turns a problem into an Error naming the file and line that set it.
 func (c *Config) place(p *problem, user []byte) error {
 	k := toml.Key(p.key)
+	idx, builtinToo := p.idx, true
+	if idx >= 0 && len(p.key) > 0 && p.key[0] == "hosts" {
+		// Hosts holds the built-in groups and the user's: look in the file
+		// the group came from, at its entry there.
+		e := c.hostEntry(idx)
+		idx = e.idx
+		if !e.user {
+			user = nil
+		} else {
+			builtinToo = false
+		}
+	}
 	if user != nil {
-		if line := keyLine(user, k, p.idx); line > 0 {
+		if line := keyLine(user, k, idx); line > 0 {
 			return &Error{File: c.Source, Line: line, Key: k.String(), Msg: p.msg}
 		}
 	}
 	for _, f := range builtinFiles {
+		if !builtinToo {
+			break
+		}
 		data, _ := embedded.ReadFile(f)
-		if line := keyLine(data, k, p.idx); line > 0 {
+		if line := keyLine(data, k, idx); line > 0 {
 			return &Error{File: "configs/" + f, Line: line, Key: k.String(), Msg: p.msg}
 		}
 	}
@@ -61,7 +76,9 @@ func (c *Config) place(p *problem, user []byte) error {
 }
 
 func (c *Config) check() *problem {
-	for _, check := range []func() *problem{c.checkTop, c.checkRegions, c.checkTypes, c.checkImages, c.checkHosts} {
+	c.fillDefaults()
+	catalogNumbers := func() *problem { return checkNumbers(c.catalogNumbers()) }
+	for _, check := range []func() *problem{c.checkTop, catalogNumbers, c.checkRegions, c.checkTypes, c.checkImages, c.checkHosts} {
 		if p := check(); p != nil {
 			return p
 		}
@@ -73,8 +90,9 @@ func (c *Config) check() *problem {
 // The first problem found is reported, so the order of the checks is the
 // order of the messages users see.
 func (c *Config) checkTop() *problem {
+	topNumbers := func() *problem { return checkNumbers(c.topNumbers()) }
 	for _, check := range []func() *problem{
-		c.checkBasics, c.checkWorkloads, c.checkSpot, c.checkPricing, c.checkServer, c.checkDefaultRegion,
+		topNumbers, c.checkOutput, c.checkWorkloads, c.checkPricing, c.checkServer, c.checkDefaultRegion,
 	} {
 		if p := check(); p != nil {
 			return p
@@ -83,37 +101,13 @@ func (c *Config) checkTop() *problem {
 	return nil
 }
 
-// checkBasics checks the output format, the simulated timings, the monitor
-// interval, the limits and the public IPv4 price.
-func (c *Config) checkBasics() *problem {
+// checkOutput checks the default output format.
+func (c *Config) checkOutput() *problem {
 	switch c.Output {
 	case "table", "json", "text":
-	default:
-		return bad(fmt.Sprintf("output must be table, json or text, not %q", c.Output), "output")
+		return nil
 	}
-	if c.Sim.BootSeconds < 0 {
-		return bad("must not be negative", "sim", "boot_seconds")
-	}
-	if c.Sim.StopSeconds < 0 {
-		return bad("must not be negative", "sim", "stop_seconds")
-	}
-	if c.Monitor.IntervalSeconds <= 0 {
-		return bad("must be positive", "monitor", "interval_seconds")
-	}
-	if c.Limits.ElasticIPsPerRegion < 0 {
-		return bad("must not be negative", "limits", "elastic_ips_per_region")
-	}
-	if c.Limits.MaxCountPerRun < 1 || c.Limits.MaxCountPerRun > 2000 {
-		// One launch is one transaction, and the store's bounds it.
-		return bad("must be between 1 and 2000", "limits", "max_count_per_run")
-	}
-	if c.Lifecycle.TerminatedVisibleSeconds < 0 {
-		return bad("must not be negative", "lifecycle", "terminated_visible_seconds")
-	}
-	if v, err := strconv.ParseFloat(c.Pricing.PublicIPv4Hourly, 64); err != nil || v < 0 {
-		return bad(fmt.Sprintf("public_ipv4_hourly %q is not a decimal USD amount", c.Pricing.PublicIPv4Hourly), "pricing", "public_ipv4_hourly")
-	}
-	return nil
+	return bad(fmt.Sprintf("output must be table, json or text, not %q", c.Output), "output")
 }
 
 // checkWorkloads checks the user's custom workload profiles.
@@ -122,53 +116,9 @@ func (c *Config) checkWorkloads() *problem {
 		switch {
 		case name == "idle" || name == "web" || name == "batch" || name == "cpu-burn":
 			return bad(fmt.Sprintf("%q is a built-in workload; choose another name", name), "workloads", name)
-		case w.Mean < 0 || w.Mean > 100:
-			return bad("mean is a CPU percentage, 0 to 100", "workloads", name, "mean")
-		case w.DiurnalAmplitude < 0 || w.Noise < 0 || w.DiurnalAmplitude+w.Noise > 100:
+		case w.DiurnalAmplitude+w.Noise > 100:
 			return bad("diurnal_amplitude and noise are percentages, together at most 100", "workloads", name, "diurnal_amplitude")
 		}
-	}
-	return nil
-}
-
-// checkSpot checks the spot market's timings.
-func (c *Config) checkSpot() *problem {
-	if c.Spot.RepriceMinutes <= 0 {
-		return bad("must be positive", "spot", "reprice_minutes")
-	}
-	if c.Spot.HistoryDays <= 0 {
-		return bad("must be positive", "spot", "history_days")
-	}
-	return nil
-}
-
-// checkPricing checks the pricing modules, global and per region, and the
-// limits their WebAssembly runtime gets.
-func (c *Config) checkPricing() *problem {
-	if c.Pricing.SpotModule == "" || c.Pricing.ReservedModule == "" {
-		return bad("name the modules that price spot and reserved capacity", "pricing", "spot_module")
-	}
-	for _, n := range []string{c.Pricing.SpotModule, c.Pricing.ReservedModule} {
-		if !ModuleName.MatchString(n) {
-			return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", n), "pricing", "spot_module")
-		}
-	}
-	for _, name := range sortedKeys(c.Pricing.Regions) {
-		r := c.Pricing.Regions[name]
-		if c.Regions[name] == nil {
-			return bad(fmt.Sprintf("%q is not a region", name), "pricing", "regions", name)
-		}
-		for key, n := range map[string]string{"spot_module": r.SpotModule, "reserved_module": r.ReservedModule} {
-			if n != "" && !ModuleName.MatchString(n) {
-				return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", n), "pricing", "regions", name, key)
-			}
-		}
-	}
-	if m := c.Pricing.WasmMemoryMiB; m < 4 || m > 4096 {
-		return bad(fmt.Sprintf("%d MiB: a module needs 4 MiB at least, and 4096 is the most", m), "pricing", "wasm_memory_mib")
-	}
-	if ms := c.Pricing.WasmTimeoutMs; ms < 1 || ms > 10000 {
-		return bad(fmt.Sprintf("%d ms: 1 to 10000", ms), "pricing", "wasm_timeout_ms")
 	}
 	return nil
 }
@@ -284,21 +234,10 @@ func (c *Config) checkTypes() *problem {
 		switch {
 		case !typeNameRe.MatchString(name):
 			return bad("a type name is FAMILY.SIZE, e.g. t3.micro", "types", name)
-		case t.VCPUs < 1:
-			return bad("must be at least 1", k("vcpus")...)
-		case t.MemoryMiB < 128:
-			return bad("must be at least 128", k("memory_mib")...)
-		case t.MaxENIs < 1:
-			return bad("must be at least 1", k("max_enis")...)
-		case t.IPv4PerENI < 1:
-			return bad("must be at least 1", k("ipv4_per_eni")...)
 		case len(t.Arch) == 0:
 			return bad("list at least one architecture", k("arch")...)
 		}
-		if t.ThreadsPerCore == 0 {
-			t.ThreadsPerCore = 1
-		}
-		if t.ThreadsPerCore < 1 || t.VCPUs%t.ThreadsPerCore != 0 {
+		if t.VCPUs%t.ThreadsPerCore != 0 {
 			return bad("must divide vcpus", k("threads_per_core")...)
 		}
 		if t.Burstable {
@@ -307,19 +246,16 @@ func (c *Config) checkTypes() *problem {
 			default:
 				return bad("credit_mode must be standard or unlimited for a burstable type", k("credit_mode")...)
 			}
-			if t.BaselinePercent <= 0 || t.BaselinePercent > 100 {
-				return bad("must be in (0, 100]", k("baseline_percent")...)
+			if t.BaselinePercent <= 0 {
+				return bad("must be in (0, 100] for a burstable type", k("baseline_percent")...)
 			}
 			if t.CreditsPerHour <= 0 {
 				return bad("must be positive", k("credits_per_hour")...)
 			}
 		}
-		for region, p := range t.Price {
+		for _, region := range sortedKeys(t.Price) {
 			if _, ok := c.Regions[region]; !ok {
 				return bad(fmt.Sprintf("price for unknown region %q", region), k("price")...)
-			}
-			if v, err := strconv.ParseFloat(p, 64); err != nil || v < 0 {
-				return bad(fmt.Sprintf("price %q in %s is not a decimal USD amount", p, region), k("price")...)
 			}
 		}
 	}
@@ -340,12 +276,6 @@ func (c *Config) checkImages() *problem {
 		case len(img.IDs) == 0:
 			return bad("an image needs an ami- ID in at least one region", k("ids")...)
 		}
-		if img.RootDeviceGiB == 0 {
-			img.RootDeviceGiB = 8
-		}
-		if img.Platform == "" {
-			img.Platform = "Linux/UNIX"
-		}
 		for region, id := range img.IDs {
 			if _, ok := c.Regions[region]; !ok {
 				return bad(fmt.Sprintf("ID for unknown region %q", region), k("ids")...)
@@ -359,6 +289,9 @@ func (c *Config) checkImages() *problem {
 }
 
 func (c *Config) checkHosts() *problem {
+	if len(c.Hosts) == 0 {
+		return bad("no hosts: with builtin_hosts = false, the [[hosts]] of the config are the whole fleet; add some", "fleet", "builtin_hosts")
+	}
 	fams := map[string]bool{}
 	for n := range c.Types {
 		fams[Family(n)] = true
@@ -367,11 +300,41 @@ func (c *Config) checkHosts() *problem {
 		h := &c.Hosts[i]
 		// at names key f of this entry, so the error points at its line.
 		at := func(f, format string, args ...any) *problem {
-			return badAt(i, fmt.Sprintf("hosts[%d]: ", i)+fmt.Sprintf(format, args...), "hosts", f)
+			return badAt(i, fmt.Sprintf("hosts[%d]: ", c.hostEntry(i).idx)+fmt.Sprintf(format, args...), "hosts", f)
 		}
 		if c.ZoneRegion(h.Zone) == "" {
 			return at("zone", "zone %q is not a zone of any configured region", h.Zone)
 		}
+		for _, f := range h.Families {
+			if !fams[f] {
+				return at("families", "family %q has no instance types", f)
+			}
+		}
+	}
+	return nil
+}
+
+// fillDefaults gives what the catalogue leaves out its default value, so
+// that the checks see the values the daemon will use.
+func (c *Config) fillDefaults() {
+	for _, t := range c.Types {
+		if t != nil && t.ThreadsPerCore == 0 {
+			t.ThreadsPerCore = 1
+		}
+	}
+	for _, img := range c.Images {
+		if img == nil {
+			continue
+		}
+		if img.RootDeviceGiB == 0 {
+			img.RootDeviceGiB = 8
+		}
+		if img.Platform == "" {
+			img.Platform = "Linux/UNIX"
+		}
+	}
+	for i := range c.Hosts {
+		h := &c.Hosts[i]
 		// A qemu host is this machine: unless told otherwise, the scheduler
 		// counts its real cores and memory.
 		if h.Driver == "qemu" && h.VCPUs == 0 {
@@ -379,18 +342,6 @@ func (c *Config) checkHosts() *problem {
 		}
 		if h.Driver == "qemu" && h.MemoryGiB == 0 {
 			h.MemoryGiB = machineMemoryGiB()
-		}
-		switch {
-		case h.Count < 1:
-			return at("count", "count must be at least 1")
-		case h.VCPUs < 1:
-			return at("vcpus", "vcpus must be at least 1")
-		case h.MemoryGiB < 1:
-			return at("memory_gib", "memory_gib must be at least 1")
-		case h.CPUOvercommit < 0:
-			return at("cpu_overcommit", "cpu_overcommit must not be negative (0 or absent means 1)")
-		case h.MemOvercommit < 0:
-			return at("mem_overcommit", "mem_overcommit must not be negative (0 or absent means 1)")
 		}
 		if h.CPUOvercommit == 0 {
 			h.CPUOvercommit = 1
@@ -401,13 +352,7 @@ func (c *Config) checkHosts() *problem {
 		if h.Driver == "" {
 			h.Driver = "sim"
 		}
-		for _, f := range h.Families {
-			if !fams[f] {
-				return at("families", "family %q has no instance types", f)
-			}
-		}
 	}
-	return nil
 }
 
 // sortedKeys lists a map's keys in order, for repeatable messages.

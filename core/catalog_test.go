@@ -209,6 +209,9 @@ func TestDescribeHosts(t *testing.T) {
 // family, "1cpu" (us-east-1b) has too few vCPUs and "2gib" (us-east-1b) too
 // little memory; asking for a zone rejects the other zone's hosts.
 const explainFleet = `
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1a"
 count = 1

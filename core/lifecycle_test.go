@@ -131,6 +131,9 @@ const twoHostZone = `
 boot_seconds = 0
 stop_seconds = 0
 
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1a"
 count = 1

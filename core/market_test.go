@@ -97,6 +97,9 @@ stop_seconds = 0
 [spot]
 reprice_minutes = 5
 
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1a"
 count = 1

@@ -21,6 +21,9 @@ vpc_cidr = "172.31.0.0/16"
 subnet_prefix = 28
 default_image = "amazon-linux-2023"
 
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1a"
 count = 1

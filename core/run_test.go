@@ -269,6 +269,9 @@ const capacityFleet = `
 boot_seconds = 0
 stop_seconds = 0
 
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1a"
 count = 1

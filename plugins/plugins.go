@@ -410,3 +410,13 @@ func short(sum string) string {
 	}
 	return sum
 }
+
+// Kinds returns what the plugin called name prices: built in, or installed
+// (from its manifest, without reading the module).
+func (m *Manager) Kinds(name string) ([]string, error) {
+	if b, ok := modules.Get(name); ok {
+		return kindNames(b.Kinds), nil
+	}
+	man, err := m.readManifest(name)
+	return man.Kinds, err
+}

@@ -34,10 +34,10 @@ import (
 )
 
 // config gives both regions instant boots, 20 big hosts per zone and room
-// for Elastic IPs. A user's [[hosts]] replaces the whole built-in fleet.
+// for Elastic IPs. These [[hosts]] are the whole fleet (builtin_hosts = false).
 func config() string {
 	var b strings.Builder
-	b.WriteString("[sim]\nboot_seconds = 0\nstop_seconds = 0\n\n[limits]\nelastic_ips_per_region = 100\n")
+	b.WriteString("[sim]\nboot_seconds = 0\nstop_seconds = 0\n\n[limits]\nelastic_ips_per_region = 100\n\n[fleet]\nbuiltin_hosts = false\n")
 	for _, z := range []string{"us-east-1a", "us-east-1b", "us-east-1c", "eu-west-1a", "eu-west-1b", "eu-west-1c"} {
 		fmt.Fprintf(&b, "\n[[hosts]]\nzone = %q\ncount = 20\nvcpus = 96\nmemory_gib = 768\ncpu_overcommit = 16.0\nmem_overcommit = 1.5\nfamilies = [\"t2\", \"t3\", \"m5\", \"c5\", \"r5\"]\n", z)
 	}

@@ -54,6 +54,18 @@ var ENICommand = &cli.Command{
 			Action:    eniDetach,
 		},
 		{
+			Name:      "modify",
+			Usage:     "change one attribute of an interface: its security groups, description, source/dest check or delete-on-termination",
+			ArgsUsage: "ENI-ID",
+			Flags: []cli.Flag{
+				&cli.StringSliceFlag{Name: "sg", Usage: "security group ID or name (repeatable): the new set replaces the old"},
+				&cli.StringFlag{Name: "description", Usage: "description"},
+				&cli.StringFlag{Name: "source-dest-check", Usage: "`true|false`: drop traffic not from or to the interface's addresses"},
+				&cli.StringFlag{Name: "delete-on-termination", Usage: "`true|false`: delete the attached interface with its instance"},
+			},
+			Action: eniModify,
+		},
+		{
 			Name:      "rm",
 			Usage:     "delete an available interface",
 			ArgsUsage: "ENI-ID",
@@ -207,6 +219,75 @@ func eniAttach(c *cli.Context) error {
 		Rows: [][]string{{out.AttachmentId, args[0], in.InstanceId}}})
 }
 
+// eniModify changes the one attribute its flags name, as EC2 takes one a
+// call; --delete-on-termination finds the interface's attachment.
+func eniModify(c *cli.Context) error {
+	e, args, err := command.Setup(c, 1, 1, "interface ID")
+	if err != nil {
+		return err
+	}
+	var set []string
+	for _, f := range []string{"sg", "description", "source-dest-check", "delete-on-termination"} {
+		if c.IsSet(f) {
+			set = append(set, "--"+f)
+		}
+	}
+	switch {
+	case len(set) == 0:
+		return command.Usagef("eni modify: nothing to change (give --sg, --description, --source-dest-check or --delete-on-termination)")
+	case len(set) > 1:
+		return command.Usagef("eni modify: one attribute at a time, as EC2 takes them (got %s)", strings.Join(set, ", "))
+	}
+	in := &ec2.ModifyNetworkInterfaceAttributeInput{NetworkInterfaceId: args[0]}
+	attr, value := "", ""
+	switch set[0] {
+	case "--sg":
+		if in.Groups, err = groupIDs(e, c.StringSlice("sg")); err != nil {
+			return err
+		}
+		attr, value = "groupSet", strings.Join(in.Groups, ",")
+	case "--description":
+		in.Description = &ec2.AttributeValue{Value: c.String("description")}
+		attr, value = "description", c.String("description")
+	case "--source-dest-check":
+		b, err := strconv.ParseBool(c.String("source-dest-check"))
+		if err != nil {
+			return command.Usagef("eni modify: --source-dest-check must be true or false, not %q", c.String("source-dest-check"))
+		}
+		in.SourceDestCheck = &ec2.AttributeBooleanValue{Value: &b}
+		attr, value = "sourceDestCheck", strconv.FormatBool(b)
+	case "--delete-on-termination":
+		b, err := strconv.ParseBool(c.String("delete-on-termination"))
+		if err != nil {
+			return command.Usagef("eni modify: --delete-on-termination must be true or false, not %q", c.String("delete-on-termination"))
+		}
+		att, err := attachmentOf(e, args[0])
+		if err != nil {
+			return err
+		}
+		in.Attachment = &ec2.NetworkInterfaceAttachmentChanges{AttachmentId: att, DeleteOnTermination: &b}
+		attr, value = "attachment.deleteOnTermination", strconv.FormatBool(b)
+	}
+	var out ec2.Empty
+	if err := e.Call("ModifyNetworkInterfaceAttribute", in, &out); err != nil {
+		return err
+	}
+	return e.Print(command.View{Data: &out, IDs: args, Header: []string{"INTERFACE", "ATTRIBUTE", "VALUE"},
+		Rows: [][]string{{args[0], attr, render.Dash(value)}}})
+}
+
+// attachmentOf is the attachment ID of an attached interface.
+func attachmentOf(e *command.Env, eni string) (string, error) {
+	var d ec2.DescribeNetworkInterfacesOutput
+	if err := e.Call("DescribeNetworkInterfaces", &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eni}}, &d); err != nil {
+		return "", err
+	}
+	if d.NetworkInterfaces[0].Attachment == nil {
+		return "", ec2.Errorf(ec2.CodeInvalidAttachmentIDNotFound, "The interface %s is not attached", eni)
+	}
+	return d.NetworkInterfaces[0].Attachment.AttachmentId, nil
+}
+
 // eniDetach takes the interface ID people know and finds its attachment.
 func eniDetach(c *cli.Context) error {
 	e, args, err := command.Setup(c, 1, 1, "interface ID")
@@ -215,14 +296,9 @@ func eniDetach(c *cli.Context) error {
 	}
 	attachment := args[0]
 	if !strings.HasPrefix(attachment, "eni-attach-") {
-		var d ec2.DescribeNetworkInterfacesOutput
-		if err := e.Call("DescribeNetworkInterfaces", &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: args}, &d); err != nil {
+		if attachment, err = attachmentOf(e, args[0]); err != nil {
 			return err
 		}
-		if d.NetworkInterfaces[0].Attachment == nil {
-			return ec2.Errorf(ec2.CodeInvalidAttachmentIDNotFound, "The interface %s is not attached", args[0])
-		}
-		attachment = d.NetworkInterfaces[0].Attachment.AttachmentId
 	}
 	var out ec2.Empty
 	if err := e.Call("DetachNetworkInterface", &ec2.DetachNetworkInterfaceInput{AttachmentId: attachment, Force: c.Bool("force")}, &out); err != nil {

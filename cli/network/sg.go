@@ -220,25 +220,31 @@ func portRange(p ec2.IpPermission) string {
 	return strconv.Itoa(*p.FromPort) + "-" + strconv.Itoa(*p.ToPort)
 }
 
-// groupIDs turns group names into IDs (IDs pass through).
+// groupIDs turns group names into IDs (IDs pass through), in the order given.
 func groupIDs(e *command.Env, refs []string) ([]string, error) {
-	var ids, names []string
+	var names []string
 	for _, r := range refs {
-		if strings.HasPrefix(r, "sg-") {
-			ids = append(ids, r)
-		} else {
+		if !strings.HasPrefix(r, "sg-") {
 			names = append(names, r)
 		}
 	}
 	if len(names) == 0 {
-		return ids, nil
+		return refs, nil
 	}
 	var out ec2.DescribeSecurityGroupsOutput
 	if err := e.Call("DescribeSecurityGroups", &ec2.DescribeSecurityGroupsInput{GroupNames: names}, &out); err != nil {
 		return nil, err
 	}
+	byName := map[string]string{}
 	for _, g := range out.SecurityGroups {
-		ids = append(ids, g.GroupId)
+		byName[g.GroupName] = g.GroupId
+	}
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r
+		if id, ok := byName[r]; ok && !strings.HasPrefix(r, "sg-") {
+			ids[i] = id
+		}
 	}
 	return ids, nil
 }

@@ -34,6 +34,10 @@ type Starter struct {
 type StartError struct {
 	Reason string
 	Log    string // the tail of the daemon's log, when there is one
+	// Exit is the daemon's exit status when it exited at start (0 when
+	// it did not): 2 says it refused its configuration (CLI.md's usage
+	// error), which its log names by file, line and key.
+	Exit int
 }
 
 func (e *StartError) Error() string {
@@ -148,7 +152,12 @@ func (s *Starter) spawn(ctx context.Context, c *Client) error {
 		}
 		select {
 		case err := <-exited:
-			return &StartError{Reason: fmt.Sprintf("the daemon exited at start (%v)", err), Log: tail(filepath.Join(logs, "daemon.out"), 20)}
+			se := &StartError{Reason: fmt.Sprintf("the daemon exited at start (%v)", err), Log: tail(filepath.Join(logs, "daemon.out"), 20)}
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				se.Exit = ee.ExitCode()
+			}
+			return se
 		case <-ctx.Done():
 			return &StartError{Reason: "timed out waiting for the daemon's socket", Log: tail(filepath.Join(logs, "daemon.out"), 20)}
 		case <-time.After(2 * time.Millisecond):

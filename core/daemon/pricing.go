@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"time"
@@ -17,6 +18,25 @@ const (
 	CacheDir   = "cache"   // wazero's compilation cache
 	PluginsDir = "plugins" // installed modules
 )
+
+// checkModules refuses to start with a configuration that names a pricing
+// module that is neither built in nor installed, or one that does not
+// price what it is named for: it would fail every call it is asked. The
+// error is a configs.Error naming the file, line and key.
+func checkModules(cfg *configs.Config, mgr *plugins.Manager) error {
+	var other error
+	err := cfg.CheckModules(func(name string) ([]string, bool) {
+		kinds, err := mgr.Kinds(name)
+		if err != nil && !errors.Is(err, plugins.ErrNotFound) && other == nil {
+			other = err
+		}
+		return kinds, err == nil
+	})
+	if other != nil {
+		return other
+	}
+	return err
+}
 
 // startPricing opens the daemon's one WebAssembly runtime, with the
 // compilation cache on disk, and loads every module the configuration
@@ -38,6 +58,10 @@ func startPricing(ctx context.Context, home string, cfg *configs.Config, log zer
 		return nil, nil, err
 	}
 	mgr := plugins.New(filepath.Join(home, PluginsDir), host)
+	if err := checkModules(cfg, mgr); err != nil {
+		_ = host.Close(ctx)
+		return nil, nil, err
+	}
 	seen := map[string]bool{}
 	for _, region := range cfg.RegionNames() {
 		spot, reserved := cfg.Modules(region)

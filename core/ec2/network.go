@@ -328,3 +328,28 @@ type IpRange struct {
 	CidrIp      string `json:"CidrIp"`
 	Description string `json:"Description,omitempty"`
 }
+
+// AttributeBooleanValue is EC2's {Value: true|false} wrapper.
+type AttributeBooleanValue struct {
+	Value *bool `json:"Value,omitempty"`
+}
+
+// NetworkInterfaceAttachmentChanges names an interface's attachment and
+// what changes in it.
+type NetworkInterfaceAttachmentChanges struct {
+	AttachmentId        string `json:"AttachmentId,omitempty"`
+	DeleteOnTermination *bool  `json:"DeleteOnTermination,omitempty"`
+}
+
+// ModifyNetworkInterfaceAttributeInput is EC2's
+// ModifyNetworkInterfaceAttribute request: exactly one of Groups (security
+// group IDs, replacing the interface's set), Description, SourceDestCheck
+// and Attachment.
+type ModifyNetworkInterfaceAttributeInput struct {
+	NetworkInterfaceId string                             `json:"NetworkInterfaceId"`
+	Groups             []string                           `json:"Groups,omitempty"`
+	Description        *AttributeValue                    `json:"Description,omitempty"`
+	SourceDestCheck    *AttributeBooleanValue             `json:"SourceDestCheck,omitempty"`
+	Attachment         *NetworkInterfaceAttachmentChanges `json:"Attachment,omitempty"`
+	DryRun             bool                               `json:"DryRun,omitempty"`
+}

@@ -84,6 +84,7 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("AttachNetworkInterface", actions.Public, s.AttachNetworkInterface),
 		actions.New("DetachNetworkInterface", actions.Public, s.DetachNetworkInterface),
 		actions.New("DeleteNetworkInterface", actions.Public, s.DeleteNetworkInterface),
+		actions.New("ModifyNetworkInterfaceAttribute", actions.Public, s.ModifyNetworkInterfaceAttribute),
 		actions.New("AssignPrivateIpAddresses", actions.Public, s.AssignPrivateIpAddresses),
 		actions.New("UnassignPrivateIpAddresses", actions.Public, s.UnassignPrivateIpAddresses),
 		actions.New("CreateSecurityGroup", actions.Public, s.CreateSecurityGroup),

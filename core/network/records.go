@@ -24,8 +24,11 @@ type ENI struct {
 	DeviceIndex         int       `json:"DeviceIndex,omitempty"`
 	AttachTime          time.Time `json:"AttachTime,omitzero"`
 	DeleteOnTermination bool      `json:"DeleteOnTermination,omitempty"`
-	Tags                []ec2.Tag `json:"Tags,omitempty"`
-	ClientToken         string    `json:"ClientToken,omitempty"`
+	// NoSourceDestCheck is EC2's SourceDestCheck turned off (on by
+	// default, so records written before it keep it on).
+	NoSourceDestCheck bool      `json:"NoSourceDestCheck,omitempty"`
+	Tags              []ec2.Tag `json:"Tags,omitempty"`
+	ClientToken       string    `json:"ClientToken,omitempty"`
 }
 
 // Addr is one private IP of an interface and its public side, if any: an
@@ -162,7 +165,7 @@ func (s *Service) view(rd state.Reader, e *ENI) ec2.NetworkInterface {
 		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: s.VpcID(rd), AvailabilityZone: s.ZoneOf(rd, e.SubnetId),
 		Description: e.Description, InterfaceType: "interface", MacAddress: e.MacAddress, OwnerId: ec2.OwnerID,
 		PrivateIpAddress: e.Addrs[0].Private, PrivateIpAddresses: addrs, Association: assoc,
-		Groups: GroupView(rd, e.Groups), Status: e.Status(), SourceDestCheck: true, TagSet: e.Tags,
+		Groups: GroupView(rd, e.Groups), Status: e.Status(), SourceDestCheck: !e.NoSourceDestCheck, TagSet: e.Tags,
 	}
 	if ni.TagSet == nil {
 		ni.TagSet = []ec2.Tag{}

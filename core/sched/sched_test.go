@@ -36,9 +36,16 @@ func hostsIn(t *testing.T, s *sched.Scheduler, region, zone string) []string {
 	return ids
 }
 
+// onlyThese makes a config's [[hosts]] the whole fleet, without the
+// built-in hosts.
+const onlyThese = "[fleet]\nbuiltin_hosts = false\n"
+
 // Two zones of us-east-1: a small t-only host in 1a, a big general host
 // in 1b, and a host in us-west-2.
 const twoZones = `
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1a"
 count = 1
@@ -144,7 +151,8 @@ func TestRejectionDetails(t *testing.T) {
 	}
 }
 
-// twins is two identical hosts in one zone.
+// twins is two identical hosts in one zone (add to twoZones, or to
+// onlyThese for a fleet of them alone).
 const twins = `
 [[hosts]]
 zone = "us-east-1a"
@@ -164,7 +172,7 @@ func TestWeighers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := fleet(t, "[scheduler]\nstrategy = \""+tt.strategy+"\"\n"+twins)
+			s, _ := fleet(t, "[scheduler]\nstrategy = \""+tt.strategy+"\"\n"+onlyThese+twins)
 			ids := hostsIn(t, s, "us-east-1", "us-east-1a")
 			busy := ids[1] // not the first: ties would go to ids[0]
 			s.Claim(busy, 2, 4096)
@@ -182,7 +190,7 @@ func TestWeighers(t *testing.T) {
 func TestTieBreaking(t *testing.T) {
 	for _, strategy := range []string{"binpack", "spread"} {
 		t.Run(strategy, func(t *testing.T) {
-			s, _ := fleet(t, "[scheduler]\nstrategy = \""+strategy+"\"\n"+twins)
+			s, _ := fleet(t, "[scheduler]\nstrategy = \""+strategy+"\"\n"+onlyThese+twins)
 			first := hostsIn(t, s, "us-east-1", "us-east-1a")[0]
 			for i := range 20 {
 				h, _, ok := s.Place("us-east-1", sched.Request{Family: "t3", VCPUs: 1, MemoryMiB: 1024}, i%2 == 0)
@@ -191,7 +199,7 @@ func TestTieBreaking(t *testing.T) {
 				}
 			}
 			// A second scheduler from the same config decides the same way.
-			s2, _ := fleet(t, "[scheduler]\nstrategy = \""+strategy+"\"\n"+twins)
+			s2, _ := fleet(t, "[scheduler]\nstrategy = \""+strategy+"\"\n"+onlyThese+twins)
 			if h, _, _ := s2.Place("us-east-1", sched.Request{Family: "t3", VCPUs: 1, MemoryMiB: 1024}, false); h.ID != first {
 				t.Errorf("another scheduler chose %s, want %s", h.ID, first)
 			}
@@ -401,6 +409,9 @@ func TestHostIDs(t *testing.T) {
 
 func TestHostsSorted(t *testing.T) {
 	s, _ := fleet(t, `
+[fleet]
+builtin_hosts = false  # these hosts are the whole fleet
+
 [[hosts]]
 zone = "us-east-1c"
 count = 3

@@ -54,6 +54,7 @@ var queryKeys = map[string]string{
 	"ImportKeyPairInput.TagSpecifications":                                 "TagSpecification",
 	"InstanceIdsInput.InstanceIds":                                         "InstanceId",
 	"IpPermission.UserIdGroupPairs":                                        "Groups",
+	"ModifyNetworkInterfaceAttributeInput.Groups":                          "SecurityGroupId",
 	"RequestSpotInstancesInput.TagSpecifications":                          "TagSpecification",
 	"RunInstancesInput.BlockDeviceMappings":                                "BlockDeviceMapping",
 	"RunInstancesInput.SecurityGroupIds":                                   "SecurityGroupId",
