@@ -182,6 +182,11 @@ func Report(w io.Writer, err error) int {
 	}
 	if e, ok := api.IsServiceError(err); ok {
 		fmt.Fprintf(w, "ec2x: %s: %s\n", e.Code, e.Message)
+		if e.Code == ec2.CodeInsufficientFreeSpace {
+			// The daemon cannot do its work until its disk has room: as
+			// a daemon that cannot be reached, not a refused request.
+			return ExitUnreachable
+		}
 		return ExitService
 	}
 	switch {

@@ -35,6 +35,8 @@ func TestReport(t *testing.T) {
 			"ec2x: InvalidInstanceID.NotFound: The instance ID 'i-0123456789abcdef0' does not exist\n"},
 		{"capacity", ec2.Errorf(ec2.CodeInsufficientInstanceCapacity, "We currently do not have sufficient t3.micro capacity"), ExitService,
 			"ec2x: InsufficientInstanceCapacity: We currently do not have sufficient t3.micro capacity\n"},
+		{"disk full", ec2.Errorf(ec2.CodeInsufficientFreeSpace, "The change was not made: the disk holding /h/data has 1.00 MiB free."), ExitUnreachable,
+			"ec2x: InsufficientFreeSpace: The change was not made: the disk holding /h/data has 1.00 MiB free.\n"},
 		{"usage error", command.Usagef("run: --count must be at least 1"), ExitUsage, "ec2x: run: --count must be at least 1\n"},
 		{"config error", &configs.Error{File: "/h/config.toml", Line: 2, Key: "sim.seed", Msg: "incompatible types"}, ExitUsage,
 			"ec2x: config: /h/config.toml:2: key sim.seed: incompatible types\n"},

@@ -92,6 +92,10 @@ const (
 	CodeInvalidPaginationToken     = "InvalidPaginationToken"
 	// CodeMetadataNotFound: the instance metadata service has nothing at a path.
 	CodeMetadataNotFound = "MetadataNotFound"
+	// CodeInsufficientFreeSpace (ec2x's own; EC2 has no such failure): the
+	// disk holding the daemon's store is too full for a change, which is
+	// refused; reads still work. The CLI exits 3 on it.
+	CodeInsufficientFreeSpace = "InsufficientFreeSpace"
 )
 
 // HTTPStatus is the HTTP status EC2 answers an error code with.
@@ -99,7 +103,7 @@ func HTTPStatus(code string) int {
 	switch code {
 	case CodeInternalError:
 		return http.StatusInternalServerError
-	case CodeServiceUnavailable, CodeInsufficientInstanceCapacity:
+	case CodeServiceUnavailable, CodeInsufficientInstanceCapacity, CodeInsufficientFreeSpace:
 		return http.StatusServiceUnavailable
 	case CodeDryRunOperation:
 		return http.StatusPreconditionFailed

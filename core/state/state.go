@@ -225,6 +225,12 @@ func TooBig(b *store.Batch) error {
 		b.Len(), b.Size()>>10, store.MaxBatchBytes>>10)
 }
 
+// NoSpace is the answer to a change the store's disk has no room for
+// (a *store.SpaceError).
+func NoSpace(err error) error {
+	return ec2.Errorf(ec2.CodeInsufficientFreeSpace, "The change was not made: %v.", err)
+}
+
 // queue hands a batch to the store in st (a new transaction if nil)
 // while the region's lock is held, so batches reach the store in the
 // order memory changed, and returns the function that waits until it is

@@ -156,6 +156,19 @@ func (tx *Tx) commitLocked(ctx context.Context, split bool, st *store.Txn) (func
 	}
 	b := tx.Batch()
 	rt := tx.r.rt
+	// Before anything reaches Badger, which writes through memory maps
+	// that fault on a full disk (see store.CheckSpace). Split changes are
+	// the rest of what was accepted (driver events, expiry).
+	prio := store.Request
+	if split {
+		prio = store.Settle
+	}
+	if err := rt.st.CheckSpace(prio, b); err != nil {
+		st.Discard()
+		tx.rollback()
+		rt.log.Warn().Err(err).Str("region", tx.r.Name).Msg("change refused")
+		return nil, NoSpace(err)
+	}
 	var waits []func() error
 	if split {
 		// Parts after the first begin under the lock and so wait for

@@ -99,8 +99,9 @@ var schemaKey = Key(KindMeta, "schema")
 // Sizes that bound one transaction (Badger refuses a transaction larger
 // than 15% of a memtable).
 const (
-	memTableSize   = 8 << 20
-	valueThreshold = 1 << 10
+	memTableSize     = 8 << 20
+	valueLogFileSize = 16 << 20
+	valueThreshold   = 1 << 10
 	// MaxBatchBytes is the largest batch Commit accepts, with a margin
 	// below Badger's own limit.
 	MaxBatchBytes = memTableSize * 15 / 100 * 9 / 10
@@ -114,13 +115,17 @@ type Options struct {
 	InMemory bool
 	// NoSync skips fsync on commit (benchmarks of CPU cost only).
 	NoSync bool
-	Logger zerolog.Logger
+	// FreeSpace measures the free bytes of the file system holding dir
+	// (see space.go); nil: statfs. Tests give a disk of any fullness.
+	FreeSpace func(dir string) (int64, error)
+	Logger    zerolog.Logger
 }
 
 // Store is the Badger database of one EC2X_HOME.
 type Store struct {
 	db     *badger.DB
 	log    zerolog.Logger
+	space  *space // nil in memory
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	closed sync.Once
@@ -134,7 +139,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		// crash drops from about 700 ms to 130 ms with these.
 		WithMemTableSize(memTableSize).
 		WithNumMemtables(2).
-		WithValueLogFileSize(16 << 20).
+		WithValueLogFileSize(valueLogFileSize).
 		WithBaseTableSize(2 << 20).
 		WithNumLevelZeroTables(4).
 		WithNumLevelZeroTablesStall(10).
@@ -151,15 +156,24 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		WithDetectConflicts(false).
 		WithSyncWrites(!o.NoSync).
 		WithLogger(nil)
+	var sp *space
 	if o.InMemory {
 		// In memory there is no value log: every value stays in the LSM.
 		bo = bo.WithInMemory(true).WithDir("").WithValueDir("").WithValueThreshold(1 << 20)
+	} else {
+		sp = &space{dir: dir, free: o.FreeSpace}
+		if sp.free == nil {
+			sp.free = freeBytes
+		}
+		if err := sp.checkOpen(); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
 	}
 	db, err := badger.Open(bo)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: o.Logger, stop: make(chan struct{})}
+	s := &Store{db: db, log: o.Logger, space: sp, stop: make(chan struct{})}
 	if err := s.checkSchema(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -216,7 +230,9 @@ func (s *Store) gcLoop() {
 		case <-s.stop:
 			return
 		case <-t.C:
-			for s.db.RunValueLogGC(0.5) == nil {
+			// GC copies live values into the current log before it
+			// deletes a file: it needs up to a file's worth free.
+			for s.checkSpace(Request, valueLogFileSize) == nil && s.db.RunValueLogGC(0.5) == nil {
 			}
 		}
 	}
@@ -284,6 +300,20 @@ func (b *Batch) Size() int {
 	return n
 }
 
+// diskSize estimates the bytes the batch adds to Badger's files: each
+// entry in the write-ahead log, a large value in the value log too, with
+// their headers, and a page of each log that a write may start.
+func (b *Batch) diskSize() int {
+	n := 2 * 4096
+	for _, w := range b.ops {
+		n += len(w.k) + len(w.v) + 32
+		if len(w.v) >= valueThreshold {
+			n += len(w.k) + 32
+		}
+	}
+	return n
+}
+
 // Fits reports whether the batch can commit as one transaction.
 func (b *Batch) Fits() bool { return b.Size() <= MaxBatchBytes && b.Len() < maxBatchEntries }
 
@@ -322,17 +352,46 @@ func (s *Store) Commit(ctx context.Context, b *Batch) error {
 
 // CommitAsync queues the batch as one transaction and calls cb once it is
 // durable (or failed). Batches queued in order commit in that order, and
-// concurrent batches share one fsync.
+// concurrent batches share one fsync. A batch the disk has no room for
+// (CheckSpace at Request) fails with a *SpaceError and writes nothing.
 func (s *Store) CommitAsync(ctx context.Context, b *Batch, cb func(error)) {
 	if b.err != nil || b.Len() == 0 {
 		cb(b.err) // without Begin's wait
 		return
 	}
+	if err := s.CheckSpace(Request, b); err != nil {
+		cb(err)
+		return
+	}
 	s.Begin(ctx).CommitAsync(ctx, b, cb)
 }
 
+// CheckSpace reports a *SpaceError when writing b at priority p would
+// leave the disk with less free space than Badger may need (see
+// space.go); nil for a store in memory. Check before changing anything
+// the write stands for: Txn.CommitAsync does not check.
+func (s *Store) CheckSpace(p Priority, b *Batch) error { return s.checkSpace(p, b.diskSize()) }
+
+func (s *Store) checkSpace(p Priority, n int) error {
+	if s.space == nil {
+		return nil
+	}
+	if now := time.Now().UnixNano(); now-s.space.lsmAt.Load() > int64(lsmRefresh) {
+		s.space.lsmAt.Store(now)
+		var lsm int64
+		for _, t := range s.db.Tables() {
+			lsm += int64(t.OnDiskSize)
+		}
+		s.space.lsm.Store(lsm)
+	}
+	return s.space.check(p, n)
+}
+
 // Txn is a write transaction begun ahead of the change it will carry.
-type Txn struct{ txn *badger.Txn }
+type Txn struct {
+	txn *badger.Txn
+	s   *Store
+}
 
 // Begin starts a write transaction. Badger makes a new transaction wait
 // until every commit before it is applied and synced; a writer that
@@ -340,7 +399,7 @@ type Txn struct{ txn *badger.Txn }
 // fsync (every region through one region's sync). Begin before taking
 // locks, then CommitAsync under them: concurrent writers then wait for
 // the same sync together and commit in one batch.
-func (s *Store) Begin(ctx context.Context) *Txn { return &Txn{txn: s.db.NewTransaction(true)} }
+func (s *Store) Begin(ctx context.Context) *Txn { return &Txn{txn: s.db.NewTransaction(true), s: s} }
 
 // Discard ends t unused.
 func (t *Txn) Discard() { t.txn.Discard() }
@@ -367,7 +426,17 @@ func (t *Txn) CommitAsync(ctx context.Context, b *Batch, cb func(error)) {
 			return
 		}
 	}
-	t.txn.CommitWith(func(err error) { cb(wrapTxnErr(err)) })
+	// Counted until durable, so that concurrent checks see it.
+	n := int64(b.diskSize())
+	if sp := t.s.space; sp != nil {
+		sp.inflight.Add(n)
+	}
+	t.txn.CommitWith(func(err error) {
+		if sp := t.s.space; sp != nil {
+			sp.inflight.Add(-n)
+		}
+		cb(wrapTxnErr(err))
+	})
 }
 
 func wrapTxnErr(err error) error {
