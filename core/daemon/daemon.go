@@ -58,9 +58,14 @@ type Options struct {
 	EC2Ready func(addr string)
 }
 
+// CloseTimeout is how long the daemon waits at exit for Badger to write
+// its memtable to a table, which Badger retries without end when it
+// cannot (its directory removed, its disk full).
+const CloseTimeout = 10 * time.Second
+
 // Run serves the API until ctx ends, a signal arrives or a client asks
 // it to stop. It owns the store: nothing else opens it.
-func Run(ctx context.Context, o Options) error {
+func Run(ctx context.Context, o Options) (err error) {
 	for _, d := range []string{o.Home, filepath.Join(o.Home, api.DataDir), filepath.Join(o.Home, api.LogsDir)} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return err
@@ -77,7 +82,11 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close(context.Background())
+	defer func() {
+		if cerr := closeStore(st, CloseTimeout, log); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 
 	host, mgr, err := startPricing(ctx, o.Home, o.Config, log)
 	if err != nil {
@@ -172,6 +181,19 @@ func openCloud(ctx context.Context, o Options, st *store.Store, host *pricingwas
 			})
 		},
 	})
+}
+
+// closeStore closes the store within timeout. Each commit was synced to
+// Badger's logs, so one that cannot finish loses nothing acknowledged;
+// the error says what was not written.
+func closeStore(st *store.Store, timeout time.Duration, log zerolog.Logger) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := st.Close(ctx); err != nil {
+		log.Error().Err(err).Msg("store not closed")
+		return fmt.Errorf("stopping: gave up after %s: %w", timeout, err)
+	}
+	return nil
 }
 
 // closePricing closes the pricing host; a module still compiling would

@@ -124,11 +124,15 @@ type Options struct {
 // Store is the Badger database of one EC2X_HOME.
 type Store struct {
 	db     *badger.DB
+	dir    string
 	log    zerolog.Logger
+	blog   *badgerLog
 	space  *space // nil in memory
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	closed sync.Once
+	// closeErr is what Close returned.
+	closeErr error
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -154,8 +158,9 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		WithCompression(options.Snappy).
 		WithMetricsEnabled(false).
 		WithDetectConflicts(false).
-		WithSyncWrites(!o.NoSync).
-		WithLogger(nil)
+		WithSyncWrites(!o.NoSync)
+	blog := &badgerLog{log: o.Logger}
+	bo = bo.WithLogger(blog)
 	var sp *space
 	if o.InMemory {
 		// In memory there is no value log: every value stays in the LSM.
@@ -173,7 +178,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: o.Logger, space: sp, stop: make(chan struct{})}
+	s := &Store{db: db, dir: dir, log: o.Logger, blog: blog, space: sp, stop: make(chan struct{})}
 	if err := s.checkSchema(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -238,15 +243,25 @@ func (s *Store) gcLoop() {
 	}
 }
 
-// Close flushes and closes the database.
+// Close flushes and closes the database. Badger retries a flush that
+// fails (a full disk, a data directory removed) without end; Close gives
+// up when ctx ends, with a CloseError that says what could not be
+// written. Later calls return the first call's answer.
 func (s *Store) Close(ctx context.Context) error {
-	var err error
 	s.closed.Do(func() {
-		close(s.stop)
-		s.wg.Wait()
-		err = s.db.Close()
+		done := make(chan error, 1)
+		go func() {
+			close(s.stop)
+			s.wg.Wait()
+			done <- s.db.Close()
+		}()
+		select {
+		case s.closeErr = <-done:
+		case <-ctx.Done():
+			s.closeErr = &CloseError{Dir: s.dir, Cause: ctx.Err(), Last: s.blog.lastError()}
+		}
 	})
-	return err
+	return s.closeErr
 }
 
 // Batch is a set of writes that commit together or not at all. Writes
