@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 
 	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/configs"
@@ -55,9 +57,10 @@ var serveCommand = &cli.Command{
 			return err
 		}
 		defer logf.Close()
-		var w io.Writer = logf
-		if !c.Bool("background") {
-			w = zerolog.MultiLevelWriter(logf, zerolog.ConsoleWriter{Out: c.App.ErrWriter, NoColor: command.GlobalBool(c, "no-color")})
+		background := c.Bool("background")
+		var w io.Writer = &logFile{f: logf, stderr: c.App.ErrWriter, echo: background}
+		if !background {
+			w = zerolog.MultiLevelWriter(w, zerolog.ConsoleWriter{Out: c.App.ErrWriter, NoColor: command.GlobalBool(c, "no-color")})
 		}
 		level := zerolog.InfoLevel
 		if command.GlobalBool(c, "debug") {
@@ -74,4 +77,36 @@ var serveCommand = &cli.Command{
 		}
 		return err
 	},
+}
+
+// logFile is the daemon's log file. A write it refuses (a full disk, an
+// I/O error) is said on stderr once until writes work again, and the
+// lines it lost go there too unless stderr already has them (foreground).
+type logFile struct {
+	f       *os.File
+	stderr  io.Writer
+	echo    bool
+	mu      sync.Mutex
+	failing bool
+}
+
+func (l *logFile) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, err := l.f.Write(p); err != nil {
+		if !l.failing {
+			fmt.Fprintf(l.stderr, "ec2x: the daemon cannot write its log %s (%v); its lines come here until it can\n", l.f.Name(), err)
+			l.failing = true
+		}
+		if l.echo {
+			_, _ = l.stderr.Write(p)
+		}
+		// Said: zerolog need not print its own message for each line.
+		return len(p), nil
+	}
+	if l.failing {
+		fmt.Fprintf(l.stderr, "ec2x: the daemon writes its log %s again\n", l.f.Name())
+		l.failing = false
+	}
+	return len(p), nil
 }
