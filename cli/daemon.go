@@ -34,6 +34,11 @@ func daemonStart(c *cli.Context) error {
 	return daemonStatus(c)
 }
 
+// stopWait outlasts the daemon's own bounded stop (server shutdown about 5 s,
+// pricing 1 s, store close 10 s), so a slow stop is reported as the daemon's
+// own error in its log rather than as a timeout here.
+const stopWait = 30 * time.Second
+
 func daemonStop(c *cli.Context) error {
 	e, err := command.NewEnv(c)
 	if err != nil {
@@ -47,10 +52,10 @@ func daemonStop(c *cli.Context) error {
 	if err := cl.Shutdown(e.Context()); err != nil {
 		return err
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(stopWait)
 	for api.DaemonLocked(e.Home) {
 		if time.Now().After(deadline) {
-			return &command.TimeoutError{Msg: fmt.Sprintf("daemon (pid %d) did not stop within 15s", p.Pid)}
+			return &command.TimeoutError{Msg: fmt.Sprintf("daemon (pid %d) did not stop within %s", p.Pid, stopWait)}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
