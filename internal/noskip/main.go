@@ -45,7 +45,9 @@ func run(in io.Reader, out io.Writer) int {
 		case e.Action == "build-output":
 			fmt.Fprint(out, e.Output)
 		case e.Test == "":
-			if e.Action == "output" { // ok/FAIL lines, a crashed binary's last words
+			// ok/FAIL lines, a crashed binary's last words; not the PASS
+			// of the -v that -json implies
+			if e.Action == "output" && e.Output != "PASS\n" {
 				fmt.Fprint(out, e.Output)
 			}
 		case e.Action == "output":

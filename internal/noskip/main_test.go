@@ -54,7 +54,7 @@ func TestRun(t *testing.T) {
 		want     []string
 		unwanted []string
 	}{
-		{pkg: "./pass", want: []string{"ok  \texample.com/m/pass", "1 tests and subtests ran, none skipped"}, unwanted: []string{"quiet"}},
+		{pkg: "./pass", want: []string{"ok  \texample.com/m/pass", "1 tests and subtests ran, none skipped"}, unwanted: []string{"quiet", "PASS\n"}},
 		{pkg: "./none", want: []string{"example.com/m/none", "0 tests"}},
 		{pkg: "./skip", status: 1, want: []string{"1 of 3 tests skipped", "example.com/m/skip TestTool/sub:", "frobnicate not installed", "--- SKIP: TestTool/sub"}},
 		{pkg: "./fail", want: []string{"the answer is 41", "--- FAIL: TestBroken", "FAIL\texample.com/m/fail"}, unwanted: []string{"quiet"}},
