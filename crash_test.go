@@ -78,8 +78,8 @@ func TestKill9MidLoop(t *testing.T) {
 		t.Skip("starts real daemons")
 	}
 	bin, err := exec.LookPath("ec2x")
-	if err != nil {
-		t.Skip("ec2x test binary not on PATH")
+	if err != nil { // TestMain (testscript.Main) puts it there
+		t.Fatalf("the ec2x test binary is not on PATH: %v", err)
 	}
 	home := t.TempDir()
 	h := &crashHarness{t: t, home: home, bin: bin}

@@ -68,11 +68,18 @@ func TestScripts(t *testing.T) {
 			// a shared cache, not once per script.
 			env.Setenv("EC2X_WASM_CACHE", wasmtest.CacheDir())
 			env.Setenv("REPO", repo)
-			// CI installs the AWS CLI and jq: there the scenario must run.
-			if os.Getenv("EC2X_REQUIRE_AWSCLI") != "" {
-				for _, bin := range []string{"aws", "jq"} {
+			// CI installs the tools of the scripts that skip without them
+			// (awscli, plugins) and says so: there those scripts must run.
+			for _, r := range []struct {
+				env  string
+				bins []string
+			}{{"EC2X_REQUIRE_AWSCLI", []string{"aws", "jq"}}, {"EC2X_REQUIRE_WABT", []string{wasmtest.Tool}}} {
+				if os.Getenv(r.env) == "" {
+					continue
+				}
+				for _, bin := range r.bins {
 					if _, err := exec.LookPath(bin); err != nil {
-						return fmt.Errorf("EC2X_REQUIRE_AWSCLI is set but %s is missing: %v", bin, err)
+						return fmt.Errorf("%s is set but %s is missing: %v", r.env, bin, err)
 					}
 				}
 			}

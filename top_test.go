@@ -62,11 +62,14 @@ func TestTopInATerminal(t *testing.T) {
 		t.Skip("starts a daemon and a terminal")
 	}
 	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed")
+		if os.Getenv("EC2X_REQUIRE_TMUX") != "" {
+			t.Fatalf("EC2X_REQUIRE_TMUX is set but tmux is missing: %v (CI installs it)", err)
+		}
+		t.Skip("tmux is not installed (apt-get install tmux)")
 	}
 	bin, err := exec.LookPath("ec2x")
-	if err != nil {
-		t.Skip("ec2x test binary not on PATH")
+	if err != nil { // TestMain (testscript.Main) puts it there
+		t.Fatalf("the ec2x test binary is not on PATH: %v", err)
 	}
 	home := t.TempDir()
 	t.Cleanup(func() { killDaemon(home) })

@@ -97,8 +97,10 @@ type Event struct {
 
 // Stats are a guest's cumulative resource counters since it was created.
 type Stats struct {
-	At             time.Time
-	CPUTime        time.Duration // summed over vCPUs
+	At      time.Time
+	CPUTime time.Duration // summed over vCPUs
+	// MemoryUsedMiB is what the guest uses; 0 when the driver cannot
+	// tell (the guest has not reported it), which is no datapoint.
 	MemoryUsedMiB  int
 	NetRxBytes     uint64
 	NetTxBytes     uint64

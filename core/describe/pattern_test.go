@@ -100,7 +100,7 @@ func FuzzWildMatch(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, pattern, s string) {
 		if !utf8.ValidString(pattern) || !utf8.ValidString(s) {
-			t.Skip()
+			return // see above: only valid UTF-8 is compared
 		}
 		want := refMatch(pattern, s)
 		if got := WildMatch(pattern, s); got != want {

@@ -10,7 +10,8 @@ import (
 // sample values of the interval between them: CPU demand (CPUUtilization
 // as the workload wanted it, before the credit model), MemoryUtilization,
 // and the bytes moved in the interval. StatusCheckFailed is 0 and the credit
-// metrics are unreported; Credits.Fill and the caller set them. A counter
+// metrics are unreported; Credits.Fill and the caller set them.
+// MemoryUtilization is unreported while the driver knows no figure. A counter
 // that went backwards (the guest was recreated) counts from zero.
 func FromStats(prev, cur hv.Stats, vcpus, memoryMiB int) (demandPct float64, v Values) {
 	v = NoValues()
@@ -24,11 +25,9 @@ func FromStats(prev, cur hv.Stats, vcpus, memoryMiB int) (demandPct float64, v V
 		demandPct = min(max(demandPct, 0), 100)
 	}
 	v[CPUUtilization] = demandPct
-	if memoryMiB > 0 {
-		v[MemoryUtilization] = min(max(float64(cur.MemoryUsedMiB)/float64(memoryMiB)*100, 0), 100)
-	} else {
-		v[MemoryUtilization] = 0
-	}
+	if memoryMiB > 0 && cur.MemoryUsedMiB > 0 {
+		v[MemoryUtilization] = min(float64(cur.MemoryUsedMiB)/float64(memoryMiB)*100, 100)
+	} // else the guest has not said (hv.Stats): no datapoint rather than 0
 	v[NetworkIn] = delta(prev.NetRxBytes, cur.NetRxBytes)
 	v[NetworkOut] = delta(prev.NetTxBytes, cur.NetTxBytes)
 	v[DiskReadBytes] = delta(prev.DiskReadBytes, cur.DiskReadBytes)

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"math"
 	"sort"
 	"time"
 
@@ -115,7 +116,7 @@ func (s *Service) liveMetrics(ctx context.Context, row *fleetRow, seen map[strin
 	if has {
 		row.CPUHistory = append([]uint8(nil), hist[:]...)
 		row.CPUUtilization = float64(latest[CPUUtilization])
-		row.MemoryUtilization = float64(latest[MemoryUtilization])
+		row.MemoryUtilization = known(float64(latest[MemoryUtilization]))
 		minute := s.interval.Seconds()
 		row.NetworkIn = float64(latest[NetworkIn]) / minute
 		row.NetworkOut = float64(latest[NetworkOut]) / minute
@@ -149,7 +150,18 @@ func (s *Service) liveMetrics(ctx context.Context, row *fleetRow, seen map[strin
 	}
 	secs := cur.At.Sub(prev.At).Seconds()
 	row.CPUUtilization = demand
-	row.MemoryUtilization = v[MemoryUtilization]
+	if v.Has(MemoryUtilization) {
+		row.MemoryUtilization = v[MemoryUtilization]
+	}
 	row.NetworkIn = v[NetworkIn] / secs
 	row.NetworkOut = v[NetworkOut] / secs
+}
+
+// known is x, or 0 for a metric without a datapoint (NaN), which JSON
+// cannot carry.
+func known(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
 }

@@ -156,12 +156,13 @@ func TestFromStats(t *testing.T) {
 		memMiB int
 		demand float64
 		want   map[Metric]float64
+		none   []Metric // unreported
 	}{
 		{name: "half of two vCPUs", cur: hv.Stats{At: at.Add(time.Minute), CPUTime: 70 * time.Second, MemoryUsedMiB: 256,
 			NetRxBytes: 4000, NetTxBytes: 800, DiskReadBytes: 7, DiskWriteBytes: 19}, vcpus: 2, memMiB: 1024, demand: 50,
 			want: map[Metric]float64{MemoryUtilization: 25, NetworkIn: 3000, NetworkOut: 300, DiskReadBytes: 0, DiskWriteBytes: 10, StatusCheckFailed: 0}},
 		{name: "counters reset", cur: hv.Stats{At: at.Add(time.Minute), CPUTime: 6 * time.Second, NetRxBytes: 40}, vcpus: 1, memMiB: 512, demand: 10,
-			want: map[Metric]float64{NetworkIn: 40, MemoryUtilization: 0}},
+			want: map[Metric]float64{NetworkIn: 40}, none: []Metric{MemoryUtilization}}, // the driver knows no memory figure
 		{name: "same instant", cur: hv.Stats{At: at, CPUTime: 20 * time.Second}, vcpus: 1, memMiB: 512, demand: 0},
 		{name: "a failed status check", cur: hv.Stats{At: at.Add(time.Minute), CPUTime: 10 * time.Second, StatusCheckFailed: true},
 			vcpus: 1, memMiB: 512, demand: 0, want: map[Metric]float64{StatusCheckFailed: 1}},
@@ -179,6 +180,11 @@ func TestFromStats(t *testing.T) {
 			}
 			if v.Has(CPUCreditBalance) {
 				t.Fatalf("credit metrics set before the model ran")
+			}
+			for _, m := range tt.none {
+				if v.Has(m) {
+					t.Fatalf("%s = %v, want no datapoint", m, v[m])
+				}
 			}
 		})
 	}

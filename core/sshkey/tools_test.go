@@ -11,14 +11,19 @@ import (
 
 // These tests compare fingerprints with the ones openssl and ssh-keygen
 // compute, using the commands of the EC2 user guide ("Verify the fingerprint
-// of your key pair"). They are skipped when the tools are not installed.
+// of your key pair"). They are skipped when the tools are not installed,
+// unless EC2X_REQUIRE_SSH_TOOLS is set, as CI sets it (and installs them).
 
-// requireTools skips t unless every named program is on PATH.
+// requireTools skips t unless every named program is on PATH; with
+// EC2X_REQUIRE_SSH_TOOLS set, a missing one fails t.
 func requireTools(t *testing.T, names ...string) {
 	t.Helper()
 	for _, n := range names {
 		if _, err := exec.LookPath(n); err != nil {
-			t.Skipf("%s not found on PATH", n)
+			if os.Getenv("EC2X_REQUIRE_SSH_TOOLS") != "" {
+				t.Fatalf("EC2X_REQUIRE_SSH_TOOLS is set but %s is missing: %v (CI installs openssh-client and openssl)", n, err)
+			}
+			t.Skipf("%s not found on PATH (apt-get install openssh-client openssl)", n)
 		}
 	}
 }
@@ -178,8 +183,10 @@ func TestFingerprintsMatchTools(t *testing.T) {
 		requireTools(t, "ssh-keygen")
 		file := filepath.Join(t.TempDir(), "id_dsa")
 		cmd := exec.Command("ssh-keygen", "-q", "-t", "dsa", "-N", "", "-f", file)
-		if err := cmd.Run(); err != nil {
-			t.Skipf("this ssh-keygen cannot make DSA keys: %v", err)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			// OpenSSH 9.8 dropped DSA: the key OpenSSH 9.2 made stands in
+			t.Logf("this ssh-keygen cannot make DSA keys (%v: %s); testdata/dsa.pub is one it made", err, bytes.TrimSpace(out))
+			file = filepath.Join("testdata", "dsa")
 		}
 		pub, err := os.ReadFile(file + ".pub")
 		if err != nil {

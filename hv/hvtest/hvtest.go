@@ -36,9 +36,6 @@ type Harness struct {
 	Boot, Stop time.Duration
 	// Timeout bounds each wait in wall time; zero means 10s, or 5m with RealTime.
 	Timeout time.Duration
-	// Skip names cases (as in the subtest names) the driver cannot run,
-	// with the reason, which the test log shows.
-	Skip map[string]string
 }
 
 // Start is the fake clock's starting time, fixed so output is reproducible:

@@ -92,11 +92,17 @@ func probeWith(ctx context.Context, bin, fw, a string) error {
 // slow one. The answer is kept in dir for as long as the machine is up
 // and QEMU is the same binary.
 func chooseAccel(ctx context.Context, bin, dir string) (accel, why string) {
+	return chooseAccelWith(ctx, bin, dir, "/dev/kvm")
+}
+
+// chooseAccelWith is chooseAccel with kvm as the device that must open
+// before QEMU is asked (tests give a stand-in on a machine without one).
+func chooseAccelWith(ctx context.Context, bin, dir, kvm string) (accel, why string) {
 	switch a := os.Getenv("EC2X_QEMU_ACCEL"); a {
 	case "kvm", "tcg":
 		return a, "EC2X_QEMU_ACCEL=" + a
 	}
-	f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0)
+	f, err := os.OpenFile(kvm, os.O_RDWR, 0)
 	if err != nil {
 		return "tcg", "no usable /dev/kvm: " + err.Error()
 	}

@@ -48,6 +48,9 @@ type Driver struct {
 	g        map[string]*guest
 	done     chan struct{}
 	wg       sync.WaitGroup
+
+	// hz is USER_HZ, the clock ticks per second of /proc's CPU times.
+	hz int64
 }
 
 var (
@@ -112,7 +115,12 @@ func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
 	}
 	a, why := chooseAccel(ctx, bin, dir)
 	o.Logger.Info().Str("accel", a).Str("why", why).Msg("qemu guests run on " + a)
-	d := &Driver{opts: o, bin: bin, accel: a, rotateAt: dumpRotateBytes, dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
+	hz, err := clockTicks()
+	if err != nil {
+		hz = 100 // USER_HZ on every Linux architecture QEMU's x86 guests run on
+		o.Logger.Warn().Err(err).Msg("qemu: cannot read the clock tick rate; assuming 100 Hz")
+	}
+	d := &Driver{opts: o, bin: bin, accel: a, rotateAt: dumpRotateBytes, hz: hz, dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
 	if err := d.reattach(); err != nil {
 		return nil, err
 	}
@@ -249,6 +257,8 @@ func (d *Driver) args(g *guest) []string {
 		// a kernel panic pauses the guest, as a crashed EC2 instance keeps
 		// running with its status check failed until it is rebooted
 		"-device", "pvpanic", "-action", "panic=pause",
+		// memory use as the guest sees it (Stats), never inflated
+		"-device", fmt.Sprintf("virtio-balloon-pci,id=%s,guest-stats-polling-interval=%d", balloonID, balloonPoll),
 		"-chardev", "file,id=console,path=" + g.path("console.log") + ",append=on", "-serial", "chardev:console",
 		"-qmp", "unix:" + g.path("qmp.sock") + ",server=on,wait=off",
 		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2",
@@ -334,7 +344,7 @@ func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
 				if syscall.Kill(pid, 0) != nil {
 					return
 				}
-				if !healthy(context.Background(), sock, pid) {
+				if !d.healthy(context.Background(), sock, pid) {
 					break wait // a panicked guest hears no button
 				}
 				_ = qmp(context.Background(), sock, "system_powerdown", nil, nil)

@@ -77,9 +77,6 @@ func harness(t *testing.T) hvtest.Harness {
 				Kernel: filepath.Join(img, "vmlinuz"), Initrd: filepath.Join(img, "initrd.img")}
 			return s
 		},
-		Skip: map[string]string{
-			"console_capped": "40 reboots take minutes under TCG; TestConsoleKeepsLast64KiB checks the cap",
-		},
 	}
 }
 

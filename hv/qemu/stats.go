@@ -2,6 +2,7 @@ package qemu
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,7 +13,9 @@ import (
 )
 
 // Stats implements hv.Observer: CPU time from /proc, disk from QMP and
-// network from the NICs' traffic dumps, all cumulative over the guest's runs.
+// network from the NICs' traffic dumps, all cumulative over the guest's
+// runs; memory is what the guest's kernel reports through the balloon
+// device (see guestMemUsedMiB).
 func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 	d.mu.Lock()
 	g, err := d.get(id)
@@ -26,8 +29,8 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 	var rd, wr uint64
 	failed := false
 	if pid > 0 {
-		cpu, _ = procCPU(pid)
-		failed = !healthy(ctx, sock, pid)
+		cpu, _ = d.procCPU(pid)
+		failed = !d.healthy(ctx, sock, pid)
 		var blocks []struct {
 			Stats struct {
 				RdBytes uint64 `json:"rd_bytes"`
@@ -51,7 +54,7 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 		DiskReadBytes: g.BaseDiskRead + g.lastDiskRead, DiskWriteBytes: g.BaseDiskWrite + g.lastDiskW,
 		NetRxBytes: g.BaseNetIn, NetTxBytes: g.BaseNetOut, StatusCheckFailed: failed && g.pid == pid}
 	if g.pid > 0 {
-		st.MemoryUsedMiB = procRSSMiB(g.pid, g.Spec.MemoryMiB)
+		st.MemoryUsedMiB = guestMemUsedMiB(ctx, sock, g.Spec.MemoryMiB)
 		in, out := g.netCounts(ctx, d.rotateAt)
 		st.NetRxBytes += in
 		st.NetTxBytes += out
@@ -75,13 +78,13 @@ func vmStatus(ctx context.Context, sock string) (status string, running bool, er
 // only a process's first seconds, before its guest starts (prelaunch),
 // do not count. An unanswered QMP does not count either: the process may
 // be busy, and its death is seen by the watcher.
-func healthy(ctx context.Context, sock string, pid int) bool {
+func (d *Driver) healthy(ctx context.Context, sock string, pid int) bool {
 	status, running, err := vmStatus(ctx, sock)
 	switch {
 	case err != nil, running:
 		return true
 	case status == "prelaunch":
-		age, ok := procAge(pid)
+		age, ok := d.procAge(pid)
 		return !ok || age < 10*time.Second
 	}
 	return false
@@ -103,40 +106,104 @@ func procStat(pid, n int) ([]string, bool) {
 }
 
 // procAge is how long a process has run.
-func procAge(pid int) (time.Duration, bool) {
+func (d *Driver) procAge(pid int) (time.Duration, bool) {
 	f, ok := procStat(pid, 20)
 	up, err := os.ReadFile("/proc/uptime")
 	if !ok || err != nil {
 		return 0, false
 	}
-	start, _ := strconv.ParseUint(f[19], 10, 64) // clock ticks (USER_HZ 100) after boot
+	start, _ := strconv.ParseInt(f[19], 10, 64) // clock ticks after boot
 	now, _ := strconv.ParseFloat(strings.Fields(string(up))[0], 64)
-	return time.Duration(now*float64(time.Second)) - time.Duration(start)*10*time.Millisecond, true
+	return time.Duration(now*float64(time.Second)) - ticks(start, d.hz), true
 }
 
-// procCPU is a process's user and system time (USER_HZ 100).
-func procCPU(pid int) (time.Duration, bool) {
+// procCPU is a process's user and system time.
+func (d *Driver) procCPU(pid int) (time.Duration, bool) {
 	f, ok := procStat(pid, 13)
 	if !ok {
 		return 0, false
 	}
-	ut, _ := strconv.ParseUint(f[11], 10, 64)
-	st, _ := strconv.ParseUint(f[12], 10, 64)
-	return time.Duration(ut+st) * 10 * time.Millisecond, true
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return ticks(ut+st, d.hz), true
 }
 
-// procRSSMiB is the memory the guest has touched: QEMU's resident set,
-// capped at the guest's size.
-func procRSSMiB(pid, limit int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+// ticks converts n clock ticks at hz per second (USER_HZ, the unit of
+// /proc's times) to a duration.
+func ticks(n, hz int64) time.Duration {
+	return time.Duration(n/hz)*time.Second + time.Duration(n%hz)*time.Second/time.Duration(hz)
+}
+
+// atClkTck is the auxiliary vector's entry for USER_HZ (<linux/auxvec.h>).
+const atClkTck = 17
+
+// clockTicks is sysconf(_SC_CLK_TCK), the unit of /proc/PID/stat's times.
+// Go has no sysconf: like glibc, read AT_CLKTCK from the auxiliary vector
+// the kernel gave this process.
+func clockTicks() (int64, error) {
+	b, err := os.ReadFile("/proc/self/auxv")
 	if err != nil {
-		return 0
+		return 0, err
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return max(1, min(kb/1024, limit))
+	return auxvValue(b, atClkTck)
+}
+
+// auxvValue finds key in an auxiliary vector: pairs of native words,
+// ended by AT_NULL (0).
+func auxvValue(b []byte, key uint64) (int64, error) {
+	w := strconv.IntSize / 8
+	word := func(p []byte) uint64 {
+		if w == 4 {
+			return uint64(binary.NativeEndian.Uint32(p))
+		}
+		return binary.NativeEndian.Uint64(p)
+	}
+	for ; len(b) >= 2*w; b = b[2*w:] {
+		k, v := word(b), word(b[w:])
+		if k == 0 {
+			break
+		}
+		if k == key {
+			if v == 0 || v > 1<<20 {
+				return 0, fmt.Errorf("auxv: entry %d is %d", key, v)
+			}
+			return int64(v), nil
 		}
 	}
-	return 0
+	return 0, fmt.Errorf("auxv: no entry %d", key)
+}
+
+// balloonID is the balloon device's id: QEMU reports the guest's memory
+// statistics on it (guest-stats), polled every balloonPoll seconds.
+const (
+	balloonID   = "balloon0"
+	balloonPoll = 2
+)
+
+// guestMemUsedMiB is the memory the guest's kernel says it uses: its total
+// less what it could make available without swapping (MemTotal -
+// MemAvailable, as free(1) and the CloudWatch agent count), from the
+// virtio-balloon device's statistics. It is 0 while the guest has not
+// reported: its balloon driver is not loaded yet, or the image has none.
+func guestMemUsedMiB(ctx context.Context, sock string, limit int) int {
+	var gs struct {
+		Stats      map[string]int64 `json:"stats"`
+		LastUpdate int64            `json:"last-update"`
+	}
+	args := map[string]string{"path": "/machine/peripheral/" + balloonID, "property": "guest-stats"}
+	if err := qmp(ctx, sock, "qom-get", args, &gs); err != nil || gs.LastUpdate == 0 {
+		return 0
+	}
+	total, avail := gs.Stats["stat-total-memory"], gs.Stats["stat-available-memory"]
+	if avail < 0 { // kernels before 4.6 report no MemAvailable
+		free, caches := gs.Stats["stat-free-memory"], gs.Stats["stat-disk-caches"]
+		if free < 0 {
+			return 0
+		}
+		avail = free + max(caches, 0)
+	}
+	if total <= 0 || avail < 0 || avail > total {
+		return 0
+	}
+	return max(1, min(int((total-avail)>>20), limit))
 }

@@ -88,7 +88,7 @@ func (d *Driver) watch(g *guest, pid int) {
 			case <-t.C:
 			}
 			if syscall.Kill(pid, 0) == nil {
-				if cpu, ok := procCPU(pid); ok {
+				if cpu, ok := d.procCPU(pid); ok {
 					d.mu.Lock()
 					g.lastCPU = cpu
 					d.mu.Unlock()

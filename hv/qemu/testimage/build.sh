@@ -44,10 +44,11 @@ for lib in $(LD_LIBRARY_PATH=$pkglibs ldd pkg/usr/sbin/dropbear | awk '/=>/{prin
 done
 cp -L /lib64/ld-linux-x86-64.so.2 $r/lib64/
 # The virtio drivers are modules in the cloud kernel; init loads them in
-# this order (and isofs for the NoCloud seed, pvpanic so that a kernel
+# this order (virtio_balloon reports the guest's memory use to QEMU,
+# isofs reads the NoCloud seed, pvpanic so that a kernel
 # panic reaches QEMU).
 mods="net/core/failover drivers/net/net_failover drivers/virtio/virtio_ring drivers/virtio/virtio
-drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci
+drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/virtio/virtio_balloon
 drivers/net/virtio_net drivers/block/virtio_blk drivers/cdrom/cdrom fs/isofs/isofs drivers/input/evdev drivers/acpi/button
 drivers/misc/pvpanic/pvpanic drivers/misc/pvpanic/pvpanic-mmio"
 for m in $mods; do
