@@ -20,6 +20,7 @@ import (
 	"github.com/ec2x/ec2x/cli/instances"
 	"github.com/ec2x/ec2x/cli/money"
 	"github.com/ec2x/ec2x/cli/network"
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -181,7 +182,8 @@ func Report(w io.Writer, err error) int {
 		return ExitUnreachable
 	}
 	if e, ok := api.IsServiceError(err); ok {
-		fmt.Fprintf(w, "ec2x: %s: %s\n", e.Code, e.Message)
+		// The message may quote what a user or a guest sent: escaped.
+		fmt.Fprintf(w, "ec2x: %s: %s\n", render.Escape(e.Code), render.Escape(e.Message))
 		return ExitService
 	}
 	switch {

@@ -43,6 +43,7 @@ func (e *Env) Print(v View) error {
 			v.Plain(w, false)
 			return nil
 		}
+		render.EscapeAll(v.Rows)
 		for _, r := range v.Rows {
 			fmt.Fprintln(w, strings.Join(r, "\t"))
 		}
@@ -181,7 +182,7 @@ func scalarText(v any) string {
 	case nil:
 		return "None"
 	case string:
-		return x
+		return render.Escape(x)
 	case bool:
 		if x {
 			return "True"

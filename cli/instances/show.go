@@ -107,7 +107,7 @@ func kv(w io.Writer, pairs [][2]string, color bool) {
 		}
 	}
 	for _, p := range pairs {
-		v := p[1]
+		v := render.Escape(p[1])
 		if color {
 			v = render.Colorize(v)
 		}
