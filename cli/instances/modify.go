@@ -20,7 +20,7 @@ var ModifyCommand = &cli.Command{
 		&cli.StringFlag{Name: "user-data", Usage: "file with new user data"},
 	},
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, 1, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}

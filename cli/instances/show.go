@@ -19,7 +19,7 @@ var ShowCommand = &cli.Command{
 	Usage:     "show one instance in full",
 	ArgsUsage: "ID",
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, 1, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}

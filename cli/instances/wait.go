@@ -32,7 +32,11 @@ var WaitCommand = &cli.Command{
 		if !ec2.ValidStateName(state) {
 			return command.Usagef("wait: unknown state %q (pending, running, stopping, stopped, shutting-down, terminated)", state)
 		}
-		list, err := waitFor(e, args[1:], state, c.Duration("timeout"))
+		ids, err := e.InstanceIDs(args[1:])
+		if err != nil {
+			return err
+		}
+		list, err := waitFor(e, ids, state, c.Duration("timeout"))
 		if err != nil {
 			return err
 		}

@@ -92,6 +92,9 @@ const (
 	CodeInvalidPaginationToken     = "InvalidPaginationToken"
 	// CodeMetadataNotFound: the instance metadata service has nothing at a path.
 	CodeMetadataNotFound = "MetadataNotFound"
+	// CodeInvalidInstanceIDNotUnique (ec2x's CLI): a Name tag given for an
+	// instance ID is on several live instances.
+	CodeInvalidInstanceIDNotUnique = "InvalidInstanceID.NotUnique"
 )
 
 // HTTPStatus is the HTTP status EC2 answers an error code with.
