@@ -87,7 +87,7 @@ func NewApp(stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:      true,
 		Suggest:              true,
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return &command.UsageError{Msg: err.Error()}
+			return command.FlagUsageError(err, c.App.Flags)
 		},
 		CommandNotFound: func(c *cli.Context, name string) {},
 		ExitErrHandler:  func(*cli.Context, error) {},
@@ -107,7 +107,7 @@ func prepare(orig *cli.Command) *cli.Command {
 	c := &cp
 	c.Flags = append([]cli.Flag(nil), orig.Flags...)
 	c.Subcommands = append([]*cli.Command(nil), orig.Subcommands...)
-	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &command.UsageError{Msg: err.Error()} }
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return command.FlagUsageError(err, c.Flags) }
 	if len(c.Subcommands) > 0 {
 		for i, s := range c.Subcommands {
 			c.Subcommands[i] = prepare(s)
@@ -115,7 +115,7 @@ func prepare(orig *cli.Command) *cli.Command {
 		if c.Action == nil {
 			c.Action = func(ctx *cli.Context) error {
 				if ctx.NArg() > 0 {
-					return command.Usagef("%s: unknown command %q (see ec2x %s --help)", c.Name, ctx.Args().First(), c.Name)
+					return command.UnknownCommand(c.Name+": ", ctx.Args().First(), "ec2x "+c.Name, c.Subcommands)
 				}
 				return command.Usagef("%s: missing command (see ec2x %s --help)", c.Name, c.Name)
 			}
@@ -146,8 +146,7 @@ func Run(args []string, stdout, stderr io.Writer, serve api.ServeFunc) int {
 	app := NewApp(stdout, stderr)
 	app.Metadata = map[string]any{serveKey: serve}
 	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && !knownCommand(app, args[1]) {
-		fmt.Fprintf(stderr, "ec2x: unknown command %q (see ec2x --help)\n", args[1])
-		return ExitUsage
+		return Report(stderr, command.UnknownCommand("", args[1], "ec2x", app.Commands))
 	}
 	err := app.RunContext(ctx, interspersed(app, args))
 	return Report(stderr, err)

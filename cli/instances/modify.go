@@ -44,7 +44,7 @@ var ModifyCommand = &cli.Command{
 		}
 		var out ec2.Empty
 		if err := e.Call("ModifyInstanceAttribute", in, &out); err != nil {
-			return err
+			return e.SuggestType(err, c.String("type"))
 		}
 		return e.Print(command.View{Data: &out, IDs: args, Header: []string{"INSTANCE ID", "ATTRIBUTE", "VALUE"},
 			Rows: [][]string{{args[0], attr, value}}})

@@ -97,7 +97,7 @@ func runAction(c *cli.Context) error {
 			zone = in.Placement.AvailabilityZone
 		}
 		if err := e.Call("ExplainPlacement", &ec2.ExplainPlacementInput{InstanceType: in.InstanceType, AvailabilityZone: zone}, explain); err != nil {
-			return err
+			return e.SuggestType(err, in.InstanceType)
 		}
 		if e.Output == "table" && !e.Quiet {
 			printExplain(e, explain)
@@ -105,7 +105,7 @@ func runAction(c *cli.Context) error {
 	}
 	var out ec2.RunInstancesOutput
 	if err := e.Call("RunInstances", in, &out); err != nil {
-		return err
+		return e.SuggestType(err, in.InstanceType)
 	}
 	instances := out.Instances
 	if c.Bool("wait") {
