@@ -2,7 +2,6 @@ package instances
 
 import (
 	"encoding/base64"
-	"os"
 	"strconv"
 
 	"github.com/ec2x/ec2x/cli/command"
@@ -33,9 +32,9 @@ var ModifyCommand = &cli.Command{
 			in.InstanceType = &ec2.AttributeValue{Value: c.String("type")}
 			attr, value = "instanceType", c.String("type")
 		case c.IsSet("user-data"):
-			data, err := os.ReadFile(c.String("user-data"))
+			data, err := command.ReadUserData("modify", c.String("user-data"))
 			if err != nil {
-				return command.Usagef("modify: --user-data: %v", err)
+				return err
 			}
 			in.UserData = &ec2.AttributeValue{Value: base64.StdEncoding.EncodeToString(data)}
 			attr, value = "userData", strconv.Itoa(len(data))+" bytes"

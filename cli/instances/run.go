@@ -3,7 +3,6 @@ package instances
 import (
 	"encoding/base64"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -77,9 +76,9 @@ func runAction(c *cli.Context) error {
 		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "instance", Tags: tags}}
 	}
 	if f := c.String("user-data"); f != "" {
-		data, err := os.ReadFile(f)
+		data, err := command.ReadUserData("run", f)
 		if err != nil {
-			return command.Usagef("run: --user-data: %v", err)
+			return err
 		}
 		in.UserData = base64.StdEncoding.EncodeToString(data)
 	}
