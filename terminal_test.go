@@ -109,4 +109,3 @@ func TestNoTerminalQueries(t *testing.T) {
 		})
 	}
 }
-
