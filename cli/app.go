@@ -20,6 +20,7 @@ import (
 	"github.com/ec2x/ec2x/cli/instances"
 	"github.com/ec2x/ec2x/cli/money"
 	"github.com/ec2x/ec2x/cli/network"
+	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -86,7 +87,7 @@ func NewApp(stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:      true,
 		Suggest:              true,
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return &command.UsageError{Msg: err.Error()}
+			return command.FlagUsageError(err, c.App.Flags)
 		},
 		CommandNotFound: func(c *cli.Context, name string) {},
 		ExitErrHandler:  func(*cli.Context, error) {},
@@ -106,7 +107,7 @@ func prepare(orig *cli.Command) *cli.Command {
 	c := &cp
 	c.Flags = append([]cli.Flag(nil), orig.Flags...)
 	c.Subcommands = append([]*cli.Command(nil), orig.Subcommands...)
-	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return &command.UsageError{Msg: err.Error()} }
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return command.FlagUsageError(err, c.Flags) }
 	if len(c.Subcommands) > 0 {
 		for i, s := range c.Subcommands {
 			c.Subcommands[i] = prepare(s)
@@ -114,7 +115,7 @@ func prepare(orig *cli.Command) *cli.Command {
 		if c.Action == nil {
 			c.Action = func(ctx *cli.Context) error {
 				if ctx.NArg() > 0 {
-					return command.Usagef("%s: unknown command %q (see ec2x %s --help)", c.Name, ctx.Args().First(), c.Name)
+					return command.UnknownCommand(c.Name+": ", ctx.Args().First(), "ec2x "+c.Name, c.Subcommands)
 				}
 				return command.Usagef("%s: missing command (see ec2x %s --help)", c.Name, c.Name)
 			}
@@ -145,8 +146,7 @@ func Run(args []string, stdout, stderr io.Writer, serve api.ServeFunc) int {
 	app := NewApp(stdout, stderr)
 	app.Metadata = map[string]any{serveKey: serve}
 	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && !knownCommand(app, args[1]) {
-		fmt.Fprintf(stderr, "ec2x: unknown command %q (see ec2x --help)\n", args[1])
-		return ExitUsage
+		return Report(stderr, command.UnknownCommand("", args[1], "ec2x", app.Commands))
 	}
 	err := app.RunContext(ctx, interspersed(app, args))
 	return Report(stderr, err)
@@ -181,7 +181,8 @@ func Report(w io.Writer, err error) int {
 		return ExitUnreachable
 	}
 	if e, ok := api.IsServiceError(err); ok {
-		fmt.Fprintf(w, "ec2x: %s: %s\n", e.Code, e.Message)
+		// The message may quote what a user or a guest sent: escaped.
+		fmt.Fprintf(w, "ec2x: %s: %s\n", render.Escape(e.Code), render.Escape(e.Message))
 		if e.Code == ec2.CodeInsufficientFreeSpace {
 			// The daemon cannot do its work until its disk has room: as
 			// a daemon that cannot be reached, not a refused request.

@@ -1,10 +1,8 @@
 package catalog
 
 import (
-	"errors"
-	"io/fs"
+	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"time"
 
@@ -54,14 +52,18 @@ func keypairCreate(c *cli.Context) error {
 	if path == "" {
 		path = command.KeyPath(e.Home, e.Region, name)
 	}
-	// Never overwrite a private key: check before the key exists anywhere.
-	if _, err := os.Stat(path); err == nil {
-		return command.Usagef("keypair create: %s already exists; remove it or choose --out", path)
-	}
 	tags, err := command.ParseTags(c.StringSlice("tag"))
 	if err != nil {
 		return err
 	}
+	// The daemon makes the key, so the pair exists before its material: the
+	// file is staged first (most failures end here, with nothing created)
+	// and a failure to complete it deletes the pair again.
+	kf, err := stageKeyFile(path)
+	if err != nil {
+		return err
+	}
+	defer kf.discard()
 	in := &ec2.CreateKeyPairInput{KeyName: name, KeyType: c.String("type")}
 	if len(tags) > 0 {
 		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
@@ -70,8 +72,12 @@ func keypairCreate(c *cli.Context) error {
 	if err := e.Call("CreateKeyPair", in, &out); err != nil {
 		return err
 	}
-	if err := writePrivateKey(path, []byte(out.KeyMaterial)); err != nil {
-		return err
+	if err := kf.commit([]byte(out.KeyMaterial)); err != nil {
+		var empty ec2.Empty
+		if derr := e.Call("DeleteKeyPair", &ec2.DeleteKeyPairInput{KeyPairId: out.KeyPairId}, &empty); derr != nil {
+			return fmt.Errorf("keypair create: cannot write the private key to %s: %v; deleting key pair %s failed too: %v", path, err, out.KeyPairId, derr)
+		}
+		return fmt.Errorf("keypair create: cannot write the private key to %s: %v; the key pair was not created", path, err)
 	}
 	data := struct {
 		ec2.CreateKeyPairOutput
@@ -80,29 +86,6 @@ func keypairCreate(c *cli.Context) error {
 	return e.Print(command.View{Data: &data, IDs: []string{out.KeyPairId},
 		Header: []string{"KEY NAME", "KEY PAIR ID", "TYPE", "FINGERPRINT", "PRIVATE KEY FILE"},
 		Rows:   [][]string{{out.KeyName, out.KeyPairId, c.String("type"), out.KeyFingerprint, path}}})
-}
-
-// writePrivateKey creates path with mode 0600 from the first byte on.
-func writePrivateKey(path string, pem []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return command.Usagef("keypair create: %s already exists", path)
-		}
-		return err
-	}
-	if _, err := f.Write(pem); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func keypairImport(c *cli.Context) error {

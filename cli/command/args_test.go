@@ -3,6 +3,7 @@ package command_test
 import (
 	"errors"
 	"io"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -77,4 +78,37 @@ func checkParse[T any](t *testing.T, got, want []T, err error, msg string) {
 	if ec2x.Report(io.Discard, err) != ec2x.ExitUsage {
 		t.Errorf("exit code is not %d", ec2x.ExitUsage)
 	}
+}
+
+func TestKeyPathStaysInside(t *testing.T) {
+	long := strings.Repeat("/", 255)
+	tests := []struct{ name, key, want string }{
+		{"simple name unchanged", "deploy", "deploy.pem"},
+		{"spaces and punctuation unchanged", "my key_1.prod@team+x", "my key_1.prod@team+x.pem"},
+		{"traversal", "../../x", "%2E.%2F..%2Fx.pem"},
+		{"dot", ".", "%2E.pem"},
+		{"dotdot", "..", "%2E..pem"},
+		{"hidden", ".ssh", "%2Essh.pem"},
+		{"percent is escaped too", "a%2Fb", "a%252Fb.pem"},
+		{"control bytes", "a\x1b\n", "a%1B%0A.pem"},
+		{"backslash", `a\b`, "a%5Cb.pem"},
+		{"empty", "", "%00.pem"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := command.KeyFileName(tt.key); got != tt.want {
+				t.Errorf("KeyFileName(%q) = %q, want %q", tt.key, got, tt.want)
+			}
+			p := command.KeyPath("/h", "us-east-1", tt.key)
+			if filepath.Dir(p) != "/h/keys/us-east-1" {
+				t.Errorf("KeyPath(%q) = %q, outside the key directory", tt.key, p)
+			}
+		})
+	}
+	t.Run("long names are hashed, distinct and short", func(t *testing.T) {
+		a, b := command.KeyFileName(long), command.KeyFileName(long[1:])
+		if a == b || len(a) > 255 || len(b) > 255 || strings.Contains(a, "/") {
+			t.Errorf("KeyFileName of 255 and 254 slashes: %q (%d), %q (%d)", a, len(a), b, len(b))
+		}
+	})
 }

@@ -10,3 +10,6 @@ var WriteText = writeText
 func EnvOf(c *cli.Context, output, query string, quiet bool) *Env {
 	return &Env{c: c, Output: output, Query: query, Quiet: quiet}
 }
+
+// ColorPolicy is colorPolicy, for the external tests.
+var ColorPolicy = colorPolicy

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,6 +44,7 @@ func (e *Env) Print(v View) error {
 			v.Plain(w, false)
 			return nil
 		}
+		render.EscapeAll(v.Rows)
 		for _, r := range v.Rows {
 			fmt.Fprintln(w, strings.Join(r, "\t"))
 		}
@@ -55,8 +57,27 @@ func (e *Env) Print(v View) error {
 	return render.Table(w, v.Header, v.Rows, e.Color())
 }
 
-// Color reports whether to colour the output: a terminal, and no --no-color.
-func (e *Env) Color() bool { return e.TTY && !e.noColor }
+// Color reports whether to colour the output (see colorPolicy).
+func (e *Env) Color() bool { return colorPolicy(e.TTY, e.noColor, os.Getenv) }
+
+// colorPolicy decides colour from the environment alone, as gh and the AWS
+// CLI do, never by asking the terminal (whose answers cost a round trip
+// and leave garbage in logs): --no-color or NO_COLOR, then CLICOLOR_FORCE
+// (colour even when piped), CLICOLOR=0 and TERM=dumb, else a terminal.
+// The palette is the eight basic ANSI colours, which every terminal theme
+// maps for its own background, so no dark/light guess (COLORFGBG) is
+// needed.
+func colorPolicy(tty, noColor bool, getenv func(string) string) bool {
+	switch {
+	case noColor || getenv("NO_COLOR") != "":
+		return false
+	case getenv("CLICOLOR_FORCE") != "" && getenv("CLICOLOR_FORCE") != "0":
+		return true
+	case getenv("CLICOLOR") == "0" || getenv("TERM") == "dumb":
+		return false
+	}
+	return tty
+}
 
 // CallJSON runs an action and prints its JSON answer as the daemon sent
 // it, only indented: for `-o json` listings, where decoding and encoding a
@@ -181,7 +202,7 @@ func scalarText(v any) string {
 	case nil:
 		return "None"
 	case string:
-		return x
+		return render.Escape(x)
 	case bool:
 		if x {
 			return "True"

@@ -118,3 +118,32 @@ func TestPrint(t *testing.T) {
 		}
 	})
 }
+
+func TestColorPolicy(t *testing.T) {
+	tests := []struct {
+		name    string
+		tty     bool
+		noColor bool
+		env     map[string]string
+		want    bool
+	}{
+		{"terminal", true, false, nil, true},
+		{"pipe", false, false, nil, false},
+		{"--no-color", true, true, nil, false},
+		{"NO_COLOR", true, false, map[string]string{"NO_COLOR": "1"}, false},
+		{"CLICOLOR=0", true, false, map[string]string{"CLICOLOR": "0"}, false},
+		{"TERM=dumb", true, false, map[string]string{"TERM": "dumb"}, false},
+		{"CLICOLOR_FORCE on a pipe", false, false, map[string]string{"CLICOLOR_FORCE": "1"}, true},
+		{"CLICOLOR_FORCE=0", false, false, map[string]string{"CLICOLOR_FORCE": "0"}, false},
+		{"NO_COLOR beats CLICOLOR_FORCE", false, false, map[string]string{"CLICOLOR_FORCE": "1", "NO_COLOR": "1"}, false},
+		{"COLORFGBG light is still colour", true, false, map[string]string{"COLORFGBG": "0;15"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := command.ColorPolicy(tc.tty, tc.noColor, func(k string) string { return tc.env[k] })
+			if got != tc.want {
+				t.Errorf("colour = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

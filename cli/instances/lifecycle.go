@@ -16,11 +16,12 @@ func lifecycleFlags(extra ...cli.Flag) []cli.Flag {
 
 // changeState runs a Start/Stop/TerminateInstances-style action and prints
 // each instance's previous and current state; with --wait it waits for target.
-func changeState(c *cli.Context, action string, in any, pick func(out *stateChanges) []ec2.StateChange, target string) error {
-	e, _, err := command.Setup(c, 1, -1, "instance ID")
+func changeState(c *cli.Context, action string, input func(ids []string) any, pick func(out *stateChanges) []ec2.StateChange, target string) error {
+	e, ids, err := command.SetupInstances(c, 1, -1, -1, "instance ID")
 	if err != nil {
 		return err
 	}
+	in := input(ids)
 	var out stateChanges
 	if err := e.Call(action, in, &out); err != nil {
 		return err

@@ -20,7 +20,7 @@ var LogsCommand = &cli.Command{
 		&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing new lines until interrupted"},
 	},
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, 1, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}

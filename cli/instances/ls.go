@@ -112,6 +112,7 @@ func writeRows(w io.Writer, body []byte, format string, color bool, now time.Tim
 	var b bytes.Buffer
 	b.Grow(len(body) + len(rows)*16)
 	if format == "text" {
+		render.EscapeAll(rows)
 		for _, r := range rows {
 			b.WriteString(strings.Join(r, "\t"))
 			b.WriteByte('\n')

@@ -20,7 +20,7 @@ var MetadataCommand = &cli.Command{
 		"at 169.254.169.254). With a PATH such as meta-data/instance-id or user-data, asks it with\n" +
 		"IMDSv2 (a token, then the path) and prints the answer.",
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, 2, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, 2, 1, "instance ID")
 		if err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ var MetricsCommand = &cli.Command{
 		&cli.StringFlag{Name: "stat", Value: "avg", Usage: "avg, min, max, sum or count"},
 	},
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, 1, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package instances
 
 import (
 	"encoding/base64"
-	"os"
 	"strconv"
 
 	"github.com/ec2x/ec2x/cli/command"
@@ -20,7 +19,7 @@ var ModifyCommand = &cli.Command{
 		&cli.StringFlag{Name: "user-data", Usage: "file with new user data"},
 	},
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, 1, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}
@@ -33,9 +32,9 @@ var ModifyCommand = &cli.Command{
 			in.InstanceType = &ec2.AttributeValue{Value: c.String("type")}
 			attr, value = "instanceType", c.String("type")
 		case c.IsSet("user-data"):
-			data, err := os.ReadFile(c.String("user-data"))
+			data, err := command.ReadUserData("modify", c.String("user-data"))
 			if err != nil {
-				return command.Usagef("modify: --user-data: %v", err)
+				return err
 			}
 			in.UserData = &ec2.AttributeValue{Value: base64.StdEncoding.EncodeToString(data)}
 			attr, value = "userData", strconv.Itoa(len(data))+" bytes"
@@ -44,7 +43,7 @@ var ModifyCommand = &cli.Command{
 		}
 		var out ec2.Empty
 		if err := e.Call("ModifyInstanceAttribute", in, &out); err != nil {
-			return err
+			return e.SuggestType(err, c.String("type"))
 		}
 		return e.Print(command.View{Data: &out, IDs: args, Header: []string{"INSTANCE ID", "ATTRIBUTE", "VALUE"},
 			Rows: [][]string{{args[0], attr, value}}})

@@ -13,7 +13,7 @@ var RebootCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(),
 	Action: func(c *cli.Context) error {
-		e, ids, err := command.Setup(c, 1, -1, "instance ID")
+		e, ids, err := command.SetupInstances(c, 1, -1, -1, "instance ID")
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package instances
 import (
 	"encoding/base64"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -77,9 +76,9 @@ func runAction(c *cli.Context) error {
 		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "instance", Tags: tags}}
 	}
 	if f := c.String("user-data"); f != "" {
-		data, err := os.ReadFile(f)
+		data, err := command.ReadUserData("run", f)
 		if err != nil {
-			return command.Usagef("run: --user-data: %v", err)
+			return err
 		}
 		in.UserData = base64.StdEncoding.EncodeToString(data)
 	}
@@ -97,7 +96,7 @@ func runAction(c *cli.Context) error {
 			zone = in.Placement.AvailabilityZone
 		}
 		if err := e.Call("ExplainPlacement", &ec2.ExplainPlacementInput{InstanceType: in.InstanceType, AvailabilityZone: zone}, explain); err != nil {
-			return err
+			return e.SuggestType(err, in.InstanceType)
 		}
 		if e.Output == "table" && !e.Quiet {
 			printExplain(e, explain)
@@ -105,7 +104,7 @@ func runAction(c *cli.Context) error {
 	}
 	var out ec2.RunInstancesOutput
 	if err := e.Call("RunInstances", in, &out); err != nil {
-		return err
+		return e.SuggestType(err, in.InstanceType)
 	}
 	instances := out.Instances
 	if c.Bool("wait") {

@@ -19,7 +19,7 @@ var ShowCommand = &cli.Command{
 	Usage:     "show one instance in full",
 	ArgsUsage: "ID",
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, 1, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, 1, 1, "instance ID")
 		if err != nil {
 			return err
 		}
@@ -107,7 +107,7 @@ func kv(w io.Writer, pairs [][2]string, color bool) {
 		}
 	}
 	for _, p := range pairs {
-		v := p[1]
+		v := render.Escape(p[1])
 		if color {
 			v = render.Colorize(v)
 		}

@@ -29,7 +29,7 @@ var SSHCommand = &cli.Command{
 		&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "how long to wait for the guest's SSH server"},
 	},
 	Action: func(c *cli.Context) error {
-		e, args, err := command.Setup(c, 1, -1, "instance ID")
+		e, args, err := command.SetupInstances(c, 1, -1, 1, "instance ID")
 		if err != nil {
 			return err
 		}

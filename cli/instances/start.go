@@ -12,7 +12,7 @@ var StartCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "StartInstances", &ec2.InstanceIdsInput{InstanceIds: c.Args().Slice()},
+		return changeState(c, "StartInstances", func(ids []string) any { return &ec2.InstanceIdsInput{InstanceIds: ids} },
 			func(o *stateChanges) []ec2.StateChange { return o.StartingInstances }, ec2.StateRunning)
 	},
 }

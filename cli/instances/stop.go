@@ -12,7 +12,7 @@ var StopCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "stop at once, without a graceful shutdown"}),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "StopInstances", &ec2.StopInstancesInput{InstanceIds: c.Args().Slice(), Force: c.Bool("force")},
+		return changeState(c, "StopInstances", func(ids []string) any { return &ec2.StopInstancesInput{InstanceIds: ids, Force: c.Bool("force")} },
 			func(o *stateChanges) []ec2.StateChange { return o.StoppingInstances }, ec2.StateStopped)
 	},
 }

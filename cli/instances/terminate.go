@@ -13,7 +13,7 @@ var TerminateCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "TerminateInstances", &ec2.InstanceIdsInput{InstanceIds: c.Args().Slice()},
+		return changeState(c, "TerminateInstances", func(ids []string) any { return &ec2.InstanceIdsInput{InstanceIds: ids} },
 			func(o *stateChanges) []ec2.StateChange { return o.TerminatingInstances }, ec2.StateTerminated)
 	},
 }

@@ -1,14 +1,11 @@
 package instances
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -158,44 +155,41 @@ type topModel struct {
 	streamErr error
 }
 
-func (m topModel) Init() tea.Cmd { return nil }
-
-func (m topModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// update applies one event; it reports whether top should end.
+func (m *topModel) update(msg any) bool {
 	switch msg := msg.(type) {
 	case frameMsg:
 		m.frame = msg.f
 	case streamErrMsg:
 		m.streamErr = msg.err
-		return m, tea.Quit
-	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-	case tea.KeyMsg:
-		switch msg.Type {
-		case tea.KeyCtrlC:
-			return m, tea.Quit
-		case tea.KeyEnter:
+		return true
+	case keyMsg:
+		switch msg.kind {
+		case keyCtrlC:
+			return true
+		case keyEnter:
 			m.typing = false
-		case tea.KeyEsc:
+		case keyEsc:
 			m.typing, m.filter = false, ""
-		case tea.KeyBackspace:
+		case keyBackspace:
 			if m.typing && m.filter != "" {
 				m.filter = m.filter[:len(m.filter)-1]
 			}
-		case tea.KeyRunes, tea.KeySpace:
-			// A fast typist's (or a script's) keys arrive as one message:
+		case keyRunes:
+			// A fast typist's (or a script's) keys arrive in one read:
 			// take them one at a time.
-			for _, r := range msg.Runes {
+			for _, r := range msg.runes {
 				if m.typing {
 					m.filter += string(r)
 					continue
 				}
 				if quit := m.command(r); quit {
-					return m, tea.Quit
+					return true
 				}
 			}
 		}
 	}
-	return m, nil
+	return false
 }
 
 // command applies one key outside the filter prompt; it reports quit.
@@ -277,32 +271,4 @@ func hostTable(hosts []ec2.HostInfo) string {
 	var b strings.Builder
 	_ = render.Table(&b, []string{"HOST ID", "ZONE", "VCPUS", "VCPU USE", "MEMORY", "GUESTS", "INSTANCES"}, rows, false)
 	return b.String()
-}
-
-// runTop runs the full-screen view fed by one streaming request.
-func runTop(e *command.Env, in *ec2.DescribeFleetInput, key string) error {
-	in.Hosts = true
-	m := topModel{sortKey: key, region: e.Region}
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.Context()), tea.WithOutput(e.Stdout()), tea.WithInput(os.Stdin))
-	go func() {
-		err := e.Stream("StreamFleet", in, func(raw json.RawMessage) error {
-			var f ec2.FleetFrame
-			if err := json.Unmarshal(raw, &f); err != nil {
-				return err
-			}
-			p.Send(frameMsg{&f})
-			return nil
-		})
-		if err != nil && e.Context().Err() == nil {
-			p.Send(streamErrMsg{err})
-		}
-	}()
-	final, err := p.Run()
-	if err != nil {
-		return err
-	}
-	if fm, ok := final.(topModel); ok && fm.streamErr != nil {
-		return fm.streamErr
-	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package instances
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -32,7 +33,11 @@ var WaitCommand = &cli.Command{
 		if !ec2.ValidStateName(state) {
 			return command.Usagef("wait: unknown state %q (pending, running, stopping, stopped, shutting-down, terminated)", state)
 		}
-		list, err := waitFor(e, args[1:], state, c.Duration("timeout"))
+		ids, err := e.InstanceIDs(args[1:])
+		if err != nil {
+			return err
+		}
+		list, err := waitFor(e, ids, state, c.Duration("timeout"))
 		if err != nil {
 			return err
 		}
@@ -61,7 +66,7 @@ func waitFor(e *command.Env, ids []string, state string, timeout time.Duration) 
 		var out ec2.WaitInstancesOutput
 		in := &ec2.WaitInstancesInput{InstanceIds: ids, State: state, TimeoutSeconds: min(left, time.Second).Seconds()}
 		if err := e.Call("WaitInstances", in, &out); err != nil {
-			return nil, err
+			return nil, withStateReasons(e, err, ids, state)
 		}
 		if out.Done {
 			// Answer in the order the user named the instances.
@@ -99,4 +104,31 @@ func summarize(list []*ec2.Instance) string {
 		parts[i] = strconv.Itoa(n[k]) + " " + k
 	}
 	return strings.Join(parts, ", ")
+}
+
+// withStateReasons adds to a wait that cannot succeed (an instance ended
+// terminated, say) why each instance not in state is where it is: its
+// StateReason as DescribeInstances has it ("Server.InternalError: create
+// failed: image X has no disk or kernel for qemu").
+func withStateReasons(e *command.Env, err error, ids []string, state string) error {
+	var se *ec2.Error
+	if !errors.As(err, &se) || se.Code != ec2.CodeIncorrectInstanceState {
+		return err
+	}
+	var out ec2.DescribeInstancesOutput
+	if e.Call("DescribeInstances", &ec2.DescribeInstancesInput{InstanceIds: ids}, &out) != nil {
+		return err
+	}
+	msg := se.Message
+	for _, in := range out.Instances {
+		if in.State.Name == state || in.StateReason == nil || in.StateReason.Message == "" {
+			continue
+		}
+		if len(ids) > 1 {
+			msg += fmt.Sprintf(" State reason of %s: %s", in.InstanceId, in.StateReason.Message)
+		} else {
+			msg += " State reason: " + in.StateReason.Message
+		}
+	}
+	return ec2.Errorf(se.Code, "%s", msg)
 }

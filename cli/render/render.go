@@ -11,8 +11,10 @@ import (
 
 // Table prints an aligned table: the header (when not nil) then the rows,
 // columns separated by three spaces. With color, states are painted.
-// Widths count visible characters only.
+// Widths count visible characters only. Control characters in cells are
+// shown escaped (see Escape).
 func Table(w io.Writer, header []string, rows [][]string, color bool) error {
+	EscapeAll(rows)
 	n := len(header)
 	for _, r := range rows {
 		if len(r) > n {

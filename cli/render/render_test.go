@@ -70,3 +70,31 @@ func TestAge(t *testing.T) {
 		})
 	}
 }
+
+func TestEscapeControlCharacters(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain unchanged", "web-1 ünïcode", "web-1 ünïcode"},
+		{"ESC", "x\x1b[2J", `x\x1b[2J`},
+		{"BEL, DEL", "a\x07b\x7f", `a\x07b\x7f`},
+		{"tab, newline, return", "a\tb\nc\r", `a\tb\nc\r`},
+		{"C1 CSI", "a\u009b2J", `a\u009b2J`},
+		{"NUL", "\x00", `\x00`},
+		{"U+00A0 is not C1", "a\u00a0b", "a\u00a0b"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Escape(tc.in); got != tc.want {
+				t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+	t.Run("table cells", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := Table(&b, []string{"NAME"}, [][]string{{"x\x1b[2J"}}, true); err != nil {
+			t.Fatal(err)
+		}
+		if want := "NAME\nx\\x1b[2J\n"; b.String() != want {
+			t.Errorf("got %q, want %q", b.String(), want)
+		}
+	})
+}

@@ -96,6 +96,9 @@ const (
 	// disk holding the daemon's store is too full for a change, which is
 	// refused; reads still work. The CLI exits 3 on it.
 	CodeInsufficientFreeSpace = "InsufficientFreeSpace"
+	// CodeInvalidInstanceIDNotUnique (ec2x's CLI): a Name tag given for an
+	// instance ID is on several live instances.
+	CodeInvalidInstanceIDNotUnique = "InvalidInstanceID.NotUnique"
 )
 
 // HTTPStatus is the HTTP status EC2 answers an error code with.
