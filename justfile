@@ -1,7 +1,7 @@
 # ec2x recipes. README's two commands need only Go; these are conveniences.
 
 build:
-    go build -o bin/ec2x .
+    go build -tags urfave_cli_no_docs -o bin/ . ./cmd/ec2xd
 
 test:
     go test -race -count=1 ./...

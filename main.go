@@ -1,11 +1,12 @@
-// Command ec2x is Amazon EC2 on your own machine.
+// Command ec2x is Amazon EC2 on your own machine: the CLI. It links none of
+// the daemon (Badger, wazero, the drivers), so that each call starts fast;
+// it starts the daemon binary, ec2xd, from its own directory.
 package main
 
 import (
 	"os"
 
 	"github.com/ec2x/ec2x/cli"
-	"github.com/ec2x/ec2x/core/daemon"
 )
 
-func main() { os.Exit(cli.Main(daemon.Serve)) }
+func main() { os.Exit(cli.Main(nil)) }

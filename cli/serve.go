@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"syscall"
 
 	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/configs"
@@ -41,6 +42,10 @@ var serveCommand = &cli.Command{
 			// of letting Badger's table-building bursts grow the heap.
 			debug.SetMemoryLimit(daemonMemoryLimit)
 		}
+		serve, _ := c.App.Metadata[serveKey].(api.ServeFunc)
+		if serve == nil {
+			return execDaemon()
+		}
 		home, err := command.HomeDir(c)
 		if err != nil {
 			return err
@@ -67,10 +72,6 @@ var serveCommand = &cli.Command{
 			level = zerolog.DebugLevel
 		}
 		log := zerolog.New(w).Level(level).With().Timestamp().Logger()
-		serve, _ := c.App.Metadata[serveKey].(api.ServeFunc)
-		if serve == nil {
-			return command.Usagef("serve: this build of ec2x has no daemon")
-		}
 		err = serve(c.Context, api.ServeOptions{Home: home, Stamp: command.Stamp(home), Version: Version, Config: cfg, Logger: log, Listen: c.String("listen")})
 		if err != nil {
 			log.Error().Err(err).Msg("daemon failed")
@@ -109,4 +110,15 @@ func (l *logFile) Write(p []byte) (int, error) {
 		l.failing = false
 	}
 	return len(p), nil
+}
+
+// execDaemon replaces this client process by the daemon binary with the
+// same arguments: `ec2x serve` keeps its pid, terminal and signals, and the
+// client never links the daemon.
+func execDaemon() error {
+	exe, separate := command.DaemonExe()
+	if !separate {
+		return command.Usagef("serve: this ec2x links no daemon and %s is not next to it (build both: go build -o bin/ . ./cmd/ec2xd)", command.DaemonName)
+	}
+	return syscall.Exec(exe, append([]string{exe}, os.Args[1:]...), os.Environ())
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,7 +172,7 @@ type Region struct {
 
 // ModuleName is what a pricing module's name must match: it is a file name
 // under $EC2X_HOME/plugins and a config value.
-var ModuleName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+var ModuleName = LazyRegexpOf(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
 // Modules names the modules that price spot and reserved capacity in a
 // region: the region's own choice, else [pricing]'s.
@@ -422,7 +421,7 @@ func clearDefined(md toml.MetaData, v reflect.Value, path []string) {
 }
 
 // typeErrRe picks apart BurntSushi's type errors, which are not ParseErrors.
-var typeErrRe = regexp.MustCompile(`^toml: line (\d+) \(last key "(.*?)"\): (.*)$`)
+var typeErrRe = LazyRegexpOf(`^toml: line (\d+) \(last key "(.*?)"\): (.*)$`)
 
 // decodeStrict decodes data into c and refuses keys that c has no field for.
 func decodeStrict(data []byte, name string, c *Config) error {

@@ -3,7 +3,6 @@ package configs
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 )
 
@@ -32,7 +31,7 @@ const (
 
 // decimalRe is a price: digits with an optional fraction, as EC2 writes
 // them ("0.0104"); no exponent, NaN or Inf.
-var decimalRe = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,12})?$`)
+var decimalRe = LazyRegexpOf(`^[0-9]{1,9}(\.[0-9]{1,12})?$`)
 
 func num(v float64, min, max float64, key ...string) number {
 	return number{key: key, idx: -1, v: v, min: min, max: max}

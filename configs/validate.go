@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -13,7 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-var amiRe = regexp.MustCompile(`^ami-[0-9a-f]{8,17}$`)
+var amiRe = LazyRegexpOf(`^ami-[0-9a-f]{8,17}$`)
 
 // problem is a validation failure before it is placed in a file.
 type problem struct {
@@ -222,7 +221,7 @@ func (c *Config) checkRegions() *problem {
 	return nil
 }
 
-var typeNameRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+var typeNameRe = LazyRegexpOf(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 
 func (c *Config) checkTypes() *problem {
 	if len(c.Types) == 0 {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +19,7 @@ import (
 )
 
 // imageName is what `images import` accepts as a name (a TOML bare key).
-var imageName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+var imageName = configs.LazyRegexpOf(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 var imagesImportCommand = &cli.Command{
 	Name:      "import",

@@ -3,10 +3,10 @@ package catalog
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"time"
 
 	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
@@ -152,4 +152,4 @@ func keypairRemove(c *cli.Context) error {
 	return e.Print(command.View{Data: &out, IDs: args, Header: []string{"KEY", "DELETED"}, Rows: [][]string{{args[0], "yes"}}})
 }
 
-var keyPairIDRe = regexp.MustCompile(`^key-[0-9a-f]{17}$`)
+var keyPairIDRe = configs.LazyRegexpOf(`^key-[0-9a-f]{17}$`)

@@ -131,14 +131,35 @@ func isTerminal(w any) bool {
 	return ok && isatty.IsTerminal(f.Fd())
 }
 
-// Stamp identifies this build and config: a daemon with another stamp is
-// replaced. A stat of the binary and of config.toml is cheap, unlike hashing.
+// DaemonName is the daemon binary's file name, next to the ec2x client.
+const DaemonName = "ec2xd"
+
+// DaemonExe is the binary that runs the daemon: ec2xd next to this
+// executable when there is one (the client links none of the daemon, so
+// that its start-up stays cheap), else this executable itself (a build
+// that links the daemon, as ec2xd and the tests' binary do). separate says
+// which; both the client and the daemon resolve the same file, so their
+// stamps agree.
+func DaemonExe() (path string, separate bool) {
+	exe, err := os.Executable()
+	if err != nil {
+		return os.Args[0], false
+	}
+	d := filepath.Join(filepath.Dir(exe), DaemonName)
+	if fi, err := os.Stat(d); err == nil && fi.Mode().IsRegular() {
+		return d, d != exe
+	}
+	return exe, false
+}
+
+// Stamp identifies the daemon's build and the config: a daemon with
+// another stamp is replaced. A stat of the binary and of config.toml is
+// cheap, unlike hashing.
 func Stamp(home string) string {
 	s := Version
-	if exe, err := os.Executable(); err == nil {
-		if fi, err := os.Stat(exe); err == nil {
-			s += fmt.Sprintf("/%s/%d/%d", exe, fi.Size(), fi.ModTime().UnixNano())
-		}
+	exe, _ := DaemonExe()
+	if fi, err := os.Stat(exe); err == nil {
+		s += fmt.Sprintf("/%s/%d/%d", exe, fi.Size(), fi.ModTime().UnixNano())
 	}
 	if fi, err := os.Stat(configs.Path(home)); err == nil {
 		s += fmt.Sprintf("/config/%d/%d", fi.Size(), fi.ModTime().UnixNano())
@@ -148,10 +169,7 @@ func Stamp(home string) string {
 
 // Starter describes how to start this home's daemon.
 func (e *Env) Starter() *api.Starter {
-	exe, err := os.Executable()
-	if err != nil {
-		exe = os.Args[0]
-	}
+	exe, _ := DaemonExe()
 	return &api.Starter{
 		Home: e.Home, Stamp: Stamp(e.Home),
 		Command: []string{exe, "serve", "--background"},

@@ -87,12 +87,9 @@ func (e *Env) CallJSON(action string, in any) error {
 	if err := e.Call(action, in, &raw); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := json.Indent(&b, bytes.TrimRight(raw, " \r\n"), "", "    "); err != nil {
-		return err
-	}
-	b.WriteByte('\n')
-	_, err := e.c.App.Writer.Write(b.Bytes())
+	src := bytes.TrimRight(raw, " \r\n")
+	out := append(appendIndent(make([]byte, 0, 2*len(src)+1), src, "    "), '\n')
+	_, err := e.c.App.Writer.Write(out)
 	return err
 }
 

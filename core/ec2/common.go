@@ -1,6 +1,6 @@
 package ec2
 
-import "regexp"
+import "strings"
 
 // OwnerID is the account every resource belongs to (AWS's documentation account).
 const OwnerID = "123456789012"
@@ -26,7 +26,18 @@ type TagMatch struct {
 	Value *string `json:"Value,omitempty"`
 }
 
-var instanceIDRe = regexp.MustCompile(`^i-([0-9a-f]{8}|[0-9a-f]{17})$`)
-
-// ValidInstanceID reports whether id has the shape of an instance ID.
-func ValidInstanceID(id string) bool { return instanceIDRe.MatchString(id) }
+// ValidInstanceID reports whether id has the shape of an instance ID: "i-"
+// and 8 or 17 lower-case hex digits. A loop, not a package-level regexp:
+// compiling {17} ran at the start of every CLI call.
+func ValidInstanceID(id string) bool {
+	hex, ok := strings.CutPrefix(id, "i-")
+	if !ok || (len(hex) != 8 && len(hex) != 17) {
+		return false
+	}
+	for i := 0; i < len(hex); i++ {
+		if c := hex[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
