@@ -222,11 +222,14 @@ type Image struct {
 	RootDeviceGiB int               `toml:"root_device_gib"`
 	Platform      string            `toml:"platform"`
 	IDs           map[string]string `toml:"ids"`
-	// Files the qemu driver boots: a disk image (qcow2 or raw), or a
-	// kernel with an optional initrd.
-	Disk   string `toml:"disk"`
-	Kernel string `toml:"kernel"`
-	Initrd string `toml:"initrd"`
+	// Files the qemu driver boots: a disk image (qcow2 or raw), a kernel
+	// with an optional initrd, or both (the kernel boots the disk, with
+	// no boot loader). KernelArgs follow console=ttyS0 on the kernel's
+	// command line (with a disk and no root= in them: root=/dev/vda1).
+	Disk       string `toml:"disk"`
+	Kernel     string `toml:"kernel"`
+	Initrd     string `toml:"initrd"`
+	KernelArgs string `toml:"kernel_args"`
 }
 
 // HostGroup adds Count identical hosts to a zone.

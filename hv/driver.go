@@ -49,9 +49,11 @@ type Image struct {
 	Name string // e.g. debian-12
 	Arch string // x86_64
 	User string // default SSH user
-	// Files of real images (qemu): a disk image (qcow2 or raw), or a
-	// kernel with an optional initrd.
+	// Files of real images (qemu): a disk image (qcow2 or raw), a kernel
+	// with an optional initrd, or both (the kernel boots the disk).
 	Disk, Kernel, Initrd string
+	// KernelArgs is the kernel's command line after the console.
+	KernelArgs string
 }
 
 // GuestSpec is everything a driver needs to create a guest.

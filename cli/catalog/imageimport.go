@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/rand"
 	"encoding/hex"
@@ -23,16 +22,20 @@ var imageName = configs.LazyRegexpOf(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 var imagesImportCommand = &cli.Command{
 	Name:      "import",
-	Usage:     "register a cloud image (qcow2 or raw disk, or a kernel and initrd) for the qemu driver",
+	Usage:     "register a cloud image (a qcow2 or raw disk, a kernel and initrd, or both) for the qemu driver",
 	ArgsUsage: "NAME [FILE]",
-	Description: "Registers FILE (a qcow2 or raw cloud image: Debian's and Ubuntu's work as they come) or\n" +
-		"--kernel/--initrd under NAME, with an ami- ID in every region, by adding it to\n" +
-		"$EC2X_HOME/config.toml. Guests get a copy-on-write overlay; FILE must stay where it is.",
+	Description: "Registers FILE (a qcow2 or raw cloud image: Debian's and Ubuntu's work as they come),\n" +
+		"--kernel/--initrd, or both (a distro kernel and initrd booting FILE as the root disk,\n" +
+		"with no boot loader) under NAME, with an ami- ID in every region, by adding it to\n" +
+		"$EC2X_HOME/config.toml. FILE must be a disk image: qcow2, or raw with a partition\n" +
+		"table (MBR, GPT) or a filesystem (ext2/3/4, XFS, btrfs). Guests get a copy-on-write\n" +
+		"overlay; the files must stay where they are.",
 	Flags: []cli.Flag{
 		&cli.StringFlag{Name: "user", Value: "ec2-user", Usage: "the image's default SSH user"},
 		&cli.StringFlag{Name: "arch", Value: "x86_64", Usage: "architecture"},
 		&cli.StringFlag{Name: "kernel", Usage: "boot this kernel instead of a disk's boot loader"},
 		&cli.StringFlag{Name: "initrd", Usage: "with --kernel: its initramfs"},
+		&cli.StringFlag{Name: "kernel-args", Usage: "with --kernel: its command line after console=ttyS0 (default with a disk: root=/dev/vda1, or root=/dev/vda for a disk that is one filesystem)"},
 		&cli.StringFlag{Name: "description", Usage: "what the image is"},
 	},
 	Action: imagesImport,
@@ -57,13 +60,9 @@ func imagesImport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	size := 8
-	if img["disk"] != "" {
-		gib, err := diskGiB(img["disk"])
-		if err != nil {
-			return command.Usagef("%v", err)
-		}
-		size = max(size, gib)
+	size, err := checkFiles(c, img)
+	if err != nil {
+		return err
 	}
 	ids := map[string]string{}
 	for _, r := range e.Config.RegionNames() {
@@ -99,11 +98,14 @@ func importFiles(c *cli.Context, args []string) (map[string]string, error) {
 			img[f] = v
 		}
 	}
-	if (img["disk"] == "") == (img["kernel"] == "") {
-		return nil, command.Usagef("give a disk FILE or --kernel (with an optional --initrd), not both")
+	if img["disk"] == "" && img["kernel"] == "" {
+		return nil, command.Usagef("give a disk FILE, --kernel (with an optional --initrd), or both")
 	}
 	if img["initrd"] != "" && img["kernel"] == "" {
 		return nil, command.Usagef("--initrd goes with --kernel")
+	}
+	if c.IsSet("kernel-args") && img["kernel"] == "" {
+		return nil, command.Usagef("--kernel-args goes with --kernel")
 	}
 	for k, p := range img {
 		abs, err := filepath.Abs(p)
@@ -119,6 +121,36 @@ func importFiles(c *cli.Context, args []string) (map[string]string, error) {
 	return img, nil
 }
 
+// checkFiles refuses a disk that is not a disk image and a kernel that is
+// not a kernel, and returns the root volume's size in GiB: the disk's
+// virtual size rounded up, 8 at least. With a kernel and a disk it sets
+// the kernel's root= to the disk (img["kernel_args"]) unless told.
+func checkFiles(c *cli.Context, img map[string]string) (int, error) {
+	size := 8
+	var disk configs.DiskInfo
+	if img["disk"] != "" {
+		var err error
+		if disk, err = configs.DiskImage(img["disk"]); err != nil {
+			return 0, command.Usagef("%v", err)
+		}
+		size = max(size, int((disk.Size+1<<30-1)>>30))
+	}
+	if img["kernel"] != "" {
+		if err := configs.LinuxKernel(img["kernel"]); err != nil {
+			return 0, command.Usagef("--kernel %v", err)
+		}
+	}
+	switch {
+	case c.IsSet("kernel-args"):
+		img["kernel_args"] = c.String("kernel-args")
+	case img["kernel"] != "" && img["disk"] != "" && disk.Filesystem != "":
+		img["kernel_args"] = "root=/dev/vda"
+	case img["kernel"] != "" && img["disk"] != "":
+		img["kernel_args"] = "root=/dev/vda1"
+	}
+	return size, nil
+}
+
 // imageEntry is the [images.NAME] table an import appends to config.toml,
 // with the image's files and its AMI ID in each region (sorted, so the
 // text does not depend on map order).
@@ -127,7 +159,7 @@ func imageEntry(name, desc, arch, user string, size int, img, ids map[string]str
 	fmt.Fprintf(&b, "\n# ec2x images import %s\n[images.%s]\n", name, name)
 	fmt.Fprintf(&b, "description = %s\nami_name = %s\narch = %s\nuser = %s\nroot_device_gib = %d\n",
 		strconv.Quote(desc), strconv.Quote(name), strconv.Quote(arch), strconv.Quote(user), size)
-	for _, k := range []string{"disk", "kernel", "initrd"} {
+	for _, k := range []string{"disk", "kernel", "initrd", "kernel_args"} {
 		if img[k] != "" {
 			fmt.Fprintf(&b, "%s = %s\n", k, strconv.Quote(img[k]))
 		}
@@ -173,36 +205,6 @@ func appendConfig(home, text string) error {
 	}
 	return nil
 }
-
-// diskGiB is a disk image's virtual size, rounded up: from a qcow2 header,
-// or a raw file's length.
-func diskGiB(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	head := make([]byte, 32)
-	n, _ := f.Read(head)
-	var bytes uint64
-	if n >= 32 && bytesHasPrefix(head, "QFI\xfb") {
-		for _, c := range head[24:32] {
-			bytes = bytes<<8 | uint64(c)
-		}
-	} else {
-		fi, err := f.Stat()
-		if err != nil {
-			return 0, err
-		}
-		bytes = uint64(fi.Size())
-	}
-	if bytes == 0 {
-		return 0, fmt.Errorf("%s: an empty disk image", path)
-	}
-	return int((bytes + 1<<30 - 1) >> 30), nil
-}
-
-func bytesHasPrefix(b []byte, p string) bool { return bytes.HasPrefix(b, []byte(p)) }
 
 func newAMI() string {
 	var b [9]byte

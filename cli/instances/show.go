@@ -47,6 +47,7 @@ func showInstance(w io.Writer, in *ec2.Instance, color bool) {
 		{"CPU", fmt.Sprintf("%d cores x %d threads", in.CpuOptions.CoreCount, in.CpuOptions.ThreadsPerCore)},
 		{"ImageId", in.ImageId},
 		{"Architecture", in.Architecture},
+		{"RootVolume", rootVolume(in)},
 		{"KeyName", render.Dash(in.KeyName)},
 		{"LaunchTime", in.LaunchTime.UTC().Format(time.RFC3339)},
 		{"AvailabilityZone", in.Placement.AvailabilityZone},
@@ -96,6 +97,15 @@ func showInstance(w io.Writer, in *ec2.Instance, color bool) {
 		}
 	}
 	render.Table(w, []string{"DEVICE", "INTERFACE", "SUBNET", "PRIVATE IP", "PUBLIC IP", "ROLE", "MAC"}, rows, false)
+}
+
+// rootVolume is the root volume's size and device ("-" for a record
+// older than the size).
+func rootVolume(in *ec2.Instance) string {
+	if in.RootVolumeSize == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d GiB (%s)", in.RootVolumeSize, in.RootDeviceName)
 }
 
 // kv prints a key/value listing (for `show`).

@@ -136,6 +136,10 @@ type Instance struct {
 	RootDeviceName     string          `json:"RootDeviceName"`
 	AmiLaunchIndex     int             `json:"AmiLaunchIndex"`
 	ClientToken        string          `json:"ClientToken,omitempty"`
+	// RootVolumeSize is the root volume's size in GiB (an ec2x addition:
+	// EC2 keeps a volume's size on the volume, for DescribeVolumes, and
+	// an instance's BlockDeviceMappings name the volume without it).
+	RootVolumeSize int `json:"RootVolumeSize,omitempty"`
 }
 
 // Tag returns the value of tag key and whether it is set.

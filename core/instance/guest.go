@@ -71,7 +71,7 @@ func (s *Service) spec(rd state.Reader, r *Record) hv.GuestSpec {
 	}
 	if img != nil {
 		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User,
-			Disk: img.Disk, Kernel: img.Kernel, Initrd: img.Initrd}
+			Disk: img.Disk, Kernel: img.Kernel, Initrd: img.Initrd, KernelArgs: img.KernelArgs}
 	}
 	spec.SSHPublicKey = keypair.PublicKey(rd, r.KeyName)
 	for _, id := range r.Enis {

@@ -143,6 +143,7 @@ func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
 		NetworkInterfaces: []ec2.InstanceNetworkInterface{}, SecurityGroups: []ec2.GroupIdentifier{},
 		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
+		RootVolumeSize: r.VolumeGiB,
 	}
 	if t := s.cfg.Types[r.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)

@@ -236,8 +236,11 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 	l.volume = l.img.RootDeviceGiB
 	for _, m := range in.BlockDeviceMappings {
 		if m.Ebs != nil && m.Ebs.VolumeSize != 0 {
-			if m.Ebs.VolumeSize < l.img.RootDeviceGiB || m.Ebs.VolumeSize > 16384 {
-				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB (and at most 16384)", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
+			if m.Ebs.VolumeSize > 16384 {
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of %dGiB is too large for volume type gp3; maximum is 16384GiB", m.Ebs.VolumeSize)
+			}
+			if m.Ebs.VolumeSize < l.img.RootDeviceGiB {
+				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
 			}
 			l.volume = m.Ebs.VolumeSize
 		}

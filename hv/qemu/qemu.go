@@ -8,9 +8,11 @@ package qemu
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -166,12 +168,20 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	if err := os.MkdirAll(g.dir, 0o700); err != nil {
 		return err
 	}
-	size := strconv.Itoa(max(spec.VolumeGiB, 1)) + "G"
+	// The root volume is the size asked for, and never smaller than the
+	// image's disk (an overlay smaller than its backing file cuts it).
+	size := uint64(max(spec.VolumeGiB, 1)) << 30
 	args := []string{"create", "-q", "-f", "qcow2"}
 	if spec.Image.Disk != "" {
-		args = append(args, "-F", diskFormat(spec.Image.Disk), "-b", spec.Image.Disk)
+		format, virtual, err := diskFormat(spec.Image.Disk)
+		if err != nil {
+			os.RemoveAll(g.dir)
+			return fmt.Errorf("%w: image %s: %v", hv.ErrUnsupported, spec.Image.Name, err)
+		}
+		size = max(size, virtual)
+		args = append(args, "-F", format, "-b", spec.Image.Disk)
 	}
-	args = append(args, g.path("root.qcow2"), size)
+	args = append(args, g.path("root.qcow2"), strconv.FormatUint(size, 10))
 	if out, err := exec.CommandContext(ctx, "qemu-img", args...).CombinedOutput(); err != nil {
 		os.RemoveAll(g.dir)
 		return fmt.Errorf("qemu-img create: %v: %s", err, out)
@@ -188,11 +198,39 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	return nil
 }
 
-func diskFormat(path string) string {
-	if strings.HasSuffix(path, ".qcow2") || strings.HasSuffix(path, ".img") {
-		return "qcow2"
+// diskFormat tells a qcow2 disk from a raw one by its magic, not its name
+// (Ubuntu's .img files are qcow2, other .img files raw), with its virtual
+// size in bytes.
+func diskFormat(path string) (string, uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
 	}
-	return "raw"
+	defer f.Close()
+	head := make([]byte, 32)
+	if n, _ := io.ReadFull(f, head); n == len(head) && string(head[:4]) == "QFI\xfb" {
+		return "qcow2", binary.BigEndian.Uint64(head[24:32]), nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	return "raw", uint64(fi.Size()), nil
+}
+
+// kernelCmdline is the kernel's command line: the serial console, then
+// the image's arguments; a kernel that boots a disk is told its root,
+// the first partition of the first virtio disk (where cloud images keep
+// it), unless the image says otherwise.
+func kernelCmdline(img hv.Image) string {
+	line := "console=ttyS0"
+	if img.Disk != "" && !strings.Contains(" "+img.KernelArgs, " root=") {
+		line += " root=/dev/vda1"
+	}
+	if img.KernelArgs != "" {
+		line += " " + img.KernelArgs
+	}
+	return line
 }
 
 func (d *Driver) get(id string) (*guest, error) {
@@ -265,7 +303,7 @@ func (d *Driver) args(g *guest) []string {
 		"-drive", "file=" + g.path("seed.iso") + ",if=virtio,format=raw,readonly=on",
 	}
 	if s.Image.Kernel != "" {
-		a = append(a, "-kernel", s.Image.Kernel, "-append", "console=ttyS0")
+		a = append(a, "-kernel", s.Image.Kernel, "-append", kernelCmdline(s.Image))
 		if s.Image.Initrd != "" {
 			a = append(a, "-initrd", s.Image.Initrd)
 		}
