@@ -21,12 +21,17 @@ func serveEC2(ctx context.Context, addr string, cloud *core.Cloud, cfg *configs.
 	if err != nil {
 		return nil, fmt.Errorf("EC2 endpoint: listen on %s: %w", addr, err)
 	}
+	l = limitConns(l, maxEC2Conns())
 	srv := &http.Server{
 		Handler: ec2query.New(ec2query.Options{
 			Actions: cloud.Actions(), Region: cfg.Region, Credentials: cfg.API.Credentials, AllowAnonymous: cfg.API.AllowAnonymous,
 			Now: cloud.Now, Logger: log,
 		}),
+		// A client has 10 s for its headers and a minute for the whole
+		// request, so a slow sender holds a connection for a bounded time.
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		IdleTimeout:       time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	go func() {
