@@ -113,6 +113,9 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 	if !ok || a.Expose != actions.Public || a.Call == nil {
 		return action, nil, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", action)
 	}
+	if err := checkParams(action, form); err != nil {
+		return action, nil, err
+	}
 	in := a.New()
 	dry, err := takeDryRun(form, in)
 	if err != nil {
@@ -157,7 +160,7 @@ func parseForm(r *http.Request, body []byte) (url.Values, error) {
 			form[k] = append(form[k], vs...)
 		}
 	}
-	return form, nil
+	return form, noDuplicates(form)
 }
 
 func loopback(remote string) bool {
