@@ -8,8 +8,8 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"bytes"
+	"cmp"
 	"flag"
 	"fmt"
 	"go/format"
