@@ -16,7 +16,14 @@ import (
 
 // serveEC2 starts the EC2-compatible endpoint on a TCP address and
 // returns the function that stops it.
-func serveEC2(ctx context.Context, addr string, cloud *core.Cloud, cfg *configs.Config, log zerolog.Logger, ready func(string)) (func(), error) {
+func serveEC2(ctx context.Context, home, addr string, cloud *core.Cloud, cfg *configs.Config, log zerolog.Logger, ready func(string)) (func(), error) {
+	if cfg.API.UsesExampleKey() {
+		if !configs.Loopback(addr) {
+			return nil, &configs.Error{File: configs.Path(home), Key: "api.credentials", Msg: configs.ExposedExampleKey(addr)}
+		}
+		log.Warn().Str("addr", addr).Msg("the EC2 endpoint accepts the example key " + configs.ExampleAccessKeyID +
+			", whose secret is public: any local user can call it; ec2x serve --new-credentials makes a key of your own")
+	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("EC2 endpoint: listen on %s: %w", addr, err)
