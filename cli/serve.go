@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/ec2x/ec2x/cli/command"
 	"github.com/ec2x/ec2x/configs"
@@ -28,6 +29,7 @@ var serveCommand = &cli.Command{
 	Usage: "run the daemon in the foreground",
 	Flags: []cli.Flag{
 		&cli.BoolFlag{Name: "background", Hidden: true, Usage: "started by a CLI call: log to the file only"},
+		&cli.BoolFlag{Name: "new-credentials", Usage: "make a random access key for the EC2 API, save it in config.toml (0600) in place of the public example key, and print it once"},
 		&cli.StringFlag{Name: "listen", Usage: "also serve the EC2 API (Query protocol, SigV4) on this TCP `ADDR`, e.g. 127.0.0.1:8787 (default: [api] listen)"},
 	},
 	Action: func(c *cli.Context) error {
@@ -49,6 +51,15 @@ var serveCommand = &cli.Command{
 		home, err := command.HomeDir(c)
 		if err != nil {
 			return err
+		}
+		if c.Bool("new-credentials") {
+			cr := configs.NewCredential()
+			if err := configs.AddCredential(home, cr, time.Now()); err != nil {
+				return err
+			}
+			// Printed once, like aws iam create-access-key; never logged.
+			fmt.Fprintf(c.App.Writer, "A new key for the EC2 API, saved in %s:\nexport AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s\n",
+				configs.Path(home), cr.AccessKeyID, cr.SecretAccessKey)
 		}
 		cfg, err := configs.Load(home)
 		if err != nil {

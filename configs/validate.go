@@ -134,6 +134,9 @@ func (c *Config) checkServer() *problem {
 		if _, err := netip.ParseAddrPort(c.API.Listen); err != nil {
 			return bad(fmt.Sprintf("listen must be HOST:PORT with an IP address: %v", err), "api", "listen")
 		}
+		if !Loopback(c.API.Listen) && c.API.UsesExampleKey() {
+			return bad(ExposedExampleKey(c.API.Listen), "api", "listen")
+		}
 	}
 	for i, cr := range c.API.Credentials {
 		if cr.AccessKeyID == "" || cr.SecretAccessKey == "" {

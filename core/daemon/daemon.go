@@ -111,7 +111,7 @@ func Run(ctx context.Context, o Options) (err error) {
 		listen = o.Config.API.Listen
 	}
 	if listen != "" {
-		stopEC2, err := serveEC2(ctx, listen, cloud, o.Config, log, o.EC2Ready)
+		stopEC2, err := serveEC2(ctx, o.Home, listen, cloud, o.Config, log, o.EC2Ready)
 		if err != nil {
 			return err
 		}

@@ -308,7 +308,14 @@ func TestQueryProtocolErrors(t *testing.T) {
 		{"unknown action", "POST", "Action=LaunchRocket&Version=2016-11-15", false, 400, "InvalidAction"},
 		{"an ec2x-only action", "POST", "Action=DescribeInstanceTable&Version=2016-11-15", false, 400, "InvalidAction"},
 		{"unknown parameter", "POST", "Action=DescribeInstances&Version=2016-11-15&Colour=blue", false, 400, "UnknownParameter"},
-		{"malformed value", "POST", "Action=RunInstances&Version=2016-11-15&MinCount=many", false, 400, "InvalidParameterValue"},
+		{"malformed value", "POST", "Action=RunInstances&Version=2016-11-15&MinCount=many&MaxCount=1", false, 400, "InvalidParameterValue"},
+		{"a parameter given twice", "POST", "Action=RunInstances&Version=2016-11-15&MinCount=1&MaxCount=1&MaxCount=900", false, 400, "InvalidQueryParameter"},
+		{"a parameter in the query and the body", "POST", "Action=DescribeInstances&Version=2016-11-15?Action=TerminateInstances", false, 400, "InvalidQueryParameter"},
+		{"no version", "POST", "Action=DescribeInstances", false, 400, "MissingParameter"},
+		{"RunInstances without MinCount", "POST", "Action=RunInstances&Version=2016-11-15&MaxCount=1", false, 400, "MissingParameter"},
+		{"RunInstances without either count", "GET", "Action=RunInstances&Version=2016-11-15", false, 400, "MissingParameter"},
+		{"a list a call requires", "POST", "Action=TerminateInstances&Version=2016-11-15", false, 400, "MissingParameter"},
+		{"page size zero", "POST", "Action=DescribeInstances&Version=2016-11-15&MaxResults=0", false, 400, "InvalidParameterValue"},
 		{"page size out of range", "POST", "Action=DescribeInstances&Version=2016-11-15&MaxResults=2", false, 400, "InvalidParameterValue"},
 		{"bad page token", "POST", "Action=DescribeInstances&Version=2016-11-15&NextToken=xyz", false, 400, "InvalidPaginationToken"},
 		{"dry run of a read", "GET", "Action=DescribeRegions&Version=2016-11-15&DryRun=true", false, 412, "DryRunOperation"},
@@ -321,8 +328,10 @@ func TestQueryProtocolErrors(t *testing.T) {
 			if tc.method == "GET" {
 				req, _ = http.NewRequest("GET", url+"/?"+tc.params, nil)
 			} else {
-				body = tc.params
-				req, _ = http.NewRequest("POST", url+"/", strings.NewReader(body))
+				// A "?" in the case puts what follows in the URL's query.
+				var query string
+				body, query, _ = strings.Cut(tc.params, "?")
+				req, _ = http.NewRequest("POST", url+"/?"+query, strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			}
 			if !tc.unsigned {

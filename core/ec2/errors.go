@@ -90,6 +90,12 @@ const (
 	CodeMissingAuthenticationToken = "MissingAuthenticationToken"
 	CodeMissingAction              = "MissingAction"
 	CodeInvalidPaginationToken     = "InvalidPaginationToken"
+	// CodeInvalidQueryParameter: the query does not follow the protocol
+	// (a parameter given twice).
+	CodeInvalidQueryParameter = "InvalidQueryParameter"
+	// CodeRequestLimitExceeded: EC2's throttling code; the endpoint answers
+	// it while too many large request bodies are being read (SDKs retry it).
+	CodeRequestLimitExceeded = "RequestLimitExceeded"
 	// CodeMetadataNotFound: the instance metadata service has nothing at a path.
 	CodeMetadataNotFound = "MetadataNotFound"
 	// CodeInsufficientFreeSpace (ec2x's own; EC2 has no such failure): the
@@ -106,7 +112,7 @@ func HTTPStatus(code string) int {
 	switch code {
 	case CodeInternalError:
 		return http.StatusInternalServerError
-	case CodeServiceUnavailable, CodeInsufficientInstanceCapacity, CodeInsufficientFreeSpace:
+	case CodeServiceUnavailable, CodeInsufficientInstanceCapacity, CodeInsufficientFreeSpace, CodeRequestLimitExceeded:
 		return http.StatusServiceUnavailable
 	case CodeDryRunOperation:
 		return http.StatusPreconditionFailed

@@ -117,3 +117,29 @@ var xmlNames = map[string]string{
 	"StopInstancesOutput.StoppingInstances":                               "instancesSet",
 	"TerminateInstancesOutput.TerminatingInstances":                       "instancesSet",
 }
+
+// requiredParams is the request keys an action must have (space-separated), as the SDK's validators require them.
+var requiredParams = map[string]string{
+	"AssignPrivateIpAddresses":          "NetworkInterfaceId",
+	"AttachNetworkInterface":            "DeviceIndex InstanceId NetworkInterfaceId",
+	"CancelSpotInstanceRequests":        "SpotInstanceRequestId",
+	"CreateKeyPair":                     "KeyName",
+	"CreateNetworkInterface":            "SubnetId",
+	"CreateSecurityGroup":               "GroupDescription GroupName",
+	"CreateTags":                        "ResourceId Tag",
+	"DeleteNetworkInterface":            "NetworkInterfaceId",
+	"DeleteTags":                        "ResourceId",
+	"DescribeInstanceAttribute":         "Attribute InstanceId",
+	"DetachNetworkInterface":            "AttachmentId",
+	"GetConsoleOutput":                  "InstanceId",
+	"ImportKeyPair":                     "KeyName PublicKeyMaterial",
+	"ModifyInstanceAttribute":           "InstanceId",
+	"ModifyNetworkInterfaceAttribute":   "NetworkInterfaceId",
+	"PurchaseReservedInstancesOffering": "InstanceCount ReservedInstancesOfferingId",
+	"RebootInstances":                   "InstanceId",
+	"RunInstances":                      "MaxCount MinCount",
+	"StartInstances":                    "InstanceId",
+	"StopInstances":                     "InstanceId",
+	"TerminateInstances":                "InstanceId",
+	"UnassignPrivateIpAddresses":        "NetworkInterfaceId",
+}

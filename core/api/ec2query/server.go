@@ -23,9 +23,6 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// maxBody bounds a request body; EC2's own limit on user data is 16 KiB.
-const maxBody = 16 << 20
-
 // Options configure the endpoint.
 type Options struct {
 	// Actions is the action table; only its Public actions are served.
@@ -39,12 +36,16 @@ type Options struct {
 	// Now is the server's clock for RequestExpired (default time.Now).
 	Now    func() time.Time
 	Logger zerolog.Logger
+	// BodyBudget is the bytes of large bodies read at once
+	// (default DefaultBodyBudget).
+	BodyBudget int64
 }
 
 // Handler serves the EC2 Query protocol.
 type Handler struct {
 	o       Options
 	secrets map[string]string
+	bodies  budget
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -54,7 +55,10 @@ func New(o Options) *Handler {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	h := &Handler{o: o, secrets: map[string]string{}}
+	if o.BodyBudget <= 0 {
+		o.BodyBudget = DefaultBodyBudget
+	}
+	h := &Handler{o: o, secrets: map[string]string{}, bodies: budget{size: o.BodyBudget}}
 	for _, c := range o.Credentials {
 		h.secrets[c.AccessKeyID] = c.SecretAccessKey
 	}
@@ -82,19 +86,20 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return "", nil, ec2.Errorf(ec2.CodeInvalidAction, "The EC2 API takes POST or GET, not %s", r.Method)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	c, err := h.credentials(r)
 	if err != nil {
-		return "", nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "reading the request: %v", err)
+		return r.URL.Query().Get("Action"), nil, err
 	}
-	if len(body) > maxBody {
-		return "", nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "the request is larger than %d bytes", maxBody)
+	body, err := h.readBody(r)
+	if err != nil {
+		return r.URL.Query().Get("Action"), nil, err
 	}
 	form, err := parseForm(r, body)
 	if err != nil {
 		return "", nil, err
 	}
 	action := form.Get("Action")
-	region, err := h.authenticate(r, body, form)
+	region, err := h.authenticate(r, body, c)
 	if err != nil {
 		return action, nil, err
 	}
@@ -107,6 +112,9 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 	a, ok := h.o.Actions.Lookup(action)
 	if !ok || a.Expose != actions.Public || a.Call == nil {
 		return action, nil, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", action)
+	}
+	if err := checkParams(action, form); err != nil {
+		return action, nil, err
 	}
 	in := a.New()
 	dry, err := takeDryRun(form, in)
@@ -152,32 +160,7 @@ func parseForm(r *http.Request, body []byte) (url.Values, error) {
 			form[k] = append(form[k], vs...)
 		}
 	}
-	return form, nil
-}
-
-// authenticate verifies SigV4 and returns the region it was signed for.
-func (h *Handler) authenticate(r *http.Request, body []byte, form url.Values) (string, error) {
-	s, signedReq, err := parseAuth(r, r.URL.Query())
-	if err != nil {
-		return "", err
-	}
-	if !signedReq {
-		if h.o.AllowAnonymous && loopback(r.RemoteAddr) {
-			return h.o.Region, nil
-		}
-		return "", ec2.Errorf(ec2.CodeMissingAuthenticationToken, "Request is missing Authentication Token: sign it with SigV4 and a key of [[api.credentials]]")
-	}
-	secret, ok := h.secrets[s.accessKey]
-	if !ok {
-		return "", ec2.Errorf(ec2.CodeAuthFailure, "AWS was not able to validate the provided access credentials: unknown access key %s", s.accessKey)
-	}
-	if s.service != "ec2" {
-		return "", ec2.Errorf(ec2.CodeSignatureDoesNotMatch, "Credential should be scoped to the service ec2, not %s", s.service)
-	}
-	if err := s.verify(r, body, secret, h.o.Now()); err != nil {
-		return "", err
-	}
-	return s.region, nil
+	return form, noDuplicates(form)
 }
 
 func loopback(remote string) bool {

@@ -95,9 +95,9 @@ func parseAmzDate(v string) (time.Time, error) {
 	return t, nil
 }
 
-// verify checks s against the request and the secret; now is the
-// server's time.
-func (s signed) verify(r *http.Request, body []byte, secret string, now time.Time) error {
+// checkTime checks the request's time against the server's, now, and
+// against the credential's date.
+func (s signed) checkTime(now time.Time) error {
 	if skew := now.Sub(s.amzDate); skew > maxSkew || skew < -maxSkew {
 		return ec2.Errorf(ec2.CodeRequestExpired, "Request has expired: the request time %s is more than %v from the server time %s",
 			s.amzDate.UTC().Format(amzDate), maxSkew, now.UTC().Format(amzDate))
@@ -105,6 +105,11 @@ func (s signed) verify(r *http.Request, body []byte, secret string, now time.Tim
 	if s.amzDate.UTC().Format("20060102") != s.date {
 		return ec2.Errorf(ec2.CodeSignatureDoesNotMatch, "the credential's date %s is not the request's date", s.date)
 	}
+	return nil
+}
+
+// verify checks s's signature against the request and the secret.
+func (s signed) verify(r *http.Request, body []byte, secret string) error {
 	want := signature(secret, s.date, s.region, s.service, stringToSign(s, canonicalRequest(r, body, s)))
 	if !hmac.Equal([]byte(want), []byte(s.signature)) {
 		return ec2.Errorf(ec2.CodeSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
