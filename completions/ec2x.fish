@@ -721,6 +721,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l debug -d 'debug l
 complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'serve' -d 'run the daemon in the foreground'
+complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l new-credentials -d 'make a random access key for the EC2 API, save it in config.toml (0600) in place of the public example key, and print it once'
 complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l listen -r -d 'also serve the EC2 API (Query protocol, SigV4) on this TCP `ADDR`, e.g. 127.0.0.1:8787 (default: [api] listen)'
 complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l home -r -d 'state directory (default ~/.ec2x)'
 complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
