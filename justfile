@@ -4,7 +4,7 @@ build:
     go build -tags urfave_cli_no_docs -o bin/ . ./cmd/ec2xd
 
 test:
-    go test -race -count=1 ./...
+    go test -race -count=1 -timeout 20m ./...
 
 bench:
     bench/run.sh
