@@ -67,6 +67,19 @@ func (e *env) address(region, allocID string) ec2.Address {
 	return out.Addresses[0]
 }
 
+// addressByIP is one Elastic IP by its address, or none for "".
+func (e *env) addressByIP(region, ip string) ec2.Address {
+	e.t.Helper()
+	if ip == "" {
+		return ec2.Address{}
+	}
+	out, err := e.c.DescribeAddresses(e.ctx, region, &ec2.DescribeAddressesInput{PublicIps: []string{ip}})
+	if err != nil || len(out.Addresses) != 1 {
+		e.t.Fatalf("DescribeAddresses %s: %d addresses, %v", ip, len(out.Addresses), err)
+	}
+	return out.Addresses[0]
+}
+
 // createENI makes an interface.
 func (e *env) createENI(region string, in *ec2.CreateNetworkInterfaceInput) ec2.NetworkInterface {
 	e.t.Helper()

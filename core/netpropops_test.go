@@ -245,7 +245,12 @@ func (f *netFuzzer) associate(region string) {
 		return
 	}
 	f.remember(region, kAssoc, out.AssociationId)
-	got := f.e.address(region, alloc)
+	// By PublicIp, the address may be another allocation's: the fuzzer
+	// keeps released IDs on purpose, and the pool gives their IPs again.
+	got := f.e.addressByIP(region, in.PublicIp)
+	if in.PublicIp == "" {
+		got = f.e.address(region, alloc)
+	}
 	if got.AssociationId != out.AssociationId || (in.InstanceId != "" && got.InstanceId != in.InstanceId) ||
 		(in.NetworkInterfaceId != "" && got.NetworkInterfaceId != in.NetworkInterfaceId) ||
 		(in.PrivateIpAddress != "" && got.PrivateIpAddress != in.PrivateIpAddress) {
