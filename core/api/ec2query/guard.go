@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/ec2"
 )
 
@@ -93,7 +94,7 @@ func (h *Handler) credentials(r *http.Request) (creds, error) {
 		return creds{}, err
 	}
 	if !signedReq {
-		if h.o.AllowAnonymous && loopback(r.RemoteAddr) {
+		if h.o.AllowAnonymous && configs.Loopback(r.RemoteAddr) {
 			return creds{anonymous: true}, nil
 		}
 		return creds{}, ec2.Errorf(ec2.CodeMissingAuthenticationToken, "Request is missing Authentication Token: sign it with SigV4 and a key of [[api.credentials]]")

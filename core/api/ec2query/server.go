@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -161,15 +160,6 @@ func parseForm(r *http.Request, body []byte) (url.Values, error) {
 		}
 	}
 	return form, noDuplicates(form)
-}
-
-func loopback(remote string) bool {
-	host, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // takeDryRun moves DryRun into the input when it has the field, and
