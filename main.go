@@ -9,4 +9,4 @@ import (
 	"github.com/ec2x/ec2x/cli"
 )
 
-func main() { os.Exit(cli.Main(nil)) }
+func main() { os.Exit(cli.Main(cli.Links{})) }

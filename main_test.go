@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/cli"
+	"github.com/ec2x/ec2x/cli/screens"
 	"github.com/ec2x/ec2x/core/daemon"
 	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
 	"github.com/jmespath/go-jmespath"
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 	// cache for the pricing modules.
 	os.Setenv("EC2X_WASM_CACHE", wasmtest.CacheDir())
 	testscript.Main(m, map[string]func(){
-		"ec2x": func() { os.Exit(cli.Main(daemon.Serve)) },
+		"ec2x": func() { os.Exit(cli.Main(cli.Links{Serve: daemon.Serve, Screens: screens.Linked{}})) },
 	})
 }
 

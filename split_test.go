@@ -26,6 +26,18 @@ func TestClientLinksNoDaemon(t *testing.T) {
 		"github.com/dgraph-io/badger/v4\n",
 		"github.com/tetratelabs/wazero\n",
 		"github.com/ec2x/ec2x/hv/qemu\n",
+		// ssh's and top's screens: ec2x execs ec2xd for those.
+		"golang.org/x/crypto/ssh\n",
+		"charm.land/bubbletea/v2\n",
+		// No cgo (a dynamically linked binary starts slower), no HTTP
+		// stack and no log library: the socket protocol is spoken
+		// directly (core/api).
+		"runtime/cgo\n",
+		"net\n",
+		"net/http\n",
+		"github.com/rs/zerolog\n",
+		// urfave/cli's Markdown and man page output, never used.
+		"github.com/russross/blackfriday/v2\n",
 	} {
 		t.Run(strings.TrimSpace(heavy), func(t *testing.T) {
 			if strings.Contains(deps, heavy) {
@@ -86,6 +98,23 @@ func TestClientStartsDaemonBinary(t *testing.T) {
 			t.Errorf("ec2x serve after SIGTERM: %v\n%s", err, stderr.String())
 		}
 	})
+	t.Run("ssh through ec2xd", func(t *testing.T) {
+		home := t.TempDir()
+		t.Cleanup(func() { killDaemon(home) })
+		cmd := exec.Command(ec2x, "run", "--wait", "-q")
+		cmd.Env = append(os.Environ(), "EC2X_HOME="+home, "NO_COLOR=1")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("ec2x run: %v", err)
+		}
+		// The sim driver has no guest OS: the daemon's answer, through
+		// ec2xd's ssh, says so.
+		stderr := splitRun(t, ec2x, home, 1, "ssh", strings.TrimSpace(string(out)))
+		if !strings.Contains(stderr, "Unsupported") {
+			t.Errorf("ec2x ssh on sim says %q", stderr)
+		}
+	})
+	t.Run("top through ec2xd", func(t *testing.T) { checkTop(t, ec2x) })
 	t.Run("client without ec2xd", func(t *testing.T) {
 		alone := filepath.Join(t.TempDir(), "ec2x")
 		data, err := os.ReadFile(ec2x)
@@ -97,7 +126,7 @@ func TestClientStartsDaemonBinary(t *testing.T) {
 		}
 		home := t.TempDir()
 		t.Cleanup(func() { killDaemon(home) })
-		for _, args := range [][]string{{"serve"}, {"ls"}} {
+		for _, args := range [][]string{{"serve"}, {"ls"}, {"ssh", "i-0123456789abcdef0"}} {
 			stderr := splitRun(t, alone, home, 2, args...)
 			if !strings.Contains(stderr, "ec2xd is not next to it") {
 				t.Errorf("ec2x %v without ec2xd says %q", args, stderr)

@@ -71,6 +71,12 @@ func TestTopInATerminal(t *testing.T) {
 	if err != nil { // TestMain (testscript.Main) puts it there
 		t.Fatalf("the ec2x test binary is not on PATH: %v", err)
 	}
+	checkTop(t, bin)
+}
+
+// checkTop drives bin's top in tmux (TestTopInATerminal); the client
+// binary runs it through ec2xd (TestClientStartsDaemonBinary).
+func checkTop(t *testing.T, bin string) {
 	home := t.TempDir()
 	t.Cleanup(func() { killDaemon(home) })
 	if err := os.WriteFile(filepath.Join(home, "config.toml"), []byte("[sim]\nboot_seconds = 0\nstop_seconds = 0\n[monitor]\ninterval_seconds = 1\n"), 0o600); err != nil {

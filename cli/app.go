@@ -128,23 +128,34 @@ func prepare(orig *cli.Command) *cli.Command {
 	return c
 }
 
-// Main runs ec2x with os.Args and returns the exit code; serve runs the
-// daemon in this process (ec2x serve, and the daemon a CLI call starts).
-func Main(serve api.ServeFunc) int {
+// Links are what a binary links beyond the client: the daemon (serve runs
+// it in this process for ec2x serve and the daemon a CLI call starts) and
+// the interactive screens of ssh and top. The ec2x client links neither
+// and execs ec2xd, which links both, for those commands.
+type Links struct {
+	Serve   api.ServeFunc
+	Screens instances.Screens
+}
+
+// Main runs ec2x with os.Args and returns the exit code.
+func Main(l Links) int {
 	// A CLI call lives for milliseconds: collecting garbage would cost more
 	// than the memory it frees. The limit keeps a huge answer safe; serve
 	// turns collection back on.
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(512 << 20)
-	return Run(os.Args, os.Stdout, os.Stderr, serve)
+	return Run(os.Args, os.Stdout, os.Stderr, l)
 }
 
 // Run runs ec2x with args and returns the exit code.
-func Run(args []string, stdout, stderr io.Writer, serve api.ServeFunc) int {
+func Run(args []string, stdout, stderr io.Writer, l Links) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := NewApp(stdout, stderr)
-	app.Metadata = map[string]any{serveKey: serve}
+	app.Metadata = map[string]any{serveKey: l.Serve}
+	if l.Screens != nil {
+		app.Metadata[instances.ScreensKey] = l.Screens
+	}
 	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && !knownCommand(app, args[1]) {
 		return Report(stderr, command.UnknownCommand("", args[1], "ec2x", app.Commands))
 	}

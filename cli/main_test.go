@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2x/ec2x/cli/screens"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/daemon"
 	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
@@ -29,7 +30,7 @@ var sharedHome string
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asEC2X) == "1" {
-		os.Exit(Main(daemon.Serve))
+		os.Exit(Main(Links{Serve: daemon.Serve, Screens: screens.Linked{}}))
 	}
 	os.Setenv(asEC2X, "1")
 	// Under -race a child would sleep a second at exit (the detector's
@@ -133,7 +134,7 @@ func ec2x(t *testing.T, home string, args ...string) result {
 	if home != "" {
 		argv = append([]string{"ec2x", "--home", home}, args...)
 	}
-	code := Run(argv, &out, &errb, daemon.Serve)
+	code := Run(argv, &out, &errb, Links{Serve: daemon.Serve, Screens: screens.Linked{}})
 	return result{out.String(), errb.String(), code}
 }
 

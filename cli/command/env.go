@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
@@ -150,6 +151,18 @@ func DaemonExe() (path string, separate bool) {
 		return d, d != exe
 	}
 	return exe, false
+}
+
+// ExecFull replaces this process by ec2xd with the same arguments, for
+// what this binary does not link (the daemon, ssh's and top's screens):
+// ec2xd answers every command, and the exec keeps the pid, the terminal
+// and the signals, so the caller sees one program.
+func ExecFull(what string) error {
+	exe, separate := DaemonExe()
+	if !separate {
+		return Usagef("%s: this ec2x does not link it and %s is not next to it (build both: go build -o bin/ . ./cmd/ec2xd)", what, DaemonName)
+	}
+	return syscall.Exec(exe, append([]string{exe}, os.Args[1:]...), os.Environ())
 }
 
 // Stamp identifies the daemon's build and the config: a daemon with

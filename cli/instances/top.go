@@ -2,6 +2,7 @@ package instances
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
+	xterm "golang.org/x/term"
 )
 
 // TopCommand is `ec2x top`: live view of the fleet and its hosts.
@@ -43,7 +45,15 @@ var TopCommand = &cli.Command{
 			sortFleet(f.Instances, key)
 			return e.Print(fleetView(&f))
 		}
-		return runTop(e, in, key)
+		if !xterm.IsTerminal(int(os.Stdin.Fd())) {
+			return command.Usagef("top: the full-screen view needs a terminal; use --once")
+		}
+		sc, ok := linkedScreens(c)
+		if !ok {
+			return command.ExecFull("top")
+		}
+		in.Hosts = true
+		return sc.Top(e, in, &TopModel{sortKey: key, region: e.Region})
 	},
 }
 
@@ -137,13 +147,27 @@ func sortFleet(list []ec2.FleetInstance, key string) {
 	})
 }
 
-// frameMsg carries a frame from the stream into the UI.
-type frameMsg struct{ f *ec2.FleetFrame }
+// KeyKind is what a key press means to top.
+type KeyKind int
 
-// streamErrMsg ends the UI when the stream fails.
-type streamErrMsg struct{ err error }
+// The keys top acts on.
+const (
+	KeyRunes KeyKind = iota
+	KeyEnter
+	KeyEsc
+	KeyBackspace
+	KeyCtrlC
+)
 
-type topModel struct {
+// Key is one key, or several printable ones that came together.
+type Key struct {
+	Kind  KeyKind
+	Runes []rune
+}
+
+// TopModel is top's screen: what a full-screen UI (Screens.Top) shows and
+// feeds with frames, keys and the terminal's size.
+type TopModel struct {
 	frame     *ec2.FleetFrame
 	sortKey   string
 	filter    string
@@ -155,37 +179,41 @@ type topModel struct {
 	streamErr error
 }
 
-// update applies one event; it reports whether top should end.
-func (m *topModel) update(msg any) bool {
-	switch msg := msg.(type) {
-	case frameMsg:
-		m.frame = msg.f
-	case streamErrMsg:
-		m.streamErr = msg.err
+// Resize sets the terminal's size.
+func (m *TopModel) Resize(width, height int) { m.width, m.height = width, height }
+
+// Frame shows a new frame of the fleet.
+func (m *TopModel) Frame(f *ec2.FleetFrame) { m.frame = f }
+
+// Fail ends top with the stream's error.
+func (m *TopModel) Fail(err error) { m.streamErr = err }
+
+// Err is the error that ended the stream, if any.
+func (m *TopModel) Err() error { return m.streamErr }
+
+// Key applies one key; it reports whether top should end.
+func (m *TopModel) Key(k Key) bool {
+	switch k.Kind {
+	case KeyCtrlC:
 		return true
-	case keyMsg:
-		switch msg.kind {
-		case keyCtrlC:
-			return true
-		case keyEnter:
-			m.typing = false
-		case keyEsc:
-			m.typing, m.filter = false, ""
-		case keyBackspace:
-			if m.typing && m.filter != "" {
-				m.filter = m.filter[:len(m.filter)-1]
+	case KeyEnter:
+		m.typing = false
+	case KeyEsc:
+		m.typing, m.filter = false, ""
+	case KeyBackspace:
+		if m.typing && m.filter != "" {
+			m.filter = m.filter[:len(m.filter)-1]
+		}
+	case KeyRunes:
+		// A fast typist's (or a script's) keys arrive in one read:
+		// take them one at a time.
+		for _, r := range k.Runes {
+			if m.typing {
+				m.filter += string(r)
+				continue
 			}
-		case keyRunes:
-			// A fast typist's (or a script's) keys arrive in one read:
-			// take them one at a time.
-			for _, r := range msg.runes {
-				if m.typing {
-					m.filter += string(r)
-					continue
-				}
-				if quit := m.command(r); quit {
-					return true
-				}
+			if quit := m.command(r); quit {
+				return true
 			}
 		}
 	}
@@ -193,7 +221,7 @@ func (m *topModel) update(msg any) bool {
 }
 
 // command applies one key outside the filter prompt; it reports quit.
-func (m *topModel) command(r rune) bool {
+func (m *TopModel) command(r rune) bool {
 	switch r {
 	case 'q':
 		return true
@@ -215,7 +243,8 @@ func (m *topModel) command(r rune) bool {
 	return false
 }
 
-func (m topModel) View() string {
+// View is the screen as text.
+func (m *TopModel) View() string {
 	var b strings.Builder
 	title := fmt.Sprintf("ec2x top — %s — sort: %s", m.region, m.sortKey)
 	if m.filter != "" || m.typing {

@@ -7,7 +7,8 @@ import (
 	"os"
 
 	"github.com/ec2x/ec2x/cli"
+	"github.com/ec2x/ec2x/cli/screens"
 	"github.com/ec2x/ec2x/core/daemon"
 )
 
-func main() { os.Exit(cli.Main(daemon.Serve)) }
+func main() { os.Exit(cli.Main(cli.Links{Serve: daemon.Serve, Screens: screens.Linked{}})) }

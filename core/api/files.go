@@ -3,12 +3,12 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
 
 	"github.com/ec2x/ec2x/configs"
-	"github.com/rs/zerolog"
 )
 
 // Files of an EC2X_HOME.
@@ -84,10 +84,15 @@ type ServeOptions struct {
 	Stamp   string
 	Version string
 	Config  *configs.Config
-	Logger  zerolog.Logger
 	// Listen is the EC2-compatible endpoint's TCP address (serve --listen);
 	// empty: [api] listen.
 	Listen string
+	// Stderr gets the log too in the foreground, and what the log file
+	// refuses; Background says the daemon was started by a CLI call.
+	Stderr     io.Writer
+	Background bool
+	Debug      bool // debug logs
+	NoColor    bool // plain log lines on stderr
 }
 
 // ServeFunc runs a daemon in this process until ctx ends.

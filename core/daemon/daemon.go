@@ -211,7 +211,16 @@ func closePricing(host *pricingwasm.Host, log zerolog.Logger) {
 
 // Serve runs the daemon for `ec2x serve`: api.ServeFunc.
 func Serve(ctx context.Context, o api.ServeOptions) error {
-	return Run(ctx, Options{Home: o.Home, Stamp: o.Stamp, Version: o.Version, Config: o.Config, Logger: o.Logger, Listen: o.Listen})
+	log, closeLog, err := openLog(o)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	err = Run(ctx, Options{Home: o.Home, Stamp: o.Stamp, Version: o.Version, Config: o.Config, Logger: log, Listen: o.Listen})
+	if err != nil {
+		log.Error().Err(err).Msg("daemon failed")
+	}
+	return err
 }
 
 var _ api.ServeFunc = Serve

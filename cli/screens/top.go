@@ -1,4 +1,4 @@
-package instances
+package screens
 
 import (
 	"encoding/json"
@@ -6,86 +6,75 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/cli/instances"
 	"github.com/ec2x/ec2x/core/ec2"
-	xterm "golang.org/x/term"
 )
 
-// The full-screen view runs on Bubble Tea v2. v1 is not used: its package
-// initialiser asked every terminal for its background colour and cursor
-// position in every ec2x process, `ls` included, and waited for answers;
+// top's full-screen view runs on Bubble Tea v2. v1 is not used: its
+// package initialiser asked every terminal for its background colour and
+// cursor position in every process that linked it, and waited for answers;
 // v2 asks nothing until a program runs.
-
-// keyKind is what a key press means to top.
-type keyKind int
-
-const (
-	keyRunes keyKind = iota
-	keyEnter
-	keyEsc
-	keyBackspace
-	keyCtrlC
-)
-
-// keyMsg is one key, or several printable ones that came together.
-type keyMsg struct {
-	kind  keyKind
-	runes []rune
-}
 
 // keysOf is what a key press means to top: nothing for keys top does not
 // use (arrows, function keys). Alt with a letter is Esc and the letter:
 // that is all a terminal sends for both, and top has no Alt keys.
-func keysOf(k tea.KeyPressMsg) []keyMsg {
+func keysOf(k tea.KeyPressMsg) []instances.Key {
 	if k.Mod == tea.ModAlt && k.Code > ' ' && k.Code < 0x7f {
 		if m, ok := keyOf(tea.KeyPressMsg{Code: k.Code, Text: string(k.Code)}); ok {
-			return []keyMsg{{kind: keyEsc}, m}
+			return []instances.Key{{Kind: instances.KeyEsc}, m}
 		}
 	}
 	if m, ok := keyOf(k); ok {
-		return []keyMsg{m}
+		return []instances.Key{m}
 	}
 	return nil
 }
 
 // keyOf is one key press without Alt as top reads it.
-func keyOf(k tea.KeyPressMsg) (keyMsg, bool) {
+func keyOf(k tea.KeyPressMsg) (instances.Key, bool) {
 	switch k.String() {
 	case "ctrl+c":
-		return keyMsg{kind: keyCtrlC}, true
+		return instances.Key{Kind: instances.KeyCtrlC}, true
 	case "enter":
-		return keyMsg{kind: keyEnter}, true
+		return instances.Key{Kind: instances.KeyEnter}, true
 	case "esc":
-		return keyMsg{kind: keyEsc}, true
+		return instances.Key{Kind: instances.KeyEsc}, true
 	case "backspace":
-		return keyMsg{kind: keyBackspace}, true
+		return instances.Key{Kind: instances.KeyBackspace}, true
 	case "space":
-		return keyMsg{kind: keyRunes, runes: []rune{' '}}, true
+		return instances.Key{Kind: instances.KeyRunes, Runes: []rune{' '}}, true
 	}
 	if k.Text != "" && k.Mod&^tea.ModShift == 0 {
-		return keyMsg{kind: keyRunes, runes: []rune(k.Text)}, true
+		return instances.Key{Kind: instances.KeyRunes, Runes: []rune(k.Text)}, true
 	}
-	return keyMsg{}, false
+	return instances.Key{}, false
 }
 
-// teaTop adapts topModel to Bubble Tea.
-type teaTop struct{ m *topModel }
+// frameMsg carries a frame from the stream into the UI.
+type frameMsg struct{ f *ec2.FleetFrame }
+
+// streamErrMsg ends the UI when the stream fails.
+type streamErrMsg struct{ err error }
+
+// teaTop adapts top's model to Bubble Tea.
+type teaTop struct{ m *instances.TopModel }
 
 func (t teaTop) Init() tea.Cmd { return nil }
 
 func (t teaTop) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		t.m.width, t.m.height = msg.Width, msg.Height
-		return t, nil
+		t.m.Resize(msg.Width, msg.Height)
 	case tea.KeyPressMsg:
 		for _, k := range keysOf(msg) {
-			if t.m.update(k) {
+			if t.m.Key(k) {
 				return t, tea.Quit
 			}
 		}
-		return t, nil
-	}
-	if t.m.update(msg) {
+	case frameMsg:
+		t.m.Frame(msg.f)
+	case streamErrMsg:
+		t.m.Fail(msg.err)
 		return t, tea.Quit
 	}
 	return t, nil
@@ -97,13 +86,8 @@ func (t teaTop) View() tea.View {
 	return v
 }
 
-// runTop runs the full-screen view fed by one streaming request.
-func runTop(e *command.Env, in *ec2.DescribeFleetInput, key string) error {
-	if !xterm.IsTerminal(int(os.Stdin.Fd())) {
-		return command.Usagef("top: the full-screen view needs a terminal; use --once")
-	}
-	in.Hosts = true
-	m := &topModel{sortKey: key, region: e.Region}
+// Top runs the full-screen view fed by one streaming request.
+func (Linked) Top(e *command.Env, in *ec2.DescribeFleetInput, m *instances.TopModel) error {
 	p := tea.NewProgram(teaTop{m}, tea.WithContext(e.Context()), tea.WithOutput(e.Stdout()), tea.WithInput(os.Stdin))
 	go func() {
 		err := e.Stream("StreamFleet", in, func(raw json.RawMessage) error {
@@ -121,5 +105,5 @@ func runTop(e *command.Env, in *ec2.DescribeFleetInput, key string) error {
 	if _, err := p.Run(); err != nil && e.Context().Err() == nil {
 		return err
 	}
-	return m.streamErr
+	return m.Err()
 }
