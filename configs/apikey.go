@@ -3,8 +3,9 @@ package configs
 import (
 	"crypto/rand"
 	"fmt"
-	"net"
+	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,15 +17,13 @@ const ExampleAccessKeyID = "AKIDEXAMPLE"
 // Loopback reports whether a listen address (HOST:PORT) is reachable only
 // from this machine. An empty host is every interface.
 func Loopback(listen string) bool {
-	host, _, err := net.SplitHostPort(listen)
-	if err != nil {
-		return false
+	if port, ok := strings.CutPrefix(listen, "localhost:"); ok {
+		_, err := strconv.ParseUint(port, 10, 16)
+		return err == nil || port == ""
 	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	// netip, not net: the CLI links this package, and net links cgo.
+	ap, err := netip.ParseAddrPort(listen)
+	return err == nil && ap.Addr().Unmap().IsLoopback()
 }
 
 // UsesExampleKey reports whether the example key is among the keys the

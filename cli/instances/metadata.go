@@ -1,12 +1,12 @@
 package instances
 
 import (
+	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 
 	"github.com/ec2x/ec2x/cli/command"
+	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
@@ -35,7 +35,7 @@ var MetadataCommand = &cli.Command{
 			_, err := fmt.Fprintln(c.App.Writer, ep.Url)
 			return err
 		}
-		body, err := fetchMetadata(ep.Url, args[1])
+		body, err := fetchMetadata(e.Context(), ep.Url, args[1])
 		if err != nil {
 			return err
 		}
@@ -45,30 +45,21 @@ var MetadataCommand = &cli.Command{
 }
 
 // fetchMetadata asks for path the IMDSv2 way: a token, then the GET.
-func fetchMetadata(base, path string) (string, error) {
-	req, _ := http.NewRequest(http.MethodPut, base+"/latest/api/token", nil)
-	req.Header.Set(ec2.HeaderIMDSTokenTTL, "60")
-	tok, err := readOK(req)
+func fetchMetadata(ctx context.Context, base, path string) (string, error) {
+	tok, err := readOK(ctx, "PUT", base, "/latest/api/token", map[string]string{ec2.HeaderIMDSTokenTTL: "60"})
 	if err != nil {
 		return "", err
 	}
-	req, _ = http.NewRequest(http.MethodGet, base+"/latest/"+strings.TrimPrefix(path, "/"), nil)
-	req.Header.Set(ec2.HeaderIMDSToken, tok)
-	return readOK(req)
+	return readOK(ctx, "GET", base, "/latest/"+strings.TrimPrefix(path, "/"), map[string]string{ec2.HeaderIMDSToken: tok})
 }
 
-func readOK(req *http.Request) (string, error) {
-	resp, err := http.DefaultClient.Do(req)
+func readOK(ctx context.Context, method, base, path string, header map[string]string) (string, error) {
+	status, line, body, err := api.Fetch(ctx, method, base+path, header)
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
+	if status != 200 {
+		return "", &ec2.Error{Code: ec2.CodeMetadataNotFound, Message: fmt.Sprintf("%s: %s", path, line)}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return "", &ec2.Error{Code: ec2.CodeMetadataNotFound, Message: fmt.Sprintf("%s: %s", req.URL.Path, resp.Status)}
-	}
-	return string(b), nil
+	return string(body), nil
 }

@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -22,7 +20,6 @@ type Client struct {
 	// Stamp is the build-and-config stamp sent with every call; a daemon
 	// with another refuses the call, and Recover may replace it.
 	Stamp string
-	http  *http.Client
 	// Recover is called when the daemon is not there or is of another
 	// stamp, before one retry; nil means fail at once.
 	Recover func(ctx context.Context, reason error) error
@@ -30,15 +27,7 @@ type Client struct {
 
 // NewClient returns a client of the daemon listening on sock.
 func NewClient(sock, stamp string) *Client {
-	c := &Client{sock: sock, Stamp: stamp}
-	c.http = &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return DialUnix(ctx, c.sock)
-		},
-		MaxIdleConns:      4,
-		DisableKeepAlives: false,
-	}}
-	return c
+	return &Client{sock: sock, Stamp: stamp}
 }
 
 // ErrUnreachable says the request never reached a daemon.
@@ -62,9 +51,7 @@ func (c *Client) Call(ctx context.Context, region, action string, in, out any) e
 		return err
 	}
 	err = c.call(ctx, region, action, body, out)
-	var ce *ec2.Error
-	recoverable := errors.Is(err, ErrUnreachable) || (errors.As(err, &ce) && ce.Code == CodeStampMismatch)
-	if recoverable && c.Recover != nil {
+	if c.recoverable(err) {
 		if rerr := c.Recover(ctx, err); rerr != nil {
 			return rerr
 		}
@@ -73,45 +60,30 @@ func (c *Client) Call(ctx context.Context, region, action string, in, out any) e
 	return err
 }
 
+// recoverable says whether Recover may help: no daemon, or one of
+// another build or config.
+func (c *Client) recoverable(err error) bool {
+	var ce *ec2.Error
+	return c.Recover != nil && (errors.Is(err, ErrUnreachable) || (errors.As(err, &ce) && ce.Code == CodeStampMismatch))
+}
+
 func (c *Client) call(ctx context.Context, region, action string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://ec2x"+pathPrefix+action, bytes.NewReader(body))
+	resp, err := c.open(ctx, region, action, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	if region != "" {
-		req.Header.Set(HeaderRegion, region)
-	}
-	if c.Stamp != "" {
-		req.Header.Set(HeaderStamp, c.Stamp)
-	}
-	resp, err := c.http.Do(req)
+	defer resp.close()
+	data, err := resp.readAll()
 	if err != nil {
-		var op *net.OpError
-		if errors.As(err, &op) && op.Op == "dial" {
-			return fmt.Errorf("%w: %v", ErrUnreachable, err)
-		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return &LostError{Err: err}
 	}
-	defer resp.Body.Close()
-	data, err := readBody(resp)
-	if err != nil {
-		return &LostError{Err: err}
-	}
-	if resp.StatusCode != http.StatusOK {
-		var eb ErrorBody
-		if json.Unmarshal(data, &eb) != nil || eb.Error.Code == "" {
-			return fmt.Errorf("daemon answered %s: %s", resp.Status, bytes.TrimSpace(data))
-		}
-		return &ec2.Error{Code: eb.Error.Code, Message: eb.Error.Message}
-	}
 	if out == nil {
 		return nil
 	}
-	if raw, ok := out.(interface{ SetRaw([]byte) }); ok && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+	if raw, ok := out.(interface{ SetRaw([]byte) }); ok && !strings.HasPrefix(resp.contentType(), "application/json") {
 		raw.SetRaw(data)
 		return nil
 	}
@@ -120,6 +92,45 @@ func (c *Client) call(ctx context.Context, region, action string, body []byte, o
 		return nil
 	}
 	return json.Unmarshal(data, out)
+}
+
+// open sends one action and returns the answer when it is a success; an
+// error answer is read and returned as the service's error.
+func (c *Client) open(ctx context.Context, region, action string, body []byte) (*response, error) {
+	req := request{method: "POST", path: PathPrefix + action, body: body,
+		header: [][2]string{{"Content-Type", "application/json"}}}
+	if region != "" {
+		req.header = append(req.header, [2]string{HeaderRegion, region})
+	}
+	if c.Stamp != "" {
+		req.header = append(req.header, [2]string{HeaderStamp, c.Stamp})
+	}
+	sa, done, err := unixAddr(c.sock)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	resp, err := exchange(ctx, unixFamily, sa, "ec2x", req)
+	done()
+	if err != nil {
+		var de *dialError
+		switch {
+		case errors.As(err, &de):
+			return nil, fmt.Errorf("%w: dial unix %s: %v", ErrUnreachable, c.sock, de.err)
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		}
+		return nil, &LostError{Err: err}
+	}
+	if resp.status == 200 {
+		return resp, nil
+	}
+	defer resp.close()
+	data, _ := resp.readAll()
+	var eb ErrorBody
+	if json.Unmarshal(data, &eb) != nil || eb.Error.Code == "" {
+		return nil, fmt.Errorf("daemon answered %s: %s", resp.line, bytes.TrimSpace(data))
+	}
+	return nil, &ec2.Error{Code: eb.Error.Code, Message: eb.Error.Message}
 }
 
 // Ping asks the daemon who it is, without the stamp check.
@@ -138,8 +149,9 @@ func (c *Client) Shutdown(ctx context.Context) error {
 	return c.call(ctx, "", "Shutdown", nil, nil)
 }
 
-// Close releases idle connections.
-func (c *Client) Close() { c.http.CloseIdleConnections() }
+// Close releases what the client holds: nothing today, as each call has
+// a connection of its own.
+func (c *Client) Close() {}
 
 // Stream runs a streaming action and calls fn with each frame until fn
 // returns an error, ctx ends or the daemon ends the stream.
@@ -148,20 +160,18 @@ func (c *Client) Stream(ctx context.Context, region, action string, in any, fn f
 	if err != nil {
 		return err
 	}
-	resp, err := c.openStream(ctx, region, action, body)
-	var ce *ec2.Error
-	recoverable := errors.Is(err, ErrUnreachable) || (errors.As(err, &ce) && ce.Code == CodeStampMismatch)
-	if recoverable && c.Recover != nil {
+	resp, err := c.open(ctx, region, action, body)
+	if c.recoverable(err) {
 		if rerr := c.Recover(ctx, err); rerr != nil {
 			return rerr
 		}
-		resp, err = c.openStream(ctx, region, action, body)
+		resp, err = c.open(ctx, region, action, body)
 	}
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
+	defer resp.close()
+	sc := bufio.NewScanner(resp.body)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	for sc.Scan() {
 		if err := fn(json.RawMessage(sc.Bytes())); err != nil {
@@ -174,44 +184,27 @@ func (c *Client) Stream(ctx context.Context, region, action string, in any, fn f
 	return sc.Err()
 }
 
-func (c *Client) openStream(ctx context.Context, region, action string, body []byte) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://ec2x"+pathPrefix+action, bytes.NewReader(body))
+// Fetch is one HTTP/1.1 request to a service of the daemon on a loopback
+// address (rawURL is http://IP:PORT/PATH, as the instance metadata
+// endpoint's URL is): the answer's status line ("200 OK") and body.
+func Fetch(ctx context.Context, method, rawURL string, header map[string]string) (status int, line string, body []byte, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "http" {
+		return 0, "", nil, fmt.Errorf("%q: not an http URL", rawURL)
+	}
+	family, sa, err := tcpAddr(u.Host)
 	if err != nil {
-		return nil, err
+		return 0, "", nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	if region != "" {
-		req.Header.Set(HeaderRegion, region)
+	req := request{method: method, path: u.RequestURI()}
+	for k, v := range header {
+		req.header = append(req.header, [2]string{k, v})
 	}
-	if c.Stamp != "" {
-		req.Header.Set(HeaderStamp, c.Stamp)
-	}
-	resp, err := c.http.Do(req)
+	resp, err := exchange(ctx, family, sa, u.Host, req)
 	if err != nil {
-		var op *net.OpError
-		if errors.As(err, &op) && op.Op == "dial" {
-			return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
-		}
-		return nil, &LostError{Err: err}
+		return 0, "", nil, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		defer resp.Body.Close()
-		data, _ := readBody(resp)
-		var eb ErrorBody
-		if json.Unmarshal(data, &eb) != nil || eb.Error.Code == "" {
-			return nil, fmt.Errorf("daemon answered %s: %s", resp.Status, bytes.TrimSpace(data))
-		}
-		return nil, &ec2.Error{Code: eb.Error.Code, Message: eb.Error.Message}
-	}
-	return resp, nil
-}
-
-// readBody reads a response in one allocation when its length is known.
-func readBody(resp *http.Response) ([]byte, error) {
-	if n := resp.ContentLength; n > 0 && n < 1<<30 {
-		data := make([]byte, n)
-		_, err := io.ReadFull(resp.Body, data)
-		return data, err
-	}
-	return io.ReadAll(resp.Body)
+	defer resp.close()
+	body, err = resp.readAll()
+	return resp.status, resp.line, body, err
 }

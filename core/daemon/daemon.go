@@ -23,6 +23,7 @@ import (
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/core/api/local"
 	"github.com/ec2x/ec2x/core/imds"
 	"github.com/ec2x/ec2x/core/instance"
 	"github.com/ec2x/ec2x/core/market"
@@ -125,7 +126,7 @@ func Run(ctx context.Context, o Options) (err error) {
 // ends, a signal comes or a client asks the daemon to stop.
 func serveSocket(ctx context.Context, o Options, cloud *core.Cloud) error {
 	p, log := api.Paths{Home: o.Home}, o.Logger
-	l, err := api.ListenUnix(p.Socket())
+	l, err := local.ListenUnix(p.Socket())
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", p.Socket(), err)
 	}
@@ -142,7 +143,7 @@ func serveSocket(ctx context.Context, o Options, cloud *core.Cloud) error {
 	ping := api.Ping{Stamp: o.Stamp, Version: o.Version, Pid: os.Getpid(), Home: o.Home,
 		Started: time.Now().UTC().Format(time.RFC3339), Drivers: hv.Drivers()}
 	srv := &http.Server{
-		Handler:           api.NewServer(cloud.Actions(), o.Config.Region, ping, log, cancel),
+		Handler:           local.NewServer(cloud.Actions(), o.Config.Region, ping, log, cancel),
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
+	"github.com/ec2x/ec2x/core/api/local"
 	"github.com/ec2x/ec2x/core/ec2"
 )
 
@@ -25,7 +26,7 @@ import (
 func rawClient(home string) *http.Client {
 	sock := api.Paths{Home: home}.Socket()
 	return &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return api.DialUnix(ctx, sock) },
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return local.DialUnix(ctx, sock) },
 	}}
 }
 

@@ -3,7 +3,6 @@ package ec2
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // EC2 error codes. Every code ec2x returns is listed here, in one place.
@@ -107,21 +106,22 @@ const (
 	CodeInvalidInstanceIDNotUnique = "InvalidInstanceID.NotUnique"
 )
 
-// HTTPStatus is the HTTP status EC2 answers an error code with.
+// HTTPStatus is the HTTP status EC2 answers an error code with. The
+// numbers are written out: the CLI links this package, and not net/http.
 func HTTPStatus(code string) int {
 	switch code {
 	case CodeInternalError:
-		return http.StatusInternalServerError
+		return 500 // Internal Server Error
 	case CodeServiceUnavailable, CodeInsufficientInstanceCapacity, CodeInsufficientFreeSpace, CodeRequestLimitExceeded:
-		return http.StatusServiceUnavailable
+		return 503 // Service Unavailable
 	case CodeDryRunOperation:
-		return http.StatusPreconditionFailed
+		return 412 // Precondition Failed
 	case CodeAuthFailure, CodeMissingAuthenticationToken:
-		return http.StatusUnauthorized
+		return 401 // Unauthorized
 	case CodeSignatureDoesNotMatch:
-		return http.StatusForbidden
+		return 403 // Forbidden
 	}
-	return http.StatusBadRequest
+	return 400 // Bad Request
 }
 
 // Error is an EC2 service error: a code from the list above and a message.

@@ -1,4 +1,4 @@
-package api
+package local
 
 import (
 	"bytes"
@@ -12,43 +12,16 @@ import (
 	"sync/atomic"
 
 	"github.com/ec2x/ec2x/core/actions"
+	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/rs/zerolog"
 )
-
-// Protocol headers.
-const (
-	HeaderRegion = "X-Ec2x-Region"
-	// HeaderStamp carries the client's build-and-config stamp; a daemon
-	// with another stamp refuses the call (409) so the client replaces it.
-	HeaderStamp = "X-Ec2x-Stamp"
-	pathPrefix  = "/v1/"
-)
-
-// Ping is the daemon's self-description (GET /v1/Ping).
-type Ping struct {
-	Stamp   string   `json:"Stamp"`
-	Version string   `json:"Version"`
-	Pid     int      `json:"Pid"`
-	Home    string   `json:"Home"`
-	Started string   `json:"Started"`
-	Drivers []string `json:"Drivers"`
-}
-
-// ErrorBody is how errors travel: EC2's code and message.
-type ErrorBody struct {
-	Error struct {
-		Code    string `json:"Code"`
-		Message string `json:"Message"`
-	} `json:"Error"`
-	RequestId string `json:"RequestId"`
-}
 
 // Server serves the JSON API over HTTP: every action of the table.
 type Server struct {
 	table    *actions.Table
 	region   string // the default region
-	ping     Ping
+	ping     api.Ping
 	log      zerolog.Logger
 	shutdown func()
 	reqs     atomic.Uint64
@@ -57,7 +30,7 @@ type Server struct {
 // NewServer returns the HTTP handler of the API over the table's actions;
 // region is the one a call without a region header goes to. shutdown is
 // called when a client asks the daemon to stop.
-func NewServer(t *actions.Table, region string, ping Ping, log zerolog.Logger, shutdown func()) *Server {
+func NewServer(t *actions.Table, region string, ping api.Ping, log zerolog.Logger, shutdown func()) *Server {
 	return &Server{table: t, region: region, ping: ping, log: log, shutdown: shutdown}
 }
 
@@ -68,7 +41,7 @@ func (s *Server) requestID() string {
 
 // ServeHTTP dispatches POST /v1/<Action>.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	name, ok := strings.CutPrefix(r.URL.Path, pathPrefix)
+	name, ok := strings.CutPrefix(r.URL.Path, api.PathPrefix)
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -83,8 +56,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		go s.shutdown()
 		return
 	}
-	if st := r.Header.Get(HeaderStamp); st != "" && st != s.ping.Stamp {
-		s.writeError(w, rid, ec2.Errorf(CodeStampMismatch, "daemon stamp %s, client stamp %s", s.ping.Stamp, st))
+	if st := r.Header.Get(api.HeaderStamp); st != "" && st != s.ping.Stamp {
+		s.writeError(w, rid, ec2.Errorf(api.CodeStampMismatch, "daemon stamp %s, client stamp %s", s.ping.Stamp, st))
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -96,7 +69,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidParameterValue, "read request: %v", err))
 		return
 	}
-	region := r.Header.Get(HeaderRegion)
+	region := r.Header.Get(api.HeaderRegion)
 	if region == "" {
 		region = s.region
 	}
@@ -127,9 +100,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// CodeStampMismatch tells a client that the daemon is of another build or config.
-const CodeStampMismatch = "Ec2x.StampMismatch"
-
 func (s *Server) writeError(w http.ResponseWriter, rid string, err error) {
 	var e *ec2.Error
 	if !errors.As(err, &e) {
@@ -140,7 +110,7 @@ func (s *Server) writeError(w http.ResponseWriter, rid string, err error) {
 			e = ec2.Errorf(ec2.CodeInternalError, "An internal error has occurred: %v", err)
 		}
 	}
-	var body ErrorBody
+	var body api.ErrorBody
 	body.Error.Code, body.Error.Message, body.RequestId = e.Code, e.Message, rid
 	writeJSON(w, statusOf(e.Code), body)
 }
@@ -148,7 +118,7 @@ func (s *Server) writeError(w http.ResponseWriter, rid string, err error) {
 // statusOf is the HTTP status of a code: EC2's, or Conflict for a stamp
 // mismatch.
 func statusOf(code string) int {
-	if code == CodeStampMismatch {
+	if code == api.CodeStampMismatch {
 		return http.StatusConflict
 	}
 	return ec2.HTTPStatus(code)

@@ -1,7 +1,8 @@
-// Package api is the daemon's protocol: JSON over HTTP on a unix socket,
-// one POST per action of the action table, plus the Go client the CLI uses
-// and starting the daemon on demand (handshake, replacement, shutdown).
-package api
+// Package local is the daemon's side of its local protocol (package api):
+// the HTTP server of the action table on the unix socket, which the CLI
+// calls. It is apart from api so that the CLI links no HTTP server, no
+// logger and none of the action table.
+package local
 
 import (
 	"context"
