@@ -13,10 +13,13 @@ import (
 	"time"
 )
 
+// buildTags are README's build's.
+const buildTags = "urfave_cli_no_docs"
+
 // The client binary (this package) links none of the daemon: what it
 // links is what every CLI call maps and initialises.
 func TestClientLinksNoDaemon(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	out, err := exec.Command("go", "list", "-tags", buildTags, "-deps", ".").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -52,7 +55,7 @@ func TestClientLinksNoDaemon(t *testing.T) {
 // alone says what is missing.
 func TestClientStartsDaemonBinary(t *testing.T) {
 	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", ".", "./cmd/ec2xd")
+	build := exec.Command("go", "build", "-tags", buildTags, "-o", bin+"/", ".", "./cmd/ec2xd")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

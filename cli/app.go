@@ -74,7 +74,12 @@ func commands() []*cli.Command {
 }
 
 // NewApp builds the command-line app writing to stdout and stderr.
-func NewApp(stdout, stderr io.Writer) *cli.App {
+func NewApp(stdout, stderr io.Writer) *cli.App { return newApp(stdout, stderr, "") }
+
+// newApp builds the app; with a command name, only that command's tree
+// gets the global flags and usage handling (prepare): a call runs one
+// command, and preparing every tree was a tenth of a short call's work.
+func newApp(stdout, stderr io.Writer, only string) *cli.App {
 	app := &cli.App{
 		Name:                 "ec2x",
 		Usage:                "Amazon EC2 on your own machine",
@@ -94,7 +99,9 @@ func NewApp(stdout, stderr io.Writer) *cli.App {
 	}
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}
 	for i, c := range app.Commands {
-		app.Commands[i] = prepare(c)
+		if only == "" || c.HasName(only) {
+			app.Commands[i] = prepare(c)
+		}
 	}
 	return app
 }
@@ -151,7 +158,13 @@ func Main(l Links) int {
 func Run(args []string, stdout, stderr io.Writer, l Links) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	app := NewApp(stdout, stderr)
+	// The command is the first argument (interspersed moves global flags
+	// after it); anything else (help, flags first) prepares every command.
+	only := ""
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && args[1] != "help" && args[1] != "h" {
+		only = args[1]
+	}
+	app := newApp(stdout, stderr, only)
 	app.Metadata = map[string]any{serveKey: l.Serve}
 	if l.Screens != nil {
 		app.Metadata[instances.ScreensKey] = l.Screens

@@ -1,6 +1,9 @@
 package configs
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Every lazily compiled expression compiles and keeps its meaning.
 func TestLazyRegexps(t *testing.T) {
@@ -30,6 +33,16 @@ func BenchmarkClientInit(b *testing.B) {
 	for b.Loop() {
 		for _, e := range exprs {
 			LazyRegexpOf(e).MatchString("")
+		}
+	}
+}
+
+// IsModuleName says what ModuleName says.
+func TestIsModuleName(t *testing.T) {
+	for _, s := range []string{"", "a", "spot", "my-spot_2", "-spot", "_x", "0x", "Spot", "a.b", "../spot", "a b", "é",
+		strings.Repeat("a", 63), strings.Repeat("a", 64), "a-", "a_"} {
+		if got, want := IsModuleName(s), ModuleName.MatchString(s); got != want {
+			t.Errorf("IsModuleName(%q) = %v, ModuleName says %v", s, got, want)
 		}
 	}
 }

@@ -55,7 +55,7 @@ func (c *Config) checkPricing() *problem {
 		if m.name == "" {
 			return bad(fmt.Sprintf("name the module that prices %s capacity (built in: %s)", m.kind, builtinList()), m.key...)
 		}
-		if !ModuleName.MatchString(m.name) {
+		if !IsModuleName(m.name) {
 			return bad(fmt.Sprintf("%q is not a module name (lower-case letters, digits, - and _)", m.name), m.key...)
 		}
 		if kind, ok := BuiltinModules[m.name]; ok && kind != m.kind {
@@ -88,3 +88,20 @@ func (c *Config) CheckModules(lookup func(name string) (kinds []string, found bo
 
 // builtinList names the built-in modules, sorted.
 func builtinList() string { return strings.Join(sortedKeys(BuiltinModules), ", ") }
+
+// IsModuleName is ModuleName.MatchString without compiling it: every CLI
+// call checks the configured module names, and compiling the expression's
+// bounded repeat cost more than the rest of the check.
+func IsModuleName(s string) bool {
+	if len(s) == 0 || len(s) > 63 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || i > 0 && (c == '_' || c == '-')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
