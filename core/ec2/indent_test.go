@@ -45,12 +45,14 @@ func FuzzAppendIndent(f *testing.F) {
 		if !json.Valid([]byte(src)) {
 			return
 		}
-		var want bytes.Buffer
-		if err := json.Indent(&want, []byte(src), "", "    "); err != nil {
-			t.Fatal(err)
-		}
-		if got := AppendIndent(nil, []byte(src), "", "    "); !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("AppendIndent(%q) = %q, want %q", src, got, want.Bytes())
+		for _, prefix := range []string{"", "        "} {
+			var want bytes.Buffer
+			if err := json.Indent(&want, []byte(src), prefix, "    "); err != nil {
+				t.Fatal(err)
+			}
+			if got := AppendIndent(nil, []byte(src), prefix, "    "); !bytes.Equal(got, want.Bytes()) {
+				t.Errorf("AppendIndent(%q, %q) = %q, want %q", src, prefix, got, want.Bytes())
+			}
 		}
 	})
 }
