@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -155,4 +156,42 @@ func TestDescribeInstancesJSONShapes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { sameJSON(t, e, &tc.in) })
 	}
+}
+
+// Listings and changes at once share the cache without a race (under
+// -race) and leave it current.
+func TestDescribeInstancesJSONConcurrent(t *testing.T) {
+	e := newEnv(t, instantBoot)
+	ids := e.launchRunning(use1, 20)
+	var wg sync.WaitGroup
+	errs := make(chan error, 5)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if _, err := e.c.DescribeInstancesJSON(e.ctx, use1, &ec2.DescribeInstancesInput{}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 40 {
+			in := &ec2.CreateTagsInput{Resources: []string{ids[i%len(ids)]}, Tags: []ec2.Tag{{Key: "n", Value: fmt.Sprint(i)}}}
+			if _, err := e.c.CreateTags(e.ctx, use1, in); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	sameJSON(t, e, &ec2.DescribeInstancesInput{})
 }
