@@ -2,7 +2,6 @@ package command
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ec2x/ec2x/cli/render"
+	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/jmespath/go-jmespath"
 )
 
@@ -79,17 +79,21 @@ func colorPolicy(tty, noColor bool, getenv func(string) string) bool {
 	return tty
 }
 
-// CallJSON runs an action and prints its JSON answer as the daemon sent
-// it, only indented: for `-o json` listings, where decoding and encoding a
-// few thousand records again would triple the cost.
+// CallJSON runs an action and prints its JSON answer, which the daemon
+// sends already indented (ec2.ActionIndentedJSON), in one write: for
+// `-o json` listings, where decoding and encoding a few thousand records
+// again would triple the cost, and even indenting them here was most of
+// the call.
 func (e *Env) CallJSON(action string, in any) error {
-	var raw json.RawMessage
-	if err := e.Call(action, in, &raw); err != nil {
+	input, err := json.Marshal(in)
+	if err != nil {
 		return err
 	}
-	src := bytes.TrimRight(raw, " \r\n")
-	out := append(appendIndent(make([]byte, 0, 2*len(src)+1), src, "    "), '\n')
-	_, err := e.c.App.Writer.Write(out)
+	var out ec2.IndentedJSONOutput
+	if err := e.Call(ec2.ActionIndentedJSON, &ec2.IndentedJSONInput{Action: action, Input: input}, &out); err != nil {
+		return err
+	}
+	_, err = e.c.App.Writer.Write(out.Body)
 	return err
 }
 

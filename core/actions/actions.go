@@ -51,6 +51,19 @@ type Def struct {
 	// Stream runs a streaming action: emit is called with each frame
 	// until the action ends or emit fails.
 	Stream func(ctx context.Context, region string, in any, emit func(any) error) error
+	// JSON, when set, answers as Call does but already encoded as the
+	// CLI prints it (see ec2.ActionIndentedJSON): for listings that write
+	// their records faster than encoding/json encodes Out.
+	JSON func(ctx context.Context, region string, in any) ([]byte, error)
+}
+
+// WithJSON returns d answering ec2.ActionIndentedJSON with f, which must
+// print what indenting d's Call's answer would print.
+func WithJSON[I any](d Def, f func(context.Context, string, *I) ([]byte, error)) Def {
+	d.JSON = func(ctx context.Context, region string, in any) ([]byte, error) {
+		return f(ctx, region, in.(*I))
+	}
+	return d
 }
 
 // New adapts a typed call to the table.

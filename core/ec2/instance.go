@@ -12,6 +12,8 @@ type DescribeInstancesInput struct {
 }
 
 // DescribeInstancesOutput lists instances, without EC2's Reservations layer.
+// Its JSON is also written by hand (instance.Service.DescribeInstancesJSON;
+// TestDescribeInstancesJSONShapes holds the two together).
 type DescribeInstancesOutput struct {
 	Instances []*Instance `json:"Instances"`
 	// NextToken is set when MaxResults cut the answer short.

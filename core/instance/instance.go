@@ -56,6 +56,7 @@ type Service struct {
 	where   map[string]string
 
 	metadata metadataHook
+	json     jsonCache // DescribeInstances' JSON, by instance
 
 	mu      sync.Mutex // guards closed and janitor
 	closed  bool
@@ -82,7 +83,7 @@ func New(rt *state.Runtime, o Options) *Service {
 func (s *Service) Actions() []actions.Def {
 	return []actions.Def{
 		actions.New("RunInstances", actions.Public, s.RunInstances),
-		actions.New("DescribeInstances", actions.Public, s.DescribeInstances),
+		actions.WithJSON(actions.New("DescribeInstances", actions.Public, s.DescribeInstances), s.DescribeInstancesJSON),
 		actions.New("StartInstances", actions.Public, s.StartInstances),
 		actions.New("StopInstances", actions.Public, s.StopInstances),
 		actions.New("RebootInstances", actions.Public, s.RebootInstances),

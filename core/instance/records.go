@@ -133,7 +133,9 @@ func addresses(rd state.Reader, r *Record) (private, public string) {
 	return "", ""
 }
 
-// view builds the instance as DescribeInstances shows it.
+// view builds the instance as DescribeInstances shows it. The JSON cache
+// (json.go) keeps its encoding while the records read here are the same:
+// a view that reads another record must add it to encoded.current.
 func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 	in := &ec2.Instance{
 		InstanceId: r.InstanceId, ImageId: r.ImageId, InstanceType: r.InstanceType, KeyName: r.KeyName,

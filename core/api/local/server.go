@@ -73,7 +73,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if region == "" {
 		region = s.region
 	}
-	a, ok := s.table.Lookup(name)
+	a, ok := s.lookup(name)
 	if !ok {
 		s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", name))
 		return

@@ -1,4 +1,4 @@
-package command
+package ec2
 
 import (
 	"bytes"
@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// appendIndent lays out what json.Indent does, byte for byte.
+// AppendIndent lays out what json.Indent does, byte for byte, with a
+// prefix or without.
 func TestAppendIndent(t *testing.T) {
 	for _, tc := range []struct{ name, src string }{
 		{"scalar", `42`},
@@ -22,16 +23,18 @@ func TestAppendIndent(t *testing.T) {
 		{"spaces in source", " { \"a\" : [ 1 , 2 ] ,\n\t\"b\" : { } } "},
 		{"string ending in backslash pair", `["\\\\","x"]`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var want bytes.Buffer
-			if err := json.Indent(&want, []byte(strings.TrimRight(tc.src, " \n\t")), "", "    "); err != nil {
-				t.Fatal(err)
-			}
-			// json.Indent keeps leading space out, as appendIndent does.
-			if got := appendIndent(nil, []byte(tc.src), "    "); string(got) != strings.TrimLeft(want.String(), " \n\t") {
-				t.Errorf("appendIndent(%s) =\n%s\nwant\n%s", tc.src, got, want.String())
-			}
-		})
+		for _, prefix := range []string{"", "        "} {
+			t.Run(tc.name+"/prefix "+fmt.Sprint(len(prefix)), func(t *testing.T) {
+				var want bytes.Buffer
+				if err := json.Indent(&want, []byte(strings.TrimRight(tc.src, " \n\t")), prefix, "    "); err != nil {
+					t.Fatal(err)
+				}
+				// json.Indent keeps leading space out, as AppendIndent does.
+				if got := AppendIndent(nil, []byte(tc.src), prefix, "    "); string(got) != strings.TrimLeft(want.String(), " \n\t") {
+					t.Errorf("AppendIndent(%s) =\n%s\nwant\n%s", tc.src, got, want.String())
+				}
+			})
+		}
 	}
 }
 
@@ -42,12 +45,14 @@ func FuzzAppendIndent(f *testing.F) {
 		if !json.Valid([]byte(src)) {
 			return
 		}
-		var want bytes.Buffer
-		if err := json.Indent(&want, []byte(src), "", "    "); err != nil {
-			t.Fatal(err)
-		}
-		if got := appendIndent(nil, []byte(src), "    "); !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("appendIndent(%q) = %q, want %q", src, got, want.Bytes())
+		for _, prefix := range []string{"", "        "} {
+			var want bytes.Buffer
+			if err := json.Indent(&want, []byte(src), prefix, "    "); err != nil {
+				t.Fatal(err)
+			}
+			if got := AppendIndent(nil, []byte(src), prefix, "    "); !bytes.Equal(got, want.Bytes()) {
+				t.Errorf("AppendIndent(%q, %q) = %q, want %q", src, prefix, got, want.Bytes())
+			}
 		}
 	})
 }
@@ -75,10 +80,10 @@ func BenchmarkIndent(b *testing.B) {
 			_ = json.Indent(&out, src, "", "    ")
 		}
 	})
-	b.Run("appendIndent", func(b *testing.B) {
+	b.Run("AppendIndent", func(b *testing.B) {
 		b.SetBytes(int64(len(src)))
 		for b.Loop() {
-			_ = appendIndent(make([]byte, 0, 2*len(src)), src, "    ")
+			_ = AppendIndent(make([]byte, 0, 2*len(src)), src, "", "    ")
 		}
 	})
 }
