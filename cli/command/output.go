@@ -89,12 +89,7 @@ func (e *Env) CallJSON(action string, in any) error {
 	if err != nil {
 		return err
 	}
-	var out ec2.IndentedJSONOutput
-	if err := e.Call(ec2.ActionIndentedJSON, &ec2.IndentedJSONInput{Action: action, Input: input}, &out); err != nil {
-		return err
-	}
-	_, err = e.c.App.Writer.Write(out.Body)
-	return err
+	return e.connect().CallTo(e.Context(), e.Region, ec2.ActionIndentedJSON, &ec2.IndentedJSONInput{Action: action, Input: input}, e.c.App.Writer)
 }
 
 // DoneView reports one resource acted on.

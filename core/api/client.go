@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -59,6 +60,52 @@ func (c *Client) Call(ctx context.Context, region, action string, in, out any) e
 	}
 	return err
 }
+
+// CallTo runs an action whose answer is text (IndentedJSON's output, rows)
+// and copies it to w as it arrives: a large answer is never held whole.
+func (c *Client) CallTo(ctx context.Context, region, action string, in any, w io.Writer) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	resp, err := c.open(ctx, region, action, body)
+	if c.recoverable(err) {
+		if rerr := c.Recover(ctx, err); rerr != nil {
+			return rerr
+		}
+		resp, err = c.open(ctx, region, action, body)
+	}
+	if err != nil {
+		return err
+	}
+	defer resp.close()
+	_, err = io.CopyBuffer(w, readOnly{resp.body}, make([]byte, 256<<10))
+	var re *readError
+	switch {
+	case errors.As(err, &re) && ctx.Err() != nil:
+		return ctx.Err()
+	case errors.As(err, &re):
+		return &LostError{Err: re.err}
+	}
+	return err
+}
+
+// readOnly hides a body's other methods from io.CopyBuffer (which would
+// use a WriterTo and lose which side failed) and marks its errors.
+type readOnly struct{ r io.Reader }
+
+func (r readOnly) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &readError{err}
+	}
+	return n, err
+}
+
+// readError is a failure to read the answer, as opposed to writing it out.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
 
 // recoverable says whether Recover may help: no daemon, or one of
 // another build or config.

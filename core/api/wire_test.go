@@ -140,6 +140,30 @@ func TestClientCall(t *testing.T) {
 			})
 		})
 	}
+	t.Run("CallTo streams", func(t *testing.T) {
+		c := NewClient(serveUnix(t, false, mux), "")
+		var b strings.Builder
+		if err := c.CallTo(context.Background(), "", "Big", struct{}{}, &b); err != nil {
+			t.Fatal(err)
+		}
+		if want := `{"Big":"` + big + "\"}\n"; b.String() != want {
+			t.Errorf("copied %d bytes, want %d", b.Len(), len(want))
+		}
+		err := c.CallTo(context.Background(), "", "Cut", struct{}{}, io.Discard)
+		var le *LostError
+		if !errors.As(err, &le) {
+			t.Errorf("a cut answer: %v, want a LostError", err)
+		}
+		full := errors.New("no room on stdout")
+		if err := c.CallTo(context.Background(), "", "Big", struct{}{}, failWriter{full}); !errors.Is(err, full) || errors.As(err, &le) {
+			t.Errorf("a failing writer: %v, want its own error", err)
+		}
+		err = c.CallTo(context.Background(), "", "Fail", struct{}{}, io.Discard)
+		var e *ec2.Error
+		if !errors.As(err, &e) || e.Code != "InvalidInstanceID.Malformed" {
+			t.Errorf("a service error: %v", err)
+		}
+	})
 	t.Run("no daemon", func(t *testing.T) {
 		c := NewClient(filepath.Join(t.TempDir(), "ec2x.sock"), "")
 		if err := c.Call(context.Background(), "", "Echo", struct{}{}, nil); !errors.Is(err, ErrUnreachable) {
@@ -256,3 +280,7 @@ func TestChunked(t *testing.T) {
 }
 
 func bufioReader(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }
+
+type failWriter struct{ err error }
+
+func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
