@@ -26,7 +26,9 @@ func TestParams(t *testing.T) {
 		want []Param
 	}{
 		{"read without a DryRun field: the endpoint answers DryRun", actions.New("DescribeInstances", actions.Public,
-			func(context.Context, string, *ec2.DescribeInstancesInput) (*ec2.DescribeInstancesOutput, error) { return nil, nil }),
+			func(context.Context, string, *ec2.DescribeInstancesInput) (*ec2.DescribeInstancesOutput, error) {
+				return nil, nil
+			}),
 			[]Param{{Name: "DryRun"}, {Name: "Filter"}, {Name: "InstanceId"}, {Name: "MaxResults"}, {Name: "NextToken"}}},
 		{"write with a DryRun field", actions.New("CreateTags", actions.Public,
 			func(context.Context, string, *ec2.CreateTagsInput) (*struct{}, error) { return nil, nil }),
