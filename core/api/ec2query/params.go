@@ -1,6 +1,7 @@
 package ec2query
 
 import (
+	"reflect"
 	"sort"
 	"strings"
 
@@ -18,6 +19,11 @@ type Param struct {
 	Name string
 	// NoEffect is set when the field is tagged `ec2x:"noeffect"`.
 	NoEffect bool
+	// Leaves are the request keys under Name that the decoder reads a
+	// value from, with N for a list position: Name itself for a scalar,
+	// Name.N for a list's items, Name.Member for a structure's
+	// (BlockDeviceMapping.N.Ebs.VolumeSize).
+	Leaves []string
 }
 
 // Params lists the top-level request parameters the endpoint decodes for
@@ -30,13 +36,42 @@ func Params(d actions.Def) []Param {
 	for _, f := range exportedFields(d.In) {
 		name := queryKey(d.In, f)
 		seen[name] = true
-		out = append(out, Param{Name: name, NoEffect: hasFlag(f.Tag.Get("ec2x"), NoEffectTag)})
+		out = append(out, Param{Name: name, NoEffect: hasFlag(f.Tag.Get("ec2x"), NoEffectTag),
+			Leaves: leafKeys(f.Type, name, map[reflect.Type]bool{})})
 	}
 	if !seen["DryRun"] && isRead(d.Name) {
-		out = append(out, Param{Name: "DryRun"})
+		out = append(out, Param{Name: "DryRun", Leaves: []string{"DryRun"}})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// leafKeys follows valueAt: the keys under key that a value of type t
+// reads. A struct met again on its own path stops there.
+func leafKeys(t reflect.Type, key string, path map[reflect.Type]bool) []string {
+	if t == timeType {
+		return []string{key}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return leafKeys(t.Elem(), key, path)
+	case reflect.Slice:
+		return leafKeys(t.Elem(), key+".N", path)
+	case reflect.Map:
+		return nil
+	case reflect.Struct:
+		if path[t] {
+			return []string{key}
+		}
+		path[t] = true
+		defer delete(path, t)
+		var out []string
+		for _, f := range exportedFields(t) {
+			out = append(out, leafKeys(f.Type, key+"."+queryKey(t, f), path)...)
+		}
+		return out
+	}
+	return []string{key}
 }
 
 func hasFlag(tag, flag string) bool {

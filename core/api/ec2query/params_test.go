@@ -17,8 +17,8 @@ type stopSomethingInput struct {
 }
 
 // Params are what docs/COVERAGE.md counts as accepted: the decoder's
-// wire names, DryRun only where the endpoint takes it, and the noeffect
-// marker.
+// wire names and the keys it reads under them, DryRun only where the
+// endpoint takes it, and the noeffect marker.
 func TestParams(t *testing.T) {
 	cases := []struct {
 		name string
@@ -29,13 +29,16 @@ func TestParams(t *testing.T) {
 			func(context.Context, string, *ec2.DescribeInstancesInput) (*ec2.DescribeInstancesOutput, error) {
 				return nil, nil
 			}),
-			[]Param{{Name: "DryRun"}, {Name: "Filter"}, {Name: "InstanceId"}, {Name: "MaxResults"}, {Name: "NextToken"}}},
+			[]Param{{Name: "DryRun", Leaves: []string{"DryRun"}}, {Name: "Filter", Leaves: []string{"Filter.N.Name", "Filter.N.Value.N"}},
+				{Name: "InstanceId", Leaves: []string{"InstanceId.N"}}, {Name: "MaxResults", Leaves: []string{"MaxResults"}},
+				{Name: "NextToken", Leaves: []string{"NextToken"}}}},
 		{"write with a DryRun field", actions.New("CreateTags", actions.Public,
 			func(context.Context, string, *ec2.CreateTagsInput) (*struct{}, error) { return nil, nil }),
-			[]Param{{Name: "DryRun"}, {Name: "ResourceId"}, {Name: "Tag"}}},
+			[]Param{{Name: "DryRun", Leaves: []string{"DryRun"}}, {Name: "ResourceId", Leaves: []string{"ResourceId.N"}},
+				{Name: "Tag", Leaves: []string{"Tag.N.Key", "Tag.N.Value"}}}},
 		{"write without a DryRun field, a field with no effect", actions.New("StopSomething", actions.Public,
 			func(context.Context, string, *stopSomethingInput) (*struct{}, error) { return nil, nil }),
-			[]Param{{Name: "Force", NoEffect: true}, {Name: "Name"}}},
+			[]Param{{Name: "Force", NoEffect: true, Leaves: []string{"Force"}}, {Name: "Name", Leaves: []string{"Name"}}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,15 +88,57 @@ func TestFamilyOf(t *testing.T) {
 	}
 }
 
-// A row splits the model's parameters into accepted and missing, and
-// names those marked as having no effect and those the model lacks.
+// The model's keys come from the SDK's serializers, down to the scalars
+// under lists and structures, blobs as one key.
+func TestModelLeaves(t *testing.T) {
+	m, err := sdkModule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := readModel(m.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Operation{}
+	for _, op := range ops {
+		byName[op.Name] = op
+	}
+	cases := []struct{ action, param, leaf string }{
+		{"RunInstances", "BlockDeviceMapping", "BlockDeviceMapping.N.Ebs.VolumeSize"},
+		{"RunInstances", "TagSpecification", "TagSpecification.N.Tag.N.Key"},
+		{"RunInstances", "SecurityGroupId", "SecurityGroupId.N"},
+		{"DescribeInstances", "Filter", "Filter.N.Value.N"},
+		{"ImportKeyPair", "PublicKeyMaterial", "PublicKeyMaterial"},
+		{"AuthorizeSecurityGroupIngress", "IpPermissions", "IpPermissions.N.Groups.N.GroupId"},
+	}
+	for _, c := range cases {
+		t.Run(c.action+"/"+c.leaf, func(t *testing.T) {
+			op, ok := byName[c.action]
+			if !ok {
+				t.Fatalf("%s is not in the model", c.action)
+			}
+			if !slices.Contains(op.Params, c.param) || !slices.Contains(op.Leaves[c.param], c.leaf) {
+				t.Errorf("%s: params %v, %s's keys %v; want %s", c.action, op.Params, c.param, op.Leaves[c.param], c.leaf)
+			}
+		})
+	}
+}
+
+// A row splits the model's parameters into accepted and missing (a
+// parameter read in part, or in another shape, is missing), and names
+// those marked as having no effect and those the model lacks.
 func TestRow(t *testing.T) {
 	op := Operation{Name: "StopInstances", Params: []string{"DryRun", "Force", "Hibernate", "InstanceId"}}
 	params := []ec2query.Param{{Name: "Driver"}, {Name: "Force", NoEffect: true}, {Name: "InstanceId"}}
+	blob := Operation{Name: "ImportKeyPair", Params: []string{"KeyName", "PublicKeyMaterial"},
+		Leaves: map[string][]string{"KeyName": {"KeyName"}, "PublicKeyMaterial": {"PublicKeyMaterial"}}}
+	blobParams := []ec2query.Param{{Name: "KeyName", Leaves: []string{"KeyName"}}, {Name: "PublicKeyMaterial", Leaves: []string{"PublicKeyMaterial.N"}}}
 	var b bytes.Buffer
-	section(&b, "Instances", []row{newRow(op, params, true), newRow(Operation{Name: "MonitorInstances", Params: []string{"DryRun", "InstanceId"}}, nil, false)})
+	section(&b, "Instances", []row{newRow(op, params, true), newRow(blob, blobParams, true),
+		newRow(Operation{Name: "MonitorInstances", Params: []string{"DryRun", "InstanceId"}}, nil, false)})
 	for _, want := range []string{
 		"| StopInstances | **yes** | 2 of 4; no effect: Force; not in the model: Driver | DryRun, Hibernate |",
+		"| ImportKeyPair | **yes** | 1 of 2 | PublicKeyMaterial (partly: reads 0 of 1 key; not read: PublicKeyMaterial; read but not in the model: PublicKeyMaterial.N) |",
 		"| MonitorInstances | no | – of 2 | |",
 	} {
 		if !strings.Contains(b.String(), want) {

@@ -13,14 +13,18 @@ import (
 type row struct {
 	op          Operation
 	implemented bool
-	// accepted and missing split the model's parameters; noEffect are the
-	// accepted ones marked as changing nothing; extra are parameters the
-	// decoder takes that the model does not have.
-	accepted, missing, noEffect, extra []string
+	// accepted and missing split the model's parameters: accepted are
+	// read whole (every key under them the model has); partial are the
+	// missing ones the decoder reads only in part, with what it lacks.
+	accepted, missing []string
+	partial           map[string]string
+	// noEffect are accepted parameters marked as changing nothing; extra
+	// are parameters the decoder takes that the model does not have.
+	noEffect, extra []string
 }
 
 func newRow(op Operation, params []ec2query.Param, ok bool) row {
-	r := row{op: op, implemented: ok}
+	r := row{op: op, implemented: ok, partial: map[string]string{}}
 	if !ok {
 		return r
 	}
@@ -28,9 +32,9 @@ func newRow(op Operation, params []ec2query.Param, ok bool) row {
 	for _, p := range op.Params {
 		model[p] = true
 	}
-	takes := map[string]bool{}
+	takes := map[string]ec2query.Param{}
 	for _, p := range params {
-		takes[p.Name] = true
+		takes[p.Name] = p
 		switch {
 		case !model[p.Name]:
 			r.extra = append(r.extra, p.Name)
@@ -38,14 +42,49 @@ func newRow(op Operation, params []ec2query.Param, ok bool) row {
 			r.noEffect = append(r.noEffect, p.Name)
 		}
 	}
-	for _, p := range op.Params {
-		if takes[p] {
-			r.accepted = append(r.accepted, p)
-		} else {
-			r.missing = append(r.missing, p)
+	for _, name := range op.Params {
+		p, ok := takes[name]
+		switch gap := leafGap(op.Leaves[name], p.Leaves); {
+		case !ok:
+			r.missing = append(r.missing, name)
+		case gap != "":
+			r.missing = append(r.missing, name)
+			r.partial[name] = gap
+		default:
+			r.accepted = append(r.accepted, name)
 		}
 	}
 	return r
+}
+
+// leafGap says which keys of the model the decoder does not read, and
+// which it reads that the model does not have; "" when they agree.
+func leafGap(model, read []string) string {
+	var lacks, more []string
+	has := map[string]bool{}
+	for _, k := range read {
+		has[k] = true
+	}
+	inModel := map[string]bool{}
+	for _, k := range model {
+		inModel[k] = true
+		if !has[k] {
+			lacks = append(lacks, k)
+		}
+	}
+	for _, k := range read {
+		if !inModel[k] {
+			more = append(more, k)
+		}
+	}
+	var parts []string
+	if len(lacks) > 0 {
+		parts = append(parts, fmt.Sprintf("reads %d of %d %s; not read: %s", len(model)-len(lacks), len(model), plural(len(model), "key"), strings.Join(lacks, ", ")))
+	}
+	if len(more) > 0 {
+		parts = append(parts, "read but not in the model: "+strings.Join(more, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // tally is a family's figures for the summary.
@@ -120,9 +159,11 @@ func header(b *bytes.Buffer, m module, total, outsideN int) {
 		"  (`core/actions`), so the endpoint serves it.\n" +
 		"- **Parameters** are the request's top-level parameters by their Query\n" +
 		"  wire names (`Filter`, `InstanceId`, `TagSpecification`), counted against\n" +
-		"  the members of the model's input; an accepted structure or list counts as\n" +
-		"  one, whatever of its members ec2x reads. `DryRun` counts for reads, which\n" +
-		"  the endpoint answers itself.\n" +
+		"  the members of the model's input. A structure or list counts as accepted\n" +
+		"  when the endpoint reads every key the model has under it\n" +
+		"  (`BlockDeviceMapping.N.Ebs.VolumeSize`, N for a list position); one read in\n" +
+		"  part is listed as not accepted, with the keys it does not read. `DryRun`\n" +
+		"  counts for reads, which the endpoint answers itself.\n" +
 		"- **No effect**: a parameter accepted and stored but changing nothing in\n" +
 		"  ec2x, marked on its input field with the tag `ec2x:\"noeffect\"`.\n\n")
 	fmt.Fprintf(b, "The model has %d operations: %d in the families below, and %d outside\n"+
@@ -159,7 +200,14 @@ func section(b *bytes.Buffer, family string, rows []row) {
 		if len(r.extra) > 0 {
 			count += "; not in the model: " + strings.Join(r.extra, ", ")
 		}
-		fmt.Fprintf(b, "| %s | **yes** | %s | %s |\n", r.op.Name, count, strings.Join(r.missing, ", "))
+		missing := make([]string, len(r.missing))
+		for i, m := range r.missing {
+			missing[i] = m
+			if gap, ok := r.partial[m]; ok {
+				missing[i] = fmt.Sprintf("%s (partly: %s)", m, gap)
+			}
+		}
+		fmt.Fprintf(b, "| %s | **yes** | %s | %s |\n", r.op.Name, count, strings.Join(missing, ", "))
 	}
 	b.WriteString("\n")
 }
@@ -176,4 +224,11 @@ func anchor(h string) string {
 		}
 	}
 	return b.String()
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	return s + "s"
 }
