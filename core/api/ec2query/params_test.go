@@ -2,9 +2,13 @@ package ec2query
 
 import (
 	"context"
+	"errors"
+	"net/url"
 	"reflect"
+	"regexp"
 	"testing"
 
+	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/actions"
 	"github.com/ec2x/ec2x/core/ec2"
 )
@@ -48,3 +52,40 @@ func TestParams(t *testing.T) {
 		})
 	}
 }
+
+// Every key Params claims for an action of the table is one the endpoint
+// takes, as serve takes it: decoding it alone is never UnknownParameter (a
+// value that does not parse, such as "1" for a time, may fail otherwise),
+// and DryRun is claimed only where the endpoint does not refuse it.
+func TestParamsAreDecoded(t *testing.T) {
+	table := core.ActionTable()
+	for _, n := range table.Names() {
+		d, _ := table.Lookup(n)
+		if d.Expose != actions.Public {
+			continue
+		}
+		t.Run(n, func(t *testing.T) {
+			for _, p := range Params(d) {
+				for _, leaf := range p.Leaves {
+					key := listPosition.ReplaceAllString(leaf, ".1$1")
+					form := url.Values{key: {"1"}}
+					in := d.New()
+					dry, err := takeDryRun(form, in)
+					if err == nil {
+						err = decodeForm(form, in)
+					}
+					var e *ec2.Error
+					if errors.As(err, &e) && e.Code == ec2.CodeUnknownParameter {
+						t.Errorf("%s: Params lists %s, the decoder refuses it: %v", n, key, err)
+					}
+					if dry && !isRead(n) {
+						t.Errorf("%s: Params lists %s, the endpoint refuses a dry run of a write without the field", n, key)
+					}
+				}
+			}
+		})
+	}
+}
+
+// listPosition is the N of a list position in a key.
+var listPosition = regexp.MustCompile(`\.N(\.|$)`)
