@@ -6,3 +6,4 @@
 package ec2query
 
 //go:generate go run ./internal/gennames
+//go:generate go run ./internal/gencoverage -o ../../../docs/COVERAGE.md
