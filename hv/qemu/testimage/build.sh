@@ -6,7 +6,8 @@
 #   hv/qemu/testimage/build.sh OUTDIR    -> OUTDIR/vmlinuz, OUTDIR/initrd.img
 #
 # The guest loads its virtio drivers from the initramfs, configures every
-# NIC with DHCP as it appears (hot-plugged ones too), reads the NoCloud
+# NIC with DHCP as it appears (hot-plugged ones too; every NIC but eth0
+# answers through a routing table of its own), reads the NoCloud
 # seed (ISO 9660, label cidata) for its hostname and the key pair, runs
 # user data that is a script, and serves SSH with dropbear as the user
 # "ec2-user" (and root).
