@@ -64,17 +64,7 @@ func (c *Client) Call(ctx context.Context, region, action string, in, out any) e
 // CallTo runs an action whose answer is text (IndentedJSON's output, rows)
 // and copies it to w as it arrives: a large answer is never held whole.
 func (c *Client) CallTo(ctx context.Context, region, action string, in any, w io.Writer) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	resp, err := c.open(ctx, region, action, body)
-	if c.recoverable(err) {
-		if rerr := c.Recover(ctx, err); rerr != nil {
-			return rerr
-		}
-		resp, err = c.open(ctx, region, action, body)
-	}
+	resp, err := c.openRecovering(ctx, region, action, in)
 	if err != nil {
 		return err
 	}
@@ -106,6 +96,23 @@ func (r readOnly) Read(p []byte) (int, error) {
 type readError struct{ err error }
 
 func (e *readError) Error() string { return e.err.Error() }
+
+// openRecovering sends in to action, replacing or starting the daemon
+// once when Recover can help, and returns the successful answer.
+func (c *Client) openRecovering(ctx context.Context, region, action string, in any) (*response, error) {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.open(ctx, region, action, body)
+	if c.recoverable(err) {
+		if rerr := c.Recover(ctx, err); rerr != nil {
+			return nil, rerr
+		}
+		resp, err = c.open(ctx, region, action, body)
+	}
+	return resp, err
+}
 
 // recoverable says whether Recover may help: no daemon, or one of
 // another build or config.
@@ -203,17 +210,7 @@ func (c *Client) Close() {}
 // Stream runs a streaming action and calls fn with each frame until fn
 // returns an error, ctx ends or the daemon ends the stream.
 func (c *Client) Stream(ctx context.Context, region, action string, in any, fn func(json.RawMessage) error) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	resp, err := c.open(ctx, region, action, body)
-	if c.recoverable(err) {
-		if rerr := c.Recover(ctx, err); rerr != nil {
-			return rerr
-		}
-		resp, err = c.open(ctx, region, action, body)
-	}
+	resp, err := c.openRecovering(ctx, region, action, in)
 	if err != nil {
 		return err
 	}
