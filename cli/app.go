@@ -150,7 +150,9 @@ func Main(l Links) int {
 	// than the memory it frees. The limit keeps a huge answer safe; serve
 	// turns collection back on.
 	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(512 << 20)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(512 << 20)
+	}
 	return Run(os.Args, os.Stdout, os.Stderr, l)
 }
 

@@ -2,9 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"math"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/ec2x/ec2x/cli/command"
@@ -16,9 +13,6 @@ import (
 // serveKey is where the app keeps the daemon's ServeFunc (App.Metadata).
 const serveKey = "serve"
 
-// daemonMemoryLimit is the daemon's soft memory limit unless GOMEMLIMIT is set.
-const daemonMemoryLimit = 256 << 20
-
 var serveCommand = &cli.Command{
 	Name:  "serve",
 	Usage: "run the daemon in the foreground",
@@ -28,17 +22,6 @@ var serveCommand = &cli.Command{
 		&cli.StringFlag{Name: "listen", Usage: "also serve the EC2 API (Query protocol, SigV4) on this TCP `ADDR`, e.g. 127.0.0.1:8787 (default: [api] listen)"},
 	},
 	Action: func(c *cli.Context) error {
-		// The daemon lives long: collect garbage as usual (Main turns it off
-		// for short CLI calls).
-		// GOGC 50: the daemon's heap is mostly long-lived records, so a
-		// tighter target costs little CPU and keeps RSS near the live set.
-		debug.SetGCPercent(50)
-		debug.SetMemoryLimit(math.MaxInt64)
-		if os.Getenv("GOMEMLIMIT") == "" {
-			// A soft ceiling: past it the collector works harder instead
-			// of letting Badger's table-building bursts grow the heap.
-			debug.SetMemoryLimit(daemonMemoryLimit)
-		}
 		serve, _ := c.App.Metadata[serveKey].(api.ServeFunc)
 		if serve == nil {
 			return command.ExecFull("serve")

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"syscall"
@@ -58,6 +59,14 @@ type Options struct {
 	// EC2Ready, when set, is told the endpoint's address once it listens.
 	EC2Ready func(addr string)
 }
+
+// MemoryLimit is the daemon process's soft memory limit (Go's), unless
+// GOMEMLIMIT sets one. With GOGC at 50 the collector would let the heap
+// of 100,000 instances (about 200 MB live) grow to 300 MB; this keeps the
+// daemon's RSS, with its binary and Badger's memtable mapped, within the
+// 300 MiB of issue 12. Past it the collector works harder (at most half
+// the CPU, Go's own cap), never fails an allocation.
+const MemoryLimit = 224 << 20
 
 // CloseTimeout is how long the daemon waits at exit for Badger to write
 // its memtable to a table, which Badger retries without end when it
@@ -212,6 +221,15 @@ func closePricing(host *pricingwasm.Host, log zerolog.Logger) {
 
 // Serve runs the daemon for `ec2x serve`: api.ServeFunc.
 func Serve(ctx context.Context, o api.ServeOptions) error {
+	// The daemon lives long: collect garbage as usual (cli.Main turns
+	// it off for short CLI calls). GOGC 50: the heap is mostly
+	// long-lived records, so a tighter target costs little CPU and keeps
+	// RSS near the live set; the soft limit makes the collector work
+	// harder instead of letting bursts grow the heap.
+	debug.SetGCPercent(50)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(MemoryLimit)
+	}
 	log, closeLog, err := openLog(o)
 	if err != nil {
 		return err
