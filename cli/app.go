@@ -74,12 +74,15 @@ func commands() []*cli.Command {
 }
 
 // NewApp builds the command-line app writing to stdout and stderr.
-func NewApp(stdout, stderr io.Writer) *cli.App { return newApp(stdout, stderr, "") }
+func NewApp(stdout, stderr io.Writer) *cli.App {
+	app := bareApp(stdout, stderr)
+	prepareAll(app)
+	return app
+}
 
-// newApp builds the app; with a command name, only that command's tree
-// gets the global flags and usage handling (prepare): a call runs one
-// command, and preparing every tree was a tenth of a short call's work.
-func newApp(stdout, stderr io.Writer, only string) *cli.App {
+// bareApp is the app with its commands as defined: prepare gives a command
+// tree the global flags and usage handling before it runs.
+func bareApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:                 "ec2x",
 		Usage:                "Amazon EC2 on your own machine",
@@ -98,12 +101,41 @@ func newApp(stdout, stderr io.Writer, only string) *cli.App {
 		ExitErrHandler:  func(*cli.Context, error) {},
 	}
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}
+	return app
+}
+
+func prepareAll(app *cli.App) {
 	for i, c := range app.Commands {
-		if only == "" || c.HasName(only) {
-			app.Commands[i] = prepare(c)
+		app.Commands[i] = prepare(c)
+	}
+}
+
+// prepareFor prepares what args will run: the named command's tree only,
+// none when there is no command (--version, --help list the commands by
+// name), every one for help and completion. Preparing every tree was a
+// tenth of a short call's work.
+func prepareFor(app *cli.App, args []string) {
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
+		if args[i] == completionFlag {
+			prepareAll(app)
+			return
+		}
+		if takesValue(app.Flags, args[i]) {
+			i++
+		}
+		i++
+	}
+	if i >= len(args) {
+		return
+	}
+	for j, c := range app.Commands {
+		if c.HasName(args[i]) {
+			app.Commands[j] = prepare(c)
+			return
 		}
 	}
-	return app
+	prepareAll(app) // help, or a name to suggest against
 }
 
 // prepare returns a copy of a command tree with the global flags and
@@ -160,13 +192,8 @@ func Main(l Links) int {
 func Run(args []string, stdout, stderr io.Writer, l Links) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// The command is the first argument (interspersed moves global flags
-	// after it); anything else (help, flags first) prepares every command.
-	only := ""
-	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && args[1] != "help" && args[1] != "h" {
-		only = args[1]
-	}
-	app := newApp(stdout, stderr, only)
+	app := bareApp(stdout, stderr)
+	prepareFor(app, args)
 	app.Metadata = map[string]any{serveKey: l.Serve}
 	if l.Screens != nil {
 		app.Metadata[instances.ScreensKey] = l.Screens

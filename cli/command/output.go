@@ -13,6 +13,7 @@ import (
 	"github.com/ec2x/ec2x/cli/render"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/jmespath/go-jmespath"
+	"golang.org/x/sys/unix"
 )
 
 // View is a command's result in every shape it can be printed in.
@@ -89,7 +90,25 @@ func (e *Env) CallJSON(action string, in any) error {
 	if err != nil {
 		return err
 	}
+	widenPipe(e.c.App.Writer)
 	return e.connect().CallTo(e.Context(), e.Region, ec2.ActionIndentedJSON, &ec2.IndentedJSONInput{Action: action, Input: input}, e.c.App.Writer)
+}
+
+// widenPipe grows w's pipe to 1 MiB when w is one: a listing of a few MB
+// written through the default 64 KiB pipe costs a switch to the reader
+// and back for every 64 KiB, which on a VM was most of `ls -o json | jq`.
+// A pipe that cannot grow (pipe-max-size, a limit) stays as it is.
+func widenPipe(w io.Writer) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		return
+	}
+	if rc, err := f.SyscallConn(); err == nil {
+		_ = rc.Control(func(fd uintptr) { _, _ = unix.FcntlInt(fd, unix.F_SETPIPE_SZ, 1<<20) })
+	}
 }
 
 // DoneView reports one resource acted on.
