@@ -315,6 +315,8 @@ func TestQueryProtocolErrors(t *testing.T) {
 		{"RunInstances without MinCount", "POST", "Action=RunInstances&Version=2016-11-15&MaxCount=1", false, 400, "MissingParameter"},
 		{"RunInstances without either count", "GET", "Action=RunInstances&Version=2016-11-15", false, 400, "MissingParameter"},
 		{"a list a call requires", "POST", "Action=TerminateInstances&Version=2016-11-15", false, 400, "MissingParameter"},
+		{"a blob that is not base64", "POST", "Action=ImportKeyPair&Version=2016-11-15&KeyName=k&PublicKeyMaterial=%25%25%25", false, 400, "InvalidParameterValue"},
+		{"a blob as a list", "POST", "Action=ImportKeyPair&Version=2016-11-15&KeyName=k&PublicKeyMaterial.1=AAAA", false, 400, "UnknownParameter"},
 		{"page size zero", "POST", "Action=DescribeInstances&Version=2016-11-15&MaxResults=0", false, 400, "InvalidParameterValue"},
 		{"page size out of range", "POST", "Action=DescribeInstances&Version=2016-11-15&MaxResults=2", false, 400, "InvalidParameterValue"},
 		{"bad page token", "POST", "Action=DescribeInstances&Version=2016-11-15&NextToken=xyz", false, 400, "InvalidPaginationToken"},

@@ -1,6 +1,7 @@
 package ec2query
 
 import (
+	"encoding/base64"
 	"net/url"
 	"reflect"
 	"sort"
@@ -106,6 +107,20 @@ func (d *decoder) indexes(key string) []int {
 }
 
 func (d *decoder) valueAt(v reflect.Value, key string) error {
+	if v.Type() == blobType {
+		// A blob (ImportKeyPair's PublicKeyMaterial) is one value, base64
+		// as the SDKs and the AWS CLI send it, not a list of bytes.
+		s, ok := d.scalar(key)
+		if !ok {
+			return nil
+		}
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value for parameter %s is invalid. Expected base64-encoded data", key)
+		}
+		v.SetBytes(b)
+		return nil
+	}
 	if v.Type() == timeType {
 		s, ok := d.scalar(key)
 		if !ok {
@@ -188,7 +203,10 @@ func (d *decoder) scalar(key string) (string, bool) {
 	return vs[len(vs)-1], true
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	blobType = reflect.TypeFor[[]byte]()
+)
 
 // exportedFields lists a struct's wire fields, embedded structs' in place.
 func exportedFields(t reflect.Type) []reflect.StructField {

@@ -49,7 +49,7 @@ func Params(d actions.Def) []Param {
 // leafKeys follows valueAt: the keys under key that a value of type t
 // reads. A struct met again on its own path stops there.
 func leafKeys(t reflect.Type, key string, path map[reflect.Type]bool) []string {
-	if t == timeType {
+	if t == timeType || t == blobType {
 		return []string{key}
 	}
 	switch t.Kind() {
