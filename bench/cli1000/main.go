@@ -35,6 +35,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ec2x/ec2x/bench/internal/benchkit"
 )
 
 const config = "[sim]\nboot_seconds = 0\nstop_seconds = 0\n"
@@ -60,33 +62,32 @@ type sample struct {
 }
 
 var (
-	bin      string
-	tmp      string
-	maxBG    float64
-	maxWait  time.Duration
-	cleanups []func()
+	bin     string
+	tmp     string
+	maxBG   float64
+	maxWait time.Duration
 )
 
 func main() {
 	runs, lsRuns, count := parseFlags()
 	abs, err := filepath.Abs(bin)
-	check(err)
+	benchkit.Check(err)
 	bin = abs
 	cache, err := os.MkdirTemp(tmp, "ec2x-cli1000-wasm-") // pricing modules compile once for all homes
-	check(err)
-	cleanups = append(cleanups, func() { os.RemoveAll(cache) })
+	benchkit.Check(err)
+	benchkit.Defer(func() { os.RemoveAll(cache) })
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
-	go func() { <-sig; check(errors.New("interrupted")) }()
+	go func() { <-sig; benchkit.Check(errors.New("interrupted")) }()
 	fmt.Printf("cli1000 bench: %s, %d instances, %d run samples, %d ls samples, %s\n", bin, count, runs, lsRuns, time.Now().UTC().Format(time.RFC3339))
 
 	figs := map[string]*figure{}
 	figs["run_count"] = benchRun(cache, runs, count)
 	benchLs(cache, lsRuns, count, figs)
 	out, err := json.Marshal(map[string]any{"bin": bin, "count": count, "figures": figs})
-	check(err)
+	benchkit.Check(err)
 	fmt.Println(string(out))
-	cleanup()
+	benchkit.Cleanup()
 }
 
 // parseFlags sets the package-level flags and returns the sample counts.
@@ -110,12 +111,12 @@ func benchRun(cache string, runs, count int) *figure {
 	var daemonTicks int64
 	for i := 0; i <= runs; i++ {
 		h := newHome(cache)
-		bg := waitQuiet()
-		d0 := cpuTicks(h.pid)
+		bg := benchkit.WaitQuiet(maxBG, maxWait, 250*time.Millisecond, 250*time.Millisecond)
+		d0 := benchkit.CPUTicks(h.pid)
 		s := h.timed("run", "--count", n, "-q")
-		d1 := cpuTicks(h.pid)
+		d1 := benchkit.CPUTicks(h.pid)
 		if got := bytes.Count(s.outData, []byte("\n")); got != count {
-			check(fmt.Errorf("run --count %s printed %d lines", n, got))
+			benchkit.Check(fmt.Errorf("run --count %s printed %d lines", n, got))
 		}
 		h.stop()
 		if i > 0 { // the first is a warm-up (page cache, CPU frequency)
@@ -143,7 +144,7 @@ func benchLs(cache string, lsRuns, count int, figs map[string]*figure) {
 	n := strconv.Itoa(count)
 	h := newHome(cache)
 	if got := len(strings.Fields(string(h.timed("run", "--count", n, "-q").outData))); got != count {
-		check(fmt.Errorf("run --count %s printed %d IDs", n, got))
+		benchkit.Check(fmt.Errorf("run --count %s printed %d IDs", n, got))
 	}
 	kinds := []lsKind{
 		{"ls", []string{"ls"}, count + 1},
@@ -154,7 +155,7 @@ func benchLs(cache string, lsRuns, count int, figs map[string]*figure) {
 	for _, k := range kinds { // warm-up and output check
 		s := h.timed(k.args...)
 		if got := bytes.Count(s.outData, []byte("\n")); k.lines > 0 && got != k.lines {
-			check(fmt.Errorf("%s printed %d lines, want %d", strings.Join(k.args, " "), got, k.lines))
+			benchkit.Check(fmt.Errorf("%s printed %d lines, want %d", strings.Join(k.args, " "), got, k.lines))
 		}
 	}
 	samples, ticks := sampleLs(h, kinds, lsRuns)
@@ -173,15 +174,15 @@ func benchLs(cache string, lsRuns, count int, figs map[string]*figure) {
 // interleaved lsRuns times, so drift hits them all alike. It returns each
 // kind's samples and the daemon's CPU ticks over them.
 func sampleLs(h *home, kinds []lsKind, lsRuns int) ([][]sample, []int64) {
-	settle(h.pid)
-	bg := waitQuiet()
+	benchkit.Settle(h.pid)
+	bg := benchkit.WaitQuiet(maxBG, maxWait, 250*time.Millisecond, 250*time.Millisecond)
 	samples := make([][]sample, len(kinds))
 	ticks := make([]int64, len(kinds))
 	for i := 0; i < lsRuns; i++ {
 		for j, k := range kinds {
-			d0 := cpuTicks(h.pid)
+			d0 := benchkit.CPUTicks(h.pid)
 			s := h.timed(k.args...)
-			ticks[j] += cpuTicks(h.pid) - d0
+			ticks[j] += benchkit.CPUTicks(h.pid) - d0
 			s.bg = bg
 			samples[j] = append(samples[j], s.sample)
 		}
@@ -224,16 +225,16 @@ type result struct {
 
 func newHome(cache string) *home {
 	dir, err := os.MkdirTemp(tmp, "ec2x-cli1000-")
-	check(err)
+	benchkit.Check(err)
 	h := &home{dir: dir, cache: cache}
-	cleanups = append(cleanups, h.stop)
-	check(os.WriteFile(filepath.Join(dir, "config.toml"), []byte(config), 0o600))
+	benchkit.Defer(h.stop)
+	benchkit.Check(os.WriteFile(filepath.Join(dir, "config.toml"), []byte(config), 0o600))
 	h.timed("daemon", "start")
 	data, err := os.ReadFile(filepath.Join(dir, "daemon.pid"))
-	check(err)
+	benchkit.Check(err)
 	h.pid, err = strconv.Atoi(strings.TrimSpace(string(data)))
-	check(err)
-	settle(h.pid)
+	benchkit.Check(err)
+	benchkit.Settle(h.pid)
 	return h
 }
 
@@ -252,7 +253,7 @@ func (h *home) timed(args ...string) result {
 	err := cmd.Run()
 	wall := time.Since(t)
 	if err != nil {
-		check(fmt.Errorf("%s %s: %v: %s", bin, strings.Join(args, " "), err, errOut.Bytes()))
+		benchkit.Check(fmt.Errorf("%s %s: %v: %s", bin, strings.Join(args, " "), err, errOut.Bytes()))
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return result{sample{wall: wall, cpu: cpu, out: out.Len()}, out.Bytes()}
@@ -271,74 +272,4 @@ func (h *home) stop() {
 	}
 	h.dir = ""
 	os.RemoveAll(dir)
-}
-
-// cpuTicks is a process's user+system CPU time, in clock ticks (10 ms).
-func cpuTicks(pid int) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	check(err)
-	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	check(errors.Join(err1, err2))
-	return utime + stime
-}
-
-// settle waits (up to 20 s) until the daemon uses under 10% of a core.
-func settle(pid int) {
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
-		t := cpuTicks(pid)
-		time.Sleep(300 * time.Millisecond)
-		if cpuTicks(pid)-t <= 3 {
-			return
-		}
-	}
-	fmt.Fprintln(os.Stderr, "cli1000: the daemon did not settle within 20 s")
-}
-
-// waitQuiet waits (up to maxWait) until the whole machine is under maxBG
-// percent busy over a quarter second, and returns the last reading.
-func waitQuiet() float64 {
-	for t := time.Now(); ; time.Sleep(250 * time.Millisecond) {
-		b0, t0 := machineTicks()
-		time.Sleep(250 * time.Millisecond)
-		b1, t1 := machineTicks()
-		bg := 100 * float64(b1-b0) / float64(max(1, t1-t0))
-		if bg <= maxBG || time.Since(t) > maxWait {
-			return bg
-		}
-	}
-}
-
-// machineTicks is the machine's busy and total CPU ticks (/proc/stat).
-func machineTicks() (busy, total int64) {
-	data, err := os.ReadFile("/proc/stat")
-	check(err)
-	line, _, _ := strings.Cut(string(data), "\n")
-	f := strings.Fields(line)[1:]
-	for i, v := range f[:min(8, len(f))] {
-		n, err := strconv.ParseInt(v, 10, 64)
-		check(err)
-		total += n
-		if i != 3 && i != 4 { // idle, iowait
-			busy += n
-		}
-	}
-	return busy, total
-}
-
-func cleanup() {
-	for i := len(cleanups) - 1; i >= 0; i-- {
-		f := cleanups[i]
-		cleanups = cleanups[:i]
-		f()
-	}
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "cli1000:", err)
-		cleanup()
-		os.Exit(1)
-	}
 }

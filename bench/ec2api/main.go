@@ -24,20 +24,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ec2x/ec2x/bench/internal/benchkit"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -79,8 +78,6 @@ type phase struct {
 	Bytes       int64   `json:"bytes,omitempty"`
 }
 
-var cleanups []func()
-
 // options is the command line.
 type options struct {
 	bin            string
@@ -93,15 +90,15 @@ type options struct {
 func main() {
 	o := parseFlags()
 	abs, err := filepath.Abs(o.bin)
-	check(err)
-	onInterrupt()
+	benchkit.Check(err)
+	benchkit.OnInterrupt()
 	c, url, pid := startDaemon(abs, o.tmp)
 	launch(c, o.count, o.n)
 	res := runPhases(pid, o, []namedCall{{"sdk", sdkCaller(url, o.count)}, {"raw", rawCaller(url, o.count)}})
 	out, err := json.Marshal(map[string]any{"bin": abs, "instances": o.count, "n": o.n, "sdk": res["sdk"], "raw": res["raw"]})
-	check(err)
+	benchkit.Check(err)
 	fmt.Println(string(out))
-	cleanup()
+	benchkit.Cleanup()
 }
 
 func parseFlags() options {
@@ -115,14 +112,6 @@ func parseFlags() options {
 	flag.DurationVar(&o.maxWait, "max-wait", 30*time.Second, "the longest wait for a quiet machine")
 	flag.Parse()
 	return o
-}
-
-// onInterrupt makes ^C go through check, so the daemon is stopped and its
-// home removed.
-func onInterrupt() {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	go func() { <-sig; check(errors.New("interrupted")) }()
 }
 
 // cli runs the binary under test in one home.
@@ -140,7 +129,7 @@ func (c cli) run(args ...string) string {
 	cmd.Env = append(cmd.Env, "EC2X_HOME="+c.home, "NO_COLOR=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		check(fmt.Errorf("%s %s: %v: %s", c.bin, strings.Join(args, " "), err, out))
+		benchkit.Check(fmt.Errorf("%s %s: %v: %s", c.bin, strings.Join(args, " "), err, out))
 	}
 	return string(out)
 }
@@ -148,14 +137,14 @@ func (c cli) run(args ...string) string {
 // startDaemon starts a daemon in a fresh home under tmp and waits until its
 // EC2 endpoint answers. Cleanup stops it, then removes the home.
 func startDaemon(abs, tmp string) (c cli, url string, pid int) {
-	port := freePort()
+	port := benchkit.FreePort()
 	home, err := os.MkdirTemp(tmp, "ec2x-ec2api-")
-	check(err)
-	cleanups = append(cleanups, func() { os.RemoveAll(home) })
-	check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(config(port)), 0o600))
+	benchkit.Check(err)
+	benchkit.Defer(func() { os.RemoveAll(home) })
+	benchkit.Check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(config(port)), 0o600))
 	c = cli{bin: abs, home: home}
 	c.run("daemon", "start")
-	cleanups = append(cleanups, func() { c.run("daemon", "stop") })
+	benchkit.Defer(func() { c.run("daemon", "stop") })
 	pid = daemonPid(home)
 	url = "http://127.0.0.1:" + strconv.Itoa(port)
 	waitListening(url)
@@ -168,7 +157,7 @@ func launch(c cli, count, n int) {
 	t0 := time.Now()
 	ids := strings.Fields(c.run("run", "--count", strconv.Itoa(count), "-q"))
 	if len(ids) != count {
-		check(fmt.Errorf("run --count %d printed %d IDs", count, len(ids)))
+		benchkit.Check(fmt.Errorf("run --count %d printed %d IDs", count, len(ids)))
 	}
 	fmt.Printf("ec2api bench: %s, %d instances (launched in %.2f s), %d calls per phase, %s\n",
 		c.bin, count, time.Since(t0).Seconds(), n, time.Now().UTC().Format(time.RFC3339))
@@ -186,13 +175,13 @@ func sdkCaller(url string, count int) func() int64 {
 	})
 	return func() int64 {
 		out, err := sdk.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{})
-		check(err)
+		benchkit.Check(err)
 		got := 0
 		for _, r := range out.Reservations {
 			got += len(r.Instances)
 		}
 		if got != count || out.NextToken != nil {
-			check(fmt.Errorf("SDK DescribeInstances: %d instances (next token %v), want %d", got, out.NextToken != nil, count))
+			benchkit.Check(fmt.Errorf("SDK DescribeInstances: %d instances (next token %v), want %d", got, out.NextToken != nil, count))
 		}
 		return 0
 	}
@@ -210,26 +199,26 @@ func rawCaller(url string, count int) func() int64 {
 	var rawCheck bool
 	return func() int64 {
 		req, err := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(rawBody))
-		check(err)
+		benchkit.Check(err)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		check(signer.SignHTTP(context.Background(), creds, req, payloadHash, "ec2", region, time.Now()))
+		benchkit.Check(signer.SignHTTP(context.Background(), creds, req, payloadHash, "ec2", region, time.Now()))
 		resp, err := hc.Do(req)
-		check(err)
+		benchkit.Check(err)
 		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || !rawCheck {
 			body, err := io.ReadAll(resp.Body)
-			check(err)
+			benchkit.Check(err)
 			if resp.StatusCode != http.StatusOK {
-				check(fmt.Errorf("raw DescribeInstances: %s: %.300s", resp.Status, body))
+				benchkit.Check(fmt.Errorf("raw DescribeInstances: %s: %.300s", resp.Status, body))
 			}
 			if got := strings.Count(string(body), "<instanceId>"); got != count {
-				check(fmt.Errorf("raw DescribeInstances: %d <instanceId> elements, want %d", got, count))
+				benchkit.Check(fmt.Errorf("raw DescribeInstances: %d <instanceId> elements, want %d", got, count))
 			}
 			rawCheck = true
 			return int64(len(body))
 		}
 		n, err := io.Copy(io.Discard, resp.Body)
-		check(err)
+		benchkit.Check(err)
 		return n
 	}
 }
@@ -248,8 +237,8 @@ func runPhases(pid int, o options, calls []namedCall) map[string]*phase {
 		for i := 0; i < o.warm; i++ {
 			p.call()
 		}
-		settle(pid)
-		bg := waitQuiet(o.maxBG, o.maxWait)
+		benchkit.Settle(pid)
+		bg := benchkit.WaitQuiet(o.maxBG, o.maxWait, 500*time.Millisecond, time.Second)
 		res[p.name] = timePhase(pid, o.n, p.call)
 		printPhase(p.name, res[p.name], bg)
 	}
@@ -291,7 +280,7 @@ func (b bodyCopier) Do(r *http.Request) (*http.Response, error) {
 func timePhase(pid, n int, call func() int64) *phase {
 	ds := make([]time.Duration, n)
 	var size int64
-	d0, c0 := cpuTicks(pid), cpuTicks(os.Getpid())
+	d0, c0 := benchkit.CPUTicks(pid), benchkit.CPUTicks(os.Getpid())
 	var total time.Duration
 	for i := range ds {
 		t := time.Now()
@@ -299,22 +288,13 @@ func timePhase(pid, n int, call func() int64) *phase {
 		ds[i] = time.Since(t)
 		total += ds[i]
 	}
-	d1, c1 := cpuTicks(pid), cpuTicks(os.Getpid())
+	d1, c1 := benchkit.CPUTicks(pid), benchkit.CPUTicks(os.Getpid())
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	msOf := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return &phase{
 		N: n, P50Ms: msOf(ds[n/2]), P99Ms: msOf(ds[min(n-1, n*99/100)]), MeanMs: msOf(total / time.Duration(n)),
 		DaemonCPUMs: float64(d1-d0) * 10 / float64(n), ClientCPUMs: float64(c1-c0) * 10 / float64(n), Bytes: size,
 	}
-}
-
-// freePort picks a loopback port no one listens on (by listening on :0 and
-// closing); the daemon binds it a moment later.
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // waitListening waits (up to 10 s) until the endpoint answers at all.
@@ -326,86 +306,15 @@ func waitListening(url string) {
 			return
 		}
 		if time.Now().After(end) {
-			check(fmt.Errorf("the EC2 endpoint at %s does not answer: %v", url, err))
+			benchkit.Check(fmt.Errorf("the EC2 endpoint at %s does not answer: %v", url, err))
 		}
 	}
 }
 
 func daemonPid(home string) int {
 	data, err := os.ReadFile(filepath.Join(home, "daemon.pid"))
-	check(err)
+	benchkit.Check(err)
 	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	check(err)
+	benchkit.Check(err)
 	return pid
-}
-
-// cpuTicks is a process's user+system CPU time, in clock ticks (10 ms).
-func cpuTicks(pid int) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	check(err)
-	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	check(errors.Join(err1, err2))
-	return utime + stime
-}
-
-// settle waits (up to 20 s) until the daemon uses under 10% of a core.
-func settle(pid int) {
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
-		t := cpuTicks(pid)
-		time.Sleep(300 * time.Millisecond)
-		if cpuTicks(pid)-t <= 3 {
-			return
-		}
-	}
-	fmt.Fprintln(os.Stderr, "ec2api: the daemon did not settle within 20 s")
-}
-
-// waitQuiet waits (up to maxWait) until the whole machine is under maxBG
-// percent busy over half a second, and returns the last reading.
-func waitQuiet(maxBG float64, maxWait time.Duration) float64 {
-	var bg float64
-	for t := time.Now(); ; time.Sleep(time.Second) {
-		b0, t0 := machineTicks()
-		time.Sleep(500 * time.Millisecond)
-		b1, t1 := machineTicks()
-		bg = 100 * float64(b1-b0) / float64(max(1, t1-t0))
-		if bg <= maxBG || time.Since(t) > maxWait {
-			return bg
-		}
-	}
-}
-
-// machineTicks is the machine's busy and total CPU ticks (/proc/stat).
-func machineTicks() (busy, total int64) {
-	data, err := os.ReadFile("/proc/stat")
-	check(err)
-	line, _, _ := strings.Cut(string(data), "\n")
-	f := strings.Fields(line)[1:]
-	for i, v := range f[:min(8, len(f))] {
-		n, err := strconv.ParseInt(v, 10, 64)
-		check(err)
-		total += n
-		if i != 3 && i != 4 { // idle, iowait
-			busy += n
-		}
-	}
-	return busy, total
-}
-
-func cleanup() {
-	for i := len(cleanups) - 1; i >= 0; i-- {
-		f := cleanups[i]
-		cleanups = cleanups[:i]
-		f()
-	}
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ec2api:", err)
-		cleanup()
-		os.Exit(1)
-	}
 }

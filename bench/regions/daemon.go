@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,9 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
+
+	"github.com/ec2x/ec2x/bench/internal/benchkit"
 )
 
 // daemon is one ec2x daemon in a home of its own.
@@ -26,12 +25,12 @@ type daemon struct {
 
 func startDaemon(bin, cache, tmp string) *daemon {
 	home, err := os.MkdirTemp(tmp, "ec2x-regions-")
-	check(err)
+	benchkit.Check(err)
 	d := &daemon{bin: bin, home: home, cache: cache}
-	atExit(d.stop)
-	check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(config()), 0o600))
+	benchkit.Defer(d.stop)
+	benchkit.Check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(config()), 0o600))
 	if out, err := d.ec2x("daemon", "start"); err != nil {
-		check(fmt.Errorf("daemon start: %v: %s", err, out))
+		benchkit.Check(fmt.Errorf("daemon start: %v: %s", err, out))
 	}
 	sock := filepath.Join(home, "ec2x.sock")
 	d.hc = &http.Client{Transport: &http.Transport{
@@ -44,7 +43,7 @@ func startDaemon(bin, cache, tmp string) *daemon {
 	var ping struct {
 		Pid int `json:"Pid"`
 	}
-	check(d.call("", "Ping", nil, &ping))
+	benchkit.Check(d.call("", "Ping", nil, &ping))
 	d.pid = ping.Pid
 	return d
 }
@@ -110,35 +109,10 @@ func (d *daemon) call(region, action string, in, out any) error {
 	return nil
 }
 
-// cpuTicks is a process's user+system CPU time, in clock ticks.
-func cpuTicks(pid int) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	check(err)
-	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
-	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14 of proc(5)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
-	check(errors.Join(err1, err2))
-	return utime + stime
-}
-
 // startMachineCPU returns a func that says how busy the whole machine was
 // since, in percent of all its cores (from /proc/stat).
 func startMachineCPU() func() float64 {
-	read := func() (busy, total int64) {
-		data, err := os.ReadFile("/proc/stat")
-		check(err)
-		line, _, _ := strings.Cut(string(data), "\n")
-		f := strings.Fields(line)[1:]
-		for i, v := range f[:min(8, len(f))] { // guest time is in user too
-			n, err := strconv.ParseInt(v, 10, 64)
-			check(err)
-			total += n
-			if i != 3 && i != 4 { // idle, iowait
-				busy += n
-			}
-		}
-		return busy, total
-	}
+	read := benchkit.MachineTicks
 	b0, t0 := read()
 	return func() float64 {
 		b1, t1 := read()
@@ -147,13 +121,4 @@ func startMachineCPU() func() float64 {
 }
 
 // settle waits (up to 20 s) until the daemon uses under 10% of a core.
-func (d *daemon) settle() {
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
-		t := cpuTicks(d.pid)
-		time.Sleep(300 * time.Millisecond)
-		if cpuTicks(d.pid)-t <= 3 {
-			return
-		}
-	}
-	fmt.Fprintln(os.Stderr, "regions: the daemon did not settle within 20 s")
-}
+func (d *daemon) settle() { benchkit.Settle(d.pid) }

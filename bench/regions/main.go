@@ -31,6 +31,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ec2x/ec2x/bench/internal/benchkit"
 )
 
 // config gives both regions instant boots, 20 big hosts per zone and room
@@ -101,7 +103,7 @@ func main() {
 	list := flag.String("scenarios", "one-region,two-regions,interference", "comma list: one-region, two-regions, interference (= eu-alone,eu+us-heavy)")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
-	check(err)
+	benchkit.Check(err)
 	var names []string
 	for _, s := range strings.Split(*list, ",") {
 		switch s = strings.TrimSpace(s); {
@@ -110,15 +112,15 @@ func main() {
 		case scenarios[s] != nil:
 			names = append(names, s)
 		default:
-			check(fmt.Errorf("unknown scenario %q", s))
+			benchkit.Check(fmt.Errorf("unknown scenario %q", s))
 		}
 	}
 	cache, err := os.MkdirTemp("", "ec2x-regions-wasm-") // modules compile once for all daemons
-	check(err)
-	atExit(func() { os.RemoveAll(cache) })
+	benchkit.Check(err)
+	benchkit.Defer(func() { os.RemoveAll(cache) })
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
-	go func() { <-sig; check(errors.New("interrupted")) }()
+	go func() { <-sig; benchkit.Check(errors.New("interrupted")) }()
 
 	fmt.Printf("ec2x regions bench: %s, %s per run, %d runs, homes in %s, %s\n", abs, *dur, *runs, *tmp, time.Now().UTC().Format(time.RFC3339))
 	fmt.Println(header())
@@ -142,9 +144,9 @@ func main() {
 			eb.OpsPerSec/ea.OpsPerSec, eb.P50Ms/ea.P50Ms, eb.P99Ms/ea.P99Ms)
 	}
 	out, err := json.Marshal(map[string]any{"bin": abs, "duration_s": dur.Seconds(), "runs": *runs, "tmpdir": *tmp, "medians": meds, "all": all})
-	check(err)
+	benchkit.Check(err)
 	fmt.Println(string(out))
-	cleanup()
+	benchkit.Cleanup()
 }
 
 func header() string {
@@ -174,13 +176,13 @@ func medians(rs []*result) *result {
 	vs := make([]any, len(rs))
 	for i, r := range rs {
 		data, err := json.Marshal(r)
-		check(err)
-		check(json.Unmarshal(data, &vs[i]))
+		benchkit.Check(err)
+		benchkit.Check(json.Unmarshal(data, &vs[i]))
 	}
 	data, err := json.Marshal(medianOf(vs))
-	check(err)
+	benchkit.Check(err)
 	m := &result{}
-	check(json.Unmarshal(data, m))
+	benchkit.Check(json.Unmarshal(data, m))
 	return m
 }
 
@@ -234,7 +236,7 @@ func warmUp(d *daemon, groups []group) {
 	for _, g := range groups {
 		w := &worker{d: d, region: g.region, name: "warmup", lat: map[string][]time.Duration{}}
 		if err := w.small(); err != nil || w.errs > 0 {
-			check(fmt.Errorf("warm-up in %s failed: %v", g.region, err))
+			benchkit.Check(fmt.Errorf("warm-up in %s failed: %v", g.region, err))
 		}
 	}
 }
@@ -261,7 +263,7 @@ func drive(d *daemon, groups []group, dur time.Duration, res *result) ([][]*work
 	workers := make([][]*worker, len(groups))
 	var small, all sync.WaitGroup
 	var heavyStop atomic.Bool
-	t0, cpu0, self0, machine := time.Now(), cpuTicks(d.pid), cpuTicks(os.Getpid()), startMachineCPU()
+	t0, cpu0, self0, machine := time.Now(), benchkit.CPUTicks(d.pid), benchkit.CPUTicks(os.Getpid()), startMachineCPU()
 	for gi, g := range groups {
 		for i := 0; i < g.n; i++ {
 			w := &worker{d: d, region: g.region, name: fmt.Sprintf("%s-%d", g.region, i), lat: map[string][]time.Duration{}}
@@ -290,9 +292,9 @@ func drive(d *daemon, groups []group, dur time.Duration, res *result) ([][]*work
 	all.Wait()
 	window := time.Since(t0).Seconds()
 	res.MachinePercent = machine()
-	res.CPUSeconds = float64(cpuTicks(d.pid)-cpu0) / 100 // USER_HZ is 100 on Linux
+	res.CPUSeconds = float64(benchkit.CPUTicks(d.pid)-cpu0) / 100 // USER_HZ is 100 on Linux
 	res.CPUPercent, res.WindowSeconds = 100*res.CPUSeconds/window, window
-	res.ClientPercent = float64(cpuTicks(os.Getpid())-self0) / window
+	res.ClientPercent = float64(benchkit.CPUTicks(os.Getpid())-self0) / window
 	return workers, t0
 }
 
@@ -461,29 +463,4 @@ func (w *worker) heavy() error {
 		ids[i] = r.InstanceId
 	}
 	return w.op("heavy TerminateInstances x500", "TerminateInstances", map[string]any{"InstanceIds": ids}, nil)
-}
-
-var (
-	cleanMu  sync.Mutex
-	cleanups []func()
-)
-
-func atExit(f func()) { cleanMu.Lock(); cleanups = append(cleanups, f); cleanMu.Unlock() }
-
-// cleanup stops every daemon still running and removes the temporary files.
-func cleanup() {
-	cleanMu.Lock()
-	defer cleanMu.Unlock()
-	for i := len(cleanups) - 1; i >= 0; i-- {
-		cleanups[i]()
-	}
-	cleanups = nil
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "regions:", err)
-		cleanup()
-		os.Exit(1)
-	}
 }

@@ -27,13 +27,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -42,6 +40,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/ec2x/ec2x/bench/internal/benchkit"
 )
 
 // The key the daemon is given in [[api.credentials]]; the attack knows
@@ -68,13 +68,11 @@ type lsFigures struct {
 	Error    string  `json:"first_error,omitempty"`
 }
 
-var cleanups []func()
-
 func main() {
 	o := parseFlags()
 	abs, err := filepath.Abs(o.bin)
-	check(err)
-	onInterrupt()
+	benchkit.Check(err)
+	benchkit.OnInterrupt()
 	d := startDaemon(abs, o)
 	d.cli("run", "--count", strconv.Itoa(o.fleet), "-q")
 	fmt.Printf("slowbody bench: %s, %s, daemon pid %d, %d instances\n", abs, time.Now().UTC().Format(time.RFC3339), d.pid, o.fleet)
@@ -104,9 +102,9 @@ func main() {
 		"ls_quiet": quiet, "ls_attack": under, "rss_quiet_mib": mib(rssQuiet), "rss_attack_peak_mib": mib(rssPeak),
 		"vmhwm_mib": mib(hwm), "fds_attack": fdsAttack,
 	})
-	check(err)
+	benchkit.Check(err)
 	fmt.Println(string(out))
-	cleanup()
+	benchkit.Cleanup()
 }
 
 func parseFlags() options {
@@ -121,14 +119,6 @@ func parseFlags() options {
 	flag.StringVar(&o.tmp, "tmpdir", os.TempDir(), "where the daemon's home goes")
 	flag.Parse()
 	return o
-}
-
-// onInterrupt makes ^C go through check, so the daemon is stopped and its
-// home removed.
-func onInterrupt() {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	go func() { <-sig; check(errors.New("interrupted")) }()
 }
 
 // daemon is the binary under test in one home, its pid and its endpoint.
@@ -154,7 +144,7 @@ func (d *daemon) command(ctx context.Context, args ...string) *exec.Cmd {
 func (d *daemon) cli(args ...string) string {
 	out, err := d.command(context.Background(), args...).CombinedOutput()
 	if err != nil {
-		check(fmt.Errorf("%s %s: %v: %s", d.bin, strings.Join(args, " "), err, out))
+		benchkit.Check(fmt.Errorf("%s %s: %v: %s", d.bin, strings.Join(args, " "), err, out))
 	}
 	return string(out)
 }
@@ -194,13 +184,13 @@ func printLs(name string, f lsFigures) {
 // waits until its endpoint accepts connections. Cleanup stops it (kills
 // it if it does not answer) and removes the home.
 func startDaemon(bin string, o options) *daemon {
-	port := freePort()
+	port := benchkit.FreePort()
 	home, err := os.MkdirTemp(o.tmp, "ec2x-slowbody-")
-	check(err)
-	cleanups = append(cleanups, func() { os.RemoveAll(home) })
+	benchkit.Check(err)
+	benchkit.Defer(func() { os.RemoveAll(home) })
 	cfg := fmt.Sprintf("[sim]\nboot_seconds = 0\nstop_seconds = 0\n\n[api]\nlisten = \"127.0.0.1:%d\"\n\n[[api.credentials]]\naccess_key_id = %q\nsecret_access_key = %q\n",
 		port, accessKey, secretKey)
-	check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(cfg), 0o600))
+	benchkit.Check(os.WriteFile(filepath.Join(home, "config.toml"), []byte(cfg), 0o600))
 	d := &daemon{bin: bin, home: home, addr: "127.0.0.1:" + strconv.Itoa(port)}
 	start := d.command(context.Background(), "daemon", "start")
 	if o.nofile > 0 {
@@ -208,13 +198,13 @@ func startDaemon(bin string, o options) *daemon {
 		start.Path, start.Args = "/bin/sh", []string{"sh", "-c", `ulimit -n "$1" && exec "$0" daemon start`, bin, strconv.Itoa(o.nofile)}
 	}
 	if out, err := start.CombinedOutput(); err != nil {
-		check(fmt.Errorf("daemon start: %v: %s", err, out))
+		benchkit.Check(fmt.Errorf("daemon start: %v: %s", err, out))
 	}
 	data, err := os.ReadFile(filepath.Join(home, "daemon.pid"))
-	check(err)
+	benchkit.Check(err)
 	d.pid, err = strconv.Atoi(strings.TrimSpace(string(data)))
-	check(err)
-	cleanups = append(cleanups, d.stop)
+	benchkit.Check(err)
+	benchkit.Defer(d.stop)
 	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		c, err := net.Dial("tcp", d.addr)
 		if err == nil {
@@ -222,7 +212,7 @@ func startDaemon(bin string, o options) *daemon {
 			return d
 		}
 		if time.Now().After(end) {
-			check(fmt.Errorf("the EC2 endpoint at %s does not answer: %v", d.addr, err))
+			benchkit.Check(fmt.Errorf("the EC2 endpoint at %s does not answer: %v", d.addr, err))
 		}
 	}
 }
@@ -406,26 +396,3 @@ func fds(pid int) int {
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
-
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func cleanup() {
-	for i := len(cleanups) - 1; i >= 0; i-- {
-		f := cleanups[i]
-		cleanups = cleanups[:i]
-		f()
-	}
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "slowbody:", err)
-		cleanup()
-		os.Exit(1)
-	}
-}
