@@ -215,7 +215,6 @@ func (b *bench) networking(n int) {
 	// interfaces (the instance's own among them) and n addresses, half of
 	// them associated with an interface.
 	c := api.NewClient(api.Paths{Home: b.home}.Socket(), "")
-	defer c.Close()
 	t0 := time.Now()
 	enis := make([]string, n-1)
 	parallel(len(enis), func(i int) {

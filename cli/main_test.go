@@ -95,7 +95,6 @@ func stopDaemon(home string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c := api.NewClient(api.Paths{Home: home}.Socket(), "")
-	defer c.Close()
 	_ = c.Shutdown(ctx)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if !api.DaemonLocked(home) {

@@ -117,7 +117,6 @@ func (s *Starter) replace(ctx context.Context, c *Client, p *Ping) error {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	c.Close()
 	return nil
 }
 

@@ -203,10 +203,6 @@ func (c *Client) Shutdown(ctx context.Context) error {
 	return c.call(ctx, "", "Shutdown", nil, nil)
 }
 
-// Close releases what the client holds: nothing today, as each call has
-// a connection of its own.
-func (c *Client) Close() {}
-
 // Stream runs a streaming action and calls fn with each frame until fn
 // returns an error, ctx ends or the daemon ends the stream.
 func (c *Client) Stream(ctx context.Context, region, action string, in any, fn func(json.RawMessage) error) error {

@@ -143,7 +143,6 @@ func TestStamp(t *testing.T) {
 	}
 	t.Run("Go client sees a mismatch, not a service error", func(t *testing.T) {
 		other := api.NewClient(api.Paths{Home: home}.Socket(), "other-build")
-		defer other.Close()
 		err := other.Call(context.Background(), "", "DescribeRegions", &ec2.DescribeRegionsInput{}, &ec2.DescribeRegionsOutput{})
 		var ce *ec2.Error
 		if !errors.As(err, &ce) || ce.Code != api.CodeStampMismatch {
@@ -155,7 +154,6 @@ func TestStamp(t *testing.T) {
 	})
 	t.Run("Go client recovers once and retries", func(t *testing.T) {
 		other := api.NewClient(api.Paths{Home: home}.Socket(), "other-build")
-		defer other.Close()
 		recovered := 0
 		other.Recover = func(ctx context.Context, reason error) error {
 			recovered++
@@ -258,7 +256,6 @@ func TestPing(t *testing.T) {
 	for _, stamp := range []string{"test", "other-build", ""} {
 		t.Run("client stamp "+stamp, func(t *testing.T) {
 			c := api.NewClient(api.Paths{Home: home}.Socket(), stamp)
-			defer c.Close()
 			p, err := c.Ping(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -288,7 +285,6 @@ func TestShutdown(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := runDaemon(t, t.TempDir(), instantBoot)
 			c := api.NewClient(api.Paths{Home: d.home}.Socket(), tt.stamp)
-			defer c.Close()
 			if err := c.Shutdown(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -345,7 +341,6 @@ func TestLongHome(t *testing.T) {
 	d := runDaemon(t, home, instantBoot)
 	sock := api.Paths{Home: d.home}.Socket()
 	c := api.NewClient(sock, "test")
-	defer c.Close()
 	tests := []struct {
 		name  string
 		check func(t *testing.T)
