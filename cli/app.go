@@ -115,18 +115,11 @@ func prepareAll(app *cli.App) {
 // name), every one for help and completion. Preparing every tree was a
 // tenth of a short call's work.
 func prepareFor(app *cli.App, args []string) {
-	i := 1
-	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
-		if args[i] == completionFlag {
-			prepareAll(app)
-			return
-		}
-		if takesValue(app.Flags, args[i]) {
-			i++
-		}
-		i++
-	}
+	i := commandAt(app, args)
 	if i >= len(args) {
+		if args[len(args)-1] == completionFlag {
+			prepareAll(app) // completing the command's name
+		}
 		return
 	}
 	for j, c := range app.Commands {

@@ -19,35 +19,17 @@ func interspersed(app *cli.App, args []string) []string {
 	if len(args) < 2 || args[len(args)-1] == completionFlag {
 		return args
 	}
-	out := []string{args[0]}
-	i := 1
-	// Global flags before the command.
-	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
-		out = append(out, args[i])
-		if takesValue(app.Flags, args[i]) && i+1 < len(args) {
-			out = append(out, args[i+1])
-			i++
-		}
-		i++
-	}
+	// Global flags before the command stay where they are.
+	i := commandAt(app, args)
+	out := append([]string(nil), args[:i]...)
 	if i >= len(args) {
 		return out
 	}
-	var cmd *cli.Command
-	for _, c := range app.Commands {
-		if c.HasName(args[i]) {
-			cmd = c
-		}
-	}
+	cmd := findCommand(app.Commands, args[i])
 	out = append(out, args[i])
 	i++
 	for cmd != nil && len(cmd.Subcommands) > 0 && i < len(args) {
-		var sub *cli.Command
-		for _, s := range cmd.Subcommands {
-			if s.HasName(args[i]) {
-				sub = s
-			}
-		}
+		sub := findCommand(cmd.Subcommands, args[i])
 		if sub == nil {
 			break
 		}
@@ -87,6 +69,31 @@ func interspersed(app *cli.App, args []string) []string {
 
 // completionFlag is how the completion scripts ask for candidates.
 const completionFlag = "--generate-bash-completion"
+
+// commandAt is the index in args of the command's name: the first
+// argument after the global flags (and their values) given before it;
+// len(args) when there is none.
+func commandAt(app *cli.App, args []string) int {
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
+		if takesValue(app.Flags, args[i]) && i+1 < len(args) {
+			i++
+		}
+		i++
+	}
+	return i
+}
+
+// findCommand is the command of that name (or alias), or nil.
+func findCommand(cmds []*cli.Command, name string) *cli.Command {
+	var found *cli.Command
+	for _, c := range cmds {
+		if c.HasName(name) {
+			found = c
+		}
+	}
+	return found
+}
 
 // takesValue reports whether arg names a flag that needs a separate value.
 func takesValue(flags []cli.Flag, arg string) bool {

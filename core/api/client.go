@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -163,7 +164,7 @@ func (c *Client) open(ctx context.Context, region, action string, body []byte) (
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	resp, err := exchange(ctx, unixFamily, sa, "ec2x", req)
+	resp, err := exchange(ctx, syscall.AF_UNIX, sa, "ec2x", req)
 	done()
 	if err != nil {
 		var de *dialError

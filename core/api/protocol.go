@@ -1,7 +1,5 @@
 package api
 
-import "syscall"
-
 // Protocol headers.
 const (
 	HeaderRegion = "X-Ec2x-Region"
@@ -11,8 +9,6 @@ const (
 	// PathPrefix starts every action's path: POST /v1/<Action>.
 	PathPrefix = "/v1/"
 )
-
-const unixFamily = syscall.AF_UNIX
 
 // CodeStampMismatch tells a client that the daemon is of another build or config.
 const CodeStampMismatch = "Ec2x.StampMismatch"
