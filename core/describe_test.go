@@ -152,12 +152,12 @@ func TestDescribeInstancesOrder(t *testing.T) {
 	if got := f.e.list(use1); !slices.Equal(got, want) {
 		t.Errorf("listing %v, want oldest launch first, then launch index: %v", got, want)
 	}
-	// Asking by ID in another order answers in the same order.
+	// Asking by ID answers in the order asked, as EC2 does.
 	out, err := f.e.c.DescribeInstances(f.e.ctx, use1, &ec2.DescribeInstancesInput{InstanceIds: []string{f.d.InstanceId, f.b.InstanceId, f.a.InstanceId}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := idsOf(out.Instances); !slices.Equal(got, []string{f.a.InstanceId, f.b.InstanceId, f.d.InstanceId}) {
+	if got := idsOf(out.Instances); !slices.Equal(got, []string{f.d.InstanceId, f.b.InstanceId, f.a.InstanceId}) {
 		t.Errorf("by ID: %v", got)
 	}
 	// The answer is a list even when empty, for jq.

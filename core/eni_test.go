@@ -141,7 +141,7 @@ func TestDescribeNetworkInterfacesFilters(t *testing.T) {
 	e := newEnv(t, "")
 	id := e.launchTyped(use1, "t3.medium", "us-east-1a", 1)[0]
 	primary := e.primaryENI(use1, id)
-	db, err := e.c.CreateSecurityGroup(e.ctx, use1, &ec2.CreateSecurityGroupInput{GroupName: "db"})
+	db, err := e.c.CreateSecurityGroup(e.ctx, use1, &ec2.CreateSecurityGroupInput{GroupName: "db", Description: "db"})
 	if err != nil {
 		t.Fatal(err)
 	}

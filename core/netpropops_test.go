@@ -398,7 +398,7 @@ func (f *netFuzzer) groups(region string) {
 	}
 	name := fmt.Sprintf("g%d", f.rng.IntN(4))
 	f.logf("create-group %s %s", region, name)
-	out, err := f.e.c.CreateSecurityGroup(f.e.ctx, region, &ec2.CreateSecurityGroupInput{GroupName: name})
+	out, err := f.e.c.CreateSecurityGroup(f.e.ctx, region, &ec2.CreateSecurityGroupInput{GroupName: name, Description: name})
 	if f.expect("create-group", err, ec2.CodeInvalidGroupDuplicate) {
 		f.remember(region, kGroup, out.GroupId)
 	}

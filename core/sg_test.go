@@ -3,6 +3,7 @@ package core
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -99,14 +100,17 @@ func TestCreateSecurityGroup(t *testing.T) {
 		in     ec2.CreateSecurityGroupInput
 		code   string
 	}{
-		{"same name in another region", usw2, ec2.CreateSecurityGroupInput{GroupName: "web"}, ""},
-		{"explicit default VPC", use1, ec2.CreateSecurityGroupInput{GroupName: "db", VpcId: vpcs.Vpcs[0].VpcId}, ""},
-		{"duplicate name", use1, ec2.CreateSecurityGroupInput{GroupName: "web"}, ec2.CodeInvalidGroupDuplicate},
-		{"default is reserved", use1, ec2.CreateSecurityGroupInput{GroupName: "default"}, ec2.CodeInvalidGroupReserved},
-		{"empty name", use1, ec2.CreateSecurityGroupInput{}, ec2.CodeInvalidParameterValue},
-		{"name like an ID", use1, ec2.CreateSecurityGroupInput{GroupName: "sg-web"}, ec2.CodeInvalidParameterValue},
-		{"unknown VPC", use1, ec2.CreateSecurityGroupInput{GroupName: "x", VpcId: "vpc-0123456789abcdef0"}, "InvalidVpcID.NotFound"},
-		{"dry run", use1, ec2.CreateSecurityGroupInput{GroupName: "dry", DryRun: true}, ec2.CodeDryRunOperation},
+		{"same name in another region", usw2, ec2.CreateSecurityGroupInput{GroupName: "web", Description: "d"}, ""},
+		{"explicit default VPC", use1, ec2.CreateSecurityGroupInput{GroupName: "db", Description: "d", VpcId: vpcs.Vpcs[0].VpcId}, ""},
+		{"duplicate name", use1, ec2.CreateSecurityGroupInput{GroupName: "web", Description: "d"}, ec2.CodeInvalidGroupDuplicate},
+		{"default is reserved", use1, ec2.CreateSecurityGroupInput{GroupName: "default", Description: "d"}, ec2.CodeInvalidGroupReserved},
+		{"empty name", use1, ec2.CreateSecurityGroupInput{Description: "d"}, ec2.CodeInvalidParameterValue},
+		{"name like an ID", use1, ec2.CreateSecurityGroupInput{GroupName: "sg-web", Description: "d"}, ec2.CodeInvalidParameterValue},
+		{"unknown VPC", use1, ec2.CreateSecurityGroupInput{GroupName: "x", Description: "d", VpcId: "vpc-0123456789abcdef0"}, "InvalidVpcID.NotFound"},
+		{"dry run", use1, ec2.CreateSecurityGroupInput{GroupName: "dry", Description: "d", DryRun: true}, ec2.CodeDryRunOperation},
+		{"no description", use1, ec2.CreateSecurityGroupInput{GroupName: "nodesc"}, ec2.CodeMissingParameter},
+		{"description outside EC2's set", use1, ec2.CreateSecurityGroupInput{GroupName: "odd", Description: "caf\u00e9?"}, ec2.CodeInvalidParameterValue},
+		{"description of 256 characters", use1, ec2.CreateSecurityGroupInput{GroupName: "long", Description: strings.Repeat("d", 256)}, ec2.CodeInvalidParameterValue},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,7 +28,7 @@ func TestDescribeSecurityGroupsFilters(t *testing.T) {
 	cases := []struct {
 		name string
 		in   ec2.DescribeSecurityGroupsInput
-		want []string // in answer order: default first, then by name
+		want []string // in answer order: default first, then by name; or as asked
 	}{
 		{"all", ec2.DescribeSecurityGroupsInput{}, []string{def, db, web}},
 		{"group-name", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("group-name", "web")}}, []string{web}},
@@ -38,7 +38,7 @@ func TestDescribeSecurityGroupsFilters(t *testing.T) {
 		{"ip-permission.protocol", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.protocol", "udp")}}, []string{db}},
 		{"ip-permission.cidr", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.cidr", "0.0.0.0/0")}}, []string{web}},
 		{"tag:tier", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("tag:tier", "data")}}, []string{db}},
-		{"by names", ec2.DescribeSecurityGroupsInput{GroupNames: []string{"web", "default"}}, []string{def, web}},
+		{"by names", ec2.DescribeSecurityGroupsInput{GroupNames: []string{"web", "default"}}, []string{web, def}},
 		{"by ID and filter", ec2.DescribeSecurityGroupsInput{GroupIds: []string{web, db}, Filters: []ec2.Filter{newFilter("group-name", "db")}}, []string{db}},
 	}
 	for _, tc := range cases {

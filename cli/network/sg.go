@@ -19,7 +19,7 @@ var SGCommand = &cli.Command{
 			Usage:     "create a security group",
 			ArgsUsage: "NAME",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "description", Usage: "description"},
+				&cli.StringFlag{Name: "description", Usage: "description (default: the group's name; EC2 requires one)"},
 				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
 			},
 			Action: func(c *cli.Context) error {
@@ -31,7 +31,11 @@ var SGCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &ec2.CreateSecurityGroupInput{GroupName: args[0], Description: c.String("description")}
+				desc := c.String("description")
+				if !c.IsSet("description") {
+					desc = args[0]
+				}
+				in := &ec2.CreateSecurityGroupInput{GroupName: args[0], Description: desc}
 				if len(tags) > 0 {
 					in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "security-group", Tags: tags}}
 				}

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -10,8 +9,6 @@ import (
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
 )
-
-var amiIDRe = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 
 // ResolveImage accepts an ami- ID or an image name in a region; "" is the
 // region's default image. It returns the image's name, config and ID.
@@ -24,8 +21,8 @@ func (c *Catalog) ResolveImage(region, ref string) (string, *configs.Image, stri
 		ref = rc.DefaultImage
 	}
 	if strings.HasPrefix(ref, "ami-") {
-		if !amiIDRe.MatchString(ref) {
-			return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", ref)
+		if !ec2.ValidID("ami", ref) {
+			return "", nil, "", ec2.MalformedID(ec2.CodeInvalidAMIIDMalformed, "ami", ref)
 		}
 		if name, img := c.ImageByID(region, ref); img != nil {
 			return name, img, ref, nil

@@ -84,6 +84,10 @@ type Plan[T any] struct {
 	after   string // the token's key: the page starts after it
 	resume  bool   // a token was given (keys are never empty, but be explicit)
 	query   uint64 // hash of the query, stamped on tokens
+	// asGiven keeps the items in the order they come: a query naming IDs
+	// (and not paging) is answered in the order the request named them,
+	// as EC2 answers it, and a family gathers them in that order.
+	asGiven bool
 }
 
 // filterKind says where a compiled filter reads an item's values.
@@ -117,7 +121,7 @@ func (s *Spec[T]) Compile(q Query) (*Plan[T], error) {
 		// A programming error that any test of the family catches.
 		panic("describe: Spec.Key is nil")
 	}
-	p := &Plan[T]{spec: s, max: q.MaxResults}
+	p := &Plan[T]{spec: s, max: q.MaxResults, asGiven: len(q.IDs) > 0 && q.MaxResults == 0 && q.NextToken == ""}
 	if len(q.Filters) > 0 {
 		p.filters = make([]filter[T], 0, len(q.Filters))
 	}

@@ -328,3 +328,25 @@ func TestPlanShared(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A query naming IDs is answered in the order it named them (the family
+// gathers them so), filtered; without IDs the engine orders by Key.
+func TestIDsKeepRequestOrder(t *testing.T) {
+	fleet := filterFleet() // c, a, d, b: not the launch order
+	for _, tc := range []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{"ids in the request's order", Query{IDs: []string{"i-c", "i-a", "i-d", "i-b"}}, []string{"i-c", "i-a", "i-d", "i-b"}},
+		{"ids and a filter", Query{IDs: []string{"i-c", "i-a", "i-d", "i-b"}, Filters: []ec2.Filter{flt("zone", "us-east-1a")}}, []string{"i-a", "i-d"}},
+		{"no ids: key order", Query{}, []string{"i-a", "i-b", "i-c", "i-d"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, next, err := Run(newSpec(), tc.q, fleet)
+			if err != nil || next != "" || !slices.Equal(ids(got), tc.want) {
+				t.Fatalf("got %v %q %v, want %v", ids(got), next, err, tc.want)
+			}
+		})
+	}
+}

@@ -27,7 +27,8 @@ const tokenVersion = 1
 
 const tokenHeader = 1 + 8
 
-// Page orders the matched items by Key, drops those up to the token's key,
+// Page orders the matched items by Key (or keeps them in the order they
+// come, for a query that names IDs and does not page), drops those up to the token's key,
 // cuts MaxResults, and returns the page and the next token ("" when no
 // more items remain). The page is a new slice, never nil; items is left as
 // it is.
@@ -37,6 +38,15 @@ func (p *Plan[T]) Page(items []T) (page []T, next string) {
 
 // page is Page, selecting items with Match first when match is set.
 func (p *Plan[T]) page(items []T, match bool) ([]T, string) {
+	if p.asGiven {
+		out := make([]T, 0, len(items))
+		for _, x := range items {
+			if !match || p.Match(x) {
+				out = append(out, x)
+			}
+		}
+		return out, ""
+	}
 	var ks keys
 	if !match {
 		ks.k.b = make([]byte, 0, 48*len(items))

@@ -27,11 +27,19 @@ type TagMatch struct {
 }
 
 // ValidInstanceID reports whether id has the shape of an instance ID: "i-"
-// and 8 or 17 lower-case hex digits. A loop, not a package-level regexp:
-// compiling {17} ran at the start of every CLI call.
-func ValidInstanceID(id string) bool {
-	hex, ok := strings.CutPrefix(id, "i-")
-	if !ok || (len(hex) != 8 && len(hex) != 17) {
+// and 8 or 17 lower-case hex digits.
+func ValidInstanceID(id string) bool { return ValidID("i", id) }
+
+// ValidID reports whether id has the shape of an EC2 ID of the kind
+// prefix ("i", "sg", "eni-attach"): the prefix, "-", and 8 or 17
+// lower-case hex digits. A loop, not a package-level regexp: compiling
+// {17} ran at the start of every CLI call.
+func ValidID(prefix, id string) bool {
+	hex, ok := strings.CutPrefix(id, prefix)
+	if !ok {
+		return false
+	}
+	if hex, ok = strings.CutPrefix(hex, "-"); !ok || (len(hex) != 8 && len(hex) != 17) {
 		return false
 	}
 	for i := 0; i < len(hex); i++ {
@@ -40,4 +48,10 @@ func ValidInstanceID(id string) bool {
 		}
 	}
 	return true
+}
+
+// MalformedID is EC2's error for an ID of the wrong shape, under the
+// kind's Malformed code: Invalid id: "sg-x" (expecting "sg-...").
+func MalformedID(code, prefix, id string) *Error {
+	return Errorf(code, "Invalid id: \"%s\" (expecting \"%s-...\")", id, prefix)
 }

@@ -219,7 +219,7 @@ func seconds(v float64) time.Duration { return time.Duration(v * float64(time.Se
 func (s *Service) lookup(rd state.Reader, ids []string) ([]*Record, error) {
 	for _, id := range ids {
 		if !ec2.ValidInstanceID(id) {
-			return nil, ec2.Errorf(ec2.CodeInvalidInstanceIDMalformed, "Invalid id: \"%s\" (expecting \"i-...\")", id)
+			return nil, ec2.MalformedID(ec2.CodeInvalidInstanceIDMalformed, "i", id)
 		}
 	}
 	recs := make([]*Record, 0, len(ids))

@@ -286,7 +286,7 @@ func (s *Service) chooseSubnet(rd state.Reader, in *ec2.RunInstancesInput, l *la
 	if in.SubnetId != "" {
 		sub := s.net.SubnetByID(rd, in.SubnetId)
 		if sub == nil {
-			return ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", in.SubnetId)
+			return network.SubnetNotFound(in.SubnetId)
 		}
 		if zone != "" && zone != sub.Zone {
 			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The subnet %s is in %s, not in the requested zone %s.", sub.SubnetId, sub.Zone, zone)

@@ -265,8 +265,8 @@ func (s *Service) DescribeSpotInstanceRequests(ctx context.Context, region strin
 }
 
 func findRequest(rd state.Reader, id string) (*ec2.SpotInstanceRequest, error) {
-	if !strings.HasPrefix(id, "sir-") {
-		return nil, ec2.Errorf(ec2.CodeInvalidSpotInstanceRequestIDMalformed, "Invalid id: \"%s\" (expecting \"sir-...\")", id)
+	if !ec2.ValidID("sir", id) {
+		return nil, ec2.MalformedID(ec2.CodeInvalidSpotInstanceRequestIDMalformed, "sir", id)
 	}
 	if r := state.Get(rd, SpotRequests, id); r != nil {
 		return r, nil

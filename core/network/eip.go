@@ -3,15 +3,12 @@ package network
 import (
 	"context"
 	"net/netip"
-	"regexp"
 
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
 	"github.com/ec2x/ec2x/core/tagging"
 )
-
-var allocIDRe = regexp.MustCompile(`^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 
 // AllocateAddress takes an Elastic IP from the region's pool.
 func (s *Service) AllocateAddress(ctx context.Context, region string, in *ec2.AllocateAddressInput) (*ec2.AllocateAddressOutput, error) {
@@ -47,8 +44,8 @@ func (s *Service) AllocateAddress(ctx context.Context, region string, in *ec2.Al
 func findAddress(rd state.Reader, allocID, publicIP string) (*Address, error) {
 	switch {
 	case allocID != "":
-		if !allocIDRe.MatchString(allocID) {
-			return nil, ec2.Errorf(ec2.CodeInvalidAllocationIDMalformed, "Invalid id: \"%s\" (expecting \"eipalloc-...\")", allocID)
+		if !ec2.ValidID("eipalloc", allocID) {
+			return nil, ec2.MalformedID(ec2.CodeInvalidAllocationIDMalformed, "eipalloc", allocID)
 		}
 		if a := state.Get(rd, Addresses, allocID); a != nil {
 			return a, nil
@@ -76,6 +73,10 @@ func findAddress(rd state.Reader, allocID, publicIP string) (*Address, error) {
 // that address had is displaced: a pool address goes back to the pool,
 // another Elastic IP is disassociated but stays allocated.
 func (s *Service) AssociateAddress(ctx context.Context, region string, in *ec2.AssociateAddressInput) (*ec2.AssociateAddressOutput, error) {
+	// The parameters are checked before any lookup, as EC2 checks them.
+	if in.InstanceId != "" && in.NetworkInterfaceId != "" {
+		return nil, errInstanceAndENI
+	}
 	var out *ec2.AssociateAddressOutput
 	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		a, err := findAddress(tx, in.AllocationId, in.PublicIp)
@@ -118,11 +119,14 @@ func dryRun(dry bool) error {
 	return nil
 }
 
+// errInstanceAndENI refuses an association that names both ends.
+var errInstanceAndENI = ec2.Errorf(ec2.CodeInvalidParameterCombination, "Give an instance or a network interface, not both")
+
 // associationTarget is the interface an association goes to.
 func (s *Service) associationTarget(tx *state.Tx, instanceID, eniID string) (*ENI, error) {
 	switch {
 	case instanceID != "" && eniID != "":
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Give an instance or a network interface, not both")
+		return nil, errInstanceAndENI
 	case eniID != "":
 		return lookupENI(tx, eniID)
 	case instanceID != "":

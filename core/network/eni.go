@@ -2,7 +2,6 @@ package network
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,19 +14,14 @@ import (
 	"github.com/ec2x/ec2x/core/tagging"
 )
 
-var (
-	eniIDRe    = regexp.MustCompile(`^eni-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	attachIDRe = regexp.MustCompile(`^eni-attach-([0-9a-f]{8}|[0-9a-f]{17})$`)
-)
-
 // MaxAddrsPerInterface bounds an interface with no instance yet; attaching
 // checks the instance type's own limit.
 const MaxAddrsPerInterface = 50
 
 // lookupENI finds an interface by ID, as EC2 reports a bad one.
 func lookupENI(rd state.Reader, id string) (*ENI, error) {
-	if !eniIDRe.MatchString(id) {
-		return nil, ec2.Errorf(ec2.CodeInvalidNetworkInterfaceIDMalformed, "Invalid id: \"%s\" (expecting \"eni-...\")", id)
+	if !ec2.ValidID("eni", id) {
+		return nil, ec2.MalformedID(ec2.CodeInvalidNetworkInterfaceIDMalformed, "eni", id)
 	}
 	e := Interface(rd, id)
 	if e == nil {
@@ -104,7 +98,7 @@ func (s *Service) subnetFor(rd state.Reader, subnetID, zone string) (*netw.Subne
 		if sub := s.SubnetByID(rd, subnetID); sub != nil {
 			return sub, nil
 		}
-		return nil, ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", subnetID)
+		return nil, SubnetNotFound(subnetID)
 	case zone != "":
 		if sub := s.SubnetByZone(rd, zone); sub != nil {
 			return sub, nil

@@ -84,7 +84,7 @@ func (s *Service) AttachNetworkInterface(ctx context.Context, region string, in 
 // addresses and Elastic IPs and becomes available. Device 0 never detaches.
 func (s *Service) DetachNetworkInterface(ctx context.Context, region string, in *ec2.DetachNetworkInterfaceInput) (*ec2.Empty, error) {
 	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
-		if !attachIDRe.MatchString(in.AttachmentId) {
+		if !ec2.ValidID("eni-attach", in.AttachmentId) {
 			return ec2.Errorf(ec2.CodeInvalidAttachmentIDNotFound, "The attachment ID '%s' does not exist", in.AttachmentId)
 		}
 		var e *ENI

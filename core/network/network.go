@@ -232,7 +232,7 @@ func (s *Service) FreePublic(tx *state.Tx, addr string) {
 func (s *Service) ClaimPrivate(tx *state.Tx, subnetID, want string) (string, error) {
 	sub := s.book(tx.Region()).net.SubnetByID(subnetID)
 	if sub == nil {
-		return "", ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", subnetID)
+		return "", SubnetNotFound(subnetID)
 	}
 	var a netip.Addr
 	if want == "" {

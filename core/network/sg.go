@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -13,8 +12,6 @@ import (
 	"github.com/ec2x/ec2x/core/state"
 	"github.com/ec2x/ec2x/core/tagging"
 )
-
-var sgIDRe = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
 
 // Limits of EC2's default quotas.
 const (
@@ -42,8 +39,8 @@ func groupView(g *Group) ec2.SecurityGroup {
 func (s *Service) findGroup(rd state.Reader, id, name string) (*Group, error) {
 	switch {
 	case id != "":
-		if !sgIDRe.MatchString(id) {
-			return nil, ec2.Errorf(ec2.CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+		if !ec2.ValidID("sg", id) {
+			return nil, ec2.MalformedID(ec2.CodeInvalidGroupIdMalformed, "sg", id)
 		}
 		if g := state.Get(rd, Groups, id); g != nil {
 			return g, nil
@@ -66,8 +63,10 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, region string, in *ec
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group names are 1 to 255 characters")
 	case strings.HasPrefix(strings.ToLower(in.GroupName), "sg-"):
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group names may not start with 'sg-'")
-	case len(in.Description) > 255:
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Group descriptions are at most 255 characters")
+	case in.Description == "":
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter GroupDescription")
+	case !validGroupText(in.Description):
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid security group description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*")
 	}
 	tags, err := tagging.FromSpecs(in.TagSpecifications, "security-group")
 	if err != nil {
@@ -76,7 +75,7 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, region string, in *ec
 	var out *ec2.CreateSecurityGroupOutput
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		if in.VpcId != "" && in.VpcId != s.VpcID(tx) {
-			return ec2.Errorf(ec2.CodeInvalidVpcIDNotFound, "The vpc ID '%s' does not exist", in.VpcId)
+			return vpcNotFound(in.VpcId)
 		}
 		if in.GroupName == "default" {
 			return ec2.Errorf(ec2.CodeInvalidGroupReserved, "The security group 'default' is reserved.")
@@ -87,16 +86,29 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, region string, in *ec
 		if state.Len(tx, Groups) >= maxGroupsPerRegion {
 			return ec2.Errorf(ec2.CodeSecurityGroupLimitExceeded, "The maximum number of security groups (%d) has been reached.", maxGroupsPerRegion)
 		}
-		desc := in.Description
-		if desc == "" {
-			desc = in.GroupName
-		}
-		g := &Group{GroupId: tx.Region().NewID("sg"), GroupName: in.GroupName, Description: desc, VpcId: s.VpcID(tx), Tags: tags}
+		g := &Group{GroupId: tx.Region().NewID("sg"), GroupName: in.GroupName, Description: in.Description, VpcId: s.VpcID(tx), Tags: tags}
 		state.Put(tx, Groups, g)
 		out = &ec2.CreateSecurityGroupOutput{GroupId: g.GroupId, Tags: tags}
 		return dryRun(in.DryRun)
 	})
 	return out, err
+}
+
+// validGroupText reports whether s is a valid description of a group in a
+// VPC: fewer than 256 characters of a-zA-Z0-9, space and ._-:/()#,@[]+=&;{}!$*.
+func validGroupText(s string) bool {
+	if len(s) > 255 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte(" ._-:/()#,@[]+=&;{}!$*", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // rule is one (protocol, ports, source) triple: rules compare by it.
@@ -459,8 +471,8 @@ func (s *Service) ResolveGroups(rd state.Reader, ids, names []string) ([]ec2.Gro
 	for _, id := range ids {
 		g := state.Get(rd, Groups, id)
 		if g == nil {
-			if !sgIDRe.MatchString(id) {
-				return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+			if !ec2.ValidID("sg", id) {
+				return nil, nil, ec2.MalformedID(ec2.CodeInvalidGroupIdMalformed, "sg", id)
 			}
 			return nil, nil, ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", id, s.VpcID(rd))
 		}

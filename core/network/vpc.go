@@ -33,7 +33,7 @@ func (s *Service) DescribeSubnets(ctx context.Context, region string, in *ec2.De
 		net := s.book(r).net
 		for _, id := range in.SubnetIds {
 			if net.SubnetByID(id) == nil {
-				return nil, ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
+				return nil, SubnetNotFound(id)
 			}
 		}
 		var views []*ec2.Subnet
@@ -71,7 +71,7 @@ func (s *Service) DescribeVpcs(ctx context.Context, region string, in *ec2.Descr
 		net := s.book(r).net
 		for _, id := range in.VpcIds {
 			if id != net.VpcId {
-				return nil, ec2.Errorf(ec2.CodeInvalidVpcIDNotFound, "The vpc ID '%s' does not exist", id)
+				return nil, vpcNotFound(id)
 			}
 		}
 		return []*ec2.Vpc{{VpcId: net.VpcId, CidrBlock: net.VpcCidr.String(), IsDefault: true, State: "available", OwnerId: ec2.OwnerID}}, nil
@@ -90,4 +90,21 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// SubnetNotFound is EC2's error for a subnet ID that names no subnet:
+// Malformed when it has not even a subnet ID's shape, else NotFound.
+func SubnetNotFound(id string) error {
+	if !ec2.ValidID("subnet", id) {
+		return ec2.MalformedID(ec2.CodeInvalidSubnetIDMalformed, "subnet", id)
+	}
+	return ec2.Errorf(ec2.CodeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
+}
+
+// vpcNotFound is SubnetNotFound for a VPC ID.
+func vpcNotFound(id string) error {
+	if !ec2.ValidID("vpc", id) {
+		return ec2.MalformedID(ec2.CodeInvalidVpcIDMalformed, "vpc", id)
+	}
+	return ec2.Errorf(ec2.CodeInvalidVpcIDNotFound, "The vpc ID '%s' does not exist", id)
 }
