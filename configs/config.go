@@ -51,6 +51,9 @@ type Config struct {
 
 	userData []byte      // the user's file, to place problems found after loading
 	hostSrc  []hostEntry // where each of Hosts was written
+	// builtinImages names the images ec2x ships (Amazon's, as EC2
+	// shows them); the user's own are imported into config.toml.
+	builtinImages map[string]bool
 }
 
 // Fleet says how the user's [[hosts]] combine with the built-in ones.
@@ -222,6 +225,9 @@ type Image struct {
 	RootDeviceGiB int               `toml:"root_device_gib"`
 	Platform      string            `toml:"platform"`
 	IDs           map[string]string `toml:"ids"`
+	// Created is when the image was made (RFC 3339), as DescribeImages'
+	// CreationDate shows it.
+	Created string `toml:"created"`
 	// Files the qemu driver boots: a disk image (qcow2 or raw), a kernel
 	// with an optional initrd, or both (the kernel boots the disk, with
 	// no boot loader). KernelArgs follow console=ttyS0 on the kernel's
@@ -328,6 +334,11 @@ func LoadClient(home string) (*Config, error) {
 	return c, nil
 }
 
+// BuiltinImage reports whether the image called name ships with ec2x
+// (rather than being imported by the user), even when the user's file
+// changes its files.
+func (c *Config) BuiltinImage(name string) bool { return c.builtinImages[name] }
+
 // LoadBytes is Load with the user's file given as data (name is for messages).
 func LoadBytes(data []byte, name string) (*Config, error) { return load(data, name) }
 
@@ -341,6 +352,10 @@ func load(user []byte, userName string) (*Config, error) {
 		if err := decodeStrict(data, "configs/"+f, c); err != nil {
 			return nil, err
 		}
+	}
+	c.builtinImages = make(map[string]bool, len(c.Images))
+	for name := range c.Images {
+		c.builtinImages[name] = true
 	}
 	builtin := c.Hosts
 	c.hostSrc = make([]hostEntry, len(builtin))

@@ -44,6 +44,7 @@ func TestNumbersRefused(t *testing.T) {
 		{"type credits inf, burstable or not", oddType + "credits_per_hour = inf\n", 7, `types."t3.odd".credits_per_hour`, "finite"},
 		{"type vcpus past any machine", strings.Replace(oddType, "vcpus = 2", "vcpus = 1000000", 1), 2, `types."t3.odd".vcpus`, "must be at most"},
 		{"type price inf", oddType + "price = { us-east-1 = \"0.01\", eu-west-1 = \"inf\" }\n", 7, `types."t3.odd".price`, `price in eu-west-1 "inf" is not a decimal USD amount`},
+		{"image created not a time", "[images.\"mine\"]\narch = \"x86_64\"\nuser = \"u\"\nids = { us-east-1 = \"ami-0123456789abcdef0\" }\ncreated = \"yesterday\"\n", 5, `images.mine.created`, `created must be a time like 2026-11-01T06:12:40Z, not "yesterday"`},
 		{"image root volume past EBS", "[images.\"debian-12\"]\nroot_device_gib = 100000\n", 2, `images.debian-12.root_device_gib`, "must be at most 16384"},
 	}
 	for _, tt := range tests {

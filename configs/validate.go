@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -277,6 +278,8 @@ func (c *Config) checkImages() *problem {
 			return bad("the image's default SSH user is required", k("user")...)
 		case len(img.IDs) == 0:
 			return bad("an image needs an ami- ID in at least one region", k("ids")...)
+		case img.Created != "" && !validTime(img.Created):
+			return bad(fmt.Sprintf("created must be a time like 2026-11-01T06:12:40Z, not %q", img.Created), k("created")...)
 		}
 		for region, id := range img.IDs {
 			if _, ok := c.Regions[region]; !ok {
@@ -288,6 +291,12 @@ func (c *Config) checkImages() *problem {
 		}
 	}
 	return nil
+}
+
+// validTime reports whether s is an RFC 3339 time.
+func validTime(s string) bool {
+	_, err := time.Parse(time.RFC3339, s)
+	return err == nil
 }
 
 func (c *Config) checkHosts() *problem {

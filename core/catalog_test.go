@@ -122,7 +122,9 @@ func TestDescribeInstanceTypes(t *testing.T) {
 }
 
 func TestDescribeImages(t *testing.T) {
-	e := newEnv(t, "")
+	// One image of the user's own, as `ec2x images import` writes it.
+	e := newEnv(t, "[images.mine]\ndescription = \"mine\"\nami_name = \"my-image\"\narch = \"x86_64\"\nuser = \"me\"\nroot_device_gib = 20\n"+
+		"platform = \"Linux/UNIX (custom)\"\nids = { us-east-1 = \"ami-0000000000000000a\" }\n")
 	images := func(region string, in *ec2.DescribeImagesInput) []ec2.Image {
 		t.Helper()
 		out, err := e.c.DescribeImages(e.ctx, region, in)
@@ -138,12 +140,13 @@ func TestDescribeImages(t *testing.T) {
 		}
 		return out
 	}
-	all := images(use1, &ec2.DescribeImagesInput{})
+	all := images(use1, &ec2.DescribeImagesInput{Owners: []string{"amazon"}})
 	if !slices.Equal(aliases(all), []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}) {
 		t.Fatalf("images %v", aliases(all))
 	}
 	for _, im := range all {
-		if im.ImageId != e.cfg.Images[im.Alias].IDs[use1] || im.State != "available" || im.DefaultUser == "" || im.VolumeSizeGiB != 8 {
+		if im.ImageId != e.cfg.Images[im.Alias].IDs[use1] || im.State != "available" || im.DefaultUser == "" || im.VolumeSizeGiB != 8 ||
+			im.OwnerId != ec2.AmazonOwnerID || im.ImageOwnerAlias != "amazon" || !im.Public || im.CreationDate == "" {
 			t.Errorf("image %+v", im)
 		}
 	}
@@ -161,6 +164,25 @@ func TestDescribeImages(t *testing.T) {
 		// AMI names are paths; * spans their slashes, as in EC2.
 		{"name pattern across slashes", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("name", "ubuntu/images/*")}}, []string{"ubuntu-24.04"}},
 		{"architecture", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("architecture", "arm64")}}, nil},
+		{"IDs answered in the order asked", ec2.DescribeImagesInput{ImageIds: []string{"ubuntu-24.04", "mine", "debian-12"}}, []string{"ubuntu-24.04", "mine", "debian-12"}},
+		{"owned by amazon", ec2.DescribeImagesInput{Owners: []string{"amazon"}}, []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}},
+		{"owned by Amazon's account", ec2.DescribeImagesInput{Owners: []string{ec2.AmazonOwnerID}}, []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}},
+		{"owned by self: the imported one", ec2.DescribeImagesInput{Owners: []string{"self"}}, []string{"mine"}},
+		{"owned by self or amazon", ec2.DescribeImagesInput{Owners: []string{"self", "amazon"}}, []string{"amazon-linux-2023", "debian-12", "mine", "ubuntu-24.04"}},
+		{"owned by the marketplace", ec2.DescribeImagesInput{Owners: []string{"aws-marketplace"}}, nil},
+		{"executable by all: the public ones", ec2.DescribeImagesInput{ExecutableUsers: []string{"all"}}, []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}},
+		{"executable by self: nothing is shared", ec2.DescribeImagesInput{ExecutableUsers: []string{"self"}}, nil},
+		{"is-public false", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("is-public", "false")}}, []string{"mine"}},
+		{"owner-alias", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("owner-alias", "amazon")}}, []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}},
+		{"owner-id", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("owner-id", ec2.OwnerID)}}, []string{"mine"}},
+		{"creation-date by month", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("creation-date", "2026-11-0*")}}, []string{"debian-12", "ubuntu-24.04"}},
+		{"block-device-mapping.volume-size", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("block-device-mapping.volume-size", "20")}}, []string{"mine"}},
+		{"block-device-mapping.volume-type", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("block-device-mapping.volume-type", "gp3")}}, []string{"amazon-linux-2023", "debian-12", "mine", "ubuntu-24.04"}},
+		{"root-device-name", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("root-device-name", "/dev/xvda")}}, []string{"amazon-linux-2023", "debian-12", "mine", "ubuntu-24.04"}},
+		{"manifest-location", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("manifest-location", "amazon/debian-*")}}, []string{"debian-12"}},
+		{"kernel-id: none has one", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("kernel-id", "*")}}, nil},
+		{"platform: only Windows has one", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("platform", "windows")}}, nil},
+		{"platform-details", ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("platform-details", "Linux/UNIX")}}, []string{"amazon-linux-2023", "debian-12", "ubuntu-24.04"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,6 +198,23 @@ func TestDescribeImages(t *testing.T) {
 	wantCode(t, err, ec2.CodeInvalidAMIIDMalformed)
 	_, err = e.c.DescribeImages(e.ctx, use1, &ec2.DescribeImagesInput{Filters: []ec2.Filter{newFilter("owner", "me")}})
 	wantCode(t, err, ec2.CodeInvalidParameterValue, "'owner'")
+	_, err = e.c.DescribeImages(e.ctx, use1, &ec2.DescribeImagesInput{ImageIds: []string{"debian-12"}, MaxResults: 5})
+	wantCode(t, err, ec2.CodeInvalidParameterCombination)
+
+	// Pages of one, then two, cover all four images once, in order.
+	var paged []string
+	token := ""
+	for _, max := range []int{1, 2, 2} {
+		out, err := e.c.DescribeImages(e.ctx, use1, &ec2.DescribeImagesInput{MaxResults: max, NextToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, aliases(out.Images)...)
+		token = out.NextToken
+	}
+	if token != "" || !slices.Equal(paged, []string{"amazon-linux-2023", "debian-12", "mine", "ubuntu-24.04"}) {
+		t.Errorf("paged %v (token %q), want the four images in order", paged, token)
+	}
 }
 
 func TestDescribeHosts(t *testing.T) {

@@ -171,6 +171,16 @@ func TestDescribeNetworkInterfacesFilters(t *testing.T) {
 		{"mac-address", []ec2.Filter{newFilter("mac-address", spare.MacAddress)}, []string{spare.NetworkInterfaceId}},
 		{"network-interface-id of another region", []ec2.Filter{newFilter("network-interface-id", west.NetworkInterfaceId)}, nil},
 		{"AND of two", []ec2.Filter{newFilter("status", "in-use"), newFilter("group-id", db.GroupId)}, []string{second.NetworkInterfaceId}},
+		// The primary interface goes with its instance; one attached later stays.
+		{"attachment.delete-on-termination", []ec2.Filter{newFilter("attachment.delete-on-termination", "true")}, []string{primary}},
+		{"attachment.status", []ec2.Filter{newFilter("attachment.status", "attached")}, []string{primary, second.NetworkInterfaceId}},
+		{"attachment.instance-owner-id", []ec2.Filter{newFilter("attachment.instance-owner-id", ec2.OwnerID)}, []string{primary, second.NetworkInterfaceId}},
+		{"attachment.attach-time", []ec2.Filter{newFilter("attachment.attach-time", "20*")}, []string{primary, second.NetworkInterfaceId}},
+		{"addresses.private-ip-address", []ec2.Filter{newFilter("addresses.private-ip-address", second.PrivateIpAddresses[1].PrivateIpAddress)}, []string{second.NetworkInterfaceId}},
+		{"addresses.primary false: a secondary address", []ec2.Filter{newFilter("addresses.primary", "false")}, []string{second.NetworkInterfaceId}},
+		{"addresses.association.public-ip", []ec2.Filter{newFilter("addresses.association.public-ip", pub)}, []string{primary}},
+		{"source-dest-check", []ec2.Filter{newFilter("source-dest-check", "false")}, nil},
+		{"requester-managed", []ec2.Filter{newFilter("requester-managed", "false")}, []string{primary, second.NetworkInterfaceId, spare.NetworkInterfaceId}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,6 +38,17 @@ func TestDescribeSecurityGroupsFilters(t *testing.T) {
 		{"ip-permission.protocol", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.protocol", "udp")}}, []string{db}},
 		{"ip-permission.cidr", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.cidr", "0.0.0.0/0")}}, []string{web}},
 		{"tag:tier", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("tag:tier", "data")}}, []string{db}},
+		{"ip-permission.from-port", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.from-port", "443")}}, []string{web}},
+		{"ip-permission.to-port", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.to-port", "5432", "443")}}, []string{db, web}},
+		// The default group's rule admits its own members: the pair names the owner.
+		{"ip-permission.user-id", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.user-id", ec2.OwnerID)}}, []string{def}},
+		{"ip-permission.group-id", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.group-id", def)}}, []string{def}},
+		{"egress.ip-permission.cidr", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("egress.ip-permission.cidr", "0.0.0.0/0")}}, []string{def, db, web}},
+		{"egress.ip-permission.protocol", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("egress.ip-permission.protocol", "-1")}}, []string{def, db, web}},
+		// All-traffic egress has no ports, so a port filter passes over it.
+		{"egress.ip-permission.from-port", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("egress.ip-permission.from-port", "*")}}, nil},
+		{"ip-permission.ipv6-cidr", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.ipv6-cidr", "*")}}, nil},
+		{"ip-permission.prefix-list-id", ec2.DescribeSecurityGroupsInput{Filters: []ec2.Filter{newFilter("ip-permission.prefix-list-id", "*")}}, nil},
 		{"by names", ec2.DescribeSecurityGroupsInput{GroupNames: []string{"web", "default"}}, []string{web, def}},
 		{"by ID and filter", ec2.DescribeSecurityGroupsInput{GroupIds: []string{web, db}, Filters: []ec2.Filter{newFilter("group-name", "db")}}, []string{db}},
 	}

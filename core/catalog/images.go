@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ec2x/ec2x/configs"
@@ -46,55 +47,188 @@ func (c *Catalog) ImageByID(region, ami string) (string, *configs.Image) {
 	return "", nil
 }
 
-// imageSpec is DescribeImages' filters; name also matches ec2x's alias.
+// DescribeImages lists the images of a region: those asked for (in the
+// order asked), owned by Owners, launchable by ExecutableUsers, filtered
+// and paged.
+func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.DescribeImagesInput) (*ec2.DescribeImagesOutput, error) {
+	if _, err := c.regionOf(region); err != nil {
+		return nil, err
+	}
+	plan, err := imageSpec.Compile(describe.Query{Filters: in.Filters, IDs: in.ImageIds, MaxResults: in.MaxResults,
+		NextToken: in.NextToken, Scope: region + "/DescribeImages/" + strings.Join(in.Owners, ",") + "/" + strings.Join(in.ExecutableUsers, ",")})
+	if err != nil {
+		return nil, err
+	}
+	var items []ec2.Image
+	if len(in.ImageIds) > 0 {
+		for _, ref := range in.ImageIds {
+			name, img, id, err := c.ResolveImage(region, ref)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, c.imageView(name, img, id))
+		}
+	} else {
+		names := make([]string, 0, len(c.cfg.Images))
+		for name := range c.cfg.Images {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if img := c.cfg.Images[name]; img.IDs[region] != "" {
+				items = append(items, c.imageView(name, img, img.IDs[region]))
+			}
+		}
+	}
+	kept := items[:0]
+	for _, im := range items {
+		if ownedBy(im, in.Owners) && launchableBy(im, in.ExecutableUsers) {
+			kept = append(kept, im)
+		}
+	}
+	page, next := plan.Page(plan.Filter(kept))
+	return &ec2.DescribeImagesOutput{Images: nonNil(page), NextToken: next}, nil
+}
+
+// imageView is an image of the configuration as DescribeImages shows it:
+// the images ec2x ships are Amazon's and public, the ones the user
+// imported are the account's own and private.
+func (c *Catalog) imageView(name string, img *configs.Image, id string) ec2.Image {
+	im := ec2.Image{ImageId: id, Name: img.AmiName, Description: img.Description, Architecture: img.Arch,
+		PlatformDetails: img.Platform, UsageOperation: "RunInstances", VirtualizationType: "hvm", Hypervisor: "xen",
+		ImageType: "machine", RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", EnaSupport: true, SriovNetSupport: "simple",
+		BootMode: "uefi-preferred", CreationDate: img.Created, State: "available", FreeTierEligible: true,
+		BlockDeviceMappings: []ec2.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{VolumeSize: img.RootDeviceGiB, VolumeType: "gp3"}}},
+		DefaultUser:         img.User, Alias: name, VolumeSizeGiB: img.RootDeviceGiB}
+	if c.cfg.BuiltinImage(name) {
+		im.OwnerId, im.ImageOwnerAlias, im.Public = ec2.AmazonOwnerID, "amazon", true
+		im.ImageLocation = "amazon/" + img.AmiName
+	} else {
+		im.OwnerId = ec2.OwnerID
+		im.ImageLocation = ec2.OwnerID + "/" + img.AmiName
+	}
+	return im
+}
+
+// ownedBy applies DescribeImages' Owners: account IDs, "self", "amazon"
+// (the alias) or "aws-marketplace"; none means any owner.
+func ownedBy(im ec2.Image, owners []string) bool {
+	if len(owners) == 0 {
+		return true
+	}
+	for _, o := range owners {
+		switch {
+		case o == "self" && im.OwnerId == ec2.OwnerID,
+			o == im.OwnerId,
+			o != "" && o == im.ImageOwnerAlias:
+			return true
+		}
+	}
+	return false
+}
+
+// launchableBy applies ExecutableUsers: "all" is the public images; an
+// account ("self" or an ID) gets the images shared with it explicitly,
+// and ec2x has no launch permissions to share with yet.
+func launchableBy(im ec2.Image, users []string) bool {
+	if len(users) == 0 {
+		return true
+	}
+	for _, u := range users {
+		if u == "all" && im.Public {
+			return true
+		}
+	}
+	return false
+}
+
+// imageSpec is DescribeImages' filters, every one EC2 documents; name also
+// matches ec2x's alias. What ec2x's images never have (kernels, product
+// codes, a source image) is a filter that matches none of them.
 var imageSpec = &describe.Spec[ec2.Image]{
 	Fields: []describe.Field[ec2.Image]{
 		// AMI names are paths: the engine's * spans '/'.
 		{Name: "name", Values: func(im ec2.Image) []string { return []string{im.Name, im.Alias} }},
 		{Name: "architecture", Value: func(im ec2.Image) string { return im.Architecture }},
+		{Name: "block-device-mapping.delete-on-termination", Values: ebsField(func(string, *ec2.EbsBlockDevice) string { return "true" })},
+		{Name: "block-device-mapping.device-name", Values: ebsField(func(dev string, _ *ec2.EbsBlockDevice) string { return dev })},
+		{Name: "block-device-mapping.snapshot-id", Values: none},
+		{Name: "block-device-mapping.volume-size", Values: ebsField(func(_ string, e *ec2.EbsBlockDevice) string { return strconv.Itoa(e.VolumeSize) })},
+		{Name: "block-device-mapping.volume-type", Values: ebsField(func(_ string, e *ec2.EbsBlockDevice) string { return e.VolumeType })},
+		{Name: "block-device-mapping.encrypted", Values: ebsField(func(string, *ec2.EbsBlockDevice) string { return "false" })},
+		{Name: "boot-mode", Value: func(im ec2.Image) string { return im.BootMode }},
+		{Name: "creation-date", Value: func(im ec2.Image) string { return im.CreationDate }},
+		{Name: "description", Value: func(im ec2.Image) string { return im.Description }},
+		{Name: "ena-support", Value: func(im ec2.Image) string { return strconv.FormatBool(im.EnaSupport) }},
+		{Name: "free-tier-eligible", Value: func(im ec2.Image) string { return strconv.FormatBool(im.FreeTierEligible) }},
+		{Name: "hypervisor", Value: func(im ec2.Image) string { return im.Hypervisor }},
+		{Name: "image-allowed", Value: func(ec2.Image) string { return "true" }},
 		{Name: "image-id", Value: func(im ec2.Image) string { return im.ImageId }},
-		{Name: "owner-alias", Value: func(im ec2.Image) string { return im.OwnerId }},
-		{Name: "state", Value: func(im ec2.Image) string { return im.State }},
-		{Name: "virtualization-type", Value: func(im ec2.Image) string { return im.VirtualizationType }},
+		{Name: "image-type", Value: func(im ec2.Image) string { return im.ImageType }},
+		{Name: "image-watermark.source-image-creation-time", Values: none},
+		{Name: "image-watermark.source-image-id", Values: none},
+		{Name: "image-watermark.source-image-region", Values: none},
+		{Name: "image-watermark.watermark-creation-time", Values: none},
+		{Name: "image-watermark.watermark-key", Values: none},
+		{Name: "instance-type-specification.supported-instance-type", Values: none},
+		{Name: "instance-type-specification.unsupported-instance-type", Values: none},
+		{Name: "is-public", Value: func(im ec2.Image) string { return strconv.FormatBool(im.Public) }},
+		{Name: "kernel-id", Values: none},
+		{Name: "manifest-location", Value: func(im ec2.Image) string { return im.ImageLocation }},
+		{Name: "owner-alias", Values: func(im ec2.Image) []string { return nonEmpty(im.ImageOwnerAlias) }},
+		{Name: "owner-id", Value: func(im ec2.Image) string { return im.OwnerId }},
+		// EC2 sets Platform only for Windows.
+		{Name: "platform", Values: none},
+		{Name: "platform-details", Value: func(im ec2.Image) string { return im.PlatformDetails }},
+		{Name: "product-code", Values: none},
+		{Name: "product-code.type", Values: none},
+		{Name: "public-ssm-parameter-name", Values: none},
+		{Name: "ramdisk-id", Values: none},
+		{Name: "root-device-name", Value: func(im ec2.Image) string { return im.RootDeviceName }},
 		{Name: "root-device-type", Value: func(im ec2.Image) string { return im.RootDeviceType }},
-		{Name: "is-public", Value: func(im ec2.Image) string { return "true" }},
+		{Name: "scan-result.critical-fix-available-since", Values: none},
+		{Name: "scan-result.finding-scan-date", Values: none},
+		{Name: "scan-result.high-fix-available-since", Values: none},
+		{Name: "scan-result.highest-finding-severity-label", Values: none},
+		{Name: "scan-result.informational-fix-available-since", Values: none},
+		{Name: "scan-result.low-fix-available-since", Values: none},
+		{Name: "scan-result.medium-fix-available-since", Values: none},
+		{Name: "source-image-id", Values: none},
+		{Name: "source-image-region", Values: none},
+		{Name: "source-instance-id", Values: none},
+		{Name: "sriov-net-support", Value: func(im ec2.Image) string { return im.SriovNetSupport }},
+		{Name: "state", Value: func(im ec2.Image) string { return im.State }},
+		{Name: "state-reason-code", Values: none},
+		{Name: "state-reason-message", Values: none},
+		{Name: "usage-operation", Value: func(im ec2.Image) string { return im.UsageOperation }},
+		{Name: "virtualization-type", Value: func(im ec2.Image) string { return im.VirtualizationType }},
 	},
-	Key: func(k *describe.Key, im ec2.Image) { k.Str(im.Alias); k.Str(im.ImageId) },
+	Tags: func(im ec2.Image) []ec2.Tag { return im.Tags },
+	Key:  func(k *describe.Key, im ec2.Image) { k.Str(im.Alias); k.Str(im.ImageId) },
+	// EC2's bounds for DescribeImages, which refuses ImageIds with MaxResults.
+	Paging: describe.Paging{Min: 1, Max: 1000, IDsParam: "ImageIds"},
 }
 
-// DescribeImages lists the images of a region, by name.
-func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.DescribeImagesInput) (*ec2.DescribeImagesOutput, error) {
-	if _, err := c.regionOf(region); err != nil {
-		return nil, err
+// none is a filter field no image has a value for.
+func none(ec2.Image) []string { return nil }
+
+// nonEmpty is s as a field's values: none when empty.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
 	}
-	plan, err := imageSpec.Compile(describe.Query{Filters: in.Filters})
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range in.ImageIds {
-		if _, _, _, err := c.ResolveImage(region, id); err != nil {
-			return nil, err
+	return []string{s}
+}
+
+// ebsField reads a field of each EBS mapping of an image.
+func ebsField(read func(dev string, e *ec2.EbsBlockDevice) string) func(ec2.Image) []string {
+	return func(im ec2.Image) []string {
+		var out []string
+		for _, m := range im.BlockDeviceMappings {
+			if m.Ebs != nil {
+				out = append(out, read(m.DeviceName, m.Ebs))
+			}
 		}
+		return out
 	}
-	var items []ec2.Image
-	names := make([]string, 0, len(c.cfg.Images))
-	for name := range c.cfg.Images {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		img := c.cfg.Images[name]
-		id := img.IDs[region]
-		if id == "" {
-			continue
-		}
-		if len(in.ImageIds) > 0 && !contains(in.ImageIds, id) && !contains(in.ImageIds, name) {
-			continue
-		}
-		items = append(items, ec2.Image{ImageId: id, Name: img.AmiName, Description: img.Description, Architecture: img.Arch,
-			PlatformDetails: img.Platform, VirtualizationType: "hvm", RootDeviceType: "ebs", RootDeviceName: "/dev/xvda",
-			State: "available", Public: true, OwnerId: "amazon", DefaultUser: img.User, Alias: name, VolumeSizeGiB: img.RootDeviceGiB})
-	}
-	page, _ := plan.Page(plan.Filter(items))
-	return &ec2.DescribeImagesOutput{Images: nonNil(page)}, nil
 }

@@ -38,11 +38,19 @@ type DescribeInstanceTypesOutput struct {
 
 // DescribeImagesInput selects images by ID or name.
 type DescribeImagesInput struct {
-	ImageIds []string `json:"ImageIds,omitempty"`
-	Filters  []Filter `json:"Filters,omitempty"`
+	ImageIds        []string `json:"ImageIds,omitempty"`
+	Owners          []string `json:"Owners,omitempty"`
+	ExecutableUsers []string `json:"ExecutableUsers,omitempty"`
+	Filters         []Filter `json:"Filters,omitempty"`
+	MaxResults      int      `json:"MaxResults,omitempty"`
+	NextToken       string   `json:"NextToken,omitempty"`
+	// ec2x has no deprecated or disabled images: these change nothing.
+	IncludeDeprecated bool `json:"IncludeDeprecated,omitempty" ec2x:"noeffect"`
+	IncludeDisabled   bool `json:"IncludeDisabled,omitempty" ec2x:"noeffect"`
 }
 
 // DescribeImagesOutput lists images.
 type DescribeImagesOutput struct {
-	Images []Image `json:"Images"`
+	Images    []Image `json:"Images"`
+	NextToken string  `json:"NextToken,omitempty"`
 }

@@ -5,6 +5,10 @@ import "strings"
 // OwnerID is the account every resource belongs to (AWS's documentation account).
 const OwnerID = "123456789012"
 
+// AmazonOwnerID is the account that owns Amazon's public images (alias
+// "amazon"): the images that ship with ec2x.
+const AmazonOwnerID = "137112412989"
+
 // CreateTagsInput is EC2's CreateTags request.
 type CreateTagsInput struct {
 	Resources []string `json:"Resources"`

@@ -229,22 +229,36 @@ type NetworkInfo struct {
 	Ipv4AddressesPerInterface int    `json:"Ipv4AddressesPerInterface"`
 }
 
-// Image is an AMI as DescribeImages shows it.
+// Image is an AMI as DescribeImages shows it. DefaultUser, Alias and
+// VolumeSize are ec2x's additions (the SSH user, the short name, the root
+// volume's size).
 type Image struct {
-	ImageId            string `json:"ImageId"`
-	Name               string `json:"Name"`
-	Description        string `json:"Description"`
-	Architecture       string `json:"Architecture"`
-	PlatformDetails    string `json:"PlatformDetails"`
-	VirtualizationType string `json:"VirtualizationType"`
-	RootDeviceType     string `json:"RootDeviceType"`
-	RootDeviceName     string `json:"RootDeviceName"`
-	State              string `json:"State"`
-	Public             bool   `json:"Public"`
-	OwnerId            string `json:"OwnerId"`
-	DefaultUser        string `json:"DefaultUser"`
-	Alias              string `json:"Alias"`
-	VolumeSizeGiB      int    `json:"VolumeSize"`
+	ImageId             string               `json:"ImageId"`
+	Name                string               `json:"Name"`
+	Description         string               `json:"Description"`
+	Architecture        string               `json:"Architecture"`
+	PlatformDetails     string               `json:"PlatformDetails"`
+	UsageOperation      string               `json:"UsageOperation"`
+	VirtualizationType  string               `json:"VirtualizationType"`
+	Hypervisor          string               `json:"Hypervisor"`
+	ImageType           string               `json:"ImageType"`
+	ImageLocation       string               `json:"ImageLocation"`
+	RootDeviceType      string               `json:"RootDeviceType"`
+	RootDeviceName      string               `json:"RootDeviceName"`
+	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings"`
+	EnaSupport          bool                 `json:"EnaSupport"`
+	SriovNetSupport     string               `json:"SriovNetSupport,omitempty"`
+	BootMode            string               `json:"BootMode,omitempty"`
+	CreationDate        string               `json:"CreationDate,omitempty"`
+	State               string               `json:"State"`
+	Public              bool                 `json:"Public"`
+	OwnerId             string               `json:"OwnerId"`
+	ImageOwnerAlias     string               `json:"ImageOwnerAlias,omitempty"`
+	FreeTierEligible    bool                 `json:"FreeTierEligible"`
+	Tags                []Tag                `json:"Tags,omitempty"`
+	DefaultUser         string               `json:"DefaultUser"`
+	Alias               string               `json:"Alias"`
+	VolumeSizeGiB       int                  `json:"VolumeSize"`
 }
 
 // Filter is an EC2 filter: a name and values (any may match).

@@ -120,40 +120,32 @@ var eniSpec = &describe.Spec[*ec2.NetworkInterface]{
 		{Name: "mac-address", Value: func(ni *ec2.NetworkInterface) string { return ni.MacAddress }},
 		{Name: "interface-type", Value: func(ni *ec2.NetworkInterface) string { return ni.InterfaceType }},
 		{Name: "owner-id", Value: func(ni *ec2.NetworkInterface) string { return ni.OwnerId }},
-		{Name: "private-ip-address", Values: func(ni *ec2.NetworkInterface) []string {
+		{Name: "private-ip-address", Values: privateIPs},
+		{Name: "association.public-ip", Values: assocField(func(a *ec2.IPAssociation) string { return a.PublicIp })},
+		{Name: "attachment.instance-id", Values: attachField(func(a *ec2.NetworkInterfaceAttach) string { return a.InstanceId })},
+		{Name: "attachment.attachment-id", Values: attachField(func(a *ec2.NetworkInterfaceAttach) string { return a.AttachmentId })},
+		{Name: "attachment.device-index", Values: attachField(func(a *ec2.NetworkInterfaceAttach) string { return strconv.Itoa(a.DeviceIndex) })},
+		{Name: "attachment.attach-time", Values: attachField(func(a *ec2.NetworkInterfaceAttach) string { return a.AttachTime.UTC().Format(time.RFC3339) })},
+		{Name: "attachment.delete-on-termination", Values: attachField(func(a *ec2.NetworkInterfaceAttach) string { return strconv.FormatBool(a.DeleteOnTermination) })},
+		{Name: "attachment.instance-owner-id", Values: attachField(func(a *ec2.NetworkInterfaceAttach) string { return a.InstanceOwnerId })},
+		{Name: "attachment.status", Values: attachField(func(a *ec2.NetworkInterfaceAttach) string { return a.Status })},
+		{Name: "association.allocation-id", Values: assocField(func(a *ec2.IPAssociation) string { return a.AllocationId })},
+		{Name: "association.association-id", Values: assocField(func(a *ec2.IPAssociation) string { return a.AssociationId })},
+		{Name: "association.ip-owner-id", Values: assocField(func(a *ec2.IPAssociation) string { return a.IpOwnerId })},
+		{Name: "addresses.private-ip-address", Values: privateIPs},
+		// addresses.primary is true or false for each address, so "false"
+		// matches interfaces with a secondary address.
+		{Name: "addresses.primary", Values: func(ni *ec2.NetworkInterface) []string {
 			out := make([]string, len(ni.PrivateIpAddresses))
 			for i, p := range ni.PrivateIpAddresses {
-				out[i] = p.PrivateIpAddress
+				out[i] = strconv.FormatBool(p.Primary)
 			}
 			return out
 		}},
-		{Name: "association.public-ip", Values: func(ni *ec2.NetworkInterface) []string {
-			var out []string
-			for _, p := range ni.PrivateIpAddresses {
-				if p.Association != nil {
-					out = append(out, p.Association.PublicIp)
-				}
-			}
-			return out
-		}},
-		{Name: "attachment.instance-id", Values: func(ni *ec2.NetworkInterface) []string {
-			if ni.Attachment == nil {
-				return nil
-			}
-			return one(ni.Attachment.InstanceId)
-		}},
-		{Name: "attachment.attachment-id", Values: func(ni *ec2.NetworkInterface) []string {
-			if ni.Attachment == nil {
-				return nil
-			}
-			return one(ni.Attachment.AttachmentId)
-		}},
-		{Name: "attachment.device-index", Values: func(ni *ec2.NetworkInterface) []string {
-			if ni.Attachment == nil {
-				return nil
-			}
-			return one(strconv.Itoa(ni.Attachment.DeviceIndex))
-		}},
+		{Name: "addresses.association.public-ip", Values: assocField(func(a *ec2.IPAssociation) string { return a.PublicIp })},
+		{Name: "addresses.association.owner-id", Values: assocField(func(a *ec2.IPAssociation) string { return a.IpOwnerId })},
+		{Name: "requester-managed", Value: func(ni *ec2.NetworkInterface) string { return "false" }},
+		{Name: "source-dest-check", Value: func(ni *ec2.NetworkInterface) string { return strconv.FormatBool(ni.SourceDestCheck) }},
 		{Name: "group-id", Values: func(ni *ec2.NetworkInterface) []string {
 			out := make([]string, len(ni.Groups))
 			for i, g := range ni.Groups {
@@ -172,6 +164,39 @@ var eniSpec = &describe.Spec[*ec2.NetworkInterface]{
 	Tags:   func(ni *ec2.NetworkInterface) []ec2.Tag { return ni.TagSet },
 	Key:    func(k *describe.Key, ni *ec2.NetworkInterface) { k.Str(ni.NetworkInterfaceId) },
 	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "NetworkInterfaceIds"},
+}
+
+// privateIPs is an interface's private addresses.
+func privateIPs(ni *ec2.NetworkInterface) []string {
+	out := make([]string, len(ni.PrivateIpAddresses))
+	for i, p := range ni.PrivateIpAddresses {
+		out[i] = p.PrivateIpAddress
+	}
+	return out
+}
+
+// attachField reads a field of an interface's attachment: none when detached.
+func attachField(read func(*ec2.NetworkInterfaceAttach) string) func(*ec2.NetworkInterface) []string {
+	return func(ni *ec2.NetworkInterface) []string {
+		if ni.Attachment == nil {
+			return nil
+		}
+		return one(read(ni.Attachment))
+	}
+}
+
+// assocField reads a field of each public association of an interface's
+// addresses.
+func assocField(read func(*ec2.IPAssociation) string) func(*ec2.NetworkInterface) []string {
+	return func(ni *ec2.NetworkInterface) []string {
+		var out []string
+		for _, p := range ni.PrivateIpAddresses {
+			if p.Association != nil {
+				out = append(out, read(p.Association))
+			}
+		}
+		return out
+	}
 }
 
 // DescribeNetworkInterfaces lists interfaces by ID and filters.

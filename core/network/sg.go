@@ -357,38 +357,7 @@ func groupUser(rd state.Reader, id string) string {
 }
 
 var groupSpec = &describe.Spec[*ec2.SecurityGroup]{
-	Fields: []describe.Field[*ec2.SecurityGroup]{
-		{Name: "group-id", Value: func(g *ec2.SecurityGroup) string { return g.GroupId }},
-		{Name: "group-name", Value: func(g *ec2.SecurityGroup) string { return g.GroupName }},
-		{Name: "vpc-id", Value: func(g *ec2.SecurityGroup) string { return g.VpcId }},
-		{Name: "description", Value: func(g *ec2.SecurityGroup) string { return g.Description }},
-		{Name: "owner-id", Value: func(g *ec2.SecurityGroup) string { return g.OwnerId }},
-		{Name: "ip-permission.protocol", Values: func(g *ec2.SecurityGroup) []string {
-			var out []string
-			for _, p := range g.IpPermissions {
-				out = append(out, p.IpProtocol)
-			}
-			return out
-		}},
-		{Name: "ip-permission.cidr", Values: func(g *ec2.SecurityGroup) []string {
-			var out []string
-			for _, p := range g.IpPermissions {
-				for _, r := range p.IpRanges {
-					out = append(out, r.CidrIp)
-				}
-			}
-			return out
-		}},
-		{Name: "ip-permission.group-id", Values: func(g *ec2.SecurityGroup) []string {
-			var out []string
-			for _, p := range g.IpPermissions {
-				for _, u := range p.UserIdGroupPairs {
-					out = append(out, u.GroupId)
-				}
-			}
-			return out
-		}},
-	},
+	Fields: groupFields(),
 	Tags: func(g *ec2.SecurityGroup) []ec2.Tag { return g.Tags },
 	// The default group first, then by name.
 	Key: func(k *describe.Key, g *ec2.SecurityGroup) {
