@@ -358,7 +358,7 @@ func groupUser(rd state.Reader, id string) string {
 
 var groupSpec = &describe.Spec[*ec2.SecurityGroup]{
 	Fields: groupFields(),
-	Tags: func(g *ec2.SecurityGroup) []ec2.Tag { return g.Tags },
+	Tags:   func(g *ec2.SecurityGroup) []ec2.Tag { return g.Tags },
 	// The default group first, then by name.
 	Key: func(k *describe.Key, g *ec2.SecurityGroup) {
 		if g.GroupName == "default" {
