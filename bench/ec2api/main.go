@@ -8,7 +8,13 @@
 //   - sdk: -n DescribeInstances calls through the AWS SDK for Go v2
 //     (github.com/aws/aws-sdk-go-v2/service/ec2), full XML decode;
 //   - raw: -n POSTs of Action=DescribeInstances signed with the SDK's v4
-//     signer and read as bytes (the endpoint's own share).
+//     signer and read as bytes (the endpoint's own share);
+//   - filtered: -n SDK DescribeInstances calls with three filters (state
+//     running, type t3.micro, tag team=blue), which 1% of the fleet
+//     matches: the fleet is 90% t3.micro of team red, 9% t3.small of team
+//     blue, 1% t3.micro of team blue;
+//   - types: -n walks of DescribeInstanceTypes over the whole catalogue,
+//     100 types a page, through the SDK's paginator (one walk is a call).
 //
 // Each phase prints p50, p99 and mean latency, plus the daemon's and this
 // command's CPU per call (from /proc, 10 ms ticks summed over the phase);
@@ -43,6 +49,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
 // The key the daemon is given in [[api.credentials]]; the signer uses it.
@@ -64,6 +71,19 @@ listen = "127.0.0.1:%d"
 [[api.credentials]]
 access_key_id = %q
 secret_access_key = %q
+
+# Room for fleets of 10,000 and more: these hosts are the whole fleet.
+[fleet]
+builtin_hosts = false
+
+[[hosts]]
+zone = "us-east-1a"
+count = 200
+vcpus = 96
+memory_gib = 768
+cpu_overcommit = 16.0
+mem_overcommit = 1.5
+families = ["t3"]
 `, port, accessKey, secretKey)
 }
 
@@ -94,8 +114,15 @@ func main() {
 	benchkit.OnInterrupt()
 	c, url, pid := startDaemon(abs, o.tmp)
 	launch(c, o.count, o.n)
-	res := runPhases(pid, o, []namedCall{{"sdk", sdkCaller(url, o.count)}, {"raw", rawCaller(url, o.count)}})
-	out, err := json.Marshal(map[string]any{"bin": abs, "instances": o.count, "n": o.n, "sdk": res["sdk"], "raw": res["raw"]})
+	sdk := newSDK(url)
+	res := runPhases(pid, o, []namedCall{
+		{"sdk", "DescribeInstances", sdkCaller(sdk, o.count)},
+		{"raw", "DescribeInstances", rawCaller(url, o.count)},
+		{"filtered", "DescribeInstances, 3 filters", filteredCaller(sdk, o.count/100)},
+		{"types", "DescribeInstanceTypes, all pages", typesCaller(sdk)},
+	})
+	out, err := json.Marshal(map[string]any{"bin": abs, "instances": o.count, "n": o.n, "sdk": res["sdk"], "raw": res["raw"],
+		"filtered": res["filtered"], "types": res["types"]})
 	benchkit.Check(err)
 	fmt.Println(string(out))
 	benchkit.Cleanup()
@@ -151,28 +178,87 @@ func startDaemon(abs, tmp string) (c cli, url string, pid int) {
 	return c, url, pid
 }
 
-// launch starts the fleet and prints the header line (which reports the
-// launch time, so it comes after).
+// launch starts the fleet (see the filtered phase for its mix) and prints
+// the header line (which reports the launch time, so it comes after).
 func launch(c cli, count, n int) {
 	t0 := time.Now()
-	ids := strings.Fields(c.run("run", "--count", strconv.Itoa(count), "-q"))
-	if len(ids) != count {
-		benchkit.Check(fmt.Errorf("run --count %d printed %d IDs", count, len(ids)))
+	blue := count / 100
+	for _, part := range []struct {
+		n         int
+		typ, team string
+	}{{count - 10*blue, "t3.micro", "red"}, {9 * blue, "t3.small", "blue"}, {blue, "t3.micro", "blue"}} {
+		if part.n == 0 {
+			continue
+		}
+		ids := strings.Fields(c.run("run", "--count", strconv.Itoa(part.n), "--type", part.typ, "--tag", "team="+part.team, "-q"))
+		if len(ids) != part.n {
+			benchkit.Check(fmt.Errorf("run --count %d printed %d IDs", part.n, len(ids)))
+		}
 	}
 	fmt.Printf("ec2api bench: %s, %d instances (launched in %.2f s), %d calls per phase, %s\n",
 		c.bin, count, time.Since(t0).Seconds(), n, time.Now().UTC().Format(time.RFC3339))
 }
 
-// sdkCaller returns one SDK DescribeInstances call that checks it sees the
-// whole fleet in one page.
-func sdkCaller(url string, count int) func() int64 {
-	sdk := ec2.New(ec2.Options{
+// newSDK is an SDK client of the endpoint.
+func newSDK(url string) *ec2.Client {
+	return ec2.New(ec2.Options{
 		BaseEndpoint:     aws.String(url),
 		Region:           region,
 		Credentials:      credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""),
 		RetryMaxAttempts: 1, // a failed call is a failed bench, not a slow one
 		HTTPClient:       bodyCopier{awshttp.NewBuildableClient()},
 	})
+}
+
+// filteredCaller returns one SDK DescribeInstances call with three filters
+// that checks it finds the want instances.
+func filteredCaller(sdk *ec2.Client, want int) func() int64 {
+	in := &ec2.DescribeInstancesInput{Filters: []types.Filter{
+		{Name: aws.String("instance-state-name"), Values: []string{"running"}},
+		{Name: aws.String("instance-type"), Values: []string{"t3.micro"}},
+		{Name: aws.String("tag:team"), Values: []string{"blue"}},
+	}}
+	return func() int64 {
+		out, err := sdk.DescribeInstances(context.Background(), in)
+		benchkit.Check(err)
+		got := 0
+		for _, r := range out.Reservations {
+			got += len(r.Instances)
+		}
+		if got != want {
+			benchkit.Check(fmt.Errorf("filtered DescribeInstances: %d instances, want %d", got, want))
+		}
+		return 0
+	}
+}
+
+// typesCaller returns one walk of the whole catalogue through
+// DescribeInstanceTypes' paginator, 100 types a page; it checks every walk
+// sees as many types as the first.
+func typesCaller(sdk *ec2.Client) func() int64 {
+	first := -1
+	return func() int64 {
+		pages := ec2.NewDescribeInstanceTypesPaginator(sdk, &ec2.DescribeInstanceTypesInput{MaxResults: aws.Int32(100)})
+		n := 0
+		for pages.HasMorePages() {
+			p, err := pages.NextPage(context.Background())
+			benchkit.Check(err)
+			n += len(p.InstanceTypes)
+		}
+		if first < 0 {
+			first = n
+			fmt.Printf("DescribeInstanceTypes: %d types in %d-type pages\n", n, 100)
+		}
+		if n != first || n == 0 {
+			benchkit.Check(fmt.Errorf("DescribeInstanceTypes walked %d types, then %d", first, n))
+		}
+		return 0
+	}
+}
+
+// sdkCaller returns one SDK DescribeInstances call that checks it sees the
+// whole fleet in one page.
+func sdkCaller(sdk *ec2.Client, count int) func() int64 {
 	return func() int64 {
 		out, err := sdk.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{})
 		benchkit.Check(err)
@@ -225,8 +311,8 @@ func rawCaller(url string, count int) func() int64 {
 
 // namedCall is one kind of call to time, under its key in the JSON.
 type namedCall struct {
-	name string
-	call func() int64
+	name, what string
+	call       func() int64
 }
 
 // runPhases times each call in turn, after a warm-up and a wait for a
@@ -240,7 +326,7 @@ func runPhases(pid int, o options, calls []namedCall) map[string]*phase {
 		benchkit.Settle(pid)
 		bg := benchkit.WaitQuiet(o.maxBG, o.maxWait, 500*time.Millisecond, time.Second)
 		res[p.name] = timePhase(pid, o.n, p.call)
-		printPhase(p.name, res[p.name], bg)
+		printPhase(p.what+" "+p.name, res[p.name], bg)
 	}
 	return res
 }
@@ -250,7 +336,7 @@ func printPhase(name string, f *phase, bg float64) {
 	if f.Bytes > 0 {
 		size = fmt.Sprintf("  %.0f KiB per answer", float64(f.Bytes)/1024)
 	}
-	fmt.Printf("DescribeInstances %-4s  p50 %7.2f ms  p99 %7.2f ms  mean %7.2f ms  daemon CPU %6.2f ms/call  client CPU %6.2f ms/call%s  (background %.0f%%)\n",
+	fmt.Printf("%-45s  p50 %7.2f ms  p99 %7.2f ms  mean %7.2f ms  daemon CPU %6.2f ms/call  client CPU %6.2f ms/call%s  (background %.0f%%)\n",
 		name, f.P50Ms, f.P99Ms, f.MeanMs, f.DaemonCPUMs, f.ClientCPUMs, size, bg)
 }
 

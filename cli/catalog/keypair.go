@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ec2x/ec2x/cli/command"
@@ -22,7 +23,8 @@ var KeypairCommand = &cli.Command{
 			ArgsUsage: "NAME",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "type", Value: "ed25519", Usage: "ed25519 or rsa"},
-				&cli.StringFlag{Name: "out", Usage: "private key file (default $EC2X_HOME/keys/REGION/NAME.pem)"},
+				&cli.StringFlag{Name: "format", Value: "pem", Usage: "private key format: pem (OpenSSH, for ec2x ssh) or ppk (PuTTY)"},
+				&cli.StringFlag{Name: "out", Usage: "private key file (default $EC2X_HOME/keys/REGION/NAME.pem, or .ppk)"},
 				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
 			},
 			Action: keypairCreate,
@@ -48,9 +50,13 @@ func keypairCreate(c *cli.Context) error {
 		return err
 	}
 	name := args[0]
+	format := c.String("format")
 	path := c.String("out")
 	if path == "" {
 		path = command.KeyPath(e.Home, e.Region, name)
+		if format == "ppk" {
+			path = strings.TrimSuffix(path, ".pem") + ".ppk"
+		}
 	}
 	tags, err := command.ParseTags(c.StringSlice("tag"))
 	if err != nil {
@@ -64,7 +70,7 @@ func keypairCreate(c *cli.Context) error {
 		return err
 	}
 	defer kf.discard()
-	in := &ec2.CreateKeyPairInput{KeyName: name, KeyType: c.String("type")}
+	in := &ec2.CreateKeyPairInput{KeyName: name, KeyType: c.String("type"), KeyFormat: format}
 	if len(tags) > 0 {
 		in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "key-pair", Tags: tags}}
 	}

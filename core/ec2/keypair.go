@@ -2,8 +2,11 @@ package ec2
 
 // CreateKeyPairInput is EC2's CreateKeyPair request.
 type CreateKeyPairInput struct {
-	KeyName           string             `json:"KeyName"`
-	KeyType           string             `json:"KeyType,omitempty"`
+	KeyName string `json:"KeyName"`
+	KeyType string `json:"KeyType,omitempty"`
+	// KeyFormat is the private key's file format: pem (the default) or
+	// ppk (PuTTY's).
+	KeyFormat         string             `json:"KeyFormat,omitempty"`
 	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
 	DryRun            bool               `json:"DryRun,omitempty"`
 }

@@ -113,17 +113,26 @@ func (s *Service) CreateKeyPair(ctx context.Context, region string, in *ec2.Crea
 	if kind != sshkey.TypeRSA && kind != sshkey.TypeED25519 {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for KeyType: use rsa or ed25519", in.KeyType)
 	}
+	if in.KeyFormat != "" && in.KeyFormat != "pem" && in.KeyFormat != "ppk" {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for KeyFormat: use pem or ppk", in.KeyFormat)
+	}
 	// Generate outside the lock: RSA takes tens of milliseconds.
 	k, err := sshkey.Generate(kind)
 	if err != nil {
 		return nil, ec2.Errorf(ec2.CodeInternalError, "generate key: %v", err)
+	}
+	material := k.PrivatePEM
+	if in.KeyFormat == "ppk" {
+		if material, err = k.PPK(in.KeyName); err != nil {
+			return nil, ec2.Errorf(ec2.CodeInternalError, "encode key: %v", err)
+		}
 	}
 	rec, err := s.add(ctx, region, in.KeyName, k, tags, in.DryRun)
 	if err != nil {
 		return nil, err
 	}
 	return &ec2.CreateKeyPairOutput{KeyPairId: rec.KeyPairId, KeyName: rec.KeyName, KeyFingerprint: rec.KeyFingerprint,
-		KeyMaterial: string(k.PrivatePEM), Tags: rec.Tags}, nil
+		KeyMaterial: string(material), Tags: rec.Tags}, nil
 }
 
 // ImportKeyPair registers the public half of a key the user made.

@@ -1,6 +1,7 @@
 package sshkey
 
 import (
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
@@ -39,6 +40,8 @@ type Key struct {
 	Fingerprint string
 	// Comment is the comment carried by imported material, if any; empty for generated keys.
 	Comment string
+	// private is a generated key's private half, for PPK; nil for imported keys.
+	private crypto.Signer
 }
 
 // String describes k without its private key.
@@ -85,6 +88,7 @@ func fromRSAPrivateKey(priv *rsa.PrivateKey) (*Key, error) {
 	block := &pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}
 	return &Key{
 		Type:        TypeRSA,
+		private:     priv,
 		PrivatePEM:  pem.EncodeToMemory(block),
 		PublicKey:   authorizedKey(pub),
 		Fingerprint: fp,
@@ -107,6 +111,7 @@ func fromED25519PrivateKey(priv ed25519.PrivateKey) (*Key, error) {
 	}
 	return &Key{
 		Type:        TypeED25519,
+		private:     priv,
 		PrivatePEM:  pem.EncodeToMemory(block),
 		PublicKey:   authorizedKey(pub),
 		Fingerprint: ed25519Fingerprint(pub),
