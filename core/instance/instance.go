@@ -91,6 +91,14 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("ModifyInstanceAttribute", actions.Public, s.ModifyInstanceAttribute),
 		actions.New("DescribeInstanceAttribute", actions.Public, s.DescribeInstanceAttribute),
 		actions.New("GetConsoleOutput", actions.Public, s.GetConsoleOutput),
+		actions.New("RegisterInstanceEventNotificationAttributes", actions.Public, s.RegisterInstanceEventNotificationAttributes),
+		actions.New("DeregisterInstanceEventNotificationAttributes", actions.Public, s.DeregisterInstanceEventNotificationAttributes),
+		actions.New("DescribeInstanceEventNotificationAttributes", actions.Public, s.DescribeInstanceEventNotificationAttributes),
+		actions.New("GetInstanceMetadataDefaults", actions.Public, s.GetInstanceMetadataDefaults),
+		actions.New("ModifyInstanceMetadataDefaults", actions.Public, s.ModifyInstanceMetadataDefaults),
+		actions.New("ReportInstanceStatus", actions.Public, s.ReportInstanceStatus),
+		actions.New("GetInstanceUefiData", actions.Public, s.GetInstanceUefiData),
+		actions.New("GetInstanceTpmEkPub", actions.Public, s.GetInstanceTpmEkPub),
 		actions.New("RequestSpotInstances", actions.Public, s.RequestSpotInstances),
 		actions.New("DescribeSpotInstanceRequests", actions.Public, s.DescribeSpotInstanceRequests),
 		actions.New("CancelSpotInstanceRequests", actions.Public, s.CancelSpotInstanceRequests),
@@ -120,6 +128,9 @@ func (s *Service) Load(ctx context.Context) error {
 		}
 		if err == nil {
 			err = state.Load(ctx, r, SpotRequests, nil)
+		}
+		if err == nil {
+			err = state.Load(ctx, r, settingsTable, nil)
 		}
 		if err != nil {
 			return err

@@ -1,0 +1,132 @@
+package daemon
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// The account's instance settings through the SDK: event notification
+// tags and IMDS defaults, kept across a restart of the daemon.
+func TestSDKInstanceSettings(t *testing.T) {
+	home := t.TempDir()
+	d := runDaemon(t, home, ec2Config)
+	c := newSDK("http://"+d.ec2, testKey, testSecret)
+	ctx := context.Background()
+
+	reg, err := c.RegisterInstanceEventNotificationAttributes(ctx, &ec2.RegisterInstanceEventNotificationAttributesInput{
+		InstanceTagAttribute: &types.RegisterInstanceTagAttributeRequest{InstanceTagKeys: []string{"team", "env"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reg.InstanceTagAttribute.InstanceTagKeys; !slices.Equal(got, []string{"team", "env"}) || aws.ToBool(reg.InstanceTagAttribute.IncludeAllTagsOfInstance) {
+		t.Fatalf("registered %v", got)
+	}
+	dereg, err := c.DeregisterInstanceEventNotificationAttributes(ctx, &ec2.DeregisterInstanceEventNotificationAttributesInput{
+		InstanceTagAttribute: &types.DeregisterInstanceTagAttributeRequest{InstanceTagKeys: []string{"env"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dereg.InstanceTagAttribute.InstanceTagKeys; !slices.Equal(got, []string{"team"}) {
+		t.Fatalf("after deregistering env: %v", got)
+	}
+	_, err = c.RegisterInstanceEventNotificationAttributes(ctx, &ec2.RegisterInstanceEventNotificationAttributesInput{
+		InstanceTagAttribute: &types.RegisterInstanceTagAttributeRequest{}})
+	if code := apiCode(t, err); code != "MissingParameter" {
+		t.Errorf("an empty registration: %s, want MissingParameter", code)
+	}
+
+	if _, err := c.ModifyInstanceMetadataDefaults(ctx, &ec2.ModifyInstanceMetadataDefaultsInput{
+		HttpTokens: types.MetadataDefaultHttpTokensStateRequired, HttpPutResponseHopLimit: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ModifyInstanceMetadataDefaults(ctx, &ec2.ModifyInstanceMetadataDefaultsInput{HttpPutResponseHopLimit: aws.Int32(65)})
+	if code := apiCode(t, err); code != "InvalidParameterValue" {
+		t.Errorf("hop limit 65: %s, want InvalidParameterValue", code)
+	}
+
+	// A restart keeps both settings.
+	d.cancel()
+	<-d.exited
+	d = runDaemon(t, home, ec2Config)
+	c = newSDK("http://"+d.ec2, testKey, testSecret)
+	desc, err := c.DescribeInstanceEventNotificationAttributes(ctx, &ec2.DescribeInstanceEventNotificationAttributesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := desc.InstanceTagAttribute.InstanceTagKeys; !slices.Equal(got, []string{"team"}) {
+		t.Errorf("after a restart: %v, want [team]", got)
+	}
+	def, err := c.GetInstanceMetadataDefaults(ctx, &ec2.GetInstanceMetadataDefaultsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := def.AccountLevel; a.HttpTokens != types.HttpTokensStateRequired || aws.ToInt32(a.HttpPutResponseHopLimit) != 2 {
+		t.Errorf("defaults after a restart: %+v", a)
+	}
+	// no-preference clears one default and leaves the other.
+	if _, err := c.ModifyInstanceMetadataDefaults(ctx, &ec2.ModifyInstanceMetadataDefaultsInput{
+		HttpTokens: types.MetadataDefaultHttpTokensStateNoPreference}); err != nil {
+		t.Fatal(err)
+	}
+	def, err = c.GetInstanceMetadataDefaults(ctx, &ec2.GetInstanceMetadataDefaultsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := def.AccountLevel; a.HttpTokens != "" || aws.ToInt32(a.HttpPutResponseHopLimit) != 2 {
+		t.Errorf("defaults after no-preference: %+v", a)
+	}
+}
+
+// ReportInstanceStatus is acknowledged for known instances and checked as
+// EC2 checks it; the UEFI and NitroTPM reads answer as EC2 does for
+// instances without them.
+func TestSDKReportAndFirmware(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(run.Instances[0].InstanceId)
+	now := time.Now()
+	if _, err := c.ReportInstanceStatus(ctx, &ec2.ReportInstanceStatusInput{Instances: []string{id}, Status: types.ReportStatusTypeImpaired,
+		ReasonCodes: []types.ReportInstanceReasonCodes{types.ReportInstanceReasonCodesUnresponsive}, StartTime: aws.Time(now)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		in   ec2.ReportInstanceStatusInput
+		code string
+	}{
+		{"unknown instance", ec2.ReportInstanceStatusInput{Instances: []string{"i-0123456789abcdef0"}, Status: "ok", ReasonCodes: []types.ReportInstanceReasonCodes{"other"}}, "InvalidInstanceID.NotFound"},
+		{"unknown reason", ec2.ReportInstanceStatusInput{Instances: []string{id}, Status: "ok", ReasonCodes: []types.ReportInstanceReasonCodes{"bored"}}, "InvalidParameterValue"},
+		{"unknown status", ec2.ReportInstanceStatusInput{Instances: []string{id}, Status: "meh", ReasonCodes: []types.ReportInstanceReasonCodes{"other"}}, "InvalidParameterValue"},
+		{"end before start", ec2.ReportInstanceStatusInput{Instances: []string{id}, Status: "ok", ReasonCodes: []types.ReportInstanceReasonCodes{"other"},
+			StartTime: aws.Time(now), EndTime: aws.Time(now.Add(-time.Hour))}, "InvalidParameterCombination"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.ReportInstanceStatus(ctx, &tc.in)
+			if code := apiCode(t, err); code != tc.code {
+				t.Errorf("code %s, want %s", code, tc.code)
+			}
+		})
+	}
+	_, err = c.GetInstanceUefiData(ctx, &ec2.GetInstanceUefiDataInput{InstanceId: aws.String(id)})
+	if code := apiCode(t, err); code != "UnsupportedOperation" {
+		t.Errorf("GetInstanceUefiData: %s, want UnsupportedOperation", code)
+	}
+	_, err = c.GetInstanceTpmEkPub(ctx, &ec2.GetInstanceTpmEkPubInput{InstanceId: aws.String(id), KeyType: types.EkPubKeyTypeRsa2048, KeyFormat: types.EkPubKeyFormatDer})
+	if code := apiCode(t, err); code != "UnsupportedOperation" {
+		t.Errorf("GetInstanceTpmEkPub: %s, want UnsupportedOperation", code)
+	}
+	_, err = c.GetInstanceUefiData(ctx, &ec2.GetInstanceUefiDataInput{InstanceId: aws.String("i-0123456789abcdef0")})
+	if code := apiCode(t, err); code != "InvalidInstanceID.NotFound" {
+		t.Errorf("GetInstanceUefiData of nothing: %s, want InvalidInstanceID.NotFound", code)
+	}
+}
