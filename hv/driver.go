@@ -194,6 +194,14 @@ type ConsoleAppender interface {
 	AppendConsole(ctx context.Context, id, line string) error
 }
 
+// DiagnosticInterrupter sends a running guest a non-maskable interrupt
+// (EC2's SendDiagnosticInterrupt); the guest's kernel reacts as it is
+// configured to (a console message, a panic, a crash dump). Drivers that
+// declare Capabilities.DiagnosticInterrupt implement it.
+type DiagnosticInterrupter interface {
+	SendNMI(ctx context.Context, id string) error
+}
+
 // WorkloadSetter changes a simulated guest's workload while it runs.
 type WorkloadSetter interface {
 	SetWorkload(ctx context.Context, id, name string, load *LoadProfile) error
@@ -205,6 +213,8 @@ type Capabilities struct {
 	RealGuest    bool // a real OS runs: SSH works
 	Persistent   bool // guests outlive the daemon (re-attach after restart)
 	GracefulStop bool // Stop without force asks the guest to shut down
+	// DiagnosticInterrupt: implements DiagnosticInterrupter.
+	DiagnosticInterrupt bool
 }
 
 // Options configure a driver instance.

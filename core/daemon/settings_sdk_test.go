@@ -2,7 +2,9 @@ package daemon
 
 import (
 	"context"
+	"encoding/base64"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,5 +130,54 @@ func TestSDKReportAndFirmware(t *testing.T) {
 	_, err = c.GetInstanceUefiData(ctx, &ec2.GetInstanceUefiDataInput{InstanceId: aws.String("i-0123456789abcdef0")})
 	if code := apiCode(t, err); code != "InvalidInstanceID.NotFound" {
 		t.Errorf("GetInstanceUefiData of nothing: %s, want InvalidInstanceID.NotFound", code)
+	}
+}
+
+// SendDiagnosticInterrupt reaches a running Nitro instance's kernel, which
+// says so on its console; a Xen type, or an instance not running, is
+// refused as EC2 refuses it.
+func TestSDKSendDiagnosticInterrupt(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	launch := func(typ types.InstanceType) string {
+		out, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), InstanceType: typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := aws.ToString(out.Instances[0].InstanceId)
+		w := ec2.NewInstanceRunningWaiter(c, func(o *ec2.InstanceRunningWaiterOptions) {
+			o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond
+		})
+		if err := w.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	nitro, xen := launch(types.InstanceTypeT3Micro), launch(types.InstanceTypeT2Micro)
+	if _, err := c.SendDiagnosticInterrupt(ctx, &ec2.SendDiagnosticInterruptInput{InstanceId: aws.String(nitro)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetConsoleOutput(ctx, &ec2.GetConsoleOutputInput{InstanceId: aws.String(nitro), Latest: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := base64.StdEncoding.DecodeString(aws.ToString(out.Output))
+	if err != nil || !strings.Contains(string(text), "NMI received for unknown reason") {
+		t.Errorf("console after the interrupt (%v): ...%s", err, text[max(0, len(text)-300):])
+	}
+	_, err = c.SendDiagnosticInterrupt(ctx, &ec2.SendDiagnosticInterruptInput{InstanceId: aws.String(xen)})
+	if code := apiCode(t, err); code != "UnsupportedOperation" {
+		t.Errorf("t2: %s, want UnsupportedOperation", code)
+	}
+	if _, err := c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{nitro}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SendDiagnosticInterrupt(ctx, &ec2.SendDiagnosticInterruptInput{InstanceId: aws.String(nitro)})
+	if code := apiCode(t, err); code != "IncorrectInstanceState" {
+		t.Errorf("stopping: %s, want IncorrectInstanceState", code)
+	}
+	_, err = c.SendDiagnosticInterrupt(ctx, &ec2.SendDiagnosticInterruptInput{InstanceId: aws.String("i-0123456789abcdef0")})
+	if code := apiCode(t, err); code != "InvalidInstanceID.NotFound" {
+		t.Errorf("unknown: %s, want InvalidInstanceID.NotFound", code)
 	}
 }

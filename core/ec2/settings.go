@@ -89,3 +89,9 @@ type GetInstanceTpmEkPubInput struct {
 	KeyFormat  string `json:"KeyFormat"`
 	DryRun     bool   `json:"DryRun,omitempty"`
 }
+
+// SendDiagnosticInterruptInput names the instance to interrupt.
+type SendDiagnosticInterruptInput struct {
+	InstanceId string `json:"InstanceId"`
+	DryRun     bool   `json:"DryRun,omitempty"`
+}

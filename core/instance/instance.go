@@ -99,6 +99,7 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("ReportInstanceStatus", actions.Public, s.ReportInstanceStatus),
 		actions.New("GetInstanceUefiData", actions.Public, s.GetInstanceUefiData),
 		actions.New("GetInstanceTpmEkPub", actions.Public, s.GetInstanceTpmEkPub),
+		actions.New("SendDiagnosticInterrupt", actions.Public, s.SendDiagnosticInterrupt),
 		actions.New("RequestSpotInstances", actions.Public, s.RequestSpotInstances),
 		actions.New("DescribeSpotInstanceRequests", actions.Public, s.DescribeSpotInstanceRequests),
 		actions.New("CancelSpotInstanceRequests", actions.Public, s.CancelSpotInstanceRequests),

@@ -54,6 +54,7 @@ func cases() []testCase {
 		{"console_capped", testConsoleCap},
 		{"stats_follow_running", testStats},
 		{"hotplug_nic", testHotPlug},
+		{"diagnostic_interrupt", testNMI},
 	}
 }
 
@@ -61,9 +62,39 @@ func testCapabilities(e *Env) {
 	if e.Driver.Name() == "" {
 		e.T.Error("Name() is empty")
 	}
-	_, ok := e.Driver.(hv.NICHotPlugger)
-	if caps := e.Driver.Capabilities(); caps.HotPlugNIC != ok {
+	caps := e.Driver.Capabilities()
+	if _, ok := e.Driver.(hv.NICHotPlugger); caps.HotPlugNIC != ok {
 		e.T.Errorf("Capabilities().HotPlugNIC = %v but implements hv.NICHotPlugger = %v", caps.HotPlugNIC, ok)
+	}
+	if _, ok := e.Driver.(hv.DiagnosticInterrupter); caps.DiagnosticInterrupt != ok {
+		e.T.Errorf("Capabilities().DiagnosticInterrupt = %v but implements hv.DiagnosticInterrupter = %v", caps.DiagnosticInterrupt, ok)
+	}
+}
+
+// testNMI: a running guest's kernel reports the interrupt on its console
+// and keeps running; a stopped or unknown guest cannot get one.
+func testNMI(e *Env) {
+	di, ok := e.Driver.(hv.DiagnosticInterrupter)
+	if !ok {
+		return
+	}
+	spec := e.Running(1)
+	// Running is the machine's power, not the kernel: an NMI before the
+	// kernel is up goes unseen, so wait for the end of the boot.
+	e.Eventually("the guest finishes booting", func() bool { return strings.Contains(e.Console(spec.ID), "Cloud-init v.") })
+	if err := di.SendNMI(e.Ctx, spec.ID); err != nil {
+		e.T.Fatalf("SendNMI: %v", err)
+	}
+	e.Eventually("the console shows the NMI", func() bool { return strings.Contains(e.Console(spec.ID), "NMI received") })
+	if s, _ := e.State(spec.ID); s != hv.StateRunning {
+		e.T.Errorf("after an NMI List says %v, want running", s)
+	}
+	if err := di.SendNMI(e.Ctx, "i-0000000000000000f"); !errors.Is(err, hv.ErrNotFound) {
+		e.T.Errorf("SendNMI of an unknown guest: %v, want ErrNotFound", err)
+	}
+	stopped := e.Create(2)
+	if err := di.SendNMI(e.Ctx, stopped.ID); !errors.Is(err, hv.ErrInvalidState) {
+		e.T.Errorf("SendNMI of a stopped guest: %v, want ErrInvalidState", err)
 	}
 }
 

@@ -29,10 +29,11 @@ func init() {
 }
 
 var (
-	_ hv.Driver          = (*Driver)(nil)
-	_ hv.NICHotPlugger   = (*Driver)(nil)
-	_ hv.ConsoleAppender = (*Driver)(nil)
-	_ hv.WorkloadSetter  = (*Driver)(nil)
+	_ hv.Driver                = (*Driver)(nil)
+	_ hv.NICHotPlugger         = (*Driver)(nil)
+	_ hv.ConsoleAppender       = (*Driver)(nil)
+	_ hv.WorkloadSetter        = (*Driver)(nil)
+	_ hv.DiagnosticInterrupter = (*Driver)(nil)
 )
 
 var errClosed = errors.New("sim: driver is closed")
@@ -101,7 +102,7 @@ func (d *Driver) Name() string { return Name }
 // Capabilities declares what sim does: NIC hot-plug and graceful stop, but
 // no real guest and nothing that outlives the process.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true}
+	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, DiagnosticInterrupt: true}
 }
 
 // Create defines a stopped guest.
@@ -447,6 +448,27 @@ func (d *Driver) AppendConsole(ctx context.Context, id, line string) error {
 	}
 	g.notes = append(g.notes, line)
 	d.record(g, event{at: d.clk.Now().UnixNano(), ref: int64(len(g.notes) - 1), kind: evNote, boot: g.boots}, d.clk.Now())
+	return nil
+}
+
+// SendNMI interrupts a running guest as Linux takes an NMI nothing claims:
+// two lines on its console, and it carries on.
+func (d *Driver) SendNMI(ctx context.Context, id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, err := d.lookup(ctx, id)
+	if err != nil {
+		return err
+	}
+	if g.state != hv.StateRunning {
+		return fmt.Errorf("%w: %s is %s", hv.ErrInvalidState, id, g.state)
+	}
+	now := d.clk.Now()
+	up := float64(now.UnixNano()-g.bootAt) / 1e9
+	for _, line := range []string{"Uhhuh. NMI received for unknown reason 3d on CPU 0.", "Dazed and confused, but trying to continue"} {
+		g.notes = append(g.notes, fmt.Sprintf("[%12.6f] %s", up, line))
+		d.record(g, event{at: now.UnixNano(), ref: int64(len(g.notes) - 1), kind: evNote, boot: g.boots}, now)
+	}
 	return nil
 }
 

@@ -151,6 +151,7 @@ var requiredParams = map[string]string{
 	"RegisterInstanceEventNotificationAttributes":   "InstanceTagAttribute",
 	"ReportInstanceStatus":                          "InstanceId ReasonCode Status",
 	"RunInstances":                                  "MaxCount MinCount",
+	"SendDiagnosticInterrupt":                       "InstanceId",
 	"StartInstances":                                "InstanceId",
 	"StopInstances":                                 "InstanceId",
 	"TerminateInstances":                            "InstanceId",
