@@ -59,6 +59,10 @@ func (s *Service) RunInstances(ctx context.Context, region string, in *ec2.RunIn
 // runInstances is RunInstances; fulfils names the open spot request the
 // launch fulfils (the market's launches), "" for a user's call.
 func (s *Service) runInstances(ctx context.Context, region string, in *ec2.RunInstancesInput, fulfils string) (*ec2.RunInstancesOutput, error) {
+	in, terr := s.fromTemplate(region, in)
+	if terr != nil {
+		return nil, terr
+	}
 	if in.InstanceMarketOptions != nil && fulfils == "" {
 		if err := s.mkt.AwaitPrices(ctx); err != nil {
 			return nil, err
@@ -228,6 +232,7 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 	if l.tags, err = tagging.Merge(nil, l.tags); err != nil {
 		return err
 	}
+	l.tags = withSystemTags(l.tags, in.SystemTags)
 	if w, ok := tagging.Value(l.tags, WorkloadTag); ok {
 		if err := s.checkWorkload(w); err != nil {
 			return err
