@@ -70,3 +70,35 @@ func TestTemplateRestart(t *testing.T) {
 		t.Errorf("launched %s from the default version, want t3.small", out.Instances[0].InstanceType)
 	}
 }
+
+// TestTemplateRunRetry: a RunInstances retry with the same ClientToken
+// gets the first reservation back even when the template's default
+// version changed between the calls: the token is matched on the request
+// as sent, not on what the template made of it.
+func TestTemplateRunRetry(t *testing.T) {
+	e := newEnv(t, "")
+	lt, err := e.c.CreateLaunchTemplate(e.ctx, use1, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: "retry",
+		LaunchTemplateData: &ec2.RequestLaunchTemplateData{InstanceType: "t3.micro"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := lt.LaunchTemplate.LaunchTemplateId
+	in := func() *ec2.RunInstancesInput {
+		return &ec2.RunInstancesInput{ClientToken: "once", LaunchTemplate: &ec2.LaunchTemplateSpecification{LaunchTemplateId: id}}
+	}
+	first := e.run(use1, in())
+	if _, err := e.c.CreateLaunchTemplateVersion(e.ctx, use1, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: id,
+		LaunchTemplateData: &ec2.RequestLaunchTemplateData{InstanceType: "t3.small"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.ModifyLaunchTemplate(e.ctx, use1, &ec2.ModifyLaunchTemplateInput{LaunchTemplateId: id, DefaultVersion: "2"}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.c.RunInstances(e.ctx, use1, in())
+	if err != nil {
+		t.Fatalf("the retry: %v", err)
+	}
+	if again.ReservationId != first.ReservationId || again.Instances[0].InstanceId != first.Instances[0].InstanceId {
+		t.Errorf("the retry launched %s, want the first reservation %s back", again.ReservationId, first.ReservationId)
+	}
+}

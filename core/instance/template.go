@@ -40,6 +40,16 @@ func (s *Service) fromTemplate(region string, in *ec2.RunInstancesInput) (*ec2.R
 	return out, err
 }
 
+// templateIn reads the template again in the launch's Tx, so that the
+// launch uses the version current under the lock (pre is what
+// fromTemplate made of req before).
+func (s *Service) templateIn(tx *state.Tx, req, pre *ec2.RunInstancesInput) (*ec2.RunInstancesInput, error) {
+	if req.LaunchTemplate == nil || s.templates == nil {
+		return pre, nil
+	}
+	return s.templates.Effective(tx, req)
+}
+
 // withSystemTags adds the aws: tags the service sets, in key order.
 func withSystemTags(tags, sys []ec2.Tag) []ec2.Tag {
 	if len(sys) == 0 {
