@@ -106,7 +106,7 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 	inst := instance.New(rt, instance.Options{Catalog: cat, Network: net, Market: mkt, Sched: c.sched, Drivers: c.drivers})
 	bill := billing.New(rt, cat, inst, mkt)
 	mon := monitor.NewService(rt, inst)
-	lt := template.New(rt, template.Options{Catalog: cat, Instances: inst})
+	lt := template.New(rt, template.Options{Catalog: cat})
 	inst.SetTemplates(lt)
 	tags := tagging.New(rt, append(net.Tags(), inst.Tags(), keys.Tags(), lt.Tags())...)
 	c.catalogs, c.keypairs, c.networks, c.markets = cat, keys, net, mkt

@@ -340,3 +340,56 @@ func TestSDKLaunchTemplateErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSDKLaunchTemplateTokensAndDryRun: ClientToken retries of a new
+// version, DryRun, the Operator kept and returned, and a template whose
+// data tags a spot request still launching.
+func TestSDKLaunchTemplateTokensAndDryRun(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	data := &types.RequestLaunchTemplateData{InstanceType: types.InstanceTypeT3Micro,
+		TagSpecifications: []types.LaunchTemplateTagSpecificationRequest{{ResourceType: types.ResourceTypeSpotInstancesRequest,
+			Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}}}
+	_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("dry"), LaunchTemplateData: data, DryRun: aws.Bool(true)})
+	if code := apiCode(t, err); code != "DryRunOperation" {
+		t.Errorf("DryRun: %s", code)
+	}
+	made, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("ops"), LaunchTemplateData: data,
+		Operator: &types.OperatorRequest{Principal: aws.String("autoscaling.amazonaws.com")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"dry", "ops"}})
+	if code := apiCode(t, err); code != "InvalidLaunchTemplateName.NotFoundException" {
+		t.Errorf("a dry run made a template: %v %+v", err, d)
+	}
+	d, err = c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"ops"}})
+	if err != nil || d.LaunchTemplates[0].Operator == nil || aws.ToString(d.LaunchTemplates[0].Operator.Principal) != "autoscaling.amazonaws.com" {
+		t.Errorf("Operator not returned: %v %+v", err, d)
+	}
+	id := made.LaunchTemplate.LaunchTemplateId
+	version := func(typ types.InstanceType) (*ec2.CreateLaunchTemplateVersionOutput, error) {
+		return c.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: id, ClientToken: aws.String("v-once"),
+			LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: typ}})
+	}
+	first, err := version(types.InstanceTypeT3Small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := version(types.InstanceTypeT3Small)
+	if err != nil || aws.ToInt64(again.LaunchTemplateVersion.VersionNumber) != aws.ToInt64(first.LaunchTemplateVersion.VersionNumber) {
+		t.Errorf("a retry of a new version: %v, want version %d again", err, aws.ToInt64(first.LaunchTemplateVersion.VersionNumber))
+	}
+	if _, err := version(types.InstanceTypeT3Large); apiCode(t, err) != "IdempotentParameterMismatch" {
+		t.Errorf("the token with other data: %v", err)
+	}
+	// Version 1's data tags a spot request, which this launch does not make.
+	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateId: id, Version: aws.String("1")}})
+	if err != nil {
+		t.Fatalf("run from version 1: %v", err)
+	}
+	if run.Instances[0].InstanceType != types.InstanceTypeT3Micro || tagOf(run.Instances[0].Tags, "k") != "" {
+		t.Errorf("launched %s with tags %s, want t3.micro without the spot request's tag", run.Instances[0].InstanceType, tagList(run.Instances[0].Tags))
+	}
+}

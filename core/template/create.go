@@ -58,6 +58,10 @@ func (s *Service) CreateLaunchTemplate(ctx context.Context, region string, in *e
 		if in.ClientToken != "" {
 			out.TokenHash = hash
 		}
+		if op := in.Operator; op != nil && op.Principal != "" {
+			managed := true
+			out.Operator = &ec2.OperatorResponse{Managed: &managed, Principal: op.Principal}
+		}
 		state.Put(tx, Table, out)
 		state.Put(tx, Versions, &Version{LaunchTemplateId: out.LaunchTemplateId, VersionNumber: 1,
 			VersionDescription: in.VersionDescription, CreateTime: now, Data: *in.LaunchTemplateData})

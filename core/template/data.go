@@ -65,6 +65,6 @@ func versionView(t *Record, v *Version) ec2.LaunchTemplateVersion {
 	return ec2.LaunchTemplateVersion{
 		CreateTime: v.CreateTime, CreatedBy: createdBy, DefaultVersion: v.VersionNumber == t.DefaultVersionNumber,
 		LaunchTemplateData: responseData(&v.Data), LaunchTemplateId: t.LaunchTemplateId, LaunchTemplateName: t.LaunchTemplateName,
-		VersionDescription: v.VersionDescription, VersionNumber: v.VersionNumber,
+		VersionDescription: v.VersionDescription, VersionNumber: v.VersionNumber, Operator: t.Operator,
 	}
 }

@@ -140,7 +140,11 @@ func mergeTags(eff, req *ec2.RunInstancesInput, d *ec2.RequestLaunchTemplateData
 		}
 	}
 	for _, ts := range d.TagSpecifications {
-		add(ts.ResourceType, ts.Tags)
+		// A template may tag its spot request and elastic GPUs; a launch
+		// here makes neither through RunInstances' tags.
+		if ts.ResourceType != "spot-instances-request" && ts.ResourceType != "elastic-gpu" {
+			add(ts.ResourceType, ts.Tags)
+		}
 	}
 	for _, ts := range req.TagSpecifications {
 		add(ts.ResourceType, ts.Tags)

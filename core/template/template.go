@@ -14,7 +14,6 @@ import (
 	"github.com/ec2x/ec2x/core/actions"
 	"github.com/ec2x/ec2x/core/catalog"
 	"github.com/ec2x/ec2x/core/ec2"
-	"github.com/ec2x/ec2x/core/instance"
 	"github.com/ec2x/ec2x/core/state"
 	"github.com/ec2x/ec2x/core/tagging"
 )
@@ -65,8 +64,7 @@ func versionID(id string, n int64) string { return fmt.Sprintf("%s/%010d", id, n
 
 // Options configure the service.
 type Options struct {
-	Catalog   *catalog.Catalog
-	Instances *instance.Service
+	Catalog *catalog.Catalog
 	// MaxTemplates and MaxVersions default to EC2's limits.
 	MaxTemplates, MaxVersions int
 }
@@ -75,14 +73,13 @@ type Options struct {
 type Service struct {
 	rt   *state.Runtime
 	cat  *catalog.Catalog
-	inst *instance.Service
 	maxT int
 	maxV int
 }
 
 // New returns the launch template service.
 func New(rt *state.Runtime, o Options) *Service {
-	s := &Service{rt: rt, cat: o.Catalog, inst: o.Instances, maxT: o.MaxTemplates, maxV: o.MaxVersions}
+	s := &Service{rt: rt, cat: o.Catalog, maxT: o.MaxTemplates, maxV: o.MaxVersions}
 	if s.maxT == 0 {
 		s.maxT = DefaultMaxTemplates
 	}
