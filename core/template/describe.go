@@ -154,12 +154,16 @@ func (s *Service) DescribeLaunchTemplateVersions(ctx context.Context, region str
 		}
 		if len(in.Versions) > 0 {
 			var items []verItem
+			seen := map[int64]bool{}
 			for _, spec := range in.Versions {
 				v, err := ResolveVersion(r, t, spec)
 				if err != nil {
 					return nil, err
 				}
-				items = append(items, verItem{t, v})
+				if !seen[v.VersionNumber] { // $Latest may be $Default, or named by number too
+					seen[v.VersionNumber] = true
+					items = append(items, verItem{t, v})
+				}
 			}
 			return items, nil
 		}
