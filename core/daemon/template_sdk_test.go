@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -223,6 +224,15 @@ func TestSDKDescribeLaunchTemplates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// CreateTags reaches templates too.
+	one, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"tmpl-3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{aws.ToString(one.LaunchTemplates[0].LaunchTemplateId)},
+		Tags: []types.Tag{{Key: aws.String("owner"), Value: aws.String("ops")}}}); err != nil {
+		t.Fatalf("CreateTags on a launch template: %v", err)
+	}
 	for _, tc := range []struct {
 		name    string
 		in      ec2.DescribeLaunchTemplatesInput
@@ -235,6 +245,7 @@ func TestSDKDescribeLaunchTemplates(t *testing.T) {
 		{"name wildcard", ec2.DescribeLaunchTemplatesInput{Filters: []types.Filter{{Name: aws.String("launch-template-name"), Values: []string{"tmpl-?"}}}}, 7, 1},
 		{"create-time", ec2.DescribeLaunchTemplatesInput{Filters: []types.Filter{{Name: aws.String("create-time"), Values: []string{"20*"}}}}, 7, 1},
 		{"by name", ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"tmpl-2", "tmpl-4"}}, 2, 1},
+		{"tag added later", ec2.DescribeLaunchTemplatesInput{Filters: []types.Filter{{Name: aws.String("tag:owner"), Values: []string{"ops"}}}}, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := ec2.NewDescribeLaunchTemplatesPaginator(c, &tc.in)
@@ -302,6 +313,15 @@ func TestSDKLaunchTemplateErrors(t *testing.T) {
 			_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("no spaces"), LaunchTemplateData: data})
 			return err
 		}, "InvalidLaunchTemplateName.MalformedException"},
+		{"no data", func() error {
+			_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("empty"), LaunchTemplateData: &types.RequestLaunchTemplateData{}})
+			return err
+		}, "MissingParameter"},
+		{"description too long", func() error {
+			_, err := c.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id), LaunchTemplateData: data,
+				VersionDescription: aws.String(strings.Repeat("d", 256))})
+			return err
+		}, "InvalidParameterValue"},
 		{"unknown ID", func() error {
 			_, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{"lt-0123456789abcdef0"}})
 			return err

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"reflect"
 
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
@@ -19,8 +20,8 @@ func (s *Service) CreateLaunchTemplate(ctx context.Context, region string, in *e
 	if err := validName(in.LaunchTemplateName); err != nil {
 		return nil, err
 	}
-	if in.LaunchTemplateData == nil {
-		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter LaunchTemplateData")
+	if err := checkInput(in.LaunchTemplateData, in.VersionDescription); err != nil {
+		return nil, err
 	}
 	if err := s.validateData(region, in.LaunchTemplateData); err != nil {
 		return nil, err
@@ -74,6 +75,19 @@ func (s *Service) CreateLaunchTemplate(ctx context.Context, region string, in *e
 	return &ec2.CreateLaunchTemplateOutput{LaunchTemplate: &lt}, nil
 }
 
+// checkInput checks what every new version must have: some data (the
+// Query protocol cannot even send an empty structure) and a description
+// of at most 255 characters.
+func checkInput(d *ec2.RequestLaunchTemplateData, description string) error {
+	if d == nil || reflect.ValueOf(*d).IsZero() {
+		return ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter LaunchTemplateData")
+	}
+	if len(description) > 255 {
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "The version description must be at most 255 characters.")
+	}
+	return nil
+}
+
 // tokenHash identifies a request's parameters for ClientToken retries.
 func tokenHash(in any) string {
 	b, _ := json.Marshal(in)
@@ -96,8 +110,8 @@ func byToken(rd state.Reader, token string) *Record {
 // CreateLaunchTemplateVersion adds a version: the request's data over its
 // source version's, member by member, as EC2 does.
 func (s *Service) CreateLaunchTemplateVersion(ctx context.Context, region string, in *ec2.CreateLaunchTemplateVersionInput) (*ec2.CreateLaunchTemplateVersionOutput, error) {
-	if in.LaunchTemplateData == nil {
-		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter LaunchTemplateData")
+	if err := checkInput(in.LaunchTemplateData, in.VersionDescription); err != nil {
+		return nil, err
 	}
 	hash := tokenHash(in)
 	var t *Record
