@@ -18,7 +18,7 @@ var dataFlags = []cli.Flag{
 	&cli.StringFlag{Name: "image", Usage: "image ID or name"},
 	&cli.StringFlag{Name: "type", Usage: "instance type"},
 	&cli.StringFlag{Name: "key", Usage: "key pair name"},
-	&cli.StringSliceFlag{Name: "sg", Usage: "security group ID (repeatable)"},
+	&cli.StringSliceFlag{Name: "sg", Usage: "security group ID or name (repeatable)"},
 	&cli.StringFlag{Name: "user-data", Usage: "file with user data"},
 	&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE for the instances (repeatable)"},
 	&cli.StringFlag{Name: "data", Usage: "LaunchTemplateData as JSON: file://PATH or the JSON itself"},
@@ -75,8 +75,12 @@ func launchData(c *cli.Context) (*ec2.RequestLaunchTemplateData, error) {
 	if v := c.String("key"); v != "" {
 		d.KeyName = v
 	}
-	if v := c.StringSlice("sg"); len(v) > 0 {
-		d.SecurityGroupIds = v
+	for _, g := range c.StringSlice("sg") {
+		if strings.HasPrefix(g, "sg-") {
+			d.SecurityGroupIds = append(d.SecurityGroupIds, g)
+		} else {
+			d.SecurityGroups = append(d.SecurityGroups, g)
+		}
 	}
 	if f := c.String("user-data"); f != "" {
 		b, err := command.ReadUserData("template", f)

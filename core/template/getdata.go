@@ -3,6 +3,7 @@ package template
 import (
 	"context"
 	"encoding/base64"
+	"strconv"
 	"strings"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -68,6 +69,9 @@ func dataOf(rd state.Reader, rec *instance.Record) *ec2.RequestLaunchTemplateDat
 	if rec.InstanceLifecycle == "spot" {
 		d.InstanceMarketOptions = &ec2.LaunchTemplateInstanceMarketOptionsRequest{MarketType: "spot",
 			SpotOptions: &ec2.LaunchTemplateSpotMarketOptionsRequest{InstanceInterruptionBehavior: rec.Interruption}}
+		if rec.SpotMaxPrice > 0 {
+			d.InstanceMarketOptions.SpotOptions.MaxPrice = strconv.FormatFloat(rec.SpotMaxPrice, 'f', -1, 64)
+		}
 	}
 	for i, id := range rec.Enis {
 		e := network.Interface(rd, id)
