@@ -25,7 +25,10 @@ type rule struct {
 }
 
 // runRules is EC2's merge: the request's own parameters override the
-// template's, field by field; counts, token and dry run are the request's.
+// template's, field by field; counts, token and dry run are the
+// request's. It names every field of the SDK's RunInstancesInput, so a
+// field RunInstancesInput gains here already has its line (a rule whose
+// field does not exist yet is skipped).
 var runRules = []rule{
 	{field: "ImageId", from: "ImageId"},
 	{field: "InstanceType", from: "InstanceType"},
@@ -33,14 +36,42 @@ var runRules = []rule{
 	{field: "MaxCount"},
 	{field: "KeyName", from: "KeyName"},
 	{field: "Placement", from: "Placement"},
-	{field: "SubnetId", merge: primaryInterface},
-	{field: "SecurityGroupIds"}, // with SubnetId (primaryInterface)
-	{field: "SecurityGroups", from: "SecurityGroups"},
+	{field: "SubnetId", merge: mergeNetwork},
+	{field: "SecurityGroupIds"},  // mergeNetwork
+	{field: "SecurityGroups"},    // mergeNetwork
+	{field: "NetworkInterfaces"}, // mergeNetwork
+	{field: "PrivateIpAddress"},
+	{field: "Ipv6AddressCount"},
+	{field: "Ipv6Addresses"},
+	{field: "EnablePrimaryIpv6"},
 	{field: "UserData", from: "UserData"},
 	{field: "ClientToken"},
+	{field: "AdditionalInfo"},
 	{field: "TagSpecifications", merge: mergeTags},
 	{field: "BlockDeviceMappings", from: "BlockDeviceMappings"},
 	{field: "InstanceMarketOptions", from: "InstanceMarketOptions"},
+	{field: "CapacityReservationSpecification", from: "CapacityReservationSpecification"},
+	{field: "CpuOptions", from: "CpuOptions"},
+	{field: "CreditSpecification", from: "CreditSpecification"},
+	{field: "DisableApiStop", from: "DisableApiStop"},
+	{field: "DisableApiTermination", from: "DisableApiTermination"},
+	{field: "EbsOptimized", from: "EbsOptimized"},
+	{field: "ElasticGpuSpecification", from: "ElasticGpuSpecifications"},
+	{field: "ElasticInferenceAccelerators", from: "ElasticInferenceAccelerators"},
+	{field: "EnclaveOptions", from: "EnclaveOptions"},
+	{field: "HibernationOptions", from: "HibernationOptions"},
+	{field: "IamInstanceProfile", from: "IamInstanceProfile"},
+	{field: "InstanceInitiatedShutdownBehavior", from: "InstanceInitiatedShutdownBehavior"},
+	{field: "KernelId", from: "KernelId"},
+	{field: "RamdiskId", from: "RamDiskId"},
+	{field: "LicenseSpecifications", from: "LicenseSpecifications"},
+	{field: "MaintenanceOptions", from: "MaintenanceOptions"},
+	{field: "MetadataOptions", from: "MetadataOptions"},
+	{field: "Monitoring", from: "Monitoring"},
+	{field: "NetworkPerformanceOptions", from: "NetworkPerformanceOptions"},
+	{field: "Operator", from: "Operator"},
+	{field: "PrivateDnsNameOptions", from: "PrivateDnsNameOptions"},
+	{field: "SecondaryInterfaces", from: "SecondaryInterfaces"},
 	{field: "LaunchTemplate"},
 	{field: "SystemTags"},
 	{field: "Driver"},
@@ -69,49 +100,99 @@ func Merge(d *ec2.RequestLaunchTemplateData, req *ec2.RunInstancesInput) (*ec2.R
 		if !f.IsValid() || !src.IsValid() || !f.IsZero() || src.IsZero() {
 			continue
 		}
-		b, err := json.Marshal(src.Interface())
-		if err != nil {
+		if err := copyJSON(src.Interface(), f); err != nil {
 			return nil, err
 		}
-		p := reflect.New(f.Type())
-		if err := json.Unmarshal(b, p.Interface()); err != nil {
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The launch template's %s cannot be used for %s: %v", r.from, r.field, err)
-		}
-		f.Set(p.Elem())
 	}
 	return &eff, nil
 }
 
-// primaryInterface takes the subnet and security groups from the
-// template: instance-level ones, or those of its primary network interface
-// (DeviceIndex 0). A request's SubnetId or SecurityGroupIds replace the
-// template's. A template that gives groups at both levels is refused, as
-// EC2 refuses it.
-func primaryInterface(eff, req *ec2.RunInstancesInput, d *ec2.RequestLaunchTemplateData) error {
-	var nic *ec2.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest
-	for i := range d.NetworkInterfaces {
-		if n := &d.NetworkInterfaces[i]; n.DeviceIndex == nil || *n.DeviceIndex == 0 {
-			nic = n
-			break
+// errGroupsTwice is EC2's answer to security groups given both for the
+// instance and on its interfaces.
+func errGroupsTwice() error {
+	return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level security groups may not be specified on the same request")
+}
+
+// mergeNetwork gives the subnet, security groups and network interfaces,
+// which go together:
+//   - a request with interfaces of its own keeps them, and none of the
+//     template's network settings;
+//   - otherwise the template's interfaces are used, with the request's
+//     SubnetId and SecurityGroupIds put on the primary one (DeviceIndex 0);
+//   - where RunInstancesInput cannot carry interfaces, the primary
+//     interface's subnet and groups become the instance's.
+//
+// Groups given by the request (IDs or names) replace all of the
+// template's. A template with groups on its interfaces and for the
+// instance too is refused, as EC2 refuses it.
+func mergeNetwork(eff, req *ec2.RunInstancesInput, d *ec2.RequestLaunchTemplateData) error {
+	return mergeNetworkOf(reflect.ValueOf(eff).Elem(), reflect.ValueOf(req).Elem(), d)
+}
+
+// mergeNetworkOf is mergeNetwork over any struct with RunInstancesInput's
+// network fields (SubnetId, SecurityGroupIds, SecurityGroups and maybe
+// NetworkInterfaces), read by name.
+func mergeNetworkOf(eff, req reflect.Value, d *ec2.RequestLaunchTemplateData) error {
+	primary := -1
+	for i, n := range d.NetworkInterfaces {
+		if len(n.Groups) > 0 && len(d.SecurityGroupIds)+len(d.SecurityGroups) > 0 {
+			return errGroupsTwice()
+		}
+		if primary < 0 && (n.DeviceIndex == nil || *n.DeviceIndex == 0) {
+			primary = i
 		}
 	}
-	groups := d.SecurityGroupIds
-	subnet := ""
-	if nic != nil {
-		if len(nic.Groups) > 0 && len(d.SecurityGroupIds) > 0 {
-			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level security groups may not be specified on the same request")
+	reqSubnet := req.FieldByName("SubnetId").String()
+	reqIDs := req.FieldByName("SecurityGroupIds").Interface().([]string)
+	reqNames := req.FieldByName("SecurityGroups").Interface().([]string)
+	nics := eff.FieldByName("NetworkInterfaces")
+	if nics.IsValid() && nics.Len() > 0 {
+		return nil // the request's own interfaces
+	}
+	if nics.IsValid() && len(d.NetworkInterfaces) > 0 {
+		if len(reqNames) > 0 {
+			return errGroupsTwice()
 		}
-		if len(nic.Groups) > 0 {
-			groups = nic.Groups
+		list := append([]ec2.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest(nil), d.NetworkInterfaces...)
+		if primary >= 0 && reqSubnet != "" {
+			list[primary].SubnetId = reqSubnet
+			eff.FieldByName("SubnetId").SetString("")
 		}
-		subnet = nic.SubnetId
+		if primary >= 0 && len(reqIDs) > 0 {
+			list[primary].Groups = reqIDs
+			eff.FieldByName("SecurityGroupIds").Set(reflect.Zero(reflect.TypeFor[[]string]()))
+		}
+		return copyJSON(list, nics)
 	}
-	if req.SubnetId == "" {
-		eff.SubnetId = subnet
+	ids, subnet := d.SecurityGroupIds, ""
+	if primary >= 0 {
+		if g := d.NetworkInterfaces[primary].Groups; len(g) > 0 {
+			ids = g
+		}
+		subnet = d.NetworkInterfaces[primary].SubnetId
 	}
-	if len(req.SecurityGroupIds) == 0 && len(req.SecurityGroups) == 0 {
-		eff.SecurityGroupIds = append([]string(nil), groups...)
+	if reqSubnet == "" {
+		eff.FieldByName("SubnetId").SetString(subnet)
 	}
+	if len(reqIDs) == 0 && len(reqNames) == 0 {
+		eff.FieldByName("SecurityGroupIds").Set(reflect.ValueOf(append([]string(nil), ids...)))
+		eff.FieldByName("SecurityGroups").Set(reflect.ValueOf(append([]string(nil), d.SecurityGroups...)))
+	}
+	return nil
+}
+
+// copyJSON sets dst to src's value through JSON: the template's members
+// and RunInstances' share their names.
+func copyJSON(src any, dst reflect.Value) error {
+	b, err := json.Marshal(src)
+	if err != nil {
+		return err
+	}
+	p := reflect.New(dst.Type())
+	if err := json.Unmarshal(b, p.Interface()); err != nil {
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "The launch template's data cannot be used for RunInstances: %v", err)
+	}
+	dst.Set(p.Elem())
 	return nil
 }
 

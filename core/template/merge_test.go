@@ -1,10 +1,12 @@
 package template
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
 
+	sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/ec2x/ec2x/core/ec2"
 )
 
@@ -16,6 +18,18 @@ func TestEveryRunFieldHasARule(t *testing.T) {
 		have[r.field] = true
 		if r.from != "" && !reflect.ValueOf(ec2.RequestLaunchTemplateData{}).FieldByName(r.from).IsValid() {
 			t.Errorf("rule %s reads %s, which RequestLaunchTemplateData lacks", r.field, r.from)
+		}
+	}
+	// Every rule names a parameter of EC2's RunInstances (or ec2x's own).
+	model := reflect.TypeFor[sdk.RunInstancesInput]()
+	for _, r := range runRules {
+		if _, ok := model.FieldByName(r.field); !ok && r.field != "Driver" && r.field != "SystemTags" {
+			t.Errorf("rule %s names no RunInstances parameter of the SDK's model", r.field)
+		}
+	}
+	for i := 0; i < model.NumField(); i++ {
+		if f := model.Field(i); f.IsExported() && !have[f.Name] {
+			t.Errorf("the SDK's RunInstancesInput.%s has no line in runRules", f.Name)
 		}
 	}
 	rt := reflect.TypeFor[ec2.RunInstancesInput]()
@@ -117,4 +131,69 @@ func TestMerge(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nicRun is RunInstancesInput's network fields once it carries network
+// interfaces, as the SDK's model shapes them.
+type nicRun struct {
+	SubnetId          string
+	SecurityGroupIds  []string
+	SecurityGroups    []string
+	NetworkInterfaces []nicSpec
+}
+
+type nicSpec struct {
+	DeviceIndex *int
+	SubnetId    string
+	Groups      []string
+}
+
+// TestMergeInterfaces: the template's network interfaces when
+// RunInstancesInput carries them: the request's subnet and groups go on
+// the primary interface, and a request's own interfaces win whole.
+func TestMergeInterfaces(t *testing.T) {
+	data := ec2.RequestLaunchTemplateData{NetworkInterfaces: []ec2.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest{
+		{DeviceIndex: intp(1), SubnetId: "subnet-second"},
+		{DeviceIndex: intp(0), SubnetId: "subnet-tmpl", Groups: []string{"sg-tmpl"}},
+	}}
+	for _, tc := range []struct {
+		name string
+		req  nicRun
+		want nicRun
+		err  string
+	}{
+		{"the template's interfaces", nicRun{}, nicRun{NetworkInterfaces: []nicSpec{
+			{DeviceIndex: intp(1), SubnetId: "subnet-second"}, {DeviceIndex: intp(0), SubnetId: "subnet-tmpl", Groups: []string{"sg-tmpl"}}}}, ""},
+		{"the request's subnet and groups on the primary interface", nicRun{SubnetId: "subnet-mine", SecurityGroupIds: []string{"sg-mine"}}, nicRun{NetworkInterfaces: []nicSpec{
+			{DeviceIndex: intp(1), SubnetId: "subnet-second"}, {DeviceIndex: intp(0), SubnetId: "subnet-mine", Groups: []string{"sg-mine"}}}}, ""},
+		{"the request's own interfaces", nicRun{NetworkInterfaces: []nicSpec{{DeviceIndex: intp(0), SubnetId: "subnet-own"}}},
+			nicRun{NetworkInterfaces: []nicSpec{{DeviceIndex: intp(0), SubnetId: "subnet-own"}}}, ""},
+		{"group names with the template's interfaces", nicRun{SecurityGroups: []string{"web"}}, nicRun{}, ec2.CodeInvalidParameterCombination},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			eff := tc.req
+			err := mergeNetworkOf(reflect.ValueOf(&eff).Elem(), reflect.ValueOf(tc.req), &data)
+			if tc.err != "" {
+				if ec2.CodeOf(err) != tc.err {
+					t.Fatalf("got %v, want %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := jsonString(t, eff), jsonString(t, tc.want); got != want {
+				t.Errorf("got %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+func jsonString(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
