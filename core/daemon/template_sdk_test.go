@@ -309,6 +309,21 @@ func TestSDKLaunchTemplateErrors(t *testing.T) {
 				LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: "t9.huge"}})
 			return err
 		}, "InvalidParameterValue"},
+		{"malformed group", func() error {
+			_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("bad-group"),
+				LaunchTemplateData: &types.RequestLaunchTemplateData{SecurityGroupIds: []string{"web"}}})
+			return err
+		}, "InvalidGroupId.Malformed"},
+		{"bad shutdown behaviour", func() error {
+			_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("bad-shutdown"),
+				LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceInitiatedShutdownBehavior: "hibernate"}})
+			return err
+		}, "InvalidParameterValue"},
+		{"bad hop limit", func() error {
+			_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("bad-hops"),
+				LaunchTemplateData: &types.RequestLaunchTemplateData{MetadataOptions: &types.LaunchTemplateInstanceMetadataOptionsRequest{HttpPutResponseHopLimit: aws.Int32(65)}}})
+			return err
+		}, "InvalidParameterValue"},
 		{"malformed name", func() error {
 			_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("no spaces"), LaunchTemplateData: data})
 			return err

@@ -44,7 +44,61 @@ func (s *Service) validateData(region string, d *ec2.RequestLaunchTemplateData) 
 	if m := d.InstanceMarketOptions; m != nil && m.MarketType != "" && m.MarketType != "spot" && m.MarketType != "capacity-block" {
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for MarketType.", m.MarketType)
 	}
+	return validateSettings(d)
+}
+
+// validateSettings checks the shapes and enumerations of the data's
+// security groups, shutdown behaviour and metadata options.
+func validateSettings(d *ec2.RequestLaunchTemplateData) error {
+	groups := append([]string(nil), d.SecurityGroupIds...)
+	for _, n := range d.NetworkInterfaces {
+		groups = append(groups, n.Groups...)
+	}
+	for _, g := range groups {
+		if !validGroupID(g) {
+			return ec2.Errorf(ec2.CodeInvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", g)
+		}
+	}
+	enum := func(name, v string, ok ...string) error {
+		if v == "" {
+			return nil
+		}
+		for _, o := range ok {
+			if v == o {
+				return nil
+			}
+		}
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for %s: use %s.", v, name, strings.Join(ok, " or "))
+	}
+	if err := enum("InstanceInitiatedShutdownBehavior", d.InstanceInitiatedShutdownBehavior, "stop", "terminate"); err != nil {
+		return err
+	}
+	if m := d.MetadataOptions; m != nil {
+		if err := enum("HttpTokens", m.HttpTokens, "optional", "required"); err != nil {
+			return err
+		}
+		if err := enum("HttpEndpoint", m.HttpEndpoint, "enabled", "disabled"); err != nil {
+			return err
+		}
+		if h := m.HttpPutResponseHopLimit; h != nil && (*h < 1 || *h > 64) {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%d' for HttpPutResponseHopLimit: 1 to 64.", *h)
+		}
+	}
 	return nil
+}
+
+// validGroupID reports whether id has the shape of a security group ID.
+func validGroupID(id string) bool {
+	hex, ok := strings.CutPrefix(id, "sg-")
+	if !ok || len(hex) != 8 && len(hex) != 17 {
+		return false
+	}
+	for i := 0; i < len(hex); i++ {
+		if c := hex[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // responseData is a version's data as EC2 answers it: the request's
