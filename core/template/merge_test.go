@@ -44,76 +44,7 @@ func intp(n int) *int { return &n }
 
 // TestMerge: EC2's rules for a launch from a template.
 func TestMerge(t *testing.T) {
-	data := ec2.RequestLaunchTemplateData{
-		ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", KeyName: "tmpl-key", UserData: "dGVtcGxhdGU=",
-		Placement:           &ec2.LaunchTemplatePlacementRequest{AvailabilityZone: "us-east-1b", Tenancy: "default", GroupName: "pg"},
-		BlockDeviceMappings: []ec2.LaunchTemplateBlockDeviceMappingRequest{{DeviceName: "/dev/xvda", Ebs: &ec2.LaunchTemplateEbsBlockDeviceRequest{VolumeSize: intp(30)}}},
-		TagSpecifications: []ec2.LaunchTemplateTagSpecificationRequest{
-			{ResourceType: "instance", Tags: []ec2.Tag{{Key: "team", Value: "blue"}, {Key: "tier", Value: "web"}}},
-			{ResourceType: "volume", Tags: []ec2.Tag{{Key: "disk", Value: "root"}}},
-		},
-		InstanceMarketOptions: &ec2.LaunchTemplateInstanceMarketOptionsRequest{MarketType: "spot",
-			SpotOptions: &ec2.LaunchTemplateSpotMarketOptionsRequest{MaxPrice: "0.05", InstanceInterruptionBehavior: "terminate", BlockDurationMinutes: intp(60)}},
-	}
-	nicData := ec2.RequestLaunchTemplateData{NetworkInterfaces: []ec2.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest{
-		{DeviceIndex: intp(0), SubnetId: "subnet-tmpl", Groups: []string{"sg-tmpl"}}}}
-	for _, tc := range []struct {
-		name string
-		data ec2.RequestLaunchTemplateData
-		req  ec2.RunInstancesInput
-		want func(e *ec2.RunInstancesInput) string // "" when right
-		err  string
-	}{
-		{"the template's data as defaults", data, ec2.RunInstancesInput{MinCount: 3, MaxCount: 4}, func(e *ec2.RunInstancesInput) string {
-			switch {
-			case e.ImageId != data.ImageId || e.InstanceType != "t3.micro" || e.KeyName != "tmpl-key" || e.UserData != "dGVtcGxhdGU=":
-				return "scalars not taken"
-			case e.Placement == nil || e.Placement.AvailabilityZone != "us-east-1b":
-				return "placement not taken"
-			case len(e.BlockDeviceMappings) != 1 || e.BlockDeviceMappings[0].Ebs.VolumeSize != 30:
-				return "block devices not taken"
-			case e.InstanceMarketOptions == nil || e.InstanceMarketOptions.MarketType != "spot" || e.InstanceMarketOptions.SpotOptions.MaxPrice != "0.05":
-				return "market options not taken"
-			case e.MinCount != 3 || e.MaxCount != 4:
-				return "counts not the request's"
-			}
-			return ""
-		}, ""},
-		{"the request's parameters win", data, ec2.RunInstancesInput{ImageId: "ami-00000000000000001", InstanceType: "t3.large", KeyName: "mine",
-			Placement: &ec2.Placement{AvailabilityZone: "us-east-1a"}}, func(e *ec2.RunInstancesInput) string {
-			if e.ImageId != "ami-00000000000000001" || e.InstanceType != "t3.large" || e.KeyName != "mine" || e.Placement.AvailabilityZone != "us-east-1a" {
-				return "request overridden by the template"
-			}
-			return ""
-		}, ""},
-		{"tags merged by resource type, the request's value winning", data, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{
-			{ResourceType: "instance", Tags: []ec2.Tag{{Key: "team", Value: "red"}, {Key: "Name", Value: "x"}}}}}, func(e *ec2.RunInstancesInput) string {
-			got := map[string]string{}
-			for _, ts := range e.TagSpecifications {
-				for _, tg := range ts.Tags {
-					got[ts.ResourceType+"/"+tg.Key] = tg.Value
-				}
-			}
-			if got["instance/team"] != "red" || got["instance/tier"] != "web" || got["instance/Name"] != "x" || got["volume/disk"] != "root" || len(got) != 4 {
-				return "tags " + strings.TrimSpace(strings.ReplaceAll(strings.Trim(reflect.ValueOf(got).String(), "<>"), "map", ""))
-			}
-			return ""
-		}, ""},
-		{"the primary interface gives subnet and groups", nicData, ec2.RunInstancesInput{}, func(e *ec2.RunInstancesInput) string {
-			if e.SubnetId != "subnet-tmpl" || len(e.SecurityGroupIds) != 1 || e.SecurityGroupIds[0] != "sg-tmpl" {
-				return "subnet " + e.SubnetId + " groups " + strings.Join(e.SecurityGroupIds, ",")
-			}
-			return ""
-		}, ""},
-		{"the request's subnet and groups replace the interface's", nicData, ec2.RunInstancesInput{SubnetId: "subnet-mine", SecurityGroupIds: []string{"sg-mine"}}, func(e *ec2.RunInstancesInput) string {
-			if e.SubnetId != "subnet-mine" || strings.Join(e.SecurityGroupIds, ",") != "sg-mine" {
-				return "subnet " + e.SubnetId + " groups " + strings.Join(e.SecurityGroupIds, ",")
-			}
-			return ""
-		}, ""},
-		{"groups on the interface and the instance", ec2.RequestLaunchTemplateData{SecurityGroupIds: []string{"sg-a"}, NetworkInterfaces: nicData.NetworkInterfaces},
-			ec2.RunInstancesInput{}, nil, ec2.CodeInvalidParameterCombination},
-	} {
+	for _, tc := range mergeCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			d := tc.data
 			eff, err := Merge(&d, &tc.req)
@@ -196,4 +127,80 @@ func jsonString(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// mergeCase is a template's data, a request, and what Merge must make of them.
+type mergeCase struct {
+	name string
+	data ec2.RequestLaunchTemplateData
+	req  ec2.RunInstancesInput
+	want func(e *ec2.RunInstancesInput) string // "" when right
+	err  string
+}
+
+func mergeCases() []mergeCase {
+	data := ec2.RequestLaunchTemplateData{
+		ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", KeyName: "tmpl-key", UserData: "dGVtcGxhdGU=",
+		Placement:           &ec2.LaunchTemplatePlacementRequest{AvailabilityZone: "us-east-1b", Tenancy: "default", GroupName: "pg"},
+		BlockDeviceMappings: []ec2.LaunchTemplateBlockDeviceMappingRequest{{DeviceName: "/dev/xvda", Ebs: &ec2.LaunchTemplateEbsBlockDeviceRequest{VolumeSize: intp(30)}}},
+		TagSpecifications: []ec2.LaunchTemplateTagSpecificationRequest{
+			{ResourceType: "instance", Tags: []ec2.Tag{{Key: "team", Value: "blue"}, {Key: "tier", Value: "web"}}},
+			{ResourceType: "volume", Tags: []ec2.Tag{{Key: "disk", Value: "root"}}},
+		},
+		InstanceMarketOptions: &ec2.LaunchTemplateInstanceMarketOptionsRequest{MarketType: "spot",
+			SpotOptions: &ec2.LaunchTemplateSpotMarketOptionsRequest{MaxPrice: "0.05", InstanceInterruptionBehavior: "terminate", BlockDurationMinutes: intp(60)}},
+	}
+	nicData := ec2.RequestLaunchTemplateData{NetworkInterfaces: []ec2.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest{
+		{DeviceIndex: intp(0), SubnetId: "subnet-tmpl", Groups: []string{"sg-tmpl"}}}}
+	return []mergeCase{
+		{"the template's data as defaults", data, ec2.RunInstancesInput{MinCount: 3, MaxCount: 4}, func(e *ec2.RunInstancesInput) string {
+			switch {
+			case e.ImageId != data.ImageId || e.InstanceType != "t3.micro" || e.KeyName != "tmpl-key" || e.UserData != "dGVtcGxhdGU=":
+				return "scalars not taken"
+			case e.Placement == nil || e.Placement.AvailabilityZone != "us-east-1b":
+				return "placement not taken"
+			case len(e.BlockDeviceMappings) != 1 || e.BlockDeviceMappings[0].Ebs.VolumeSize != 30:
+				return "block devices not taken"
+			case e.InstanceMarketOptions == nil || e.InstanceMarketOptions.MarketType != "spot" || e.InstanceMarketOptions.SpotOptions.MaxPrice != "0.05":
+				return "market options not taken"
+			case e.MinCount != 3 || e.MaxCount != 4:
+				return "counts not the request's"
+			}
+			return ""
+		}, ""},
+		{"the request's parameters win", data, ec2.RunInstancesInput{ImageId: "ami-00000000000000001", InstanceType: "t3.large", KeyName: "mine",
+			Placement: &ec2.Placement{AvailabilityZone: "us-east-1a"}}, func(e *ec2.RunInstancesInput) string {
+			if e.ImageId != "ami-00000000000000001" || e.InstanceType != "t3.large" || e.KeyName != "mine" || e.Placement.AvailabilityZone != "us-east-1a" {
+				return "request overridden by the template"
+			}
+			return ""
+		}, ""},
+		{"tags merged by resource type, the request's value winning", data, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{
+			{ResourceType: "instance", Tags: []ec2.Tag{{Key: "team", Value: "red"}, {Key: "Name", Value: "x"}}}}}, func(e *ec2.RunInstancesInput) string {
+			got := map[string]string{}
+			for _, ts := range e.TagSpecifications {
+				for _, tg := range ts.Tags {
+					got[ts.ResourceType+"/"+tg.Key] = tg.Value
+				}
+			}
+			if got["instance/team"] != "red" || got["instance/tier"] != "web" || got["instance/Name"] != "x" || got["volume/disk"] != "root" || len(got) != 4 {
+				return "tags " + strings.TrimSpace(strings.ReplaceAll(strings.Trim(reflect.ValueOf(got).String(), "<>"), "map", ""))
+			}
+			return ""
+		}, ""},
+		{"the primary interface gives subnet and groups", nicData, ec2.RunInstancesInput{}, func(e *ec2.RunInstancesInput) string {
+			if e.SubnetId != "subnet-tmpl" || len(e.SecurityGroupIds) != 1 || e.SecurityGroupIds[0] != "sg-tmpl" {
+				return "subnet " + e.SubnetId + " groups " + strings.Join(e.SecurityGroupIds, ",")
+			}
+			return ""
+		}, ""},
+		{"the request's subnet and groups replace the interface's", nicData, ec2.RunInstancesInput{SubnetId: "subnet-mine", SecurityGroupIds: []string{"sg-mine"}}, func(e *ec2.RunInstancesInput) string {
+			if e.SubnetId != "subnet-mine" || strings.Join(e.SecurityGroupIds, ",") != "sg-mine" {
+				return "subnet " + e.SubnetId + " groups " + strings.Join(e.SecurityGroupIds, ",")
+			}
+			return ""
+		}, ""},
+		{"groups on the interface and the instance", ec2.RequestLaunchTemplateData{SecurityGroupIds: []string{"sg-a"}, NetworkInterfaces: nicData.NetworkInterfaces},
+			ec2.RunInstancesInput{}, nil, ec2.CodeInvalidParameterCombination},
+	}
 }
