@@ -252,6 +252,23 @@ func TestSDKLaunchTemplateTokensAndDryRun(t *testing.T) {
 // sdkTemplateVersions describes versions: all, by alias and number, a range, filters.
 func sdkTemplateVersions(t *testing.T, c *ec2.Client, id, userData string) {
 	ctx := context.Background()
+	p := ec2.NewDescribeLaunchTemplateVersionsPaginator(c, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id), MaxResults: aws.Int32(2)})
+	var paged []int64
+	for pages := 0; p.HasMorePages(); pages++ {
+		out, err := p.NextPage(ctx)
+		if err != nil || pages > 2 {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		if len(out.LaunchTemplateVersions) > 2 {
+			t.Errorf("a page of %d versions, MaxResults 2", len(out.LaunchTemplateVersions))
+		}
+		for _, v := range out.LaunchTemplateVersions {
+			paged = append(paged, aws.ToInt64(v.VersionNumber))
+		}
+	}
+	if fmt.Sprint(paged) != "[1 2 3]" {
+		t.Errorf("paged through versions %v, want [1 2 3]", paged)
+	}
 	for _, tc := range []struct {
 		name string
 		in   ec2.DescribeLaunchTemplateVersionsInput
