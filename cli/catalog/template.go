@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -95,6 +96,9 @@ func launchData(c *cli.Context) (*ec2.RequestLaunchTemplateData, error) {
 	}
 	if len(tags) > 0 {
 		d.TagSpecifications = append(d.TagSpecifications, ec2.LaunchTemplateTagSpecificationRequest{ResourceType: "instance", Tags: tags})
+	}
+	if reflect.ValueOf(*d).IsZero() {
+		return nil, command.Usagef("template: give the launch data: --image, --type, --key, --sg, --user-data, --tag or --data")
 	}
 	return d, nil
 }
