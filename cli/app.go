@@ -68,7 +68,7 @@ func commands() []*cli.Command {
 		network.EIPCommand, network.ENICommand, network.SGCommand, network.SubnetsCommand,
 		money.SpotCommand, money.PriceCommand, money.ReservedCommand, money.BillCommand, money.CostCommand, money.PluginCommand,
 		catalog.RegionsCommand, catalog.AZsCommand, catalog.TypesCommand, catalog.ImagesCommand, catalog.KeypairCommand,
-		catalog.HostsCommand,
+		catalog.HostsCommand, catalog.TemplateCommand,
 		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/ec2x/ec2x/core/state"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/core/tagging"
+	"github.com/ec2x/ec2x/core/template"
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/plugins"
@@ -65,6 +66,7 @@ type (
 	billings  = billing.Service
 	monitors  = monitor.Service
 	taggings  = tagging.Service
+	templates = template.Service
 )
 
 // Cloud is the EC2 service: the families, assembled. Their actions are
@@ -78,6 +80,7 @@ type Cloud struct {
 	*billings
 	*monitors
 	*taggings
+	*templates
 
 	rt      *state.Runtime
 	sched   *sched.Scheduler
@@ -103,14 +106,16 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 	inst := instance.New(rt, instance.Options{Catalog: cat, Network: net, Market: mkt, Sched: c.sched, Drivers: c.drivers})
 	bill := billing.New(rt, cat, inst, mkt)
 	mon := monitor.NewService(rt, inst)
-	tags := tagging.New(rt, append(net.Tags(), inst.Tags(), keys.Tags())...)
+	lt := template.New(rt, template.Options{Catalog: cat})
+	inst.SetTemplates(lt)
+	tags := tagging.New(rt, append(net.Tags(), inst.Tags(), keys.Tags(), lt.Tags())...)
 	c.catalogs, c.keypairs, c.networks, c.markets = cat, keys, net, mkt
-	c.instances, c.billings, c.monitors, c.taggings = inst, bill, mon, tags
-	c.table = table(cat, keys, net, mkt, inst, bill, mon, tags)
+	c.instances, c.billings, c.monitors, c.taggings, c.templates = inst, bill, mon, tags, lt
+	c.table = table(cat, keys, net, mkt, inst, bill, mon, tags, lt)
 
 	// Load in dependency order: the address books before the interfaces
 	// and instances that hold addresses.
-	for _, load := range []func(context.Context) error{net.Load, keys.Load, mkt.Load, inst.Load, bill.Load} {
+	for _, load := range []func(context.Context) error{net.Load, keys.Load, mkt.Load, inst.Load, bill.Load, lt.Load} {
 		if err := load(ctx); err != nil {
 			return nil, err
 		}
@@ -152,14 +157,14 @@ func (c *Cloud) openDrivers(ctx context.Context, o Options, notify func(hv.Event
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // table is the one list of every family's actions.
-func table(cat *catalogs, keys *keypairs, net *networks, mkt *markets, inst *instances, bill *billings, mon *monitors, tags *taggings) *actions.Table {
-	return actions.NewTable(cat.Actions(), keys.Actions(), net.Actions(), mkt.Actions(), inst.Actions(), bill.Actions(), mon.Actions(), tags.Actions())
+func table(cat *catalogs, keys *keypairs, net *networks, mkt *markets, inst *instances, bill *billings, mon *monitors, tags *taggings, lt *templates) *actions.Table {
+	return actions.NewTable(cat.Actions(), keys.Actions(), net.Actions(), mkt.Actions(), inst.Actions(), bill.Actions(), mon.Actions(), tags.Actions(), lt.Actions())
 }
 
 // ActionTable is every action, bound to no service: for tools that read
 // the table's names, types and exposure (the EC2 name generator, the
 // exposure test). Calling one of its actions panics.
-func ActionTable() *actions.Table { return table(nil, nil, nil, nil, nil, nil, nil, nil) }
+func ActionTable() *actions.Table { return table(nil, nil, nil, nil, nil, nil, nil, nil, nil) }
 
 // Actions is the action table of every family.
 func (c *Cloud) Actions() *actions.Table { return c.table }

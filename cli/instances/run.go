@@ -37,6 +37,7 @@ var RunCommand = &cli.Command{
 		&cli.BoolFlag{Name: "wait", Usage: "wait until the instances are running"},
 		&cli.DurationFlag{Name: "timeout", Value: defaultWait, Usage: "how long --wait waits"},
 		&cli.BoolFlag{Name: "explain", Usage: "show how the scheduler chose a host"},
+		&cli.StringFlag{Name: "template", Usage: "launch template NAME|ID[:VERSION] ($Latest, $Default or N): its data are the defaults, the flags override them"},
 	},
 	Action: runAction,
 }
@@ -87,6 +88,12 @@ func runAction(c *cli.Context) error {
 	}
 	if in.InstanceMarketOptions, err = spotOptions(c); err != nil {
 		return err
+	}
+	if t := c.String("template"); t != "" {
+		in.LaunchTemplate = templateSpec(t)
+		if !c.IsSet("type") {
+			in.InstanceType = "" // the template's, not the flag's default
+		}
 	}
 	var explain *ec2.ExplainPlacementOutput
 	if c.Bool("explain") {
@@ -171,4 +178,18 @@ func spotOptions(c *cli.Context) (*ec2.InstanceMarketOptions, error) {
 		return nil, command.Usagef("run: --interruption %q: stop, terminate or hibernate", so.InstanceInterruptionBehavior)
 	}
 	return &ec2.InstanceMarketOptions{MarketType: "spot", SpotOptions: so}, nil
+}
+
+// templateSpec parses --template NAME|ID[:VERSION].
+func templateSpec(ref string) *ec2.LaunchTemplateSpecification {
+	spec := &ec2.LaunchTemplateSpecification{}
+	if i := strings.LastIndexByte(ref, ':'); i >= 0 {
+		ref, spec.Version = ref[:i], ref[i+1:]
+	}
+	if strings.HasPrefix(ref, "lt-") {
+		spec.LaunchTemplateId = ref
+	} else {
+		spec.LaunchTemplateName = ref
+	}
+	return spec
 }

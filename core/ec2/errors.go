@@ -83,6 +83,18 @@ const (
 	CodeInvalidPluginNotFound                 = "InvalidPlugin.NotFound"
 	CodePluginFailed                          = "PluginFailed"
 
+	// Launch templates, and the per-version codes of DeleteLaunchTemplateVersions' answer.
+	CodeInvalidLaunchTemplateNameAlreadyExists = "InvalidLaunchTemplateName.AlreadyExistsException"
+	CodeInvalidLaunchTemplateNameNotFound      = "InvalidLaunchTemplateName.NotFoundException"
+	CodeInvalidLaunchTemplateNameMalformed     = "InvalidLaunchTemplateName.MalformedException"
+	CodeInvalidLaunchTemplateIdNotFound        = "InvalidLaunchTemplateId.NotFound"
+	CodeInvalidLaunchTemplateIdMalformed       = "InvalidLaunchTemplateId.Malformed"
+	CodeInvalidLaunchTemplateIdVersionNotFound = "InvalidLaunchTemplateId.VersionNotFound"
+	CodeLaunchTemplateLimitExceeded            = "LaunchTemplateLimitExceeded"
+	CodeLaunchTemplateVersionLimitExceeded     = "LaunchTemplateVersionLimitExceeded"
+	CodeLaunchTemplateVersionDoesNotExist      = "launchTemplateVersionDoesNotExist"
+	CodeLaunchTemplateUnexpectedError          = "unexpectedError"
+
 	// The EC2-compatible endpoint: authentication and the Query protocol.
 	CodeAuthFailure                = "AuthFailure"
 	CodeSignatureDoesNotMatch      = "SignatureDoesNotMatch"

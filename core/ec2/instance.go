@@ -130,6 +130,12 @@ type RunInstancesInput struct {
 	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings,omitempty"`
 	// InstanceMarketOptions asks for spot capacity.
 	InstanceMarketOptions *InstanceMarketOptions `json:"InstanceMarketOptions,omitempty"`
+	// LaunchTemplate launches from a template's version: its data are the
+	// defaults the request's own parameters override.
+	LaunchTemplate *LaunchTemplateSpecification `json:"LaunchTemplate,omitempty"`
+	// SystemTags are the aws: tags EC2 puts on the instances (those of a
+	// launch template); set by the service, never read from a request.
+	SystemTags []Tag `json:"-"`
 	// Driver (an ec2x addition) keeps the launch on hosts of that
 	// hypervisor driver: sim or qemu.
 	Driver string `json:"Driver,omitempty"`

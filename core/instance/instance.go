@@ -47,6 +47,8 @@ type Service struct {
 	mkt     *market.Service
 	sched   *sched.Scheduler
 	drivers map[string]hv.Driver
+	// templates resolves RunInstances' LaunchTemplate (SetTemplates).
+	templates Templates
 	// events are each region's queue of driver events (fixed at New).
 	events map[string]*eventQueue
 

@@ -59,6 +59,11 @@ func (s *Service) RunInstances(ctx context.Context, region string, in *ec2.RunIn
 // runInstances is RunInstances; fulfils names the open spot request the
 // launch fulfils (the market's launches), "" for a user's call.
 func (s *Service) runInstances(ctx context.Context, region string, in *ec2.RunInstancesInput, fulfils string) (*ec2.RunInstancesOutput, error) {
+	req := in // as sent: a ClientToken retry is matched on it
+	in, terr := s.fromTemplate(region, in)
+	if terr != nil {
+		return nil, terr
+	}
 	if in.InstanceMarketOptions != nil && fulfils == "" {
 		if err := s.mkt.AwaitPrices(ctx); err != nil {
 			return nil, err
@@ -74,16 +79,23 @@ func (s *Service) runInstances(ctx context.Context, region string, in *ec2.RunIn
 		// EC2 still returns the original reservation.
 		if in.ClientToken != "" {
 			if tok := state.Get(tx, tokens, in.ClientToken); tok != nil {
-				if tok.Hash != requestHash(in) {
+				if tok.Hash != requestHash(req) {
 					return ec2.Errorf(ec2.CodeIdempotentParameterMismatch, "The client token '%s' was already used with different parameters.", in.ClientToken)
 				}
 				out = s.replay(tx, tok)
 				return nil
 			}
 		}
+		in, err := s.templateIn(tx, req, in)
+		if err != nil {
+			return err
+		}
 		l, err := s.validateRun(tx, in)
 		if err != nil {
 			return err
+		}
+		if in.ClientToken != "" {
+			l.hash = requestHash(req)
 		}
 		if in.DryRun {
 			return state.DryRun()
@@ -228,6 +240,7 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 	if l.tags, err = tagging.Merge(nil, l.tags); err != nil {
 		return err
 	}
+	l.tags = withSystemTags(l.tags, in.SystemTags)
 	if w, ok := tagging.Value(l.tags, WorkloadTag); ok {
 		if err := s.checkWorkload(w); err != nil {
 			return err

@@ -20,6 +20,9 @@
 //	spot/<region>                         the current spot price of every zone pool and type (market)
 //	sph/<region>/<zone>/<type>/<unix s>   a spot price change, a JSON number; 90 days kept (market)
 //	ri/<region>/<reservation-id>          a reserved-instance purchase (market)
+//	lt/<region>/<lt-id>                   a launch template: name, default and latest version, tags (template)
+//	ltv/<region>/<lt-id>/<version>        a launch template version's data; the number zero-padded
+//	                                      to 10 digits (template)
 //	use/<region>/<key>/<start unix ns>    a stretch of metered use: an instance's run, a public
 //	                                      IPv4 address held, a reservation's upfront fee; key is
 //	                                      the instance ID, the address or the reservation ID (billing)
