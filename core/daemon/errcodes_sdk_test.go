@@ -203,3 +203,53 @@ func TestSDKRequestOrder(t *testing.T) {
 		t.Errorf("DescribeSecurityGroups by name answered %v, asked b,c,a", names)
 	}
 }
+
+// What Terraform's aws_security_group does to every group it creates in
+// the default VPC: revoke the allow-all egress rule, then authorize its own.
+func TestSDKSecurityGroupEgress(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	g, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web servers")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := g.GroupId
+	egress := func() []types.IpPermission {
+		t.Helper()
+		d, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{aws.ToString(id)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.SecurityGroups[0].IpPermissionsEgress
+	}
+	if e := egress(); len(e) != 1 || aws.ToString(e[0].IpProtocol) != "-1" || aws.ToString(e[0].IpRanges[0].CidrIp) != "0.0.0.0/0" {
+		t.Fatalf("a new group's egress %+v, want all traffic to anywhere", e)
+	}
+	all := []types.IpPermission{{IpProtocol: aws.String("-1"), IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}
+	if _, err := c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: id, IpPermissions: all}); err != nil {
+		t.Fatal(err)
+	}
+	if e := egress(); len(e) != 0 {
+		t.Fatalf("egress after revoking the default rule: %+v", e)
+	}
+	_, err = c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: id, IpPermissions: all})
+	if code := apiCode(t, err); code != "InvalidPermission.NotFound" {
+		t.Errorf("revoking it twice: %s, want InvalidPermission.NotFound", code)
+	}
+	https := []types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443), IpRanges: []types.IpRange{{CidrIp: aws.String("10.0.0.0/8")}}}}
+	if _, err := c.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: id, IpPermissions: https}); err != nil {
+		t.Fatal(err)
+	}
+	if e := egress(); len(e) != 1 || aws.ToInt32(e[0].FromPort) != 443 {
+		t.Fatalf("egress after authorizing 443: %+v", e)
+	}
+	_, err = c.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: id, IpPermissions: https})
+	if code := apiCode(t, err); code != "InvalidPermission.Duplicate" {
+		t.Errorf("authorizing it twice: %s, want InvalidPermission.Duplicate", code)
+	}
+	// The inbound rules are untouched by all this.
+	d, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{aws.ToString(id)}})
+	if err != nil || len(d.SecurityGroups[0].IpPermissions) != 0 {
+		t.Errorf("ingress %+v (%v), want none", d.SecurityGroups, err)
+	}
+}

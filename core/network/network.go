@@ -91,6 +91,8 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("DescribeSecurityGroups", actions.Public, s.DescribeSecurityGroups),
 		actions.New("AuthorizeSecurityGroupIngress", actions.Public, s.AuthorizeSecurityGroupIngress),
 		actions.New("RevokeSecurityGroupIngress", actions.Public, s.RevokeSecurityGroupIngress),
+		actions.New("AuthorizeSecurityGroupEgress", actions.Public, s.AuthorizeSecurityGroupEgress),
+		actions.New("RevokeSecurityGroupEgress", actions.Public, s.RevokeSecurityGroupEgress),
 		actions.New("DeleteSecurityGroup", actions.Public, s.DeleteSecurityGroup),
 	}
 }

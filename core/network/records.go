@@ -89,7 +89,18 @@ type Group struct {
 	Description   string             `json:"Description"`
 	VpcId         string             `json:"VpcId"`
 	IpPermissions []ec2.IpPermission `json:"IpPermissions"`
-	Tags          []ec2.Tag          `json:"Tags,omitempty"`
+	// IpPermissionsEgress is the outbound rules once changed; nil is the
+	// rule every group starts with, all traffic to anywhere.
+	IpPermissionsEgress *[]ec2.IpPermission `json:"IpPermissionsEgress,omitempty"`
+	Tags                []ec2.Tag           `json:"Tags,omitempty"`
+}
+
+// egress is a group's outbound rules.
+func (g *Group) egress() []ec2.IpPermission {
+	if g.IpPermissionsEgress == nil {
+		return []ec2.IpPermission{{IpProtocol: "-1", IpRanges: []ec2.IpRange{{CidrIp: "0.0.0.0/0"}}}}
+	}
+	return *g.IpPermissionsEgress
 }
 
 // The tables of networking records: eni/<region>/<eni-id>,

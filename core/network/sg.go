@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,9 +31,12 @@ func groupView(g *Group) ec2.SecurityGroup {
 	if perms == nil {
 		perms = []ec2.IpPermission{}
 	}
+	egress := g.egress()
+	if egress == nil {
+		egress = []ec2.IpPermission{}
+	}
 	return ec2.SecurityGroup{GroupId: g.GroupId, GroupName: g.GroupName, Description: g.Description, VpcId: g.VpcId,
-		OwnerId: ec2.OwnerID, IpPermissions: perms, Tags: g.Tags,
-		IpPermissionsEgress: []ec2.IpPermission{{IpProtocol: "-1", IpRanges: []ec2.IpRange{{CidrIp: "0.0.0.0/0"}}}}}
+		OwnerId: ec2.OwnerID, IpPermissions: perms, Tags: g.Tags, IpPermissionsEgress: egress}
 }
 
 // findGroup finds a group by ID or name.
@@ -171,10 +175,10 @@ func normalize(p ec2.IpPermission) ([]rule, error) {
 	return out, nil
 }
 
-// flatten lists a group's rules.
-func flatten(g *Group) []rule {
+// flatten lists rules.
+func flatten(perms []ec2.IpPermission) []rule {
 	var out []rule
-	for _, p := range g.IpPermissions {
+	for _, p := range perms {
 		rs, _ := normalize(p)
 		out = append(out, rs...)
 	}
@@ -230,7 +234,33 @@ func sameRule(a, b rule) bool {
 // AuthorizeSecurityGroupIngress adds ingress rules; a rule already there is
 // refused (InvalidPermission.Duplicate), as EC2 does.
 func (s *Service) AuthorizeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
-	return s.changeRules(ctx, region, in, func(have, add []rule) ([]rule, error) {
+	return s.changeRules(ctx, region, in, false, addRules)
+}
+
+// AuthorizeSecurityGroupEgress adds outbound rules to a group (by ID, as
+// EC2 takes it). ec2x records them and DescribeSecurityGroups shows them;
+// guests reach out through their driver's own network, which does not
+// apply them yet.
+func (s *Service) AuthorizeSecurityGroupEgress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
+	if in.GroupId == "" {
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter groupId")
+	}
+	return s.changeRules(ctx, region, in, true, addRules)
+}
+
+// RevokeSecurityGroupEgress removes outbound rules, as Terraform does
+// with the allow-all rule of every group it creates.
+func (s *Service) RevokeSecurityGroupEgress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
+	if in.GroupId == "" {
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter groupId")
+	}
+	return s.changeRules(ctx, region, in, true, revokeRules)
+}
+
+// addRules adds rules to have: one already there is refused
+// (InvalidPermission.Duplicate), and so is the 61st.
+func addRules(have, add []rule) ([]rule, error) {
+	{
 		for _, a := range add {
 			for _, h := range have {
 				if sameRule(a, h) {
@@ -243,13 +273,18 @@ func (s *Service) AuthorizeSecurityGroupIngress(ctx context.Context, region stri
 			return nil, ec2.Errorf(ec2.CodeRulesPerSecurityGroupLimitExceeded, "The maximum number of rules per security group (%d) has been reached.", maxRulesPerGroup)
 		}
 		return have, nil
-	})
+	}
 }
 
 // RevokeSecurityGroupIngress removes ingress rules; one that is not there
 // is refused (InvalidPermission.NotFound).
 func (s *Service) RevokeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
-	return s.changeRules(ctx, region, in, func(have, del []rule) ([]rule, error) {
+	return s.changeRules(ctx, region, in, false, revokeRules)
+}
+
+// revokeRules removes rules from have; one that is not there is refused.
+func revokeRules(have, del []rule) ([]rule, error) {
+	{
 		for _, d := range del {
 			i := -1
 			for j, h := range have {
@@ -263,10 +298,12 @@ func (s *Service) RevokeSecurityGroupIngress(ctx context.Context, region string,
 			have = append(have[:i:i], have[i+1:]...)
 		}
 		return have, nil
-	})
+	}
 }
 
-func (s *Service) changeRules(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput, f func(have, change []rule) ([]rule, error)) (*ec2.Empty, error) {
+// changeRules applies f to a group's inbound rules, or its outbound ones,
+// in one transaction.
+func (s *Service) changeRules(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput, egress bool, f func(have, change []rule) ([]rule, error)) (*ec2.Empty, error) {
 	if len(in.IpPermissions) == 0 {
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter IpPermissions")
 	}
@@ -288,12 +325,23 @@ func (s *Service) changeRules(ctx context.Context, region string, in *ec2.Securi
 				return ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist", r.source)
 			}
 		}
-		rules, err := f(flatten(g), change)
+		have := g.IpPermissions
+		if egress {
+			have = g.egress()
+		}
+		rules, err := f(flatten(have), change)
 		if err != nil {
 			return err
 		}
 		n := *g
-		n.IpPermissions = permissions(rules)
+		if perms := permissions(rules); egress {
+			if perms == nil {
+				perms = []ec2.IpPermission{}
+			}
+			n.IpPermissionsEgress = &perms
+		} else {
+			n.IpPermissions = perms
+		}
 		state.Put(tx, Groups, &n)
 		return dryRun(in.DryRun)
 	})
@@ -345,7 +393,7 @@ func groupUser(rd state.Reader, id string) string {
 		return user
 	}
 	state.Each(rd, Groups, func(g *Group) bool {
-		for _, r := range flatten(g) {
+		for _, r := range flatten(append(slices.Clip(g.IpPermissions), g.egress()...)) {
 			if r.source == id && g.GroupId != id {
 				user = "a rule of " + g.GroupId
 				return false

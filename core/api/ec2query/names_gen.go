@@ -191,6 +191,7 @@ var xmlNames = map[string]string{
 var requiredParams = map[string]string{
 	"AssignPrivateIpAddresses":                      "NetworkInterfaceId",
 	"AttachNetworkInterface":                        "DeviceIndex InstanceId NetworkInterfaceId",
+	"AuthorizeSecurityGroupEgress":                  "GroupId",
 	"CancelSpotInstanceRequests":                    "SpotInstanceRequestId",
 	"CreateKeyPair":                                 "KeyName",
 	"CreateLaunchTemplate":                          "LaunchTemplateData LaunchTemplateName",
@@ -215,6 +216,7 @@ var requiredParams = map[string]string{
 	"RebootInstances":                               "InstanceId",
 	"RegisterInstanceEventNotificationAttributes":   "InstanceTagAttribute",
 	"ReportInstanceStatus":                          "InstanceId ReasonCode Status",
+	"RevokeSecurityGroupEgress":                     "GroupId",
 	"RunInstances":                                  "MaxCount MinCount",
 	"SendDiagnosticInterrupt":                       "InstanceId",
 	"StartInstances":                                "InstanceId",
