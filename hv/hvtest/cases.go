@@ -65,6 +65,14 @@ func testCapabilities(e *Env) {
 	if caps := e.Driver.Capabilities(); caps.HotPlugNIC != ok {
 		e.T.Errorf("Capabilities().HotPlugNIC = %v but implements hv.NICHotPlugger = %v", caps.HotPlugNIC, ok)
 	}
+	_, ok = e.Driver.(hv.StatusChecker)
+	if caps := e.Driver.Capabilities(); caps.StatusChecks != ok {
+		e.T.Errorf("Capabilities().StatusChecks = %v but implements hv.StatusChecker = %v", caps.StatusChecks, ok)
+	}
+	_, ok = e.Driver.(hv.Screenshotter)
+	if caps := e.Driver.Capabilities(); caps.Screenshot != ok {
+		e.T.Errorf("Capabilities().Screenshot = %v but implements hv.Screenshotter = %v", caps.Screenshot, ok)
+	}
 }
 
 func testStart(e *Env) {
