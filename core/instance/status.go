@@ -71,7 +71,9 @@ var statusSpec = &describe.Spec[statusItem]{
 			}
 			return reachability(*x.st.AttachedEbsStatus)
 		}},
-		{Name: "event.code", Values: func(x statusItem) []string { return eachEvent(x, func(e ec2.InstanceStatusEvent) string { return e.Code }) }},
+		{Name: "event.code", Values: func(x statusItem) []string {
+			return eachEvent(x, func(e ec2.InstanceStatusEvent) string { return e.Code })
+		}},
 		{Name: "event.description", Values: func(x statusItem) []string {
 			return eachEvent(x, func(e ec2.InstanceStatusEvent) string { return e.Description })
 		}},
