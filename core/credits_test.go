@@ -38,3 +38,24 @@ func TestCreditOptionFeedsCreditModel(t *testing.T) {
 		t.Errorf("changed to unlimited while running: CPUUtilization %.1f, want ~100", cpu)
 	}
 }
+
+// Credit options outlive a restart: the instance's own and the region's
+// family defaults.
+func TestCreditOptionsSurviveRestart(t *testing.T) {
+	e := newEnv(t, instantSim)
+	id := e.run(use1, &ec2.RunInstancesInput{InstanceType: "t3.micro", CreditSpecification: &ec2.CreditSpecificationRequest{CpuCredits: "standard"}}).Instances[0].InstanceId
+	if _, err := e.c.ModifyDefaultCreditSpecification(e.ctx, use1, &ec2.ModifyDefaultCreditSpecificationInput{InstanceFamily: "t2", CpuCredits: "unlimited"}); err != nil {
+		t.Fatal(err)
+	}
+	e.reopen()
+	out, err := e.c.DescribeInstanceCreditSpecifications(e.ctx, use1, &ec2.DescribeInstanceCreditSpecificationsInput{InstanceIds: []string{id}})
+	if err != nil || len(out.InstanceCreditSpecifications) != 1 || out.InstanceCreditSpecifications[0].CpuCredits != "standard" {
+		t.Fatalf("after a restart: %+v, %v; want standard (t3's default is unlimited)", out, err)
+	}
+	for _, tc := range []struct{ region, want string }{{use1, "unlimited"}, {usw2, "standard"}} {
+		def, err := e.c.GetDefaultCreditSpecification(e.ctx, tc.region, &ec2.GetDefaultCreditSpecificationInput{InstanceFamily: "t2"})
+		if err != nil || def.InstanceFamilyCreditSpecification.CpuCredits != tc.want {
+			t.Errorf("t2 default in %s after a restart: %+v, %v; want %s", tc.region, def, err, tc.want)
+		}
+	}
+}
