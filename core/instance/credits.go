@@ -58,15 +58,12 @@ func (s *Service) familyDefault(rd state.Reader, family string) string {
 	if d := state.Get(rd, creditDefaults, family); d != nil {
 		return d.CpuCredits
 	}
-	mode := "standard"
 	for name, t := range s.cfg.Types {
-		if t.Burstable && configs.Family(name) == family {
-			if t.CreditMode == "unlimited" {
-				return "unlimited"
-			}
+		if t.Burstable && t.CreditMode == "unlimited" && configs.Family(name) == family {
+			return "unlimited"
 		}
 	}
-	return mode
+	return "standard"
 }
 
 // CreditMode is an instance's credit option: its own, else its type's
