@@ -62,7 +62,7 @@ func globalFlags(root bool) []cli.Flag {
 func commands() []*cli.Command {
 	return []*cli.Command{
 		instances.RunCommand, instances.LsCommand, instances.ShowCommand, instances.StartCommand, instances.StopCommand,
-		instances.RebootCommand, instances.TerminateCommand, instances.ModifyCommand, instances.WaitCommand, instances.SSHCommand,
+		instances.RebootCommand, instances.TerminateCommand, instances.StatusCommand, instances.CreditsCommand, instances.ModifyCommand, instances.WaitCommand, instances.SSHCommand,
 		instances.LogsCommand, instances.MetadataCommand, instances.MetricsCommand, instances.TopCommand,
 		instances.TagCommand, instances.UntagCommand,
 		network.EIPCommand, network.ENICommand, network.SGCommand, network.SubnetsCommand,

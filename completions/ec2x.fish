@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -114,6 +114,27 @@ complete -c ec2x -n '__fish_seen_subcommand_from terminate rm' -f -l query -r -d
 complete -c ec2x -n '__fish_seen_subcommand_from terminate rm' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from terminate rm' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from terminate rm' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'status' -d 'status checks and scheduled events of running instances'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l filter -r -d 'NAME=VALUE[,VALUE...] with DescribeInstanceStatus\' filter names (repeatable)'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l all -s a -d 'include instances that are not running'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from status' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'credits' -d 'CPU credit options of burstable instances (--set standard|unlimited changes them)'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l set -r -d 'change the named instances\' option: standard or unlimited'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from credits' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'modify' -d 'change a stopped instance\'s type or user data'
 complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l type -r -d 'new instance type'

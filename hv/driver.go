@@ -213,6 +213,8 @@ type Capabilities struct {
 	RealGuest    bool // a real OS runs: SSH works
 	Persistent   bool // guests outlive the daemon (re-attach after restart)
 	GracefulStop bool // Stop without force asks the guest to shut down
+	StatusChecks bool // implements StatusChecker
+	Screenshot   bool // implements Screenshotter
 	// DiagnosticInterrupt: implements DiagnosticInterrupter.
 	DiagnosticInterrupt bool
 }

@@ -118,6 +118,11 @@ const (
 	// CodeInvalidInstanceIDNotUnique (ec2x's CLI): a Name tag given for an
 	// instance ID is on several live instances.
 	CodeInvalidInstanceIDNotUnique = "InvalidInstanceID.NotUnique"
+
+	// Instance status and CPU credits.
+	// CodeInstanceCreditSpecificationNotSupported: a credit option for an
+	// instance type that does not burst.
+	CodeInstanceCreditSpecificationNotSupported = "InstanceCreditSpecification.NotSupported"
 )
 
 // HTTPStatus is the HTTP status EC2 answers an error code with. The

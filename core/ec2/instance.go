@@ -140,6 +140,9 @@ type RunInstancesInput struct {
 	// hypervisor driver: sim or qemu.
 	Driver string `json:"Driver,omitempty"`
 	DryRun bool   `json:"DryRun,omitempty"`
+
+	// CreditSpecification sets a burstable instance's credit option.
+	CreditSpecification *CreditSpecificationRequest `json:"CreditSpecification,omitempty"`
 }
 
 // TagSpecification tags resources at creation.

@@ -85,11 +85,6 @@ type CpuPerformanceFactorRequest struct {
 	References []PerformanceFactorReferenceRequest `json:"References,omitempty"`
 }
 
-// CreditSpecificationRequest is EC2's CreditSpecificationRequest.
-type CreditSpecificationRequest struct {
-	CpuCredits string `json:"CpuCredits,omitempty"`
-}
-
 // ElasticGpuSpecification is EC2's ElasticGpuSpecification.
 type ElasticGpuSpecification struct {
 	Type string `json:"Type,omitempty"`

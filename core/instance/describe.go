@@ -306,6 +306,8 @@ type Running struct {
 	Region, ID, Type string
 	Since            time.Time
 	Driver           hv.Driver
+	// CreditMode is the instance's CPU credit option (burstable types).
+	CreditMode string
 }
 
 // Running lists every running instance of every region.
@@ -315,7 +317,7 @@ func (s *Service) Running() []Running {
 		r.RLock()
 		for _, rec := range state.Published(r, Instances) {
 			if rec.State.Name == ec2.StateRunning {
-				out = append(out, Running{r.Name, rec.InstanceId, rec.InstanceType, rec.StateSince, s.driverOf(rec.Placement.HostId)})
+				out = append(out, Running{r.Name, rec.InstanceId, rec.InstanceType, rec.StateSince, s.driverOf(rec.Placement.HostId), s.CreditMode(rec)})
 			}
 		}
 		r.RUnlock()

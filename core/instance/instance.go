@@ -102,6 +102,13 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("GetInstanceUefiData", actions.Public, s.GetInstanceUefiData),
 		actions.New("GetInstanceTpmEkPub", actions.Public, s.GetInstanceTpmEkPub),
 		actions.New("SendDiagnosticInterrupt", actions.Public, s.SendDiagnosticInterrupt),
+		actions.New("DescribeInstanceStatus", actions.Public, s.DescribeInstanceStatus),
+		actions.New("DescribeInstanceCreditSpecifications", actions.Public, s.DescribeInstanceCreditSpecifications),
+		actions.New("ModifyInstanceCreditSpecification", actions.Public, s.ModifyInstanceCreditSpecification),
+		actions.New("GetDefaultCreditSpecification", actions.Public, s.GetDefaultCreditSpecification),
+		actions.New("ModifyDefaultCreditSpecification", actions.Public, s.ModifyDefaultCreditSpecification),
+		actions.New("GetConsoleScreenshot", actions.Public, s.GetConsoleScreenshot),
+		actions.New("GetPasswordData", actions.Public, s.GetPasswordData),
 		actions.New("RequestSpotInstances", actions.Public, s.RequestSpotInstances),
 		actions.New("DescribeSpotInstanceRequests", actions.Public, s.DescribeSpotInstanceRequests),
 		actions.New("CancelSpotInstanceRequests", actions.Public, s.CancelSpotInstanceRequests),
@@ -134,6 +141,9 @@ func (s *Service) Load(ctx context.Context) error {
 		}
 		if err == nil {
 			err = state.Load(ctx, r, settingsTable, nil)
+		}
+		if err == nil {
+			err = state.Load(ctx, r, creditDefaults, nil)
 		}
 		if err != nil {
 			return err

@@ -47,6 +47,10 @@ type Record struct {
 	UserData              []byte              `json:"UserData,omitempty"`
 	VolumeGiB             int                 `json:"VolumeGiB"`
 	Workload              string              `json:"Workload,omitempty"`
+
+	// CpuCredits is a burstable instance's credit option (standard or
+	// unlimited); "" for other types and records from before it was kept.
+	CpuCredits string `json:"CpuCredits,omitempty"`
 }
 
 // tokenRecord remembers a RunInstances ClientToken.

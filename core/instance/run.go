@@ -213,6 +213,9 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if l.spot, err = s.parseSpotTerms(region, l.typeName, in.InstanceMarketOptions); err != nil {
 		return nil, err
 	}
+	if err := checkLaunchCredits(l.typeName, l.typ, in.CreditSpecification); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
 
@@ -464,6 +467,7 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, p
 		InstanceId: r.InstanceId, AttachmentId: tx.Region().NewID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
 	}
 	r.Enis = []string{e.NetworkInterfaceId}
+	r.CpuCredits = s.launchCredits(tx, l)
 	network.PutInterface(tx, e)
 	if l.spot != nil {
 		s.spotLaunch(tx, l, r, now)

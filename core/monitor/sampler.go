@@ -115,7 +115,8 @@ func (s *Service) sampleOnce(ctx context.Context) {
 			continue // gone since the listing: the next tick knows
 		}
 		t := s.cfg.Types[ri.Type]
-		model := NewCredits(ri.Type, t)
+		// The instance's own credit option wins over its type's default.
+		model := NewCredits(ri.Type, t).WithMode(Mode(ri.CreditMode))
 		s.mu.Lock()
 		st := s.state[ri.ID]
 		s.mu.Unlock()

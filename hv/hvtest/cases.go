@@ -69,6 +69,12 @@ func testCapabilities(e *Env) {
 	if _, ok := e.Driver.(hv.DiagnosticInterrupter); caps.DiagnosticInterrupt != ok {
 		e.T.Errorf("Capabilities().DiagnosticInterrupt = %v but implements hv.DiagnosticInterrupter = %v", caps.DiagnosticInterrupt, ok)
 	}
+	if _, ok := e.Driver.(hv.StatusChecker); caps.StatusChecks != ok {
+		e.T.Errorf("Capabilities().StatusChecks = %v but implements hv.StatusChecker = %v", caps.StatusChecks, ok)
+	}
+	if _, ok := e.Driver.(hv.Screenshotter); caps.Screenshot != ok {
+		e.T.Errorf("Capabilities().Screenshot = %v but implements hv.Screenshotter = %v", caps.Screenshot, ok)
+	}
 }
 
 // testNMI: a running guest's kernel reports the interrupt on its console

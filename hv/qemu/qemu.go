@@ -138,7 +138,7 @@ func (d *Driver) Accel() string { return d.accel }
 
 // Capabilities implements hv.Driver.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, DiagnosticInterrupt: true}
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true}
 }
 
 func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
@@ -293,6 +293,8 @@ func (d *Driver) args(g *guest) []string {
 		"-name", s.ID, "-daemonize", "-pidfile", g.path("qemu.pid"),
 		"-accel", d.accel, "-cpu", "max", "-smp", strconv.Itoa(max(s.VCPUs, 1)), "-m", strconv.Itoa(max(s.MemoryMiB, 64)),
 		"-display", "none", "-monitor", "none", "-nodefaults",
+		// a display adapter, for GetConsoleScreenshot (QMP's screendump)
+		"-device", "VGA",
 		// a kernel panic pauses the guest, as a crashed EC2 instance keeps
 		// running with its status check failed until it is rebooted
 		"-device", "pvpanic", "-action", "panic=pause",

@@ -62,6 +62,7 @@ type guest struct {
 	acc                         counters // up to segAt
 	segAt                       int64    // unix ns up to which acc is summed; valid while running
 	bootAt                      int64    // unix ns the current boot began
+	upAt                        int64    // unix ns the guest last became running
 	mem                         uint32   // MiB
 	vcpus                       uint16
 	volGiB                      uint16
@@ -102,7 +103,7 @@ func (d *Driver) Name() string { return Name }
 // Capabilities declares what sim does: NIC hot-plug and graceful stop, but
 // no real guest and nothing that outlives the process.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, DiagnosticInterrupt: true}
+	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, StatusChecks: true, DiagnosticInterrupt: true}
 }
 
 // Create defines a stopped guest.
@@ -208,6 +209,7 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 func (d *Driver) running(g *guest, now time.Time) {
 	g.state = hv.StateRunning
 	g.segAt = now.UnixNano()
+	g.upAt = g.segAt
 	g.timer = nil
 	d.queue = append(d.queue, hv.Event{ID: g.id, State: hv.StateRunning, At: now})
 }
