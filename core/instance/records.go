@@ -47,6 +47,8 @@ type Record struct {
 	UserData              []byte              `json:"UserData,omitempty"`
 	VolumeGiB             int                 `json:"VolumeGiB"`
 	Workload              string              `json:"Workload,omitempty"`
+	// Attrs: protections, shutdown behaviour, metadata options, monitoring.
+	Attrs
 }
 
 // tokenRecord remembers a RunInstances ClientToken.
@@ -147,6 +149,7 @@ func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
 		RootVolumeSize: r.VolumeGiB,
 	}
+	viewAttrs(in, r)
 	if t := s.cfg.Types[r.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)
 		in.CpuOptions = ec2.CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}

@@ -48,6 +48,7 @@ type launch struct {
 	volume      int
 	hash        string
 	spot        *spotTerms
+	attrs       Attrs // protections, shutdown, metadata, monitoring (attrs.go)
 }
 
 // RunInstances launches instances. It returns at once with them pending;
@@ -196,6 +197,9 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 		return nil, err
 	}
 	if err := s.validateLaunchData(l, in); err != nil {
+		return nil, err
+	}
+	if l.attrs, err = launchAttrs(in); err != nil {
 		return nil, err
 	}
 	if l.spot, err = s.parseSpotTerms(region, l.typeName, in.InstanceMarketOptions); err != nil {
@@ -450,6 +454,7 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, p
 		Addrs: []network.Addr{{Private: priv, Public: pub}}, Groups: l.groupIDs,
 		InstanceId: r.InstanceId, AttachmentId: tx.Region().NewID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
 	}
+	r.Attrs = l.attrs
 	r.Enis = []string{e.NetworkInterfaceId}
 	network.PutInterface(tx, e)
 	if l.spot != nil {
