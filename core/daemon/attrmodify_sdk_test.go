@@ -65,14 +65,14 @@ func TestSDKInstanceAttributes(t *testing.T) {
 	})
 
 	stopAndWait(t, c, id)
-	modify := func(m *ec2.ModifyInstanceAttributeInput) {
+	modify := func(t *testing.T, m *ec2.ModifyInstanceAttributeInput) {
 		t.Helper()
 		m.InstanceId = idp
 		if _, err := c.ModifyInstanceAttribute(ctx, m); err != nil {
 			t.Fatalf("ModifyInstanceAttribute %+v: %v", m, err)
 		}
 	}
-	attr := func(a types.InstanceAttributeName) *ec2.DescribeInstanceAttributeOutput {
+	attr := func(t *testing.T, a types.InstanceAttributeName) *ec2.DescribeInstanceAttributeOutput {
 		t.Helper()
 		out, err := c.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: idp, Attribute: a})
 		if err != nil {
@@ -144,41 +144,41 @@ func TestSDKInstanceAttributes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.attr), func(t *testing.T) {
-			modify(tc.typed)
-			if got := tc.get(attr(tc.attr)); got != tc.want {
+			modify(t, tc.typed)
+			if got := tc.get(attr(t, tc.attr)); got != tc.want {
 				t.Errorf("after the typed change: %s, want %s", got, tc.want)
 			}
 			if tc.named == "" {
 				return
 			}
-			modify(&ec2.ModifyInstanceAttributeInput{Attribute: tc.attr, Value: aws.String(tc.named)})
-			if got := tc.get(attr(tc.attr)); got != tc.named {
+			modify(t, &ec2.ModifyInstanceAttributeInput{Attribute: tc.attr, Value: aws.String(tc.named)})
+			if got := tc.get(attr(t, tc.attr)); got != tc.named {
 				t.Errorf("after Attribute+Value: %s, want %s", got, tc.named)
 			}
 		})
 	}
 	t.Run("read only", func(t *testing.T) {
-		if got := val(attr("rootDeviceName").RootDeviceName); got != "/dev/xvda" {
+		if got := val(attr(t, "rootDeviceName").RootDeviceName); got != "/dev/xvda" {
 			t.Errorf("rootDeviceName = %s", got)
 		}
-		if o := attr("productCodes"); len(o.ProductCodes) != 0 {
+		if o := attr(t, "productCodes"); len(o.ProductCodes) != 0 {
 			t.Errorf("productCodes = %+v, want none", o.ProductCodes)
 		}
-		if o := attr("enclaveOptions"); o.EnclaveOptions == nil || aws.ToBool(o.EnclaveOptions.Enabled) {
+		if o := attr(t, "enclaveOptions"); o.EnclaveOptions == nil || aws.ToBool(o.EnclaveOptions.Enabled) {
 			t.Errorf("enclaveOptions = %+v", o.EnclaveOptions)
 		}
 	})
 	t.Run("reset", func(t *testing.T) {
-		modify(&ec2.ModifyInstanceAttributeInput{SourceDestCheck: off})
+		modify(t, &ec2.ModifyInstanceAttributeInput{SourceDestCheck: off})
 		for _, a := range []types.InstanceAttributeName{"kernel", "ramdisk", "sourceDestCheck"} {
 			if _, err := c.ResetInstanceAttribute(ctx, &ec2.ResetInstanceAttributeInput{InstanceId: idp, Attribute: a}); err != nil {
 				t.Fatalf("reset %s: %v", a, err)
 			}
 		}
-		if o := attr("kernel"); val(o.KernelId) != "" {
+		if o := attr(t, "kernel"); val(o.KernelId) != "" {
 			t.Errorf("kernel after reset = %s", val(o.KernelId))
 		}
-		if o := attr("sourceDestCheck"); flag(o.SourceDestCheck) != "true" {
+		if o := attr(t, "sourceDestCheck"); flag(o.SourceDestCheck) != "true" {
 			t.Errorf("sourceDestCheck after reset = %s", flag(o.SourceDestCheck))
 		}
 		_, err := c.ResetInstanceAttribute(ctx, &ec2.ResetInstanceAttributeInput{InstanceId: idp, Attribute: "instanceType"})
