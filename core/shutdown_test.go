@@ -49,3 +49,22 @@ func TestGuestShutdownBehavior(t *testing.T) {
 		})
 	}
 }
+
+// TestAttributesSurviveRestart: the attributes are part of the instance's
+// record, so a daemon that restarts keeps its protections and options.
+func TestAttributesSurviveRestart(t *testing.T) {
+	e := newEnv(t, "")
+	id := e.run(use1, &ec2.RunInstancesInput{MinCount: 1, MaxCount: 1, DisableApiTermination: true, InstanceInitiatedShutdownBehavior: "terminate",
+		Monitoring: &ec2.RunInstancesMonitoringEnabled{Enabled: true}, MetadataOptions: &ec2.InstanceMetadataOptionsRequest{HttpTokens: "required", HttpPutResponseHopLimit: 4}}).Instances[0].InstanceId
+	e.reopen()
+	_, err := e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{id}})
+	wantCode(t, err, ec2.CodeOperationNotPermitted, "disableApiTermination")
+	in := e.get(use1, id)
+	if in.Monitoring.State != "enabled" || in.MetadataOptions.HttpTokens != "required" || in.MetadataOptions.HttpPutResponseHopLimit != 4 {
+		t.Errorf("after a restart: monitoring %+v, metadata %+v", in.Monitoring, in.MetadataOptions)
+	}
+	attr, err := e.c.DescribeInstanceAttribute(e.ctx, use1, &ec2.DescribeInstanceAttributeInput{InstanceId: id, Attribute: "instanceInitiatedShutdownBehavior"})
+	if err != nil || attr.InstanceInitiatedShutdownBehavior.Value != "terminate" {
+		t.Errorf("shutdown behaviour after a restart: %+v, %v", attr, err)
+	}
+}
