@@ -134,8 +134,8 @@ type ModifyInstanceAttributeInput struct {
 	Value                             string                                    `json:"Value,omitempty"`
 	InstanceType                      *AttributeValue                           `json:"InstanceType,omitempty"`
 	UserData                          *AttributeValue                           `json:"UserData,omitempty"`
-	Kernel                            *AttributeValue                           `json:"Kernel,omitempty"`
-	Ramdisk                           *AttributeValue                           `json:"Ramdisk,omitempty"`
+	Kernel                            *AttributeValue                           `json:"Kernel,omitempty" ec2x:"noeffect"`
+	Ramdisk                           *AttributeValue                           `json:"Ramdisk,omitempty" ec2x:"noeffect"`
 	DisableApiTermination             *AttributeBooleanValue                    `json:"DisableApiTermination,omitempty"`
 	DisableApiStop                    *AttributeBooleanValue                    `json:"DisableApiStop,omitempty"`
 	InstanceInitiatedShutdownBehavior *AttributeValue                           `json:"InstanceInitiatedShutdownBehavior,omitempty"`

@@ -141,7 +141,7 @@ type RunInstancesInput struct {
 	DisableApiStop                    bool                            `json:"DisableApiStop,omitempty"`
 	InstanceInitiatedShutdownBehavior string                          `json:"InstanceInitiatedShutdownBehavior,omitempty"`
 	MetadataOptions                   *InstanceMetadataOptionsRequest `json:"MetadataOptions,omitempty"`
-	Monitoring                        *RunInstancesMonitoringEnabled  `json:"Monitoring,omitempty"`
+	Monitoring                        *RunInstancesMonitoringEnabled  `json:"Monitoring,omitempty" ec2x:"noeffect"` // shown, filtered; metrics keep [monitor]'s interval
 }
 
 // TagSpecification tags resources at creation.
