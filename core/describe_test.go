@@ -29,7 +29,10 @@ func newDescribeFleet(t *testing.T) *describeFleet {
 		TagSpecifications: instanceTags("Name", "web-1", "env", "prod", "path", "team/web/blue", "odd", `a[b]\c`)}).Instances[0]
 	e.advance(10 * time.Second)
 	b := e.run(use1, &ec2.RunInstancesInput{InstanceType: "t3.small", Placement: &ec2.Placement{AvailabilityZone: "us-east-1b"},
-		TagSpecifications: instanceTags("Name", "db-1", "env", "dev")}).Instances[0]
+		TagSpecifications: instanceTags("Name", "db-1", "env", "dev"),
+		Monitoring:        &ec2.RunInstancesMonitoringEnabled{Enabled: true},
+		MetadataOptions: &ec2.InstanceMetadataOptionsRequest{HttpTokens: "required", HttpPutResponseHopLimit: 2,
+			HttpEndpoint: "disabled", InstanceMetadataTags: "enabled"}}).Instances[0]
 	e.advance(10 * time.Second)
 	e.wait(use1, ec2.StateRunning, a.InstanceId, b.InstanceId)
 	e.stop(use1, false, b.InstanceId)
@@ -77,6 +80,11 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		{"instance-state-reason-code", []ec2.Filter{newFilter("instance-state-reason-code", "Client.UserInitiatedShutdown")}, []*ec2.Instance{b}},
 		{"tag-key", []ec2.Filter{newFilter("tag-key", "env")}, []*ec2.Instance{a, b}},
 		{"tag-value", []ec2.Filter{newFilter("tag-value", "prod", "db-*")}, []*ec2.Instance{a, b}},
+		{"monitoring-state", []ec2.Filter{newFilter("monitoring-state", "enabled")}, []*ec2.Instance{b}},
+		{"metadata-options.http-tokens", []ec2.Filter{newFilter("metadata-options.http-tokens", "optional")}, []*ec2.Instance{a, c, d}},
+		{"metadata-options.http-put-response-hop-limit", []ec2.Filter{newFilter("metadata-options.http-put-response-hop-limit", "2")}, []*ec2.Instance{b}},
+		{"metadata-options.http-endpoint", []ec2.Filter{newFilter("metadata-options.http-endpoint", "disabled")}, []*ec2.Instance{b}},
+		{"metadata-options.instance-metadata-tags", []ec2.Filter{newFilter("metadata-options.instance-metadata-tags", "enabled")}, []*ec2.Instance{b}},
 		{"network-interface.network-interface-id", []ec2.Filter{newFilter("network-interface.network-interface-id", c.NetworkInterfaces[0].NetworkInterfaceId)}, []*ec2.Instance{c}},
 		{"network-interface.addresses.private-ip-address", []ec2.Filter{newFilter("network-interface.addresses.private-ip-address", d.PrivateIpAddress)}, []*ec2.Instance{d}},
 		{"network-interface.addresses.association.public-ip", []ec2.Filter{newFilter("network-interface.addresses.association.public-ip", a.PublicIpAddress)}, []*ec2.Instance{a}},

@@ -312,7 +312,7 @@ func TestModifyInstanceType(t *testing.T) {
 		code string
 		frag string
 	}{
-		{"nothing to change", ec2.ModifyInstanceAttributeInput{}, ec2.CodeMissingParameter, "InstanceType or UserData"},
+		{"nothing to change", ec2.ModifyInstanceAttributeInput{}, ec2.CodeMissingParameter, "attribute to modify"},
 		{"two attributes", ec2.ModifyInstanceAttributeInput{InstanceType: &ec2.AttributeValue{Value: "m5.xlarge"}, UserData: &ec2.AttributeValue{}}, ec2.CodeInvalidParameterCombination, ""},
 		{"unknown type", ec2.ModifyInstanceAttributeInput{InstanceType: &ec2.AttributeValue{Value: "m9.tiny"}}, ec2.CodeInvalidInstanceAttributeValue, "'m9.tiny'"},
 		{"family no host serves", ec2.ModifyInstanceAttributeInput{InstanceType: &ec2.AttributeValue{Value: "c5.large"}}, ec2.CodeInvalidInstanceAttributeValue, "c5"},
@@ -344,8 +344,8 @@ func TestModifyInstanceType(t *testing.T) {
 	if err != nil || attr.UserData.Value != "bmV3" {
 		t.Errorf("userData attribute %+v, %v", attr, err)
 	}
-	_, err = e.c.DescribeInstanceAttribute(e.ctx, use1, &ec2.DescribeInstanceAttributeInput{InstanceId: id, Attribute: "kernel"})
-	wantCode(t, err, ec2.CodeInvalidParameterValue, "kernel")
+	_, err = e.c.DescribeInstanceAttribute(e.ctx, use1, &ec2.DescribeInstanceAttributeInput{InstanceId: id, Attribute: "colour"})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "colour")
 
 	// The next start claims the new size.
 	e.start(use1, id)

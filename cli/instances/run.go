@@ -17,7 +17,7 @@ var RunCommand = &cli.Command{
 	Name:      "run",
 	Usage:     "launch instances",
 	ArgsUsage: " ",
-	Flags: []cli.Flag{
+	Flags: append([]cli.Flag{
 		&cli.StringFlag{Name: "image", Usage: "image ID or name (default: the region's default image)"},
 		&cli.StringFlag{Name: "type", Value: "t2.micro", Usage: "instance type"},
 		&cli.IntFlag{Name: "count", Value: 1, Usage: "number of instances"},
@@ -38,7 +38,7 @@ var RunCommand = &cli.Command{
 		&cli.DurationFlag{Name: "timeout", Value: defaultWait, Usage: "how long --wait waits"},
 		&cli.BoolFlag{Name: "explain", Usage: "show how the scheduler chose a host"},
 		&cli.StringFlag{Name: "template", Usage: "launch template NAME|ID[:VERSION] ($Latest, $Default or N): its data are the defaults, the flags override them"},
-	},
+	}, runAttrFlags...),
 	Action: runAction,
 }
 
@@ -85,6 +85,9 @@ func runAction(c *cli.Context) error {
 	}
 	if v := c.Int("volume-size"); v != 0 {
 		in.BlockDeviceMappings = []ec2.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{VolumeSize: v}}}
+	}
+	if err := runAttrs(c, in); err != nil {
+		return err
 	}
 	if in.InstanceMarketOptions, err = spotOptions(c); err != nil {
 		return err

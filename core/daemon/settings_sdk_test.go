@@ -47,6 +47,24 @@ func TestSDKInstanceSettings(t *testing.T) {
 		HttpTokens: types.MetadataDefaultHttpTokensStateRequired, HttpPutResponseHopLimit: aws.Int32(2)}); err != nil {
 		t.Fatal(err)
 	}
+	// Launches take the defaults for what they leave unset.
+	for _, tc := range []struct {
+		name   string
+		opts   *types.InstanceMetadataOptionsRequest
+		tokens types.HttpTokensState
+		hops   int32
+	}{
+		{"defaults", nil, types.HttpTokensStateRequired, 2},
+		{"the launch's own tokens win", &types.InstanceMetadataOptionsRequest{HttpTokens: types.HttpTokensStateOptional}, types.HttpTokensStateOptional, 2},
+	} {
+		run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), MetadataOptions: tc.opts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := run.Instances[0].MetadataOptions; m == nil || m.HttpTokens != tc.tokens || aws.ToInt32(m.HttpPutResponseHopLimit) != tc.hops {
+			t.Errorf("%s: metadata options %+v, want tokens %s, hop limit %d", tc.name, m, tc.tokens, tc.hops)
+		}
+	}
 	_, err = c.ModifyInstanceMetadataDefaults(ctx, &ec2.ModifyInstanceMetadataDefaultsInput{HttpPutResponseHopLimit: aws.Int32(65)})
 	if code := apiCode(t, err); code != "InvalidParameterValue" {
 		t.Errorf("hop limit 65: %s, want InvalidParameterValue", code)

@@ -143,6 +143,13 @@ type RunInstancesInput struct {
 
 	// CreditSpecification sets a burstable instance's credit option.
 	CreditSpecification *CreditSpecificationRequest `json:"CreditSpecification,omitempty"`
+	// Protections, shutdown, metadata and monitoring (instance attributes;
+	// stored on the instance, see attrs.go).
+	DisableApiTermination             bool                            `json:"DisableApiTermination,omitempty"`
+	DisableApiStop                    bool                            `json:"DisableApiStop,omitempty"`
+	InstanceInitiatedShutdownBehavior string                          `json:"InstanceInitiatedShutdownBehavior,omitempty"`
+	MetadataOptions                   *InstanceMetadataOptionsRequest `json:"MetadataOptions,omitempty"`
+	Monitoring                        *RunInstancesMonitoringEnabled  `json:"Monitoring,omitempty" ec2x:"noeffect"` // shown, filtered; metrics keep [monitor]'s interval
 }
 
 // TagSpecification tags resources at creation.
@@ -210,28 +217,6 @@ type Empty struct {
 // AttributeValue is EC2's {Value: ...} wrapper.
 type AttributeValue struct {
 	Value string `json:"Value"`
-}
-
-// ModifyInstanceAttributeInput is EC2's ModifyInstanceAttribute request.
-// UserData.Value is base64, as in EC2's API.
-type ModifyInstanceAttributeInput struct {
-	InstanceId   string          `json:"InstanceId"`
-	InstanceType *AttributeValue `json:"InstanceType,omitempty"`
-	UserData     *AttributeValue `json:"UserData,omitempty"`
-	DryRun       bool            `json:"DryRun,omitempty"`
-}
-
-// DescribeInstanceAttributeInput asks for one attribute of an instance.
-type DescribeInstanceAttributeInput struct {
-	InstanceId string `json:"InstanceId"`
-	Attribute  string `json:"Attribute"`
-}
-
-// DescribeInstanceAttributeOutput carries the attribute asked for.
-type DescribeInstanceAttributeOutput struct {
-	InstanceId   string          `json:"InstanceId"`
-	InstanceType *AttributeValue `json:"InstanceType,omitempty"`
-	UserData     *AttributeValue `json:"UserData,omitempty"`
 }
 
 // HostInfo is a host server as `ec2x hosts ls` shows it.
@@ -317,6 +302,10 @@ type InstanceMetadata struct {
 	UserData         []byte          `json:"UserData,omitempty"`
 	SpotAction       *InstanceAction `json:"SpotAction,omitempty"`
 	LaunchTime       string          `json:"LaunchTime"`
+	// Options are the instance's metadata options (tokens, hop limit,
+	// endpoint, tags); Tags are its tags when InstanceMetadataTags is enabled.
+	Options *InstanceMetadataOptionsResponse `json:"Options,omitempty"`
+	Tags    []Tag                            `json:"Tags,omitempty"`
 }
 
 // InstanceIdInput names one instance.

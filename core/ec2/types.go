@@ -140,6 +140,10 @@ type Instance struct {
 	// EC2 keeps a volume's size on the volume, for DescribeVolumes, and
 	// an instance's BlockDeviceMappings name the volume without it).
 	RootVolumeSize int `json:"RootVolumeSize,omitempty"`
+
+	// Instance attributes (attrs.go).
+	MetadataOptions *InstanceMetadataOptionsResponse `json:"MetadataOptions,omitempty"`
+	Monitoring      *Monitoring                      `json:"Monitoring,omitempty"`
 }
 
 // Tag returns the value of tag key and whether it is set.

@@ -74,7 +74,8 @@ func (s *Server) Open(ctx context.Context, region, id string) (string, error) {
 		return "", fmt.Errorf("instance metadata for %s: %w", id, err)
 	}
 	ep := &endpoint{s: s, region: region, id: id, url: "http://" + l.Addr().String()}
-	ep.srv = &http.Server{Handler: ep, ReadHeaderTimeout: 10 * time.Second}
+	ep.srv = &http.Server{Handler: ep, ReadHeaderTimeout: 10 * time.Second,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) }}
 	go func() {
 		if err := ep.srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error().Err(err).Str("instance", id).Msg("instance metadata stopped")
@@ -104,21 +105,31 @@ func (ep *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Forbidden", http.StatusForbidden)
 		return
 	}
+	md, err := ep.s.src.DescribeInstanceMetadata(r.Context(), ep.region, &ec2.InstanceIdInput{InstanceId: ep.id})
+	if err != nil || md.State == ec2.StateTerminated {
+		http.Error(w, "Not Found", http.StatusNotFound)
+		return
+	}
+	opts := md.Options
+	if opts == nil {
+		opts = &ec2.InstanceMetadataOptionsResponse{HttpTokens: "optional", HttpPutResponseHopLimit: 1, HttpEndpoint: "enabled"}
+	}
+	if opts.HttpEndpoint == "disabled" {
+		// EC2 answers 403 when the instance's metadata service is off.
+		http.Error(w, "Forbidden", http.StatusForbidden)
+		return
+	}
 	if r.URL.Path == "/latest/api/token" {
-		ep.token(w, r)
+		ep.token(w, r, opts.HttpPutResponseHopLimit)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if !ep.valid(r.Header.Get(HeaderToken)) {
+	// IMDSv1 (no token) unless tokens are required; a token given must be valid.
+	if tok := r.Header.Get(HeaderToken); (tok == "" && opts.HttpTokens == "required") || (tok != "" && !ep.valid(tok)) {
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
-		return
-	}
-	md, err := ep.s.src.DescribeInstanceMetadata(r.Context(), ep.region, &ec2.InstanceIdInput{InstanceId: ep.id})
-	if err != nil || md.State == ec2.StateTerminated {
-		http.Error(w, "Not Found", http.StatusNotFound)
 		return
 	}
 	body, ok := lookup(md, strings.TrimPrefix(r.URL.Path, "/"))
@@ -131,7 +142,7 @@ func (ep *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-func (ep *endpoint) token(w http.ResponseWriter, r *http.Request) {
+func (ep *endpoint) token(w http.ResponseWriter, r *http.Request, hops int) {
 	if r.Method != http.MethodPut {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
@@ -148,6 +159,11 @@ func (ep *endpoint) token(w http.ResponseWriter, r *http.Request) {
 	ep.mu.Lock()
 	ep.tokens.add(tok, now.Add(time.Duration(ttl)*time.Second), now)
 	ep.mu.Unlock()
+	// The token's packets go at most the hop limit's routers away, as on
+	// EC2 (a container behind one more hop cannot fetch a token).
+	if c, ok := r.Context().Value(connKey{}).(net.Conn); ok {
+		setTTL(c, hops)
+	}
 	w.Header().Set(HeaderTTL, strconv.Itoa(ttl))
 	w.Header().Set("Content-Type", "text/plain")
 	_, _ = w.Write([]byte(tok))
@@ -183,12 +199,18 @@ func lookup(md *ec2.InstanceMetadata, path string) ([]byte, bool) {
 		return nil, false
 	}
 	rest = strings.TrimPrefix(rest, "/")
+	if body, ok, isTags := tagPath(md, rest); isTags {
+		return body, ok
+	}
 	values := map[string]string{
 		"ami-id": md.ImageId, "instance-id": md.InstanceId, "instance-type": md.InstanceType,
 		"reservation-id": md.ReservationId, "local-ipv4": md.LocalIpv4, "public-ipv4": md.PublicIpv4,
 		"hostname": md.LocalHostname, "local-hostname": md.LocalHostname, "public-hostname": md.PublicHostname,
 		"mac": md.Mac, "security-groups": strings.Join(md.SecurityGroups, "\n"),
 		"placement/availability-zone": md.AvailabilityZone, "placement/region": md.Region,
+	}
+	if md.Tags != nil {
+		values["tags/instance/"] = "-" // lists tags/ in meta-data/
 	}
 	if md.SpotAction != nil {
 		b, _ := json.Marshal(map[string]string{"action": md.SpotAction.Action, "time": md.SpotAction.Time.UTC().Format("2006-01-02T15:04:05Z")})

@@ -1,6 +1,8 @@
 package imds
 
 import (
+	"net"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,5 +46,29 @@ func TestLookup(t *testing.T) {
 				t.Errorf("lookup(%s) = %q, %v; want %q, %v", tc.path, got, found, tc.want, tc.found)
 			}
 		})
+	}
+}
+
+// TestSetTTL: the hop limit becomes the IP time-to-live of what the
+// connection sends next.
+func TestSetTTL(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, hops := range []int{1, 2, 64} {
+		setTTL(c, hops)
+		raw, _ := c.(*net.TCPConn).SyscallConn()
+		var got int
+		_ = raw.Control(func(fd uintptr) { got, _ = syscall.GetsockoptInt(int(fd), syscall.IPPROTO_IP, syscall.IP_TTL) })
+		if got != hops {
+			t.Errorf("TTL after setTTL(%d) = %d", hops, got)
+		}
 	}
 }

@@ -32,7 +32,9 @@ func (s *fixedSource) Now() time.Time { return s.clk.Now() }
 func newEndpoint(tb testing.TB) (*endpoint, *clock.Fake) {
 	tb.Helper()
 	clk := clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
-	s := New(&fixedSource{clk: clk, md: ec2.InstanceMetadata{InstanceId: "i-0123456789abcdef0", State: ec2.StateRunning}}, zerolog.Nop())
+	s := New(&fixedSource{clk: clk, md: ec2.InstanceMetadata{InstanceId: "i-0123456789abcdef0", State: ec2.StateRunning,
+		// tokens required, so that a GET without one is refused
+		Options: &ec2.InstanceMetadataOptionsResponse{HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1}}}, zerolog.Nop())
 	tb.Cleanup(s.Close)
 	if _, err := s.Open(context.Background(), "us-east-1", "i-0123456789abcdef0"); err != nil {
 		tb.Fatal(err)

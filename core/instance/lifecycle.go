@@ -129,6 +129,9 @@ func (s *Service) StopInstances(ctx context.Context, region string, in *ec2.Stop
 		default:
 			return nil, incorrectState(r, "stopped")
 		}
+		if err := stopProtected(r); err != nil {
+			return nil, err
+		}
 		if r.Spot() {
 			req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId)
 			if req == nil || req.Type != "persistent" {
@@ -174,6 +177,9 @@ func (s *Service) TerminateInstances(ctx context.Context, region string, in *ec2
 		switch r.State.Name {
 		case ec2.StateShuttingDown, ec2.StateTerminated:
 			return nil, nil
+		}
+		if err := terminationProtected(r); err != nil {
+			return nil, err
 		}
 		n := r.clone()
 		setState(n, ec2.StateShuttingDown, now)

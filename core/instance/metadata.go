@@ -22,6 +22,10 @@ func (s *Service) DescribeInstanceMetadata(ctx context.Context, region string, i
 			PublicHostname: v.PublicDnsName, UserData: r.UserData, SpotAction: r.Notice, SecurityGroups: []string{},
 			PublicKeys: []ec2.KeyPairInfo{}, LaunchTime: r.LaunchTime.UTC().Format("2006-01-02T15:04:05Z"),
 		}
+		md.Options = v.MetadataOptions
+		if r.Metadata.TagsEnabled() {
+			md.Tags = append([]ec2.Tag{}, r.Tags...)
+		}
 		if len(v.NetworkInterfaces) > 0 {
 			md.Mac = v.NetworkInterfaces[0].MacAddress
 		}

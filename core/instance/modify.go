@@ -11,18 +11,19 @@ import (
 	"github.com/ec2x/ec2x/hv"
 )
 
-// ModifyInstanceAttribute changes the type or user data of a stopped instance.
+// ModifyInstanceAttribute changes one attribute of an instance, given
+// typed (InstanceType.Value, DisableApiTermination.Value, ...) or as
+// Attribute and Value, with EC2's rules: one a call, some only while the
+// instance is stopped.
 func (s *Service) ModifyInstanceAttribute(ctx context.Context, region string, in *ec2.ModifyInstanceAttributeInput) (*ec2.Empty, error) {
-	if in.InstanceType == nil && in.UserData == nil {
-		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain an attribute to modify (InstanceType or UserData)")
-	}
-	if in.InstanceType != nil && in.UserData != nil {
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Modify one attribute per request")
+	in, err := typedAttribute(in)
+	if err != nil {
+		return nil, err
 	}
 	var resize *configs.InstType
 	var n *Record
 	var d hv.Driver
-	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
+	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		r, err := s.one(tx, in.InstanceId)
 		if err != nil {
 			return err
@@ -51,37 +52,14 @@ func (s *Service) ModifyInstanceAttribute(ctx context.Context, region string, in
 
 // modify applies one attribute change to n, a copy of r, and returns the
 // type to resize the guest to when the type changed.
-func (s *Service) modify(rd state.Reader, r, n *Record, in *ec2.ModifyInstanceAttributeInput) (*configs.InstType, error) {
+func (s *Service) modify(tx *state.Tx, r, n *Record, in *ec2.ModifyInstanceAttributeInput) (*configs.InstType, error) {
+	if stoppedOnly(in) && r.State.Name != ec2.StateStopped {
+		return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
+	}
 	switch {
 	case in.InstanceType != nil:
-		name := in.InstanceType.Value
-		t := s.cfg.Types[name]
-		if t == nil {
-			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instanceType '%s' is not supported.", name)
-		}
-		if r.State.Name != ec2.StateStopped {
-			return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
-		}
-		if !contains(t.Arch, r.Architecture) {
-			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' does not support the '%s' architecture of the instance's image.", name, r.Architecture)
-		}
-		if n := len(r.Enis); n > t.MaxENIs {
-			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d network interfaces; the instance has %d.", name, t.MaxENIs, n)
-		}
-		for _, id := range r.Enis {
-			if e := network.Interface(rd, id); e != nil && len(e.Addrs) > t.IPv4PerENI {
-				return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d private addresses per network interface; %s has %d.", name, t.IPv4PerENI, id, len(e.Addrs))
-			}
-		}
-		if !s.familyServed(rd.Region().Name, r.Placement.AvailabilityZone, configs.Family(name)) {
-			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "No host in %s serves the %s family.", r.Placement.AvailabilityZone, configs.Family(name))
-		}
-		n.InstanceType = name
-		return t, nil
+		return s.modifyType(tx, r, n, in.InstanceType.Value)
 	case in.UserData != nil:
-		if r.State.Name != ec2.StateStopped {
-			return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
-		}
 		data, err := base64.StdEncoding.DecodeString(in.UserData.Value)
 		if err != nil {
 			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid BASE64 encoding of user data.")
@@ -90,8 +68,33 @@ func (s *Service) modify(rd state.Reader, r, n *Record, in *ec2.ModifyInstanceAt
 			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "User data is limited to %d bytes", maxUserData)
 		}
 		n.UserData = data
+		return nil, nil
 	}
-	return nil, nil
+	return nil, s.modifyAttr(tx, r, n, in)
+}
+
+// modifyType checks a new instance type for r and sets it on n.
+func (s *Service) modifyType(rd state.Reader, r, n *Record, name string) (*configs.InstType, error) {
+	t := s.cfg.Types[name]
+	if t == nil {
+		return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instanceType '%s' is not supported.", name)
+	}
+	if !contains(t.Arch, r.Architecture) {
+		return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' does not support the '%s' architecture of the instance's image.", name, r.Architecture)
+	}
+	if n := len(r.Enis); n > t.MaxENIs {
+		return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d network interfaces; the instance has %d.", name, t.MaxENIs, n)
+	}
+	for _, id := range r.Enis {
+		if e := network.Interface(rd, id); e != nil && len(e.Addrs) > t.IPv4PerENI {
+			return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' supports %d private addresses per network interface; %s has %d.", name, t.IPv4PerENI, id, len(e.Addrs))
+		}
+	}
+	if !s.familyServed(rd.Region().Name, r.Placement.AvailabilityZone, configs.Family(name)) {
+		return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "No host in %s serves the %s family.", r.Placement.AvailabilityZone, configs.Family(name))
+	}
+	n.InstanceType = name
+	return t, nil
 }
 
 // familyServed reports whether any host of the zone serves the family.
@@ -102,25 +105,4 @@ func (s *Service) familyServed(region, zone, family string) bool {
 		}
 	}
 	return false
-}
-
-// DescribeInstanceAttribute returns instanceType or userData (base64).
-func (s *Service) DescribeInstanceAttribute(ctx context.Context, region string, in *ec2.DescribeInstanceAttributeInput) (*ec2.DescribeInstanceAttributeOutput, error) {
-	var out *ec2.DescribeInstanceAttributeOutput
-	err := s.viewOne(region, in.InstanceId, func(_ state.Reader, r *Record) error {
-		out = &ec2.DescribeInstanceAttributeOutput{InstanceId: r.InstanceId}
-		switch in.Attribute {
-		case "instanceType":
-			out.InstanceType = &ec2.AttributeValue{Value: r.InstanceType}
-		case "userData":
-			out.UserData = &ec2.AttributeValue{Value: base64.StdEncoding.EncodeToString(r.UserData)}
-		default:
-			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Use instanceType or userData.", in.Attribute)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }

@@ -51,6 +51,8 @@ type Record struct {
 	// CpuCredits is a burstable instance's credit option (standard or
 	// unlimited); "" for other types and records from before it was kept.
 	CpuCredits string `json:"CpuCredits,omitempty"`
+	// Attrs: protections, shutdown behaviour, metadata options, monitoring.
+	Attrs
 }
 
 // tokenRecord remembers a RunInstances ClientToken.
@@ -151,6 +153,7 @@ func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
 		RootVolumeSize: r.VolumeGiB,
 	}
+	viewAttrs(in, r)
 	if t := s.cfg.Types[r.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)
 		in.CpuOptions = ec2.CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}

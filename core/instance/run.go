@@ -48,6 +48,7 @@ type launch struct {
 	volume      int
 	hash        string
 	spot        *spotTerms
+	attrs       Attrs // protections, shutdown, metadata, monitoring (attrs.go)
 }
 
 // RunInstances launches instances. It returns at once with them pending;
@@ -210,6 +211,10 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if err := s.validateLaunchData(l, in); err != nil {
 		return nil, err
 	}
+	if l.attrs, err = launchAttrs(in); err != nil {
+		return nil, err
+	}
+	l.attrs.Metadata = l.attrs.Metadata.withDefaults(settingsOf(tx).MetadataDflts)
 	if l.spot, err = s.parseSpotTerms(region, l.typeName, in.InstanceMarketOptions); err != nil {
 		return nil, err
 	}
@@ -466,6 +471,7 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, p
 		Addrs: []network.Addr{{Private: priv, Public: pub}}, Groups: l.groupIDs,
 		InstanceId: r.InstanceId, AttachmentId: tx.Region().NewID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
 	}
+	r.Attrs = l.attrs
 	r.Enis = []string{e.NetworkInterfaceId}
 	r.CpuCredits = s.launchCredits(tx, l)
 	network.PutInterface(tx, e)

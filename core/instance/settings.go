@@ -138,15 +138,14 @@ func (s *Service) GetInstanceMetadataDefaults(ctx context.Context, region string
 // ModifyInstanceMetadataDefaults sets or clears ("no-preference") the
 // region's IMDS defaults.
 func (s *Service) ModifyInstanceMetadataDefaults(ctx context.Context, region string, in *ec2.ModifyInstanceMetadataDefaultsInput) (*ec2.Empty, error) {
-	checks := []struct{ param, value string }{
-		{"HttpTokens", oneOf(in.HttpTokens, "optional", "required", "no-preference")},
-		{"HttpEndpoint", oneOf(in.HttpEndpoint, "enabled", "disabled", "no-preference")},
-		{"InstanceMetadataTags", oneOf(in.InstanceMetadataTags, "enabled", "disabled", "no-preference")},
-		{"HttpTokensEnforced", oneOf(in.HttpTokensEnforced, "enabled", "disabled", "no-preference")},
-	}
-	for _, c := range checks {
-		if c.value != "" {
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for %s.", c.value, c.param)
+	for _, err := range []error{
+		oneOf("HttpTokens", in.HttpTokens, "optional", "required", "no-preference"),
+		oneOf("HttpEndpoint", in.HttpEndpoint, "enabled", "disabled", "no-preference"),
+		oneOf("InstanceMetadataTags", in.InstanceMetadataTags, "enabled", "disabled", "no-preference"),
+		oneOf("HttpTokensEnforced", in.HttpTokensEnforced, "enabled", "disabled", "no-preference"),
+	} {
+		if err != nil {
+			return nil, err
 		}
 	}
 	if h := in.HttpPutResponseHopLimit; h != nil && *h != -1 && (*h < 1 || *h > 64) {
@@ -171,14 +170,6 @@ func (s *Service) ModifyInstanceMetadataDefaults(ctx context.Context, region str
 		return nil, err
 	}
 	return &ec2.Empty{Return: true}, nil
-}
-
-// oneOf is "" when v is empty or one of the allowed values, else v.
-func oneOf(v string, allowed ...string) string {
-	if v == "" || slices.Contains(allowed, v) {
-		return ""
-	}
-	return v
 }
 
 // setPref applies one ModifyInstanceMetadataDefaults value: absent leaves
@@ -247,11 +238,14 @@ func (s *Service) GetInstanceUefiData(ctx context.Context, region string, in *ec
 // GetInstanceTpmEkPub answers as EC2 does for an instance without
 // NitroTPM: ec2x's guests have no TPM.
 func (s *Service) GetInstanceTpmEkPub(ctx context.Context, region string, in *ec2.GetInstanceTpmEkPubInput) (*ec2.Empty, error) {
-	if oneOf(in.KeyType, "rsa-2048", "ecc-sec-p384") != "" || in.KeyType == "" {
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for KeyType: use rsa-2048 or ecc-sec-p384.", in.KeyType)
+	if in.KeyType == "" || in.KeyFormat == "" {
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameters KeyType and KeyFormat")
 	}
-	if oneOf(in.KeyFormat, "der", "tpmt") != "" || in.KeyFormat == "" {
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for KeyFormat: use der or tpmt.", in.KeyFormat)
+	if err := oneOf("KeyType", in.KeyType, "rsa-2048", "ecc-sec-p384"); err != nil {
+		return nil, err
+	}
+	if err := oneOf("KeyFormat", in.KeyFormat, "der", "tpmt"); err != nil {
+		return nil, err
 	}
 	if err := s.mustExist(region, in.InstanceId); err != nil {
 		return nil, err
@@ -269,4 +263,23 @@ func (s *Service) mustExist(region, id string) error {
 	defer r.RUnlock()
 	_, err = s.lookup(r, []string{id})
 	return err
+}
+
+// withDefaults fills what a launch left unset in its metadata options
+// with the region's defaults (ModifyInstanceMetadataDefaults), as EC2 does:
+// what the launch set wins, then the account's default, then EC2's own.
+func (m MetadataOpts) withDefaults(d ec2.InstanceMetadataDefaults) MetadataOpts {
+	if m.HttpTokens == "" {
+		m.HttpTokens = d.HttpTokens
+	}
+	if m.HopLimit == 0 {
+		m.HopLimit = d.HttpPutResponseHopLimit
+	}
+	if m.HttpEndpoint == "" {
+		m.HttpEndpoint = d.HttpEndpoint
+	}
+	if m.Tags == "" {
+		m.Tags = d.InstanceMetadataTags
+	}
+	return m
 }

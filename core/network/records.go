@@ -80,6 +80,8 @@ type Address struct {
 	PrivateIpAddress   string    `json:"PrivateIpAddress,omitempty"`
 	AllocationTime     time.Time `json:"AllocationTime"`
 	Tags               []ec2.Tag `json:"Tags,omitempty"`
+	// PtrRecord is the reverse DNS name set by ModifyAddressAttribute.
+	PtrRecord string `json:"PtrRecord,omitempty"`
 }
 
 // Group is a security group.

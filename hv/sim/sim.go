@@ -305,6 +305,32 @@ func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
 	return nil
 }
 
+// GuestShutdown simulates the guest's OS powering itself off (`poweroff`
+// inside): it shuts down over Options.Stop, and Notify(StateStopped)
+// follows with no Stop call, as a guest's own shutdown reaches EC2.
+func (d *Driver) GuestShutdown(ctx context.Context, id string) error {
+	d.mu.Lock()
+	g, err := d.lookup(ctx, id)
+	if err == nil && (g.destroying || g.state != hv.StateRunning) {
+		err = invalid(g, "shut down")
+	}
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	now := d.clk.Now()
+	d.halt(g, now, false)
+	if d.opts.Stop == 0 {
+		d.stopped(g, now)
+	} else {
+		g.state = hv.StateStopping
+		d.later(g, d.opts.Stop, d.stopDone)
+	}
+	d.mu.Unlock()
+	d.flush()
+	return nil
+}
+
 // halt ends g's current boot at now: its counters stop, any pending
 // transition is dropped, and the console shows a shutdown, or nothing more
 // when forced. d.mu must be held.

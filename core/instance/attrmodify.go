@@ -1,0 +1,290 @@
+package instance
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+
+	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/network"
+	"github.com/ec2x/ec2x/core/state"
+)
+
+// instanceAttributes are the attribute names EC2 knows, for Describe.
+var instanceAttributes = []string{"instanceType", "kernel", "ramdisk", "userData", "disableApiTermination",
+	"instanceInitiatedShutdownBehavior", "rootDeviceName", "blockDeviceMapping", "productCodes", "sourceDestCheck",
+	"groupSet", "ebsOptimized", "sriovNetSupport", "enaSupport", "enclaveOptions", "disableApiStop"}
+
+// typedGiven names the typed attributes a request sets.
+func typedGiven(in *ec2.ModifyInstanceAttributeInput) []string {
+	var given []string
+	add := func(set bool, name string) {
+		if set {
+			given = append(given, name)
+		}
+	}
+	add(in.InstanceType != nil, "instanceType")
+	add(in.UserData != nil, "userData")
+	add(in.Kernel != nil, "kernel")
+	add(in.Ramdisk != nil, "ramdisk")
+	add(in.DisableApiTermination != nil, "disableApiTermination")
+	add(in.DisableApiStop != nil, "disableApiStop")
+	add(in.InstanceInitiatedShutdownBehavior != nil, "instanceInitiatedShutdownBehavior")
+	add(len(in.BlockDeviceMappings) > 0, "blockDeviceMapping")
+	add(in.SourceDestCheck != nil, "sourceDestCheck")
+	add(len(in.Groups) > 0, "groupSet")
+	add(in.EbsOptimized != nil, "ebsOptimized")
+	add(in.SriovNetSupport != nil, "sriovNetSupport")
+	add(in.EnaSupport != nil, "enaSupport")
+	return given
+}
+
+// typedAttribute checks that a request changes exactly one attribute and
+// returns it in the typed form (Attribute and Value turned into their field).
+func typedAttribute(in *ec2.ModifyInstanceAttributeInput) (*ec2.ModifyInstanceAttributeInput, error) {
+	given := typedGiven(in)
+	switch {
+	case len(given) > 1 || (len(given) == 1 && in.Attribute != ""):
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Only one attribute can be modified at a time")
+	case len(given) == 1:
+		return in, valueGiven(in)
+	case in.Attribute == "":
+		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain an attribute to modify")
+	}
+	t := &ec2.ModifyInstanceAttributeInput{InstanceId: in.InstanceId, DryRun: in.DryRun}
+	str := &ec2.AttributeValue{Value: in.Value}
+	var flag *ec2.AttributeBooleanValue
+	switch in.Attribute {
+	case "disableApiTermination", "disableApiStop", "sourceDestCheck", "ebsOptimized", "enaSupport":
+		b, err := strconv.ParseBool(in.Value)
+		if err != nil {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter value is invalid. Expected a boolean for %s.", in.Value, in.Attribute)
+		}
+		flag = ec2.BoolValue(b)
+	}
+	switch in.Attribute {
+	case "instanceType":
+		t.InstanceType = str
+	case "userData":
+		t.UserData = str
+	case "kernel":
+		t.Kernel = str
+	case "ramdisk":
+		t.Ramdisk = str
+	case "instanceInitiatedShutdownBehavior":
+		t.InstanceInitiatedShutdownBehavior = str
+	case "sriovNetSupport":
+		t.SriovNetSupport = str
+	case "groupSet":
+		t.Groups = []string{in.Value}
+	case "disableApiTermination":
+		t.DisableApiTermination = flag
+	case "disableApiStop":
+		t.DisableApiStop = flag
+	case "sourceDestCheck":
+		t.SourceDestCheck = flag
+	case "ebsOptimized":
+		t.EbsOptimized = flag
+	case "enaSupport":
+		t.EnaSupport = flag
+	case "rootDeviceName", "productCodes", "enclaveOptions", "blockDeviceMapping":
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "The attribute '%s' can not be modified with a Value.", in.Attribute)
+	default:
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Unknown attribute.", in.Attribute)
+	}
+	return t, nil
+}
+
+// valueGiven checks that a typed boolean attribute carries its Value.
+func valueGiven(in *ec2.ModifyInstanceAttributeInput) error {
+	for name, b := range map[string]*ec2.AttributeBooleanValue{"DisableApiTermination": in.DisableApiTermination,
+		"DisableApiStop": in.DisableApiStop, "SourceDestCheck": in.SourceDestCheck, "EbsOptimized": in.EbsOptimized, "EnaSupport": in.EnaSupport} {
+		if b != nil && b.Value == nil {
+			return ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter %s.Value", name)
+		}
+	}
+	return nil
+}
+
+// stoppedOnly reports whether the attribute may change only while the
+// instance is stopped.
+func stoppedOnly(in *ec2.ModifyInstanceAttributeInput) bool {
+	return in.InstanceType != nil || in.UserData != nil || in.Kernel != nil || in.Ramdisk != nil ||
+		in.EbsOptimized != nil || in.EnaSupport != nil || in.SriovNetSupport != nil
+}
+
+// modifyAttr applies a change of an attribute other than the type and
+// user data to n (and to the primary interface for its groups and
+// source/destination check).
+func (s *Service) modifyAttr(tx *state.Tx, r, n *Record, in *ec2.ModifyInstanceAttributeInput) error {
+	switch {
+	case in.Kernel != nil:
+		n.KernelId = in.Kernel.Value
+	case in.Ramdisk != nil:
+		n.RamdiskId = in.Ramdisk.Value
+	case in.DisableApiTermination != nil:
+		n.DisableApiTermination = *in.DisableApiTermination.Value
+	case in.DisableApiStop != nil:
+		n.DisableApiStop = *in.DisableApiStop.Value
+	case in.InstanceInitiatedShutdownBehavior != nil:
+		a, err := launchAttrs(&ec2.RunInstancesInput{InstanceInitiatedShutdownBehavior: in.InstanceInitiatedShutdownBehavior.Value})
+		if err != nil {
+			return err
+		}
+		n.ShutdownBehavior = a.ShutdownBehavior
+	case in.EbsOptimized != nil:
+		n.EbsOptimizedAttr = *in.EbsOptimized.Value
+	case in.EnaSupport != nil:
+		n.NoEnaSupport = !*in.EnaSupport.Value
+	case in.SriovNetSupport != nil:
+		if in.SriovNetSupport.Value != "simple" {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter sriovNetSupport is invalid. Supported value: simple", in.SriovNetSupport.Value)
+		}
+		n.SriovNetSupport = "simple"
+	case len(in.BlockDeviceMappings) > 0:
+		return modifyDevices(r, n, in.BlockDeviceMappings)
+	case in.SourceDestCheck != nil, len(in.Groups) > 0:
+		return s.modifyPrimary(tx, r, in)
+	}
+	return nil
+}
+
+// modifyDevices changes DeleteOnTermination of the root volume, the only
+// device an ec2x instance has.
+func modifyDevices(r, n *Record, specs []ec2.InstanceBlockDeviceMappingSpecification) error {
+	for _, m := range specs {
+		if m.DeviceName != rootDevice {
+			return ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "No device is currently mapped at %s", m.DeviceName)
+		}
+		if m.Ebs != nil && m.Ebs.DeleteOnTermination != nil {
+			n.KeepRootOnTerm = !*m.Ebs.DeleteOnTermination
+		}
+	}
+	return nil
+}
+
+// modifyPrimary changes the groups or the source/destination check of
+// the instance's primary interface, which are the instance's.
+func (s *Service) modifyPrimary(tx *state.Tx, r *Record, in *ec2.ModifyInstanceAttributeInput) error {
+	e := primary(tx, r)
+	if e == nil {
+		return ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' has no network interface.", r.InstanceId)
+	}
+	n := e.Clone()
+	if in.SourceDestCheck != nil {
+		n.NoSourceDestCheck = !*in.SourceDestCheck.Value
+	} else {
+		var err error
+		if _, n.Groups, err = s.net.ResolveGroups(tx, in.Groups, nil); err != nil {
+			return err
+		}
+	}
+	network.PutInterface(tx, n)
+	return nil
+}
+
+// rootDevice is the root device of every ec2x instance.
+const rootDevice = "/dev/xvda"
+
+// DescribeInstanceAttribute returns one attribute of an instance.
+func (s *Service) DescribeInstanceAttribute(ctx context.Context, region string, in *ec2.DescribeInstanceAttributeInput) (*ec2.DescribeInstanceAttributeOutput, error) {
+	if !contains(instanceAttributes, in.Attribute) {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Unknown attribute.", in.Attribute)
+	}
+	var out *ec2.DescribeInstanceAttributeOutput
+	err := s.viewOne(region, in.InstanceId, func(rd state.Reader, r *Record) error {
+		if in.DryRun {
+			return state.DryRun()
+		}
+		out = describeAttr(rd, r, in.Attribute)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// describeAttr answers attribute a of r.
+func describeAttr(rd state.Reader, r *Record, a string) *ec2.DescribeInstanceAttributeOutput {
+	out := &ec2.DescribeInstanceAttributeOutput{InstanceId: r.InstanceId}
+	str := func(v string) *ec2.AttributeValue { return &ec2.AttributeValue{Value: v} }
+	switch a {
+	case "instanceType":
+		out.InstanceType = str(r.InstanceType)
+	case "userData":
+		out.UserData = str(base64.StdEncoding.EncodeToString(r.UserData))
+	case "kernel":
+		out.KernelId = str(r.KernelId)
+	case "ramdisk":
+		out.RamdiskId = str(r.RamdiskId)
+	case "disableApiTermination":
+		out.DisableApiTermination = ec2.BoolValue(r.DisableApiTermination)
+	case "disableApiStop":
+		out.DisableApiStop = ec2.BoolValue(r.DisableApiStop)
+	case "instanceInitiatedShutdownBehavior":
+		out.InstanceInitiatedShutdownBehavior = str(or(r.ShutdownBehavior, "stop"))
+	case "rootDeviceName":
+		out.RootDeviceName = str(rootDevice)
+	case "blockDeviceMapping":
+		out.BlockDeviceMappings = []ec2.InstanceBlockDeviceMapping{{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
+			AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: "vol-" + r.InstanceId[len("i-"):],
+		}}}
+	case "productCodes":
+		out.ProductCodes = []ec2.ProductCode{}
+	case "sourceDestCheck":
+		e := primary(rd, r)
+		out.SourceDestCheck = ec2.BoolValue(e == nil || !e.NoSourceDestCheck)
+	case "groupSet":
+		out.Groups = []ec2.GroupIdentifier{}
+		if e := primary(rd, r); e != nil {
+			out.Groups = network.GroupView(rd, e.Groups)
+		}
+	case "ebsOptimized":
+		out.EbsOptimized = ec2.BoolValue(r.EbsOptimizedAttr)
+	case "sriovNetSupport":
+		out.SriovNetSupport = str(r.SriovNetSupport)
+	case "enaSupport":
+		out.EnaSupport = ec2.BoolValue(!r.NoEnaSupport)
+	case "enclaveOptions":
+		out.EnclaveOptions = &ec2.EnclaveOptions{Enabled: r.EnclavesEnabled}
+	}
+	return out
+}
+
+// ResetInstanceAttribute sets kernel, ramdisk or sourceDestCheck back to
+// its default.
+func (s *Service) ResetInstanceAttribute(ctx context.Context, region string, in *ec2.ResetInstanceAttributeInput) (*ec2.Empty, error) {
+	switch in.Attribute {
+	case "kernel", "ramdisk", "sourceDestCheck":
+	default:
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Supported values: kernel, ramdisk, sourceDestCheck", in.Attribute)
+	}
+	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		r, err := s.one(tx, in.InstanceId)
+		if err != nil {
+			return err
+		}
+		if in.Attribute != "sourceDestCheck" && r.State.Name != ec2.StateStopped {
+			return ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
+		}
+		if in.DryRun {
+			return state.DryRun()
+		}
+		n := r.clone()
+		switch in.Attribute {
+		case "kernel":
+			n.KernelId = ""
+		case "ramdisk":
+			n.RamdiskId = ""
+		default:
+			return s.modifyPrimary(tx, r, &ec2.ModifyInstanceAttributeInput{SourceDestCheck: ec2.BoolValue(true)})
+		}
+		s.put(tx, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ec2.Empty{Return: true}, nil
+}
