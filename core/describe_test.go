@@ -25,12 +25,19 @@ func newDescribeFleet(t *testing.T) *describeFleet {
 	if _, err := e.c.CreateKeyPair(e.ctx, use1, &ec2.CreateKeyPairInput{KeyName: "k1", KeyType: "ed25519"}); err != nil {
 		t.Fatal(err)
 	}
+	yes, no := true, false
 	a := e.run(use1, &ec2.RunInstancesInput{KeyName: "k1", ClientToken: "tok-a", Placement: &ec2.Placement{AvailabilityZone: "us-east-1a"},
-		TagSpecifications: instanceTags("Name", "web-1", "env", "prod", "path", "team/web/blue", "odd", `a[b]\c`)}).Instances[0]
+		TagSpecifications:   instanceTags("Name", "web-1", "env", "prod", "path", "team/web/blue", "odd", `a[b]\c`),
+		BlockDeviceMappings: []ec2.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{Encrypted: &yes, DeleteOnTermination: &no}}},
+		HibernationOptions:  &ec2.HibernationOptionsRequest{Configured: true}, IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "web"},
+		PrivateDnsNameOptions:            &ec2.PrivateDnsNameOptionsRequest{HostnameType: "resource-name", EnableResourceNameDnsARecord: true, EnableResourceNameDnsAAAARecord: true},
+		MaintenanceOptions:               &ec2.InstanceMaintenanceOptionsRequest{AutoRecovery: "disabled"},
+		CapacityReservationSpecification: &ec2.CapacityReservationSpecification{CapacityReservationPreference: "none"},
+		KernelId:                         "aki-12345678", RamdiskId: "ari-12345678"}).Instances[0]
 	e.advance(10 * time.Second)
 	b := e.run(use1, &ec2.RunInstancesInput{InstanceType: "t3.small", Placement: &ec2.Placement{AvailabilityZone: "us-east-1b"},
-		TagSpecifications: instanceTags("Name", "db-1", "env", "dev"),
-		Monitoring:        &ec2.RunInstancesMonitoringEnabled{Enabled: true},
+		TagSpecifications: instanceTags("Name", "db-1", "env", "dev"), EbsOptimized: true,
+		Monitoring: &ec2.RunInstancesMonitoringEnabled{Enabled: true},
 		MetadataOptions: &ec2.InstanceMetadataOptionsRequest{HttpTokens: "required", HttpPutResponseHopLimit: 2,
 			HttpEndpoint: "disabled", InstanceMetadataTags: "enabled"}}).Instances[0]
 	e.advance(10 * time.Second)
@@ -104,6 +111,31 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		{"spot is not on-demand", []ec2.Filter{newFilter("instance-lifecycle", "spot")}, nil},
 		{"spot-instance-request-id", []ec2.Filter{newFilter("spot-instance-request-id", "sir-*")}, nil},
 		{"reservation-id", []ec2.Filter{newFilter("reservation-id", "r-*")}, all},
+		{"block-device-mapping.attach-time", []ec2.Filter{newFilter("block-device-mapping.attach-time", a.LaunchTime.UTC().Format(time.RFC3339))}, []*ec2.Instance{a}},
+		{"block-device-mapping.delete-on-termination", []ec2.Filter{newFilter("block-device-mapping.delete-on-termination", "false")}, []*ec2.Instance{a}},
+		{"block-device-mapping.device-name", []ec2.Filter{newFilter("block-device-mapping.device-name", "/dev/xvda")}, all},
+		{"block-device-mapping.status", []ec2.Filter{newFilter("block-device-mapping.status", "attached")}, all},
+		{"block-device-mapping.volume-id", []ec2.Filter{newFilter("block-device-mapping.volume-id", a.BlockDeviceMappings[0].Ebs.VolumeId)}, []*ec2.Instance{a}},
+		{"boot-mode", []ec2.Filter{newFilter("boot-mode", "uefi-preferred")}, all},
+		{"current-instance-boot-mode", []ec2.Filter{newFilter("current-instance-boot-mode", "uefi")}, nil},
+		{"capacity-reservation-specification.capacity-reservation-preference", []ec2.Filter{newFilter("capacity-reservation-specification.capacity-reservation-preference", "none")}, []*ec2.Instance{a}},
+		{"ebs-optimized", []ec2.Filter{newFilter("ebs-optimized", "true")}, []*ec2.Instance{b}},
+		{"hibernation-options.configured", []ec2.Filter{newFilter("hibernation-options.configured", "true")}, []*ec2.Instance{a}},
+		{"iam-instance-profile.arn", []ec2.Filter{newFilter("iam-instance-profile.arn", "*:instance-profile/web")}, []*ec2.Instance{a}},
+		{"kernel-id", []ec2.Filter{newFilter("kernel-id", "aki-*")}, []*ec2.Instance{a}},
+		{"ramdisk-id", []ec2.Filter{newFilter("ramdisk-id", "ari-12345678")}, []*ec2.Instance{a}},
+		{"root-device-name", []ec2.Filter{newFilter("root-device-name", "/dev/xvda")}, all},
+		{"platform-details", []ec2.Filter{newFilter("platform-details", "Linux/UNIX")}, all},
+		{"usage-operation", []ec2.Filter{newFilter("usage-operation", "RunInstances")}, all},
+		{"maintenance-options.auto-recovery", []ec2.Filter{newFilter("maintenance-options.auto-recovery", "default")}, []*ec2.Instance{b, c, d}},
+		{"private-dns-name-options.hostname-type", []ec2.Filter{newFilter("private-dns-name-options.hostname-type", "resource-name")}, []*ec2.Instance{a}},
+		{"private-dns-name-options.enable-resource-name-dns-a-record", []ec2.Filter{newFilter("private-dns-name-options.enable-resource-name-dns-a-record", "true")}, []*ec2.Instance{a}},
+		{"private-dns-name-options.enable-resource-name-dns-aaaa-record", []ec2.Filter{newFilter("private-dns-name-options.enable-resource-name-dns-aaaa-record", "false")}, []*ec2.Instance{b, c, d}},
+		{"owner-id", []ec2.Filter{newFilter("owner-id", ec2.OwnerID)}, all},
+		{"requester-id: none launched for another service", []ec2.Filter{newFilter("requester-id", "*")}, nil},
+		{"placement-group-name", []ec2.Filter{newFilter("placement-group-name", "*")}, nil},
+		{"product-code", []ec2.Filter{newFilter("product-code", "*")}, nil},
+		{"source-dest-check", []ec2.Filter{newFilter("source-dest-check", "true")}, all},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {

@@ -170,3 +170,14 @@ func CodeOf(err error) string {
 	}
 	return CodeInternalError
 }
+
+// Codes of RunInstances' launch options.
+const (
+	CodeInvalidPlacementGroupUnknown         = "InvalidPlacementGroup.Unknown"
+	CodeInvalidCpuOptions                    = "InvalidCpuOptions"
+	CodeUnsupportedHibernationConfiguration  = "UnsupportedHibernationConfiguration"
+	CodeInvalidCapacityReservationIdNotFound = "InvalidCapacityReservationId.NotFound"
+	CodeInvalidBlockDeviceMapping            = "InvalidBlockDeviceMapping"
+	CodeInvalidVolumeIDMalformed             = "InvalidVolumeID.Malformed"
+	CodeInvalidVolumeNotFound                = "InvalidVolume.NotFound"
+)

@@ -150,6 +150,24 @@ type RunInstancesInput struct {
 	InstanceInitiatedShutdownBehavior string                          `json:"InstanceInitiatedShutdownBehavior,omitempty"`
 	MetadataOptions                   *InstanceMetadataOptionsRequest `json:"MetadataOptions,omitempty"`
 	Monitoring                        *RunInstancesMonitoringEnabled  `json:"Monitoring,omitempty" ec2x:"noeffect"` // shown, filtered; metrics keep [monitor]'s interval
+
+	// Launch options recorded on the instance and shown back (see
+	// core/instance/launchopts.go); those ec2x has nothing behind are
+	// marked noeffect.
+	EbsOptimized                     bool                                      `json:"EbsOptimized,omitempty" ec2x:"noeffect"`
+	HibernationOptions               *HibernationOptionsRequest                `json:"HibernationOptions,omitempty" ec2x:"noeffect"`
+	IamInstanceProfile               *IamInstanceProfileSpecification          `json:"IamInstanceProfile,omitempty" ec2x:"noeffect"`
+	CpuOptions                       *CpuOptionsRequest                        `json:"CpuOptions,omitempty"`
+	PrivateDnsNameOptions            *PrivateDnsNameOptionsRequest             `json:"PrivateDnsNameOptions,omitempty" ec2x:"noeffect"`
+	MaintenanceOptions               *InstanceMaintenanceOptionsRequest        `json:"MaintenanceOptions,omitempty" ec2x:"noeffect"`
+	CapacityReservationSpecification *CapacityReservationSpecification         `json:"CapacityReservationSpecification,omitempty"`
+	LicenseSpecifications            []LicenseConfigurationRequest             `json:"LicenseSpecifications,omitempty" ec2x:"noeffect"`
+	EnclaveOptions                   *EnclaveOptionsRequest                    `json:"EnclaveOptions,omitempty" ec2x:"noeffect"`
+	NetworkPerformanceOptions        *InstanceNetworkPerformanceOptionsRequest `json:"NetworkPerformanceOptions,omitempty" ec2x:"noeffect"`
+	KernelId                         string                                    `json:"KernelId,omitempty" ec2x:"noeffect"`
+	RamdiskId                        string                                    `json:"RamdiskId,omitempty" ec2x:"noeffect"`
+	AdditionalInfo                   string                                    `json:"AdditionalInfo,omitempty" ec2x:"noeffect"`
+	Operator                         *OperatorRequest                          `json:"Operator,omitempty" ec2x:"noeffect"`
 }
 
 // TagSpecification tags resources at creation.
@@ -160,14 +178,22 @@ type TagSpecification struct {
 
 // BlockDeviceMapping sets the root volume (only its size matters here).
 type BlockDeviceMapping struct {
-	DeviceName string          `json:"DeviceName,omitempty"`
-	Ebs        *EbsBlockDevice `json:"Ebs,omitempty"`
+	DeviceName  string          `json:"DeviceName,omitempty"`
+	Ebs         *EbsBlockDevice `json:"Ebs,omitempty"`
+	NoDevice    string          `json:"NoDevice,omitempty"`
+	VirtualName string          `json:"VirtualName,omitempty"`
 }
 
 // EbsBlockDevice is a volume's settings.
 type EbsBlockDevice struct {
-	VolumeSize int    `json:"VolumeSize,omitempty"`
-	VolumeType string `json:"VolumeType,omitempty"`
+	VolumeSize          int    `json:"VolumeSize,omitempty"`
+	VolumeType          string `json:"VolumeType,omitempty"`
+	Iops                int    `json:"Iops,omitempty"`
+	Throughput          int    `json:"Throughput,omitempty"`
+	DeleteOnTermination *bool  `json:"DeleteOnTermination,omitempty"`
+	Encrypted           *bool  `json:"Encrypted,omitempty"`
+	KmsKeyId            string `json:"KmsKeyId,omitempty"`
+	SnapshotId          string `json:"SnapshotId,omitempty"`
 }
 
 // RunInstancesOutput is a reservation: the instances one call launched.

@@ -45,9 +45,16 @@ type Tag struct {
 
 // Placement says where an instance runs.
 type Placement struct {
-	AvailabilityZone string `json:"AvailabilityZone"`
-	HostId           string `json:"HostId,omitempty"`
-	Tenancy          string `json:"Tenancy"`
+	AvailabilityZone     string `json:"AvailabilityZone"`
+	AvailabilityZoneId   string `json:"AvailabilityZoneId,omitempty"`
+	HostId               string `json:"HostId,omitempty"`
+	Tenancy              string `json:"Tenancy"`
+	GroupName            string `json:"GroupName,omitempty"`
+	GroupId              string `json:"GroupId,omitempty"`
+	Affinity             string `json:"Affinity,omitempty"`
+	PartitionNumber      int    `json:"PartitionNumber,omitempty"`
+	SpreadDomain         string `json:"SpreadDomain,omitempty"`
+	HostResourceGroupArn string `json:"HostResourceGroupArn,omitempty"`
 }
 
 // GroupIdentifier names a security group.
@@ -144,6 +151,26 @@ type Instance struct {
 	// Instance attributes (attrs.go).
 	MetadataOptions *InstanceMetadataOptionsResponse `json:"MetadataOptions,omitempty"`
 	Monitoring      *Monitoring                      `json:"Monitoring,omitempty"`
+
+	// Launch options (launchopts.go).
+	BlockDeviceMappings              []InstanceBlockDeviceMapping              `json:"BlockDeviceMappings"`
+	EbsOptimized                     bool                                      `json:"EbsOptimized"`
+	EnaSupport                       bool                                      `json:"EnaSupport"`
+	SourceDestCheck                  bool                                      `json:"SourceDestCheck"`
+	HibernationOptions               *HibernationOptions                       `json:"HibernationOptions,omitempty"`
+	IamInstanceProfile               *IamInstanceProfile                       `json:"IamInstanceProfile,omitempty"`
+	PrivateDnsNameOptions            *PrivateDnsNameOptionsResponse            `json:"PrivateDnsNameOptions,omitempty"`
+	MaintenanceOptions               *InstanceMaintenanceOptions               `json:"MaintenanceOptions,omitempty"`
+	CapacityReservationSpecification *CapacityReservationSpecificationResponse `json:"CapacityReservationSpecification,omitempty"`
+	Licenses                         []LicenseConfiguration                    `json:"Licenses,omitempty"`
+	EnclaveOptions                   *EnclaveOptions                           `json:"EnclaveOptions,omitempty"`
+	NetworkPerformanceOptions        *InstanceNetworkPerformanceOptions        `json:"NetworkPerformanceOptions,omitempty"`
+	KernelId                         string                                    `json:"KernelId,omitempty"`
+	RamdiskId                        string                                    `json:"RamdiskId,omitempty"`
+	BootMode                         string                                    `json:"BootMode,omitempty"`
+	CurrentInstanceBootMode          string                                    `json:"CurrentInstanceBootMode,omitempty"`
+	PlatformDetails                  string                                    `json:"PlatformDetails,omitempty"`
+	UsageOperation                   string                                    `json:"UsageOperation,omitempty"`
 }
 
 // Tag returns the value of tag key and whether it is set.

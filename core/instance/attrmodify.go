@@ -228,7 +228,7 @@ func describeAttr(rd state.Reader, r *Record, a string) *ec2.DescribeInstanceAtt
 		out.RootDeviceName = str(rootDevice)
 	case "blockDeviceMapping":
 		out.BlockDeviceMappings = []ec2.InstanceBlockDeviceMapping{{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
-			AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: "vol-" + r.InstanceId[len("i-"):],
+			AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId),
 		}}}
 	case "productCodes":
 		out.ProductCodes = []ec2.ProductCode{}

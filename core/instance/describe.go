@@ -41,7 +41,7 @@ func eachAddr(x inst, f func(network.Addr) string) []string {
 // instanceSpec is DescribeInstances' filters and order: oldest launch
 // first, then launch index, then ID.
 var instanceSpec = &describe.Spec[inst]{
-	Fields: []describe.Field[inst]{
+	Fields: append([]describe.Field[inst]{
 		{Name: "instance-id", Value: func(x inst) string { return x.r.InstanceId }},
 		{Name: "instance-state-name", Value: func(x inst) string { return x.r.State.Name }},
 		{Name: "instance-state-code", Value: func(x inst) string { return strconv.Itoa(x.r.State.Code) }},
@@ -130,7 +130,7 @@ var instanceSpec = &describe.Spec[inst]{
 		{Name: "metadata-options.http-put-response-hop-limit", Value: func(x inst) string { return strconv.Itoa(x.r.Metadata.View().HttpPutResponseHopLimit) }},
 		{Name: "metadata-options.http-endpoint", Value: func(x inst) string { return x.r.Metadata.View().HttpEndpoint }},
 		{Name: "metadata-options.instance-metadata-tags", Value: func(x inst) string { return x.r.Metadata.View().InstanceMetadataTags }},
-	},
+	}, launchOptFields...),
 	Tags: func(x inst) []ec2.Tag { return x.r.Tags },
 	Key: func(k *describe.Key, x inst) {
 		k.Time(x.r.LaunchTime)

@@ -106,6 +106,7 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("GetInstanceUefiData", actions.Public, s.GetInstanceUefiData),
 		actions.New("GetInstanceTpmEkPub", actions.Public, s.GetInstanceTpmEkPub),
 		actions.New("SendDiagnosticInterrupt", actions.Public, s.SendDiagnosticInterrupt),
+		actions.New("DescribeVolumes", actions.Public, s.DescribeVolumes),
 		actions.New("DescribeInstanceStatus", actions.Public, s.DescribeInstanceStatus),
 		actions.New("DescribeInstanceCreditSpecifications", actions.Public, s.DescribeInstanceCreditSpecifications),
 		actions.New("ModifyInstanceCreditSpecification", actions.Public, s.ModifyInstanceCreditSpecification),

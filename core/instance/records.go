@@ -53,6 +53,8 @@ type Record struct {
 	CpuCredits string `json:"CpuCredits,omitempty"`
 	// Attrs: protections, shutdown behaviour, metadata options, monitoring.
 	Attrs
+	// LaunchOpts: RunInstances' other options (launchopts.go).
+	LaunchOpts
 }
 
 // tokenRecord remembers a RunInstances ClientToken.
@@ -158,6 +160,7 @@ func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 		threads := max(t.ThreadsPerCore, 1)
 		in.CpuOptions = ec2.CpuOptions{CoreCount: t.VCPUs / threads, ThreadsPerCore: threads}
 	}
+	viewLaunchOpts(in, r)
 	for i, id := range r.Enis {
 		e := network.Interface(rd, id)
 		if e == nil {

@@ -49,6 +49,7 @@ type launch struct {
 	hash        string
 	spot        *spotTerms
 	attrs       Attrs // protections, shutdown, metadata, monitoring (attrs.go)
+	opts        LaunchOpts
 }
 
 // RunInstances launches instances. It returns at once with them pending;
@@ -215,6 +216,9 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 		return nil, err
 	}
 	l.attrs.Metadata = l.attrs.Metadata.withDefaults(settingsOf(tx).MetadataDflts)
+	if l.opts, err = s.launchOpts(l, in); err != nil {
+		return nil, err
+	}
 	if l.spot, err = s.parseSpotTerms(region, l.typeName, in.InstanceMarketOptions); err != nil {
 		return nil, err
 	}
@@ -471,7 +475,10 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, p
 		Addrs: []network.Addr{{Private: priv, Public: pub}}, Groups: l.groupIDs,
 		InstanceId: r.InstanceId, AttachmentId: tx.Region().NewID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
 	}
-	r.Attrs = l.attrs
+	r.Attrs, r.LaunchOpts = l.attrs, l.opts
+	if p := l.in.Placement; p != nil && p.Tenancy != "" {
+		r.Placement.Tenancy = p.Tenancy
+	}
 	r.Enis = []string{e.NetworkInterfaceId}
 	r.CpuCredits = s.launchCredits(tx, l)
 	network.PutInterface(tx, e)

@@ -1,0 +1,248 @@
+package instance
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ec2x/ec2x/core/describe"
+
+	"github.com/ec2x/ec2x/core/ec2"
+)
+
+// LaunchOpts are RunInstances' options recorded on an instance: the root
+// volume's settings, CPU options, and those ec2x keeps and shows without
+// anything behind them (no IAM, no hibernation, no license manager).
+type LaunchOpts struct {
+	Root         RootVolume `json:"Root,omitempty"`
+	Hibernation  bool       `json:"Hibernation,omitempty"`
+	IamProfile   string     `json:"IamProfile,omitempty"` // the profile's ARN
+	Cores        int        `json:"Cores,omitempty"`      // 0: the type's
+	Threads      int        `json:"Threads,omitempty"`
+	HostnameType string     `json:"HostnameType,omitempty"`
+	DnsA         bool       `json:"DnsA,omitempty"`
+	DnsAAAA      bool       `json:"DnsAAAA,omitempty"`
+	AutoRecovery string     `json:"AutoRecovery,omitempty"`
+	Capacity     string     `json:"Capacity,omitempty"`
+	Licenses     []string   `json:"Licenses,omitempty"`
+	Bandwidth    string     `json:"Bandwidth,omitempty"`
+}
+
+// RootVolume is the root volume's type and performance ("" and 0: gp3 at
+// its baseline).
+type RootVolume struct {
+	Type       string `json:"Type,omitempty"`
+	Iops       int    `json:"Iops,omitempty"`
+	Throughput int    `json:"Throughput,omitempty"`
+	Encrypted  bool   `json:"Encrypted,omitempty"`
+	KmsKeyId   string `json:"KmsKeyId,omitempty"`
+}
+
+// launchOpts checks RunInstances' options as EC2 does and returns what the
+// instances keep; it also sets the attributes the options share with
+// ModifyInstanceAttribute (EBS optimisation, kernel, enclaves, the root
+// volume's DeleteOnTermination).
+func (s *Service) launchOpts(l *launch, in *ec2.RunInstancesInput) (LaunchOpts, error) {
+	var o LaunchOpts
+	if err := o.root(in.BlockDeviceMappings); err != nil {
+		return o, err
+	}
+	for _, m := range in.BlockDeviceMappings {
+		if m.Ebs != nil && m.Ebs.DeleteOnTermination != nil && !*m.Ebs.DeleteOnTermination && (m.DeviceName == "" || m.DeviceName == rootDevice) {
+			l.attrs.KeepRootOnTerm = true
+		}
+	}
+	if p := in.Placement; p != nil {
+		if p.GroupName != "" || p.GroupId != "" {
+			// ec2x has no placement groups yet, so none can exist.
+			return o, ec2.Errorf(ec2.CodeInvalidPlacementGroupUnknown, "The Placement Group '%s' is unknown.", p.GroupName+p.GroupId)
+		}
+		switch p.Tenancy {
+		case "", "default", "dedicated":
+		case "host":
+			return o, ec2.Errorf(ec2.CodeInvalidParameterValue, "Tenancy host needs a Dedicated Host, and ec2x has none to allocate.")
+		default:
+			return o, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for tenancy: use default, dedicated or host.", p.Tenancy)
+		}
+	}
+	if c := in.CpuOptions; c != nil {
+		threads := max(l.typ.ThreadsPerCore, 1)
+		cores := l.typ.VCPUs / threads
+		if c.CoreCount < 0 || c.CoreCount > cores || c.ThreadsPerCore < 0 || c.ThreadsPerCore > threads {
+			return o, ec2.Errorf(ec2.CodeInvalidCpuOptions, "The CPU options are not valid for %s: CoreCount 1 to %d, ThreadsPerCore 1 to %d.", l.typeName, cores, threads)
+		}
+		o.Cores, o.Threads = c.CoreCount, c.ThreadsPerCore
+	}
+	if h := in.HibernationOptions; h != nil && h.Configured {
+		if !o.Root.Encrypted {
+			return o, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "Hibernation needs an encrypted root volume: set Encrypted on its block device mapping.")
+		}
+		o.Hibernation = true
+	}
+	if p := in.IamInstanceProfile; p != nil {
+		o.IamProfile = p.Arn
+		if o.IamProfile == "" {
+			o.IamProfile = "arn:aws:iam::" + ec2.OwnerID + ":instance-profile/" + p.Name
+		}
+	}
+	if d := in.PrivateDnsNameOptions; d != nil {
+		if err := oneOf("HostnameType", d.HostnameType, "ip-name", "resource-name"); err != nil {
+			return o, err
+		}
+		o.HostnameType, o.DnsA, o.DnsAAAA = d.HostnameType, d.EnableResourceNameDnsARecord, d.EnableResourceNameDnsAAAARecord
+	}
+	if m := in.MaintenanceOptions; m != nil {
+		if err := oneOf("AutoRecovery", m.AutoRecovery, "default", "disabled"); err != nil {
+			return o, err
+		}
+		o.AutoRecovery = m.AutoRecovery
+	}
+	if c := in.CapacityReservationSpecification; c != nil {
+		if c.CapacityReservationTarget != nil && c.CapacityReservationTarget.CapacityReservationId != "" {
+			return o, ec2.Errorf(ec2.CodeInvalidCapacityReservationIdNotFound, "The capacity reservation '%s' does not exist.", c.CapacityReservationTarget.CapacityReservationId)
+		}
+		if err := oneOf("CapacityReservationPreference", c.CapacityReservationPreference, "open", "none", "capacity-reservations-only"); err != nil {
+			return o, err
+		}
+		o.Capacity = c.CapacityReservationPreference
+	}
+	for _, lc := range in.LicenseSpecifications {
+		o.Licenses = append(o.Licenses, lc.LicenseConfigurationArn)
+	}
+	if n := in.NetworkPerformanceOptions; n != nil {
+		if err := oneOf("BandwidthWeighting", n.BandwidthWeighting, "default", "vpc-1", "ebs-1"); err != nil {
+			return o, err
+		}
+		o.Bandwidth = n.BandwidthWeighting
+	}
+	l.attrs.EbsOptimizedAttr = in.EbsOptimized
+	l.attrs.KernelId, l.attrs.RamdiskId = in.KernelId, in.RamdiskId
+	l.attrs.EnclavesEnabled = in.EnclaveOptions != nil && in.EnclaveOptions.Enabled
+	return o, nil
+}
+
+// root checks the root volume's mapping with EC2's volume rules.
+func (o *LaunchOpts) root(maps []ec2.BlockDeviceMapping) error {
+	for _, m := range maps {
+		if m.Ebs == nil || (m.DeviceName != "" && m.DeviceName != rootDevice) {
+			continue
+		}
+		e := m.Ebs
+		r := RootVolume{Type: e.VolumeType, Iops: e.Iops, Throughput: e.Throughput, KmsKeyId: e.KmsKeyId}
+		r.Encrypted = e.Encrypted != nil && *e.Encrypted || e.KmsKeyId != ""
+		if err := checkVolume(r, e.VolumeSize); err != nil {
+			return err
+		}
+		o.Root = r
+	}
+	return nil
+}
+
+// checkVolume applies EC2's rules for a volume type's IOPS and throughput.
+func checkVolume(r RootVolume, size int) error {
+	switch r.Type {
+	case "", "gp3":
+		if r.Iops != 0 && (r.Iops < 3000 || r.Iops > 16000) {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops %d is out of range for gp3: 3000 to 16000.", r.Iops)
+		}
+		if r.Throughput != 0 && (r.Throughput < 125 || r.Throughput > 1000) {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Throughput %d is out of range for gp3: 125 to 1000 MiB/s.", r.Throughput)
+		}
+		return nil
+	case "io1", "io2":
+		if r.Iops == 0 {
+			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter iops must be specified for %s volumes.", r.Type)
+		}
+		if limit := map[string]int{"io1": 64000, "io2": 256000}[r.Type]; r.Iops < 100 || r.Iops > limit {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops %d is out of range for %s: 100 to %d.", r.Iops, r.Type, limit)
+		}
+		if ratio := map[string]int{"io1": 50, "io2": 1000}[r.Type]; size > 0 && r.Iops > ratio*size {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops to volume size ratio of %d is too high; maximum is %d.", r.Iops/size, ratio)
+		}
+	case "gp2", "st1", "sc1", "standard":
+		if r.Iops != 0 {
+			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter iops is not supported for %s volumes.", r.Type)
+		}
+		if r.Type == "st1" || r.Type == "sc1" {
+			return ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "Volume type %s cannot be a boot volume.", r.Type)
+		}
+	default:
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter volumeType is invalid. Supported values are: standard, io1, io2, gp2, sc1, st1, gp3", r.Type)
+	}
+	if r.Throughput != 0 {
+		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter throughput is only supported for gp3 volumes.")
+	}
+	return nil
+}
+
+// volumeID is the ID of an instance's root volume: derived from the
+// instance's, so that it stays the same for the instance's whole life.
+func volumeID(instanceID string) string { return "vol-" + strings.TrimPrefix(instanceID, "i-") }
+
+// profileID is the unique ID EC2 gives an instance profile (AIPA...).
+func profileID(arn string) string {
+	sum := sha256.Sum256([]byte(arn))
+	return "AIPA" + strings.ToUpper(hex.EncodeToString(sum[:8]))
+}
+
+// viewLaunchOpts adds the launch options DescribeInstances shows.
+func viewLaunchOpts(in *ec2.Instance, r *Record) {
+	o := &r.LaunchOpts
+	in.BlockDeviceMappings = []ec2.InstanceBlockDeviceMapping{{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
+		AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}}}
+	in.EbsOptimized, in.EnaSupport, in.SourceDestCheck = r.EbsOptimizedAttr, !r.NoEnaSupport, true
+	in.HibernationOptions = &ec2.HibernationOptions{Configured: o.Hibernation}
+	if o.IamProfile != "" {
+		in.IamInstanceProfile = &ec2.IamInstanceProfile{Arn: o.IamProfile, Id: profileID(o.IamProfile)}
+	}
+	in.PrivateDnsNameOptions = &ec2.PrivateDnsNameOptionsResponse{HostnameType: or(o.HostnameType, "ip-name"),
+		EnableResourceNameDnsARecord: o.DnsA, EnableResourceNameDnsAAAARecord: o.DnsAAAA}
+	in.MaintenanceOptions = &ec2.InstanceMaintenanceOptions{AutoRecovery: or(o.AutoRecovery, "default")}
+	in.CapacityReservationSpecification = &ec2.CapacityReservationSpecificationResponse{CapacityReservationPreference: or(o.Capacity, "open")}
+	for _, arn := range o.Licenses {
+		in.Licenses = append(in.Licenses, ec2.LicenseConfiguration{LicenseConfigurationArn: arn})
+	}
+	in.EnclaveOptions = &ec2.EnclaveOptions{Enabled: r.EnclavesEnabled}
+	in.NetworkPerformanceOptions = &ec2.InstanceNetworkPerformanceOptions{BandwidthWeighting: or(o.Bandwidth, "default")}
+	in.KernelId, in.RamdiskId = r.KernelId, r.RamdiskId
+	in.BootMode, in.CurrentInstanceBootMode = "uefi-preferred", "legacy-bios"
+	in.PlatformDetails, in.UsageOperation = "Linux/UNIX", "RunInstances"
+	if o.Cores > 0 {
+		in.CpuOptions.CoreCount = o.Cores
+	}
+	if o.Threads > 0 {
+		in.CpuOptions.ThreadsPerCore = o.Threads
+	}
+}
+
+// launchOptFields is DescribeInstances' filters over the launch options
+// and the root volume.
+var launchOptFields = []describe.Field[inst]{
+	{Name: "block-device-mapping.attach-time", Value: func(x inst) string { return x.r.LaunchTime.UTC().Format(time.RFC3339) }},
+	{Name: "block-device-mapping.delete-on-termination", Value: func(x inst) string { return strconv.FormatBool(!x.r.KeepRootOnTerm) }},
+	{Name: "block-device-mapping.device-name", Value: func(inst) string { return rootDevice }},
+	{Name: "block-device-mapping.status", Value: func(inst) string { return "attached" }},
+	{Name: "block-device-mapping.volume-id", Value: func(x inst) string { return volumeID(x.r.InstanceId) }},
+	{Name: "ebs-optimized", Value: func(x inst) string { return strconv.FormatBool(x.r.EbsOptimizedAttr) }},
+	{Name: "hibernation-options.configured", Value: func(x inst) string { return strconv.FormatBool(x.r.Hibernation) }},
+	{Name: "iam-instance-profile.arn", Values: func(x inst) []string { return nonEmpty(x.r.IamProfile) }},
+	{Name: "kernel-id", Values: func(x inst) []string { return nonEmpty(x.r.KernelId) }},
+	{Name: "ramdisk-id", Values: func(x inst) []string { return nonEmpty(x.r.RamdiskId) }},
+	{Name: "root-device-name", Value: func(inst) string { return rootDevice }},
+	{Name: "platform-details", Value: func(inst) string { return "Linux/UNIX" }},
+	{Name: "usage-operation", Value: func(inst) string { return "RunInstances" }},
+	{Name: "boot-mode", Value: func(inst) string { return "uefi-preferred" }},
+	{Name: "current-instance-boot-mode", Value: func(inst) string { return "legacy-bios" }},
+	{Name: "maintenance-options.auto-recovery", Value: func(x inst) string { return or(x.r.AutoRecovery, "default") }},
+	{Name: "capacity-reservation-specification.capacity-reservation-preference", Value: func(x inst) string { return or(x.r.Capacity, "open") }},
+	{Name: "private-dns-name-options.hostname-type", Value: func(x inst) string { return or(x.r.HostnameType, "ip-name") }},
+	{Name: "private-dns-name-options.enable-resource-name-dns-a-record", Value: func(x inst) string { return strconv.FormatBool(x.r.DnsA) }},
+	{Name: "private-dns-name-options.enable-resource-name-dns-aaaa-record", Value: func(x inst) string { return strconv.FormatBool(x.r.DnsAAAA) }},
+	{Name: "owner-id", Value: func(inst) string { return ec2.OwnerID }},
+	{Name: "requester-id", Values: func(inst) []string { return nil }},
+	{Name: "placement-group-name", Values: func(inst) []string { return nil }},
+	{Name: "product-code", Values: func(inst) []string { return nil }},
+	{Name: "source-dest-check", Value: func(inst) string { return "true" }},
+}
