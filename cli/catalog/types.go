@@ -41,7 +41,7 @@ var TypesCommand = &cli.Command{
 		v := command.View{Data: &out, Header: []string{"TYPE", "VCPUS", "MEMORY", "NETWORK", "ENIS", "IPV4/ENI", "BURSTABLE", "USD/HOUR"}}
 		for _, t := range out.InstanceTypes {
 			burst := "-"
-			if t.BurstablePerformance {
+			if t.BurstablePerformanceSupported {
 				burst = fmt.Sprintf("%s %g%%", t.DefaultCreditSpecification, t.BaselineCPUPercent)
 			}
 			v.IDs = append(v.IDs, t.InstanceType)
