@@ -34,6 +34,7 @@ var catalogJSON []byte
 type catalogDoc struct {
 	Source string                       `json:"Source"`
 	Types  map[string]*InstType         `json:"Types"`
+	Market []string                     `json:"Market"`
 	Offers map[string]map[string]string `json:"Offers"`
 
 	catalogued map[string]bool // the types offered somewhere
@@ -76,6 +77,10 @@ func (c *Config) loadCatalog() error {
 	}
 	// Offers are never written to: every configuration shares them.
 	c.Offers, c.catalogued, c.CatalogSource = doc.Offers, doc.catalogued, doc.Source
+	c.market = map[string]bool{}
+	for _, n := range doc.Market {
+		c.market[n] = true
+	}
 	return nil
 }
 
@@ -132,4 +137,12 @@ func definedTypes(data []byte) map[string]bool {
 		}
 	}
 	return out
+}
+
+// Quoted says whether the spot and reserved markets quote a type: the
+// hand-tuned types of the built-in catalogue and the user's own. Quoting
+// all 1,300 types in 30 regions would make every repricing a hundred
+// times dearer.
+func (c *Config) Quoted(typ string) bool {
+	return c.market[typ] || (c.Types[typ] != nil && !c.catalogued[typ])
 }

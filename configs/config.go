@@ -57,6 +57,7 @@ type Config struct {
 	CatalogSource string `toml:"-"`
 
 	catalogued map[string]bool // the types the built-in catalogue offers somewhere
+	market     map[string]bool // the built-in types the markets quote
 	// userTypes are the types the user's file defines: the only ones the
 	// checks read when set, as the generated catalogue is checked by its
 	// tests, not on every start (nil: check every type).
@@ -245,6 +246,11 @@ type InstType struct {
 	EBSMaxMBps          float64  `toml:"ebs_max_mbytes"`
 	EBSEncryption       string   `toml:"ebs_encryption"`
 	EBSNVMe             string   `toml:"ebs_nvme"`
+	EBSAttachmentLimit  string   `toml:"ebs_attachment_limit"` // shared | dedicated
+	MaxEBSAttachments   int      `toml:"max_ebs_attachments"`
+	BandwidthWeightings []string `toml:"bandwidth_weightings"`
+	FlexibleENAQueues   string   `toml:"flexible_ena_queues"`
+	RebootMigration     string   `toml:"reboot_migration"`
 	InstanceStorageGB   int      `toml:"instance_storage_gb"`
 	DiskCount           int      `toml:"disk_count"`
 	DiskSizeGB          int      `toml:"disk_size_gb"`

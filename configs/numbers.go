@@ -202,6 +202,7 @@ func describedNumbers(t *InstType, k func(string) []string) []number {
 		num(float64(t.DiskCount), 0, 64, k("disk_count")...),
 		num(float64(t.DiskSizeGB), 0, 1e6, k("disk_size_gb")...),
 		num(float64(t.GPUs), 0, 256, k("gpus")...),
+		num(float64(t.MaxEBSAttachments), 0, 1024, k("max_ebs_attachments")...),
 	}
 	for _, c := range t.ValidCores {
 		ns = append(ns, num(float64(c), 1, 4096, k("valid_cores")...))

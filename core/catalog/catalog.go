@@ -52,12 +52,13 @@ func (c *Catalog) OnDemand(region, typ string) float64 {
 	return p
 }
 
-// Offered lists the types with a price in the region, in catalogue order:
-// those it offers and sells.
+// Offered lists the types the spot and reserved markets quote in the
+// region, in catalogue order: those with a price there that the markets
+// quote (configs.Config.Quoted).
 func (c *Catalog) Offered(region string) []string {
 	var out []string
 	for _, n := range c.names {
-		if _, ok := c.cfg.Types[n].Price[region]; ok {
+		if _, ok := c.cfg.Types[n].Price[region]; ok && c.cfg.Quoted(n) {
 			out = append(out, n)
 		}
 	}

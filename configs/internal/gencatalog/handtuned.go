@@ -26,18 +26,20 @@ type handTuned struct {
 
 // applyHandTuned lays ec2x's own credit models and regional prices over
 // the published figures; the shapes must agree with what EC2 publishes.
-func applyHandTuned(types map[string]*Type, path string) error {
+// It returns the hand-tuned types: those the spot and reserved markets
+// quote.
+func applyHandTuned(types map[string]*Type, path string) ([]string, error) {
 	var hand struct {
 		Types map[string]*handTuned `toml:"types"`
 	}
 	if _, err := toml.DecodeFile(path, &hand); err != nil {
-		return err
+		return nil, err
 	}
 	var errs []error
 	for _, name := range sortedKeys(hand.Types) {
 		h, t := hand.Types[name], types[name]
 		if t == nil {
-			return fmt.Errorf("%s: %s is not in the published catalogue", path, name)
+			return nil, fmt.Errorf("%s: %s is not in the published catalogue", path, name)
 		}
 		if t.VCPUs != h.VCPUs || t.MemoryMiB != h.MemoryMiB || t.MaxENIs != h.MaxENIs ||
 			t.IPv4PerENI != h.IPv4PerENI || t.Burstable != h.Burstable || t.Network != h.Network {
@@ -60,7 +62,7 @@ func applyHandTuned(types map[string]*Type, path string) error {
 			t.Price[r] = p
 		}
 	}
-	return errors.Join(errs...)
+	return sortedKeys(hand.Types), errors.Join(errs...)
 }
 
 func samePrice(a, b string) bool {

@@ -100,7 +100,8 @@ func (g *gen) run() error {
 	if err != nil {
 		return err
 	}
-	if err := applyHandTuned(types, "internal/gencatalog/handtuned.toml"); err != nil {
+	market, err := applyHandTuned(types, "internal/gencatalog/handtuned.toml")
+	if err != nil {
 		return err
 	}
 	regions, err := g.regions(types)
@@ -121,6 +122,7 @@ func (g *gen) run() error {
 			"prices in us-west-2, eu-west-1, ap-northeast-1 and credit models: configs/internal/gencatalog/handtuned.toml",
 			mv, motoTypes, motoOfferings, motoZones, priceDate, kv, pricingGo),
 		Types:  types,
+		Market: market,
 		Offers: map[string]map[string]string{},
 	}
 	for _, r := range regions {
@@ -146,6 +148,7 @@ func (g *gen) run() error {
 type catalog struct {
 	Source string                       `json:"Source"`
 	Types  map[string]*Type             `json:"Types"`
+	Market []string                     `json:"Market"`
 	Offers map[string]map[string]string `json:"Offers"`
 }
 

@@ -36,6 +36,11 @@ type Type struct {
 	EBSMaxMBps          float64           `json:"EBSMaxMBps,omitempty"`
 	EBSEncryption       string            `json:"EBSEncryption,omitempty"`
 	EBSNVMe             string            `json:"EBSNVMe,omitempty"`
+	EBSAttachmentLimit  string            `json:"EBSAttachmentLimit,omitempty"`
+	MaxEBSAttachments   int               `json:"MaxEBSAttachments,omitempty"`
+	BandwidthWeightings []string          `json:"BandwidthWeightings,omitempty"`
+	FlexibleENAQueues   string            `json:"FlexibleENAQueues,omitempty"`
+	RebootMigration     string            `json:"RebootMigration,omitempty"`
 	InstanceStorageGB   int               `json:"InstanceStorageGB,omitempty"`
 	DiskCount           int               `json:"DiskCount,omitempty"`
 	DiskSizeGB          int               `json:"DiskSizeGB,omitempty"`
@@ -78,6 +83,7 @@ type described struct {
 	Hypervisor                    string
 	NitroEnclavesSupport          string
 	NitroTpmSupport               string
+	RebootMigrationSupport        string
 	NitroTpmInfo                  struct{ SupportedVersions []string }
 	SupportedUsageClasses         []string
 	SupportedRootDeviceTypes      []string
@@ -103,11 +109,15 @@ type described struct {
 		Ipv6AddressesPerInterface    int
 		Ipv6Supported                bool
 		EnaSupport                   string
+		FlexibleEnaQueuesSupport     string
+		BandwidthWeightings          []string
 		EncryptionInTransitSupported bool
 		EfaInfo                      *struct{ MaximumEfaInterfaces int }
 	}
 	EbsInfo struct {
 		EbsOptimizedSupport, EncryptionSupport, NvmeSupport string
+		AttachmentLimitType                                 string
+		MaximumEbsAttachments                               int
 		EbsOptimizedInfo                                    *struct {
 			BaselineBandwidthInMbps, BaselineIops, MaximumBandwidthInMbps, MaximumIops int
 			BaselineThroughputInMBps, MaximumThroughputInMBps                          float64
@@ -165,7 +175,10 @@ func convert(d described) *Type {
 		NitroTPMVersions: d.NitroTpmInfo.SupportedVersions, PlacementStrategies: d.PlacementGroupInfo.SupportedStrategies,
 		VirtualizationTypes: d.SupportedVirtualizationTypes, BootModes: d.SupportedBootModes,
 		RootDeviceTypes: d.SupportedRootDeviceTypes, UsageClasses: d.SupportedUsageClasses,
-		Burstable: d.BurstablePerformanceSupported,
+		Burstable:          d.BurstablePerformanceSupported,
+		EBSAttachmentLimit: d.EbsInfo.AttachmentLimitType, MaxEBSAttachments: d.EbsInfo.MaximumEbsAttachments,
+		BandwidthWeightings: n.BandwidthWeightings, FlexibleENAQueues: n.FlexibleEnaQueuesSupport,
+		RebootMigration: d.RebootMigrationSupport,
 	}
 	if n.EfaInfo != nil {
 		t.EFAInterfaces = n.EfaInfo.MaximumEfaInterfaces
