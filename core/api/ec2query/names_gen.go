@@ -24,6 +24,7 @@ var queryKeys = map[string]string{
 	"DescribeAvailabilityZonesInput.ZoneNames":                             "ZoneName",
 	"DescribeImagesInput.Filters":                                          "Filter",
 	"DescribeImagesInput.ImageIds":                                         "ImageId",
+	"DescribeInstanceTypeOfferingsInput.Filters":                           "Filter",
 	"DescribeInstanceTypesInput.Filters":                                   "Filter",
 	"DescribeInstanceTypesInput.InstanceTypes":                             "InstanceType",
 	"DescribeInstancesInput.Filters":                                       "Filter",
@@ -70,6 +71,7 @@ var queryKeys = map[string]string{
 var xmlNames = map[string]string{
 	"Address.Tags": "tagSet",
 	"AssignPrivateIpAddressesOutput.AssignedPrivateIpAddresses":           "assignedPrivateIpAddressesSet",
+	"AvailabilityZone.Messages":                                           "messageSet",
 	"AvailabilityZone.State":                                              "zoneState",
 	"CancelSpotInstanceRequestsOutput.CancelledSpotInstanceRequests":      "spotInstanceRequestSet",
 	"CreateKeyPairOutput.Tags":                                            "tagSet",
@@ -77,6 +79,7 @@ var xmlNames = map[string]string{
 	"DescribeAddressesOutput.Addresses":                                   "addressesSet",
 	"DescribeAvailabilityZonesOutput.AvailabilityZones":                   "availabilityZoneInfo",
 	"DescribeImagesOutput.Images":                                         "imagesSet",
+	"DescribeInstanceTypeOfferingsOutput.InstanceTypeOfferings":           "instanceTypeOfferingSet",
 	"DescribeInstanceTypesOutput.InstanceTypes":                           "instanceTypeSet",
 	"DescribeKeyPairsOutput.KeyPairs":                                     "keySet",
 	"DescribeNetworkInterfacesOutput.NetworkInterfaces":                   "networkInterfaceSet",
