@@ -23,15 +23,17 @@ func TestOutputFormats(t *testing.T) {
 		want  string         // exact output, or
 		match *regexp.Regexp // a pattern it must match
 	}{
-		{"regions -q", []string{"regions", "-q"}, "ap-northeast-1\neu-west-1\nus-east-1\nus-west-2\n", nil},
-		{"regions --query implies json", []string{"regions", "--query", "Regions[].RegionName"},
-			"[\n    \"ap-northeast-1\",\n    \"eu-west-1\",\n    \"us-east-1\",\n    \"us-west-2\"\n]\n", nil},
-		{"regions --query -o text", []string{"regions", "--query", "Regions[].RegionName", "-o", "text"},
-			"ap-northeast-1\teu-west-1\tus-east-1\tus-west-2\n", nil},
+		// The regions every account has (17); opt-in ones only with --all.
+		{"regions -q", []string{"regions", "-q"}, "",
+			regexp.MustCompile(`^ap-northeast-1\n(?:[a-z]+-[a-z]+-\d\n){15}us-west-2\n$`)},
+		{"regions --query implies json", []string{"regions", "--query", "Regions[?RegionName=='eu-west-1' || RegionName=='us-east-1'].RegionName"},
+			"[\n    \"eu-west-1\",\n    \"us-east-1\"\n]\n", nil},
+		{"regions --query -o text", []string{"regions", "--query", "Regions[?starts_with(RegionName, 'us-')].RegionName", "-o", "text"},
+			"us-east-1\tus-east-2\tus-west-1\tus-west-2\n", nil},
 		{"regions -o text", []string{"regions", "-o", "text"}, "",
-			regexp.MustCompile(`(?m)^us-east-1\tUS East \(N\. Virginia\)\t3\t\*$`)},
+			regexp.MustCompile(`(?m)^us-east-1\tUS East \(N\. Virginia\)\t3\topt-in-not-required\t\*$`)},
 		{"region flag", []string{"regions", "-r", "eu-west-1", "-o", "text"}, "",
-			regexp.MustCompile(`(?m)^eu-west-1\tEurope \(Ireland\)\t3\t\*$`)},
+			regexp.MustCompile(`(?m)^eu-west-1\tEurope \(Ireland\)\t3\topt-in-not-required\t\*$`)},
 		{"region object as text", []string{"regions", "--query", "Regions[?RegionName=='eu-west-1'] | [0].[RegionName, Endpoint]", "-o", "text"},
 			"eu-west-1\tec2.eu-west-1.amazonaws.com\n", nil},
 		{"types -o text", []string{"types", "--family", "t2", "-o", "text"}, "",

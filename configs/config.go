@@ -22,7 +22,7 @@ import (
 var embedded embed.FS
 
 // builtinFiles are decoded in this order; later files add to earlier ones.
-var builtinFiles = []string{"defaults.toml", "regions.toml", "types.toml", "images.toml", "hosts.toml"}
+var builtinFiles = []string{"defaults.toml", "regions.toml", catalogFile, "images.toml", "hosts.toml"}
 
 // FileName is the user's configuration file inside EC2X_HOME.
 const FileName = "config.toml"
@@ -42,15 +42,28 @@ type Config struct {
 	API       API                  `toml:"api"`
 	Regions   map[string]*Region   `toml:"regions"`
 	Types     map[string]*InstType `toml:"types"`
-	Images    map[string]*Image    `toml:"images"`
-	Hosts     []HostGroup          `toml:"hosts"`
-	Fleet     Fleet                `toml:"fleet"`
+	// Offers says which built-in types each region's zones offer: region,
+	// then type, then the zones' letters ("abd"). A type it does not list
+	// (one of the user's own) is offered in every zone.
+	Offers map[string]map[string]string `toml:"-"`
+	Images map[string]*Image            `toml:"images"`
+	Hosts  []HostGroup                  `toml:"hosts"`
+	Fleet  Fleet                        `toml:"fleet"`
 
 	// Source names the user's file ("" when there is none), for messages.
 	Source string `toml:"-"`
+	// CatalogSource says where the built-in type catalogue's figures come
+	// from and their date.
+	CatalogSource string `toml:"-"`
 
-	userData []byte      // the user's file, to place problems found after loading
-	hostSrc  []hostEntry // where each of Hosts was written
+	catalogued map[string]bool // the types the built-in catalogue offers somewhere
+	market     map[string]bool // the built-in types the markets quote
+	// userTypes are the types the user's file defines: the only ones the
+	// checks read when set, as the generated catalogue is checked by its
+	// tests, not on every start (nil: check every type).
+	userTypes map[string]bool
+	userData  []byte      // the user's file, to place problems found after loading
+	hostSrc   []hostEntry // where each of Hosts was written
 	// builtinImages names the images ec2x ships (Amazon's, as EC2
 	// shows them); the user's own are imported into config.toml.
 	builtinImages map[string]bool
@@ -163,7 +176,12 @@ type Credential struct {
 type Region struct {
 	Description string   `toml:"description"`
 	Zones       []string `toml:"zones"`
-	PublicPool  string   `toml:"public_pool"`
+	// ZoneIDs are the zones' IDs (use1-az6), in the order of Zones.
+	ZoneIDs []string `toml:"zone_ids"`
+	// OptIn is the region's opt-in status: opt-in-not-required, opted-in
+	// or not-opted-in (DescribeRegions lists it only with AllRegions).
+	OptIn      string `toml:"opt_in"`
+	PublicPool string `toml:"public_pool"`
 	// LocalPool is the public pool when the region has hosts that run real
 	// guests on this machine: addresses it can listen on (127.0.0.0/8 on
 	// Linux needs no root and no interface of its own).
@@ -206,6 +224,58 @@ type InstType struct {
 	CreditsPerHour  float64           `toml:"credits_per_hour"`
 	Arch            []string          `toml:"arch"`
 	Price           map[string]string `toml:"price"`
+
+	// What DescribeInstanceTypes shows besides, as EC2 describes it; the
+	// generated catalogue sets them, a type of the user's own may leave
+	// them out (the catalogue's TypeInfo gives defaults).
+	Cores               int      `toml:"cores"`
+	ValidCores          []int    `toml:"valid_cores"`
+	ValidThreads        []int    `toml:"valid_threads"`
+	Manufacturer        string   `toml:"manufacturer"`
+	ClockGHz            float64  `toml:"clock_ghz"`
+	Features            []string `toml:"features"`
+	IPv6PerENI          int      `toml:"ipv6_per_eni"`
+	IPv6                bool     `toml:"ipv6"`
+	NetworkCards        int      `toml:"network_cards"`
+	ENASupport          string   `toml:"ena_support"`
+	EFAInterfaces       int      `toml:"efa_interfaces"`
+	EncryptionInTransit bool     `toml:"encryption_in_transit"`
+	EBSOptimized        string   `toml:"ebs_optimized"` // unsupported | supported | default
+	EBSBaselineMbps     int      `toml:"ebs_baseline_mbps"`
+	EBSBaselineIOPS     int      `toml:"ebs_baseline_iops"`
+	EBSBaselineMBps     float64  `toml:"ebs_baseline_mbytes"`
+	EBSMaxMbps          int      `toml:"ebs_max_mbps"`
+	EBSMaxIOPS          int      `toml:"ebs_max_iops"`
+	EBSMaxMBps          float64  `toml:"ebs_max_mbytes"`
+	EBSEncryption       string   `toml:"ebs_encryption"`
+	EBSNVMe             string   `toml:"ebs_nvme"`
+	EBSAttachmentLimit  string   `toml:"ebs_attachment_limit"` // shared | dedicated
+	MaxEBSAttachments   int      `toml:"max_ebs_attachments"`
+	BandwidthWeightings []string `toml:"bandwidth_weightings"`
+	FlexibleENAQueues   string   `toml:"flexible_ena_queues"`
+	RebootMigration     string   `toml:"reboot_migration"`
+	InstanceStorageGB   int      `toml:"instance_storage_gb"`
+	DiskCount           int      `toml:"disk_count"`
+	DiskSizeGB          int      `toml:"disk_size_gb"`
+	DiskType            string   `toml:"disk_type"`
+	StorageNVMe         string   `toml:"storage_nvme"`
+	StorageEncryption   string   `toml:"storage_encryption"`
+	GPUs                int      `toml:"gpus"`
+	Hypervisor          string   `toml:"hypervisor"`
+	BareMetal           bool     `toml:"bare_metal"`
+	PreviousGeneration  bool     `toml:"previous_generation"`
+	FreeTier            bool     `toml:"free_tier"`
+	Hibernation         bool     `toml:"hibernation"`
+	AutoRecovery        bool     `toml:"auto_recovery"`
+	DedicatedHosts      bool     `toml:"dedicated_hosts"`
+	NitroEnclaves       string   `toml:"nitro_enclaves"`
+	NitroTPM            string   `toml:"nitro_tpm"`
+	NitroTPMVersions    []string `toml:"nitro_tpm_versions"`
+	PlacementStrategies []string `toml:"placement_strategies"`
+	VirtualizationTypes []string `toml:"virtualization_types"`
+	BootModes           []string `toml:"boot_modes"`
+	RootDeviceTypes     []string `toml:"root_device_types"`
+	UsageClasses        []string `toml:"usage_classes"`
 }
 
 // Family is the part of a type name before the dot ("t3" of "t3.micro").
@@ -345,6 +415,12 @@ func LoadBytes(data []byte, name string) (*Config, error) { return load(data, na
 func load(user []byte, userName string) (*Config, error) {
 	c := &Config{}
 	for _, f := range builtinFiles {
+		if f == catalogFile {
+			if err := c.loadCatalog(); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		data, err := embedded.ReadFile(f)
 		if err != nil {
 			return nil, &Error{File: "configs/" + f, Msg: err.Error()}
@@ -357,6 +433,7 @@ func load(user []byte, userName string) (*Config, error) {
 	for name := range c.Images {
 		c.builtinImages[name] = true
 	}
+	c.userTypes = map[string]bool{}
 	builtin := c.Hosts
 	c.hostSrc = make([]hostEntry, len(builtin))
 	for i := range builtin {
@@ -367,6 +444,7 @@ func load(user []byte, userName string) (*Config, error) {
 		// ([[api.credentials]]: all of them); [[hosts]] are added to the
 		// built-in fleet unless [fleet] builtin_hosts = false.
 		clearArrays(user, c)
+		c.userTypes = definedTypes(user)
 		c.Hosts = nil
 		if err := decodeStrict(user, userName, c); err != nil {
 			return nil, err

@@ -94,7 +94,7 @@ func (c *Config) catalogNumbers() []number {
 	}
 	for _, name := range c.TypeNames() {
 		t := c.Types[name]
-		if t == nil {
+		if t == nil || !c.checksType(name) {
 			continue
 		}
 		k := func(f string) []string { return []string{"types", name, f} }
@@ -107,6 +107,7 @@ func (c *Config) catalogNumbers() []number {
 			num(t.BaselinePercent, 0, 100, k("baseline_percent")...),
 			num(t.CreditsPerHour, 0, 10000, k("credits_per_hour")...),
 		)
+		ns = append(ns, describedNumbers(t, k)...)
 		for _, region := range sortedKeys(t.Price) {
 			p := t.Price[region]
 			n := price(&p, k("price")...)
@@ -181,3 +182,33 @@ func (n number) check() string {
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// describedNumbers are a type's figures that only DescribeInstanceTypes
+// shows; the ranges hold EC2's largest types with room to spare.
+func describedNumbers(t *InstType, k func(string) []string) []number {
+	ns := []number{
+		num(float64(t.Cores), 0, 4096, k("cores")...),
+		num(t.ClockGHz, 0, 100, k("clock_ghz")...),
+		num(float64(t.IPv6PerENI), 0, 256, k("ipv6_per_eni")...),
+		num(float64(t.NetworkCards), 0, 64, k("network_cards")...),
+		num(float64(t.EFAInterfaces), 0, 64, k("efa_interfaces")...),
+		num(float64(t.EBSBaselineMbps), 0, 1e7, k("ebs_baseline_mbps")...),
+		num(float64(t.EBSBaselineIOPS), 0, 1e8, k("ebs_baseline_iops")...),
+		num(t.EBSBaselineMBps, 0, 1e7, k("ebs_baseline_mbytes")...),
+		num(float64(t.EBSMaxMbps), 0, 1e7, k("ebs_max_mbps")...),
+		num(float64(t.EBSMaxIOPS), 0, 1e8, k("ebs_max_iops")...),
+		num(t.EBSMaxMBps, 0, 1e7, k("ebs_max_mbytes")...),
+		num(float64(t.InstanceStorageGB), 0, 1e7, k("instance_storage_gb")...),
+		num(float64(t.DiskCount), 0, 64, k("disk_count")...),
+		num(float64(t.DiskSizeGB), 0, 1e6, k("disk_size_gb")...),
+		num(float64(t.GPUs), 0, 256, k("gpus")...),
+		num(float64(t.MaxEBSAttachments), 0, 1024, k("max_ebs_attachments")...),
+	}
+	for _, c := range t.ValidCores {
+		ns = append(ns, num(float64(c), 1, 4096, k("valid_cores")...))
+	}
+	for _, th := range t.ValidThreads {
+		ns = append(ns, num(float64(th), 1, 8, k("valid_threads")...))
+	}
+	return ns
+}

@@ -225,7 +225,7 @@ func (c *Config) checkRegions() *problem {
 	return nil
 }
 
-var typeNameRe = LazyRegexpOf(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+var typeNameRe = LazyRegexpOf(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
 
 func (c *Config) checkTypes() *problem {
 	if len(c.Types) == 0 {
@@ -233,6 +233,9 @@ func (c *Config) checkTypes() *problem {
 	}
 	for _, name := range c.TypeNames() {
 		t := c.Types[name]
+		if !c.checksType(name) {
+			continue
+		}
 		k := func(f string) []string { return []string{"types", name, f} }
 		switch {
 		case !typeNameRe.MatchString(name):
@@ -333,10 +336,11 @@ func (c *Config) fillDefaults() {
 			t.ThreadsPerCore = 1
 		}
 	}
-	for _, img := range c.Images {
+	for name, img := range c.Images {
 		if img == nil {
 			continue
 		}
+		c.copyImage(name, img)
 		if img.RootDeviceGiB == 0 {
 			img.RootDeviceGiB = 8
 		}

@@ -11,27 +11,53 @@ import (
 
 func TestDescribeRegionsAndZones(t *testing.T) {
 	e := newEnv(t, "")
-	regions, err := e.c.DescribeRegions(e.ctx, use1, &ec2.DescribeRegionsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, r := range regions.Regions {
-		names = append(names, r.RegionName)
-		if r.Endpoint != "ec2."+r.RegionName+".amazonaws.com" || r.OptInStatus != "opt-in-not-required" || r.Description == "" {
-			t.Errorf("region %+v", r)
+	regions := func(in *ec2.DescribeRegionsInput) map[string]ec2.Region {
+		t.Helper()
+		out, err := e.c.DescribeRegions(e.ctx, use1, in)
+		if err != nil {
+			t.Fatal(err)
 		}
+		m := map[string]ec2.Region{}
+		for _, r := range out.Regions {
+			m[r.RegionName] = r
+			if r.Endpoint != "ec2."+r.RegionName+".amazonaws.com" || r.Description == "" {
+				t.Errorf("region %+v", r)
+			}
+		}
+		return m
 	}
-	if !slices.Equal(names, []string{"ap-northeast-1", "eu-west-1", "us-east-1", "us-west-2"}) {
-		t.Errorf("regions %v", names)
-	}
+	t.Run("the account's regions, then all with AllRegions", func(t *testing.T) {
+		mine, all := regions(&ec2.DescribeRegionsInput{}), regions(&ec2.DescribeRegionsInput{AllRegions: true})
+		if len(mine) != 17 || len(all) < 29 {
+			t.Errorf("%d regions without AllRegions (want the 17 that need no opt-in), %d with it", len(mine), len(all))
+		}
+		if r := all["af-south-1"]; r.OptInStatus != "not-opted-in" || r.Description != "Africa (Cape Town)" {
+			t.Errorf("af-south-1 %+v", r)
+		}
+		if _, ok := mine["af-south-1"]; ok {
+			t.Errorf("af-south-1 listed without AllRegions")
+		}
+		if r := mine["us-east-2"]; r.OptInStatus != "opt-in-not-required" {
+			t.Errorf("us-east-2 %+v", r)
+		}
+	})
+	t.Run("filters", func(t *testing.T) {
+		got := regions(&ec2.DescribeRegionsInput{AllRegions: true, Filters: []ec2.Filter{newFilter("opt-in-status", "not-opted-in"), newFilter("region-name", "eu-*")}})
+		if len(got) != 3 || got["eu-south-1"].RegionName == "" || got["eu-central-2"].RegionName == "" {
+			t.Errorf("opted-out European regions: %v", got)
+		}
+		if got := regions(&ec2.DescribeRegionsInput{Filters: []ec2.Filter{newFilter("endpoint", "ec2.us-west-1.amazonaws.com")}}); len(got) != 1 {
+			t.Errorf("by endpoint: %v", got)
+		}
+	})
 	cases := []struct {
 		region string
 		zones  []string
 		ids    []string
 	}{
-		{"us-east-1", []string{"us-east-1a", "us-east-1b", "us-east-1c"}, []string{"use1-az1", "use1-az2", "use1-az3"}},
-		{"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}, []string{"apne1-az1", "apne1-az2", "apne1-az3"}},
+		{"us-east-1", []string{"us-east-1a", "us-east-1b", "us-east-1c"}, []string{"use1-az6", "use1-az1", "use1-az2"}},
+		{"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}, []string{"apne1-az4", "apne1-az1", "apne1-az2"}},
+		{"us-east-2", []string{"us-east-2a", "us-east-2b", "us-east-2c"}, []string{"use2-az1", "use2-az2", "use2-az3"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.region, func(t *testing.T) {
@@ -42,16 +68,31 @@ func TestDescribeRegionsAndZones(t *testing.T) {
 			var zones, ids []string
 			for _, z := range out.AvailabilityZones {
 				zones, ids = append(zones, z.ZoneName), append(ids, z.ZoneId)
-				if z.RegionName != tc.region || z.State != "available" || z.ZoneType != "availability-zone" {
+				if z.RegionName != tc.region || z.State != "available" || z.ZoneType != "availability-zone" ||
+					z.OptInStatus != "opt-in-not-required" || z.GroupName != tc.region {
 					t.Errorf("zone %+v", z)
 				}
 			}
 			if !slices.Equal(zones, tc.zones) || !slices.Equal(ids, tc.ids) {
-				t.Errorf("zones %v %v", zones, ids)
+				t.Errorf("zones %v %v, want %v %v", zones, ids, tc.zones, tc.ids)
 			}
 		})
 	}
-	_, err = e.c.DescribeAvailabilityZones(e.ctx, "mars-1", &ec2.DescribeAvailabilityZonesInput{})
+	t.Run("by zone ID and filters", func(t *testing.T) {
+		out, err := e.c.DescribeAvailabilityZones(e.ctx, use1, &ec2.DescribeAvailabilityZonesInput{ZoneIds: []string{"use1-az1"}})
+		if err != nil || len(out.AvailabilityZones) != 1 || out.AvailabilityZones[0].ZoneName != "us-east-1b" {
+			t.Errorf("use1-az1: %+v %v", out, err)
+		}
+		out, err = e.c.DescribeAvailabilityZones(e.ctx, use1, &ec2.DescribeAvailabilityZonesInput{Filters: []ec2.Filter{newFilter("zone-id", "use1-az2", "use1-az6")}})
+		if err != nil || len(out.AvailabilityZones) != 2 {
+			t.Errorf("zone-id filter: %+v %v", out, err)
+		}
+		_, err = e.c.DescribeAvailabilityZones(e.ctx, use1, &ec2.DescribeAvailabilityZonesInput{ZoneIds: []string{"use1-az9"}})
+		wantCode(t, err, ec2.CodeInvalidParameterValue, "use1-az9")
+		_, err = e.c.DescribeAvailabilityZones(e.ctx, use1, &ec2.DescribeAvailabilityZonesInput{Filters: []ec2.Filter{newFilter("zone-colour", "red")}})
+		wantCode(t, err, ec2.CodeInvalidParameterValue, "zone-colour")
+	})
+	_, err := e.c.DescribeAvailabilityZones(e.ctx, "mars-1", &ec2.DescribeAvailabilityZonesInput{})
 	wantCode(t, err, ec2.CodeInvalidRegion, "mars-1")
 }
 
@@ -72,9 +113,30 @@ func TestDescribeInstanceTypes(t *testing.T) {
 		}
 		return ns
 	}
-	if got := types(use1, &ec2.DescribeInstanceTypesInput{}); len(got) != len(e.cfg.Types) {
-		t.Errorf("%d types, want the whole catalogue of %d", len(got), len(e.cfg.Types))
-	}
+	t.Run("each region describes what it offers", func(t *testing.T) {
+		for _, region := range []string{use1, "eu-west-1", "af-south-1"} {
+			offered := 0
+			for n := range e.cfg.Types {
+				if e.cfg.Offered(region, "", n) {
+					offered++
+				}
+			}
+			got := types(region, &ec2.DescribeInstanceTypesInput{})
+			if len(got) != offered || offered < 200 {
+				t.Errorf("%s: %d types, want the %d it offers", region, len(got), offered)
+			}
+			all := types(region, &ec2.DescribeInstanceTypesInput{IncludeUnsupportedInRegion: true})
+			if len(all) != len(e.cfg.Types) {
+				t.Errorf("%s with IncludeUnsupportedInRegion: %d types, want all %d", region, len(all), len(e.cfg.Types))
+			}
+		}
+		_, err := e.c.DescribeInstanceTypes(e.ctx, "af-south-1", &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"p4d.24xlarge"}})
+		wantCode(t, err, ec2.CodeInvalidInstanceType, "p4d.24xlarge")
+		got := types("af-south-1", &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"p4d.24xlarge"}, IncludeUnsupportedInRegion: true})
+		if len(got) != 1 || got[0].SupportedInRegion {
+			t.Errorf("p4d.24xlarge in af-south-1: %+v", got)
+		}
+	})
 	t.Run("prices are per region", func(t *testing.T) {
 		for region, want := range map[string]string{use1: "0.0116", "eu-west-1": "0.0126", "ap-northeast-1": "0.0152"} {
 			got := types(region, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})
@@ -85,13 +147,19 @@ func TestDescribeInstanceTypes(t *testing.T) {
 	})
 	t.Run("shape", func(t *testing.T) {
 		m := types(use1, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"m5.large"}})[0]
-		if m.VCpuInfo != (ec2.VCpuInfo{DefaultVCpus: 2, DefaultCores: 1, DefaultThreadsPerCore: 2}) || m.MemoryInfo.SizeInMiB != 8192 ||
-			m.Hypervisor != "nitro" || m.BurstablePerformance || m.NetworkInfo.MaximumNetworkInterfaces != 3 {
+		v := m.VCpuInfo
+		if v.DefaultVCpus != 2 || v.DefaultCores != 1 || v.DefaultThreadsPerCore != 2 || !slices.Equal(v.ValidThreadsPerCore, []int{1, 2}) ||
+			m.MemoryInfo.SizeInMiB != 8192 || m.Hypervisor != "nitro" || m.BurstablePerformanceSupported || m.NetworkInfo.MaximumNetworkInterfaces != 3 ||
+			m.EbsInfo.EbsOptimizedSupport != "default" || !slices.Equal(m.SupportedBootModes, []string{"legacy-bios", "uefi"}) {
 			t.Errorf("m5.large %+v", m)
 		}
 		tm := types(use1, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"t2.micro"}})[0]
-		if tm.Hypervisor != "xen" || !tm.BurstablePerformance || tm.DefaultCreditSpecification != "standard" || tm.CPUCreditsPerHour != 6 {
+		if tm.Hypervisor != "xen" || !tm.BurstablePerformanceSupported || tm.DefaultCreditSpecification != "standard" || tm.CPUCreditsPerHour != 6 {
 			t.Errorf("t2.micro %+v", tm)
+		}
+		t4 := types(use1, &ec2.DescribeInstanceTypesInput{InstanceTypes: []string{"t4g.micro"}})[0]
+		if t4.DefaultCreditSpecification != "unlimited" || t4.CPUCreditsPerHour != 12 || t4.BaselineCPUPercent != 10 {
+			t.Errorf("t4g.micro credits %+v", t4)
 		}
 	})
 	cases := []struct {
@@ -100,11 +168,17 @@ func TestDescribeInstanceTypes(t *testing.T) {
 		want    []string
 	}{
 		{"instance-type pattern", []ec2.Filter{newFilter("instance-type", "c5.*large")}, []string{"c5.large", "c5.xlarge", "c5.2xlarge", "c5.4xlarge", "c5.9xlarge", "c5.12xlarge", "c5.18xlarge", "c5.24xlarge"}},
-		{"family", []ec2.Filter{newFilter("family", "r5")}, []string{"r5.large", "r5.xlarge", "r5.2xlarge", "r5.4xlarge", "r5.8xlarge", "r5.12xlarge", "r5.16xlarge", "r5.24xlarge"}},
+		{"family", []ec2.Filter{newFilter("family", "r5")}, []string{"r5.large", "r5.xlarge", "r5.2xlarge", "r5.4xlarge", "r5.8xlarge", "r5.12xlarge", "r5.16xlarge", "r5.24xlarge", "r5.metal"}},
 		{"exact vCPUs", []ec2.Filter{newFilter("family", "t2"), newFilter("vcpu-info.default-vcpus", "2")}, []string{"t2.medium", "t2.large"}},
-		{"at least vCPUs and memory", []ec2.Filter{newFilter("vcpu-info.default-vcpus", ">=64"), newFilter("memory-info.size-in-mib", ">=524288")}, []string{"r5.16xlarge", "r5.24xlarge"}},
-		{"burstable", []ec2.Filter{newFilter("burstable-performance-supported", "true"), newFilter("memory-info.size-in-mib", "512")}, []string{"t2.nano", "t3.nano"}},
-		{"nothing", []ec2.Filter{newFilter("family", "p4")}, nil},
+		{"at least vCPUs and memory", []ec2.Filter{newFilter("family", "r5"), newFilter("vcpu-info.default-vcpus", ">=64"), newFilter("memory-info.size-in-mib", ">=524288")}, []string{"r5.16xlarge", "r5.24xlarge", "r5.metal"}},
+		{"burstable", []ec2.Filter{newFilter("burstable-performance-supported", "true"), newFilter("memory-info.size-in-mib", "512")}, []string{"t2.nano", "t3.nano", "t3a.nano", "t4g.nano"}},
+		{"graviton bare metal", []ec2.Filter{newFilter("bare-metal", "true"), newFilter("processor-info.supported-architecture", "arm64"), newFilter("instance-type", "c6g*")}, []string{"c6g.metal", "c6gd.metal"}},
+		{"instance store and EFA", []ec2.Filter{newFilter("instance-storage-supported", "true"), newFilter("network-info.efa-supported", "true"), newFilter("family", "p4d")}, []string{"p4d.24xlarge"}},
+		{"free tier", []ec2.Filter{newFilter("free-tier-eligible", "true"), newFilter("instance-type", "t2.*", "t3.*")}, []string{"t3.micro", "t3.small"}},
+		{"network performance", []ec2.Filter{newFilter("network-info.network-performance", "4x 100 Gigabit")}, []string{"p4d.24xlarge", "p4de.24xlarge"}},
+		{"valid cores", []ec2.Filter{newFilter("family", "m5"), newFilter("vcpu-info.valid-cores", "24")}, []string{"m5.12xlarge", "m5.16xlarge", "m5.24xlarge"}},
+		{"paravirtual", []ec2.Filter{newFilter("supported-virtualization-type", "paravirtual"), newFilter("instance-type", "m1.small")}, []string{"m1.small"}},
+		{"nothing", []ec2.Filter{newFilter("family", "p1")}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,6 +191,8 @@ func TestDescribeInstanceTypes(t *testing.T) {
 	wantCode(t, err, ec2.CodeInvalidInstanceType, "[z9.mega]")
 	_, err = e.c.DescribeInstanceTypes(e.ctx, use1, &ec2.DescribeInstanceTypesInput{Filters: []ec2.Filter{newFilter("gpu", "1")}})
 	wantCode(t, err, ec2.CodeInvalidParameterValue, "'gpu'")
+	_, err = e.c.DescribeInstanceTypes(e.ctx, use1, &ec2.DescribeInstanceTypesInput{MaxResults: 101})
+	wantCode(t, err, ec2.CodeInvalidParameterValue, "maxResults")
 	_, err = e.c.DescribeInstanceTypes(e.ctx, "mars-1", &ec2.DescribeInstanceTypesInput{})
 	wantCode(t, err, ec2.CodeInvalidRegion)
 }

@@ -18,13 +18,18 @@ var TypesCommand = &cli.Command{
 		&cli.StringFlag{Name: "family", Usage: "only this family (t3, m5, ...)"},
 		&cli.IntFlag{Name: "min-vcpus", Usage: "at least this many vCPUs"},
 		&cli.Float64Flag{Name: "min-memory", Usage: "at least this much memory, GiB"},
+		&cli.StringSliceFlag{Name: "filter", Usage: "NAME=VALUE[,VALUE...] (repeatable): any DescribeInstanceTypes filter"},
+		&cli.BoolFlag{Name: "all", Usage: "also the types the region does not offer"},
 	},
 	Action: func(c *cli.Context) error {
 		e, _, err := command.Setup(c, 0, 0, "")
 		if err != nil {
 			return err
 		}
-		in := &ec2.DescribeInstanceTypesInput{}
+		in := &ec2.DescribeInstanceTypesInput{IncludeUnsupportedInRegion: c.Bool("all")}
+		if in.Filters, err = command.ParseFilters(c.StringSlice("filter")); err != nil {
+			return err
+		}
 		if f := c.String("family"); f != "" {
 			in.Filters = append(in.Filters, ec2.Filter{Name: "family", Values: []string{f}})
 		}
@@ -41,7 +46,7 @@ var TypesCommand = &cli.Command{
 		v := command.View{Data: &out, Header: []string{"TYPE", "VCPUS", "MEMORY", "NETWORK", "ENIS", "IPV4/ENI", "BURSTABLE", "USD/HOUR"}}
 		for _, t := range out.InstanceTypes {
 			burst := "-"
-			if t.BurstablePerformance {
+			if t.BurstablePerformanceSupported {
 				burst = fmt.Sprintf("%s %g%%", t.DefaultCreditSpecification, t.BaselineCPUPercent)
 			}
 			v.IDs = append(v.IDs, t.InstanceType)

@@ -175,7 +175,7 @@ var imageSpec = &describe.Spec[ec2.Image]{
 		{Name: "is-public", Value: func(im ec2.Image) string { return strconv.FormatBool(im.Public) }},
 		{Name: "kernel-id", Values: none},
 		{Name: "manifest-location", Value: func(im ec2.Image) string { return im.ImageLocation }},
-		{Name: "owner-alias", Values: func(im ec2.Image) []string { return nonEmpty(im.ImageOwnerAlias) }},
+		{Name: "owner-alias", Values: func(im ec2.Image) []string { return describe.Optional(im.ImageOwnerAlias) }},
 		{Name: "owner-id", Value: func(im ec2.Image) string { return im.OwnerId }},
 		// EC2 sets Platform only for Windows.
 		{Name: "platform", Values: none},
@@ -211,14 +211,6 @@ var imageSpec = &describe.Spec[ec2.Image]{
 
 // none is a filter field no image has a value for.
 func none(ec2.Image) []string { return nil }
-
-// nonEmpty is s as a field's values: none when empty.
-func nonEmpty(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
-}
 
 // ebsField reads a field of each EBS mapping of an image.
 func ebsField(read func(dev string, e *ec2.EbsBlockDevice) string) func(ec2.Image) []string {

@@ -260,6 +260,15 @@ func (f *filter[T]) one(v string) bool {
 	return false
 }
 
+// Optional is the values of a field that may be absent (for Field.Values):
+// none when s is "", so that no filter matches it, not even "*".
+func Optional(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
 // Run is Compile, Match and Page over items; items is left as it is.
 func Run[T any](s *Spec[T], q Query, items []T) ([]T, string, error) {
 	p, err := s.Compile(q)

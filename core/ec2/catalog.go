@@ -1,6 +1,7 @@
 package ec2
 
-// DescribeRegionsInput selects regions by name and filters.
+// DescribeRegionsInput selects regions by name and filters; without
+// AllRegions, regions the account has not opted into are left out.
 type DescribeRegionsInput struct {
 	RegionNames []string `json:"RegionNames,omitempty"`
 	Filters     []Filter `json:"Filters,omitempty"`
@@ -25,15 +26,43 @@ type DescribeAvailabilityZonesOutput struct {
 	AvailabilityZones []AvailabilityZone `json:"AvailabilityZones"`
 }
 
-// DescribeInstanceTypesInput selects types by name and filters.
+// DescribeInstanceTypesInput selects types by name and filters, a page at
+// a time. Only the types the region offers are described: EC2's
+// IncludeUnsupportedInRegion adds the others (SupportedInRegion false).
 type DescribeInstanceTypesInput struct {
-	InstanceTypes []string `json:"InstanceTypes,omitempty"`
-	Filters       []Filter `json:"Filters,omitempty"`
+	InstanceTypes              []string `json:"InstanceTypes,omitempty"`
+	Filters                    []Filter `json:"Filters,omitempty"`
+	MaxResults                 int      `json:"MaxResults,omitempty"`
+	NextToken                  string   `json:"NextToken,omitempty"`
+	IncludeUnsupportedInRegion bool     `json:"IncludeUnsupportedInRegion,omitempty"`
 }
 
 // DescribeInstanceTypesOutput lists instance types.
 type DescribeInstanceTypesOutput struct {
 	InstanceTypes []InstanceTypeInfo `json:"InstanceTypes"`
+	NextToken     string             `json:"NextToken,omitempty"`
+}
+
+// DescribeInstanceTypeOfferingsInput asks which types a region, its zones
+// or its zone IDs (LocationType) offer.
+type DescribeInstanceTypeOfferingsInput struct {
+	LocationType string   `json:"LocationType,omitempty"`
+	Filters      []Filter `json:"Filters,omitempty"`
+	MaxResults   int      `json:"MaxResults,omitempty"`
+	NextToken    string   `json:"NextToken,omitempty"`
+}
+
+// DescribeInstanceTypeOfferingsOutput lists offerings.
+type DescribeInstanceTypeOfferingsOutput struct {
+	InstanceTypeOfferings []InstanceTypeOffering `json:"InstanceTypeOfferings"`
+	NextToken             string                 `json:"NextToken,omitempty"`
+}
+
+// InstanceTypeOffering is one type offered at one location.
+type InstanceTypeOffering struct {
+	InstanceType string `json:"InstanceType"`
+	LocationType string `json:"LocationType"`
+	Location     string `json:"Location"`
 }
 
 // DescribeImagesInput selects images by ID or name.

@@ -211,41 +211,77 @@ type Region struct {
 
 // AvailabilityZone is one zone of DescribeAvailabilityZones.
 type AvailabilityZone struct {
-	ZoneName   string `json:"ZoneName"`
-	ZoneId     string `json:"ZoneId"`
-	RegionName string `json:"RegionName"`
-	State      string `json:"State"`
-	ZoneType   string `json:"ZoneType"`
+	ZoneName           string                    `json:"ZoneName"`
+	ZoneId             string                    `json:"ZoneId"`
+	RegionName         string                    `json:"RegionName"`
+	State              string                    `json:"State"`
+	ZoneType           string                    `json:"ZoneType"`
+	OptInStatus        string                    `json:"OptInStatus"`
+	GroupName          string                    `json:"GroupName"`
+	GroupLongName      string                    `json:"GroupLongName,omitempty"`
+	NetworkBorderGroup string                    `json:"NetworkBorderGroup"`
+	ParentZoneId       string                    `json:"ParentZoneId,omitempty"`
+	ParentZoneName     string                    `json:"ParentZoneName,omitempty"`
+	Messages           []AvailabilityZoneMessage `json:"Messages"`
 }
 
-// InstanceTypeInfo is one instance type of DescribeInstanceTypes, with the
-// region's on-demand price added (EC2 keeps prices in another API).
+// AvailabilityZoneMessage is a message about a zone.
+type AvailabilityZoneMessage struct {
+	Message string `json:"Message"`
+}
+
+// InstanceTypeInfo is one instance type of DescribeInstanceTypes, as EC2
+// describes it, with the region's on-demand price and the burstable credit
+// model added (EC2 keeps those in other APIs and documents).
 type InstanceTypeInfo struct {
-	InstanceType               string        `json:"InstanceType"`
-	CurrentGeneration          bool          `json:"CurrentGeneration"`
-	BurstablePerformance       bool          `json:"BurstablePerformanceSupported"`
-	Hypervisor                 string        `json:"Hypervisor"`
-	ProcessorInfo              ProcessorInfo `json:"ProcessorInfo"`
-	VCpuInfo                   VCpuInfo      `json:"VCpuInfo"`
-	MemoryInfo                 MemoryInfo    `json:"MemoryInfo"`
-	NetworkInfo                NetworkInfo   `json:"NetworkInfo"`
-	SupportedUsageClasses      []string      `json:"SupportedUsageClasses"`
-	OnDemandPricePerHour       string        `json:"OnDemandPricePerHour,omitempty"`
-	BaselineCPUPercent         float64       `json:"BaselineCpuUtilizationPercent,omitempty"`
-	CPUCreditsPerHour          float64       `json:"CpuCreditsPerHour,omitempty"`
-	DefaultCreditSpecification string        `json:"DefaultCreditSpecification,omitempty"`
+	InstanceType                  string               `json:"InstanceType"`
+	CurrentGeneration             bool                 `json:"CurrentGeneration"`
+	FreeTierEligible              bool                 `json:"FreeTierEligible"`
+	SupportedUsageClasses         []string             `json:"SupportedUsageClasses"`
+	SupportedRootDeviceTypes      []string             `json:"SupportedRootDeviceTypes"`
+	SupportedVirtualizationTypes  []string             `json:"SupportedVirtualizationTypes"`
+	SupportedBootModes            []string             `json:"SupportedBootModes"`
+	BareMetal                     bool                 `json:"BareMetal"`
+	Hypervisor                    string               `json:"Hypervisor,omitempty"`
+	ProcessorInfo                 ProcessorInfo        `json:"ProcessorInfo"`
+	VCpuInfo                      VCpuInfo             `json:"VCpuInfo"`
+	MemoryInfo                    MemoryInfo           `json:"MemoryInfo"`
+	InstanceStorageSupported      bool                 `json:"InstanceStorageSupported"`
+	InstanceStorageInfo           *InstanceStorageInfo `json:"InstanceStorageInfo,omitempty"`
+	EbsInfo                       EbsInfo              `json:"EbsInfo"`
+	NetworkInfo                   NetworkInfo          `json:"NetworkInfo"`
+	GpuInfo                       *GpuInfo             `json:"GpuInfo,omitempty"`
+	PlacementGroupInfo            PlacementGroupInfo   `json:"PlacementGroupInfo"`
+	HibernationSupported          bool                 `json:"HibernationSupported"`
+	BurstablePerformanceSupported bool                 `json:"BurstablePerformanceSupported"`
+	DedicatedHostsSupported       bool                 `json:"DedicatedHostsSupported"`
+	AutoRecoverySupported         bool                 `json:"AutoRecoverySupported"`
+	NitroEnclavesSupport          string               `json:"NitroEnclavesSupport,omitempty"`
+	NitroTpmSupport               string               `json:"NitroTpmSupport,omitempty"`
+	NitroTpmInfo                  *NitroTpmInfo        `json:"NitroTpmInfo,omitempty"`
+	RebootMigrationSupport        string               `json:"RebootMigrationSupport,omitempty"`
+	SupportedInRegion             bool                 `json:"SupportedInRegion"`
+	OnDemandPricePerHour          string               `json:"OnDemandPricePerHour,omitempty"`
+	BaselineCPUPercent            float64              `json:"BaselineCpuUtilizationPercent,omitempty"`
+	CPUCreditsPerHour             float64              `json:"CpuCreditsPerHour,omitempty"`
+	DefaultCreditSpecification    string               `json:"DefaultCreditSpecification,omitempty"`
 }
 
-// ProcessorInfo lists architectures.
+// ProcessorInfo is the processor.
 type ProcessorInfo struct {
-	SupportedArchitectures []string `json:"SupportedArchitectures"`
+	SupportedArchitectures   []string `json:"SupportedArchitectures"`
+	SustainedClockSpeedInGhz float64  `json:"SustainedClockSpeedInGhz,omitempty"`
+	Manufacturer             string   `json:"Manufacturer,omitempty"`
+	SupportedFeatures        []string `json:"SupportedFeatures,omitempty"`
 }
 
-// VCpuInfo is the CPU shape.
+// VCpuInfo is the CPU shape: the default and what CpuOptions may choose.
 type VCpuInfo struct {
-	DefaultVCpus          int `json:"DefaultVCpus"`
-	DefaultCores          int `json:"DefaultCores"`
-	DefaultThreadsPerCore int `json:"DefaultThreadsPerCore"`
+	DefaultVCpus          int   `json:"DefaultVCpus"`
+	DefaultCores          int   `json:"DefaultCores"`
+	DefaultThreadsPerCore int   `json:"DefaultThreadsPerCore"`
+	ValidCores            []int `json:"ValidCores,omitempty"`
+	ValidThreadsPerCore   []int `json:"ValidThreadsPerCore,omitempty"`
 }
 
 // MemoryInfo is the memory size.
@@ -255,9 +291,79 @@ type MemoryInfo struct {
 
 // NetworkInfo is the network shape and ENI limits.
 type NetworkInfo struct {
-	NetworkPerformance        string `json:"NetworkPerformance"`
-	MaximumNetworkInterfaces  int    `json:"MaximumNetworkInterfaces"`
-	Ipv4AddressesPerInterface int    `json:"Ipv4AddressesPerInterface"`
+	NetworkPerformance           string   `json:"NetworkPerformance"`
+	MaximumNetworkInterfaces     int      `json:"MaximumNetworkInterfaces"`
+	MaximumNetworkCards          int      `json:"MaximumNetworkCards"`
+	DefaultNetworkCardIndex      int      `json:"DefaultNetworkCardIndex"`
+	Ipv4AddressesPerInterface    int      `json:"Ipv4AddressesPerInterface"`
+	Ipv6AddressesPerInterface    int      `json:"Ipv6AddressesPerInterface"`
+	Ipv6Supported                bool     `json:"Ipv6Supported"`
+	EnaSupport                   string   `json:"EnaSupport"`
+	EfaSupported                 bool     `json:"EfaSupported"`
+	EfaInfo                      *EfaInfo `json:"EfaInfo,omitempty"`
+	EncryptionInTransitSupported bool     `json:"EncryptionInTransitSupported"`
+	BandwidthWeightings          []string `json:"BandwidthWeightings,omitempty"`
+	FlexibleEnaQueuesSupport     string   `json:"FlexibleEnaQueuesSupport,omitempty"`
+}
+
+// EfaInfo is the Elastic Fabric Adapter limit.
+type EfaInfo struct {
+	MaximumEfaInterfaces int `json:"MaximumEfaInterfaces"`
+}
+
+// EbsInfo is what EBS the type supports.
+type EbsInfo struct {
+	EbsOptimizedSupport   string            `json:"EbsOptimizedSupport"`
+	EncryptionSupport     string            `json:"EncryptionSupport"`
+	NvmeSupport           string            `json:"NvmeSupport,omitempty"`
+	EbsOptimizedInfo      *EbsOptimizedInfo `json:"EbsOptimizedInfo,omitempty"`
+	AttachmentLimitType   string            `json:"AttachmentLimitType,omitempty"`
+	MaximumEbsAttachments int               `json:"MaximumEbsAttachments,omitempty"`
+}
+
+// EbsOptimizedInfo is the dedicated EBS bandwidth.
+type EbsOptimizedInfo struct {
+	BaselineBandwidthInMbps  int     `json:"BaselineBandwidthInMbps"`
+	BaselineThroughputInMBps float64 `json:"BaselineThroughputInMBps"`
+	BaselineIops             int     `json:"BaselineIops"`
+	MaximumBandwidthInMbps   int     `json:"MaximumBandwidthInMbps"`
+	MaximumThroughputInMBps  float64 `json:"MaximumThroughputInMBps"`
+	MaximumIops              int     `json:"MaximumIops"`
+}
+
+// InstanceStorageInfo is the instance store.
+type InstanceStorageInfo struct {
+	TotalSizeInGB     int        `json:"TotalSizeInGB"`
+	Disks             []DiskInfo `json:"Disks"`
+	NvmeSupport       string     `json:"NvmeSupport,omitempty"`
+	EncryptionSupport string     `json:"EncryptionSupport,omitempty"`
+}
+
+// DiskInfo is one kind of instance store disk.
+type DiskInfo struct {
+	SizeInGB int    `json:"SizeInGB"`
+	Count    int    `json:"Count"`
+	Type     string `json:"Type"`
+}
+
+// GpuInfo is the GPUs.
+type GpuInfo struct {
+	Gpus []GpuDeviceInfo `json:"Gpus"`
+}
+
+// GpuDeviceInfo is one kind of GPU.
+type GpuDeviceInfo struct {
+	Count int `json:"Count"`
+}
+
+// PlacementGroupInfo lists the placement strategies the type supports.
+type PlacementGroupInfo struct {
+	SupportedStrategies []string `json:"SupportedStrategies"`
+}
+
+// NitroTpmInfo lists the NitroTPM versions.
+type NitroTpmInfo struct {
+	SupportedVersions []string `json:"SupportedVersions"`
 }
 
 // Image is an AMI as DescribeImages shows it. DefaultUser, Alias and

@@ -49,8 +49,8 @@ var instanceSpec = &describe.Spec[inst]{
 		{Name: "availability-zone", Value: func(x inst) string { return x.r.Placement.AvailabilityZone }},
 		{Name: "image-id", Value: func(x inst) string { return x.r.ImageId }},
 		{Name: "key-name", Value: func(x inst) string { return x.r.KeyName }},
-		{Name: "private-ip-address", Values: func(x inst) []string { priv, _ := addresses(x.rd, x.r); return nonEmpty(priv) }},
-		{Name: "ip-address", Values: func(x inst) []string { _, pub := addresses(x.rd, x.r); return nonEmpty(pub) }},
+		{Name: "private-ip-address", Values: func(x inst) []string { priv, _ := addresses(x.rd, x.r); return describe.Optional(priv) }},
+		{Name: "ip-address", Values: func(x inst) []string { _, pub := addresses(x.rd, x.r); return describe.Optional(pub) }},
 		{Name: "private-dns-name", Values: func(x inst) []string {
 			priv, _ := addresses(x.rd, x.r)
 			if a, err := netip.ParseAddr(priv); err == nil {
@@ -110,7 +110,7 @@ var instanceSpec = &describe.Spec[inst]{
 			}
 			return one("on-demand")
 		}},
-		{Name: "spot-instance-request-id", Values: func(x inst) []string { return nonEmpty(x.r.SpotInstanceRequestId) }},
+		{Name: "spot-instance-request-id", Values: func(x inst) []string { return describe.Optional(x.r.SpotInstanceRequestId) }},
 		{Name: "instance-state-reason-code", Values: func(x inst) []string {
 			if x.r.StateReason == nil {
 				return nil

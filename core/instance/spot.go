@@ -226,14 +226,14 @@ var spotRequestSpec = &describe.Spec[*ec2.SpotInstanceRequest]{
 		{Name: "spot-instance-request-id", Value: func(r *ec2.SpotInstanceRequest) string { return r.SpotInstanceRequestId }},
 		{Name: "state", Value: func(r *ec2.SpotInstanceRequest) string { return r.State }},
 		{Name: "status-code", Value: func(r *ec2.SpotInstanceRequest) string { return r.Status.Code }},
-		{Name: "instance-id", Values: func(r *ec2.SpotInstanceRequest) []string { return nonEmpty(r.InstanceId) }},
+		{Name: "instance-id", Values: func(r *ec2.SpotInstanceRequest) []string { return describe.Optional(r.InstanceId) }},
 		{Name: "type", Value: func(r *ec2.SpotInstanceRequest) string { return r.Type }},
 		{Name: "spot-price", Value: func(r *ec2.SpotInstanceRequest) string { return r.SpotPrice }},
 		{Name: "product-description", Value: func(r *ec2.SpotInstanceRequest) string { return r.ProductDescription }},
 		{Name: "launch.instance-type", Value: func(r *ec2.SpotInstanceRequest) string { return r.LaunchSpecification.InstanceType }},
 		{Name: "launch.image-id", Value: func(r *ec2.SpotInstanceRequest) string { return r.LaunchSpecification.ImageId }},
-		{Name: "launch.key-name", Values: func(r *ec2.SpotInstanceRequest) []string { return nonEmpty(r.LaunchSpecification.KeyName) }},
-		{Name: "launched-availability-zone", Values: func(r *ec2.SpotInstanceRequest) []string { return nonEmpty(r.LaunchedAvailabilityZone) }},
+		{Name: "launch.key-name", Values: func(r *ec2.SpotInstanceRequest) []string { return describe.Optional(r.LaunchSpecification.KeyName) }},
+		{Name: "launched-availability-zone", Values: func(r *ec2.SpotInstanceRequest) []string { return describe.Optional(r.LaunchedAvailabilityZone) }},
 		{Name: "instance-interruption-behavior", Value: func(r *ec2.SpotInstanceRequest) string { return r.InstanceInterruptionBehavior }},
 	},
 	Tags: func(r *ec2.SpotInstanceRequest) []ec2.Tag { return r.Tags },
@@ -243,13 +243,6 @@ var spotRequestSpec = &describe.Spec[*ec2.SpotInstanceRequest]{
 		k.Str(r.SpotInstanceRequestId)
 	},
 	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "SpotInstanceRequestIds"},
-}
-
-func nonEmpty(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
 }
 
 // DescribeSpotInstanceRequests lists the region's spot requests.

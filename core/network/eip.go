@@ -263,12 +263,12 @@ type addressItem struct {
 var addressSpec = &describe.Spec[*addressItem]{
 	Fields: []describe.Field[*addressItem]{
 		{Name: "allocation-id", Value: func(a *addressItem) string { return a.v.AllocationId }},
-		{Name: "association-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.AssociationId) }},
+		{Name: "association-id", Values: func(a *addressItem) []string { return describe.Optional(a.v.AssociationId) }},
 		{Name: "domain", Value: func(a *addressItem) string { return a.v.Domain }},
-		{Name: "instance-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.InstanceId) }},
-		{Name: "network-interface-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.NetworkInterfaceId) }},
-		{Name: "network-interface-owner-id", Values: func(a *addressItem) []string { return nonEmpty(a.v.NetworkInterfaceOwnerId) }},
-		{Name: "private-ip-address", Values: func(a *addressItem) []string { return nonEmpty(a.v.PrivateIpAddress) }},
+		{Name: "instance-id", Values: func(a *addressItem) []string { return describe.Optional(a.v.InstanceId) }},
+		{Name: "network-interface-id", Values: func(a *addressItem) []string { return describe.Optional(a.v.NetworkInterfaceId) }},
+		{Name: "network-interface-owner-id", Values: func(a *addressItem) []string { return describe.Optional(a.v.NetworkInterfaceOwnerId) }},
+		{Name: "private-ip-address", Values: func(a *addressItem) []string { return describe.Optional(a.v.PrivateIpAddress) }},
 		{Name: "public-ip", Value: func(a *addressItem) string { return a.v.PublicIp }},
 		{Name: "network-border-group", Value: func(a *addressItem) string { return a.v.NetworkBorderGroup }},
 	},
@@ -283,13 +283,6 @@ func ipNum(a netip.Addr) uint32 {
 }
 
 func one(s string) []string { return []string{s} }
-
-func nonEmpty(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
-}
 
 // DescribeAddresses lists the region's Elastic IPs, ordered by public IP.
 func (s *Service) DescribeAddresses(ctx context.Context, region string, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
