@@ -232,6 +232,24 @@ func TestSDKSecurityGroupEgress(t *testing.T) {
 	if e := egress(); len(e) != 0 {
 		t.Fatalf("egress after revoking the default rule: %+v", e)
 	}
+	// A default VPC has no IPv6 egress rule: Terraform revokes one anyway
+	// and expects NotFound.
+	all6 := []types.IpPermission{{IpProtocol: aws.String("-1"), Ipv6Ranges: []types.Ipv6Range{{CidrIpv6: aws.String("::/0")}}}}
+	_, err = c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: id, IpPermissions: all6})
+	if code := apiCode(t, err); code != "InvalidPermission.NotFound" {
+		t.Errorf("revoking an IPv6 rule that is not there: %s, want InvalidPermission.NotFound", code)
+	}
+	v6 := []types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), Ipv6Ranges: []types.Ipv6Range{{CidrIpv6: aws.String("2001:db8::/32")}}}}
+	if _, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: id, IpPermissions: v6}); err != nil {
+		t.Fatal(err)
+	}
+	d6, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{{Name: aws.String("ip-permission.ipv6-cidr"), Values: []string{"2001:db8::/32"}}}})
+	if err != nil || len(d6.SecurityGroups) != 1 || len(d6.SecurityGroups[0].IpPermissions[0].Ipv6Ranges) != 1 {
+		t.Fatalf("the IPv6 rule: %+v (%v)", d6, err)
+	}
+	if _, err := c.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: id, IpPermissions: v6}); err != nil {
+		t.Fatal(err)
+	}
 	_, err = c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: id, IpPermissions: all})
 	if code := apiCode(t, err); code != "InvalidPermission.NotFound" {
 		t.Errorf("revoking it twice: %s, want InvalidPermission.NotFound", code)

@@ -180,4 +180,5 @@ const (
 	CodeInvalidBlockDeviceMapping            = "InvalidBlockDeviceMapping"
 	CodeInvalidVolumeIDMalformed             = "InvalidVolumeID.Malformed"
 	CodeInvalidVolumeNotFound                = "InvalidVolume.NotFound"
+	CodeInvalidPrefixListIdNotFound          = "InvalidPrefixListID.NotFound"
 )

@@ -314,7 +314,21 @@ type IpPermission struct {
 	FromPort         *int              `json:"FromPort,omitempty"`
 	ToPort           *int              `json:"ToPort,omitempty"`
 	IpRanges         []IpRange         `json:"IpRanges"`
+	Ipv6Ranges       []Ipv6Range       `json:"Ipv6Ranges,omitempty"`
+	PrefixListIds    []PrefixListId    `json:"PrefixListIds,omitempty"`
 	UserIdGroupPairs []UserIdGroupPair `json:"UserIdGroupPairs,omitempty"`
+}
+
+// Ipv6Range is an IPv6 source (or destination) CIDR of a rule.
+type Ipv6Range struct {
+	CidrIpv6    string `json:"CidrIpv6"`
+	Description string `json:"Description,omitempty"`
+}
+
+// PrefixListId names a prefix list in a rule.
+type PrefixListId struct {
+	PrefixListId string `json:"PrefixListId"`
+	Description  string `json:"Description,omitempty"`
 }
 
 // UserIdGroupPair admits traffic from members of another group.

@@ -166,6 +166,17 @@ func normalize(p ec2.IpPermission) ([]rule, error) {
 		}
 		out = append(out, rule{proto, from, to, pfx.Masked().String(), r.Description})
 	}
+	for _, r := range p.Ipv6Ranges {
+		pfx, err := netip.ParsePrefix(r.CidrIpv6)
+		if err != nil || !pfx.Addr().Is6() || pfx.Addr().Is4In6() {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "CIDR block %s is malformed", r.CidrIpv6)
+		}
+		out = append(out, rule{proto, from, to, pfx.Masked().String(), r.Description})
+	}
+	for _, pl := range p.PrefixListIds {
+		// ec2x has no prefix lists yet, so none can be named.
+		return nil, ec2.Errorf(ec2.CodeInvalidPrefixListIdNotFound, "The prefix list ID '%s' does not exist", pl.PrefixListId)
+	}
 	for _, g := range p.UserIdGroupPairs {
 		out = append(out, rule{proto, from, to, g.GroupId, ""})
 	}
@@ -213,6 +224,8 @@ func permissions(rules []rule) []ec2.IpPermission {
 		}
 		if strings.HasPrefix(r.source, "sg-") {
 			p.UserIdGroupPairs = append(p.UserIdGroupPairs, ec2.UserIdGroupPair{GroupId: r.source, UserId: ec2.OwnerID})
+		} else if strings.Contains(r.source, ":") {
+			p.Ipv6Ranges = append(p.Ipv6Ranges, ec2.Ipv6Range{CidrIpv6: r.source, Description: r.desc})
 		} else {
 			p.IpRanges = append(p.IpRanges, ec2.IpRange{CidrIp: r.source, Description: r.desc})
 		}

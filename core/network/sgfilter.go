@@ -63,9 +63,12 @@ func permFields(prefix string, perms func(*ec2.SecurityGroup) []ec2.IpPermission
 				add(u.UserId)
 			}
 		})},
-		// ec2x has no IPv6 ranges or prefix lists in rules yet: these
-		// filters are EC2's, and match no rule.
-		{Name: prefix + "ipv6-cidr", Values: each(func(p *ec2.IpPermission, add func(string)) {})},
+		{Name: prefix + "ipv6-cidr", Values: each(func(p *ec2.IpPermission, add func(string)) {
+			for _, r := range p.Ipv6Ranges {
+				add(r.CidrIpv6)
+			}
+		})},
+		// ec2x has no prefix lists yet: EC2's filter, matching no rule.
 		{Name: prefix + "prefix-list-id", Values: each(func(p *ec2.IpPermission, add func(string)) {})},
 	}
 }
