@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -112,5 +113,100 @@ func TestSDKRunInstancesOptions(t *testing.T) {
 				t.Errorf("code %s, want %s", code, tc.code)
 			}
 		})
+	}
+}
+
+// The Modify*Options actions and instance profile associations.
+func TestSDKModifyOptionsAndProfiles(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), InstanceType: types.InstanceTypeM5Xlarge,
+		IamInstanceProfile: &types.IamInstanceProfileSpecification{Name: aws.String("first")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(run.Instances[0].InstanceId)
+	running := ec2.NewInstanceRunningWaiter(c, func(o *ec2.InstanceRunningWaiterOptions) { o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond })
+	if err := running.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	describe := func() types.Instance {
+		t.Helper()
+		d, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Reservations[0].Instances[0]
+	}
+	_, err = c.ModifyInstanceCpuOptions(ctx, &ec2.ModifyInstanceCpuOptionsInput{InstanceId: aws.String(id), CoreCount: aws.Int32(1), ThreadsPerCore: aws.Int32(1)})
+	if code := apiCode(t, err); code != "IncorrectInstanceState" {
+		t.Errorf("CPU options of a running instance: %s, want IncorrectInstanceState", code)
+	}
+	if _, err := c.ModifyInstanceMaintenanceOptions(ctx, &ec2.ModifyInstanceMaintenanceOptionsInput{InstanceId: aws.String(id), AutoRecovery: types.InstanceAutoRecoveryStateDisabled}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ModifyInstanceNetworkPerformanceOptions(ctx, &ec2.ModifyInstanceNetworkPerformanceOptionsInput{InstanceId: aws.String(id), BandwidthWeighting: types.InstanceBandwidthWeightingVpc1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ModifyPrivateDnsNameOptions(ctx, &ec2.ModifyPrivateDnsNameOptionsInput{InstanceId: aws.String(id), EnableResourceNameDnsARecord: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	in := describe()
+	if in.MaintenanceOptions.AutoRecovery != types.InstanceAutoRecoveryStateDisabled || in.NetworkPerformanceOptions.BandwidthWeighting != types.InstanceBandwidthWeightingVpc1 ||
+		!aws.ToBool(in.PrivateDnsNameOptions.EnableResourceNameDnsARecord) {
+		t.Errorf("options after the changes: %+v %+v %+v", in.MaintenanceOptions, in.NetworkPerformanceOptions, in.PrivateDnsNameOptions)
+	}
+	if _, err := c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{id}}); err != nil {
+		t.Fatal(err)
+	}
+	w := ec2.NewInstanceStoppedWaiter(c, func(o *ec2.InstanceStoppedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond
+	})
+	if err := w.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	cpu, err := c.ModifyInstanceCpuOptions(ctx, &ec2.ModifyInstanceCpuOptionsInput{InstanceId: aws.String(id), CoreCount: aws.Int32(1), ThreadsPerCore: aws.Int32(1)})
+	if err != nil || aws.ToInt32(cpu.CoreCount) != 1 {
+		t.Fatalf("CPU options of a stopped instance: %+v %v", cpu, err)
+	}
+	if _, err := c.ModifyInstancePlacement(ctx, &ec2.ModifyInstancePlacementInput{InstanceId: aws.String(id), Tenancy: types.HostTenancyDedicated}); err != nil {
+		t.Fatal(err)
+	}
+	if in := describe(); in.Placement.Tenancy != types.TenancyDedicated || aws.ToInt32(in.CpuOptions.CoreCount) != 1 {
+		t.Errorf("placement %+v, CPU %+v", in.Placement, in.CpuOptions)
+	}
+	_, err = c.ModifyInstancePlacement(ctx, &ec2.ModifyInstancePlacementInput{InstanceId: aws.String(id), GroupName: aws.String("cluster")})
+	if code := apiCode(t, err); code != "InvalidPlacementGroup.Unknown" {
+		t.Errorf("a placement group: %s", code)
+	}
+
+	// The profile given at launch is an association; replace, then remove it.
+	assoc, err := c.DescribeIamInstanceProfileAssociations(ctx, &ec2.DescribeIamInstanceProfileAssociationsInput{
+		Filters: []types.Filter{{Name: aws.String("instance-id"), Values: []string{id}}}})
+	if err != nil || len(assoc.IamInstanceProfileAssociations) != 1 {
+		t.Fatalf("associations %+v (%v)", assoc, err)
+	}
+	first := aws.ToString(assoc.IamInstanceProfileAssociations[0].AssociationId)
+	_, err = c.AssociateIamInstanceProfile(ctx, &ec2.AssociateIamInstanceProfileInput{InstanceId: aws.String(id), IamInstanceProfile: &types.IamInstanceProfileSpecification{Name: aws.String("second")}})
+	if code := apiCode(t, err); code != "IncorrectState" {
+		t.Errorf("a second association: %s, want IncorrectState", code)
+	}
+	rep, err := c.ReplaceIamInstanceProfileAssociation(ctx, &ec2.ReplaceIamInstanceProfileAssociationInput{AssociationId: aws.String(first),
+		IamInstanceProfile: &types.IamInstanceProfileSpecification{Name: aws.String("second")}})
+	if err != nil || aws.ToString(rep.IamInstanceProfileAssociation.AssociationId) == first {
+		t.Fatalf("replace: %+v %v", rep, err)
+	}
+	if arn := aws.ToString(describe().IamInstanceProfile.Arn); arn != "arn:aws:iam::123456789012:instance-profile/second" {
+		t.Errorf("profile after replacing: %s", arn)
+	}
+	if _, err := c.DisassociateIamInstanceProfile(ctx, &ec2.DisassociateIamInstanceProfileInput{AssociationId: rep.IamInstanceProfileAssociation.AssociationId}); err != nil {
+		t.Fatal(err)
+	}
+	if p := describe().IamInstanceProfile; p != nil {
+		t.Errorf("profile after disassociating: %+v", p)
+	}
+	_, err = c.DisassociateIamInstanceProfile(ctx, &ec2.DisassociateIamInstanceProfileInput{AssociationId: aws.String(first)})
+	if code := apiCode(t, err); code != "InvalidAssociationID.NotFound" {
+		t.Errorf("an old association: %s", code)
 	}
 }

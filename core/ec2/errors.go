@@ -181,4 +181,5 @@ const (
 	CodeInvalidVolumeIDMalformed             = "InvalidVolumeID.Malformed"
 	CodeInvalidVolumeNotFound                = "InvalidVolume.NotFound"
 	CodeInvalidPrefixListIdNotFound          = "InvalidPrefixListID.NotFound"
+	CodeIncorrectState                       = "IncorrectState"
 )

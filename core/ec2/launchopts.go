@@ -138,3 +138,112 @@ type DescribeVolumesOutput struct {
 	Volumes   []Volume `json:"Volumes"`
 	NextToken string   `json:"NextToken,omitempty"`
 }
+
+// ModifyInstanceCpuOptionsInput changes a stopped instance's cores and threads.
+type ModifyInstanceCpuOptionsInput struct {
+	InstanceId     string `json:"InstanceId"`
+	CoreCount      int    `json:"CoreCount,omitempty"`
+	ThreadsPerCore int    `json:"ThreadsPerCore,omitempty"`
+	DryRun         bool   `json:"DryRun,omitempty"`
+}
+
+// ModifyInstanceCpuOptionsOutput is the options now.
+type ModifyInstanceCpuOptionsOutput struct {
+	InstanceId     string `json:"InstanceId"`
+	CoreCount      int    `json:"CoreCount"`
+	ThreadsPerCore int    `json:"ThreadsPerCore"`
+}
+
+// ModifyInstanceMaintenanceOptionsInput changes auto recovery.
+type ModifyInstanceMaintenanceOptionsInput struct {
+	InstanceId      string `json:"InstanceId"`
+	AutoRecovery    string `json:"AutoRecovery,omitempty"`
+	RebootMigration string `json:"RebootMigration,omitempty" ec2x:"noeffect"`
+	DryRun          bool   `json:"DryRun,omitempty"`
+}
+
+// ModifyInstanceMaintenanceOptionsOutput is the options now.
+type ModifyInstanceMaintenanceOptionsOutput struct {
+	InstanceId      string `json:"InstanceId"`
+	AutoRecovery    string `json:"AutoRecovery"`
+	RebootMigration string `json:"RebootMigration,omitempty"`
+}
+
+// ModifyInstanceNetworkPerformanceOptionsInput changes the bandwidth weighting.
+type ModifyInstanceNetworkPerformanceOptionsInput struct {
+	InstanceId         string `json:"InstanceId"`
+	BandwidthWeighting string `json:"BandwidthWeighting"`
+	DryRun             bool   `json:"DryRun,omitempty"`
+}
+
+// ModifyInstanceNetworkPerformanceOptionsOutput is the weighting now.
+type ModifyInstanceNetworkPerformanceOptionsOutput struct {
+	InstanceId         string `json:"InstanceId"`
+	BandwidthWeighting string `json:"BandwidthWeighting"`
+}
+
+// ModifyPrivateDnsNameOptionsInput changes the private host name options.
+type ModifyPrivateDnsNameOptionsInput struct {
+	InstanceId                      string `json:"InstanceId"`
+	PrivateDnsHostnameType          string `json:"PrivateDnsHostnameType,omitempty"`
+	EnableResourceNameDnsARecord    *bool  `json:"EnableResourceNameDnsARecord,omitempty"`
+	EnableResourceNameDnsAAAARecord *bool  `json:"EnableResourceNameDnsAAAARecord,omitempty"`
+	DryRun                          bool   `json:"DryRun,omitempty"`
+}
+
+// ModifyInstancePlacementInput moves a stopped instance's placement.
+type ModifyInstancePlacementInput struct {
+	InstanceId           string `json:"InstanceId"`
+	Tenancy              string `json:"Tenancy,omitempty"`
+	Affinity             string `json:"Affinity,omitempty"`
+	GroupName            string `json:"GroupName,omitempty"`
+	GroupId              string `json:"GroupId,omitempty"`
+	HostId               string `json:"HostId,omitempty"`
+	HostResourceGroupArn string `json:"HostResourceGroupArn,omitempty"`
+	PartitionNumber      int    `json:"PartitionNumber,omitempty"`
+}
+
+// IamInstanceProfileAssociation links an instance and its profile.
+type IamInstanceProfileAssociation struct {
+	AssociationId      string             `json:"AssociationId"`
+	InstanceId         string             `json:"InstanceId"`
+	IamInstanceProfile IamInstanceProfile `json:"IamInstanceProfile"`
+	State              string             `json:"State"`
+	Timestamp          time.Time          `json:"Timestamp"`
+}
+
+// AssociateIamInstanceProfileInput gives an instance a profile.
+type AssociateIamInstanceProfileInput struct {
+	InstanceId         string                           `json:"InstanceId"`
+	IamInstanceProfile *IamInstanceProfileSpecification `json:"IamInstanceProfile,omitempty"`
+}
+
+// ReplaceIamInstanceProfileAssociationInput swaps an association's profile.
+type ReplaceIamInstanceProfileAssociationInput struct {
+	AssociationId      string                           `json:"AssociationId"`
+	IamInstanceProfile *IamInstanceProfileSpecification `json:"IamInstanceProfile,omitempty"`
+}
+
+// DisassociateIamInstanceProfileInput removes an association.
+type DisassociateIamInstanceProfileInput struct {
+	AssociationId string `json:"AssociationId"`
+}
+
+// IamInstanceProfileAssociationOutput answers the three changes.
+type IamInstanceProfileAssociationOutput struct {
+	IamInstanceProfileAssociation IamInstanceProfileAssociation `json:"IamInstanceProfileAssociation"`
+}
+
+// DescribeIamInstanceProfileAssociationsInput lists associations.
+type DescribeIamInstanceProfileAssociationsInput struct {
+	AssociationIds []string `json:"AssociationIds,omitempty"`
+	Filters        []Filter `json:"Filters,omitempty"`
+	MaxResults     int      `json:"MaxResults,omitempty"`
+	NextToken      string   `json:"NextToken,omitempty"`
+}
+
+// DescribeIamInstanceProfileAssociationsOutput lists associations.
+type DescribeIamInstanceProfileAssociationsOutput struct {
+	IamInstanceProfileAssociations []IamInstanceProfileAssociation `json:"IamInstanceProfileAssociations"`
+	NextToken                      string                          `json:"NextToken,omitempty"`
+}

@@ -19,7 +19,9 @@ type LaunchOpts struct {
 	Root         RootVolume `json:"Root,omitempty"`
 	Hibernation  bool       `json:"Hibernation,omitempty"`
 	IamProfile   string     `json:"IamProfile,omitempty"` // the profile's ARN
-	Cores        int        `json:"Cores,omitempty"`      // 0: the type's
+	IamAssoc     string     `json:"IamAssoc,omitempty"`   // its association's ID
+	IamSince     time.Time  `json:"IamSince,omitempty"`
+	Cores        int        `json:"Cores,omitempty"` // 0: the type's
 	Threads      int        `json:"Threads,omitempty"`
 	HostnameType string     `json:"HostnameType,omitempty"`
 	DnsA         bool       `json:"DnsA,omitempty"`

@@ -476,6 +476,9 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, p
 		InstanceId: r.InstanceId, AttachmentId: tx.Region().NewID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
 	}
 	r.Attrs, r.LaunchOpts = l.attrs, l.opts
+	if r.IamProfile != "" {
+		r.IamAssoc, r.IamSince = newAssocID(r.InstanceId, now), now.UTC()
+	}
 	if p := l.in.Placement; p != nil && p.Tenancy != "" {
 		r.Placement.Tenancy = p.Tenancy
 	}
