@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -247,6 +247,16 @@ complete -c ec2x -n '__fish_seen_subcommand_from untag' -f -l query -r -d 'JMESP
 complete -c ec2x -n '__fish_seen_subcommand_from untag' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from untag' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from untag' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'tags' -d 'list tags of every kind of resource'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l filter -r -d 'NAME=VALUE[,VALUE...]: key, value, resource-id, resource-type (repeatable)'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from tags' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from eip' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'eip' -d 'Elastic IPs: fixed public addresses'
 complete -c ec2x -n '__fish_seen_subcommand_from allocate' -f -l help -s h -d 'show help'

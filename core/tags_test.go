@@ -74,7 +74,7 @@ func TestCreateTagsErrors(t *testing.T) {
 		code string
 		frag string
 	}{
-		{"51st tag", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "one-too-many", Value: "v"}}}, ec2.CodeInvalidParameterValue, "at most 50 tags"},
+		{"51st tag", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "one-too-many", Value: "v"}}}, ec2.CodeTagLimitExceeded, "(50) has been exceeded"},
 		{"aws: prefix", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "aws:owner", Value: "me"}}}, ec2.CodeInvalidParameterValue, "'aws:'"},
 		{"AWS: prefix in capitals", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: "AWS:owner", Value: "me"}}}, ec2.CodeInvalidParameterValue, "'aws:'"},
 		{"key over 128", ec2.CreateTagsInput{Resources: ids, Tags: []ec2.Tag{{Key: strings.Repeat("k", 129)}}}, ec2.CodeInvalidParameterValue, "1 to 128"},

@@ -126,7 +126,9 @@ func TestSDKModifyOptionsAndProfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := aws.ToString(run.Instances[0].InstanceId)
-	running := ec2.NewInstanceRunningWaiter(c, func(o *ec2.InstanceRunningWaiterOptions) { o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond })
+	running := ec2.NewInstanceRunningWaiter(c, func(o *ec2.InstanceRunningWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond
+	})
 	if err := running.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}

@@ -182,4 +182,5 @@ const (
 	CodeInvalidVolumeNotFound                = "InvalidVolume.NotFound"
 	CodeInvalidPrefixListIdNotFound          = "InvalidPrefixListID.NotFound"
 	CodeIncorrectState                       = "IncorrectState"
+	CodeTagLimitExceeded                     = "TagLimitExceeded"
 )

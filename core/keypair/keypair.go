@@ -54,19 +54,21 @@ func (s *Service) Actions() []actions.Def {
 
 // Tags is the taggable kind of key pairs (key-...).
 func (s *Service) Tags() tagging.Kind {
-	return tagging.Kind{Prefix: "key-", Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
-		k := ByID(tx, id)
-		if k == nil {
-			return ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
-		}
-		n := *k
-		var err error
-		if n.Tags, err = f(k.Tags); err != nil {
-			return err
-		}
-		state.Put(tx, Table, &n)
-		return nil
-	}}
+	return tagging.Kind{Prefix: "key-", Type: "key-pair",
+		List: tagging.Lister(Table, func(k *Record) string { return k.KeyPairId }, func(k *Record) []ec2.Tag { return k.Tags }),
+		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+			k := ByID(tx, id)
+			if k == nil {
+				return ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
+			}
+			n := *k
+			var err error
+			if n.Tags, err = f(k.Tags); err != nil {
+				return err
+			}
+			state.Put(tx, Table, &n)
+			return nil
+		}}
 }
 
 // Get finds a key pair by name (nil: none).

@@ -331,16 +331,18 @@ func (s *Service) addressView(rd state.Reader, a *Address, hourly string) ec2.Ad
 
 // addressTags is the taggable kind of Elastic IPs.
 func (s *Service) addressTags() tagging.Kind {
-	return tagging.Kind{Prefix: "eipalloc-", Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
-		a, err := findAddress(tx, id, "")
-		if err != nil {
-			return err
-		}
-		n := *a
-		if n.Tags, err = f(a.Tags); err != nil {
-			return err
-		}
-		state.Put(tx, Addresses, &n)
-		return nil
-	}}
+	return tagging.Kind{Prefix: "eipalloc-", Type: "elastic-ip",
+		List: tagging.Lister(Addresses, func(a *Address) string { return a.AllocationId }, func(a *Address) []ec2.Tag { return a.Tags }),
+		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+			a, err := findAddress(tx, id, "")
+			if err != nil {
+				return err
+			}
+			n := *a
+			if n.Tags, err = f(a.Tags); err != nil {
+				return err
+			}
+			state.Put(tx, Addresses, &n)
+			return nil
+		}}
 }

@@ -220,21 +220,23 @@ func (s *Service) DescribeNetworkInterfaces(ctx context.Context, region string, 
 // interfaceTags is the taggable kind of interfaces (eni-; an attachment
 // ID is not taggable).
 func (s *Service) interfaceTags() tagging.Kind {
-	return tagging.Kind{Prefix: "eni-", Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
-		if strings.HasPrefix(id, "eni-attach-") {
-			return ec2.Errorf(ec2.CodeInvalidID, "The ID '%s' is not valid", id)
-		}
-		e, err := lookupENI(tx, id)
-		if err != nil {
-			return err
-		}
-		n := e.Clone()
-		if n.Tags, err = f(e.Tags); err != nil {
-			return err
-		}
-		PutInterface(tx, n)
-		return nil
-	}}
+	return tagging.Kind{Prefix: "eni-", Type: "network-interface",
+		List: tagging.Lister(Interfaces, func(e *ENI) string { return e.NetworkInterfaceId }, func(e *ENI) []ec2.Tag { return e.Tags }),
+		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+			if strings.HasPrefix(id, "eni-attach-") {
+				return ec2.Errorf(ec2.CodeInvalidID, "The ID '%s' is not valid", id)
+			}
+			e, err := lookupENI(tx, id)
+			if err != nil {
+				return err
+			}
+			n := e.Clone()
+			if n.Tags, err = f(e.Tags); err != nil {
+				return err
+			}
+			PutInterface(tx, n)
+			return nil
+		}}
 }
 
 // Tags are networking's taggable kinds: interfaces, Elastic IPs, groups.

@@ -523,16 +523,18 @@ func (s *Service) ResolveGroups(rd state.Reader, ids, names []string) ([]ec2.Gro
 
 // groupTags is the taggable kind of security groups.
 func (s *Service) groupTags() tagging.Kind {
-	return tagging.Kind{Prefix: "sg-", Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
-		g, err := s.findGroup(tx, id, "")
-		if err != nil {
-			return err
-		}
-		n := *g
-		if n.Tags, err = f(g.Tags); err != nil {
-			return err
-		}
-		state.Put(tx, Groups, &n)
-		return nil
-	}}
+	return tagging.Kind{Prefix: "sg-", Type: "security-group",
+		List: tagging.Lister(Groups, func(g *Group) string { return g.GroupId }, func(g *Group) []ec2.Tag { return g.Tags }),
+		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+			g, err := s.findGroup(tx, id, "")
+			if err != nil {
+				return err
+			}
+			n := *g
+			if n.Tags, err = f(g.Tags); err != nil {
+				return err
+			}
+			state.Put(tx, Groups, &n)
+			return nil
+		}}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ec2x/ec2x/core/actions"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -25,7 +26,24 @@ type Retag func(have []ec2.Tag) ([]ec2.Tag, error)
 // to rewrite one's tags within a Tx.
 type Kind struct {
 	Prefix string
-	Retag  func(tx *state.Tx, id string, f Retag) error
+	// Type is EC2's resource type name (instance, security-group, ...),
+	// as DescribeTags shows it.
+	Type  string
+	Retag func(tx *state.Tx, id string, f Retag) error
+	// List calls each for every resource of the kind that has tags.
+	List func(rd state.Reader, each func(id string, tags []ec2.Tag))
+}
+
+// Lister is a Kind's List over a table of resources.
+func Lister[T any](t state.Table[T], id func(*T) string, tags func(*T) []ec2.Tag) func(state.Reader, func(string, []ec2.Tag)) {
+	return func(rd state.Reader, each func(string, []ec2.Tag)) {
+		state.Each(rd, t, func(x *T) bool {
+			if ts := tags(x); len(ts) > 0 {
+				each(id(x), ts)
+			}
+			return true
+		})
+	}
 }
 
 // Service serves CreateTags and DeleteTags.
@@ -54,6 +72,7 @@ func (s *Service) Actions() []actions.Def {
 	return []actions.Def{
 		actions.New("CreateTags", actions.Public, s.CreateTags),
 		actions.New("DeleteTags", actions.Public, s.DeleteTags),
+		actions.New("DescribeTags", actions.Public, s.DescribeTags),
 	}
 }
 
@@ -108,9 +127,9 @@ func (s *Service) kindOf(id string) *Kind {
 // Validate checks one tag against EC2's rules.
 func Validate(t ec2.Tag) error {
 	switch {
-	case t.Key == "" || len(t.Key) > 128:
+	case t.Key == "" || utf8.RuneCountInString(t.Key) > 128:
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Tag key must be 1 to 128 characters: '%s'", t.Key)
-	case len(t.Value) > 256:
+	case utf8.RuneCountInString(t.Value) > 256:
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Tag value for '%s' must be at most 256 characters", t.Key)
 	case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Tag keys starting with 'aws:' are reserved for internal use")
@@ -131,7 +150,7 @@ func Merge(have, set []ec2.Tag) ([]ec2.Tag, error) {
 		m[t.Key] = t.Value
 	}
 	if len(m) > maxTags {
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "A resource can have at most %d tags", maxTags)
+		return nil, ec2.Errorf(ec2.CodeTagLimitExceeded, "The maximum number of tags for a resource (%d) has been exceeded", maxTags)
 	}
 	if len(m) == 0 {
 		return nil, nil

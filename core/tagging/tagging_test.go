@@ -39,7 +39,7 @@ func TestMerge(t *testing.T) {
 		{"key too long", nil, []ec2.Tag{{Key: strings.Repeat("k", 129)}}, nil, ec2.CodeInvalidParameterValue},
 		{"value too long", nil, []ec2.Tag{{Key: "k", Value: strings.Repeat("v", 257)}}, nil, ec2.CodeInvalidParameterValue},
 		{"aws: is reserved, in any case", nil, tags("AWS:x", "1"), nil, ec2.CodeInvalidParameterValue},
-		{"at most 50", nil, many, nil, ec2.CodeInvalidParameterValue},
+		{"at most 50", nil, many, nil, ec2.CodeTagLimitExceeded},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

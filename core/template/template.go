@@ -118,19 +118,21 @@ func (s *Service) Actions() []actions.Def {
 
 // Tags is the taggable kind of launch templates (lt-...).
 func (s *Service) Tags() tagging.Kind {
-	return tagging.Kind{Prefix: "lt-", Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
-		t := state.Get(tx, Table, id)
-		if t == nil {
-			return notFoundID(id)
-		}
-		n := *t
-		var err error
-		if n.Tags, err = f(t.Tags); err != nil {
-			return err
-		}
-		state.Put(tx, Table, &n)
-		return nil
-	}}
+	return tagging.Kind{Prefix: "lt-", Type: "launch-template",
+		List: tagging.Lister(Table, func(t *Record) string { return t.LaunchTemplateId }, func(t *Record) []ec2.Tag { return t.Tags }),
+		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+			t := state.Get(tx, Table, id)
+			if t == nil {
+				return notFoundID(id)
+			}
+			n := *t
+			var err error
+			if n.Tags, err = f(t.Tags); err != nil {
+				return err
+			}
+			state.Put(tx, Table, &n)
+			return nil
+		}}
 }
 
 // ByName finds a template by name (nil: none).
