@@ -271,3 +271,25 @@ func TestSDKSecurityGroupEgress(t *testing.T) {
 		t.Errorf("ingress %+v (%v), want none", d.SecurityGroups, err)
 	}
 }
+
+// Terraform's aws_eip gives the network border group when it allocates
+// and releases; it must be the address's, the region's own in ec2x.
+func TestSDKAddressBorderGroup(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	a, err := c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc, NetworkBorderGroup: aws.String("us-east-1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AllocateAddress(ctx, &ec2.AllocateAddressInput{NetworkBorderGroup: aws.String("us-east-1-lax-1")})
+	if code := apiCode(t, err); code != "InvalidParameterValue" {
+		t.Errorf("another border group: %s", code)
+	}
+	_, err = c.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: a.AllocationId, NetworkBorderGroup: aws.String("us-west-2")})
+	if code := apiCode(t, err); code != "InvalidAddress.NotFound" {
+		t.Errorf("release with another border group: %s", code)
+	}
+	if _, err := c.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: a.AllocationId, NetworkBorderGroup: aws.String("us-east-1")}); err != nil {
+		t.Fatal(err)
+	}
+}

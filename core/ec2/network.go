@@ -21,9 +21,12 @@ type Address struct {
 
 // AllocateAddressInput is EC2's AllocateAddress request.
 type AllocateAddressInput struct {
-	Domain            string             `json:"Domain,omitempty"`
-	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
-	DryRun            bool               `json:"DryRun,omitempty"`
+	Domain string `json:"Domain,omitempty"`
+	// NetworkBorderGroup must be the region's name: ec2x has no Local or
+	// Wavelength Zones with groups of their own.
+	NetworkBorderGroup string             `json:"NetworkBorderGroup,omitempty"`
+	TagSpecifications  []TagSpecification `json:"TagSpecifications,omitempty"`
+	DryRun             bool               `json:"DryRun,omitempty"`
 }
 
 // AllocateAddressOutput answers AllocateAddress.
@@ -62,7 +65,9 @@ type DisassociateAddressInput struct {
 type ReleaseAddressInput struct {
 	AllocationId string `json:"AllocationId,omitempty"`
 	PublicIp     string `json:"PublicIp,omitempty"`
-	DryRun       bool   `json:"DryRun,omitempty"`
+	// NetworkBorderGroup must be the address's: the region's name in ec2x.
+	NetworkBorderGroup string `json:"NetworkBorderGroup,omitempty"`
+	DryRun             bool   `json:"DryRun,omitempty"`
 }
 
 // DescribeAddressesInput is EC2's DescribeAddresses request.

@@ -12,6 +12,9 @@ import (
 
 // AllocateAddress takes an Elastic IP from the region's pool.
 func (s *Service) AllocateAddress(ctx context.Context, region string, in *ec2.AllocateAddressInput) (*ec2.AllocateAddressOutput, error) {
+	if in.NetworkBorderGroup != "" && in.NetworkBorderGroup != region {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid network border group '%s': %s has only its own, %s.", in.NetworkBorderGroup, region, region)
+	}
 	if in.Domain != "" && in.Domain != "vpc" {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for domain: only vpc", in.Domain)
 	}
@@ -240,6 +243,10 @@ func (s *Service) ReleaseAddress(ctx context.Context, region string, in *ec2.Rel
 		a, err := findAddress(tx, in.AllocationId, in.PublicIp)
 		if err != nil {
 			return err
+		}
+		if in.NetworkBorderGroup != "" && in.NetworkBorderGroup != region {
+			// EC2's answer for a border group that is not the address's.
+			return ec2.Errorf(ec2.CodeInvalidAddressNotFound, "The address %s is not in network border group %s.", a.PublicIp, in.NetworkBorderGroup)
 		}
 		if a.AssociationId != "" {
 			return ec2.Errorf(ec2.CodeInvalidIPAddressInUse, "Address %s is in use (association %s).", a.PublicIp, a.AssociationId)
