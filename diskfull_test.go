@@ -106,7 +106,7 @@ func tagsOf(t *testing.T, home string) map[string]map[string]string {
 // reads, take writes again once space is freed, and after kill -9 still
 // have every change it acknowledged.
 func TestDiskFull(t *testing.T) {
-	home := filepath.Join(mountTmpfs(t, "20m"), "home")
+	home := filepath.Join(mountTmpfs(t, "48m"), "home")
 	t.Cleanup(func() { killDaemon(home) })
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		t.Fatal(err)
@@ -147,7 +147,7 @@ func TestDiskFull(t *testing.T) {
 		}
 	}
 	if refused.code == 0 {
-		t.Fatalf("400 changes of 200 KB on a 20 MB disk, none refused")
+		t.Fatalf("400 changes of 200 KB on a 48 MB disk, none refused")
 	}
 	t.Logf("refused after %d changes: %s", i, strings.TrimSpace(refused.stderr))
 	if refused.code != 3 || !regexp.MustCompile(`^ec2x: InsufficientFreeSpace: .*free`).MatchString(refused.stderr) {

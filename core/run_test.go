@@ -411,3 +411,20 @@ func TestRunInstancesClientToken(t *testing.T) {
 		}
 	})
 }
+
+// A launch of 1,000 (EC2's limit per call) with the options scripts
+// commonly give fits the one transaction a launch is, with room to spare.
+func TestRunThousandInOneCall(t *testing.T) {
+	e := newEnv(t, "[[hosts]]\nzone = \"us-east-1a\"\ncount = 20\nvcpus = 96\nmemory_gib = 768\ncpu_overcommit = 16.0\nmem_overcommit = 1.5\nfamilies = [\"t3\"]\n")
+	out, err := e.c.RunInstances(e.ctx, use1, &ec2.RunInstancesInput{MinCount: 1000, MaxCount: 1000, InstanceType: "t3.micro",
+		Placement:          &ec2.Placement{AvailabilityZone: "us-east-1a"},
+		TagSpecifications:  instanceTags("Name", "worker", "team", "batch-processing"),
+		MetadataOptions:    &ec2.InstanceMetadataOptionsRequest{HttpTokens: "required"},
+		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "worker-role"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Instances) != 1000 {
+		t.Fatalf("%d instances, want 1000", len(out.Instances))
+	}
+}

@@ -187,12 +187,13 @@ func launch(c cli, count, n int) {
 		n         int
 		typ, team string
 	}{{count - 10*blue, "t3.micro", "red"}, {9 * blue, "t3.small", "blue"}, {blue, "t3.micro", "blue"}} {
-		if part.n == 0 {
-			continue
-		}
-		ids := strings.Fields(c.run("run", "--count", strconv.Itoa(part.n), "--type", part.typ, "--tag", "team="+part.team, "-q"))
-		if len(ids) != part.n {
-			benchkit.Check(fmt.Errorf("run --count %d printed %d IDs", part.n, len(ids)))
+		// At most 1,000 a call, EC2's limit per RunInstances.
+		for left := part.n; left > 0; left -= 1000 {
+			n := min(left, 1000)
+			ids := strings.Fields(c.run("run", "--count", strconv.Itoa(n), "--type", part.typ, "--tag", "team="+part.team, "-q"))
+			if len(ids) != n {
+				benchkit.Check(fmt.Errorf("run --count %d printed %d IDs", n, len(ids)))
+			}
 		}
 	}
 	fmt.Printf("ec2api bench: %s, %d instances (launched in %.2f s), %d calls per phase, %s\n",

@@ -18,7 +18,7 @@ type Attrs struct {
 	DisableApiStop        bool `json:"DisableApiStop,omitempty"`
 	// ShutdownBehavior is stop ("") or terminate.
 	ShutdownBehavior string       `json:"ShutdownBehavior,omitempty"`
-	Metadata         MetadataOpts `json:"Metadata,omitempty"`
+	Metadata         MetadataOpts `json:"Metadata,omitzero"`
 	Monitored        bool         `json:"Monitored,omitempty"`
 	// Recorded only: ec2x runs no other kernel, no SR-IOV, no enclaves.
 	KernelId         string `json:"KernelId,omitempty"`

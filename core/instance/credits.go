@@ -46,10 +46,16 @@ func (s *Service) launchCredits(rd state.Reader, l *launch) string {
 	if !l.typ.Burstable {
 		return ""
 	}
+	mode := s.familyDefault(rd, configs.Family(l.typeName))
 	if cs := l.in.CreditSpecification; cs != nil {
-		return cs.CpuCredits
+		mode = cs.CpuCredits
 	}
-	return s.familyDefault(rd, configs.Family(l.typeName))
+	// The type's own mode is kept as "" (CreditMode reads it back): a
+	// launch of 1,000 must fit one transaction, and most use the default.
+	if mode == or(l.typ.CreditMode, "standard") {
+		return ""
+	}
+	return mode
 }
 
 // familyDefault is a family's default credit option in a region: what

@@ -16,11 +16,11 @@ import (
 // volume's settings, CPU options, and those ec2x keeps and shows without
 // anything behind them (no IAM, no hibernation, no license manager).
 type LaunchOpts struct {
-	Root         RootVolume `json:"Root,omitempty"`
+	Root         RootVolume `json:"Root,omitzero"`
 	Hibernation  bool       `json:"Hibernation,omitempty"`
 	IamProfile   string     `json:"IamProfile,omitempty"` // the profile's ARN
 	IamAssoc     string     `json:"IamAssoc,omitempty"`   // its association's ID
-	IamSince     time.Time  `json:"IamSince,omitempty"`
+	IamSince     time.Time  `json:"IamSince,omitzero"`
 	Cores        int        `json:"Cores,omitempty"` // 0: the type's
 	Threads      int        `json:"Threads,omitempty"`
 	HostnameType string     `json:"HostnameType,omitempty"`
