@@ -78,7 +78,25 @@ builtin_hosts = false
 
 [[hosts]]
 zone = "us-east-1a"
-count = 200
+count = 70
+vcpus = 96
+memory_gib = 768
+cpu_overcommit = 16.0
+mem_overcommit = 1.5
+families = ["t3"]
+
+[[hosts]]
+zone = "us-east-1b"
+count = 70
+vcpus = 96
+memory_gib = 768
+cpu_overcommit = 16.0
+mem_overcommit = 1.5
+families = ["t3"]
+
+[[hosts]]
+zone = "us-east-1c"
+count = 70
 vcpus = 96
 memory_gib = 768
 cpu_overcommit = 16.0
@@ -182,15 +200,18 @@ func startDaemon(abs, tmp string) (c cli, url string, pid int) {
 // the header line (which reports the launch time, so it comes after).
 func launch(c cli, count, n int) {
 	t0 := time.Now()
-	blue := count / 100
+	blue, calls := count/100, 0
 	for _, part := range []struct {
 		n         int
 		typ, team string
 	}{{count - 10*blue, "t3.micro", "red"}, {9 * blue, "t3.small", "blue"}, {blue, "t3.micro", "blue"}} {
-		// At most 1,000 a call, EC2's limit per RunInstances.
+		// At most 1,000 a call, EC2's limit per RunInstances, the calls
+		// spread over three zones (a default subnet holds 4,091).
 		for left := part.n; left > 0; left -= 1000 {
 			n := min(left, 1000)
-			ids := strings.Fields(c.run("run", "--count", strconv.Itoa(n), "--type", part.typ, "--tag", "team="+part.team, "-q"))
+			zone := "us-east-1" + string(rune('a'+calls%3))
+			calls++
+			ids := strings.Fields(c.run("run", "--count", strconv.Itoa(n), "--type", part.typ, "--tag", "team="+part.team, "--az", zone, "-q"))
 			if len(ids) != n {
 				benchkit.Check(fmt.Errorf("run --count %d printed %d IDs", n, len(ids)))
 			}
