@@ -72,7 +72,14 @@ func (s *Starter) Ensure(ctx context.Context, c *Client) error {
 	}
 	defer lock.Unlock()
 	// Someone may have started it while we waited for the lock.
-	if p, err := c.Ping(ctx); err == nil {
+	p, err := c.Ping(ctx)
+	if err != nil && DaemonLocked(s.Home) {
+		// A daemon runs but did not answer (busy, or its listen queue
+		// full under a burst of clients): wait for it rather than start
+		// a second one, which would wait for its lock behind it.
+		p, err = s.awaitPing(ctx, c)
+	}
+	if err == nil {
 		if p.Stamp == s.Stamp {
 			return nil
 		}
@@ -86,6 +93,22 @@ func (s *Starter) Ensure(ctx context.Context, c *Client) error {
 		}
 	}
 	return s.spawn(ctx, c)
+}
+
+// awaitPing pings the running daemon until it answers, it exits (its lock
+// is free: the error), or ctx ends.
+func (s *Starter) awaitPing(ctx context.Context, c *Client) (*Ping, error) {
+	for {
+		p, err := c.Ping(ctx)
+		if err == nil || !DaemonLocked(s.Home) {
+			return p, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 // lockStart takes the start lock, polling so that ctx bounds the wait.
