@@ -474,9 +474,14 @@ func (d *Driver) AppendConsole(ctx context.Context, id, line string) error {
 	if err != nil {
 		return err
 	}
-	g.notes = append(g.notes, line)
-	d.record(g, event{at: d.clk.Now().UnixNano(), ref: int64(len(g.notes) - 1), kind: evNote, boot: g.boots}, d.clk.Now())
+	d.note(g, line, d.clk.Now())
 	return nil
+}
+
+// note adds a line the host wrote to g's console at now.
+func (d *Driver) note(g *guest, line string, now time.Time) {
+	g.notes = append(g.notes, line)
+	d.record(g, event{at: now.UnixNano(), ref: int64(len(g.notes) - 1), kind: evNote, boot: g.boots}, now)
 }
 
 // SendNMI interrupts a running guest as Linux takes an NMI nothing claims:
@@ -494,8 +499,7 @@ func (d *Driver) SendNMI(ctx context.Context, id string) error {
 	now := d.clk.Now()
 	up := float64(now.UnixNano()-g.bootAt) / 1e9
 	for _, line := range []string{"Uhhuh. NMI received for unknown reason 3d on CPU 0.", "Dazed and confused, but trying to continue"} {
-		g.notes = append(g.notes, fmt.Sprintf("[%12.6f] %s", up, line))
-		d.record(g, event{at: now.UnixNano(), ref: int64(len(g.notes) - 1), kind: evNote, boot: g.boots}, now)
+		d.note(g, fmt.Sprintf("[%12.6f] %s", up, line), now)
 	}
 	return nil
 }
