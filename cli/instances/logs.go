@@ -59,6 +59,11 @@ func followConsole(e *command.Env, id, seen string) error {
 		}
 		var out ec2.ConsoleOutput
 		if err := e.Call("GetConsoleOutput", &ec2.GetConsoleOutputInput{InstanceId: id, Latest: true}, &out); err != nil {
+			if e.Context().Err() != nil {
+				// Interrupted during a poll rather than between two: the
+				// same clean end the user asked for.
+				return nil
+			}
 			return err
 		}
 		add := newSuffix(seen, out.Output)
