@@ -88,7 +88,7 @@ func launchWithEverything(t *testing.T, c *ec2.Client, sub types.Subnet, group s
 			{DeviceName: aws.String("/dev/sdi"), NoDevice: aws.String("")},
 			{DeviceName: aws.String("/dev/sdb"), VirtualName: aws.String("ephemeral0")},
 		},
-		Placement: &types.Placement{AvailabilityZoneId: aws.String("use1-az1"), SpreadDomain: aws.String("sd-1")},
+		Placement:  &types.Placement{AvailabilityZoneId: aws.String("use1-az1"), SpreadDomain: aws.String("sd-1")},
 		CpuOptions: &types.CpuOptionsRequest{CoreCount: aws.Int32(1), ThreadsPerCore: aws.Int32(2), NestedVirtualization: types.NestedVirtualizationSpecificationDisabled},
 	})
 	if err != nil {
