@@ -386,8 +386,10 @@ func TestSDKDescribeInstancesEveryFilter(t *testing.T) {
 	for _, f := range []types.Filter{filter("launch-index", "0"), filter("network-interface.association.ip-owner-id", "amazon"),
 		filter("network-interface.addresses.primary", "true"), filter("availability-zone-id", "use1-az*")} {
 		out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{f}})
-		if err != nil || len(out.Reservations) != 1 {
-			t.Errorf("%s=%v: %v, %d reservations, want 1", aws.ToString(f.Name), f.Values, err, len(out.Reservations))
+		if err != nil {
+			t.Errorf("%s=%v: %v", aws.ToString(f.Name), f.Values, err)
+		} else if len(out.Reservations) != 1 {
+			t.Errorf("%s=%v: %d reservations, want 1", aws.ToString(f.Name), f.Values, len(out.Reservations))
 		}
 	}
 	if !slices.Contains(documented, "tag:Name") {
