@@ -191,10 +191,11 @@ type TagSpecification struct {
 // device's settings, or a new volume), an instance store (VirtualName) or
 // a device of the image left out (NoDevice).
 type BlockDeviceMapping struct {
-	DeviceName  string          `json:"DeviceName,omitempty"`
-	Ebs         *EbsBlockDevice `json:"Ebs,omitempty"`
-	NoDevice    string          `json:"NoDevice,omitempty"`
-	VirtualName string          `json:"VirtualName,omitempty"`
+	DeviceName string          `json:"DeviceName,omitempty"`
+	Ebs        *EbsBlockDevice `json:"Ebs,omitempty"`
+	// NoDevice is set (to "", as the SDKs send it) to leave a device out.
+	NoDevice    *string `json:"NoDevice,omitempty"`
+	VirtualName string  `json:"VirtualName,omitempty"`
 }
 
 // EbsBlockDevice is a volume's settings.

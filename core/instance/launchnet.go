@@ -49,16 +49,6 @@ func (s *Service) planNetwork(tx *state.Tx, in *ec2.RunInstancesInput, l *launch
 	if len(in.NetworkInterfaces) == 0 {
 		return s.planSingle(tx, in, l)
 	}
-	switch {
-	case in.SubnetId != "":
-		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level subnet ID may not be specified on the same request")
-	case len(in.SecurityGroupIds)+len(in.SecurityGroups) > 0:
-		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level security groups may not be specified on the same request")
-	case in.PrivateIpAddress != "":
-		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level private IP address should not be specified on the same request")
-	case in.Ipv6AddressCount > 0 || len(in.Ipv6Addresses) > 0:
-		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level IPv6 address or address count may not be specified on the same request")
-	}
 	if err := refuseIPv6(in.EnablePrimaryIpv6 != nil && *in.EnablePrimaryIpv6, "EnablePrimaryIpv6"); err != nil {
 		return err
 	}
@@ -374,4 +364,23 @@ func (s *Service) attachNICs(tx *state.Tx, r *Record, claims []nicClaim, now tim
 		ids = append(ids, e.NetworkInterfaceId)
 	}
 	return ids
+}
+
+// nicCombination refuses NetworkInterface.N mixed with the instance-level
+// network parameters, before anything is looked up, as EC2 does.
+func nicCombination(in *ec2.RunInstancesInput) error {
+	if len(in.NetworkInterfaces) == 0 {
+		return nil
+	}
+	switch {
+	case in.SubnetId != "":
+		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level subnet ID may not be specified on the same request")
+	case len(in.SecurityGroupIds)+len(in.SecurityGroups) > 0:
+		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level security groups may not be specified on the same request")
+	case in.PrivateIpAddress != "":
+		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level private IP address should not be specified on the same request")
+	case in.Ipv6AddressCount > 0 || len(in.Ipv6Addresses) > 0:
+		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "Network interfaces and an instance-level IPv6 address or address count may not be specified on the same request")
+	}
+	return nil
 }

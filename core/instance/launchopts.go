@@ -169,8 +169,10 @@ func checkVolume(r RootVolume, size int, boot bool) error {
 		if r.Iops != 0 {
 			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter iops is not supported for %s volumes.", r.Type)
 		}
-		if boot && (r.Type == "st1" || r.Type == "sc1") {
-			return ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "Volume type %s cannot be a boot volume.", r.Type)
+		if boot {
+			if err := bootable(r.Type); err != nil {
+				return err
+			}
 		}
 	default:
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter volumeType is invalid. Supported values are: standard, io1, io2, gp2, sc1, st1, gp3", r.Type)

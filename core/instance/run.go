@@ -205,6 +205,9 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if in.KeyName != "" && keypair.Get(tx, in.KeyName) == nil {
 		return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", in.KeyName)
 	}
+	if err := nicCombination(in); err != nil {
+		return nil, err
+	}
 	if err := s.checkPlacement(tx, in); err != nil {
 		return nil, err
 	}
@@ -269,6 +272,9 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 	l.volume = l.img.RootDeviceGiB
 	for _, m := range in.BlockDeviceMappings {
 		if m.Ebs != nil && m.Ebs.VolumeSize != 0 && isRoot(m) {
+			if err := bootable(m.Ebs.VolumeType); err != nil {
+				return err
+			}
 			if err := checkSize(m.Ebs.VolumeType, m.Ebs.VolumeSize); err != nil {
 				return err
 			}

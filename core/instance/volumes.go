@@ -93,6 +93,14 @@ func checkSize(typ string, size int) error {
 	return nil
 }
 
+// bootable refuses the volume types that cannot be a root volume.
+func bootable(typ string) error {
+	if typ == "st1" || typ == "sc1" {
+		return ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "Volume type %s cannot be a boot volume.", typ)
+	}
+	return nil
+}
+
 // isRoot reports whether a mapping is the root device's.
 func isRoot(m ec2.BlockDeviceMapping) bool { return m.DeviceName == "" || m.DeviceName == rootDevice }
 
@@ -114,14 +122,14 @@ func planDisks(l *launch, maps []ec2.BlockDeviceMapping) ([]diskPlan, error) {
 		} else {
 			seen[key] = true
 		}
-		if (m.Ebs != nil && m.NoDevice != "") || (m.VirtualName != "" && (m.Ebs != nil || m.NoDevice != "")) {
+		if (m.Ebs != nil && m.NoDevice != nil) || (m.VirtualName != "" && (m.Ebs != nil || m.NoDevice != nil)) {
 			return nil, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "The device %s may have only one of Ebs, NoDevice and VirtualName.", or(name, rootDevice))
 		}
 		if m.VirtualName != "" && !ephemeralRe.MatchString(m.VirtualName) {
 			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid virtual name %s: ephemeral0 to ephemeral23.", m.VirtualName)
 		}
 		if isRoot(m) {
-			if m.NoDevice != "" || m.VirtualName != "" {
+			if m.NoDevice != nil || m.VirtualName != "" {
 				return nil, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "The root device %s must be an EBS volume.", rootDevice)
 			}
 			continue
