@@ -23,7 +23,7 @@ var runDeviceFlags = []cli.Flag{
 // runDevices sets what runDeviceFlags ask for on in.
 func runDevices(c *cli.Context, in *ec2.RunInstancesInput) error {
 	in.PrivateIpAddress = c.String("private-ip")
-	for _, spec := range c.StringSlice("block-device") {
+	for _, spec := range rejoinJSON(c.StringSlice("block-device")) {
 		maps, err := parseBlockDevice(spec)
 		if err != nil {
 			return err
@@ -92,4 +92,55 @@ func parseBlockDevice(spec string) ([]ec2.BlockDeviceMapping, error) {
 		}
 	}
 	return []ec2.BlockDeviceMapping{m}, nil
+}
+
+// rejoinJSON undoes the flag parser's split at commas for JSON values:
+// a piece that opens a JSON object or list takes the pieces after it
+// until its brackets close.
+func rejoinJSON(pieces []string) []string {
+	var out []string
+	var buf strings.Builder
+	depth := 0
+	for _, p := range pieces {
+		if buf.Len() == 0 && !strings.HasPrefix(strings.TrimSpace(p), "{") && !strings.HasPrefix(strings.TrimSpace(p), "[") {
+			out = append(out, p)
+			continue
+		}
+		if buf.Len() > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(p)
+		depth += bracketDepth(p)
+		if depth <= 0 {
+			out = append(out, buf.String())
+			buf.Reset()
+			depth = 0
+		}
+	}
+	if buf.Len() > 0 {
+		out = append(out, buf.String()) // unbalanced: JSON's error says so
+	}
+	return out
+}
+
+// bracketDepth is how many more brackets s opens than it closes, outside
+// JSON strings.
+func bracketDepth(s string) int {
+	depth, inString, escaped := 0, false, false
+	for _, r := range s {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && r == '\\':
+			escaped = true
+		case r == '"':
+			inString = !inString
+		case inString:
+		case r == '{' || r == '[':
+			depth++
+		case r == '}' || r == ']':
+			depth--
+		}
+	}
+	return depth
 }
