@@ -275,11 +275,11 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 			if err := bootable(m.Ebs.VolumeType); err != nil {
 				return err
 			}
-			if err := checkSize(m.Ebs.VolumeType, m.Ebs.VolumeSize); err != nil {
-				return err
-			}
 			if m.Ebs.VolumeSize < l.img.RootDeviceGiB {
 				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
+			}
+			if err := checkSize(m.Ebs.VolumeType, m.Ebs.VolumeSize); err != nil {
+				return err
 			}
 			l.volume = m.Ebs.VolumeSize
 		}
