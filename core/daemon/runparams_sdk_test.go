@@ -126,6 +126,17 @@ func TestSDKRunNetworkAndVolumes(t *testing.T) {
 		}
 	})
 	t.Run("filters", func(t *testing.T) { checkRunFilters(t, c, id, spare) })
+	t.Run("keep a volume", func(t *testing.T) {
+		_, err := c.ModifyInstanceAttribute(ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(id), BlockDeviceMappings: []types.InstanceBlockDeviceMappingSpecification{
+			{DeviceName: aws.String("/dev/sdh"), Ebs: &types.EbsInstanceBlockDeviceSpecification{DeleteOnTermination: aws.Bool(false)}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := volumesOf(t, c, filter("attachment.instance-id", id), filter("attachment.delete-on-termination", "false"))
+		if _, ok := v["/dev/sdh"]; !ok || len(v) != 2 {
+			t.Errorf("volumes kept at termination: %v, want sdf and sdh", v)
+		}
+	})
 
 	if _, err := c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
 		t.Fatal(err)
@@ -264,21 +275,21 @@ func checkRunFilters(t *testing.T, c *ec2.Client, id, spare string) {
 func checkTerminated(t *testing.T, c *ec2.Client, in types.Instance, spare string) {
 	t.Helper()
 	ctx := context.Background()
-	var kept string
+	kept := map[string]bool{}
 	var ids []string
 	for _, m := range in.BlockDeviceMappings {
 		ids = append(ids, aws.ToString(m.Ebs.VolumeId))
-		if aws.ToString(m.DeviceName) == "/dev/sdf" {
-			kept = aws.ToString(m.Ebs.VolumeId)
+		if dev := aws.ToString(m.DeviceName); dev == "/dev/sdf" || dev == "/dev/sdh" {
+			kept[aws.ToString(m.Ebs.VolumeId)] = true
 		}
 	}
 	all := volumesOf(t, c)
 	for _, id := range ids {
 		v, ok := all[id]
 		switch {
-		case id == kept && (!ok || v.State != types.VolumeStateAvailable || len(v.Attachments) != 0):
+		case kept[id] && (!ok || v.State != types.VolumeStateAvailable || len(v.Attachments) != 0):
 			t.Errorf("volume %s kept after termination: %v %+v, want available", id, ok, v)
-		case id != kept && ok:
+		case !kept[id] && ok:
 			t.Errorf("volume %s deleted on termination is still there: %+v", id, v)
 		}
 	}
