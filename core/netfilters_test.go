@@ -24,7 +24,7 @@ func netFilterCases(f *describeFleet) []filterCase {
 		return filterCase{name + "=" + value, []ec2.Filter{newFilter(name, value)}, want}
 	}
 	none := func(name string) filterCase { return one(name, "*") }
-	return []filterCase{
+	return append([]filterCase{
 		none("affinity"),
 		one("availability-zone-id", "use1-az6", a),
 		one("availability-zone-id", "use1-az*", all...),
@@ -43,6 +43,31 @@ func netFilterCases(f *describeFleet) []filterCase {
 		none("network-interface.addresses.association.customer-owned-ip"),
 		one("network-interface.addresses.association.ip-owner-id", "amazon", public...),
 		one("network-interface.addresses.association.public-dns-name", a.PublicDnsName, a),
+		one("network-performance-options.bandwidth-weighting", "default", all...),
+		one("operator.managed", "false", all...),
+		none("operator.principal"),
+		none("outpost-arn"),
+		none("placement-partition-number"),
+		none("platform"),
+		none("product-code.type"),
+		one("reason", "User initiated*", b),
+		one("state-reason-code", "Client.UserInitiatedShutdown", b),
+		one("state-reason-message", "*User initiated shutdown", b),
+		none("tpm-support"),
+		one("usage-operation-update-time", a.LaunchTime.UTC().Format(time.RFC3339), a),
+	}, ifaceFilterCases(f)...)
+}
+
+// ifaceFilterCases are netFilterCases' network-interface.* cases.
+func ifaceFilterCases(f *describeFleet) []filterCase {
+	a, b, c, d := f.a, f.b, f.c, f.d
+	all := []*ec2.Instance{a, b, c, d}
+	public := []*ec2.Instance{a, c, d}
+	one := func(name, value string, want ...*ec2.Instance) filterCase {
+		return filterCase{name + "=" + value, []ec2.Filter{newFilter(name, value)}, want}
+	}
+	none := func(name string) filterCase { return one(name, "*") }
+	return []filterCase{
 		one("network-interface.addresses.primary", "true", all...),
 		one("network-interface.addresses.primary", "false"),
 		one("network-interface.addresses.private-dns-name", b.PrivateDnsName, b),
@@ -89,17 +114,5 @@ func netFilterCases(f *describeFleet) []filterCase {
 		none("network-interface.tag-key"),
 		none("network-interface.tag-value"),
 		one("network-interface.vpc-id", a.VpcId, all...),
-		one("network-performance-options.bandwidth-weighting", "default", all...),
-		one("operator.managed", "false", all...),
-		none("operator.principal"),
-		none("outpost-arn"),
-		none("placement-partition-number"),
-		none("platform"),
-		none("product-code.type"),
-		one("reason", "User initiated*", b),
-		one("state-reason-code", "Client.UserInitiatedShutdown", b),
-		one("state-reason-message", "*User initiated shutdown", b),
-		none("tpm-support"),
-		one("usage-operation-update-time", a.LaunchTime.UTC().Format(time.RFC3339), a),
 	}
 }
