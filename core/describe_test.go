@@ -56,11 +56,7 @@ func TestDescribeInstancesFilters(t *testing.T) {
 	f := newDescribeFleet(t)
 	a, b, c, d := f.a, f.b, f.c, f.d
 	all := []*ec2.Instance{a, b, c, d}
-	cases := []struct {
-		name    string
-		filters []ec2.Filter
-		want    []*ec2.Instance
-	}{
+	cases := append([]filterCase{
 		{"instance-id", []ec2.Filter{newFilter("instance-id", a.InstanceId, c.InstanceId)}, []*ec2.Instance{a, c}},
 		{"instance-state-name", []ec2.Filter{newFilter("instance-state-name", "stopped", "pending")}, []*ec2.Instance{b, c, d}},
 		{"instance-state-code", []ec2.Filter{newFilter("instance-state-code", "16")}, []*ec2.Instance{a}},
@@ -136,7 +132,7 @@ func TestDescribeInstancesFilters(t *testing.T) {
 		{"placement-group-name", []ec2.Filter{newFilter("placement-group-name", "*")}, nil},
 		{"product-code", []ec2.Filter{newFilter("product-code", "*")}, nil},
 		{"source-dest-check", []ec2.Filter{newFilter("source-dest-check", "true")}, all},
-	}
+	}, netFilterCases(f)...)
 	covered := map[string]bool{}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

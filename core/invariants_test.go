@@ -9,6 +9,7 @@ import (
 
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
+	"github.com/ec2x/ec2x/core/network"
 )
 
 // snapshot returns the region's instances and hosts as of one moment.
@@ -103,7 +104,7 @@ func checkInvariants(t testing.TB, e *env, region string) {
 				t.Fatalf("%s: %s but holds public IP %q, host %q", id, st, in.PublicIpAddress, in.Placement.HostId)
 			}
 		case ec2.StatePending, ec2.StateRunning:
-			if in.PublicIpAddress == "" || in.Placement.HostId == "" {
+			if (in.PublicIpAddress == "" && !noPublicIP(e, region, in)) || in.Placement.HostId == "" {
 				t.Fatalf("%s: %s without public IP (%q) or host (%q)", id, st, in.PublicIpAddress, in.Placement.HostId)
 			}
 		case ec2.StateStopping:
@@ -213,4 +214,20 @@ func checkAddressBooks(t testing.TB, e *env, region string) {
 			t.Fatalf("subnet %s has %d free addresses, want %d (%d held by interfaces)", s.SubnetId, s.Available(), want, privs[s.SubnetId])
 		}
 	}
+}
+
+// noPublicIP reports whether an instance was launched to have no public
+// IP from the pool (its primary interface says so).
+func noPublicIP(e *env, region string, in *ec2.Instance) bool {
+	if len(in.NetworkInterfaces) == 0 {
+		return false
+	}
+	r, err := e.c.rt.Region(region)
+	if err != nil {
+		return false
+	}
+	r.RLock()
+	defer r.RUnlock()
+	eni := network.Interface(r, in.NetworkInterfaces[0].NetworkInterfaceId)
+	return eni != nil && eni.NoAutoPublic
 }

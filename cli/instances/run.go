@@ -38,7 +38,7 @@ var RunCommand = &cli.Command{
 		&cli.DurationFlag{Name: "timeout", Value: defaultWait, Usage: "how long --wait waits"},
 		&cli.BoolFlag{Name: "explain", Usage: "show how the scheduler chose a host"},
 		&cli.StringFlag{Name: "template", Usage: "launch template NAME|ID[:VERSION] ($Latest, $Default or N): its data are the defaults, the flags override them"},
-	}, runAttrFlags...),
+	}, append(runAttrFlags, runDeviceFlags...)...),
 	Action: runAction,
 }
 
@@ -87,6 +87,9 @@ func runAction(c *cli.Context) error {
 		in.BlockDeviceMappings = []ec2.BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{VolumeSize: v}}}
 	}
 	if err := runAttrs(c, in); err != nil {
+		return err
+	}
+	if err := runDevices(c, in); err != nil {
 		return err
 	}
 	if in.InstanceMarketOptions, err = spotOptions(c); err != nil {

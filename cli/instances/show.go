@@ -60,6 +60,9 @@ func showInstance(w io.Writer, in *ec2.Instance, color bool) {
 		{"PublicIpAddress", render.Dash(in.PublicIpAddress)},
 		{"PublicDnsName", render.Dash(in.PublicDnsName)},
 	}...)
+	if vols := otherVolumes(in); vols != "" {
+		pairs = append(pairs, [2]string{"Volumes", vols})
+	}
 	if in.InstanceLifecycle == "spot" {
 		pairs = append(pairs, [2]string{"Lifecycle", "spot (" + in.SpotInstanceRequestId + ")"})
 	}
@@ -106,6 +109,17 @@ func rootVolume(in *ec2.Instance) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d GiB (%s)", in.RootVolumeSize, in.RootDeviceName)
+}
+
+// otherVolumes lists the volumes besides the root one: device and ID.
+func otherVolumes(in *ec2.Instance) string {
+	var out []string
+	for _, m := range in.BlockDeviceMappings {
+		if m.DeviceName != in.RootDeviceName && m.Ebs != nil {
+			out = append(out, m.DeviceName+" "+m.Ebs.VolumeId)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // kv prints a key/value listing (for `show`).

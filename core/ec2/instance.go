@@ -168,6 +168,17 @@ type RunInstancesInput struct {
 	RamdiskId                        string                                    `json:"RamdiskId,omitempty" ec2x:"noeffect"`
 	AdditionalInfo                   string                                    `json:"AdditionalInfo,omitempty" ec2x:"noeffect"`
 	Operator                         *OperatorRequest                          `json:"Operator,omitempty" ec2x:"noeffect"`
+
+	// Network interfaces and addresses at launch (see
+	// core/instance/launchnet.go); accelerators AWS has ended are refused.
+	NetworkInterfaces            []InstanceNetworkInterfaceSpecification          `json:"NetworkInterfaces,omitempty"`
+	PrivateIpAddress             string                                           `json:"PrivateIpAddress,omitempty"`
+	Ipv6AddressCount             int                                              `json:"Ipv6AddressCount,omitempty"`
+	Ipv6Addresses                []InstanceIpv6Address                            `json:"Ipv6Addresses,omitempty"`
+	EnablePrimaryIpv6            *bool                                            `json:"EnablePrimaryIpv6,omitempty"`
+	SecondaryInterfaces          []InstanceSecondaryInterfaceSpecificationRequest `json:"SecondaryInterfaces,omitempty"`
+	ElasticGpuSpecification      []ElasticGpuSpecification                        `json:"ElasticGpuSpecification,omitempty"`
+	ElasticInferenceAccelerators []ElasticInferenceAccelerator                    `json:"ElasticInferenceAccelerators,omitempty"`
 }
 
 // TagSpecification tags resources at creation.
@@ -176,12 +187,15 @@ type TagSpecification struct {
 	Tags         []Tag  `json:"Tags"`
 }
 
-// BlockDeviceMapping sets the root volume (only its size matters here).
+// BlockDeviceMapping is a device of a launch: an EBS volume (the root
+// device's settings, or a new volume), an instance store (VirtualName) or
+// a device of the image left out (NoDevice).
 type BlockDeviceMapping struct {
-	DeviceName  string          `json:"DeviceName,omitempty"`
-	Ebs         *EbsBlockDevice `json:"Ebs,omitempty"`
-	NoDevice    string          `json:"NoDevice,omitempty"`
-	VirtualName string          `json:"VirtualName,omitempty"`
+	DeviceName string          `json:"DeviceName,omitempty"`
+	Ebs        *EbsBlockDevice `json:"Ebs,omitempty"`
+	// NoDevice is set (to "", as the SDKs send it) to leave a device out.
+	NoDevice    *string `json:"NoDevice,omitempty"`
+	VirtualName string  `json:"VirtualName,omitempty"`
 }
 
 // EbsBlockDevice is a volume's settings.
@@ -194,6 +208,13 @@ type EbsBlockDevice struct {
 	Encrypted           *bool  `json:"Encrypted,omitempty"`
 	KmsKeyId            string `json:"KmsKeyId,omitempty"`
 	SnapshotId          string `json:"SnapshotId,omitempty"`
+	// Where and how the volume is made, which changes nothing in ec2x
+	// (the instance's zone; one EBS card).
+	AvailabilityZone         string `json:"AvailabilityZone,omitempty" ec2x:"noeffect"`
+	AvailabilityZoneId       string `json:"AvailabilityZoneId,omitempty" ec2x:"noeffect"`
+	EbsCardIndex             *int   `json:"EbsCardIndex,omitempty" ec2x:"noeffect"`
+	OutpostArn               string `json:"OutpostArn,omitempty"`
+	VolumeInitializationRate *int   `json:"VolumeInitializationRate,omitempty" ec2x:"noeffect"`
 }
 
 // RunInstancesOutput is a reservation: the instances one call launched.

@@ -33,6 +33,8 @@ type CpuOptionsRequest struct {
 	CoreCount      int    `json:"CoreCount,omitempty"`
 	ThreadsPerCore int    `json:"ThreadsPerCore,omitempty"`
 	AmdSevSnp      string `json:"AmdSevSnp,omitempty"`
+	// NestedVirtualization lets the guest run its own guests.
+	NestedVirtualization string `json:"NestedVirtualization,omitempty"`
 }
 
 // PrivateDnsNameOptionsRequest chooses the instance's private host name.

@@ -41,6 +41,10 @@ type SpotOptions struct {
 	MaxPrice                     string `json:"MaxPrice,omitempty"`
 	SpotInstanceType             string `json:"SpotInstanceType,omitempty"`
 	InstanceInterruptionBehavior string `json:"InstanceInterruptionBehavior,omitempty"`
+	// BlockDurationMinutes asked for a spot block, which EC2 no longer
+	// sells; ValidUntil ends a persistent request.
+	BlockDurationMinutes *int      `json:"BlockDurationMinutes,omitempty"`
+	ValidUntil           time.Time `json:"ValidUntil,omitzero"`
 }
 
 // SpotStatus is where a spot request stands.

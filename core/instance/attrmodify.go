@@ -3,6 +3,7 @@ package instance
 import (
 	"context"
 	"encoding/base64"
+	"slices"
 	"strconv"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -149,16 +150,23 @@ func (s *Service) modifyAttr(tx *state.Tx, r, n *Record, in *ec2.ModifyInstanceA
 	return nil
 }
 
-// modifyDevices changes DeleteOnTermination of the root volume, the only
-// device an ec2x instance has.
+// modifyDevices changes DeleteOnTermination of the instance's volumes:
+// the root volume's, an attribute of the instance, and its other disks'.
 func modifyDevices(r, n *Record, specs []ec2.InstanceBlockDeviceMappingSpecification) error {
 	for _, m := range specs {
-		if m.DeviceName != rootDevice {
+		disk := slices.IndexFunc(n.Disks, func(d Disk) bool { return d.Device == m.DeviceName })
+		if m.DeviceName != rootDevice && disk < 0 {
 			return ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "No device is currently mapped at %s", m.DeviceName)
 		}
-		if m.Ebs != nil && m.Ebs.DeleteOnTermination != nil {
-			n.KeepRootOnTerm = !*m.Ebs.DeleteOnTermination
+		if m.Ebs == nil || m.Ebs.DeleteOnTermination == nil {
+			continue
 		}
+		if disk < 0 {
+			n.KeepRootOnTerm = !*m.Ebs.DeleteOnTermination
+			continue
+		}
+		n.Disks = slices.Clone(n.Disks) // records are copy on write
+		n.Disks[disk].DeleteOnTermination = *m.Ebs.DeleteOnTermination
 	}
 	return nil
 }
@@ -227,9 +235,7 @@ func describeAttr(rd state.Reader, r *Record, a string) *ec2.DescribeInstanceAtt
 	case "rootDeviceName":
 		out.RootDeviceName = str(rootDevice)
 	case "blockDeviceMapping":
-		out.BlockDeviceMappings = []ec2.InstanceBlockDeviceMapping{{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
-			AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId),
-		}}}
+		out.BlockDeviceMappings = devices(r)
 	case "productCodes":
 		out.ProductCodes = []ec2.ProductCode{}
 	case "sourceDestCheck":

@@ -3,6 +3,7 @@ package instance
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"strconv"
 	"time"
 
@@ -130,7 +131,7 @@ var instanceSpec = &describe.Spec[inst]{
 		{Name: "metadata-options.http-put-response-hop-limit", Value: func(x inst) string { return strconv.Itoa(x.r.Metadata.View().HttpPutResponseHopLimit) }},
 		{Name: "metadata-options.http-endpoint", Value: func(x inst) string { return x.r.Metadata.View().HttpEndpoint }},
 		{Name: "metadata-options.instance-metadata-tags", Value: func(x inst) string { return x.r.Metadata.View().InstanceMetadataTags }},
-	}, launchOptFields...),
+	}, slices.Concat(launchOptFields, netFields)...),
 	Tags: func(x inst) []ec2.Tag { return x.r.Tags },
 	Key: func(k *describe.Key, x inst) {
 		k.Time(x.r.LaunchTime)

@@ -159,6 +159,9 @@ func (s *Service) Load(ctx context.Context) error {
 		if err == nil {
 			err = state.Load(ctx, r, creditDefaults, nil)
 		}
+		if err == nil {
+			err = state.Load(ctx, r, Volumes, nil)
+		}
 		if err != nil {
 			return err
 		}

@@ -70,12 +70,13 @@ func (s *Service) launchOpts(l *launch, in *ec2.RunInstancesInput) (LaunchOpts, 
 		}
 	}
 	if c := in.CpuOptions; c != nil {
-		threads := max(l.typ.ThreadsPerCore, 1)
-		cores := l.typ.VCPUs / threads
-		if c.CoreCount < 0 || c.CoreCount > cores || c.ThreadsPerCore < 0 || c.ThreadsPerCore > threads {
-			return o, ec2.Errorf(ec2.CodeInvalidCpuOptions, "The CPU options are not valid for %s: CoreCount 1 to %d, ThreadsPerCore 1 to %d.", l.typeName, cores, threads)
+		if err := checkCpuOptions(l, c); err != nil {
+			return o, err
 		}
 		o.Cores, o.Threads = c.CoreCount, c.ThreadsPerCore
+	}
+	if in.EbsOptimized && l.typ.EBSOptimized == "unsupported" {
+		return o, ec2.Errorf(ec2.CodeInvalidParameterCombination, "EBS-optimized instances are not supported for your requested configuration: %s is not EBS-optimized.", l.typeName)
 	}
 	if h := in.HibernationOptions; h != nil && h.Configured {
 		if !o.Root.Encrypted {
@@ -134,7 +135,7 @@ func (o *LaunchOpts) root(maps []ec2.BlockDeviceMapping) error {
 		e := m.Ebs
 		r := RootVolume{Type: e.VolumeType, Iops: e.Iops, Throughput: e.Throughput, KmsKeyId: e.KmsKeyId}
 		r.Encrypted = e.Encrypted != nil && *e.Encrypted || e.KmsKeyId != ""
-		if err := checkVolume(r, e.VolumeSize); err != nil {
+		if err := checkVolume(r, e.VolumeSize, true); err != nil {
 			return err
 		}
 		o.Root = r
@@ -142,8 +143,9 @@ func (o *LaunchOpts) root(maps []ec2.BlockDeviceMapping) error {
 	return nil
 }
 
-// checkVolume applies EC2's rules for a volume type's IOPS and throughput.
-func checkVolume(r RootVolume, size int) error {
+// checkVolume applies EC2's rules for a volume type's IOPS and throughput;
+// boot says whether it is a root volume (st1 and sc1 cannot be).
+func checkVolume(r RootVolume, size int, boot bool) error {
 	switch r.Type {
 	case "", "gp3":
 		if r.Iops != 0 && (r.Iops < 3000 || r.Iops > 16000) {
@@ -167,8 +169,10 @@ func checkVolume(r RootVolume, size int) error {
 		if r.Iops != 0 {
 			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter iops is not supported for %s volumes.", r.Type)
 		}
-		if r.Type == "st1" || r.Type == "sc1" {
-			return ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "Volume type %s cannot be a boot volume.", r.Type)
+		if boot {
+			if err := bootable(r.Type); err != nil {
+				return err
+			}
 		}
 	default:
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter volumeType is invalid. Supported values are: standard, io1, io2, gp2, sc1, st1, gp3", r.Type)
@@ -192,8 +196,7 @@ func profileID(arn string) string {
 // viewLaunchOpts adds the launch options DescribeInstances shows.
 func viewLaunchOpts(in *ec2.Instance, r *Record) {
 	o := &r.LaunchOpts
-	in.BlockDeviceMappings = []ec2.InstanceBlockDeviceMapping{{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
-		AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}}}
+	in.BlockDeviceMappings = devices(r)
 	in.EbsOptimized, in.EnaSupport, in.SourceDestCheck = r.EbsOptimizedAttr, !r.NoEnaSupport, true
 	in.HibernationOptions = &ec2.HibernationOptions{Configured: o.Hibernation}
 	if o.IamProfile != "" {
@@ -222,11 +225,17 @@ func viewLaunchOpts(in *ec2.Instance, r *Record) {
 // launchOptFields is DescribeInstances' filters over the launch options
 // and the root volume.
 var launchOptFields = []describe.Field[inst]{
-	{Name: "block-device-mapping.attach-time", Value: func(x inst) string { return x.r.LaunchTime.UTC().Format(time.RFC3339) }},
-	{Name: "block-device-mapping.delete-on-termination", Value: func(x inst) string { return strconv.FormatBool(!x.r.KeepRootOnTerm) }},
-	{Name: "block-device-mapping.device-name", Value: func(inst) string { return rootDevice }},
-	{Name: "block-device-mapping.status", Value: func(inst) string { return "attached" }},
-	{Name: "block-device-mapping.volume-id", Value: func(x inst) string { return volumeID(x.r.InstanceId) }},
+	{Name: "block-device-mapping.attach-time", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return d.AttachTime.UTC().Format(time.RFC3339) })},
+	{Name: "block-device-mapping.delete-on-termination", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return strconv.FormatBool(d.DeleteOnTermination) })},
+	{Name: "block-device-mapping.device-name", Values: func(x inst) []string {
+		out := []string{rootDevice}
+		for _, d := range x.r.Disks {
+			out = append(out, d.Device)
+		}
+		return out
+	}},
+	{Name: "block-device-mapping.status", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return d.Status })},
+	{Name: "block-device-mapping.volume-id", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return d.VolumeId })},
 	{Name: "ebs-optimized", Value: func(x inst) string { return strconv.FormatBool(x.r.EbsOptimizedAttr) }},
 	{Name: "hibernation-options.configured", Value: func(x inst) string { return strconv.FormatBool(x.r.Hibernation) }},
 	{Name: "iam-instance-profile.arn", Values: func(x inst) []string { return describe.Optional(x.r.IamProfile) }},

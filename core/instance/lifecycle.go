@@ -214,8 +214,9 @@ func (s *Service) release(tx *state.Tx, r *Record) *Record {
 		s.releaseTx(tx, r)
 	}
 	s.net.ReleaseInterfaces(tx, r.Enis)
+	releaseDisks(tx, r)
 	n := r.clone()
-	n.Enis = nil
+	n.Enis, n.Disks = nil, nil
 	n.Placement.HostId = ""
 	return n
 }

@@ -46,7 +46,9 @@ type Record struct {
 	NoticeCause           string              `json:"NoticeCause,omitempty"` // price or capacity
 	UserData              []byte              `json:"UserData,omitempty"`
 	VolumeGiB             int                 `json:"VolumeGiB"`
-	Workload              string              `json:"Workload,omitempty"`
+	// Disks are the EBS volumes attached besides the root volume (volumes.go).
+	Disks    []Disk `json:"Disks,omitempty"`
+	Workload string `json:"Workload,omitempty"`
 
 	// CpuCredits is a burstable instance's credit option (standard or
 	// unlimited); "" for other types and records from before it was kept.

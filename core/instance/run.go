@@ -50,6 +50,8 @@ type launch struct {
 	spot        *spotTerms
 	attrs       Attrs // protections, shutdown, metadata, monitoring (attrs.go)
 	opts        LaunchOpts
+	nics        []*nicPlan // each instance's interfaces (launchnet.go)
+	disks       []diskPlan // each instance's volumes (volumes.go)
 }
 
 // RunInstances launches instances. It returns at once with them pending;
@@ -203,10 +205,19 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if in.KeyName != "" && keypair.Get(tx, in.KeyName) == nil {
 		return nil, ec2.Errorf(ec2.CodeInvalidKeyPairNotFound, "The key pair '%s' does not exist", in.KeyName)
 	}
+	if err := nicCombination(in); err != nil {
+		return nil, err
+	}
+	if err := s.checkPlacement(tx, in); err != nil {
+		return nil, err
+	}
 	if err := s.chooseSubnet(tx, in, l); err != nil {
 		return nil, err
 	}
 	if l.groups, l.groupIDs, err = s.net.ResolveGroups(tx, in.SecurityGroupIds, in.SecurityGroups); err != nil {
+		return nil, err
+	}
+	if err := s.planNetwork(tx, in, l); err != nil {
 		return nil, err
 	}
 	if err := s.validateLaunchData(l, in); err != nil {
@@ -260,15 +271,21 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 	}
 	l.volume = l.img.RootDeviceGiB
 	for _, m := range in.BlockDeviceMappings {
-		if m.Ebs != nil && m.Ebs.VolumeSize != 0 {
-			if m.Ebs.VolumeSize > 16384 {
-				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of %dGiB is too large for volume type gp3; maximum is 16384GiB", m.Ebs.VolumeSize)
+		if m.Ebs != nil && m.Ebs.VolumeSize != 0 && isRoot(m) {
+			if err := bootable(m.Ebs.VolumeType); err != nil {
+				return err
 			}
 			if m.Ebs.VolumeSize < l.img.RootDeviceGiB {
 				return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot, expect size >= %dGB", m.Ebs.VolumeSize, l.img.RootDeviceGiB)
 			}
+			if err := checkSize(m.Ebs.VolumeType, m.Ebs.VolumeSize); err != nil {
+				return err
+			}
 			l.volume = m.Ebs.VolumeSize
 		}
+	}
+	if l.disks, err = planDisks(l, in.BlockDeviceMappings); err != nil {
+		return err
 	}
 	if in.ClientToken != "" {
 		l.hash = requestHash(in)
@@ -374,8 +391,8 @@ func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, erro
 	start := tx.Savepoint()
 	req := s.request(l.typeName, zone, l.in.Driver)
 	type placed struct {
-		host      *sched.Host
-		priv, pub string
+		host *sched.Host
+		nics []nicClaim
 	}
 	var got []placed
 	var preempted []*Record
@@ -399,21 +416,16 @@ func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, erro
 			l.subnet = s.net.SubnetByZone(tx, host.Zone)
 		}
 		sp := tx.Savepoint()
-		priv, err := s.net.ClaimPrivate(tx, l.subnet.SubnetId, "")
-		if err != nil {
-			failure = err
-			break
-		}
-		pub, err := s.net.ClaimPublic(tx)
+		nics, err := s.claimNICs(tx, l, host.Zone)
 		if err != nil {
 			// Keep the instances placed so far (MaxCount may still be met
-			// by MinCount), but not this one's private address.
+			// by MinCount), but not this one's addresses.
 			tx.RollbackTo(sp)
 			failure = err
 			break
 		}
 		s.claimTx(tx, host.ID, s.hostShare(l))
-		got = append(got, placed{host, priv, pub.String()})
+		got = append(got, placed{host, nics})
 	}
 	if len(got) < l.in.MinCount {
 		tx.RollbackTo(start)
@@ -424,7 +436,7 @@ func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, erro
 	}
 	recs := make([]*Record, len(got))
 	for i, p := range got {
-		recs[i] = s.newInstance(tx, l, p.host, p.priv, p.pub, i, now)
+		recs[i] = s.newInstance(tx, l, p.host, p.nics, i, now)
 	}
 	return recs, nil
 }
@@ -461,7 +473,7 @@ func (s *Service) capacityError(r *state.Region, typ, zone string) error {
 }
 
 // newInstance records a launched instance and its primary interface in tx.
-func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, pub string, index int, now time.Time) *Record {
+func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []nicClaim, index int, now time.Time) *Record {
 	workload, _ := tagging.Value(l.tags, WorkloadTag)
 	r := &Record{
 		InstanceId: s.newInstanceID(tx.Region()), Region: tx.Region().Name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
@@ -470,11 +482,6 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, p
 		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
 		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation,
 	}
-	e := &network.ENI{
-		NetworkInterfaceId: tx.Region().NewID("eni"), SubnetId: l.subnet.SubnetId, MacAddress: network.NewMAC(tx),
-		Addrs: []network.Addr{{Private: priv, Public: pub}}, Groups: l.groupIDs,
-		InstanceId: r.InstanceId, AttachmentId: tx.Region().NewID("eni-attach"), AttachTime: now, DeleteOnTermination: true,
-	}
 	r.Attrs, r.LaunchOpts = l.attrs, l.opts
 	if r.IamProfile != "" {
 		r.IamAssoc, r.IamSince = newAssocID(r.InstanceId, now), now.UTC()
@@ -482,9 +489,10 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, priv, p
 	if p := l.in.Placement; p != nil && p.Tenancy != "" {
 		r.Placement.Tenancy = p.Tenancy
 	}
-	r.Enis = []string{e.NetworkInterfaceId}
+	r.Enis = s.attachNICs(tx, r, nics, now)
+	s.launchPlacement(l, r)
+	s.makeDisks(tx, l, r, now)
 	r.CpuCredits = s.launchCredits(tx, l)
-	network.PutInterface(tx, e)
 	if l.spot != nil {
 		s.spotLaunch(tx, l, r, now)
 	}

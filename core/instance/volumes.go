@@ -2,6 +2,7 @@ package instance
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -11,40 +12,275 @@ import (
 	"github.com/ec2x/ec2x/core/state"
 )
 
-// Every instance has a root volume, and until EBS volumes are a family of
-// their own (with Create/Attach/Delete) DescribeVolumes lists these: one per
-// instance that is not terminated, its ID derived from the instance's, in
-// use and attached at /dev/xvda, with the size, type and performance the
-// launch asked for.
+// An instance's volumes, until EBS volumes are a family of their own (with
+// Create/Attach/Delete):
+//   - the root volume is derived from the instance while it is attached:
+//     its ID from the instance's, its size and type from the launch
+//     (Record.VolumeGiB, LaunchOpts.Root), its DeleteOnTermination from the
+//     instance's attribute (KeepRootOnTerm);
+//   - every other EBS volume of a launch's BlockDeviceMapping.N is a
+//     Volume record (vol/), made in the launch's Tx, with its attachment
+//     on the instance (Record.Disks);
+//   - at termination, a volume that is not deleted with the instance (and a
+//     root volume kept) stays as an available Volume record.
+// DescribeVolumes lists both. A volumes family takes over the vol/ table
+// and Record.Disks (attach and detach change both in one Tx), and makes a
+// record of each root volume, whose ID it keeps.
 
-// volumeView is an instance's root volume as DescribeVolumes shows it.
-func volumeView(r *Record) ec2.Volume {
+// Volume is an EBS volume as the service keeps it. Its attachment, while
+// attached, is the instance's (Record.Disks and the root volume's
+// attribute); InstanceId names the instance. Copy on write.
+type Volume struct {
+	VolumeId   string    `json:"VolumeId"`
+	Zone       string    `json:"AvailabilityZone"`
+	Size       int       `json:"Size"`
+	Type       string    `json:"VolumeType"`
+	Iops       int       `json:"Iops,omitempty"`
+	Throughput int       `json:"Throughput,omitempty"`
+	Encrypted  bool      `json:"Encrypted,omitempty"`
+	KmsKeyId   string    `json:"KmsKeyId,omitempty"`
+	SnapshotId string    `json:"SnapshotId,omitempty"`
+	CreateTime time.Time `json:"CreateTime"`
+	Tags       []ec2.Tag `json:"Tags,omitempty"`
+	InstanceId string    `json:"InstanceId,omitempty"`
+}
+
+// Disk is a volume attached to an instance other than its root volume.
+type Disk struct {
+	Device              string    `json:"Device"`
+	VolumeId            string    `json:"VolumeId"`
+	AttachTime          time.Time `json:"AttachTime"`
+	DeleteOnTermination bool      `json:"DeleteOnTermination,omitempty"`
+}
+
+// Volumes is the table of volume records: vol/<region>/<vol-id>.
+var Volumes = state.Table[Volume]{Kind: "vol", ID: func(v *Volume) string { return v.VolumeId }}
+
+// diskPlan is one EBS volume each instance of a launch gets besides its
+// root volume.
+type diskPlan struct {
+	device       string
+	vol          RootVolume
+	size         int
+	snapshot     string
+	deleteOnTerm bool
+}
+
+// deviceRe is the device names EC2 takes for EBS volumes and instance
+// stores: /dev/sdf, /dev/xvdb, xvdh, /dev/sdf1 and the like.
+var deviceRe = regexp.MustCompile(`^(/dev/)?(sd|xvd|hd|nvme)[a-z0-9]{1,4}$`)
+
+// ephemeralRe is the instance store names a mapping may give.
+var ephemeralRe = regexp.MustCompile(`^ephemeral([0-9]|1[0-9]|2[0-3])$`)
+
+// volumeSizes are EC2's size bounds in GiB by volume type.
+var volumeSizes = map[string][2]int{
+	"gp3": {1, 16384}, "gp2": {1, 16384}, "io1": {4, 16384}, "io2": {4, 65536},
+	"st1": {125, 16384}, "sc1": {125, 16384}, "standard": {1, 1024},
+}
+
+// checkSize applies a volume type's size bounds.
+func checkSize(typ string, size int) error {
+	b, ok := volumeSizes[or(typ, "gp3")]
+	switch {
+	case !ok || size == 0:
+		return nil // the type is checked with its IOPS; 0 is the default
+	case size > b[1]:
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of %dGiB is too large for volume type %s; maximum is %dGiB", size, or(typ, "gp3"), b[1])
+	case size < b[0]:
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of %dGiB is too small for volume type %s; minimum is %dGiB", size, or(typ, "gp3"), b[0])
+	}
+	return nil
+}
+
+// bootable refuses the volume types that cannot be a root volume.
+func bootable(typ string) error {
+	if typ == "st1" || typ == "sc1" {
+		return ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "Volume type %s cannot be a boot volume.", typ)
+	}
+	return nil
+}
+
+// isRoot reports whether a mapping is the root device's.
+func isRoot(m ec2.BlockDeviceMapping) bool { return m.DeviceName == "" || m.DeviceName == rootDevice }
+
+// planDisks checks the launch's block device mappings other than the
+// root's, as EC2 does: device names, one mapping per device, EBS settings
+// by type; instance stores (VirtualName) and NoDevice are accepted, and
+// give no volume (the images have no devices to leave out, and instance
+// stores are not simulated).
+func planDisks(l *launch, maps []ec2.BlockDeviceMapping) ([]diskPlan, error) {
+	var out []diskPlan
+	seen := map[string]bool{}
+	for _, m := range maps {
+		name := m.DeviceName
+		if name != "" && !deviceRe.MatchString(name) {
+			return nil, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "Invalid device name %s", name)
+		}
+		if key := strings.TrimPrefix(or(name, rootDevice), "/dev/"); seen[key] {
+			return nil, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "The device '%s' is used in more than one block-device mapping", or(name, rootDevice))
+		} else {
+			seen[key] = true
+		}
+		if (m.Ebs != nil && m.NoDevice != nil) || (m.VirtualName != "" && (m.Ebs != nil || m.NoDevice != nil)) {
+			return nil, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "The device %s may have only one of Ebs, NoDevice and VirtualName.", or(name, rootDevice))
+		}
+		if m.VirtualName != "" && !ephemeralRe.MatchString(m.VirtualName) {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid virtual name %s: ephemeral0 to ephemeral23.", m.VirtualName)
+		}
+		if isRoot(m) {
+			if m.NoDevice != nil || m.VirtualName != "" {
+				return nil, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "The root device %s must be an EBS volume.", rootDevice)
+			}
+			continue
+		}
+		if m.Ebs == nil {
+			continue
+		}
+		d, err := planDisk(name, m.Ebs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	if limit := l.typ.MaxEBSAttachments; limit > 0 && len(out)+1 > limit {
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%s allows %d EBS volumes; the launch asks for %d.", l.typeName, limit, len(out)+1)
+	}
+	return out, nil
+}
+
+// planDisk checks one new EBS volume of a launch.
+func planDisk(name string, e *ec2.EbsBlockDevice) (diskPlan, error) {
+	d := diskPlan{device: name, size: e.VolumeSize, snapshot: e.SnapshotId, deleteOnTerm: e.DeleteOnTermination == nil || *e.DeleteOnTermination}
+	d.vol = RootVolume{Type: or(e.VolumeType, "gp3"), Iops: e.Iops, Throughput: e.Throughput, KmsKeyId: e.KmsKeyId}
+	d.vol.Encrypted = e.Encrypted != nil && *e.Encrypted || e.KmsKeyId != ""
+	if e.SnapshotId != "" {
+		// ec2x has no snapshots yet, so none can be found.
+		if !ec2.ValidID("snap", e.SnapshotId) {
+			return d, ec2.MalformedID(ec2.CodeInvalidSnapshotIDMalformed, "snap", e.SnapshotId)
+		}
+		return d, ec2.Errorf(ec2.CodeInvalidSnapshotNotFound, "The snapshot '%s' does not exist.", e.SnapshotId)
+	}
+	if e.OutpostArn != "" {
+		return d, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid OutpostArn %s: there are no Outposts here.", e.OutpostArn)
+	}
+	if d.size == 0 {
+		return d, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "The device %s needs a volume size or a snapshot.", name)
+	}
+	if err := checkSize(d.vol.Type, d.size); err != nil {
+		return d, err
+	}
+	return d, checkVolume(d.vol, d.size, false)
+}
+
+// makeDisks records an instance's new volumes and their attachments.
+func (s *Service) makeDisks(tx *state.Tx, l *launch, r *Record, now time.Time) {
+	for _, d := range l.disks {
+		v := &Volume{VolumeId: tx.Region().NewID("vol"), Zone: r.Placement.AvailabilityZone, Size: d.size, Type: d.vol.Type,
+			Iops: d.vol.Iops, Throughput: d.vol.Throughput, Encrypted: d.vol.Encrypted, KmsKeyId: d.vol.KmsKeyId,
+			SnapshotId: d.snapshot, CreateTime: now.UTC(), InstanceId: r.InstanceId}
+		state.Put(tx, Volumes, v)
+		r.Disks = append(r.Disks, Disk{Device: d.device, VolumeId: v.VolumeId, AttachTime: now.UTC(), DeleteOnTermination: d.deleteOnTerm})
+	}
+}
+
+// releaseDisks ends a terminated instance's attachments: volumes deleted
+// with it go, the others (a root volume kept too) become available.
+func releaseDisks(tx *state.Tx, r *Record) {
+	for _, d := range r.Disks {
+		v := state.Get(tx, Volumes, d.VolumeId)
+		switch {
+		case v == nil:
+		case d.DeleteOnTermination:
+			state.Delete(tx, Volumes, d.VolumeId)
+		default:
+			n := *v
+			n.InstanceId = ""
+			state.Put(tx, Volumes, &n)
+		}
+	}
+	if r.KeepRootOnTerm && state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil {
+		root := rootVolume(r)
+		state.Put(tx, Volumes, &root)
+	}
+}
+
+// rootVolume is an instance's root volume as a record.
+func rootVolume(r *Record) Volume {
 	o := r.Root
-	typ := or(o.Type, "gp3")
-	iops, tput := o.Iops, o.Throughput
-	switch typ {
+	return Volume{VolumeId: volumeID(r.InstanceId), Zone: r.Placement.AvailabilityZone, Size: r.VolumeGiB, Type: or(o.Type, "gp3"),
+		Iops: o.Iops, Throughput: o.Throughput, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId, CreateTime: r.LaunchTime.UTC()}
+}
+
+// devices is an instance's block devices as DescribeInstances shows them:
+// the root volume, then the others in launch order.
+func devices(r *Record) []ec2.InstanceBlockDeviceMapping {
+	out := make([]ec2.InstanceBlockDeviceMapping, 0, 1+len(r.Disks))
+	if r.State.Name == ec2.StateTerminated {
+		return out // its volumes went with it, or stayed, detached
+	}
+	out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
+		AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}})
+	for _, d := range r.Disks {
+		out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: d.Device, Ebs: &ec2.EbsInstanceBlockDevice{
+			AttachTime: d.AttachTime, DeleteOnTermination: d.DeleteOnTermination, Status: "attached", VolumeId: d.VolumeId}})
+	}
+	return out
+}
+
+// volumeView is a volume as DescribeVolumes shows it, attached to r (nil:
+// available).
+func volumeView(v *Volume, r *Record) ec2.Volume {
+	iops, tput := v.Iops, v.Throughput
+	switch v.Type {
 	case "gp3":
 		iops, tput = max(iops, 3000), max(tput, 125)
 	case "gp2":
-		iops = min(max(3*r.VolumeGiB, 100), 16000)
+		iops = min(max(3*v.Size, 100), 16000)
 	}
-	id := volumeID(r.InstanceId)
-	return ec2.Volume{VolumeId: id, Size: r.VolumeGiB, VolumeType: typ, Iops: iops, Throughput: tput, State: "in-use",
-		AvailabilityZone: r.Placement.AvailabilityZone, CreateTime: r.LaunchTime, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId,
-		Attachments: []ec2.VolumeAttachment{{VolumeId: id, InstanceId: r.InstanceId, Device: rootDevice, State: "attached",
-			AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm}}}
+	out := ec2.Volume{VolumeId: v.VolumeId, Size: v.Size, VolumeType: v.Type, Iops: iops, Throughput: tput, State: "available",
+		AvailabilityZone: v.Zone, CreateTime: v.CreateTime, Encrypted: v.Encrypted, KmsKeyId: v.KmsKeyId, SnapshotId: v.SnapshotId,
+		Attachments: []ec2.VolumeAttachment{}, Tags: v.Tags}
+	if r == nil {
+		return out
+	}
+	for _, d := range devices(r) {
+		if d.Ebs.VolumeId == v.VolumeId {
+			out.State = "in-use"
+			out.Attachments = append(out.Attachments, ec2.VolumeAttachment{VolumeId: v.VolumeId, InstanceId: r.InstanceId, Device: d.DeviceName,
+				State: "attached", AttachTime: d.Ebs.AttachTime, DeleteOnTermination: d.Ebs.DeleteOnTermination})
+		}
+	}
+	return out
 }
 
-func attachment(v ec2.Volume) ec2.VolumeAttachment { return v.Attachments[0] }
+// attachment is a volume's attachment; an available volume has none.
+func attachment(v ec2.Volume) (ec2.VolumeAttachment, bool) {
+	if len(v.Attachments) == 0 {
+		return ec2.VolumeAttachment{}, false
+	}
+	return v.Attachments[0], true
+}
+
+// attached makes a filter over a volume's attachment: no value when it
+// has none.
+func attached(f func(a ec2.VolumeAttachment) string) func(ec2.Volume) []string {
+	return func(v ec2.Volume) []string {
+		if a, ok := attachment(v); ok {
+			return one(f(a))
+		}
+		return nil
+	}
+}
 
 // volumeSpec is DescribeVolumes' filters, as EC2 documents them.
 var volumeSpec = &describe.Spec[ec2.Volume]{
 	Fields: []describe.Field[ec2.Volume]{
-		{Name: "attachment.attach-time", Value: func(v ec2.Volume) string { return attachment(v).AttachTime.UTC().Format(time.RFC3339) }},
-		{Name: "attachment.delete-on-termination", Value: func(v ec2.Volume) string { return strconv.FormatBool(attachment(v).DeleteOnTermination) }},
-		{Name: "attachment.device", Value: func(v ec2.Volume) string { return attachment(v).Device }},
-		{Name: "attachment.instance-id", Value: func(v ec2.Volume) string { return attachment(v).InstanceId }},
-		{Name: "attachment.status", Value: func(v ec2.Volume) string { return attachment(v).State }},
+		{Name: "attachment.attach-time", Values: attached(func(a ec2.VolumeAttachment) string { return a.AttachTime.UTC().Format(time.RFC3339) })},
+		{Name: "attachment.delete-on-termination", Values: attached(func(a ec2.VolumeAttachment) string { return strconv.FormatBool(a.DeleteOnTermination) })},
+		{Name: "attachment.device", Values: attached(func(a ec2.VolumeAttachment) string { return a.Device })},
+		{Name: "attachment.instance-id", Values: attached(func(a ec2.VolumeAttachment) string { return a.InstanceId })},
+		{Name: "attachment.status", Values: attached(func(a ec2.VolumeAttachment) string { return a.State })},
 		{Name: "availability-zone", Value: func(v ec2.Volume) string { return v.AvailabilityZone }},
 		{Name: "create-time", Value: func(v ec2.Volume) string { return v.CreateTime.UTC().Format(time.RFC3339) }},
 		{Name: "encrypted", Value: func(v ec2.Volume) string { return strconv.FormatBool(v.Encrypted) }},
@@ -61,28 +297,30 @@ var volumeSpec = &describe.Spec[ec2.Volume]{
 	Paging: describe.Paging{Min: 5, Max: 500, IDsParam: "VolumeIds"},
 }
 
-// DescribeVolumes lists the instances' root volumes by ID and filters.
+// DescribeVolumes lists the instances' volumes by ID and filters.
 func (s *Service) DescribeVolumes(ctx context.Context, region string, in *ec2.DescribeVolumesInput) (*ec2.DescribeVolumesOutput, error) {
 	q := describe.Query{Filters: in.Filters, IDs: in.VolumeIds, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeVolumes"}
 	out, next, err := state.Describe(s.rt, region, volumeSpec, q, func(r *state.Region) ([]ec2.Volume, error) {
-		var items []ec2.Volume
 		if len(in.VolumeIds) > 0 {
+			items := make([]ec2.Volume, 0, len(in.VolumeIds))
 			for _, id := range in.VolumeIds {
-				if !ec2.ValidID("vol", id) {
-					return nil, ec2.MalformedID(ec2.CodeInvalidVolumeIDMalformed, "vol", id)
+				v, err := s.volumeByID(r, id)
+				if err != nil {
+					return nil, err
 				}
-				rec := get(r, "i-"+strings.TrimPrefix(id, "vol-"))
-				if rec == nil || rec.State.Name == ec2.StateTerminated || s.hidden(rec) {
-					return nil, ec2.Errorf(ec2.CodeInvalidVolumeNotFound, "The volume '%s' does not exist.", id)
-				}
-				items = append(items, volumeView(rec))
+				items = append(items, v)
 			}
 			return items, nil
 		}
+		var items []ec2.Volume
 		for _, rec := range state.Published(r, Instances) {
 			if rec.State.Name != ec2.StateTerminated && !s.hidden(rec) {
-				items = append(items, volumeView(rec))
+				root := rootVolume(rec)
+				items = append(items, volumeView(&root, rec))
 			}
+		}
+		for _, v := range state.Published(r, Volumes) {
+			items = append(items, volumeView(v, get(r, v.InstanceId)))
 		}
 		return items, nil
 	}, func(_ *state.Region, v ec2.Volume) ec2.Volume { return v })
@@ -93,4 +331,21 @@ func (s *Service) DescribeVolumes(ctx context.Context, region string, in *ec2.De
 		out = []ec2.Volume{}
 	}
 	return &ec2.DescribeVolumesOutput{Volumes: out, NextToken: next}, nil
+}
+
+// volumeByID is one volume asked for by ID: a record, or an instance's
+// root volume.
+func (s *Service) volumeByID(r *state.Region, id string) (ec2.Volume, error) {
+	if !ec2.ValidID("vol", id) {
+		return ec2.Volume{}, ec2.MalformedID(ec2.CodeInvalidVolumeIDMalformed, "vol", id)
+	}
+	if v := state.Get(r, Volumes, id); v != nil {
+		return volumeView(v, get(r, v.InstanceId)), nil
+	}
+	rec := get(r, "i-"+strings.TrimPrefix(id, "vol-"))
+	if rec == nil || rec.State.Name == ec2.StateTerminated || s.hidden(rec) {
+		return ec2.Volume{}, ec2.Errorf(ec2.CodeInvalidVolumeNotFound, "The volume '%s' does not exist.", id)
+	}
+	root := rootVolume(rec)
+	return volumeView(&root, rec), nil
 }

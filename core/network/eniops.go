@@ -239,7 +239,7 @@ func (s *Service) UnassignPrivateIpAddresses(ctx context.Context, region string,
 // the pool, unless it has one (an Elastic IP survives stop and start).
 func (s *Service) AssignAutoPublic(tx *state.Tx, eniID string) error {
 	e := Interface(tx, eniID)
-	if e == nil || len(e.Addrs) == 0 || e.Addrs[0].Public != "" {
+	if e == nil || len(e.Addrs) == 0 || e.Addrs[0].Public != "" || e.NoAutoPublic {
 		return nil
 	}
 	pub, err := s.ClaimPublic(tx)

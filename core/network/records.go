@@ -26,9 +26,13 @@ type ENI struct {
 	DeleteOnTermination bool      `json:"DeleteOnTermination,omitempty"`
 	// NoSourceDestCheck is EC2's SourceDestCheck turned off (on by
 	// default, so records written before it keep it on).
-	NoSourceDestCheck bool      `json:"NoSourceDestCheck,omitempty"`
-	Tags              []ec2.Tag `json:"Tags,omitempty"`
-	ClientToken       string    `json:"ClientToken,omitempty"`
+	NoSourceDestCheck bool `json:"NoSourceDestCheck,omitempty"`
+	// NoAutoPublic keeps a primary interface from getting a public IP
+	// from the pool (a launch that asked for none, or gave several
+	// interfaces or an existing one).
+	NoAutoPublic bool      `json:"NoAutoPublic,omitempty"`
+	Tags         []ec2.Tag `json:"Tags,omitempty"`
+	ClientToken  string    `json:"ClientToken,omitempty"`
 }
 
 // Addr is one private IP of an interface and its public side, if any: an

@@ -18,6 +18,8 @@
 //	sir/<region>/<sir-id>                 a spot instance request (instance)
 //	iset/<region>/account                 the account's instance settings: event notification tags, IMDS defaults (instance)
 //	ccd/<region>/<family>                 a burstable family's default credit option, once set (instance)
+//	vol/<region>/<vol-id>                 an EBS volume other than an attached root volume: a launch's
+//	                                      extra volumes, and those kept after their instance (instance)
 //	spot/<region>                         the current spot price of every zone pool and type (market)
 //	sph/<region>/<zone>/<type>/<unix s>   a spot price change, a JSON number; 90 days kept (market)
 //	ri/<region>/<reservation-id>          a reserved-instance purchase (market)

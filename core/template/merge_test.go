@@ -2,6 +2,7 @@ package template
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -188,15 +189,15 @@ func mergeCases() []mergeCase {
 			}
 			return ""
 		}, ""},
-		{"the primary interface gives subnet and groups", nicData, ec2.RunInstancesInput{}, func(e *ec2.RunInstancesInput) string {
-			if e.SubnetId != "subnet-tmpl" || len(e.SecurityGroupIds) != 1 || e.SecurityGroupIds[0] != "sg-tmpl" {
-				return "subnet " + e.SubnetId + " groups " + strings.Join(e.SecurityGroupIds, ",")
+		{"the template's interfaces are the launch's", nicData, ec2.RunInstancesInput{}, func(e *ec2.RunInstancesInput) string {
+			if e.SubnetId != "" || len(e.NetworkInterfaces) != 1 || e.NetworkInterfaces[0].SubnetId != "subnet-tmpl" || strings.Join(e.NetworkInterfaces[0].Groups, ",") != "sg-tmpl" {
+				return "subnet " + e.SubnetId + fmt.Sprintf(", interfaces %+v", e.NetworkInterfaces)
 			}
 			return ""
 		}, ""},
-		{"the request's subnet and groups replace the interface's", nicData, ec2.RunInstancesInput{SubnetId: "subnet-mine", SecurityGroupIds: []string{"sg-mine"}}, func(e *ec2.RunInstancesInput) string {
-			if e.SubnetId != "subnet-mine" || strings.Join(e.SecurityGroupIds, ",") != "sg-mine" {
-				return "subnet " + e.SubnetId + " groups " + strings.Join(e.SecurityGroupIds, ",")
+		{"the request's subnet and groups go on the primary interface", nicData, ec2.RunInstancesInput{SubnetId: "subnet-mine", SecurityGroupIds: []string{"sg-mine"}}, func(e *ec2.RunInstancesInput) string {
+			if e.SubnetId != "" || len(e.SecurityGroupIds) != 0 || len(e.NetworkInterfaces) != 1 || e.NetworkInterfaces[0].SubnetId != "subnet-mine" || strings.Join(e.NetworkInterfaces[0].Groups, ",") != "sg-mine" {
+				return "subnet " + e.SubnetId + fmt.Sprintf(", interfaces %+v", e.NetworkInterfaces)
 			}
 			return ""
 		}, ""},
