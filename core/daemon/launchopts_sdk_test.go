@@ -167,14 +167,19 @@ func TestSDKModifyOptionsAndProfiles(t *testing.T) {
 	if err := w.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	cpu, err := c.ModifyInstanceCpuOptions(ctx, &ec2.ModifyInstanceCpuOptionsInput{InstanceId: aws.String(id), CoreCount: aws.Int32(1), ThreadsPerCore: aws.Int32(1)})
-	if err != nil || aws.ToInt32(cpu.CoreCount) != 1 {
+	// An m5.xlarge's only valid core count is 2 (the catalogue's list).
+	_, err = c.ModifyInstanceCpuOptions(ctx, &ec2.ModifyInstanceCpuOptionsInput{InstanceId: aws.String(id), CoreCount: aws.Int32(1), ThreadsPerCore: aws.Int32(1)})
+	if code := apiCode(t, err); code != "InvalidCpuOptions" {
+		t.Errorf("1 core on an m5.xlarge: %s, want InvalidCpuOptions", code)
+	}
+	cpu, err := c.ModifyInstanceCpuOptions(ctx, &ec2.ModifyInstanceCpuOptionsInput{InstanceId: aws.String(id), CoreCount: aws.Int32(2), ThreadsPerCore: aws.Int32(1)})
+	if err != nil || aws.ToInt32(cpu.CoreCount) != 2 || aws.ToInt32(cpu.ThreadsPerCore) != 1 {
 		t.Fatalf("CPU options of a stopped instance: %+v %v", cpu, err)
 	}
 	if _, err := c.ModifyInstancePlacement(ctx, &ec2.ModifyInstancePlacementInput{InstanceId: aws.String(id), Tenancy: types.HostTenancyDedicated}); err != nil {
 		t.Fatal(err)
 	}
-	if in := describe(); in.Placement.Tenancy != types.TenancyDedicated || aws.ToInt32(in.CpuOptions.CoreCount) != 1 {
+	if in := describe(); in.Placement.Tenancy != types.TenancyDedicated || aws.ToInt32(in.CpuOptions.ThreadsPerCore) != 1 {
 		t.Errorf("placement %+v, CPU %+v", in.Placement, in.CpuOptions)
 	}
 	_, err = c.ModifyInstancePlacement(ctx, &ec2.ModifyInstancePlacementInput{InstanceId: aws.String(id), GroupName: aws.String("cluster")})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/catalog"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
@@ -69,20 +70,10 @@ func (s *Service) launchPlacement(l *launch, r *Record) {
 }
 
 // checkCpuOptions checks CpuOptions against the type's valid core and
-// thread counts (the catalogue's, else 1 to the type's own), and the
-// processor features asked for.
+// thread counts, and the processor features asked for.
 func checkCpuOptions(l *launch, c *ec2.CpuOptionsRequest) error {
-	threads := max(l.typ.ThreadsPerCore, 1)
-	cores := l.typ.VCPUs / threads
-	validCores, validThreads := l.typ.ValidCores, l.typ.ValidThreads
-	if len(validCores) == 0 {
-		validCores = upTo(cores)
-	}
-	if len(validThreads) == 0 {
-		validThreads = upTo(threads)
-	}
-	if (c.CoreCount != 0 && !slices.Contains(validCores, c.CoreCount)) || (c.ThreadsPerCore != 0 && !slices.Contains(validThreads, c.ThreadsPerCore)) {
-		return ec2.Errorf(ec2.CodeInvalidCpuOptions, "The CPU options are not valid for %s: CoreCount one of %s, ThreadsPerCore one of %s.", l.typeName, list(validCores), list(validThreads))
+	if err := checkCoresThreads(l.typeName, l.typ, c.CoreCount, c.ThreadsPerCore); err != nil {
+		return err
 	}
 	for _, f := range []struct{ name, value string }{{"AmdSevSnp", c.AmdSevSnp}, {"NestedVirtualization", c.NestedVirtualization}} {
 		if err := oneOf(f.name, f.value, "enabled", "disabled"); err != nil {
@@ -91,6 +82,23 @@ func checkCpuOptions(l *launch, c *ec2.CpuOptionsRequest) error {
 	}
 	if c.AmdSevSnp == "enabled" && l.typ.Manufacturer != "AMD" {
 		return ec2.Errorf(ec2.CodeUnsupportedOperation, "AMD SEV-SNP is not supported by the instance type %s.", l.typeName)
+	}
+	return nil
+}
+
+// checkCoresThreads refuses a core or thread count (0: the type's own)
+// outside the type's valid lists: the catalogue's, else 1 to the type's own.
+func checkCoresThreads(typeName string, t *configs.InstType, cores, threads int) error {
+	own := max(t.ThreadsPerCore, 1)
+	validCores, validThreads := t.ValidCores, t.ValidThreads
+	if len(validCores) == 0 {
+		validCores = upTo(t.VCPUs / own)
+	}
+	if len(validThreads) == 0 {
+		validThreads = upTo(own)
+	}
+	if (cores != 0 && !slices.Contains(validCores, cores)) || (threads != 0 && !slices.Contains(validThreads, threads)) {
+		return ec2.Errorf(ec2.CodeInvalidCpuOptions, "The CPU options are not valid for %s: CoreCount one of %s, ThreadsPerCore one of %s.", typeName, list(validCores), list(validThreads))
 	}
 	return nil
 }

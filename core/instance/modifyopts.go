@@ -48,10 +48,8 @@ func (s *Service) ModifyInstanceCpuOptions(ctx context.Context, region string, i
 		if t == nil {
 			return ec2.Errorf(ec2.CodeInvalidInstanceType, "The instance type %s is not in the catalogue.", n.InstanceType)
 		}
-		threads := max(t.ThreadsPerCore, 1)
-		cores := t.VCPUs / threads
-		if in.CoreCount < 0 || in.CoreCount > cores || in.ThreadsPerCore < 0 || in.ThreadsPerCore > threads {
-			return ec2.Errorf(ec2.CodeInvalidCpuOptions, "The CPU options are not valid for %s: CoreCount 1 to %d, ThreadsPerCore 1 to %d.", n.InstanceType, cores, threads)
+		if err := checkCoresThreads(n.InstanceType, t, in.CoreCount, in.ThreadsPerCore); err != nil {
+			return err
 		}
 		n.Cores, n.Threads = in.CoreCount, in.ThreadsPerCore
 		return nil
