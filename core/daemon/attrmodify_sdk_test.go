@@ -64,6 +64,30 @@ func TestSDKInstanceAttributes(t *testing.T) {
 		}
 	})
 
+	t.Run("empty attributes have no value", func(t *testing.T) {
+		// EC2 answers an instance without user data, kernel or ramdisk with
+		// an empty element; Terraform hashes a present but empty value and
+		// then sees drift against a configuration without user_data.
+		for _, a := range []types.InstanceAttributeName{"userData", "kernel", "ramdisk"} {
+			out, err := c.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: idp, Attribute: a})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v *types.AttributeValue
+			switch a {
+			case "userData":
+				v = out.UserData
+			case "kernel":
+				v = out.KernelId
+			default:
+				v = out.RamdiskId
+			}
+			if v == nil || v.Value != nil {
+				t.Errorf("%s: %+v, want an empty element (no Value)", a, v)
+			}
+		}
+	})
+
 	stopAndWait(t, c, id)
 	modify := func(t *testing.T, m *ec2.ModifyInstanceAttributeInput) {
 		t.Helper()

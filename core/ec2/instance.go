@@ -263,7 +263,7 @@ type Empty struct {
 
 // AttributeValue is EC2's {Value: ...} wrapper.
 type AttributeValue struct {
-	Value string `json:"Value"`
+	Value string `json:"Value,omitempty"`
 }
 
 // HostInfo is a host server as `ec2x hosts ls` shows it.
