@@ -66,10 +66,10 @@ func TestSDKInstanceTypesFromRequirements(t *testing.T) {
 		{"excluded wildcard", both, micro(func(r *types.InstanceRequirementsRequest) { r.ExcludedInstanceTypes = []string{"t3*"} }), []string{"t4g.micro"}},
 		{"excluded type", both, micro(func(r *types.InstanceRequirementsRequest) { r.ExcludedInstanceTypes = []string{"t3a.micro"} }), []string{"t3.micro", "t4g.micro"}},
 		{"allowed types", both, allowed(2, 2, "m5.*", "c5.large"), []string{"c5.large", "m5.large"}},
-		{"current generation", both, with(allowed(2, 2, "m1.*", "m5.*"), func(r *types.InstanceRequirementsRequest) {
+		{"current generation", both, with(allowed(2, 2, "m1.*", "m7i.*"), func(r *types.InstanceRequirementsRequest) {
 			r.InstanceGenerations = []types.InstanceGeneration{types.InstanceGenerationCurrent}
-		}), []string{"m5.large"}},
-		{"previous generation", both, with(allowed(2, 2, "m1.*", "m5.*"), func(r *types.InstanceRequirementsRequest) {
+		}), []string{"m7i.large"}},
+		{"previous generation", both, with(allowed(2, 2, "m1.*", "m7i.*"), func(r *types.InstanceRequirementsRequest) {
 			r.InstanceGenerations = []types.InstanceGeneration{types.InstanceGenerationPrevious}
 		}), []string{"m1.large"}},
 		{"bare metal excluded by default", both, allowed(96, 0, "m5.*"), []string{"m5.24xlarge"}},
@@ -79,6 +79,18 @@ func TestSDKInstanceTypesFromRequirements(t *testing.T) {
 		{"on-demand price over the lowest", both, with(allowed(2, 2, "c5.*", "m5.*", "r5.*"), func(r *types.InstanceRequirementsRequest) {
 			r.OnDemandMaxPricePercentageOverLowestPrice = aws.Int32(30) // 0.085 * 1.3 = 0.1105
 		}), []string{"c5.large", "m5.large"}},
+		{"price reference is the cheapest current C, M or R", both, with(allowed(2, 2, "c7i.*", "m7i.*", "t3.*"), func(r *types.InstanceRequirementsRequest) {
+			// c7i.large's 0.08925 * 1.1 = 0.0982: the cheaper t3.medium
+			// (0.0416) is not the reference, else only it would pass.
+			r.BurstablePerformance = types.BurstablePerformanceIncluded
+			r.MemoryMiB = &types.MemoryMiBRequest{Min: aws.Int32(4096), Max: aws.Int32(8192)}
+			r.OnDemandMaxPricePercentageOverLowestPrice = aws.Int32(10)
+		}), []string{"c7i.large", "t3.large", "t3.medium"}},
+		{"spot price of the optimal on-demand", both, with(allowed(2, 2, "c7i.*", "m7i.*", "t3.*"), func(r *types.InstanceRequirementsRequest) {
+			r.BurstablePerformance = types.BurstablePerformanceIncluded
+			r.MemoryMiB = &types.MemoryMiBRequest{Min: aws.Int32(4096), Max: aws.Int32(8192)}
+			r.MaxSpotPriceAsPercentageOfOptimalOnDemandPrice = aws.Int32(50) // 0.0446
+		}), []string{"t3.medium"}},
 		{"memory per vcpu", both, with(allowed(2, 2, "c5.*", "m5.*", "r5.*"), func(r *types.InstanceRequirementsRequest) {
 			r.MemoryGiBPerVCpu = &types.MemoryGiBPerVCpuRequest{Min: aws.Float64(4)}
 		}), []string{"m5.large", "r5.large"}},
