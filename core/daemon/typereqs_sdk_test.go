@@ -103,6 +103,39 @@ func TestSDKInstanceTypesFromRequirements(t *testing.T) {
 		{"no accelerators", both, with(allowed(4, 4, "g4dn.*", "m5.*"), func(r *types.InstanceRequirementsRequest) {
 			r.AcceleratorCount = &types.AcceleratorCountRequest{Max: aws.Int32(0)}
 		}), []string{"m5.xlarge"}},
+		{"network bandwidth minimum", both, with(allowed(8, 32, "m5.*", "m5n.*"), func(r *types.InstanceRequirementsRequest) {
+			r.NetworkBandwidthGbps = &types.NetworkBandwidthGbpsRequest{Min: aws.Float64(20)}
+		}), []string{"m5n.8xlarge"}},
+		{"network bandwidth maximum", both, with(allowed(8, 32, "m5.*", "m5n.*"), func(r *types.InstanceRequirementsRequest) {
+			r.NetworkBandwidthGbps = &types.NetworkBandwidthGbpsRequest{Max: aws.Float64(10)}
+		}), []string{"m5.2xlarge", "m5.4xlarge", "m5.8xlarge", "m5n.2xlarge", "m5n.4xlarge"}},
+		{"encryption in transit", both, with(allowed(2, 2, "m5.*", "m5n.*"), func(r *types.InstanceRequirementsRequest) {
+			r.RequireEncryptionInTransit = aws.Bool(true)
+		}), []string{"m5n.large"}},
+		{"network interfaces", both, with(allowed(2, 4, "m5.*"), func(r *types.InstanceRequirementsRequest) {
+			r.NetworkInterfaceCount = &types.NetworkInterfaceCountRequest{Min: aws.Int32(4)}
+		}), []string{"m5.xlarge"}},
+		{"ebs bandwidth", both, with(allowed(2, 8, "m5.*"), func(r *types.InstanceRequirementsRequest) {
+			r.BaselineEbsBandwidthMbps = &types.BaselineEbsBandwidthMbpsRequest{Min: aws.Int32(1000), Max: aws.Int32(2000)}
+		}), []string{"m5.xlarge"}},
+		{"local storage type", both, with(allowed(8, 8, "d3.*", "h1.*", "m5d.*"), func(r *types.InstanceRequirementsRequest) {
+			r.LocalStorageTypes = []types.LocalStorageType{types.LocalStorageTypeHdd}
+		}), []string{"d3.2xlarge", "h1.2xlarge"}},
+		{"local storage size", both, with(allowed(8, 8, "d3.*", "h1.*", "m5d.*"), func(r *types.InstanceRequirementsRequest) {
+			r.TotalLocalStorageGB = &types.TotalLocalStorageGBRequest{Min: aws.Float64(1000), Max: aws.Float64(5000)}
+		}), []string{"h1.2xlarge"}},
+		{"accelerator names unknown to the catalogue", both, with(allowed(4, 4, "g4dn.*"), func(r *types.InstanceRequirementsRequest) {
+			r.AcceleratorNames = []types.AcceleratorName{types.AcceleratorNameT4}
+		}), []string{}},
+		{"cpu performance of m7i", both, with(allowed(2, 2, "m5.*", "m7g.*", "m7i.*"), func(r *types.InstanceRequirementsRequest) {
+			r.BaselinePerformanceFactors = perfRef("m7i")
+		}), []string{"m7i.large"}},
+		{"cpu performance of m5", both, with(allowed(2, 2, "m5.*", "m7g.*", "m7i.*"), func(r *types.InstanceRequirementsRequest) {
+			r.BaselinePerformanceFactors = perfRef("m5")
+		}), []string{"m5.large", "m7i.large"}},
+		{"cpu performance of an unsupported family", both, with(allowed(2, 2, "m5.*", "m7g.*", "m7i.*"), func(r *types.InstanceRequirementsRequest) {
+			r.BaselinePerformanceFactors = perfRef("t1")
+		}), []string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := c.GetInstanceTypesFromInstanceRequirements(ctx, &ec2.GetInstanceTypesFromInstanceRequirementsInput{
@@ -138,6 +171,14 @@ func TestSDKInstanceTypesFromRequirements(t *testing.T) {
 		}
 	})
 
+	t.Run("dry run", func(t *testing.T) {
+		_, err := c.GetInstanceTypesFromInstanceRequirements(ctx, &ec2.GetInstanceTypesFromInstanceRequirementsInput{DryRun: aws.Bool(true),
+			ArchitectureTypes: both, VirtualizationTypes: []types.VirtualizationType{types.VirtualizationTypeHvm}, InstanceRequirements: micro(nil)})
+		if code := apiCode(t, err); code != "DryRunOperation" {
+			t.Errorf("code %s, want DryRunOperation", code)
+		}
+	})
+
 	noValidation := func(o *ec2.Options) {
 		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 			_, err := s.Initialize.Remove("OperationInputValidation")
@@ -160,6 +201,13 @@ func TestSDKInstanceTypesFromRequirements(t *testing.T) {
 		}), "InvalidParameterValue"},
 		{"vcpu min over max", both, req(4, 2, 0, 0), "InvalidParameterValue"},
 		{"bad type pattern", both, micro(func(r *types.InstanceRequirementsRequest) { r.ExcludedInstanceTypes = []string{"t3?micro"} }), "InvalidParameterValue"},
+		{"both spot thresholds", both, micro(func(r *types.InstanceRequirementsRequest) {
+			r.SpotMaxPricePercentageOverLowestPrice, r.MaxSpotPriceAsPercentageOfOptimalOnDemandPrice = aws.Int32(50), aws.Int32(50)
+		}), "InvalidParameterCombination"},
+		{"two performance references", both, micro(func(r *types.InstanceRequirementsRequest) {
+			r.BaselinePerformanceFactors = perfRef("m5")
+			r.BaselinePerformanceFactors.Cpu.References = append(r.BaselinePerformanceFactors.Cpu.References, perfRef("c5").Cpu.References...)
+		}), "InvalidParameterValue"},
 		{"missing vcpu count", both, &types.InstanceRequirementsRequest{MemoryMiB: &types.MemoryMiBRequest{Min: aws.Int32(0)}}, "MissingParameter"},
 		{"missing memory", both, &types.InstanceRequirementsRequest{VCpuCount: &types.VCpuCountRangeRequest{Min: aws.Int32(2)}}, "MissingParameter"},
 	} {
@@ -175,6 +223,11 @@ func TestSDKInstanceTypesFromRequirements(t *testing.T) {
 			}
 		})
 	}
+}
+
+func perfRef(family string) *types.BaselinePerformanceFactorsRequest {
+	return &types.BaselinePerformanceFactorsRequest{Cpu: &types.CpuPerformanceFactorRequest{
+		References: []types.PerformanceFactorReferenceRequest{{InstanceFamily: aws.String(family)}}}}
 }
 
 func typeNames(l []types.InstanceTypeInfoFromInstanceRequirements) []string {
