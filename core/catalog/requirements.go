@@ -63,8 +63,7 @@ func requestScope(in *ec2.GetInstanceTypesFromInstanceRequirementsInput) string 
 	return string(b)
 }
 
-// Triple is the value set of BareMetal, BurstablePerformance and
-// LocalStorage.
+// The values of BareMetal, BurstablePerformance and LocalStorage.
 const (
 	tripleIncluded = "included"
 	tripleRequired = "required"
@@ -132,6 +131,16 @@ func compileRequirements(in *ec2.GetInstanceTypesFromInstanceRequirementsInput) 
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "You cannot specify AllowedInstanceTypes and ExcludedInstanceTypes in the same request.")
 	case ir.SpotMaxPricePercentageOverLowestPrice != nil && ir.MaxSpotPriceAsPercentageOfOptimalOnDemandPrice != nil:
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "You cannot specify SpotMaxPricePercentageOverLowestPrice and MaxSpotPriceAsPercentageOfOptimalOnDemandPrice in the same request.")
+	}
+	for _, l := range []struct {
+		param  string
+		n, max int
+	}{{"ArchitectureType", len(in.ArchitectureTypes), 3}, {"VirtualizationType", len(in.VirtualizationTypes), 2},
+		{"InstanceRequirements.AllowedInstanceType", len(ir.AllowedInstanceTypes), 400},
+		{"InstanceRequirements.ExcludedInstanceType", len(ir.ExcludedInstanceTypes), 400}} {
+		if l.n > l.max {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The parameter %s can have at most %d values; %d were given.", l.param, l.max, l.n)
+		}
 	}
 	r := &requirements{arch: in.ArchitectureTypes, virt: in.VirtualizationTypes,
 		cpuMakers: []string{}, generations: ir.InstanceGenerations, localTypes: ir.LocalStorageTypes,

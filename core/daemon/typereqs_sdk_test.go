@@ -196,6 +196,7 @@ func TestSDKInstanceTypesFromRequirements(t *testing.T) {
 		}), "InvalidParameterCombination"},
 		{"bad bare metal", both, micro(func(r *types.InstanceRequirementsRequest) { r.BareMetal = "sometimes" }), "InvalidParameterValue"},
 		{"bad architecture", []types.ArchitectureType{"sparc"}, micro(nil), "InvalidParameterValue"},
+		{"four architectures", []types.ArchitectureType{"i386", "x86_64", "arm64", "x86_64_mac"}, micro(nil), "InvalidParameterValue"},
 		{"bad generation", both, micro(func(r *types.InstanceRequirementsRequest) {
 			r.InstanceGenerations = []types.InstanceGeneration{"next"}
 		}), "InvalidParameterValue"},
