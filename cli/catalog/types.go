@@ -17,7 +17,10 @@ var TypesCommand = &cli.Command{
 	Flags: []cli.Flag{
 		&cli.StringFlag{Name: "family", Usage: "only this family (t3, m5, ...)"},
 		&cli.IntFlag{Name: "min-vcpus", Usage: "at least this many vCPUs"},
+		&cli.IntFlag{Name: "max-vcpus", Usage: "at most this many vCPUs"},
 		&cli.Float64Flag{Name: "min-memory", Usage: "at least this much memory, GiB"},
+		&cli.Float64Flag{Name: "max-memory", Usage: "at most this much memory, GiB"},
+		&cli.StringFlag{Name: "arch", Usage: "only this architecture (x86_64, arm64, i386)"},
 		&cli.StringSliceFlag{Name: "filter", Usage: "NAME=VALUE[,VALUE...] (repeatable): any DescribeInstanceTypes filter"},
 		&cli.BoolFlag{Name: "all", Usage: "also the types the region does not offer"},
 	},
@@ -33,11 +36,23 @@ var TypesCommand = &cli.Command{
 		if f := c.String("family"); f != "" {
 			in.Filters = append(in.Filters, ec2.Filter{Name: "family", Values: []string{f}})
 		}
-		if n := c.Int("min-vcpus"); n > 0 {
-			in.Filters = append(in.Filters, ec2.Filter{Name: "vcpu-info.default-vcpus", Values: []string{">=" + strconv.Itoa(n)}})
+		if f := c.String("arch"); f != "" {
+			in.Filters = append(in.Filters, ec2.Filter{Name: "processor-info.supported-architecture", Values: []string{f}})
 		}
-		if g := c.Float64("min-memory"); g > 0 {
-			in.Filters = append(in.Filters, ec2.Filter{Name: "memory-info.size-in-mib", Values: []string{">=" + strconv.FormatFloat(g*1024, 'f', 0, 64)}})
+		// A bound each, as filters (which AND): ">=N" and "<=N" are
+		// ec2x's numeric filters.
+		gib := func(name string) float64 { return c.Float64(name) * 1024 }
+		vcpus := func(name string) float64 { return float64(c.Int(name)) }
+		for _, b := range []struct {
+			flag, filter, op string
+			value            func(string) float64
+		}{
+			{"min-vcpus", "vcpu-info.default-vcpus", ">=", vcpus}, {"max-vcpus", "vcpu-info.default-vcpus", "<=", vcpus},
+			{"min-memory", "memory-info.size-in-mib", ">=", gib}, {"max-memory", "memory-info.size-in-mib", "<=", gib},
+		} {
+			if v := b.value(b.flag); c.IsSet(b.flag) && (v > 0 || b.op == "<=") {
+				in.Filters = append(in.Filters, ec2.Filter{Name: b.filter, Values: []string{b.op + strconv.FormatFloat(v, 'f', 0, 64)}})
+			}
 		}
 		var out ec2.DescribeInstanceTypesOutput
 		if err := e.Call("DescribeInstanceTypes", in, &out); err != nil {

@@ -34,6 +34,7 @@ func (c *Catalog) Actions() []actions.Def {
 		actions.New("DescribeAvailabilityZones", actions.Public, c.DescribeAvailabilityZones),
 		actions.New("DescribeInstanceTypes", actions.Public, c.DescribeInstanceTypes),
 		actions.New("DescribeInstanceTypeOfferings", actions.Public, c.DescribeInstanceTypeOfferings),
+		actions.New("GetInstanceTypesFromInstanceRequirements", actions.Public, c.GetInstanceTypesFromInstanceRequirements),
 		actions.New("DescribeImages", actions.Public, c.DescribeImages),
 	}
 }

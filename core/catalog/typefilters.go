@@ -22,7 +22,7 @@ func list(f func(ec2.InstanceTypeInfo) []string) func(typeItem) []string {
 	return func(t typeItem) []string { return f(t.info) }
 }
 
-// number is a numeric filter: exact, or ec2x's ">=N".
+// number is a numeric filter: exact, or ec2x's ">=N" and "<=N".
 func number(name string, f func(ec2.InstanceTypeInfo) float64) describe.Field[typeItem] {
 	return describe.Field[typeItem]{Name: name, Match: numMatch,
 		Value: func(t typeItem) string { return strconv.FormatFloat(f(t.info), 'f', -1, 64) }}
@@ -60,7 +60,7 @@ func disk(f func(*ec2.InstanceStorageInfo) string) func(typeItem) []string {
 }
 
 // typeSpec is DescribeInstanceTypes' filters: every one EC2 documents,
-// plus ec2x's family and ">=N" on the numeric ones.
+// plus ec2x's family and ">=N" and "<=N" on the numeric ones.
 var typeSpec = &describe.Spec[typeItem]{
 	Fields: []describe.Field[typeItem]{
 		{Name: "instance-type", Value: str(func(i ec2.InstanceTypeInfo) string { return i.InstanceType })},
@@ -137,20 +137,24 @@ var typeSpec = &describe.Spec[typeItem]{
 	Paging: describe.Paging{Min: 5, Max: 100},
 }
 
-// numMatch matches "N" exactly or ">=N" (ec2x's addition); a pattern that
-// is not a number matches as EC2's wildcards do ("1*").
+// numMatch matches "N" exactly, or ">=N" and "<=N" (ec2x's additions: a
+// range is two filters, which AND); a pattern that is not a number matches
+// as EC2's wildcards do ("1*").
 func numMatch(pattern, value string) bool {
 	have, err := strconv.ParseFloat(value, 64)
 	if err != nil {
 		return false
 	}
 	rest, atLeast := strings.CutPrefix(pattern, ">=")
+	rest, atMost := strings.CutPrefix(rest, "<=")
 	n, err := strconv.ParseFloat(rest, 64)
-	if err != nil {
-		return !atLeast && describe.WildMatch(pattern, value)
-	}
-	if atLeast {
+	switch {
+	case err != nil:
+		return !atLeast && !atMost && describe.WildMatch(pattern, value)
+	case atLeast:
 		return have >= n
+	case atMost:
+		return have <= n
 	}
 	return have == n
 }

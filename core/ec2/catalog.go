@@ -83,3 +83,26 @@ type DescribeImagesOutput struct {
 	Images    []Image `json:"Images"`
 	NextToken string  `json:"NextToken,omitempty"`
 }
+
+// GetInstanceTypesFromInstanceRequirementsInput asks which instance types
+// of the region have the attributes given, a page at a time.
+type GetInstanceTypesFromInstanceRequirementsInput struct {
+	ArchitectureTypes    []string                     `json:"ArchitectureTypes,omitempty"`
+	VirtualizationTypes  []string                     `json:"VirtualizationTypes,omitempty"`
+	InstanceRequirements *InstanceRequirementsRequest `json:"InstanceRequirements,omitempty"`
+	MaxResults           int                          `json:"MaxResults,omitempty"`
+	NextToken            string                       `json:"NextToken,omitempty"`
+	// Context is "Reserved" in EC2's model: accepted, it selects nothing.
+	Context string `json:"Context,omitempty" ec2x:"noeffect"`
+}
+
+// GetInstanceTypesFromInstanceRequirementsOutput lists the matching types.
+type GetInstanceTypesFromInstanceRequirementsOutput struct {
+	InstanceTypes []InstanceTypeInfoFromInstanceRequirements `json:"InstanceTypes"`
+	NextToken     string                                     `json:"NextToken,omitempty"`
+}
+
+// InstanceTypeInfoFromInstanceRequirements is one matching type, by name.
+type InstanceTypeInfoFromInstanceRequirements struct {
+	InstanceType string `json:"InstanceType"`
+}
