@@ -203,3 +203,135 @@ func TestSDKModifyInstanceEventStartTimeRefusals(t *testing.T) {
 		t.Fatalf("a refused move changed the event: %+v", e)
 	}
 }
+
+var nodeShape = regexp.MustCompile(`^nn-[0-9a-f]{17}$`)
+
+// TestSDKDescribeInstanceTopology: only running instances of the types
+// EC2 describes are answered, with three network nodes derived from their
+// host (shared on one host, the top one shared within a zone only), the
+// filters, paging (1 to 100, 20 by default) and EC2's refusals.
+func TestSDKDescribeInstanceTopology(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	zone := func(z string) func(*ec2.RunInstancesInput) {
+		return func(in *ec2.RunInstancesInput) { in.Placement = &types.Placement{AvailabilityZone: aws.String(z)} }
+	}
+	a := runningSDK(t, c, 2, types.InstanceTypeG6eXlarge, zone("us-east-1a"))
+	b := runningSDK(t, c, 1, types.InstanceTypeG6eXlarge, zone("us-east-1b"))
+	other := runningSDK(t, c, 1, types.InstanceTypeT3Micro, zone("us-east-1a"))
+
+	out, err := c.DescribeInstanceTopology(ctx, &ec2.DescribeInstanceTopologyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]types.InstanceTopology{}
+	for _, x := range out.Instances {
+		by[aws.ToString(x.InstanceId)] = x
+		if len(x.NetworkNodes) != 3 || aws.ToString(x.InstanceType) != "g6e.xlarge" || aws.ToString(x.ZoneId) == "" {
+			t.Errorf("%+v: want 3 nodes, its type and zone ID", x)
+		}
+		for _, n := range x.NetworkNodes {
+			if !nodeShape.MatchString(n) {
+				t.Errorf("network node %q", n)
+			}
+		}
+	}
+	if len(out.Instances) != 3 || out.NextToken != nil {
+		t.Fatalf("%d instances (%v), next %v; want the 3 g6e on one page", len(out.Instances), by, out.NextToken)
+	}
+	if _, ok := by[other[0]]; ok {
+		t.Errorf("a t3.micro is described")
+	}
+	a0, a1, b0 := by[a[0]], by[a[1]], by[b[0]]
+	if aws.ToString(describeOne(t, c, a[0]).Placement.HostId) != aws.ToString(describeOne(t, c, a[1]).Placement.HostId) {
+		t.Fatal("the two instances of us-east-1a are on two hosts: the test needs one")
+	}
+	if strings.Join(a0.NetworkNodes, ",") != strings.Join(a1.NetworkNodes, ",") {
+		t.Errorf("one host, two node sets: %v %v", a0.NetworkNodes, a1.NetworkNodes)
+	}
+	for i := range b0.NetworkNodes {
+		if b0.NetworkNodes[i] == a0.NetworkNodes[i] {
+			t.Errorf("layer %d shared across zones: %v %v", i+1, a0.NetworkNodes, b0.NetworkNodes)
+		}
+	}
+	if aws.ToString(a0.AvailabilityZone) != "us-east-1a" || aws.ToString(b0.AvailabilityZone) != "us-east-1b" {
+		t.Errorf("zones %s %s", aws.ToString(a0.AvailabilityZone), aws.ToString(b0.AvailabilityZone))
+	}
+
+	f := func(name, v string) []types.Filter { return []types.Filter{{Name: aws.String(name), Values: []string{v}}} }
+	for _, tc := range []struct {
+		name string
+		in   ec2.DescribeInstanceTopologyInput
+		want int
+	}{
+		{"availability-zone", ec2.DescribeInstanceTopologyInput{Filters: f("availability-zone", "us-east-1b")}, 1},
+		{"instance-type family", ec2.DescribeInstanceTopologyInput{Filters: f("instance-type", "g6e*")}, 3},
+		{"instance-type other", ec2.DescribeInstanceTopologyInput{Filters: f("instance-type", "p4d.24xlarge")}, 0},
+		{"zone-id", ec2.DescribeInstanceTopologyInput{Filters: f("zone-id", aws.ToString(a0.ZoneId))}, 2},
+		{"instance IDs", ec2.DescribeInstanceTopologyInput{InstanceIds: []string{b[0], other[0]}}, 1},
+		{"group names", ec2.DescribeInstanceTopologyInput{GroupNames: []string{"nosuch"}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := c.DescribeInstanceTopology(ctx, &tc.in)
+			if err != nil || len(out.Instances) != tc.want {
+				t.Fatalf("%d instances, %v; want %d", len(out.Instances), err, tc.want)
+			}
+		})
+	}
+
+	// One a page: three pages, in a stable order.
+	pages := ec2.NewDescribeInstanceTopologyPaginator(c, &ec2.DescribeInstanceTopologyInput{MaxResults: aws.Int32(1)})
+	var seen []string
+	for pages.HasMorePages() {
+		p, err := pages.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range p.Instances {
+			seen = append(seen, aws.ToString(x.InstanceId))
+		}
+	}
+	if len(seen) != 3 {
+		t.Fatalf("paged one at a time: %v", seen)
+	}
+
+	for _, tc := range []struct {
+		name string
+		in   ec2.DescribeInstanceTopologyInput
+		want string
+	}{
+		{"MaxResults over 100", ec2.DescribeInstanceTopologyInput{MaxResults: aws.Int32(101)}, "InvalidParameterValue"},
+		{"MaxResults with instance IDs", ec2.DescribeInstanceTopologyInput{MaxResults: aws.Int32(5), InstanceIds: []string{a[0]}}, "InvalidParameterCombination"},
+		{"unknown instance", ec2.DescribeInstanceTopologyInput{InstanceIds: []string{"i-0123456789abcdef0"}}, "InvalidInstanceID.NotFound"},
+		{"malformed instance", ec2.DescribeInstanceTopologyInput{InstanceIds: []string{"i-x"}}, "InvalidInstanceID.Malformed"},
+		{"unknown filter", ec2.DescribeInstanceTopologyInput{Filters: f("instance-state-name", "running")}, "InvalidParameterValue"},
+		{"bad token", ec2.DescribeInstanceTopologyInput{NextToken: aws.String("nonsense")}, "InvalidPaginationToken"},
+		{"dry run", ec2.DescribeInstanceTopologyInput{DryRun: aws.Bool(true)}, "DryRunOperation"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.DescribeInstanceTopology(ctx, &tc.in)
+			if err == nil {
+				t.Fatalf("accepted, want %s", tc.want)
+			}
+			if code := apiCode(t, err); code != tc.want {
+				t.Fatalf("got %v, want %s", err, tc.want)
+			}
+		})
+	}
+
+	// Stopped instances are left out.
+	stopAndWait(t, c, b[0])
+	if out, err := c.DescribeInstanceTopology(ctx, &ec2.DescribeInstanceTopologyInput{}); err != nil || len(out.Instances) != 2 {
+		t.Fatalf("after a stop: %v, %v; want 2", out, err)
+	}
+
+	// Without MaxResults, twenty a page.
+	runningSDK(t, c, 19, types.InstanceTypeG6eXlarge, zone("us-east-1c"))
+	out, err = c.DescribeInstanceTopology(ctx, &ec2.DescribeInstanceTopologyInput{})
+	if err != nil || len(out.Instances) != 20 || out.NextToken == nil {
+		t.Fatalf("21 described, no MaxResults: %d on the first page, next %v, %v; want 20 and a token", len(out.Instances), out.NextToken, err)
+	}
+	if rest, err := c.DescribeInstanceTopology(ctx, &ec2.DescribeInstanceTopologyInput{NextToken: out.NextToken}); err != nil || len(rest.Instances) != 1 || rest.NextToken != nil {
+		t.Fatalf("the second page: %v, %v; want the last one", rest, err)
+	}
+}
