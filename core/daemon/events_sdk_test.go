@@ -258,7 +258,9 @@ func TestSDKDescribeInstanceTopology(t *testing.T) {
 		t.Errorf("zones %s %s", aws.ToString(a0.AvailabilityZone), aws.ToString(b0.AvailabilityZone))
 	}
 
-	f := func(name, v string) []types.Filter { return []types.Filter{{Name: aws.String(name), Values: []string{v}}} }
+	f := func(name, v string) []types.Filter {
+		return []types.Filter{{Name: aws.String(name), Values: []string{v}}}
+	}
 	for _, tc := range []struct {
 		name string
 		in   ec2.DescribeInstanceTopologyInput
