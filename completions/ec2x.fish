@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions azs types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -750,6 +750,20 @@ complete -c ec2x -n '__fish_seen_subcommand_from ls' -f -l query -r -d 'JMESPath
 complete -c ec2x -n '__fish_seen_subcommand_from ls' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from ls' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from ls' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from hosts' -a 'maintain' -d 'schedule maintenance on a host: each of its instances gets a scheduled event'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l code -r -d 'the event: instance-reboot, system-reboot, system-maintenance, instance-retirement or instance-stop'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l at -r -d '(required) when it starts (NotBefore): a duration from now (90m, 2h, 0s) or an RFC 3339 time'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l window -r -d 'how long the window lasts (NotAfter - NotBefore)'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l deadline -r -d 'reboot events: how late the user may move it (NotBeforeDeadline), as --at (default a week after --at)'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l description -r -d 'the event\'s description (default: the code\'s own)'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from template' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'template' -d 'launch templates'
 complete -c ec2x -n '__fish_seen_subcommand_from create' -f -l help -s h -d 'show help'

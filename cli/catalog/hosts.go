@@ -39,5 +39,5 @@ var HostsCommand = &cli.Command{
 			}
 			return e.Print(v)
 		},
-	}},
+	}, hostsMaintainCommand},
 }

@@ -39,6 +39,13 @@ var StatusCommand = &cli.Command{
 				if ev.NotBefore != nil {
 					x += "@" + ev.NotBefore.UTC().Format("2006-01-02T15:04:05Z")
 				}
+				// An ended event says so in its description, as EC2's do.
+				switch {
+				case strings.HasPrefix(ev.Description, "[Completed]"):
+					x += "(completed)"
+				case strings.HasPrefix(ev.Description, "[Canceled]"):
+					x += "(canceled)"
+				}
 				events = append(events, x)
 			}
 			v.IDs = append(v.IDs, s.InstanceId)

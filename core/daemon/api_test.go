@@ -12,6 +12,7 @@ import (
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/rs/zerolog"
 
 	_ "github.com/ec2x/ec2x/hv/sim"
@@ -30,6 +31,12 @@ type testDaemon struct {
 // when not empty) and stops it when the test ends.
 func runDaemon(tb testing.TB, home, cfgText string) *testDaemon {
 	tb.Helper()
+	return runDaemonOn(tb, home, cfgText, nil)
+}
+
+// runDaemonOn is runDaemon with the daemon's clock (nil: the real one).
+func runDaemonOn(tb testing.TB, home, cfgText string, clk clock.Clock) *testDaemon {
+	tb.Helper()
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		tb.Fatal(err)
 	}
@@ -47,7 +54,7 @@ func runDaemon(tb testing.TB, home, cfgText string) *testDaemon {
 	ready := make(chan struct{})
 	go func() {
 		defer close(d.exited)
-		d.err = Run(ctx, Options{Home: home, Stamp: "test", Config: cfg, Logger: zerolog.Nop(), Ready: func() { close(ready) },
+		d.err = Run(ctx, Options{Home: home, Stamp: "test", Config: cfg, Logger: zerolog.Nop(), Clock: clk, Ready: func() { close(ready) },
 			EC2Ready: func(addr string) { d.ec2 = addr }})
 	}()
 	select {

@@ -123,6 +123,11 @@ const (
 	// CodeInstanceCreditSpecificationNotSupported: a credit option for an
 	// instance type that does not burst.
 	CodeInstanceCreditSpecificationNotSupported = "InstanceCreditSpecification.NotSupported"
+	// CodeInvalidInstanceEventIDNotFound: no scheduled event of that ID on
+	// the instance named.
+	CodeInvalidInstanceEventIDNotFound = "InvalidInstanceEventID.NotFound"
+	// CodeInvalidHostIDMalformed: a host ID not shaped as one.
+	CodeInvalidHostIDMalformed = "InvalidHostID.Malformed"
 )
 
 // HTTPStatus is the HTTP status EC2 answers an error code with. The

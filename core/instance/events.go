@@ -126,6 +126,8 @@ func (s *Service) settle(tx *state.Tx, r *Record, e hv.Event) {
 		s.releaseTx(tx, r)
 		n.Placement.HostId = ""
 		s.net.DropAutoPublic(tx, r.Enis)
+		// Off its host: the host's maintenance no longer concerns it.
+		eventsEnded(n, eventCompleted, now)
 		setState(n, ec2.StateStopped, now)
 		s.put(tx, n)
 	case e.State == hv.StateDestroyed && r.State.Name != ec2.StateTerminated:
@@ -133,6 +135,7 @@ func (s *Service) settle(tx *state.Tx, r *Record, e hv.Event) {
 		if r.State.Name != ec2.StateShuttingDown && e.Reason != "" {
 			n.StateReason = &ec2.StateReason{Code: "Server.InternalError", Message: "Server.InternalError: " + e.Reason}
 		}
+		eventsEnded(n, eventCanceled, now)
 		setState(n, ec2.StateTerminated, now)
 		s.put(tx, n)
 	}

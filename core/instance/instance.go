@@ -117,6 +117,8 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("DisassociateIamInstanceProfile", actions.Public, s.DisassociateIamInstanceProfile),
 		actions.New("DescribeIamInstanceProfileAssociations", actions.Public, s.DescribeIamInstanceProfileAssociations),
 		actions.New("DescribeInstanceStatus", actions.Public, s.DescribeInstanceStatus),
+		actions.New("ModifyInstanceEventStartTime", actions.Public, s.ModifyInstanceEventStartTime),
+		actions.New("DescribeInstanceTopology", actions.Public, s.DescribeInstanceTopology),
 		actions.New("DescribeInstanceCreditSpecifications", actions.Public, s.DescribeInstanceCreditSpecifications),
 		actions.New("ModifyInstanceCreditSpecification", actions.Public, s.ModifyInstanceCreditSpecification),
 		actions.New("GetDefaultCreditSpecification", actions.Public, s.GetDefaultCreditSpecification),
@@ -129,6 +131,7 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("DescribeInstanceRows", actions.Local, s.DescribeInstanceRows),
 		actions.New("WaitInstances", actions.Local, s.WaitInstances),
 		actions.New("DescribeHosts", actions.Local, s.DescribeHosts),
+		actions.New("MaintainHost", actions.Local, s.MaintainHost),
 		actions.New("ExplainPlacement", actions.Local, s.ExplainPlacement),
 		actions.New("DescribeSSHTarget", actions.Local, s.DescribeSSHTarget),
 		actions.New("DescribeInstanceMetadata", actions.Local, s.DescribeInstanceMetadata),
@@ -181,6 +184,7 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.scheduleJanitor()
 	s.rearmNotices()
+	s.rearmEvents()
 	return nil
 }
 

@@ -162,6 +162,7 @@ func (s *Service) RebootInstances(ctx context.Context, region string, in *ec2.In
 		if r.State.Name != ec2.StateRunning {
 			return nil, incorrectState(r, "rebooted")
 		}
+		s.rebootedByUser(tx, r, now)
 		d, id := s.driverOf(r.Placement.HostId), r.InstanceId
 		return []driverCall{func(ctx context.Context) error { return d.Reboot(ctx, id) }}, nil
 	})
@@ -182,6 +183,7 @@ func (s *Service) TerminateInstances(ctx context.Context, region string, in *ec2
 			return nil, err
 		}
 		n := r.clone()
+		eventsEnded(n, eventCanceled, now)
 		setState(n, ec2.StateShuttingDown, now)
 		n.StateTransitionReason = userReason(now)
 		n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}

@@ -49,6 +49,9 @@ type Record struct {
 	// Disks are the EBS volumes attached besides the root volume (volumes.go).
 	Disks    []Disk `json:"Disks,omitempty"`
 	Workload string `json:"Workload,omitempty"`
+	// Events are its scheduled events (host maintenance), ended ones kept
+	// for a week (schedevents.go).
+	Events []SchedEvent `json:"Events,omitempty"`
 
 	// CpuCredits is a burstable instance's credit option (standard or
 	// unlimited); "" for other types and records from before it was kept.

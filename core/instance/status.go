@@ -217,6 +217,7 @@ func (s *Service) statusOf(r *Record, checks map[string]checkResult) *ec2.Instan
 	if ev := spotEvent(r); ev != nil {
 		st.Events = []ec2.InstanceStatusEvent{*ev}
 	}
+	st.Events = append(st.Events, visibleEvents(r, s.clk.Now())...)
 	return st
 }
 

@@ -1,0 +1,81 @@
+package ec2
+
+import "time"
+
+// Scheduled event codes, as EC2 names them.
+const (
+	EventInstanceReboot     = "instance-reboot"
+	EventSystemReboot       = "system-reboot"
+	EventSystemMaintenance  = "system-maintenance"
+	EventInstanceRetirement = "instance-retirement"
+	EventInstanceStop       = "instance-stop"
+)
+
+// ModifyInstanceEventStartTimeInput is EC2's ModifyInstanceEventStartTime
+// request: a new start for a scheduled event.
+type ModifyInstanceEventStartTimeInput struct {
+	InstanceId      string    `json:"InstanceId"`
+	InstanceEventId string    `json:"InstanceEventId"`
+	NotBefore       time.Time `json:"NotBefore"`
+	DryRun          bool      `json:"DryRun,omitempty"`
+}
+
+// ModifyInstanceEventStartTimeOutput is the event as rescheduled.
+type ModifyInstanceEventStartTimeOutput struct {
+	Event *InstanceStatusEvent `json:"Event,omitempty"`
+}
+
+// DescribeInstanceTopologyInput is EC2's DescribeInstanceTopology request.
+type DescribeInstanceTopologyInput struct {
+	InstanceIds []string `json:"InstanceIds,omitempty"`
+	GroupNames  []string `json:"GroupNames,omitempty"`
+	Filters     []Filter `json:"Filters,omitempty"`
+	MaxResults  int      `json:"MaxResults,omitempty"`
+	NextToken   string   `json:"NextToken,omitempty"`
+	DryRun      bool     `json:"DryRun,omitempty"`
+}
+
+// DescribeInstanceTopologyOutput is its answer.
+type DescribeInstanceTopologyOutput struct {
+	Instances []InstanceTopology `json:"Instances"`
+	NextToken string             `json:"NextToken,omitempty"`
+}
+
+// InstanceTopology is where an instance sits in the network: its network
+// nodes from the top layer down to the one it connects to.
+type InstanceTopology struct {
+	InstanceId       string   `json:"InstanceId"`
+	InstanceType     string   `json:"InstanceType"`
+	GroupName        string   `json:"GroupName,omitempty"`
+	NetworkNodes     []string `json:"NetworkNodes"`
+	AvailabilityZone string   `json:"AvailabilityZone"`
+	ZoneId           string   `json:"ZoneId"`
+	CapacityBlockId  string   `json:"CapacityBlockId,omitempty"`
+}
+
+// MaintainHostInput (ec2x's own) schedules maintenance on a host: every
+// instance on it gets a scheduled event of Code starting at NotBefore.
+type MaintainHostInput struct {
+	HostId    string    `json:"HostId"`
+	Code      string    `json:"Code"`
+	NotBefore time.Time `json:"NotBefore"`
+	// NotAfter is the window's end (default: two hours after NotBefore).
+	NotAfter *time.Time `json:"NotAfter,omitempty"`
+	// NotBeforeDeadline is how late a reboot event may be moved (reboot
+	// events only; default: a week after NotBefore).
+	NotBeforeDeadline *time.Time `json:"NotBeforeDeadline,omitempty"`
+	// Description replaces the code's own wording.
+	Description string `json:"Description,omitempty"`
+}
+
+// MaintainHostOutput lists the events scheduled, one per instance.
+type MaintainHostOutput struct {
+	HostId string              `json:"HostId"`
+	Events []HostInstanceEvent `json:"Events"`
+}
+
+// HostInstanceEvent is one instance's event of a host's maintenance.
+type HostInstanceEvent struct {
+	InstanceId string              `json:"InstanceId"`
+	Event      InstanceStatusEvent `json:"Event"`
+}
