@@ -119,7 +119,9 @@ func (g *gen) run() error {
 	cat := catalog{
 		Source: fmt.Sprintf("types, offerings and zones: github.com/getmoto/moto@%s (%s, %s, %s); "+
 			"us-east-1 Linux on-demand prices of %s: github.com/aws/karpenter-provider-aws@%s (%s); "+
-			"prices in us-west-2, eu-west-1, ap-northeast-1 and credit models: configs/internal/gencatalog/handtuned.toml",
+			"prices in us-west-2, eu-west-1, ap-northeast-1 and credit models: configs/internal/gencatalog/handtuned.toml; "+
+			"ESTIMATED: every other region's price, and those three regions' for types outside handtuned.toml, is us-east-1's figure copied "+
+			"(no public per-region price list was at hand)",
 			mv, motoTypes, motoOfferings, motoZones, priceDate, kv, pricingGo),
 		Types:  types,
 		Market: market,
