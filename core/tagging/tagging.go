@@ -22,10 +22,14 @@ const maxTags = 50
 // returns those it should have.
 type Retag func(have []ec2.Tag) ([]ec2.Tag, error)
 
-// Kind is a taggable kind of resource: the ID prefix that names it and how
-// to rewrite one's tags within a Tx.
+// Kind is a taggable kind of resource: the ID prefix that names it (or,
+// for IDs of no prefix, such as reservations' UUIDs, Match) and how to
+// rewrite one's tags within a Tx.
 type Kind struct {
 	Prefix string
+	// Match claims the IDs of a kind without a prefix; it is tried only
+	// when no prefix matched.
+	Match func(id string) bool
 	// Type is EC2's resource type name (instance, security-group, ...),
 	// as DescribeTags shows it.
 	Type  string
@@ -57,6 +61,9 @@ type Service struct {
 func New(rt *state.Runtime, kinds ...Kind) *Service {
 	seen := map[string]bool{}
 	for _, k := range kinds {
+		if k.Match != nil {
+			continue
+		}
 		if seen[k.Prefix] {
 			panic("tagging: kind " + k.Prefix + " given twice")
 		}
@@ -117,8 +124,13 @@ func (s *Service) retag(ctx context.Context, region string, ids []string, dryRun
 
 func (s *Service) kindOf(id string) *Kind {
 	for i := range s.kinds {
-		if strings.HasPrefix(id, s.kinds[i].Prefix) {
-			return &s.kinds[i]
+		if k := &s.kinds[i]; k.Match == nil && strings.HasPrefix(id, k.Prefix) {
+			return k
+		}
+	}
+	for i := range s.kinds {
+		if k := &s.kinds[i]; k.Match != nil && k.Match(id) {
+			return k
 		}
 	}
 	return nil
