@@ -64,7 +64,7 @@ var vpcSpec = &describe.Spec[*ec2.Vpc]{
 		{Name: "state", Value: func(v *ec2.Vpc) string { return v.State }},
 		{Name: "owner-id", Value: func(v *ec2.Vpc) string { return v.OwnerId }},
 	},
-	Tags: func(v *ec2.Vpc) []ec2.Tag { return v.Tags },
+	Tags:   func(v *ec2.Vpc) []ec2.Tag { return v.Tags },
 	Key:    func(k *describe.Key, v *ec2.Vpc) { k.Str(v.VpcId) },
 	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "VpcIds"},
 }
