@@ -262,3 +262,124 @@ func TestSDKTagKindRefusals(t *testing.T) {
 		})
 	}
 }
+
+// Tags given at creation reach what the action makes, each resource type
+// its own; a resource type the action does not make is refused; a spot
+// request's tags stay its own.
+func TestSDKTagSpecificationsByKind(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	spec := func(typ types.ResourceType) types.TagSpecification {
+		return types.TagSpecification{ResourceType: typ, Tags: []types.Tag{{Key: aws.String("made-as"), Value: aws.String(string(typ))}}}
+	}
+	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		InstanceMarketOptions: &types.InstanceMarketOptionsRequest{MarketType: types.MarketTypeSpot},
+		BlockDeviceMappings: []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/sdf"), Ebs: &types.EbsBlockDevice{VolumeSize: aws.Int32(8)}}},
+		TagSpecifications: []types.TagSpecification{spec(types.ResourceTypeInstance), spec(types.ResourceTypeVolume),
+			spec(types.ResourceTypeNetworkInterface), spec(types.ResourceTypeSpotInstancesRequest)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := run.Instances[0]
+	inst, sir := aws.ToString(in.InstanceId), aws.ToString(in.SpotInstanceRequestId)
+	got := tagsOf(t, c, filter("key", "made-as"))
+	vols := tagsOf(t, c, filter("resource-type", "volume"))
+	if len(vols) != 2 {
+		t.Errorf("the launch's volumes' tags: %q, want the root volume's and the other's", vols)
+	}
+	for _, want := range []string{
+		inst + " instance made-as=instance",
+		aws.ToString(in.NetworkInterfaces[0].NetworkInterfaceId) + " network-interface made-as=network-interface",
+		sir + " spot-instances-request made-as=spot-instances-request",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no %q in %q", want, got)
+		}
+	}
+	if len(got) != 5 {
+		t.Errorf("%d tags made, want 5: %q", len(got), got)
+	}
+
+	// A spot request's tags do not reach its instance.
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{sir}, Tags: []types.Tag{{Key: aws.String("cost"), Value: aws.String("spot")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(t, c, filter("resource-id", inst), filter("key", "cost")); len(got) != 0 {
+		t.Errorf("the request's tag reached the instance: %q", got)
+	}
+	d := describeOne(t, c, inst)
+	if len(d.Tags) != 1 || aws.ToString(d.Tags[0].Key) != "made-as" {
+		t.Errorf("the instance's tags: %+v", d.Tags)
+	}
+
+	req, err := c.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: &types.RequestSpotLaunchSpecification{InstanceType: "t3.micro"},
+		TagSpecifications: []types.TagSpecification{spec(types.ResourceTypeSpotInstancesRequest)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid := aws.ToString(req.SpotInstanceRequests[0].SpotInstanceRequestId)
+	if got := tagsOf(t, c, filter("resource-id", rid)); !slices.Equal(got, []string{rid + " spot-instances-request made-as=spot-instances-request"}) {
+		t.Errorf("RequestSpotInstances' tags: %q", got)
+	}
+
+	// Each action refuses a resource type it does not make, and EC2's
+	// limits; nothing is made.
+	bad := []types.TagSpecification{spec(types.ResourceTypeKeyPair)}
+	aws4 := []types.TagSpecification{{ResourceType: types.ResourceTypeSpotInstancesRequest, Tags: []types.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}}}}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		code string
+	}{
+		{"RequestSpotInstances with instance", func() error {
+			_, err := c.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: &types.RequestSpotLaunchSpecification{InstanceType: "t3.micro"},
+				TagSpecifications: []types.TagSpecification{spec(types.ResourceTypeInstance)}})
+			return err
+		}, "InvalidParameter"},
+		{"RequestSpotInstances with an aws: key", func() error {
+			_, err := c.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: &types.RequestSpotLaunchSpecification{InstanceType: "t3.micro"},
+				TagSpecifications: aws4})
+			return err
+		}, "InvalidParameterValue"},
+		{"RunInstances with key-pair", func() error {
+			_, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), TagSpecifications: bad})
+			return err
+		}, "InvalidParameter"},
+		{"RunInstances with an aws: key on its spot request", func() error {
+			_, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), TagSpecifications: aws4,
+				InstanceMarketOptions: &types.InstanceMarketOptionsRequest{MarketType: types.MarketTypeSpot}})
+			return err
+		}, "InvalidParameterValue"},
+		{"CreateSecurityGroup with key-pair", func() error {
+			_, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("g"), Description: aws.String("g"), TagSpecifications: bad})
+			return err
+		}, "InvalidParameter"},
+		{"AllocateAddress with key-pair", func() error {
+			_, err := c.AllocateAddress(ctx, &ec2.AllocateAddressInput{TagSpecifications: bad})
+			return err
+		}, "InvalidParameter"},
+		{"CreateNetworkInterface with key-pair", func() error {
+			_, err := c.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: d.SubnetId, TagSpecifications: bad})
+			return err
+		}, "InvalidParameter"},
+		{"CreateKeyPair with instance", func() error {
+			_, err := c.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("k"), TagSpecifications: []types.TagSpecification{spec(types.ResourceTypeInstance)}})
+			return err
+		}, "InvalidParameter"},
+		{"CreateLaunchTemplate with key-pair", func() error {
+			_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("web"), TagSpecifications: bad,
+				LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: "t3.micro"}})
+			return err
+		}, "InvalidParameter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code := apiCode(t, tc.call()); code != tc.code {
+				t.Errorf("%s, want %s", code, tc.code)
+			}
+		})
+	}
+	reqs, err := c.DescribeSpotInstanceRequests(ctx, &ec2.DescribeSpotInstanceRequestsInput{})
+	if err != nil || len(reqs.SpotInstanceRequests) != 2 {
+		t.Errorf("refused calls made spot requests: %v, %d", err, len(reqs.SpotInstanceRequests))
+	}
+}

@@ -267,7 +267,7 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 			// for RunInstances), else there is no request to tag.
 			l.spotTags = append(l.spotTags, ts.Tags...)
 		default:
-			return ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return tagging.NotTaggableHere(ts.ResourceType)
 		}
 	}
 	for _, t := range []*[]ec2.Tag{&l.tags, &l.volumeTags, &l.eniTags, &l.spotTags} {

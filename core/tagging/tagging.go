@@ -204,13 +204,20 @@ func Remove(have []ec2.Tag, del []ec2.TagMatch) []ec2.Tag {
 	return out
 }
 
+// NotTaggableHere is EC2's refusal of a TagSpecification whose resource
+// type the action does not make. EC2 answers InvalidParameter (not
+// InvalidParameterValue) with this message, as users report it.
+func NotTaggableHere(resourceType string) error {
+	return ec2.Errorf(ec2.CodeInvalidParameter, "'%s' is not a valid taggable resource type for this operation.", resourceType)
+}
+
 // FromSpecs collects the tags a creation call gives its resource type:
 // any other resource type is refused, as EC2 refuses it.
 func FromSpecs(specs []ec2.TagSpecification, resourceType string) ([]ec2.Tag, error) {
 	var tags []ec2.Tag
 	for _, ts := range specs {
 		if ts.ResourceType != resourceType {
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return nil, NotTaggableHere(ts.ResourceType)
 		}
 		tags = append(tags, ts.Tags...)
 	}
