@@ -274,7 +274,7 @@ func TestSDKTagSpecificationsByKind(t *testing.T) {
 	}
 	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
 		InstanceMarketOptions: &types.InstanceMarketOptionsRequest{MarketType: types.MarketTypeSpot},
-		BlockDeviceMappings: []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/sdf"), Ebs: &types.EbsBlockDevice{VolumeSize: aws.Int32(8)}}},
+		BlockDeviceMappings:   []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/sdf"), Ebs: &types.EbsBlockDevice{VolumeSize: aws.Int32(8)}}},
 		TagSpecifications: []types.TagSpecification{spec(types.ResourceTypeInstance), spec(types.ResourceTypeVolume),
 			spec(types.ResourceTypeNetworkInterface), spec(types.ResourceTypeSpotInstancesRequest)}})
 	if err != nil {
