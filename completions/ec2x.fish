@@ -486,6 +486,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l key -r -d 'key p
 complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l max-price -r -d 'the most to pay, USD per hour (default: the on-demand price)'
 complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l persistent -d 'reopen the request after an interruption'
 complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l interruption -r -d 'stop, terminate (default) or hibernate'
+complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l tag -r -d 'tag the request KEY=VALUE (repeatable; not its instances)'
 complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l home -r -d 'state directory (default ~/.ec2x)'
 complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
 complete -c ec2x -n '__fish_seen_subcommand_from request' -f -l output -s o -r -d 'output format: table, json or text'

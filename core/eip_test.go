@@ -80,7 +80,7 @@ func TestAllocateAddressRequest(t *testing.T) {
 	}{
 		{"dry run", ec2.AllocateAddressInput{DryRun: true}, ec2.CodeDryRunOperation},
 		{"standard domain", ec2.AllocateAddressInput{Domain: "standard"}, ec2.CodeInvalidParameterValue},
-		{"tags for another resource", ec2.AllocateAddressInput{TagSpecifications: instanceTags("a", "b")}, ec2.CodeInvalidParameterValue},
+		{"tags for another resource", ec2.AllocateAddressInput{TagSpecifications: instanceTags("a", "b")}, ec2.CodeInvalidParameter},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

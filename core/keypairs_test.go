@@ -141,7 +141,7 @@ func TestKeyPairErrors(t *testing.T) {
 		{"not ASCII", ec2.CreateKeyPairInput{KeyName: "clé", KeyType: "ed25519"}, ec2.CodeInvalidParameterValue, "ASCII"},
 		{"unknown type", ec2.CreateKeyPairInput{KeyName: "x", KeyType: "dsa"}, ec2.CodeInvalidParameterValue, "'dsa'"},
 		{"tags for another resource", ec2.CreateKeyPairInput{KeyName: "x", KeyType: "ed25519",
-			TagSpecifications: instanceTags("a", "b")}, ec2.CodeInvalidParameterValue, "'instance'"},
+			TagSpecifications: instanceTags("a", "b")}, ec2.CodeInvalidParameter, "'instance'"},
 		{"unknown region", ec2.CreateKeyPairInput{KeyName: "x", KeyType: "ed25519"}, ec2.CodeInvalidRegion, ""},
 	}
 	for _, tc := range cases {

@@ -241,7 +241,7 @@ func TestRunInstancesErrors(t *testing.T) {
 		{"aws: tag", use1, ec2.RunInstancesInput{TagSpecifications: instanceTags("aws:cloudformation:stack-name", "x")}, ec2.CodeInvalidParameterValue, "aws:"},
 		{"empty tag key", use1, ec2.RunInstancesInput{TagSpecifications: instanceTags("", "x")}, ec2.CodeInvalidParameterValue, "Tag key"},
 		{"51 tags", use1, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "instance", Tags: manyTags}}}, ec2.CodeTagLimitExceeded, "50"},
-		{"untaggable resource", use1, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "bucket"}}}, ec2.CodeInvalidParameterValue, "'bucket'"},
+		{"untaggable resource", use1, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "bucket"}}}, ec2.CodeInvalidParameter, "'bucket'"},
 		{"volume below the image", use1, ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{Ebs: &ec2.EbsBlockDevice{VolumeSize: 4}}}}, ec2.CodeInvalidParameterValue, "4GB"},
 		{"volume over 16 TiB", use1, ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{Ebs: &ec2.EbsBlockDevice{VolumeSize: 16385}}}}, ec2.CodeInvalidParameterValue, "16384"},
 		{"client token over 64", use1, ec2.RunInstancesInput{ClientToken: strings.Repeat("t", 65)}, ec2.CodeInvalidParameterValue, "64"},

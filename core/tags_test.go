@@ -84,7 +84,7 @@ func TestCreateTagsErrors(t *testing.T) {
 		{"malformed instance", ec2.CreateTagsInput{Resources: []string{"i-zz"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidInstanceIDMalformed, "i-zz"},
 		{"missing instance", ec2.CreateTagsInput{Resources: []string{"i-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidInstanceIDNotFound, "i-0123456789abcdef0"},
 		{"unknown key pair", ec2.CreateTagsInput{Resources: []string{"key-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidKeyPairNotFound, "key-0123456789abcdef0"},
-		{"unknown kind of resource", ec2.CreateTagsInput{Resources: []string{"vol-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidID, "vol-0123456789abcdef0"},
+		{"unknown kind of resource", ec2.CreateTagsInput{Resources: []string{"xyz-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "a"}}}, ec2.CodeInvalidID, "xyz-0123456789abcdef0"},
 		{"all or nothing", ec2.CreateTagsInput{Resources: []string{ids[0], "i-0123456789abcdef0"}, Tags: []ec2.Tag{{Key: "k00", Value: "changed"}}}, ec2.CodeInvalidInstanceIDNotFound, ""},
 	}
 	for _, tc := range cases {

@@ -24,6 +24,7 @@ var SpotCommand = &cli.Command{
 				&cli.StringFlag{Name: "max-price", Usage: "the most to pay, USD per hour (default: the on-demand price)"},
 				&cli.BoolFlag{Name: "persistent", Usage: "reopen the request after an interruption"},
 				&cli.StringFlag{Name: "interruption", Usage: "stop, terminate (default) or hibernate"},
+				&cli.StringSliceFlag{Name: "tag", Usage: "tag the request KEY=VALUE (repeatable; not its instances)"},
 			},
 			Action: func(c *cli.Context) error {
 				e, _, err := command.Setup(c, 0, 0, "")
@@ -38,6 +39,13 @@ var SpotCommand = &cli.Command{
 					LaunchSpecification:          ec2.SpotLaunchSpecification{ImageId: c.String("image"), InstanceType: c.String("type"), KeyName: c.String("key")}}
 				if c.Bool("persistent") {
 					in.Type = "persistent"
+				}
+				tags, err := command.ParseTags(c.StringSlice("tag"))
+				if err != nil {
+					return err
+				}
+				if len(tags) > 0 {
+					in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "spot-instances-request", Tags: tags}}
 				}
 				if az := c.String("az"); az != "" {
 					in.LaunchSpecification.Placement = &ec2.Placement{AvailabilityZone: az}

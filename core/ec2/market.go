@@ -51,6 +51,7 @@ type ReservedInstances struct {
 	ProductDescription          string            `json:"ProductDescription"`
 	State                       string            `json:"State"`
 	EffectiveHourly             string            `json:"EffectiveHourly"`
+	Tags                        []Tag             `json:"Tags,omitempty"`
 }
 
 // DescribeReservedInstancesOfferingsInput is EC2's request.

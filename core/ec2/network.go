@@ -269,6 +269,7 @@ type Subnet struct {
 	MapPublicIpOnLaunch     bool   `json:"MapPublicIpOnLaunch"`
 	State                   string `json:"State"`
 	OwnerId                 string `json:"OwnerId"`
+	Tags                    []Tag  `json:"Tags,omitempty"`
 }
 
 // DescribeSubnetsInput is EC2's DescribeSubnets request.
@@ -294,6 +295,7 @@ type Vpc struct {
 	IsDefault bool   `json:"IsDefault"`
 	State     string `json:"State"`
 	OwnerId   string `json:"OwnerId"`
+	Tags      []Tag  `json:"Tags,omitempty"`
 }
 
 // DescribeVpcsOutput lists VPCs.

@@ -343,8 +343,9 @@ func (s *Service) claimNICs(tx *state.Tx, l *launch, zone string) ([]nicClaim, e
 }
 
 // attachNICs makes an instance's interfaces from its claims: new ones,
-// and existing ones attached. It returns their IDs by device index.
-func (s *Service) attachNICs(tx *state.Tx, r *Record, claims []nicClaim, now time.Time) []string {
+// with the launch's network-interface tags, and existing ones attached. It
+// returns their IDs by device index.
+func (s *Service) attachNICs(tx *state.Tx, r *Record, claims []nicClaim, tags []ec2.Tag, now time.Time) []string {
 	ids := make([]string, 0, len(claims))
 	for _, c := range claims {
 		p := c.plan
@@ -353,7 +354,7 @@ func (s *Service) attachNICs(tx *state.Tx, r *Record, claims []nicClaim, now tim
 			e = network.Interface(tx, p.eni.NetworkInterfaceId).Clone()
 		} else {
 			e = &network.ENI{NetworkInterfaceId: tx.Region().NewID("eni"), SubnetId: c.subnet, MacAddress: network.NewMAC(tx),
-				Addrs: c.addrs, Groups: p.groups, Description: p.description}
+				Addrs: c.addrs, Groups: p.groups, Description: p.description, Tags: tags}
 		}
 		e.InstanceId, e.AttachmentId, e.DeviceIndex, e.AttachTime = r.InstanceId, tx.Region().NewID("eni-attach"), p.device, now
 		e.DeleteOnTermination = p.deleteOnTerm

@@ -46,6 +46,8 @@ type Record struct {
 	NoticeCause           string              `json:"NoticeCause,omitempty"` // price or capacity
 	UserData              []byte              `json:"UserData,omitempty"`
 	VolumeGiB             int                 `json:"VolumeGiB"`
+	// RootTags are the attached root volume's tags (it has no record).
+	RootTags []ec2.Tag `json:"RootTags,omitempty"`
 	// Disks are the EBS volumes attached besides the root volume (volumes.go).
 	Disks    []Disk `json:"Disks,omitempty"`
 	Workload string `json:"Workload,omitempty"`

@@ -45,6 +45,9 @@ type launch struct {
 	groupIDs    []string
 	userData    []byte
 	tags        []ec2.Tag
+	volumeTags  []ec2.Tag // TagSpecification volume: every volume the launch makes
+	eniTags     []ec2.Tag // network-interface: every interface the launch makes
+	spotTags    []ec2.Tag // spot-instances-request: the request a spot launch makes
 	volume      int
 	hash        string
 	spot        *spotTerms
@@ -255,13 +258,22 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 		switch ts.ResourceType {
 		case "instance":
 			l.tags = append(l.tags, ts.Tags...)
-		case "volume", "network-interface":
+		case "volume":
+			l.volumeTags = append(l.volumeTags, ts.Tags...)
+		case "network-interface":
+			l.eniTags = append(l.eniTags, ts.Tags...)
+		case "spot-instances-request":
+			// Applied when the launch is a spot one (as EC2 documents it
+			// for RunInstances), else there is no request to tag.
+			l.spotTags = append(l.spotTags, ts.Tags...)
 		default:
-			return ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return tagging.NotTaggableHere(ts.ResourceType)
 		}
 	}
-	if l.tags, err = tagging.Merge(nil, l.tags); err != nil {
-		return err
+	for _, t := range []*[]ec2.Tag{&l.tags, &l.volumeTags, &l.eniTags, &l.spotTags} {
+		if *t, err = tagging.Merge(nil, *t); err != nil {
+			return err
+		}
 	}
 	l.tags = withSystemTags(l.tags, in.SystemTags)
 	if w, ok := tagging.Value(l.tags, WorkloadTag); ok {
@@ -480,7 +492,7 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []
 		LaunchTime: now, State: ec2.NewState(ec2.StatePending), StateSince: now,
 		Placement: ec2.Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
 		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
-		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation,
+		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation, RootTags: l.volumeTags,
 	}
 	r.Attrs, r.LaunchOpts = l.attrs, l.opts
 	if r.IamProfile != "" {
@@ -489,7 +501,7 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []
 	if p := l.in.Placement; p != nil && p.Tenancy != "" {
 		r.Placement.Tenancy = p.Tenancy
 	}
-	r.Enis = s.attachNICs(tx, r, nics, now)
+	r.Enis = s.attachNICs(tx, r, nics, l.eniTags, now)
 	s.launchPlacement(l, r)
 	s.makeDisks(tx, l, r, now)
 	r.CpuCredits = s.launchCredits(tx, l)

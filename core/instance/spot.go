@@ -13,6 +13,7 @@ import (
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/tagging"
 	"github.com/ec2x/ec2x/hv"
 )
 
@@ -118,12 +119,9 @@ func (s *Service) RequestSpotInstances(ctx context.Context, region string, in *e
 	if err != nil {
 		return nil, err
 	}
-	var tags []ec2.Tag
-	for _, ts := range in.TagSpecifications {
-		if ts.ResourceType != "spot-instances-request" {
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
-		}
-		tags = append(tags, ts.Tags...)
+	tags, err := tagging.FromSpecs(in.TagSpecifications, "spot-instances-request")
+	if err != nil {
+		return nil, err
 	}
 	out := &ec2.RequestSpotInstancesOutput{}
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
@@ -310,7 +308,7 @@ func (s *Service) spotLaunch(tx *state.Tx, l *launch, r *Record, now time.Time) 
 	r.InstanceLifecycle, r.SpotMaxPrice, r.Interruption = "spot", l.spot.max, l.spot.interruption
 	req := ec2.SpotInstanceRequest{SpotInstanceRequestId: tx.Region().NewID("sir"), SpotPrice: catalog.USD(l.spot.max), Type: l.spot.kind,
 		LaunchSpecification:          ec2.SpotLaunchSpecification{ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName},
-		InstanceInterruptionBehavior: l.spot.interruption, CreateTime: now.UTC(), ProductDescription: "Linux/UNIX"}
+		InstanceInterruptionBehavior: l.spot.interruption, CreateTime: now.UTC(), ProductDescription: "Linux/UNIX", Tags: l.spotTags}
 	if cur := state.Get(tx, SpotRequests, l.fulfils); cur != nil {
 		req = *cur
 	}

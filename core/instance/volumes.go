@@ -178,7 +178,7 @@ func (s *Service) makeDisks(tx *state.Tx, l *launch, r *Record, now time.Time) {
 	for _, d := range l.disks {
 		v := &Volume{VolumeId: tx.Region().NewID("vol"), Zone: r.Placement.AvailabilityZone, Size: d.size, Type: d.vol.Type,
 			Iops: d.vol.Iops, Throughput: d.vol.Throughput, Encrypted: d.vol.Encrypted, KmsKeyId: d.vol.KmsKeyId,
-			SnapshotId: d.snapshot, CreateTime: now.UTC(), InstanceId: r.InstanceId}
+			SnapshotId: d.snapshot, CreateTime: now.UTC(), InstanceId: r.InstanceId, Tags: l.volumeTags}
 		state.Put(tx, Volumes, v)
 		r.Disks = append(r.Disks, Disk{Device: d.device, VolumeId: v.VolumeId, AttachTime: now.UTC(), DeleteOnTermination: d.deleteOnTerm})
 	}
@@ -209,7 +209,7 @@ func releaseDisks(tx *state.Tx, r *Record) {
 func rootVolume(r *Record) Volume {
 	o := r.Root
 	return Volume{VolumeId: volumeID(r.InstanceId), Zone: r.Placement.AvailabilityZone, Size: r.VolumeGiB, Type: or(o.Type, "gp3"),
-		Iops: o.Iops, Throughput: o.Throughput, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId, CreateTime: r.LaunchTime.UTC()}
+		Iops: o.Iops, Throughput: o.Throughput, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId, CreateTime: r.LaunchTime.UTC(), Tags: r.RootTags}
 }
 
 // devices is an instance's block devices as DescribeInstances shows them:
@@ -336,16 +336,29 @@ func (s *Service) DescribeVolumes(ctx context.Context, region string, in *ec2.De
 // volumeByID is one volume asked for by ID: a record, or an instance's
 // root volume.
 func (s *Service) volumeByID(r *state.Region, id string) (ec2.Volume, error) {
-	if !ec2.ValidID("vol", id) {
-		return ec2.Volume{}, ec2.MalformedID(ec2.CodeInvalidVolumeIDMalformed, "vol", id)
+	v, rec, err := s.findVolume(r, id)
+	if err != nil {
+		return ec2.Volume{}, err
 	}
-	if v := state.Get(r, Volumes, id); v != nil {
+	if rec == nil {
 		return volumeView(v, get(r, v.InstanceId)), nil
-	}
-	rec := get(r, "i-"+strings.TrimPrefix(id, "vol-"))
-	if rec == nil || rec.State.Name == ec2.StateTerminated || s.hidden(rec) {
-		return ec2.Volume{}, ec2.Errorf(ec2.CodeInvalidVolumeNotFound, "The volume '%s' does not exist.", id)
 	}
 	root := rootVolume(rec)
 	return volumeView(&root, rec), nil
+}
+
+// findVolume finds a volume: its record, or the instance whose attached
+// root volume it is (the volume is then nil).
+func (s *Service) findVolume(rd state.Reader, id string) (*Volume, *Record, error) {
+	if !ec2.ValidID("vol", id) {
+		return nil, nil, ec2.MalformedID(ec2.CodeInvalidVolumeIDMalformed, "vol", id)
+	}
+	if v := state.Get(rd, Volumes, id); v != nil {
+		return v, nil, nil
+	}
+	rec := get(rd, "i-"+strings.TrimPrefix(id, "vol-"))
+	if rec == nil || rec.State.Name == ec2.StateTerminated || s.hidden(rec) {
+		return nil, nil, ec2.Errorf(ec2.CodeInvalidVolumeNotFound, "The volume '%s' does not exist.", id)
+	}
+	return nil, rec, nil
 }

@@ -34,7 +34,7 @@ import (
 const (
 	kindSpotPrices  = "spot" // spot/<region>: the current prices
 	kindSpotHistory = "sph"  // sph/<region>/<zone>/<type>/<unix second>: a price change
-	kindReserved    = "ri"   // ri/<region>/<reservation id>: a purchase
+	kindReserved    = "ri"   // ri/<region>/<reservation id>: a purchase (Reserved)
 )
 
 // Options configure the market.
@@ -153,6 +153,9 @@ func (s *Service) Load(ctx context.Context) error {
 			return err
 		}
 		s.spot[r.Name] = &spotBook{cur: p}
+		if err := state.Load(ctx, r, Reserved, nil); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -165,6 +168,9 @@ func (s *Service) SpotPrice(rd state.Reader, zone, typ string) float64 {
 	}
 	return s.cat.OnDemand(rd.Region().Name, typ)
 }
+
+// Reserved is the table of purchases: ri/<region>/<reservation id>.
+var Reserved = state.Table[ec2.ReservedInstances]{Kind: kindReserved, ID: func(r *ec2.ReservedInstances) string { return r.ReservedInstancesId }}
 
 // Priced reports whether spot and reserved prices can be computed.
 func (s *Service) Priced() bool { return s.pricer != nil }

@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"slices"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -13,7 +13,7 @@ import (
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
-	"github.com/ec2x/ec2x/core/store"
+	"github.com/ec2x/ec2x/core/tagging"
 )
 
 // Durations of reservation terms, in seconds as EC2 gives them.
@@ -199,7 +199,7 @@ func (s *Service) PurchaseReservedInstancesOffering(ctx context.Context, region 
 			FixedPrice: offering.FixedPrice, RecurringCharges: offering.RecurringCharges, CurrencyCode: "USD",
 			OfferingClass: offering.OfferingClass, OfferingType: offering.OfferingType, ProductDescription: "Linux/UNIX",
 			State: "active", EffectiveHourly: offering.EffectiveHourly}
-		tx.PutKey(store.Key(kindReserved, region, ri.ReservedInstancesId), &ri, nil)
+		state.Put(tx, Reserved, &ri)
 		if fee := offering.FixedPrice * float64(n); fee > 0 {
 			tx.Emit(Purchased{Reservation: ri, Fee: fee, At: now})
 		}
@@ -240,6 +240,7 @@ var reservedSpec = &describe.Spec[*ec2.ReservedInstances]{
 		{Name: "state", Value: func(r *ec2.ReservedInstances) string { return r.State }},
 		{Name: "usage-price", Values: func(r *ec2.ReservedInstances) []string { return num(r.UsagePrice) }},
 	},
+	Tags: func(r *ec2.ReservedInstances) []ec2.Tag { return r.Tags },
 	// Oldest purchase first.
 	Key: func(k *describe.Key, r *ec2.ReservedInstances) { k.Time(r.Start); k.Str(r.ReservedInstancesId) },
 }
@@ -247,39 +248,55 @@ var reservedSpec = &describe.Spec[*ec2.ReservedInstances]{
 // DescribeReservedInstances lists the region's reservations; those past
 // their term are retired.
 func (s *Service) DescribeReservedInstances(ctx context.Context, region string, in *ec2.DescribeReservedInstancesInput) (*ec2.DescribeReservedInstancesOutput, error) {
-	if _, err := s.rt.Region(region); err != nil {
-		return nil, err
-	}
-	plan, err := reservedSpec.Compile(describe.Query{Filters: in.Filters, IDs: in.ReservedInstancesIds})
-	if err != nil {
-		return nil, err
-	}
 	now := s.clk.Now()
-	var items []*ec2.ReservedInstances
-	err = state.Scan(ctx, s.rt.Store(), kindReserved, region, func(ri *ec2.ReservedInstances) error {
-		if len(in.ReservedInstancesIds) > 0 && !contains(in.ReservedInstancesIds, ri.ReservedInstancesId) {
-			return nil
+	q := describe.Query{Filters: in.Filters, IDs: in.ReservedInstancesIds, Scope: "DescribeReservedInstances"}
+	out, _, err := state.Describe(s.rt, region, reservedSpec, q, func(r *state.Region) ([]*ec2.ReservedInstances, error) {
+		all, err := state.Gather(r, Reserved, in.ReservedInstancesIds, func(r *state.Region, id string) (*ec2.ReservedInstances, error) { return findReserved(r, id) })
+		for i, ri := range all {
+			if !now.Before(ri.End) {
+				n := *ri
+				n.State = "retired"
+				all[i] = &n
+			}
 		}
-		if !now.Before(ri.End) {
-			ri.State = "retired"
-		}
-		items = append(items, ri)
-		return nil
-	})
+		return all, err
+	}, state.Deref)
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range in.ReservedInstancesIds {
-		if !slices.ContainsFunc(items, func(ri *ec2.ReservedInstances) bool { return ri.ReservedInstancesId == id }) {
-			return nil, ec2.Errorf(ec2.CodeInvalidReservedInstancesId, "The Reserved Instance '%s' does not exist.", id)
-		}
+	if out == nil {
+		out = []ec2.ReservedInstances{}
 	}
-	page, _ := plan.Page(plan.Filter(items))
-	out := &ec2.DescribeReservedInstancesOutput{ReservedInstances: make([]ec2.ReservedInstances, len(page))}
-	for i, ri := range page {
-		out.ReservedInstances[i] = *ri
+	return &ec2.DescribeReservedInstancesOutput{ReservedInstances: out}, nil
+}
+
+// findReserved finds a reservation by ID, or fails as EC2 does.
+func findReserved(rd state.Reader, id string) (*ec2.ReservedInstances, error) {
+	if ri := state.Get(rd, Reserved, id); ri != nil {
+		return ri, nil
 	}
-	return out, nil
+	return nil, ec2.Errorf(ec2.CodeInvalidReservedInstancesId, "The Reserved Instance '%s' does not exist.", id)
+}
+
+// reservationRe is a reservation ID's shape: a UUID in lower case.
+var reservationRe = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// Tags is the taggable kind of reservations, whose IDs are UUIDs.
+func (s *Service) Tags() tagging.Kind {
+	return tagging.Kind{Match: reservationRe.MatchString, Type: "reserved-instances",
+		List: tagging.Lister(Reserved, func(r *ec2.ReservedInstances) string { return r.ReservedInstancesId }, func(r *ec2.ReservedInstances) []ec2.Tag { return r.Tags }),
+		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+			ri, err := findReserved(tx, id)
+			if err != nil {
+				return err
+			}
+			n := *ri
+			if n.Tags, err = f(ri.Tags); err != nil {
+				return err
+			}
+			state.Put(tx, Reserved, &n)
+			return nil
+		}}
 }
 
 // Reservations are the region's purchases, as bought.

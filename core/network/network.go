@@ -167,7 +167,10 @@ func (s *Service) loadRegion(ctx context.Context, r *state.Region, b *book) erro
 	if err != nil {
 		return err
 	}
-	return state.Load(ctx, r, Groups, nil)
+	if err := state.Load(ctx, r, Groups, nil); err != nil {
+		return err
+	}
+	return state.Load(ctx, r, NetTags, nil)
 }
 
 // book returns a region's address book.

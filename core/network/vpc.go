@@ -3,10 +3,12 @@ package network
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/tagging"
 )
 
 var subnetSpec = &describe.Spec[*ec2.Subnet]{
@@ -21,6 +23,7 @@ var subnetSpec = &describe.Spec[*ec2.Subnet]{
 		{Name: "map-public-ip-on-launch", Value: func(s *ec2.Subnet) string { return strconv.FormatBool(s.MapPublicIpOnLaunch) }},
 		{Name: "available-ip-address-count", Value: func(s *ec2.Subnet) string { return strconv.Itoa(s.AvailableIpAddressCount) }},
 	},
+	Tags: func(s *ec2.Subnet) []ec2.Tag { return s.Tags },
 	// In zone order, as the region lays them out.
 	Key:    func(k *describe.Key, s *ec2.Subnet) { k.Str(s.AvailabilityZone); k.Str(s.SubnetId) },
 	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "SubnetIds"},
@@ -40,7 +43,8 @@ func (s *Service) DescribeSubnets(ctx context.Context, region string, in *ec2.De
 		for _, sub := range net.Subnets {
 			if len(in.SubnetIds) == 0 || contains(in.SubnetIds, sub.SubnetId) {
 				views = append(views, &ec2.Subnet{SubnetId: sub.SubnetId, VpcId: net.VpcId, AvailabilityZone: sub.Zone, CidrBlock: sub.Cidr.String(),
-					AvailableIpAddressCount: sub.Available(), DefaultForAz: sub.Default, MapPublicIpOnLaunch: true, State: "available", OwnerId: ec2.OwnerID})
+					AvailableIpAddressCount: sub.Available(), DefaultForAz: sub.Default, MapPublicIpOnLaunch: true, State: "available", OwnerId: ec2.OwnerID,
+					Tags: netTagsOf(r, sub.SubnetId)})
 			}
 		}
 		return views, nil
@@ -60,6 +64,7 @@ var vpcSpec = &describe.Spec[*ec2.Vpc]{
 		{Name: "state", Value: func(v *ec2.Vpc) string { return v.State }},
 		{Name: "owner-id", Value: func(v *ec2.Vpc) string { return v.OwnerId }},
 	},
+	Tags:   func(v *ec2.Vpc) []ec2.Tag { return v.Tags },
 	Key:    func(k *describe.Key, v *ec2.Vpc) { k.Str(v.VpcId) },
 	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "VpcIds"},
 }
@@ -74,7 +79,8 @@ func (s *Service) DescribeVpcs(ctx context.Context, region string, in *ec2.Descr
 				return nil, vpcNotFound(id)
 			}
 		}
-		return []*ec2.Vpc{{VpcId: net.VpcId, CidrBlock: net.VpcCidr.String(), IsDefault: true, State: "available", OwnerId: ec2.OwnerID}}, nil
+		return []*ec2.Vpc{{VpcId: net.VpcId, CidrBlock: net.VpcCidr.String(), IsDefault: true, State: "available", OwnerId: ec2.OwnerID,
+			Tags: netTagsOf(r, net.VpcId)}}, nil
 	}, state.Deref)
 	if err != nil {
 		return nil, err
@@ -107,4 +113,74 @@ func vpcNotFound(id string) error {
 		return ec2.MalformedID(ec2.CodeInvalidVpcIDMalformed, "vpc", id)
 	}
 	return ec2.Errorf(ec2.CodeInvalidVpcIDNotFound, "The vpc ID '%s' does not exist", id)
+}
+
+// netTags are the tags of the default VPC or one of its subnets, which
+// live in the region's network record: they are kept beside it, one
+// record per tagged resource, so a retag writes only that.
+type netTags struct {
+	ResourceId string    `json:"ResourceId"`
+	Tags       []ec2.Tag `json:"Tags"`
+}
+
+// NetTags is the table of the VPC's and subnets' tags: ntag/<region>/<id>.
+var NetTags = state.Table[netTags]{Kind: "ntag", ID: func(t *netTags) string { return t.ResourceId }}
+
+// netTagsOf is a VPC's or subnet's tags.
+func netTagsOf(rd state.Reader, id string) []ec2.Tag {
+	if t := state.Get(rd, NetTags, id); t != nil {
+		return t.Tags
+	}
+	return nil
+}
+
+// netKind is the taggable kind of the default VPC (vpc-) or its subnets
+// (subnet-): find tells whether the region has the ID, or fails as EC2 does.
+func (s *Service) netKind(prefix, typ string, find func(rd state.Reader, id string) error) tagging.Kind {
+	return tagging.Kind{Prefix: prefix, Type: typ,
+		List: func(rd state.Reader, each func(string, []ec2.Tag)) {
+			state.Each(rd, NetTags, func(t *netTags) bool {
+				if strings.HasPrefix(t.ResourceId, prefix) && len(t.Tags) > 0 {
+					each(t.ResourceId, t.Tags)
+				}
+				return true
+			})
+		},
+		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
+			if err := find(tx, id); err != nil {
+				return err
+			}
+			tags, err := f(netTagsOf(tx, id))
+			if err != nil {
+				return err
+			}
+			if len(tags) == 0 {
+				if state.Get(tx, NetTags, id) != nil {
+					state.Delete(tx, NetTags, id)
+				}
+				return nil
+			}
+			state.Put(tx, NetTags, &netTags{ResourceId: id, Tags: tags})
+			return nil
+		}}
+}
+
+// vpcTags and subnetTags are the taggable kinds of the default VPC and
+// its subnets.
+func (s *Service) vpcTags() tagging.Kind {
+	return s.netKind("vpc-", "vpc", func(rd state.Reader, id string) error {
+		if id != s.book(rd.Region()).net.VpcId {
+			return vpcNotFound(id)
+		}
+		return nil
+	})
+}
+
+func (s *Service) subnetTags() tagging.Kind {
+	return s.netKind("subnet-", "subnet", func(rd state.Reader, id string) error {
+		if s.book(rd.Region()).net.SubnetByID(id) == nil {
+			return SubnetNotFound(id)
+		}
+		return nil
+	})
 }

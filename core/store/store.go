@@ -12,6 +12,7 @@
 //	eni/<region>/<eni-id>                 a network interface with its addresses (network)
 //	eip/<region>/<eipalloc-id>            an Elastic IP allocation (network)
 //	sg/<region>/<sg-id>                   a security group and its rules (network)
+//	ntag/<region>/<vpc-id|subnet-id>      the tags of the default VPC or of one of its subnets (network)
 //	key/<region>/<name>                   a key pair, public half only (keypair)
 //	inst/<region>/<i-id>                  an instance (instance)
 //	tok/<region>/<client-token>           a RunInstances idempotency record (instance)

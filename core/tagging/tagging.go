@@ -22,10 +22,14 @@ const maxTags = 50
 // returns those it should have.
 type Retag func(have []ec2.Tag) ([]ec2.Tag, error)
 
-// Kind is a taggable kind of resource: the ID prefix that names it and how
-// to rewrite one's tags within a Tx.
+// Kind is a taggable kind of resource: the ID prefix that names it (or,
+// for IDs of no prefix, such as reservations' UUIDs, Match) and how to
+// rewrite one's tags within a Tx.
 type Kind struct {
 	Prefix string
+	// Match claims the IDs of a kind without a prefix; it is tried only
+	// when no prefix matched.
+	Match func(id string) bool
 	// Type is EC2's resource type name (instance, security-group, ...),
 	// as DescribeTags shows it.
 	Type  string
@@ -57,6 +61,9 @@ type Service struct {
 func New(rt *state.Runtime, kinds ...Kind) *Service {
 	seen := map[string]bool{}
 	for _, k := range kinds {
+		if k.Match != nil {
+			continue
+		}
 		if seen[k.Prefix] {
 			panic("tagging: kind " + k.Prefix + " given twice")
 		}
@@ -117,8 +124,13 @@ func (s *Service) retag(ctx context.Context, region string, ids []string, dryRun
 
 func (s *Service) kindOf(id string) *Kind {
 	for i := range s.kinds {
-		if strings.HasPrefix(id, s.kinds[i].Prefix) {
-			return &s.kinds[i]
+		if k := &s.kinds[i]; k.Match == nil && strings.HasPrefix(id, k.Prefix) {
+			return k
+		}
+	}
+	for i := range s.kinds {
+		if k := &s.kinds[i]; k.Match != nil && k.Match(id) {
+			return k
 		}
 	}
 	return nil
@@ -192,13 +204,20 @@ func Remove(have []ec2.Tag, del []ec2.TagMatch) []ec2.Tag {
 	return out
 }
 
+// NotTaggableHere is EC2's refusal of a TagSpecification whose resource
+// type the action does not make. EC2 answers InvalidParameter (not
+// InvalidParameterValue) with this message, as users report it.
+func NotTaggableHere(resourceType string) error {
+	return ec2.Errorf(ec2.CodeInvalidParameter, "'%s' is not a valid taggable resource type for this operation.", resourceType)
+}
+
 // FromSpecs collects the tags a creation call gives its resource type:
 // any other resource type is refused, as EC2 refuses it.
 func FromSpecs(specs []ec2.TagSpecification, resourceType string) ([]ec2.Tag, error) {
 	var tags []ec2.Tag
 	for _, ts := range specs {
 		if ts.ResourceType != resourceType {
-			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return nil, NotTaggableHere(ts.ResourceType)
 		}
 		tags = append(tags, ts.Tags...)
 	}

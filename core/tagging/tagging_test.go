@@ -85,7 +85,7 @@ func TestFromSpecs(t *testing.T) {
 		t.Errorf("got %v, %v", got, err)
 	}
 	_, err = FromSpecs([]ec2.TagSpecification{{ResourceType: "instance"}}, "key-pair")
-	if ec2.CodeOf(err) != ec2.CodeInvalidParameterValue || !strings.Contains(err.Error(), "'instance' is not a valid taggable resource type") {
+	if ec2.CodeOf(err) != ec2.CodeInvalidParameter || !strings.Contains(err.Error(), "'instance' is not a valid taggable resource type") {
 		t.Errorf("another resource type: %v", err)
 	}
 }

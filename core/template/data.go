@@ -35,7 +35,7 @@ func (s *Service) validateData(region string, d *ec2.RequestLaunchTemplateData) 
 	}
 	for _, ts := range d.TagSpecifications {
 		if !dataTagTypes[ts.ResourceType] {
-			return ec2.Errorf(ec2.CodeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", ts.ResourceType)
+			return tagging.NotTaggableHere(ts.ResourceType)
 		}
 		if _, err := tagging.Merge(nil, ts.Tags); err != nil {
 			return err

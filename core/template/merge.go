@@ -221,9 +221,10 @@ func mergeTags(eff, req *ec2.RunInstancesInput, d *ec2.RequestLaunchTemplateData
 		}
 	}
 	for _, ts := range d.TagSpecifications {
-		// A template may tag its spot request and elastic GPUs; a launch
-		// here makes neither through RunInstances' tags.
-		if ts.ResourceType != "spot-instances-request" && ts.ResourceType != "elastic-gpu" {
+		// A template may tag elastic GPUs, which a launch here does not
+		// make; its spot request's tags go to the request a spot launch
+		// makes.
+		if ts.ResourceType != "elastic-gpu" {
 			add(ts.ResourceType, ts.Tags)
 		}
 	}

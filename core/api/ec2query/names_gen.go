@@ -225,6 +225,7 @@ var xmlNames = map[string]string{
 	"ProductCode.ProductCodeType":                                                      "type",
 	"Region.Endpoint":                                                                  "regionEndpoint",
 	"RequestSpotInstancesOutput.SpotInstanceRequests":                                  "spotInstanceRequestSet",
+	"ReservedInstances.Tags":                                                           "tagSet",
 	"ResponseLaunchTemplateData.BlockDeviceMappings":                                   "blockDeviceMappingSet",
 	"ResponseLaunchTemplateData.ElasticGpuSpecifications":                              "elasticGpuSpecificationSet",
 	"ResponseLaunchTemplateData.ElasticInferenceAccelerators":                          "elasticInferenceAcceleratorSet",
@@ -242,6 +243,7 @@ var xmlNames = map[string]string{
 	"SpotLaunchSpecification.SecurityGroupIds":                                         "securityGroupIdSet",
 	"StartInstancesOutput.StartingInstances":                                           "instancesSet",
 	"StopInstancesOutput.StoppingInstances":                                            "instancesSet",
+	"Subnet.Tags":                                                                      "tagSet",
 	"TerminateInstancesOutput.TerminatingInstances":                                    "instancesSet",
 	"UnmonitorInstancesOutput.InstanceMonitorings":                                     "instancesSet",
 	"ValidationWarning.Errors":                                                         "errorSet",
@@ -249,6 +251,7 @@ var xmlNames = map[string]string{
 	"Volume.State":                                                                     "status",
 	"Volume.Tags":                                                                      "tagSet",
 	"VolumeAttachment.State":                                                           "status",
+	"Vpc.Tags":                                                                         "tagSet",
 }
 
 // requiredParams is the request keys an action must have (space-separated), as the SDK's validators require them.
