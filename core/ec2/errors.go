@@ -123,6 +123,11 @@ const (
 	// CodeInstanceCreditSpecificationNotSupported: a credit option for an
 	// instance type that does not burst.
 	CodeInstanceCreditSpecificationNotSupported = "InstanceCreditSpecification.NotSupported"
+
+	// Zone groups.
+	// CodeInvalidOptInStatus: ModifyAvailabilityZoneGroup asked to opt out
+	// (EC2 takes only opted-in; opting out goes through AWS Support).
+	CodeInvalidOptInStatus = "InvalidOptInStatus"
 )
 
 // HTTPStatus is the HTTP status EC2 answers an error code with. The
