@@ -79,10 +79,3 @@ func ZonesSource() string {
 	}
 	return doc.Source
 }
-
-// RegionClosed reports whether a configured region needs opting into and
-// has not been: EC2 serves no call made in it.
-func (c *Config) RegionClosed(region string) bool {
-	r := c.Regions[region]
-	return r != nil && r.OptIn == "not-opted-in"
-}

@@ -37,6 +37,8 @@ func (c *Catalog) Actions() []actions.Def {
 		actions.New("DescribeAvailabilityZones", actions.Public, c.DescribeAvailabilityZones),
 		actions.New("ModifyAvailabilityZoneGroup", actions.Public, c.ModifyAvailabilityZoneGroup),
 		actions.New("ResetAvailabilityZoneGroup", actions.Local, c.ResetAvailabilityZoneGroup),
+		actions.New("EnableRegion", actions.Local, c.EnableRegion),
+		actions.New("DisableRegion", actions.Local, c.DisableRegion),
 		actions.New("DescribeInstanceTypes", actions.Public, c.DescribeInstanceTypes),
 		actions.New("DescribeInstanceTypeOfferings", actions.Public, c.DescribeInstanceTypeOfferings),
 		actions.New("DescribeImages", actions.Public, c.DescribeImages),

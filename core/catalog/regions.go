@@ -61,7 +61,7 @@ func (c *Catalog) DescribeRegions(ctx context.Context, _ string, in *ec2.Describ
 	var items []ec2.Region
 	for _, n := range c.cfg.RegionNames() {
 		r := c.cfg.Regions[n]
-		status := optIn(r)
+		status := c.regionStatus(n)
 		switch {
 		case len(in.RegionNames) > 0 && !contains(in.RegionNames, n):
 			continue
@@ -132,9 +132,9 @@ var zoneSpec = &describe.Spec[ec2.AvailabilityZone]{
 }
 
 // zones is every zone of a region as EC2 describes it.
-func zones(r *configs.Region, region string) []ec2.AvailabilityZone {
+func (c *Catalog) zones(r *configs.Region, region string) []ec2.AvailabilityZone {
 	status := optInNotRequired
-	if optIn(r) == notOptedIn {
+	if c.regionStatus(region) == notOptedIn {
 		status = notOptedIn
 	}
 	out := make([]ec2.AvailabilityZone, 0, len(r.Zones))
@@ -163,7 +163,7 @@ func (c *Catalog) DescribeAvailabilityZones(ctx context.Context, region string, 
 	if err != nil {
 		return nil, err
 	}
-	all := append(zones(r, region), c.localZones(r, region, opted)...)
+	all := append(c.zones(r, region), c.localZones(r, region, opted)...)
 	for _, n := range in.ZoneNames {
 		if !containsZone(all, func(z ec2.AvailabilityZone) string { return z.ZoneName }, n) {
 			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The zone '%s' does not exist.", n)

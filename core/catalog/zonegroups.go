@@ -21,10 +21,13 @@ type zoneGroup struct {
 // zoneGroups are azg/<region>/<group name>.
 var zoneGroups = state.Table[zoneGroup]{Kind: "azg", ID: func(g *zoneGroup) string { return g.GroupName }}
 
-// Load reads every region's zone group opt-ins.
+// Load reads every region's zone group opt-ins and region opt-in.
 func (c *Catalog) Load(ctx context.Context) error {
 	for _, r := range c.rt.Regions() {
 		if err := state.Load(ctx, r, zoneGroups, nil); err != nil {
+			return err
+		}
+		if err := state.Load(ctx, r, regionOptIns, nil); err != nil {
 			return err
 		}
 	}
@@ -137,4 +140,92 @@ func (c *Catalog) ResetAvailabilityZoneGroup(ctx context.Context, region string,
 		return nil, err
 	}
 	return &ec2.ResetAvailabilityZoneGroupOutput{Return: true}, nil
+}
+
+// regionOptIn records that the account enabled a region that needs
+// opting into; it is kept in that region's own records.
+type regionOptIn struct {
+	RegionName string `json:"RegionName"`
+}
+
+// regionOptIns are ropt/<region>/<region>.
+var regionOptIns = state.Table[regionOptIn]{Kind: "ropt", ID: func(o *regionOptIn) string { return o.RegionName }}
+
+// regionStatus is a region's opt-in status: the configuration's, turned
+// opted-in by EnableRegion.
+func (c *Catalog) regionStatus(name string) string {
+	r := c.cfg.Regions[name]
+	if r == nil {
+		return ""
+	}
+	status := optIn(r)
+	if status != notOptedIn || c.rt == nil {
+		return status
+	}
+	reg, err := c.rt.Region(name)
+	if err != nil {
+		return status
+	}
+	_ = reg.View(func(reg *state.Region) error {
+		if state.Published(reg, regionOptIns)[name] != nil {
+			status = optedIn
+		}
+		return nil
+	})
+	return status
+}
+
+// RegionClosed reports whether a region needs opting into and the
+// account has not: the EC2 endpoint serves no call made there.
+func (c *Catalog) RegionClosed(name string) bool { return c.regionStatus(name) == notOptedIn }
+
+// optInRegion checks a region needs opting into.
+func (c *Catalog) optInRegion(name string) error {
+	r := c.cfg.Regions[name]
+	switch {
+	case name == "":
+		return ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter RegionName")
+	case r == nil:
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid region: %s", name)
+	case optIn(r) == optInNotRequired:
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "The region '%s' is enabled by default: it needs no opting into.", name)
+	}
+	return nil
+}
+
+// EnableRegion (ec2x's own, as the Account API's EnableRegion) opts the
+// account into a region that needs it, in one transaction.
+func (c *Catalog) EnableRegion(ctx context.Context, _ string, in *ec2.EnableRegionInput) (*ec2.EnableRegionOutput, error) {
+	if err := c.optInRegion(in.RegionName); err != nil {
+		return nil, err
+	}
+	err := c.rt.Update(ctx, in.RegionName, func(tx *state.Tx) error {
+		if state.Get(tx, regionOptIns, in.RegionName) == nil {
+			state.Put(tx, regionOptIns, &regionOptIn{RegionName: in.RegionName})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ec2.EnableRegionOutput{Return: true}, nil
+}
+
+// DisableRegion (ec2x's own, as the Account API's DisableRegion) opts the
+// account out of a region EnableRegion enabled; one the configuration
+// opts into stays enabled.
+func (c *Catalog) DisableRegion(ctx context.Context, _ string, in *ec2.EnableRegionInput) (*ec2.EnableRegionOutput, error) {
+	if err := c.optInRegion(in.RegionName); err != nil {
+		return nil, err
+	}
+	err := c.rt.Update(ctx, in.RegionName, func(tx *state.Tx) error {
+		if state.Get(tx, regionOptIns, in.RegionName) != nil {
+			state.Delete(tx, regionOptIns, in.RegionName)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ec2.EnableRegionOutput{Return: true}, nil
 }

@@ -40,6 +40,17 @@ type ResetAvailabilityZoneGroupOutput struct {
 	Return bool `json:"Return"`
 }
 
+// EnableRegionInput (ec2x's own, after the Account API's EnableRegion
+// and DisableRegion) names a region that needs opting into.
+type EnableRegionInput struct {
+	RegionName string `json:"RegionName"`
+}
+
+// EnableRegionOutput is its answer.
+type EnableRegionOutput struct {
+	Return bool `json:"Return"`
+}
+
 // DescribeRegionsOutput lists regions.
 type DescribeRegionsOutput struct {
 	Regions []Region `json:"Regions"`

@@ -108,7 +108,7 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 	if h.o.Closed != nil && h.o.Closed(region) {
 		// What EC2 answers in a region the account has not enabled: the
 		// credentials are not valid there (the Account API's EnableRegion
-		// enables it; ec2x's configuration does: opt_in = "opted-in").
+		// enables it; in ec2x, ec2x regions enable or opt_in = "opted-in").
 		return action, nil, ec2.Errorf(ec2.CodeAuthFailure, "AWS was not able to validate the provided access credentials")
 	}
 	if action == "" {
