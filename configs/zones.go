@@ -8,7 +8,7 @@ import (
 
 // The generator reads a git clone of github.com/infracost/infracost
 // (INFRACOST_GIT: its git directory) and writes zones.json.
-//go:generate sh -c "go run ./internal/genzones -infracost $INFRACOST_GIT -o zones.json"
+//go:generate sh -c "go run ./internal/genzones -infracost \"$INFRACOST_GIT\" -o zones.json"
 
 // zonesFile is the Local Zones and Wavelength Zones of each region,
 // generated from public data by internal/genzones (its Source field says
