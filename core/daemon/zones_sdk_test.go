@@ -78,7 +78,8 @@ func TestSDKLocalZones(t *testing.T) {
 		{"group-name", filter("group-name", "us-east-1-wl1"), func(z types.AvailabilityZone) string { return aws.ToString(z.GroupName) }, "us-east-1-wl1"},
 		{"opt-in-status", filter("opt-in-status", "not-opted-in"), func(z types.AvailabilityZone) string { return string(z.OptInStatus) }, "not-opted-in"},
 		{"parent-zone-name", filter("parent-zone-name", aws.ToString(bos.ParentZoneName)), func(z types.AvailabilityZone) string { return aws.ToString(z.ParentZoneName) }, aws.ToString(bos.ParentZoneName)},
-		{"network-border-group by name", filter("zone-name", "us-east-1-bos-1a"), func(z types.AvailabilityZone) string { return aws.ToString(z.NetworkBorderGroup) }, "us-east-1-bos-1"},
+		{"parent-zone-id", filter("parent-zone-id", aws.ToString(bos.ParentZoneId)), func(z types.AvailabilityZone) string { return aws.ToString(z.ParentZoneId) }, aws.ToString(bos.ParentZoneId)},
+		{"zone-name", filter("zone-name", "us-east-1-bos-1a"), func(z types.AvailabilityZone) string { return aws.ToString(z.NetworkBorderGroup) }, "us-east-1-bos-1"},
 	} {
 		t.Run("filter "+tc.name, func(t *testing.T) {
 			got := zonesByName(t, c, &ec2.DescribeAvailabilityZonesInput{AllAvailabilityZones: aws.Bool(true), Filters: []types.Filter{tc.filter}})
