@@ -99,7 +99,7 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 	}
 	rt := state.New(state.Options{Config: o.Config, Store: o.Store, Clock: o.Clock, Logger: o.Logger, Seed: seed, Fatal: o.Fatal})
 	c := &Cloud{rt: rt, sched: sched.New(o.Config), drivers: map[string]hv.Driver{}}
-	cat := catalog.New(o.Config)
+	cat := catalog.New(o.Config, rt)
 	keys := keypair.New(rt)
 	net := network.New(rt)
 	mkt := market.New(rt, market.Options{Catalog: cat, Sched: c.sched, Pricer: o.Pricer, Plugins: o.Plugins, PricingHost: o.PricingHost})
@@ -115,7 +115,7 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 
 	// Load in dependency order: the address books before the interfaces
 	// and instances that hold addresses.
-	for _, load := range []func(context.Context) error{net.Load, keys.Load, mkt.Load, inst.Load, bill.Load, lt.Load} {
+	for _, load := range []func(context.Context) error{cat.Load, net.Load, keys.Load, mkt.Load, inst.Load, bill.Load, lt.Load} {
 		if err := load(ctx); err != nil {
 			return nil, err
 		}

@@ -8,11 +8,18 @@ import (
 	cli "github.com/urfave/cli/v2"
 )
 
-// RegionsCommand is `ec2x regions`: list regions.
+// RegionsCommand is `ec2x regions`: list regions, and opt into those
+// that need it.
 var RegionsCommand = &cli.Command{
 	Name:  "regions",
-	Usage: "list regions",
+	Usage: "list regions; opt into those that need it",
 	Flags: []cli.Flag{&cli.BoolFlag{Name: "all", Usage: "also the regions not opted into"}},
+	Subcommands: []*cli.Command{
+		{Name: "enable", Usage: "opt into a region that needs it (as the Account API's EnableRegion)", ArgsUsage: "REGION",
+			Action: func(c *cli.Context) error { return regionOptIn(c, "EnableRegion", "opted-in") }},
+		{Name: "disable", Usage: "opt out of a region enabled with regions enable", ArgsUsage: "REGION",
+			Action: func(c *cli.Context) error { return regionOptIn(c, "DisableRegion", "not-opted-in") }},
+	},
 	Action: func(c *cli.Context) error {
 		e, err := command.NewEnv(c)
 		if err != nil {
@@ -33,4 +40,17 @@ var RegionsCommand = &cli.Command{
 		}
 		return e.Print(v)
 	},
+}
+
+// regionOptIn calls EnableRegion or DisableRegion for the region named.
+func regionOptIn(c *cli.Context, action, status string) error {
+	e, args, err := command.Setup(c, 1, 1, "region name")
+	if err != nil {
+		return err
+	}
+	var out ec2.EnableRegionOutput
+	if err := e.Call(action, &ec2.EnableRegionInput{RegionName: args[0]}, &out); err != nil {
+		return err
+	}
+	return e.Print(command.View{Data: &out, IDs: args, Header: []string{"REGION", "OPT-IN"}, Rows: [][]string{{args[0], status}}})
 }

@@ -1,8 +1,9 @@
 // Package catalog is what a region offers, read from the configuration:
 // its regions and zones, the instance types with their on-demand prices,
 // and the images (AMIs) with their per-region IDs. It keeps no state of
-// its own (only the types as each region describes them, made once);
-// other families ask it to resolve an image or price a type.
+// its own (only the types as each region describes them, made once) but
+// the Local Zone and Wavelength Zone groups the account opted into; other
+// families ask it to resolve an image or price a type.
 package catalog
 
 import (
@@ -11,20 +12,22 @@ import (
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/actions"
+	"github.com/ec2x/ec2x/core/state"
 )
 
 // Catalog answers the catalogue's actions from a configuration.
 type Catalog struct {
 	cfg   *configs.Config
+	rt    *state.Runtime
 	names []string // the types in catalogue order, sorted once
 
 	mu    sync.Mutex
 	items map[string][]typeItem // region -> every type as it describes it
 }
 
-// New returns the catalogue of cfg.
-func New(cfg *configs.Config) *Catalog {
-	return &Catalog{cfg: cfg, names: cfg.TypeNames(), items: map[string][]typeItem{}}
+// New returns the catalogue of cfg, keeping its zone group opt-ins in rt.
+func New(cfg *configs.Config, rt *state.Runtime) *Catalog {
+	return &Catalog{cfg: cfg, rt: rt, names: cfg.TypeNames(), items: map[string][]typeItem{}}
 }
 
 // Actions are the catalogue's actions, all EC2's own.
@@ -32,6 +35,10 @@ func (c *Catalog) Actions() []actions.Def {
 	return []actions.Def{
 		actions.New("DescribeRegions", actions.Public, c.DescribeRegions),
 		actions.New("DescribeAvailabilityZones", actions.Public, c.DescribeAvailabilityZones),
+		actions.New("ModifyAvailabilityZoneGroup", actions.Public, c.ModifyAvailabilityZoneGroup),
+		actions.New("ResetAvailabilityZoneGroup", actions.Local, c.ResetAvailabilityZoneGroup),
+		actions.New("EnableRegion", actions.Local, c.EnableRegion),
+		actions.New("DisableRegion", actions.Local, c.DisableRegion),
 		actions.New("DescribeInstanceTypes", actions.Public, c.DescribeInstanceTypes),
 		actions.New("DescribeInstanceTypeOfferings", actions.Public, c.DescribeInstanceTypeOfferings),
 		actions.New("GetInstanceTypesFromInstanceRequirements", actions.Public, c.GetInstanceTypesFromInstanceRequirements),

@@ -16,6 +16,9 @@ const (
 	notOptedIn       = "not-opted-in"
 )
 
+// zoneTypeAZ is the zone type of a region's own zones.
+const zoneTypeAZ = "availability-zone"
+
 // regionOf checks a region exists.
 func (c *Catalog) regionOf(name string) (*configs.Region, error) {
 	r, ok := c.cfg.Regions[name]
@@ -58,7 +61,7 @@ func (c *Catalog) DescribeRegions(ctx context.Context, _ string, in *ec2.Describ
 	var items []ec2.Region
 	for _, n := range c.cfg.RegionNames() {
 		r := c.cfg.Regions[n]
-		status := optIn(r)
+		status := c.regionStatus(n)
 		switch {
 		case len(in.RegionNames) > 0 && !contains(in.RegionNames, n):
 			continue
@@ -129,23 +132,24 @@ var zoneSpec = &describe.Spec[ec2.AvailabilityZone]{
 }
 
 // zones is every zone of a region as EC2 describes it.
-func zones(r *configs.Region, region string) []ec2.AvailabilityZone {
+func (c *Catalog) zones(r *configs.Region, region string) []ec2.AvailabilityZone {
 	status := optInNotRequired
-	if optIn(r) == notOptedIn {
+	if c.regionStatus(region) == notOptedIn {
 		status = notOptedIn
 	}
 	out := make([]ec2.AvailabilityZone, 0, len(r.Zones))
 	for i, z := range r.Zones {
 		out = append(out, ec2.AvailabilityZone{ZoneName: z, ZoneId: ZoneID(r, region, i), RegionName: region,
-			State: "available", ZoneType: "availability-zone", OptInStatus: status, GroupName: region,
+			State: "available", ZoneType: zoneTypeAZ, OptInStatus: status, GroupName: region,
 			GroupLongName: r.Description, NetworkBorderGroup: region, Messages: []ec2.AvailabilityZoneMessage{}})
 	}
 	return out
 }
 
 // DescribeAvailabilityZones lists the zones of a region, by name, ID or
-// filters. ec2x has no Local or Wavelength Zones, so AllAvailabilityZones
-// lists the same zones.
+// filters: its Availability Zones and the Local Zones and Wavelength
+// Zones of the groups the account opted into; AllAvailabilityZones adds
+// the rest. Zones named by name or ID are listed whatever their status.
 func (c *Catalog) DescribeAvailabilityZones(ctx context.Context, region string, in *ec2.DescribeAvailabilityZonesInput) (*ec2.DescribeAvailabilityZonesOutput, error) {
 	r, err := c.regionOf(region)
 	if err != nil {
@@ -155,7 +159,11 @@ func (c *Catalog) DescribeAvailabilityZones(ctx context.Context, region string, 
 	if err != nil {
 		return nil, err
 	}
-	all := zones(r, region)
+	opted, err := c.optedGroups(region)
+	if err != nil {
+		return nil, err
+	}
+	all := append(c.zones(r, region), c.localZones(r, region, opted)...)
 	for _, n := range in.ZoneNames {
 		if !containsZone(all, func(z ec2.AvailabilityZone) string { return z.ZoneName }, n) {
 			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The zone '%s' does not exist.", n)
@@ -166,14 +174,16 @@ func (c *Catalog) DescribeAvailabilityZones(ctx context.Context, region string, 
 			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The zone ID '%s' does not exist.", id)
 		}
 	}
-	items := all
-	if len(in.ZoneNames) > 0 || len(in.ZoneIds) > 0 {
-		items = nil
-		for _, z := range all {
-			if contains(in.ZoneNames, z.ZoneName) || contains(in.ZoneIds, z.ZoneId) {
-				items = append(items, z)
-			}
+	named := len(in.ZoneNames) > 0 || len(in.ZoneIds) > 0
+	var items []ec2.AvailabilityZone
+	for _, z := range all {
+		switch {
+		case named && !contains(in.ZoneNames, z.ZoneName) && !contains(in.ZoneIds, z.ZoneId):
+			continue
+		case !named && !in.AllAvailabilityZones && z.ZoneType != zoneTypeAZ && z.OptInStatus == notOptedIn:
+			continue
 		}
+		items = append(items, z)
 	}
 	out, _ := plan.Page(plan.Filter(items))
 	return &ec2.DescribeAvailabilityZonesOutput{AvailabilityZones: nonNil(out)}, nil

@@ -32,7 +32,7 @@ func serveEC2(ctx context.Context, home, addr string, cloud *core.Cloud, cfg *co
 	srv := &http.Server{
 		Handler: ec2query.New(ec2query.Options{
 			Actions: cloud.Actions(), Region: cfg.Region, Credentials: cfg.API.Credentials, AllowAnonymous: cfg.API.AllowAnonymous,
-			Now: cloud.Now, Logger: log,
+			Now: cloud.Now, Logger: log, Closed: cloud.RegionClosed,
 		}),
 		// A client has 10 s for its headers and a minute for the whole
 		// request, so a slow sender holds a connection for a bounded time.

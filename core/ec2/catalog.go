@@ -16,6 +16,41 @@ type DescribeAvailabilityZonesInput struct {
 	AllAvailabilityZones bool     `json:"AllAvailabilityZones,omitempty"`
 }
 
+// ModifyAvailabilityZoneGroupInput opts the account into a Local Zone or
+// Wavelength Zone group of the region.
+type ModifyAvailabilityZoneGroupInput struct {
+	GroupName   string `json:"GroupName"`
+	OptInStatus string `json:"OptInStatus"`
+	DryRun      bool   `json:"DryRun,omitempty"`
+}
+
+// ModifyAvailabilityZoneGroupOutput is its answer.
+type ModifyAvailabilityZoneGroupOutput struct {
+	Return bool `json:"Return"`
+}
+
+// ResetAvailabilityZoneGroupInput (ec2x's own) opts the account out of a
+// zone group: what EC2 leaves to AWS Support.
+type ResetAvailabilityZoneGroupInput struct {
+	GroupName string `json:"GroupName"`
+}
+
+// ResetAvailabilityZoneGroupOutput is its answer.
+type ResetAvailabilityZoneGroupOutput struct {
+	Return bool `json:"Return"`
+}
+
+// EnableRegionInput (ec2x's own, after the Account API's EnableRegion
+// and DisableRegion) names a region that needs opting into.
+type EnableRegionInput struct {
+	RegionName string `json:"RegionName"`
+}
+
+// EnableRegionOutput is its answer.
+type EnableRegionOutput struct {
+	Return bool `json:"Return"`
+}
+
 // DescribeRegionsOutput lists regions.
 type DescribeRegionsOutput struct {
 	Regions []Region `json:"Regions"`

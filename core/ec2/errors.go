@@ -128,6 +128,11 @@ const (
 	CodeInvalidInstanceEventIDNotFound = "InvalidInstanceEventID.NotFound"
 	// CodeInvalidHostIDMalformed: a host ID not shaped as one.
 	CodeInvalidHostIDMalformed = "InvalidHostID.Malformed"
+
+	// Zone groups.
+	// CodeInvalidOptInStatus: ModifyAvailabilityZoneGroup asked to opt out
+	// (EC2 takes only opted-in; opting out goes through AWS Support).
+	CodeInvalidOptInStatus = "InvalidOptInStatus"
 )
 
 // HTTPStatus is the HTTP status EC2 answers an error code with. The

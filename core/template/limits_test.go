@@ -30,7 +30,7 @@ func newService(t *testing.T, maxT, maxV int) *Service {
 	t.Cleanup(func() { _ = st.Close(ctx) })
 	rt := state.New(state.Options{Config: cfg, Store: st, Clock: clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)), Logger: zerolog.Nop(), Seed: 1,
 		Fatal: func(err error) { t.Errorf("fatal: %v", err) }})
-	s := New(rt, Options{Catalog: catalog.New(cfg), MaxTemplates: maxT, MaxVersions: maxV})
+	s := New(rt, Options{Catalog: catalog.New(cfg, rt), MaxTemplates: maxT, MaxVersions: maxV})
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}

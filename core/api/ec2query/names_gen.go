@@ -284,6 +284,7 @@ var requiredParams = map[string]string{
 	"GetPasswordData":                               "InstanceId",
 	"ImportKeyPair":                                 "KeyName PublicKeyMaterial",
 	"ModifyAddressAttribute":                        "AllocationId",
+	"ModifyAvailabilityZoneGroup":                   "GroupName OptInStatus",
 	"ModifyDefaultCreditSpecification":              "CpuCredits InstanceFamily",
 	"ModifyInstanceAttribute":                       "InstanceId",
 	"ModifyInstanceCpuOptions":                      "InstanceId",

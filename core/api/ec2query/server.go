@@ -38,6 +38,9 @@ type Options struct {
 	// BodyBudget is the bytes of large bodies read at once
 	// (default DefaultBodyBudget).
 	BodyBudget int64
+	// Closed reports whether a region needs opting into and has not
+	// been (nil: none): EC2 answers every call made there AuthFailure.
+	Closed func(region string) bool
 }
 
 // Handler serves the EC2 Query protocol.
@@ -101,6 +104,12 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 	region, err := h.authenticate(r, body, c)
 	if err != nil {
 		return action, nil, err
+	}
+	if h.o.Closed != nil && h.o.Closed(region) {
+		// What EC2 answers in a region the account has not enabled: the
+		// credentials are not valid there (the Account API's EnableRegion
+		// enables it; in ec2x, ec2x regions enable or opt_in = "opted-in").
+		return action, nil, ec2.Errorf(ec2.CodeAuthFailure, "AWS was not able to validate the provided access credentials")
 	}
 	if action == "" {
 		return "", nil, ec2.Errorf(ec2.CodeMissingAction, "The request must contain the parameter Action")
