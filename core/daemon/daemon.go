@@ -151,8 +151,10 @@ func serveSocket(ctx context.Context, o Options, cloud *core.Cloud) error {
 	defer cancel()
 	ping := api.Ping{Stamp: o.Stamp, Version: o.Version, Pid: os.Getpid(), Home: o.Home,
 		Started: time.Now().UTC().Format(time.RFC3339), Drivers: hv.Drivers()}
+	sock := local.NewServer(cloud.Actions(), o.Config.Region, ping, log, cancel)
+	sock.Closed = cloud.RegionClosed
 	srv := &http.Server{
-		Handler:           local.NewServer(cloud.Actions(), o.Config.Region, ping, log, cancel),
+		Handler:           sock,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}

@@ -25,6 +25,20 @@ type Server struct {
 	log      zerolog.Logger
 	shutdown func()
 	reqs     atomic.Uint64
+	// Closed reports whether a region needs opting into and has not been
+	// (nil: none); calls there are refused as the EC2 endpoint refuses
+	// them, with the way to enable it.
+	Closed func(region string) bool
+}
+
+// openEverywhere reports the actions that work whatever the region:
+// listing the regions and enabling one.
+func openEverywhere(action string) bool {
+	switch action {
+	case "DescribeRegions", "EnableRegion", "DisableRegion":
+		return true
+	}
+	return false
 }
 
 // NewServer returns the HTTP handler of the API over the table's actions;
@@ -76,6 +90,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.lookup(name)
 	if !ok {
 		s.writeError(w, rid, ec2.Errorf(ec2.CodeInvalidAction, "The action %s is not valid for this web service.", name))
+		return
+	}
+	if s.Closed != nil && !openEverywhere(name) && s.Closed(region) {
+		s.writeError(w, rid, ec2.Errorf(ec2.CodeAuthFailure, "The region %s is not enabled for this account (enable it with: ec2x regions enable %s).", region, region))
 		return
 	}
 	if a.Stream != nil {
