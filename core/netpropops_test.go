@@ -124,7 +124,7 @@ func (f *netFuzzer) forgetInstances(region string, ids []string, err error) {
 func (f *netFuzzer) start(region string) {
 	if ids := f.instances(region); ids != nil {
 		f.logf("start %s %v", region, ids)
-		_, err := f.e.c.StartInstances(f.e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		_, err := f.e.c.StartInstances(f.e.ctx, region, &ec2.StartInstancesInput{InstanceIds: ids})
 		f.expect("start", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound, ec2.CodeInsufficientInstanceCapacity)
 		f.forgetInstances(region, ids, err)
 	}
@@ -149,7 +149,7 @@ func (f *netFuzzer) stop(region string) {
 func (f *netFuzzer) terminate(region string) {
 	if ids := f.instances(region); ids != nil {
 		f.logf("terminate %s %v", region, ids)
-		_, err := f.e.c.TerminateInstances(f.e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		_, err := f.e.c.TerminateInstances(f.e.ctx, region, &ec2.TerminateInstancesInput{InstanceIds: ids})
 		f.expect("terminate", err, ec2.CodeInvalidInstanceIDNotFound)
 		f.forgetInstances(region, ids, err)
 	}
