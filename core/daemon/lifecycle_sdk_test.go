@@ -16,7 +16,7 @@ import (
 // encrypted root volume EC2 requires for it.
 func hibernationRun(typ types.InstanceType) *ec2.RunInstancesInput {
 	return &ec2.RunInstancesInput{InstanceType: typ,
-		HibernationOptions: &types.HibernationOptionsRequest{Configured: aws.Bool(true)},
+		HibernationOptions:  &types.HibernationOptionsRequest{Configured: aws.Bool(true)},
 		BlockDeviceMappings: []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/xvda"), Ebs: &types.EbsBlockDevice{Encrypted: aws.Bool(true)}}}}
 }
 
