@@ -29,7 +29,16 @@ func testHibernate(e *Env) {
 		e.T.Fatalf("Start after Hibernate: %v", err)
 	}
 	e.WaitFor(spec.ID, hv.StateRunning)
-	e.Eventually("the console shows the resume", func() bool { return strings.Contains(e.Console(spec.ID), "hibernation exit") })
+	// Prove the kernel is up before counting its starts: a fresh boot
+	// would print its banner before it could answer an interrupt.
+	if di, ok := e.Driver.(hv.DiagnosticInterrupter); ok {
+		nmis := strings.Count(e.Console(spec.ID), "NMI received")
+		e.Eventually("the resumed guest answers an NMI", func() bool {
+			_ = di.SendNMI(e.Ctx, spec.ID)
+			e.Sleep(step)
+			return strings.Count(e.Console(spec.ID), "NMI received") > nmis
+		})
+	}
 	if n := strings.Count(e.Console(spec.ID), "Linux version"); n != boots {
 		e.T.Errorf("after a resume the console shows %d kernel starts, want %d (no new boot)", n, boots)
 	}
