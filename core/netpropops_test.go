@@ -135,13 +135,14 @@ func (f *netFuzzer) stop(region string) {
 	if ids == nil {
 		return
 	}
-	force := f.rng.IntN(5) == 0
-	f.logf("stop %s %v force=%v", region, ids, force)
-	_, err := f.e.c.StopInstances(f.e.ctx, region, &ec2.StopInstancesInput{InstanceIds: ids, Force: force})
+	powerOff := f.rng.IntN(5) == 0
+	f.logf("stop %s %v skip-os-shutdown=%v", region, ids, powerOff)
+	_, err := f.e.c.StopInstances(f.e.ctx, region, &ec2.StopInstancesInput{InstanceIds: ids, SkipOsShutdown: powerOff})
 	f.forgetInstances(region, ids, err)
-	if f.expect("stop", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound) && force {
-		// A forced stop settles at once, through the event loop: wait for
-		// it so that the next operation meets the same state every run.
+	if f.expect("stop", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound) && powerOff {
+		// A stop without the OS shutdown settles at once, through the
+		// event loop: wait for it so that the next operation meets the
+		// same state every run.
 		f.e.wait(region, ec2.StateStopped, ids...)
 	}
 }
