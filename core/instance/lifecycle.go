@@ -133,10 +133,7 @@ func (s *Service) StopInstances(ctx context.Context, region string, in *ec2.Stop
 			return nil, nil
 		case ec2.StateStopping:
 			if !in.Force && !in.SkipOsShutdown {
-				return nil, nil
-			}
-			if in.Hibernate {
-				return nil, nil
+				return nil, nil // Hibernate comes with neither
 			}
 		case ec2.StateRunning:
 		default:
