@@ -30,7 +30,7 @@ func TestTerminateDuringLaunch(t *testing.T) {
 				return
 			}
 			if ids := idsOf(out.Instances); len(ids) > 0 {
-				if _, err := e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: ids}); err != nil {
+				if _, err := e.c.TerminateInstances(e.ctx, use1, &ec2.TerminateInstancesInput{InstanceIds: ids}); err != nil {
 					t.Errorf("terminate: %v", err)
 					return
 				}
@@ -90,7 +90,7 @@ func TestRegionsInParallel(t *testing.T) {
 				if _, err := e.c.WaitInstances(e.ctx, region, &ec2.WaitInstancesInput{InstanceIds: []string{id}, State: ec2.StateRunning, TimeoutSeconds: 10}); err != nil {
 					t.Errorf("%s wait: %v", region, err)
 				}
-				if _, err := e.c.TerminateInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: []string{id}}); err != nil {
+				if _, err := e.c.TerminateInstances(e.ctx, region, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
 					t.Errorf("%s terminate: %v", region, err)
 				}
 			}

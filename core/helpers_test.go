@@ -205,7 +205,7 @@ func (e *env) stop(region string, force bool, ids ...string) []ec2.StateChange {
 
 func (e *env) start(region string, ids ...string) []ec2.StateChange {
 	e.t.Helper()
-	out, err := e.c.StartInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+	out, err := e.c.StartInstances(e.ctx, region, &ec2.StartInstancesInput{InstanceIds: ids})
 	if err != nil {
 		e.t.Fatalf("start %v: %v", ids, err)
 	}
@@ -214,7 +214,7 @@ func (e *env) start(region string, ids ...string) []ec2.StateChange {
 
 func (e *env) terminate(region string, ids ...string) []ec2.StateChange {
 	e.t.Helper()
-	out, err := e.c.TerminateInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+	out, err := e.c.TerminateInstances(e.ctx, region, &ec2.TerminateInstancesInput{InstanceIds: ids})
 	if err != nil {
 		e.t.Fatalf("terminate %v: %v", ids, err)
 	}

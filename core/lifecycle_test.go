@@ -108,7 +108,7 @@ func TestStopReleasesPublicIPStartTakesANewOne(t *testing.T) {
 	if n.PublicIpAddress != freed {
 		t.Fatalf("new launch got %s, want the released %s", n.PublicIpAddress, freed)
 	}
-	_, err = e.c.StartInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{ids[0]}})
+	_, err = e.c.StartInstances(e.ctx, use1, &ec2.StartInstancesInput{InstanceIds: []string{ids[0]}})
 	wantCode(t, err, ec2.CodeInsufficientAddressCapacity)
 	if st := e.get(use1, ids[0]).State.Name; st != ec2.StateStopped {
 		t.Fatalf("a refused start left the instance %s", st)
@@ -183,7 +183,7 @@ func TestStartCapacity(t *testing.T) {
 	e.wait(use1, ec2.StateStopped, x)
 	e.run(use1, &ec2.RunInstancesInput{Placement: &ec2.Placement{AvailabilityZone: "us-east-1a"}})
 	// A stopped instance restarts in its own zone only.
-	_, err := e.c.StartInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{x}})
+	_, err := e.c.StartInstances(e.ctx, use1, &ec2.StartInstancesInput{InstanceIds: []string{x}})
 	wantCode(t, err, ec2.CodeInsufficientInstanceCapacity, "(us-east-1a)")
 	checkInvariants(t, e, use1)
 }
@@ -197,7 +197,10 @@ func TestForceStop(t *testing.T) {
 	wantChange(t, e.stop(use1, false, ids[0])[0], ids[0], ec2.StateStopping, ec2.StateStopping)
 	wantChange(t, e.stop(use1, true, ids[0])[0], ids[0], ec2.StateStopping, ec2.StateStopping)
 	e.wait(use1, ec2.StateStopped, ids[0])
+	// Force on a running instance shuts it down gracefully first, as EC2's
+	// does: it takes the stop time.
 	wantChange(t, e.stop(use1, true, ids[1])[0], ids[1], ec2.StateRunning, ec2.StateStopping)
+	e.advance(e.stopTime())
 	e.wait(use1, ec2.StateStopped, ids[1])
 	wantChange(t, e.stop(use1, false, ids[1])[0], ids[1], ec2.StateStopped, ec2.StateStopped)
 	checkInvariants(t, e, use1)
@@ -275,7 +278,7 @@ func TestTerminatedStayVisibleThenDisappear(t *testing.T) {
 	}
 	_, err := e.c.DescribeInstances(e.ctx, use1, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
 	wantCode(t, err, ec2.CodeInvalidInstanceIDNotFound, id)
-	_, err = e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{id}})
+	_, err = e.c.TerminateInstances(e.ctx, use1, &ec2.TerminateInstancesInput{InstanceIds: []string{id}})
 	wantCode(t, err, ec2.CodeInvalidInstanceIDNotFound, id)
 
 	// The janitor (every minute) forgets the instance and its ClientToken:

@@ -124,7 +124,7 @@ func (f *netFuzzer) forgetInstances(region string, ids []string, err error) {
 func (f *netFuzzer) start(region string) {
 	if ids := f.instances(region); ids != nil {
 		f.logf("start %s %v", region, ids)
-		_, err := f.e.c.StartInstances(f.e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		_, err := f.e.c.StartInstances(f.e.ctx, region, &ec2.StartInstancesInput{InstanceIds: ids})
 		f.expect("start", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound, ec2.CodeInsufficientInstanceCapacity)
 		f.forgetInstances(region, ids, err)
 	}
@@ -135,13 +135,14 @@ func (f *netFuzzer) stop(region string) {
 	if ids == nil {
 		return
 	}
-	force := f.rng.IntN(5) == 0
-	f.logf("stop %s %v force=%v", region, ids, force)
-	_, err := f.e.c.StopInstances(f.e.ctx, region, &ec2.StopInstancesInput{InstanceIds: ids, Force: force})
+	powerOff := f.rng.IntN(5) == 0
+	f.logf("stop %s %v skip-os-shutdown=%v", region, ids, powerOff)
+	_, err := f.e.c.StopInstances(f.e.ctx, region, &ec2.StopInstancesInput{InstanceIds: ids, SkipOsShutdown: powerOff})
 	f.forgetInstances(region, ids, err)
-	if f.expect("stop", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound) && force {
-		// A forced stop settles at once, through the event loop: wait for
-		// it so that the next operation meets the same state every run.
+	if f.expect("stop", err, ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceIDNotFound) && powerOff {
+		// A stop without the OS shutdown settles at once, through the
+		// event loop: wait for it so that the next operation meets the
+		// same state every run.
 		f.e.wait(region, ec2.StateStopped, ids...)
 	}
 }
@@ -149,7 +150,7 @@ func (f *netFuzzer) stop(region string) {
 func (f *netFuzzer) terminate(region string) {
 	if ids := f.instances(region); ids != nil {
 		f.logf("terminate %s %v", region, ids)
-		_, err := f.e.c.TerminateInstances(f.e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		_, err := f.e.c.TerminateInstances(f.e.ctx, region, &ec2.TerminateInstancesInput{InstanceIds: ids})
 		f.expect("terminate", err, ec2.CodeInvalidInstanceIDNotFound)
 		f.forgetInstances(region, ids, err)
 	}

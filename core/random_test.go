@@ -175,7 +175,7 @@ func (f *fuzzer) step() {
 			return
 		}
 		f.logf("start %s %v", region, ids)
-		out, err := e.c.StartInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		out, err := e.c.StartInstances(e.ctx, region, &ec2.StartInstancesInput{InstanceIds: ids})
 		if f.expect("start", err) {
 			f.wantStates("start", out.StartingInstances, ec2.StatePending, ec2.StateRunning)
 		}
@@ -204,7 +204,7 @@ func (f *fuzzer) step() {
 			return
 		}
 		f.logf("terminate %s %v", region, ids)
-		out, err := e.c.TerminateInstances(e.ctx, region, &ec2.InstanceIdsInput{InstanceIds: ids})
+		out, err := e.c.TerminateInstances(e.ctx, region, &ec2.TerminateInstancesInput{InstanceIds: ids})
 		if f.expect("terminate", err) {
 			f.wantStates("terminate", out.TerminatingInstances, ec2.StateShuttingDown, ec2.StateTerminated)
 		}

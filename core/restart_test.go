@@ -204,7 +204,7 @@ func TestRestartCompletesInterruptedWorkAndRebuildsBooks(t *testing.T) {
 		checkInvariants(t, e, use1)
 		// The stopped instance cannot start without a public address; a
 		// terminate frees one.
-		_, err := e.c.StartInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{ee}})
+		_, err := e.c.StartInstances(e.ctx, use1, &ec2.StartInstancesInput{InstanceIds: []string{ee}})
 		wantCode(t, err, ec2.CodeInsufficientAddressCapacity)
 		e.terminate(use1, b)
 		e.advance(e.stopTime())

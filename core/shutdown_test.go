@@ -57,7 +57,7 @@ func TestAttributesSurviveRestart(t *testing.T) {
 	id := e.run(use1, &ec2.RunInstancesInput{MinCount: 1, MaxCount: 1, DisableApiTermination: true, InstanceInitiatedShutdownBehavior: "terminate",
 		Monitoring: &ec2.RunInstancesMonitoringEnabled{Enabled: true}, MetadataOptions: &ec2.InstanceMetadataOptionsRequest{HttpTokens: "required", HttpPutResponseHopLimit: 4}}).Instances[0].InstanceId
 	e.reopen()
-	_, err := e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{id}})
+	_, err := e.c.TerminateInstances(e.ctx, use1, &ec2.TerminateInstancesInput{InstanceIds: []string{id}})
 	wantCode(t, err, ec2.CodeOperationNotPermitted, "disableApiTermination")
 	in := e.get(use1, id)
 	if in.Monitoring.State != "enabled" || in.MetadataOptions.HttpTokens != "required" || in.MetadataOptions.HttpPutResponseHopLimit != 4 {

@@ -39,7 +39,7 @@ type stateOp struct {
 
 var stateOps = []stateOp{
 	{"start", "started", func(e *env, id string) (*ec2.StateChange, error) {
-		out, err := e.c.StartInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{id}})
+		out, err := e.c.StartInstances(e.ctx, use1, &ec2.StartInstancesInput{InstanceIds: []string{id}})
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +57,7 @@ var stateOps = []stateOp{
 		return nil, err
 	}},
 	{"terminate", "", func(e *env, id string) (*ec2.StateChange, error) {
-		out, err := e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{id}})
+		out, err := e.c.TerminateInstances(e.ctx, use1, &ec2.TerminateInstancesInput{InstanceIds: []string{id}})
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +140,7 @@ func TestTransitionsAreAllOrNothing(t *testing.T) {
 	}
 	// A start that claims a host and an address for the first instance and
 	// then fails on the second gives both back.
-	_, err = e.c.StartInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{by[ec2.StateStopped], by[ec2.StateStopping]}})
+	_, err = e.c.StartInstances(e.ctx, use1, &ec2.StartInstancesInput{InstanceIds: []string{by[ec2.StateStopped], by[ec2.StateStopping]}})
 	wantCode(t, err, ec2.CodeIncorrectInstanceState, by[ec2.StateStopping])
 	if got := e.get(use1, by[ec2.StateStopped]); got.State.Name != ec2.StateStopped || got.PublicIpAddress != "" {
 		t.Errorf("the refused start left %+v", got.State)
@@ -162,7 +162,7 @@ func TestInstanceIDErrors(t *testing.T) {
 			return err
 		},
 		"StartInstances": func(ids []string) error {
-			_, err := e.c.StartInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: ids})
+			_, err := e.c.StartInstances(e.ctx, use1, &ec2.StartInstancesInput{InstanceIds: ids})
 			return err
 		},
 		"StopInstances": func(ids []string) error {
@@ -174,7 +174,7 @@ func TestInstanceIDErrors(t *testing.T) {
 			return err
 		},
 		"TerminateInstances": func(ids []string) error {
-			_, err := e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: ids})
+			_, err := e.c.TerminateInstances(e.ctx, use1, &ec2.TerminateInstancesInput{InstanceIds: ids})
 			return err
 		},
 		"WaitInstances": func(ids []string) error {
@@ -222,7 +222,7 @@ func TestInstanceIDErrors(t *testing.T) {
 		wantCode(t, err, ec2.CodeInvalidRegion, "us-nowhere-1")
 	})
 	// Duplicates in one call are one instance.
-	out, err := e.c.TerminateInstances(e.ctx, use1, &ec2.InstanceIdsInput{InstanceIds: []string{live, live}})
+	out, err := e.c.TerminateInstances(e.ctx, use1, &ec2.TerminateInstancesInput{InstanceIds: []string{live, live}})
 	if err != nil || len(out.TerminatingInstances) != 1 {
 		t.Errorf("terminate [id id] = %+v, %v", out, err)
 	}
@@ -247,11 +247,11 @@ func TestDryRun(t *testing.T) {
 			return err
 		}},
 		{"terminate", func(ctx context.Context) error {
-			_, err := e.c.TerminateInstances(ctx, use1, &ec2.InstanceIdsInput{InstanceIds: ids[:1], DryRun: true})
+			_, err := e.c.TerminateInstances(ctx, use1, &ec2.TerminateInstancesInput{InstanceIds: ids[:1], DryRun: true})
 			return err
 		}},
 		{"start", func(ctx context.Context) error {
-			_, err := e.c.StartInstances(ctx, use1, &ec2.InstanceIdsInput{InstanceIds: ids[1:], DryRun: true})
+			_, err := e.c.StartInstances(ctx, use1, &ec2.StartInstancesInput{InstanceIds: ids[1:], DryRun: true})
 			return err
 		}},
 		{"modify", func(ctx context.Context) error {

@@ -202,6 +202,22 @@ type DiagnosticInterrupter interface {
 	SendNMI(ctx context.Context, id string) error
 }
 
+// Hibernator suspends a running guest to disk: its memory is saved, it
+// powers off (Notify(StateStopped) follows), and its next Start resumes
+// from the saved memory instead of booting. Drivers that declare
+// Capabilities.Hibernate implement it.
+type Hibernator interface {
+	Hibernate(ctx context.Context, id string) error
+}
+
+// PowerOffDestroyer removes a guest without its OS shutdown: the power is
+// cut, then the guest is removed (Notify(StateDestroyed) follows). Drivers
+// whose Destroy shuts the guest's OS down gracefully implement it; core
+// uses Destroy where a driver does not.
+type PowerOffDestroyer interface {
+	DestroyPoweredOff(ctx context.Context, id string) error
+}
+
 // WorkloadSetter changes a simulated guest's workload while it runs.
 type WorkloadSetter interface {
 	SetWorkload(ctx context.Context, id, name string, load *LoadProfile) error
@@ -217,6 +233,8 @@ type Capabilities struct {
 	Screenshot   bool // implements Screenshotter
 	// DiagnosticInterrupt: implements DiagnosticInterrupter.
 	DiagnosticInterrupt bool
+	// Hibernate: implements Hibernator (the guest's memory survives a stop).
+	Hibernate bool
 }
 
 // Options configure a driver instance.

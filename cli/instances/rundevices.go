@@ -18,6 +18,7 @@ var runDeviceFlags = []cli.Flag{
 	&cli.StringFlag{Name: "placement-group", Usage: "placement group name"},
 	&cli.StringFlag{Name: "iam-profile", Usage: "IAM instance profile name or ARN (recorded and shown)"},
 	&cli.BoolFlag{Name: "ebs-optimized", Usage: "launch EBS-optimized (recorded and shown; refused by types without it)"},
+	&cli.BoolFlag{Name: "hibernation", Usage: "enable hibernation (stop --hibernate); the root volume is encrypted, as EC2 requires"},
 }
 
 // runDevices sets what runDeviceFlags ask for on in.
@@ -43,7 +44,27 @@ func runDevices(c *cli.Context, in *ec2.RunInstancesInput) error {
 		}
 	}
 	in.EbsOptimized = c.Bool("ebs-optimized")
+	if c.Bool("hibernation") {
+		in.HibernationOptions = &ec2.HibernationOptionsRequest{Configured: true}
+		encryptRoot(in)
+	}
 	return nil
+}
+
+// encryptRoot marks the root volume's mapping encrypted, adding one when
+// the request has none: hibernation saves memory there.
+func encryptRoot(in *ec2.RunInstancesInput) {
+	on := true
+	for i, m := range in.BlockDeviceMappings {
+		if m.DeviceName == "/dev/xvda" {
+			if m.Ebs == nil {
+				in.BlockDeviceMappings[i].Ebs = &ec2.EbsBlockDevice{}
+			}
+			in.BlockDeviceMappings[i].Ebs.Encrypted = &on
+			return
+		}
+	}
+	in.BlockDeviceMappings = append(in.BlockDeviceMappings, ec2.BlockDeviceMapping{DeviceName: "/dev/xvda", Ebs: &ec2.EbsBlockDevice{Encrypted: &on}})
 }
 
 // parseBlockDevice reads one --block-device: the short form, or JSON as

@@ -12,7 +12,7 @@ var StartCommand = &cli.Command{
 	ArgsUsage: "ID...",
 	Flags:     lifecycleFlags(),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "StartInstances", func(ids []string) any { return &ec2.InstanceIdsInput{InstanceIds: ids} },
+		return changeState(c, "StartInstances", func(ids []string) any { return &ec2.StartInstancesInput{InstanceIds: ids} },
 			func(o *stateChanges) []ec2.StateChange { return o.StartingInstances }, ec2.StateRunning)
 	},
 }

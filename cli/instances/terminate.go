@@ -11,9 +11,14 @@ var TerminateCommand = &cli.Command{
 	Aliases:   []string{"rm"},
 	Usage:     "terminate instances (they stay visible for an hour)",
 	ArgsUsage: "ID...",
-	Flags:     lifecycleFlags(),
+	Flags: lifecycleFlags(
+		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "power off an instance stuck shutting down; a running one shuts down gracefully first"},
+		&cli.BoolFlag{Name: "skip-os-shutdown", Usage: "power off without the guest's OS shutdown"},
+	),
 	Action: func(c *cli.Context) error {
-		return changeState(c, "TerminateInstances", func(ids []string) any { return &ec2.InstanceIdsInput{InstanceIds: ids} },
+		return changeState(c, "TerminateInstances", func(ids []string) any {
+			return &ec2.TerminateInstancesInput{InstanceIds: ids, Force: c.Bool("force"), SkipOsShutdown: c.Bool("skip-os-shutdown")}
+		},
 			func(o *stateChanges) []ec2.StateChange { return o.TerminatingInstances }, ec2.StateTerminated)
 	},
 }

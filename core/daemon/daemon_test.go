@@ -225,7 +225,7 @@ func TestClientErrors(t *testing.T) {
 		code   string
 		msg    string
 	}{
-		{"service error keeps code and message", "", "TerminateInstances", &ec2.InstanceIdsInput{InstanceIds: []string{"i-0123456789abcdef0"}},
+		{"service error keeps code and message", "", "TerminateInstances", &ec2.TerminateInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}},
 			ec2.CodeInvalidInstanceIDNotFound, "The instance ID 'i-0123456789abcdef0' does not exist"},
 		{"unknown region", "mars-1", "DescribeInstances", &ec2.DescribeInstancesInput{}, ec2.CodeInvalidRegion, "mars-1"},
 		{"unknown action", "", "Frobnicate", &ec2.Empty{}, ec2.CodeInvalidAction, "Frobnicate"},

@@ -145,6 +145,7 @@ type ModifyInstanceAttributeInput struct {
 	EbsOptimized                      *AttributeBooleanValue                    `json:"EbsOptimized,omitempty" ec2x:"noeffect"`
 	SriovNetSupport                   *AttributeValue                           `json:"SriovNetSupport,omitempty" ec2x:"noeffect"`
 	EnaSupport                        *AttributeBooleanValue                    `json:"EnaSupport,omitempty" ec2x:"noeffect"`
+	EnclaveOptions                    *EnclaveOptionsRequest                    `json:"EnclaveOptions,omitempty" ec2x:"noeffect"`
 	DryRun                            bool                                      `json:"DryRun,omitempty"`
 }
 

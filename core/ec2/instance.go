@@ -9,6 +9,9 @@ type DescribeInstancesInput struct {
 	// MaxResults (5 to 1000) pages the answer; NextToken continues it.
 	MaxResults int    `json:"MaxResults,omitempty"`
 	NextToken  string `json:"NextToken,omitempty"`
+	// IncludeManagedResources: ec2x has no resources managed by other
+	// services, so every instance is always listed.
+	IncludeManagedResources bool `json:"IncludeManagedResources,omitempty" ec2x:"noeffect"`
 }
 
 // DescribeInstancesOutput lists instances, without EC2's Reservations layer.
@@ -155,7 +158,7 @@ type RunInstancesInput struct {
 	// core/instance/launchopts.go); those ec2x has nothing behind are
 	// marked noeffect.
 	EbsOptimized                     bool                                      `json:"EbsOptimized,omitempty" ec2x:"noeffect"`
-	HibernationOptions               *HibernationOptionsRequest                `json:"HibernationOptions,omitempty" ec2x:"noeffect"`
+	HibernationOptions               *HibernationOptionsRequest                `json:"HibernationOptions,omitempty"`
 	IamInstanceProfile               *IamInstanceProfileSpecification          `json:"IamInstanceProfile,omitempty" ec2x:"noeffect"`
 	CpuOptions                       *CpuOptionsRequest                        `json:"CpuOptions,omitempty"`
 	PrivateDnsNameOptions            *PrivateDnsNameOptionsRequest             `json:"PrivateDnsNameOptions,omitempty" ec2x:"noeffect"`
@@ -228,17 +231,42 @@ type RunInstancesOutput struct {
 // WorkloadTag picks a simulated guest's workload model.
 const WorkloadTag = "ec2x:workload"
 
-// InstanceIdsInput names instances (Start, Reboot, Terminate).
+// InstanceIdsInput names instances (RebootInstances).
 type InstanceIdsInput struct {
 	InstanceIds []string `json:"InstanceIds"`
 	DryRun      bool     `json:"DryRun,omitempty"`
 }
 
+// StartInstancesInput is EC2's StartInstances request.
+type StartInstancesInput struct {
+	InstanceIds []string `json:"InstanceIds"`
+	// AdditionalInfo is "Reserved" in EC2's model: read and ignored.
+	AdditionalInfo string `json:"AdditionalInfo,omitempty" ec2x:"noeffect"`
+	DryRun         bool   `json:"DryRun,omitempty"`
+}
+
 // StopInstancesInput is EC2's StopInstances request.
 type StopInstancesInput struct {
 	InstanceIds []string `json:"InstanceIds"`
-	Force       bool     `json:"Force,omitempty"`
-	DryRun      bool     `json:"DryRun,omitempty"`
+	// Force shuts down gracefully first and powers off if that does not
+	// finish; on an instance already stopping it powers off at once.
+	Force bool `json:"Force,omitempty"`
+	// Hibernate saves the guest's memory to its root volume and stops; the
+	// next start resumes it. Only for instances launched with hibernation.
+	Hibernate bool `json:"Hibernate,omitempty"`
+	// SkipOsShutdown powers the guest off without its OS shutdown.
+	SkipOsShutdown bool `json:"SkipOsShutdown,omitempty"`
+	DryRun         bool `json:"DryRun,omitempty"`
+}
+
+// TerminateInstancesInput is EC2's TerminateInstances request.
+type TerminateInstancesInput struct {
+	InstanceIds []string `json:"InstanceIds"`
+	// Force: as StopInstances' Force, for an instance stuck shutting down.
+	Force bool `json:"Force,omitempty"`
+	// SkipOsShutdown powers the guest off without its OS shutdown.
+	SkipOsShutdown bool `json:"SkipOsShutdown,omitempty"`
+	DryRun         bool `json:"DryRun,omitempty"`
 }
 
 // StartInstancesOutput answers StartInstances.

@@ -51,10 +51,10 @@ type PrivateDnsNameOptionsResponse struct {
 	EnableResourceNameDnsAAAARecord bool   `json:"EnableResourceNameDnsAAAARecord"`
 }
 
-// InstanceMaintenanceOptionsRequest sets auto recovery.
+// InstanceMaintenanceOptionsRequest sets auto recovery (RunInstances'
+// request has no RebootMigration: ModifyInstanceMaintenanceOptions sets it).
 type InstanceMaintenanceOptionsRequest struct {
-	AutoRecovery    string `json:"AutoRecovery,omitempty"`
-	RebootMigration string `json:"RebootMigration,omitempty"`
+	AutoRecovery string `json:"AutoRecovery,omitempty"`
 }
 
 // InstanceMaintenanceOptions shows auto recovery.
@@ -146,14 +146,17 @@ type ModifyInstanceCpuOptionsInput struct {
 	InstanceId     string `json:"InstanceId"`
 	CoreCount      int    `json:"CoreCount,omitempty"`
 	ThreadsPerCore int    `json:"ThreadsPerCore,omitempty"`
-	DryRun         bool   `json:"DryRun,omitempty"`
+	// NestedVirtualization is enabled or disabled; empty keeps it.
+	NestedVirtualization string `json:"NestedVirtualization,omitempty" ec2x:"noeffect"`
+	DryRun               bool   `json:"DryRun,omitempty"`
 }
 
 // ModifyInstanceCpuOptionsOutput is the options now.
 type ModifyInstanceCpuOptionsOutput struct {
-	InstanceId     string `json:"InstanceId"`
-	CoreCount      int    `json:"CoreCount"`
-	ThreadsPerCore int    `json:"ThreadsPerCore"`
+	InstanceId           string `json:"InstanceId"`
+	CoreCount            int    `json:"CoreCount"`
+	ThreadsPerCore       int    `json:"ThreadsPerCore"`
+	NestedVirtualization string `json:"NestedVirtualization,omitempty"`
 }
 
 // ModifyInstanceMaintenanceOptionsInput changes auto recovery.

@@ -107,6 +107,8 @@ type InstanceNetworkInterface struct {
 type CpuOptions struct {
 	CoreCount      int `json:"CoreCount"`
 	ThreadsPerCore int `json:"ThreadsPerCore"`
+	// NestedVirtualization is set once ModifyInstanceCpuOptions chose it.
+	NestedVirtualization string `json:"NestedVirtualization,omitempty"`
 }
 
 // Instance is an EC2 instance.

@@ -37,6 +37,7 @@ func typedGiven(in *ec2.ModifyInstanceAttributeInput) []string {
 	add(in.EbsOptimized != nil, "ebsOptimized")
 	add(in.SriovNetSupport != nil, "sriovNetSupport")
 	add(in.EnaSupport != nil, "enaSupport")
+	add(in.EnclaveOptions != nil, "enclaveOptions")
 	return given
 }
 
@@ -111,7 +112,7 @@ func valueGiven(in *ec2.ModifyInstanceAttributeInput) error {
 // instance is stopped.
 func stoppedOnly(in *ec2.ModifyInstanceAttributeInput) bool {
 	return in.InstanceType != nil || in.UserData != nil || in.Kernel != nil || in.Ramdisk != nil ||
-		in.EbsOptimized != nil || in.EnaSupport != nil || in.SriovNetSupport != nil
+		in.EbsOptimized != nil || in.EnaSupport != nil || in.SriovNetSupport != nil || in.EnclaveOptions != nil
 }
 
 // modifyAttr applies a change of an attribute other than the type and
@@ -142,11 +143,28 @@ func (s *Service) modifyAttr(tx *state.Tx, r, n *Record, in *ec2.ModifyInstanceA
 			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter sriovNetSupport is invalid. Supported value: simple", in.SriovNetSupport.Value)
 		}
 		n.SriovNetSupport = "simple"
+	case in.EnclaveOptions != nil:
+		return s.modifyEnclaves(n, in.EnclaveOptions.Enabled)
 	case len(in.BlockDeviceMappings) > 0:
 		return modifyDevices(r, n, in.BlockDeviceMappings)
 	case in.SourceDestCheck != nil, len(in.Groups) > 0:
 		return s.modifyPrimary(tx, r, in)
 	}
+	return nil
+}
+
+// modifyEnclaves turns Nitro Enclaves on or off: on only where the type
+// supports them and not beside hibernation, as EC2 has it.
+func (s *Service) modifyEnclaves(n *Record, on bool) error {
+	if on {
+		if t := s.cfg.Types[n.InstanceType]; t == nil || t.NitroEnclaves != "supported" {
+			return ec2.Errorf(ec2.CodeUnsupportedOperation, "Nitro Enclaves are not supported for the instance type %s.", n.InstanceType)
+		}
+		if n.Hibernation {
+			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "You can't enable hibernation and Nitro Enclaves on the same instance.")
+		}
+	}
+	n.EnclavesEnabled = on
 	return nil
 }
 

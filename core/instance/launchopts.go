@@ -14,7 +14,7 @@ import (
 
 // LaunchOpts are RunInstances' options recorded on an instance: the root
 // volume's settings, CPU options, and those ec2x keeps and shows without
-// anything behind them (no IAM, no hibernation, no license manager).
+// anything behind them (no IAM, no license manager); hibernation lets StopInstances hibernate.
 type LaunchOpts struct {
 	Root         RootVolume `json:"Root,omitzero"`
 	Hibernation  bool       `json:"Hibernation,omitempty"`
@@ -23,6 +23,7 @@ type LaunchOpts struct {
 	IamSince     time.Time  `json:"IamSince,omitzero"`
 	Cores        int        `json:"Cores,omitempty"` // 0: the type's
 	Threads      int        `json:"Threads,omitempty"`
+	Nested       string     `json:"Nested,omitempty"` // nested virtualization: enabled, disabled or unset
 	HostnameType string     `json:"HostnameType,omitempty"`
 	DnsA         bool       `json:"DnsA,omitempty"`
 	DnsAAAA      bool       `json:"DnsAAAA,omitempty"`
@@ -81,6 +82,9 @@ func (s *Service) launchOpts(l *launch, in *ec2.RunInstancesInput) (LaunchOpts, 
 	if h := in.HibernationOptions; h != nil && h.Configured {
 		if !o.Root.Encrypted {
 			return o, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "Hibernation needs an encrypted root volume: set Encrypted on its block device mapping.")
+		}
+		if !l.typ.Hibernation {
+			return o, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "The instance type %s does not support hibernation.", l.typeName)
 		}
 		o.Hibernation = true
 	}
@@ -220,6 +224,7 @@ func viewLaunchOpts(in *ec2.Instance, r *Record) {
 	if o.Threads > 0 {
 		in.CpuOptions.ThreadsPerCore = o.Threads
 	}
+	in.CpuOptions.NestedVirtualization = o.Nested
 }
 
 // launchOptFields is DescribeInstances' filters over the launch options

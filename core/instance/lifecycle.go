@@ -53,7 +53,7 @@ func (s *Service) changeStates(ctx context.Context, region string, ids []string,
 
 // StartInstances starts stopped instances; each is placed again and gets a
 // new public IP.
-func (s *Service) StartInstances(ctx context.Context, region string, in *ec2.InstanceIdsInput) (*ec2.StartInstancesOutput, error) {
+func (s *Service) StartInstances(ctx context.Context, region string, in *ec2.StartInstancesInput) (*ec2.StartInstancesOutput, error) {
 	ch, err := s.changeStates(ctx, region, in.InstanceIds, in.DryRun, s.start)
 	if err != nil {
 		return nil, err
@@ -115,15 +115,25 @@ func (s *Service) start(tx *state.Tx, r *Record, now time.Time) ([]driverCall, e
 }
 
 // StopInstances stops running instances; their auto-assigned public IP is
-// released once they are stopped.
+// released once they are stopped. Hibernate saves the guest's memory for
+// the next start; SkipOsShutdown cuts the power without the OS shutdown;
+// Force does so only on an instance already stopping (a running one shuts
+// down gracefully first, and the driver powers it off if that hangs).
 func (s *Service) StopInstances(ctx context.Context, region string, in *ec2.StopInstancesInput) (*ec2.StopInstancesOutput, error) {
+	if in.Hibernate && (in.Force || in.SkipOsShutdown) {
+		other := "Force"
+		if in.SkipOsShutdown {
+			other = "SkipOsShutdown"
+		}
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter Hibernate cannot be used with %s.", other)
+	}
 	ch, err := s.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(tx *state.Tx, r *Record, now time.Time) ([]driverCall, error) {
 		switch r.State.Name {
 		case ec2.StateStopped:
 			return nil, nil
 		case ec2.StateStopping:
-			if !in.Force {
-				return nil, nil
+			if !in.Force && !in.SkipOsShutdown {
+				return nil, nil // Hibernate comes with neither
 			}
 		case ec2.StateRunning:
 		default:
@@ -131,6 +141,14 @@ func (s *Service) StopInstances(ctx context.Context, region string, in *ec2.Stop
 		}
 		if err := stopProtected(r); err != nil {
 			return nil, err
+		}
+		d, id := s.driverOf(r.Placement.HostId), r.InstanceId
+		var hib hv.Hibernator
+		if in.Hibernate {
+			var err error
+			if hib, err = s.canHibernate(r, d); err != nil {
+				return nil, err
+			}
 		}
 		if r.Spot() {
 			req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId)
@@ -143,17 +161,50 @@ func (s *Service) StopInstances(ctx context.Context, region string, in *ec2.Stop
 			state.Put(tx, SpotRequests, &nr)
 		}
 		n := r.clone()
-		setState(n, ec2.StateStopping, now)
-		n.StateTransitionReason = userReason(now)
-		n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+		if r.State.Name == ec2.StateRunning {
+			setState(n, ec2.StateStopping, now)
+			n.StateTransitionReason = userReason(now)
+			n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+			if hib != nil {
+				n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedHibernate", Message: "Client.UserInitiatedHibernate: User initiated hibernate"}
+			}
+		}
 		s.put(tx, n)
-		d, id, force := s.driverOf(r.Placement.HostId), r.InstanceId, in.Force
-		return []driverCall{func(ctx context.Context) error { return d.Stop(ctx, id, force) }}, nil
+		if hib != nil {
+			return []driverCall{func(ctx context.Context) error { return hib.Hibernate(ctx, id) }}, nil
+		}
+		// The driver's force is a power cut: asked for by SkipOsShutdown,
+		// and by Force once the OS shutdown is under way (stuck stopping).
+		powerOff := in.SkipOsShutdown || (in.Force && r.State.Name == ec2.StateStopping)
+		return []driverCall{func(ctx context.Context) error { return d.Stop(ctx, id, powerOff) }}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &ec2.StopInstancesOutput{StoppingInstances: ch}, nil
+}
+
+// hibernated reports whether r is stopped with its memory saved: its next
+// start resumes the guest.
+func hibernated(r *Record) bool {
+	return r.State.Name == ec2.StateStopped && r.StateReason != nil && r.StateReason.Code == "Client.UserInitiatedHibernate"
+}
+
+// canHibernate checks EC2's conditions for hibernating r: launched with
+// hibernation, a type that supports it, and a host whose driver can keep
+// a guest's memory across a stop.
+func (s *Service) canHibernate(r *Record, d hv.Driver) (hv.Hibernator, error) {
+	if !r.Hibernation {
+		return nil, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "The instance can't be hibernated because it was not configured at launch for hibernation: %s", r.InstanceId)
+	}
+	if t := s.cfg.Types[r.InstanceType]; t == nil || !t.Hibernation {
+		return nil, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "The instance can't be hibernated because its instance type %s does not support hibernation: %s", r.InstanceType, r.InstanceId)
+	}
+	h, ok := d.(hv.Hibernator)
+	if !ok || !d.Capabilities().Hibernate {
+		return nil, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "The instance can't be hibernated because its host's driver (%s) cannot keep a guest's memory across a stop: %s", d.Name(), r.InstanceId)
+	}
+	return h, nil
 }
 
 // RebootInstances reboots running instances; they stay running.
@@ -173,24 +224,39 @@ func (s *Service) RebootInstances(ctx context.Context, region string, in *ec2.In
 }
 
 // TerminateInstances terminates instances; they stay visible for an hour.
-func (s *Service) TerminateInstances(ctx context.Context, region string, in *ec2.InstanceIdsInput) (*ec2.TerminateInstancesOutput, error) {
+// SkipOsShutdown cuts the guest's power without its OS shutdown; Force
+// does so only on an instance already shutting down (stuck there).
+func (s *Service) TerminateInstances(ctx context.Context, region string, in *ec2.TerminateInstancesInput) (*ec2.TerminateInstancesOutput, error) {
 	ch, err := s.changeStates(ctx, region, in.InstanceIds, in.DryRun, func(tx *state.Tx, r *Record, now time.Time) ([]driverCall, error) {
+		powerOff := in.SkipOsShutdown
 		switch r.State.Name {
-		case ec2.StateShuttingDown, ec2.StateTerminated:
+		case ec2.StateTerminated:
 			return nil, nil
+		case ec2.StateShuttingDown:
+			if !in.Force && !in.SkipOsShutdown {
+				return nil, nil
+			}
+			powerOff = true
 		}
 		if err := terminationProtected(r); err != nil {
 			return nil, err
 		}
 		n := r.clone()
-		eventsEnded(n, eventCanceled, now)
-		setState(n, ec2.StateShuttingDown, now)
-		n.StateTransitionReason = userReason(now)
-		n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+		if r.State.Name != ec2.StateShuttingDown {
+			eventsEnded(n, eventCanceled, now)
+			setState(n, ec2.StateShuttingDown, now)
+			n.StateTransitionReason = userReason(now)
+			n.StateReason = &ec2.StateReason{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+		}
 		s.put(tx, n)
 		d, id := s.driverOf(r.Placement.HostId), r.InstanceId
 		return []driverCall{func(ctx context.Context) error {
-			err := d.Destroy(ctx, id)
+			var err error
+			if p, ok := d.(hv.PowerOffDestroyer); ok && powerOff {
+				err = p.DestroyPoweredOff(ctx, id)
+			} else {
+				err = d.Destroy(ctx, id)
+			}
 			if errors.Is(err, hv.ErrNotFound) {
 				// A launch still on its way to the driver: no guest, so
 				// nothing to wait for. RunInstances sees the state and

@@ -79,6 +79,10 @@ func (s *Service) modifyType(rd state.Reader, r, n *Record, name string) (*confi
 	if t == nil {
 		return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instanceType '%s' is not supported.", name)
 	}
+	if hibernated(r) {
+		// Its memory image was saved for the old size.
+		return nil, ec2.Errorf(ec2.CodeUnsupportedOperation, "You can't change the instance type of the hibernated instance '%s'.", r.InstanceId)
+	}
 	if !contains(t.Arch, r.Architecture) {
 		return nil, ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "The instance type '%s' does not support the '%s' architecture of the instance's image.", name, r.Architecture)
 	}

@@ -2,6 +2,7 @@ package instance
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,8 +42,13 @@ func (s *Service) changeOne(ctx context.Context, region, id string, stopped, dry
 }
 
 // ModifyInstanceCpuOptions changes a stopped instance's cores and threads
-// within its type's.
+// within its type's, and turns nested virtualization on or off where the
+// type's processor offers it. A request with only NestedVirtualization
+// keeps the cores and threads.
 func (s *Service) ModifyInstanceCpuOptions(ctx context.Context, region string, in *ec2.ModifyInstanceCpuOptionsInput) (*ec2.ModifyInstanceCpuOptionsOutput, error) {
+	if err := oneOf("NestedVirtualization", in.NestedVirtualization, "enabled", "disabled"); err != nil {
+		return nil, err
+	}
 	n, err := s.changeOne(ctx, region, in.InstanceId, true, in.DryRun, func(n *Record) error {
 		t := s.cfg.Types[n.InstanceType]
 		if t == nil {
@@ -51,13 +57,21 @@ func (s *Service) ModifyInstanceCpuOptions(ctx context.Context, region string, i
 		if err := checkCoresThreads(n.InstanceType, t, in.CoreCount, in.ThreadsPerCore); err != nil {
 			return err
 		}
-		n.Cores, n.Threads = in.CoreCount, in.ThreadsPerCore
+		if in.NestedVirtualization == "enabled" && !slices.Contains(t.Features, "nested-virtualization") {
+			return ec2.Errorf(ec2.CodeUnsupportedOperation, "Nested virtualization is not supported for the instance type %s.", n.InstanceType)
+		}
+		if in.NestedVirtualization == "" || in.CoreCount != 0 || in.ThreadsPerCore != 0 {
+			n.Cores, n.Threads = in.CoreCount, in.ThreadsPerCore
+		}
+		if in.NestedVirtualization != "" {
+			n.Nested = in.NestedVirtualization
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &ec2.ModifyInstanceCpuOptionsOutput{InstanceId: n.InstanceId, CoreCount: n.Cores, ThreadsPerCore: n.Threads}
+	out := &ec2.ModifyInstanceCpuOptionsOutput{InstanceId: n.InstanceId, CoreCount: n.Cores, ThreadsPerCore: n.Threads, NestedVirtualization: n.Nested}
 	if t := s.cfg.Types[n.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)
 		out.CoreCount, out.ThreadsPerCore = or0(n.Cores, t.VCPUs/threads), or0(n.Threads, threads)

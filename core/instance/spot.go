@@ -184,7 +184,7 @@ func (s *Service) fulfilSpot(ctx context.Context, region string) {
 	sort.Slice(resume, func(i, j int) bool { return resume[i].CreateTime.Before(resume[j].CreateTime) })
 	for _, req := range resume {
 		// StartInstances makes the request active again.
-		_, _ = s.StartInstances(ctx, region, &ec2.InstanceIdsInput{InstanceIds: []string{req.InstanceId}})
+		_, _ = s.StartInstances(ctx, region, &ec2.StartInstancesInput{InstanceIds: []string{req.InstanceId}})
 	}
 	sort.Slice(open, func(i, j int) bool { return open[i].CreateTime.Before(open[j].CreateTime) })
 	for _, req := range open {

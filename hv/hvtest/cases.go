@@ -55,6 +55,8 @@ func cases() []testCase {
 		{"stats_follow_running", testStats},
 		{"hotplug_nic", testHotPlug},
 		{"diagnostic_interrupt", testNMI},
+		{"hibernate_resumes", testHibernate},
+		{"destroy_powered_off", testDestroyPoweredOff},
 	}
 }
 
@@ -71,6 +73,9 @@ func testCapabilities(e *Env) {
 	}
 	if _, ok := e.Driver.(hv.StatusChecker); caps.StatusChecks != ok {
 		e.T.Errorf("Capabilities().StatusChecks = %v but implements hv.StatusChecker = %v", caps.StatusChecks, ok)
+	}
+	if _, ok := e.Driver.(hv.Hibernator); caps.Hibernate != ok {
+		e.T.Errorf("Capabilities().Hibernate = %v but implements hv.Hibernator = %v", caps.Hibernate, ok)
 	}
 	if _, ok := e.Driver.(hv.Screenshotter); caps.Screenshot != ok {
 		e.T.Errorf("Capabilities().Screenshot = %v but implements hv.Screenshotter = %v", caps.Screenshot, ok)

@@ -88,6 +88,8 @@ type guest struct {
 	// NextNetdev is the next netdev number to hand out: never one a NIC
 	// of the running process has had, even one whose hot-plug failed.
 	NextNetdev int `json:"NextNetdev,omitempty"`
+	// Hibernated says the next start resumes from the saved state.
+	Hibernated bool `json:"Hibernated,omitempty"`
 	// missingDumps are traffic dump filters to add again (a rotation whose
 	// re-add failed), by filter ID.
 	missingDumps map[string]map[string]any
@@ -138,7 +140,7 @@ func (d *Driver) Accel() string { return d.accel }
 
 // Capabilities implements hv.Driver.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true}
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true, Hibernate: true}
 }
 
 func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
@@ -272,7 +274,12 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	if fi, err := os.Stat(g.path("console.log")); err == nil {
 		g.consoleAtStart = fi.Size()
 	}
-	cmd := exec.CommandContext(ctx, d.bin, d.args(g)...)
+	incoming := incomingArgs(g)
+	g.Hibernated = false // resumed now, or never: a later start boots
+	if err := g.save(); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, d.bin, append(d.args(g), incoming...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("qemu: %v: %s", err, strings.TrimSpace(string(out)))
 	}
@@ -282,6 +289,9 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	}
 	g.pid, g.stopping = pid, false
 	d.watch(g, pid)
+	if incoming != nil {
+		d.forgetImage(g, pid)
+	}
 	d.notify(id, hv.StateRunning, "")
 	return nil
 }
@@ -496,6 +506,7 @@ func (d *Driver) Resize(ctx context.Context, id string, vcpus, memoryMiB int) er
 		return fmt.Errorf("%w: %s is running", hv.ErrInvalidState, id)
 	}
 	g.Spec.VCPUs, g.Spec.MemoryMiB = vcpus, memoryMiB
+	g.Hibernated = false // a saved state of another size cannot load
 	return g.save()
 }
 

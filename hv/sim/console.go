@@ -23,11 +23,13 @@ const pruneAt = 32
 type evKind uint8
 
 const (
-	evBoot     evKind = iota // power-on boot
-	evReboot                 // OS reboot: a shutdown, then a boot
-	evHalt                   // graceful shutdown
-	evPowerOff               // forced power off: prints nothing, cuts the text before it short
-	evNote                   // a line the host wrote (a spot notice); ref indexes guest.notes
+	evBoot      evKind = iota // power-on boot
+	evReboot                  // OS reboot: a shutdown, then a boot
+	evHalt                    // graceful shutdown
+	evPowerOff                // forced power off: prints nothing, cuts the text before it short
+	evNote                    // a line the host wrote (a spot notice); ref indexes guest.notes
+	evHibernate               // memory written to disk, then power off; ref: the boot's origin
+	evResume                  // the same boot back from its image; ref: the boot's shifted origin
 )
 
 // event is one entry of a guest's power history, from which the console is
@@ -145,6 +147,10 @@ func (v *view) chunk(b []byte, i int, now int64) []byte {
 		return v.boot(b, ev, end)
 	case evHalt:
 		return v.shutdown(b, ev, end, false)
+	case evHibernate:
+		return v.hibernate(b, ev, end)
+	case evResume:
+		return v.resume(b, ev, end)
 	case evNote:
 		if int(ev.ref) < len(v.notes) {
 			b = append(b, v.notes[ev.ref]...)

@@ -63,6 +63,7 @@ type guest struct {
 	segAt                       int64    // unix ns up to which acc is summed; valid while running
 	bootAt                      int64    // unix ns the current boot began
 	upAt                        int64    // unix ns the guest last became running
+	offAt                       int64    // unix ns a hibernated guest's power went off
 	mem                         uint32   // MiB
 	vcpus                       uint16
 	volGiB                      uint16
@@ -71,6 +72,7 @@ type guest struct {
 	state                       hv.State
 	load                        workload
 	destroying                  bool
+	hibernated                  bool // the next Start resumes instead of booting
 }
 
 // nicRec is a NIC and the boots that see it: from <= boot < until.
@@ -103,7 +105,7 @@ func (d *Driver) Name() string { return Name }
 // Capabilities declares what sim does: NIC hot-plug and graceful stop, but
 // no real guest and nothing that outlives the process.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, StatusChecks: true, DiagnosticInterrupt: true}
+	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, StatusChecks: true, DiagnosticInterrupt: true, Hibernate: true}
 }
 
 // Create defines a stopped guest.
@@ -191,9 +193,13 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	}
 	now := d.clk.Now()
 	g.gen++
-	g.bootAt = now.UnixNano()
-	d.record(g, event{kind: evBoot, at: g.bootAt, boot: g.boots, vcpus: g.vcpus, mem: g.mem}, now)
-	g.boots++
+	if g.hibernated {
+		d.resume(g, now)
+	} else {
+		g.bootAt = now.UnixNano()
+		d.record(g, event{kind: evBoot, at: g.bootAt, boot: g.boots, vcpus: g.vcpus, mem: g.mem}, now)
+		g.boots++
+	}
 	if d.opts.Boot == 0 {
 		d.running(g, now)
 	} else {
@@ -339,6 +345,7 @@ func (d *Driver) halt(g *guest, now time.Time, force bool) {
 		g.acc.add(integrate(g.load, d.noiseKey(g), int(g.vcpus), g.segAt, now.UnixNano()))
 	}
 	d.cancel(g)
+	g.hibernated = false // a hibernation cut short saved nothing
 	ev := event{kind: evHalt, at: now.UnixNano(), ref: g.bootAt, boot: g.boots - 1}
 	if force {
 		ev.kind = evPowerOff
@@ -406,6 +413,7 @@ func (d *Driver) Resize(ctx context.Context, id string, vcpus, memoryMiB int) er
 		return invalid(g, "resize")
 	}
 	g.vcpus, g.mem = uint16(vcpus), uint32(memoryMiB)
+	g.hibernated = false // a saved image of another size cannot resume
 	return nil
 }
 

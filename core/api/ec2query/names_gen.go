@@ -127,8 +127,10 @@ var queryKeys = map[string]string{
 	"RunInstancesInput.SecurityGroups":                                                "SecurityGroup",
 	"RunInstancesInput.TagSpecifications":                                             "TagSpecification",
 	"SpotLaunchSpecification.SecurityGroupIds":                                        "SecurityGroupId",
+	"StartInstancesInput.InstanceIds":                                                 "InstanceId",
 	"StopInstancesInput.InstanceIds":                                                  "InstanceId",
 	"TagSpecification.Tags":                                                           "Tag",
+	"TerminateInstancesInput.InstanceIds":                                             "InstanceId",
 	"UnassignPrivateIpAddressesInput.PrivateIpAddresses":                              "PrivateIpAddress",
 	"UnmonitorInstancesInput.InstanceIds":                                             "InstanceId",
 }

@@ -34,6 +34,7 @@ func TestParams(t *testing.T) {
 				return nil, nil
 			}),
 			[]Param{{Name: "DryRun", Leaves: []string{"DryRun"}}, {Name: "Filter", Leaves: []string{"Filter.N.Name", "Filter.N.Value.N"}},
+				{Name: "IncludeManagedResources", NoEffect: true, Leaves: []string{"IncludeManagedResources"}},
 				{Name: "InstanceId", Leaves: []string{"InstanceId.N"}}, {Name: "MaxResults", Leaves: []string{"MaxResults"}},
 				{Name: "NextToken", Leaves: []string{"NextToken"}}}},
 		{"write with a DryRun field", actions.New("CreateTags", actions.Public,
