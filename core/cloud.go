@@ -108,7 +108,8 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 	mon := monitor.NewService(rt, inst)
 	lt := template.New(rt, template.Options{Catalog: cat})
 	inst.SetTemplates(lt)
-	tags := tagging.New(rt, append(append(net.Tags(), inst.Tags()...), keys.Tags(), lt.Tags(), mkt.Tags())...)
+	kinds := append(append(append(net.Tags(), inst.Tags()...), cat.Tags()...), keys.Tags(), lt.Tags(), mkt.Tags())
+	tags := tagging.New(rt, kinds...)
 	c.catalogs, c.keypairs, c.networks, c.markets = cat, keys, net, mkt
 	c.instances, c.billings, c.monitors, c.taggings, c.templates = inst, bill, mon, tags, lt
 	c.table = table(cat, keys, net, mkt, inst, bill, mon, tags, lt)

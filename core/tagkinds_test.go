@@ -9,7 +9,7 @@ import (
 
 // The kinds whose tags live outside their own record, or in records
 // loaded apart (a root volume's on its instance, the VPC's and subnets'
-// beside the network, reservations, spot requests), keep them across a
+// beside the network, images', reservations, spot requests), keep them across a
 // restart, and DescribeTags lists them with their types.
 func TestTagKindsSurviveRestart(t *testing.T) {
 	e := newMarketEnv(t, "")
@@ -24,8 +24,13 @@ func TestTagKindsSurviveRestart(t *testing.T) {
 	}
 	ri := e.buy(offs.ReservedInstancesOfferings[0], 1)
 	n := e.net(use1)
+	img, err := e.c.DescribeImages(e.ctx, use1, &ec2.DescribeImagesInput{})
+	if err != nil || len(img.Images) == 0 {
+		t.Fatalf("images: %v", err)
+	}
 	want := map[string]string{
-		"vol-" + inst[2:]: "volume",
+		img.Images[0].ImageId: "image",
+		"vol-" + inst[2:]:     "volume",
 		sir.SpotInstanceRequests[0].SpotInstanceRequestId: "spot-instances-request",
 		ri:                                    "reserved-instances",
 		n.VpcId:                               "vpc",

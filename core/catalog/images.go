@@ -86,6 +86,9 @@ func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.Des
 			kept = append(kept, im)
 		}
 	}
+	if err := c.withTags(region, kept); err != nil {
+		return nil, err
+	}
 	page, next := plan.Page(plan.Filter(kept))
 	return &ec2.DescribeImagesOutput{Images: nonNil(page), NextToken: next}, nil
 }

@@ -21,13 +21,17 @@ type zoneGroup struct {
 // zoneGroups are azg/<region>/<group name>.
 var zoneGroups = state.Table[zoneGroup]{Kind: "azg", ID: func(g *zoneGroup) string { return g.GroupName }}
 
-// Load reads every region's zone group opt-ins and region opt-in.
+// Load reads every region's zone group opt-ins, region opt-in and image
+// tags.
 func (c *Catalog) Load(ctx context.Context) error {
 	for _, r := range c.rt.Regions() {
 		if err := state.Load(ctx, r, zoneGroups, nil); err != nil {
 			return err
 		}
 		if err := state.Load(ctx, r, regionOptIns, nil); err != nil {
+			return err
+		}
+		if err := state.Load(ctx, r, imageTags, nil); err != nil {
 			return err
 		}
 	}

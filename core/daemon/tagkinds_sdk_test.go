@@ -138,6 +138,14 @@ func tagKinds(t *testing.T, c *ec2.Client) []tagKind {
 			}
 			return ids, err
 		}},
+		// an image ec2x ships (Amazon's): the account's tags on it are its own
+		{"image", aws.ToString(d.ImageId), "image", func(fs []types.Filter) (ids []string, err error) {
+			o, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{Filters: fs})
+			for _, x := range o.Images {
+				ids = append(ids, aws.ToString(x.ImageId))
+			}
+			return ids, err
+		}},
 	}
 }
 
@@ -222,6 +230,8 @@ func TestSDKTagKindRefusals(t *testing.T) {
 		{"01234567-89ab-cdef-0123-456789abcdef", "InvalidReservedInstancesId"},
 		{"vpc-0123456789abcdef0", "InvalidVpcID.NotFound"},
 		{"subnet-0123456789abcdef0", "InvalidSubnetID.NotFound"},
+		{"ami-0123456789abcdef0", "InvalidAMIID.NotFound"},
+		{"ami-nonsense", "InvalidAMIID.Malformed"},
 		{"01234567-89AB-CDEF", "InvalidID"},
 	} {
 		t.Run(tc.id, func(t *testing.T) {

@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -115,60 +114,17 @@ func vpcNotFound(id string) error {
 	return ec2.Errorf(ec2.CodeInvalidVpcIDNotFound, "The vpc ID '%s' does not exist", id)
 }
 
-// netTags are the tags of the default VPC or one of its subnets, which
-// live in the region's network record: they are kept beside it, one
-// record per tagged resource, so a retag writes only that.
-type netTags struct {
-	ResourceId string    `json:"ResourceId"`
-	Tags       []ec2.Tag `json:"Tags"`
-}
-
-// NetTags is the table of the VPC's and subnets' tags: ntag/<region>/<id>.
-var NetTags = state.Table[netTags]{Kind: "ntag", ID: func(t *netTags) string { return t.ResourceId }}
+// NetTags is the table of the default VPC's and its subnets' tags, which
+// live in the region's network record: ntag/<region>/<id>.
+var NetTags = tagging.BesideTable("ntag")
 
 // netTagsOf is a VPC's or subnet's tags.
-func netTagsOf(rd state.Reader, id string) []ec2.Tag {
-	if t := state.Get(rd, NetTags, id); t != nil {
-		return t.Tags
-	}
-	return nil
-}
-
-// netKind is the taggable kind of the default VPC (vpc-) or its subnets
-// (subnet-): find tells whether the region has the ID, or fails as EC2 does.
-func (s *Service) netKind(prefix, typ string, find func(rd state.Reader, id string) error) tagging.Kind {
-	return tagging.Kind{Prefix: prefix, Type: typ,
-		List: func(rd state.Reader, each func(string, []ec2.Tag)) {
-			state.Each(rd, NetTags, func(t *netTags) bool {
-				if strings.HasPrefix(t.ResourceId, prefix) && len(t.Tags) > 0 {
-					each(t.ResourceId, t.Tags)
-				}
-				return true
-			})
-		},
-		Retag: func(tx *state.Tx, id string, f tagging.Retag) error {
-			if err := find(tx, id); err != nil {
-				return err
-			}
-			tags, err := f(netTagsOf(tx, id))
-			if err != nil {
-				return err
-			}
-			if len(tags) == 0 {
-				if state.Get(tx, NetTags, id) != nil {
-					state.Delete(tx, NetTags, id)
-				}
-				return nil
-			}
-			state.Put(tx, NetTags, &netTags{ResourceId: id, Tags: tags})
-			return nil
-		}}
-}
+func netTagsOf(rd state.Reader, id string) []ec2.Tag { return tagging.BesideOf(rd, NetTags, id) }
 
 // vpcTags and subnetTags are the taggable kinds of the default VPC and
 // its subnets.
 func (s *Service) vpcTags() tagging.Kind {
-	return s.netKind("vpc-", "vpc", func(rd state.Reader, id string) error {
+	return tagging.BesideKind(NetTags, "vpc-", "vpc", func(rd state.Reader, id string) error {
 		if id != s.book(rd.Region()).net.VpcId {
 			return vpcNotFound(id)
 		}
@@ -177,7 +133,7 @@ func (s *Service) vpcTags() tagging.Kind {
 }
 
 func (s *Service) subnetTags() tagging.Kind {
-	return s.netKind("subnet-", "subnet", func(rd state.Reader, id string) error {
+	return tagging.BesideKind(NetTags, "subnet-", "subnet", func(rd state.Reader, id string) error {
 		if s.book(rd.Region()).net.SubnetByID(id) == nil {
 			return SubnetNotFound(id)
 		}
