@@ -284,18 +284,7 @@ func (s *Service) ResetInstanceAttribute(ctx context.Context, region string, in 
 	default:
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter attribute is invalid. Supported values: kernel, ramdisk, sourceDestCheck", in.Attribute)
 	}
-	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
-		r, err := s.one(tx, in.InstanceId)
-		if err != nil {
-			return err
-		}
-		if in.Attribute != "sourceDestCheck" && r.State.Name != ec2.StateStopped {
-			return ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
-		}
-		if in.DryRun {
-			return state.DryRun()
-		}
-		n := r.clone()
+	_, err := s.changeOne(ctx, region, in.InstanceId, in.Attribute != "sourceDestCheck", in.DryRun, func(tx *state.Tx, r, n *Record) error {
 		switch in.Attribute {
 		case "kernel":
 			n.KernelId = ""
@@ -304,7 +293,6 @@ func (s *Service) ResetInstanceAttribute(ctx context.Context, region string, in 
 		default:
 			return s.modifyPrimary(tx, r, &ec2.ModifyInstanceAttributeInput{SourceDestCheck: ec2.BoolValue(true)})
 		}
-		s.put(tx, n)
 		return nil
 	})
 	if err != nil {

@@ -21,23 +21,11 @@ func (s *Service) ModifyInstanceAttribute(ctx context.Context, region string, in
 		return nil, err
 	}
 	var resize *configs.InstType
-	var n *Record
 	var d hv.Driver
-	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
-		r, err := s.one(tx, in.InstanceId)
-		if err != nil {
-			return err
-		}
+	n, err := s.changeOne(ctx, region, in.InstanceId, false, in.DryRun, func(tx *state.Tx, r, n *Record) (err error) {
 		d = s.driverOf(r.Placement.HostId)
-		n = r.clone()
-		if resize, err = s.modify(tx, r, n, in); err != nil {
-			return err
-		}
-		if in.DryRun {
-			return state.DryRun()
-		}
-		s.put(tx, n)
-		return nil
+		resize, err = s.modify(tx, r, n, in)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -14,10 +14,11 @@ import (
 // The Modify*Options actions change one group of an instance's launch
 // options (launchopts.go), each in one transaction.
 
-// changeOne applies f to a copy of the instance and stores it; stopped
-// requires the instance to be stopped, as EC2 does for the options that
-// need a new boot.
-func (s *Service) changeOne(ctx context.Context, region, id string, stopped, dryRun bool, f func(n *Record) error) (*Record, error) {
+// changeOne applies f to n, a copy of the instance r, in one transaction
+// and stores n; stopped requires the instance to be stopped, as EC2 does
+// for the changes that need a new boot. Every one-instance change but the
+// lifecycle's goes through it.
+func (s *Service) changeOne(ctx context.Context, region, id string, stopped, dryRun bool, f func(tx *state.Tx, r, n *Record) error) (*Record, error) {
 	var out *Record
 	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		r, err := s.one(tx, id)
@@ -28,7 +29,7 @@ func (s *Service) changeOne(ctx context.Context, region, id string, stopped, dry
 			return ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", r.InstanceId)
 		}
 		n := r.clone()
-		if err := f(n); err != nil {
+		if err := f(tx, r, n); err != nil {
 			return err
 		}
 		if dryRun {
@@ -49,7 +50,7 @@ func (s *Service) ModifyInstanceCpuOptions(ctx context.Context, region string, i
 	if err := oneOf("NestedVirtualization", in.NestedVirtualization, "enabled", "disabled"); err != nil {
 		return nil, err
 	}
-	n, err := s.changeOne(ctx, region, in.InstanceId, true, in.DryRun, func(n *Record) error {
+	n, err := s.changeOne(ctx, region, in.InstanceId, true, in.DryRun, func(_ *state.Tx, _, n *Record) error {
 		t := s.cfg.Types[n.InstanceType]
 		if t == nil {
 			return ec2.Errorf(ec2.CodeInvalidInstanceType, "The instance type %s is not in the catalogue.", n.InstanceType)
@@ -94,7 +95,7 @@ func (s *Service) ModifyInstanceMaintenanceOptions(ctx context.Context, region s
 	if err := oneOf("RebootMigration", in.RebootMigration, "default", "disabled"); err != nil {
 		return nil, err
 	}
-	n, err := s.changeOne(ctx, region, in.InstanceId, false, in.DryRun, func(n *Record) error {
+	n, err := s.changeOne(ctx, region, in.InstanceId, false, in.DryRun, func(_ *state.Tx, _, n *Record) error {
 		if in.AutoRecovery != "" {
 			n.AutoRecovery = in.AutoRecovery
 		}
@@ -114,7 +115,7 @@ func (s *Service) ModifyInstanceNetworkPerformanceOptions(ctx context.Context, r
 	if err := oneOf("BandwidthWeighting", in.BandwidthWeighting, "default", "vpc-1", "ebs-1"); err != nil {
 		return nil, err
 	}
-	n, err := s.changeOne(ctx, region, in.InstanceId, false, in.DryRun, func(n *Record) error {
+	n, err := s.changeOne(ctx, region, in.InstanceId, false, in.DryRun, func(_ *state.Tx, _, n *Record) error {
 		n.Bandwidth = in.BandwidthWeighting
 		return nil
 	})
@@ -130,7 +131,7 @@ func (s *Service) ModifyPrivateDnsNameOptions(ctx context.Context, region string
 	if err := oneOf("PrivateDnsHostnameType", in.PrivateDnsHostnameType, "ip-name", "resource-name"); err != nil {
 		return nil, err
 	}
-	_, err := s.changeOne(ctx, region, in.InstanceId, in.PrivateDnsHostnameType != "", in.DryRun, func(n *Record) error {
+	_, err := s.changeOne(ctx, region, in.InstanceId, in.PrivateDnsHostnameType != "", in.DryRun, func(_ *state.Tx, _, n *Record) error {
 		if in.PrivateDnsHostnameType != "" {
 			n.HostnameType = in.PrivateDnsHostnameType
 		}
@@ -163,7 +164,7 @@ func (s *Service) ModifyInstancePlacement(ctx context.Context, region string, in
 	if err := oneOf("Affinity", in.Affinity, "default"); err != nil {
 		return nil, err
 	}
-	_, err := s.changeOne(ctx, region, in.InstanceId, true, false, func(n *Record) error {
+	_, err := s.changeOne(ctx, region, in.InstanceId, true, false, func(_ *state.Tx, _, n *Record) error {
 		if in.Tenancy != "" {
 			n.Placement.Tenancy = in.Tenancy
 		}
@@ -201,7 +202,7 @@ func (s *Service) AssociateIamInstanceProfile(ctx context.Context, region string
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.changeOne(ctx, region, in.InstanceId, false, false, func(n *Record) error {
+	n, err := s.changeOne(ctx, region, in.InstanceId, false, false, func(_ *state.Tx, _, n *Record) error {
 		if n.IamProfile != "" {
 			return ec2.Errorf(ec2.CodeIncorrectState, "There is an existing association for instance %s", n.InstanceId)
 		}
