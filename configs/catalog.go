@@ -15,8 +15,11 @@ import (
 
 // The generator reads git clones of github.com/getmoto/moto and
 // github.com/aws/karpenter-provider-aws (MOTO_GIT, KARPENTER_GIT: their git
-// directories) and writes catalog.json, regions.toml and hosts.toml.
-//go:generate sh -c "go run ./internal/gencatalog -moto $MOTO_GIT -karpenter $KARPENTER_GIT"
+// directories) and the data of github.com/cristim/ec2-instances-info at the
+// version below (the first line's go mod download puts it in GOMODCACHE; it is no dependency
+// of ec2x), and writes catalog.json, regions.toml and hosts.toml.
+//go:generate go mod download github.com/cristim/ec2-instances-info@v0.0.0-20250528091325-32acf84f42eb
+//go:generate sh -c "go run ./internal/gencatalog -moto $MOTO_GIT -karpenter $KARPENTER_GIT -ec2info $(go env GOMODCACHE)/github.com/cristim/ec2-instances-info@v0.0.0-20250528091325-32acf84f42eb"
 
 // catalogFile is the instance type catalogue, generated from public data
 // by internal/gencatalog (its Source field says which, and when). It is
@@ -24,7 +27,8 @@ import (
 // never does, so `ec2x ls` does not pay for 1,300 types.
 const catalogFile = "catalog.json"
 
-// usEast1 is the region whose price list the catalogue has in full.
+// usEast1 is the region whose price list the catalogue has in full; the
+// others' lack the types and regions newer than their source.
 const usEast1 = "us-east-1"
 
 //go:embed catalog.json
@@ -51,9 +55,9 @@ var builtinCatalog = sync.OnceValues(func() (*catalogDoc, error) {
 	for region, types := range doc.Offers {
 		for name := range types {
 			doc.catalogued[name] = true
-			// The public price list at hand is us-east-1's: a region
-			// that offers a type and has no price of its own for it
-			// (handtuned.toml has some) charges us-east-1's.
+			// A region that offers a type the regional price list
+			// has no price for there (a type or region newer than
+			// it) charges us-east-1's; the Source line counts them.
 			if t := doc.Types[name]; t != nil && t.Price[region] == "" && t.Price[usEast1] != "" {
 				t.Price[region] = t.Price[usEast1]
 			}

@@ -43,3 +43,30 @@ func TestLoadsDoNotShareTypes(t *testing.T) {
 		t.Errorf("the user's m5.large has %d vCPUs, want 4", b.Types["m5.large"].VCPUs)
 	}
 }
+
+// TestRegionalPrices: regions other than us-east-1 charge their own
+// published prices (ec2instances.info's data of 2025-05-28, from
+// github.com/cristim/ec2-instances-info), not us-east-1's copied.
+func TestRegionalPrices(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ typ, region, want string }{
+		{"m5.large", "eu-west-1", "0.107"},
+		{"m5.large", "ap-south-1", "0.101"},
+		{"m5.large", "sa-east-1", "0.153"},
+		{"m5.large", "eu-central-1", "0.115"},
+		{"t3.micro", "sa-east-1", "0.0168"},
+	} {
+		t.Run(tc.typ+" in "+tc.region, func(t *testing.T) {
+			ty := c.Types[tc.typ]
+			if got := ty.Price[tc.region]; got != tc.want {
+				t.Errorf("%s costs %q in %s, want the published %s", tc.typ, got, tc.region, tc.want)
+			}
+			if ty.Price[tc.region] == ty.Price[usEast1] {
+				t.Errorf("%s costs %s in %s, as in us-east-1", tc.typ, ty.Price[tc.region], tc.region)
+			}
+		})
+	}
+}

@@ -120,8 +120,8 @@ func TestDefaultTypes(t *testing.T) {
 				}
 				n++
 				ty := c.Types[name]
-				// ec2x's original regions have hand-tuned prices for these
-				// families; the price list of the others is us-east-1's.
+				// These families have a price of their own in ec2x's
+				// four original regions (published, and hand-tuned).
 				for _, region := range []string{"us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"} {
 					p, err := strconv.ParseFloat(ty.Price[region], 64)
 					if err != nil || p <= 0 {

@@ -24,8 +24,9 @@ type handTuned struct {
 	Price           map[string]string `toml:"price"`
 }
 
-// applyHandTuned lays ec2x's own credit models and regional prices over
-// the published figures; the shapes must agree with what EC2 publishes.
+// applyHandTuned lays ec2x's own credit models over the published figures,
+// and its prices where none is published; the shapes and prices must
+// agree with what is published.
 // It returns the hand-tuned types: those the spot and reserved markets
 // quote.
 func applyHandTuned(types map[string]*Type, path string) ([]string, error) {
@@ -49,8 +50,12 @@ func applyHandTuned(types map[string]*Type, path string) ([]string, error) {
 		if h.ThreadsPerCore != 0 && h.ThreadsPerCore != t.ThreadsPerCore {
 			errs = append(errs, fmt.Errorf("%s: %s has %d threads per core, EC2 says %d", path, name, h.ThreadsPerCore, t.ThreadsPerCore))
 		}
-		if pub, mine := t.Price["us-east-1"], h.Price["us-east-1"]; pub != "" && mine != "" && !samePrice(pub, mine) {
-			errs = append(errs, fmt.Errorf("%s: %s costs %s in us-east-1, the price list says %s", path, name, mine, pub))
+		// A hand-tuned price must be the published one where there is
+		// one; it stands alone only where nothing is published.
+		for _, r := range sortedKeys(h.Price) {
+			if pub, mine := t.Price[r], h.Price[r]; pub != "" && !samePrice(pub, mine) {
+				errs = append(errs, fmt.Errorf("%s: %s costs %s in %s, the price list says %s", path, name, mine, r, pub))
+			}
 		}
 		if h.Burstable {
 			t.CreditMode, t.BaselinePercent, t.CreditsPerHour = h.CreditMode, h.BaselinePercent, h.CreditsPerHour
@@ -59,11 +64,16 @@ func applyHandTuned(types map[string]*Type, path string) ([]string, error) {
 			t.Price = map[string]string{}
 		}
 		for r, p := range h.Price {
-			t.Price[r] = p
+			if t.Price[r] == "" {
+				t.Price[r] = p
+			}
 		}
 	}
 	return sortedKeys(hand.Types), errors.Join(errs...)
 }
+
+// usEast1 is the region whose prices the karpenter list gives.
+const usEast1 = "us-east-1"
 
 func samePrice(a, b string) bool {
 	x, _ := strconv.ParseFloat(a, 64)

@@ -14,6 +14,13 @@
 //   - aws/karpenter-provider-aws: the us-east-1 Linux on-demand price list
 //     it generates from the AWS Pricing API.
 //
+// With -ec2info, the module directory of github.com/cristim/ec2-instances-info
+// (go mod download puts it in GOMODCACHE; it is not a dependency of ec2x),
+// every other region's Linux on-demand prices come from its
+// data/instances.json, ec2instances.info's data. Where it has none, the
+// catalogue has none and configs charges us-east-1's; the Source line
+// counts those.
+//
 // handtuned.toml (ec2x's original 38 types: credit models and prices in
 // the four original regions) is laid over them; a hand-tuned figure that
 // disagrees with a published one stops the generator.
@@ -75,8 +82,14 @@ func main() {
 	karp := flag.String("karpenter", "", "git directory of a clone of github.com/aws/karpenter-provider-aws")
 	karpRev := flag.String("karpenter-rev", "HEAD", "its commit")
 	partitions := flag.String("partitions", "", "the AWS SDK for Go v2's partitions.json (default: found in the module cache)")
+	info := flag.String("ec2info", "", "module directory of github.com/cristim/ec2-instances-info, for every region's prices but us-east-1's")
+	infoVersion := flag.String("ec2info-version", "", "its version (default: from the directory's name, name@version)")
 	flag.Parse()
-	g := &gen{moto: repo{*moto, *motoRev}, karp: repo{*karp, *karpRev}, partitions: *partitions}
+	if *infoVersion == "" {
+		*infoVersion = moduleVersion(*info)
+	}
+	g := &gen{moto: repo{*moto, *motoRev}, karp: repo{*karp, *karpRev}, partitions: *partitions,
+		info: ec2info{*info, *infoVersion}}
 	if err := g.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "gencatalog:", err)
 		os.Exit(1)
@@ -86,6 +99,7 @@ func main() {
 type gen struct {
 	moto, karp repo
 	partitions string
+	info       ec2info // dir "": no regional price list
 }
 
 func (g *gen) run() error {
@@ -100,14 +114,21 @@ func (g *gen) run() error {
 	if err != nil {
 		return err
 	}
-	market, err := applyHandTuned(types, "internal/gencatalog/handtuned.toml")
-	if err != nil {
-		return err
-	}
 	regions, err := g.regions(types)
 	if err != nil {
 		return err
 	}
+	regional, err := g.regional(types, regions)
+	if err != nil {
+		return err
+	}
+	market, err := applyHandTuned(types, "internal/gencatalog/handtuned.toml")
+	if err != nil {
+		return err
+	}
+	copied, unpriced := copiedPrices(types, regions)
+	fmt.Fprintf(os.Stderr, "gencatalog: %d regional prices from %s; %d types take none (us-east-1 price changed): %s; %d (type, region) prices copied from us-east-1; %d offered with no price\n",
+		regional.taken, g.info.dir, len(regional.stale), strings.Join(regional.stale, " "), copied, unpriced)
 	mv, err := g.moto.describe()
 	if err != nil {
 		return err
@@ -116,13 +137,28 @@ func (g *gen) run() error {
 	if err != nil {
 		return err
 	}
+	source := fmt.Sprintf("types, offerings and zones: github.com/getmoto/moto@%s (%s, %s, %s); "+
+		"us-east-1 Linux on-demand prices of %s: github.com/aws/karpenter-provider-aws@%s (%s); ",
+		mv, motoTypes, motoOfferings, motoZones, priceDate, kv, pricingGo)
+	if g.info.dir == "" {
+		source += "prices in us-west-2, eu-west-1, ap-northeast-1 and credit models: configs/internal/gencatalog/handtuned.toml; " +
+			"ESTIMATED: every other region's price, and those three regions' for types outside handtuned.toml, is us-east-1's figure copied " +
+			"(no public per-region price list was at hand)"
+	} else {
+		iv, err := g.info.describe()
+		if err != nil {
+			return err
+		}
+		source += fmt.Sprintf("Linux on-demand prices in every other region (%d type-region prices): %s, "+
+			"but for the %d types whose us-east-1 price there is not the list above's (changed since); "+
+			"credit models, and the prices the sources lack of the types in configs/internal/gencatalog/handtuned.toml "+
+			"(its prices must agree with the published ones): that file; "+
+			"ESTIMATED: %d type-region prices, where neither source has one (types and regions newer than ec2instances.info's data, "+
+			"and those %d types), are us-east-1's figure copied; %d type-region offers have no price in either source, nor in us-east-1",
+			regional.taken, iv, len(regional.stale), copied, len(regional.stale), unpriced)
+	}
 	cat := catalog{
-		Source: fmt.Sprintf("types, offerings and zones: github.com/getmoto/moto@%s (%s, %s, %s); "+
-			"us-east-1 Linux on-demand prices of %s: github.com/aws/karpenter-provider-aws@%s (%s); "+
-			"prices in us-west-2, eu-west-1, ap-northeast-1 and credit models: configs/internal/gencatalog/handtuned.toml; "+
-			"ESTIMATED: every other region's price, and those three regions' for types outside handtuned.toml, is us-east-1's figure copied "+
-			"(no public per-region price list was at hand)",
-			mv, motoTypes, motoOfferings, motoZones, priceDate, kv, pricingGo),
+		Source: source,
 		Types:  types,
 		Market: market,
 		Offers: map[string]map[string]string{},
@@ -156,6 +192,18 @@ type catalog struct {
 
 var priceRe = regexp.MustCompile(`"([a-z0-9.-]+)": ([0-9.]+)`)
 var priceDateRe = regexp.MustCompile(`generated at (\S+) for us-east-1`)
+
+// regional takes the regional price list, if -ec2info names one.
+func (g *gen) regional(types map[string]*Type, regions []*region) (regionalTally, error) {
+	if g.info.dir == "" {
+		return regionalTally{}, nil
+	}
+	src, err := g.info.linuxPrices()
+	if err != nil {
+		return regionalTally{}, err
+	}
+	return applyRegional(types, regions, src), nil
+}
 
 // prices reads the us-east-1 price list; it returns its date.
 func (g *gen) prices(types map[string]*Type) (string, error) {
