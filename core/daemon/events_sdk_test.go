@@ -34,8 +34,15 @@ func (s clockSigner) SignHTTP(ctx context.Context, c aws.Credentials, r *http.Re
 // ec2x's own actions) and the clock.
 func fakeTimeSDK(t *testing.T) (*ec2.Client, *api.Client, *clock.Fake) {
 	t.Helper()
+	return fakeTimeSDKWith(t, "[sim]\nboot_seconds = 0\nstop_seconds = 0\n")
+}
+
+// fakeTimeSDKWith is fakeTimeSDK with the daemon's config (the endpoint's
+// listen is added).
+func fakeTimeSDKWith(t *testing.T, cfg string) (*ec2.Client, *api.Client, *clock.Fake) {
+	t.Helper()
 	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
-	d := runDaemonOn(t, t.TempDir(), "[sim]\nboot_seconds = 0\nstop_seconds = 0\n\n[api]\nlisten = \"127.0.0.1:0\"\n", clk)
+	d := runDaemonOn(t, t.TempDir(), cfg+"\n[api]\nlisten = \"127.0.0.1:0\"\n", clk)
 	c := ec2.New(ec2.Options{
 		BaseEndpoint: aws.String("http://" + d.ec2), Region: "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider(testKey, testSecret, ""),

@@ -13,11 +13,16 @@ type SpotPrice struct {
 
 // DescribeSpotPriceHistoryInput is EC2's DescribeSpotPriceHistory request.
 type DescribeSpotPriceHistoryInput struct {
-	InstanceTypes    []string  `json:"InstanceTypes,omitempty"`
-	AvailabilityZone string    `json:"AvailabilityZone,omitempty"`
-	StartTime        time.Time `json:"StartTime,omitzero"`
-	EndTime          time.Time `json:"EndTime,omitzero"`
-	Filters          []Filter  `json:"Filters,omitempty"`
+	InstanceTypes    []string `json:"InstanceTypes,omitempty"`
+	AvailabilityZone string   `json:"AvailabilityZone,omitempty"`
+	// AvailabilityZoneId names the zone by its ID instead (use1-az6).
+	AvailabilityZoneId string `json:"AvailabilityZoneId,omitempty"`
+	// ProductDescriptions: ec2x prices Linux/UNIX only, so other products
+	// have no history.
+	ProductDescriptions []string  `json:"ProductDescriptions,omitempty"`
+	StartTime           time.Time `json:"StartTime,omitzero"`
+	EndTime             time.Time `json:"EndTime,omitzero"`
+	Filters             []Filter  `json:"Filters,omitempty"`
 	// MaxResults pages the answer; NextToken continues it.
 	MaxResults int    `json:"MaxResults,omitempty"`
 	NextToken  string `json:"NextToken,omitempty"`

@@ -45,6 +45,22 @@ func (s *Service) DescribeSpotPriceHistory(ctx context.Context, region string, i
 			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for InstanceType.", typ)
 		}
 	}
+	if in.AvailabilityZoneId != "" {
+		if in.AvailabilityZone != "" {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Only one of AvailabilityZone and AvailabilityZoneId may be given.")
+		}
+		for i, z := range r.Cfg.Zones {
+			if catalog.ZoneID(r.Cfg, region, i) == in.AvailabilityZoneId {
+				in.AvailabilityZone = z
+			}
+		}
+		if in.AvailabilityZone == "" {
+			return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone ID: [%s]", in.AvailabilityZoneId)
+		}
+	}
+	if !linuxProduct(in.ProductDescriptions) {
+		return &ec2.DescribeSpotPriceHistoryOutput{SpotPriceHistory: []ec2.SpotPrice{}}, nil
+	}
 	if in.AvailabilityZone != "" && !contains(r.Cfg.Zones, in.AvailabilityZone) {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone: [%s]", in.AvailabilityZone)
 	}
@@ -61,7 +77,8 @@ func (s *Service) DescribeSpotPriceHistory(ctx context.Context, region string, i
 	if start.IsZero() {
 		start = end.Add(-24 * time.Hour)
 	}
-	if !start.Before(end) {
+	if start.After(end) {
+		// Equal times ask for the price in force then, which EC2 answers.
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "StartTime must be before EndTime")
 	}
 	before := map[string]*ec2.SpotPrice{} // the last change before start, per pool
@@ -107,6 +124,21 @@ func (s *Service) DescribeSpotPriceHistory(ctx context.Context, region string, i
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// linuxProduct reports whether ProductDescriptions (none: any) asks for
+// the one product ec2x prices, Linux/UNIX (in a VPC or not: the same
+// pools).
+func linuxProduct(products []string) bool {
+	if len(products) == 0 {
+		return true
+	}
+	for _, p := range products {
+		if p == "Linux/UNIX" || p == "Linux/UNIX (Amazon VPC)" {
 			return true
 		}
 	}

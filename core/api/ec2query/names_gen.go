@@ -68,6 +68,7 @@ var queryKeys = map[string]string{
 	"DescribeSpotInstanceRequestsInput.SpotInstanceRequestIds":                        "SpotInstanceRequestId",
 	"DescribeSpotPriceHistoryInput.Filters":                                           "Filter",
 	"DescribeSpotPriceHistoryInput.InstanceTypes":                                     "InstanceType",
+	"DescribeSpotPriceHistoryInput.ProductDescriptions":                               "ProductDescription",
 	"DescribeSubnetsInput.Filters":                                                    "Filter",
 	"DescribeSubnetsInput.SubnetIds":                                                  "SubnetId",
 	"DescribeTagsInput.Filters":                                                       "Filter",
