@@ -33,12 +33,7 @@ func (d *Driver) Hibernate(ctx context.Context, id string) error {
 	// The kernel's clock stops when the power goes: a resume shifts the
 	// boot's origin by the time spent off, so the uptime continues.
 	g.offAt = now.UnixNano() + int64(d.opts.Stop)
-	if d.opts.Stop == 0 {
-		d.stopped(g, now)
-	} else {
-		g.state = hv.StateStopping
-		d.later(g, d.opts.Stop, d.stopDone)
-	}
+	d.powerDown(g, now, false)
 	d.mu.Unlock()
 	d.flush()
 	return nil

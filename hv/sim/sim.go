@@ -300,12 +300,7 @@ func (d *Driver) Stop(ctx context.Context, id string, force bool) error {
 	}
 	now := d.clk.Now()
 	d.halt(g, now, force)
-	if force || d.opts.Stop == 0 {
-		d.stopped(g, now)
-	} else {
-		g.state = hv.StateStopping
-		d.later(g, d.opts.Stop, d.stopDone)
-	}
+	d.powerDown(g, now, force)
 	d.mu.Unlock()
 	d.flush()
 	return nil
@@ -326,12 +321,7 @@ func (d *Driver) GuestShutdown(ctx context.Context, id string) error {
 	}
 	now := d.clk.Now()
 	d.halt(g, now, false)
-	if d.opts.Stop == 0 {
-		d.stopped(g, now)
-	} else {
-		g.state = hv.StateStopping
-		d.later(g, d.opts.Stop, d.stopDone)
-	}
+	d.powerDown(g, now, false)
 	d.mu.Unlock()
 	d.flush()
 	return nil
@@ -351,6 +341,17 @@ func (d *Driver) halt(g *guest, now time.Time, force bool) {
 		ev.kind = evPowerOff
 	}
 	d.record(g, ev, now)
+}
+
+// powerDown settles g as stopped at once (now, or always when Options.Stop
+// is zero) or after Options.Stop; d.mu must be held.
+func (d *Driver) powerDown(g *guest, now time.Time, atOnce bool) {
+	if atOnce || d.opts.Stop == 0 {
+		d.stopped(g, now)
+		return
+	}
+	g.state = hv.StateStopping
+	d.later(g, d.opts.Stop, d.stopDone)
 }
 
 // Reboot restarts a running guest's OS; the guest stays running.
