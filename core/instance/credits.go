@@ -110,16 +110,7 @@ func (s *Service) DescribeInstanceCreditSpecifications(ctx context.Context, regi
 	}
 	q := describe.Query{Filters: in.Filters, IDs: in.InstanceIds, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "DescribeInstanceCreditSpecifications"}
 	page, next, err := state.Describe(s.rt, region, creditSpec, q, func(r *state.Region) ([]*Record, error) {
-		if len(in.InstanceIds) > 0 {
-			return s.lookup(r, in.InstanceIds)
-		}
-		var out []*Record
-		for _, rec := range state.Published(r, Instances) {
-			if !s.hidden(rec) && s.burstable(rec) {
-				out = append(out, rec)
-			}
-		}
-		return out, nil
+		return s.gather(r, in.InstanceIds, s.burstable)
 	}, func(_ *state.Region, r *Record) ec2.InstanceCreditSpecification {
 		return ec2.InstanceCreditSpecification{InstanceId: r.InstanceId, CpuCredits: s.CreditMode(r)}
 	})

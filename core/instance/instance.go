@@ -288,6 +288,22 @@ func (s *Service) lookup(rd state.Reader, ids []string) ([]*Record, error) {
 	return recs, nil
 }
 
+// gather is what a Describe* over instances starts from: the instances
+// ids names (lookup's rules), else every visible one that keep accepts
+// (nil: all of them).
+func (s *Service) gather(r *state.Region, ids []string, keep func(*Record) bool) ([]*Record, error) {
+	if len(ids) > 0 {
+		return s.lookup(r, ids)
+	}
+	var out []*Record
+	for _, rec := range state.Published(r, Instances) {
+		if !s.hidden(rec) && (keep == nil || keep(rec)) {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
 // one finds one instance, as lookup does.
 func (s *Service) one(rd state.Reader, id string) (*Record, error) {
 	recs, err := s.lookup(rd, []string{id})

@@ -114,19 +114,9 @@ func (s *Service) DescribeInstanceStatus(ctx context.Context, region string, in 
 	}
 	q := describe.Query{Filters: in.Filters, IDs: in.InstanceIds, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: fmt.Sprintf("DescribeInstanceStatus/%t", in.IncludeAllInstances)}
 	page, next, err := state.Describe(s.rt, region, statusSpec, q, func(r *state.Region) ([]statusItem, error) {
-		var recs []*Record
-		if len(in.InstanceIds) > 0 {
-			found, err := s.lookup(r, in.InstanceIds)
-			if err != nil {
-				return nil, err
-			}
-			recs = found
-		} else {
-			for _, rec := range state.Published(r, Instances) {
-				if !s.hidden(rec) {
-					recs = append(recs, rec)
-				}
-			}
+		recs, err := s.gather(r, in.InstanceIds, nil)
+		if err != nil {
+			return nil, err
 		}
 		items := make([]statusItem, 0, len(recs))
 		for _, rec := range recs {

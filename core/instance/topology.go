@@ -92,17 +92,10 @@ func (s *Service) DescribeInstanceTopology(ctx context.Context, region string, i
 	q := describe.Query{Filters: in.Filters, IDs: in.InstanceIds, MaxResults: max, NextToken: in.NextToken,
 		Scope: "DescribeInstanceTopology/" + strings.Join(in.GroupNames, ",")}
 	page, next, err := state.Describe(s.rt, region, topologySpec, q, func(r *state.Region) ([]topoItem, error) {
-		var recs []*Record
-		if len(in.InstanceIds) > 0 {
-			found, err := s.lookup(r, in.InstanceIds)
-			if err != nil {
-				return nil, err
-			}
-			recs = found
-		} else {
-			for _, rec := range state.Published(r, Instances) {
-				recs = append(recs, rec)
-			}
+		// Hidden (long terminated) instances are not running either.
+		recs, err := s.gather(r, in.InstanceIds, nil)
+		if err != nil {
+			return nil, err
 		}
 		var items []topoItem
 		for _, rec := range recs {
