@@ -126,11 +126,11 @@ var instanceSpec = &describe.Spec[inst]{
 			return eachAddr(x, func(a network.Addr) string { return a.Public })
 		}},
 		// Instance attributes (attrs.go).
-		{Name: "monitoring-state", Value: func(x inst) string { return monitoringState(x.r.Monitored) }},
-		{Name: "metadata-options.http-tokens", Value: func(x inst) string { return x.r.Metadata.View().HttpTokens }},
-		{Name: "metadata-options.http-put-response-hop-limit", Value: func(x inst) string { return strconv.Itoa(x.r.Metadata.View().HttpPutResponseHopLimit) }},
-		{Name: "metadata-options.http-endpoint", Value: func(x inst) string { return x.r.Metadata.View().HttpEndpoint }},
-		{Name: "metadata-options.instance-metadata-tags", Value: func(x inst) string { return x.r.Metadata.View().InstanceMetadataTags }},
+		{Name: "monitoring-state", Value: func(x inst) string { return monitoringState(x.r.Attr().Monitored) }},
+		{Name: "metadata-options.http-tokens", Value: func(x inst) string { return x.r.Attr().Metadata.View().HttpTokens }},
+		{Name: "metadata-options.http-put-response-hop-limit", Value: func(x inst) string { return strconv.Itoa(x.r.Attr().Metadata.View().HttpPutResponseHopLimit) }},
+		{Name: "metadata-options.http-endpoint", Value: func(x inst) string { return x.r.Attr().Metadata.View().HttpEndpoint }},
+		{Name: "metadata-options.instance-metadata-tags", Value: func(x inst) string { return x.r.Attr().Metadata.View().InstanceMetadataTags }},
 	}, slices.Concat(launchOptFields, netFields)...),
 	Tags: func(x inst) []ec2.Tag { return x.r.Tags },
 	Key: func(k *describe.Key, x inst) {

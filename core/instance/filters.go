@@ -178,20 +178,20 @@ var instanceMoreFields = []describe.Field[inst]{
 	{Name: "affinity", Values: func(x inst) []string { return describe.Optional(x.r.Placement.Affinity) }},
 	{Name: "availability-zone-id", Values: func(x inst) []string { return describe.Optional(zoneID(x.rd, x.r.Placement.AvailabilityZone)) }},
 	{Name: "capacity-reservation-id", Values: none},
-	{Name: "ena-support", Value: func(x inst) string { return strconv.FormatBool(!x.r.NoEnaSupport) }},
-	{Name: "enclave-options.enabled", Value: func(x inst) string { return strconv.FormatBool(x.r.EnclavesEnabled) }},
+	{Name: "ena-support", Value: func(x inst) string { return strconv.FormatBool(!x.r.Attr().NoEnaSupport) }},
+	{Name: "enclave-options.enabled", Value: func(x inst) string { return strconv.FormatBool(x.r.Attr().EnclavesEnabled) }},
 	{Name: "iam-instance-profile.id", Values: func(x inst) []string {
-		if x.r.IamProfile == "" {
+		if x.r.Opts().IamProfile == "" {
 			return nil
 		}
-		return one(profileID(x.r.IamProfile))
+		return one(profileID(x.r.Opts().IamProfile))
 	}},
 	{Name: "ipv6-address", Values: none},
 	{Name: "launch-index", Value: func(x inst) string { return strconv.Itoa(x.r.AmiLaunchIndex) }},
 	{Name: "metadata-options.http-protocol-ipv4", Value: func(inst) string { return "enabled" }},
-	{Name: "metadata-options.http-protocol-ipv6", Value: func(x inst) string { return x.r.Metadata.View().HttpProtocolIpv6 }},
-	{Name: "metadata-options.state", Value: func(x inst) string { return x.r.Metadata.View().State }},
-	{Name: "network-performance-options.bandwidth-weighting", Value: func(x inst) string { return or(x.r.Bandwidth, "default") }},
+	{Name: "metadata-options.http-protocol-ipv6", Value: func(x inst) string { return x.r.Attr().Metadata.View().HttpProtocolIpv6 }},
+	{Name: "metadata-options.state", Value: func(x inst) string { return x.r.Attr().Metadata.View().State }},
+	{Name: "network-performance-options.bandwidth-weighting", Value: func(x inst) string { return or(x.r.Opts().Bandwidth, "default") }},
 	{Name: "operator.managed", Value: func(inst) string { return "false" }},
 	{Name: "operator.principal", Values: none},
 	{Name: "outpost-arn", Values: none},

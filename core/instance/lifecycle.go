@@ -194,7 +194,7 @@ func hibernated(r *Record) bool {
 // hibernation, a type that supports it, and a host whose driver can keep
 // a guest's memory across a stop.
 func (s *Service) canHibernate(r *Record, d hv.Driver) (hv.Hibernator, error) {
-	if !r.Hibernation {
+	if !r.Opts().Hibernation {
 		return nil, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "The instance can't be hibernated because it was not configured at launch for hibernation: %s", r.InstanceId)
 	}
 	if t := s.cfg.Types[r.InstanceType]; t == nil || !t.Hibernation {

@@ -23,7 +23,7 @@ func (s *Service) DescribeInstanceMetadata(ctx context.Context, region string, i
 			PublicKeys: []ec2.KeyPairInfo{}, LaunchTime: r.LaunchTime.UTC().Format("2006-01-02T15:04:05Z"),
 		}
 		md.Options = v.MetadataOptions
-		if r.Metadata.TagsEnabled() {
+		if r.Attr().Metadata.TagsEnabled() {
 			md.Tags = append([]ec2.Tag{}, r.Tags...)
 		}
 		if len(v.NetworkInterfaces) > 0 {

@@ -494,9 +494,11 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []
 		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
 		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation, RootTags: l.volumeTags,
 	}
-	r.Attrs, r.LaunchOpts = l.attrs, l.opts
-	if r.IamProfile != "" {
-		r.IamAssoc, r.IamSince = newAssocID(r.InstanceId, now), now.UTC()
+	a, o := l.attrs, l.opts
+	r.Attrs, r.LaunchOpts = &a, &o
+	if r.Opts().IamProfile != "" {
+		o := r.editOpts()
+		o.IamAssoc, o.IamSince = newAssocID(r.InstanceId, now), now.UTC()
 	}
 	if p := l.in.Placement; p != nil && p.Tenancy != "" {
 		r.Placement.Tenancy = p.Tenancy

@@ -199,7 +199,7 @@ func releaseDisks(tx *state.Tx, r *Record) {
 			state.Put(tx, Volumes, &n)
 		}
 	}
-	if r.KeepRootOnTerm && state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil {
+	if r.Attr().KeepRootOnTerm && state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil {
 		root := rootVolume(r)
 		state.Put(tx, Volumes, &root)
 	}
@@ -207,7 +207,7 @@ func releaseDisks(tx *state.Tx, r *Record) {
 
 // rootVolume is an instance's root volume as a record.
 func rootVolume(r *Record) Volume {
-	o := r.Root
+	o := r.Opts().Root
 	return Volume{VolumeId: volumeID(r.InstanceId), Zone: r.Placement.AvailabilityZone, Size: r.VolumeGiB, Type: or(o.Type, "gp3"),
 		Iops: o.Iops, Throughput: o.Throughput, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId, CreateTime: r.LaunchTime.UTC(), Tags: r.RootTags}
 }
@@ -220,7 +220,7 @@ func devices(r *Record) []ec2.InstanceBlockDeviceMapping {
 		return out // its volumes went with it, or stayed, detached
 	}
 	out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
-		AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}})
+		AttachTime: r.LaunchTime, DeleteOnTermination: !r.Attr().KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}})
 	for _, d := range r.Disks {
 		out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: d.Device, Ebs: &ec2.EbsInstanceBlockDevice{
 			AttachTime: d.AttachTime, DeleteOnTermination: d.DeleteOnTermination, Status: "attached", VolumeId: d.VolumeId}})

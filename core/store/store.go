@@ -110,7 +110,7 @@ var schemaKey = Key(KindMeta, "schema")
 // Sizes that bound one transaction (Badger refuses a transaction larger
 // than 15% of a memtable).
 const (
-	memTableSize     = 16 << 20
+	memTableSize     = 8 << 20
 	valueLogFileSize = 16 << 20
 	valueThreshold   = 1 << 10
 	// MaxBatchBytes is the largest batch Commit accepts, with a margin
