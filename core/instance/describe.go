@@ -111,7 +111,7 @@ var instanceSpec = &describe.Spec[inst]{
 			}
 			return one("on-demand")
 		}},
-		{Name: "spot-instance-request-id", Values: func(x inst) []string { return describe.Optional(x.r.SpotInstanceRequestId) }},
+		{Name: "spot-instance-request-id", Values: func(x inst) []string { return describe.Optional(x.r.SpotOf().SpotInstanceRequestId) }},
 		{Name: "instance-state-reason-code", Values: func(x inst) []string {
 			if x.r.StateReason == nil {
 				return nil

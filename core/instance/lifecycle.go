@@ -70,10 +70,10 @@ func (s *Service) start(tx *state.Tx, r *Record, now time.Time) ([]driverCall, e
 		return nil, incorrectState(r, "started")
 	}
 	if r.Spot() {
-		if p := s.mkt.SpotPrice(tx, r.Placement.AvailabilityZone, r.InstanceType); p > r.SpotMaxPrice {
-			return nil, ec2.Errorf(ec2.CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, catalog.USD(p), catalog.USD(r.SpotMaxPrice))
+		if p := s.mkt.SpotPrice(tx, r.Placement.AvailabilityZone, r.InstanceType); p > r.SpotOf().SpotMaxPrice {
+			return nil, ec2.Errorf(ec2.CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, catalog.USD(p), catalog.USD(r.SpotOf().SpotMaxPrice))
 		}
-		if req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId); req != nil && req.State == "disabled" {
+		if req := state.Get(tx, SpotRequests, r.SpotOf().SpotInstanceRequestId); req != nil && req.State == "disabled" {
 			nr := *req
 			nr.State = "active"
 			nr.Status = ec2.SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
@@ -151,7 +151,7 @@ func (s *Service) StopInstances(ctx context.Context, region string, in *ec2.Stop
 			}
 		}
 		if r.Spot() {
-			req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId)
+			req := state.Get(tx, SpotRequests, r.SpotOf().SpotInstanceRequestId)
 			if req == nil || req.Type != "persistent" {
 				return nil, ec2.Errorf(ec2.CodeUnsupportedOperation, "You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.", r.InstanceId)
 			}

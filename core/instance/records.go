@@ -36,14 +36,8 @@ type Record struct {
 	ReservationId string `json:"ReservationId,omitempty"`
 	// Enis are the attached interfaces by device index, [0] the primary.
 	Enis []string `json:"Enis,omitempty"`
-	// Spot: the request it came from, its maximum price, what an
-	// interruption does to it, and the notice once one is given.
-	InstanceLifecycle     string              `json:"InstanceLifecycle,omitempty"`
-	SpotInstanceRequestId string              `json:"SpotInstanceRequestId,omitempty"`
-	SpotMaxPrice          float64             `json:"SpotMaxPrice,omitempty"`
-	Interruption          string              `json:"Interruption,omitempty"`
-	Notice                *ec2.InstanceAction `json:"Notice,omitempty"`
-	NoticeCause           string              `json:"NoticeCause,omitempty"` // price or capacity
+	// SpotSide is the spot side of a spot instance (nil for the others).
+	*SpotSide
 	UserData              []byte              `json:"UserData,omitempty"`
 	VolumeGiB             int                 `json:"VolumeGiB"`
 	// RootTags are the attached root volume's tags (it has no record).
@@ -93,6 +87,21 @@ func (r *Record) editAttrs() *Attrs {
 	return &a
 }
 
+// SpotOf is the instance's spot side (zero for other instances).
+func (r *Record) SpotOf() SpotSide {
+	if r.SpotSide == nil {
+		return SpotSide{}
+	}
+	return *r.SpotSide
+}
+
+// editSpot is editAttrs for the spot side.
+func (r *Record) editSpot() *SpotSide {
+	sp := r.SpotOf()
+	r.SpotSide = &sp
+	return &sp
+}
+
 // editOpts is editAttrs for the launch options.
 func (r *Record) editOpts() *LaunchOpts {
 	o := r.Opts()
@@ -109,6 +118,21 @@ func (r *Record) compact() {
 	if r.LaunchOpts != nil && r.LaunchOpts.empty() {
 		r.LaunchOpts = nil
 	}
+	if r.SpotSide != nil && *r.SpotSide == (SpotSide{}) {
+		r.SpotSide = nil
+	}
+}
+
+// SpotSide is what a spot instance keeps besides what every instance does:
+// the request it came from, its maximum price, what an interruption does
+// to it, and the notice once one is given.
+type SpotSide struct {
+	InstanceLifecycle     string              `json:"InstanceLifecycle,omitempty"`
+	SpotInstanceRequestId string              `json:"SpotInstanceRequestId,omitempty"`
+	SpotMaxPrice          float64             `json:"SpotMaxPrice,omitempty"`
+	Interruption          string              `json:"Interruption,omitempty"`
+	Notice                *ec2.InstanceAction `json:"Notice,omitempty"`
+	NoticeCause           string              `json:"NoticeCause,omitempty"` // price or capacity
 }
 
 // tokenRecord remembers a RunInstances ClientToken.
@@ -145,7 +169,7 @@ func (r *Record) clone() *Record {
 func (r *Record) Tag(key string) (string, bool) { return tagging.Value(r.Tags, key) }
 
 // Spot reports whether the instance is a spot instance.
-func (r *Record) Spot() bool { return r.InstanceLifecycle == "spot" }
+func (r *Record) Spot() bool { return r.SpotOf().InstanceLifecycle == "spot" }
 
 // reservation is the instance's reservation ID; records from before
 // reservations were stored get one derived from the instance ID.
@@ -207,7 +231,7 @@ func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 		Architecture: r.Architecture, VirtualizationType: "hvm", Hypervisor: r.Hypervisor,
 		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
 		NetworkInterfaces: []ec2.InstanceNetworkInterface{}, SecurityGroups: []ec2.GroupIdentifier{},
-		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
+		InstanceLifecycle: r.SpotOf().InstanceLifecycle, SpotInstanceRequestId: r.SpotOf().SpotInstanceRequestId, SpotInstanceAction: r.SpotOf().Notice,
 		RootVolumeSize: r.VolumeGiB,
 	}
 	viewAttrs(in, r)

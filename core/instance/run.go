@@ -458,7 +458,7 @@ func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, erro
 func (s *Service) hostShare(l *launch) *Record {
 	r := &Record{InstanceType: l.typeName}
 	if l.spot != nil {
-		r.InstanceLifecycle = "spot"
+		r.editSpot().InstanceLifecycle = "spot"
 	}
 	return r
 }
