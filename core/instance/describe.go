@@ -103,7 +103,7 @@ var instanceSpec = &describe.Spec[inst]{
 		{Name: "tenancy", Value: func(x inst) string { return x.r.Placement.Tenancy }},
 		{Name: "root-device-type", Value: func(x inst) string { return "ebs" }},
 		{Name: "launch-time", Value: func(x inst) string { return x.r.LaunchTime.UTC().Format(time.RFC3339) }},
-		{Name: "ami-launch-index", Value: func(x inst) string { return strconv.Itoa(x.r.AmiLaunchIndex) }},
+		{Name: "ami-launch-index", Value: func(x inst) string { return strconv.Itoa(int(x.r.AmiLaunchIndex)) }},
 		{Name: "reservation-id", Value: func(x inst) string { return x.r.reservation() }},
 		{Name: "instance-lifecycle", Values: func(x inst) []string {
 			if x.r.Spot() {

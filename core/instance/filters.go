@@ -175,7 +175,7 @@ var interfaceFields = []describe.Field[inst]{
 
 // instanceMoreFields are the remaining filters over the instance itself.
 var instanceMoreFields = []describe.Field[inst]{
-	{Name: "affinity", Values: func(x inst) []string { return describe.Optional(x.r.Placement.Affinity) }},
+	{Name: "affinity", Values: none}, // Dedicated Hosts only, and ec2x has none
 	{Name: "availability-zone-id", Values: func(x inst) []string { return describe.Optional(zoneID(x.rd, x.r.Placement.AvailabilityZone)) }},
 	{Name: "capacity-reservation-id", Values: none},
 	{Name: "ena-support", Value: func(x inst) string { return strconv.FormatBool(!x.r.Attr().NoEnaSupport) }},
@@ -187,7 +187,7 @@ var instanceMoreFields = []describe.Field[inst]{
 		return one(profileID(x.r.Opts().IamProfile))
 	}},
 	{Name: "ipv6-address", Values: none},
-	{Name: "launch-index", Value: func(x inst) string { return strconv.Itoa(x.r.AmiLaunchIndex) }},
+	{Name: "launch-index", Value: func(x inst) string { return strconv.Itoa(int(x.r.AmiLaunchIndex)) }},
 	{Name: "metadata-options.http-protocol-ipv4", Value: func(inst) string { return "enabled" }},
 	{Name: "metadata-options.http-protocol-ipv6", Value: func(x inst) string { return x.r.Attr().Metadata.View().HttpProtocolIpv6 }},
 	{Name: "metadata-options.state", Value: func(x inst) string { return x.r.Attr().Metadata.View().State }},
@@ -195,13 +195,8 @@ var instanceMoreFields = []describe.Field[inst]{
 	{Name: "operator.managed", Value: func(inst) string { return "false" }},
 	{Name: "operator.principal", Values: none},
 	{Name: "outpost-arn", Values: none},
-	{Name: "placement-partition-number", Values: func(x inst) []string {
-		if x.r.Placement.PartitionNumber == 0 {
-			return nil
-		}
-		return one(strconv.Itoa(x.r.Placement.PartitionNumber))
-	}},
-	{Name: "platform", Values: none}, // "windows" only, and ec2x runs Linux
+	{Name: "placement-partition-number", Values: none}, // ec2x has no placement groups
+	{Name: "platform", Values: none},                   // "windows" only, and ec2x runs Linux
 	{Name: "product-code.type", Values: none},
 	{Name: "reason", Values: func(x inst) []string { return describe.Optional(x.r.StateTransitionReason) }},
 	{Name: "state-reason-code", Values: func(x inst) []string {

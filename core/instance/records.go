@@ -1,6 +1,7 @@
 package instance
 
 import (
+	"encoding/json"
 	"net/netip"
 	"strings"
 	"time"
@@ -16,30 +17,33 @@ import (
 // interface's nesting), so that a fleet of 100,000 fits in a small daemon.
 // The API shape is built from it on the way out. Copy on write.
 type Record struct {
-	InstanceId            string            `json:"InstanceId"`
-	Region                string            `json:"Region"`
-	ImageId               string            `json:"ImageId"`
-	InstanceType          string            `json:"InstanceType"`
-	KeyName               string            `json:"KeyName,omitempty"`
-	LaunchTime            time.Time         `json:"LaunchTime"`
-	State                 ec2.InstanceState `json:"State"`
-	StateSince            time.Time         `json:"StateSince"`
-	StateReason           *ec2.StateReason  `json:"StateReason,omitempty"`
-	StateTransitionReason string            `json:"StateTransitionReason,omitempty"`
-	Placement             ec2.Placement     `json:"Placement"`
-	Tags                  []ec2.Tag         `json:"Tags,omitempty"`
-	Architecture          string            `json:"Architecture"`
-	Hypervisor            string            `json:"Hypervisor"`
-	AmiLaunchIndex        int               `json:"AmiLaunchIndex,omitempty"`
-	ClientToken           string            `json:"ClientToken,omitempty"`
+	InstanceId string `json:"InstanceId"`
+	// Region is the record's region, which its key says: stored only by
+	// records from before MarshalJSON left it out.
+	Region       string            `json:"Region,omitempty"`
+	ImageId      string            `json:"ImageId"`
+	InstanceType string            `json:"InstanceType"`
+	KeyName      string            `json:"KeyName,omitempty"`
+	LaunchTime   time.Time         `json:"LaunchTime"`
+	State        ec2.InstanceState `json:"State"`
+	// StateSince is stored only when it is not LaunchTime (MarshalJSON).
+	StateSince            time.Time        `json:"StateSince,omitzero"`
+	StateReason           *ec2.StateReason `json:"StateReason,omitempty"`
+	StateTransitionReason string           `json:"StateTransitionReason,omitempty"`
+	Placement             Where            `json:"Placement"`
+	Tags                  []ec2.Tag        `json:"Tags,omitempty"`
+	Architecture          string           `json:"Architecture"`
+	Hypervisor            string           `json:"Hypervisor"`
+	AmiLaunchIndex        int32            `json:"AmiLaunchIndex,omitempty"`
+	VolumeGiB             int32            `json:"VolumeGiB"`
+	ClientToken           string           `json:"ClientToken,omitempty"`
 	// ReservationId is the launch (RunInstances call) it came from.
 	ReservationId string `json:"ReservationId,omitempty"`
 	// Enis are the attached interfaces by device index, [0] the primary.
 	Enis []string `json:"Enis,omitempty"`
 	// SpotSide is the spot side of a spot instance (nil for the others).
 	*SpotSide
-	UserData              []byte              `json:"UserData,omitempty"`
-	VolumeGiB             int                 `json:"VolumeGiB"`
+	UserData []byte `json:"UserData,omitempty"`
 	// RootTags are the attached root volume's tags (it has no record).
 	RootTags []ec2.Tag `json:"RootTags,omitempty"`
 	// Disks are the EBS volumes attached besides the root volume (volumes.go).
@@ -61,6 +65,31 @@ type Record struct {
 	// editOpts (records are copy on write and clones share these).
 	*Attrs
 	*LaunchOpts
+}
+
+// MarshalJSON stores the record without what is known without it: the
+// region (the key's) and a StateSince that is the launch time. A launch of
+// 1,000 is one transaction, which Badger bounds by its memtable's size;
+// this keeps it within a memtable of 8 MiB (see docs/PERFORMANCE.md).
+// Load gives both back (loaded).
+func (r *Record) MarshalJSON() ([]byte, error) {
+	type plain Record // without this method
+	p := plain(*r)
+	p.Region = ""
+	if p.StateSince.Equal(p.LaunchTime) {
+		p.StateSince = time.Time{}
+	}
+	return json.Marshal(&p)
+}
+
+// loaded completes a record read from region's store: what MarshalJSON
+// left out, and no empty attributes, options or spot side.
+func (r *Record) loaded(region string) {
+	r.Region = region
+	if r.StateSince.IsZero() {
+		r.StateSince = r.LaunchTime
+	}
+	r.compact()
 }
 
 // Attr is the instance's attributes (zero when none was set).
@@ -121,6 +150,22 @@ func (r *Record) compact() {
 	if r.SpotSide != nil && *r.SpotSide == (SpotSide{}) {
 		r.SpotSide = nil
 	}
+}
+
+// Where is an instance's placement as its record keeps it: the parts of
+// ec2.Placement an ec2x instance can have (it has no placement groups and
+// no Dedicated Hosts), in 64 bytes instead of 152. The stored JSON is
+// ec2.Placement's.
+type Where struct {
+	AvailabilityZone string `json:"AvailabilityZone"`
+	HostId           string `json:"HostId,omitempty"`
+	Tenancy          string `json:"Tenancy"`
+	SpreadDomain     string `json:"SpreadDomain,omitempty"`
+}
+
+// View is the placement as EC2 shows it.
+func (w Where) View() ec2.Placement {
+	return ec2.Placement{AvailabilityZone: w.AvailabilityZone, HostId: w.HostId, Tenancy: w.Tenancy, SpreadDomain: w.SpreadDomain}
 }
 
 // SpotSide is what a spot instance keeps besides what every instance does:
@@ -227,12 +272,12 @@ func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 	in := &ec2.Instance{
 		InstanceId: r.InstanceId, ImageId: r.ImageId, InstanceType: r.InstanceType, KeyName: r.KeyName,
 		LaunchTime: r.LaunchTime, State: r.State, StateReason: r.StateReason, StateTransitionReason: r.StateTransitionReason,
-		Placement: r.Placement, Tags: r.Tags,
+		Placement: r.Placement.View(), Tags: r.Tags,
 		Architecture: r.Architecture, VirtualizationType: "hvm", Hypervisor: r.Hypervisor,
-		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
+		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: int(r.AmiLaunchIndex), ClientToken: r.ClientToken,
 		NetworkInterfaces: []ec2.InstanceNetworkInterface{}, SecurityGroups: []ec2.GroupIdentifier{},
 		InstanceLifecycle: r.SpotOf().InstanceLifecycle, SpotInstanceRequestId: r.SpotOf().SpotInstanceRequestId, SpotInstanceAction: r.SpotOf().Notice,
-		RootVolumeSize: r.VolumeGiB,
+		RootVolumeSize: int(r.VolumeGiB),
 	}
 	viewAttrs(in, r)
 	if t := s.cfg.Types[r.InstanceType]; t != nil {

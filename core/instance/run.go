@@ -490,9 +490,9 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []
 	r := &Record{
 		InstanceId: s.newInstanceID(tx.Region()), Region: tx.Region().Name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
 		LaunchTime: now, State: ec2.NewState(ec2.StatePending), StateSince: now,
-		Placement: ec2.Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
-		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
-		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation, RootTags: l.volumeTags,
+		Placement: Where{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
+		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: int32(index), ClientToken: l.in.ClientToken,
+		UserData: l.userData, VolumeGiB: int32(l.volume), Workload: workload, ReservationId: l.reservation, RootTags: l.volumeTags,
 	}
 	a, o := l.attrs, l.opts
 	r.Attrs, r.LaunchOpts = &a, &o

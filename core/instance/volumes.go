@@ -208,7 +208,7 @@ func releaseDisks(tx *state.Tx, r *Record) {
 // rootVolume is an instance's root volume as a record.
 func rootVolume(r *Record) Volume {
 	o := r.Opts().Root
-	return Volume{VolumeId: volumeID(r.InstanceId), Zone: r.Placement.AvailabilityZone, Size: r.VolumeGiB, Type: or(o.Type, "gp3"),
+	return Volume{VolumeId: volumeID(r.InstanceId), Zone: r.Placement.AvailabilityZone, Size: int(r.VolumeGiB), Type: or(o.Type, "gp3"),
 		Iops: o.Iops, Throughput: o.Throughput, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId, CreateTime: r.LaunchTime.UTC(), Tags: r.RootTags}
 }
 

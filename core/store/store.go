@@ -55,6 +55,7 @@ import (
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/skl"
 	"github.com/rs/zerolog"
 )
 
@@ -110,14 +111,15 @@ var schemaKey = Key(KindMeta, "schema")
 // Sizes that bound one transaction (Badger refuses a transaction larger
 // than 15% of a memtable).
 const (
-	memTableSize     = 8 << 20
+	memTableSize     = 10 << 20
 	valueLogFileSize = 16 << 20
 	valueThreshold   = 1 << 10
-	// MaxBatchBytes is the largest batch Commit accepts, with a margin
-	// below Badger's own limit.
-	MaxBatchBytes = memTableSize * 15 / 100 * 9 / 10
-	// maxBatchEntries keeps well under Badger's count limit.
-	maxBatchEntries = 20000
+	// MaxBatchBytes is the largest batch Commit accepts: just under
+	// Badger's own limit, which entrySize counts as Badger does.
+	MaxBatchBytes = memTableSize*15/100 - 1
+	// maxBatchEntries is Badger's limit on a transaction's entries (a
+	// batch must have fewer).
+	maxBatchEntries = memTableSize * 15 / 100 / skl.MaxNodeSize
 )
 
 // Sizes that bound Badger's own memory. A table builder holds a table's

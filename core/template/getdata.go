@@ -50,7 +50,7 @@ func dataOf(rd state.Reader, rec *instance.Record) *ec2.RequestLaunchTemplateDat
 		InstanceInitiatedShutdownBehavior: "stop",
 	}
 	if rec.VolumeGiB > 0 {
-		size, del := rec.VolumeGiB, true
+		size, del := int(rec.VolumeGiB), true
 		d.BlockDeviceMappings = []ec2.LaunchTemplateBlockDeviceMappingRequest{{DeviceName: "/dev/xvda",
 			Ebs: &ec2.LaunchTemplateEbsBlockDeviceRequest{VolumeSize: &size, VolumeType: "gp3", DeleteOnTermination: &del}}}
 	}
