@@ -172,7 +172,7 @@ func (s *Service) modifyEnclaves(n *Record, on bool) error {
 // the root volume's, an attribute of the instance, and its other disks'.
 func modifyDevices(r, n *Record, specs []ec2.InstanceBlockDeviceMappingSpecification) error {
 	for _, m := range specs {
-		disk := slices.IndexFunc(n.Disks, func(d Disk) bool { return d.Device == m.DeviceName })
+		disk := slices.IndexFunc(n.RareOf().Disks, func(d Disk) bool { return d.Device == m.DeviceName })
 		if m.DeviceName != rootDevice && disk < 0 {
 			return ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "No device is currently mapped at %s", m.DeviceName)
 		}
@@ -183,8 +183,8 @@ func modifyDevices(r, n *Record, specs []ec2.InstanceBlockDeviceMappingSpecifica
 			n.editAttrs().KeepRootOnTerm = !*m.Ebs.DeleteOnTermination
 			continue
 		}
-		n.Disks = slices.Clone(n.Disks) // records are copy on write
-		n.Disks[disk].DeleteOnTermination = *m.Ebs.DeleteOnTermination
+		n.editRare().Disks = slices.Clone(n.RareOf().Disks) // records are copy on write
+		n.Rare.Disks[disk].DeleteOnTermination = *m.Ebs.DeleteOnTermination
 	}
 	return nil
 }

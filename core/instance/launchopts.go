@@ -241,7 +241,7 @@ var launchOptFields = []describe.Field[inst]{
 	{Name: "block-device-mapping.delete-on-termination", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return strconv.FormatBool(d.DeleteOnTermination) })},
 	{Name: "block-device-mapping.device-name", Values: func(x inst) []string {
 		out := []string{rootDevice}
-		for _, d := range x.r.Disks {
+		for _, d := range x.r.RareOf().Disks {
 			out = append(out, d.Device)
 		}
 		return out

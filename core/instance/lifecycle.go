@@ -284,7 +284,7 @@ func (s *Service) release(tx *state.Tx, r *Record) *Record {
 	s.net.ReleaseInterfaces(tx, r.Enis)
 	releaseDisks(tx, r)
 	n := r.clone()
-	n.Enis, n.Disks = nil, nil
+	n.Enis, n.editRare().Disks = nil, nil
 	n.Placement.HostId = ""
 	return n
 }

@@ -44,14 +44,9 @@ type Record struct {
 	// SpotSide is the spot side of a spot instance (nil for the others).
 	*SpotSide
 	UserData []byte `json:"UserData,omitempty"`
-	// RootTags are the attached root volume's tags (it has no record).
-	RootTags []ec2.Tag `json:"RootTags,omitempty"`
-	// Disks are the EBS volumes attached besides the root volume (volumes.go).
-	Disks    []Disk `json:"Disks,omitempty"`
 	Workload string `json:"Workload,omitempty"`
-	// Events are its scheduled events (host maintenance), ended ones kept
-	// for a week (schedevents.go).
-	Events []SchedEvent `json:"Events,omitempty"`
+	// Rare is what few instances have (nil for the others).
+	*Rare
 
 	// CpuCredits is a burstable instance's credit option (standard or
 	// unlimited); "" for other types and records from before it was kept.
@@ -131,6 +126,21 @@ func (r *Record) editSpot() *SpotSide {
 	return &sp
 }
 
+// RareOf is what few instances have (zero for the others).
+func (r *Record) RareOf() Rare {
+	if r.Rare == nil {
+		return Rare{}
+	}
+	return *r.Rare
+}
+
+// editRare is editAttrs for what few instances have.
+func (r *Record) editRare() *Rare {
+	x := r.RareOf()
+	r.Rare = &x
+	return &x
+}
+
 // editOpts is editAttrs for the launch options.
 func (r *Record) editOpts() *LaunchOpts {
 	o := r.Opts()
@@ -150,6 +160,9 @@ func (r *Record) compact() {
 	if r.SpotSide != nil && *r.SpotSide == (SpotSide{}) {
 		r.SpotSide = nil
 	}
+	if r.Rare != nil && len(r.Rare.RootTags)+len(r.Rare.Disks)+len(r.Rare.Events) == 0 {
+		r.Rare = nil
+	}
 }
 
 // Where is an instance's placement as its record keeps it: the parts of
@@ -166,6 +179,18 @@ type Where struct {
 // View is the placement as EC2 shows it.
 func (w Where) View() ec2.Placement {
 	return ec2.Placement{AvailabilityZone: w.AvailabilityZone, HostId: w.HostId, Tenancy: w.Tenancy, SpreadDomain: w.SpreadDomain}
+}
+
+// Rare is what few instances have: tags on the root volume, volumes
+// besides it, scheduled events.
+type Rare struct {
+	// RootTags are the attached root volume's tags (it has no record).
+	RootTags []ec2.Tag `json:"RootTags,omitempty"`
+	// Disks are the EBS volumes attached besides the root volume (volumes.go).
+	Disks []Disk `json:"Disks,omitempty"`
+	// Events are its scheduled events (host maintenance), ended ones kept
+	// for a week (schedevents.go).
+	Events []SchedEvent `json:"Events,omitempty"`
 }
 
 // SpotSide is what a spot instance keeps besides what every instance does:

@@ -492,10 +492,13 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []
 		LaunchTime: now, State: ec2.NewState(ec2.StatePending), StateSince: now,
 		Placement: Where{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
 		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: int32(index), ClientToken: l.in.ClientToken,
-		UserData: l.userData, VolumeGiB: int32(l.volume), Workload: workload, ReservationId: l.reservation, RootTags: l.volumeTags,
+		UserData: l.userData, VolumeGiB: int32(l.volume), Workload: workload, ReservationId: l.reservation,
 	}
 	a, o := l.attrs, l.opts
 	r.Attrs, r.LaunchOpts = &a, &o
+	if len(l.volumeTags) > 0 {
+		r.Rare = &Rare{RootTags: l.volumeTags}
+	}
 	if r.Opts().IamProfile != "" {
 		o := r.editOpts()
 		o.IamAssoc, o.IamSince = newAssocID(r.InstanceId, now), now.UTC()

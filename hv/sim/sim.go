@@ -56,24 +56,24 @@ type Driver struct {
 type guest struct {
 	id, itype, hostname string
 	*guestShared
-	nics   []nicRec
-	notes  *[]string // lines the host wrote; few guests have any
-	events []event
-	timer                       clock.Timer
-	acc                         counters // up to segAt
-	segAt                       int64    // unix ns up to which acc is summed; valid while running
-	bootAt                      int64    // unix ns the current boot began
-	upAt                        int64    // unix ns the guest last became running
-	offAt                       int64    // unix ns a hibernated guest's power went off
-	mem                         uint32   // MiB
-	vcpus                       uint16
-	volGiB                      uint16
-	boots                       uint32 // boots begun so far
-	gen                         uint32 // bumped by each transition; stale timers compare it
-	state                       hv.State
-	load                        workload
-	destroying                  bool
-	hibernated                  bool // the next Start resumes instead of booting
+	nics       []nicRec
+	notes      *[]string // lines the host wrote; few guests have any
+	events     []event
+	timer      clock.Timer
+	acc        counters // up to segAt
+	segAt      int64    // unix ns up to which acc is summed; valid while running
+	bootAt     int64    // unix ns the current boot began
+	upAt       int64    // unix ns the guest last became running
+	offAt      int64    // unix ns a hibernated guest's power went off
+	mem        uint32   // MiB
+	vcpus      uint16
+	volGiB     uint16
+	boots      uint32 // boots begun so far
+	gen        uint32 // bumped by each transition; stale timers compare it
+	state      hv.State
+	load       workload
+	destroying bool
+	hibernated bool // the next Start resumes instead of booting
 }
 
 // guestShared is what many guests have alike: the image they boot and the
