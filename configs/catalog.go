@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ec2x/ec2x/internal/pageout"
+
 	"github.com/BurntSushi/toml"
 )
 
@@ -51,6 +53,7 @@ var builtinCatalog = sync.OnceValues(func() (*catalogDoc, error) {
 	if err := json.Unmarshal(catalogJSON, &doc); err != nil {
 		return nil, &Error{File: "configs/" + catalogFile, Msg: err.Error()}
 	}
+	pageout.Bytes(catalogJSON) // 2 MB read once; a daemon would keep it resident
 	doc.catalogued = map[string]bool{}
 	for region, types := range doc.Offers {
 		for name := range types {

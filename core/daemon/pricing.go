@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ec2x/ec2x/internal/pageout"
+	"github.com/ec2x/ec2x/pricing-wasm/modules"
+
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/plugins"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
@@ -82,6 +85,11 @@ func startPricing(ctx context.Context, home string, cfg *configs.Config, log zer
 					return
 				}
 				log.Info().Str("module", name).Dur("took", time.Since(start)).Msg("pricing module ready")
+				// Compiled, the embedded modules (2 MB each) are not read
+				// again; their pages would stay resident.
+				for _, b := range modules.All() {
+					pageout.Bytes(b.Wasm)
+				}
 			}()
 		}
 	}

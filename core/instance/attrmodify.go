@@ -121,28 +121,28 @@ func stoppedOnly(in *ec2.ModifyInstanceAttributeInput) bool {
 func (s *Service) modifyAttr(tx *state.Tx, r, n *Record, in *ec2.ModifyInstanceAttributeInput) error {
 	switch {
 	case in.Kernel != nil:
-		n.KernelId = in.Kernel.Value
+		n.editAttrs().KernelId = in.Kernel.Value
 	case in.Ramdisk != nil:
-		n.RamdiskId = in.Ramdisk.Value
+		n.editAttrs().RamdiskId = in.Ramdisk.Value
 	case in.DisableApiTermination != nil:
-		n.DisableApiTermination = *in.DisableApiTermination.Value
+		n.editAttrs().DisableApiTermination = *in.DisableApiTermination.Value
 	case in.DisableApiStop != nil:
-		n.DisableApiStop = *in.DisableApiStop.Value
+		n.editAttrs().DisableApiStop = *in.DisableApiStop.Value
 	case in.InstanceInitiatedShutdownBehavior != nil:
 		a, err := launchAttrs(&ec2.RunInstancesInput{InstanceInitiatedShutdownBehavior: in.InstanceInitiatedShutdownBehavior.Value})
 		if err != nil {
 			return err
 		}
-		n.ShutdownBehavior = a.ShutdownBehavior
+		n.editAttrs().ShutdownBehavior = a.ShutdownBehavior
 	case in.EbsOptimized != nil:
-		n.EbsOptimizedAttr = *in.EbsOptimized.Value
+		n.editAttrs().EbsOptimizedAttr = *in.EbsOptimized.Value
 	case in.EnaSupport != nil:
-		n.NoEnaSupport = !*in.EnaSupport.Value
+		n.editAttrs().NoEnaSupport = !*in.EnaSupport.Value
 	case in.SriovNetSupport != nil:
 		if in.SriovNetSupport.Value != "simple" {
 			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter sriovNetSupport is invalid. Supported value: simple", in.SriovNetSupport.Value)
 		}
-		n.SriovNetSupport = "simple"
+		n.editAttrs().SriovNetSupport = "simple"
 	case in.EnclaveOptions != nil:
 		return s.modifyEnclaves(n, in.EnclaveOptions.Enabled)
 	case len(in.BlockDeviceMappings) > 0:
@@ -160,11 +160,11 @@ func (s *Service) modifyEnclaves(n *Record, on bool) error {
 		if t := s.cfg.Types[n.InstanceType]; t == nil || t.NitroEnclaves != "supported" {
 			return ec2.Errorf(ec2.CodeUnsupportedOperation, "Nitro Enclaves are not supported for the instance type %s.", n.InstanceType)
 		}
-		if n.Hibernation {
+		if n.Opts().Hibernation {
 			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "You can't enable hibernation and Nitro Enclaves on the same instance.")
 		}
 	}
-	n.EnclavesEnabled = on
+	n.editAttrs().EnclavesEnabled = on
 	return nil
 }
 
@@ -172,7 +172,7 @@ func (s *Service) modifyEnclaves(n *Record, on bool) error {
 // the root volume's, an attribute of the instance, and its other disks'.
 func modifyDevices(r, n *Record, specs []ec2.InstanceBlockDeviceMappingSpecification) error {
 	for _, m := range specs {
-		disk := slices.IndexFunc(n.Disks, func(d Disk) bool { return d.Device == m.DeviceName })
+		disk := slices.IndexFunc(n.RareOf().Disks, func(d Disk) bool { return d.Device == m.DeviceName })
 		if m.DeviceName != rootDevice && disk < 0 {
 			return ec2.Errorf(ec2.CodeInvalidInstanceAttributeValue, "No device is currently mapped at %s", m.DeviceName)
 		}
@@ -180,11 +180,11 @@ func modifyDevices(r, n *Record, specs []ec2.InstanceBlockDeviceMappingSpecifica
 			continue
 		}
 		if disk < 0 {
-			n.KeepRootOnTerm = !*m.Ebs.DeleteOnTermination
+			n.editAttrs().KeepRootOnTerm = !*m.Ebs.DeleteOnTermination
 			continue
 		}
-		n.Disks = slices.Clone(n.Disks) // records are copy on write
-		n.Disks[disk].DeleteOnTermination = *m.Ebs.DeleteOnTermination
+		n.editRare().Disks = slices.Clone(n.RareOf().Disks) // records are copy on write
+		n.Rare.Disks[disk].DeleteOnTermination = *m.Ebs.DeleteOnTermination
 	}
 	return nil
 }
@@ -241,15 +241,15 @@ func describeAttr(rd state.Reader, r *Record, a string) *ec2.DescribeInstanceAtt
 	case "userData":
 		out.UserData = str(base64.StdEncoding.EncodeToString(r.UserData))
 	case "kernel":
-		out.KernelId = str(r.KernelId)
+		out.KernelId = str(r.Attr().KernelId)
 	case "ramdisk":
-		out.RamdiskId = str(r.RamdiskId)
+		out.RamdiskId = str(r.Attr().RamdiskId)
 	case "disableApiTermination":
-		out.DisableApiTermination = ec2.BoolValue(r.DisableApiTermination)
+		out.DisableApiTermination = ec2.BoolValue(r.Attr().DisableApiTermination)
 	case "disableApiStop":
-		out.DisableApiStop = ec2.BoolValue(r.DisableApiStop)
+		out.DisableApiStop = ec2.BoolValue(r.Attr().DisableApiStop)
 	case "instanceInitiatedShutdownBehavior":
-		out.InstanceInitiatedShutdownBehavior = str(or(r.ShutdownBehavior, "stop"))
+		out.InstanceInitiatedShutdownBehavior = str(or(r.Attr().ShutdownBehavior, "stop"))
 	case "rootDeviceName":
 		out.RootDeviceName = str(rootDevice)
 	case "blockDeviceMapping":
@@ -265,13 +265,13 @@ func describeAttr(rd state.Reader, r *Record, a string) *ec2.DescribeInstanceAtt
 			out.Groups = network.GroupView(rd, e.Groups)
 		}
 	case "ebsOptimized":
-		out.EbsOptimized = ec2.BoolValue(r.EbsOptimizedAttr)
+		out.EbsOptimized = ec2.BoolValue(r.Attr().EbsOptimizedAttr)
 	case "sriovNetSupport":
-		out.SriovNetSupport = str(r.SriovNetSupport)
+		out.SriovNetSupport = str(r.Attr().SriovNetSupport)
 	case "enaSupport":
-		out.EnaSupport = ec2.BoolValue(!r.NoEnaSupport)
+		out.EnaSupport = ec2.BoolValue(!r.Attr().NoEnaSupport)
 	case "enclaveOptions":
-		out.EnclaveOptions = &ec2.EnclaveOptions{Enabled: r.EnclavesEnabled}
+		out.EnclaveOptions = &ec2.EnclaveOptions{Enabled: r.Attr().EnclavesEnabled}
 	}
 	return out
 }
@@ -287,9 +287,9 @@ func (s *Service) ResetInstanceAttribute(ctx context.Context, region string, in 
 	_, err := s.changeOne(ctx, region, in.InstanceId, in.Attribute != "sourceDestCheck", in.DryRun, func(tx *state.Tx, r, n *Record) error {
 		switch in.Attribute {
 		case "kernel":
-			n.KernelId = ""
+			n.editAttrs().KernelId = ""
 		case "ramdisk":
-			n.RamdiskId = ""
+			n.editAttrs().RamdiskId = ""
 		default:
 			return s.modifyPrimary(tx, r, &ec2.ModifyInstanceAttributeInput{SourceDestCheck: ec2.BoolValue(true)})
 		}

@@ -130,8 +130,8 @@ func launchAttrs(in *ec2.RunInstancesInput) (Attrs, error) {
 
 // viewAttrs adds the attributes DescribeInstances shows.
 func viewAttrs(in *ec2.Instance, r *Record) {
-	in.MetadataOptions = r.Metadata.View()
-	in.Monitoring = &ec2.Monitoring{State: monitoringState(r.Monitored)}
+	in.MetadataOptions = r.Attr().Metadata.View()
+	in.Monitoring = &ec2.Monitoring{State: monitoringState(r.Attr().Monitored)}
 }
 
 func monitoringState(on bool) string {
@@ -144,7 +144,7 @@ func monitoringState(on bool) string {
 // terminationProtected refuses to terminate an instance with
 // DisableApiTermination, as EC2 does.
 func terminationProtected(r *Record) error {
-	if r.DisableApiTermination {
+	if r.Attr().DisableApiTermination {
 		return ec2.Errorf(ec2.CodeOperationNotPermitted, "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", r.InstanceId)
 	}
 	return nil
@@ -152,7 +152,7 @@ func terminationProtected(r *Record) error {
 
 // stopProtected refuses to stop an instance with DisableApiStop.
 func stopProtected(r *Record) error {
-	if r.DisableApiStop {
+	if r.Attr().DisableApiStop {
 		return ec2.Errorf(ec2.CodeOperationNotPermitted, "The instance '%s' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.", r.InstanceId)
 	}
 	return nil

@@ -103,7 +103,7 @@ var instanceSpec = &describe.Spec[inst]{
 		{Name: "tenancy", Value: func(x inst) string { return x.r.Placement.Tenancy }},
 		{Name: "root-device-type", Value: func(x inst) string { return "ebs" }},
 		{Name: "launch-time", Value: func(x inst) string { return x.r.LaunchTime.UTC().Format(time.RFC3339) }},
-		{Name: "ami-launch-index", Value: func(x inst) string { return strconv.Itoa(x.r.AmiLaunchIndex) }},
+		{Name: "ami-launch-index", Value: func(x inst) string { return strconv.Itoa(int(x.r.AmiLaunchIndex)) }},
 		{Name: "reservation-id", Value: func(x inst) string { return x.r.reservation() }},
 		{Name: "instance-lifecycle", Values: func(x inst) []string {
 			if x.r.Spot() {
@@ -111,7 +111,7 @@ var instanceSpec = &describe.Spec[inst]{
 			}
 			return one("on-demand")
 		}},
-		{Name: "spot-instance-request-id", Values: func(x inst) []string { return describe.Optional(x.r.SpotInstanceRequestId) }},
+		{Name: "spot-instance-request-id", Values: func(x inst) []string { return describe.Optional(x.r.SpotOf().SpotInstanceRequestId) }},
 		{Name: "instance-state-reason-code", Values: func(x inst) []string {
 			if x.r.StateReason == nil {
 				return nil
@@ -126,11 +126,11 @@ var instanceSpec = &describe.Spec[inst]{
 			return eachAddr(x, func(a network.Addr) string { return a.Public })
 		}},
 		// Instance attributes (attrs.go).
-		{Name: "monitoring-state", Value: func(x inst) string { return monitoringState(x.r.Monitored) }},
-		{Name: "metadata-options.http-tokens", Value: func(x inst) string { return x.r.Metadata.View().HttpTokens }},
-		{Name: "metadata-options.http-put-response-hop-limit", Value: func(x inst) string { return strconv.Itoa(x.r.Metadata.View().HttpPutResponseHopLimit) }},
-		{Name: "metadata-options.http-endpoint", Value: func(x inst) string { return x.r.Metadata.View().HttpEndpoint }},
-		{Name: "metadata-options.instance-metadata-tags", Value: func(x inst) string { return x.r.Metadata.View().InstanceMetadataTags }},
+		{Name: "monitoring-state", Value: func(x inst) string { return monitoringState(x.r.Attr().Monitored) }},
+		{Name: "metadata-options.http-tokens", Value: func(x inst) string { return x.r.Attr().Metadata.View().HttpTokens }},
+		{Name: "metadata-options.http-put-response-hop-limit", Value: func(x inst) string { return strconv.Itoa(x.r.Attr().Metadata.View().HttpPutResponseHopLimit) }},
+		{Name: "metadata-options.http-endpoint", Value: func(x inst) string { return x.r.Attr().Metadata.View().HttpEndpoint }},
+		{Name: "metadata-options.instance-metadata-tags", Value: func(x inst) string { return x.r.Attr().Metadata.View().InstanceMetadataTags }},
 	}, slices.Concat(launchOptFields, netFields)...),
 	Tags: func(x inst) []ec2.Tag { return x.r.Tags },
 	Key: func(k *describe.Key, x inst) {

@@ -111,7 +111,7 @@ func (s *Service) settle(tx *state.Tx, r *Record, e hv.Event) {
 		setState(n, ec2.StateRunning, now)
 		n.StateReason = nil
 		s.put(tx, n)
-	case e.State == hv.StateStopped && r.State.Name != ec2.StateStopping && r.ShutdownBehavior == "terminate" && HoldsHost(r.State.Name):
+	case e.State == hv.StateStopped && r.State.Name != ec2.StateStopping && r.Attr().ShutdownBehavior == "terminate" && HoldsHost(r.State.Name):
 		s.shutdownTerminates(tx, r, now)
 	case e.State == hv.StateStopped && (r.State.Name == ec2.StateStopping || r.State.Name == ec2.StateRunning || r.State.Name == ec2.StatePending):
 		n := r.clone()

@@ -175,33 +175,28 @@ var interfaceFields = []describe.Field[inst]{
 
 // instanceMoreFields are the remaining filters over the instance itself.
 var instanceMoreFields = []describe.Field[inst]{
-	{Name: "affinity", Values: func(x inst) []string { return describe.Optional(x.r.Placement.Affinity) }},
+	{Name: "affinity", Values: none}, // Dedicated Hosts only, and ec2x has none
 	{Name: "availability-zone-id", Values: func(x inst) []string { return describe.Optional(zoneID(x.rd, x.r.Placement.AvailabilityZone)) }},
 	{Name: "capacity-reservation-id", Values: none},
-	{Name: "ena-support", Value: func(x inst) string { return strconv.FormatBool(!x.r.NoEnaSupport) }},
-	{Name: "enclave-options.enabled", Value: func(x inst) string { return strconv.FormatBool(x.r.EnclavesEnabled) }},
+	{Name: "ena-support", Value: func(x inst) string { return strconv.FormatBool(!x.r.Attr().NoEnaSupport) }},
+	{Name: "enclave-options.enabled", Value: func(x inst) string { return strconv.FormatBool(x.r.Attr().EnclavesEnabled) }},
 	{Name: "iam-instance-profile.id", Values: func(x inst) []string {
-		if x.r.IamProfile == "" {
+		if x.r.Opts().IamProfile == "" {
 			return nil
 		}
-		return one(profileID(x.r.IamProfile))
+		return one(profileID(x.r.Opts().IamProfile))
 	}},
 	{Name: "ipv6-address", Values: none},
-	{Name: "launch-index", Value: func(x inst) string { return strconv.Itoa(x.r.AmiLaunchIndex) }},
+	{Name: "launch-index", Value: func(x inst) string { return strconv.Itoa(int(x.r.AmiLaunchIndex)) }},
 	{Name: "metadata-options.http-protocol-ipv4", Value: func(inst) string { return "enabled" }},
-	{Name: "metadata-options.http-protocol-ipv6", Value: func(x inst) string { return x.r.Metadata.View().HttpProtocolIpv6 }},
-	{Name: "metadata-options.state", Value: func(x inst) string { return x.r.Metadata.View().State }},
-	{Name: "network-performance-options.bandwidth-weighting", Value: func(x inst) string { return or(x.r.Bandwidth, "default") }},
+	{Name: "metadata-options.http-protocol-ipv6", Value: func(x inst) string { return x.r.Attr().Metadata.View().HttpProtocolIpv6 }},
+	{Name: "metadata-options.state", Value: func(x inst) string { return x.r.Attr().Metadata.View().State }},
+	{Name: "network-performance-options.bandwidth-weighting", Value: func(x inst) string { return or(x.r.Opts().Bandwidth, "default") }},
 	{Name: "operator.managed", Value: func(inst) string { return "false" }},
 	{Name: "operator.principal", Values: none},
 	{Name: "outpost-arn", Values: none},
-	{Name: "placement-partition-number", Values: func(x inst) []string {
-		if x.r.Placement.PartitionNumber == 0 {
-			return nil
-		}
-		return one(strconv.Itoa(x.r.Placement.PartitionNumber))
-	}},
-	{Name: "platform", Values: none}, // "windows" only, and ec2x runs Linux
+	{Name: "placement-partition-number", Values: none}, // ec2x has no placement groups
+	{Name: "platform", Values: none},                   // "windows" only, and ec2x runs Linux
 	{Name: "product-code.type", Values: none},
 	{Name: "reason", Values: func(x inst) []string { return describe.Optional(x.r.StateTransitionReason) }},
 	{Name: "state-reason-code", Values: func(x inst) []string {

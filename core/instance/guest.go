@@ -67,7 +67,7 @@ func (s *Service) spec(rd state.Reader, r *Record) hv.GuestSpec {
 	spec := hv.GuestSpec{
 		ID: r.InstanceId, HostID: r.Placement.HostId, Region: region, Zone: r.Placement.AvailabilityZone,
 		InstanceType: r.InstanceType, VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB,
-		UserData: r.UserData, VolumeGiB: r.VolumeGiB, Workload: r.Workload, Load: s.loadProfile(r.Workload),
+		UserData: r.UserData, VolumeGiB: int(r.VolumeGiB), Workload: r.Workload, Load: s.loadProfile(r.Workload),
 	}
 	if img != nil {
 		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User,

@@ -144,6 +144,7 @@ func (s *Service) Actions() []actions.Def {
 func (s *Service) Load(ctx context.Context) error {
 	for _, r := range s.rt.Regions() {
 		err := state.Load(ctx, r, Instances, func(rec *Record) error {
+			rec.loaded(r.Name)
 			s.where[rec.InstanceId] = r.Name
 			if HoldsHost(rec.State.Name) && rec.Placement.HostId != "" && s.cfg.Types[rec.InstanceType] != nil {
 				s.claim(rec.Placement.HostId, rec)

@@ -33,6 +33,13 @@ type LaunchOpts struct {
 	Bandwidth    string     `json:"Bandwidth,omitempty"`
 }
 
+// empty reports whether no option is set.
+func (o *LaunchOpts) empty() bool {
+	return o.Root == (RootVolume{}) && !o.Hibernation && o.IamProfile == "" && o.IamAssoc == "" && o.IamSince.IsZero() &&
+		o.Cores == 0 && o.Threads == 0 && o.Nested == "" && o.HostnameType == "" && !o.DnsA && !o.DnsAAAA &&
+		o.AutoRecovery == "" && o.Capacity == "" && len(o.Licenses) == 0 && o.Bandwidth == ""
+}
+
 // RootVolume is the root volume's type and performance ("" and 0: gp3 at
 // its baseline).
 type RootVolume struct {
@@ -199,9 +206,9 @@ func profileID(arn string) string {
 
 // viewLaunchOpts adds the launch options DescribeInstances shows.
 func viewLaunchOpts(in *ec2.Instance, r *Record) {
-	o := &r.LaunchOpts
+	o := r.Opts()
 	in.BlockDeviceMappings = devices(r)
-	in.EbsOptimized, in.EnaSupport, in.SourceDestCheck = r.EbsOptimizedAttr, !r.NoEnaSupport, true
+	in.EbsOptimized, in.EnaSupport, in.SourceDestCheck = r.Attr().EbsOptimizedAttr, !r.Attr().NoEnaSupport, true
 	in.HibernationOptions = &ec2.HibernationOptions{Configured: o.Hibernation}
 	if o.IamProfile != "" {
 		in.IamInstanceProfile = &ec2.IamInstanceProfile{Arn: o.IamProfile, Id: profileID(o.IamProfile)}
@@ -213,9 +220,9 @@ func viewLaunchOpts(in *ec2.Instance, r *Record) {
 	for _, arn := range o.Licenses {
 		in.Licenses = append(in.Licenses, ec2.LicenseConfiguration{LicenseConfigurationArn: arn})
 	}
-	in.EnclaveOptions = &ec2.EnclaveOptions{Enabled: r.EnclavesEnabled}
+	in.EnclaveOptions = &ec2.EnclaveOptions{Enabled: r.Attr().EnclavesEnabled}
 	in.NetworkPerformanceOptions = &ec2.InstanceNetworkPerformanceOptions{BandwidthWeighting: or(o.Bandwidth, "default")}
-	in.KernelId, in.RamdiskId = r.KernelId, r.RamdiskId
+	in.KernelId, in.RamdiskId = r.Attr().KernelId, r.Attr().RamdiskId
 	in.BootMode, in.CurrentInstanceBootMode = "uefi-preferred", "legacy-bios"
 	in.PlatformDetails, in.UsageOperation = "Linux/UNIX", "RunInstances"
 	if o.Cores > 0 {
@@ -234,28 +241,28 @@ var launchOptFields = []describe.Field[inst]{
 	{Name: "block-device-mapping.delete-on-termination", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return strconv.FormatBool(d.DeleteOnTermination) })},
 	{Name: "block-device-mapping.device-name", Values: func(x inst) []string {
 		out := []string{rootDevice}
-		for _, d := range x.r.Disks {
+		for _, d := range x.r.RareOf().Disks {
 			out = append(out, d.Device)
 		}
 		return out
 	}},
 	{Name: "block-device-mapping.status", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return d.Status })},
 	{Name: "block-device-mapping.volume-id", Values: eachDevice(func(d *ec2.EbsInstanceBlockDevice) string { return d.VolumeId })},
-	{Name: "ebs-optimized", Value: func(x inst) string { return strconv.FormatBool(x.r.EbsOptimizedAttr) }},
-	{Name: "hibernation-options.configured", Value: func(x inst) string { return strconv.FormatBool(x.r.Hibernation) }},
-	{Name: "iam-instance-profile.arn", Values: func(x inst) []string { return describe.Optional(x.r.IamProfile) }},
-	{Name: "kernel-id", Values: func(x inst) []string { return describe.Optional(x.r.KernelId) }},
-	{Name: "ramdisk-id", Values: func(x inst) []string { return describe.Optional(x.r.RamdiskId) }},
+	{Name: "ebs-optimized", Value: func(x inst) string { return strconv.FormatBool(x.r.Attr().EbsOptimizedAttr) }},
+	{Name: "hibernation-options.configured", Value: func(x inst) string { return strconv.FormatBool(x.r.Opts().Hibernation) }},
+	{Name: "iam-instance-profile.arn", Values: func(x inst) []string { return describe.Optional(x.r.Opts().IamProfile) }},
+	{Name: "kernel-id", Values: func(x inst) []string { return describe.Optional(x.r.Attr().KernelId) }},
+	{Name: "ramdisk-id", Values: func(x inst) []string { return describe.Optional(x.r.Attr().RamdiskId) }},
 	{Name: "root-device-name", Value: func(inst) string { return rootDevice }},
 	{Name: "platform-details", Value: func(inst) string { return "Linux/UNIX" }},
 	{Name: "usage-operation", Value: func(inst) string { return "RunInstances" }},
 	{Name: "boot-mode", Value: func(inst) string { return "uefi-preferred" }},
 	{Name: "current-instance-boot-mode", Value: func(inst) string { return "legacy-bios" }},
-	{Name: "maintenance-options.auto-recovery", Value: func(x inst) string { return or(x.r.AutoRecovery, "default") }},
-	{Name: "capacity-reservation-specification.capacity-reservation-preference", Value: func(x inst) string { return or(x.r.Capacity, "open") }},
-	{Name: "private-dns-name-options.hostname-type", Value: func(x inst) string { return or(x.r.HostnameType, "ip-name") }},
-	{Name: "private-dns-name-options.enable-resource-name-dns-a-record", Value: func(x inst) string { return strconv.FormatBool(x.r.DnsA) }},
-	{Name: "private-dns-name-options.enable-resource-name-dns-aaaa-record", Value: func(x inst) string { return strconv.FormatBool(x.r.DnsAAAA) }},
+	{Name: "maintenance-options.auto-recovery", Value: func(x inst) string { return or(x.r.Opts().AutoRecovery, "default") }},
+	{Name: "capacity-reservation-specification.capacity-reservation-preference", Value: func(x inst) string { return or(x.r.Opts().Capacity, "open") }},
+	{Name: "private-dns-name-options.hostname-type", Value: func(x inst) string { return or(x.r.Opts().HostnameType, "ip-name") }},
+	{Name: "private-dns-name-options.enable-resource-name-dns-a-record", Value: func(x inst) string { return strconv.FormatBool(x.r.Opts().DnsA) }},
+	{Name: "private-dns-name-options.enable-resource-name-dns-aaaa-record", Value: func(x inst) string { return strconv.FormatBool(x.r.Opts().DnsAAAA) }},
 	{Name: "owner-id", Value: func(inst) string { return ec2.OwnerID }},
 	{Name: "requester-id", Values: func(inst) []string { return nil }},
 	{Name: "placement-group-name", Values: func(inst) []string { return nil }},

@@ -70,10 +70,10 @@ func (s *Service) start(tx *state.Tx, r *Record, now time.Time) ([]driverCall, e
 		return nil, incorrectState(r, "started")
 	}
 	if r.Spot() {
-		if p := s.mkt.SpotPrice(tx, r.Placement.AvailabilityZone, r.InstanceType); p > r.SpotMaxPrice {
-			return nil, ec2.Errorf(ec2.CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, catalog.USD(p), catalog.USD(r.SpotMaxPrice))
+		if p := s.mkt.SpotPrice(tx, r.Placement.AvailabilityZone, r.InstanceType); p > r.SpotOf().SpotMaxPrice {
+			return nil, ec2.Errorf(ec2.CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, catalog.USD(p), catalog.USD(r.SpotOf().SpotMaxPrice))
 		}
-		if req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId); req != nil && req.State == "disabled" {
+		if req := state.Get(tx, SpotRequests, r.SpotOf().SpotInstanceRequestId); req != nil && req.State == "disabled" {
 			nr := *req
 			nr.State = "active"
 			nr.Status = ec2.SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
@@ -151,7 +151,7 @@ func (s *Service) StopInstances(ctx context.Context, region string, in *ec2.Stop
 			}
 		}
 		if r.Spot() {
-			req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId)
+			req := state.Get(tx, SpotRequests, r.SpotOf().SpotInstanceRequestId)
 			if req == nil || req.Type != "persistent" {
 				return nil, ec2.Errorf(ec2.CodeUnsupportedOperation, "You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.", r.InstanceId)
 			}
@@ -194,7 +194,7 @@ func hibernated(r *Record) bool {
 // hibernation, a type that supports it, and a host whose driver can keep
 // a guest's memory across a stop.
 func (s *Service) canHibernate(r *Record, d hv.Driver) (hv.Hibernator, error) {
-	if !r.Hibernation {
+	if !r.Opts().Hibernation {
 		return nil, ec2.Errorf(ec2.CodeUnsupportedHibernationConfiguration, "The instance can't be hibernated because it was not configured at launch for hibernation: %s", r.InstanceId)
 	}
 	if t := s.cfg.Types[r.InstanceType]; t == nil || !t.Hibernation {
@@ -284,7 +284,7 @@ func (s *Service) release(tx *state.Tx, r *Record) *Record {
 	s.net.ReleaseInterfaces(tx, r.Enis)
 	releaseDisks(tx, r)
 	n := r.clone()
-	n.Enis, n.Disks = nil, nil
+	n.Enis, n.editRare().Disks = nil, nil
 	n.Placement.HostId = ""
 	return n
 }

@@ -19,11 +19,11 @@ func (s *Service) DescribeInstanceMetadata(ctx context.Context, region string, i
 			InstanceId: r.InstanceId, InstanceType: r.InstanceType, ImageId: r.ImageId, ReservationId: r.reservation(),
 			Region: region, AvailabilityZone: r.Placement.AvailabilityZone, Architecture: r.Architecture, State: r.State.Name,
 			LocalIpv4: v.PrivateIpAddress, PublicIpv4: v.PublicIpAddress, LocalHostname: v.PrivateDnsName,
-			PublicHostname: v.PublicDnsName, UserData: r.UserData, SpotAction: r.Notice, SecurityGroups: []string{},
+			PublicHostname: v.PublicDnsName, UserData: r.UserData, SpotAction: r.SpotOf().Notice, SecurityGroups: []string{},
 			PublicKeys: []ec2.KeyPairInfo{}, LaunchTime: r.LaunchTime.UTC().Format("2006-01-02T15:04:05Z"),
 		}
 		md.Options = v.MetadataOptions
-		if r.Metadata.TagsEnabled() {
+		if r.Attr().Metadata.TagsEnabled() {
 			md.Tags = append([]ec2.Tag{}, r.Tags...)
 		}
 		if len(v.NetworkInterfaces) > 0 {

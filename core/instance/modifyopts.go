@@ -62,20 +62,21 @@ func (s *Service) ModifyInstanceCpuOptions(ctx context.Context, region string, i
 			return ec2.Errorf(ec2.CodeUnsupportedOperation, "Nested virtualization is not supported for the instance type %s.", n.InstanceType)
 		}
 		if in.NestedVirtualization == "" || in.CoreCount != 0 || in.ThreadsPerCore != 0 {
-			n.Cores, n.Threads = in.CoreCount, in.ThreadsPerCore
+			o := n.editOpts()
+			o.Cores, o.Threads = in.CoreCount, in.ThreadsPerCore
 		}
 		if in.NestedVirtualization != "" {
-			n.Nested = in.NestedVirtualization
+			n.editOpts().Nested = in.NestedVirtualization
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &ec2.ModifyInstanceCpuOptionsOutput{InstanceId: n.InstanceId, CoreCount: n.Cores, ThreadsPerCore: n.Threads, NestedVirtualization: n.Nested}
+	out := &ec2.ModifyInstanceCpuOptionsOutput{InstanceId: n.InstanceId, CoreCount: n.Opts().Cores, ThreadsPerCore: n.Opts().Threads, NestedVirtualization: n.Opts().Nested}
 	if t := s.cfg.Types[n.InstanceType]; t != nil {
 		threads := max(t.ThreadsPerCore, 1)
-		out.CoreCount, out.ThreadsPerCore = or0(n.Cores, t.VCPUs/threads), or0(n.Threads, threads)
+		out.CoreCount, out.ThreadsPerCore = or0(n.Opts().Cores, t.VCPUs/threads), or0(n.Opts().Threads, threads)
 	}
 	return out, nil
 }
@@ -97,14 +98,14 @@ func (s *Service) ModifyInstanceMaintenanceOptions(ctx context.Context, region s
 	}
 	n, err := s.changeOne(ctx, region, in.InstanceId, false, in.DryRun, func(_ *state.Tx, _, n *Record) error {
 		if in.AutoRecovery != "" {
-			n.AutoRecovery = in.AutoRecovery
+			n.editOpts().AutoRecovery = in.AutoRecovery
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &ec2.ModifyInstanceMaintenanceOptionsOutput{InstanceId: n.InstanceId, AutoRecovery: or(n.AutoRecovery, "default"), RebootMigration: in.RebootMigration}, nil
+	return &ec2.ModifyInstanceMaintenanceOptionsOutput{InstanceId: n.InstanceId, AutoRecovery: or(n.Opts().AutoRecovery, "default"), RebootMigration: in.RebootMigration}, nil
 }
 
 // ModifyInstanceNetworkPerformanceOptions sets the bandwidth weighting.
@@ -116,13 +117,13 @@ func (s *Service) ModifyInstanceNetworkPerformanceOptions(ctx context.Context, r
 		return nil, err
 	}
 	n, err := s.changeOne(ctx, region, in.InstanceId, false, in.DryRun, func(_ *state.Tx, _, n *Record) error {
-		n.Bandwidth = in.BandwidthWeighting
+		n.editOpts().Bandwidth = in.BandwidthWeighting
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &ec2.ModifyInstanceNetworkPerformanceOptionsOutput{InstanceId: n.InstanceId, BandwidthWeighting: n.Bandwidth}, nil
+	return &ec2.ModifyInstanceNetworkPerformanceOptionsOutput{InstanceId: n.InstanceId, BandwidthWeighting: n.Opts().Bandwidth}, nil
 }
 
 // ModifyPrivateDnsNameOptions changes the private host name options; the
@@ -133,13 +134,13 @@ func (s *Service) ModifyPrivateDnsNameOptions(ctx context.Context, region string
 	}
 	_, err := s.changeOne(ctx, region, in.InstanceId, in.PrivateDnsHostnameType != "", in.DryRun, func(_ *state.Tx, _, n *Record) error {
 		if in.PrivateDnsHostnameType != "" {
-			n.HostnameType = in.PrivateDnsHostnameType
+			n.editOpts().HostnameType = in.PrivateDnsHostnameType
 		}
 		if in.EnableResourceNameDnsARecord != nil {
-			n.DnsA = *in.EnableResourceNameDnsARecord
+			n.editOpts().DnsA = *in.EnableResourceNameDnsARecord
 		}
 		if in.EnableResourceNameDnsAAAARecord != nil {
-			n.DnsAAAA = *in.EnableResourceNameDnsAAAARecord
+			n.editOpts().DnsAAAA = *in.EnableResourceNameDnsAAAARecord
 		}
 		return nil
 	})
@@ -192,8 +193,8 @@ func profileARN(p *ec2.IamInstanceProfileSpecification) (string, error) {
 
 // assocView is an instance's profile association.
 func assocView(r *Record) ec2.IamInstanceProfileAssociation {
-	return ec2.IamInstanceProfileAssociation{AssociationId: r.IamAssoc, InstanceId: r.InstanceId, State: "associated", Timestamp: r.IamSince,
-		IamInstanceProfile: ec2.IamInstanceProfile{Arn: r.IamProfile, Id: profileID(r.IamProfile)}}
+	return ec2.IamInstanceProfileAssociation{AssociationId: r.Opts().IamAssoc, InstanceId: r.InstanceId, State: "associated", Timestamp: r.Opts().IamSince,
+		IamInstanceProfile: ec2.IamInstanceProfile{Arn: r.Opts().IamProfile, Id: profileID(r.Opts().IamProfile)}}
 }
 
 // AssociateIamInstanceProfile gives an instance without one a profile.
@@ -203,13 +204,14 @@ func (s *Service) AssociateIamInstanceProfile(ctx context.Context, region string
 		return nil, err
 	}
 	n, err := s.changeOne(ctx, region, in.InstanceId, false, false, func(_ *state.Tx, _, n *Record) error {
-		if n.IamProfile != "" {
+		if n.Opts().IamProfile != "" {
 			return ec2.Errorf(ec2.CodeIncorrectState, "There is an existing association for instance %s", n.InstanceId)
 		}
 		if n.State.Name == ec2.StateTerminated || n.State.Name == ec2.StateShuttingDown {
 			return incorrectState(n, "associated")
 		}
-		n.IamProfile, n.IamAssoc, n.IamSince = arn, newAssocID(n.InstanceId, s.clk.Now()), s.clk.Now().UTC()
+		o := n.editOpts()
+		o.IamProfile, o.IamAssoc, o.IamSince = arn, newAssocID(n.InstanceId, s.clk.Now()), s.clk.Now().UTC()
 		return nil
 	})
 	if err != nil {
@@ -227,7 +229,7 @@ func newAssocID(instanceID string, at time.Time) string {
 func (s *Service) byAssociation(rd state.Reader, id string) (*Record, error) {
 	var found *Record
 	state.Each(rd, Instances, func(r *Record) bool {
-		if r.IamAssoc == id {
+		if r.Opts().IamAssoc == id {
 			found = r
 			return false
 		}
@@ -251,7 +253,7 @@ func (s *Service) changeAssociation(ctx context.Context, region, id string, f fu
 		n := r.clone()
 		f(n)
 		s.put(tx, n)
-		if n.IamAssoc != "" {
+		if n.Opts().IamAssoc != "" {
 			out = assocView(n)
 		}
 		return nil
@@ -266,7 +268,8 @@ func (s *Service) ReplaceIamInstanceProfileAssociation(ctx context.Context, regi
 		return nil, err
 	}
 	a, err := s.changeAssociation(ctx, region, in.AssociationId, func(n *Record) {
-		n.IamProfile, n.IamAssoc, n.IamSince = arn, newAssocID(n.InstanceId, s.clk.Now()), s.clk.Now().UTC()
+		o := n.editOpts()
+		o.IamProfile, o.IamAssoc, o.IamSince = arn, newAssocID(n.InstanceId, s.clk.Now()), s.clk.Now().UTC()
 	})
 	if err != nil {
 		return nil, err
@@ -276,7 +279,7 @@ func (s *Service) ReplaceIamInstanceProfileAssociation(ctx context.Context, regi
 
 // DisassociateIamInstanceProfile removes an instance's profile.
 func (s *Service) DisassociateIamInstanceProfile(ctx context.Context, region string, in *ec2.DisassociateIamInstanceProfileInput) (*ec2.IamInstanceProfileAssociationOutput, error) {
-	a, err := s.changeAssociation(ctx, region, in.AssociationId, func(n *Record) { n.IamProfile, n.IamAssoc = "", "" })
+	a, err := s.changeAssociation(ctx, region, in.AssociationId, func(n *Record) { o := n.editOpts(); o.IamProfile, o.IamAssoc = "", "" })
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +313,7 @@ func (s *Service) DescribeIamInstanceProfileAssociations(ctx context.Context, re
 			return items, nil
 		}
 		for _, rec := range state.Published(r, Instances) {
-			if rec.IamAssoc != "" && rec.State.Name != ec2.StateTerminated {
+			if rec.Opts().IamAssoc != "" && rec.State.Name != ec2.StateTerminated {
 				items = append(items, assocView(rec))
 			}
 		}

@@ -21,7 +21,7 @@ func (s *Service) ModifyInstanceMetadataOptions(ctx context.Context, region stri
 		if r.State.Name == ec2.StateTerminated || r.State.Name == ec2.StateShuttingDown {
 			return incorrectState(r, "modified")
 		}
-		m, err := r.Metadata.change(ec2.InstanceMetadataOptionsRequest{HttpTokens: in.HttpTokens, HttpPutResponseHopLimit: in.HttpPutResponseHopLimit,
+		m, err := r.Attr().Metadata.change(ec2.InstanceMetadataOptionsRequest{HttpTokens: in.HttpTokens, HttpPutResponseHopLimit: in.HttpPutResponseHopLimit,
 			HttpEndpoint: in.HttpEndpoint, HttpProtocolIpv6: in.HttpProtocolIpv6, InstanceMetadataTags: in.InstanceMetadataTags})
 		if err != nil {
 			return err
@@ -30,7 +30,7 @@ func (s *Service) ModifyInstanceMetadataOptions(ctx context.Context, region stri
 			return state.DryRun()
 		}
 		n := r.clone()
-		n.Metadata = m
+		n.editAttrs().Metadata = m
 		s.put(tx, n)
 		v := m.View()
 		v.State = "pending" // as EC2 answers; the change is in force once this returns
@@ -86,9 +86,9 @@ func (s *Service) setMonitoring(ctx context.Context, region string, in *ec2.Moni
 			return state.DryRun()
 		}
 		for _, r := range recs {
-			if r.Monitored != on {
+			if r.Attr().Monitored != on {
 				n := r.clone()
-				n.Monitored = on
+				n.editAttrs().Monitored = on
 				s.put(tx, n)
 			}
 			out = append(out, ec2.InstanceMonitoring{InstanceId: r.InstanceId, Monitoring: ec2.Monitoring{State: answer}})

@@ -1,6 +1,7 @@
 package instance
 
 import (
+	"encoding/json"
 	"net/netip"
 	"strings"
 	"time"
@@ -16,52 +17,192 @@ import (
 // interface's nesting), so that a fleet of 100,000 fits in a small daemon.
 // The API shape is built from it on the way out. Copy on write.
 type Record struct {
-	InstanceId            string            `json:"InstanceId"`
-	Region                string            `json:"Region"`
-	ImageId               string            `json:"ImageId"`
-	InstanceType          string            `json:"InstanceType"`
-	KeyName               string            `json:"KeyName,omitempty"`
-	LaunchTime            time.Time         `json:"LaunchTime"`
-	State                 ec2.InstanceState `json:"State"`
-	StateSince            time.Time         `json:"StateSince"`
-	StateReason           *ec2.StateReason  `json:"StateReason,omitempty"`
-	StateTransitionReason string            `json:"StateTransitionReason,omitempty"`
-	Placement             ec2.Placement     `json:"Placement"`
-	Tags                  []ec2.Tag         `json:"Tags,omitempty"`
-	Architecture          string            `json:"Architecture"`
-	Hypervisor            string            `json:"Hypervisor"`
-	AmiLaunchIndex        int               `json:"AmiLaunchIndex,omitempty"`
-	ClientToken           string            `json:"ClientToken,omitempty"`
+	InstanceId string `json:"InstanceId"`
+	// Region is the record's region, which its key says: stored only by
+	// records from before MarshalJSON left it out.
+	Region       string            `json:"Region,omitempty"`
+	ImageId      string            `json:"ImageId"`
+	InstanceType string            `json:"InstanceType"`
+	KeyName      string            `json:"KeyName,omitempty"`
+	LaunchTime   time.Time         `json:"LaunchTime"`
+	State        ec2.InstanceState `json:"State"`
+	// StateSince is stored only when it is not LaunchTime (MarshalJSON).
+	StateSince            time.Time        `json:"StateSince,omitzero"`
+	StateReason           *ec2.StateReason `json:"StateReason,omitempty"`
+	StateTransitionReason string           `json:"StateTransitionReason,omitempty"`
+	Placement             Where            `json:"Placement"`
+	Tags                  []ec2.Tag        `json:"Tags,omitempty"`
+	Architecture          string           `json:"Architecture"`
+	Hypervisor            string           `json:"Hypervisor"`
+	AmiLaunchIndex        int32            `json:"AmiLaunchIndex,omitempty"`
+	VolumeGiB             int32            `json:"VolumeGiB"`
+	ClientToken           string           `json:"ClientToken,omitempty"`
 	// ReservationId is the launch (RunInstances call) it came from.
 	ReservationId string `json:"ReservationId,omitempty"`
 	// Enis are the attached interfaces by device index, [0] the primary.
 	Enis []string `json:"Enis,omitempty"`
-	// Spot: the request it came from, its maximum price, what an
-	// interruption does to it, and the notice once one is given.
+	// SpotSide is the spot side of a spot instance (nil for the others).
+	*SpotSide
+	UserData []byte `json:"UserData,omitempty"`
+	Workload string `json:"Workload,omitempty"`
+	// Rare is what few instances have (nil for the others).
+	*Rare
+
+	// CpuCredits is a burstable instance's credit option (standard or
+	// unlimited); "" for other types and records from before it was kept.
+	CpuCredits string `json:"CpuCredits,omitempty"`
+	// Attrs: protections, shutdown behaviour, metadata options, monitoring;
+	// LaunchOpts: RunInstances' other options (launchopts.go). Both are nil
+	// while empty, as they are for most of a fleet: embedded as values they
+	// were 400 of an instance's 1,080 bytes in memory. Embedded so that the
+	// stored JSON stays flat; read them through Attr and Opts (a promoted
+	// field read through nil panics) and change them through editAttrs and
+	// editOpts (records are copy on write and clones share these).
+	*Attrs
+	*LaunchOpts
+}
+
+// MarshalJSON stores the record without what is known without it: the
+// region (the key's) and a StateSince that is the launch time. A launch of
+// 1,000 is one transaction, which Badger bounds by its memtable's size;
+// this keeps it within a memtable of 8 MiB (see docs/PERFORMANCE.md).
+// Load gives both back (loaded).
+func (r *Record) MarshalJSON() ([]byte, error) {
+	type plain Record // without this method
+	p := plain(*r)
+	p.Region = ""
+	if p.StateSince.Equal(p.LaunchTime) {
+		p.StateSince = time.Time{}
+	}
+	return json.Marshal(&p)
+}
+
+// loaded completes a record read from region's store: what MarshalJSON
+// left out, and no empty attributes, options or spot side.
+func (r *Record) loaded(region string) {
+	r.Region = region
+	if r.StateSince.IsZero() {
+		r.StateSince = r.LaunchTime
+	}
+	r.compact()
+}
+
+// Attr is the instance's attributes (zero when none was set).
+func (r *Record) Attr() Attrs {
+	if r.Attrs == nil {
+		return Attrs{}
+	}
+	return *r.Attrs
+}
+
+// Opts is the instance's launch options (zero when none was set).
+func (r *Record) Opts() LaunchOpts {
+	if r.LaunchOpts == nil {
+		return LaunchOpts{}
+	}
+	return *r.LaunchOpts
+}
+
+// editAttrs gives r attributes of its own to change: a copy, since a
+// clone shares them with the record it was made from.
+func (r *Record) editAttrs() *Attrs {
+	a := r.Attr()
+	r.Attrs = &a
+	return &a
+}
+
+// SpotOf is the instance's spot side (zero for other instances).
+func (r *Record) SpotOf() SpotSide {
+	if r.SpotSide == nil {
+		return SpotSide{}
+	}
+	return *r.SpotSide
+}
+
+// editSpot is editAttrs for the spot side.
+func (r *Record) editSpot() *SpotSide {
+	sp := r.SpotOf()
+	r.SpotSide = &sp
+	return &sp
+}
+
+// RareOf is what few instances have (zero for the others).
+func (r *Record) RareOf() Rare {
+	if r.Rare == nil {
+		return Rare{}
+	}
+	return *r.Rare
+}
+
+// editRare is editAttrs for what few instances have.
+func (r *Record) editRare() *Rare {
+	x := r.RareOf()
+	r.Rare = &x
+	return &x
+}
+
+// editOpts is editAttrs for the launch options.
+func (r *Record) editOpts() *LaunchOpts {
+	o := r.Opts()
+	r.LaunchOpts = &o
+	return &o
+}
+
+// compact drops attributes and options left empty, so an instance that
+// has none holds no memory for them.
+func (r *Record) compact() {
+	if r.Attrs != nil && *r.Attrs == (Attrs{}) {
+		r.Attrs = nil
+	}
+	if r.LaunchOpts != nil && r.LaunchOpts.empty() {
+		r.LaunchOpts = nil
+	}
+	if r.SpotSide != nil && *r.SpotSide == (SpotSide{}) {
+		r.SpotSide = nil
+	}
+	if r.Rare != nil && len(r.Rare.RootTags)+len(r.Rare.Disks)+len(r.Rare.Events) == 0 {
+		r.Rare = nil
+	}
+}
+
+// Where is an instance's placement as its record keeps it: the parts of
+// ec2.Placement an ec2x instance can have (it has no placement groups and
+// no Dedicated Hosts), in 64 bytes instead of 152. The stored JSON is
+// ec2.Placement's.
+type Where struct {
+	AvailabilityZone string `json:"AvailabilityZone"`
+	HostId           string `json:"HostId,omitempty"`
+	Tenancy          string `json:"Tenancy"`
+	SpreadDomain     string `json:"SpreadDomain,omitempty"`
+}
+
+// View is the placement as EC2 shows it.
+func (w Where) View() ec2.Placement {
+	return ec2.Placement{AvailabilityZone: w.AvailabilityZone, HostId: w.HostId, Tenancy: w.Tenancy, SpreadDomain: w.SpreadDomain}
+}
+
+// Rare is what few instances have: tags on the root volume, volumes
+// besides it, scheduled events.
+type Rare struct {
+	// RootTags are the attached root volume's tags (it has no record).
+	RootTags []ec2.Tag `json:"RootTags,omitempty"`
+	// Disks are the EBS volumes attached besides the root volume (volumes.go).
+	Disks []Disk `json:"Disks,omitempty"`
+	// Events are its scheduled events (host maintenance), ended ones kept
+	// for a week (schedevents.go).
+	Events []SchedEvent `json:"Events,omitempty"`
+}
+
+// SpotSide is what a spot instance keeps besides what every instance does:
+// the request it came from, its maximum price, what an interruption does
+// to it, and the notice once one is given.
+type SpotSide struct {
 	InstanceLifecycle     string              `json:"InstanceLifecycle,omitempty"`
 	SpotInstanceRequestId string              `json:"SpotInstanceRequestId,omitempty"`
 	SpotMaxPrice          float64             `json:"SpotMaxPrice,omitempty"`
 	Interruption          string              `json:"Interruption,omitempty"`
 	Notice                *ec2.InstanceAction `json:"Notice,omitempty"`
 	NoticeCause           string              `json:"NoticeCause,omitempty"` // price or capacity
-	UserData              []byte              `json:"UserData,omitempty"`
-	VolumeGiB             int                 `json:"VolumeGiB"`
-	// RootTags are the attached root volume's tags (it has no record).
-	RootTags []ec2.Tag `json:"RootTags,omitempty"`
-	// Disks are the EBS volumes attached besides the root volume (volumes.go).
-	Disks    []Disk `json:"Disks,omitempty"`
-	Workload string `json:"Workload,omitempty"`
-	// Events are its scheduled events (host maintenance), ended ones kept
-	// for a week (schedevents.go).
-	Events []SchedEvent `json:"Events,omitempty"`
-
-	// CpuCredits is a burstable instance's credit option (standard or
-	// unlimited); "" for other types and records from before it was kept.
-	CpuCredits string `json:"CpuCredits,omitempty"`
-	// Attrs: protections, shutdown behaviour, metadata options, monitoring.
-	Attrs
-	// LaunchOpts: RunInstances' other options (launchopts.go).
-	LaunchOpts
 }
 
 // tokenRecord remembers a RunInstances ClientToken.
@@ -98,7 +239,7 @@ func (r *Record) clone() *Record {
 func (r *Record) Tag(key string) (string, bool) { return tagging.Value(r.Tags, key) }
 
 // Spot reports whether the instance is a spot instance.
-func (r *Record) Spot() bool { return r.InstanceLifecycle == "spot" }
+func (r *Record) Spot() bool { return r.SpotOf().InstanceLifecycle == "spot" }
 
 // reservation is the instance's reservation ID; records from before
 // reservations were stored get one derived from the instance ID.
@@ -115,6 +256,7 @@ func get(rd state.Reader, id string) *Record { return state.Get(rd, Instances, i
 // put writes a new version of an instance in tx and tells the observers.
 func (s *Service) put(tx *state.Tx, r *Record) {
 	old := get(tx, r.InstanceId)
+	r.compact()
 	state.Put(tx, Instances, r)
 	if old == nil {
 		region, id := tx.Region().Name, r.InstanceId
@@ -155,12 +297,12 @@ func (s *Service) view(rd state.Reader, r *Record) *ec2.Instance {
 	in := &ec2.Instance{
 		InstanceId: r.InstanceId, ImageId: r.ImageId, InstanceType: r.InstanceType, KeyName: r.KeyName,
 		LaunchTime: r.LaunchTime, State: r.State, StateReason: r.StateReason, StateTransitionReason: r.StateTransitionReason,
-		Placement: r.Placement, Tags: r.Tags,
+		Placement: r.Placement.View(), Tags: r.Tags,
 		Architecture: r.Architecture, VirtualizationType: "hvm", Hypervisor: r.Hypervisor,
-		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: r.AmiLaunchIndex, ClientToken: r.ClientToken,
+		RootDeviceType: "ebs", RootDeviceName: "/dev/xvda", AmiLaunchIndex: int(r.AmiLaunchIndex), ClientToken: r.ClientToken,
 		NetworkInterfaces: []ec2.InstanceNetworkInterface{}, SecurityGroups: []ec2.GroupIdentifier{},
-		InstanceLifecycle: r.InstanceLifecycle, SpotInstanceRequestId: r.SpotInstanceRequestId, SpotInstanceAction: r.Notice,
-		RootVolumeSize: r.VolumeGiB,
+		InstanceLifecycle: r.SpotOf().InstanceLifecycle, SpotInstanceRequestId: r.SpotOf().SpotInstanceRequestId, SpotInstanceAction: r.SpotOf().Notice,
+		RootVolumeSize: int(r.VolumeGiB),
 	}
 	viewAttrs(in, r)
 	if t := s.cfg.Types[r.InstanceType]; t != nil {

@@ -458,7 +458,7 @@ func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, erro
 func (s *Service) hostShare(l *launch) *Record {
 	r := &Record{InstanceType: l.typeName}
 	if l.spot != nil {
-		r.InstanceLifecycle = "spot"
+		r.editSpot().InstanceLifecycle = "spot"
 	}
 	return r
 }
@@ -490,13 +490,18 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []
 	r := &Record{
 		InstanceId: s.newInstanceID(tx.Region()), Region: tx.Region().Name, ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName,
 		LaunchTime: now, State: ec2.NewState(ec2.StatePending), StateSince: now,
-		Placement: ec2.Placement{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
-		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: index, ClientToken: l.in.ClientToken,
-		UserData: l.userData, VolumeGiB: l.volume, Workload: workload, ReservationId: l.reservation, RootTags: l.volumeTags,
+		Placement: Where{AvailabilityZone: host.Zone, HostId: host.ID, Tenancy: "default"},
+		Tags:      l.tags, Architecture: l.img.Arch, Hypervisor: host.Driver, AmiLaunchIndex: int32(index), ClientToken: l.in.ClientToken,
+		UserData: l.userData, VolumeGiB: int32(l.volume), Workload: workload, ReservationId: l.reservation,
 	}
-	r.Attrs, r.LaunchOpts = l.attrs, l.opts
-	if r.IamProfile != "" {
-		r.IamAssoc, r.IamSince = newAssocID(r.InstanceId, now), now.UTC()
+	a, o := l.attrs, l.opts
+	r.Attrs, r.LaunchOpts = &a, &o
+	if len(l.volumeTags) > 0 {
+		r.Rare = &Rare{RootTags: l.volumeTags}
+	}
+	if r.Opts().IamProfile != "" {
+		o := r.editOpts()
+		o.IamAssoc, o.IamSince = newAssocID(r.InstanceId, now), now.UTC()
 	}
 	if p := l.in.Placement; p != nil && p.Tenancy != "" {
 		r.Placement.Tenancy = p.Tenancy

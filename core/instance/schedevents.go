@@ -93,7 +93,7 @@ func eventDescription(code string) string {
 // scheduled ones, and ended ones for a week.
 func visibleEvents(r *Record, now time.Time) []ec2.InstanceStatusEvent {
 	var out []ec2.InstanceStatusEvent
-	for _, e := range r.Events {
+	for _, e := range r.RareOf().Events {
 		if e.State == eventScheduled || now.Sub(e.Ended) < eventVisible {
 			out = append(out, e.view())
 		}
@@ -129,20 +129,20 @@ func anyEvent(SchedEvent) bool { return true }
 // eventsEnded ends n's scheduled events as state (the instance left its
 // host, or is gone) within the change that does it.
 func eventsEnded(n *Record, state string, now time.Time) {
-	if ev := endEvents(n.Events, state, now, anyEvent); ev != nil {
-		n.Events = ev
+	if ev := endEvents(n.editRare().Events, state, now, anyEvent); ev != nil {
+		n.editRare().Events = ev
 	}
 }
 
 // rebootedByUser completes the reboot events of an instance its user
 // reboots, in tx; EC2 clears them when the reboot moves the instance.
 func (s *Service) rebootedByUser(tx *state.Tx, r *Record, now time.Time) {
-	ev := endEvents(r.Events, eventCompleted, now, func(e SchedEvent) bool { return rebootCode(e.Code) })
+	ev := endEvents(r.RareOf().Events, eventCompleted, now, func(e SchedEvent) bool { return rebootCode(e.Code) })
 	if ev == nil {
 		return
 	}
 	n := r.clone()
-	n.Events = ev
+	n.editRare().Events = ev
 	s.put(tx, n)
 }
 
@@ -207,10 +207,10 @@ func (s *Service) MaintainHost(ctx context.Context, region string, in *ec2.Maint
 				NotBefore: &before, NotAfter: &after, NotBeforeDeadline: deadline,
 			}, HostId: in.HostId, State: eventScheduled}
 			n := r.clone()
-			if kept := endEvents(r.Events, eventCompleted, now, func(SchedEvent) bool { return false }); kept != nil {
-				n.Events = kept
+			if kept := endEvents(r.editRare().Events, eventCompleted, now, func(SchedEvent) bool { return false }); kept != nil {
+				n.editRare().Events = kept
 			}
-			n.Events = append(append([]SchedEvent(nil), n.Events...), ev)
+			n.editRare().Events = append(append([]SchedEvent(nil), n.RareOf().Events...), ev)
 			s.put(tx, n)
 			out.Events = append(out.Events, ec2.HostInstanceEvent{InstanceId: r.InstanceId, Event: ev.view()})
 			region, id, evID := tx.Region().Name, r.InstanceId, ev.InstanceEventId
@@ -246,8 +246,8 @@ func (s *Service) carryOut(ctx context.Context, region, id, evID string, at time
 			return nil
 		}
 		var ev *SchedEvent
-		for i := range r.Events {
-			if e := &r.Events[i]; e.InstanceEventId == evID && e.State == eventScheduled && e.NotBefore != nil && e.NotBefore.Equal(at) {
+		for i := range r.RareOf().Events {
+			if e := &r.RareOf().Events[i]; e.InstanceEventId == evID && e.State == eventScheduled && e.NotBefore != nil && e.NotBefore.Equal(at) {
 				ev = e
 			}
 		}
@@ -261,7 +261,7 @@ func (s *Service) carryOut(ctx context.Context, region, id, evID string, at time
 			s.put(tx, n)
 			return nil
 		}
-		n.Events = endEvents(r.Events, eventCompleted, now, func(e SchedEvent) bool { return e.InstanceEventId == evID })
+		n.editRare().Events = endEvents(r.RareOf().Events, eventCompleted, now, func(e SchedEvent) bool { return e.InstanceEventId == evID })
 		d, iid := s.driverOf(r.Placement.HostId), r.InstanceId
 		switch {
 		case ev.Code == ec2.EventInstanceRetirement || ev.Code == ec2.EventInstanceStop:
@@ -288,7 +288,7 @@ func (s *Service) rearmEvents() {
 	for _, r := range s.rt.Regions() {
 		r.RLock()
 		state.Each(r, Instances, func(rec *Record) bool {
-			for _, e := range rec.Events {
+			for _, e := range rec.RareOf().Events {
 				if e.State == eventScheduled && e.NotBefore != nil {
 					s.armEvent(r.Name, rec.InstanceId, e.InstanceEventId, *e.NotBefore)
 				}
@@ -322,7 +322,7 @@ func (s *Service) ModifyInstanceEventStartTime(ctx context.Context, region strin
 		if i < 0 {
 			return ec2.Errorf(ec2.CodeInvalidInstanceEventIDNotFound, "The event ID '%s' does not exist for instance '%s'", in.InstanceEventId, r.InstanceId)
 		}
-		ev := r.Events[i]
+		ev := r.RareOf().Events[i]
 		now := s.clk.Now()
 		newStart := in.NotBefore.UTC()
 		switch {
@@ -346,8 +346,8 @@ func (s *Service) ModifyInstanceEventStartTime(ctx context.Context, region strin
 		}
 		ev.NotBefore, ev.NotAfter = &newStart, &end
 		n := r.clone()
-		n.Events = append([]SchedEvent(nil), r.Events...)
-		n.Events[i] = ev
+		n.editRare().Events = append([]SchedEvent(nil), r.RareOf().Events...)
+		n.Rare.Events[i] = ev
 		s.put(tx, n)
 		out = ev.view()
 		region, id := tx.Region().Name, r.InstanceId
@@ -362,7 +362,7 @@ func (s *Service) ModifyInstanceEventStartTime(ctx context.Context, region strin
 
 // eventIndex is the index of an instance's event by ID, or -1.
 func eventIndex(r *Record, id string) int {
-	for i, e := range r.Events {
+	for i, e := range r.RareOf().Events {
 		if e.InstanceEventId == id {
 			return i
 		}

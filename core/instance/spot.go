@@ -172,7 +172,7 @@ func (s *Service) fulfilSpot(ctx context.Context, region string) {
 			open = append(open, *req)
 		case req.State == "disabled" && strings.HasPrefix(req.Status.Code, "instance-stopped-") && req.Status.Code != "instance-stopped-by-user":
 			if i := get(r, req.InstanceId); i != nil && i.State.Name == ec2.StateStopped &&
-				s.mkt.SpotPrice(r, i.Placement.AvailabilityZone, i.InstanceType) <= i.SpotMaxPrice {
+				s.mkt.SpotPrice(r, i.Placement.AvailabilityZone, i.InstanceType) <= i.SpotOf().SpotMaxPrice {
 				resume = append(resume, *req)
 			}
 		}
@@ -305,7 +305,8 @@ func (s *Service) CancelSpotInstanceRequests(ctx context.Context, region string,
 // spotLaunch makes r a spot instance and records its request: a new
 // fulfilled one for RunInstances, or the open request the market fulfils.
 func (s *Service) spotLaunch(tx *state.Tx, l *launch, r *Record, now time.Time) {
-	r.InstanceLifecycle, r.SpotMaxPrice, r.Interruption = "spot", l.spot.max, l.spot.interruption
+	sp := r.editSpot()
+	sp.InstanceLifecycle, sp.SpotMaxPrice, sp.Interruption = "spot", l.spot.max, l.spot.interruption
 	req := ec2.SpotInstanceRequest{SpotInstanceRequestId: tx.Region().NewID("sir"), SpotPrice: catalog.USD(l.spot.max), Type: l.spot.kind,
 		LaunchSpecification:          ec2.SpotLaunchSpecification{ImageId: l.amiID, InstanceType: l.typeName, KeyName: l.in.KeyName},
 		InstanceInterruptionBehavior: l.spot.interruption, CreateTime: now.UTC(), ProductDescription: "Linux/UNIX", Tags: l.spotTags}
@@ -314,7 +315,7 @@ func (s *Service) spotLaunch(tx *state.Tx, l *launch, r *Record, now time.Time) 
 	}
 	req.State, req.InstanceId, req.LaunchedAvailabilityZone = "active", r.InstanceId, r.Placement.AvailabilityZone
 	req.Status = ec2.SpotStatus{Code: "fulfilled", Message: "Your Spot request is fulfilled.", UpdateTime: now.UTC()}
-	r.SpotInstanceRequestId = req.SpotInstanceRequestId
+	r.editSpot().SpotInstanceRequestId = req.SpotInstanceRequestId
 	state.Put(tx, SpotRequests, &req)
 }
 
@@ -341,7 +342,7 @@ func (s *Service) preempt(tx *state.Tx, req sched.Request, noticed []*Record) (*
 		if cur.Placement.HostId != host.ID || !cur.Spot() || !HoldsHost(cur.State.Name) {
 			return true
 		}
-		if cur.Notice != nil || picked[cur.InstanceId] {
+		if cur.SpotOf().Notice != nil || picked[cur.InstanceId] {
 			typ := s.cfg.Types[cur.InstanceType]
 			needCPU, needMem = needCPU-typ.VCPUs, needMem-typ.MemoryMiB
 			return true
@@ -350,8 +351,8 @@ func (s *Service) preempt(tx *state.Tx, req sched.Request, noticed []*Record) (*
 		return true
 	})
 	sort.Slice(victims, func(i, j int) bool {
-		if victims[i].SpotMaxPrice != victims[j].SpotMaxPrice {
-			return victims[i].SpotMaxPrice < victims[j].SpotMaxPrice
+		if victims[i].SpotOf().SpotMaxPrice != victims[j].SpotOf().SpotMaxPrice {
+			return victims[i].SpotOf().SpotMaxPrice < victims[j].SpotOf().SpotMaxPrice
 		}
 		if !victims[i].LaunchTime.Equal(victims[j].LaunchTime) {
 			return victims[i].LaunchTime.After(victims[j].LaunchTime)
@@ -379,7 +380,7 @@ func (s *Service) pricedOut(tx *state.Tx, price func(zone, typ string) float64) 
 	now := s.clk.Now()
 	var out []*Record
 	state.Each(tx, Instances, func(r *Record) bool {
-		if r.Spot() && r.Notice == nil && r.State.Name == ec2.StateRunning && price(r.Placement.AvailabilityZone, r.InstanceType) > r.SpotMaxPrice {
+		if r.Spot() && r.SpotOf().Notice == nil && r.State.Name == ec2.StateRunning && price(r.Placement.AvailabilityZone, r.InstanceType) > r.SpotOf().SpotMaxPrice {
 			out = append(out, r)
 		}
 		return true
@@ -394,21 +395,21 @@ func (s *Service) pricedOut(tx *state.Tx, price func(zone, typ string) float64) 
 // the driver call that prints it on the console; the interruption itself
 // is scheduled once the notice is durable (see armNotice).
 func (s *Service) notice(tx *state.Tx, r *Record, now time.Time, why string) []driverCall {
-	action := r.Interruption
+	action := r.SpotOf().Interruption
 	if action == "" {
 		action = "terminate"
 	}
 	n := get(tx, r.InstanceId).clone()
-	n.Notice = &ec2.InstanceAction{Action: action, Time: now.Add(noticeLead).UTC()}
-	n.NoticeCause = why
+	n.editSpot().Notice = &ec2.InstanceAction{Action: action, Time: now.Add(noticeLead).UTC()}
+	n.editSpot().NoticeCause = why
 	s.put(tx, n)
-	if req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId); req != nil {
+	if req := state.Get(tx, SpotRequests, r.SpotOf().SpotInstanceRequestId); req != nil {
 		nr := *req
 		nr.Status = ec2.SpotStatus{Code: "marked-for-" + map[bool]string{true: "termination", false: "stop"}[action == "terminate"],
 			Message: "Spot Instance is marked for interruption (" + why + ")", UpdateTime: now.UTC()}
 		state.Put(tx, SpotRequests, &nr)
 	}
-	region, id, at := tx.Region().Name, r.InstanceId, n.Notice.Time
+	region, id, at := tx.Region().Name, r.InstanceId, n.SpotOf().Notice.Time
 	line := fmt.Sprintf("ec2x: spot instance-action: %s at %s", action, at.Format(time.RFC3339))
 	d := s.driverOf(r.Placement.HostId)
 	return []driverCall{func(ctx context.Context) error {
@@ -429,15 +430,16 @@ func (s *Service) armNotice(region, id string, at time.Time) {
 // terminate, with EC2's spot reasons; the request follows.
 func (s *Service) interrupt(ctx context.Context, region, id string) {
 	_, err := s.changeStates(ctx, region, []string{id}, false, func(tx *state.Tx, r *Record, now time.Time) ([]driverCall, error) {
-		if r.Notice == nil || (r.State.Name != ec2.StateRunning && r.State.Name != ec2.StatePending) {
+		if r.SpotOf().Notice == nil || (r.State.Name != ec2.StateRunning && r.State.Name != ec2.StatePending) {
 			return nil, nil
 		}
 		n := r.clone()
-		action := r.Notice.Action
-		n.Notice, n.NoticeCause = nil, ""
+		action := r.SpotOf().Notice.Action
+		sp := n.editSpot()
+		sp.Notice, sp.NoticeCause = nil, ""
 		d, iid := s.driverOf(r.Placement.HostId), r.InstanceId
 		cause := "by-price"
-		if r.NoticeCause == "capacity" {
+		if r.SpotOf().NoticeCause == "capacity" {
 			cause = "no-capacity"
 		}
 		code, status := "Server.SpotInstanceShutdown", "instance-stopped-"+cause
@@ -453,7 +455,7 @@ func (s *Service) interrupt(ctx context.Context, region, id string) {
 		n.StateReason = &ec2.StateReason{Code: code, Message: code + ": Spot instance interruption"}
 		n.StateTransitionReason = "Service initiated (" + now.UTC().Format("2006-01-02 15:04:05 GMT") + ")"
 		s.put(tx, n)
-		if req := state.Get(tx, SpotRequests, r.SpotInstanceRequestId); req != nil {
+		if req := state.Get(tx, SpotRequests, r.SpotOf().SpotInstanceRequestId); req != nil {
 			nr := *req
 			nr.Status = ec2.SpotStatus{Code: status, Message: "Spot Instance interrupted: " + action, UpdateTime: now.UTC()}
 			switch {
@@ -479,8 +481,8 @@ func (s *Service) rearmNotices() {
 	for _, r := range s.rt.Regions() {
 		r.RLock()
 		state.Each(r, Instances, func(rec *Record) bool {
-			if rec.Notice != nil && (rec.State.Name == ec2.StateRunning || rec.State.Name == ec2.StatePending) {
-				s.armNotice(r.Name, rec.InstanceId, rec.Notice.Time)
+			if rec.SpotOf().Notice != nil && (rec.State.Name == ec2.StateRunning || rec.State.Name == ec2.StatePending) {
+				s.armNotice(r.Name, rec.InstanceId, rec.SpotOf().Notice.Time)
 			}
 			return true
 		})

@@ -236,21 +236,21 @@ func summary(c hv.Check) ec2.InstanceStatusSummary {
 // instance-stop for a stop or hibernation, instance-retirement for a
 // termination. The event starts when the interruption is due.
 func spotEvent(r *Record) *ec2.InstanceStatusEvent {
-	if r.Notice == nil {
+	if r.SpotOf().Notice == nil {
 		return nil
 	}
 	code := "instance-stop"
-	if r.Notice.Action == "terminate" {
+	if r.SpotOf().Notice.Action == "terminate" {
 		code = "instance-retirement"
 	}
 	h := fnv.New64a()
-	h.Write([]byte(r.InstanceId + "/" + r.Notice.Time.UTC().Format(time.RFC3339Nano)))
-	before := r.Notice.Time.UTC()
+	h.Write([]byte(r.InstanceId + "/" + r.SpotOf().Notice.Time.UTC().Format(time.RFC3339Nano)))
+	before := r.SpotOf().Notice.Time.UTC()
 	after := before.Add(noticeLead)
 	return &ec2.InstanceStatusEvent{
 		InstanceEventId: fmt.Sprintf("instance-event-%017x", h.Sum64()),
 		Code:            code,
-		Description:     "Spot Instance interruption notice: the instance will be " + pastTense(r.Notice.Action) + ".",
+		Description:     "Spot Instance interruption notice: the instance will be " + pastTense(r.SpotOf().Notice.Action) + ".",
 		NotBefore:       &before, NotAfter: &after,
 	}
 }

@@ -72,8 +72,8 @@ func (s *Service) volumeTags() tagging.Kind {
 	return tagging.Kind{Prefix: "vol-", Type: "volume",
 		List: func(rd state.Reader, each func(string, []ec2.Tag)) {
 			state.Each(rd, Instances, func(r *Record) bool {
-				if len(r.RootTags) > 0 && r.State.Name != ec2.StateTerminated && state.Get(rd, Volumes, volumeID(r.InstanceId)) == nil {
-					each(volumeID(r.InstanceId), r.RootTags)
+				if len(r.RareOf().RootTags) > 0 && r.State.Name != ec2.StateTerminated && state.Get(rd, Volumes, volumeID(r.InstanceId)) == nil {
+					each(volumeID(r.InstanceId), r.RareOf().RootTags)
 				}
 				return true
 			})
@@ -93,7 +93,7 @@ func (s *Service) volumeTags() tagging.Kind {
 				return nil
 			}
 			n := r.clone()
-			if n.RootTags, err = f(r.RootTags); err != nil {
+			if n.editRare().RootTags, err = f(r.RareOf().RootTags); err != nil {
 				return err
 			}
 			s.put(tx, n)

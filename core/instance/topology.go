@@ -103,15 +103,15 @@ func (s *Service) DescribeInstanceTopology(ctx context.Context, region string, i
 			if layers == 0 || rec.State.Name != ec2.StateRunning || rec.Placement.HostId == "" {
 				continue
 			}
-			if len(in.GroupNames) > 0 && !contains(in.GroupNames, rec.Placement.GroupName) {
-				continue
+			if len(in.GroupNames) > 0 {
+				continue // ec2x has no placement groups, so no instance is in one
 			}
 			items = append(items, topoItem{r: rec, zoneID: zoneID(r, rec.Placement.AvailabilityZone),
 				nodes: networkNodes(region, rec.Placement.AvailabilityZone, rec.Placement.HostId, place[rec.Placement.HostId], layers)})
 		}
 		return items, nil
 	}, func(_ *state.Region, x topoItem) ec2.InstanceTopology {
-		return ec2.InstanceTopology{InstanceId: x.r.InstanceId, InstanceType: x.r.InstanceType, GroupName: x.r.Placement.GroupName,
+		return ec2.InstanceTopology{InstanceId: x.r.InstanceId, InstanceType: x.r.InstanceType,
 			NetworkNodes: x.nodes, AvailabilityZone: x.r.Placement.AvailabilityZone, ZoneId: x.zoneID}
 	})
 	if err != nil {

@@ -180,14 +180,14 @@ func (s *Service) makeDisks(tx *state.Tx, l *launch, r *Record, now time.Time) {
 			Iops: d.vol.Iops, Throughput: d.vol.Throughput, Encrypted: d.vol.Encrypted, KmsKeyId: d.vol.KmsKeyId,
 			SnapshotId: d.snapshot, CreateTime: now.UTC(), InstanceId: r.InstanceId, Tags: l.volumeTags}
 		state.Put(tx, Volumes, v)
-		r.Disks = append(r.Disks, Disk{Device: d.device, VolumeId: v.VolumeId, AttachTime: now.UTC(), DeleteOnTermination: d.deleteOnTerm})
+		r.editRare().Disks = append(r.RareOf().Disks, Disk{Device: d.device, VolumeId: v.VolumeId, AttachTime: now.UTC(), DeleteOnTermination: d.deleteOnTerm})
 	}
 }
 
 // releaseDisks ends a terminated instance's attachments: volumes deleted
 // with it go, the others (a root volume kept too) become available.
 func releaseDisks(tx *state.Tx, r *Record) {
-	for _, d := range r.Disks {
+	for _, d := range r.RareOf().Disks {
 		v := state.Get(tx, Volumes, d.VolumeId)
 		switch {
 		case v == nil:
@@ -199,7 +199,7 @@ func releaseDisks(tx *state.Tx, r *Record) {
 			state.Put(tx, Volumes, &n)
 		}
 	}
-	if r.KeepRootOnTerm && state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil {
+	if r.Attr().KeepRootOnTerm && state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil {
 		root := rootVolume(r)
 		state.Put(tx, Volumes, &root)
 	}
@@ -207,21 +207,21 @@ func releaseDisks(tx *state.Tx, r *Record) {
 
 // rootVolume is an instance's root volume as a record.
 func rootVolume(r *Record) Volume {
-	o := r.Root
-	return Volume{VolumeId: volumeID(r.InstanceId), Zone: r.Placement.AvailabilityZone, Size: r.VolumeGiB, Type: or(o.Type, "gp3"),
-		Iops: o.Iops, Throughput: o.Throughput, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId, CreateTime: r.LaunchTime.UTC(), Tags: r.RootTags}
+	o := r.Opts().Root
+	return Volume{VolumeId: volumeID(r.InstanceId), Zone: r.Placement.AvailabilityZone, Size: int(r.VolumeGiB), Type: or(o.Type, "gp3"),
+		Iops: o.Iops, Throughput: o.Throughput, Encrypted: o.Encrypted, KmsKeyId: o.KmsKeyId, CreateTime: r.LaunchTime.UTC(), Tags: r.RareOf().RootTags}
 }
 
 // devices is an instance's block devices as DescribeInstances shows them:
 // the root volume, then the others in launch order.
 func devices(r *Record) []ec2.InstanceBlockDeviceMapping {
-	out := make([]ec2.InstanceBlockDeviceMapping, 0, 1+len(r.Disks))
+	out := make([]ec2.InstanceBlockDeviceMapping, 0, 1+len(r.RareOf().Disks))
 	if r.State.Name == ec2.StateTerminated {
 		return out // its volumes went with it, or stayed, detached
 	}
 	out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
-		AttachTime: r.LaunchTime, DeleteOnTermination: !r.KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}})
-	for _, d := range r.Disks {
+		AttachTime: r.LaunchTime, DeleteOnTermination: !r.Attr().KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}})
+	for _, d := range r.RareOf().Disks {
 		out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: d.Device, Ebs: &ec2.EbsInstanceBlockDevice{
 			AttachTime: d.AttachTime, DeleteOnTermination: d.DeleteOnTermination, Status: "attached", VolumeId: d.VolumeId}})
 	}

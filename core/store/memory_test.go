@@ -28,7 +28,7 @@ func TestOpenBoundsBadgerMemory(t *testing.T) {
 		have, max int64
 	}{
 		{"BaseTableSize", o.BaseTableSize, 512 << 10},
-		{"MemTableSize", o.MemTableSize, 16 << 20},
+		{"MemTableSize", o.MemTableSize, 9 << 20},
 		{"NumMemtables", int64(o.NumMemtables), 2},
 		{"BlockCacheSize", o.BlockCacheSize, 2 << 20},
 		{"IndexCacheSize", o.IndexCacheSize, 4 << 20},

@@ -80,7 +80,7 @@ type space struct {
 // settle, and never less than two memtables, because the tables' size
 // is up to a second old and a table built from a memtable carries an
 // index and a bloom filter its log has not. With the sizes of Open that
-// is 16 MiB on a new store; it grows with the tables.
+// is 18 MiB on a new store; it grows with the tables.
 func (g *space) reserve(p Priority) int64 {
 	settle := int64(memTableSize) + g.lsm.Load() + 2*MaxBatchBytes
 	if p == Settle {

@@ -55,6 +55,7 @@ import (
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/skl"
 	"github.com/rs/zerolog"
 )
 
@@ -108,16 +109,25 @@ func MetricKey(region, id, res string, part, t int64) []byte {
 var schemaKey = Key(KindMeta, "schema")
 
 // Sizes that bound one transaction (Badger refuses a transaction larger
-// than 15% of a memtable).
+// than 15% of a memtable). The memtable is as small as lets a launch of
+// 1,000 with common options be one transaction (1,227 KiB of the 1,382
+// KiB; TestRunThousandInOneCall): each memtable costs its size twice in
+// the daemon's memory (its arena, and its log mapped), and a table
+// builder twice that again when it is flushed. 9 MiB instead of 16 took
+// the daemon of 100,000 instances from 300 to 272 MiB right after filling
+// (docs/PERFORMANCE.md).
 const (
-	memTableSize     = 16 << 20
+	memTableSize     = 9 << 20
 	valueLogFileSize = 16 << 20
 	valueThreshold   = 1 << 10
-	// MaxBatchBytes is the largest batch Commit accepts, with a margin
-	// below Badger's own limit.
-	MaxBatchBytes = memTableSize * 15 / 100 * 9 / 10
-	// maxBatchEntries keeps well under Badger's count limit.
-	maxBatchEntries = 20000
+	// MaxBatchBytes is the largest batch Commit accepts: Badger's own
+	// limit, which entrySize counts as Badger does, less what Badger
+	// counts first for the entry it adds to mark the transaction's end
+	// (its 11-byte key and 10).
+	MaxBatchBytes = memTableSize*15/100 - 22
+	// maxBatchEntries is Badger's limit on a transaction's entries, less
+	// the one it adds (a batch must have fewer).
+	maxBatchEntries = memTableSize*15/100/skl.MaxNodeSize - 1
 )
 
 // Sizes that bound Badger's own memory. A table builder holds a table's
@@ -172,8 +182,13 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		WithNumMemtables(2).
 		WithValueLogFileSize(valueLogFileSize).
 		WithBaseTableSize(baseTableSize).
-		WithNumLevelZeroTables(4).
-		WithNumLevelZeroTablesStall(10).
+		// Level 0 takes a burst's tables (100,000 launches flush about
+		// 15 memtables) before compaction merges them: a compaction runs
+		// up to eight table builders at once, 12 to 42 MB of the daemon's
+		// memory right after a burst with 4 tables here (issue 12's RSS
+		// figure), none with 16. Nothing reads the store but the start.
+		WithNumLevelZeroTables(16).
+		WithNumLevelZeroTablesStall(32).
 		WithNumCompactors(2).
 		WithNumVersionsToKeep(1).
 		WithBlockCacheSize(blockCacheSize).

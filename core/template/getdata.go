@@ -50,7 +50,7 @@ func dataOf(rd state.Reader, rec *instance.Record) *ec2.RequestLaunchTemplateDat
 		InstanceInitiatedShutdownBehavior: "stop",
 	}
 	if rec.VolumeGiB > 0 {
-		size, del := rec.VolumeGiB, true
+		size, del := int(rec.VolumeGiB), true
 		d.BlockDeviceMappings = []ec2.LaunchTemplateBlockDeviceMappingRequest{{DeviceName: "/dev/xvda",
 			Ebs: &ec2.LaunchTemplateEbsBlockDeviceRequest{VolumeSize: &size, VolumeType: "gp3", DeleteOnTermination: &del}}}
 	}
@@ -66,11 +66,11 @@ func dataOf(rd state.Reader, rec *instance.Record) *ec2.RequestLaunchTemplateDat
 	if len(tags) > 0 {
 		d.TagSpecifications = []ec2.LaunchTemplateTagSpecificationRequest{{ResourceType: "instance", Tags: tags}}
 	}
-	if rec.InstanceLifecycle == "spot" {
+	if rec.SpotOf().InstanceLifecycle == "spot" {
 		d.InstanceMarketOptions = &ec2.LaunchTemplateInstanceMarketOptionsRequest{MarketType: "spot",
-			SpotOptions: &ec2.LaunchTemplateSpotMarketOptionsRequest{InstanceInterruptionBehavior: rec.Interruption}}
-		if rec.SpotMaxPrice > 0 {
-			d.InstanceMarketOptions.SpotOptions.MaxPrice = strconv.FormatFloat(rec.SpotMaxPrice, 'f', -1, 64)
+			SpotOptions: &ec2.LaunchTemplateSpotMarketOptionsRequest{InstanceInterruptionBehavior: rec.SpotOf().Interruption}}
+		if rec.SpotOf().SpotMaxPrice > 0 {
+			d.InstanceMarketOptions.SpotOptions.MaxPrice = strconv.FormatFloat(rec.SpotOf().SpotMaxPrice, 'f', -1, 64)
 		}
 	}
 	for i, id := range rec.Enis {

@@ -152,8 +152,8 @@ func (v *view) chunk(b []byte, i int, now int64) []byte {
 	case evResume:
 		return v.resume(b, ev, end)
 	case evNote:
-		if int(ev.ref) < len(v.notes) {
-			b = append(b, v.notes[ev.ref]...)
+		if v.notes != nil && int(ev.ref) < len(*v.notes) {
+			b = append(b, (*v.notes)[ev.ref]...)
 			b = append(b, '\n')
 		}
 	}

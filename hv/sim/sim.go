@@ -45,6 +45,7 @@ type Driver struct {
 
 	mu       sync.Mutex
 	guests   map[string]*guest
+	shared   map[guestShared]*guestShared // interned: a fleet has few
 	closed   bool
 	queue    []hv.Event // settled states waiting for Notify, in order
 	draining bool       // a goroutine is delivering queue
@@ -53,26 +54,46 @@ type Driver struct {
 // guest is kept small on purpose: no log text, only what the console and
 // counters are computed from.
 type guest struct {
-	id, itype, hostname, sshKey string
-	image, arch, user           string
-	nics                        []nicRec
-	notes                       []string // lines the host wrote; few guests have any
-	events                      []event
-	timer                       clock.Timer
-	acc                         counters // up to segAt
-	segAt                       int64    // unix ns up to which acc is summed; valid while running
-	bootAt                      int64    // unix ns the current boot began
-	upAt                        int64    // unix ns the guest last became running
-	offAt                       int64    // unix ns a hibernated guest's power went off
-	mem                         uint32   // MiB
-	vcpus                       uint16
-	volGiB                      uint16
-	boots                       uint32 // boots begun so far
-	gen                         uint32 // bumped by each transition; stale timers compare it
-	state                       hv.State
-	load                        workload
-	destroying                  bool
-	hibernated                  bool // the next Start resumes instead of booting
+	id, itype, hostname string
+	*guestShared
+	nics       []nicRec
+	notes      *[]string // lines the host wrote; few guests have any
+	events     []event
+	timer      clock.Timer
+	acc        counters // up to segAt
+	segAt      int64    // unix ns up to which acc is summed; valid while running
+	bootAt     int64    // unix ns the current boot began
+	upAt       int64    // unix ns the guest last became running
+	offAt      int64    // unix ns a hibernated guest's power went off
+	mem        uint32   // MiB
+	vcpus      uint16
+	volGiB     uint16
+	boots      uint32 // boots begun so far
+	gen        uint32 // bumped by each transition; stale timers compare it
+	state      hv.State
+	load       workload
+	destroying bool
+	hibernated bool // the next Start resumes instead of booting
+}
+
+// guestShared is what many guests have alike: the image they boot and the
+// key they let in. Guests point at one interned copy (a pointer instead
+// of four strings keeps a guest in a 256-byte allocation).
+type guestShared struct {
+	image, arch, user, sshKey string
+}
+
+// intern returns the driver's copy of sh; d.mu must be held.
+func (d *Driver) intern(sh guestShared) *guestShared {
+	if p, ok := d.shared[sh]; ok {
+		return p
+	}
+	if d.shared == nil {
+		d.shared = map[guestShared]*guestShared{}
+	}
+	p := &sh
+	d.shared[sh] = p
+	return p
 }
 
 // nicRec is a NIC and the boots that see it: from <= boot < until.
@@ -124,8 +145,7 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 		return err
 	}
 	g := &guest{
-		id: spec.ID, itype: spec.InstanceType, hostname: spec.Hostname, sshKey: spec.SSHPublicKey,
-		image: spec.Image.Name, arch: spec.Image.Arch, user: spec.Image.User,
+		id: spec.ID, itype: spec.InstanceType, hostname: spec.Hostname,
 		mem: uint32(spec.MemoryMiB), vcpus: uint16(spec.VCPUs), volGiB: uint16(max(0, min(spec.VolumeGiB, 65535))),
 		state: hv.StateStopped, load: load,
 	}
@@ -146,6 +166,7 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	if _, ok := d.guests[spec.ID]; ok {
 		return fmt.Errorf("%w: %s", hv.ErrExists, spec.ID)
 	}
+	g.guestShared = d.intern(guestShared{image: spec.Image.Name, arch: spec.Image.Arch, user: spec.Image.User, sshKey: spec.SSHPublicKey})
 	d.guests[spec.ID] = g
 	return nil
 }
@@ -489,8 +510,15 @@ func (d *Driver) AppendConsole(ctx context.Context, id, line string) error {
 
 // note adds a line the host wrote to g's console at now.
 func (d *Driver) note(g *guest, line string, now time.Time) {
-	g.notes = append(g.notes, line)
-	d.record(g, event{at: now.UnixNano(), ref: int64(len(g.notes) - 1), kind: evNote, boot: g.boots}, now)
+	// A new slice each time: a view rendering without the lock keeps the
+	// one it copied.
+	var notes []string
+	if g.notes != nil {
+		notes = *g.notes
+	}
+	notes = append(notes[:len(notes):len(notes)], line)
+	g.notes = &notes
+	d.record(g, event{at: now.UnixNano(), ref: int64(len(notes) - 1), kind: evNote, boot: g.boots}, now)
 }
 
 // SendNMI interrupts a running guest as Linux takes an NMI nothing claims:
