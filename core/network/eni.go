@@ -69,6 +69,9 @@ func (s *Service) CreateNetworkInterface(ctx context.Context, region string, in 
 		if err != nil {
 			return err
 		}
+		if groups, err = s.GroupsForSubnet(tx, sub, len(in.Groups) > 0, groups); err != nil {
+			return err
+		}
 		e := &ENI{NetworkInterfaceId: tx.Region().NewID("eni"), SubnetId: sub.SubnetId, Description: in.Description,
 			MacAddress: NewMAC(tx), Groups: groups, Tags: tags, ClientToken: in.ClientToken}
 		want := append([]string{in.PrivateIpAddress}, in.PrivateIpAddresses...)

@@ -51,6 +51,8 @@ type Service struct {
 	// books are each region's address books, used under its lock.
 	books map[string]*book
 	inst  Instances
+	// parts are what a VPC carries besides subnets and groups.
+	parts vpcParts
 }
 
 // book is a region's address plane.
@@ -63,7 +65,7 @@ type book struct {
 
 // New returns the networking service; SetInstances completes it.
 func New(rt *state.Runtime) *Service {
-	return &Service{rt: rt, cfg: rt.Config(), books: map[string]*book{}}
+	return &Service{rt: rt, cfg: rt.Config(), books: map[string]*book{}, parts: noParts{}}
 }
 
 // SetInstances gives networking its way to instances.
@@ -73,7 +75,19 @@ func (s *Service) SetInstances(i Instances) { s.inst = i }
 func (s *Service) Actions() []actions.Def {
 	return []actions.Def{
 		actions.New("DescribeVpcs", actions.Public, s.DescribeVpcs),
+		actions.New("CreateVpc", actions.Public, s.CreateVpc),
+		actions.New("DeleteVpc", actions.Public, s.DeleteVpc),
+		actions.New("CreateDefaultVpc", actions.Public, s.CreateDefaultVpc),
+		actions.New("ModifyVpcAttribute", actions.Public, s.ModifyVpcAttribute),
+		actions.New("DescribeVpcAttribute", actions.Public, s.DescribeVpcAttribute),
+		actions.New("AssociateVpcCidrBlock", actions.Public, s.AssociateVpcCidrBlock),
+		actions.New("DisassociateVpcCidrBlock", actions.Public, s.DisassociateVpcCidrBlock),
+		actions.New("ModifyVpcTenancy", actions.Public, s.ModifyVpcTenancy),
 		actions.New("DescribeSubnets", actions.Public, s.DescribeSubnets),
+		actions.New("CreateSubnet", actions.Public, s.CreateSubnet),
+		actions.New("DeleteSubnet", actions.Public, s.DeleteSubnet),
+		actions.New("CreateDefaultSubnet", actions.Public, s.CreateDefaultSubnet),
+		actions.New("ModifySubnetAttribute", actions.Public, s.ModifySubnetAttribute),
 		actions.New("AllocateAddress", actions.Public, s.AllocateAddress),
 		actions.New("AssociateAddress", actions.Public, s.AssociateAddress),
 		actions.New("DisassociateAddress", actions.Public, s.DisassociateAddress),
@@ -136,10 +150,12 @@ func (s *Service) Load(ctx context.Context) error {
 		if err := s.loadRegion(ctx, r, b); err != nil {
 			return err
 		}
-		if state.Get(r, Groups, b.net.DefaultGroupId) == nil {
-			g := defaultGroup(b.net.DefaultGroupId, b.net.VpcId)
-			state.Seed(r, Groups, g)
-			fresh.Put(store.Key(Groups.Kind, r.Name, g.GroupId), g)
+		for _, v := range b.net.Vpcs {
+			if state.Get(r, Groups, v.DefaultGroupId) == nil {
+				g := defaultGroup(v.DefaultGroupId, v.VpcId)
+				state.Seed(r, Groups, g)
+				fresh.Put(store.Key(Groups.Kind, r.Name, g.GroupId), g)
+			}
 		}
 	}
 	if err := st.Commit(ctx, fresh); err != nil {
@@ -176,12 +192,28 @@ func (s *Service) loadRegion(ctx context.Context, r *state.Region, b *book) erro
 // book returns a region's address book.
 func (s *Service) book(r *state.Region) *book { return s.books[r.Name] }
 
-// VpcID is the region's default VPC.
+// VpcID is the region's default VPC ("" once it is deleted).
 func (s *Service) VpcID(rd state.Reader) string { return s.book(rd.Region()).net.VpcId }
+
+// SubnetVpc is the VPC of a subnet ("" for an unknown subnet).
+func (s *Service) SubnetVpc(rd state.Reader, subnetID string) string {
+	if sub := s.SubnetByID(rd, subnetID); sub != nil {
+		return sub.VpcId
+	}
+	return ""
+}
 
 // DefaultGroupID is the default VPC's default security group.
 func (s *Service) DefaultGroupID(rd state.Reader) string {
 	return s.book(rd.Region()).net.DefaultGroupId
+}
+
+// VpcDefaultGroup is a VPC's default security group ("" for no VPC).
+func (s *Service) VpcDefaultGroup(rd state.Reader, vpc string) string {
+	if v := s.book(rd.Region()).net.VpcByID(vpc); v != nil {
+		return v.DefaultGroupId
+	}
+	return ""
 }
 
 // SubnetByZone is a zone's default subnet, or nil.
