@@ -209,7 +209,10 @@ func TestSDKVpcsAndSubnets(t *testing.T) {
 		code string // "" succeeds
 	}{
 		{"the VPC while it has subnets", func() error { _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vpcID)}); return err }, "DependencyViolation"},
-		{"a subnet with an instance", func() error { _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(subA)}); return err }, "DependencyViolation"},
+		{"a subnet with an instance", func() error {
+			_, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(subA)})
+			return err
+		}, "DependencyViolation"},
 		{"the instances", func() error {
 			_, err := c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{inA, inB}})
 			if err == nil {
@@ -218,8 +221,14 @@ func TestSDKVpcsAndSubnets(t *testing.T) {
 			}
 			return err
 		}, ""},
-		{"subnet A", func() error { _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(subA)}); return err }, ""},
-		{"subnet B", func() error { _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(subB)}); return err }, ""},
+		{"subnet A", func() error {
+			_, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(subA)})
+			return err
+		}, ""},
+		{"subnet B", func() error {
+			_, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(subB)})
+			return err
+		}, ""},
 		{"the VPC while it has a group", func() error { _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vpcID)}); return err }, "DependencyViolation"},
 		{"the group", func() error {
 			_, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(grpID)})
