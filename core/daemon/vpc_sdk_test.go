@@ -272,6 +272,21 @@ func TestSDKDefaultVpcDeletedAndMadeAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(old)})
+	if code := apiCode(t, err); code != "DependencyViolation" {
+		t.Fatalf("the default VPC with its internet gateway: %s, want DependencyViolation", code)
+	}
+	igws, err := c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: []types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{old}}}})
+	if err != nil || len(igws.InternetGateways) != 1 {
+		t.Fatalf("the default VPC's internet gateway: %+v, %v", igws, err)
+	}
+	igw := igws.InternetGateways[0].InternetGatewayId
+	if _, err := c.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: igw, VpcId: aws.String(old)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: igw}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(old)}); err != nil {
 		t.Fatal(err)
 	}

@@ -243,9 +243,10 @@ func (s *Service) interfaceTags() tagging.Kind {
 }
 
 // Tags are networking's taggable kinds: interfaces, Elastic IPs, groups,
-// the default VPC and its subnets.
+// VPCs, subnets, gateways and route tables.
 func (s *Service) Tags() []tagging.Kind {
-	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.vpcTags(), s.subnetTags()}
+	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.vpcTags(), s.subnetTags(),
+		s.gatewayTags("igw-", "internet-gateway"), s.gatewayTags("eigw-", "egress-only-internet-gateway"), s.tableTags()}
 }
 
 // byDevice orders interface IDs by device index.

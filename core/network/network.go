@@ -65,7 +65,9 @@ type book struct {
 
 // New returns the networking service; SetInstances completes it.
 func New(rt *state.Runtime) *Service {
-	return &Service{rt: rt, cfg: rt.Config(), books: map[string]*book{}, parts: noParts{}}
+	s := &Service{rt: rt, cfg: rt.Config(), books: map[string]*book{}}
+	s.parts = routeParts{s}
+	return s
 }
 
 // SetInstances gives networking its way to instances.
@@ -83,6 +85,23 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("AssociateVpcCidrBlock", actions.Public, s.AssociateVpcCidrBlock),
 		actions.New("DisassociateVpcCidrBlock", actions.Public, s.DisassociateVpcCidrBlock),
 		actions.New("ModifyVpcTenancy", actions.Public, s.ModifyVpcTenancy),
+		actions.New("CreateInternetGateway", actions.Public, s.CreateInternetGateway),
+		actions.New("AttachInternetGateway", actions.Public, s.AttachInternetGateway),
+		actions.New("DetachInternetGateway", actions.Public, s.DetachInternetGateway),
+		actions.New("DeleteInternetGateway", actions.Public, s.DeleteInternetGateway),
+		actions.New("DescribeInternetGateways", actions.Public, s.DescribeInternetGateways),
+		actions.New("CreateEgressOnlyInternetGateway", actions.Public, s.CreateEgressOnlyInternetGateway),
+		actions.New("DeleteEgressOnlyInternetGateway", actions.Public, s.DeleteEgressOnlyInternetGateway),
+		actions.New("DescribeEgressOnlyInternetGateways", actions.Public, s.DescribeEgressOnlyInternetGateways),
+		actions.New("CreateRouteTable", actions.Public, s.CreateRouteTable),
+		actions.New("DeleteRouteTable", actions.Public, s.DeleteRouteTable),
+		actions.New("DescribeRouteTables", actions.Public, s.DescribeRouteTables),
+		actions.New("AssociateRouteTable", actions.Public, s.AssociateRouteTable),
+		actions.New("DisassociateRouteTable", actions.Public, s.DisassociateRouteTable),
+		actions.New("ReplaceRouteTableAssociation", actions.Public, s.ReplaceRouteTableAssociation),
+		actions.New("CreateRoute", actions.Public, s.CreateRoute),
+		actions.New("ReplaceRoute", actions.Public, s.ReplaceRoute),
+		actions.New("DeleteRoute", actions.Public, s.DeleteRoute),
 		actions.New("DescribeSubnets", actions.Public, s.DescribeSubnets),
 		actions.New("CreateSubnet", actions.Public, s.CreateSubnet),
 		actions.New("DeleteSubnet", actions.Public, s.DeleteSubnet),
@@ -150,6 +169,7 @@ func (s *Service) Load(ctx context.Context) error {
 		if err := s.loadRegion(ctx, r, b); err != nil {
 			return err
 		}
+		s.ensureParts(r, fresh.Put)
 		for _, v := range b.net.Vpcs {
 			if state.Get(r, Groups, v.DefaultGroupId) == nil {
 				g := defaultGroup(v.DefaultGroupId, v.VpcId)
@@ -184,6 +204,12 @@ func (s *Service) loadRegion(ctx context.Context, r *state.Region, b *book) erro
 		return err
 	}
 	if err := state.Load(ctx, r, Groups, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, Gateways, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, RouteTables, nil); err != nil {
 		return err
 	}
 	return state.Load(ctx, r, NetTags, nil)
