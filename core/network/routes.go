@@ -22,11 +22,11 @@ type Gateway struct {
 // RouteTable is a route table. Its local routes (one per VPC block) are
 // not stored: they follow the VPC's blocks.
 type RouteTable struct {
-	RouteTableId string       `json:"RouteTableId"`
-	VpcId        string       `json:"VpcId"`
+	RouteTableId string        `json:"RouteTableId"`
+	VpcId        string        `json:"VpcId"`
 	Routes       []StoredRoute `json:"Routes,omitempty"`
-	Assocs       []RTAssoc    `json:"Associations,omitempty"`
-	Tags         []ec2.Tag    `json:"Tags,omitempty"`
+	Assocs       []RTAssoc     `json:"Associations,omitempty"`
+	Tags         []ec2.Tag     `json:"Tags,omitempty"`
 }
 
 // StoredRoute is a route to a target.
@@ -369,4 +369,3 @@ func (s *Service) DescribeInternetGateways(ctx context.Context, region string, i
 	}
 	return &ec2.DescribeInternetGatewaysOutput{InternetGateways: out, NextToken: next}, nil
 }
-

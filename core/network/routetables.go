@@ -387,11 +387,15 @@ var tableSpec = &describe.Spec[*ec2.RouteTable]{
 		{Name: "route.destination-ipv6-cidr-block", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Routes, func(r ec2.Route) string { return r.DestinationIpv6CidrBlock })
 		}},
-		{Name: "route.gateway-id", Values: func(t *ec2.RouteTable) []string { return each(t.Routes, func(r ec2.Route) string { return r.GatewayId }) }},
+		{Name: "route.gateway-id", Values: func(t *ec2.RouteTable) []string {
+			return each(t.Routes, func(r ec2.Route) string { return r.GatewayId })
+		}},
 		{Name: "route.egress-only-internet-gateway-id", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Routes, func(r ec2.Route) string { return r.EgressOnlyInternetGatewayId })
 		}},
-		{Name: "route.instance-id", Values: func(t *ec2.RouteTable) []string { return each(t.Routes, func(r ec2.Route) string { return r.InstanceId }) }},
+		{Name: "route.instance-id", Values: func(t *ec2.RouteTable) []string {
+			return each(t.Routes, func(r ec2.Route) string { return r.InstanceId })
+		}},
 		{Name: "route.network-interface-id", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Routes, func(r ec2.Route) string { return r.NetworkInterfaceId })
 		}},
