@@ -105,7 +105,10 @@ func TestSDKVpcFromNothing(t *testing.T) {
 			_, err := c.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: igw})
 			return err
 		}, "DependencyViolation"},
-		{"delete the associated table", func() error { _, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: rtb}); return err }, "DependencyViolation"},
+		{"delete the associated table", func() error {
+			_, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: rtb})
+			return err
+		}, "DependencyViolation"},
 		{"delete the VPC", func() error { _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc}); return err }, "DependencyViolation"},
 		{"disassociate and release the Elastic IP", func() error {
 			if _, err := c.DisassociateAddress(ctx, &ec2.DisassociateAddressInput{AssociationId: as.AssociationId}); err != nil {
@@ -152,7 +155,10 @@ func TestSDKVpcFromNothing(t *testing.T) {
 			return nil
 		}, ""},
 		{"delete the VPC with its table", func() error { _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc}); return err }, "DependencyViolation"},
-		{"delete the table", func() error { _, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: rtb}); return err }, ""},
+		{"delete the table", func() error {
+			_, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: rtb})
+			return err
+		}, ""},
 		{"delete the main table", func() error {
 			_, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: mainRT.RouteTables[0].RouteTableId})
 			return err
@@ -165,7 +171,10 @@ func TestSDKVpcFromNothing(t *testing.T) {
 			}
 			return nil
 		}, ""},
-		{"delete the group", func() error { _, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: sg.GroupId}); return err }, ""},
+		{"delete the group", func() error {
+			_, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: sg.GroupId})
+			return err
+		}, ""},
 		{"delete the VPC", func() error { _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc}); return err }, ""},
 		{"its main table went with it", func() error {
 			_, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{aws.ToString(mainRT.RouteTables[0].RouteTableId)}})
