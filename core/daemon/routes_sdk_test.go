@@ -222,3 +222,54 @@ func TestSDKElasticIPNeedsAGateway(t *testing.T) {
 		t.Errorf("AssociateAddress in a VPC without a gateway: %s, want Gateway.NotAttached", code)
 	}
 }
+
+// TestSDKDhcpOptions: every VPC has Amazon's DHCP options set until given
+// another; a set in use cannot be deleted.
+func TestSDKDhcpOptions(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.60.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc := v.Vpc.VpcId
+	amazon := aws.ToString(v.Vpc.DhcpOptionsId)
+	d, err := c.DescribeDhcpOptions(ctx, &ec2.DescribeDhcpOptionsInput{DhcpOptionsIds: []string{amazon}})
+	if err != nil || len(d.DhcpOptions) != 1 {
+		t.Fatalf("the VPC's set %q: %+v, %v", amazon, d, err)
+	}
+	if c := d.DhcpOptions[0].DhcpConfigurations; len(c) != 2 || aws.ToString(c[0].Values[0].Value) != "ec2.internal" {
+		t.Errorf("Amazon's set: %+v", c)
+	}
+	_, err = c.CreateDhcpOptions(ctx, &ec2.CreateDhcpOptionsInput{DhcpConfigurations: []types.NewDhcpConfiguration{{Key: aws.String("domain-name-servers"), Values: []string{"not-an-ip"}}}})
+	if code := apiCode(t, err); code != "InvalidParameterValue" {
+		t.Errorf("a server that is not an address: %s", code)
+	}
+	mine, err := c.CreateDhcpOptions(ctx, &ec2.CreateDhcpOptionsInput{DhcpConfigurations: []types.NewDhcpConfiguration{
+		{Key: aws.String("domain-name"), Values: []string{"lab.example"}}, {Key: aws.String("domain-name-servers"), Values: []string{"10.60.0.2", "10.60.0.3"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := mine.DhcpOptions.DhcpOptionsId
+	if _, err := c.AssociateDhcpOptions(ctx, &ec2.AssociateDhcpOptionsInput{DhcpOptionsId: id, VpcId: vpc}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("dhcp-options-id"), Values: []string{aws.ToString(id)}}}})
+	if err != nil || len(got.Vpcs) != 1 || aws.ToString(got.Vpcs[0].VpcId) != aws.ToString(vpc) {
+		t.Fatalf("VPCs with the new set: %+v, %v", got, err)
+	}
+	_, err = c.DeleteDhcpOptions(ctx, &ec2.DeleteDhcpOptionsInput{DhcpOptionsId: id})
+	if code := apiCode(t, err); code != "DependencyViolation" {
+		t.Errorf("deleting a set in use: %s", code)
+	}
+	if _, err := c.AssociateDhcpOptions(ctx, &ec2.AssociateDhcpOptionsInput{DhcpOptionsId: aws.String("default"), VpcId: vpc}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteDhcpOptions(ctx, &ec2.DeleteDhcpOptionsInput{DhcpOptionsId: id}); err != nil {
+		t.Fatalf("deleting a set no VPC uses: %v", err)
+	}
+	_, err = c.DeleteDhcpOptions(ctx, &ec2.DeleteDhcpOptionsInput{DhcpOptionsId: id})
+	if code := apiCode(t, err); code != "InvalidDhcpOptionID.NotFound" {
+		t.Errorf("deleting it again: %s", code)
+	}
+}

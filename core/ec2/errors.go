@@ -84,6 +84,8 @@ const (
 	CodeInvalidRouteTableIdMalformed                 = "InvalidRouteTableId.Malformed"
 	CodeRouteAlreadyExists                           = "RouteAlreadyExists"
 	CodeInvalidRouteNotFound                         = "InvalidRoute.NotFound"
+	CodeInvalidDhcpOptionIDNotFound                  = "InvalidDhcpOptionID.NotFound"
+	CodeInvalidDhcpOptionsIdMalformed                = "InvalidDhcpOptionsId.Malformed"
 	CodeInvalidPermissionDuplicate                   = "InvalidPermission.Duplicate"
 	CodeInvalidPermissionNotFound                    = "InvalidPermission.NotFound"
 	CodeInvalidPermissionMalformed                   = "InvalidPermission.Malformed"

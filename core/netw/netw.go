@@ -41,6 +41,8 @@ type Vpc struct {
 	DnsSupport     bool        `json:"EnableDnsSupport"`
 	DnsHostnames   bool        `json:"EnableDnsHostnames"`
 	NauMetrics     bool        `json:"EnableNetworkAddressUsageMetrics,omitempty"`
+	// DhcpOptionsId is its DHCP options set ("default": none).
+	DhcpOptionsId string `json:"DhcpOptionsId,omitempty"`
 	// Ipv6 is the Amazon-provided IPv6 block asked for, recorded only.
 	Ipv6 []CidrBlock `json:"Ipv6CidrBlocks,omitempty"`
 }
@@ -76,8 +78,10 @@ type Region struct {
 	VpcCidr        netip.Prefix `json:"CidrBlock"`
 	DefaultGroupId string       `json:"DefaultGroupId"`
 	Vpcs           []*Vpc       `json:"Vpcs,omitempty"`
-	Subnets        []*Subnet    `json:"Subnets"`
-	public         *Pool
+	// DefaultDhcpOptionsId is the set new VPCs get (Amazon's DNS).
+	DefaultDhcpOptionsId string    `json:"DefaultDhcpOptionsId,omitempty"`
+	Subnets              []*Subnet `json:"Subnets"`
+	public               *Pool
 }
 
 // Reserved is how many addresses at the start of every subnet EC2 keeps for

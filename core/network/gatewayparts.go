@@ -68,8 +68,13 @@ func (p routeParts) subnetDeleted(tx *state.Tx, subnetID string) {
 	})
 }
 
-// dhcpOptionsID: ec2x has no DHCP options sets yet.
-func (p routeParts) dhcpOptionsID(state.Reader, string) string { return "" }
+// dhcpOptionsID is the VPC's DHCP options set.
+func (p routeParts) dhcpOptionsID(rd state.Reader, vpcID string) string {
+	if v := p.s.book(rd.Region()).net.VpcByID(vpcID); v != nil {
+		return v.DhcpOptionsId
+	}
+	return ""
+}
 
 // ensureParts gives every VPC of a region loaded from a store written
 // before route tables its main table (and the default VPC its gateway),

@@ -102,6 +102,10 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("CreateRoute", actions.Public, s.CreateRoute),
 		actions.New("ReplaceRoute", actions.Public, s.ReplaceRoute),
 		actions.New("DeleteRoute", actions.Public, s.DeleteRoute),
+		actions.New("CreateDhcpOptions", actions.Public, s.CreateDhcpOptions),
+		actions.New("AssociateDhcpOptions", actions.Public, s.AssociateDhcpOptions),
+		actions.New("DeleteDhcpOptions", actions.Public, s.DeleteDhcpOptions),
+		actions.New("DescribeDhcpOptions", actions.Public, s.DescribeDhcpOptions),
 		actions.New("DescribeSubnets", actions.Public, s.DescribeSubnets),
 		actions.New("CreateSubnet", actions.Public, s.CreateSubnet),
 		actions.New("DeleteSubnet", actions.Public, s.DeleteSubnet),
@@ -170,6 +174,7 @@ func (s *Service) Load(ctx context.Context) error {
 			return err
 		}
 		s.ensureParts(r, fresh.Put)
+		s.ensureDhcp(r, fresh.Put)
 		for _, v := range b.net.Vpcs {
 			if state.Get(r, Groups, v.DefaultGroupId) == nil {
 				g := defaultGroup(v.DefaultGroupId, v.VpcId)
@@ -210,6 +215,9 @@ func (s *Service) loadRegion(ctx context.Context, r *state.Region, b *book) erro
 		return err
 	}
 	if err := state.Load(ctx, r, RouteTables, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, DhcpSets, nil); err != nil {
 		return err
 	}
 	return state.Load(ctx, r, NetTags, nil)
