@@ -273,3 +273,94 @@ func TestSDKDhcpOptions(t *testing.T) {
 		t.Errorf("deleting it again: %s", code)
 	}
 }
+
+// TestSDKNetworkAcls: a VPC's default ACL allows everything and holds
+// every subnet until one moves to an ACL of its own; rules are numbered
+// per direction; an ACL in use or the default one cannot be deleted.
+func TestSDKNetworkAcls(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.70.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc := v.Vpc.VpcId
+	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.70.1.0/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc)}}, {Name: aws.String("default"), Values: []string{"true"}}}})
+	if err != nil || len(def.NetworkAcls) != 1 {
+		t.Fatalf("the VPC's default ACL: %+v, %v", def, err)
+	}
+	d := def.NetworkAcls[0]
+	if len(d.Entries) != 4 || len(d.Associations) != 1 || aws.ToString(d.Associations[0].SubnetId) != aws.ToString(sub.Subnet.SubnetId) {
+		t.Fatalf("default ACL: %d entries (want allow and deny each way), associations %+v", len(d.Entries), d.Associations)
+	}
+	own, err := c.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: vpc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acl := own.NetworkAcl.NetworkAclId
+	entry := func(rule int32, egress bool, port int32) *ec2.CreateNetworkAclEntryInput {
+		return &ec2.CreateNetworkAclEntryInput{NetworkAclId: acl, RuleNumber: aws.Int32(rule), Egress: aws.Bool(egress), Protocol: aws.String("6"),
+			RuleAction: types.RuleActionAllow, CidrBlock: aws.String("0.0.0.0/0"), PortRange: &types.PortRange{From: aws.Int32(port), To: aws.Int32(port)}}
+	}
+	if _, err := c.CreateNetworkAclEntry(ctx, entry(100, false, 22)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateNetworkAclEntry(ctx, entry(100, true, 22)); err != nil {
+		t.Fatalf("the same number the other way: %v", err)
+	}
+	cases := []struct {
+		name string
+		err  error
+		code string
+	}{
+		{"a number taken", func() error { _, err := c.CreateNetworkAclEntry(ctx, entry(100, false, 80)); return err }(), "NetworkAclEntryAlreadyExists"},
+		{"a number out of range", func() error { _, err := c.CreateNetworkAclEntry(ctx, entry(32767, false, 80)); return err }(), "InvalidParameterValue"},
+		{"replacing a rule that is not there", func() error {
+			e := entry(200, false, 80)
+			_, err := c.ReplaceNetworkAclEntry(ctx, &ec2.ReplaceNetworkAclEntryInput{NetworkAclId: e.NetworkAclId, RuleNumber: e.RuleNumber, Egress: e.Egress,
+				Protocol: e.Protocol, RuleAction: e.RuleAction, CidrBlock: e.CidrBlock, PortRange: e.PortRange})
+			return err
+		}(), "InvalidNetworkAclEntry.NotFound"},
+		{"deleting the default ACL", func() error {
+			_, err := c.DeleteNetworkAcl(ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: d.NetworkAclId})
+			return err
+		}(), "InvalidParameterValue"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if code := apiCode(t, tc.err); code != tc.code {
+				t.Errorf("code %s, want %s", code, tc.code)
+			}
+		})
+	}
+	moved, err := c.ReplaceNetworkAclAssociation(ctx, &ec2.ReplaceNetworkAclAssociationInput{AssociationId: d.Associations[0].NetworkAclAssociationId, NetworkAclId: acl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{aws.ToString(acl)}})
+	if err != nil || len(got.NetworkAcls[0].Associations) != 1 || aws.ToString(got.NetworkAcls[0].Associations[0].NetworkAclAssociationId) != aws.ToString(moved.NewAssociationId) {
+		t.Fatalf("after the move: %+v, %v", got, err)
+	}
+	_, err = c.DeleteNetworkAcl(ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: acl})
+	if code := apiCode(t, err); code != "DependencyViolation" {
+		t.Errorf("deleting an ACL in use: %s", code)
+	}
+	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc})
+	if code := apiCode(t, err); code != "DependencyViolation" {
+		t.Errorf("deleting the VPC: %s", code)
+	}
+	if _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: sub.Subnet.SubnetId}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteNetworkAcl(ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: acl}); err != nil {
+		t.Fatalf("an ACL whose subnet is gone: %v", err)
+	}
+	if _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -19,6 +19,7 @@ var _ vpcParts = routeParts{}
 // created makes a VPC's main route table; a default VPC also gets an
 // attached internet gateway and a default route to it, as in EC2.
 func (p routeParts) created(tx *state.Tx, vpcID string, isDefault bool) error {
+	state.Put(tx, ACLs, defaultACL(tx.Region().NewID("acl"), vpcID))
 	t := newTable(tx, vpcID, true, nil)
 	if isDefault {
 		g := &Gateway{GatewayId: tx.Region().NewID("igw"), VpcId: vpcID}
@@ -45,18 +46,32 @@ func (p routeParts) blockers(rd state.Reader, vpcID string) []string {
 		}
 		return true
 	})
+	state.Each(rd, ACLs, func(a *ACL) bool {
+		if a.VpcId == vpcID && !a.IsDefault {
+			out = append(out, a.NetworkAclId)
+		}
+		return true
+	})
 	return out
 }
 
-// deleted removes the VPC's main table.
+// deleted removes the VPC's main table and default ACL.
 func (p routeParts) deleted(tx *state.Tx, vpcID string) {
 	if t := mainTable(tx, vpcID); t != nil {
 		state.Delete(tx, RouteTables, t.RouteTableId)
 	}
+	if a := vpcDefaultACL(tx, vpcID); a != nil {
+		state.Delete(tx, ACLs, a.NetworkAclId)
+	}
 }
 
-// subnetDeleted drops the subnet's explicit association.
+// subnetDeleted drops the subnet's explicit associations.
 func (p routeParts) subnetDeleted(tx *state.Tx, subnetID string) {
+	if a := aclOfSubnet(tx, subnetID); a != nil {
+		n := cloneACL(a)
+		n.Assocs = slices.DeleteFunc(n.Assocs, func(x AclAssoc) bool { return x.SubnetId == subnetID })
+		state.Put(tx, ACLs, n)
+	}
 	state.Each(tx, RouteTables, func(t *RouteTable) bool {
 		if i := slices.IndexFunc(t.Assocs, func(a RTAssoc) bool { return a.SubnetId == subnetID }); i >= 0 {
 			n := cloneTable(t)

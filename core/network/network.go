@@ -106,6 +106,13 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("AssociateDhcpOptions", actions.Public, s.AssociateDhcpOptions),
 		actions.New("DeleteDhcpOptions", actions.Public, s.DeleteDhcpOptions),
 		actions.New("DescribeDhcpOptions", actions.Public, s.DescribeDhcpOptions),
+		actions.New("CreateNetworkAcl", actions.Public, s.CreateNetworkAcl),
+		actions.New("DeleteNetworkAcl", actions.Public, s.DeleteNetworkAcl),
+		actions.New("DescribeNetworkAcls", actions.Public, s.DescribeNetworkAcls),
+		actions.New("CreateNetworkAclEntry", actions.Public, s.CreateNetworkAclEntry),
+		actions.New("ReplaceNetworkAclEntry", actions.Public, s.ReplaceNetworkAclEntry),
+		actions.New("DeleteNetworkAclEntry", actions.Public, s.DeleteNetworkAclEntry),
+		actions.New("ReplaceNetworkAclAssociation", actions.Public, s.ReplaceNetworkAclAssociation),
 		actions.New("DescribeSubnets", actions.Public, s.DescribeSubnets),
 		actions.New("CreateSubnet", actions.Public, s.CreateSubnet),
 		actions.New("DeleteSubnet", actions.Public, s.DeleteSubnet),
@@ -175,6 +182,7 @@ func (s *Service) Load(ctx context.Context) error {
 		}
 		s.ensureParts(r, fresh.Put)
 		s.ensureDhcp(r, fresh.Put)
+		s.ensureACL(r, fresh.Put)
 		for _, v := range b.net.Vpcs {
 			if state.Get(r, Groups, v.DefaultGroupId) == nil {
 				g := defaultGroup(v.DefaultGroupId, v.VpcId)
@@ -218,6 +226,9 @@ func (s *Service) loadRegion(ctx context.Context, r *state.Region, b *book) erro
 		return err
 	}
 	if err := state.Load(ctx, r, DhcpSets, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, ACLs, nil); err != nil {
 		return err
 	}
 	return state.Load(ctx, r, NetTags, nil)
