@@ -393,29 +393,43 @@ var aclSpec = &describe.Spec[*ec2.NetworkAcl]{
 		{Name: "association.subnet-id", Values: func(a *ec2.NetworkAcl) []string {
 			return each(a.Associations, func(x ec2.NetworkAclAssociation) string { return x.SubnetId })
 		}},
-		{Name: "entry.cidr", Values: func(a *ec2.NetworkAcl) []string { return each(a.Entries, func(e ec2.NetworkAclEntry) string { return e.CidrBlock }) }},
+		{Name: "entry.cidr", Values: func(a *ec2.NetworkAcl) []string {
+			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return e.CidrBlock })
+		}},
 		{Name: "entry.ipv6-cidr", Values: func(a *ec2.NetworkAcl) []string {
 			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return e.Ipv6CidrBlock })
 		}},
 		{Name: "entry.egress", Values: func(a *ec2.NetworkAcl) []string {
 			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return strconv.FormatBool(e.Egress) })
 		}},
-		{Name: "entry.protocol", Values: func(a *ec2.NetworkAcl) []string { return each(a.Entries, func(e ec2.NetworkAclEntry) string { return e.Protocol }) }},
-		{Name: "entry.rule-action", Values: func(a *ec2.NetworkAcl) []string { return each(a.Entries, func(e ec2.NetworkAclEntry) string { return e.RuleAction }) }},
+		{Name: "entry.protocol", Values: func(a *ec2.NetworkAcl) []string {
+			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return e.Protocol })
+		}},
+		{Name: "entry.rule-action", Values: func(a *ec2.NetworkAcl) []string {
+			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return e.RuleAction })
+		}},
 		{Name: "entry.rule-number", Values: func(a *ec2.NetworkAcl) []string {
 			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return strconv.Itoa(e.RuleNumber) })
 		}},
 		{Name: "entry.port-range.from", Values: func(a *ec2.NetworkAcl) []string {
-			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return intOf(e.PortRange, func(p *ec2.PortRange) *int { return p.From }) })
+			return each(a.Entries, func(e ec2.NetworkAclEntry) string {
+				return intOf(e.PortRange, func(p *ec2.PortRange) *int { return p.From })
+			})
 		}},
 		{Name: "entry.port-range.to", Values: func(a *ec2.NetworkAcl) []string {
-			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return intOf(e.PortRange, func(p *ec2.PortRange) *int { return p.To }) })
+			return each(a.Entries, func(e ec2.NetworkAclEntry) string {
+				return intOf(e.PortRange, func(p *ec2.PortRange) *int { return p.To })
+			})
 		}},
 		{Name: "entry.icmp.type", Values: func(a *ec2.NetworkAcl) []string {
-			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return intOf(e.IcmpTypeCode, func(p *ec2.IcmpTypeCode) *int { return p.Type }) })
+			return each(a.Entries, func(e ec2.NetworkAclEntry) string {
+				return intOf(e.IcmpTypeCode, func(p *ec2.IcmpTypeCode) *int { return p.Type })
+			})
 		}},
 		{Name: "entry.icmp.code", Values: func(a *ec2.NetworkAcl) []string {
-			return each(a.Entries, func(e ec2.NetworkAclEntry) string { return intOf(e.IcmpTypeCode, func(p *ec2.IcmpTypeCode) *int { return p.Code }) })
+			return each(a.Entries, func(e ec2.NetworkAclEntry) string {
+				return intOf(e.IcmpTypeCode, func(p *ec2.IcmpTypeCode) *int { return p.Code })
+			})
 		}},
 	},
 	Tags:   func(a *ec2.NetworkAcl) []ec2.Tag { return a.Tags },
