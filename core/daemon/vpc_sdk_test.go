@@ -317,3 +317,57 @@ func TestSDKDefaultVpcDeletedAndMadeAgain(t *testing.T) {
 		t.Errorf("a second default subnet: %s", code)
 	}
 }
+
+// TestSDKSubnetBlocksAndReservations: a subnet takes a /64 of its VPC's
+// IPv6 block, and ranges of it are set aside by reservations that stay
+// inside it and do not overlap.
+func TestSDKSubnetBlocksAndReservations(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.80.0.0/16"), AmazonProvidedIpv6CidrBlock: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Vpc.Ipv6CidrBlockAssociationSet) != 1 {
+		t.Fatalf("no IPv6 block: %+v", v.Vpc)
+	}
+	v6 := aws.ToString(v.Vpc.Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock) // a /56
+	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: v.Vpc.VpcId, CidrBlock: aws.String("10.80.1.0/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid := sub.Subnet.SubnetId
+	_, err = c.AssociateSubnetCidrBlock(ctx, &ec2.AssociateSubnetCidrBlockInput{SubnetId: sid, Ipv6CidrBlock: aws.String("2001:db8:ffff:ff00::/64")})
+	if code := apiCode(t, err); code != "InvalidSubnet.Range" {
+		t.Errorf("a /64 outside the VPC's block: %s", code)
+	}
+	a, err := c.AssociateSubnetCidrBlock(ctx, &ec2.AssociateSubnetCidrBlockInput{SubnetId: sid, Ipv6CidrBlock: aws.String(v6[:len(v6)-3] + "/64")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{aws.ToString(sid)}})
+	if err != nil || len(d.Subnets[0].Ipv6CidrBlockAssociationSet) != 1 {
+		t.Fatalf("the subnet's IPv6 block: %+v, %v", d, err)
+	}
+	if _, err := c.DisassociateSubnetCidrBlock(ctx, &ec2.DisassociateSubnetCidrBlockInput{AssociationId: a.Ipv6CidrBlockAssociation.AssociationId}); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := c.CreateSubnetCidrReservation(ctx, &ec2.CreateSubnetCidrReservationInput{SubnetId: sid, Cidr: aws.String("10.80.1.16/28"), ReservationType: types.SubnetCidrReservationTypeExplicit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"10.80.1.20/30", "10.80.2.0/28"} {
+		_, err := c.CreateSubnetCidrReservation(ctx, &ec2.CreateSubnetCidrReservationInput{SubnetId: sid, Cidr: aws.String(bad), ReservationType: types.SubnetCidrReservationTypePrefix})
+		if code := apiCode(t, err); code != "InvalidParameterValue" {
+			t.Errorf("reservation %s: %s", bad, code)
+		}
+	}
+	got, err := c.GetSubnetCidrReservations(ctx, &ec2.GetSubnetCidrReservationsInput{SubnetId: sid})
+	if err != nil || len(got.SubnetIpv4CidrReservations) != 1 || aws.ToString(got.SubnetIpv4CidrReservations[0].Cidr) != "10.80.1.16/28" {
+		t.Fatalf("reservations: %+v, %v", got, err)
+	}
+	if _, err := c.DeleteSubnetCidrReservation(ctx, &ec2.DeleteSubnetCidrReservationInput{SubnetCidrReservationId: r.SubnetCidrReservation.SubnetCidrReservationId}); err != nil {
+		t.Fatal(err)
+	}
+}

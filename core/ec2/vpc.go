@@ -208,3 +208,77 @@ type ModifySubnetAttributeInput struct {
 	DisableLniAtDeviceIndex                 *AttributeBooleanValue `json:"DisableLniAtDeviceIndex,omitempty"`
 	EnableLniAtDeviceIndex                  int                    `json:"EnableLniAtDeviceIndex,omitempty"`
 }
+
+// SubnetIpv6CidrBlockAssociation is one of a subnet's IPv6 blocks.
+type SubnetIpv6CidrBlockAssociation struct {
+	AssociationId      string            `json:"AssociationId"`
+	Ipv6CidrBlock      string            `json:"Ipv6CidrBlock"`
+	Ipv6CidrBlockState VpcCidrBlockState `json:"Ipv6CidrBlockState"`
+}
+
+// AssociateSubnetCidrBlockInput gives a subnet an IPv6 block.
+type AssociateSubnetCidrBlockInput struct {
+	SubnetId          string `json:"SubnetId"`
+	Ipv6CidrBlock     string `json:"Ipv6CidrBlock,omitempty"`
+	Ipv6IpamPoolId    string `json:"Ipv6IpamPoolId,omitempty"`
+	Ipv6NetmaskLength int    `json:"Ipv6NetmaskLength,omitempty"`
+}
+
+// SubnetCidrBlockOutput answers Associate/DisassociateSubnetCidrBlock.
+type SubnetCidrBlockOutput struct {
+	SubnetId                 string                          `json:"SubnetId"`
+	Ipv6CidrBlockAssociation *SubnetIpv6CidrBlockAssociation `json:"Ipv6CidrBlockAssociation"`
+}
+
+// SubnetCidrReservation is a range of a subnet set aside.
+type SubnetCidrReservation struct {
+	SubnetCidrReservationId string `json:"SubnetCidrReservationId"`
+	SubnetId                string `json:"SubnetId"`
+	Cidr                    string `json:"Cidr"`
+	ReservationType         string `json:"ReservationType"`
+	Description             string `json:"Description,omitempty"`
+	OwnerId                 string `json:"OwnerId"`
+	Tags                    []Tag  `json:"Tags,omitempty"`
+}
+
+// CreateSubnetCidrReservationInput sets a range of a subnet aside.
+type CreateSubnetCidrReservationInput struct {
+	SubnetId          string             `json:"SubnetId"`
+	Cidr              string             `json:"Cidr"`
+	ReservationType   string             `json:"ReservationType"`
+	Description       string             `json:"Description,omitempty"`
+	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
+	DryRun            bool               `json:"DryRun,omitempty"`
+}
+
+// CreateSubnetCidrReservationOutput is the reservation made.
+type CreateSubnetCidrReservationOutput struct {
+	SubnetCidrReservation *SubnetCidrReservation `json:"SubnetCidrReservation"`
+}
+
+// DeleteSubnetCidrReservationInput names a reservation.
+type DeleteSubnetCidrReservationInput struct {
+	SubnetCidrReservationId string `json:"SubnetCidrReservationId"`
+	DryRun                  bool   `json:"DryRun,omitempty"`
+}
+
+// DeleteSubnetCidrReservationOutput is the reservation deleted.
+type DeleteSubnetCidrReservationOutput struct {
+	DeletedSubnetCidrReservation *SubnetCidrReservation `json:"DeletedSubnetCidrReservation"`
+}
+
+// GetSubnetCidrReservationsInput asks a subnet's reservations.
+type GetSubnetCidrReservationsInput struct {
+	SubnetId   string   `json:"SubnetId"`
+	Filters    []Filter `json:"Filters,omitempty"`
+	MaxResults int      `json:"MaxResults,omitempty"`
+	NextToken  string   `json:"NextToken,omitempty"`
+	DryRun     bool     `json:"DryRun,omitempty"`
+}
+
+// GetSubnetCidrReservationsOutput lists them by address family.
+type GetSubnetCidrReservationsOutput struct {
+	SubnetIpv4CidrReservations []SubnetCidrReservation `json:"SubnetIpv4CidrReservations"`
+	SubnetIpv6CidrReservations []SubnetCidrReservation `json:"SubnetIpv6CidrReservations"`
+	NextToken                  string                  `json:"NextToken,omitempty"`
+}

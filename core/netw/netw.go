@@ -27,6 +27,10 @@ type Subnet struct {
 	HostnameType string `json:"HostnameType,omitempty"`
 	DnsA         bool   `json:"DnsA,omitempty"`
 	DnsAAAA      bool   `json:"DnsAAAA,omitempty"`
+	// Ipv6 is the subnet's IPv6 block, recorded (ec2x hands out no IPv6).
+	Ipv6 []CidrBlock `json:"Ipv6CidrBlocks,omitempty"`
+	// Reserved ranges set aside (CreateSubnetCidrReservation), recorded.
+	Reservations []Reservation `json:"Reservations,omitempty"`
 	set          *bitset
 }
 
@@ -45,6 +49,15 @@ type Vpc struct {
 	DhcpOptionsId string `json:"DhcpOptionsId,omitempty"`
 	// Ipv6 is the Amazon-provided IPv6 block asked for, recorded only.
 	Ipv6 []CidrBlock `json:"Ipv6CidrBlocks,omitempty"`
+}
+
+// Reservation is a range of a subnet set aside: prefix (for delegation)
+// or explicit (for addresses assigned by hand).
+type Reservation struct {
+	Id          string `json:"SubnetCidrReservationId"`
+	Cidr        string `json:"Cidr"`
+	Type        string `json:"ReservationType"`
+	Description string `json:"Description,omitempty"`
 }
 
 // CidrBlock is one of a VPC's address blocks and its association ID.

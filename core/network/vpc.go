@@ -56,10 +56,19 @@ func (s *Service) subnetView(rd state.Reader, sub *netw.Subnet) *ec2.Subnet {
 	return &ec2.Subnet{SubnetId: sub.SubnetId, SubnetArn: "arn:aws:ec2:" + r.Name + ":" + ec2.OwnerID + ":subnet/" + sub.SubnetId,
 		VpcId: sub.VpcId, AvailabilityZone: sub.Zone, AvailabilityZoneId: s.zoneID(rd, sub.Zone), CidrBlock: sub.Cidr.String(),
 		AvailableIpAddressCount: sub.Available(), DefaultForAz: sub.Default, MapPublicIpOnLaunch: sub.MapPublic,
-		AssignIpv6AddressOnCreation: sub.AssignIpv6, EnableDns64: sub.Dns64, Ipv6CidrBlockAssociationSet: []ec2.VpcIpv6CidrBlockAssociation{},
+		AssignIpv6AddressOnCreation: sub.AssignIpv6, EnableDns64: sub.Dns64, Ipv6CidrBlockAssociationSet: subnetV6Set(sub),
 		PrivateDnsNameOptionsOnLaunch: &ec2.PrivateDnsNameOptionsOnLaunch{HostnameType: or(sub.HostnameType, "ip-name"),
 			EnableResourceNameDnsARecord: sub.DnsA, EnableResourceNameDnsAAAARecord: sub.DnsAAAA},
 		State: "available", OwnerId: ec2.OwnerID, Tags: netTagsOf(rd, sub.SubnetId)}
+}
+
+// subnetV6Set is a subnet's IPv6 blocks as DescribeSubnets shows them.
+func subnetV6Set(sub *netw.Subnet) []ec2.VpcIpv6CidrBlockAssociation {
+	out := []ec2.VpcIpv6CidrBlockAssociation{}
+	for _, b := range sub.Ipv6 {
+		out = append(out, ec2.VpcIpv6CidrBlockAssociation{AssociationId: b.AssociationId, Ipv6CidrBlock: b.Cidr, Ipv6CidrBlockState: ec2.VpcCidrBlockState{State: "associated"}})
+	}
+	return out
 }
 
 // zoneID is a zone's ID ("" for a zone the region does not have).
