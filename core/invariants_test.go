@@ -74,10 +74,12 @@ func checkInvariants(t testing.TB, e *env, region string) {
 		// a secondary address or a second interface.
 		for _, ni := range in.NetworkInterfaces {
 			for _, p := range ni.PrivateIpAddresses {
-				if other, dup := privs[p.PrivateIpAddress]; dup {
-					t.Fatalf("private IP %s held by %s and %s", p.PrivateIpAddress, other, id)
+				// Unique within a VPC: VPCs may overlap.
+				key := ni.VpcId + " " + p.PrivateIpAddress
+				if other, dup := privs[key]; dup {
+					t.Fatalf("private IP %s held by %s and %s in %s", p.PrivateIpAddress, other, id, ni.VpcId)
 				}
-				privs[p.PrivateIpAddress] = id
+				privs[key] = id
 				if p.Association == nil {
 					continue
 				}
@@ -189,10 +191,11 @@ func checkAddressBooks(t testing.TB, e *env, region string) {
 		}
 		for _, a := range e.Addrs {
 			privs[e.SubnetId]++
-			if other, dup := privOwner[a.Private]; dup {
-				t.Fatalf("private IP %s held by %s and %s", a.Private, other, e.NetworkInterfaceId)
+			key := sub.VpcId + " " + a.Private // unique within a VPC: VPCs may overlap
+			if other, dup := privOwner[key]; dup {
+				t.Fatalf("private IP %s held by %s and %s in %s", a.Private, other, e.NetworkInterfaceId, sub.VpcId)
 			}
-			privOwner[a.Private] = e.NetworkInterfaceId
+			privOwner[key] = e.NetworkInterfaceId
 			if p, err := netip.ParseAddr(a.Private); err != nil || !sub.Usable(p) {
 				t.Fatalf("%s holds %q, not a usable address of %s (%s)", e.NetworkInterfaceId, a.Private, sub.SubnetId, sub.Cidr)
 			}

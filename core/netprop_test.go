@@ -239,6 +239,7 @@ func (f *netFuzzer) check(regions ...string) {
 	for _, r := range regions {
 		checkInvariants(f.t, f.e, r)
 		checkNetInvariants(f.t, f.e, r)
+		checkVpcInvariants(f.t, f.e, r)
 	}
 }
 
@@ -289,7 +290,9 @@ func TestNetworkPropertyRandomOperations(t *testing.T) {
 	t.Logf("seed %d, %d steps in %v; outcomes: %v", seed, steps, time.Since(start).Round(time.Millisecond), f.tally)
 	// A run that never got an operation through proves little about it.
 	// Only long runs are judged: a short one may miss one by chance.
-	for _, op := range []string{"allocate ok", "associate ok", "disassociate ok", "release ok", "create-eni ok", "attach ok", "detach ok", "delete-eni ok", "assign ok", "unassign ok"} {
+	for _, op := range []string{"allocate ok", "associate ok", "disassociate ok", "release ok", "create-eni ok", "attach ok", "detach ok", "delete-eni ok", "assign ok", "unassign ok",
+		"create-vpc ok", "create-subnet ok", "create-eni-in-subnet ok", "create-route-table ok", "delete-subnet ok", "delete-subnet DependencyViolation",
+		"delete-vpc ok", "delete-vpc DependencyViolation"} {
 		if f.tally[op] == 0 && steps >= 5000 {
 			t.Errorf("%d steps never reached %q: the mix needs a look", steps, op)
 		}

@@ -25,7 +25,7 @@ type netOp struct {
 
 // netOps weighs association and interface work over lifecycle work: the
 // lifecycle is there to move instances under the addresses.
-var netOps = []netOp{
+var netOps = append([]netOp{
 	{weight: 6, do: (*netFuzzer).run},
 	{weight: 4, do: (*netFuzzer).start},
 	{weight: 4, do: (*netFuzzer).stop},
@@ -45,7 +45,7 @@ var netOps = []netOp{
 	{weight: 2, do: (*netFuzzer).groups},
 	{weight: 2, do: (*netFuzzer).describe},
 	{weight: 10, do: func(f *netFuzzer, _ string) { f.advance() }, clock: true},
-}
+}, netVpcOps...)
 
 var netOpsTotal = func() int {
 	n := 0
@@ -238,7 +238,8 @@ func (f *netFuzzer) associate(region string) {
 	f.logf("associate %s %+v", region, *in)
 	out, err := f.e.c.AssociateAddress(f.e.ctx, region, in)
 	if !f.expect("associate", err, ec2.CodeResourceAlreadyAssociated, ec2.CodeInvalidAllocationIDNotFound, ec2.CodeInvalidAddressNotFound,
-		ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceID, ec2.CodeInvalidInstanceIDNotFound, ec2.CodeInvalidNetworkInterfaceIDNotFound) {
+		ec2.CodeIncorrectInstanceState, ec2.CodeInvalidInstanceID, ec2.CodeInvalidInstanceIDNotFound, ec2.CodeInvalidNetworkInterfaceIDNotFound,
+		ec2.CodeGatewayNotAttached) { // an interface in a VPC of the fuzzer's, which has no internet gateway
 		f.forget(region, kAlloc, alloc, err, ec2.CodeInvalidAllocationIDNotFound)
 		f.forget(region, kAlloc, alloc, err, ec2.CodeInvalidAddressNotFound)
 		f.forget(region, kInst, in.InstanceId, err, ec2.CodeInvalidInstanceIDNotFound)

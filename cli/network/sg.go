@@ -20,6 +20,7 @@ var SGCommand = &cli.Command{
 			ArgsUsage: "NAME",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "description", Usage: "description (default: the group's name; EC2 requires one)"},
+				&cli.StringFlag{Name: "vpc", Usage: "the VPC (default: the default VPC)"},
 				&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
 			},
 			Action: func(c *cli.Context) error {
@@ -35,7 +36,7 @@ var SGCommand = &cli.Command{
 				if !c.IsSet("description") {
 					desc = args[0]
 				}
-				in := &ec2.CreateSecurityGroupInput{GroupName: args[0], Description: desc}
+				in := &ec2.CreateSecurityGroupInput{GroupName: args[0], Description: desc, VpcId: c.String("vpc")}
 				if len(tags) > 0 {
 					in.TagSpecifications = []ec2.TagSpecification{{ResourceType: "security-group", Tags: tags}}
 				}

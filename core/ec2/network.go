@@ -258,20 +258,6 @@ type DescribeSecurityGroupsOutput struct {
 	NextToken string `json:"NextToken,omitempty"`
 }
 
-// Subnet is a subnet as DescribeSubnets shows it.
-type Subnet struct {
-	SubnetId                string `json:"SubnetId"`
-	VpcId                   string `json:"VpcId"`
-	AvailabilityZone        string `json:"AvailabilityZone"`
-	CidrBlock               string `json:"CidrBlock"`
-	AvailableIpAddressCount int    `json:"AvailableIpAddressCount"`
-	DefaultForAz            bool   `json:"DefaultForAz"`
-	MapPublicIpOnLaunch     bool   `json:"MapPublicIpOnLaunch"`
-	State                   string `json:"State"`
-	OwnerId                 string `json:"OwnerId"`
-	Tags                    []Tag  `json:"Tags,omitempty"`
-}
-
 // DescribeSubnetsInput is EC2's DescribeSubnets request.
 type DescribeSubnetsInput struct {
 	SubnetIds []string `json:"SubnetIds,omitempty"`
@@ -286,16 +272,6 @@ type DescribeSubnetsOutput struct {
 	Subnets []Subnet `json:"Subnets"`
 	// NextToken is set when MaxResults cut the answer short.
 	NextToken string `json:"NextToken,omitempty"`
-}
-
-// Vpc is a VPC as DescribeVpcs shows it.
-type Vpc struct {
-	VpcId     string `json:"VpcId"`
-	CidrBlock string `json:"CidrBlock"`
-	IsDefault bool   `json:"IsDefault"`
-	State     string `json:"State"`
-	OwnerId   string `json:"OwnerId"`
-	Tags      []Tag  `json:"Tags,omitempty"`
 }
 
 // DescribeVpcsOutput lists VPCs.

@@ -73,8 +73,8 @@ var instanceSpec = &describe.Spec[inst]{
 			return nil
 		}},
 		{Name: "vpc-id", Values: func(x inst) []string {
-			if primary(x.rd, x.r) != nil {
-				return one(x.s.net.VpcID(x.rd))
+			if e := primary(x.rd, x.r); e != nil {
+				return one(x.s.net.SubnetVpc(x.rd, e.SubnetId))
 			}
 			return nil
 		}},

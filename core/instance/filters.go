@@ -170,7 +170,7 @@ var interfaceFields = []describe.Field[inst]{
 		}
 		return out
 	})},
-	{Name: "network-interface.vpc-id", Values: eachENIValue(func(x inst, _ *network.ENI) string { return x.s.net.VpcID(x.rd) })},
+	{Name: "network-interface.vpc-id", Values: eachENIValue(func(x inst, e *network.ENI) string { return x.s.net.SubnetVpc(x.rd, e.SubnetId) })},
 }
 
 // instanceMoreFields are the remaining filters over the instance itself.

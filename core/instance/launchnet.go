@@ -22,6 +22,7 @@ type nicPlan struct {
 	want         []string // the addresses asked for, [0] the primary ("": any)
 	extra        int      // more secondary addresses, any
 	public       bool     // the primary address gets a public IP from the pool
+	mapped       bool     // public follows the subnet's MapPublicIpOnLaunch
 	deleteOnTerm bool
 	description  string
 }
@@ -110,7 +111,9 @@ func (s *Service) planSingle(tx *state.Tx, in *ec2.RunInstancesInput, l *launch)
 	if err := refuseIPv6(in.Ipv6AddressCount > 0 || len(in.Ipv6Addresses) > 0 || (in.EnablePrimaryIpv6 != nil && *in.EnablePrimaryIpv6), "Ipv6AddressCount"); err != nil {
 		return err
 	}
-	p := &nicPlan{subnet: l.subnet, groups: l.groupIDs, want: []string{in.PrivateIpAddress}, public: true, deleteOnTerm: true}
+	// A public IP where the subnet maps one (a default subnet, which the
+	// launch lands in when it names none, does).
+	p := &nicPlan{subnet: l.subnet, groups: l.groupIDs, want: []string{in.PrivateIpAddress}, public: l.subnet == nil || l.subnet.MapPublic, deleteOnTerm: true}
 	if in.PrivateIpAddress != "" {
 		if in.MaxCount > 1 {
 			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "A private IP address can only be specified when launching a single instance (MaxCount 1).")
@@ -171,8 +174,9 @@ func (s *Service) planNIC(tx *state.Tx, in *ec2.RunInstancesInput, l *launch, n 
 		p.public = *n.AssociatePublicIpAddress
 	} else {
 		// A new primary interface of a launch with one interface gets a
-		// public IP, as the default subnets map one on launch.
+		// public IP where its subnet maps one on launch (planNew).
 		p.public = p.device == 0 && n.NetworkInterfaceId == "" && len(in.NetworkInterfaces) == 1
+		p.mapped = true
 	}
 	if err := checkNICType(l, n); err != nil {
 		return nil, err
@@ -249,6 +253,12 @@ func (s *Service) planNew(tx *state.Tx, in *ec2.RunInstancesInput, l *launch, n 
 	var err error
 	if _, p.groups, err = s.net.ResolveGroups(tx, n.Groups, nil); err != nil {
 		return err
+	}
+	if p.groups, err = s.net.GroupsForSubnet(tx, p.subnet, len(n.Groups) > 0, p.groups); err != nil {
+		return err
+	}
+	if p.mapped && p.subnet != nil {
+		p.public = p.public && p.subnet.MapPublic
 	}
 	primary := n.PrivateIpAddress
 	var secondary []string

@@ -220,6 +220,13 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if l.groups, l.groupIDs, err = s.net.ResolveGroups(tx, in.SecurityGroupIds, in.SecurityGroups); err != nil {
 		return nil, err
 	}
+	if len(in.NetworkInterfaces) == 0 {
+		given := len(in.SecurityGroupIds)+len(in.SecurityGroups) > 0
+		if l.groupIDs, err = s.net.GroupsForSubnet(tx, l.subnet, given, l.groupIDs); err != nil {
+			return nil, err
+		}
+		l.groups = network.GroupView(tx, l.groupIDs)
+	}
 	if err := s.planNetwork(tx, in, l); err != nil {
 		return nil, err
 	}

@@ -1,5 +1,6 @@
-// Package netw is the address plane of a region: its default VPC, one default
-// subnet per zone, private address allocation within subnets and the pool of
+// Package netw is the address plane of a region: its VPCs (the default one
+// with a default subnet per zone, and those the account creates), their
+// subnets, private address allocation within subnets and the pool of
 // public IPv4 addresses. It holds no locks; core's Cloud serialises access.
 package netw
 
@@ -8,25 +9,92 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 )
 
 // Subnet is a VPC subnet in one zone with its private address bitmap.
 type Subnet struct {
 	SubnetId string       `json:"SubnetId"`
+	VpcId    string       `json:"VpcId,omitempty"` // "" in stores from before VPCs were many: the default VPC
 	Zone     string       `json:"AvailabilityZone"`
 	Cidr     netip.Prefix `json:"CidrBlock"`
 	Default  bool         `json:"DefaultForAz"`
-	set      *bitset
+	// MapPublic is MapPublicIpOnLaunch (a default subnet's is on).
+	MapPublic bool `json:"MapPublicIpOnLaunch,omitempty"`
+	// Recorded attributes: ec2x has no IPv6 and no DNS64.
+	AssignIpv6   bool   `json:"AssignIpv6AddressOnCreation,omitempty"`
+	Dns64        bool   `json:"EnableDns64,omitempty"`
+	HostnameType string `json:"HostnameType,omitempty"`
+	DnsA         bool   `json:"DnsA,omitempty"`
+	DnsAAAA      bool   `json:"DnsAAAA,omitempty"`
+	// Ipv6 is the subnet's IPv6 block, recorded (ec2x hands out no IPv6).
+	Ipv6 []CidrBlock `json:"Ipv6CidrBlocks,omitempty"`
+	// Reserved ranges set aside (CreateSubnetCidrReservation), recorded.
+	Reservations []Reservation `json:"Reservations,omitempty"`
+	set          *bitset
 }
 
-// Region is the network state of one region.
+// Vpc is a VPC: its IPv4 blocks ([0] the primary), its default security
+// group and its attributes.
+type Vpc struct {
+	VpcId          string      `json:"VpcId"`
+	Blocks         []CidrBlock `json:"CidrBlocks"`
+	IsDefault      bool        `json:"IsDefault,omitempty"`
+	Tenancy        string      `json:"InstanceTenancy,omitempty"` // "" is default
+	DefaultGroupId string      `json:"DefaultGroupId"`
+	DnsSupport     bool        `json:"EnableDnsSupport"`
+	DnsHostnames   bool        `json:"EnableDnsHostnames"`
+	NauMetrics     bool        `json:"EnableNetworkAddressUsageMetrics,omitempty"`
+	// DhcpOptionsId is its DHCP options set ("default": none).
+	DhcpOptionsId string `json:"DhcpOptionsId,omitempty"`
+	// Ipv6 is the Amazon-provided IPv6 block asked for, recorded only.
+	Ipv6 []CidrBlock `json:"Ipv6CidrBlocks,omitempty"`
+}
+
+// Reservation is a range of a subnet set aside: prefix (for delegation)
+// or explicit (for addresses assigned by hand).
+type Reservation struct {
+	Id          string `json:"SubnetCidrReservationId"`
+	Cidr        string `json:"Cidr"`
+	Type        string `json:"ReservationType"`
+	Description string `json:"Description,omitempty"`
+}
+
+// CidrBlock is one of a VPC's address blocks and its association ID.
+type CidrBlock struct {
+	AssociationId string `json:"AssociationId"`
+	Cidr          string `json:"CidrBlock"`
+}
+
+// Prefix is the block as a prefix (blocks are checked when made).
+func (c CidrBlock) Prefix() netip.Prefix { p, _ := netip.ParsePrefix(c.Cidr); return p }
+
+// Cidr is the VPC's primary block.
+func (v *Vpc) Cidr() netip.Prefix { return v.Blocks[0].Prefix() }
+
+// Holds reports whether one of the VPC's IPv4 blocks holds all of p.
+func (v *Vpc) Holds(p netip.Prefix) bool {
+	for _, b := range v.Blocks {
+		if bp := b.Prefix(); bp.Bits() <= p.Bits() && bp.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// Region is the network state of one region. VpcId, VpcCidr and
+// DefaultGroupId name the default VPC (empty once it is deleted); Vpcs
+// holds every VPC, the default one first.
 type Region struct {
 	Name           string       `json:"Region"`
 	VpcId          string       `json:"VpcId"`
 	VpcCidr        netip.Prefix `json:"CidrBlock"`
 	DefaultGroupId string       `json:"DefaultGroupId"`
-	Subnets        []*Subnet    `json:"Subnets"`
-	public         *Pool
+	Vpcs           []*Vpc       `json:"Vpcs,omitempty"`
+	// DefaultDhcpOptionsId is the set new VPCs get (Amazon's DNS).
+	DefaultDhcpOptionsId string    `json:"DefaultDhcpOptionsId,omitempty"`
+	Subnets              []*Subnet `json:"Subnets"`
+	public               *Pool
 }
 
 // Reserved is how many addresses at the start of every subnet EC2 keeps for
@@ -36,7 +104,23 @@ const Reserved = 4
 // NewRegion lays out a default VPC: cidr split into /prefix subnets, one per
 // zone in order; ids supplies the random IDs.
 func NewRegion(name string, vpc netip.Prefix, prefix int, zones []string, pool netip.Prefix, id func(prefix string) string) (*Region, error) {
-	r := &Region{Name: name, VpcId: id("vpc"), VpcCidr: vpc, DefaultGroupId: id("sg")}
+	r := &Region{Name: name}
+	if _, err := r.AddDefaultVpc(vpc, prefix, zones, id); err != nil {
+		return nil, err
+	}
+	if err := r.Init(pool); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// AddDefaultVpc lays out a new default VPC: cidr split into /prefix
+// subnets, one per zone in order, each mapping public IPs at launch. Its
+// subnets' allocators are ready; call it on an initialised region.
+func (r *Region) AddDefaultVpc(vpc netip.Prefix, prefix int, zones []string, id func(prefix string) string) (*Vpc, error) {
+	v := &Vpc{VpcId: id("vpc"), Blocks: []CidrBlock{{AssociationId: id("vpc-cidr-assoc"), Cidr: vpc.String()}}, IsDefault: true,
+		DefaultGroupId: id("sg"), DnsSupport: true, DnsHostnames: true}
+	var subs []*Subnet
 	base := vpc.Addr()
 	size := uint32(1) << (32 - prefix)
 	for i, z := range zones {
@@ -45,24 +129,47 @@ func NewRegion(name string, vpc netip.Prefix, prefix int, zones []string, pool n
 		if err != nil || !vpc.Contains(p.Addr()) {
 			return nil, fmt.Errorf("vpc %s has no room for subnet %d of /%d", vpc, i, prefix)
 		}
-		r.Subnets = append(r.Subnets, &Subnet{SubnetId: id("subnet"), Zone: z, Cidr: p, Default: true})
+		sub := &Subnet{SubnetId: id("subnet"), VpcId: v.VpcId, Zone: z, Cidr: p, Default: true, MapPublic: true}
+		sub.init()
+		subs = append(subs, sub)
 	}
-	if err := r.Init(pool); err != nil {
-		return nil, err
-	}
-	return r, nil
+	r.VpcId, r.VpcCidr, r.DefaultGroupId = v.VpcId, vpc, v.DefaultGroupId
+	r.Vpcs = append([]*Vpc{v}, r.Vpcs...)
+	r.Subnets = append(subs, r.Subnets...)
+	return v, nil
 }
 
-// Init prepares the in-memory allocators of a region loaded from the store.
+// init makes a subnet's allocator: EC2 reserves the first four and the
+// last address of each subnet.
+func (s *Subnet) init() {
+	n := 1 << (32 - s.Cidr.Bits())
+	s.set = newBitset(n)
+	for i := 0; i < Reserved && i < n; i++ {
+		s.set.set(i)
+	}
+	s.set.set(n - 1)
+}
+
+// NewSubnet makes a subnet with its allocator ready.
+func NewSubnet(id, vpc, zone string, cidr netip.Prefix) *Subnet {
+	s := &Subnet{SubnetId: id, VpcId: vpc, Zone: zone, Cidr: cidr}
+	s.init()
+	return s
+}
+
+// Init prepares the in-memory allocators of a region loaded from the
+// store. A store from before VPCs were many has the default VPC only in
+// the region's own fields and subnets without a VPC: they are made whole.
 func (r *Region) Init(pool netip.Prefix) error {
+	if len(r.Vpcs) == 0 && r.VpcId != "" {
+		r.Vpcs = []*Vpc{{VpcId: r.VpcId, Blocks: []CidrBlock{{AssociationId: "vpc-cidr-assoc-" + strings.TrimPrefix(r.VpcId, "vpc-"), Cidr: r.VpcCidr.String()}},
+			IsDefault: true, DefaultGroupId: r.DefaultGroupId, DnsSupport: true, DnsHostnames: true}}
+	}
 	for _, s := range r.Subnets {
-		n := 1 << (32 - s.Cidr.Bits())
-		s.set = newBitset(n)
-		// EC2 reserves the first four and the last address of each subnet.
-		for i := 0; i < Reserved && i < n; i++ {
-			s.set.set(i)
+		if s.VpcId == "" {
+			s.VpcId, s.MapPublic = r.VpcId, s.Default
 		}
-		s.set.set(n - 1)
+		s.init()
 	}
 	p, err := NewPool(pool)
 	if err != nil {
@@ -72,10 +179,48 @@ func (r *Region) Init(pool netip.Prefix) error {
 	return nil
 }
 
+// VpcByID returns the VPC with that ID, or nil.
+func (r *Region) VpcByID(id string) *Vpc {
+	for _, v := range r.Vpcs {
+		if v.VpcId == id {
+			return v
+		}
+	}
+	return nil
+}
+
+// DefaultVpc is the region's default VPC, or nil once it is deleted.
+func (r *Region) DefaultVpc() *Vpc { return r.VpcByID(r.VpcId) }
+
+// SubnetsOf lists a VPC's subnets.
+func (r *Region) SubnetsOf(vpc string) []*Subnet {
+	var out []*Subnet
+	for _, s := range r.Subnets {
+		if s.VpcId == vpc {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Overlaps reports the subnet of vpc whose range overlaps p, or nil.
+func (r *Region) Overlaps(vpc string, p netip.Prefix) *Subnet {
+	for _, s := range r.Subnets {
+		if s.VpcId == vpc && s.Cidr.Overlaps(p) {
+			return s
+		}
+	}
+	return nil
+}
+
+// Used is the number of addresses of the subnet that are handed out
+// (not counting the five EC2 reserves).
+func (s *Subnet) Used() int { return s.set.used - min(s.set.n, Reserved+1) }
+
 // SubnetByZone returns the default subnet of zone, or nil.
 func (r *Region) SubnetByZone(zone string) *Subnet {
 	for _, s := range r.Subnets {
-		if s.Zone == zone && s.Default {
+		if s.Zone == zone && s.Default && s.VpcId == r.VpcId {
 			return s
 		}
 	}

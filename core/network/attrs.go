@@ -41,6 +41,9 @@ func (s *Service) DescribeAccountAttributes(ctx context.Context, region string, 
 	}
 	var vpc string
 	_ = r.View(func(r *state.Region) error { vpc = s.VpcID(r); return nil })
+	if vpc == "" {
+		vpc = "none" // as EC2 says once the default VPC is deleted
+	}
 	eips := strconv.Itoa(s.cfg.Limits.ElasticIPsPerRegion)
 	values := map[string][]string{
 		"supported-platforms":                   {"VPC"},

@@ -90,6 +90,9 @@ func (s *Service) AssociateAddress(ctx context.Context, region string, in *ec2.A
 		if err != nil {
 			return err
 		}
+		if vpc := s.SubnetVpc(tx, e.SubnetId); attachedGateway(tx, vpc) == nil {
+			return ec2.Errorf(ec2.CodeGatewayNotAttached, "Network %s is not attached to any internet gateway", vpc)
+		}
 		idx := 0
 		if in.PrivateIpAddress != "" {
 			if idx = e.AddrIndex(in.PrivateIpAddress); idx < 0 {

@@ -69,6 +69,9 @@ func (s *Service) CreateNetworkInterface(ctx context.Context, region string, in 
 		if err != nil {
 			return err
 		}
+		if groups, err = s.GroupsForSubnet(tx, sub, len(in.Groups) > 0, groups); err != nil {
+			return err
+		}
 		e := &ENI{NetworkInterfaceId: tx.Region().NewID("eni"), SubnetId: sub.SubnetId, Description: in.Description,
 			MacAddress: NewMAC(tx), Groups: groups, Tags: tags, ClientToken: in.ClientToken}
 		want := append([]string{in.PrivateIpAddress}, in.PrivateIpAddresses...)
@@ -240,9 +243,10 @@ func (s *Service) interfaceTags() tagging.Kind {
 }
 
 // Tags are networking's taggable kinds: interfaces, Elastic IPs, groups,
-// the default VPC and its subnets.
+// VPCs, subnets, gateways, route tables, network ACLs and DHCP options sets.
 func (s *Service) Tags() []tagging.Kind {
-	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.vpcTags(), s.subnetTags()}
+	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.vpcTags(), s.subnetTags(),
+		s.gatewayTags("igw-", "internet-gateway"), s.gatewayTags("eigw-", "egress-only-internet-gateway"), s.tableTags(), s.dhcpTags(), s.aclTags()}
 }
 
 // byDevice orders interface IDs by device index.

@@ -31,6 +31,9 @@ func (s *Service) ModifyNetworkInterfaceAttribute(ctx context.Context, region st
 			if _, n.Groups, err = s.ResolveGroups(tx, in.Groups, nil); err != nil {
 				return err
 			}
+			if n.Groups, err = s.GroupsForSubnet(tx, s.SubnetByID(tx, n.SubnetId), true, n.Groups); err != nil {
+				return err
+			}
 		case in.Description != nil:
 			n.Description = in.Description.Value
 		case in.SourceDestCheck != nil:

@@ -51,6 +51,8 @@ type Service struct {
 	// books are each region's address books, used under its lock.
 	books map[string]*book
 	inst  Instances
+	// parts are what a VPC carries besides subnets and groups.
+	parts vpcParts
 }
 
 // book is a region's address plane.
@@ -63,7 +65,9 @@ type book struct {
 
 // New returns the networking service; SetInstances completes it.
 func New(rt *state.Runtime) *Service {
-	return &Service{rt: rt, cfg: rt.Config(), books: map[string]*book{}}
+	s := &Service{rt: rt, cfg: rt.Config(), books: map[string]*book{}}
+	s.parts = routeParts{s}
+	return s
 }
 
 // SetInstances gives networking its way to instances.
@@ -73,7 +77,52 @@ func (s *Service) SetInstances(i Instances) { s.inst = i }
 func (s *Service) Actions() []actions.Def {
 	return []actions.Def{
 		actions.New("DescribeVpcs", actions.Public, s.DescribeVpcs),
+		actions.New("CreateVpc", actions.Public, s.CreateVpc),
+		actions.New("DeleteVpc", actions.Public, s.DeleteVpc),
+		actions.New("CreateDefaultVpc", actions.Public, s.CreateDefaultVpc),
+		actions.New("ModifyVpcAttribute", actions.Public, s.ModifyVpcAttribute),
+		actions.New("DescribeVpcAttribute", actions.Public, s.DescribeVpcAttribute),
+		actions.New("AssociateVpcCidrBlock", actions.Public, s.AssociateVpcCidrBlock),
+		actions.New("DisassociateVpcCidrBlock", actions.Public, s.DisassociateVpcCidrBlock),
+		actions.New("ModifyVpcTenancy", actions.Public, s.ModifyVpcTenancy),
+		actions.New("CreateInternetGateway", actions.Public, s.CreateInternetGateway),
+		actions.New("AttachInternetGateway", actions.Public, s.AttachInternetGateway),
+		actions.New("DetachInternetGateway", actions.Public, s.DetachInternetGateway),
+		actions.New("DeleteInternetGateway", actions.Public, s.DeleteInternetGateway),
+		actions.New("DescribeInternetGateways", actions.Public, s.DescribeInternetGateways),
+		actions.New("CreateEgressOnlyInternetGateway", actions.Public, s.CreateEgressOnlyInternetGateway),
+		actions.New("DeleteEgressOnlyInternetGateway", actions.Public, s.DeleteEgressOnlyInternetGateway),
+		actions.New("DescribeEgressOnlyInternetGateways", actions.Public, s.DescribeEgressOnlyInternetGateways),
+		actions.New("CreateRouteTable", actions.Public, s.CreateRouteTable),
+		actions.New("DeleteRouteTable", actions.Public, s.DeleteRouteTable),
+		actions.New("DescribeRouteTables", actions.Public, s.DescribeRouteTables),
+		actions.New("AssociateRouteTable", actions.Public, s.AssociateRouteTable),
+		actions.New("DisassociateRouteTable", actions.Public, s.DisassociateRouteTable),
+		actions.New("ReplaceRouteTableAssociation", actions.Public, s.ReplaceRouteTableAssociation),
+		actions.New("CreateRoute", actions.Public, s.CreateRoute),
+		actions.New("ReplaceRoute", actions.Public, s.ReplaceRoute),
+		actions.New("DeleteRoute", actions.Public, s.DeleteRoute),
+		actions.New("CreateDhcpOptions", actions.Public, s.CreateDhcpOptions),
+		actions.New("AssociateDhcpOptions", actions.Public, s.AssociateDhcpOptions),
+		actions.New("DeleteDhcpOptions", actions.Public, s.DeleteDhcpOptions),
+		actions.New("DescribeDhcpOptions", actions.Public, s.DescribeDhcpOptions),
+		actions.New("CreateNetworkAcl", actions.Public, s.CreateNetworkAcl),
+		actions.New("DeleteNetworkAcl", actions.Public, s.DeleteNetworkAcl),
+		actions.New("DescribeNetworkAcls", actions.Public, s.DescribeNetworkAcls),
+		actions.New("CreateNetworkAclEntry", actions.Public, s.CreateNetworkAclEntry),
+		actions.New("ReplaceNetworkAclEntry", actions.Public, s.ReplaceNetworkAclEntry),
+		actions.New("DeleteNetworkAclEntry", actions.Public, s.DeleteNetworkAclEntry),
+		actions.New("ReplaceNetworkAclAssociation", actions.Public, s.ReplaceNetworkAclAssociation),
 		actions.New("DescribeSubnets", actions.Public, s.DescribeSubnets),
+		actions.New("CreateSubnet", actions.Public, s.CreateSubnet),
+		actions.New("DeleteSubnet", actions.Public, s.DeleteSubnet),
+		actions.New("CreateDefaultSubnet", actions.Public, s.CreateDefaultSubnet),
+		actions.New("ModifySubnetAttribute", actions.Public, s.ModifySubnetAttribute),
+		actions.New("AssociateSubnetCidrBlock", actions.Public, s.AssociateSubnetCidrBlock),
+		actions.New("DisassociateSubnetCidrBlock", actions.Public, s.DisassociateSubnetCidrBlock),
+		actions.New("CreateSubnetCidrReservation", actions.Public, s.CreateSubnetCidrReservation),
+		actions.New("DeleteSubnetCidrReservation", actions.Public, s.DeleteSubnetCidrReservation),
+		actions.New("GetSubnetCidrReservations", actions.Public, s.GetSubnetCidrReservations),
 		actions.New("AllocateAddress", actions.Public, s.AllocateAddress),
 		actions.New("AssociateAddress", actions.Public, s.AssociateAddress),
 		actions.New("DisassociateAddress", actions.Public, s.DisassociateAddress),
@@ -136,10 +185,15 @@ func (s *Service) Load(ctx context.Context) error {
 		if err := s.loadRegion(ctx, r, b); err != nil {
 			return err
 		}
-		if state.Get(r, Groups, b.net.DefaultGroupId) == nil {
-			g := defaultGroup(b.net.DefaultGroupId, b.net.VpcId)
-			state.Seed(r, Groups, g)
-			fresh.Put(store.Key(Groups.Kind, r.Name, g.GroupId), g)
+		s.ensureParts(r, fresh.Put)
+		s.ensureDhcp(r, fresh.Put)
+		s.ensureACL(r, fresh.Put)
+		for _, v := range b.net.Vpcs {
+			if state.Get(r, Groups, v.DefaultGroupId) == nil {
+				g := defaultGroup(v.DefaultGroupId, v.VpcId)
+				state.Seed(r, Groups, g)
+				fresh.Put(store.Key(Groups.Kind, r.Name, g.GroupId), g)
+			}
 		}
 	}
 	if err := st.Commit(ctx, fresh); err != nil {
@@ -170,18 +224,46 @@ func (s *Service) loadRegion(ctx context.Context, r *state.Region, b *book) erro
 	if err := state.Load(ctx, r, Groups, nil); err != nil {
 		return err
 	}
+	if err := state.Load(ctx, r, Gateways, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, RouteTables, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, DhcpSets, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, ACLs, nil); err != nil {
+		return err
+	}
 	return state.Load(ctx, r, NetTags, nil)
 }
 
 // book returns a region's address book.
 func (s *Service) book(r *state.Region) *book { return s.books[r.Name] }
 
-// VpcID is the region's default VPC.
+// VpcID is the region's default VPC ("" once it is deleted).
 func (s *Service) VpcID(rd state.Reader) string { return s.book(rd.Region()).net.VpcId }
+
+// SubnetVpc is the VPC of a subnet ("" for an unknown subnet).
+func (s *Service) SubnetVpc(rd state.Reader, subnetID string) string {
+	if sub := s.SubnetByID(rd, subnetID); sub != nil {
+		return sub.VpcId
+	}
+	return ""
+}
 
 // DefaultGroupID is the default VPC's default security group.
 func (s *Service) DefaultGroupID(rd state.Reader) string {
 	return s.book(rd.Region()).net.DefaultGroupId
+}
+
+// VpcDefaultGroup is a VPC's default security group ("" for no VPC).
+func (s *Service) VpcDefaultGroup(rd state.Reader, vpc string) string {
+	if v := s.book(rd.Region()).net.VpcByID(vpc); v != nil {
+		return v.DefaultGroupId
+	}
+	return ""
 }
 
 // SubnetByZone is a zone's default subnet, or nil.

@@ -167,7 +167,7 @@ func addrView(e *ENI) ([]ec2.PrivateIP, *ec2.IPAssociation) {
 func (s *Service) InstanceInterface(rd state.Reader, e *ENI) ec2.InstanceNetworkInterface {
 	addrs, assoc := addrView(e)
 	return ec2.InstanceNetworkInterface{
-		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: s.VpcID(rd), MacAddress: e.MacAddress,
+		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: s.SubnetVpc(rd, e.SubnetId), MacAddress: e.MacAddress,
 		PrivateIpAddress: e.Addrs[0].Private, PrivateIpAddresses: addrs, Association: assoc,
 		Attachment: ec2.Attachment{AttachmentId: e.AttachmentId, DeviceIndex: e.DeviceIndex, Status: "attached",
 			AttachTime: e.AttachTime, DeleteOnTermination: e.DeleteOnTermination},
@@ -179,7 +179,7 @@ func (s *Service) InstanceInterface(rd state.Reader, e *ENI) ec2.InstanceNetwork
 func (s *Service) view(rd state.Reader, e *ENI) ec2.NetworkInterface {
 	addrs, assoc := addrView(e)
 	ni := ec2.NetworkInterface{
-		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: s.VpcID(rd), AvailabilityZone: s.ZoneOf(rd, e.SubnetId),
+		NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: s.SubnetVpc(rd, e.SubnetId), AvailabilityZone: s.ZoneOf(rd, e.SubnetId),
 		Description: e.Description, InterfaceType: "interface", MacAddress: e.MacAddress, OwnerId: ec2.OwnerID,
 		PrivateIpAddress: e.Addrs[0].Private, PrivateIpAddresses: addrs, Association: assoc,
 		Groups: GroupView(rd, e.Groups), Status: e.Status(), SourceDestCheck: !e.NoSourceDestCheck, TagSet: e.Tags,

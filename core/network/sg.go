@@ -78,19 +78,24 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, region string, in *ec
 	}
 	var out *ec2.CreateSecurityGroupOutput
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
-		if in.VpcId != "" && in.VpcId != s.VpcID(tx) {
-			return vpcNotFound(in.VpcId)
+		vpc := in.VpcId
+		if vpc == "" {
+			if vpc = s.VpcID(tx); vpc == "" {
+				return ec2.Errorf(ec2.CodeVPCIdNotSpecified, "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")
+			}
+		} else if s.book(tx.Region()).net.VpcByID(vpc) == nil {
+			return vpcNotFound(vpc)
 		}
 		if in.GroupName == "default" {
 			return ec2.Errorf(ec2.CodeInvalidGroupReserved, "The security group 'default' is reserved.")
 		}
-		if _, err := s.findGroup(tx, "", in.GroupName); err == nil {
-			return ec2.Errorf(ec2.CodeInvalidGroupDuplicate, "The security group '%s' already exists for VPC '%s'", in.GroupName, s.VpcID(tx))
+		if groupInVpc(tx, vpc, in.GroupName) != nil {
+			return ec2.Errorf(ec2.CodeInvalidGroupDuplicate, "The security group '%s' already exists for VPC '%s'", in.GroupName, vpc)
 		}
 		if state.Len(tx, Groups) >= maxGroupsPerRegion {
 			return ec2.Errorf(ec2.CodeSecurityGroupLimitExceeded, "The maximum number of security groups (%d) has been reached.", maxGroupsPerRegion)
 		}
-		g := &Group{GroupId: tx.Region().NewID("sg"), GroupName: in.GroupName, Description: in.Description, VpcId: s.VpcID(tx), Tags: tags}
+		g := &Group{GroupId: tx.Region().NewID("sg"), GroupName: in.GroupName, Description: in.Description, VpcId: vpc, Tags: tags}
 		state.Put(tx, Groups, g)
 		out = &ec2.CreateSecurityGroupOutput{GroupId: g.GroupId, Tags: tags}
 		return dryRun(in.DryRun)
@@ -372,7 +377,7 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, region string, in *ec
 		if err != nil {
 			return err
 		}
-		if g.GroupId == s.DefaultGroupID(tx) {
+		if g.GroupId == s.VpcDefaultGroup(tx, g.VpcId) {
 			return ec2.Errorf(ec2.CodeCannotDelete, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.GroupId)
 		}
 		if user := groupUser(tx, g.GroupId); user != "" {

@@ -1,0 +1,33 @@
+package network
+
+import "github.com/ec2x/ec2x/core/state"
+
+// vpcParts are what a VPC carries besides its subnets and security
+// groups: its route tables, network ACLs, internet gateways and DHCP
+// options. VPCs and subnets tell them of their lifecycle through this, in
+// the same transaction.
+type vpcParts interface {
+	// created makes a new VPC's parts (a default VPC's include an
+	// attached internet gateway).
+	created(tx *state.Tx, vpcID string, isDefault bool) error
+	// blockers are the parts that keep the VPC from being deleted.
+	blockers(rd state.Reader, vpcID string) []string
+	// deleted removes the parts that go with the VPC.
+	deleted(tx *state.Tx, vpcID string)
+	// subnetDeleted drops a subnet's associations.
+	subnetDeleted(tx *state.Tx, subnetID string)
+	// dhcpOptionsID is the VPC's DHCP options set ("" for none).
+	dhcpOptionsID(rd state.Reader, vpcID string) string
+}
+
+// noParts is a VPC with no parts of its own: ec2x has no route tables,
+// network ACLs or DHCP options yet.
+type noParts struct{}
+
+var _ vpcParts = noParts{}
+
+func (noParts) created(*state.Tx, string, bool) error     { return nil }
+func (noParts) blockers(state.Reader, string) []string    { return nil }
+func (noParts) deleted(*state.Tx, string)                 {}
+func (noParts) subnetDeleted(*state.Tx, string)           {}
+func (noParts) dhcpOptionsID(state.Reader, string) string { return "" }
