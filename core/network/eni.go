@@ -242,7 +242,7 @@ func (s *Service) interfaceTags() tagging.Kind {
 // Tags are networking's taggable kinds: interfaces, Elastic IPs, groups,
 // the default VPC and its subnets.
 func (s *Service) Tags() []tagging.Kind {
-	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.vpcTags(), s.subnetTags()}
+	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.ruleTags(), s.prefixListTags(), s.vpcTags(), s.subnetTags()}
 }
 
 // byDevice orders interface IDs by device index.
