@@ -231,16 +231,16 @@ type CreateSecurityGroupOutput struct {
 // (CidrIp, IpProtocol, FromPort, ToPort, SourceSecurityGroupName), or, to
 // revoke, by ID.
 type SecurityGroupRuleInput struct {
-	GroupId                    string             `json:"GroupId,omitempty"`
-	GroupName                  string             `json:"GroupName,omitempty"`
-	IpPermissions              []IpPermission     `json:"IpPermissions"`
-	CidrIp                     string             `json:"CidrIp,omitempty"`
-	IpProtocol                 string             `json:"IpProtocol,omitempty"`
-	FromPort                   *int               `json:"FromPort,omitempty"`
-	ToPort                     *int               `json:"ToPort,omitempty"`
-	SourceSecurityGroupName    string             `json:"SourceSecurityGroupName,omitempty"`
-	SourceSecurityGroupOwnerId string             `json:"SourceSecurityGroupOwnerId,omitempty"`
-	DryRun                     bool               `json:"DryRun,omitempty"`
+	GroupId                    string         `json:"GroupId,omitempty"`
+	GroupName                  string         `json:"GroupName,omitempty"`
+	IpPermissions              []IpPermission `json:"IpPermissions"`
+	CidrIp                     string         `json:"CidrIp,omitempty"`
+	IpProtocol                 string         `json:"IpProtocol,omitempty"`
+	FromPort                   *int           `json:"FromPort,omitempty"`
+	ToPort                     *int           `json:"ToPort,omitempty"`
+	SourceSecurityGroupName    string         `json:"SourceSecurityGroupName,omitempty"`
+	SourceSecurityGroupOwnerId string         `json:"SourceSecurityGroupOwnerId,omitempty"`
+	DryRun                     bool           `json:"DryRun,omitempty"`
 }
 
 // AuthorizeSecurityGroupInput is Authorize*'s request: rules, and the
