@@ -136,7 +136,7 @@ func TestAuthorizeAndRevokeIngress(t *testing.T) {
 	web := e.createGroup(use1, "web")
 	lb := e.createGroup(use1, "lb")
 	auth := func(id string, ps ...ec2.IpPermission) error {
-		_, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: id, IpPermissions: ps})
+		_, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.AuthorizeSecurityGroupInput{SecurityGroupRuleInput: ec2.SecurityGroupRuleInput{GroupId: id, IpPermissions: ps}})
 		return err
 	}
 	ok := []struct {
@@ -206,7 +206,7 @@ func TestAuthorizeAndRevokeIngress(t *testing.T) {
 	}
 	t.Run("a new and a duplicate rule: all or nothing", func(t *testing.T) {
 		wantCode(t, auth(web, perm("tcp", 25, 25, "10.0.0.0/8"), perm("tcp", 22, 22, "0.0.0.0/0")), ec2.CodeInvalidPermissionDuplicate)
-		_, err := e.c.RevokeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 25, 25, "10.0.0.0/8")}})
+		_, err := e.c.RevokeSecurityGroupIngress(e.ctx, use1, &ec2.RevokeSecurityGroupInput{SecurityGroupRuleInput: ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 25, 25, "10.0.0.0/8")}}})
 		wantCode(t, err, ec2.CodeInvalidPermissionNotFound)
 	})
 	revokes := []struct {
@@ -224,7 +224,7 @@ func TestAuthorizeAndRevokeIngress(t *testing.T) {
 	}
 	for _, tc := range revokes {
 		t.Run("revoke "+tc.name, func(t *testing.T) {
-			_, err := e.c.RevokeSecurityGroupIngress(e.ctx, use1, &tc.in)
+			_, err := e.c.RevokeSecurityGroupIngress(e.ctx, use1, &ec2.RevokeSecurityGroupInput{SecurityGroupRuleInput: tc.in})
 			if tc.code != "" {
 				wantCode(t, err, tc.code)
 			} else if err != nil {

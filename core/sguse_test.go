@@ -11,10 +11,10 @@ func TestDescribeSecurityGroupsFilters(t *testing.T) {
 	e := newEnv(t, "")
 	web := e.createGroup(use1, "web")
 	db := e.createGroup(use1, "db")
-	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 443, 443, "0.0.0.0/0")}}); err != nil {
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.AuthorizeSecurityGroupInput{SecurityGroupRuleInput: ec2.SecurityGroupRuleInput{GroupId: web, IpPermissions: []ec2.IpPermission{perm("tcp", 443, 443, "0.0.0.0/0")}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: db, IpPermissions: []ec2.IpPermission{perm("udp", 5432, 5432, "10.0.0.0/8")}}); err != nil {
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.AuthorizeSecurityGroupInput{SecurityGroupRuleInput: ec2.SecurityGroupRuleInput{GroupId: db, IpPermissions: []ec2.IpPermission{perm("udp", 5432, 5432, "10.0.0.0/8")}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.c.CreateTags(e.ctx, use1, &ec2.CreateTagsInput{Resources: []string{db}, Tags: []ec2.Tag{{Key: "tier", Value: "data"}}}); err != nil {
@@ -149,8 +149,8 @@ func TestDeleteSecurityGroupInUse(t *testing.T) {
 	lb := e.createGroup(use1, "lb")
 	id := idsOf(e.run(use1, &ec2.RunInstancesInput{SecurityGroupIds: []string{byInst}}).Instances)[0]
 	ni := e.createENI(use1, &ec2.CreateNetworkInterfaceInput{AvailabilityZone: "us-east-1a", Groups: []string{byENI}})
-	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.SecurityGroupRuleInput{GroupId: lb,
-		IpPermissions: []ec2.IpPermission{{IpProtocol: "tcp", FromPort: ptr(80), ToPort: ptr(80), UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: byRule}}}}}); err != nil {
+	if _, err := e.c.AuthorizeSecurityGroupIngress(e.ctx, use1, &ec2.AuthorizeSecurityGroupInput{SecurityGroupRuleInput: ec2.SecurityGroupRuleInput{GroupId: lb,
+		IpPermissions: []ec2.IpPermission{{IpProtocol: "tcp", FromPort: ptr(80), ToPort: ptr(80), UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: byRule}}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {

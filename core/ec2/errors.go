@@ -220,6 +220,10 @@ const (
 	CodeInvalidSnapshotNotFound              = "InvalidSnapshot.NotFound"
 	CodeInvalidHostIDNotFound                = "InvalidHostID.NotFound"
 	CodeInvalidPrefixListIdNotFound          = "InvalidPrefixListID.NotFound"
+	CodeInvalidPrefixListIdMalformed         = "InvalidPrefixListId.Malformed"
+	CodePrefixListVersionMismatch            = "PrefixListVersionMismatch"
+	CodeInvalidSecurityGroupRuleIdNotFound   = "InvalidSecurityGroupRuleId.NotFound"
+	CodeInvalidSecurityGroupRuleIdMalformed  = "InvalidSecurityGroupRuleId.Malformed"
 	CodeIncorrectState                       = "IncorrectState"
 	CodeTagLimitExceeded                     = "TagLimitExceeded"
 )

@@ -226,12 +226,34 @@ type CreateSecurityGroupOutput struct {
 	Tags    []Tag  `json:"Tags,omitempty"`
 }
 
-// SecurityGroupRuleInput is Authorize/RevokeSecurityGroupIngress's request.
+// SecurityGroupRuleInput is Authorize/RevokeSecurityGroupIngress's and
+// -Egress's request: rules as IpPermissions, or in the old top-level form
+// (CidrIp, IpProtocol, FromPort, ToPort, SourceSecurityGroupName), or, to
+// revoke, by ID.
 type SecurityGroupRuleInput struct {
-	GroupId       string         `json:"GroupId,omitempty"`
-	GroupName     string         `json:"GroupName,omitempty"`
-	IpPermissions []IpPermission `json:"IpPermissions"`
-	DryRun        bool           `json:"DryRun,omitempty"`
+	GroupId                    string         `json:"GroupId,omitempty"`
+	GroupName                  string         `json:"GroupName,omitempty"`
+	IpPermissions              []IpPermission `json:"IpPermissions"`
+	CidrIp                     string         `json:"CidrIp,omitempty"`
+	IpProtocol                 string         `json:"IpProtocol,omitempty"`
+	FromPort                   *int           `json:"FromPort,omitempty"`
+	ToPort                     *int           `json:"ToPort,omitempty"`
+	SourceSecurityGroupName    string         `json:"SourceSecurityGroupName,omitempty"`
+	SourceSecurityGroupOwnerId string         `json:"SourceSecurityGroupOwnerId,omitempty"`
+	DryRun                     bool           `json:"DryRun,omitempty"`
+}
+
+// AuthorizeSecurityGroupInput is Authorize*'s request: rules, and the
+// tags of the rules it makes.
+type AuthorizeSecurityGroupInput struct {
+	SecurityGroupRuleInput
+	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
+}
+
+// RevokeSecurityGroupInput is Revoke*'s request: rules, or rule IDs.
+type RevokeSecurityGroupInput struct {
+	SecurityGroupRuleInput
+	SecurityGroupRuleIds []string `json:"SecurityGroupRuleIds,omitempty"`
 }
 
 // DeleteSecurityGroupInput names a group by ID or name.
@@ -316,8 +338,11 @@ type PrefixListId struct {
 
 // UserIdGroupPair admits traffic from members of another group.
 type UserIdGroupPair struct {
-	GroupId string `json:"GroupId"`
-	UserId  string `json:"UserId,omitempty"`
+	GroupId     string `json:"GroupId,omitempty"`
+	GroupName   string `json:"GroupName,omitempty"`
+	UserId      string `json:"UserId,omitempty"`
+	VpcId       string `json:"VpcId,omitempty"`
+	Description string `json:"Description,omitempty"`
 }
 
 // IpRange is a source CIDR of a rule.

@@ -280,7 +280,7 @@ func (s *Service) changeEntries(ctx context.Context, region, id string, dry bool
 	return empty(err)
 }
 
-func entryIndex(a *ACL, rule int, egress bool) int {
+func aclEntryIndex(a *ACL, rule int, egress bool) int {
 	return slices.IndexFunc(a.Entries, func(e AclEntry) bool { return e.Rule == rule && e.Egress == egress })
 }
 
@@ -291,7 +291,7 @@ func (s *Service) CreateNetworkAclEntry(ctx context.Context, region string, in *
 		return nil, err
 	}
 	return s.changeEntries(ctx, region, in.NetworkAclId, in.DryRun, func(a *ACL) error {
-		if entryIndex(a, e.Rule, e.Egress) >= 0 {
+		if aclEntryIndex(a, e.Rule, e.Egress) >= 0 {
 			return ec2.Errorf(ec2.CodeNetworkAclEntryAlreadyExists, "The network acl entry identified by %d already exists.", e.Rule)
 		}
 		a.Entries = append(a.Entries, e)
@@ -306,7 +306,7 @@ func (s *Service) ReplaceNetworkAclEntry(ctx context.Context, region string, in 
 		return nil, err
 	}
 	return s.changeEntries(ctx, region, in.NetworkAclId, in.DryRun, func(a *ACL) error {
-		i := entryIndex(a, e.Rule, e.Egress)
+		i := aclEntryIndex(a, e.Rule, e.Egress)
 		if i < 0 {
 			return ec2.Errorf(ec2.CodeInvalidNetworkAclEntryNotFound, "The network acl entry identified by %d does not exist.", e.Rule)
 		}
@@ -321,7 +321,7 @@ func (s *Service) DeleteNetworkAclEntry(ctx context.Context, region string, in *
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameters ruleNumber and egress")
 	}
 	return s.changeEntries(ctx, region, in.NetworkAclId, in.DryRun, func(a *ACL) error {
-		i := entryIndex(a, *in.RuleNumber, *in.Egress)
+		i := aclEntryIndex(a, *in.RuleNumber, *in.Egress)
 		if i < 0 {
 			return ec2.Errorf(ec2.CodeInvalidNetworkAclEntryNotFound, "The network acl entry identified by %d does not exist.", *in.RuleNumber)
 		}

@@ -242,10 +242,11 @@ func (s *Service) interfaceTags() tagging.Kind {
 		}}
 }
 
-// Tags are networking's taggable kinds: interfaces, Elastic IPs, groups,
-// VPCs, subnets, gateways, route tables, network ACLs and DHCP options sets.
+// Tags are networking's taggable kinds: interfaces, Elastic IPs, groups
+// and their rules, prefix lists, VPCs, subnets, gateways, route tables,
+// network ACLs and DHCP options sets.
 func (s *Service) Tags() []tagging.Kind {
-	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.vpcTags(), s.subnetTags(),
+	return []tagging.Kind{s.interfaceTags(), s.addressTags(), s.groupTags(), s.ruleTags(), s.prefixListTags(), s.vpcTags(), s.subnetTags(),
 		s.gatewayTags("igw-", "internet-gateway"), s.gatewayTags("eigw-", "egress-only-internet-gateway"), s.tableTags(), s.dhcpTags(), s.aclTags()}
 }
 

@@ -147,6 +147,18 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("AuthorizeSecurityGroupEgress", actions.Public, s.AuthorizeSecurityGroupEgress),
 		actions.New("RevokeSecurityGroupEgress", actions.Public, s.RevokeSecurityGroupEgress),
 		actions.New("DeleteSecurityGroup", actions.Public, s.DeleteSecurityGroup),
+		actions.New("DescribeSecurityGroupRules", actions.Public, s.DescribeSecurityGroupRules),
+		actions.New("ModifySecurityGroupRules", actions.Public, s.ModifySecurityGroupRules),
+		actions.New("UpdateSecurityGroupRuleDescriptionsIngress", actions.Public, s.UpdateSecurityGroupRuleDescriptionsIngress),
+		actions.New("UpdateSecurityGroupRuleDescriptionsEgress", actions.Public, s.UpdateSecurityGroupRuleDescriptionsEgress),
+		actions.New("CreateManagedPrefixList", actions.Public, s.CreateManagedPrefixList),
+		actions.New("ModifyManagedPrefixList", actions.Public, s.ModifyManagedPrefixList),
+		actions.New("RestoreManagedPrefixListVersion", actions.Public, s.RestoreManagedPrefixListVersion),
+		actions.New("DeleteManagedPrefixList", actions.Public, s.DeleteManagedPrefixList),
+		actions.New("DescribeManagedPrefixLists", actions.Public, s.DescribeManagedPrefixLists),
+		actions.New("DescribePrefixLists", actions.Public, s.DescribePrefixLists),
+		actions.New("GetManagedPrefixListEntries", actions.Public, s.GetManagedPrefixListEntries),
+		actions.New("GetManagedPrefixListAssociations", actions.Public, s.GetManagedPrefixListAssociations),
 	}
 }
 
@@ -195,6 +207,7 @@ func (s *Service) Load(ctx context.Context) error {
 				fresh.Put(store.Key(Groups.Kind, r.Name, g.GroupId), g)
 			}
 		}
+		storeRuleIDs(r, fresh)
 	}
 	if err := st.Commit(ctx, fresh); err != nil {
 		return fmt.Errorf("save networks: %w", err)
@@ -234,6 +247,9 @@ func (s *Service) loadRegion(ctx context.Context, r *state.Region, b *book) erro
 		return err
 	}
 	if err := state.Load(ctx, r, ACLs, nil); err != nil {
+		return err
+	}
+	if err := state.Load(ctx, r, PrefixLists, nil); err != nil {
 		return err
 	}
 	return state.Load(ctx, r, NetTags, nil)

@@ -2,6 +2,7 @@ package network
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -99,6 +100,21 @@ type Group struct {
 	// rule every group starts with, all traffic to anywhere.
 	IpPermissionsEgress *[]ec2.IpPermission `json:"IpPermissionsEgress,omitempty"`
 	Tags                []ec2.Tag           `json:"Tags,omitempty"`
+	// Rules are the IDs (and tags) of the group's rules, by rule key. A
+	// rule without one (a group written before rules had IDs, or made
+	// elsewhere) has the ID derived from its group and key, which is
+	// stored the first time the group is written.
+	Rules []RuleID `json:"RuleIds,omitempty"`
+	// VpcAssociations are the other VPCs the group is associated with.
+	VpcAssociations []string `json:"VpcAssociations,omitempty"`
+}
+
+// RuleID is the identity of one rule of a group.
+type RuleID struct {
+	ID     string    `json:"Id"`
+	Egress bool      `json:"Egress,omitempty"`
+	Key    string    `json:"Key"`
+	Tags   []ec2.Tag `json:"Tags,omitempty"`
 }
 
 // egress is a group's outbound rules.
@@ -210,6 +226,9 @@ type PortRule struct {
 }
 
 // TCPRules are the TCP ingress rules (tcp or all protocols) of groups.
+// A rule naming a prefix list admits the list's current CIDRs; one naming
+// a group admits only the private addresses of the group's members, so it
+// never opens a port to traffic from outside the VPC.
 func TCPRules(rd state.Reader, groups []string) []PortRule {
 	var out []PortRule
 	for _, id := range groups {
@@ -217,24 +236,56 @@ func TCPRules(rd state.Reader, groups []string) []PortRule {
 		if g == nil {
 			continue
 		}
-		for _, p := range g.IpPermissions {
-			if p.IpProtocol != "tcp" && p.IpProtocol != "-1" {
+		for _, r := range flatten(g.IpPermissions) {
+			if r.proto != "tcp" && r.proto != "-1" {
 				continue
 			}
 			from, to := 0, 65535
-			if p.IpProtocol == "tcp" && p.FromPort != nil && p.ToPort != nil {
-				from, to = *p.FromPort, *p.ToPort
+			if r.proto == "tcp" {
+				from, to = r.from, r.to
 			}
 			var srcs []netip.Prefix
-			for _, rg := range p.IpRanges {
-				if pf, err := netip.ParsePrefix(rg.CidrIp); err == nil {
+			switch sourceKind(r.source) {
+			case "ipv4":
+				if pf, err := netip.ParsePrefix(r.source); err == nil {
 					srcs = append(srcs, pf)
 				}
+			case "prefix-list":
+				if p := prefixList(rd, r.source); p != nil && p.AddressFamily == "IPv4" {
+					for _, e := range p.current().Entries {
+						if pf, err := netip.ParsePrefix(e.Cidr); err == nil {
+							srcs = append(srcs, pf)
+						}
+					}
+				}
+			case "group":
+				srcs = memberAddrs(rd, r.source)
 			}
-			if len(srcs) > 0 {
-				out = append(out, PortRule{From: from, To: to, Sources: srcs})
+			if len(srcs) == 0 {
+				continue
 			}
+			if n := len(out); n > 0 && out[n-1].From == from && out[n-1].To == to {
+				out[n-1].Sources = append(out[n-1].Sources, srcs...)
+				continue
+			}
+			out = append(out, PortRule{From: from, To: to, Sources: srcs})
 		}
 	}
+	return out
+}
+
+// memberAddrs are the private addresses of the interfaces in a group.
+func memberAddrs(rd state.Reader, group string) []netip.Prefix {
+	var out []netip.Prefix
+	state.Each(rd, Interfaces, func(e *ENI) bool {
+		if slices.Contains(e.Groups, group) {
+			for _, a := range e.Addrs {
+				if ip, err := netip.ParseAddr(a.Private); err == nil {
+					out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+				}
+			}
+		}
+		return true
+	})
 	return out
 }

@@ -124,9 +124,17 @@ func validGroupText(s string) bool {
 type rule struct {
 	proto    string
 	from, to int
-	source   string // a CIDR or a group ID
+	source   string // a CIDR, an IPv6 CIDR, a prefix list ID or a group ID
 	desc     string
 }
+
+// key identifies a rule within one direction of a group: EC2 refuses a
+// second rule of the same key.
+func (r rule) key() string { return fmt.Sprintf("%s|%d|%d|%s", r.proto, r.from, r.to, r.source) }
+
+// byName marks a rule's source that names a group of the default VPC by
+// name, until the transaction resolves it to the group's ID.
+const byName = "name:"
 
 // normalize checks a permission and flattens it into rules.
 func normalize(p ec2.IpPermission) ([]rule, error) {
@@ -179,11 +187,20 @@ func normalize(p ec2.IpPermission) ([]rule, error) {
 		out = append(out, rule{proto, from, to, pfx.Masked().String(), r.Description})
 	}
 	for _, pl := range p.PrefixListIds {
-		// ec2x has no prefix lists yet, so none can be named.
-		return nil, ec2.Errorf(ec2.CodeInvalidPrefixListIdNotFound, "The prefix list ID '%s' does not exist", pl.PrefixListId)
+		if !ec2.ValidID("pl", pl.PrefixListId) {
+			return nil, ec2.MalformedID(ec2.CodeInvalidPrefixListIdMalformed, "pl", pl.PrefixListId)
+		}
+		out = append(out, rule{proto, from, to, pl.PrefixListId, pl.Description})
 	}
 	for _, g := range p.UserIdGroupPairs {
-		out = append(out, rule{proto, from, to, g.GroupId, ""})
+		switch {
+		case g.GroupId != "":
+			out = append(out, rule{proto, from, to, g.GroupId, g.Description})
+		case g.GroupName != "":
+			out = append(out, rule{proto, from, to, byName + g.GroupName, g.Description})
+		default:
+			return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter groupId or groupName")
+		}
 	}
 	if len(out) == 0 {
 		return nil, ec2.Errorf(ec2.CodeInvalidPermissionMalformed, "A rule needs at least one source CIDR or group")
@@ -203,6 +220,7 @@ func flatten(perms []ec2.IpPermission) []rule {
 
 // permissions groups rules back into EC2's shape, in a stable order.
 func permissions(rules []rule) []ec2.IpPermission {
+	rules = slices.Clone(rules)
 	sort.SliceStable(rules, func(i, j int) bool {
 		a, b := rules[i], rules[j]
 		if a.proto != b.proto {
@@ -227,15 +245,31 @@ func permissions(rules []rule) []ec2.IpPermission {
 			out = append(out, np)
 			p = &out[len(out)-1]
 		}
-		if strings.HasPrefix(r.source, "sg-") {
-			p.UserIdGroupPairs = append(p.UserIdGroupPairs, ec2.UserIdGroupPair{GroupId: r.source, UserId: ec2.OwnerID})
-		} else if strings.Contains(r.source, ":") {
+		switch sourceKind(r.source) {
+		case "group":
+			p.UserIdGroupPairs = append(p.UserIdGroupPairs, ec2.UserIdGroupPair{GroupId: r.source, UserId: ec2.OwnerID, Description: r.desc})
+		case "prefix-list":
+			p.PrefixListIds = append(p.PrefixListIds, ec2.PrefixListId{PrefixListId: r.source, Description: r.desc})
+		case "ipv6":
 			p.Ipv6Ranges = append(p.Ipv6Ranges, ec2.Ipv6Range{CidrIpv6: r.source, Description: r.desc})
-		} else {
+		default:
 			p.IpRanges = append(p.IpRanges, ec2.IpRange{CidrIp: r.source, Description: r.desc})
 		}
 	}
 	return out
+}
+
+// sourceKind says what a rule's source is: group, prefix-list, ipv6 or ipv4.
+func sourceKind(source string) string {
+	switch {
+	case strings.HasPrefix(source, "sg-"):
+		return "group"
+	case strings.HasPrefix(source, "pl-"):
+		return "prefix-list"
+	case strings.Contains(source, ":"):
+		return "ipv6"
+	}
+	return "ipv4"
 }
 
 func portOf(p *int) int {
@@ -245,128 +279,36 @@ func portOf(p *int) int {
 	return *p
 }
 
-func sameRule(a, b rule) bool {
-	return a.proto == b.proto && a.from == b.from && a.to == b.to && a.source == b.source
-}
-
 // AuthorizeSecurityGroupIngress adds ingress rules; a rule already there is
 // refused (InvalidPermission.Duplicate), as EC2 does.
-func (s *Service) AuthorizeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
-	return s.changeRules(ctx, region, in, false, addRules)
+func (s *Service) AuthorizeSecurityGroupIngress(ctx context.Context, region string, in *ec2.AuthorizeSecurityGroupInput) (*ec2.AuthorizeSecurityGroupOutput, error) {
+	return s.authorize(ctx, region, in, false)
 }
 
 // AuthorizeSecurityGroupEgress adds outbound rules to a group (by ID, as
 // EC2 takes it). ec2x records them and DescribeSecurityGroups shows them;
 // guests reach out through their driver's own network, which does not
 // apply them yet.
-func (s *Service) AuthorizeSecurityGroupEgress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
+func (s *Service) AuthorizeSecurityGroupEgress(ctx context.Context, region string, in *ec2.AuthorizeSecurityGroupInput) (*ec2.AuthorizeSecurityGroupOutput, error) {
 	if in.GroupId == "" {
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter groupId")
 	}
-	return s.changeRules(ctx, region, in, true, addRules)
+	return s.authorize(ctx, region, in, true)
 }
 
 // RevokeSecurityGroupEgress removes outbound rules, as Terraform does
 // with the allow-all rule of every group it creates.
-func (s *Service) RevokeSecurityGroupEgress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
+func (s *Service) RevokeSecurityGroupEgress(ctx context.Context, region string, in *ec2.RevokeSecurityGroupInput) (*ec2.RevokeSecurityGroupOutput, error) {
 	if in.GroupId == "" {
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter groupId")
 	}
-	return s.changeRules(ctx, region, in, true, revokeRules)
-}
-
-// addRules adds rules to have: one already there is refused
-// (InvalidPermission.Duplicate), and so is the 61st.
-func addRules(have, add []rule) ([]rule, error) {
-	{
-		for _, a := range add {
-			for _, h := range have {
-				if sameRule(a, h) {
-					return nil, ec2.Errorf(ec2.CodeInvalidPermissionDuplicate, "the specified rule \"peer: %s, %s, from port: %d, to port: %d, ALLOW\" already exists", a.source, strings.ToUpper(a.proto), a.from, a.to)
-				}
-			}
-			have = append(have, a)
-		}
-		if len(have) > maxRulesPerGroup {
-			return nil, ec2.Errorf(ec2.CodeRulesPerSecurityGroupLimitExceeded, "The maximum number of rules per security group (%d) has been reached.", maxRulesPerGroup)
-		}
-		return have, nil
-	}
+	return s.revoke(ctx, region, in, true)
 }
 
 // RevokeSecurityGroupIngress removes ingress rules; one that is not there
 // is refused (InvalidPermission.NotFound).
-func (s *Service) RevokeSecurityGroupIngress(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput) (*ec2.Empty, error) {
-	return s.changeRules(ctx, region, in, false, revokeRules)
-}
-
-// revokeRules removes rules from have; one that is not there is refused.
-func revokeRules(have, del []rule) ([]rule, error) {
-	{
-		for _, d := range del {
-			i := -1
-			for j, h := range have {
-				if sameRule(d, h) {
-					i = j
-				}
-			}
-			if i < 0 {
-				return nil, ec2.Errorf(ec2.CodeInvalidPermissionNotFound, "The specified rule does not exist in this security group (%s %d-%d from %s).", d.proto, d.from, d.to, d.source)
-			}
-			have = append(have[:i:i], have[i+1:]...)
-		}
-		return have, nil
-	}
-}
-
-// changeRules applies f to a group's inbound rules, or its outbound ones,
-// in one transaction.
-func (s *Service) changeRules(ctx context.Context, region string, in *ec2.SecurityGroupRuleInput, egress bool, f func(have, change []rule) ([]rule, error)) (*ec2.Empty, error) {
-	if len(in.IpPermissions) == 0 {
-		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter IpPermissions")
-	}
-	var change []rule
-	for _, p := range in.IpPermissions {
-		rs, err := normalize(p)
-		if err != nil {
-			return nil, err
-		}
-		change = append(change, rs...)
-	}
-	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
-		g, err := s.findGroup(tx, in.GroupId, in.GroupName)
-		if err != nil {
-			return err
-		}
-		for _, r := range change {
-			if strings.HasPrefix(r.source, "sg-") && state.Get(tx, Groups, r.source) == nil {
-				return ec2.Errorf(ec2.CodeInvalidGroupNotFound, "The security group '%s' does not exist", r.source)
-			}
-		}
-		have := g.IpPermissions
-		if egress {
-			have = g.egress()
-		}
-		rules, err := f(flatten(have), change)
-		if err != nil {
-			return err
-		}
-		n := *g
-		if perms := permissions(rules); egress {
-			if perms == nil {
-				perms = []ec2.IpPermission{}
-			}
-			n.IpPermissionsEgress = &perms
-		} else {
-			n.IpPermissions = perms
-		}
-		state.Put(tx, Groups, &n)
-		return dryRun(in.DryRun)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &ec2.Empty{Return: true}, nil
+func (s *Service) RevokeSecurityGroupIngress(ctx context.Context, region string, in *ec2.RevokeSecurityGroupInput) (*ec2.RevokeSecurityGroupOutput, error) {
+	return s.revoke(ctx, region, in, false)
 }
 
 // DeleteSecurityGroup deletes a group no interface uses and no other
@@ -412,6 +354,7 @@ func groupUser(rd state.Reader, id string) string {
 	}
 	state.Each(rd, Groups, func(g *Group) bool {
 		for _, r := range flatten(append(slices.Clip(g.IpPermissions), g.egress()...)) {
+			// A group's rule naming the group itself does not hold it.
 			if r.source == id && g.GroupId != id {
 				user = "a rule of " + g.GroupId
 				return false

@@ -71,22 +71,21 @@ type space struct {
 }
 
 // reserve is the free space a write of priority p must leave. Badger
-// writes before it frees: a full memtable becomes a table (at most a
-// memtable's size) before its log is deleted, and a compaction writes its
-// new tables before deleting the old ones (at most every table, as last
-// measured). Writes already queued are counted apart (inflight); the
-// margin of two batches covers those racing this check. A settle needs
-// that much; a request keeps two more batches for what was accepted to
-// settle, and never less than two memtables, because the tables' size
-// is up to a second old and a table built from a memtable carries an
-// index and a bloom filter its log has not. With the sizes of Open that
-// is 18 MiB on a new store; it grows with the tables.
+// writes before it frees: the memtable's log fills (a memtable's size)
+// while the memtable before it becomes a table (at most a memtable's
+// size, with an index and a bloom filter its log has not) before that
+// log is deleted, and a compaction writes its new tables before deleting
+// the old ones (at most every table, as last measured). Writes already
+// queued are counted apart (inflight); the margin of two batches covers
+// those racing this check. A settle needs that much; a request keeps two
+// more batches for what was accepted to settle. With the sizes of Open
+// that is about 23 MiB on a new store; it grows with the tables.
 func (g *space) reserve(p Priority) int64 {
-	settle := int64(memTableSize) + g.lsm.Load() + 2*MaxBatchBytes
+	settle := 2*int64(memTableSize) + g.lsm.Load() + 2*MaxBatchBytes
 	if p == Settle {
 		return settle
 	}
-	return max(settle+2*MaxBatchBytes, 2*memTableSize)
+	return settle + 2*MaxBatchBytes
 }
 
 // check refuses a write of n bytes at priority p when it would leave less

@@ -25,7 +25,7 @@ func TestSpaceGuard(t *testing.T) {
 		request, settle bool // refused at each priority
 	}{
 		{"room to spare", 1 << 40, false, false},
-		{"inside the reserve of a request", 15 << 20, true, false},
+		{"inside the reserve of a request", 22 << 20, true, false},
 		{"full", 1 << 20, true, true},
 	}
 	for _, tc := range cases {
