@@ -97,41 +97,6 @@ func attachedGateway(rd state.Reader, vpc string) *Gateway {
 	return found
 }
 
-// tableOfSubnet is the table a subnet routes by: its explicit one, else
-// its VPC's main table.
-func (s *Service) tableOfSubnet(rd state.Reader, subnetID string) *RouteTable {
-	var found *RouteTable
-	state.Each(rd, RouteTables, func(t *RouteTable) bool {
-		if slices.ContainsFunc(t.Assocs, func(a RTAssoc) bool { return a.SubnetId == subnetID }) {
-			found = t
-			return false
-		}
-		return true
-	})
-	if found == nil {
-		found = mainTable(rd, s.SubnetVpc(rd, subnetID))
-	}
-	return found
-}
-
-// InternetRouted reports whether a subnet's route table sends 0.0.0.0/0
-// to an internet gateway attached to its VPC: only then does a public IP
-// in it answer from outside.
-func (s *Service) InternetRouted(rd state.Reader, subnetID string) bool {
-	t := s.tableOfSubnet(rd, subnetID)
-	if t == nil {
-		return false
-	}
-	for _, r := range t.Routes {
-		if r.Dest == "0.0.0.0/0" && r.Gateway != "" {
-			if g := state.Get(rd, Gateways, r.Gateway); g != nil && g.VpcId == t.VpcId {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // routeState is active, or blackhole when the target is gone or detached.
 func routeState(rd state.Reader, vpc string, r StoredRoute) string {
 	switch {

@@ -248,7 +248,7 @@ func (s *Service) ModifySubnetAttribute(ctx context.Context, region string, in *
 		} else {
 			chosen[0].set(&n, *chosen[0].v.Value)
 		}
-		if n.AssignIpv6 {
+		if n.AssignIpv6 && len(n.Ipv6) == 0 {
 			return ec2.Errorf(ec2.CodeInvalidParameterValue, "The subnet %s has no IPv6 CIDR block, so it cannot assign IPv6 addresses.", n.SubnetId)
 		}
 		old := net.Subnets
