@@ -244,13 +244,52 @@ func (r *Region) Public() *Pool { return r.public }
 func (s *Subnet) Available() int { return s.set.free() }
 
 // Allocate takes a free private address, starting the search at a random
-// point so that addresses look like EC2's.
+// point so that addresses look like EC2's. Addresses in the subnet's CIDR
+// reservations are passed over: EC2 hands them out only when asked for
+// by address (explicit) or as prefixes (prefix).
 func (s *Subnet) Allocate(rng *rand.Rand) (netip.Addr, error) {
-	i, ok := s.set.takeFrom(rng.IntN(s.set.n))
-	if !ok {
-		return netip.Addr{}, ErrSubnetFull
+	reserved := s.reservedRanges()
+	var skipped []int
+	defer func() {
+		for _, i := range skipped {
+			s.set.clear(i)
+		}
+	}()
+	start := rng.IntN(s.set.n)
+	for {
+		i, ok := s.set.takeFrom(start)
+		if !ok {
+			return netip.Addr{}, ErrSubnetFull
+		}
+		a := u32Addr(addrU32(s.Cidr.Addr()) + uint32(i))
+		if !inAny(reserved, a) {
+			return a, nil
+		}
+		// Held until the search ends, so takeFrom moves past it.
+		skipped = append(skipped, i)
+		start = (i + 1) % s.set.n
 	}
-	return u32Addr(addrU32(s.Cidr.Addr()) + uint32(i)), nil
+}
+
+// reservedRanges are the subnet's CIDR reservations as prefixes.
+func (s *Subnet) reservedRanges() []netip.Prefix {
+	var out []netip.Prefix
+	for _, r := range s.Reservations {
+		if p, err := netip.ParsePrefix(r.Cidr); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// inAny reports whether one of ps holds a.
+func inAny(ps []netip.Prefix, a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // Reserve marks a specific address as taken (loading, or a requested IP).

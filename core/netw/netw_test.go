@@ -116,3 +116,39 @@ func TestBitsetWrapsAround(t *testing.T) {
 		t.Fatal("full bitset gave a bit")
 	}
 }
+
+// TestAllocatePassesOverReservations: automatic addresses never fall in a
+// CIDR reservation, the subnet is full when only reserved ones are left,
+// and an address of a reservation can still be taken by name.
+func TestAllocatePassesOverReservations(t *testing.T) {
+	s := NewSubnet("subnet-1", "vpc-1", "us-east-1a", netip.MustParsePrefix("10.0.0.0/28"))
+	s.Reservations = []Reservation{{Id: "scr-1", Cidr: "10.0.0.4/30", Type: "explicit"}, {Id: "scr-2", Cidr: "10.0.0.12/31", Type: "prefix"}}
+	reserved := netip.MustParsePrefix("10.0.0.4/30")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var got []netip.Addr
+	for {
+		a, err := s.Allocate(rng)
+		if errors.Is(err, ErrSubnetFull) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, a)
+	}
+	for _, a := range got {
+		if reserved.Contains(a) || netip.MustParsePrefix("10.0.0.12/31").Contains(a) {
+			t.Errorf("handed out reserved %s", a)
+		}
+	}
+	// 16 addresses, less the five EC2 keeps and the six reserved
+	if len(got) != 16-5-4-2 {
+		t.Errorf("handed out %d addresses %v, want %d", len(got), got, 16-5-4-2)
+	}
+	if s.Available() != 6 {
+		t.Errorf("%d free after the search, want the 6 reserved ones", s.Available())
+	}
+	if err := s.Reserve(netip.MustParseAddr("10.0.0.5")); err != nil {
+		t.Errorf("an explicit reservation's address by name: %v", err)
+	}
+}

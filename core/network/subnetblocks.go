@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
 	"github.com/ec2x/ec2x/core/state"
@@ -152,28 +153,41 @@ func (s *Service) DeleteSubnetCidrReservation(ctx context.Context, region string
 	return out, err
 }
 
-// GetSubnetCidrReservations lists a subnet's reservations.
+var reservationSpec = &describe.Spec[*ec2.SubnetCidrReservation]{
+	Fields: []describe.Field[*ec2.SubnetCidrReservation]{
+		{Name: "reservationType", Value: func(r *ec2.SubnetCidrReservation) string { return r.ReservationType }},
+		{Name: "subnet-id", Value: func(r *ec2.SubnetCidrReservation) string { return r.SubnetId }},
+	},
+	Tags:   func(r *ec2.SubnetCidrReservation) []ec2.Tag { return r.Tags },
+	Key:    func(k *describe.Key, r *ec2.SubnetCidrReservation) { k.Str(r.SubnetCidrReservationId) },
+	Paging: describe.Paging{Min: 5, Max: 1000},
+}
+
+// GetSubnetCidrReservations lists a subnet's reservations, filtered and
+// paged.
 func (s *Service) GetSubnetCidrReservations(ctx context.Context, region string, in *ec2.GetSubnetCidrReservationsInput) (*ec2.GetSubnetCidrReservationsOutput, error) {
-	if len(in.Filters) > 0 {
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "ec2x does not filter subnet CIDR reservations yet.")
-	}
-	r, err := s.rt.Region(region)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.GetSubnetCidrReservationsOutput{SubnetIpv4CidrReservations: []ec2.SubnetCidrReservation{}, SubnetIpv6CidrReservations: []ec2.SubnetCidrReservation{}}
-	err = r.View(func(r *state.Region) error {
+	q := describe.Query{Filters: in.Filters, MaxResults: in.MaxResults, NextToken: in.NextToken, Scope: "GetSubnetCidrReservations/" + in.SubnetId}
+	list, next, err := state.Describe(s.rt, region, reservationSpec, q, func(r *state.Region) ([]*ec2.SubnetCidrReservation, error) {
 		sub := s.SubnetByID(r, in.SubnetId)
 		if sub == nil {
-			return SubnetNotFound(in.SubnetId)
+			return nil, SubnetNotFound(in.SubnetId)
 		}
+		if err := dryRun(in.DryRun); err != nil {
+			return nil, err
+		}
+		var views []*ec2.SubnetCidrReservation
 		for _, res := range sub.Reservations {
-			out.SubnetIpv4CidrReservations = append(out.SubnetIpv4CidrReservations, *reservationView(sub, res, netTagsOf(r, res.Id)))
+			views = append(views, reservationView(sub, res, netTagsOf(r, res.Id)))
 		}
-		return dryRun(in.DryRun)
-	})
+		return views, nil
+	}, state.Deref)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	if list == nil {
+		list = []ec2.SubnetCidrReservation{}
+	}
+	// ec2x's subnets are IPv4, and so are their reservations.
+	return &ec2.GetSubnetCidrReservationsOutput{SubnetIpv4CidrReservations: list,
+		SubnetIpv6CidrReservations: []ec2.SubnetCidrReservation{}, NextToken: next}, nil
 }

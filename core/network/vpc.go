@@ -32,9 +32,18 @@ var subnetSpec = &describe.Spec[*ec2.Subnet]{
 		{Name: "available-ip-address-count", Value: func(s *ec2.Subnet) string { return strconv.Itoa(s.AvailableIpAddressCount) }},
 		{Name: "enable-dns64", Value: func(s *ec2.Subnet) string { return strconv.FormatBool(s.EnableDns64) }},
 		{Name: "ipv6-native", Value: func(s *ec2.Subnet) string { return "false" }},
-		{Name: "ipv6-cidr-block-association.ipv6-cidr-block", Values: func(s *ec2.Subnet) []string { return nil }},
-		{Name: "ipv6-cidr-block-association.association-id", Values: func(s *ec2.Subnet) []string { return nil }},
-		{Name: "ipv6-cidr-block-association.state", Values: func(s *ec2.Subnet) []string { return nil }},
+		{Name: "ipv6-cidr-block-association.ipv6-cidr-block", Values: func(s *ec2.Subnet) []string {
+			return subnetV6Values(s, func(a ec2.VpcIpv6CidrBlockAssociation) string { return a.Ipv6CidrBlock })
+		}},
+		{Name: "ipv6-cidr-block-association.association-id", Values: func(s *ec2.Subnet) []string {
+			return subnetV6Values(s, func(a ec2.VpcIpv6CidrBlockAssociation) string { return a.AssociationId })
+		}},
+		{Name: "ipv6-cidr-block-association.state", Values: func(s *ec2.Subnet) []string {
+			return subnetV6Values(s, func(a ec2.VpcIpv6CidrBlockAssociation) string { return a.Ipv6CidrBlockState.State })
+		}},
+		// Outposts' and local network interfaces' attributes: ec2x has neither.
+		{Name: "customer-owned-ipv4-pool", Values: func(s *ec2.Subnet) []string { return nil }},
+		{Name: "enable-lni-at-device-index", Values: func(s *ec2.Subnet) []string { return nil }},
 		{Name: "outpost-arn", Values: func(s *ec2.Subnet) []string { return nil }},
 		{Name: "private-dns-name-options-on-launch.hostname-type", Value: func(s *ec2.Subnet) string { return s.PrivateDnsNameOptionsOnLaunch.HostnameType }},
 		{Name: "private-dns-name-options-on-launch.enable-resource-name-dns-a-record", Value: func(s *ec2.Subnet) string {
@@ -104,6 +113,15 @@ func (s *Service) DescribeSubnets(ctx context.Context, region string, in *ec2.De
 		return nil, err
 	}
 	return &ec2.DescribeSubnetsOutput{Subnets: out, NextToken: next}, nil
+}
+
+// subnetV6Values is each of a subnet's IPv6 blocks' field.
+func subnetV6Values(s *ec2.Subnet, f func(a ec2.VpcIpv6CidrBlockAssociation) string) []string {
+	out := make([]string, len(s.Ipv6CidrBlockAssociationSet))
+	for i, a := range s.Ipv6CidrBlockAssociationSet {
+		out[i] = f(a)
+	}
+	return out
 }
 
 // vpcValues is each of a VPC's blocks' field.
