@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets vpc ls describe create rm delete modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add del associate disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add del associate disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -513,6 +513,15 @@ complete -c ec2x -n '__fish_seen_subcommand_from rm delete' -f -l query -r -d 'J
 complete -c ec2x -n '__fish_seen_subcommand_from rm delete' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from rm delete' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from rm delete' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from vpc' -a 'show' -d 'show one VPC in full: blocks, DNS attributes, subnets'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from vpc' -a 'modify' -d 'turn one of a VPC\'s DNS attributes on or off'
 complete -c ec2x -n '__fish_seen_subcommand_from modify' -f -l dns-support -r -d 'on or off: resolve DNS through the VPC'

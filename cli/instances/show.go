@@ -123,18 +123,4 @@ func otherVolumes(in *ec2.Instance) string {
 }
 
 // kv prints a key/value listing (for `show`).
-func kv(w io.Writer, pairs [][2]string, color bool) {
-	width := 0
-	for _, p := range pairs {
-		if len(p[0]) > width {
-			width = len(p[0])
-		}
-	}
-	for _, p := range pairs {
-		v := render.Escape(p[1])
-		if color {
-			v = render.Colorize(v)
-		}
-		fmt.Fprintf(w, "%-*s  %s\n", width+1, p[0]+":", v)
-	}
-}
+func kv(w io.Writer, pairs [][2]string, color bool) { render.Pairs(w, pairs, color) }

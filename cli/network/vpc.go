@@ -92,6 +92,7 @@ var VPCCommand = &cli.Command{
 				return e.Print(command.DoneView(&out, args[0], "deleted"))
 			},
 		},
+		vpcShowCommand,
 		{
 			Name:      "modify",
 			Usage:     "turn one of a VPC's DNS attributes on or off",

@@ -3,6 +3,7 @@
 package render
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -138,4 +139,20 @@ func Age(d time.Duration) string {
 		return strconv.Itoa(int(d.Hours())) + "h"
 	}
 	return strconv.Itoa(int(d.Hours()/24)) + "d"
+}
+
+// Pairs prints a key/value listing, the values aligned after the keys
+// (what `show` commands print).
+func Pairs(w io.Writer, pairs [][2]string, color bool) {
+	width := 0
+	for _, p := range pairs {
+		width = max(width, len(p[0]))
+	}
+	for _, p := range pairs {
+		v := Escape(p[1])
+		if color {
+			v = Colorize(v)
+		}
+		fmt.Fprintf(w, "%-*s  %s\n", width+1, p[0]+":", v)
+	}
 }
