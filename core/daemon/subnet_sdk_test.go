@@ -123,6 +123,14 @@ func TestSDKSubnetRefusals(t *testing.T) {
 			_, err := c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: aws.String(f.vpc), CidrBlock: aws.String("10.41.128.0/17")})
 			return err
 		}, "InvalidVpc.Range"},
+		{"a secondary block from another private range", func() error {
+			_, err := c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: aws.String(f.vpc), CidrBlock: aws.String("192.168.0.0/16")})
+			return err
+		}, "InvalidVpc.Range"},
+		{"a secondary block from 198.19.0.0/16", func() error {
+			_, err := c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: aws.String(f.vpc), CidrBlock: aws.String("198.19.0.0/24")})
+			return err
+		}, "InvalidVpc.Range"},
 		{"tenancy changed to dedicated", func() error {
 			_, err := c.ModifyVpcTenancy(ctx, &ec2.ModifyVpcTenancyInput{VpcId: aws.String(f.vpc), InstanceTenancy: "dedicated"})
 			return err
@@ -150,7 +158,8 @@ func TestSDKSubnetRefusals(t *testing.T) {
 
 	t.Run("secondary blocks: at most five", func(t *testing.T) {
 		var made []*string
-		for _, b := range []string{"10.42.0.0/16", "10.43.0.0/16", "10.44.0.0/16"} {
+		// 100.64.0.0/10 and public blocks go with any primary block.
+		for _, b := range []string{"10.42.0.0/16", "100.64.0.0/16", "203.0.113.0/24"} {
 			a, err := c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: aws.String(f.vpc), CidrBlock: aws.String(b)})
 			if err != nil {
 				t.Fatalf("block %s: %v", b, err)
@@ -284,6 +293,10 @@ func TestSDKSubnetAttributesAndFilters(t *testing.T) {
 		if err != nil || !aws.ToBool(a.EnableNetworkAddressUsageMetrics.Value) {
 			t.Errorf("enableNetworkAddressUsageMetrics: %+v, %v", a, err)
 		}
+	}
+	_, err = c.DisassociateVpcCidrBlock(ctx, &ec2.DisassociateVpcCidrBlockInput{AssociationId: v6.Ipv6CidrBlockAssociation.AssociationId})
+	if code := apiCode(t, err); code != "InvalidCidrBlock.InUse" {
+		t.Errorf("the VPC's IPv6 block while a subnet has a /64 of it: %s, want InvalidCidrBlock.InUse", code)
 	}
 	t.Run("before a restart", check)
 	d.cancel()

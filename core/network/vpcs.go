@@ -383,6 +383,9 @@ func (s *Service) AssociateVpcCidrBlock(ctx context.Context, region string, in *
 					return ec2.Errorf(ec2.CodeInvalidVpcRange, "The CIDR '%s' conflicts with another subnet", p)
 				}
 			}
+			if restrictedBlock(v.Cidr(), p) {
+				return ec2.Errorf(ec2.CodeInvalidVpcRange, "The CIDR '%s' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR.", p)
+			}
 			b := netw.CidrBlock{AssociationId: tx.Region().NewID("vpc-cidr-assoc"), Cidr: p.String()}
 			v.Blocks = append(v.Blocks, b)
 			out.CidrBlockAssociation = &ec2.VpcCidrBlockAssociation{AssociationId: b.AssociationId, CidrBlock: b.Cidr,
@@ -392,6 +395,24 @@ func (s *Service) AssociateVpcCidrBlock(ctx context.Context, region string, in *
 		return err
 	})
 	return out, err
+}
+
+// privateRanges are the ranges whose blocks a VPC does not mix: RFC 1918's
+// three and 198.19.0.0/16.
+var privateRanges = [...]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("198.19.0.0/16")}
+
+// restrictedBlock reports whether EC2 refuses p as a secondary block of a
+// VPC whose primary block is primary: a block from one of privateRanges
+// other than the primary's own (any of them when the primary is publicly
+// routable or in 100.64.0.0/10).
+func restrictedBlock(primary, p netip.Prefix) bool {
+	for _, r := range privateRanges {
+		if r.Overlaps(p) && !r.Contains(primary.Addr()) {
+			return true
+		}
+	}
+	return false
 }
 
 // DisassociateVpcCidrBlock removes a secondary block no subnet uses; the
@@ -420,6 +441,13 @@ func (s *Service) DisassociateVpcCidrBlock(ctx context.Context, region string, i
 			}
 			for i, b := range v.Ipv6 {
 				if b.AssociationId == in.AssociationId {
+					for _, sub := range net.SubnetsOf(v.VpcId) {
+						for _, sb := range sub.Ipv6 {
+							if b.Prefix().Overlaps(sb.Prefix()) {
+								return ec2.Errorf(ec2.CodeInvalidCidrBlockInUse, "The vpc %s currently has a subnet within CIDR block %s", v.VpcId, b.Cidr)
+							}
+						}
+					}
 					_, err := s.changeVpc(tx, v.VpcId, func(n *netw.Vpc) error { n.Ipv6 = slices.Delete(n.Ipv6, i, i+1); return nil })
 					a := ipv6View(b)
 					a.Ipv6CidrBlockState.State = "disassociating"
