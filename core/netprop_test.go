@@ -292,7 +292,8 @@ func TestNetworkPropertyRandomOperations(t *testing.T) {
 	// Only long runs are judged: a short one may miss one by chance.
 	for _, op := range []string{"allocate ok", "associate ok", "disassociate ok", "release ok", "create-eni ok", "attach ok", "detach ok", "delete-eni ok", "assign ok", "unassign ok",
 		"create-vpc ok", "create-subnet ok", "create-eni-in-subnet ok", "create-route-table ok", "delete-subnet ok", "delete-subnet DependencyViolation",
-		"delete-vpc ok", "delete-vpc DependencyViolation"} {
+		"delete-vpc ok", "delete-vpc DependencyViolation", "associate-vpc-block ok", "disassociate-vpc-block ok",
+		"disassociate-vpc-block InvalidCidrBlock.InUse", "create-reservation ok"} {
 		if f.tally[op] == 0 && steps >= 5000 {
 			t.Errorf("%d steps never reached %q: the mix needs a look", steps, op)
 		}
@@ -302,7 +303,8 @@ func TestNetworkPropertyRandomOperations(t *testing.T) {
 }
 
 // restartAndCompare settles, restarts the daemon and checks that users see
-// exactly the same instances, addresses and interfaces as before.
+// exactly the same instances, addresses, interfaces, groups, VPCs, subnets
+// and reservations as before.
 func (f *netFuzzer) restartAndCompare() {
 	t, e := f.t, f.e
 	f.e.advance(3 * time.Second)
@@ -314,7 +316,13 @@ func (f *netFuzzer) restartAndCompare() {
 			as, _ := e.c.DescribeAddresses(e.ctx, r, &ec2.DescribeAddressesInput{})
 			ns, _ := e.c.DescribeNetworkInterfaces(e.ctx, r, &ec2.DescribeNetworkInterfacesInput{})
 			gs, _ := e.c.DescribeSecurityGroups(e.ctx, r, &ec2.DescribeSecurityGroupsInput{})
-			b.WriteString(jsonOf(t, ins) + jsonOf(t, as) + jsonOf(t, ns) + jsonOf(t, gs))
+			vs, _ := e.c.DescribeVpcs(e.ctx, r, &ec2.DescribeVpcsInput{})
+			ss, _ := e.c.DescribeSubnets(e.ctx, r, &ec2.DescribeSubnetsInput{})
+			b.WriteString(jsonOf(t, ins) + jsonOf(t, as) + jsonOf(t, ns) + jsonOf(t, gs) + jsonOf(t, vs) + jsonOf(t, ss))
+			for _, sub := range ss.Subnets {
+				rs, _ := e.c.GetSubnetCidrReservations(e.ctx, r, &ec2.GetSubnetCidrReservationsInput{SubnetId: sub.SubnetId})
+				b.WriteString(jsonOf(t, rs))
+			}
 		}
 		return b.String()
 	}

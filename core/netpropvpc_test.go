@@ -24,6 +24,9 @@ var netVpcOps = []netOp{
 	{weight: 2, do: (*netFuzzer).createTable},
 	{weight: 2, do: (*netFuzzer).deleteSubnet},
 	{weight: 2, do: (*netFuzzer).deleteVpc},
+	{weight: 2, do: (*netFuzzer).associateBlock},
+	{weight: 1, do: (*netFuzzer).disassociateBlock},
+	{weight: 2, do: (*netFuzzer).createReservation},
 }
 
 func (f *netFuzzer) createVpc(region string) {
@@ -63,6 +66,7 @@ func (f *netFuzzer) createENIInSubnet(region string) {
 	f.forget(region, kSubnet, sub, err, ec2.CodeInvalidSubnetIDNotFound)
 	if f.expect("create-eni-in-subnet", err, ec2.CodeInsufficientFreeAddressesInSubnet, ec2.CodeInvalidSubnetIDNotFound) {
 		f.remember(region, kENI, out.NetworkInterface.NetworkInterfaceId)
+		f.checkReservedAddresses(region, sub, privateIPs(out.NetworkInterface))
 	}
 }
 
@@ -159,10 +163,11 @@ func (f *netFuzzer) dependency(op string, deps bool, err error) {
 }
 
 // checkVpcInvariants: every subnet lies in one of its VPC's blocks, and
-// no two subnets of a VPC overlap.
+// no two subnets of a VPC overlap; see also checkBlockInvariants.
 func checkVpcInvariants(t testing.TB, e *env, region string) {
 	t.Helper()
 	net := e.net(region)
+	checkBlockInvariants(t, net)
 	for i, s := range net.Subnets {
 		v := net.VpcByID(s.VpcId)
 		if v == nil {
