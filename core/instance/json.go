@@ -31,13 +31,14 @@ type encoded struct {
 	rec    *Record
 	enis   []*network.ENI   // by r.Enis
 	groups []*network.Group // every interface's groups, in order
-	vpc    string
 	body   []byte
 }
 
 // current reports whether e is what view(rd, r) would encode now.
-func (e *encoded) current(s *Service, rd state.Reader, r *Record) bool {
-	if e.rec != r || len(e.enis) != len(r.Enis) || e.vpc != s.net.VpcID(rd) {
+func (e *encoded) current(rd state.Reader, r *Record) bool {
+	// An interface's subnet, and so its VPC and zone, never change: the
+	// interface records stand for them.
+	if e.rec != r || len(e.enis) != len(r.Enis) {
 		return false
 	}
 	g := 0
@@ -62,7 +63,7 @@ func (e *encoded) current(s *Service, rd state.Reader, r *Record) bool {
 // encode makes r's entry: its view encoded as DescribeInstances' answer
 // holds it (nested two levels deep), and the records the view read.
 func (s *Service) encode(rd state.Reader, r *Record) (*encoded, error) {
-	e := &encoded{rec: r, vpc: s.net.VpcID(rd), enis: make([]*network.ENI, len(r.Enis))}
+	e := &encoded{rec: r, enis: make([]*network.ENI, len(r.Enis))}
 	for i, id := range r.Enis {
 		e.enis[i] = network.Interface(rd, id)
 		if e.enis[i] != nil {
@@ -87,7 +88,7 @@ func (c *jsonCache) body(s *Service, rd state.Reader, r *Record, swept *bool) ([
 	c.mu.Lock()
 	e := c.regions[region][r.InstanceId]
 	c.mu.Unlock()
-	if e != nil && e.current(s, rd, r) {
+	if e != nil && e.current(rd, r) {
 		return e.body, nil
 	}
 	e, err := s.encode(rd, r)
