@@ -474,3 +474,45 @@ func TestSDKSubnetInterfacesAndReservations(t *testing.T) {
 		t.Errorf("the VPC once empty: %v", err)
 	}
 }
+
+// TestSDKDefaultSubnetMadeAgain: a default subnet deleted is made again
+// by CreateDefaultSubnet, by zone ID too, in a free block of the default
+// VPC the size of the others, mapping public IPs.
+func TestSDKDefaultSubnetMadeAgain(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	subs, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{{Name: aws.String("availability-zone"), Values: []string{"us-east-1b"}},
+		{Name: aws.String("default-for-az"), Values: []string{"true"}}}})
+	if err != nil || len(subs.Subnets) != 1 {
+		t.Fatalf("us-east-1b's default subnet: %+v, %v", subs, err)
+	}
+	old := subs.Subnets[0]
+	if _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: old.SubnetId}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateDefaultSubnet(ctx, &ec2.CreateDefaultSubnetInput{})
+	if code := apiCode(t, err); code != "MissingParameter" {
+		t.Errorf("no zone: %s, want MissingParameter", code)
+	}
+	out, err := c.CreateDefaultSubnet(ctx, &ec2.CreateDefaultSubnetInput{AvailabilityZoneId: old.AvailabilityZoneId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := out.Subnet
+	if aws.ToString(s.SubnetId) == aws.ToString(old.SubnetId) || aws.ToString(s.AvailabilityZone) != "us-east-1b" || !aws.ToBool(s.DefaultForAz) ||
+		!aws.ToBool(s.MapPublicIpOnLaunch) || aws.ToString(s.VpcId) != aws.ToString(old.VpcId) {
+		t.Errorf("new default subnet %+v, want a new ID in us-east-1b of %s, default and mapping public IPs", s, aws.ToString(old.VpcId))
+	}
+	oldBits := netip.MustParsePrefix(aws.ToString(old.CidrBlock)).Bits()
+	if p := netip.MustParsePrefix(aws.ToString(s.CidrBlock)); p.Bits() != oldBits {
+		t.Errorf("new default subnet %s, want a /%d", p, oldBits)
+	}
+	r := runOne(t, c, &ec2.RunInstancesInput{Placement: &types.Placement{AvailabilityZone: aws.String("us-east-1b")}})
+	d, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{r}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := d.Reservations[0].Instances[0]; aws.ToString(in.SubnetId) != aws.ToString(s.SubnetId) || aws.ToString(in.PublicIpAddress) == "" {
+		t.Errorf("a launch in us-east-1b: subnet %s, public %q, want %s and a public IP", aws.ToString(in.SubnetId), aws.ToString(in.PublicIpAddress), aws.ToString(s.SubnetId))
+	}
+}
