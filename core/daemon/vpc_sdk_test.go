@@ -26,7 +26,8 @@ func TestSDKVpcsAndSubnets(t *testing.T) {
 		t.Fatal(err)
 	}
 	vpcID := aws.ToString(vpc.Vpc.VpcId)
-	if aws.ToBool(vpc.Vpc.IsDefault) || aws.ToString(vpc.Vpc.CidrBlock) != "10.20.0.0/16" || len(vpc.Vpc.CidrBlockAssociationSet) != 1 || vpc.Vpc.InstanceTenancy != types.TenancyDefault {
+	if aws.ToBool(vpc.Vpc.IsDefault) || aws.ToString(vpc.Vpc.CidrBlock) != "10.20.0.0/16" || len(vpc.Vpc.CidrBlockAssociationSet) != 1 || vpc.Vpc.InstanceTenancy != types.TenancyDefault ||
+		vpc.Vpc.State != types.VpcStatePending {
 		t.Fatalf("CreateVpc: %+v", vpc.Vpc)
 	}
 	subnet := func(cidr, zone string) string {

@@ -120,9 +120,16 @@ func (s *Service) CreateVpc(ctx context.Context, region string, in *ec2.CreateVp
 		if in.AmazonProvidedIpv6CidrBlock {
 			v.Ipv6 = []netw.CidrBlock{newIpv6Block(tx)}
 		}
-		return s.addVpc(tx, v, nil, tags, func() { out = &ec2.VpcOutput{Vpc: s.vpcView(tx, v)} })
+		return s.addVpc(tx, v, nil, tags, func() { out = &ec2.VpcOutput{Vpc: createdView(s.vpcView(tx, v))} })
 	})
 	return out, err
+}
+
+// createdView is a new VPC as its creation answers it: pending, as EC2
+// answers (DescribeVpcs then finds it available).
+func createdView(v *ec2.Vpc) *ec2.Vpc {
+	v.State = "pending"
+	return v
 }
 
 // addVpc records a new VPC and its subnets in tx with its default group
@@ -177,7 +184,7 @@ func (s *Service) CreateDefaultVpc(ctx context.Context, region string, in *ec2.D
 		if err != nil {
 			return fmt.Errorf("default VPC of %s: %w", tx.Region().Name, err)
 		}
-		return s.addVpc(tx, v, scratch.Subnets, nil, func() { out = &ec2.VpcOutput{Vpc: s.vpcView(tx, v)} })
+		return s.addVpc(tx, v, scratch.Subnets, nil, func() { out = &ec2.VpcOutput{Vpc: createdView(s.vpcView(tx, v))} })
 	})
 	return out, err
 }
