@@ -197,6 +197,9 @@ func TestSDKSubnetAttributesAndFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	block := aws.ToString(v6.Ipv6CidrBlockAssociation.Ipv6CidrBlock)
+	if g := aws.ToString(v6.Ipv6CidrBlockAssociation.NetworkBorderGroup); g != "us-east-1" {
+		t.Errorf("the IPv6 block's network border group %q, want the region's", g)
+	}
 	sub64 := strings.TrimSuffix(block, "/56") + "/64"
 	if _, err := c.AssociateSubnetCidrBlock(ctx, &ec2.AssociateSubnetCidrBlockInput{SubnetId: aws.String(f.sub1), Ipv6CidrBlock: aws.String(sub64)}); err != nil {
 		t.Fatal(err)

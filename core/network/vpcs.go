@@ -60,14 +60,16 @@ func (s *Service) vpcView(rd state.Reader, v *netw.Vpc) *ec2.Vpc {
 			CidrBlock: b.Cidr, CidrBlockState: ec2.VpcCidrBlockState{State: "associated"}})
 	}
 	for _, b := range v.Ipv6 {
-		out.Ipv6CidrBlockAssociationSet = append(out.Ipv6CidrBlockAssociationSet, ipv6View(b))
+		out.Ipv6CidrBlockAssociationSet = append(out.Ipv6CidrBlockAssociationSet, ipv6View(b, rd.Region().Name))
 	}
 	return out
 }
 
-func ipv6View(b netw.CidrBlock) ec2.VpcIpv6CidrBlockAssociation {
+// ipv6View is an Amazon-provided IPv6 block as EC2 shows it: advertised
+// from the region's own network border group.
+func ipv6View(b netw.CidrBlock, region string) ec2.VpcIpv6CidrBlockAssociation {
 	return ec2.VpcIpv6CidrBlockAssociation{AssociationId: b.AssociationId, Ipv6CidrBlock: b.Cidr,
-		Ipv6CidrBlockState: ec2.VpcCidrBlockState{State: "associated"}, NetworkBorderGroup: "", Ipv6Pool: "Amazon"}
+		Ipv6CidrBlockState: ec2.VpcCidrBlockState{State: "associated"}, NetworkBorderGroup: region, Ipv6Pool: "Amazon"}
 }
 
 // newIpv6Block is an Amazon-provided /56 for a VPC: unique in the
@@ -373,7 +375,7 @@ func (s *Service) AssociateVpcCidrBlock(ctx context.Context, region string, in *
 				}
 				b := newIpv6Block(tx)
 				v.Ipv6 = append(v.Ipv6, b)
-				a := ipv6View(b)
+				a := ipv6View(b, tx.Region().Name)
 				a.Ipv6CidrBlockState.State = "associating"
 				out.Ipv6CidrBlockAssociation = &a
 				return nil
@@ -456,7 +458,7 @@ func (s *Service) DisassociateVpcCidrBlock(ctx context.Context, region string, i
 						}
 					}
 					_, err := s.changeVpc(tx, v.VpcId, func(n *netw.Vpc) error { n.Ipv6 = slices.Delete(n.Ipv6, i, i+1); return nil })
-					a := ipv6View(b)
+					a := ipv6View(b, tx.Region().Name)
 					a.Ipv6CidrBlockState.State = "disassociating"
 					out = &ec2.VpcCidrBlockOutput{VpcId: v.VpcId, Ipv6CidrBlockAssociation: &a}
 					return err
