@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
 )
 
 // subnetFixture is a VPC of its own with a secondary block and one subnet
@@ -155,6 +157,15 @@ func TestSDKSubnetRefusals(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("two VPC attributes in one call are named", func(t *testing.T) {
+		_, err := c.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: aws.String(f.vpc), EnableDnsSupport: boolValue(true), EnableDnsHostnames: boolValue(true)})
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidParameterCombination" ||
+			ae.ErrorMessage() != "Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames" {
+			t.Errorf("got %v", err)
+		}
+	})
 
 	t.Run("secondary blocks: at most five", func(t *testing.T) {
 		var made []*string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/netw"
@@ -291,25 +292,26 @@ func (s *Service) changeVpc(tx *state.Tx, id string, f func(v *netw.Vpc) error) 
 func (s *Service) ModifyVpcAttribute(ctx context.Context, region string, in *ec2.ModifyVpcAttributeInput) (*ec2.Empty, error) {
 	var set func(v *netw.Vpc, on bool)
 	var value *ec2.AttributeBooleanValue
-	n := 0
+	var given []string
 	for _, a := range []struct {
-		v   *ec2.AttributeBooleanValue
-		set func(v *netw.Vpc, on bool)
+		name string
+		v    *ec2.AttributeBooleanValue
+		set  func(v *netw.Vpc, on bool)
 	}{
-		{in.EnableDnsSupport, func(v *netw.Vpc, on bool) { v.DnsSupport = on }},
-		{in.EnableDnsHostnames, func(v *netw.Vpc, on bool) { v.DnsHostnames = on }},
-		{in.EnableNetworkAddressUsageMetrics, func(v *netw.Vpc, on bool) { v.NauMetrics = on }},
+		{"enableDnsSupport", in.EnableDnsSupport, func(v *netw.Vpc, on bool) { v.DnsSupport = on }},
+		{"enableDnsHostnames", in.EnableDnsHostnames, func(v *netw.Vpc, on bool) { v.DnsHostnames = on }},
+		{"enableNetworkAddressUsageMetrics", in.EnableNetworkAddressUsageMetrics, func(v *netw.Vpc, on bool) { v.NauMetrics = on }},
 	} {
 		if a.v != nil {
-			n++
+			given = append(given, a.name)
 			set, value = a.set, a.v
 		}
 	}
 	switch {
-	case n == 0:
+	case len(given) == 0:
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain exactly one attribute to modify.")
-	case n > 1:
-		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Fields for multiple attribute types specified: only one attribute can be modified at a time.")
+	case len(given) > 1:
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterCombination, "Fields for multiple attribute types specified: %s", strings.Join(given, ", "))
 	case value.Value == nil:
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter Value.")
 	}
