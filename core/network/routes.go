@@ -133,7 +133,12 @@ func (s *Service) tableView(rd state.Reader, t *RouteTable) *ec2.RouteTable {
 		} else {
 			v.DestinationCidrBlock = r.Dest
 		}
-		if r.Inst != "" {
+		// An interface's instance is the one it is attached to now; once
+		// the interface is gone the route keeps the instance it had.
+		if e := Interface(rd, r.ENI); e != nil {
+			v.InstanceId = e.InstanceId
+		}
+		if v.InstanceId != "" {
 			v.InstanceOwnerId = ec2.OwnerID
 		}
 		out.Routes = append(out.Routes, v)

@@ -108,6 +108,15 @@ func (s *Service) AssociateRouteTable(ctx context.Context, region string, in *ec
 				err = gerr
 			case g.VpcId != t.VpcId:
 				err = ec2.Errorf(ec2.CodeInvalidParameterValue, "route table %s and gateway %s belong to different networks", t.RouteTableId, g.GatewayId)
+			default:
+				// A gateway has one route table, as a subnet has.
+				state.Each(tx, RouteTables, func(x *RouteTable) bool {
+					if slices.ContainsFunc(x.Assocs, func(o RTAssoc) bool { return o.GatewayId == in.GatewayId }) {
+						err = ec2.Errorf(ec2.CodeResourceAlreadyAssociated, "the specified association for route table %s conflicts with an existing association", x.RouteTableId)
+						return false
+					}
+					return true
+				})
 			}
 		}
 		if err != nil {
@@ -377,9 +386,10 @@ var tableSpec = &describe.Spec[*ec2.RouteTable]{
 		{Name: "association.gateway-id", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Associations, func(a ec2.RouteTableAssociation) string { return a.GatewayId })
 		}},
+		// Per association, as EC2 has it: a table with no association
+		// matches neither true nor false.
 		{Name: "association.main", Values: func(t *ec2.RouteTable) []string {
-			main := slices.ContainsFunc(t.Associations, func(a ec2.RouteTableAssociation) bool { return a.Main })
-			return []string{strconv.FormatBool(main)}
+			return each(t.Associations, func(a ec2.RouteTableAssociation) string { return strconv.FormatBool(a.Main) })
 		}},
 		{Name: "route.destination-cidr-block", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Routes, func(r ec2.Route) string { return r.DestinationCidrBlock })

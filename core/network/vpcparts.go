@@ -19,15 +19,3 @@ type vpcParts interface {
 	// dhcpOptionsID is the VPC's DHCP options set ("" for none).
 	dhcpOptionsID(rd state.Reader, vpcID string) string
 }
-
-// noParts is a VPC with no parts of its own: ec2x has no route tables,
-// network ACLs or DHCP options yet.
-type noParts struct{}
-
-var _ vpcParts = noParts{}
-
-func (noParts) created(*state.Tx, string, bool) error     { return nil }
-func (noParts) blockers(state.Reader, string) []string    { return nil }
-func (noParts) deleted(*state.Tx, string)                 {}
-func (noParts) subnetDeleted(*state.Tx, string)           {}
-func (noParts) dhcpOptionsID(state.Reader, string) string { return "" }
