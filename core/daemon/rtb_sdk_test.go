@@ -235,7 +235,10 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 		if code := apiCode(t, err); code != "InvalidParameterValue" {
 			t.Errorf("disassociating the moved main association: %s", code)
 		}
-		must(func() error { _, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: aws.String(mainID)}); return err }())
+		must(func() error {
+			_, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: aws.String(mainID)})
+			return err
+		}())
 	})
 	t.Run("a subnet's association moves", func(t *testing.T) {
 		a, err := c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rtb, SubnetId: sub.Subnet.SubnetId})
