@@ -1,6 +1,7 @@
 package network
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,8 +39,20 @@ var ACLCommand = &cli.Command{
 					for _, x := range a.Associations {
 						subs = append(subs, x.SubnetId)
 					}
-					rules := make([]string, 0, len(a.Entries))
-					for _, r := range a.Entries {
+					// Inbound rules first, read as traffic arrives; EC2
+					// lists the outbound ones first.
+					entries := slices.Clone(a.Entries)
+					slices.SortStableFunc(entries, func(x, y ec2.NetworkAclEntry) int {
+						switch {
+						case x.Egress == y.Egress:
+							return 0
+						case x.Egress:
+							return 1
+						}
+						return -1
+					})
+					rules := make([]string, 0, len(entries))
+					for _, r := range entries {
 						rules = append(rules, ruleText(r))
 					}
 					v.IDs = append(v.IDs, a.NetworkAclId)

@@ -67,7 +67,7 @@ func defaultVpcParts(t *testing.T, c *ec2.Client) vpcPartIDs {
 	for _, e := range acl.NetworkAcls[0].Entries {
 		entries = append(entries, entry{aws.ToInt32(e.RuleNumber), aws.ToBool(e.Egress), e.RuleAction})
 	}
-	wantE := []entry{{100, false, "allow"}, {32767, false, "deny"}, {100, true, "allow"}, {32767, true, "deny"}}
+	wantE := []entry{{100, true, "allow"}, {32767, true, "deny"}, {100, false, "allow"}, {32767, false, "deny"}}
 	if len(entries) != 4 || entries[0] != wantE[0] || entries[1] != wantE[1] || entries[2] != wantE[2] || entries[3] != wantE[3] {
 		t.Errorf("default ACL entries %+v, want %+v", entries, wantE)
 	}

@@ -102,11 +102,12 @@ func (s *Service) aclView(rd state.Reader, a *ACL) *ec2.NetworkAcl {
 	entries := slices.Clone(a.Entries)
 	entries = append(entries, AclEntry{Rule: aclDenyAll, Protocol: "-1", Cidr: "0.0.0.0/0"}, AclEntry{Rule: aclDenyAll, Egress: true, Protocol: "-1", Cidr: "0.0.0.0/0"})
 	slices.SortStableFunc(entries, func(x, y AclEntry) int {
+		// Outbound rules first, as EC2 lists them.
 		if x.Egress != y.Egress {
 			if x.Egress {
-				return 1
+				return -1
 			}
-			return -1
+			return 1
 		}
 		return x.Rule - y.Rule
 	})
@@ -118,7 +119,7 @@ func (s *Service) aclView(rd state.Reader, a *ACL) *ec2.NetworkAcl {
 		switch e.Protocol {
 		case "6", "17":
 			v.PortRange = &ec2.PortRange{From: e.From, To: e.To}
-		case "1":
+		case "1", "58":
 			v.IcmpTypeCode = &ec2.IcmpTypeCode{Type: e.From, Code: e.To}
 		}
 		out.Entries = append(out.Entries, v)
@@ -240,6 +241,8 @@ func aclEntry(in *ec2.NetworkAclEntryInput) (AclEntry, error) {
 		proto = "17"
 	case "icmp":
 		proto = "1"
+	case "icmpv6":
+		proto = "58"
 	}
 	if n, err := strconv.Atoi(proto); err != nil || n < -1 || n > 255 {
 		return e, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter protocol is invalid.", in.Protocol)
@@ -251,7 +254,7 @@ func aclEntry(in *ec2.NetworkAclEntryInput) (AclEntry, error) {
 			return e, ec2.Errorf(ec2.CodeInvalidParameterValue, "TCP and UDP rules need a port range From..To within 0-65535.")
 		}
 		e.From, e.To = in.PortRange.From, in.PortRange.To
-	case "1":
+	case "1", "58": // ICMP, ICMPv6
 		if in.IcmpTypeCode == nil || in.IcmpTypeCode.Type == nil || in.IcmpTypeCode.Code == nil {
 			return e, ec2.Errorf(ec2.CodeInvalidParameterValue, "ICMP rules need an ICMP type and code (-1 for all).")
 		}
