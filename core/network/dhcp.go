@@ -43,8 +43,7 @@ func amazonDomain(region string) string {
 func (s *Service) ensureDhcp(r *state.Region, put func(key []byte, v any)) {
 	net := s.book(r).net
 	if net.DefaultDhcpOptionsId == "" {
-		d := &DhcpSet{DhcpOptionsId: r.NewID("dopt"), Options: []DhcpOpt{{Key: "domain-name", Values: []string{amazonDomain(r.Name)}},
-			{Key: "domain-name-servers", Values: []string{"AmazonProvidedDNS"}}}}
+		d := amazonSet(r.NewID("dopt"), r.Name)
 		state.Seed(r, DhcpSets, d)
 		put(store.Key(DhcpSets.Kind, r.Name, d.DhcpOptionsId), d)
 		net.DefaultDhcpOptionsId = d.DhcpOptionsId
@@ -58,6 +57,28 @@ func (s *Service) ensureDhcp(r *state.Region, put func(key []byte, v any)) {
 	if changed {
 		put(networkKey(r.Name), net)
 	}
+}
+
+// amazonSet is a set as EC2 makes it for a region: its domain and
+// Amazon's DNS.
+func amazonSet(id, region string) *DhcpSet {
+	return &DhcpSet{DhcpOptionsId: id, Options: []DhcpOpt{{Key: "domain-name", Values: []string{amazonDomain(region)}},
+		{Key: "domain-name-servers", Values: []string{"AmazonProvidedDNS"}}}}
+}
+
+// newVpcDhcp is the set a new VPC gets: the region's Amazon set, made
+// anew in tx when it was deleted (no VPC may point at a set that is gone).
+func (s *Service) newVpcDhcp(tx *state.Tx) string {
+	net := s.book(tx.Region()).net
+	if state.Get(tx, DhcpSets, net.DefaultDhcpOptionsId) != nil {
+		return net.DefaultDhcpOptionsId
+	}
+	d := amazonSet(tx.Region().NewID("dopt"), tx.Region().Name)
+	state.Put(tx, DhcpSets, d)
+	old := net.DefaultDhcpOptionsId
+	net.DefaultDhcpOptionsId = d.DhcpOptionsId
+	tx.OnRollback(func() { net.DefaultDhcpOptionsId = old })
+	return d.DhcpOptionsId
 }
 
 // dhcpView is a set as DescribeDhcpOptions shows it.

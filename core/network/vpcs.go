@@ -129,7 +129,7 @@ func (s *Service) CreateVpc(ctx context.Context, region string, in *ec2.CreateVp
 // and its parts; view runs once all of it is in place.
 func (s *Service) addVpc(tx *state.Tx, v *netw.Vpc, subs []*netw.Subnet, tags []ec2.Tag, view func()) error {
 	net := s.book(tx.Region()).net
-	v.DhcpOptionsId = net.DefaultDhcpOptionsId
+	v.DhcpOptionsId = s.newVpcDhcp(tx)
 	oldVpcs, oldSubs := net.Vpcs, net.Subnets
 	oldID, oldCidr, oldGroup := net.VpcId, net.VpcCidr, net.DefaultGroupId
 	tx.OnRollback(func() {
