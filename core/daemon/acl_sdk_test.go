@@ -244,3 +244,55 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 		must(err)
 	})
 }
+
+// TestSDKNetworkAclsWithIpv6: a VPC made with an IPv6 block has a default
+// ACL that lets IPv6 through (rule 101 each way), and every ACL of it
+// ends with a catch-all deny for IPv6 beside the IPv4 one.
+func TestSDKNetworkAclsWithIpv6(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.73.0.0/16"), AmazonProvidedIpv6CidrBlock: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := c.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: v.Vpc.VpcId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type shown struct {
+		rule   int32
+		egress bool
+		action types.RuleAction
+		cidr   string
+	}
+	entries := func(filter types.Filter) []shown {
+		t.Helper()
+		d, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{filter, {Name: aws.String("vpc-id"), Values: []string{aws.ToString(v.Vpc.VpcId)}}}})
+		if err != nil || len(d.NetworkAcls) != 1 {
+			t.Fatalf("%+v, %v", d, err)
+		}
+		var out []shown
+		for _, e := range d.NetworkAcls[0].Entries {
+			out = append(out, shown{aws.ToInt32(e.RuleNumber), aws.ToBool(e.Egress), e.RuleAction, aws.ToString(e.CidrBlock) + aws.ToString(e.Ipv6CidrBlock)})
+		}
+		return out
+	}
+	cases := []struct {
+		name   string
+		filter types.Filter
+		want   []shown
+	}{
+		{"the default ACL", types.Filter{Name: aws.String("default"), Values: []string{"true"}}, []shown{
+			{100, true, "allow", "0.0.0.0/0"}, {101, true, "allow", "::/0"}, {32767, true, "deny", "0.0.0.0/0"}, {32767, true, "deny", "::/0"},
+			{100, false, "allow", "0.0.0.0/0"}, {101, false, "allow", "::/0"}, {32767, false, "deny", "0.0.0.0/0"}, {32767, false, "deny", "::/0"}}},
+		{"a new ACL", types.Filter{Name: aws.String("network-acl-id"), Values: []string{aws.ToString(own.NetworkAcl.NetworkAclId)}}, []shown{
+			{32767, true, "deny", "0.0.0.0/0"}, {32767, true, "deny", "::/0"}, {32767, false, "deny", "0.0.0.0/0"}, {32767, false, "deny", "::/0"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := entries(tc.filter); !slices.Equal(got, tc.want) {
+				t.Errorf("entries\n%+v\nwant\n%+v", got, tc.want)
+			}
+		})
+	}
+}

@@ -101,6 +101,10 @@ func (s *Service) aclView(rd state.Reader, a *ACL) *ec2.NetworkAcl {
 		Entries: []ec2.NetworkAclEntry{}, Associations: []ec2.NetworkAclAssociation{}}
 	entries := slices.Clone(a.Entries)
 	entries = append(entries, AclEntry{Rule: aclDenyAll, Protocol: "-1", Cidr: "0.0.0.0/0"}, AclEntry{Rule: aclDenyAll, Egress: true, Protocol: "-1", Cidr: "0.0.0.0/0"})
+	if v := s.book(rd.Region()).net.VpcByID(a.VpcId); v != nil && len(v.Ipv6) > 0 {
+		// A VPC with IPv6 has a catch-all deny for IPv6 too.
+		entries = append(entries, AclEntry{Rule: aclDenyAll, Protocol: "-1", Ipv6Cidr: "::/0"}, AclEntry{Rule: aclDenyAll, Egress: true, Protocol: "-1", Ipv6Cidr: "::/0"})
+	}
 	slices.SortStableFunc(entries, func(x, y AclEntry) int {
 		// Outbound rules first, as EC2 lists them.
 		if x.Egress != y.Egress {

@@ -19,7 +19,13 @@ var _ vpcParts = routeParts{}
 // created makes a VPC's main route table; a default VPC also gets an
 // attached internet gateway and a default route to it, as in EC2.
 func (p routeParts) created(tx *state.Tx, vpcID string, isDefault bool) error {
-	state.Put(tx, ACLs, defaultACL(tx.Region().NewID("acl"), vpcID))
+	acl := defaultACL(tx.Region().NewID("acl"), vpcID)
+	if v := p.s.book(tx.Region()).net.VpcByID(vpcID); v != nil && len(v.Ipv6) > 0 {
+		// A VPC made with an IPv6 block lets IPv6 through too, as in EC2.
+		acl.Entries = append(acl.Entries, AclEntry{Rule: 101, Protocol: "-1", Allow: true, Ipv6Cidr: "::/0"},
+			AclEntry{Rule: 101, Egress: true, Protocol: "-1", Allow: true, Ipv6Cidr: "::/0"})
+	}
+	state.Put(tx, ACLs, acl)
 	t := newTable(tx, vpcID, true, nil)
 	if isDefault {
 		g := &Gateway{GatewayId: tx.Region().NewID("igw"), VpcId: vpcID}
