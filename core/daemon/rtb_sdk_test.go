@@ -216,6 +216,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 		{"route.gateway-id local", types.Filter{Name: aws.String("route.gateway-id"), Values: []string{"local"}}, sorted(mainID, aws.ToString(rtb), aws.ToString(spare.RouteTable.RouteTableId))},
 		{"route.destination-cidr-block", types.Filter{Name: aws.String("route.destination-cidr-block"), Values: []string{"192.168.0.0/16"}}, []string{aws.ToString(rtb)}},
 		{"tag:Name", types.Filter{Name: aws.String("tag:Name"), Values: []string{"app"}}, []string{aws.ToString(rtb)}},
+		{"route.nat-gateway-id, a target ec2x has not", types.Filter{Name: aws.String("route.nat-gateway-id"), Values: []string{"nat-0123456789abcdef0"}}, nil},
 	}
 	for _, f := range filters {
 		t.Run("filter "+f.name, func(t *testing.T) {
