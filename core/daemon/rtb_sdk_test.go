@@ -264,6 +264,17 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 			t.Errorf("another table for the gateway once it has none: %v", err)
 		}
 	})
+	t.Run("a deleted subnet's association goes with it", func(t *testing.T) {
+		s2, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.90.2.0/24")})
+		must(err)
+		_, err = c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rtb, SubnetId: s2.Subnet.SubnetId})
+		must(err)
+		_, err = c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: s2.Subnet.SubnetId})
+		must(err)
+		if got := tablesOf(types.Filter{Name: aws.String("association.subnet-id"), Values: []string{aws.ToString(s2.Subnet.SubnetId)}}); len(got) != 0 {
+			t.Errorf("tables of the deleted subnet: %v", got)
+		}
+	})
 	t.Run("pages", func(t *testing.T) {
 		for range 4 {
 			_, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpc})
