@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -292,6 +293,69 @@ func TestSDKNetworkAclsWithIpv6(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := entries(tc.filter); !slices.Equal(got, tc.want) {
 				t.Errorf("entries\n%+v\nwant\n%+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSDKIpv6BlockOpensDefaultAcl: an IPv6 block given to a VPC later
+// adds the IPv6 allow rules to its default ACL, each way whose rules were
+// never changed.
+func TestSDKIpv6BlockOpensDefaultAcl(t *testing.T) {
+	c, _ := sdkClient(t, testSecret)
+	ctx := context.Background()
+	rules := func(vpc *string) (in, out []string) {
+		t.Helper()
+		d, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{
+			{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc)}}, {Name: aws.String("default"), Values: []string{"true"}}}})
+		if err != nil || len(d.NetworkAcls) != 1 {
+			t.Fatalf("%+v, %v", d, err)
+		}
+		for _, e := range d.NetworkAcls[0].Entries {
+			r := strconv.Itoa(int(aws.ToInt32(e.RuleNumber))) + ":" + aws.ToString(e.CidrBlock) + aws.ToString(e.Ipv6CidrBlock)
+			if aws.ToBool(e.Egress) {
+				out = append(out, r)
+			} else {
+				in = append(in, r)
+			}
+		}
+		return in, out
+	}
+	cases := []struct {
+		name    string
+		cidr    string
+		change  bool // an inbound rule added before the IPv6 block
+		wantIn  []string
+		wantOut []string
+	}{
+		{"unchanged", "10.74.0.0/16", false,
+			[]string{"100:0.0.0.0/0", "101:::/0", "32767:0.0.0.0/0", "32767:::/0"}, []string{"100:0.0.0.0/0", "101:::/0", "32767:0.0.0.0/0", "32767:::/0"}},
+		{"inbound rules changed", "10.75.0.0/16", true,
+			[]string{"50:10.0.0.0/8", "100:0.0.0.0/0", "32767:0.0.0.0/0", "32767:::/0"}, []string{"100:0.0.0.0/0", "101:::/0", "32767:0.0.0.0/0", "32767:::/0"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String(tc.cidr)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.change {
+				d, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{{Name: aws.String("vpc-id"), Values: []string{aws.ToString(v.Vpc.VpcId)}}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = c.CreateNetworkAclEntry(ctx, &ec2.CreateNetworkAclEntryInput{NetworkAclId: d.NetworkAcls[0].NetworkAclId, RuleNumber: aws.Int32(50),
+					Egress: aws.Bool(false), Protocol: aws.String("-1"), RuleAction: types.RuleActionDeny, CidrBlock: aws.String("10.0.0.0/8")})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := c.AssociateVpcCidrBlock(ctx, &ec2.AssociateVpcCidrBlockInput{VpcId: v.Vpc.VpcId, AmazonProvidedIpv6CidrBlock: aws.Bool(true)}); err != nil {
+				t.Fatal(err)
+			}
+			in, out := rules(v.Vpc.VpcId)
+			if !slices.Equal(in, tc.wantIn) || !slices.Equal(out, tc.wantOut) {
+				t.Errorf("inbound %v outbound %v, want %v and %v", in, out, tc.wantIn, tc.wantOut)
 			}
 		})
 	}

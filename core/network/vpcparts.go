@@ -16,6 +16,9 @@ type vpcParts interface {
 	deleted(tx *state.Tx, vpcID string)
 	// subnetDeleted drops a subnet's associations.
 	subnetDeleted(tx *state.Tx, subnetID string)
+	// ipv6Added lets IPv6 through the default ACL of a VPC given an IPv6
+	// block, unless its rules were changed.
+	ipv6Added(tx *state.Tx, vpcID string)
 	// dhcpOptionsID is the VPC's DHCP options set ("" for none).
 	dhcpOptionsID(rd state.Reader, vpcID string) string
 }

@@ -369,6 +369,7 @@ func (s *Service) AssociateVpcCidrBlock(ctx context.Context, region string, in *
 				a := ipv6View(b)
 				a.Ipv6CidrBlockState.State = "associating"
 				out.Ipv6CidrBlockAssociation = &a
+				s.parts.ipv6Added(tx, v.VpcId)
 				return nil
 			}
 			p, err := vpcBlock(in.CidrBlock)
