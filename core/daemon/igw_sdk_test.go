@@ -275,6 +275,15 @@ func TestSDKEgressOnlyGateways(t *testing.T) {
 		EgressOnlyInternetGatewayId: eigw.EgressOnlyInternetGatewayId}); err != nil {
 		t.Fatal(err)
 	}
+	elsewhere, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(defaultVpcParts(t, c).vpc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: elsewhere.RouteTable.RouteTableId, DestinationIpv6CidrBlock: aws.String("::/0"),
+		EgressOnlyInternetGatewayId: eigw.EgressOnlyInternetGatewayId})
+	if code := apiCode(t, err); code != "InvalidParameterValue" {
+		t.Errorf("a route in another VPC's table: %s", code)
+	}
 	d, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{
 		{Name: aws.String("route.egress-only-internet-gateway-id"), Values: []string{aws.ToString(eigw.EgressOnlyInternetGatewayId)}}}})
 	if err != nil || len(d.RouteTables) != 1 || aws.ToString(d.RouteTables[0].RouteTableId) != aws.ToString(rt.RouteTable.RouteTableId) {

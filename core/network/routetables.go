@@ -245,8 +245,12 @@ func (s *Service) target(rd state.Reader, t *RouteTable, in *ec2.RouteInput) (St
 			return r, ec2.Errorf(ec2.CodeInvalidParameterValue, "route table %s and network gateway %s belong to different networks", t.RouteTableId, g.GatewayId)
 		}
 	case in.EgressOnlyInternetGatewayId != "":
-		if g := state.Get(rd, Gateways, in.EgressOnlyInternetGatewayId); g == nil || !ec2.ValidID("eigw", g.GatewayId) {
-			return r, ec2.Errorf(ec2.CodeInvalidEgressOnlyInternetGatewayIdNotFound, "The egress only internet gateway ID '%s' does not exist", in.EgressOnlyInternetGatewayId)
+		g, err := eigwFor(rd, in.EgressOnlyInternetGatewayId)
+		if err != nil {
+			return r, err
+		}
+		if g.VpcId != t.VpcId {
+			return r, ec2.Errorf(ec2.CodeInvalidParameterValue, "route table %s and network gateway %s belong to different networks", t.RouteTableId, g.GatewayId)
 		}
 	case in.NetworkInterfaceId != "":
 		e, err := lookupENI(rd, in.NetworkInterfaceId)
