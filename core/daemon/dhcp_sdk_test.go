@@ -43,7 +43,9 @@ func TestSDKDhcpOptionChecks(t *testing.T) {
 		{"a NetBIOS node type that is not one", []types.NewDhcpConfiguration{opt("netbios-node-type", "3")}, "InvalidParameterValue"},
 		{"an IPv6 lease time", []types.NewDhcpConfiguration{opt("ipv6-address-preferred-lease-time", "3600")}, ""},
 		{"an IPv6 lease time too short", []types.NewDhcpConfiguration{opt("ipv6-address-preferred-lease-time", "100")}, "InvalidParameterValue"},
-		{"two domain names", []types.NewDhcpConfiguration{opt("domain-name", "a.example", "b.example")}, "InvalidParameterValue"},
+		{"two domain name values", []types.NewDhcpConfiguration{opt("domain-name", "a.example", "b.example")}, "InvalidParameterValue"},
+		{"a search list in one value", []types.NewDhcpConfiguration{opt("domain-name", "a.example corp")}, ""},
+		{"a domain name that is not one", []types.NewDhcpConfiguration{opt("domain-name", "a_b.example")}, "InvalidParameterValue"},
 		{"an option EC2 has not", []types.NewDhcpConfiguration{opt("router", "10.0.0.1")}, "InvalidParameterValue"},
 		{"the same option twice", []types.NewDhcpConfiguration{opt("domain-name", "a.example"), opt("domain-name", "b.example")}, "InvalidParameterValue"},
 	}

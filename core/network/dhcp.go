@@ -3,8 +3,10 @@ package network
 import (
 	"context"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -116,7 +118,7 @@ func checkDhcpOption(o ec2.NewDhcpConfiguration) error {
 	case "ntp-servers", "netbios-name-servers":
 		return ips(false)
 	case "domain-name":
-		if len(o.Values) != 1 || !domainNameRe.MatchString(o.Values[0]) {
+		if len(o.Values) != 1 || !dhcpDomains(o.Values[0]) {
 			return bad()
 		}
 	case "netbios-node-type":
@@ -132,6 +134,25 @@ func checkDhcpOption(o ec2.NewDhcpConfiguration) error {
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter name is invalid. Unknown DHCP option", o.Key)
 	}
 	return nil
+}
+
+// dhcpDomainRe is one domain name, a single label allowed.
+var dhcpDomainRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
+
+// dhcpDomains reports whether v is one or more domain names separated by
+// spaces, as EC2 takes the domain-name option (a search list for guests
+// that read it so).
+func dhcpDomains(v string) bool {
+	names := strings.Fields(v)
+	if len(names) == 0 || len(v) > 255 {
+		return false
+	}
+	for _, n := range names {
+		if !dhcpDomainRe.MatchString(n) {
+			return false
+		}
+	}
+	return true
 }
 
 func firstOf(v []string) string {
