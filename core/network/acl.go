@@ -48,9 +48,13 @@ type AclAssoc struct {
 var ACLs = state.Table[ACL]{Kind: "acl", ID: func(a *ACL) string { return a.NetworkAclId }}
 
 // Rule numbers a user may give; 32767 is the catch-all deny of every ACL.
+// EC2's default quotas: ACLs per VPC, rules per ACL, direction and
+// address family.
 const (
-	maxAclRule = 32766
-	aclDenyAll = 32767
+	maxAclRule    = 32766
+	aclDenyAll    = 32767
+	maxAclsPerVpc = 200
+	maxAclRules   = 20
 )
 
 func cloneACL(a *ACL) *ACL {
@@ -178,6 +182,16 @@ func (s *Service) CreateNetworkAcl(ctx context.Context, region string, in *ec2.C
 		if _, err := s.vpcFor(tx, in.VpcId); err != nil {
 			return err
 		}
+		n := 0
+		state.Each(tx, ACLs, func(a *ACL) bool {
+			if a.VpcId == in.VpcId {
+				n++
+			}
+			return true
+		})
+		if n >= maxAclsPerVpc {
+			return ec2.Errorf(ec2.CodeNetworkAclLimitExceeded, "The maximum number of network ACLs has been reached.")
+		}
 		if err := dryRun(in.DryRun); err != nil {
 			return err
 		}
@@ -300,6 +314,15 @@ func (s *Service) CreateNetworkAclEntry(ctx context.Context, region string, in *
 	return s.changeEntries(ctx, region, in.NetworkAclId, in.DryRun, func(a *ACL) error {
 		if aclEntryIndex(a, e.Rule, e.Egress) >= 0 {
 			return ec2.Errorf(ec2.CodeNetworkAclEntryAlreadyExists, "The network acl entry identified by %d already exists.", e.Rule)
+		}
+		same := 0
+		for _, x := range a.Entries {
+			if x.Egress == e.Egress && (x.Ipv6Cidr == "") == (e.Ipv6Cidr == "") {
+				same++
+			}
+		}
+		if same >= maxAclRules {
+			return ec2.Errorf(ec2.CodeNetworkAclEntryLimitExceeded, "The maximum number of network ACL entries has been reached.")
 		}
 		a.Entries = append(a.Entries, e)
 		return nil

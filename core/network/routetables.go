@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -22,6 +23,16 @@ func (s *Service) CreateRouteTable(ctx context.Context, region string, in *ec2.C
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		if _, err := s.vpcFor(tx, in.VpcId); err != nil {
 			return err
+		}
+		n := 0
+		state.Each(tx, RouteTables, func(t *RouteTable) bool {
+			if t.VpcId == in.VpcId {
+				n++
+			}
+			return true
+		})
+		if n >= maxTablesPerVpc {
+			return ec2.Errorf(ec2.CodeRouteTableLimitExceeded, "The maximum number of route tables has been reached.")
 		}
 		if err := dryRun(in.DryRun); err != nil {
 			return err
@@ -204,6 +215,9 @@ func destOf(v4, v6, pl string) (string, error) {
 	return p.Masked().String(), nil
 }
 
+// is6 reports whether a stored destination is an IPv6 one.
+func is6(dest string) bool { return strings.Contains(dest, ":") }
+
 // isLocal reports whether dest is one of the VPC's own blocks.
 func (s *Service) isLocal(rd state.Reader, vpc, dest string) bool {
 	v := s.book(rd.Region()).net.VpcByID(vpc)
@@ -303,6 +317,15 @@ func (s *Service) CreateRoute(ctx context.Context, region string, in *ec2.RouteI
 			r, err := s.target(tx, t, in)
 			if err != nil {
 				return err
+			}
+			same := 0
+			for _, x := range t.Routes {
+				if is6(x.Dest) == is6(dest) {
+					same++
+				}
+			}
+			if same >= maxRoutesPerTable {
+				return ec2.Errorf(ec2.CodeRouteLimitExceeded, "The maximum number of routes has been reached.")
 			}
 			r.Dest = dest
 			t.Routes = append(t.Routes, r)
