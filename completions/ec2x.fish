@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add del associate disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -672,6 +672,18 @@ complete -c ec2x -n '__fish_seen_subcommand_from add' -f -l query -r -d 'JMESPat
 complete -c ec2x -n '__fish_seen_subcommand_from add' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from add' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from add' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from route' -a 'replace' -d 'point a route at another gateway, interface or instance'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l gateway -r -d 'an internet gateway of the VPC'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l eni -r -d 'a network interface'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l instance -r -d 'an instance (with one interface)'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from replace' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from del' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from route' -a 'del' -d 'delete a route (the local routes stay)'
 complete -c ec2x -n '__fish_seen_subcommand_from del' -f -l home -r -d 'state directory (default ~/.ec2x)'
@@ -690,6 +702,15 @@ complete -c ec2x -n '__fish_seen_subcommand_from associate' -f -l query -r -d 'J
 complete -c ec2x -n '__fish_seen_subcommand_from associate' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from associate' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from associate' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from route' -a 'main' -d 'make a table its VPC\'s main one (subnets without a table of their own use it)'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from main' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from disassociate' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from route' -a 'disassociate' -d 'give a subnet back to its VPC\'s main table'
 complete -c ec2x -n '__fish_seen_subcommand_from disassociate' -f -l home -r -d 'state directory (default ~/.ec2x)'
@@ -736,7 +757,8 @@ complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l egress -d 'outboun
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l deny -d 'deny instead of allow'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l protocol -r -d 'tcp, udp, icmp, all or a number'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l port -r -d 'PORT or FROM-TO (tcp and udp)'
-complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l cidr -r -d 'the other side\'s addresses'
+complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l cidr -r -d 'the other side\'s addresses (IPv4 or IPv6)'
+complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l replace -d 'replace the rule of that number and direction'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l home -r -d 'state directory (default ~/.ec2x)'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l output -s o -r -d 'output format: table, json or text'

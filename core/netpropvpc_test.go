@@ -108,11 +108,14 @@ func (f *netFuzzer) vpcDeps(region, vpc string) int {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	tables, err := f.e.c.DescribeRouteTables(f.e.ctx, region, &ec2.DescribeRouteTablesInput{Filters: append(filter, ec2.Filter{Name: "association.main", Values: []string{"false"}})})
+	// Every table but the main one (association.main=false would leave
+	// out tables with no association at all, as EC2 does).
+	tables, err := f.e.c.DescribeRouteTables(f.e.ctx, region, &ec2.DescribeRouteTablesInput{Filters: filter})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return len(subs.Subnets) + len(groups.SecurityGroups) - 1 + len(tables.RouteTables) // the default group goes with the VPC
+	// the default group and the main table go with the VPC
+	return len(subs.Subnets) + len(groups.SecurityGroups) - 1 + len(tables.RouteTables) - 1
 }
 
 func (f *netFuzzer) deleteSubnet(region string) {

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,8 +39,20 @@ var ACLCommand = &cli.Command{
 					for _, x := range a.Associations {
 						subs = append(subs, x.SubnetId)
 					}
-					rules := make([]string, 0, len(a.Entries))
-					for _, r := range a.Entries {
+					// Inbound rules first, read as traffic arrives; EC2
+					// lists the outbound ones first.
+					entries := slices.Clone(a.Entries)
+					slices.SortStableFunc(entries, func(x, y ec2.NetworkAclEntry) int {
+						switch {
+						case x.Egress == y.Egress:
+							return 0
+						case x.Egress:
+							return 1
+						}
+						return -1
+					})
+					rules := make([]string, 0, len(entries))
+					for _, r := range entries {
 						rules = append(rules, ruleText(r))
 					}
 					v.IDs = append(v.IDs, a.NetworkAclId)
@@ -91,7 +104,8 @@ var ACLCommand = &cli.Command{
 				&cli.BoolFlag{Name: "deny", Usage: "deny instead of allow"},
 				&cli.StringFlag{Name: "protocol", Value: "tcp", Usage: "tcp, udp, icmp, all or a number"},
 				&cli.StringFlag{Name: "port", Usage: "PORT or FROM-TO (tcp and udp)"},
-				&cli.StringFlag{Name: "cidr", Value: "0.0.0.0/0", Usage: "the other side's addresses"},
+				&cli.StringFlag{Name: "cidr", Value: "0.0.0.0/0", Usage: "the other side's addresses (IPv4 or IPv6)"},
+				&cli.BoolFlag{Name: "replace", Usage: "replace the rule of that number and direction"},
 			},
 			Action: func(c *cli.Context) error {
 				e, args, err := command.Setup(c, 2, 2, "ACL ID and rule number")
@@ -106,7 +120,12 @@ var ACLCommand = &cli.Command{
 				if c.Bool("deny") {
 					action = "deny"
 				}
-				in := &ec2.NetworkAclEntryInput{NetworkAclId: args[0], RuleNumber: &n, Egress: &egress, Protocol: c.String("protocol"), RuleAction: action, CidrBlock: c.String("cidr")}
+				in := &ec2.NetworkAclEntryInput{NetworkAclId: args[0], RuleNumber: &n, Egress: &egress, Protocol: c.String("protocol"), RuleAction: action}
+				if cidr := c.String("cidr"); strings.Contains(cidr, ":") {
+					in.Ipv6CidrBlock = cidr
+				} else {
+					in.CidrBlock = cidr
+				}
 				if p := c.String("port"); p != "" {
 					lo, hi, _ := strings.Cut(p, "-")
 					from, err1 := strconv.Atoi(lo)
@@ -120,15 +139,19 @@ var ACLCommand = &cli.Command{
 					}
 					in.PortRange = &ec2.PortRange{From: &from, To: &to}
 				}
-				if strings.EqualFold(in.Protocol, "icmp") || in.Protocol == "1" {
+				if p := strings.ToLower(in.Protocol); p == "icmp" || p == "1" || p == "icmpv6" || p == "58" {
 					all := -1
 					in.IcmpTypeCode = &ec2.IcmpTypeCode{Type: &all, Code: &all}
 				}
+				action, done := "CreateNetworkAclEntry", " added"
+				if c.Bool("replace") {
+					action, done = "ReplaceNetworkAclEntry", " replaced"
+				}
 				var out ec2.Empty
-				if err := e.Call("CreateNetworkAclEntry", in, &out); err != nil {
+				if err := e.Call(action, in, &out); err != nil {
 					return err
 				}
-				return e.Print(command.DoneView(&out, args[0], "rule "+args[1]+" added"))
+				return e.Print(command.DoneView(&out, args[0], "rule "+args[1]+done))
 			},
 		},
 		{

@@ -194,27 +194,34 @@ var RouteCommand = &cli.Command{
 			Name:      "add",
 			Usage:     "add a route: a destination to a gateway, an interface or an instance",
 			ArgsUsage: "RTB-ID CIDR",
-			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "gateway", Usage: "an internet gateway of the VPC"},
-				&cli.StringFlag{Name: "eni", Usage: "a network interface"},
-				&cli.StringFlag{Name: "instance", Usage: "an instance (with one interface)"},
-			},
+			Flags:     routeTargetFlags(),
 			Action: func(c *cli.Context) error {
 				e, args, err := command.Setup(c, 2, 2, "route table ID and destination CIDR")
 				if err != nil {
 					return err
 				}
-				in := &ec2.RouteInput{RouteTableId: args[0], GatewayId: c.String("gateway"), NetworkInterfaceId: c.String("eni"), InstanceId: c.String("instance")}
-				if strings.Contains(args[1], ":") {
-					in.DestinationIpv6CidrBlock = args[1]
-				} else {
-					in.DestinationCidrBlock = args[1]
-				}
 				var out ec2.ReturnOutput
-				if err := e.Call("CreateRoute", in, &out); err != nil {
+				if err := e.Call("CreateRoute", routeInput(c, args), &out); err != nil {
 					return err
 				}
 				return e.Print(command.DoneView(&out, args[0], "route added"))
+			},
+		},
+		{
+			Name:      "replace",
+			Usage:     "point a route at another gateway, interface or instance",
+			ArgsUsage: "RTB-ID CIDR",
+			Flags:     routeTargetFlags(),
+			Action: func(c *cli.Context) error {
+				e, args, err := command.Setup(c, 2, 2, "route table ID and destination CIDR")
+				if err != nil {
+					return err
+				}
+				var out ec2.Empty
+				if err := e.Call("ReplaceRoute", routeInput(c, args), &out); err != nil {
+					return err
+				}
+				return e.Print(command.DoneView(&out, args[0], "route replaced"))
 			},
 		},
 		{
@@ -226,7 +233,8 @@ var RouteCommand = &cli.Command{
 				if err != nil {
 					return err
 				}
-				in := &ec2.DeleteRouteInput{RouteTableId: args[0], DestinationCidrBlock: args[1]}
+				in := &ec2.DeleteRouteInput{RouteTableId: args[0]}
+				in.DestinationCidrBlock, in.DestinationIpv6CidrBlock = destination(args[1])
 				var out ec2.Empty
 				if err := e.Call("DeleteRoute", in, &out); err != nil {
 					return err
@@ -251,6 +259,39 @@ var RouteCommand = &cli.Command{
 			},
 		},
 		{
+			Name:      "main",
+			Usage:     "make a table its VPC's main one (subnets without a table of their own use it)",
+			ArgsUsage: "RTB-ID",
+			Action: func(c *cli.Context) error {
+				e, args, err := command.Setup(c, 1, 1, "route table ID")
+				if err != nil {
+					return err
+				}
+				var table ec2.DescribeRouteTablesOutput
+				if err := e.Call("DescribeRouteTables", &ec2.DescribeRouteTablesInput{RouteTableIds: args}, &table); err != nil {
+					return err
+				}
+				var mains ec2.DescribeRouteTablesOutput
+				in := &ec2.DescribeRouteTablesInput{Filters: []ec2.Filter{{Name: "vpc-id", Values: []string{table.RouteTables[0].VpcId}}, {Name: "association.main", Values: []string{"true"}}}}
+				if err := e.Call("DescribeRouteTables", in, &mains); err != nil {
+					return err
+				}
+				assoc := ""
+				for _, t := range mains.RouteTables {
+					for _, a := range t.Associations {
+						if a.Main {
+							assoc = a.RouteTableAssociationId
+						}
+					}
+				}
+				var out ec2.ReplaceRouteTableAssociationOutput
+				if err := e.Call("ReplaceRouteTableAssociation", &ec2.ReplaceRouteTableAssociationInput{AssociationId: assoc, RouteTableId: args[0]}, &out); err != nil {
+					return err
+				}
+				return e.Print(command.View{Data: &out, IDs: []string{out.NewAssociationId}, Header: []string{"ASSOCIATION ID"}, Rows: [][]string{{out.NewAssociationId}}})
+			},
+		},
+		{
 			Name:      "disassociate",
 			Usage:     "give a subnet back to its VPC's main table",
 			ArgsUsage: "RTBASSOC-ID",
@@ -267,6 +308,30 @@ var RouteCommand = &cli.Command{
 			},
 		},
 	},
+}
+
+// routeTargetFlags are the targets a route may have.
+func routeTargetFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "gateway", Usage: "an internet gateway of the VPC"},
+		&cli.StringFlag{Name: "eni", Usage: "a network interface"},
+		&cli.StringFlag{Name: "instance", Usage: "an instance (with one interface)"},
+	}
+}
+
+// routeInput is CreateRoute's or ReplaceRoute's request from the command line.
+func routeInput(c *cli.Context, args []string) *ec2.RouteInput {
+	in := &ec2.RouteInput{RouteTableId: args[0], GatewayId: c.String("gateway"), NetworkInterfaceId: c.String("eni"), InstanceId: c.String("instance")}
+	in.DestinationCidrBlock, in.DestinationIpv6CidrBlock = destination(args[1])
+	return in
+}
+
+// destination is a CIDR as EC2's IPv4 or IPv6 destination parameter.
+func destination(cidr string) (v4, v6 string) {
+	if strings.Contains(cidr, ":") {
+		return "", cidr
+	}
+	return cidr, ""
 }
 
 // stateMark flags a route that leads nowhere.

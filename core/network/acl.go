@@ -48,9 +48,13 @@ type AclAssoc struct {
 var ACLs = state.Table[ACL]{Kind: "acl", ID: func(a *ACL) string { return a.NetworkAclId }}
 
 // Rule numbers a user may give; 32767 is the catch-all deny of every ACL.
+// EC2's default quotas: ACLs per VPC, rules per ACL, direction and
+// address family.
 const (
-	maxAclRule = 32766
-	aclDenyAll = 32767
+	maxAclRule    = 32766
+	aclDenyAll    = 32767
+	maxAclsPerVpc = 200
+	maxAclRules   = 20
 )
 
 func cloneACL(a *ACL) *ACL {
@@ -101,12 +105,17 @@ func (s *Service) aclView(rd state.Reader, a *ACL) *ec2.NetworkAcl {
 		Entries: []ec2.NetworkAclEntry{}, Associations: []ec2.NetworkAclAssociation{}}
 	entries := slices.Clone(a.Entries)
 	entries = append(entries, AclEntry{Rule: aclDenyAll, Protocol: "-1", Cidr: "0.0.0.0/0"}, AclEntry{Rule: aclDenyAll, Egress: true, Protocol: "-1", Cidr: "0.0.0.0/0"})
+	if v := s.book(rd.Region()).net.VpcByID(a.VpcId); v != nil && len(v.Ipv6) > 0 {
+		// A VPC with IPv6 has a catch-all deny for IPv6 too.
+		entries = append(entries, AclEntry{Rule: aclDenyAll, Protocol: "-1", Ipv6Cidr: "::/0"}, AclEntry{Rule: aclDenyAll, Egress: true, Protocol: "-1", Ipv6Cidr: "::/0"})
+	}
 	slices.SortStableFunc(entries, func(x, y AclEntry) int {
+		// Outbound rules first, as EC2 lists them.
 		if x.Egress != y.Egress {
 			if x.Egress {
-				return 1
+				return -1
 			}
-			return -1
+			return 1
 		}
 		return x.Rule - y.Rule
 	})
@@ -118,7 +127,7 @@ func (s *Service) aclView(rd state.Reader, a *ACL) *ec2.NetworkAcl {
 		switch e.Protocol {
 		case "6", "17":
 			v.PortRange = &ec2.PortRange{From: e.From, To: e.To}
-		case "1":
+		case "1", "58":
 			v.IcmpTypeCode = &ec2.IcmpTypeCode{Type: e.From, Code: e.To}
 		}
 		out.Entries = append(out.Entries, v)
@@ -172,6 +181,16 @@ func (s *Service) CreateNetworkAcl(ctx context.Context, region string, in *ec2.C
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		if _, err := s.vpcFor(tx, in.VpcId); err != nil {
 			return err
+		}
+		n := 0
+		state.Each(tx, ACLs, func(a *ACL) bool {
+			if a.VpcId == in.VpcId {
+				n++
+			}
+			return true
+		})
+		if n >= maxAclsPerVpc {
+			return ec2.Errorf(ec2.CodeNetworkAclLimitExceeded, "The maximum number of network ACLs has been reached.")
 		}
 		if err := dryRun(in.DryRun); err != nil {
 			return err
@@ -240,6 +259,8 @@ func aclEntry(in *ec2.NetworkAclEntryInput) (AclEntry, error) {
 		proto = "17"
 	case "icmp":
 		proto = "1"
+	case "icmpv6":
+		proto = "58"
 	}
 	if n, err := strconv.Atoi(proto); err != nil || n < -1 || n > 255 {
 		return e, ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter protocol is invalid.", in.Protocol)
@@ -251,7 +272,7 @@ func aclEntry(in *ec2.NetworkAclEntryInput) (AclEntry, error) {
 			return e, ec2.Errorf(ec2.CodeInvalidParameterValue, "TCP and UDP rules need a port range From..To within 0-65535.")
 		}
 		e.From, e.To = in.PortRange.From, in.PortRange.To
-	case "1":
+	case "1", "58": // ICMP, ICMPv6
 		if in.IcmpTypeCode == nil || in.IcmpTypeCode.Type == nil || in.IcmpTypeCode.Code == nil {
 			return e, ec2.Errorf(ec2.CodeInvalidParameterValue, "ICMP rules need an ICMP type and code (-1 for all).")
 		}
@@ -293,6 +314,15 @@ func (s *Service) CreateNetworkAclEntry(ctx context.Context, region string, in *
 	return s.changeEntries(ctx, region, in.NetworkAclId, in.DryRun, func(a *ACL) error {
 		if aclEntryIndex(a, e.Rule, e.Egress) >= 0 {
 			return ec2.Errorf(ec2.CodeNetworkAclEntryAlreadyExists, "The network acl entry identified by %d already exists.", e.Rule)
+		}
+		same := 0
+		for _, x := range a.Entries {
+			if x.Egress == e.Egress && (x.Ipv6Cidr == "") == (e.Ipv6Cidr == "") {
+				same++
+			}
+		}
+		if same >= maxAclRules {
+			return ec2.Errorf(ec2.CodeNetworkAclEntryLimitExceeded, "The maximum number of network ACL entries has been reached.")
 		}
 		a.Entries = append(a.Entries, e)
 		return nil

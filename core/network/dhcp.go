@@ -3,8 +3,10 @@ package network
 import (
 	"context"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -43,8 +45,7 @@ func amazonDomain(region string) string {
 func (s *Service) ensureDhcp(r *state.Region, put func(key []byte, v any)) {
 	net := s.book(r).net
 	if net.DefaultDhcpOptionsId == "" {
-		d := &DhcpSet{DhcpOptionsId: r.NewID("dopt"), Options: []DhcpOpt{{Key: "domain-name", Values: []string{amazonDomain(r.Name)}},
-			{Key: "domain-name-servers", Values: []string{"AmazonProvidedDNS"}}}}
+		d := amazonSet(r.NewID("dopt"), r.Name)
 		state.Seed(r, DhcpSets, d)
 		put(store.Key(DhcpSets.Kind, r.Name, d.DhcpOptionsId), d)
 		net.DefaultDhcpOptionsId = d.DhcpOptionsId
@@ -58,6 +59,28 @@ func (s *Service) ensureDhcp(r *state.Region, put func(key []byte, v any)) {
 	if changed {
 		put(networkKey(r.Name), net)
 	}
+}
+
+// amazonSet is a set as EC2 makes it for a region: its domain and
+// Amazon's DNS.
+func amazonSet(id, region string) *DhcpSet {
+	return &DhcpSet{DhcpOptionsId: id, Options: []DhcpOpt{{Key: "domain-name", Values: []string{amazonDomain(region)}},
+		{Key: "domain-name-servers", Values: []string{"AmazonProvidedDNS"}}}}
+}
+
+// newVpcDhcp is the set a new VPC gets: the region's Amazon set, made
+// anew in tx when it was deleted (no VPC may point at a set that is gone).
+func (s *Service) newVpcDhcp(tx *state.Tx) string {
+	net := s.book(tx.Region()).net
+	if state.Get(tx, DhcpSets, net.DefaultDhcpOptionsId) != nil {
+		return net.DefaultDhcpOptionsId
+	}
+	d := amazonSet(tx.Region().NewID("dopt"), tx.Region().Name)
+	state.Put(tx, DhcpSets, d)
+	old := net.DefaultDhcpOptionsId
+	net.DefaultDhcpOptionsId = d.DhcpOptionsId
+	tx.OnRollback(func() { net.DefaultDhcpOptionsId = old })
+	return d.DhcpOptionsId
 }
 
 // dhcpView is a set as DescribeDhcpOptions shows it.
@@ -95,7 +118,7 @@ func checkDhcpOption(o ec2.NewDhcpConfiguration) error {
 	case "ntp-servers", "netbios-name-servers":
 		return ips(false)
 	case "domain-name":
-		if len(o.Values) != 1 || !domainNameRe.MatchString(o.Values[0]) {
+		if len(o.Values) != 1 || !dhcpDomains(o.Values[0]) {
 			return bad()
 		}
 	case "netbios-node-type":
@@ -111,6 +134,25 @@ func checkDhcpOption(o ec2.NewDhcpConfiguration) error {
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value (%s) for parameter name is invalid. Unknown DHCP option", o.Key)
 	}
 	return nil
+}
+
+// dhcpDomainRe is one domain name, a single label allowed.
+var dhcpDomainRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
+
+// dhcpDomains reports whether v is one or more domain names separated by
+// spaces, as EC2 takes the domain-name option (a search list for guests
+// that read it so).
+func dhcpDomains(v string) bool {
+	names := strings.Fields(v)
+	if len(names) == 0 || len(v) > 255 {
+		return false
+	}
+	for _, n := range names {
+		if !dhcpDomainRe.MatchString(n) {
+			return false
+		}
+	}
+	return true
 }
 
 func firstOf(v []string) string {

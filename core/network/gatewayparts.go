@@ -19,7 +19,12 @@ var _ vpcParts = routeParts{}
 // created makes a VPC's main route table; a default VPC also gets an
 // attached internet gateway and a default route to it, as in EC2.
 func (p routeParts) created(tx *state.Tx, vpcID string, isDefault bool) error {
-	state.Put(tx, ACLs, defaultACL(tx.Region().NewID("acl"), vpcID))
+	acl := defaultACL(tx.Region().NewID("acl"), vpcID)
+	if v := p.s.book(tx.Region()).net.VpcByID(vpcID); v != nil && len(v.Ipv6) > 0 {
+		// A VPC made with an IPv6 block lets IPv6 through too, as in EC2.
+		acl.Entries = withIpv6Allow(acl.Entries)
+	}
+	state.Put(tx, ACLs, acl)
 	t := newTable(tx, vpcID, true, nil)
 	if isDefault {
 		g := &Gateway{GatewayId: tx.Region().NewID("igw"), VpcId: vpcID}
@@ -81,6 +86,39 @@ func (p routeParts) subnetDeleted(tx *state.Tx, subnetID string) {
 		}
 		return true
 	})
+}
+
+// ipv6Added adds the IPv6 allow rules to the VPC's default ACL, each way
+// whose rules are still the ones it was made with (EC2 leaves a changed
+// default ACL alone).
+func (p routeParts) ipv6Added(tx *state.Tx, vpcID string) {
+	a := vpcDefaultACL(tx, vpcID)
+	if a == nil {
+		return
+	}
+	n := cloneACL(a)
+	n.Entries = withIpv6Allow(n.Entries)
+	if len(n.Entries) != len(a.Entries) {
+		state.Put(tx, ACLs, n)
+	}
+}
+
+// withIpv6Allow is a default ACL's rules with rule 101 allowing all IPv6
+// added in each direction whose only rule is the first allow-all.
+func withIpv6Allow(entries []AclEntry) []AclEntry {
+	out := slices.Clone(entries)
+	for _, egress := range []bool{false, true} {
+		var dir []AclEntry
+		for _, e := range entries {
+			if e.Egress == egress {
+				dir = append(dir, e)
+			}
+		}
+		if len(dir) == 1 && dir[0] == (AclEntry{Rule: 100, Egress: egress, Protocol: "-1", Allow: true, Cidr: "0.0.0.0/0"}) {
+			out = append(out, AclEntry{Rule: 101, Egress: egress, Protocol: "-1", Allow: true, Ipv6Cidr: "::/0"})
+		}
+	}
+	return out
 }
 
 // dhcpOptionsID is the VPC's DHCP options set.

@@ -54,6 +54,15 @@ var (
 	RouteTables = state.Table[RouteTable]{Kind: "rtb", ID: func(t *RouteTable) string { return t.RouteTableId }}
 )
 
+// EC2's default quotas: internet gateways per region, route tables per
+// VPC (the main one counted), routes per table and address family (the
+// local ones not counted).
+const (
+	maxGatewaysPerRegion = 5
+	maxTablesPerVpc      = 200
+	maxRoutesPerTable    = 50
+)
+
 // cloneTable is a table that may be changed without touching t.
 func cloneTable(t *RouteTable) *RouteTable {
 	n := *t
@@ -133,7 +142,12 @@ func (s *Service) tableView(rd state.Reader, t *RouteTable) *ec2.RouteTable {
 		} else {
 			v.DestinationCidrBlock = r.Dest
 		}
-		if r.Inst != "" {
+		// An interface's instance is the one it is attached to now; once
+		// the interface is gone the route keeps the instance it had.
+		if e := Interface(rd, r.ENI); e != nil {
+			v.InstanceId = e.InstanceId
+		}
+		if v.InstanceId != "" {
 			v.InstanceOwnerId = ec2.OwnerID
 		}
 		out.Routes = append(out.Routes, v)
@@ -184,6 +198,16 @@ func (s *Service) CreateInternetGateway(ctx context.Context, region string, in *
 	}
 	var out *ec2.InternetGatewayOutput
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
+		n := 0
+		state.Each(tx, Gateways, func(g *Gateway) bool {
+			if ec2.ValidID("igw", g.GatewayId) {
+				n++
+			}
+			return true
+		})
+		if n >= maxGatewaysPerRegion {
+			return ec2.Errorf(ec2.CodeInternetGatewayLimitExceeded, "The maximum number of internet gateways has been reached.")
+		}
 		if err := dryRun(in.DryRun); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
@@ -22,6 +23,16 @@ func (s *Service) CreateRouteTable(ctx context.Context, region string, in *ec2.C
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		if _, err := s.vpcFor(tx, in.VpcId); err != nil {
 			return err
+		}
+		n := 0
+		state.Each(tx, RouteTables, func(t *RouteTable) bool {
+			if t.VpcId == in.VpcId {
+				n++
+			}
+			return true
+		})
+		if n >= maxTablesPerVpc {
+			return ec2.Errorf(ec2.CodeRouteTableLimitExceeded, "The maximum number of route tables has been reached.")
 		}
 		if err := dryRun(in.DryRun); err != nil {
 			return err
@@ -108,6 +119,15 @@ func (s *Service) AssociateRouteTable(ctx context.Context, region string, in *ec
 				err = gerr
 			case g.VpcId != t.VpcId:
 				err = ec2.Errorf(ec2.CodeInvalidParameterValue, "route table %s and gateway %s belong to different networks", t.RouteTableId, g.GatewayId)
+			default:
+				// A gateway has one route table, as a subnet has.
+				state.Each(tx, RouteTables, func(x *RouteTable) bool {
+					if slices.ContainsFunc(x.Assocs, func(o RTAssoc) bool { return o.GatewayId == in.GatewayId }) {
+						err = ec2.Errorf(ec2.CodeResourceAlreadyAssociated, "the specified association for route table %s conflicts with an existing association", x.RouteTableId)
+						return false
+					}
+					return true
+				})
 			}
 		}
 		if err != nil {
@@ -195,6 +215,9 @@ func destOf(v4, v6, pl string) (string, error) {
 	return p.Masked().String(), nil
 }
 
+// is6 reports whether a stored destination is an IPv6 one.
+func is6(dest string) bool { return strings.Contains(dest, ":") }
+
 // isLocal reports whether dest is one of the VPC's own blocks.
 func (s *Service) isLocal(rd state.Reader, vpc, dest string) bool {
 	v := s.book(rd.Region()).net.VpcByID(vpc)
@@ -236,8 +259,12 @@ func (s *Service) target(rd state.Reader, t *RouteTable, in *ec2.RouteInput) (St
 			return r, ec2.Errorf(ec2.CodeInvalidParameterValue, "route table %s and network gateway %s belong to different networks", t.RouteTableId, g.GatewayId)
 		}
 	case in.EgressOnlyInternetGatewayId != "":
-		if g := state.Get(rd, Gateways, in.EgressOnlyInternetGatewayId); g == nil || !ec2.ValidID("eigw", g.GatewayId) {
-			return r, ec2.Errorf(ec2.CodeInvalidEgressOnlyInternetGatewayIdNotFound, "The egress only internet gateway ID '%s' does not exist", in.EgressOnlyInternetGatewayId)
+		g, err := eigwFor(rd, in.EgressOnlyInternetGatewayId)
+		if err != nil {
+			return r, err
+		}
+		if g.VpcId != t.VpcId {
+			return r, ec2.Errorf(ec2.CodeInvalidParameterValue, "route table %s and network gateway %s belong to different networks", t.RouteTableId, g.GatewayId)
 		}
 	case in.NetworkInterfaceId != "":
 		e, err := lookupENI(rd, in.NetworkInterfaceId)
@@ -290,6 +317,15 @@ func (s *Service) CreateRoute(ctx context.Context, region string, in *ec2.RouteI
 			r, err := s.target(tx, t, in)
 			if err != nil {
 				return err
+			}
+			same := 0
+			for _, x := range t.Routes {
+				if is6(x.Dest) == is6(dest) {
+					same++
+				}
+			}
+			if same >= maxRoutesPerTable {
+				return ec2.Errorf(ec2.CodeRouteLimitExceeded, "The maximum number of routes has been reached.")
 			}
 			r.Dest = dest
 			t.Routes = append(t.Routes, r)
@@ -377,9 +413,10 @@ var tableSpec = &describe.Spec[*ec2.RouteTable]{
 		{Name: "association.gateway-id", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Associations, func(a ec2.RouteTableAssociation) string { return a.GatewayId })
 		}},
+		// Per association, as EC2 has it: a table with no association
+		// matches neither true nor false.
 		{Name: "association.main", Values: func(t *ec2.RouteTable) []string {
-			main := slices.ContainsFunc(t.Associations, func(a ec2.RouteTableAssociation) bool { return a.Main })
-			return []string{strconv.FormatBool(main)}
+			return each(t.Associations, func(a ec2.RouteTableAssociation) string { return strconv.FormatBool(a.Main) })
 		}},
 		{Name: "route.destination-cidr-block", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Routes, func(r ec2.Route) string { return r.DestinationCidrBlock })
@@ -399,6 +436,11 @@ var tableSpec = &describe.Spec[*ec2.RouteTable]{
 		{Name: "route.network-interface-id", Values: func(t *ec2.RouteTable) []string {
 			return each(t.Routes, func(r ec2.Route) string { return r.NetworkInterfaceId })
 		}},
+		// Targets ec2x has not: EC2 takes these filters, and no route matches.
+		{Name: "route.destination-prefix-list-id", Values: func(*ec2.RouteTable) []string { return nil }},
+		{Name: "route.nat-gateway-id", Values: func(*ec2.RouteTable) []string { return nil }},
+		{Name: "route.transit-gateway-id", Values: func(*ec2.RouteTable) []string { return nil }},
+		{Name: "route.vpc-peering-connection-id", Values: func(*ec2.RouteTable) []string { return nil }},
 		{Name: "route.origin", Values: func(t *ec2.RouteTable) []string { return each(t.Routes, func(r ec2.Route) string { return r.Origin }) }},
 		{Name: "route.state", Values: func(t *ec2.RouteTable) []string { return each(t.Routes, func(r ec2.Route) string { return r.State }) }},
 	},

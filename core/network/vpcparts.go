@@ -16,18 +16,9 @@ type vpcParts interface {
 	deleted(tx *state.Tx, vpcID string)
 	// subnetDeleted drops a subnet's associations.
 	subnetDeleted(tx *state.Tx, subnetID string)
+	// ipv6Added lets IPv6 through the default ACL of a VPC given an IPv6
+	// block, unless its rules were changed.
+	ipv6Added(tx *state.Tx, vpcID string)
 	// dhcpOptionsID is the VPC's DHCP options set ("" for none).
 	dhcpOptionsID(rd state.Reader, vpcID string) string
 }
-
-// noParts is a VPC with no parts of its own: ec2x has no route tables,
-// network ACLs or DHCP options yet.
-type noParts struct{}
-
-var _ vpcParts = noParts{}
-
-func (noParts) created(*state.Tx, string, bool) error     { return nil }
-func (noParts) blockers(state.Reader, string) []string    { return nil }
-func (noParts) deleted(*state.Tx, string)                 {}
-func (noParts) subnetDeleted(*state.Tx, string)           {}
-func (noParts) dhcpOptionsID(state.Reader, string) string { return "" }

@@ -139,7 +139,7 @@ func createdView(v *ec2.Vpc) *ec2.Vpc {
 // and its parts; view runs once all of it is in place.
 func (s *Service) addVpc(tx *state.Tx, v *netw.Vpc, subs []*netw.Subnet, tags []ec2.Tag, view func()) error {
 	net := s.book(tx.Region()).net
-	v.DhcpOptionsId = net.DefaultDhcpOptionsId
+	v.DhcpOptionsId = s.newVpcDhcp(tx)
 	oldVpcs, oldSubs := net.Vpcs, net.Subnets
 	oldID, oldCidr, oldGroup := net.VpcId, net.VpcCidr, net.DefaultGroupId
 	tx.OnRollback(func() {
@@ -380,6 +380,7 @@ func (s *Service) AssociateVpcCidrBlock(ctx context.Context, region string, in *
 				a := ipv6View(b, tx.Region().Name)
 				a.Ipv6CidrBlockState.State = "associating"
 				out.Ipv6CidrBlockAssociation = &a
+				s.parts.ipv6Added(tx, v.VpcId)
 				return nil
 			}
 			p, err := vpcBlock(in.CidrBlock)
