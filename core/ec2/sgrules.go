@@ -109,3 +109,116 @@ type UpdateSecurityGroupRuleDescriptionsInput struct {
 	SecurityGroupRuleDescriptions []SecurityGroupRuleDescription `json:"SecurityGroupRuleDescriptions,omitempty"`
 	DryRun                        bool                           `json:"DryRun,omitempty"`
 }
+
+// DescribeSecurityGroupReferencesInput names the groups whose references
+// from other VPCs are asked for.
+type DescribeSecurityGroupReferencesInput struct {
+	GroupId []string `json:"GroupId"`
+	DryRun  bool     `json:"DryRun,omitempty"`
+}
+
+// SecurityGroupReference is a VPC whose group references a group.
+type SecurityGroupReference struct {
+	GroupId          string `json:"GroupId"`
+	ReferencingVpcId string `json:"ReferencingVpcId"`
+}
+
+// DescribeSecurityGroupReferencesOutput lists references.
+type DescribeSecurityGroupReferencesOutput struct {
+	SecurityGroupReferenceSet []SecurityGroupReference `json:"SecurityGroupReferenceSet"`
+}
+
+// GetSecurityGroupsForVpcInput is EC2's GetSecurityGroupsForVpc request.
+type GetSecurityGroupsForVpcInput struct {
+	VpcId      string   `json:"VpcId"`
+	Filters    []Filter `json:"Filters,omitempty"`
+	MaxResults int      `json:"MaxResults,omitempty"`
+	NextToken  string   `json:"NextToken,omitempty"`
+	DryRun     bool     `json:"DryRun,omitempty"`
+}
+
+// DescribeStaleSecurityGroupsInput is EC2's DescribeStaleSecurityGroups request.
+type DescribeStaleSecurityGroupsInput struct {
+	VpcId      string `json:"VpcId"`
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
+	DryRun     bool   `json:"DryRun,omitempty"`
+}
+
+// StaleSecurityGroup is a group with rules naming what is gone.
+type StaleSecurityGroup struct {
+	GroupId     string `json:"GroupId"`
+	GroupName   string `json:"GroupName"`
+	Description string `json:"Description"`
+	VpcId       string `json:"VpcId"`
+}
+
+// DescribeStaleSecurityGroupsOutput lists stale groups.
+type DescribeStaleSecurityGroupsOutput struct {
+	StaleSecurityGroupSet []StaleSecurityGroup `json:"StaleSecurityGroupSet"`
+	NextToken             string               `json:"NextToken,omitempty"`
+}
+
+// SecurityGroupForVpc is a group usable in a VPC.
+type SecurityGroupForVpc struct {
+	GroupId      string `json:"GroupId"`
+	GroupName    string `json:"GroupName"`
+	Description  string `json:"Description"`
+	OwnerId      string `json:"OwnerId"`
+	PrimaryVpcId string `json:"PrimaryVpcId"`
+	Tags         []Tag  `json:"Tags"`
+}
+
+// GetSecurityGroupsForVpcOutput lists the groups usable in a VPC.
+type GetSecurityGroupsForVpcOutput struct {
+	SecurityGroupForVpcs []SecurityGroupForVpc `json:"SecurityGroupForVpcs"`
+	NextToken            string                `json:"NextToken,omitempty"`
+}
+
+// SecurityGroupVpcInput names a group and a VPC to associate or dissociate.
+type SecurityGroupVpcInput struct {
+	GroupId string `json:"GroupId"`
+	VpcId   string `json:"VpcId"`
+	DryRun  bool   `json:"DryRun,omitempty"`
+}
+
+// SecurityGroupVpcOutput is the association's state after the change.
+type SecurityGroupVpcOutput struct {
+	State string `json:"State"`
+}
+
+// DescribeSecurityGroupVpcAssociationsInput is EC2's
+// DescribeSecurityGroupVpcAssociations request.
+type DescribeSecurityGroupVpcAssociationsInput struct {
+	Filters    []Filter `json:"Filters,omitempty"`
+	MaxResults int      `json:"MaxResults,omitempty"`
+	NextToken  string   `json:"NextToken,omitempty"`
+	DryRun     bool     `json:"DryRun,omitempty"`
+}
+
+// SecurityGroupVpcAssociation is a group associated with another VPC.
+type SecurityGroupVpcAssociation struct {
+	GroupId      string `json:"GroupId"`
+	GroupOwnerId string `json:"GroupOwnerId"`
+	VpcId        string `json:"VpcId"`
+	VpcOwnerId   string `json:"VpcOwnerId"`
+	State        string `json:"State"`
+}
+
+// DescribeSecurityGroupVpcAssociationsOutput lists associations.
+type DescribeSecurityGroupVpcAssociationsOutput struct {
+	SecurityGroupVpcAssociations []SecurityGroupVpcAssociation `json:"SecurityGroupVpcAssociations"`
+	NextToken                    string                        `json:"NextToken,omitempty"`
+}
+
+// ValidateSecurityGroupQuotasForInterfaceInput names the groups an
+// interface would have.
+type ValidateSecurityGroupQuotasForInterfaceInput struct {
+	SecurityGroupIds []string `json:"SecurityGroupIds"`
+	DryRun           bool     `json:"DryRun,omitempty"`
+}
+
+// ValidateSecurityGroupQuotasForInterfaceOutput says whether they fit.
+type ValidateSecurityGroupQuotasForInterfaceOutput struct {
+	Valid bool `json:"Valid"`
+}

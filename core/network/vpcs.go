@@ -515,7 +515,7 @@ func (s *Service) GroupsForSubnet(rd state.Reader, sub *netw.Subnet, given bool,
 		return []string{s.VpcDefaultGroup(rd, vpc)}, nil
 	}
 	for _, id := range ids {
-		if g := state.Get(rd, Groups, id); g != nil && g.VpcId != vpc {
+		if g := state.Get(rd, Groups, id); g != nil && g.VpcId != vpc && !slices.Contains(g.VpcAssociations, vpc) {
 			if subID == "" {
 				return nil, ec2.Errorf(ec2.CodeInvalidParameter, "Security group %s is not in the default VPC %s: give a subnet of %s.", id, vpc, g.VpcId)
 			}
