@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rules rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -438,9 +438,10 @@ complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l help -s h -d 'show
 complete -r -c ec2x -n '__fish_seen_subcommand_from sg' -a 'allow' -d 'admit traffic: a protocol, ports and a source CIDR'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l port -r -d 'port or range P-Q (for icmp: TYPE or TYPE-CODE; all protocols: omit)'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l proto -r -d 'tcp, udp, icmp or all'
-complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l cidr -r -d 'source CIDR'
-complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l source-group -r -d 'source security group ID (instead of --cidr)'
+complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l cidr -r -d 'source CIDR (with --egress: the destination)'
+complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l source-group -s group -r -d 'a security group ID or name as the source (with --egress: the destination), instead of --cidr'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l description -r -d 'rule description'
+complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l egress -d 'an outbound rule (traffic the group\'s instances send)'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l home -r -d 'state directory (default ~/.ec2x)'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
 complete -c ec2x -n '__fish_seen_subcommand_from allow' -f -l output -s o -r -d 'output format: table, json or text'
@@ -452,9 +453,11 @@ complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l help -s h -d 'sho
 complete -r -c ec2x -n '__fish_seen_subcommand_from sg' -a 'revoke' -d 'remove a rule that allow added'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l port -r -d 'port or range P-Q (for icmp: TYPE or TYPE-CODE; all protocols: omit)'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l proto -r -d 'tcp, udp, icmp or all'
-complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l cidr -r -d 'source CIDR'
-complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l source-group -r -d 'source security group ID (instead of --cidr)'
+complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l cidr -r -d 'source CIDR (with --egress: the destination)'
+complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l source-group -s group -r -d 'a security group ID or name as the source (with --egress: the destination), instead of --cidr'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l description -r -d 'rule description'
+complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l egress -d 'an outbound rule (traffic the group\'s instances send)'
+complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l rule -r -d 'a rule ID (sgr-...) to remove (repeatable), instead of the rule\'s fields'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l home -r -d 'state directory (default ~/.ec2x)'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l output -s o -r -d 'output format: table, json or text'
@@ -462,6 +465,16 @@ complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l query -r -d 'JMES
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from revoke' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from sg' -a 'rules' -d 'list security group rules with their IDs, inbound and outbound'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l filter -r -d 'NAME=VALUE[,VALUE...] (repeatable)'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from rules' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_seen_subcommand_from sg' -a 'rm' -d 'delete a security group (refused while in use)'
 complete -c ec2x -n '__fish_seen_subcommand_from rm' -f -l home -r -d 'state directory (default ~/.ec2x)'

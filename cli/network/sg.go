@@ -101,6 +101,7 @@ var SGCommand = &cli.Command{
 		},
 		ruleCommand("allow", "AuthorizeSecurityGroupIngress", "admit traffic: a protocol, ports and a source CIDR"),
 		ruleCommand("revoke", "RevokeSecurityGroupIngress", "remove a rule that allow added"),
+		sgRulesCommand,
 		{
 			Name:      "rm",
 			Usage:     "delete a security group (refused while in use)",
@@ -124,44 +125,85 @@ var SGCommand = &cli.Command{
 	},
 }
 
-// ruleCommand builds sg allow and sg revoke, which take the same rule.
+// ruleCommand builds sg allow and sg revoke, which take the same rule
+// (revoke also by rule ID).
 func ruleCommand(name, action, usage string) *cli.Command {
-	return &cli.Command{
+	cmd := &cli.Command{
 		Name:      name,
 		Usage:     usage,
 		ArgsUsage: "GROUP",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "port", Usage: "port or range P-Q (for icmp: TYPE or TYPE-CODE; all protocols: omit)"},
 			&cli.StringFlag{Name: "proto", Value: "tcp", Usage: "tcp, udp, icmp or all"},
-			&cli.StringFlag{Name: "cidr", Value: "0.0.0.0/0", Usage: "source CIDR"},
-			&cli.StringFlag{Name: "source-group", Usage: "source security group ID (instead of --cidr)"},
+			&cli.StringFlag{Name: "cidr", Value: "0.0.0.0/0", Usage: "source CIDR (with --egress: the destination)"},
+			&cli.StringFlag{Name: "source-group", Aliases: []string{"group"}, Usage: "a security group ID or name as the source (with --egress: the destination), instead of --cidr"},
 			&cli.StringFlag{Name: "description", Usage: "rule description"},
+			&cli.BoolFlag{Name: "egress", Usage: "an outbound rule (traffic the group's instances send)"},
 		},
 		Action: func(c *cli.Context) error {
 			e, args, err := command.Setup(c, 1, 1, "group ID or name")
 			if err != nil {
 				return err
 			}
-			perm, err := parseRule(c)
-			if err != nil {
+			ruleIDs := c.StringSlice("rule")
+			var perm ec2.IpPermission
+			if len(ruleIDs) == 0 {
+				if perm, err = parseRule(c); err != nil {
+					return err
+				}
+			} else if c.IsSet("port") || c.IsSet("proto") || c.IsSet("cidr") || c.IsSet("source-group") {
+				return command.Usagef("--rule names the rules: give no --port, --proto, --cidr or --source-group with it")
+			}
+			if g := c.String("source-group"); g != "" && !strings.HasPrefix(g, "sg-") {
+				ids, err := groupIDs(e, []string{g})
+				if err != nil {
+					return err
+				}
+				perm.UserIdGroupPairs[0].GroupId = ids[0]
+			}
+			in := &ec2.RevokeSecurityGroupInput{SecurityGroupRuleInput: ec2.SecurityGroupRuleInput{GroupName: args[0]}, SecurityGroupRuleIds: ruleIDs}
+			if len(ruleIDs) == 0 {
+				in.IpPermissions = []ec2.IpPermission{perm}
+			}
+			egress := c.Bool("egress")
+			if strings.HasPrefix(args[0], "sg-") || egress {
+				// EC2's egress actions take the group by ID only.
+				ids, err := groupIDs(e, args[:1])
+				if err != nil {
+					return err
+				}
+				in.GroupName, in.GroupId = "", ids[0]
+			}
+			call, rule := action, name
+			if egress {
+				call, rule = strings.Replace(action, "Ingress", "Egress", 1), name+"-egress"
+			}
+			var out any = &ec2.AuthorizeSecurityGroupOutput{}
+			if name == "revoke" {
+				out = &ec2.RevokeSecurityGroupOutput{}
+			}
+			if err := e.Call(call, in, out); err != nil {
 				return err
 			}
-			in := &ec2.SecurityGroupRuleInput{GroupName: args[0], IpPermissions: []ec2.IpPermission{perm}}
-			if strings.HasPrefix(args[0], "sg-") {
-				in.GroupName, in.GroupId = "", args[0]
+			v := command.View{Data: out, IDs: []string{args[0]}, Header: []string{"GROUP", "RULE", "PROTOCOL", "PORTS", "PEER"}}
+			if len(ruleIDs) > 0 {
+				for _, id := range ruleIDs {
+					v.Rows = append(v.Rows, []string{args[0], rule, "-", "-", id})
+				}
+				return e.Print(v)
 			}
-			var out ec2.Empty
-			if err := e.Call(action, in, &out); err != nil {
-				return err
+			peer := c.String("cidr")
+			if len(perm.UserIdGroupPairs) > 0 {
+				peer = perm.UserIdGroupPairs[0].GroupId
 			}
-			source := c.String("cidr")
-			if g := c.String("source-group"); g != "" {
-				source = g
-			}
-			return e.Print(command.View{Data: &out, IDs: []string{args[0]}, Header: []string{"GROUP", "RULE", "PROTOCOL", "PORTS", "SOURCE"},
-				Rows: [][]string{{args[0], name, protoName(perm.IpProtocol), portRange(perm), source}}})
+			v.Rows = [][]string{{args[0], rule, protoName(perm.IpProtocol), portRange(perm), peer}}
+			return e.Print(v)
 		},
 	}
+	if name == "revoke" {
+		cmd.Flags = append(cmd.Flags, &cli.StringSliceFlag{Name: "rule", Usage: "a rule ID (sgr-...) to remove (repeatable), instead of the rule's fields"})
+	}
+	return cmd
 }
 
 func parseRule(c *cli.Context) (ec2.IpPermission, error) {
@@ -198,7 +240,7 @@ func parseRule(c *cli.Context) (ec2.IpPermission, error) {
 		p.FromPort, p.ToPort = &from, &to
 	}
 	if g := c.String("source-group"); g != "" {
-		p.UserIdGroupPairs = []ec2.UserIdGroupPair{{GroupId: g}}
+		p.UserIdGroupPairs = []ec2.UserIdGroupPair{{GroupId: g, Description: c.String("description")}}
 	} else {
 		p.IpRanges = []ec2.IpRange{{CidrIp: c.String("cidr"), Description: c.String("description")}}
 	}
