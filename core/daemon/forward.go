@@ -146,7 +146,7 @@ func (f *forwarder) relay(k listenKey, c net.Conn) {
 	}
 	f.mu.Unlock()
 	src, err := netip.ParseAddrPort(c.RemoteAddr().String())
-	if !ok || err != nil || !ep.Allows(src.Addr(), w.target.port) {
+	if !ok || err != nil || !ep.Allows(src, w.target.port) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

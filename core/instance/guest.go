@@ -95,16 +95,24 @@ type PublicEndpoint struct {
 	PublicIp    string // an address on this machine (qemu's pool is loopback)
 	PrivateIp   string // where in the guest the traffic goes
 	Rules       []network.PortRule
+	// ACL is the subnet's network ACL; a connection passes it inbound and
+	// its replies outbound (to the client's port), as EC2's stateless
+	// ACLs check each packet.
+	ACL *network.ACL
 }
 
-// Allows reports whether a connection from src to port is admitted.
-func (e *PublicEndpoint) Allows(src netip.Addr, port int) bool {
+// Allows reports whether a connection from src to port is admitted: by
+// the subnet's ACL both ways, then by the security groups.
+func (e *PublicEndpoint) Allows(src netip.AddrPort, port int) bool {
+	if !e.ACL.AllowsTCP(false, src.Addr(), port) || !e.ACL.AllowsTCP(true, src.Addr(), int(src.Port())) {
+		return false
+	}
 	for _, r := range e.Rules {
 		if port < r.From || port > r.To {
 			continue
 		}
 		for _, p := range r.Sources {
-			if p.Contains(src.Unmap()) {
+			if p.Contains(src.Addr().Unmap()) {
 				return true
 			}
 		}
@@ -136,16 +144,18 @@ func (s *Service) PublicEndpoints(ctx context.Context) []PublicEndpoint {
 			}
 			for _, id := range rec.Enis {
 				e := network.Interface(r, id)
-				if e == nil {
+				// a public IP answers only where the subnet routes to
+				// an attached internet gateway
+				if e == nil || !s.net.InternetRouted(r, e.SubnetId) {
 					continue
 				}
-				rules := network.TCPRules(r, e.Groups)
+				rules, acl := network.TCPRules(r, e.Groups), s.net.SubnetACL(r, e.SubnetId)
 				for _, a := range e.Addrs {
 					if a.Public == "" {
 						continue
 					}
 					out = append(out, PublicEndpoint{Region: r.Name, InstanceId: rec.InstanceId, DeviceIndex: e.DeviceIndex,
-						PublicIp: a.Public, PrivateIp: a.Private, Rules: rules})
+						PublicIp: a.Public, PrivateIp: a.Private, Rules: rules, ACL: acl})
 				}
 			}
 		}
