@@ -136,7 +136,7 @@ func ruleCommand(name, action, usage string) *cli.Command {
 			&cli.StringFlag{Name: "port", Usage: "port or range P-Q (for icmp: TYPE or TYPE-CODE; all protocols: omit)"},
 			&cli.StringFlag{Name: "proto", Value: "tcp", Usage: "tcp, udp, icmp or all"},
 			&cli.StringFlag{Name: "cidr", Value: "0.0.0.0/0", Usage: "source CIDR (with --egress: the destination)"},
-			&cli.StringFlag{Name: "source-group", Aliases: []string{"group"}, Usage: "a security group ID or name as the source (with --egress: the destination), instead of --cidr"},
+			&cli.StringFlag{Name: "source-group", Aliases: []string{"from-group"}, Usage: "a security group ID or name as the source (with --egress: the destination), instead of --cidr"},
 			&cli.StringFlag{Name: "description", Usage: "rule description"},
 			&cli.BoolFlag{Name: "egress", Usage: "an outbound rule (traffic the group's instances send)"},
 		},
