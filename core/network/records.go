@@ -244,23 +244,7 @@ func TCPRules(rd state.Reader, groups []string) []PortRule {
 			if r.proto == "tcp" {
 				from, to = r.from, r.to
 			}
-			var srcs []netip.Prefix
-			switch sourceKind(r.source) {
-			case "ipv4":
-				if pf, err := netip.ParsePrefix(r.source); err == nil {
-					srcs = append(srcs, pf)
-				}
-			case "prefix-list":
-				if p := prefixList(rd, r.source); p != nil && p.AddressFamily == "IPv4" {
-					for _, e := range p.current().Entries {
-						if pf, err := netip.ParsePrefix(e.Cidr); err == nil {
-							srcs = append(srcs, pf)
-						}
-					}
-				}
-			case "group":
-				srcs = memberAddrs(rd, r.source)
-			}
+			srcs := peersOf(rd, r.source)
 			if len(srcs) == 0 {
 				continue
 			}
