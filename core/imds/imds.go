@@ -44,6 +44,8 @@ type Server struct {
 	log zerolog.Logger
 	mu  sync.Mutex
 	eps map[string]*endpoint // by region/instance
+	// guests are the servers of guest networks (ServeGuests).
+	guests []*http.Server
 }
 
 // New returns a Server reading from src.
@@ -66,14 +68,18 @@ func (s *Server) Open(ctx context.Context, region, id string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := region + "/" + id
-	if ep, ok := s.eps[key]; ok {
+	ep, ok := s.eps[key]
+	if ok && ep.srv != nil {
 		return ep.url, nil
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("instance metadata for %s: %w", id, err)
 	}
-	ep := &endpoint{s: s, region: region, id: id, url: "http://" + l.Addr().String()}
+	if !ok { // else the guest network's endpoint, whose tokens stay valid here
+		ep = &endpoint{s: s, region: region, id: id}
+	}
+	ep.url = "http://" + l.Addr().String()
 	ep.srv = &http.Server{Handler: ep, ReadHeaderTimeout: 10 * time.Second,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) }}
 	go func() {
@@ -86,14 +92,61 @@ func (s *Server) Open(ctx context.Context, region, id string) (string, error) {
 	return ep.url, nil
 }
 
+// Resolver tells which instance a request comes from (a guest network
+// knows it by the VPC and the source address); false: none.
+type Resolver func(r *http.Request) (region, id string, ok bool)
+
+// ServeGuests answers IMDSv2 on a listener of a guest network (at
+// 169.254.169.254 in the network's namespace) until Close or until the
+// listener fails: each request is answered as its instance's own
+// endpoint (tokens are per instance, as on EC2); a request no instance
+// sent gets 404.
+func (s *Server) ServeGuests(l net.Listener, resolve Resolver) error {
+	srv := &http.Server{Handler: s.guestHandler(resolve), ReadHeaderTimeout: 10 * time.Second,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) }}
+	s.mu.Lock()
+	s.guests = append(s.guests, srv)
+	s.mu.Unlock()
+	if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) guestHandler(resolve Resolver) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		region, id, ok := resolve(r)
+		if !ok {
+			w.Header().Set("Server", "EC2ws")
+			http.Error(w, "Not Found", http.StatusNotFound)
+			return
+		}
+		s.mu.Lock()
+		key := region + "/" + id
+		ep, found := s.eps[key]
+		if !found {
+			ep = &endpoint{s: s, region: region, id: id}
+			s.eps[key] = ep
+		}
+		s.mu.Unlock()
+		ep.ServeHTTP(w, r)
+	})
+}
+
 // Close stops every listener.
 func (s *Server) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, ep := range s.eps {
-		_ = ep.srv.Close()
+		if ep.srv != nil {
+			_ = ep.srv.Close()
+		}
 		delete(s.eps, k)
 	}
+	for _, g := range s.guests {
+		_ = g.Close()
+	}
+	s.guests = nil
 }
 
 // ServeHTTP answers IMDSv2: tokens first, then metadata paths.
