@@ -145,6 +145,45 @@ func TestVpcPolicy(t *testing.T) {
 	}
 }
 
+// TestInstanceAt: a guest network tells who asks by VPC and private
+// address; the same address in another VPC is another instance.
+func TestInstanceAt(t *testing.T) {
+	e := newEnv(t, "")
+	launchIn := func(cidr string) (string, string, string) {
+		v, err := e.c.CreateVpc(e.ctx, use1, &ec2.CreateVpcInput{CidrBlock: cidr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := e.c.CreateSubnet(e.ctx, use1, &ec2.CreateSubnetInput{VpcId: v.Vpc.VpcId, CidrBlock: cidr, AvailabilityZone: "us-east-1a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := e.run(use1, &ec2.RunInstancesInput{MinCount: 1, MaxCount: 1, SubnetId: s.Subnet.SubnetId, PrivateIpAddress: "10.40.0.10"})
+		return v.Vpc.VpcId, out.Instances[0].InstanceId, out.Instances[0].PrivateIpAddress
+	}
+	vpc1, id1, ip1 := launchIn("10.40.0.0/24")
+	vpc2, id2, ip2 := launchIn("10.40.0.0/24")
+	if ip1 != "10.40.0.10" || ip2 != ip1 {
+		t.Fatalf("private IPs %s and %s, want 10.40.0.10 in both VPCs", ip1, ip2)
+	}
+	cases := []struct {
+		name, vpc, ip, want string
+	}{
+		{"first VPC", vpc1, ip1, id1},
+		{"second VPC, same address", vpc2, ip2, id2},
+		{"an address nobody holds", vpc1, "10.40.0.11", ""},
+		{"an unknown VPC", "vpc-0123456789abcdef0", ip1, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := e.c.InstanceAt(e.ctx, use1, tc.vpc, netip.MustParseAddr(tc.ip))
+			if got != tc.want || ok != (tc.want != "") {
+				t.Errorf("InstanceAt(%s, %s) = %q, %v; want %q", tc.vpc, tc.ip, got, ok, tc.want)
+			}
+		})
+	}
+}
+
 func sgRuleEqual(a, b network.SGRule) bool {
 	return a.Proto == b.Proto && a.From == b.From && a.To == b.To && slices.Equal(a.Peers, b.Peers)
 }

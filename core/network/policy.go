@@ -197,3 +197,27 @@ func (s *Service) VpcPolicies(ctx context.Context, region string, vpcIDs []strin
 	})
 	return out, err
 }
+
+// InstanceAt is the instance whose interface in a VPC holds a private
+// address (false: none): how a guest network tells who is asking.
+func (s *Service) InstanceAt(ctx context.Context, region, vpcID string, ip netip.Addr) (string, bool) {
+	r, err := s.rt.Region(region)
+	if err != nil {
+		return "", false
+	}
+	var id string
+	_ = r.View(func(r *state.Region) error {
+		want := ip.Unmap().String()
+		state.Each(r, Interfaces, func(e *ENI) bool {
+			if e.InstanceId == "" || !slices.ContainsFunc(e.Addrs, func(a Addr) bool { return a.Private == want }) {
+				return true
+			}
+			if s.SubnetVpc(r, e.SubnetId) == vpcID {
+				id = e.InstanceId
+			}
+			return id == ""
+		})
+		return nil
+	})
+	return id, id != ""
+}
