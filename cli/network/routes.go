@@ -190,40 +190,8 @@ var RouteCommand = &cli.Command{
 				return e.Print(command.DoneView(&out, args[0], "deleted"))
 			},
 		},
-		{
-			Name:      "add",
-			Usage:     "add a route: a destination to a gateway, an interface or an instance",
-			ArgsUsage: "RTB-ID CIDR",
-			Flags:     routeTargetFlags(),
-			Action: func(c *cli.Context) error {
-				e, args, err := command.Setup(c, 2, 2, "route table ID and destination CIDR")
-				if err != nil {
-					return err
-				}
-				var out ec2.ReturnOutput
-				if err := e.Call("CreateRoute", routeInput(c, args), &out); err != nil {
-					return err
-				}
-				return e.Print(command.DoneView(&out, args[0], "route added"))
-			},
-		},
-		{
-			Name:      "replace",
-			Usage:     "point a route at another gateway, interface or instance",
-			ArgsUsage: "RTB-ID CIDR",
-			Flags:     routeTargetFlags(),
-			Action: func(c *cli.Context) error {
-				e, args, err := command.Setup(c, 2, 2, "route table ID and destination CIDR")
-				if err != nil {
-					return err
-				}
-				var out ec2.Empty
-				if err := e.Call("ReplaceRoute", routeInput(c, args), &out); err != nil {
-					return err
-				}
-				return e.Print(command.DoneView(&out, args[0], "route replaced"))
-			},
-		},
+		routeTargetCommand("add", "add a route: a destination to a gateway, an interface or an instance", "CreateRoute", "route added", &ec2.ReturnOutput{}),
+		routeTargetCommand("replace", "point a route at another gateway, interface or instance", "ReplaceRoute", "route replaced", &ec2.Empty{}),
 		{
 			Name:      "del",
 			Usage:     "delete a route (the local routes stay)",
@@ -340,4 +308,25 @@ func stateMark(state string) string {
 		return " (blackhole)"
 	}
 	return ""
+}
+
+// routeTargetCommand builds route add and route replace, which take the
+// same destination and target.
+func routeTargetCommand(name, usage, action, done string, out any) *cli.Command {
+	return &cli.Command{
+		Name:      name,
+		Usage:     usage,
+		ArgsUsage: "RTB-ID CIDR",
+		Flags:     routeTargetFlags(),
+		Action: func(c *cli.Context) error {
+			e, args, err := command.Setup(c, 2, 2, "route table ID and destination CIDR")
+			if err != nil {
+				return err
+			}
+			if err := e.Call(action, routeInput(c, args), out); err != nil {
+				return err
+			}
+			return e.Print(command.DoneView(out, args[0], done))
+		},
+	}
 }

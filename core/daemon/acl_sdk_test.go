@@ -17,21 +17,15 @@ import (
 func TestSDKNetworkAclEntries(t *testing.T) {
 	c, _ := sdkClient(t, testSecret)
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.71.0.0/16")})
-	must(err)
+	must(t, err)
 	vpc := v.Vpc.VpcId
 	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.71.1.0/24")})
-	must(err)
+	must(t, err)
 	subnet := aws.ToString(sub.Subnet.SubnetId)
 	own, err := c.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: vpc, TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeNetworkAcl,
 		Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("web")}}}}})
-	must(err)
+	must(t, err)
 	acl := own.NetworkAcl.NetworkAclId
 	if e := own.NetworkAcl.Entries; len(e) != 2 || e[0].RuleAction != types.RuleActionDeny || aws.ToInt32(e[0].RuleNumber) != 32767 {
 		t.Errorf("a new ACL's entries (the catch-all denies only): %+v", e)
@@ -52,12 +46,12 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 	icmp6.IcmpTypeCode = &types.IcmpTypeCode{Type: aws.Int32(128), Code: aws.Int32(0)}
 	for _, e := range []*ec2.CreateNetworkAclEntryInput{tcp, icmp, all, icmp6} {
 		_, err := c.CreateNetworkAclEntry(ctx, e)
-		must(err)
+		must(t, err)
 	}
 	entries := func() []types.NetworkAclEntry {
 		t.Helper()
 		d, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{aws.ToString(acl)}})
-		must(err)
+		must(t, err)
 		return d.NetworkAcls[0].Entries
 	}
 	t.Run("entries as EC2 shows them", func(t *testing.T) {
@@ -141,13 +135,13 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 	t.Run("replace and delete by number and direction", func(t *testing.T) {
 		_, err := c.ReplaceNetworkAclEntry(ctx, &ec2.ReplaceNetworkAclEntryInput{NetworkAclId: acl, RuleNumber: aws.Int32(100), Egress: aws.Bool(false),
 			Protocol: aws.String("17"), RuleAction: types.RuleActionDeny, CidrBlock: aws.String("0.0.0.0/0"), PortRange: &types.PortRange{From: aws.Int32(53), To: aws.Int32(53)}})
-		must(err)
+		must(t, err)
 		e := entries()[2] // the outbound rules come first
 		if aws.ToString(e.Protocol) != "17" || e.RuleAction != types.RuleActionDeny || aws.ToInt32(e.PortRange.From) != 53 || aws.ToString(e.CidrBlock) != "0.0.0.0/0" {
 			t.Errorf("rule 100 replaced: %+v", e)
 		}
 		_, err = c.DeleteNetworkAclEntry(ctx, &ec2.DeleteNetworkAclEntryInput{NetworkAclId: acl, RuleNumber: aws.Int32(120), Egress: aws.Bool(true)})
-		must(err)
+		must(t, err)
 		if n := len(entries()); n != 5 {
 			t.Errorf("%d entries after the delete, want 5", n)
 		}
@@ -156,7 +150,7 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 	aclsOf := func(filters ...types.Filter) []string {
 		t.Helper()
 		d, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: append(filters, types.Filter{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc)}})})
-		must(err)
+		must(t, err)
 		var ids []string
 		for _, a := range d.NetworkAcls {
 			ids = append(ids, aws.ToString(a.NetworkAclId))
@@ -174,7 +168,7 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 	assocOf := func(id string) *string {
 		t.Helper()
 		d, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{id}})
-		must(err)
+		must(t, err)
 		for _, a := range d.NetworkAcls[0].Associations {
 			if aws.ToString(a.SubnetId) == subnet {
 				return a.NetworkAclAssociationId
@@ -190,15 +184,15 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 				t.Fatalf("the subnet is in %v", from)
 			}
 			_, err := c.ReplaceNetworkAclAssociation(ctx, &ec2.ReplaceNetworkAclAssociationInput{AssociationId: assocOf(from[0]), NetworkAclId: aws.String(to)})
-			must(err)
+			must(t, err)
 			if got := holder(); !slices.Equal(got, []string{to}) {
 				t.Errorf("moved to %s, the subnet is in %v", to, got)
 			}
 		}
 		other, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.72.0.0/16")})
-		must(err)
+		must(t, err)
 		o, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{{Name: aws.String("vpc-id"), Values: []string{aws.ToString(other.Vpc.VpcId)}}}})
-		must(err)
+		must(t, err)
 		_, err = c.ReplaceNetworkAclAssociation(ctx, &ec2.ReplaceNetworkAclAssociationInput{AssociationId: assocOf(aws.ToString(acl)), NetworkAclId: o.NetworkAcls[0].NetworkAclId})
 		if code := apiCode(t, err); code != "InvalidParameterValue" {
 			t.Errorf("to another VPC's ACL: %s", code)
@@ -240,9 +234,9 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 			t.Errorf("an ACL in use: %s", code)
 		}
 		_, err = c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: sub.Subnet.SubnetId})
-		must(err)
+		must(t, err)
 		_, err = c.DeleteNetworkAcl(ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: acl})
-		must(err)
+		must(t, err)
 	})
 }
 

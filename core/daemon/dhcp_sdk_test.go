@@ -16,12 +16,6 @@ import (
 func TestSDKDhcpOptionChecks(t *testing.T) {
 	c, _ := sdkClient(t, testSecret)
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	opt := func(key string, values ...string) types.NewDhcpConfiguration {
 		return types.NewDhcpConfiguration{Key: aws.String(key), Values: values}
 	}
@@ -65,7 +59,7 @@ func TestSDKDhcpOptionChecks(t *testing.T) {
 
 	lab, err := c.CreateDhcpOptions(ctx, &ec2.CreateDhcpOptionsInput{DhcpConfigurations: []types.NewDhcpConfiguration{opt("domain-name", "lab.example")},
 		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeDhcpOptions, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("lab")}}}}})
-	must(err)
+	must(t, err)
 	labID := aws.ToString(lab.DhcpOptions.DhcpOptionsId)
 	filters := []struct {
 		name   string
@@ -79,7 +73,7 @@ func TestSDKDhcpOptionChecks(t *testing.T) {
 	for _, f := range filters {
 		t.Run("filter "+f.name, func(t *testing.T) {
 			d, err := c.DescribeDhcpOptions(ctx, &ec2.DescribeDhcpOptionsInput{Filters: []types.Filter{f.filter}})
-			must(err)
+			must(t, err)
 			var got []string
 			for _, s := range d.DhcpOptions {
 				got = append(got, aws.ToString(s.DhcpOptionsId))
@@ -97,7 +91,7 @@ func TestSDKDhcpOptionChecks(t *testing.T) {
 	})
 
 	def, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("is-default"), Values: []string{"true"}}}})
-	must(err)
+	must(t, err)
 	vpc := def.Vpcs[0].VpcId
 	amazon := aws.ToString(def.Vpcs[0].DhcpOptionsId)
 	refusals := []struct {
@@ -132,16 +126,16 @@ func TestSDKDhcpOptionChecks(t *testing.T) {
 
 	t.Run("no set at all, then Amazon's deleted and a new VPC", func(t *testing.T) {
 		_, err := c.AssociateDhcpOptions(ctx, &ec2.AssociateDhcpOptionsInput{DhcpOptionsId: aws.String("default"), VpcId: vpc})
-		must(err)
+		must(t, err)
 		d, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{aws.ToString(vpc)}})
-		must(err)
+		must(t, err)
 		if got := aws.ToString(d.Vpcs[0].DhcpOptionsId); got != "default" {
 			t.Errorf("the VPC's set after associating none: %q, want default", got)
 		}
 		_, err = c.DeleteDhcpOptions(ctx, &ec2.DeleteDhcpOptionsInput{DhcpOptionsId: aws.String(amazon)})
-		must(err)
+		must(t, err)
 		v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.61.0.0/16")})
-		must(err)
+		must(t, err)
 		set := aws.ToString(v.Vpc.DhcpOptionsId)
 		if set == amazon {
 			t.Fatalf("the new VPC has the deleted set %s", set)

@@ -429,3 +429,11 @@ func TestSDKPricing(t *testing.T) {
 		t.Errorf("reservation %+v", r)
 	}
 }
+
+// must stops the test at an error the step cannot go on without.
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

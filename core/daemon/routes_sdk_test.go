@@ -18,12 +18,6 @@ import (
 func TestSDKVpcFromNothing(t *testing.T) {
 	c, _ := sdkClient(t, testSecret)
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	refused := func(what, code string, err error) {
 		t.Helper()
 		if got := apiCode(t, err); got != code {
@@ -32,37 +26,37 @@ func TestSDKVpcFromNothing(t *testing.T) {
 	}
 
 	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.40.0.0/16")})
-	must(err)
+	must(t, err)
 	vpc := v.Vpc.VpcId
 	var subs []*string
 	for i, zone := range []string{"us-east-1a", "us-east-1b"} {
 		s, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String([]string{"10.40.1.0/24", "10.40.2.0/24"}[i]), AvailabilityZone: aws.String(zone)})
-		must(err)
+		must(t, err)
 		subs = append(subs, s.Subnet.SubnetId)
 	}
 	mainRT, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{
 		{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc)}}, {Name: aws.String("association.main"), Values: []string{"true"}}}})
-	must(err)
+	must(t, err)
 	if len(mainRT.RouteTables) != 1 || len(mainRT.RouteTables[0].Routes) != 1 || aws.ToString(mainRT.RouteTables[0].Routes[0].GatewayId) != "local" {
 		t.Fatalf("a new VPC's main table: %+v", mainRT.RouteTables)
 	}
 
 	g, err := c.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})
-	must(err)
+	must(t, err)
 	igw := g.InternetGateway.InternetGatewayId
 	rt, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpc})
-	must(err)
+	must(t, err)
 	rtb := rt.RouteTable.RouteTableId
 	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rtb, DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: igw})
 	refused("a route to a detached gateway", "InvalidParameterValue", err)
 	_, err = c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: igw, VpcId: vpc})
-	must(err)
+	must(t, err)
 	other, err := c.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})
-	must(err)
+	must(t, err)
 	_, err = c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: other.InternetGateway.InternetGatewayId, VpcId: vpc})
 	refused("a second gateway", "Resource.AlreadyAssociated", err)
 	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rtb, DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: igw})
-	must(err)
+	must(t, err)
 	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rtb, DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: igw})
 	refused("the same route twice", "RouteAlreadyExists", err)
 	_, err = c.DeleteRoute(ctx, &ec2.DeleteRouteInput{RouteTableId: rtb, DestinationCidrBlock: aws.String("10.40.0.0/16")})
@@ -70,27 +64,27 @@ func TestSDKVpcFromNothing(t *testing.T) {
 	var assocs []*string
 	for _, s := range subs {
 		a, err := c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rtb, SubnetId: s})
-		must(err)
+		must(t, err)
 		assocs = append(assocs, a.AssociationId)
 	}
 	_, err = c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: mainRT.RouteTables[0].RouteTableId, SubnetId: subs[0]})
 	refused("a second table for a subnet", "Resource.AlreadyAssociated", err)
 
 	sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web"), VpcId: vpc})
-	must(err)
+	must(t, err)
 	_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sg.GroupId, IpPermissions: []types.IpPermission{
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(80), ToPort: aws.Int32(80), IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
-	must(err)
+	must(t, err)
 	_, err = c.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: sg.GroupId, IpPermissions: []types.IpPermission{
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443), IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
-	must(err)
+	must(t, err)
 	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: subs[0], SecurityGroupIds: []string{aws.ToString(sg.GroupId)}})
-	must(err)
+	must(t, err)
 	inst := run.Instances[0].InstanceId
 	eip, err := c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc})
-	must(err)
+	must(t, err)
 	as, err := c.AssociateAddress(ctx, &ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: inst})
-	must(err)
+	must(t, err)
 
 	steps := []struct {
 		name string

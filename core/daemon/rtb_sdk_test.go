@@ -17,43 +17,37 @@ import (
 func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 	c, _ := sdkClient(t, testSecret)
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	v, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.90.0.0/16")})
-	must(err)
+	must(t, err)
 	vpc := v.Vpc.VpcId
 	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.90.1.0/24")})
-	must(err)
+	must(t, err)
 	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: sub.Subnet.SubnetId})
-	must(err)
+	must(t, err)
 	inst := aws.ToString(run.Instances[0].InstanceId)
 	instENI := aws.ToString(run.Instances[0].NetworkInterfaces[0].NetworkInterfaceId)
 	eni, err := c.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: sub.Subnet.SubnetId})
-	must(err)
+	must(t, err)
 	loose := aws.ToString(eni.NetworkInterface.NetworkInterfaceId)
 	main, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{
 		{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc)}}, {Name: aws.String("association.main"), Values: []string{"true"}}}})
-	must(err)
+	must(t, err)
 	mainID := aws.ToString(main.RouteTables[0].RouteTableId)
 	mainAssoc := main.RouteTables[0].Associations[0].RouteTableAssociationId
 	rt, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpc, TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeRouteTable,
 		Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("app")}}}}})
-	must(err)
+	must(t, err)
 	rtb := rt.RouteTable.RouteTableId
 	if r := rt.RouteTable.Routes; len(r) != 1 || aws.ToString(r[0].GatewayId) != "local" || aws.ToString(r[0].DestinationCidrBlock) != "10.90.0.0/16" {
 		t.Errorf("a new table's routes: %+v", r)
 	}
 	spare, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpc})
-	must(err)
+	must(t, err)
 
 	route := func(dest string) types.Route {
 		t.Helper()
 		d, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{aws.ToString(rtb)}})
-		must(err)
+		must(t, err)
 		for _, r := range d.RouteTables[0].Routes {
 			if aws.ToString(r.DestinationCidrBlock) == dest {
 				return r
@@ -63,7 +57,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 		return types.Route{}
 	}
 	t.Run("a route to an instance goes to its interface", func(t *testing.T) {
-		must(func() error {
+		must(t, func() error {
 			_, err := c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rtb, DestinationCidrBlock: aws.String("192.168.0.0/16"), InstanceId: aws.String(inst)})
 			return err
 		}())
@@ -73,7 +67,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 		}
 	})
 	t.Run("replaced by a route to a loose interface, a blackhole", func(t *testing.T) {
-		must(func() error {
+		must(t, func() error {
 			_, err := c.ReplaceRoute(ctx, &ec2.ReplaceRouteInput{RouteTableId: rtb, DestinationCidrBlock: aws.String("192.168.0.0/16"), NetworkInterfaceId: aws.String(loose)})
 			return err
 		}())
@@ -83,7 +77,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 		}
 	})
 	t.Run("the interface attached, the route is active and names the instance", func(t *testing.T) {
-		must(func() error {
+		must(t, func() error {
 			_, err := c.AttachNetworkInterface(ctx, &ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: aws.String(loose), InstanceId: aws.String(inst), DeviceIndex: aws.Int32(1)})
 			return err
 		}())
@@ -94,15 +88,15 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 	})
 
 	other, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.91.0.0/16")})
-	must(err)
+	must(t, err)
 	otherSub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: other.Vpc.VpcId, CidrBlock: aws.String("10.91.1.0/24")})
-	must(err)
+	must(t, err)
 	igw, err := c.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})
-	must(err)
+	must(t, err)
 	_, err = c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: igw.InternetGateway.InternetGatewayId, VpcId: vpc})
-	must(err)
+	must(t, err)
 	gwAssoc, err := c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rtb, GatewayId: igw.InternetGateway.InternetGatewayId})
-	must(err)
+	must(t, err)
 
 	refusals := []struct {
 		name string
@@ -194,7 +188,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 	tablesOf := func(filters ...types.Filter) []string {
 		t.Helper()
 		d, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: append(filters, types.Filter{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc)}})})
-		must(err)
+		must(t, err)
 		var ids []string
 		for _, x := range d.RouteTables {
 			ids = append(ids, aws.ToString(x.RouteTableId))
@@ -228,7 +222,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 
 	t.Run("the main association moves, and the old main table may go", func(t *testing.T) {
 		moved, err := c.ReplaceRouteTableAssociation(ctx, &ec2.ReplaceRouteTableAssociationInput{AssociationId: mainAssoc, RouteTableId: spare.RouteTable.RouteTableId})
-		must(err)
+		must(t, err)
 		if got := tablesOf(types.Filter{Name: aws.String("association.main"), Values: []string{"true"}}); !slices.Equal(got, []string{aws.ToString(spare.RouteTable.RouteTableId)}) {
 			t.Errorf("main table now %v", got)
 		}
@@ -236,16 +230,16 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 		if code := apiCode(t, err); code != "InvalidParameterValue" {
 			t.Errorf("disassociating the moved main association: %s", code)
 		}
-		must(func() error {
+		must(t, func() error {
 			_, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: aws.String(mainID)})
 			return err
 		}())
 	})
 	t.Run("a subnet's association moves", func(t *testing.T) {
 		a, err := c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rtb, SubnetId: sub.Subnet.SubnetId})
-		must(err)
+		must(t, err)
 		n, err := c.ReplaceRouteTableAssociation(ctx, &ec2.ReplaceRouteTableAssociationInput{AssociationId: a.AssociationId, RouteTableId: spare.RouteTable.RouteTableId})
-		must(err)
+		must(t, err)
 		got := tablesOf(types.Filter{Name: aws.String("association.subnet-id"), Values: []string{aws.ToString(sub.Subnet.SubnetId)}})
 		if !slices.Equal(got, []string{aws.ToString(spare.RouteTable.RouteTableId)}) {
 			t.Errorf("the subnet's table %v", got)
@@ -256,7 +250,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 		}
 	})
 	t.Run("the gateway's association ends", func(t *testing.T) {
-		must(func() error {
+		must(t, func() error {
 			_, err := c.DisassociateRouteTable(ctx, &ec2.DisassociateRouteTableInput{AssociationId: gwAssoc.AssociationId})
 			return err
 		}())
@@ -266,11 +260,11 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 	})
 	t.Run("a deleted subnet's association goes with it", func(t *testing.T) {
 		s2, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.90.2.0/24")})
-		must(err)
+		must(t, err)
 		_, err = c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rtb, SubnetId: s2.Subnet.SubnetId})
-		must(err)
+		must(t, err)
 		_, err = c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: s2.Subnet.SubnetId})
-		must(err)
+		must(t, err)
 		if got := tablesOf(types.Filter{Name: aws.String("association.subnet-id"), Values: []string{aws.ToString(s2.Subnet.SubnetId)}}); len(got) != 0 {
 			t.Errorf("tables of the deleted subnet: %v", got)
 		}
@@ -278,15 +272,15 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 	t.Run("pages", func(t *testing.T) {
 		for range 4 {
 			_, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpc})
-			must(err)
+			must(t, err)
 		}
 		all, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{})
-		must(err)
+		must(t, err)
 		seen := map[string]bool{}
 		p := ec2.NewDescribeRouteTablesPaginator(c, &ec2.DescribeRouteTablesInput{MaxResults: aws.Int32(5)})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
-			must(err)
+			must(t, err)
 			if len(out.RouteTables) > 5 {
 				t.Errorf("a page of %d", len(out.RouteTables))
 			}

@@ -24,12 +24,6 @@ type tagKind struct {
 func tagKinds(t *testing.T, c *ec2.Client) []tagKind {
 	t.Helper()
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	inst := runOne(t, c, &ec2.RunInstancesInput{BlockDeviceMappings: []types.BlockDeviceMapping{
 		{DeviceName: aws.String("/dev/sdf"), Ebs: &types.EbsBlockDevice{VolumeSize: aws.Int32(8)}}}})
 	d := describeOne(t, c, inst)
@@ -42,26 +36,26 @@ func tagKinds(t *testing.T, c *ec2.Client) []tagKind {
 		}
 	}
 	sir, err := c.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: &types.RequestSpotLaunchSpecification{InstanceType: "t3.micro"}})
-	must(err)
+	must(t, err)
 	key, err := c.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("k")})
-	must(err)
+	must(t, err)
 	eip, err := c.AllocateAddress(ctx, &ec2.AllocateAddressInput{})
-	must(err)
+	must(t, err)
 	sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web")})
-	must(err)
+	must(t, err)
 	eni, err := c.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: d.SubnetId})
-	must(err)
+	must(t, err)
 	lt, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("web"),
 		LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: "t3.micro"}})
-	must(err)
+	must(t, err)
 	offs, err := c.DescribeReservedInstancesOfferings(ctx, &ec2.DescribeReservedInstancesOfferingsInput{InstanceType: "t3.micro"})
-	must(err)
+	must(t, err)
 	if len(offs.ReservedInstancesOfferings) == 0 {
 		t.Fatal("no t3.micro offering")
 	}
 	ri, err := c.PurchaseReservedInstancesOffering(ctx, &ec2.PurchaseReservedInstancesOfferingInput{
 		ReservedInstancesOfferingId: offs.ReservedInstancesOfferings[0].ReservedInstancesOfferingId, InstanceCount: aws.Int32(1)})
-	must(err)
+	must(t, err)
 
 	return []tagKind{
 		{"instance", inst, "instance", func(fs []types.Filter) (ids []string, err error) {
