@@ -9,6 +9,7 @@ import (
 	"github.com/ec2x/ec2x/core/ec2"
 
 	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/hv/vpcnet"
 )
 
 // A VPC's policy is what a driver with a real guest network enforces
@@ -17,53 +18,14 @@ import (
 // resolved to addresses, so that the driver needs to know nothing of
 // groups, prefix lists or default ACLs.
 
-// VpcPolicy is one VPC's network rules, as plain addresses.
-type VpcPolicy struct {
-	VpcId      string
-	Cidrs      []netip.Prefix
-	Subnets    []SubnetPolicy
-	Interfaces []InterfacePolicy
-	// DomainName and DNS are what DHCP hands guests (the VPC's DHCP
-	// options; empty DNS: the VPC's resolver, its base +2).
-	DomainName string
-	DNS        []string
-}
-
-// SubnetPolicy is a subnet and its ACL's rules, lowest number first.
-type SubnetPolicy struct {
-	SubnetId string
-	Cidr     netip.Prefix
-	Inbound  []ACLRule
-	Outbound []ACLRule
-}
-
-// ACLRule is one numbered network ACL rule.
-type ACLRule struct {
-	Number int
-	Proto  string // "-1" (all), or an IP protocol number: "6", "17", "1"
-	From   int    // ports (tcp, udp) or ICMP type; -1: any
-	To     int    // ports, or ICMP code; -1: any
-	Cidr   netip.Prefix
-	Allow  bool
-}
-
-// InterfacePolicy is a guest interface: its addresses and what its
-// security groups admit in and out.
-type InterfacePolicy struct {
-	NetworkInterfaceId string
-	SubnetId           string
-	MAC                string
-	IPs                []netip.Addr
-	Ingress, Egress    []SGRule
-}
-
-// SGRule admits a protocol and ports from (ingress) or to (egress) peers.
-type SGRule struct {
-	Proto string // "tcp", "udp", "icmp" or "-1" (all)
-	From  int    // ports, or ICMP type (-1: any)
-	To    int    // ports, or ICMP code (-1: any)
-	Peers []netip.Prefix
-}
+// VpcPolicy, and the parts of it, are the fabric's policy types.
+type (
+	VpcPolicy       = vpcnet.Policy
+	SubnetPolicy    = vpcnet.SubnetPolicy
+	ACLRule         = vpcnet.ACLRule
+	InterfacePolicy = vpcnet.InterfacePolicy
+	SGRule          = vpcnet.SGRule
+)
 
 // Policy is a VPC's policy now (false: no such VPC).
 func (s *Service) Policy(rd state.Reader, vpcID string) (VpcPolicy, bool) {
@@ -92,7 +54,7 @@ func (s *Service) Policy(rd state.Reader, vpcID string) (VpcPolicy, bool) {
 			continue
 		}
 		subnets[sub.SubnetId] = true
-		sp := SubnetPolicy{SubnetId: sub.SubnetId, Cidr: sub.Cidr}
+		sp := SubnetPolicy{SubnetId: sub.SubnetId, Cidr: sub.Cidr, Internet: s.InternetRouted(rd, sub.SubnetId)}
 		if a := s.SubnetACL(rd, sub.SubnetId); a != nil {
 			sp.Inbound, sp.Outbound = a.rules(false), a.rules(true)
 		}
