@@ -67,7 +67,8 @@ func TestFabric(t *testing.T) {
 			Interfaces: []InterfacePolicy{
 				{NetworkInterfaceId: "eni-a", SubnetId: "subnet-a", IPs: specA.IPs, Egress: egressAll},
 				{NetworkInterfaceId: "eni-b", SubnetId: "subnet-b", IPs: specB.IPs, Egress: egressAll,
-					Ingress: []SGRule{{Proto: "tcp", From: 8080, To: 8080, Peers: []netip.Prefix{pfx("10.0.1.10/32")}}}},
+					Ingress: []SGRule{{Proto: "tcp", From: 8080, To: 8080, Peers: []netip.Prefix{pfx("10.0.1.10/32")}},
+						{Proto: "udp", From: 5353, To: 5353, Peers: []netip.Prefix{pfx("10.0.0.0/16")}}}},
 			}}
 	}
 	if err := f.SetPolicy(ctx, v1, policy(allowAll)); err != nil {
@@ -97,11 +98,21 @@ func TestFabric(t *testing.T) {
 	})
 	b.listen(8080)
 	b.listen(9090)
+	b.udpEcho(5353)
+	b.udpEcho(5354)
 	a.listen(7070)
 
 	t.Run("a group rule opens a port across subnets", func(t *testing.T) {
 		if got, err := a.reach("10.0.2.20:8080"); err != nil || got != b.ns {
 			t.Errorf("a to b:8080: %q %v", got, err)
+		}
+	})
+	t.Run("UDP passes where a rule opens it, and its answer comes back", func(t *testing.T) {
+		if got, err := a.udpAsk("10.0.2.20:5353"); err != nil || got != b.ns {
+			t.Errorf("a to b udp/5353: %q %v", got, err)
+		}
+		if _, err := a.udpAsk("10.0.2.20:5354"); err == nil {
+			t.Error("a got an answer from b udp/5354, which no rule opens")
 		}
 	})
 	t.Run("a port no rule opens is dropped", func(t *testing.T) {

@@ -130,3 +130,44 @@ func (g *guest) reach(addr string) (string, error) {
 	})
 	return out, err
 }
+
+// udpEcho answers every datagram on a UDP port with the guest's name.
+func (g *guest) udpEcho(port int) {
+	g.t.Helper()
+	var c net.PacketConn
+	if err := inNS(g.ns, func() (err error) { c, err = net.ListenPacket("udp4", fmt.Sprintf(":%d", port)); return }); err != nil {
+		g.t.Fatal(err)
+	}
+	g.t.Cleanup(func() { c.Close() })
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			_, from, err := c.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			_, _ = c.WriteTo([]byte(g.ns), from)
+		}
+	}()
+}
+
+// udpAsk sends a datagram to addr and waits briefly for an answer.
+func (g *guest) udpAsk(addr string) (string, error) {
+	var out string
+	err := inNS(g.ns, func() error {
+		c, err := net.Dial("udp4", addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(1500 * time.Millisecond))
+		if _, err := c.Write([]byte("ping")); err != nil {
+			return err
+		}
+		buf := make([]byte, 1500)
+		n, err := c.Read(buf)
+		out = string(buf[:n])
+		return err
+	})
+	return out, err
+}
