@@ -28,6 +28,7 @@ import (
 	"github.com/ec2x/ec2x/core/tagging"
 	"github.com/ec2x/ec2x/core/template"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/hv/vpcnet"
 	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/plugins"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
@@ -53,6 +54,10 @@ type Options struct {
 	// list, remove, test) and reload modules the configuration uses.
 	Plugins     *plugins.Manager
 	PricingHost *pricingwasm.Host
+	// Fabric is the private network of real guests (nil: none, and
+	// GuestNetwork says why); the drivers plug their guests into it.
+	Fabric       *vpcnet.Fabric
+	GuestNetwork string
 }
 
 // The families' services under names of their own, so that Cloud can
@@ -146,6 +151,7 @@ func (c *Cloud) openDrivers(ctx context.Context, o Options, notify func(hv.Event
 			Dir:    o.DriverDir,
 			Logger: o.Logger.With().Str("driver", h.Driver).Logger(),
 			Notify: notify,
+			Fabric: o.Fabric, GuestNetwork: o.GuestNetwork,
 		})
 		if err != nil {
 			return fmt.Errorf("open driver %s: %w", h.Driver, err)

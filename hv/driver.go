@@ -5,8 +5,10 @@ package hv
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
+	"github.com/ec2x/ec2x/hv/vpcnet"
 	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/rs/zerolog"
 )
@@ -41,6 +43,11 @@ type NIC struct {
 	PrivateIP   string
 	PrefixLen   int // of the subnet
 	PublicIP    string
+	// VpcID, Subnet and the secondary addresses place the NIC in its
+	// VPC's private network (drivers with a guest network fabric).
+	VpcID       string
+	Subnet      netip.Prefix
+	SecondaryIP []string
 }
 
 // Image is what a guest boots from.
@@ -248,6 +255,12 @@ type Options struct {
 	// Notify receives settled states. It must not block; drivers may call it
 	// from any goroutine but never while holding a lock core could wait on.
 	Notify func(Event)
+	// Fabric, when set, is the private network of real guests: drivers
+	// that run them plug their NICs into their VPCs there. Nil: each
+	// guest keeps a network of its own (GuestNetwork says why).
+	Fabric *vpcnet.Fabric
+	// GuestNetwork says why Fabric is nil ("" when it is set).
+	GuestNetwork string
 }
 
 // Factory opens a driver.

@@ -214,7 +214,10 @@ func (s *Service) view(rd state.Reader, e *ENI) ec2.NetworkInterface {
 func (s *Service) NIC(rd state.Reader, e *ENI) hv.NIC {
 	n := hv.NIC{ID: e.NetworkInterfaceId, DeviceIndex: e.DeviceIndex, MAC: e.MacAddress, PrivateIP: e.Addrs[0].Private, PublicIP: e.Addrs[0].Public}
 	if sub := s.SubnetByID(rd, e.SubnetId); sub != nil {
-		n.PrefixLen = sub.Cidr.Bits()
+		n.PrefixLen, n.VpcID, n.Subnet = sub.Cidr.Bits(), sub.VpcId, sub.Cidr
+	}
+	for _, a := range e.Addrs[1:] {
+		n.SecondaryIP = append(n.SecondaryIP, a.Private)
 	}
 	return n
 }

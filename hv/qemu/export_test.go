@@ -13,5 +13,5 @@ func GuestArgs(d hv.Driver, id string) ([]string, string) {
 	dd.mu.Lock()
 	defer dd.mu.Unlock()
 	g := dd.g[id]
-	return dd.args(g), g.dir
+	return dd.args(g, nil), g.dir
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/hv/vpcnet"
 )
 
 // netdevOpts are a NIC's user-mode network options: on the interface's
@@ -42,6 +43,15 @@ func (d *Driver) ForwardPort(ctx context.Context, id string, deviceIndex, port i
 	}
 	if deviceIndex == 0 && port == 22 {
 		return "127.0.0.1:" + strconv.Itoa(g.SSHPort), nil
+	}
+	for _, n := range g.Spec.NICs {
+		if n.DeviceIndex == deviceIndex && d.inVPC(n) {
+			p, err := d.proxyPort(g, n, port, 0)
+			if err != nil {
+				return "", err
+			}
+			return "127.0.0.1:" + strconv.Itoa(p), nil
+		}
 	}
 	key := strconv.Itoa(deviceIndex) + "/" + strconv.Itoa(port)
 	if hp, ok := g.Forwards[key]; ok {
@@ -96,7 +106,7 @@ func (d *Driver) AttachNIC(ctx context.Context, id string, nic hv.NIC) error {
 		if err := g.save(); err != nil {
 			return err
 		}
-		if err := g.hotPlug(ctx, i, nic); err != nil {
+		if err := d.hotPlug(ctx, g, i, nic); err != nil {
 			g.unplug(context.WithoutCancel(ctx), i) // whatever of it QEMU took
 			return err
 		}
@@ -121,16 +131,33 @@ func (g *guest) takeNetdev() int {
 	return i
 }
 
-// hotPlug adds netdev i, its traffic dumps and its virtio-net device.
-func (g *guest) hotPlug(ctx context.Context, i int, nic hv.NIC) error {
+// hotPlug adds netdev i, its traffic dumps and its virtio-net device: a
+// tap in the NIC's VPC handed to QEMU over QMP, or a user-mode network.
+func (d *Driver) hotPlug(ctx context.Context, g *guest, i int, nic hv.NIC) error {
 	sock := g.path("qmp.sock")
-	var msg string
-	cmd := "netdev_add user," + netdevOpts(i, nic)
-	if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": cmd}, &msg); err != nil {
-		return err
-	}
-	if strings.TrimSpace(msg) != "" { // HMP reports errors as text
-		return fmt.Errorf("qemu %s: %s", cmd, strings.TrimSpace(msg))
+	if d.inVPC(nic) {
+		tap, err := d.opts.Fabric.Plug(ctx, plugSpec(g, nic))
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("tap%d", i)
+		err = qmpWithFile(ctx, sock, "getfd", map[string]string{"fdname": name}, tap)
+		tap.Close() // QEMU holds its own now
+		if err != nil {
+			return err
+		}
+		if err := qmp(ctx, sock, "netdev_add", map[string]any{"type": "tap", "id": fmt.Sprintf("n%d", i), "fd": name}, nil); err != nil {
+			return err
+		}
+	} else {
+		var msg string
+		cmd := "netdev_add user," + netdevOpts(i, nic)
+		if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": cmd}, &msg); err != nil {
+			return err
+		}
+		if strings.TrimSpace(msg) != "" { // HMP reports errors as text
+			return fmt.Errorf("qemu %s: %s", cmd, strings.TrimSpace(msg))
+		}
 	}
 	if err := g.addDumps(ctx, i); err != nil {
 		return err
@@ -171,6 +198,15 @@ func (d *Driver) DetachNIC(ctx context.Context, id, nicID string) error {
 			g.unplug(ctx, nd)
 		}
 		delete(g.Netdevs, nicID) // NextNetdev keeps its number from coming back
+		if d.inVPC(n) {
+			_ = d.opts.Fabric.Unplug(ctx, vpcnet.VPC{Region: g.Spec.Region, ID: n.VpcID}, n.ID)
+			for key, l := range d.proxies[id] {
+				if strings.HasPrefix(key, n.ID+"/") {
+					_ = l.Close()
+					delete(d.proxies[id], key)
+				}
+			}
+		}
 		// its forwards die with it; a NIC attached later at the same
 		// device index gets its own
 		for key := range g.Forwards {

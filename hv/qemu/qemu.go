@@ -53,6 +53,9 @@ type Driver struct {
 
 	// hz is USER_HZ, the clock ticks per second of /proc's CPU times.
 	hz int64
+	// proxies are the loopback listeners that reach guest ports inside
+	// their VPC (vpc.go), by guest ID and "NIC/port".
+	proxies map[string]map[string]net.Listener
 }
 
 var (
@@ -125,7 +128,8 @@ func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
 		hz = 100 // USER_HZ on every Linux architecture QEMU's x86 guests run on
 		o.Logger.Warn().Err(err).Msg("qemu: cannot read the clock tick rate; assuming 100 Hz")
 	}
-	d := &Driver{opts: o, bin: bin, accel: a, rotateAt: dumpRotateBytes, hz: hz, dir: dir, g: map[string]*guest{}, done: make(chan struct{})}
+	d := &Driver{opts: o, bin: bin, accel: a, rotateAt: dumpRotateBytes, hz: hz, dir: dir, g: map[string]*guest{}, done: make(chan struct{}),
+		proxies: map[string]map[string]net.Listener{}}
 	if err := d.reattach(); err != nil {
 		return nil, err
 	}
@@ -279,15 +283,28 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	if err := g.save(); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, d.bin, append(d.args(g), incoming...)...)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	taps, fds, err := d.plugAll(ctx, g)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, d.bin, append(d.args(g, fds), incoming...)...)
+	cmd.ExtraFiles = taps
+	out, err := cmd.CombinedOutput()
+	closeAll(taps) // QEMU holds its own
+	if err != nil {
+		d.unplugAll(g)
 		return fmt.Errorf("qemu: %v: %s", err, strings.TrimSpace(string(out)))
 	}
 	pid := livePID(g)
 	if pid == 0 {
+		d.unplugAll(g)
 		return fmt.Errorf("qemu for %s exited at once; see %s", id, g.path("console.log"))
 	}
 	g.pid, g.stopping = pid, false
+	if err := d.sshProxy(g); err != nil {
+		d.opts.Logger.Warn().Err(err).Msg("qemu")
+	}
+	_ = g.save()
 	d.watch(g, pid)
 	if incoming != nil {
 		d.forgetImage(g, pid)
@@ -296,8 +313,9 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	return nil
 }
 
-// args is the QEMU command line of a guest.
-func (d *Driver) args(g *guest) []string {
+// args is the QEMU command line of a guest; taps are the fds of the
+// NICs plugged into their VPC (the rest get user-mode networks).
+func (d *Driver) args(g *guest, taps map[string]int) []string {
 	s := g.Spec
 	a := []string{
 		"-name", s.ID, "-daemonize", "-pidfile", g.path("qemu.pid"),
@@ -323,11 +341,13 @@ func (d *Driver) args(g *guest) []string {
 	}
 	for _, nic := range s.NICs {
 		i := g.Netdevs[nic.ID]
-		nd := netdevOpts(i, nic)
-		if nic.DeviceIndex == 0 {
+		nd := "user," + netdevOpts(i, nic)
+		if fd, ok := taps[nic.ID]; ok {
+			nd = fmt.Sprintf("tap,id=n%d,fd=%d", i, fd)
+		} else if nic.DeviceIndex == 0 {
 			nd += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:22", g.SSHPort)
 		}
-		a = append(a, "-netdev", "user,"+nd, "-device", fmt.Sprintf("virtio-net-pci,netdev=n%d,mac=%s,id=d%d", i, nic.MAC, i))
+		a = append(a, "-netdev", nd, "-device", fmt.Sprintf("virtio-net-pci,netdev=n%d,mac=%s,id=d%d", i, nic.MAC, i))
 		a = append(a, g.dumpArgs(i)...)
 	}
 	return a
@@ -487,6 +507,7 @@ func (d *Driver) Destroy(ctx context.Context, id string) error {
 		d.mu.Unlock()
 		return qmp(ctx, sock, "quit", nil, nil)
 	}
+	d.unplugAll(g)
 	os.RemoveAll(g.dir)
 	delete(d.g, id)
 	d.mu.Unlock()

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
+	"syscall"
 	"time"
 )
 
@@ -44,6 +46,11 @@ func exchange(r *bufio.Reader, enc *json.Encoder, command string, args any, out 
 	if err := enc.Encode(msg); err != nil {
 		return fmt.Errorf("qmp %s: %w", command, err)
 	}
+	return exchangeReply(r, command, out)
+}
+
+// exchangeReply reads until a command's answer, skipping events.
+func exchangeReply(r *bufio.Reader, command string, out any) error {
 	for {
 		line, err := r.ReadBytes('\n')
 		if err != nil {
@@ -74,4 +81,38 @@ func exchange(r *bufio.Reader, enc *json.Encoder, command string, args any, out 
 		}
 		return nil
 	}
+}
+
+// qmpWithFile runs one QMP command with a file passed alongside it
+// (SCM_RIGHTS), as getfd takes a file descriptor from its client.
+func qmpWithFile(ctx context.Context, socket, command string, args any, f *os.File) error {
+	var d net.Dialer
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, err := d.DialContext(cctx, "unix", socket)
+	if err != nil {
+		return fmt.Errorf("qmp %s: %w", command, err)
+	}
+	defer conn.Close()
+	if dl, ok := cctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+	r := bufio.NewReader(conn)
+	if _, err := r.ReadBytes('\n'); err != nil {
+		return fmt.Errorf("qmp greeting: %w", err)
+	}
+	enc := json.NewEncoder(conn)
+	if err := exchange(r, enc, "qmp_capabilities", nil, nil); err != nil {
+		return err
+	}
+	msg, err := json.Marshal(map[string]any{"execute": command, "arguments": args})
+	if err != nil {
+		return err
+	}
+	// the descriptor rides on the command's bytes; QEMU reads both
+	oob := syscall.UnixRights(int(f.Fd()))
+	if _, _, err := conn.(*net.UnixConn).WriteMsgUnix(msg, oob, nil); err != nil {
+		return fmt.Errorf("qmp %s: %w", command, err)
+	}
+	return exchangeReply(r, command, nil)
 }

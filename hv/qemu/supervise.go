@@ -43,6 +43,11 @@ func (d *Driver) reattach() error {
 				}
 				g.NextNetdev = len(g.Spec.NICs)
 			}
+			d.resumeAll(context.Background(), g)
+			if err := d.sshProxy(g); err != nil {
+				d.opts.Logger.Warn().Err(err).Msg("qemu")
+			}
+			_ = g.save()
 			d.opts.Logger.Info().Str("guest", g.Spec.ID).Int("pid", pid).Msg("re-attached to a running guest")
 			d.watch(g, pid)
 			continue
@@ -107,6 +112,7 @@ func (d *Driver) watch(g *guest, pid int) {
 			g.lastCPU, g.lastDiskRead, g.lastDiskW = 0, 0, 0
 			g.endNetRun(context.Background())
 			g.Forwards = nil
+			d.unplugAll(g)
 			_ = g.save()
 			destroying := g.destroying
 			reason := ""
