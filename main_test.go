@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ec2x/ec2x/hv/vpcnet"
 	"io"
 	"net"
 	"net/http"
@@ -84,7 +86,11 @@ func TestScripts(t *testing.T) {
 					}
 				}
 			}
-			env.Defer(func() { killDaemon(home) })
+			env.Defer(func() {
+				killDaemon(home)
+				// its guests' VPC namespaces (root only; none otherwise)
+				_ = vpcnet.RemoveNamespaces(context.Background(), home)
+			})
 			// Short simulated boots keep scripts quick; scripts that test
 			// timing write their own config. Under -race on a loaded
 			// machine a trivial module call can miss the 50 ms deadline.

@@ -69,6 +69,11 @@ type Fleet struct {
 	// (configs/hosts.toml) with the user's [[hosts]] added to them; false
 	// makes the user's [[hosts]] the whole fleet.
 	BuiltinHosts bool `toml:"builtin_hosts"`
+	// GuestNetwork is how real guests are networked: "auto" (their VPC's
+	// private network where this machine allows it: root), "vpc" (that,
+	// or the daemon does not start), or "user" (a network of each
+	// guest's own, as without root).
+	GuestNetwork string `toml:"guest_network"`
 }
 
 // hostEntry says where one host group was written: the user's file or the

@@ -92,7 +92,7 @@ func (c *Config) check() *problem {
 func (c *Config) checkTop() *problem {
 	topNumbers := func() *problem { return checkNumbers(c.topNumbers()) }
 	for _, check := range []func() *problem{
-		topNumbers, c.checkOutput, c.checkWorkloads, c.checkPricing, c.checkServer, c.checkDefaultRegion,
+		topNumbers, c.checkOutput, c.checkGuestNetwork, c.checkWorkloads, c.checkPricing, c.checkServer, c.checkDefaultRegion,
 	} {
 		if p := check(); p != nil {
 			return p
@@ -108,6 +108,15 @@ func (c *Config) checkOutput() *problem {
 		return nil
 	}
 	return bad(fmt.Sprintf("output must be table, json or text, not %q", c.Output), "output")
+}
+
+// checkGuestNetwork checks how real guests are networked.
+func (c *Config) checkGuestNetwork() *problem {
+	switch c.Fleet.GuestNetwork {
+	case "", "auto", "vpc", "user":
+		return nil
+	}
+	return bad(fmt.Sprintf("guest_network must be auto, vpc or user, not %q", c.Fleet.GuestNetwork), "fleet", "guest_network")
 }
 
 // checkWorkloads checks the user's custom workload profiles.

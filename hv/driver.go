@@ -195,6 +195,12 @@ type Accelerated interface {
 	Accel() string
 }
 
+// GuestNetworker tells how a driver of real guests networks them: "vpc"
+// (the private network of their VPC) or "user" and why.
+type GuestNetworker interface {
+	GuestNetwork() string
+}
+
 // ConsoleAppender writes a line to a guest's console as the host would
 // (EC2 prints spot interruption notices there).
 type ConsoleAppender interface {

@@ -29,7 +29,10 @@ var HostsCommand = &cli.Command{
 			for _, h := range out.Hosts {
 				v.IDs = append(v.IDs, h.ID)
 				driver := h.Driver
-				if h.Acceleration != "" {
+				switch {
+				case h.Acceleration != "" && h.GuestNetwork != "":
+					driver += " (" + h.Acceleration + "; network: " + h.GuestNetwork + ")"
+				case h.Acceleration != "":
 					driver += " (" + h.Acceleration + ")"
 				}
 				v.Rows = append(v.Rows, []string{h.ID, h.Zone, driver,

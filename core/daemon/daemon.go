@@ -30,6 +30,7 @@ import (
 	"github.com/ec2x/ec2x/core/market"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/hv/vpcnet"
 	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/ec2x/ec2x/plugins"
 	pricingwasm "github.com/ec2x/ec2x/pricing-wasm"
@@ -103,7 +104,17 @@ func Run(ctx context.Context, o Options) (err error) {
 		return err
 	}
 	defer closePricing(host, log)
-	cloud, err := openCloud(ctx, o, st, host, mgr)
+	fctx, stopForwarding := context.WithCancel(ctx)
+	defer stopForwarding()
+	guestMD := &guestMetadata{ctx: fctx, ready: make(chan struct{}), log: log}
+	fabric, whyNoFabric, err := openFabric(o.Home, o.Config, log, guestMD)
+	if err != nil {
+		return err
+	}
+	if fabric != nil {
+		defer fabric.Close()
+	}
+	cloud, err := openCloud(ctx, o, st, host, mgr, fabric, whyNoFabric)
 	if err != nil {
 		return err
 	}
@@ -112,9 +123,12 @@ func Run(ctx context.Context, o Options) (err error) {
 	var _ instance.MetadataEndpoints = metadata
 	cloud.SetMetadataEndpoints(metadata)
 	defer metadata.Close()
-	fctx, stopForwarding := context.WithCancel(ctx)
-	defer stopForwarding()
+	guestMD.srv, guestMD.cloud = metadata, cloud
+	close(guestMD.ready)
 	go runForwarder(fctx, cloud, log, time.Second)
+	if fabric != nil {
+		go runPolicies(fctx, cloud, fabric, log, time.Second)
+	}
 
 	listen := o.Listen
 	if listen == "" {
@@ -180,12 +194,13 @@ func serveSocket(ctx context.Context, o Options, cloud *core.Cloud) error {
 // A commit that fails after memory changed ends the process: memory and
 // disk disagree, and the next call starts a daemon that loads the truth
 // from the store.
-func openCloud(ctx context.Context, o Options, st *store.Store, host *pricingwasm.Host, mgr *plugins.Manager) (*core.Cloud, error) {
+func openCloud(ctx context.Context, o Options, st *store.Store, host *pricingwasm.Host, mgr *plugins.Manager, fabric *vpcnet.Fabric, whyNoFabric string) (*core.Cloud, error) {
 	var fatalOnce sync.Once
 	return core.Open(ctx, core.Options{
 		Config: o.Config, Store: st, Clock: o.Clock, Logger: o.Logger,
 		DriverDir: filepath.Join(o.Home, "guests"),
 		Pricer:    market.NewModulePricer(host, o.Config), Plugins: mgr, PricingHost: host,
+		Fabric: fabric, GuestNetwork: whyNoFabric,
 		Fatal: func(err error) {
 			fatalOnce.Do(func() {
 				o.Logger.Error().Err(err).Msg("fatal: exiting so that a restart reloads the store")

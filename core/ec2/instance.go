@@ -300,7 +300,10 @@ type HostInfo struct {
 	CapacityVCpus     int `json:"CapacityVCpus"`
 	CapacityMemoryMiB int `json:"CapacityMemoryMiB"`
 	// Acceleration is how a driver of real guests runs them (kvm or tcg).
-	Acceleration string         `json:"Acceleration,omitempty"`
+	Acceleration string `json:"Acceleration,omitempty"`
+	// GuestNetwork is how a driver of real guests networks them: "vpc",
+	// or "user (why)" when the private network is off.
+	GuestNetwork string         `json:"GuestNetwork,omitempty"`
 	Instances    []HostInstance `json:"Instances"`
 }
 

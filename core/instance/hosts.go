@@ -35,6 +35,9 @@ func (s *Service) DescribeHosts(ctx context.Context, region string, _ *ec2.Empty
 		if a, ok := s.drivers[h.Driver].(hv.Accelerated); ok {
 			info.Acceleration = a.Accel()
 		}
+		if n, ok := s.drivers[h.Driver].(hv.GuestNetworker); ok {
+			info.GuestNetwork = n.GuestNetwork()
+		}
 		out.Hosts = append(out.Hosts, info)
 	}
 	return out, nil

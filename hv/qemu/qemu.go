@@ -66,6 +66,7 @@ var (
 	_ hv.SSHEndpoint           = (*Driver)(nil)
 	_ hv.ConsoleAppender       = (*Driver)(nil)
 	_ hv.DiagnosticInterrupter = (*Driver)(nil)
+	_ hv.GuestNetworker        = (*Driver)(nil)
 )
 
 // guest is one guest's files and process.

@@ -57,13 +57,15 @@ type Fabric struct {
 	id   string // from Home
 	mu   sync.Mutex
 	vpcs map[VPC]*vpcState
+	// policies outlive the namespaces: a VPC's namespace goes with its
+	// last guest and comes back, with the same rules, with the next.
+	policies map[VPC]Policy
 }
 
 type vpcState struct {
-	ns     string
-	policy Policy
-	ports  map[string]*plugged // by NIC ID
-	imds   net.Listener
+	ns    string
+	ports map[string]*plugged // by NIC ID
+	imds  net.Listener
 }
 
 type plugged struct {
@@ -76,7 +78,7 @@ type plugged struct {
 // error wraps ErrUnavailable with the reason when it cannot.
 func New(o Options) (*Fabric, error) {
 	if os.Geteuid() != 0 {
-		return nil, fmt.Errorf("%w: needs root (network namespaces, taps, nftables)", ErrUnavailable)
+		return nil, fmt.Errorf("%w: needs root for network namespaces, taps and nftables", ErrUnavailable)
 	}
 	for _, tool := range []string{"ip", "nft"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -86,7 +88,48 @@ func New(o Options) (*Fabric, error) {
 	if _, err := os.Stat("/dev/net/tun"); err != nil {
 		return nil, fmt.Errorf("%w: no /dev/net/tun", ErrUnavailable)
 	}
-	return &Fabric{o: o, id: short(o.Home, 6), vpcs: map[VPC]*vpcState{}}, nil
+	f := &Fabric{o: o, id: short(o.Home, 6), vpcs: map[VPC]*vpcState{}, policies: map[VPC]Policy{}}
+	f.sweep(context.Background())
+	return f, nil
+}
+
+// nsPrefix is the name prefix of a home's namespaces.
+func nsPrefix(home string) string { return "ec2x-" + short(home, 6) + "-" }
+
+// namespaces are the names of a home's namespaces.
+func namespaces(home string) []string {
+	ents, _ := os.ReadDir(nsDir)
+	var out []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), nsPrefix(home)) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// sweep deletes the namespaces no guest holds a tap in any more (their
+// guests ended while no daemon ran): a namespace with nothing but lo.
+func (f *Fabric) sweep(ctx context.Context) {
+	for _, ns := range namespaces(f.o.Home) {
+		var devs []net.Interface
+		if err := inNS(ns, func() (err error) { devs, err = net.Interfaces(); return }); err != nil {
+			continue
+		}
+		if len(devs) <= 1 {
+			_ = run(ctx, "", "ip", "netns", "del", ns)
+		}
+	}
+}
+
+// RemoveNamespaces deletes every namespace of a home's daemon, guests or
+// not (a test's, when it ends).
+func RemoveNamespaces(ctx context.Context, home string) error {
+	var errs []error
+	for _, ns := range namespaces(home) {
+		errs = append(errs, run(ctx, "", "ip", "netns", "del", ns))
+	}
+	return errors.Join(errs...)
 }
 
 // short is n hex digits of a hash of parts.
@@ -96,7 +139,7 @@ func short(s string, n int) string {
 }
 
 // Namespace is the name of a VPC's namespace (for `ip netns exec`).
-func (f *Fabric) Namespace(v VPC) string { return "ec2x-" + f.id + "-" + short(v.String(), 10) }
+func (f *Fabric) Namespace(v VPC) string { return nsPrefix(f.o.Home) + short(v.String(), 10) }
 
 // tapName is a NIC's tap: unique within its VPC's namespace, 15 bytes.
 func tapName(nic string) string { return "e" + short(nic, 14) }
@@ -204,13 +247,13 @@ func (f *Fabric) wire(ctx context.Context, v VPC, st *vpcState, s PlugSpec, tap 
 		return err
 	}
 	l := lease{mac: mac, ip: s.IPs[0], subnet: s.Subnet, router: router, hostname: s.Hostname,
-		domain: st.policy.DomainName, dns: []netip.Addr{resolverOf(s.Subnet)}}
-	if len(st.policy.Cidrs) > 0 {
-		l.dns = []netip.Addr{resolverOf(st.policy.Cidrs[0])} // the VPC's, as in EC2
+		domain: f.policies[v].DomainName, dns: []netip.Addr{resolverOf(s.Subnet)}}
+	if p := f.policies[v]; len(p.Cidrs) > 0 {
+		l.dns = []netip.Addr{resolverOf(p.Cidrs[0])} // the VPC's, as in EC2
 	}
-	if len(st.policy.DNS) > 0 {
+	if p := f.policies[v]; len(p.DNS) > 0 {
 		l.dns = nil
-		for _, d := range st.policy.DNS {
+		for _, d := range p.DNS {
 			if a, err := netip.ParseAddr(d); err == nil {
 				l.dns = append(l.dns, a)
 			}
@@ -234,6 +277,11 @@ func (f *Fabric) Unplug(ctx context.Context, v VPC, nic string) error {
 		return nil
 	}
 	f.unplugLocked(st, nic)
+	if len(st.ports) == 0 {
+		// the last guest is gone: so is the namespace (a running guest
+		// would hold its tap, and its namespace, until it ends)
+		return f.removeLocked(ctx, v)
+	}
 	return f.apply(ctx, v, st)
 }
 
@@ -249,20 +297,21 @@ func (f *Fabric) unplugLocked(st *vpcState, nic string) {
 func (f *Fabric) SetPolicy(ctx context.Context, v VPC, p Policy) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st, err := f.vpc(ctx, v)
-	if err != nil {
-		return err
+	f.policies[v] = p
+	st, ok := f.vpcs[v]
+	if !ok { // no guest there yet: the rules wait for the first
+		return nil
 	}
-	st.policy = p
 	return f.apply(ctx, v, st)
 }
 
 // apply loads the VPC's ruleset; f.mu is held.
 func (f *Fabric) apply(ctx context.Context, v VPC, st *vpcState) error {
+	policy := f.policies[v]
 	var ports []portRules
 	for nic, pl := range st.ports {
 		pr := portRules{tap: pl.tap, subnet: pl.spec.Subnet.String(), ips: pl.spec.IPs}
-		if ip := st.policy.iface(nic); ip != nil {
+		if ip := policy.iface(nic); ip != nil {
 			pr.in, pr.out = ip.Ingress, ip.Egress
 			if len(ip.IPs) > 0 {
 				pr.ips = ip.IPs
@@ -270,26 +319,37 @@ func (f *Fabric) apply(ctx context.Context, v VPC, st *vpcState) error {
 		}
 		ports = append(ports, pr)
 	}
-	return run(ctx, ruleset(&st.policy, ports, ""), "ip", "netns", "exec", st.ns, "nft", "-f", "-")
+	return run(ctx, ruleset(&policy, ports, ""), "ip", "netns", "exec", st.ns, "nft", "-f", "-")
 }
 
 // Dial connects from inside a VPC's namespace: how the host reaches a
 // guest's private address (SSH, port forwards).
 func (f *Fabric) Dial(ctx context.Context, v VPC, network, addr string) (net.Conn, error) {
 	f.mu.Lock()
-	st, err := f.vpc(ctx, v)
+	st, ok := f.vpcs[v]
 	f.mu.Unlock()
-	if err != nil {
-		return nil, err
+	if !ok {
+		return nil, fmt.Errorf("no guest of %s runs here", v)
 	}
 	var c net.Conn
-	err = inNS(st.ns, func() error {
+	err := inNS(st.ns, func() error {
 		var d net.Dialer
 		var err error
 		c, err = d.DialContext(ctx, network, addr)
 		return err
 	})
 	return c, err
+}
+
+// VPCs are the VPCs with guests plugged in now: those whose rules matter.
+func (f *Fabric) VPCs() []VPC {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]VPC, 0, len(f.vpcs))
+	for v := range f.vpcs {
+		out = append(out, v)
+	}
+	return out
 }
 
 // Close stops the fabric's servers (DHCP, metadata). The namespaces and
@@ -309,10 +369,16 @@ func (f *Fabric) Close() {
 	}
 }
 
-// Remove deletes a VPC's namespace (the VPC is gone).
+// Remove deletes a VPC's namespace and forgets its rules (the VPC is
+// gone).
 func (f *Fabric) Remove(ctx context.Context, v VPC) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	delete(f.policies, v)
+	return f.removeLocked(ctx, v)
+}
+
+func (f *Fabric) removeLocked(ctx context.Context, v VPC) error {
 	if st, ok := f.vpcs[v]; ok {
 		for nic := range st.ports {
 			f.unplugLocked(st, nic)
@@ -332,18 +398,5 @@ func (f *Fabric) Remove(ctx context.Context, v VPC) error {
 // RemoveAll deletes every namespace of this fabric's daemon.
 func (f *Fabric) RemoveAll(ctx context.Context) error {
 	f.Close()
-	ents, err := os.ReadDir(nsDir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), "ec2x-"+f.id+"-") {
-			errs = append(errs, run(ctx, "", "ip", "netns", "del", e.Name()))
-		}
-	}
-	return errors.Join(errs...)
+	return RemoveNamespaces(ctx, f.o.Home)
 }

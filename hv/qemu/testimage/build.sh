@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds ec2x's tiny test image for the qemu driver from Debian packages:
-# the kernel of linux-image-cloud-amd64, busybox-static and dropbear. The
+# the kernel of linux-image-cloud-amd64, busybox-static, dropbear and
+# OpenBSD's netcat (for UDP). The
 # result is a kernel and an initramfs (never committed):
 #
 #   hv/qemu/testimage/build.sh OUTDIR    -> OUTDIR/vmlinuz, OUTDIR/initrd.img
@@ -22,8 +23,9 @@ cd "$work"
 kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ && !k {k=$2} END {print k}')
 [ -n "$kpkg" ] || { echo "build.sh: no linux-image-cloud-amd64 in apt (run apt-get update)" >&2; exit 1; }
 # apt-get download writes as _apt where it can; a root-owned dir is fine.
-apt-get download "$kpkg" busybox-static dropbear-bin libtomcrypt1 libtommath1 >/dev/null 2>&1 \
-  || (apt-get update >/dev/null 2>&1 && apt-get download "$kpkg" busybox-static dropbear-bin libtomcrypt1 libtommath1 >/dev/null)
+debs="$kpkg busybox-static dropbear-bin libtomcrypt1 libtommath1 netcat-openbsd libbsd0 libmd0"
+apt-get download $debs >/dev/null 2>&1 \
+  || (apt-get update >/dev/null 2>&1 && apt-get download $debs >/dev/null)
 for f in *.deb; do dpkg-deb -x "$f" pkg; done
 kver=$(ls pkg/lib/modules)
 
@@ -35,10 +37,13 @@ for a in $(pkg/bin/busybox --list); do
 done
 cp pkg/usr/sbin/dropbear $r/sbin/dropbear
 cp pkg/usr/bin/dropbearkey $r/bin/dropbearkey
-# dropbear's shared libraries: Debian's, from the packages or this machine.
+# OpenBSD's netcat speaks UDP (busybox's nc does not): the VPC tests send
+# datagrams between guests with it.
+cp pkg/bin/nc.openbsd $r/usr/bin/nc.openbsd
+# their shared libraries: Debian's, from the packages or this machine.
 mkdir -p $r/lib/x86_64-linux-gnu $r/lib64
 pkglibs=$(find "$PWD/pkg" -name '*.so*' -printf '%h\n' | sort -u | paste -sd:)
-for lib in $(LD_LIBRARY_PATH=$pkglibs ldd pkg/usr/sbin/dropbear | awk '/=>/{print $1}'); do
+for lib in $(LD_LIBRARY_PATH=$pkglibs ldd pkg/usr/sbin/dropbear pkg/bin/nc.openbsd | awk '/=>/{print $1}' | sort -u); do
   src=$(find pkg -name "$lib" -print -quit)
   [ -n "$src" ] || src=$(ldconfig -p | awk -v l="$lib" '$1==l && /x86-64/ && !p {p=$NF} END {print p}')
   cp -L "$src" $r/lib/x86_64-linux-gnu/
