@@ -38,7 +38,10 @@ type Options struct {
 	// IMDS, when set, is given each VPC's listener at 169.254.169.254:80
 	// inside the VPC's namespace, to serve until it is closed.
 	IMDS func(v VPC, l net.Listener)
-	Log  zerolog.Logger
+	// DNS is the name server (host:port) the VPCs' resolvers relay to;
+	// "" is the host's first in /etc/resolv.conf.
+	DNS string
+	Log zerolog.Logger
 }
 
 // PlugSpec is a guest interface to plug into its VPC.
@@ -66,6 +69,9 @@ type vpcState struct {
 	ns    string
 	ports map[string]*plugged // by NIC ID
 	imds  net.Listener
+	dns   *dnsRelay
+	// dnsAt are the resolver addresses dns answers on.
+	dnsAt string
 }
 
 type plugged struct {
@@ -169,6 +175,9 @@ func (f *Fabric) vpc(ctx context.Context, v VPC) (*vpcState, error) {
 	}
 	if err := ipBatch(ctx, ns, "link set lo up", "addr replace 169.254.169.254/32 dev lo"); err != nil {
 		return nil, err
+	}
+	if err := f.uplink(ctx, ns); err != nil {
+		return nil, fmt.Errorf("the way out of %s: %w", ns, err)
 	}
 	st := &vpcState{ns: ns, ports: map[string]*plugged{}}
 	if f.o.IMDS != nil {
@@ -319,7 +328,31 @@ func (f *Fabric) apply(ctx context.Context, v VPC, st *vpcState) error {
 		}
 		ports = append(ports, pr)
 	}
-	return run(ctx, ruleset(&policy, ports, ""), "ip", "netns", "exec", st.ns, "nft", "-f", "-")
+	if err := f.resolvers(ctx, st, policy); err != nil {
+		return err
+	}
+	return run(ctx, ruleset(&policy, ports, uplinkDev), "ip", "netns", "exec", st.ns, "nft", "-f", "-")
+}
+
+// resolvers keeps the VPC's resolver relay on the base +2 of each of
+// its blocks; f.mu is held.
+func (f *Fabric) resolvers(ctx context.Context, st *vpcState, p Policy) error {
+	var at []netip.Addr
+	for _, c := range p.Cidrs {
+		at = append(at, resolverOf(c))
+	}
+	key := fmt.Sprint(at)
+	if key == st.dnsAt {
+		return nil
+	}
+	st.dns.close()
+	st.dns, st.dnsAt = nil, ""
+	r, err := f.startDNS(ctx, st.ns, at)
+	if err != nil {
+		return err
+	}
+	st.dns, st.dnsAt = r, key
+	return nil
 }
 
 // Dial connects from inside a VPC's namespace: how the host reaches a
@@ -365,6 +398,7 @@ func (f *Fabric) Close() {
 		if st.imds != nil {
 			_ = st.imds.Close()
 		}
+		st.dns.close()
 		delete(f.vpcs, v)
 	}
 }
@@ -386,6 +420,7 @@ func (f *Fabric) removeLocked(ctx context.Context, v VPC) error {
 		if st.imds != nil {
 			_ = st.imds.Close()
 		}
+		st.dns.close()
 		delete(f.vpcs, v)
 	}
 	ns := f.Namespace(v)

@@ -16,6 +16,65 @@ import (
 )
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// fakeDNS is a name server on loopback that answers every query with
+// "answer to " and the query.
+func fakeDNS(t *testing.T) string {
+	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			n, from, err := c.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			_, _ = c.WriteTo(append([]byte("answer to "), buf[:n]...), from)
+		}
+	}()
+	return c.LocalAddr().String()
+}
+
+// outside is a namespace beyond the host, as the internet is: a veth
+// pair from the host, a listener that answers with the caller's address.
+func outside(t *testing.T, f *Fabric) string {
+	t.Helper()
+	ctx := context.Background()
+	ns, dev := "ec2xt-"+f.id+"-out", "ec2xto"+f.id
+	if err := run(ctx, "", "ip", "netns", "add", ns); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = run(context.Background(), "", "ip", "netns", "del", ns) })
+	if err := run(ctx, "", "ip", "link", "add", dev, "type", "veth", "peer", "name", "eth0", "netns", ns); err != nil {
+		t.Fatal(err)
+	}
+	if err := ipBatch(ctx, "", "addr add 198.18.77.1/30 dev "+dev, "link set "+dev+" up"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ipBatch(ctx, ns, "addr add 198.18.77.2/30 dev eth0", "link set eth0 up", "link set lo up"); err != nil {
+		t.Fatal(err)
+	}
+	var l net.Listener
+	if err := inNS(ns, func() (err error) { l, err = net.Listen("tcp4", "198.18.77.2:7000"); return }); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			host, _, _ := net.SplitHostPort(c.RemoteAddr().String())
+			_, _ = io.WriteString(c, host)
+			c.Close()
+		}
+	}()
+	return "198.18.77.2:7000"
+}
 func ip(s string) netip.Addr    { return netip.MustParseAddr(s) }
 
 var allowAll = []ACLRule{{Number: 100, Proto: "-1", From: -1, To: -1, Cidr: pfx("0.0.0.0/0"), Allow: true}}
@@ -24,7 +83,7 @@ var allowAll = []ACLRule{{Number: 100, Proto: "-1", From: -1, To: -1, Cidr: pfx(
 // whose metadata service answers each caller with its address.
 func newFabric(t *testing.T, home string) *Fabric {
 	t.Helper()
-	f, err := New(Options{Home: home, Log: zerolog.Nop(), IMDS: func(_ VPC, l net.Listener) {
+	f, err := New(Options{Home: home, Log: zerolog.Nop(), DNS: fakeDNS(t), IMDS: func(_ VPC, l net.Listener) {
 		_ = http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			host, _, _ := net.SplitHostPort(r.RemoteAddr)
 			_, _ = io.WriteString(w, host)
@@ -194,6 +253,28 @@ func TestFabric(t *testing.T) {
 		defer conn.Close()
 		if got, _ := io.ReadAll(conn); string(got) != b.ns {
 			t.Errorf("dialled b: %q", got)
+		}
+	})
+	t.Run("a subnet routed to an internet gateway gets out through NAT, another does not", func(t *testing.T) {
+		out := outside(t, f)
+		p := policy(allowAll)
+		p.Subnets[0].Internet = true
+		if err := f.SetPolicy(ctx, v1, p); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := a.reach(out); err != nil || got != "198.18.77.1" {
+			t.Errorf("a to the outside: %q %v; want the host's address there (masqueraded)", got, err)
+		}
+		if _, err := b.reach(out); err == nil {
+			t.Error("b reached the outside from a subnet without a route to an internet gateway")
+		}
+		if err := f.SetPolicy(ctx, v1, policy(allowAll)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("the VPC's resolver relays to the host's name server", func(t *testing.T) {
+		if got, err := a.udpAsk("10.0.0.2:53"); err != nil || got != "answer to ping" {
+			t.Errorf("a asked its resolver: %q %v", got, err)
 		}
 	})
 	t.Run("a fabric restarted on the same home resumes running guests", func(t *testing.T) {

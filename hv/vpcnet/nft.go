@@ -79,6 +79,10 @@ func ruleset(p *Policy, ports []portRules, uplink string) string {
 		sgChain(&b, "sg_out_"+pt.tap, "daddr", pt.out)
 		sgChain(&b, "sg_in_"+pt.tap, "saddr", pt.in)
 	}
+	if uplink != "" {
+		// what leaves the VPC leaves from its end of the pair
+		fmt.Fprintf(&b, "\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname %q masquerade\n\t}\n", uplink)
+	}
 	b.WriteString("}\n")
 	return b.String()
 }
