@@ -95,6 +95,7 @@ func main() {
 	netOnly := flag.Bool("net-only", false, "print only the networking figures")
 	pricingOnly := flag.Bool("pricing-only", false, "print only the pricing figures")
 	qemuImg := flag.String("qemu", "", "print only the qemu figures, booting the test image in this directory (hv/qemu/testimage/build.sh)")
+	vpcImg := flag.String("vpc", "", "print only the VPC network figures (root), booting two guests of the test image in this directory")
 	flag.Parse()
 	os.Unsetenv("EC2X_WASM_CACHE") // each home compiles into its own cache
 	abs, err := filepath.Abs(*bin)
@@ -107,6 +108,12 @@ func main() {
 	defer b.ec2x("daemon", "stop")
 
 	fmt.Printf("ec2x bench — %s, %s, %d runs per figure, medians\n", time.Now().UTC().Format(time.RFC3339), cpuName(), *runs)
+	if *vpcImg != "" {
+		img, err := filepath.Abs(*vpcImg)
+		check(err)
+		b.vpcFigures(img)
+		return
+	}
 	if *qemuImg != "" {
 		img, err := filepath.Abs(*qemuImg)
 		check(err)
