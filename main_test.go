@@ -109,6 +109,7 @@ func TestScripts(t *testing.T) {
 			"exits":    cmdExits,
 			"freeport": cmdFreePort,
 			"httpget":  cmdHTTPGet,
+			"udpask":   cmdUDPAsk,
 		},
 	})
 }
@@ -356,6 +357,50 @@ func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("GET %s: %v", args[0], err)
 		case time.Now().After(deadline):
 			ts.Fatalf("GET %s answered %q, not matching %s", args[0], b, want)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// cmdUDPAsk sends a datagram to ADDR until an answer matching -want (if
+// given) comes back, and writes it to stdout; with ! until none comes. It
+// gives up after a minute, as httpget does.
+func cmdUDPAsk(ts *testscript.TestScript, neg bool, args []string) {
+	var want *regexp.Regexp
+	if len(args) == 3 && args[0] == "-want" {
+		want = regexp.MustCompile(args[1])
+		args = args[2:]
+	}
+	if len(args) != 1 {
+		ts.Fatalf("usage: udpask [-want REGEX] ADDR")
+	}
+	ask := func() ([]byte, error) {
+		c, err := net.Dial("udp", args[0])
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+		if _, err := c.Write([]byte("ping\n")); err != nil {
+			return nil, err
+		}
+		b := make([]byte, 1500)
+		n, err := c.Read(b)
+		return b[:n], err
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		b, err := ask()
+		switch {
+		case neg && err != nil:
+			return
+		case !neg && err == nil && (want == nil || want.Match(b)):
+			ts.Stdout().Write(b)
+			return
+		case time.Now().After(deadline) && neg:
+			ts.Fatalf("udp %s kept answering: %q", args[0], b)
+		case time.Now().After(deadline):
+			ts.Fatalf("udp %s: %q %v", args[0], b, err)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}

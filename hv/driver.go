@@ -5,6 +5,7 @@ package hv
 
 import (
 	"context"
+	"net"
 	"net/netip"
 	"time"
 
@@ -193,6 +194,13 @@ type PortForwarder interface {
 // Accelerated tells how a driver of real guests runs them: "kvm" or "tcg".
 type Accelerated interface {
 	Accel() string
+}
+
+// GuestDialer connects to a guest port on one of its interfaces from
+// inside the guest's network: "tcp" or "udp" (a driver with a private
+// VPC network; user-mode networks forward TCP only).
+type GuestDialer interface {
+	DialGuest(ctx context.Context, id string, deviceIndex int, network string, port int) (net.Conn, error)
 }
 
 // GuestNetworker tells how a driver of real guests networks them: "vpc"

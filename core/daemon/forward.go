@@ -46,7 +46,8 @@ func rulePorts(r network.PortRule) []int {
 }
 
 type listenKey struct {
-	addr string // public IP:port
+	proto string // tcp or udp
+	addr  string // public IP:port
 }
 
 type listenTarget struct {
@@ -55,9 +56,19 @@ type listenTarget struct {
 }
 
 type fwdListener struct {
-	l      net.Listener
+	l      net.Listener   // tcp
+	pc     net.PacketConn // udp
 	target listenTarget
 	ep     instance.PublicEndpoint
+}
+
+func (w *fwdListener) close() {
+	if w.l != nil {
+		_ = w.l.Close()
+	}
+	if w.pc != nil {
+		_ = w.pc.Close()
+	}
 }
 
 type forwarder struct {
@@ -87,10 +98,12 @@ func runForwarder(ctx context.Context, cloud *core.Cloud, log zerolog.Logger, ev
 func (f *forwarder) reconcile(ctx context.Context) {
 	want := map[listenKey]*fwdListener{}
 	for _, ep := range f.cloud.PublicEndpoints(ctx) {
-		for _, r := range ep.Rules {
-			for _, p := range rulePorts(r) {
-				k := listenKey{net.JoinHostPort(ep.PublicIp, strconv.Itoa(p))}
-				want[k] = &fwdListener{target: listenTarget{ep.Region, ep.InstanceId, ep.DeviceIndex, p}, ep: ep}
+		for proto, rules := range map[string][]network.PortRule{"tcp": ep.Rules, "udp": ep.UDPRules} {
+			for _, r := range rules {
+				for _, p := range rulePorts(r) {
+					k := listenKey{proto, net.JoinHostPort(ep.PublicIp, strconv.Itoa(p))}
+					want[k] = &fwdListener{target: listenTarget{ep.Region, ep.InstanceId, ep.DeviceIndex, p}, ep: ep}
+				}
 			}
 		}
 	}
@@ -98,7 +111,7 @@ func (f *forwarder) reconcile(ctx context.Context) {
 	defer f.mu.Unlock()
 	for k, have := range f.ls {
 		if w, ok := want[k]; !ok || w.target != have.target {
-			_ = have.l.Close()
+			have.close()
 			delete(f.ls, k)
 		} else {
 			have.ep = w.ep // rules may have changed
@@ -108,18 +121,26 @@ func (f *forwarder) reconcile(ctx context.Context) {
 		if _, ok := f.ls[k]; ok {
 			continue
 		}
-		l, err := net.Listen("tcp", k.addr)
+		var err error
+		if k.proto == "udp" {
+			w.pc, err = net.ListenPacket("udp", k.addr)
+		} else {
+			w.l, err = net.Listen("tcp", k.addr)
+		}
 		if err != nil {
-			if !f.failed[k.addr] {
-				f.failed[k.addr] = true
-				f.log.Warn().Err(err).Str("addr", k.addr).Msg("cannot forward a public IP port (is the region's public pool on this machine?)")
+			if !f.failed[k.proto+k.addr] {
+				f.failed[k.proto+k.addr] = true
+				f.log.Warn().Err(err).Str("addr", k.addr).Str("proto", k.proto).Msg("cannot forward a public IP port (is the region's public pool on this machine?)")
 			}
 			continue
 		}
-		delete(f.failed, k.addr)
+		delete(f.failed, k.proto+k.addr)
 		f.ls[k] = w
-		w.l = l
-		go f.accept(k, w)
+		if k.proto == "udp" {
+			go f.serveUDP(k, w)
+		} else {
+			go f.accept(k, w)
+		}
 		f.log.Debug().Str("addr", k.addr).Str("instance", w.target.instance).Int("port", w.target.port).Msg("forwarding")
 	}
 }
@@ -178,7 +199,7 @@ func (f *forwarder) closeAll() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for k, w := range f.ls {
-		_ = w.l.Close()
+		w.close()
 		delete(f.ls, k)
 	}
 }

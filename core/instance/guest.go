@@ -3,6 +3,7 @@ package instance
 import (
 	"context"
 	"errors"
+	"net"
 	"net/netip"
 	"sort"
 	"strings"
@@ -91,23 +92,34 @@ func (s *Service) spec(rd state.Reader, r *Record) hv.GuestSpec {
 type PublicEndpoint struct {
 	Region      string
 	InstanceId  string
-	DeviceIndex int    // the interface's device index on the instance
-	PublicIp    string // an address on this machine (qemu's pool is loopback)
-	PrivateIp   string // where in the guest the traffic goes
-	Rules       []network.PortRule
+	DeviceIndex int                // the interface's device index on the instance
+	PublicIp    string             // an address on this machine (qemu's pool is loopback)
+	PrivateIp   string             // where in the guest the traffic goes
+	Rules       []network.PortRule // TCP
+	UDPRules    []network.PortRule
 	// ACL is the subnet's network ACL; a connection passes it inbound and
 	// its replies outbound (to the client's port), as EC2's stateless
 	// ACLs check each packet.
 	ACL *network.ACL
 }
 
-// Allows reports whether a connection from src to port is admitted: by
-// the subnet's ACL both ways, then by the security groups.
+// Allows reports whether a TCP connection from src to port is admitted:
+// by the subnet's ACL both ways, then by the security groups.
 func (e *PublicEndpoint) Allows(src netip.AddrPort, port int) bool {
-	if !e.ACL.AllowsTCP(false, src.Addr(), port) || !e.ACL.AllowsTCP(true, src.Addr(), int(src.Port())) {
+	return e.allows("6", e.Rules, src, port)
+}
+
+// AllowsUDP reports the same of UDP datagrams from src to port (and
+// their answers).
+func (e *PublicEndpoint) AllowsUDP(src netip.AddrPort, port int) bool {
+	return e.allows("17", e.UDPRules, src, port)
+}
+
+func (e *PublicEndpoint) allows(proto string, rules []network.PortRule, src netip.AddrPort, port int) bool {
+	if !e.ACL.Allows(proto, false, src.Addr(), port) || !e.ACL.Allows(proto, true, src.Addr(), int(src.Port())) {
 		return false
 	}
-	for _, r := range e.Rules {
+	for _, r := range rules {
 		if port < r.From || port > r.To {
 			continue
 		}
@@ -149,13 +161,13 @@ func (s *Service) PublicEndpoints(ctx context.Context) []PublicEndpoint {
 				if e == nil || !s.net.InternetRouted(r, e.SubnetId) {
 					continue
 				}
-				rules, acl := network.TCPRules(r, e.Groups), s.net.SubnetACL(r, e.SubnetId)
+				rules, udp, acl := network.PortRules(r, e.Groups, "tcp"), network.PortRules(r, e.Groups, "udp"), s.net.SubnetACL(r, e.SubnetId)
 				for _, a := range e.Addrs {
 					if a.Public == "" {
 						continue
 					}
 					out = append(out, PublicEndpoint{Region: r.Name, InstanceId: rec.InstanceId, DeviceIndex: e.DeviceIndex,
-						PublicIp: a.Public, PrivateIp: a.Private, Rules: rules, ACL: acl})
+						PublicIp: a.Public, PrivateIp: a.Private, Rules: rules, UDPRules: udp, ACL: acl})
 				}
 			}
 		}
@@ -177,4 +189,18 @@ func (s *Service) ForwardPort(ctx context.Context, region, id string, deviceInde
 		return "", ec2.Errorf(ec2.CodeUnsupported, "the %s driver forwards no ports", d.Name())
 	}
 	return f.ForwardPort(ctx, id, deviceIndex, port)
+}
+
+// DialGuest connects to a guest port from inside its network, TCP or
+// UDP (drivers with a private VPC network).
+func (s *Service) DialGuest(ctx context.Context, region, id string, deviceIndex int, network string, port int) (net.Conn, error) {
+	_, d, err := s.readOne(region, id)
+	if err != nil {
+		return nil, err
+	}
+	g, ok := d.(hv.GuestDialer)
+	if !ok {
+		return nil, ec2.Errorf(ec2.CodeUnsupported, "the %s driver connects to no guest ports", d.Name())
+	}
+	return g.DialGuest(ctx, id, deviceIndex, network, port)
 }

@@ -63,11 +63,11 @@ func (s *Service) SubnetACL(rd state.Reader, subnetID string) *ACL {
 	return found
 }
 
-// AllowsTCP reports whether the ACL lets a TCP packet through in one
-// direction: inbound from peer to port, or outbound to peer's port. The
-// lowest-numbered matching rule decides; none matching denies, as EC2's
-// final "*" rule does.
-func (a *ACL) AllowsTCP(egress bool, peer netip.Addr, port int) bool {
+// Allows reports whether the ACL lets a TCP ("6") or UDP ("17") packet
+// through in one direction: inbound from peer to port, or outbound to
+// peer's port. The lowest-numbered matching rule decides; none matching
+// denies, as EC2's final "*" rule does.
+func (a *ACL) Allows(proto string, egress bool, peer netip.Addr, port int) bool {
 	if a == nil {
 		return false
 	}
@@ -75,7 +75,7 @@ func (a *ACL) AllowsTCP(egress bool, peer netip.Addr, port int) bool {
 	rules := slices.Clone(a.Entries)
 	slices.SortFunc(rules, func(x, y AclEntry) int { return x.Rule - y.Rule })
 	for _, e := range rules {
-		if e.Egress != egress || (e.Protocol != "-1" && e.Protocol != "6") {
+		if e.Egress != egress || (e.Protocol != "-1" && e.Protocol != proto) {
 			continue
 		}
 		cidr := e.Cidr
@@ -86,7 +86,7 @@ func (a *ACL) AllowsTCP(egress bool, peer netip.Addr, port int) bool {
 		if err != nil || !p.Contains(peer) {
 			continue
 		}
-		if e.Protocol == "6" && e.From != nil && e.To != nil && (port < *e.From || port > *e.To) {
+		if e.Protocol == proto && e.From != nil && e.To != nil && (port < *e.From || port > *e.To) {
 			continue
 		}
 		return e.Allow

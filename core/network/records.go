@@ -222,17 +222,18 @@ func (s *Service) NIC(rd state.Reader, e *ENI) hv.NIC {
 	return n
 }
 
-// PortRule admits TCP to ports From..To from the sources.
+// PortRule admits a protocol's ports From..To from the sources.
 type PortRule struct {
 	From, To int
 	Sources  []netip.Prefix
 }
 
-// TCPRules are the TCP ingress rules (tcp or all protocols) of groups.
-// A rule naming a prefix list admits the list's current CIDRs; one naming
-// a group admits only the private addresses of the group's members, so it
-// never opens a port to traffic from outside the VPC.
-func TCPRules(rd state.Reader, groups []string) []PortRule {
+// PortRules are the ingress rules of groups for one protocol, "tcp" or
+// "udp" (rules for all protocols included). A rule naming a prefix list
+// admits the list's current CIDRs; one naming a group admits only the
+// private addresses of the group's members, so it never opens a port to
+// traffic from outside the VPC.
+func PortRules(rd state.Reader, groups []string, proto string) []PortRule {
 	var out []PortRule
 	for _, id := range groups {
 		g := state.Get(rd, Groups, id)
@@ -240,11 +241,11 @@ func TCPRules(rd state.Reader, groups []string) []PortRule {
 			continue
 		}
 		for _, r := range flatten(g.IpPermissions) {
-			if r.proto != "tcp" && r.proto != "-1" {
+			if r.proto != proto && r.proto != "-1" {
 				continue
 			}
 			from, to := 0, 65535
-			if r.proto == "tcp" {
+			if r.proto == proto {
 				from, to = r.from, r.to
 			}
 			srcs := peersOf(rd, r.source)

@@ -67,6 +67,7 @@ var (
 	_ hv.ConsoleAppender       = (*Driver)(nil)
 	_ hv.DiagnosticInterrupter = (*Driver)(nil)
 	_ hv.GuestNetworker        = (*Driver)(nil)
+	_ hv.GuestDialer           = (*Driver)(nil)
 )
 
 // guest is one guest's files and process.

@@ -183,3 +183,38 @@ func (d *Driver) GuestNetwork() string {
 	}
 	return "user"
 }
+
+// DialGuest implements hv.GuestDialer for NICs in a VPC: a connection
+// made from inside the VPC to the NIC's private address.
+func (d *Driver) DialGuest(ctx context.Context, id string, deviceIndex int, network string, port int) (net.Conn, error) {
+	d.mu.Lock()
+	g, err := d.get(id)
+	if err == nil && g.pid == 0 {
+		err = fmt.Errorf("%w: %s is not running", hv.ErrInvalidState, id)
+	}
+	var nic hv.NIC
+	found := false
+	if err == nil {
+		for _, n := range g.Spec.NICs {
+			if n.DeviceIndex == deviceIndex {
+				nic, found = n, true
+			}
+		}
+	}
+	region := ""
+	if g != nil {
+		region = g.Spec.Region
+	}
+	d.mu.Unlock()
+	switch {
+	case err != nil:
+		return nil, err
+	case !found:
+		return nil, fmt.Errorf("%w: %s has no interface at device index %d", hv.ErrNotFound, id, deviceIndex)
+	case !d.inVPC(nic):
+		return nil, fmt.Errorf("%w: %s's interface %d has a user-mode network (no private VPC network here)", hv.ErrUnsupported, id, deviceIndex)
+	case network != "tcp" && network != "udp":
+		return nil, fmt.Errorf("%w: network %q", hv.ErrUnsupported, network)
+	}
+	return d.opts.Fabric.Dial(ctx, vpcnet.VPC{Region: region, ID: nic.VpcID}, network+"4", net.JoinHostPort(nic.PrivateIP, strconv.Itoa(port)))
+}
