@@ -1,6 +1,10 @@
 package main
 
 import (
+	"context"
+
+	"github.com/ec2x/ec2x/hv/vpcnet"
+
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,7 +34,11 @@ func (b *bench) vpcFigures(img string) {
 			"--private-ip", ip, "--driver", "qemu", "--wait", "-q"))
 	}
 	one, two := run("10.60.1.10"), run("10.60.1.20")
-	defer b.ec2x("terminate", "--wait", "-q", one, two)
+	defer func() {
+		b.ec2x("terminate", "--wait", "-q", one, two)
+		b.ec2x("daemon", "stop")
+		_ = vpcnet.RemoveNamespaces(context.Background(), b.home)
+	}()
 	b.ec2x("ssh", one, "--", "true")
 	b.ec2x("ssh", two, "--", "true")
 

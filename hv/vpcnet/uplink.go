@@ -55,7 +55,16 @@ func hostDev(ns string) string { return "x" + short(ns, 14) }
 func (f *Fabric) uplink(ctx context.Context, ns string) error {
 	host, inside := uplinkAddrs(ns)
 	dev := hostDev(ns)
-	if _, err := net.InterfaceByName(dev); err != nil {
+	var missing error
+	if err := inNS(ns, func() error { _, missing = net.InterfaceByName(uplinkDev); return nil }); err != nil {
+		return err
+	}
+	if missing != nil {
+		// A namespace deleted a moment ago is torn down asynchronously:
+		// its pair's host end may still be there, so it goes first.
+		if _, err := net.InterfaceByName(dev); err == nil {
+			_ = run(ctx, "", "ip", "link", "del", dev)
+		}
 		if err := run(ctx, "", "ip", "link", "add", dev, "type", "veth", "peer", "name", uplinkDev, "netns", ns); err != nil {
 			return err
 		}
