@@ -75,7 +75,7 @@ func outside(t *testing.T, f *Fabric) string {
 	}()
 	return "198.18.77.2:7000"
 }
-func ip(s string) netip.Addr    { return netip.MustParseAddr(s) }
+func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 var allowAll = []ACLRule{{Number: 100, Proto: "-1", From: -1, To: -1, Cidr: pfx("0.0.0.0/0"), Allow: true}}
 
