@@ -70,7 +70,13 @@ func (c *Client) CallTo(ctx context.Context, region, action string, in any, w io
 		return err
 	}
 	defer resp.close()
-	_, err = io.CopyBuffer(w, readOnly{resp.body}, make([]byte, 256<<10))
+	handled := false
+	if e, ok := resp.body.(*exact); ok {
+		handled, err = e.spliceTo(w)
+	}
+	if !handled {
+		_, err = io.CopyBuffer(w, readOnly{resp.body}, make([]byte, 256<<10))
+	}
 	var re *readError
 	switch {
 	case errors.As(err, &re) && ctx.Err() != nil:

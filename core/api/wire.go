@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"io"
 	"net/netip"
 	"os"
@@ -209,7 +210,7 @@ func roundTrip(f *os.File, host string, req request) (*response, error) {
 		if err != nil || n < 0 {
 			return nil, fmt.Errorf("malformed Content-Length %q", resp.header["content-length"])
 		}
-		resp.body = &exact{r: br, n: n}
+		resp.body = &exact{r: br, n: n, br: br, sock: f}
 	case req.method == "HEAD" || status == 204 || status == 304:
 		resp.body = strings.NewReader("")
 	default:
@@ -234,6 +235,56 @@ func readLine(br *bufio.Reader) (string, error) {
 type exact struct {
 	r io.Reader
 	n int64
+	// br and sock, when set, are the buffered reader r reads and the
+	// socket under it, for spliceTo.
+	br   *bufio.Reader
+	sock *os.File
+}
+
+// spliceTo moves the body into a pipe without copying it through the
+// process (splice(2)): a listing of megabytes to `| jq` or a file costs
+// the kernel's copy only. handled is false when it cannot (w is no pipe,
+// or the kernel refuses), and nothing was written then. An error that is
+// the pipe's (EPIPE: the reader left) is returned as a *os.PathError of
+// w, a failure to read the socket as a *readError.
+func (e *exact) spliceTo(w io.Writer) (handled bool, err error) {
+	out, ok := w.(*os.File)
+	if !ok || e.sock == nil || e.br == nil {
+		return false, nil
+	}
+	if fi, err := out.Stat(); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		return false, nil
+	}
+	// what the header's read brought with it goes first
+	if k := min(int64(e.br.Buffered()), e.n); k > 0 {
+		b, _ := e.br.Peek(int(k))
+		if _, err := out.Write(b); err != nil {
+			return true, err
+		}
+		_, _ = e.br.Discard(int(k))
+		e.n -= k
+	}
+	for e.n > 0 {
+		m, err := unix.Splice(int(e.sock.Fd()), nil, int(out.Fd()), nil, int(min(e.n, 1<<20)), unix.SPLICE_F_MOVE|unix.SPLICE_F_MORE)
+		switch {
+		case err == unix.EINTR || err == unix.EAGAIN:
+			continue
+		case err == unix.EPIPE:
+			// The reader left. A write to stdout now ends the process by
+			// SIGPIPE, as Go does for writes, so that `ls -o json | head`
+			// exits as quietly as the table does; any other file reports.
+			if _, werr := out.Write([]byte{'\n'}); werr != nil {
+				return true, werr
+			}
+			return true, &os.PathError{Op: "write", Path: out.Name(), Err: err}
+		case err != nil:
+			return true, &readError{err}
+		case m == 0:
+			return true, &readError{io.ErrUnexpectedEOF}
+		}
+		e.n -= m
+	}
+	return true, nil
 }
 
 func (e *exact) Read(p []byte) (int, error) {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/ec2x/ec2x/core/api"
@@ -113,6 +115,56 @@ func BenchmarkLsJSONClientPath1000(b *testing.B) {
 				b.Fatal(err)
 			}
 			_, _ = io.Discard.Write(out)
+		}
+	})
+}
+
+// TestIndentedJSONIntoPipe: an answer written into a pipe (`ec2x ls -o
+// json | jq`, moved by splice) is byte for byte the answer read through
+// the process, and a reader that leaves early is the writer's error, not
+// a lost daemon.
+func TestIndentedJSONIntoPipe(t *testing.T) {
+	c, _ := startDaemon(t, instantBoot)
+	ctx := context.Background()
+	var run ec2.RunInstancesOutput
+	if err := c.Call(ctx, "", "RunInstances", &ec2.RunInstancesInput{MinCount: 300, MaxCount: 300}, &run); err != nil {
+		t.Fatal(err)
+	}
+	in := &ec2.IndentedJSONInput{Action: "DescribeInstances", Input: json.RawMessage(`{}`)}
+	want, err := indented(c, "DescribeInstances", &ec2.DescribeInstancesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 1<<20 {
+		t.Fatalf("the answer is %d bytes; the test wants one larger than a pipe's buffer", len(want))
+	}
+	t.Run("whole", func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan []byte)
+		go func() { b, _ := io.ReadAll(r); got <- b }()
+		err = c.CallTo(ctx, "", ec2.ActionIndentedJSON, in, w)
+		w.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := <-got; !bytes.Equal(b, want) {
+			t.Errorf("through the pipe: %d bytes, want %d the same as read", len(b), len(want))
+		}
+	})
+	t.Run("the reader leaves", func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _, _ = io.ReadFull(r, make([]byte, 4096)); r.Close() }()
+		err = c.CallTo(ctx, "", ec2.ActionIndentedJSON, in, w)
+		w.Close()
+		var lost *api.LostError
+		if err == nil || errors.As(err, &lost) || !errors.Is(err, syscall.EPIPE) {
+			t.Errorf("CallTo into a pipe closed early: %v; want the pipe's EPIPE", err)
 		}
 	})
 }
