@@ -61,6 +61,8 @@ func TestScripts(t *testing.T) {
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EC2X_QEMU_IMAGE", os.Getenv("EC2X_QEMU_IMAGE"))
+			// built Debian images are kept between runs where CI says
+			env.Setenv("EC2X_IMAGE_CACHE", os.Getenv("EC2X_IMAGE_CACHE"))
 			home := filepath.Join(env.WorkDir, "home")
 			env.Setenv("EC2X_HOME", home)
 			env.Setenv("EC2X_REGION", "")

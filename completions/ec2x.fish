@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rules rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rules rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import build keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -1057,6 +1057,20 @@ complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l query -r -d 'JMES
 complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from import' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from images' -a 'build' -d 'build a Debian cloud image from the package repository and register it for the qemu driver'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l name -r -d 'the image\'s name (default: the release\'s, e.g. debian-12)'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l release -r -d 'the Debian suite (default: the argument\'s, e.g. bookworm)'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l packages -r -d 'extra packages, comma-separated (repeatable)'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l size -r -d 'the root disk in GiB'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l mirror -r -d 'the Debian repository (default: the one apt uses here)'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from build' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from keypair' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'keypair' -d 'SSH key pairs'
 complete -c ec2x -n '__fish_seen_subcommand_from create' -f -l help -s h -d 'show help'

@@ -76,12 +76,7 @@ func imagesImport(c *cli.Context) error {
 	if err := appendConfig(e.Home, entry); err != nil {
 		return err
 	}
-	if e.Quiet {
-		_, err = fmt.Fprintln(c.App.Writer, ids[e.Region])
-		return err
-	}
-	_, err = fmt.Fprintf(c.App.Writer, "%s\t%s\n", ids[e.Region], name)
-	return err
+	return printImage(c, e, ids[e.Region], name)
 }
 
 // importFiles is the files an import names, by role ("disk", "kernel",

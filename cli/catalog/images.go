@@ -12,7 +12,7 @@ import (
 var ImagesCommand = &cli.Command{
 	Name:        "images",
 	Usage:       "list the images (AMIs) of the region",
-	Subcommands: []*cli.Command{imagesImportCommand},
+	Subcommands: []*cli.Command{imagesImportCommand, imagesBuildCommand},
 	Action: func(c *cli.Context) error {
 		e, err := command.NewEnv(c)
 		if err != nil {
