@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/cli/command"
-	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/configs/debimage"
+	"github.com/ec2x/ec2x/core/ec2"
 	cli "github.com/urfave/cli/v2"
 )
 
