@@ -26,7 +26,7 @@ import (
 
 // version changes whenever a build of the same inputs would differ: it is
 // part of the cache key.
-const version = "1"
+const version = "2"
 
 // ErrMissingTool says a tool the build needs is not installed.
 var ErrMissingTool = errors.New("missing tool")
@@ -177,6 +177,12 @@ func configure(root string) error {
 	files := map[string]string{
 		"etc/cloud/cloud.cfg.d/90-ec2x.cfg": `# ec2x: the seed is a NoCloud disk; the default user is Debian's AMIs'
 datasource_list: [ NoCloud, None ]
+manage_etc_hosts: true
+# what an EC2 guest needs at boot, and no more: each module is seconds of
+# Python under emulation (locales, apt, packages are left to the user)
+cloud_init_modules: [seed_random, bootcmd, write_files, growpart, resizefs, set_hostname, update_hostname, update_etc_hosts, users_groups, ssh]
+cloud_config_modules: [runcmd]
+cloud_final_modules: [scripts_per_once, scripts_per_boot, scripts_per_instance, scripts_user, ssh_authkey_fingerprints, final_message]
 system_info:
   default_user:
     name: admin
@@ -188,6 +194,15 @@ system_info:
 `,
 		"etc/fstab":    "LABEL=root / ext4 defaults,errors=remount-ro 0 1\n",
 		"etc/hostname": "localhost\n",
+	}
+	// apt's daily timers would take the dpkg lock while the user's first
+	// apt-get runs (they are due at once on a first boot)
+	for _, unit := range []string{"apt-daily.timer", "apt-daily-upgrade.timer"} {
+		p := filepath.Join(root, "etc/systemd/system", unit)
+		_ = os.Remove(p)
+		if err := os.Symlink("/dev/null", p); err != nil {
+			return err
+		}
 	}
 	for name, text := range files {
 		p := filepath.Join(root, name)
