@@ -984,7 +984,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from ls describe' -f -l quiet -s q -
 complete -c ec2x -n '__fish_seen_subcommand_from ls describe' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from ls describe' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from bill' -f -l help -s h -d 'show help'
-complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'bill' -d 'what was spent: instances, spot, reservations, public IPv4 and idle Elastic IPs'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'bill' -d 'what was spent: instances, spot, reservations, public IPv4, idle Elastic IPs and EBS volumes'
 complete -c ec2x -n '__fish_seen_subcommand_from bill' -f -l since -r -d 'from when: 90m, 36h, 7d, a date or an RFC 3339 time'
 complete -c ec2x -n '__fish_seen_subcommand_from bill' -f -l until -r -d 'until when (default: now)'
 complete -c ec2x -n '__fish_seen_subcommand_from bill' -f -l by -r -d 'group lines by instance, type or option'
