@@ -2,6 +2,7 @@ package core
 
 import (
 	"testing"
+	"time"
 
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
@@ -70,4 +71,56 @@ func TestRootVolumeFromBeforeRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.open()
+}
+
+// TestVolumeStatesAcrossRestart: a volume creating, one attaching and one
+// modifying when the daemon stops move on after the restart, on the
+// clock, as they would have.
+func TestVolumeStatesAcrossRestart(t *testing.T) {
+	e := newEnv(t, "")
+	id := e.launchRunning(use1, 1)[0]
+	zone := e.get(use1, id).Placement.AvailabilityZone
+	mk := func() string {
+		out, err := e.c.CreateVolume(e.ctx, use1, &ec2.CreateVolumeInput{AvailabilityZone: zone, Size: 10, VolumeType: "gp3"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.VolumeId
+	}
+	attach, mod := mk(), mk()
+	e.advance(time.Second)
+	creating := mk()
+	if _, err := e.c.AttachVolume(e.ctx, use1, &ec2.AttachVolumeInput{VolumeId: attach, InstanceId: id, Device: "/dev/sdf"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.ModifyVolume(e.ctx, use1, &ec2.ModifyVolumeInput{VolumeId: mod, Size: 20}); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+	e.open()
+	vol := func(id string) ec2.Volume {
+		out, err := e.c.DescribeVolumes(e.ctx, use1, &ec2.DescribeVolumesInput{VolumeIds: []string{id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Volumes[0]
+	}
+	if v := vol(creating); v.State != "creating" {
+		t.Errorf("after the restart, a new volume is %s, want creating", v.State)
+	}
+	e.advance(time.Second)
+	if v := vol(creating); v.State != "available" {
+		t.Errorf("a second later it is %s, want available", v.State)
+	}
+	if v := vol(attach); len(v.Attachments) != 1 || v.Attachments[0].State != "attached" {
+		t.Errorf("attachment after the restart: %+v", v.Attachments)
+	}
+	e.advance(2 * time.Minute)
+	out, err := e.c.DescribeVolumesModifications(e.ctx, use1, &ec2.DescribeVolumesModificationsInput{VolumeIds: []string{mod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := out.VolumesModifications[0]; m.ModificationState != "completed" || m.Progress != 100 || m.EndTime == nil {
+		t.Errorf("modification after the restart: %+v", m)
+	}
 }

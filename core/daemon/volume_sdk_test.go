@@ -354,3 +354,35 @@ func TestSDKVolumeExtras(t *testing.T) {
 		t.Errorf("EnableVolumeIO: %v", err)
 	}
 }
+
+// TestSDKAttachedVolumeDeleteOnTermination: an attached volume is kept
+// at termination unless ModifyInstanceAttribute says otherwise for its
+// device; then it goes with the instance.
+func TestSDKAttachedVolumeDeleteOnTermination(t *testing.T) {
+	c, _, clk := fakeTimeSDK(t)
+	ctx := context.Background()
+	id := runOne(t, c, &ec2.RunInstancesInput{InstanceType: types.InstanceTypeT3Micro, Placement: &types.Placement{AvailabilityZone: aws.String("us-east-1a")}})
+	vol := createVolume(t, c, clk, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(10)})
+	if _, err := c.AttachVolume(ctx, &ec2.AttachVolumeInput{VolumeId: aws.String(vol), InstanceId: aws.String(id), Device: aws.String("/dev/sdf")}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Second)
+	if v := volumeOf(t, c, vol); aws.ToBool(v.Attachments[0].DeleteOnTermination) {
+		t.Fatal("an attached volume is deleted on termination by default")
+	}
+	_, err := c.ModifyInstanceAttribute(ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(id), BlockDeviceMappings: []types.InstanceBlockDeviceMappingSpecification{
+		{DeviceName: aws.String("/dev/sdf"), Ebs: &types.EbsInstanceBlockDeviceSpecification{DeleteOnTermination: aws.Bool(true)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := volumeOf(t, c, vol); !aws.ToBool(v.Attachments[0].DeleteOnTermination) {
+		t.Fatal("DeleteOnTermination did not change")
+	}
+	if _, err := c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
+		t.Fatal(err)
+	}
+	waitTerminated(t, c, id)
+	if _, err := c.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{vol}}); apiCode(t, err) != "InvalidVolume.NotFound" {
+		t.Errorf("volume after its instance's termination: %v, want InvalidVolume.NotFound", err)
+	}
+}

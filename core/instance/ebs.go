@@ -322,29 +322,42 @@ func (s *Service) settleDue(tx *state.Tx, id string, now time.Time) time.Time {
 	return next
 }
 
-// rearmVolumes settles, at a start, every volume with a passing state (of
-// its own, its modification's or an attachment's): overdue ones at once.
+// rearmVolumes arms, at a start, every volume with a passing state (of
+// its own, its modification's or an attachment's) for when the first is
+// due: overdue ones at once.
 func (s *Service) rearmVolumes() {
 	for _, r := range s.rt.Regions() {
-		ids := map[string]bool{}
+		due := map[string]time.Time{}
+		at := func(id string, t time.Time) {
+			if d, ok := due[id]; !ok || t.Before(d) {
+				due[id] = t
+			}
+		}
 		r.RLock()
 		state.Each(r, Volumes, func(v *Volume) bool {
-			if v.State != "" || v.Mod != nil && v.Mod.ModificationState != modCompleted {
-				ids[v.VolumeId] = true
+			if v.State != "" {
+				at(v.VolumeId, v.Until)
+			}
+			switch {
+			case v.Mod == nil:
+			case v.Mod.ModificationState == modModifying:
+				at(v.VolumeId, v.Mod.OptimizingAt)
+			case v.Mod.ModificationState == modOptimizing:
+				at(v.VolumeId, v.Mod.CompletedAt)
 			}
 			return true
 		})
 		state.Each(r, Instances, func(rec *Record) bool {
 			for _, d := range rec.RareOf().Disks {
 				if d.State != "" {
-					ids[d.VolumeId] = true
+					at(d.VolumeId, d.Until)
 				}
 			}
 			return true
 		})
 		r.RUnlock()
-		for id := range ids {
-			s.armVolume(r.Name, id, s.clk.Now())
+		for id, t := range due {
+			s.armVolume(r.Name, id, t)
 		}
 	}
 }
