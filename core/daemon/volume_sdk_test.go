@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -327,6 +328,18 @@ func TestSDKVolumeExtras(t *testing.T) {
 	clk.Advance(time.Second)
 	if v := volumeOf(t, c, vol); len(v.Attachments) != 2 || !aws.ToBool(v.MultiAttachEnabled) {
 		t.Errorf("Multi-Attach volume: %+v", v.Attachments)
+	}
+	// the filters see every attachment
+	f, err := c.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []types.Filter{{Name: aws.String("attachment.instance-id"), Values: []string{ids[1]}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, v := range f.Volumes {
+		found = append(found, aws.ToString(v.VolumeId))
+	}
+	if len(found) != 2 || !slices.Contains(found, vol) {
+		t.Errorf("attachment.instance-id=%s finds %v, want its root volume and %s", ids[1], found, vol)
 	}
 	if _, err := c.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: aws.String(vol)}); apiCode(t, err) != "InvalidParameterCombination" {
 		t.Errorf("DetachVolume of a volume on two instances without InstanceId: %v", err)

@@ -355,22 +355,15 @@ func attachedTo(rd state.Reader, v *Volume) []*Record {
 	return out
 }
 
-// attachment is a volume's attachment; an available volume has none.
-func attachment(v ec2.Volume) (ec2.VolumeAttachment, bool) {
-	if len(v.Attachments) == 0 {
-		return ec2.VolumeAttachment{}, false
-	}
-	return v.Attachments[0], true
-}
-
-// attached makes a filter over a volume's attachment: no value when it
-// has none.
+// attached makes a filter over a volume's attachments (a Multi-Attach
+// volume has several): no value when it has none.
 func attached(f func(a ec2.VolumeAttachment) string) func(ec2.Volume) []string {
 	return func(v ec2.Volume) []string {
-		if a, ok := attachment(v); ok {
-			return one(f(a))
+		var out []string
+		for _, a := range v.Attachments {
+			out = append(out, f(a))
 		}
-		return nil
+		return out
 	}
 }
 
