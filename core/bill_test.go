@@ -72,6 +72,12 @@ func (e *env) buy(o ec2.ReservedInstancesOffering, n int) string {
 	return out.ReservedInstancesId
 }
 
+// monthHours is the length in hours of the calendar month holding t.
+func monthHours(t time.Time) float64 {
+	start := time.Date(t.UTC().Year(), t.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	return start.AddDate(0, 1, 0).Sub(start).Hours()
+}
+
 func (e *env) bill(since, until time.Time, by string) *ec2.Bill {
 	e.t.Helper()
 	b, err := e.c.Bill(e.ctx, use1, &ec2.BillInput{Since: since, Until: until, By: by})
@@ -217,6 +223,9 @@ func TestBillScriptedScenarioToTheCent(t *testing.T) {
 		// idle Elastic IP 4h.
 		billing.OptionIPv4: (3 + (30 * time.Second).Hours() + (4*time.Hour - 50*time.Second).Hours() +
 			(time.Hour + 2*time.Minute).Hours() + 3 + 4) * ipv4,
+		// Root volumes, 8 GiB of gp3 each from launch to termination: A
+		// 3h, B 4h, S 1h02m, C 3h, in GB-months of t0's month.
+		billing.OptionEBS: 8 * (3 + 4 + (time.Hour + 2*time.Minute).Hours() + 3) / monthHours(t0) * 0.08,
 	}
 	b := e.bill(t0, until, ec2.ByOption)
 	total := 0.0

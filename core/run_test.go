@@ -243,7 +243,7 @@ func TestRunInstancesErrors(t *testing.T) {
 		{"51 tags", use1, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "instance", Tags: manyTags}}}, ec2.CodeTagLimitExceeded, "50"},
 		{"untaggable resource", use1, ec2.RunInstancesInput{TagSpecifications: []ec2.TagSpecification{{ResourceType: "bucket"}}}, ec2.CodeInvalidParameter, "'bucket'"},
 		{"volume below the image", use1, ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{Ebs: &ec2.EbsBlockDevice{VolumeSize: 4}}}}, ec2.CodeInvalidParameterValue, "4GB"},
-		{"volume over 16 TiB", use1, ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{Ebs: &ec2.EbsBlockDevice{VolumeSize: 16385}}}}, ec2.CodeInvalidParameterValue, "16384"},
+		{"volume over 64 TiB", use1, ec2.RunInstancesInput{BlockDeviceMappings: []ec2.BlockDeviceMapping{{Ebs: &ec2.EbsBlockDevice{VolumeSize: 65537}}}}, ec2.CodeInvalidParameterValue, "65536"},
 		{"client token over 64", use1, ec2.RunInstancesInput{ClientToken: strings.Repeat("t", 65)}, ec2.CodeInvalidParameterValue, "64"},
 		{"dry run", use1, ec2.RunInstancesInput{DryRun: true}, ec2.CodeDryRunOperation, "DryRun flag is set"},
 	}

@@ -15,7 +15,7 @@ import (
 // BillCommand is `ec2x bill`: what was spent.
 var BillCommand = &cli.Command{
 	Name:  "bill",
-	Usage: "what was spent: instances, spot, reservations, public IPv4 and idle Elastic IPs",
+	Usage: "what was spent: instances, spot, reservations, public IPv4, idle Elastic IPs and EBS volumes",
 	Flags: []cli.Flag{
 		&cli.StringFlag{Name: "since", Value: "30d", Usage: "from when: 90m, 36h, 7d, a date or an RFC 3339 time"},
 		&cli.StringFlag{Name: "until", Usage: "until when (default: now)"},

@@ -2,11 +2,13 @@
 // running instances per second with a one-minute minimum per start, spot
 // instances at the price of each hour, public IPv4 addresses per hour
 // whether in use or idle, reservations' upfront fees when bought and their
-// hourly rate for the instance-hours they cover.
+// hourly rate for the instance-hours they cover, EBS volumes by GB-month
+// (and IOPS and throughput above the free baseline) per second.
 //
 // The Service meters the segments as an observer of every change (an
 // instance that starts or stops running, a public address taken from or
-// returned to the pool, a reservation bought), inside that change's
+// returned to the pool, a reservation bought, a volume made, changed or
+// deleted), inside that change's
 // transaction, and answers Bill and CostCompare; it owns use/ in the store.
 // Compute and Compare are pure arithmetic over segments.
 package billing
@@ -45,6 +47,10 @@ type Segment struct {
 	Start     time.Time `json:"Start"`
 	End       time.Time `json:"End,omitzero"`
 	Amount    float64   `json:"Amount,omitempty"` // upfront fees
+	// Size (GiB), Iops and Throughput (MiB/s) are a volume's.
+	Size       int `json:"Size,omitempty"`
+	Iops       int `json:"Iops,omitempty"`
+	Throughput int `json:"Throughput,omitempty"`
 }
 
 // Reservation is a reserved-instance purchase: Count instances of Type
@@ -68,6 +74,8 @@ type Prices interface {
 	Spot(zone, typ string, at time.Time) float64
 	// IPv4 is a public address's price per hour.
 	IPv4() float64
+	// Volume is a volume type's monthly prices.
+	Volume(typ string) VolumePrice
 }
 
 // charge is one priced piece of use before grouping.
@@ -107,6 +115,8 @@ func Compute(segs []Segment, res []Reservation, p Prices, since, until time.Time
 			}
 		case KindInstance:
 			charges = append(charges, instanceCharges(s, end, since, until, p, covered)...)
+		case KindVolume:
+			charges = append(charges, volumeCharges(s, end, since, until, p.Volume(s.Type))...)
 		}
 	}
 	return group(charges, since, until, by), nil

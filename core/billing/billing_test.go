@@ -27,6 +27,8 @@ func (book) Spot(zone, typ string, at time.Time) float64 {
 
 func (book) IPv4() float64 { return 0.005 }
 
+func (book) Volume(typ string) VolumePrice { return VolumePrices()[typ] }
+
 func at(d time.Duration) time.Time { return t0.Add(d) }
 
 func TestComputeHandSummed(t *testing.T) {

@@ -43,6 +43,16 @@ func (s *Service) observe(tx *state.Tx, event any) {
 		s.open(tx, Segment{Kind: KindIPv4, Key: e.Addr, Start: e.At})
 	case network.PublicIPFreed:
 		s.close(tx, Segment{Kind: KindIPv4, Key: e.Addr}, e.At)
+	case instance.VolumeChanged:
+		switch {
+		case e.Old == nil && e.New != nil:
+			s.open(tx, volumeUse(e.New, e.At))
+		case e.New == nil && e.Old != nil:
+			s.close(tx, volumeUse(e.Old, e.At), e.At)
+		case e.Old != nil && !sameUse(e.Old, e.New):
+			s.close(tx, volumeUse(e.Old, e.At), e.At)
+			s.open(tx, volumeUse(e.New, e.At))
+		}
 	case market.Purchased:
 		ri := e.Reservation
 		tx.PutKey(usageKey(tx.Region().Name, ri.ReservedInstancesId, e.At.UnixNano()), &Segment{Kind: KindUpfront,

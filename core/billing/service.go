@@ -23,6 +23,8 @@ type Service struct {
 	mkt  *market.Service
 	// books are each region's open stretches, used under its lock.
 	books map[string]*meterBook
+	// volumes are the EBS prices (ebsprices.json).
+	volumes map[string]VolumePrice
 }
 
 // meterBook is a region's stretches still open: when each began, by key.
@@ -32,7 +34,7 @@ type meterBook struct {
 
 // New returns the billing service and starts metering every change.
 func New(rt *state.Runtime, cat *catalog.Catalog, inst *instance.Service, mkt *market.Service) *Service {
-	s := &Service{rt: rt, cat: cat, inst: inst, mkt: mkt, books: map[string]*meterBook{}}
+	s := &Service{rt: rt, cat: cat, inst: inst, mkt: mkt, books: map[string]*meterBook{}, volumes: VolumePrices()}
 	for _, r := range rt.Regions() {
 		s.books[r.Name] = &meterBook{open: map[string]int64{}}
 	}
@@ -72,11 +74,15 @@ type priceBook struct {
 	region string
 	spot   map[[2]string][]market.PricePoint // (zone, type) -> changes, oldest first
 	ipv4   float64
+	// volumes are the EBS prices by volume type.
+	volumes map[string]VolumePrice
 }
 
 func (p *priceBook) OnDemand(typ string) float64 { return p.cat.OnDemand(p.region, typ) }
 
 func (p *priceBook) IPv4() float64 { return p.ipv4 }
+
+func (p *priceBook) Volume(typ string) VolumePrice { return p.volumes[typ] }
 
 // Spot is the price in force at a moment: the last change at or before it
 // (the first one known, for a moment before the history).
@@ -121,7 +127,7 @@ func (s *Service) Bill(ctx context.Context, region string, in *ec2.BillInput) (*
 		return nil, err
 	}
 	ipv4, _ := strconv.ParseFloat(s.rt.Config().Pricing.PublicIPv4Hourly, 64)
-	b, err := Compute(segs, res, &priceBook{cat: s.cat, region: region, spot: hist, ipv4: ipv4}, since, until, by)
+	b, err := Compute(segs, res, &priceBook{cat: s.cat, region: region, spot: hist, ipv4: ipv4, volumes: s.volumes}, since, until, by)
 	if err != nil {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%v", err)
 	}

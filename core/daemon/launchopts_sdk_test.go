@@ -97,7 +97,7 @@ func TestSDKRunInstancesOptions(t *testing.T) {
 		{"a placement group that does not exist", ec2.RunInstancesInput{Placement: &types.Placement{GroupName: aws.String("cluster")}}, "InvalidPlacementGroup.Unknown"},
 		{"io1 without iops", ec2.RunInstancesInput{BlockDeviceMappings: ebs(types.VolumeTypeIo1, 0)}, "InvalidParameterCombination"},
 		{"gp2 with iops", ec2.RunInstancesInput{BlockDeviceMappings: ebs(types.VolumeTypeGp2, 500)}, "InvalidParameterCombination"},
-		{"gp3 iops past 16000", ec2.RunInstancesInput{BlockDeviceMappings: ebs(types.VolumeTypeGp3, 20000)}, "InvalidParameterValue"},
+		{"gp3 iops past 80000", ec2.RunInstancesInput{BlockDeviceMappings: ebs(types.VolumeTypeGp3, 90000)}, "InvalidParameterValue"},
 		{"io1 past 50 IOPS per GiB", ec2.RunInstancesInput{BlockDeviceMappings: ebs(types.VolumeTypeIo1, 5000)}, "InvalidParameterValue"},
 		{"st1 boot volume", ec2.RunInstancesInput{BlockDeviceMappings: ebs(types.VolumeTypeSt1, 0)}, "InvalidBlockDeviceMapping"},
 		{"hibernation without encryption", ec2.RunInstancesInput{HibernationOptions: &types.HibernationOptionsRequest{Configured: aws.Bool(true)}}, "UnsupportedHibernationConfiguration"},

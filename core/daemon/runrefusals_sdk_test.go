@@ -136,7 +136,7 @@ func otherRefusals() []refusal {
 		{"a malformed snapshot ID", ec2.RunInstancesInput{BlockDeviceMappings: []types.BlockDeviceMapping{disk("/dev/sdf", 0, "", func(e *types.EbsBlockDevice) {
 			e.SnapshotId = aws.String("snap-x")
 		})}}, "InvalidSnapshotID.Malformed"},
-		{"gp3 past 16 TiB", ec2.RunInstancesInput{BlockDeviceMappings: []types.BlockDeviceMapping{disk("/dev/sdf", 16385, types.VolumeTypeGp3, nil)}}, "InvalidParameterValue"},
+		{"gp3 past 64 TiB", ec2.RunInstancesInput{BlockDeviceMappings: []types.BlockDeviceMapping{disk("/dev/sdf", 65537, types.VolumeTypeGp3, nil)}}, "InvalidParameterValue"},
 		{"io2 below 4 GiB", ec2.RunInstancesInput{BlockDeviceMappings: []types.BlockDeviceMapping{disk("/dev/sdf", 2, types.VolumeTypeIo2, func(e *types.EbsBlockDevice) { e.Iops = aws.Int32(100) })}}, "InvalidParameterValue"},
 		{"st1 below 125 GiB", ec2.RunInstancesInput{BlockDeviceMappings: []types.BlockDeviceMapping{disk("/dev/sdf", 100, types.VolumeTypeSt1, nil)}}, "InvalidParameterValue"},
 		{"standard past 1 TiB", ec2.RunInstancesInput{BlockDeviceMappings: []types.BlockDeviceMapping{disk("/dev/sdf", 2000, types.VolumeTypeStandard, nil)}}, "InvalidParameterValue"},

@@ -232,3 +232,14 @@ const (
 	CodeIncorrectState                       = "IncorrectState"
 	CodeTagLimitExceeded                     = "TagLimitExceeded"
 )
+
+// Codes of the EBS volume actions.
+const (
+	CodeVolumeInUse                       = "VolumeInUse"
+	CodeInvalidVolumeZoneMismatch         = "InvalidVolume.ZoneMismatch"
+	CodeInvalidAttachmentNotFound         = "InvalidAttachment.NotFound"
+	CodeIncorrectModificationState        = "IncorrectModificationState"
+	CodeVolumeModificationRateExceeded    = "VolumeModificationRateExceeded"
+	CodeInvalidParameterDependency        = "InvalidParameterDependency"
+	CodeInvalidVolumeModificationNotFound = "InvalidVolumeModification.NotFound"
+)

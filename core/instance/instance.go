@@ -21,6 +21,7 @@ import (
 	"github.com/ec2x/ec2x/core/network"
 	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/store"
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/internal/clock"
 	"github.com/rs/zerolog"
@@ -107,6 +108,16 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("GetInstanceTpmEkPub", actions.Public, s.GetInstanceTpmEkPub),
 		actions.New("SendDiagnosticInterrupt", actions.Public, s.SendDiagnosticInterrupt),
 		actions.New("DescribeVolumes", actions.Public, s.DescribeVolumes),
+		actions.New("CreateVolume", actions.Public, s.CreateVolume),
+		actions.New("DeleteVolume", actions.Public, s.DeleteVolume),
+		actions.New("AttachVolume", actions.Public, s.AttachVolume),
+		actions.New("DetachVolume", actions.Public, s.DetachVolume),
+		actions.New("ModifyVolume", actions.Public, s.ModifyVolume),
+		actions.New("DescribeVolumesModifications", actions.Public, s.DescribeVolumesModifications),
+		actions.New("DescribeVolumeStatus", actions.Public, s.DescribeVolumeStatus),
+		actions.New("DescribeVolumeAttribute", actions.Public, s.DescribeVolumeAttribute),
+		actions.New("ModifyVolumeAttribute", actions.Public, s.ModifyVolumeAttribute),
+		actions.New("EnableVolumeIO", actions.Public, s.EnableVolumeIO),
 		actions.New("ModifyInstanceCpuOptions", actions.Public, s.ModifyInstanceCpuOptions),
 		actions.New("ModifyInstanceMaintenanceOptions", actions.Public, s.ModifyInstanceMaintenanceOptions),
 		actions.New("ModifyInstanceNetworkPerformanceOptions", actions.Public, s.ModifyInstanceNetworkPerformanceOptions),
@@ -142,6 +153,7 @@ func (s *Service) Actions() []actions.Def {
 // Load reads every region's instances, client tokens and spot requests,
 // and gives each instance that holds a host its share of it.
 func (s *Service) Load(ctx context.Context) error {
+	fresh := store.NewBatch()
 	for _, r := range s.rt.Regions() {
 		err := state.Load(ctx, r, Instances, func(rec *Record) error {
 			rec.loaded(r.Name)
@@ -169,6 +181,10 @@ func (s *Service) Load(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		ensureRoots(r, fresh.Put)
+	}
+	if err := s.rt.Store().Commit(ctx, fresh); err != nil {
+		return fmt.Errorf("save root volumes: %w", err)
 	}
 	return nil
 }
@@ -186,6 +202,7 @@ func (s *Service) Start(ctx context.Context) error {
 	s.scheduleJanitor()
 	s.rearmNotices()
 	s.rearmEvents()
+	s.rearmVolumes()
 	return nil
 }
 

@@ -159,21 +159,29 @@ func (o *LaunchOpts) root(maps []ec2.BlockDeviceMapping) error {
 func checkVolume(r RootVolume, size int, boot bool) error {
 	switch r.Type {
 	case "", "gp3":
-		if r.Iops != 0 && (r.Iops < 3000 || r.Iops > 16000) {
-			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops %d is out of range for gp3: 3000 to 16000.", r.Iops)
+		if r.Iops != 0 && (r.Iops < gp3Iops || r.Iops > gp3MaxIops) {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops %d is out of range for gp3: %d to %d.", r.Iops, gp3Iops, gp3MaxIops)
 		}
-		if r.Throughput != 0 && (r.Throughput < 125 || r.Throughput > 1000) {
-			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Throughput %d is out of range for gp3: 125 to 1000 MiB/s.", r.Throughput)
+		if r.Throughput != 0 && (r.Throughput < gp3Throughput || r.Throughput > gp3MaxThroughput) {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Throughput %d is out of range for gp3: %d to %d MiB/s.", r.Throughput, gp3Throughput, gp3MaxThroughput)
+		}
+		// Above the baseline, IOPS are bounded by the size and throughput
+		// by the IOPS.
+		if iops := max(r.Iops, gp3Iops); size > 0 && iops > gp3Iops && iops > gp3IopsPerGiB*size {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops to volume size ratio of %d is too high; maximum is %d.", iops/size, gp3IopsPerGiB)
+		}
+		if iops := max(r.Iops, gp3Iops); r.Throughput > gp3Throughput && r.Throughput*4 > iops {
+			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Throughput (MiBps) to iops ratio of %.6f is too high; maximum is 0.250000 MiBps per iops.", float64(r.Throughput)/float64(iops))
 		}
 		return nil
 	case "io1", "io2":
 		if r.Iops == 0 {
 			return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter iops must be specified for %s volumes.", r.Type)
 		}
-		if limit := map[string]int{"io1": 64000, "io2": 256000}[r.Type]; r.Iops < 100 || r.Iops > limit {
+		if limit := maxIops[r.Type]; r.Iops < 100 || r.Iops > limit {
 			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops %d is out of range for %s: 100 to %d.", r.Iops, r.Type, limit)
 		}
-		if ratio := map[string]int{"io1": 50, "io2": 1000}[r.Type]; size > 0 && r.Iops > ratio*size {
+		if ratio := iopsPerGiB[r.Type]; size > 0 && r.Iops > ratio*size {
 			return ec2.Errorf(ec2.CodeInvalidParameterValue, "Iops to volume size ratio of %d is too high; maximum is %d.", r.Iops/size, ratio)
 		}
 	case "gp2", "st1", "sc1", "standard":

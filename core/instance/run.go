@@ -516,6 +516,7 @@ func (s *Service) newInstance(tx *state.Tx, l *launch, host *sched.Host, nics []
 	r.Enis = s.attachNICs(tx, r, nics, l.eniTags, now)
 	s.launchPlacement(l, r)
 	s.makeDisks(tx, l, r, now)
+	s.rootLater(tx, r.InstanceId)
 	r.CpuCredits = s.launchCredits(tx, l)
 	if l.spot != nil {
 		s.spotLaunch(tx, l, r, now)

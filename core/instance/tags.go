@@ -1,6 +1,8 @@
 package instance
 
 import (
+	"time"
+
 	"context"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -89,7 +91,7 @@ func (s *Service) volumeTags() tagging.Kind {
 				if n.Tags, err = f(v.Tags); err != nil {
 					return err
 				}
-				state.Put(tx, Volumes, &n)
+				putVolume(tx, v, &n, time.Time{})
 				return nil
 			}
 			n := r.clone()

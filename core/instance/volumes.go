@@ -10,26 +10,23 @@ import (
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/store"
 )
 
-// An instance's volumes, until EBS volumes are a family of their own (with
-// Create/Attach/Delete):
-//   - the root volume is derived from the instance while it is attached:
-//     its ID from the instance's, its size and type from the launch
-//     (Record.VolumeGiB, LaunchOpts.Root), its DeleteOnTermination from the
-//     instance's attribute (KeepRootOnTerm);
-//   - every other EBS volume of a launch's BlockDeviceMapping.N is a
-//     Volume record (vol/), made in the launch's Tx, with its attachment
-//     on the instance (Record.Disks);
-//   - at termination, a volume that is not deleted with the instance (and a
-//     root volume kept) stays as an available Volume record.
-// DescribeVolumes lists both. A volumes family takes over the vol/ table
-// and Record.Disks (attach and detach change both in one Tx), and makes a
-// record of each root volume, whose ID it keeps.
+// EBS volumes (ebs.go has the family's actions, this file what launching
+// and describing need):
+//   - every volume is a Volume record (vol/): a launch's root volume and
+//     the others of its BlockDeviceMapping.N, made in the launch's Tx, and
+//     CreateVolume's. A root volume's ID is derived from its instance's
+//     (volumeID), so stores written before root volumes had records keep
+//     their IDs: Load makes the missing records (ensureRoots);
+//   - an attachment is on both sides: the volume's InstanceId (and Others,
+//     for Multi-Attach) and the instance's Disks (the root volume's is the
+//     instance itself: rootDevice, its attribute KeepRootOnTerm);
+//   - at termination, a volume that is not deleted with the instance stays
+//     as an available volume.
 
-// Volume is an EBS volume as the service keeps it. Its attachment, while
-// attached, is the instance's (Record.Disks and the root volume's
-// attribute); InstanceId names the instance. Copy on write.
+// Volume is an EBS volume as the service keeps it. Copy on write.
 type Volume struct {
 	VolumeId   string    `json:"VolumeId"`
 	Zone       string    `json:"AvailabilityZone"`
@@ -42,7 +39,29 @@ type Volume struct {
 	SnapshotId string    `json:"SnapshotId,omitempty"`
 	CreateTime time.Time `json:"CreateTime"`
 	Tags       []ec2.Tag `json:"Tags,omitempty"`
-	InstanceId string    `json:"InstanceId,omitempty"`
+	// InstanceId is the instance it is attached to; Others the further
+	// ones of a Multi-Attach volume.
+	InstanceId string   `json:"InstanceId,omitempty"`
+	Others     []string `json:"Others,omitempty"`
+	// State is a passing state (creating, deleting) until Until; empty,
+	// the volume is available or in-use by its attachments.
+	State       string    `json:"State,omitempty"`
+	Until       time.Time `json:"Until,omitempty"`
+	MultiAttach bool      `json:"MultiAttach,omitempty"`
+	// AutoEnableIO is the attribute: ec2x's volumes never turn
+	// inconsistent, so I/O is never held back.
+	AutoEnableIO bool   `json:"AutoEnableIO,omitempty"`
+	ClientToken  string `json:"ClientToken,omitempty"`
+	// Mod is the volume's latest modification.
+	Mod *Modification `json:"Mod,omitempty"`
+}
+
+// instances are the instances the volume is attached to.
+func (v *Volume) instances() []string {
+	if v.InstanceId == "" {
+		return v.Others
+	}
+	return append([]string{v.InstanceId}, v.Others...)
 }
 
 // Disk is a volume attached to an instance other than its root volume.
@@ -51,7 +70,13 @@ type Disk struct {
 	VolumeId            string    `json:"VolumeId"`
 	AttachTime          time.Time `json:"AttachTime"`
 	DeleteOnTermination bool      `json:"DeleteOnTermination,omitempty"`
+	// State is attaching or detaching until Until; empty, attached.
+	State string    `json:"State,omitempty"`
+	Until time.Time `json:"Until,omitempty"`
 }
+
+// status is the attachment's state as EC2 names it.
+func (d Disk) status() string { return or(d.State, "attached") }
 
 // Volumes is the table of volume records: vol/<region>/<vol-id>.
 var Volumes = state.Table[Volume]{Kind: "vol", ID: func(v *Volume) string { return v.VolumeId }}
@@ -75,7 +100,7 @@ var ephemeralRe = regexp.MustCompile(`^ephemeral([0-9]|1[0-9]|2[0-3])$`)
 
 // volumeSizes are EC2's size bounds in GiB by volume type.
 var volumeSizes = map[string][2]int{
-	"gp3": {1, 16384}, "gp2": {1, 16384}, "io1": {4, 16384}, "io2": {4, 65536},
+	"gp3": {1, 65536}, "gp2": {1, 16384}, "io1": {4, 16384}, "io2": {4, 65536},
 	"st1": {125, 16384}, "sc1": {125, 16384}, "standard": {1, 1024},
 }
 
@@ -179,7 +204,7 @@ func (s *Service) makeDisks(tx *state.Tx, l *launch, r *Record, now time.Time) {
 		v := &Volume{VolumeId: tx.Region().NewID("vol"), Zone: r.Placement.AvailabilityZone, Size: d.size, Type: d.vol.Type,
 			Iops: d.vol.Iops, Throughput: d.vol.Throughput, Encrypted: d.vol.Encrypted, KmsKeyId: d.vol.KmsKeyId,
 			SnapshotId: d.snapshot, CreateTime: now.UTC(), InstanceId: r.InstanceId, Tags: l.volumeTags}
-		state.Put(tx, Volumes, v)
+		putVolume(tx, nil, v, now)
 		r.editRare().Disks = append(r.RareOf().Disks, Disk{Device: d.device, VolumeId: v.VolumeId, AttachTime: now.UTC(), DeleteOnTermination: d.deleteOnTerm})
 	}
 }
@@ -187,21 +212,81 @@ func (s *Service) makeDisks(tx *state.Tx, l *launch, r *Record, now time.Time) {
 // releaseDisks ends a terminated instance's attachments: volumes deleted
 // with it go, the others (a root volume kept too) become available.
 func releaseDisks(tx *state.Tx, r *Record) {
-	for _, d := range r.RareOf().Disks {
-		v := state.Get(tx, Volumes, d.VolumeId)
+	release := func(id string, del bool) {
+		v := state.Get(tx, Volumes, id)
 		switch {
 		case v == nil:
-		case d.DeleteOnTermination:
-			state.Delete(tx, Volumes, d.VolumeId)
+		case del && len(v.instances()) <= 1:
+			dropVolume(tx, id, r.StateSince)
 		default:
-			n := *v
-			n.InstanceId = ""
-			state.Put(tx, Volumes, &n)
+			putVolume(tx, v, v.detached(r.InstanceId), r.StateSince)
 		}
 	}
-	if r.Attr().KeepRootOnTerm && state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil {
-		root := rootVolume(r)
-		state.Put(tx, Volumes, &root)
+	for _, d := range r.RareOf().Disks {
+		release(d.VolumeId, d.DeleteOnTermination && d.State != "detaching")
+	}
+	if state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil && r.Attr().KeepRootOnTerm {
+		root := rootVolume(r) // a record from before root volumes had records
+		putVolume(tx, nil, &root, r.StateSince)
+		return
+	}
+	release(volumeID(r.InstanceId), !r.Attr().KeepRootOnTerm)
+}
+
+// detached is v without its attachment to instance id.
+func (v *Volume) detached(id string) *Volume {
+	n := *v
+	n.Others = nil
+	for _, o := range v.instances() {
+		if o != id {
+			n.Others = append(n.Others, o)
+		}
+	}
+	n.InstanceId = ""
+	if len(n.Others) > 0 {
+		n.InstanceId, n.Others = n.Others[0], n.Others[1:]
+	}
+	if len(n.Others) == 0 {
+		n.Others = nil
+	}
+	return &n
+}
+
+// rootsKey is the Tx scratch key of a launch's instances whose root
+// volumes want records.
+type rootsKey struct{}
+
+// rootLater makes the root volume record of a launched instance in a
+// change of its own, right after the launch's: a launch of a thousand
+// instances fills one transaction without them. Until it lands (and
+// after a crash, until Load's ensureRoots) DescribeVolumes derives the
+// volume from its instance, which shows the same.
+func (s *Service) rootLater(tx *state.Tx, id string) {
+	first := false
+	ids := tx.Scratch(rootsKey{}, func() any { first = true; return &[]string{} }).(*[]string)
+	*ids = append(*ids, id)
+	if first {
+		region := tx.Region().Name
+		tx.After(func(ctx context.Context) { s.makeRoots(ctx, region, *ids) })
+	}
+}
+
+// makeRoots records the root volumes of instances that have none.
+func (s *Service) makeRoots(ctx context.Context, region string, ids []string) {
+	err := s.rt.UpdateSplit(ctx, region, func(tx *state.Tx) error {
+		for _, id := range ids {
+			r := get(tx, id)
+			if r == nil || r.State.Name == ec2.StateTerminated || state.Get(tx, Volumes, volumeID(id)) != nil {
+				continue
+			}
+			root := rootVolume(r)
+			root.InstanceId = id
+			putVolume(tx, nil, &root, r.LaunchTime)
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error().Err(err).Str("region", region).Msg("root volume records")
 	}
 }
 
@@ -223,53 +308,62 @@ func devices(r *Record) []ec2.InstanceBlockDeviceMapping {
 		AttachTime: r.LaunchTime, DeleteOnTermination: !r.Attr().KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}})
 	for _, d := range r.RareOf().Disks {
 		out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: d.Device, Ebs: &ec2.EbsInstanceBlockDevice{
-			AttachTime: d.AttachTime, DeleteOnTermination: d.DeleteOnTermination, Status: "attached", VolumeId: d.VolumeId}})
+			AttachTime: d.AttachTime, DeleteOnTermination: d.DeleteOnTermination, Status: d.status(), VolumeId: d.VolumeId}})
 	}
 	return out
 }
 
-// volumeView is a volume as DescribeVolumes shows it, attached to r (nil:
-// available).
-func volumeView(v *Volume, r *Record) ec2.Volume {
+// volumeView is a volume as DescribeVolumes shows it, with its
+// attachments to rs (the instances it is attached to; none: available).
+func volumeView(v *Volume, rs ...*Record) ec2.Volume {
 	iops, tput := v.Iops, v.Throughput
 	switch v.Type {
 	case "gp3":
-		iops, tput = max(iops, 3000), max(tput, 125)
+		iops, tput = max(iops, gp3Iops), max(tput, gp3Throughput)
 	case "gp2":
-		iops = min(max(3*v.Size, 100), 16000)
+		iops = gp2Iops(v.Size)
 	}
 	out := ec2.Volume{VolumeId: v.VolumeId, Size: v.Size, VolumeType: v.Type, Iops: iops, Throughput: tput, State: "available",
 		AvailabilityZone: v.Zone, CreateTime: v.CreateTime, Encrypted: v.Encrypted, KmsKeyId: v.KmsKeyId, SnapshotId: v.SnapshotId,
-		Attachments: []ec2.VolumeAttachment{}, Tags: v.Tags}
-	if r == nil {
-		return out
+		MultiAttachEnabled: v.MultiAttach, Attachments: []ec2.VolumeAttachment{}, Tags: v.Tags}
+	for _, r := range rs {
+		if r == nil {
+			continue
+		}
+		for _, d := range devices(r) {
+			if d.Ebs.VolumeId == v.VolumeId {
+				out.State = "in-use"
+				out.Attachments = append(out.Attachments, ec2.VolumeAttachment{VolumeId: v.VolumeId, InstanceId: r.InstanceId, Device: d.DeviceName,
+					State: d.Ebs.Status, AttachTime: d.Ebs.AttachTime, DeleteOnTermination: d.Ebs.DeleteOnTermination})
+			}
+		}
 	}
-	for _, d := range devices(r) {
-		if d.Ebs.VolumeId == v.VolumeId {
-			out.State = "in-use"
-			out.Attachments = append(out.Attachments, ec2.VolumeAttachment{VolumeId: v.VolumeId, InstanceId: r.InstanceId, Device: d.DeviceName,
-				State: "attached", AttachTime: d.Ebs.AttachTime, DeleteOnTermination: d.Ebs.DeleteOnTermination})
+	if v.State != "" {
+		out.State = v.State
+	}
+	return out
+}
+
+// attachedTo is the records of the instances v is attached to.
+func attachedTo(rd state.Reader, v *Volume) []*Record {
+	var out []*Record
+	for _, id := range v.instances() {
+		if r := get(rd, id); r != nil {
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// attachment is a volume's attachment; an available volume has none.
-func attachment(v ec2.Volume) (ec2.VolumeAttachment, bool) {
-	if len(v.Attachments) == 0 {
-		return ec2.VolumeAttachment{}, false
-	}
-	return v.Attachments[0], true
-}
-
-// attached makes a filter over a volume's attachment: no value when it
-// has none.
+// attached makes a filter over a volume's attachments (a Multi-Attach
+// volume has several): no value when it has none.
 func attached(f func(a ec2.VolumeAttachment) string) func(ec2.Volume) []string {
 	return func(v ec2.Volume) []string {
-		if a, ok := attachment(v); ok {
-			return one(f(a))
+		var out []string
+		for _, a := range v.Attachments {
+			out = append(out, f(a))
 		}
-		return nil
+		return out
 	}
 }
 
@@ -314,13 +408,14 @@ func (s *Service) DescribeVolumes(ctx context.Context, region string, in *ec2.De
 		}
 		var items []ec2.Volume
 		for _, rec := range state.Published(r, Instances) {
-			if rec.State.Name != ec2.StateTerminated && !s.hidden(rec) {
+			// An instance whose root volume has no record yet (Load makes them).
+			if rec.State.Name != ec2.StateTerminated && !s.hidden(rec) && state.Get(r, Volumes, volumeID(rec.InstanceId)) == nil {
 				root := rootVolume(rec)
 				items = append(items, volumeView(&root, rec))
 			}
 		}
 		for _, v := range state.Published(r, Volumes) {
-			items = append(items, volumeView(v, get(r, v.InstanceId)))
+			items = append(items, volumeView(v, attachedTo(r, v)...))
 		}
 		return items, nil
 	}, func(_ *state.Region, v ec2.Volume) ec2.Volume { return v })
@@ -341,7 +436,7 @@ func (s *Service) volumeByID(r *state.Region, id string) (ec2.Volume, error) {
 		return ec2.Volume{}, err
 	}
 	if rec == nil {
-		return volumeView(v, get(r, v.InstanceId)), nil
+		return volumeView(v, attachedTo(r, v)...), nil
 	}
 	root := rootVolume(rec)
 	return volumeView(&root, rec), nil
@@ -361,4 +456,21 @@ func (s *Service) findVolume(rd state.Reader, id string) (*Volume, *Record, erro
 		return nil, nil, ec2.Errorf(ec2.CodeInvalidVolumeNotFound, "The volume '%s' does not exist.", id)
 	}
 	return nil, rec, nil
+}
+
+// ensureRoots gives every instance loaded from a store written before
+// root volumes had records its root volume's record, with the ID it had
+// (derived from the instance's) and its tags, in the batch the load
+// commits.
+func ensureRoots(r *state.Region, put func(key []byte, v any)) {
+	for _, rec := range state.Published(r, Instances) {
+		id := volumeID(rec.InstanceId)
+		if rec.State.Name == ec2.StateTerminated || state.Get(r, Volumes, id) != nil {
+			continue
+		}
+		root := rootVolume(rec)
+		root.InstanceId = rec.InstanceId
+		state.Seed(r, Volumes, &root)
+		put(store.Key(Volumes.Kind, r.Name, id), &root)
+	}
 }
