@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/netip"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/ec2x/ec2x/core"
 	"github.com/ec2x/ec2x/core/instance"
 	"github.com/ec2x/ec2x/core/network"
+	"github.com/ec2x/ec2x/internal/netpipe"
 	"github.com/rs/zerolog"
 )
 
@@ -182,17 +182,7 @@ func (f *forwarder) relay(k listenKey, c net.Conn) {
 		return
 	}
 	defer g.Close()
-	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(g, c); closeWrite(g); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(c, g); closeWrite(c); done <- struct{}{} }()
-	<-done
-	<-done
-}
-
-func closeWrite(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.CloseWrite()
-	}
+	netpipe.Join(c, g)
 }
 
 func (f *forwarder) closeAll() {

@@ -3,7 +3,6 @@ package qemu
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ec2x/ec2x/hv"
 	"github.com/ec2x/ec2x/hv/vpcnet"
+	"github.com/ec2x/ec2x/internal/netpipe"
 )
 
 // With a guest network fabric (hv.Options.Fabric), a NIC in a VPC is a
@@ -133,17 +133,7 @@ func (d *Driver) relay(c net.Conn, vpc vpcnet.VPC, target string) {
 		return
 	}
 	defer g.Close()
-	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(g, c); closeWrite(g); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(c, g); closeWrite(c); done <- struct{}{} }()
-	<-done
-	<-done
-}
-
-func closeWrite(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.CloseWrite()
-	}
+	netpipe.Join(c, g)
 }
 
 // primaryNIC is the guest's NIC at device index 0.
