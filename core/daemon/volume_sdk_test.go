@@ -303,6 +303,14 @@ func TestSDKVolumeExtras(t *testing.T) {
 	ctx := context.Background()
 	in := &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(100), VolumeType: types.VolumeTypeIo2, Iops: aws.Int32(5000),
 		MultiAttachEnabled: aws.Bool(true), ClientToken: aws.String("tok-1")}
+	in.DryRun = aws.Bool(true)
+	if _, err := c.CreateVolume(ctx, in); apiCode(t, err) != "DryRunOperation" {
+		t.Errorf("CreateVolume with DryRun: %v, want DryRunOperation", err)
+	}
+	if out, err := c.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{}); err != nil || len(out.Volumes) != 0 {
+		t.Fatalf("volumes after a dry run: %v, %v", out, err)
+	}
+	in.DryRun = nil
 	a, err := c.CreateVolume(ctx, in)
 	if err != nil {
 		t.Fatal(err)

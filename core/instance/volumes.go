@@ -15,11 +15,14 @@ import (
 
 // EBS volumes (ebs.go has the family's actions, this file what launching
 // and describing need):
-//   - every volume is a Volume record (vol/): a launch's root volume and
-//     the others of its BlockDeviceMapping.N, made in the launch's Tx, and
-//     CreateVolume's. A root volume's ID is derived from its instance's
-//     (volumeID), so stores written before root volumes had records keep
-//     their IDs: Load makes the missing records (ensureRoots);
+//   - every volume is a Volume record (vol/): the others of a launch's
+//     BlockDeviceMapping.N, made in the launch's Tx; its root volumes, made
+//     in a Tx of their own right after it (rootLater: a launch of a
+//     thousand fills one); CreateVolume's. A root volume's ID is derived
+//     from its instance's (volumeID), so stores written before root
+//     volumes had records keep their IDs: Load makes the missing records
+//     (ensureRoots), and until a record exists the volume is derived from
+//     its instance (findVolume, DescribeVolumes), showing the same;
 //   - an attachment is on both sides: the volume's InstanceId (and Others,
 //     for Multi-Attach) and the instance's Disks (the root volume's is the
 //     instance itself: rootDevice, its attribute KeepRootOnTerm);
