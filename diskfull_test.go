@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/ec2"
 )
 
@@ -173,9 +176,28 @@ func TestDiskFull(t *testing.T) {
 	}
 
 	// kill -9, and the next call's daemon has every acknowledged change.
-	if err := syscall.Kill(daemonPid(home), syscall.SIGKILL); err != nil {
+	killed := daemonPid(home)
+	if err := syscall.Kill(killed, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
+	// SIGKILL is delivered at once but the process ends a moment later
+	// (its last thread closes its files after the leader shows as a
+	// zombie); until then its socket still takes a connection and then
+	// resets it. Wait until the socket refuses one.
+	for i := 0; i < 500; i++ {
+		c, err := net.Dial("unix", api.Paths{Home: home}.Socket())
+		if err != nil {
+			break
+		}
+		c.Close()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(api.Paths{Home: home}.Log())
+			t.Logf("the daemon's log:\n%s", b[max(0, len(b)-4000):])
+		}
+	})
 	if got := tagsOf(t, home); !equalTags(got, want) {
 		t.Fatalf("after kill -9, ls shows\n%v\nwant\n%v", got, want)
 	}
