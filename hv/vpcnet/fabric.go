@@ -273,7 +273,11 @@ func (f *Fabric) wire(ctx context.Context, v VPC, st *vpcState, s PlugSpec, tap 
 		return fmt.Errorf("DHCP for %s: %w", s.NIC, err)
 	}
 	st.ports[s.NIC] = &plugged{spec: s, tap: tap, dhcp: srv}
-	return f.apply(ctx, v, st)
+	if err := f.apply(ctx, v, st); err != nil {
+		f.unplugLocked(st, s.NIC) // no DHCP for a tap that is going
+		return err
+	}
+	return nil
 }
 
 // Unplug forgets an interface: its DHCP stops and its rules go. Its tap
