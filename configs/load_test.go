@@ -55,6 +55,8 @@ func TestLoadErrors(t *testing.T) {
 			1, "sim.boot_seconds", "must not be negative"},
 		{"unknown output", "output = \"yaml\"\n",
 			1, "output", `output must be table, json or text, not "yaml"`},
+		{"unknown guest network", "[fleet]\nguest_network = \"bridge\"\n",
+			2, "fleet.guest_network", `guest_network must be auto, vpc or user, not "bridge"`},
 		{"unknown default region", "region = \"mars-1\"\n",
 			1, "region", `region "mars-1" is not a configured region (af-south-1, ap-east-1, ap-northeast-1,`},
 		{"unknown placement strategy", "[scheduler]\nstrategy = \"random\"\n",
