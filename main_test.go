@@ -344,9 +344,17 @@ func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return b, err
 	}
+	retryAsk(ts, neg, "GET "+args[0], want, get)
+}
+
+// retryAsk asks until the answer matches want (any answer when nil) and
+// writes it to stdout, or with neg until asking fails; it gives up after
+// a minute, the bound on how late the daemon's forwarder may follow a
+// change.
+func retryAsk(ts *testscript.TestScript, neg bool, what string, want *regexp.Regexp, ask func() ([]byte, error)) {
 	deadline := time.Now().Add(time.Minute)
 	for {
-		b, err := get()
+		b, err := ask()
 		switch {
 		case neg && err != nil:
 			return
@@ -354,11 +362,11 @@ func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Stdout().Write(b)
 			return
 		case time.Now().After(deadline) && neg:
-			ts.Fatalf("GET %s kept answering: %q", args[0], b)
+			ts.Fatalf("%s kept answering: %q", what, b)
 		case time.Now().After(deadline) && err != nil:
-			ts.Fatalf("GET %s: %v", args[0], err)
+			ts.Fatalf("%s: %v", what, err)
 		case time.Now().After(deadline):
-			ts.Fatalf("GET %s answered %q, not matching %s", args[0], b, want)
+			ts.Fatalf("%s answered %q, not matching %s", what, b, want)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -390,20 +398,5 @@ func cmdUDPAsk(ts *testscript.TestScript, neg bool, args []string) {
 		n, err := c.Read(b)
 		return b[:n], err
 	}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		b, err := ask()
-		switch {
-		case neg && err != nil:
-			return
-		case !neg && err == nil && (want == nil || want.Match(b)):
-			ts.Stdout().Write(b)
-			return
-		case time.Now().After(deadline) && neg:
-			ts.Fatalf("udp %s kept answering: %q", args[0], b)
-		case time.Now().After(deadline):
-			ts.Fatalf("udp %s: %q %v", args[0], b, err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	retryAsk(ts, neg, "udp "+args[0], want, ask)
 }
