@@ -15,6 +15,14 @@ import (
 // one client at a time, and a short connection per command survives the
 // daemon's restarts without any state to recover.
 func qmp(ctx context.Context, socket, command string, args any, out any) error {
+	return session(ctx, socket, command, func(_ *net.UnixConn, r *bufio.Reader, enc *json.Encoder) error {
+		return exchange(r, enc, command, args, out)
+	})
+}
+
+// session opens a QMP connection, reads the greeting, negotiates
+// capabilities and runs f on it, all within ten seconds.
+func session(ctx context.Context, socket, command string, f func(*net.UnixConn, *bufio.Reader, *json.Encoder) error) error {
 	var d net.Dialer
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -34,7 +42,7 @@ func qmp(ctx context.Context, socket, command string, args any, out any) error {
 	if err := exchange(r, enc, "qmp_capabilities", nil, nil); err != nil {
 		return err
 	}
-	return exchange(r, enc, command, args, out)
+	return f(conn.(*net.UnixConn), r, enc)
 }
 
 // exchange sends one command and reads until its answer, skipping events.
@@ -86,33 +94,15 @@ func exchangeReply(r *bufio.Reader, command string, out any) error {
 // qmpWithFile runs one QMP command with a file passed alongside it
 // (SCM_RIGHTS), as getfd takes a file descriptor from its client.
 func qmpWithFile(ctx context.Context, socket, command string, args any, f *os.File) error {
-	var d net.Dialer
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	conn, err := d.DialContext(cctx, "unix", socket)
-	if err != nil {
-		return fmt.Errorf("qmp %s: %w", command, err)
-	}
-	defer conn.Close()
-	if dl, ok := cctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	r := bufio.NewReader(conn)
-	if _, err := r.ReadBytes('\n'); err != nil {
-		return fmt.Errorf("qmp greeting: %w", err)
-	}
-	enc := json.NewEncoder(conn)
-	if err := exchange(r, enc, "qmp_capabilities", nil, nil); err != nil {
-		return err
-	}
-	msg, err := json.Marshal(map[string]any{"execute": command, "arguments": args})
-	if err != nil {
-		return err
-	}
-	// the descriptor rides on the command's bytes; QEMU reads both
-	oob := syscall.UnixRights(int(f.Fd()))
-	if _, _, err := conn.(*net.UnixConn).WriteMsgUnix(msg, oob, nil); err != nil {
-		return fmt.Errorf("qmp %s: %w", command, err)
-	}
-	return exchangeReply(r, command, nil)
+	return session(ctx, socket, command, func(conn *net.UnixConn, r *bufio.Reader, _ *json.Encoder) error {
+		msg, err := json.Marshal(map[string]any{"execute": command, "arguments": args})
+		if err != nil {
+			return err
+		}
+		// the descriptor rides on the command's bytes; QEMU reads both
+		if _, _, err := conn.WriteMsgUnix(msg, syscall.UnixRights(int(f.Fd())), nil); err != nil {
+			return fmt.Errorf("qmp %s: %w", command, err)
+		}
+		return exchangeReply(r, command, nil)
+	})
 }
