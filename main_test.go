@@ -48,6 +48,11 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata",
 		RequireExplicitExec: false,
 		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				// VPC networks of real guests and image builds need root;
+				// CI runs as root, so there these never skip.
+				return os.Geteuid() == 0, nil
+			}
 			if cond != "qemu" {
 				return false, fmt.Errorf("unknown condition %q", cond)
 			}
