@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"sync"
 	"syscall"
 	"time"
 
@@ -32,8 +33,16 @@ type lease struct {
 // an answer, and only its own address.
 type dhcpServer struct {
 	conn net.PacketConn
+	mu   sync.Mutex // guards l's options, which the VPC's policy sets
 	l    lease
 	done chan struct{}
+}
+
+// setOptions changes what the next answers say of DNS and the domain.
+func (s *dhcpServer) setOptions(domain string, dns []netip.Addr) {
+	s.mu.Lock()
+	s.l.domain, s.l.dns = domain, dns
+	s.mu.Unlock()
 }
 
 // startDHCP listens on port 67 of a tap inside a namespace.
@@ -98,6 +107,9 @@ func (s *dhcpServer) serve() {
 
 // answer is the reply to a request (nil: none).
 func (s *dhcpServer) answer(req *dhcpv4.DHCPv4) *dhcpv4.DHCPv4 {
+	s.mu.Lock()
+	l := s.l
+	s.mu.Unlock()
 	var typ dhcpv4.MessageType
 	switch req.MessageType() {
 	case dhcpv4.MessageTypeDiscover:
@@ -108,9 +120,9 @@ func (s *dhcpServer) answer(req *dhcpv4.DHCPv4) *dhcpv4.DHCPv4 {
 		if asked == nil || asked.IsUnspecified() {
 			asked = req.ClientIPAddr
 		}
-		if !asked.Equal(s.l.ip.AsSlice()) {
+		if !asked.Equal(l.ip.AsSlice()) {
 			nak, err := dhcpv4.NewReplyFromRequest(req, dhcpv4.WithMessageType(dhcpv4.MessageTypeNak),
-				dhcpv4.WithOption(dhcpv4.OptServerIdentifier(s.l.router.AsSlice())))
+				dhcpv4.WithOption(dhcpv4.OptServerIdentifier(l.router.AsSlice())))
 			if err != nil {
 				return nil
 			}
@@ -123,25 +135,25 @@ func (s *dhcpServer) answer(req *dhcpv4.DHCPv4) *dhcpv4.DHCPv4 {
 	}
 	mods := []dhcpv4.Modifier{
 		dhcpv4.WithMessageType(typ),
-		dhcpv4.WithYourIP(s.l.ip.AsSlice()),
-		dhcpv4.WithServerIP(s.l.router.AsSlice()),
-		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(s.l.router.AsSlice())),
-		dhcpv4.WithNetmask(net.CIDRMask(s.l.subnet.Bits(), 32)),
-		dhcpv4.WithRouter(s.l.router.AsSlice()),
+		dhcpv4.WithYourIP(l.ip.AsSlice()),
+		dhcpv4.WithServerIP(l.router.AsSlice()),
+		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(l.router.AsSlice())),
+		dhcpv4.WithNetmask(net.CIDRMask(l.subnet.Bits(), 32)),
+		dhcpv4.WithRouter(l.router.AsSlice()),
 		dhcpv4.WithLeaseTime(uint32(leaseTime / time.Second)),
 	}
-	if len(s.l.dns) > 0 {
+	if len(l.dns) > 0 {
 		var ips []net.IP
-		for _, d := range s.l.dns {
+		for _, d := range l.dns {
 			ips = append(ips, d.AsSlice())
 		}
 		mods = append(mods, dhcpv4.WithDNS(ips...))
 	}
-	if s.l.domain != "" {
-		mods = append(mods, dhcpv4.WithOption(dhcpv4.OptDomainName(s.l.domain)))
+	if l.domain != "" {
+		mods = append(mods, dhcpv4.WithOption(dhcpv4.OptDomainName(l.domain)))
 	}
-	if s.l.hostname != "" {
-		mods = append(mods, dhcpv4.WithOption(dhcpv4.OptHostName(s.l.hostname)))
+	if l.hostname != "" {
+		mods = append(mods, dhcpv4.WithOption(dhcpv4.OptHostName(l.hostname)))
 	}
 	if typ == dhcpv4.MessageTypeAck && req.MessageType() == dhcpv4.MessageTypeInform {
 		mods = append(mods, dhcpv4.WithYourIP(net.IPv4zero))

@@ -255,19 +255,8 @@ func (f *Fabric) wire(ctx context.Context, v VPC, st *vpcState, s PlugSpec, tap 
 	if err := ipBatch(ctx, st.ns, lines...); err != nil {
 		return err
 	}
-	l := lease{mac: mac, ip: s.IPs[0], subnet: s.Subnet, router: router, hostname: s.Hostname,
-		domain: f.policies[v].DomainName, dns: []netip.Addr{resolverOf(s.Subnet)}}
-	if p := f.policies[v]; len(p.Cidrs) > 0 {
-		l.dns = []netip.Addr{resolverOf(p.Cidrs[0])} // the VPC's, as in EC2
-	}
-	if p := f.policies[v]; len(p.DNS) > 0 {
-		l.dns = nil
-		for _, d := range p.DNS {
-			if a, err := netip.ParseAddr(d); err == nil {
-				l.dns = append(l.dns, a)
-			}
-		}
-	}
+	l := lease{mac: mac, ip: s.IPs[0], subnet: s.Subnet, router: router, hostname: s.Hostname}
+	l.domain, l.dns = dhcpOptions(f.policies[v], s.Subnet)
 	srv, err := startDHCP(st.ns, tap, l)
 	if err != nil {
 		return fmt.Errorf("DHCP for %s: %w", s.NIC, err)
@@ -278,6 +267,25 @@ func (f *Fabric) wire(ctx context.Context, v VPC, st *vpcState, s PlugSpec, tap 
 		return err
 	}
 	return nil
+}
+
+// dhcpOptions are the domain and name servers DHCP gives a VPC's guests:
+// the VPC's DHCP options, else its resolver at its base +2 (the subnet's
+// until the VPC's blocks are known).
+func dhcpOptions(p Policy, subnet netip.Prefix) (string, []netip.Addr) {
+	dns := []netip.Addr{resolverOf(subnet)}
+	if len(p.Cidrs) > 0 {
+		dns = []netip.Addr{resolverOf(p.Cidrs[0])} // the VPC's, as in EC2
+	}
+	if len(p.DNS) > 0 {
+		dns = nil
+		for _, d := range p.DNS {
+			if a, err := netip.ParseAddr(d); err == nil {
+				dns = append(dns, a)
+			}
+		}
+	}
+	return p.DomainName, dns
 }
 
 // Unplug forgets an interface: its DHCP stops and its rules go. Its tap
@@ -323,6 +331,7 @@ func (f *Fabric) apply(ctx context.Context, v VPC, st *vpcState) error {
 	policy := f.policies[v]
 	var ports []portRules
 	for nic, pl := range st.ports {
+		pl.dhcp.setOptions(dhcpOptions(policy, pl.spec.Subnet))
 		pr := portRules{tap: pl.tap, subnet: pl.spec.Subnet.String(), ips: pl.spec.IPs}
 		if ip := policy.iface(nic); ip != nil {
 			pr.in, pr.out = ip.Ingress, ip.Egress

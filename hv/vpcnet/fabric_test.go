@@ -154,6 +154,16 @@ func TestFabric(t *testing.T) {
 		if l := c.dhcp(); l.ACK.YourIPAddr.String() != "10.0.1.10" {
 			t.Errorf("the other VPC's guest got %s", l.ACK.YourIPAddr)
 		}
+		// the VPC's DHCP options changed after its guest was plugged
+		p2 := Policy{VpcId: v2.ID, Cidrs: []netip.Prefix{pfx("10.0.0.0/16")}, DomainName: "corp.example", DNS: []string{"10.0.0.53"},
+			Subnets:    []SubnetPolicy{{SubnetId: "subnet-c", Cidr: specC.Subnet, Inbound: allowAll, Outbound: allowAll}},
+			Interfaces: []InterfacePolicy{{NetworkInterfaceId: "eni-c", IPs: specC.IPs, Egress: egressAll}}}
+		if err := f.SetPolicy(ctx, v2, p2); err != nil {
+			t.Fatal(err)
+		}
+		if ack := c.lease().ACK; ack.DomainName() != "corp.example" || len(ack.DNS()) != 1 || ack.DNS()[0].String() != "10.0.0.53" {
+			t.Errorf("after the VPC's options changed: domain %q, DNS %v", ack.DomainName(), ack.DNS())
+		}
 	})
 	b.listen(8080)
 	b.listen(9090)

@@ -69,6 +69,20 @@ func pipeFrames(from, to *os.File) {
 // dhcp asks the fabric for eth0's address and configures what it says.
 func (g *guest) dhcp() *nclient4.Lease {
 	g.t.Helper()
+	lease := g.lease()
+	ack := lease.ACK
+	ones, _ := ack.SubnetMask().Size()
+	g.ip = netip.MustParseAddr(ack.YourIPAddr.String())
+	if err := ipBatch(context.Background(), g.ns, fmt.Sprintf("addr add %s/%d dev eth0", ack.YourIPAddr, ones),
+		"route add default via "+ack.Router()[0].String()); err != nil {
+		g.t.Fatal(err)
+	}
+	return lease
+}
+
+// lease asks the fabric's DHCP for eth0's lease.
+func (g *guest) lease() *nclient4.Lease {
+	g.t.Helper()
 	var lease *nclient4.Lease
 	err := inNS(g.ns, func() error {
 		c, err := nclient4.New("eth0", nclient4.WithTimeout(2*time.Second), nclient4.WithRetry(5))
@@ -81,13 +95,6 @@ func (g *guest) dhcp() *nclient4.Lease {
 	})
 	if err != nil {
 		g.t.Fatalf("DHCP in %s: %v", g.ns, err)
-	}
-	ack := lease.ACK
-	ones, _ := ack.SubnetMask().Size()
-	g.ip = netip.MustParseAddr(ack.YourIPAddr.String())
-	if err := ipBatch(context.Background(), g.ns, fmt.Sprintf("addr add %s/%d dev eth0", ack.YourIPAddr, ones),
-		"route add default via "+ack.Router()[0].String()); err != nil {
-		g.t.Fatal(err)
 	}
 	return lease
 }
