@@ -64,7 +64,7 @@ func commands() []*cli.Command {
 		instances.RunCommand, instances.LsCommand, instances.ShowCommand, instances.StartCommand, instances.StopCommand,
 		instances.RebootCommand, instances.TerminateCommand, instances.StatusCommand, instances.CreditsCommand, instances.ModifyCommand, instances.WaitCommand, instances.SSHCommand,
 		instances.LogsCommand, instances.MetadataCommand, instances.MetricsCommand, instances.TopCommand,
-		instances.TagCommand, instances.UntagCommand, instances.TagsCommand, instances.VolumeCommand,
+		instances.TagCommand, instances.UntagCommand, instances.TagsCommand, instances.VolumeCommand, instances.SnapshotCommand,
 		network.EIPCommand, network.ENICommand, network.SGCommand, network.SubnetsCommand, network.VPCCommand, network.SubnetCommand, network.IGWCommand, network.RouteCommand, network.ACLCommand,
 		money.SpotCommand, money.PriceCommand, money.ReservedCommand, money.BillCommand, money.CostCommand, money.PluginCommand,
 		catalog.RegionsCommand, catalog.AZsCommand, catalog.TypesCommand, catalog.ImagesCommand, catalog.KeypairCommand,

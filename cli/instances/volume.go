@@ -1,7 +1,6 @@
 package instances
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -25,7 +24,8 @@ var VolumeCommand = &cli.Command{
 			Name:  "create",
 			Usage: "create a volume in a zone",
 			Flags: []cli.Flag{
-				&cli.IntFlag{Name: "size", Usage: "size in GiB (required)"},
+				&cli.IntFlag{Name: "size", Usage: "size in GiB (required without --snapshot)"},
+				&cli.StringFlag{Name: "snapshot", Usage: "make it of a snapshot (its size at least)"},
 				&cli.StringFlag{Name: "type", Value: "gp3", Usage: "gp2, gp3, io1, io2, st1, sc1 or standard"},
 				&cli.StringFlag{Name: "az", Usage: "availability zone (required)"},
 				&cli.IntFlag{Name: "iops", Usage: "provisioned IOPS (gp3, io1, io2)"},
@@ -103,8 +103,8 @@ func volumeCreate(c *cli.Context) error {
 		return err
 	}
 	switch {
-	case c.Int("size") <= 0:
-		return command.Usagef("volume create: give --size GiB")
+	case c.Int("size") <= 0 && c.String("snapshot") == "":
+		return command.Usagef("volume create: give --size GiB or --snapshot ID")
 	case c.String("az") == "":
 		return command.Usagef("volume create: give --az ZONE")
 	}
@@ -112,7 +112,7 @@ func volumeCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &ec2.CreateVolumeInput{AvailabilityZone: c.String("az"), Size: c.Int("size"), VolumeType: c.String("type"), Iops: c.Int("iops"),
+	in := &ec2.CreateVolumeInput{AvailabilityZone: c.String("az"), Size: c.Int("size"), SnapshotId: c.String("snapshot"), VolumeType: c.String("type"), Iops: c.Int("iops"),
 		Throughput: c.Int("throughput"), KmsKeyId: c.String("kms-key"), MultiAttachEnabled: c.Bool("multi-attach"), ClientToken: c.String("client-token")}
 	if c.Bool("encrypted") {
 		in.Encrypted = &[]bool{true}[0]
@@ -307,24 +307,20 @@ func volumeDelete(c *cli.Context) error {
 // waitVolume polls a volume until done says so (nil: until it is gone),
 // for at most volumeWait.
 func waitVolume(e *command.Env, id string, done func(ec2.Volume) bool) (ec2.Volume, error) {
-	deadline := time.Now().Add(volumeWait)
-	for {
+	var got ec2.Volume
+	err := command.Poll(e, volumeWait, id, func() (bool, error) {
 		var out ec2.DescribeVolumesOutput
 		err := e.Call("DescribeVolumes", &ec2.DescribeVolumesInput{VolumeIds: []string{id}}, &out)
 		switch {
 		case done == nil && err != nil && ec2.CodeOf(err) == ec2.CodeInvalidVolumeNotFound:
-			return ec2.Volume{}, nil
+			return true, nil
 		case err != nil:
-			return ec2.Volume{}, err
+			return false, err
 		case done != nil && len(out.Volumes) == 1 && done(out.Volumes[0]):
-			return out.Volumes[0], nil
-		case time.Now().After(deadline):
-			return ec2.Volume{}, &command.TimeoutError{Msg: fmt.Sprintf("timed out after %s waiting for %s", volumeWait, id)}
+			got = out.Volumes[0]
+			return true, nil
 		}
-		select {
-		case <-e.Context().Done():
-			return ec2.Volume{}, e.Context().Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+		return false, nil
+	})
+	return got, err
 }

@@ -115,7 +115,7 @@ func Compute(segs []Segment, res []Reservation, p Prices, since, until time.Time
 			}
 		case KindInstance:
 			charges = append(charges, instanceCharges(s, end, since, until, p, covered)...)
-		case KindVolume:
+		case KindVolume, KindSnapshot:
 			charges = append(charges, volumeCharges(s, end, since, until, p.Volume(s.Type))...)
 		}
 	}

@@ -53,6 +53,16 @@ func (s *Service) observe(tx *state.Tx, event any) {
 			s.close(tx, volumeUse(e.Old, e.At), e.At)
 			s.open(tx, volumeUse(e.New, e.At))
 		}
+	case instance.SnapshotChanged:
+		switch {
+		case e.Old == nil && e.New != nil:
+			s.open(tx, snapshotUse(e.New, e.At))
+		case e.New == nil && e.Old != nil:
+			s.close(tx, snapshotUse(e.Old, e.At), e.At)
+		case e.Old != nil && e.Old.Tier != e.New.Tier:
+			s.close(tx, snapshotUse(e.Old, e.At), e.At)
+			s.open(tx, snapshotUse(e.New, e.At))
+		}
 	case market.Purchased:
 		ri := e.Reservation
 		tx.PutKey(usageKey(tx.Region().Name, ri.ReservedInstancesId, e.At.UnixNano()), &Segment{Kind: KindUpfront,

@@ -13,7 +13,10 @@ import (
 // for as long as they last.
 const KindVolume = "volume"
 
-// OptionEBS is the option of volume lines.
+// KindSnapshot is an EBS snapshot's segment: its size in its tier.
+const KindSnapshot = "snapshot"
+
+// OptionEBS is the option of volume and snapshot lines.
 const OptionEBS = "ebs"
 
 // Units of volume lines.
@@ -70,6 +73,16 @@ func volumeUse(v *instance.Volume, at time.Time) Segment {
 		iops, tput = 0, 0
 	}
 	return Segment{Kind: KindVolume, Key: v.VolumeId, Type: v.Type, Zone: v.Zone, Size: v.Size, Iops: iops, Throughput: tput, Start: at}
+}
+
+// snapshotUse is a snapshot's billing segment shape: its volume's size in
+// its storage tier (the price's type: snapshot or snapshot-archive).
+func snapshotUse(v *instance.Snapshot, at time.Time) Segment {
+	typ := "snapshot"
+	if v.Tier != "" {
+		typ = "snapshot-" + v.Tier
+	}
+	return Segment{Kind: KindSnapshot, Key: v.SnapshotId, Type: typ, Size: v.Size, Start: at}
 }
 
 // sameUse reports whether two versions of a volume bill alike.

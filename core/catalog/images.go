@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,11 +10,14 @@ import (
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/describe"
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/state"
 )
 
-// ResolveImage accepts an ami- ID or an image name in a region; "" is the
-// region's default image. It returns the image's name, config and ID.
-func (c *Catalog) ResolveImage(region, ref string) (string, *configs.Image, string, error) {
+// ResolveImage accepts an ami- ID or an image name in rd's region; "" is
+// the region's default image. It returns the image's name, config and ID:
+// a configured image, or one the account made (available, not disabled).
+func (c *Catalog) ResolveImage(rd state.Reader, ref string) (string, *configs.Image, string, error) {
+	region := rd.Region().Name
 	rc, err := c.regionOf(region)
 	if err != nil {
 		return "", nil, "", err
@@ -25,7 +29,13 @@ func (c *Catalog) ResolveImage(region, ref string) (string, *configs.Image, stri
 		if !ec2.ValidID("ami", ref) {
 			return "", nil, "", ec2.MalformedID(ec2.CodeInvalidAMIIDMalformed, "ami", ref)
 		}
-		if name, img := c.ImageByID(region, ref); img != nil {
+		if a := FindAMI(rd, ref); a != nil {
+			if !a.Available() || a.Disabled {
+				return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDUnavailable, "The image id '[%s]' is not available yet: it is %s", ref, map[bool]string{true: "disabled", false: "pending"}[a.Disabled])
+			}
+			return a.Name, c.config(rd, a), ref, nil
+		}
+		if name, img := c.ImageByID(rd, ref); img != nil {
 			return name, img, ref, nil
 		}
 		return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image id '[%s]' does not exist", ref)
@@ -37,19 +47,41 @@ func (c *Catalog) ResolveImage(region, ref string) (string, *configs.Image, stri
 	return ref, img, img.IDs[region], nil
 }
 
-// ImageByID finds an image by its ID in a region.
-func (c *Catalog) ImageByID(region, ami string) (string, *configs.Image) {
+// ImageByID finds an image by its ID in rd's region: a configured one,
+// or one the account made.
+func (c *Catalog) ImageByID(rd state.Reader, ami string) (string, *configs.Image) {
+	region := rd.Region().Name
 	for name, img := range c.cfg.Images {
 		if img.IDs[region] == ami {
 			return name, img
 		}
 	}
+	if a := FindAMI(rd, ami); a != nil {
+		return a.Name, c.config(rd, a)
+	}
 	return "", nil
+}
+
+// NamedImage reports whether a configured image of that name is in a region.
+func (c *Catalog) NamedImage(region, name string) bool {
+	img := c.cfg.Images[name]
+	return img != nil && img.IDs[region] != ""
+}
+
+// ConfiguredImage is the configured image's name with that ID in a
+// region, or "" (the account's own images are not).
+func (c *Catalog) ConfiguredImage(region, ami string) string {
+	for name, img := range c.cfg.Images {
+		if img.IDs[region] == ami {
+			return name
+		}
+	}
+	return ""
 }
 
 // DescribeImages lists the images of a region: those asked for (in the
 // order asked), owned by Owners, launchable by ExecutableUsers, filtered
-// and paged.
+// and paged. The account's own images follow the configured ones.
 func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.DescribeImagesInput) (*ec2.DescribeImagesOutput, error) {
 	if _, err := c.regionOf(region); err != nil {
 		return nil, err
@@ -59,16 +91,22 @@ func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.Des
 	if err != nil {
 		return nil, err
 	}
+	r, err := c.rt.Region(region)
+	if err != nil {
+		return nil, err
+	}
 	var items []ec2.Image
-	if len(in.ImageIds) > 0 {
-		for _, ref := range in.ImageIds {
-			name, img, id, err := c.ResolveImage(region, ref)
-			if err != nil {
-				return nil, err
+	err = r.View(func(r *state.Region) error {
+		if len(in.ImageIds) > 0 {
+			for _, ref := range in.ImageIds {
+				im, err := c.Image(r, ref)
+				if err != nil {
+					return err
+				}
+				items = append(items, im)
 			}
-			items = append(items, c.imageView(name, img, id))
+			return nil
 		}
-	} else {
 		names := make([]string, 0, len(c.cfg.Images))
 		for name := range c.cfg.Images {
 			names = append(names, name)
@@ -79,6 +117,16 @@ func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.Des
 				items = append(items, c.imageView(name, img, img.IDs[region]))
 			}
 		}
+		own := make([]ec2.Image, 0)
+		for _, a := range state.Published(r, AMIs) {
+			own = append(own, c.amiView(r, a))
+		}
+		sort.Slice(own, func(i, j int) bool { return own[i].ImageId < own[j].ImageId })
+		items = append(items, own...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	kept := items[:0]
 	for _, im := range items {
@@ -91,6 +139,27 @@ func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.Des
 	}
 	page, next := plan.Page(plan.Filter(kept))
 	return &ec2.DescribeImagesOutput{Images: nonNil(page), NextToken: next}, nil
+}
+
+// Image is one image as DescribeImages shows it, named by an ID (of a
+// configured image or the account's) or a configured image's name.
+func (c *Catalog) Image(r *state.Region, ref string) (ec2.Image, error) {
+	if a := FindAMI(r, ref); a != nil {
+		return c.amiView(r, a), nil
+	}
+	if !strings.HasPrefix(ref, "ami-") {
+		if img := c.cfg.Images[ref]; img != nil && img.IDs[r.Name] != "" {
+			return c.imageView(ref, img, img.IDs[r.Name]), nil
+		}
+		return ec2.Image{}, ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image '%s' does not exist in %s (see ec2x images)", ref, r.Name)
+	}
+	if !ec2.ValidID("ami", ref) {
+		return ec2.Image{}, ec2.MalformedID(ec2.CodeInvalidAMIIDMalformed, "ami", ref)
+	}
+	if name := c.ConfiguredImage(r.Name, ref); name != "" {
+		return c.imageView(name, c.cfg.Images[name], ref), nil
+	}
+	return ec2.Image{}, ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image id '[%s]' does not exist", ref)
 }
 
 // imageView is an image of the configuration as DescribeImages shows it:
@@ -131,14 +200,20 @@ func ownedBy(im ec2.Image, owners []string) bool {
 }
 
 // launchableBy applies ExecutableUsers: "all" is the public images; an
-// account ("self" or an ID) gets the images shared with it explicitly,
-// and ec2x has no launch permissions to share with yet.
+// account ("self" or an ID) gets the images shared with it explicitly
+// (the account's own are not shared with it: EC2 leaves them out too).
 func launchableBy(im ec2.Image, users []string) bool {
 	if len(users) == 0 {
 		return true
 	}
 	for _, u := range users {
 		if u == "all" && im.Public {
+			return true
+		}
+		if u == "self" {
+			u = ec2.OwnerID
+		}
+		if slices.Contains(im.SharedWith, u) {
 			return true
 		}
 	}
@@ -153,12 +228,16 @@ var imageSpec = &describe.Spec[ec2.Image]{
 		// AMI names are paths: the engine's * spans '/'.
 		{Name: "name", Values: func(im ec2.Image) []string { return []string{im.Name, im.Alias} }},
 		{Name: "architecture", Value: func(im ec2.Image) string { return im.Architecture }},
-		{Name: "block-device-mapping.delete-on-termination", Values: ebsField(func(string, *ec2.EbsBlockDevice) string { return "true" })},
+		{Name: "block-device-mapping.delete-on-termination", Values: ebsField(func(_ string, e *ec2.EbsBlockDevice) string {
+			return strconv.FormatBool(e.DeleteOnTermination == nil || *e.DeleteOnTermination)
+		})},
 		{Name: "block-device-mapping.device-name", Values: ebsField(func(dev string, _ *ec2.EbsBlockDevice) string { return dev })},
-		{Name: "block-device-mapping.snapshot-id", Values: none},
+		{Name: "block-device-mapping.snapshot-id", Values: ebsField(func(_ string, e *ec2.EbsBlockDevice) string { return e.SnapshotId })},
 		{Name: "block-device-mapping.volume-size", Values: ebsField(func(_ string, e *ec2.EbsBlockDevice) string { return strconv.Itoa(e.VolumeSize) })},
 		{Name: "block-device-mapping.volume-type", Values: ebsField(func(_ string, e *ec2.EbsBlockDevice) string { return e.VolumeType })},
-		{Name: "block-device-mapping.encrypted", Values: ebsField(func(string, *ec2.EbsBlockDevice) string { return "false" })},
+		{Name: "block-device-mapping.encrypted", Values: ebsField(func(_ string, e *ec2.EbsBlockDevice) string {
+			return strconv.FormatBool(e.Encrypted != nil && *e.Encrypted)
+		})},
 		{Name: "boot-mode", Value: func(im ec2.Image) string { return im.BootMode }},
 		{Name: "creation-date", Value: func(im ec2.Image) string { return im.CreationDate }},
 		{Name: "description", Value: func(im ec2.Image) string { return im.Description }},
@@ -196,9 +275,9 @@ var imageSpec = &describe.Spec[ec2.Image]{
 		{Name: "scan-result.informational-fix-available-since", Values: none},
 		{Name: "scan-result.low-fix-available-since", Values: none},
 		{Name: "scan-result.medium-fix-available-since", Values: none},
-		{Name: "source-image-id", Values: none},
-		{Name: "source-image-region", Values: none},
-		{Name: "source-instance-id", Values: none},
+		{Name: "source-image-id", Values: func(im ec2.Image) []string { return describe.Optional(im.SourceImageId) }},
+		{Name: "source-image-region", Values: func(im ec2.Image) []string { return describe.Optional(im.SourceImageRegion) }},
+		{Name: "source-instance-id", Values: func(im ec2.Image) []string { return describe.Optional(im.SourceInstanceId) }},
 		{Name: "sriov-net-support", Value: func(im ec2.Image) string { return im.SriovNetSupport }},
 		{Name: "state", Value: func(im ec2.Image) string { return im.State }},
 		{Name: "state-reason-code", Values: none},

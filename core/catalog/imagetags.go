@@ -17,7 +17,7 @@ func (c *Catalog) Tags() []tagging.Kind {
 		if !ec2.ValidID("ami", id) {
 			return ec2.MalformedID(ec2.CodeInvalidAMIIDMalformed, "ami", id)
 		}
-		if _, img := c.ImageByID(rd.Region().Name, id); img == nil {
+		if _, img := c.ImageByID(rd, id); img == nil {
 			return ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image id '[%s]' does not exist", id)
 		}
 		return nil

@@ -31,6 +31,9 @@ func (c *Catalog) Load(ctx context.Context) error {
 		if err := state.Load(ctx, r, regionOptIns, nil); err != nil {
 			return err
 		}
+		if err := state.Load(ctx, r, AMIs, nil); err != nil {
+			return err
+		}
 		if err := state.Load(ctx, r, imageTags, nil); err != nil {
 			return err
 		}

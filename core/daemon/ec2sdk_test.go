@@ -437,3 +437,22 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// apiRefusal is a call EC2 refuses, with the code it refuses it with.
+type apiRefusal struct {
+	name string
+	call func() error
+	code string
+}
+
+// wantRefusals runs each refusal as a subtest and checks its code.
+func wantRefusals(t *testing.T, refusals []apiRefusal) {
+	t.Helper()
+	for _, r := range refusals {
+		t.Run("refused: "+r.name, func(t *testing.T) {
+			if code := apiCode(t, r.call()); code != r.code {
+				t.Errorf("code %s, want %s", code, r.code)
+			}
+		})
+	}
+}

@@ -233,6 +233,17 @@ const (
 	CodeTagLimitExceeded                     = "TagLimitExceeded"
 )
 
+// Codes of the snapshot and image actions.
+const (
+	CodeInvalidSnapshotInUse         = "InvalidSnapshot.InUse"
+	CodeInvalidAMINameDuplicate      = "InvalidAMIName.Duplicate"
+	CodeInvalidAMINameMalformed      = "InvalidAMIName.Malformed"
+	CodeInvalidAMIIDUnavailable      = "InvalidAMIID.Unavailable"
+	CodeInvalidAMIAttributeItemValue = "InvalidAMIAttributeItemValue"
+	CodeInvalidUserIDMalformed       = "InvalidUserID.Malformed"
+	CodeSnapshotCreationPerVolume    = "SnapshotCreationPerVolumeRateExceeded"
+)
+
 // Codes of the EBS volume actions.
 const (
 	CodeVolumeInUse                       = "VolumeInUse"

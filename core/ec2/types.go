@@ -395,9 +395,21 @@ type Image struct {
 	ImageOwnerAlias     string               `json:"ImageOwnerAlias,omitempty"`
 	FreeTierEligible    bool                 `json:"FreeTierEligible"`
 	Tags                []Tag                `json:"Tags,omitempty"`
-	DefaultUser         string               `json:"DefaultUser"`
-	Alias               string               `json:"Alias"`
-	VolumeSizeGiB       int                  `json:"VolumeSize"`
+	// Where an image the account made came from.
+	SourceInstanceId  string `json:"SourceInstanceId,omitempty"`
+	SourceImageId     string `json:"SourceImageId,omitempty"`
+	SourceImageRegion string `json:"SourceImageRegion,omitempty"`
+	// DeprecationTime is when the image is deprecated (RFC 3339).
+	DeprecationTime string `json:"DeprecationTime,omitempty"`
+	// DeregistrationProtection: "disabled", "enabled" or "enabled-with-cooldown".
+	DeregistrationProtection string `json:"DeregistrationProtection,omitempty"`
+	ImdsSupport              string `json:"ImdsSupport,omitempty"`
+	TpmSupport               string `json:"TpmSupport,omitempty"`
+	// SharedWith are the accounts given launch permission (not shown).
+	SharedWith    []string `json:"-"`
+	DefaultUser   string   `json:"DefaultUser"`
+	Alias         string   `json:"Alias"`
+	VolumeSizeGiB int      `json:"VolumeSize"`
 }
 
 // Filter is an EC2 filter: a name and values (any may match).

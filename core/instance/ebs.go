@@ -65,14 +65,6 @@ func (s *Service) volumeRecord(rd state.Reader, id string) (*Volume, error) {
 	return &root, nil
 }
 
-// checkSnapshot refuses any snapshot: ec2x has none yet.
-func checkSnapshot(id string) error {
-	if !ec2.ValidID("snap", id) {
-		return ec2.MalformedID(ec2.CodeInvalidSnapshotIDMalformed, "snap", id)
-	}
-	return ec2.Errorf(ec2.CodeInvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
-}
-
 // createZone is the zone CreateVolume names, by name or ID.
 func createZone(rd state.Reader, in *ec2.CreateVolumeInput) (string, error) {
 	zone := in.AvailabilityZone
@@ -101,13 +93,13 @@ func checkCreate(in *ec2.CreateVolumeInput) error {
 	switch {
 	case len(in.ClientToken) > 64:
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "The client token must be at most 64 ASCII characters.")
-	case in.SnapshotId != "":
-		return checkSnapshot(in.SnapshotId)
-	case in.VolumeInitializationRate != 0:
+	case in.SnapshotId != "" && !ec2.ValidID("snap", in.SnapshotId):
+		return ec2.MalformedID(ec2.CodeInvalidSnapshotIDMalformed, "snap", in.SnapshotId)
+	case in.VolumeInitializationRate != 0 && in.SnapshotId == "":
 		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "VolumeInitializationRate is supported only for volumes created from snapshots.")
 	case in.OutpostArn != "":
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid OutpostArn %s: there are no Outposts here.", in.OutpostArn)
-	case in.Size == 0:
+	case in.Size == 0 && in.SnapshotId == "":
 		return ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter size or snapshotId")
 	case in.Size < 0:
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%d' for size: it must be positive.", in.Size)
@@ -116,10 +108,42 @@ func checkCreate(in *ec2.CreateVolumeInput) error {
 	case in.MultiAttachEnabled && typ != "io1" && typ != "io2":
 		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The Multi-Attach feature is supported only for io1 and io2 volumes, not %s.", typ)
 	}
-	if err := checkVolume(RootVolume{Type: typ, Iops: in.Iops, Throughput: in.Throughput}, in.Size, false); err != nil {
+	return checkNewVolume(in, typ, in.Size)
+}
+
+// checkNewVolume applies the volume type's rules to a new volume's size.
+func checkNewVolume(in *ec2.CreateVolumeInput, typ string, size int) error {
+	if size == 0 {
+		return nil // from a snapshot: its size, checked once known
+	}
+	if err := checkVolume(RootVolume{Type: typ, Iops: in.Iops, Throughput: in.Throughput}, size, false); err != nil {
 		return err
 	}
-	return checkSize(typ, in.Size)
+	return checkSize(typ, size)
+}
+
+// fromSnapshot is what a new volume takes of its snapshot: its size (the
+// least it may have) and its encryption.
+func fromSnapshot(rd state.Reader, in *ec2.CreateVolumeInput, typ string) (size int, sn *Snapshot, err error) {
+	if in.SnapshotId == "" {
+		return in.Size, nil, nil
+	}
+	if sn, err = completedSnapshot(rd, in.SnapshotId); err != nil {
+		return 0, nil, err
+	}
+	size = in.Size
+	if size == 0 {
+		size = sn.Size
+	}
+	if size < sn.Size {
+		return 0, nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", size, sn.SnapshotId, sn.Size)
+	}
+	if in.Size == 0 {
+		if err := checkNewVolume(in, typ, size); err != nil {
+			return 0, nil, err
+		}
+	}
+	return size, sn, nil
 }
 
 // CreateVolume makes an available volume in a zone: creating at first,
@@ -139,6 +163,10 @@ func (s *Service) CreateVolume(ctx context.Context, region string, in *ec2.Creat
 			return err
 		}
 		typ := or(in.VolumeType, "gp2")
+		size, sn, err := fromSnapshot(tx, in, typ)
+		if err != nil {
+			return err
+		}
 		if in.ClientToken != "" {
 			var done *Volume
 			state.Each(tx, Volumes, func(v *Volume) bool {
@@ -148,7 +176,7 @@ func (s *Service) CreateVolume(ctx context.Context, region string, in *ec2.Creat
 				return done == nil
 			})
 			if done != nil {
-				if done.Zone != zone || done.Size != in.Size || done.Type != typ || done.Iops != in.Iops || done.Throughput != in.Throughput {
+				if done.Zone != zone || done.Size != size || done.Type != typ || done.Iops != in.Iops || done.Throughput != in.Throughput {
 					return ec2.Errorf(ec2.CodeIdempotentParameterMismatch, "The client token '%s' was used with a different request.", in.ClientToken)
 				}
 				out = &ec2.CreateVolumeOutput{Volume: volumeView(done, attachedTo(tx, done)...)}
@@ -156,9 +184,15 @@ func (s *Service) CreateVolume(ctx context.Context, region string, in *ec2.Creat
 			}
 		}
 		now := s.clk.Now().UTC()
-		v := &Volume{VolumeId: tx.Region().NewID("vol"), Zone: zone, Size: in.Size, Type: typ, Iops: in.Iops, Throughput: in.Throughput,
+		v := &Volume{VolumeId: tx.Region().NewID("vol"), Zone: zone, Size: size, Type: typ, Iops: in.Iops, Throughput: in.Throughput,
 			Encrypted: in.Encrypted != nil && *in.Encrypted, KmsKeyId: in.KmsKeyId, CreateTime: now, Tags: tags,
 			MultiAttach: in.MultiAttachEnabled, ClientToken: in.ClientToken, State: volCreating, Until: now.Add(volumeCreating)}
+		if sn != nil {
+			v.SnapshotId = sn.SnapshotId
+			if sn.Encrypted { // a volume of an encrypted snapshot is encrypted, with its key
+				v.Encrypted, v.KmsKeyId = true, or(in.KmsKeyId, sn.KmsKeyId)
+			}
+		}
 		if v.Encrypted && v.KmsKeyId == "" {
 			v.KmsKeyId = defaultKmsKey(tx.Region().Name)
 		}

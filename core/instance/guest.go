@@ -18,10 +18,19 @@ import (
 // DescribeSSHTarget says how to reach a running instance with SSH (an ec2x
 // action): only drivers that run a real guest OS can answer.
 func (s *Service) DescribeSSHTarget(ctx context.Context, region string, in *ec2.SSHTargetInput) (*ec2.SSHTarget, error) {
-	r, d, err := s.readOne(region, in.InstanceId)
+	var r *Record
+	user := "root"
+	err := s.viewOne(region, in.InstanceId, func(rd state.Reader, rec *Record) error {
+		r = rec
+		if _, img := s.cat.ImageByID(rd, r.ImageId); img != nil {
+			user = img.User
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	d := s.driverOf(r.Placement.HostId)
 	if r.State.Name != ec2.StateRunning {
 		return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' is %s; SSH needs it running.", r.InstanceId, r.State.Name)
 	}
@@ -32,10 +41,6 @@ func (s *Service) DescribeSSHTarget(ctx context.Context, region string, in *ec2.
 	host, port, err := ep.SSHAddress(ctx, r.InstanceId)
 	if err != nil {
 		return nil, ec2.Errorf(ec2.CodeInternalError, "SSH address of %s: %v", r.InstanceId, err)
-	}
-	user := "root"
-	if _, img := s.cat.ImageByID(region, r.ImageId); img != nil {
-		user = img.User
 	}
 	return &ec2.SSHTarget{InstanceId: r.InstanceId, Host: host, Port: port, User: user, KeyName: r.KeyName}, nil
 }
@@ -64,7 +69,7 @@ func (s *Service) GetConsoleOutput(ctx context.Context, region string, in *ec2.G
 func (s *Service) spec(rd state.Reader, r *Record) hv.GuestSpec {
 	t := s.cfg.Types[r.InstanceType]
 	region := rd.Region().Name
-	imgName, img := s.cat.ImageByID(region, r.ImageId)
+	imgName, img := s.cat.ImageByID(rd, r.ImageId)
 	spec := hv.GuestSpec{
 		ID: r.InstanceId, HostID: r.Placement.HostId, Region: region, Zone: r.Placement.AvailabilityZone,
 		InstanceType: r.InstanceType, VCPUs: t.VCPUs, MemoryMiB: t.MemoryMiB,

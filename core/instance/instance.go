@@ -118,6 +118,21 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("DescribeVolumeAttribute", actions.Public, s.DescribeVolumeAttribute),
 		actions.New("ModifyVolumeAttribute", actions.Public, s.ModifyVolumeAttribute),
 		actions.New("EnableVolumeIO", actions.Public, s.EnableVolumeIO),
+		actions.New("CreateSnapshot", actions.Public, s.CreateSnapshot),
+		actions.New("CreateSnapshots", actions.Public, s.CreateSnapshots),
+		actions.New("DeleteSnapshot", actions.Public, s.DeleteSnapshot),
+		actions.New("DescribeSnapshots", actions.Public, s.DescribeSnapshots),
+		actions.New("CopySnapshot", actions.Public, s.CopySnapshot),
+		actions.New("DescribeSnapshotAttribute", actions.Public, s.DescribeSnapshotAttribute),
+		actions.New("ModifySnapshotAttribute", actions.Public, s.ModifySnapshotAttribute),
+		actions.New("ResetSnapshotAttribute", actions.Public, s.ResetSnapshotAttribute),
+		actions.New("CreateImage", actions.Public, s.CreateImage),
+		actions.New("RegisterImage", actions.Public, s.RegisterImage),
+		actions.New("CopyImage", actions.Public, s.CopyImage),
+		actions.New("DeregisterImage", actions.Public, s.DeregisterImage),
+		actions.New("DescribeImageAttribute", actions.Public, s.DescribeImageAttribute),
+		actions.New("ModifyImageAttribute", actions.Public, s.ModifyImageAttribute),
+		actions.New("ResetImageAttribute", actions.Public, s.ResetImageAttribute),
 		actions.New("ModifyInstanceCpuOptions", actions.Public, s.ModifyInstanceCpuOptions),
 		actions.New("ModifyInstanceMaintenanceOptions", actions.Public, s.ModifyInstanceMaintenanceOptions),
 		actions.New("ModifyInstanceNetworkPerformanceOptions", actions.Public, s.ModifyInstanceNetworkPerformanceOptions),
@@ -178,6 +193,9 @@ func (s *Service) Load(ctx context.Context) error {
 		if err == nil {
 			err = state.Load(ctx, r, Volumes, nil)
 		}
+		if err == nil {
+			err = state.Load(ctx, r, Snapshots, nil)
+		}
 		if err != nil {
 			return err
 		}
@@ -203,6 +221,7 @@ func (s *Service) Start(ctx context.Context) error {
 	s.rearmNotices()
 	s.rearmEvents()
 	s.rearmVolumes()
+	s.rearmSnapshots()
 	return nil
 }
 

@@ -199,7 +199,7 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "No host runs the driver '%s' (the config's hosts run %s).", in.Driver, strings.Join(names, ", "))
 	}
 	var err error
-	if l.imgName, l.img, l.amiID, err = s.cat.ResolveImage(region, in.ImageId); err != nil {
+	if l.imgName, l.img, l.amiID, err = s.cat.ResolveImage(tx, in.ImageId); err != nil {
 		return nil, err
 	}
 	if !contains(l.typ.Arch, l.img.Arch) {
@@ -230,7 +230,7 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if err := s.planNetwork(tx, in, l); err != nil {
 		return nil, err
 	}
-	if err := s.validateLaunchData(l, in); err != nil {
+	if err := s.validateLaunchData(tx, l, in); err != nil {
 		return nil, err
 	}
 	if l.attrs, err = launchAttrs(in); err != nil {
@@ -251,7 +251,7 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 
 // validateLaunchData checks what a launch gives its instances: user data,
 // tags (and the workload tag), the root volume's size, the client token.
-func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error {
+func (s *Service) validateLaunchData(rd state.Reader, l *launch, in *ec2.RunInstancesInput) error {
 	var err error
 	if in.UserData != "" {
 		if l.userData, err = base64.StdEncoding.DecodeString(in.UserData); err != nil {
@@ -303,7 +303,7 @@ func (s *Service) validateLaunchData(l *launch, in *ec2.RunInstancesInput) error
 			l.volume = m.Ebs.VolumeSize
 		}
 	}
-	if l.disks, err = planDisks(l, in.BlockDeviceMappings); err != nil {
+	if l.disks, err = planDisks(rd, l, imageDevices(rd, l.amiID, in.BlockDeviceMappings)); err != nil {
 		return err
 	}
 	if in.ClientToken != "" {

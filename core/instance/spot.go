@@ -125,7 +125,7 @@ func (s *Service) RequestSpotInstances(ctx context.Context, region string, in *e
 	}
 	out := &ec2.RequestSpotInstancesOutput{}
 	err = s.rt.Update(ctx, region, func(tx *state.Tx) error {
-		if _, _, _, err := s.cat.ResolveImage(region, in.LaunchSpecification.ImageId); err != nil {
+		if _, _, _, err := s.cat.ResolveImage(tx, in.LaunchSpecification.ImageId); err != nil {
 			return err
 		}
 		if in.DryRun {

@@ -11,9 +11,10 @@ import (
 	"github.com/ec2x/ec2x/hv"
 )
 
-// Tags are the family's taggable kinds: instances, spot requests, volumes.
+// Tags are the family's taggable kinds: instances, spot requests, volumes,
+// snapshots.
 func (s *Service) Tags() []tagging.Kind {
-	return []tagging.Kind{s.instanceTags(), s.spotTags(), s.volumeTags()}
+	return []tagging.Kind{s.instanceTags(), s.spotTags(), s.volumeTags(), snapshotTagKind()}
 }
 
 // instanceTags is the taggable kind of instances (i-). A change of the

@@ -137,7 +137,7 @@ func isRoot(m ec2.BlockDeviceMapping) bool { return m.DeviceName == "" || m.Devi
 // by type; instance stores (VirtualName) and NoDevice are accepted, and
 // give no volume (the images have no devices to leave out, and instance
 // stores are not simulated).
-func planDisks(l *launch, maps []ec2.BlockDeviceMapping) ([]diskPlan, error) {
+func planDisks(rd state.Reader, l *launch, maps []ec2.BlockDeviceMapping) ([]diskPlan, error) {
 	var out []diskPlan
 	seen := map[string]bool{}
 	for _, m := range maps {
@@ -165,7 +165,7 @@ func planDisks(l *launch, maps []ec2.BlockDeviceMapping) ([]diskPlan, error) {
 		if m.Ebs == nil {
 			continue
 		}
-		d, err := planDisk(name, m.Ebs)
+		d, err := planDisk(rd, name, m.Ebs)
 		if err != nil {
 			return nil, err
 		}
@@ -177,17 +177,26 @@ func planDisks(l *launch, maps []ec2.BlockDeviceMapping) ([]diskPlan, error) {
 	return out, nil
 }
 
-// planDisk checks one new EBS volume of a launch.
-func planDisk(name string, e *ec2.EbsBlockDevice) (diskPlan, error) {
+// planDisk checks one new EBS volume of a launch (or of an image): a
+// volume of a snapshot is at least its size, and encrypted if it is.
+func planDisk(rd state.Reader, name string, e *ec2.EbsBlockDevice) (diskPlan, error) {
 	d := diskPlan{device: name, size: e.VolumeSize, snapshot: e.SnapshotId, deleteOnTerm: e.DeleteOnTermination == nil || *e.DeleteOnTermination}
 	d.vol = RootVolume{Type: or(e.VolumeType, "gp3"), Iops: e.Iops, Throughput: e.Throughput, KmsKeyId: e.KmsKeyId}
 	d.vol.Encrypted = e.Encrypted != nil && *e.Encrypted || e.KmsKeyId != ""
 	if e.SnapshotId != "" {
-		// ec2x has no snapshots yet, so none can be found.
-		if !ec2.ValidID("snap", e.SnapshotId) {
-			return d, ec2.MalformedID(ec2.CodeInvalidSnapshotIDMalformed, "snap", e.SnapshotId)
+		sn, err := completedSnapshot(rd, e.SnapshotId)
+		if err != nil {
+			return d, err
 		}
-		return d, ec2.Errorf(ec2.CodeInvalidSnapshotNotFound, "The snapshot '%s' does not exist.", e.SnapshotId)
+		if d.size == 0 {
+			d.size = sn.Size
+		}
+		if d.size < sn.Size {
+			return d, ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", d.size, sn.SnapshotId, sn.Size)
+		}
+		if sn.Encrypted {
+			d.vol.Encrypted, d.vol.KmsKeyId = true, or(d.vol.KmsKeyId, sn.KmsKeyId)
+		}
 	}
 	if e.OutpostArn != "" {
 		return d, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid OutpostArn %s: there are no Outposts here.", e.OutpostArn)

@@ -17,7 +17,7 @@ var dataTagTypes = map[string]bool{"instance": true, "volume": true, "network-in
 // an image or key pair exists is checked at launch, as in EC2.
 func (s *Service) validateData(region string, d *ec2.RequestLaunchTemplateData) error {
 	if d.ImageId != "" && !strings.HasPrefix(d.ImageId, "resolve:ssm:") {
-		if _, _, _, err := s.cat.ResolveImage(region, d.ImageId); err != nil && (strings.HasPrefix(d.ImageId, "ami-") && ec2.CodeOf(err) == ec2.CodeInvalidAMIIDMalformed || !strings.HasPrefix(d.ImageId, "ami-")) {
+		if ami := strings.HasPrefix(d.ImageId, "ami-"); ami && !ec2.ValidID("ami", d.ImageId) || !ami && !s.cat.NamedImage(region, d.ImageId) {
 			return ec2.Errorf(ec2.CodeInvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", d.ImageId)
 		}
 	}
