@@ -51,6 +51,12 @@ type AMI struct {
 	// Disabled images are hidden from other accounts and cannot launch.
 	Disabled     bool      `json:"Disabled,omitempty"`
 	LastLaunched time.Time `json:"LastLaunched,omitempty"`
+	// Watermarks are the image's own and those of the images it was made of.
+	Watermarks []ec2.ImageWatermark `json:"Watermarks,omitempty"`
+	// Supported and Unsupported are the instance types it may (or may
+	// not) run on; none: any.
+	Supported   []string `json:"Supported,omitempty"`
+	Unsupported []string `json:"Unsupported,omitempty"`
 }
 
 // AMIs is the table of the account's images: ami/<region>/<ami-id>.
@@ -135,14 +141,38 @@ func (c *Catalog) amiView(rd state.Reader, a *AMI) ec2.Image {
 	if !a.Deprecation.IsZero() {
 		im.DeprecationTime = a.Deprecation.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
-	im.DeregistrationProtection = "disabled"
-	switch {
-	case a.Protected && a.Cooldown:
-		im.DeregistrationProtection = "enabled-with-cooldown"
-	case a.Protected:
-		im.DeregistrationProtection = "enabled"
+	im.DeregistrationProtection = a.Protection()
+	if !a.LastLaunched.IsZero() {
+		im.LastLaunchedTime = a.LastLaunched.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	im.ImageWatermarks = a.Watermarks
+	if len(a.Supported)+len(a.Unsupported) > 0 {
+		spec := &ec2.InstanceTypeSpecification{}
+		for _, t := range a.Supported {
+			spec.SupportedInstanceTypes = append(spec.SupportedInstanceTypes, ec2.InstanceTypeItem{InstanceType: t})
+		}
+		for _, t := range a.Unsupported {
+			spec.UnsupportedInstanceTypes = append(spec.UnsupportedInstanceTypes, ec2.InstanceTypeItem{InstanceType: t})
+		}
+		im.InstanceTypeSpecification = spec
 	}
 	return im
+}
+
+// Protection is the image's deregistration protection as EC2 names it.
+func (a *AMI) Protection() string {
+	switch {
+	case a.Protected && a.Cooldown:
+		return "enabled-with-cooldown"
+	case a.Protected:
+		return "enabled"
+	}
+	return "disabled"
+}
+
+// RunsOn reports whether the image may run on an instance type.
+func (a *AMI) RunsOn(typ string) bool {
+	return (len(a.Supported) == 0 || slices.Contains(a.Supported, typ)) && !slices.Contains(a.Unsupported, typ)
 }
 
 // FindAMI is the account's image id names in rd's region, or nil.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core/describe"
@@ -247,13 +248,13 @@ var imageSpec = &describe.Spec[ec2.Image]{
 		{Name: "image-allowed", Value: func(ec2.Image) string { return "true" }},
 		{Name: "image-id", Value: func(im ec2.Image) string { return im.ImageId }},
 		{Name: "image-type", Value: func(im ec2.Image) string { return im.ImageType }},
-		{Name: "image-watermark.source-image-creation-time", Values: none},
-		{Name: "image-watermark.source-image-id", Values: none},
-		{Name: "image-watermark.source-image-region", Values: none},
-		{Name: "image-watermark.watermark-creation-time", Values: none},
-		{Name: "image-watermark.watermark-key", Values: none},
-		{Name: "instance-type-specification.supported-instance-type", Values: none},
-		{Name: "instance-type-specification.unsupported-instance-type", Values: none},
+		{Name: "image-watermark.source-image-creation-time", Values: watermarks(func(w ec2.ImageWatermark) string { return timeOf(w.SourceImageCreationTime) })},
+		{Name: "image-watermark.source-image-id", Values: watermarks(func(w ec2.ImageWatermark) string { return w.SourceImageId })},
+		{Name: "image-watermark.source-image-region", Values: watermarks(func(w ec2.ImageWatermark) string { return w.SourceImageRegion })},
+		{Name: "image-watermark.watermark-creation-time", Values: watermarks(func(w ec2.ImageWatermark) string { return timeOf(w.WatermarkCreationTime) })},
+		{Name: "image-watermark.watermark-key", Values: watermarks(func(w ec2.ImageWatermark) string { return w.WatermarkKey })},
+		{Name: "instance-type-specification.supported-instance-type", Values: imageTypes(func(s *ec2.InstanceTypeSpecification) []ec2.InstanceTypeItem { return s.SupportedInstanceTypes })},
+		{Name: "instance-type-specification.unsupported-instance-type", Values: imageTypes(func(s *ec2.InstanceTypeSpecification) []ec2.InstanceTypeItem { return s.UnsupportedInstanceTypes })},
 		{Name: "is-public", Value: func(im ec2.Image) string { return strconv.FormatBool(im.Public) }},
 		{Name: "kernel-id", Values: none},
 		{Name: "manifest-location", Value: func(im ec2.Image) string { return im.ImageLocation }},
@@ -289,6 +290,41 @@ var imageSpec = &describe.Spec[ec2.Image]{
 	Key:  func(k *describe.Key, im ec2.Image) { k.Str(im.Alias); k.Str(im.ImageId) },
 	// EC2's bounds for DescribeImages, which refuses ImageIds with MaxResults.
 	Paging: describe.Paging{Min: 1, Max: 1000, IDsParam: "ImageIds"},
+}
+
+// watermarks reads a field of each of an image's watermarks.
+func watermarks(read func(ec2.ImageWatermark) string) func(ec2.Image) []string {
+	return func(im ec2.Image) []string {
+		var out []string
+		for _, w := range im.ImageWatermarks {
+			if v := read(w); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+}
+
+// imageTypes reads one list of an image's instance type specification.
+func imageTypes(list func(*ec2.InstanceTypeSpecification) []ec2.InstanceTypeItem) func(ec2.Image) []string {
+	return func(im ec2.Image) []string {
+		if im.InstanceTypeSpecification == nil {
+			return nil
+		}
+		var out []string
+		for _, t := range list(im.InstanceTypeSpecification) {
+			out = append(out, t.InstanceType)
+		}
+		return out
+	}
+}
+
+// timeOf is a time as filters compare it (RFC 3339), or "".
+func timeOf(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // none is a filter field no image has a value for.

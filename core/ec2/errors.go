@@ -242,6 +242,7 @@ const (
 	CodeInvalidAMIAttributeItemValue = "InvalidAMIAttributeItemValue"
 	CodeInvalidUserIDMalformed       = "InvalidUserID.Malformed"
 	CodeSnapshotCreationPerVolume    = "SnapshotCreationPerVolumeRateExceeded"
+	CodeSnapshotLocked               = "SnapshotLocked"
 )
 
 // Codes of the EBS volume actions.

@@ -113,6 +113,7 @@ type Volume struct {
 	KmsKeyId           string             `json:"KmsKeyId,omitempty"`
 	SnapshotId         string             `json:"SnapshotId"`
 	MultiAttachEnabled bool               `json:"MultiAttachEnabled"`
+	FastRestored       bool               `json:"FastRestored,omitempty"`
 	Attachments        []VolumeAttachment `json:"Attachments"`
 	Tags               []Tag              `json:"Tags,omitempty"`
 }

@@ -402,9 +402,12 @@ type Image struct {
 	// DeprecationTime is when the image is deprecated (RFC 3339).
 	DeprecationTime string `json:"DeprecationTime,omitempty"`
 	// DeregistrationProtection: "disabled", "enabled" or "enabled-with-cooldown".
-	DeregistrationProtection string `json:"DeregistrationProtection,omitempty"`
-	ImdsSupport              string `json:"ImdsSupport,omitempty"`
-	TpmSupport               string `json:"TpmSupport,omitempty"`
+	DeregistrationProtection  string                     `json:"DeregistrationProtection,omitempty"`
+	ImdsSupport               string                     `json:"ImdsSupport,omitempty"`
+	TpmSupport                string                     `json:"TpmSupport,omitempty"`
+	LastLaunchedTime          string                     `json:"LastLaunchedTime,omitempty"`
+	ImageWatermarks           []ImageWatermark           `json:"ImageWatermarks,omitempty"`
+	InstanceTypeSpecification *InstanceTypeSpecification `json:"InstanceTypeSpecification,omitempty"`
 	// SharedWith are the accounts given launch permission (not shown).
 	SharedWith    []string `json:"-"`
 	DefaultUser   string   `json:"DefaultUser"`

@@ -78,7 +78,7 @@ func (s *Service) DescribeImageAttribute(ctx context.Context, region string, in 
 				out.LastLaunchedTime = value(a.LastLaunched.UTC().Format(time.RFC3339))
 			}
 		case "deregistrationProtection":
-			out.DeregistrationProtection = value(protection(a))
+			out.DeregistrationProtection = value(a.Protection())
 		}
 		return dryRun(in.DryRun)
 	})
@@ -86,17 +86,6 @@ func (s *Service) DescribeImageAttribute(ctx context.Context, region string, in 
 		return nil, err
 	}
 	return out, nil
-}
-
-// protection is an image's deregistration protection as EC2 names it.
-func protection(a *catalog.AMI) string {
-	switch {
-	case a.Protected && a.Cooldown:
-		return "enabled-with-cooldown"
-	case a.Protected:
-		return "enabled"
-	}
-	return "disabled"
 }
 
 // ModifyImageAttribute changes an image's description, who may launch it

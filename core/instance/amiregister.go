@@ -214,6 +214,7 @@ func (s *Service) CopyImage(ctx context.Context, region string, in *ec2.CopyImag
 		if in.Description != "" {
 			a.Description = in.Description
 		}
+		a.Watermarks = inherited(&src, in.SourceRegion)
 		a.Mappings = slices.Clone(src.Mappings)
 		for i, m := range a.Mappings {
 			if m.Ebs == nil || m.Ebs.SnapshotId == "" {
@@ -255,7 +256,7 @@ func (s *Service) sourceImage(region, id string) (catalog.AMI, map[string]Snapsh
 			}
 			a = *own
 			for _, sid := range own.Snapshots() {
-				sn, err := completedSnapshot(r, sid)
+				sn, err := completedSnapshot(r, sid, s.clk.Now())
 				if err != nil {
 					return err
 				}

@@ -117,7 +117,7 @@ func (s *Service) CreateImage(ctx context.Context, region string, in *ec2.Create
 		if err := uniqueName(tx, in.Name); err != nil {
 			return err
 		}
-		maps, err := imageMappings(tx, r, in.BlockDeviceMappings)
+		maps, err := imageMappings(tx, r, in.BlockDeviceMappings, s.clk.Now())
 		if err != nil {
 			return err
 		}
@@ -127,7 +127,11 @@ func (s *Service) CreateImage(ctx context.Context, region string, in *ec2.Create
 		now := s.clk.Now().UTC()
 		a := &catalog.AMI{ImageId: tx.Region().NewID("ami"), Name: in.Name, Description: in.Description, Arch: r.Architecture,
 			Base: s.baseOf(tx, r), RootDeviceName: rootDevice, Created: now, SourceInstanceId: r.InstanceId,
-			EnaSupport: true, SriovNetSupport: "simple", BootMode: or(in.BootModeOverride, "uefi-preferred")}
+			EnaSupport: true, SriovNetSupport: "simple", BootMode: or(in.BootModeOverride, "uefi-preferred"),
+			SourceImageId: r.ImageId, SourceRegion: region}
+		if src := catalog.FindAMI(tx, r.ImageId); src != nil {
+			a.Watermarks = inherited(src, region)
+		}
 		for _, d := range maps {
 			m := d.BlockDeviceMapping
 			if d.volume != "" {
@@ -173,7 +177,7 @@ type imageDevice struct {
 // its volumes, with the request's changes: NoDevice leaves one out, Ebs
 // settings change one or add an empty volume, VirtualName adds an
 // instance store.
-func imageMappings(rd state.Reader, r *Record, req []ec2.BlockDeviceMapping) ([]imageDevice, error) {
+func imageMappings(rd state.Reader, r *Record, req []ec2.BlockDeviceMapping, now time.Time) ([]imageDevice, error) {
 	var out []imageDevice
 	byDev := map[string]ec2.BlockDeviceMapping{}
 	for _, m := range req {
@@ -209,7 +213,7 @@ func imageMappings(rd state.Reader, r *Record, req []ec2.BlockDeviceMapping) ([]
 			continue
 		}
 		if m.Ebs != nil {
-			d, err := planDisk(rd, m.DeviceName, m.Ebs)
+			d, err := planDisk(rd, m.DeviceName, m.Ebs, now)
 			if err != nil {
 				return nil, err
 			}
@@ -272,11 +276,12 @@ func deregister(tx *state.Tx, a *catalog.AMI, deleteSnaps bool, now time.Time) [
 	out := []ec2.DeleteSnapshotReturnCode{}
 	for _, id := range a.Snapshots() {
 		code := "success"
+		sn := state.Get(tx, Snapshots, id)
 		switch {
-		case state.Get(tx, Snapshots, id) == nil:
-			code = "error-code:InvalidSnapshot.NotFound"
+		case sn == nil || sn.Lock.held(now):
+			code = "client-error"
 		case catalog.ImageUsing(tx, id) != "":
-			code = "error-code:InvalidSnapshot.InUse"
+			code = "skipped" // another image uses it
 		default:
 			dropSnapshot(tx, id, now)
 		}

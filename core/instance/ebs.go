@@ -124,11 +124,11 @@ func checkNewVolume(in *ec2.CreateVolumeInput, typ string, size int) error {
 
 // fromSnapshot is what a new volume takes of its snapshot: its size (the
 // least it may have) and its encryption.
-func fromSnapshot(rd state.Reader, in *ec2.CreateVolumeInput, typ string) (size int, sn *Snapshot, err error) {
+func fromSnapshot(rd state.Reader, in *ec2.CreateVolumeInput, typ string, now time.Time) (size int, sn *Snapshot, err error) {
 	if in.SnapshotId == "" {
 		return in.Size, nil, nil
 	}
-	if sn, err = completedSnapshot(rd, in.SnapshotId); err != nil {
+	if sn, err = completedSnapshot(rd, in.SnapshotId, now); err != nil {
 		return 0, nil, err
 	}
 	size = in.Size
@@ -163,7 +163,7 @@ func (s *Service) CreateVolume(ctx context.Context, region string, in *ec2.Creat
 			return err
 		}
 		typ := or(in.VolumeType, "gp2")
-		size, sn, err := fromSnapshot(tx, in, typ)
+		size, sn, err := fromSnapshot(tx, in, typ, s.clk.Now())
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (s *Service) CreateVolume(ctx context.Context, region string, in *ec2.Creat
 			Encrypted: in.Encrypted != nil && *in.Encrypted, KmsKeyId: in.KmsKeyId, CreateTime: now, Tags: tags,
 			MultiAttach: in.MultiAttachEnabled, ClientToken: in.ClientToken, State: volCreating, Until: now.Add(volumeCreating)}
 		if sn != nil {
-			v.SnapshotId = sn.SnapshotId
+			v.SnapshotId, v.FastRestored = sn.SnapshotId, sn.fastRestored(zone, now)
 			if sn.Encrypted { // a volume of an encrypted snapshot is encrypted, with its key
 				v.Encrypted, v.KmsKeyId = true, or(in.KmsKeyId, sn.KmsKeyId)
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
+	"github.com/ec2x/ec2x/core/catalog"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/keypair"
 	"github.com/ec2x/ec2x/core/netw"
@@ -202,6 +203,9 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if l.imgName, l.img, l.amiID, err = s.cat.ResolveImage(tx, in.ImageId); err != nil {
 		return nil, err
 	}
+	if a := catalog.FindAMI(tx, l.amiID); a != nil && !a.RunsOn(l.typeName) {
+		return nil, ec2.Errorf(ec2.CodeUnsupported, "The image %s does not run on %s (its instance type specification).", l.amiID, l.typeName)
+	}
 	if !contains(l.typ.Arch, l.img.Arch) {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI.", strings.Join(l.typ.Arch, ","), l.img.Arch)
 	}
@@ -303,7 +307,7 @@ func (s *Service) validateLaunchData(rd state.Reader, l *launch, in *ec2.RunInst
 			l.volume = m.Ebs.VolumeSize
 		}
 	}
-	if l.disks, err = planDisks(rd, l, imageDevices(rd, l.amiID, in.BlockDeviceMappings)); err != nil {
+	if l.disks, err = planDisks(rd, l, imageDevices(rd, l.amiID, in.BlockDeviceMappings), s.clk.Now()); err != nil {
 		return err
 	}
 	if in.ClientToken != "" {

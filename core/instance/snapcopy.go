@@ -21,7 +21,7 @@ func (s *Service) sourceSnapshot(region, id string) (Snapshot, error) {
 		return sn, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid source region: %s", region)
 	}
 	err = r.View(func(r *state.Region) error {
-		v, err := completedSnapshot(r, id)
+		v, err := completedSnapshot(r, id, s.clk.Now())
 		if err == nil {
 			sn = *v
 		}

@@ -43,6 +43,12 @@ type Snapshot struct {
 	Tier string `json:"Tier,omitempty"`
 	// Copy says the snapshot is CopySnapshot's (EC2 shows no volume).
 	Copy bool `json:"Copy,omitempty"`
+	// Lock keeps it from being deleted (snaplock.go).
+	Lock *SnapshotLock `json:"Lock,omitempty"`
+	// Tiering is its last move between storage tiers (snaptier.go).
+	Tiering *Tiering `json:"Tiering,omitempty"`
+	// Restores are its fast snapshot restores by zone (snapfsr.go).
+	Restores map[string]*FastRestore `json:"Restores,omitempty"`
 }
 
 // Snapshots is the table of snapshot records: snap/<region>/<snap-id>.
@@ -87,7 +93,7 @@ func findSnapshot(rd state.Reader, id string) (*Snapshot, error) {
 }
 
 // completedSnapshot is a snapshot a volume or an image can be made from.
-func completedSnapshot(rd state.Reader, id string) (*Snapshot, error) {
+func completedSnapshot(rd state.Reader, id string, now time.Time) (*Snapshot, error) {
 	v, err := findSnapshot(rd, id)
 	if err != nil {
 		return nil, err
@@ -95,8 +101,8 @@ func completedSnapshot(rd state.Reader, id string) (*Snapshot, error) {
 	if !v.Done {
 		return nil, ec2.Errorf(ec2.CodeIncorrectState, "Snapshot is in invalid state - pending")
 	}
-	if v.Tier == tierArchive {
-		return nil, ec2.Errorf(ec2.CodeIncorrectState, "Snapshot %s is archived; restore it first.", id)
+	if v.archived(now) {
+		return nil, ec2.Errorf(ec2.CodeIncorrectState, "Snapshot %s is in the archive tier; restore it first (RestoreSnapshotTier).", id)
 	}
 	return v, nil
 }
@@ -117,6 +123,10 @@ func snapshotView(v *Snapshot, now time.Time) ec2.Snapshot {
 	}
 	if v.Tier == tierArchive {
 		out.StorageTier = tierArchive
+	}
+	if t := v.Tiering; t != nil && t.Op == "temporary-restore" && !now.Before(t.Done) {
+		until := t.RestoreUntil
+		out.RestoreExpiryTime = &until
 	}
 	return out
 }
@@ -295,6 +305,9 @@ func (s *Service) DeleteSnapshot(ctx context.Context, region string, in *ec2.Del
 		}
 		if ami := catalog.ImageUsing(tx, sn.SnapshotId); ami != "" {
 			return ec2.Errorf(ec2.CodeInvalidSnapshotInUse, "The snapshot %s is currently in use by %s", sn.SnapshotId, ami)
+		}
+		if sn.Lock.held(s.clk.Now()) {
+			return ec2.Errorf(ec2.CodeSnapshotLocked, "The snapshot %s is locked (%s) until %s.", sn.SnapshotId, sn.Lock.state(s.clk.Now()), sn.Lock.Expires.Format(time.RFC3339))
 		}
 		if err := dryRun(in.DryRun); err != nil {
 			return err

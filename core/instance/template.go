@@ -12,6 +12,8 @@ import (
 // instances, so instances cannot import it).
 type Templates interface {
 	Effective(rd state.Reader, in *ec2.RunInstancesInput) (*ec2.RunInstancesInput, error)
+	// UsingImage lists the templates whose latest depth versions launch ami.
+	UsingImage(rd state.Reader, ami string, depth int) []string
 }
 
 // SetTemplates hands the launch template family in (before any request).

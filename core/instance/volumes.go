@@ -57,6 +57,8 @@ type Volume struct {
 	ClientToken  string `json:"ClientToken,omitempty"`
 	// Mod is the volume's latest modification.
 	Mod *Modification `json:"Mod,omitempty"`
+	// FastRestored: made of a snapshot with fast restore in its zone.
+	FastRestored bool `json:"FastRestored,omitempty"`
 }
 
 // instances are the instances the volume is attached to.
@@ -137,7 +139,7 @@ func isRoot(m ec2.BlockDeviceMapping) bool { return m.DeviceName == "" || m.Devi
 // by type; instance stores (VirtualName) and NoDevice are accepted, and
 // give no volume (the images have no devices to leave out, and instance
 // stores are not simulated).
-func planDisks(rd state.Reader, l *launch, maps []ec2.BlockDeviceMapping) ([]diskPlan, error) {
+func planDisks(rd state.Reader, l *launch, maps []ec2.BlockDeviceMapping, now time.Time) ([]diskPlan, error) {
 	var out []diskPlan
 	seen := map[string]bool{}
 	for _, m := range maps {
@@ -165,7 +167,7 @@ func planDisks(rd state.Reader, l *launch, maps []ec2.BlockDeviceMapping) ([]dis
 		if m.Ebs == nil {
 			continue
 		}
-		d, err := planDisk(rd, name, m.Ebs)
+		d, err := planDisk(rd, name, m.Ebs, now)
 		if err != nil {
 			return nil, err
 		}
@@ -179,12 +181,12 @@ func planDisks(rd state.Reader, l *launch, maps []ec2.BlockDeviceMapping) ([]dis
 
 // planDisk checks one new EBS volume of a launch (or of an image): a
 // volume of a snapshot is at least its size, and encrypted if it is.
-func planDisk(rd state.Reader, name string, e *ec2.EbsBlockDevice) (diskPlan, error) {
+func planDisk(rd state.Reader, name string, e *ec2.EbsBlockDevice, now time.Time) (diskPlan, error) {
 	d := diskPlan{device: name, size: e.VolumeSize, snapshot: e.SnapshotId, deleteOnTerm: e.DeleteOnTermination == nil || *e.DeleteOnTermination}
 	d.vol = RootVolume{Type: or(e.VolumeType, "gp3"), Iops: e.Iops, Throughput: e.Throughput, KmsKeyId: e.KmsKeyId}
 	d.vol.Encrypted = e.Encrypted != nil && *e.Encrypted || e.KmsKeyId != ""
 	if e.SnapshotId != "" {
-		sn, err := completedSnapshot(rd, e.SnapshotId)
+		sn, err := completedSnapshot(rd, e.SnapshotId, now)
 		if err != nil {
 			return d, err
 		}
@@ -337,7 +339,7 @@ func volumeView(v *Volume, rs ...*Record) ec2.Volume {
 	}
 	out := ec2.Volume{VolumeId: v.VolumeId, Size: v.Size, VolumeType: v.Type, Iops: iops, Throughput: tput, State: "available",
 		AvailabilityZone: v.Zone, CreateTime: v.CreateTime, Encrypted: v.Encrypted, KmsKeyId: v.KmsKeyId, SnapshotId: v.SnapshotId,
-		MultiAttachEnabled: v.MultiAttach, Attachments: []ec2.VolumeAttachment{}, Tags: v.Tags}
+		MultiAttachEnabled: v.MultiAttach, FastRestored: v.FastRestored, Attachments: []ec2.VolumeAttachment{}, Tags: v.Tags}
 	for _, r := range rs {
 		if r == nil {
 			continue
@@ -390,7 +392,7 @@ var volumeSpec = &describe.Spec[ec2.Volume]{
 		{Name: "availability-zone", Value: func(v ec2.Volume) string { return v.AvailabilityZone }},
 		{Name: "create-time", Value: func(v ec2.Volume) string { return v.CreateTime.UTC().Format(time.RFC3339) }},
 		{Name: "encrypted", Value: func(v ec2.Volume) string { return strconv.FormatBool(v.Encrypted) }},
-		{Name: "fast-restored", Value: func(ec2.Volume) string { return "false" }},
+		{Name: "fast-restored", Value: func(v ec2.Volume) string { return strconv.FormatBool(v.FastRestored) }},
 		{Name: "multi-attach-enabled", Value: func(v ec2.Volume) string { return strconv.FormatBool(v.MultiAttachEnabled) }},
 		{Name: "size", Value: func(v ec2.Volume) string { return strconv.Itoa(v.Size) }},
 		{Name: "snapshot-id", Value: func(v ec2.Volume) string { return v.SnapshotId }},

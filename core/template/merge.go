@@ -258,3 +258,24 @@ func (s *Service) Effective(rd state.Reader, in *ec2.RunInstancesInput) (*ec2.Ru
 	}
 	return eff, nil
 }
+
+// UsingImage lists the templates one of whose latest depth versions
+// launches ami, for DescribeImageReferences.
+func (s *Service) UsingImage(rd state.Reader, ami string, depth int) []string {
+	var out []string
+	state.Each(rd, Table, func(t *Record) bool {
+		for n, seen := t.NextVersion-1, 0; n >= 1 && seen < depth; n-- {
+			v := state.Get(rd, Versions, versionID(t.LaunchTemplateId, n))
+			if v == nil {
+				continue // deleted
+			}
+			seen++
+			if v.Data.ImageId == ami {
+				out = append(out, t.LaunchTemplateId)
+				break
+			}
+		}
+		return true
+	})
+	return out
+}
