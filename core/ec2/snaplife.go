@@ -198,3 +198,51 @@ type CopyVolumesInput struct {
 type CopyVolumesOutput struct {
 	Volumes []Volume `json:"Volumes"`
 }
+
+// CreateReplaceRootVolumeTaskInput is EC2's CreateReplaceRootVolumeTask
+// request: a new root volume for a running instance, of a snapshot, of
+// an image, or as it was at launch.
+type CreateReplaceRootVolumeTaskInput struct {
+	InstanceId               string             `json:"InstanceId"`
+	SnapshotId               string             `json:"SnapshotId,omitempty"`
+	ImageId                  string             `json:"ImageId,omitempty"`
+	VolumeId                 string             `json:"VolumeId,omitempty"`
+	DeleteReplacedRootVolume bool               `json:"DeleteReplacedRootVolume,omitempty"`
+	VolumeInitializationRate int                `json:"VolumeInitializationRate,omitempty"`
+	TagSpecifications        []TagSpecification `json:"TagSpecifications,omitempty"`
+	ClientToken              string             `json:"ClientToken,omitempty"`
+	DryRun                   bool               `json:"DryRun,omitempty"`
+}
+
+// ReplaceRootVolumeTask is a root volume replacement and how far it is.
+type ReplaceRootVolumeTask struct {
+	ReplaceRootVolumeTaskId  string `json:"ReplaceRootVolumeTaskId"`
+	InstanceId               string `json:"InstanceId"`
+	TaskState                string `json:"TaskState"`
+	StartTime                string `json:"StartTime"`
+	CompleteTime             string `json:"CompleteTime,omitempty"`
+	ImageId                  string `json:"ImageId,omitempty"`
+	SnapshotId               string `json:"SnapshotId,omitempty"`
+	DeleteReplacedRootVolume bool   `json:"DeleteReplacedRootVolume"`
+	Tags                     []Tag  `json:"Tags,omitempty"`
+}
+
+// CreateReplaceRootVolumeTaskOutput is the task begun.
+type CreateReplaceRootVolumeTaskOutput struct {
+	ReplaceRootVolumeTask ReplaceRootVolumeTask `json:"ReplaceRootVolumeTask"`
+}
+
+// DescribeReplaceRootVolumeTasksInput is EC2's DescribeReplaceRootVolumeTasks request.
+type DescribeReplaceRootVolumeTasksInput struct {
+	ReplaceRootVolumeTaskIds []string `json:"ReplaceRootVolumeTaskIds,omitempty"`
+	Filters                  []Filter `json:"Filters,omitempty"`
+	MaxResults               int      `json:"MaxResults,omitempty"`
+	NextToken                string   `json:"NextToken,omitempty"`
+	DryRun                   bool     `json:"DryRun,omitempty"`
+}
+
+// DescribeReplaceRootVolumeTasksOutput lists tasks.
+type DescribeReplaceRootVolumeTasksOutput struct {
+	ReplaceRootVolumeTasks []ReplaceRootVolumeTask `json:"ReplaceRootVolumeTasks"`
+	NextToken              string                  `json:"NextToken,omitempty"`
+}

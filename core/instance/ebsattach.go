@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
@@ -49,10 +50,23 @@ func (s *Service) AttachVolume(ctx context.Context, region string, in *ec2.Attac
 			return err
 		}
 		r := recs[0]
+		now := s.clk.Now().UTC()
+		if r.rootID() == "" && deviceKey(in.Device) == deviceKey(rootDevice) && r.State.Name == ec2.StateStopped {
+			// a stopped instance without a root volume takes one
+			if err := s.canBeRoot(v, r); err != nil {
+				return err
+			}
+			if err := dryRun(in.DryRun); err != nil {
+				return err
+			}
+			s.setRoot(tx, r, v, nil, now)
+			out = &ec2.VolumeAttachmentOutput{VolumeAttachment: ec2.VolumeAttachment{VolumeId: v.VolumeId, InstanceId: r.InstanceId,
+				Device: rootDevice, State: "attached", AttachTime: now}}
+			return nil
+		}
 		if err := s.canAttach(v, r, in.Device); err != nil {
 			return err
 		}
-		now := s.clk.Now().UTC()
 		d := Disk{Device: in.Device, VolumeId: v.VolumeId, AttachTime: now, State: volAttaching, Until: now.Add(volumeAttaching)}
 		nr := r.clone()
 		nr.editRare().Disks = append(slices.Clone(r.RareOf().Disks), d)
@@ -102,6 +116,40 @@ func (s *Service) canAttach(v *Volume, r *Record, device string) error {
 	return nil
 }
 
+// canBeRoot applies EC2's rules to v becoming r's root volume.
+func (s *Service) canBeRoot(v *Volume, r *Record) error {
+	switch {
+	case v.State != "" || len(v.instances()) > 0:
+		return ec2.Errorf(ec2.CodeIncorrectState, "The volume '%s' is not 'available'.", v.VolumeId)
+	case v.Zone != r.Placement.AvailabilityZone:
+		return ec2.Errorf(ec2.CodeInvalidVolumeZoneMismatch, "The volume '%s' is not in the same availability zone as instance '%s'", v.VolumeId, r.InstanceId)
+	}
+	return bootable(v.Type)
+}
+
+// setRoot makes v (nil: none) r's root volume in place of old (nil:
+// none), as one change: the old one detached (available), the new one
+// attached, the instance's root size following it.
+func (s *Service) setRoot(tx *state.Tx, r *Record, v, old *Volume, now time.Time) {
+	nr := r.clone()
+	rare := nr.editRare()
+	rare.Root, rare.RootAt = noRoot, now
+	if old != nil {
+		putVolume(tx, nil, old.detached(r.InstanceId), now)
+	}
+	if v != nil {
+		rare.Root = v.VolumeId
+		if v.VolumeId == volumeID(r.InstanceId) {
+			rare.Root = "" // its own again
+		}
+		n := *v
+		n.InstanceId = r.InstanceId
+		putVolume(tx, nil, &n, now)
+		nr.VolumeGiB = int32(v.Size)
+	}
+	s.put(tx, nr)
+}
+
 // DetachVolume detaches a volume: detaching, then available. A running
 // instance keeps its root volume.
 func (s *Service) DetachVolume(ctx context.Context, region string, in *ec2.DetachVolumeInput) (*ec2.VolumeAttachmentOutput, error) {
@@ -127,11 +175,21 @@ func (s *Service) DetachVolume(ctx context.Context, region string, in *ec2.Detac
 		if r == nil {
 			return ec2.Errorf(ec2.CodeInvalidAttachmentNotFound, "The volume '%s' is not attached to instance '%s'.", v.VolumeId, iid)
 		}
-		if v.VolumeId == volumeID(iid) {
+		if v.VolumeId == r.rootID() {
 			if r.State.Name != ec2.StateStopped {
 				return ec2.Errorf(ec2.CodeOperationNotPermitted, "Unable to detach root volume '%s' from instance '%s'", v.VolumeId, iid)
 			}
-			return ec2.Errorf(ec2.CodeUnsupportedOperation, "ec2x cannot detach a root volume yet, even from a stopped instance.")
+			if d := s.driverOf(r.Placement.HostId); d != nil && d.Capabilities().RealGuest {
+				return ec2.Errorf(ec2.CodeUnsupported, "Detaching the root volume of an instance on the %s driver is not supported yet: its guest boots the disk it was created with.", d.Name())
+			}
+			if err := dryRun(in.DryRun); err != nil {
+				return err
+			}
+			now := s.clk.Now().UTC()
+			s.setRoot(tx, r, nil, v, now)
+			out = &ec2.VolumeAttachmentOutput{VolumeAttachment: ec2.VolumeAttachment{VolumeId: v.VolumeId, InstanceId: iid,
+				Device: rootDevice, State: "detached", AttachTime: r.rootAttached(), DeleteOnTermination: !r.Attr().KeepRootOnTerm}}
+			return nil
 		}
 		k := slices.IndexFunc(r.RareOf().Disks, func(d Disk) bool { return d.VolumeId == v.VolumeId })
 		if k < 0 {

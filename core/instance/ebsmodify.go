@@ -47,7 +47,7 @@ func (s *Service) ModifyVolume(ctx context.Context, region string, in *ec2.Modif
 		if err != nil {
 			return err
 		}
-		root := v.InstanceId != "" && v.VolumeId == volumeID(v.InstanceId)
+		root := v.InstanceId != "" && isRootOf(tx, v.VolumeId, v.InstanceId)
 		if root {
 			if err := bootable(n.Type); err != nil {
 				return err

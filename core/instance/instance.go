@@ -136,6 +136,8 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("DisableFastSnapshotRestores", actions.Public, s.DisableFastSnapshotRestores),
 		actions.New("DescribeFastSnapshotRestores", actions.Public, s.DescribeFastSnapshotRestores),
 		actions.New("CopyVolumes", actions.Public, s.CopyVolumes),
+		actions.New("CreateReplaceRootVolumeTask", actions.Public, s.CreateReplaceRootVolumeTask),
+		actions.New("DescribeReplaceRootVolumeTasks", actions.Public, s.DescribeReplaceRootVolumeTasks),
 		actions.New("CreateImage", actions.Public, s.CreateImage),
 		actions.New("RegisterImage", actions.Public, s.RegisterImage),
 		actions.New("CopyImage", actions.Public, s.CopyImage),
@@ -222,6 +224,9 @@ func (s *Service) Load(ctx context.Context) error {
 		if err == nil {
 			err = state.Load(ctx, r, Snapshots, nil)
 		}
+		if err == nil {
+			err = state.Load(ctx, r, rootTasks, nil)
+		}
 		if err != nil {
 			return err
 		}
@@ -248,6 +253,7 @@ func (s *Service) Start(ctx context.Context) error {
 	s.rearmEvents()
 	s.rearmVolumes()
 	s.rearmSnapshots()
+	s.rearmTasks()
 	return nil
 }
 

@@ -69,6 +69,9 @@ func (s *Service) start(tx *state.Tx, r *Record, now time.Time) ([]driverCall, e
 	default:
 		return nil, incorrectState(r, "started")
 	}
+	if r.rootID() == "" {
+		return nil, ec2.Errorf(ec2.CodeIncorrectInstanceState, "The instance '%s' has no root volume: attach one at %s before starting it.", r.InstanceId, rootDevice)
+	}
 	if r.Spot() {
 		if p := s.mkt.SpotPrice(tx, r.Placement.AvailabilityZone, r.InstanceType); p > r.SpotOf().SpotMaxPrice {
 			return nil, ec2.Errorf(ec2.CodeSpotMaxPriceTooLow, "The spot price in %s, %s, is above the instance's maximum price of %s.", r.Placement.AvailabilityZone, catalog.USD(p), catalog.USD(r.SpotOf().SpotMaxPrice))

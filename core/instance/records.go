@@ -160,7 +160,7 @@ func (r *Record) compact() {
 	if r.SpotSide != nil && *r.SpotSide == (SpotSide{}) {
 		r.SpotSide = nil
 	}
-	if r.Rare != nil && len(r.Rare.RootTags)+len(r.Rare.Disks)+len(r.Rare.Events) == 0 {
+	if r.Rare != nil && len(r.Rare.RootTags)+len(r.Rare.Disks)+len(r.Rare.Events) == 0 && r.Rare.Root == "" && r.Rare.RootAt.IsZero() {
 		r.Rare = nil
 	}
 }
@@ -188,6 +188,12 @@ type Rare struct {
 	RootTags []ec2.Tag `json:"RootTags,omitempty"`
 	// Disks are the EBS volumes attached besides the root volume (volumes.go).
 	Disks []Disk `json:"Disks,omitempty"`
+	// Root is the root volume's ID once it is not the one the instance
+	// was launched with (derived from its ID): noRoot while a stopped
+	// instance has none.
+	Root string `json:"Root,omitempty"`
+	// RootAt is when the root volume was attached, if not at launch.
+	RootAt time.Time `json:"RootAt,omitempty"`
 	// Events are its scheduled events (host maintenance), ended ones kept
 	// for a week (schedevents.go).
 	Events []SchedEvent `json:"Events,omitempty"`

@@ -255,14 +255,14 @@ func (s *Service) CreateSnapshots(ctx context.Context, region string, in *ec2.Cr
 		}
 		var vols []string
 		for _, d := range devices(r) {
-			root := d.Ebs.VolumeId == volumeID(r.InstanceId)
+			root := d.DeviceName == rootDevice
 			if (root && spec.ExcludeBootVolume) || (!root && slices.Contains(spec.ExcludeDataVolumeIds, d.Ebs.VolumeId)) {
 				continue
 			}
 			vols = append(vols, d.Ebs.VolumeId)
 		}
 		for _, x := range spec.ExcludeDataVolumeIds {
-			if x == volumeID(r.InstanceId) {
+			if x != "" && x == r.rootID() {
 				return ec2.Errorf(ec2.CodeInvalidParameterValue, "The root volume %s cannot be excluded as a data volume; use ExcludeBootVolume.", x)
 			}
 		}

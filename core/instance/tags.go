@@ -75,7 +75,7 @@ func (s *Service) volumeTags() tagging.Kind {
 	return tagging.Kind{Prefix: "vol-", Type: "volume",
 		List: func(rd state.Reader, each func(string, []ec2.Tag)) {
 			state.Each(rd, Instances, func(r *Record) bool {
-				if len(r.RareOf().RootTags) > 0 && r.State.Name != ec2.StateTerminated && state.Get(rd, Volumes, volumeID(r.InstanceId)) == nil {
+				if len(r.RareOf().RootTags) > 0 && r.State.Name != ec2.StateTerminated && r.derivedRoot() && state.Get(rd, Volumes, volumeID(r.InstanceId)) == nil {
 					each(volumeID(r.InstanceId), r.RareOf().RootTags)
 				}
 				return true

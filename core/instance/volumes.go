@@ -239,13 +239,48 @@ func releaseDisks(tx *state.Tx, r *Record) {
 	for _, d := range r.RareOf().Disks {
 		release(d.VolumeId, d.DeleteOnTermination && d.State != "detaching")
 	}
-	if state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil && r.Attr().KeepRootOnTerm {
+	if r.derivedRoot() && state.Get(tx, Volumes, volumeID(r.InstanceId)) == nil && r.Attr().KeepRootOnTerm {
 		root := rootVolume(r) // a record from before root volumes had records
 		putVolume(tx, nil, &root, r.StateSince)
 		return
 	}
-	release(volumeID(r.InstanceId), !r.Attr().KeepRootOnTerm)
+	if id := r.rootID(); id != "" {
+		release(id, !r.Attr().KeepRootOnTerm)
+	}
 }
+
+// noRoot is Rare.Root of a stopped instance whose root volume was detached.
+const noRoot = "-"
+
+// rootID is the instance's root volume's ID, "" when it has none.
+func (r *Record) rootID() string {
+	switch root := r.RareOf().Root; root {
+	case "":
+		return volumeID(r.InstanceId)
+	case noRoot:
+		return ""
+	default:
+		return root
+	}
+}
+
+// rootAttached is when the instance's root volume was attached.
+func (r *Record) rootAttached() time.Time {
+	if at := r.RareOf().RootAt; !at.IsZero() {
+		return at
+	}
+	return r.LaunchTime
+}
+
+// isRootOf reports whether volume id is instance iid's root volume.
+func isRootOf(rd state.Reader, id, iid string) bool {
+	r := get(rd, iid)
+	return r != nil && r.rootID() == id
+}
+
+// derivedRoot reports whether the instance's root volume is the one it
+// was launched with, whose record may not exist yet (rootLater).
+func (r *Record) derivedRoot() bool { return r.RareOf().Root == "" }
 
 // detached is v without its attachment to instance id.
 func (v *Volume) detached(id string) *Volume {
@@ -290,7 +325,7 @@ func (s *Service) makeRoots(ctx context.Context, region string, ids []string) {
 	err := s.rt.UpdateSplit(ctx, region, func(tx *state.Tx) error {
 		for _, id := range ids {
 			r := get(tx, id)
-			if r == nil || r.State.Name == ec2.StateTerminated || state.Get(tx, Volumes, volumeID(id)) != nil {
+			if r == nil || r.State.Name == ec2.StateTerminated || !r.derivedRoot() || state.Get(tx, Volumes, volumeID(id)) != nil {
 				continue
 			}
 			root := rootVolume(r)
@@ -318,8 +353,10 @@ func devices(r *Record) []ec2.InstanceBlockDeviceMapping {
 	if r.State.Name == ec2.StateTerminated {
 		return out // its volumes went with it, or stayed, detached
 	}
-	out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
-		AttachTime: r.LaunchTime, DeleteOnTermination: !r.Attr().KeepRootOnTerm, Status: "attached", VolumeId: volumeID(r.InstanceId)}})
+	if id := r.rootID(); id != "" {
+		out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: rootDevice, Ebs: &ec2.EbsInstanceBlockDevice{
+			AttachTime: r.rootAttached(), DeleteOnTermination: !r.Attr().KeepRootOnTerm, Status: "attached", VolumeId: id}})
+	}
 	for _, d := range r.RareOf().Disks {
 		out = append(out, ec2.InstanceBlockDeviceMapping{DeviceName: d.Device, Ebs: &ec2.EbsInstanceBlockDevice{
 			AttachTime: d.AttachTime, DeleteOnTermination: d.DeleteOnTermination, Status: d.status(), VolumeId: d.VolumeId}})
@@ -423,7 +460,7 @@ func (s *Service) DescribeVolumes(ctx context.Context, region string, in *ec2.De
 		var items []ec2.Volume
 		for _, rec := range state.Published(r, Instances) {
 			// An instance whose root volume has no record yet (Load makes them).
-			if rec.State.Name != ec2.StateTerminated && !s.hidden(rec) && state.Get(r, Volumes, volumeID(rec.InstanceId)) == nil {
+			if rec.State.Name != ec2.StateTerminated && !s.hidden(rec) && rec.derivedRoot() && state.Get(r, Volumes, volumeID(rec.InstanceId)) == nil {
 				root := rootVolume(rec)
 				items = append(items, volumeView(&root, rec))
 			}
@@ -466,7 +503,7 @@ func (s *Service) findVolume(rd state.Reader, id string) (*Volume, *Record, erro
 		return v, nil, nil
 	}
 	rec := get(rd, "i-"+strings.TrimPrefix(id, "vol-"))
-	if rec == nil || rec.State.Name == ec2.StateTerminated || s.hidden(rec) {
+	if rec == nil || rec.State.Name == ec2.StateTerminated || s.hidden(rec) || !rec.derivedRoot() {
 		return nil, nil, ec2.Errorf(ec2.CodeInvalidVolumeNotFound, "The volume '%s' does not exist.", id)
 	}
 	return nil, rec, nil
@@ -479,7 +516,7 @@ func (s *Service) findVolume(rd state.Reader, id string) (*Volume, *Record, erro
 func ensureRoots(r *state.Region, put func(key []byte, v any)) {
 	for _, rec := range state.Published(r, Instances) {
 		id := volumeID(rec.InstanceId)
-		if rec.State.Name == ec2.StateTerminated || state.Get(r, Volumes, id) != nil {
+		if rec.State.Name == ec2.StateTerminated || !rec.derivedRoot() || state.Get(r, Volumes, id) != nil {
 			continue
 		}
 		root := rootVolume(rec)
