@@ -166,11 +166,20 @@ func TestSDKImageLife(t *testing.T) {
 			_, err := c.DisableImage(ctx, &ec2.DisableImageInput{ImageId: aws.String(amazon)})
 			return err
 		}, "AuthFailure"},
+		{"findings of an image that does not exist", func() error {
+			_, err := c.GetImageFindings(ctx, &ec2.GetImageFindingsInput{ImageId: aws.String("ami-0123456789abcdef0")})
+			return err
+		}, "InvalidAMIID.NotFound"},
 		{"references without saying of what", func() error {
 			_, err := c.DescribeImageReferences(ctx, &ec2.DescribeImageReferencesInput{ImageIds: []string{amazon}})
 			return err
 		}, "InvalidParameterCombination"},
 	})
+	findings, err := c.GetImageFindings(ctx, &ec2.GetImageFindingsInput{ImageId: aws.String(amazon)})
+	must(t, err)
+	if len(findings.ImageFindings) != 0 {
+		t.Errorf("findings in an image no scanner has scanned: %+v", findings.ImageFindings)
+	}
 	fl, err := c.DescribeFastLaunchImages(ctx, &ec2.DescribeFastLaunchImagesInput{})
 	must(t, err)
 	if len(fl.FastLaunchImages) != 0 {

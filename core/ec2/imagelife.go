@@ -241,3 +241,24 @@ type DisableFastLaunchInput struct {
 	Force   bool   `json:"Force,omitempty"`
 	DryRun  bool   `json:"DryRun,omitempty"`
 }
+
+// GetImageFindingsInput is EC2's GetImageFindings request.
+type GetImageFindingsInput struct {
+	ImageId    string `json:"ImageId"`
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
+	DryRun     bool   `json:"DryRun,omitempty"`
+}
+
+// ImageFinding is an Amazon Inspector finding in an image.
+type ImageFinding struct {
+	Title         string `json:"Title"`
+	SeverityLabel string `json:"SeverityLabel"`
+	SnapshotId    string `json:"SnapshotId,omitempty"`
+}
+
+// GetImageFindingsOutput lists an image's findings.
+type GetImageFindingsOutput struct {
+	ImageFindings []ImageFinding `json:"ImageFindings"`
+	NextToken     string         `json:"NextToken,omitempty"`
+}

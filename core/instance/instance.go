@@ -161,6 +161,7 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("DescribeFastLaunchImages", actions.Public, s.DescribeFastLaunchImages),
 		actions.New("EnableFastLaunch", actions.Public, s.EnableFastLaunch),
 		actions.New("DisableFastLaunch", actions.Public, s.DisableFastLaunch),
+		actions.New("GetImageFindings", actions.Public, s.GetImageFindings),
 		actions.New("ModifyInstanceCpuOptions", actions.Public, s.ModifyInstanceCpuOptions),
 		actions.New("ModifyInstanceMaintenanceOptions", actions.Public, s.ModifyInstanceMaintenanceOptions),
 		actions.New("ModifyInstanceNetworkPerformanceOptions", actions.Public, s.ModifyInstanceNetworkPerformanceOptions),
