@@ -60,6 +60,10 @@ type Paging struct {
 	// as EC2 refuses it: InvalidParameterCombination "The parameter
 	// instancesSet cannot be used with the parameter maxResults".
 	IDsParam string
+	// Clamp serves a MaxResults above Max as Max, where EC2 documents
+	// that ("if you specify a value larger than 500, only 500 items are
+	// returned": DescribeVolumes, DescribeSnapshots), instead of refusing it.
+	Clamp bool
 }
 
 // Query is one request's filters and paging.
@@ -122,6 +126,9 @@ func (s *Spec[T]) Compile(q Query) (*Plan[T], error) {
 		panic("describe: Spec.Key is nil")
 	}
 	p := &Plan[T]{spec: s, max: q.MaxResults, asGiven: len(q.IDs) > 0 && q.MaxResults == 0 && q.NextToken == ""}
+	if s.Paging.Clamp && p.max > s.Paging.Max {
+		p.max = s.Paging.Max
+	}
 	if len(q.Filters) > 0 {
 		p.filters = make([]filter[T], 0, len(q.Filters))
 	}
@@ -194,7 +201,7 @@ func (pg Paging) check(q Query) error {
 	if pg.IDsParam != "" && len(q.IDs) > 0 {
 		return ec2.Errorf(ec2.CodeInvalidParameterCombination, "The parameter %s cannot be used with the parameter maxResults", pg.IDsParam)
 	}
-	if q.MaxResults < pg.Min || q.MaxResults > pg.Max {
+	if q.MaxResults < pg.Min || q.MaxResults > pg.Max && !pg.Clamp {
 		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Value ( %d ) for parameter maxResults is invalid. Expecting a value between %d and %d.", q.MaxResults, pg.Min, pg.Max)
 	}
 	return nil

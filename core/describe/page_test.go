@@ -416,3 +416,19 @@ func TestSortOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestPagingClamp: where EC2 serves a MaxResults above its bound as the
+// bound (DescribeVolumes, DescribeSnapshots), pages are the bound's size;
+// elsewhere the value is refused.
+func TestPagingClamp(t *testing.T) {
+	spec := newSpec()
+	spec.Paging = Paging{Min: 1, Max: 3}
+	if _, _, err := Run(spec, Query{MaxResults: 5, Scope: scope}, pageFleet()); ec2.CodeOf(err) != ec2.CodeInvalidParameterValue {
+		t.Errorf("MaxResults above the bound without Clamp: %v", err)
+	}
+	spec.Paging.Clamp = true
+	pages := walk(t, spec, Query{MaxResults: 5, Scope: scope}, pageFleet, nil)
+	if got := fmtPages(pages); got != "[i-07 i-01 i-03][i-05 i-02 i-04][i-06]" {
+		t.Errorf("clamped pages %s, want pages of 3", got)
+	}
+}

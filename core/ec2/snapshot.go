@@ -107,11 +107,15 @@ type DescribeSnapshotsOutput struct {
 // CopySnapshotInput is EC2's CopySnapshot request, sent to the
 // destination region.
 type CopySnapshotInput struct {
-	SourceRegion      string             `json:"SourceRegion"`
-	SourceSnapshotId  string             `json:"SourceSnapshotId"`
-	Description       string             `json:"Description,omitempty"`
-	Encrypted         *bool              `json:"Encrypted,omitempty"`
-	KmsKeyId          string             `json:"KmsKeyId,omitempty"`
+	SourceRegion     string `json:"SourceRegion"`
+	SourceSnapshotId string `json:"SourceSnapshotId"`
+	Description      string `json:"Description,omitempty"`
+	Encrypted        *bool  `json:"Encrypted,omitempty"`
+	KmsKeyId         string `json:"KmsKeyId,omitempty"`
+	// DestinationRegion and PresignedUrl are what the AWS CLI and boto3
+	// add to sign a copy for the source region (the Go SDK's model leaves
+	// DestinationRegion out); the copy lands where the request is sent.
+	DestinationRegion string             `json:"DestinationRegion,omitempty"`
 	PresignedUrl      string             `json:"PresignedUrl,omitempty"`
 	TagSpecifications []TagSpecification `json:"TagSpecifications,omitempty"`
 	// CompletionDurationMinutes asks for a time-based copy: ec2x's copies

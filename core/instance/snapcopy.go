@@ -43,6 +43,8 @@ func (s *Service) CopySnapshot(ctx context.Context, region string, in *ec2.CopyS
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter SourceRegion")
 	case in.SourceSnapshotId == "":
 		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter SourceSnapshotId")
+	case in.DestinationRegion != "" && in.DestinationRegion != region:
+		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "DestinationRegion %s is not the region the request was sent to (%s).", in.DestinationRegion, region)
 	case in.DestinationOutpostArn != "":
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid DestinationOutpostArn %s: there are no Outposts here.", in.DestinationOutpostArn)
 	case in.DestinationAvailabilityZone != "":

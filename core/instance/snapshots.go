@@ -339,7 +339,7 @@ var snapshotSpec = &describe.Spec[ec2.Snapshot]{
 	},
 	Tags:   func(v ec2.Snapshot) []ec2.Tag { return v.Tags },
 	Key:    func(k *describe.Key, v ec2.Snapshot) { k.Str(v.SnapshotId) },
-	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "SnapshotIds"},
+	Paging: describe.Paging{Min: 5, Max: 1000, IDsParam: "SnapshotIds", Clamp: true},
 }
 
 // snapshotOwned applies OwnerIds: the account's own snapshots are "self"

@@ -439,7 +439,7 @@ var volumeSpec = &describe.Spec[ec2.Volume]{
 	},
 	Tags:   func(v ec2.Volume) []ec2.Tag { return v.Tags },
 	Key:    func(k *describe.Key, v ec2.Volume) { k.Str(v.VolumeId) },
-	Paging: describe.Paging{Min: 5, Max: 500, IDsParam: "VolumeIds"},
+	Paging: describe.Paging{Min: 5, Max: 500, IDsParam: "VolumeIds", Clamp: true},
 }
 
 // DescribeVolumes lists the instances' volumes by ID and filters.
