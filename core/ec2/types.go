@@ -405,6 +405,9 @@ type Image struct {
 	DeregistrationProtection string `json:"DeregistrationProtection,omitempty"`
 	ImdsSupport              string `json:"ImdsSupport,omitempty"`
 	TpmSupport               string `json:"TpmSupport,omitempty"`
+	// ImageAllowed is whether Allowed AMIs lets the account use it (nil
+	// while the setting is disabled).
+	ImageAllowed *bool `json:"ImageAllowed,omitempty"`
 	// SharedWith are the accounts given launch permission (not shown).
 	SharedWith    []string `json:"-"`
 	DefaultUser   string   `json:"DefaultUser"`
