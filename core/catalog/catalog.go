@@ -2,8 +2,9 @@
 // its regions and zones, the instance types with their on-demand prices,
 // and the images (AMIs) with their per-region IDs. It keeps no state of
 // its own (only the types as each region describes them, made once) but
-// the Local Zone and Wavelength Zone groups the account opted into; other
-// families ask it to resolve an image or price a type.
+// the Local Zone and Wavelength Zone groups the account opted into, the
+// account's images and its image settings (block public access, Allowed
+// AMIs); other families ask it to resolve an image or price a type.
 package catalog
 
 import (
@@ -43,6 +44,13 @@ func (c *Catalog) Actions() []actions.Def {
 		actions.New("DescribeInstanceTypeOfferings", actions.Public, c.DescribeInstanceTypeOfferings),
 		actions.New("GetInstanceTypesFromInstanceRequirements", actions.Public, c.GetInstanceTypesFromInstanceRequirements),
 		actions.New("DescribeImages", actions.Public, c.DescribeImages),
+		actions.New("EnableImageBlockPublicAccess", actions.Public, c.EnableImageBlockPublicAccess),
+		actions.New("DisableImageBlockPublicAccess", actions.Public, c.DisableImageBlockPublicAccess),
+		actions.New("GetImageBlockPublicAccessState", actions.Public, c.GetImageBlockPublicAccessState),
+		actions.New("EnableAllowedImagesSettings", actions.Public, c.EnableAllowedImagesSettings),
+		actions.New("DisableAllowedImagesSettings", actions.Public, c.DisableAllowedImagesSettings),
+		actions.New("GetAllowedImagesSettings", actions.Public, c.GetAllowedImagesSettings),
+		actions.New("ReplaceImageCriteriaInAllowedImagesSettings", actions.Public, c.ReplaceImageCriteriaInAllowedImagesSettings),
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 
 // ResolveImage accepts an ami- ID or an image name in rd's region; "" is
 // the region's default image. It returns the image's name, config and ID:
-// a configured image, or one the account made (available, not disabled).
+// a configured image (one Allowed AMIs allows), or one the account made
+// (available, not disabled).
 func (c *Catalog) ResolveImage(rd state.Reader, ref string) (string, *configs.Image, string, error) {
 	region := rd.Region().Name
 	rc, err := c.regionOf(region)
@@ -37,7 +38,7 @@ func (c *Catalog) ResolveImage(rd state.Reader, ref string) (string, *configs.Im
 			return a.Name, c.config(rd, a), ref, nil
 		}
 		if name, img := c.ImageByID(rd, ref); img != nil {
-			return name, img, ref, nil
+			return name, img, ref, c.launchAllowed(rd, name, img, ref)
 		}
 		return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image id '[%s]' does not exist", ref)
 	}
@@ -45,7 +46,7 @@ func (c *Catalog) ResolveImage(rd state.Reader, ref string) (string, *configs.Im
 	if img == nil || img.IDs[region] == "" {
 		return "", nil, "", ec2.Errorf(ec2.CodeInvalidAMIIDNotFound, "The image '%s' does not exist in %s (see ec2x images)", ref, region)
 	}
-	return ref, img, img.IDs[region], nil
+	return ref, img, img.IDs[region], c.launchAllowed(rd, ref, img, img.IDs[region])
 }
 
 // ImageByID finds an image by its ID in rd's region: a configured one,
@@ -97,7 +98,9 @@ func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.Des
 		return nil, err
 	}
 	var items []ec2.Image
+	var settings imageSettings
 	err = r.View(func(r *state.Region) error {
+		settings = imageSettingsOf(r)
 		if len(in.ImageIds) > 0 {
 			for _, ref := range in.ImageIds {
 				im, err := c.Image(r, ref)
@@ -135,6 +138,7 @@ func (c *Catalog) DescribeImages(ctx context.Context, region string, in *ec2.Des
 			kept = append(kept, im)
 		}
 	}
+	kept = c.allowedView(settings, kept)
 	if err := c.withTags(region, kept); err != nil {
 		return nil, err
 	}
@@ -245,7 +249,8 @@ var imageSpec = &describe.Spec[ec2.Image]{
 		{Name: "ena-support", Value: func(im ec2.Image) string { return strconv.FormatBool(im.EnaSupport) }},
 		{Name: "free-tier-eligible", Value: func(im ec2.Image) string { return strconv.FormatBool(im.FreeTierEligible) }},
 		{Name: "hypervisor", Value: func(im ec2.Image) string { return im.Hypervisor }},
-		{Name: "image-allowed", Value: func(ec2.Image) string { return "true" }},
+		// Every image is allowed while Allowed AMIs is disabled.
+		{Name: "image-allowed", Value: func(im ec2.Image) string { return strconv.FormatBool(im.ImageAllowed == nil || *im.ImageAllowed) }},
 		{Name: "image-id", Value: func(im ec2.Image) string { return im.ImageId }},
 		{Name: "image-type", Value: func(im ec2.Image) string { return im.ImageType }},
 		{Name: "image-watermark.source-image-creation-time", Values: watermarks(func(w ec2.ImageWatermark) string { return timeOf(w.SourceImageCreationTime) })},

@@ -21,8 +21,8 @@ type zoneGroup struct {
 // zoneGroups are azg/<region>/<group name>.
 var zoneGroups = state.Table[zoneGroup]{Kind: "azg", ID: func(g *zoneGroup) string { return g.GroupName }}
 
-// Load reads every region's zone group opt-ins, region opt-in and image
-// tags.
+// Load reads every region's zone group opt-ins, region opt-in, images,
+// image tags and image settings.
 func (c *Catalog) Load(ctx context.Context) error {
 	for _, r := range c.rt.Regions() {
 		if err := state.Load(ctx, r, zoneGroups, nil); err != nil {
@@ -35,6 +35,9 @@ func (c *Catalog) Load(ctx context.Context) error {
 			return err
 		}
 		if err := state.Load(ctx, r, imageTags, nil); err != nil {
+			return err
+		}
+		if err := state.Load(ctx, r, imageSettingsTable, nil); err != nil {
 			return err
 		}
 	}

@@ -408,6 +408,9 @@ type Image struct {
 	LastLaunchedTime          string                     `json:"LastLaunchedTime,omitempty"`
 	ImageWatermarks           []ImageWatermark           `json:"ImageWatermarks,omitempty"`
 	InstanceTypeSpecification *InstanceTypeSpecification `json:"InstanceTypeSpecification,omitempty"`
+	// ImageAllowed is whether Allowed AMIs lets the account use it (nil
+	// while the setting is disabled).
+	ImageAllowed *bool `json:"ImageAllowed,omitempty"`
 	// SharedWith are the accounts given launch permission (not shown).
 	SharedWith    []string `json:"-"`
 	DefaultUser   string   `json:"DefaultUser"`

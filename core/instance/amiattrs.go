@@ -89,8 +89,9 @@ func (s *Service) DescribeImageAttribute(ctx context.Context, region string, in 
 }
 
 // ModifyImageAttribute changes an image's description, who may launch it
-// (accounts, everyone as the group "all", organizations) or makes it
-// require IMDSv2 (which cannot be undone, as in EC2).
+// (accounts, everyone as the group "all" unless block public access for
+// AMIs is on, organizations) or makes it require IMDSv2 (which cannot be
+// undone, as in EC2).
 func (s *Service) ModifyImageAttribute(ctx context.Context, region string, in *ec2.ModifyImageAttributeInput) (*ec2.Empty, error) {
 	attr := in.Attribute
 	switch {
@@ -125,6 +126,9 @@ func (s *Service) ModifyImageAttribute(ctx context.Context, region string, in *e
 			add, del, err := launchChanges(in)
 			if err != nil {
 				return err
+			}
+			if catalog.PublicImagesBlocked(tx) && slices.Contains(add, ec2.LaunchPermission{Group: "all"}) {
+				return ec2.Errorf(ec2.CodeOperationNotPermitted, "You can't publicly share this image because block public access for AMIs is enabled for this account. To publicly share the image, you must call the DisableImageBlockPublicAccess API.")
 			}
 			n.LaunchPermissions = slices.Clone(a.LaunchPermissions)
 			for _, p := range add {

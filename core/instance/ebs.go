@@ -193,9 +193,7 @@ func (s *Service) CreateVolume(ctx context.Context, region string, in *ec2.Creat
 				v.Encrypted, v.KmsKeyId = true, or(in.KmsKeyId, sn.KmsKeyId)
 			}
 		}
-		if v.Encrypted && v.KmsKeyId == "" {
-			v.KmsKeyId = defaultKmsKey(tx.Region().Name)
-		}
+		v.Encrypted, v.KmsKeyId = volumeKeysOf(tx).of(v.Encrypted, v.KmsKeyId)
 		putVolume(tx, nil, v, now)
 		s.armAfter(tx, v.VolumeId, v.Until)
 		out = &ec2.CreateVolumeOutput{Volume: volumeView(v)}
@@ -204,7 +202,8 @@ func (s *Service) CreateVolume(ctx context.Context, region string, in *ec2.Creat
 	return out, err
 }
 
-// defaultKmsKey is the account's default EBS key (aws/ebs) in a region.
+// defaultKmsKey is the AWS managed EBS key (aws/ebs) in a region: the
+// default key until ModifyEbsDefaultKmsKeyId names another.
 func defaultKmsKey(region string) string {
 	return "arn:aws:kms:" + region + ":" + ec2.OwnerID + ":alias/aws/ebs"
 }

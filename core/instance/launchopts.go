@@ -59,6 +59,9 @@ func (s *Service) launchOpts(l *launch, in *ec2.RunInstancesInput) (LaunchOpts, 
 	if err := o.root(in.BlockDeviceMappings); err != nil {
 		return o, err
 	}
+	// Encryption by default and the default key apply to the root volume
+	// too, before hibernation asks for it encrypted.
+	o.Root.Encrypted, o.Root.KmsKeyId = l.keys.of(o.Root.Encrypted, o.Root.KmsKeyId)
 	for _, m := range in.BlockDeviceMappings {
 		if m.Ebs != nil && m.Ebs.DeleteOnTermination != nil && !*m.Ebs.DeleteOnTermination && (m.DeviceName == "" || m.DeviceName == rootDevice) {
 			l.attrs.KeepRootOnTerm = true

@@ -56,6 +56,7 @@ type launch struct {
 	opts        LaunchOpts
 	nics        []*nicPlan // each instance's interfaces (launchnet.go)
 	disks       []diskPlan // each instance's volumes (volumes.go)
+	keys        volumeKeys // how the region encrypts new volumes (ebsdefaults.go)
 }
 
 // RunInstances launches instances. It returns at once with them pending;
@@ -172,7 +173,7 @@ func (s *Service) isPending(region, id string) bool {
 // resources, in the order EC2 reports problems.
 func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch, error) {
 	region := tx.Region().Name
-	l := &launch{in: in}
+	l := &launch{in: in, keys: volumeKeysOf(tx)}
 	normalizeCounts(in)
 	if in.MinCount < 1 || in.MaxCount < in.MinCount {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "MinCount (%d) must be at least 1 and at most MaxCount (%d)", in.MinCount, in.MaxCount)

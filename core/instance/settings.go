@@ -10,12 +10,20 @@ import (
 )
 
 // settings is the account's instance settings in one region: which tags
-// scheduled event notifications carry, and the IMDS defaults of launches.
-// One record per region, at iset/<region>/account.
+// scheduled event notifications carry, the IMDS defaults of launches, and
+// the EBS settings (ebsdefaults.go). One record per region, at
+// iset/<region>/account; a field a store written before it lacks is its
+// zero value, the setting's default.
 type settings struct {
 	ID            string                       `json:"ID"`
 	EventTags     ec2.InstanceTagAttribute     `json:"EventTags"`
 	MetadataDflts ec2.InstanceMetadataDefaults `json:"MetadataDefaults"`
+	// EbsEncrypt is encryption by default; EbsKmsKey the default key's
+	// ARN ("": the AWS managed key); SnapshotBPA block public access for
+	// snapshots ("": unblocked).
+	EbsEncrypt  bool   `json:"EbsEncrypt,omitempty"`
+	EbsKmsKey   string `json:"EbsKmsKey,omitempty"`
+	SnapshotBPA string `json:"SnapshotBPA,omitempty"`
 }
 
 // settingsTable holds the one settings record of each region.

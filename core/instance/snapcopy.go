@@ -81,14 +81,15 @@ func (s *Service) copySnapshot(tx *state.Tx, src *Snapshot, srcRegion, desc stri
 	if desc == "" {
 		desc = "[Copied " + src.SnapshotId + " from " + srcRegion + "]"
 	}
+	keys := volumeKeysOf(tx) // encryption by default encrypts copies too
 	sn := &Snapshot{SnapshotId: tx.Region().NewID("snap"), VolumeId: src.VolumeId, Size: src.Size, Description: desc,
-		Encrypted: src.Encrypted || encrypt, KmsKeyId: src.KmsKeyId, StartTime: now, Until: now.Add(snapshotFor),
+		Encrypted: src.Encrypted || encrypt || keys.always, KmsKeyId: src.KmsKeyId, StartTime: now, Until: now.Add(snapshotFor),
 		Tags: tags, Boot: src.Boot, Copy: true}
 	switch {
 	case kms != "":
-		sn.KmsKeyId = kms
-	case sn.Encrypted && (srcRegion != tx.Region().Name || sn.KmsKeyId == ""):
-		sn.KmsKeyId = defaultKmsKey(tx.Region().Name) // keys are regional
+		sn.KmsKeyId = kmsARN(keys.region, kms)
+	case sn.Encrypted && (srcRegion != keys.region || sn.KmsKeyId == ""):
+		sn.KmsKeyId = keys.key // keys are regional
 	}
 	putSnapshot(tx, sn, now)
 	s.armSnapshotAfter(tx, sn)
@@ -136,7 +137,8 @@ func (s *Service) DescribeSnapshotAttribute(ctx context.Context, region string, 
 }
 
 // ModifySnapshotAttribute shares a snapshot with accounts or everyone
-// ("all"), or stops sharing it. Encrypted snapshots are never public.
+// ("all"), or stops sharing it. Encrypted snapshots are never public, nor
+// any while block public access for snapshots is on.
 func (s *Service) ModifySnapshotAttribute(ctx context.Context, region string, in *ec2.ModifySnapshotAttributeInput) (*ec2.Empty, error) {
 	attr := in.Attribute
 	if attr == "" {
@@ -157,8 +159,13 @@ func (s *Service) ModifySnapshotAttribute(ctx context.Context, region string, in
 		if err != nil {
 			return err
 		}
-		if sn.Encrypted && slices.Contains(add, ec2.CreateVolumePermission{Group: "all"}) {
-			return ec2.Errorf(ec2.CodeInvalidParameter, "Encrypted snapshots cannot be made public.")
+		if slices.Contains(add, ec2.CreateVolumePermission{Group: "all"}) {
+			if err := refusePublicSnapshot(tx, sn.SnapshotId); err != nil {
+				return err
+			}
+			if sn.Encrypted {
+				return ec2.Errorf(ec2.CodeInvalidParameter, "Encrypted snapshots cannot be made public.")
+			}
 		}
 		if err := dryRun(in.DryRun); err != nil {
 			return err

@@ -352,8 +352,10 @@ func snapshotOwned(owners []string) bool {
 }
 
 // restorableBy applies RestorableByUserIds: the account restores its own;
-// "all" asks for public ones; another account for those shared with it.
-func restorableBy(v *Snapshot, users []string) bool {
+// "all" asks for public ones (none while block public access blocks all
+// sharing: public says whether they are public in effect); another
+// account for those shared with it.
+func restorableBy(v *Snapshot, users []string, public bool) bool {
 	if len(users) == 0 {
 		return true
 	}
@@ -361,7 +363,7 @@ func restorableBy(v *Snapshot, users []string) bool {
 		switch {
 		case u == "self" || u == ec2.OwnerID:
 			return true
-		case u == "all" && slices.Contains(v.Shared, ec2.CreateVolumePermission{Group: "all"}):
+		case u == "all" && public && slices.Contains(v.Shared, ec2.CreateVolumePermission{Group: "all"}):
 			return true
 		case slices.Contains(v.Shared, ec2.CreateVolumePermission{UserId: u}):
 			return true
@@ -387,8 +389,9 @@ func (s *Service) DescribeSnapshots(ctx context.Context, region string, in *ec2.
 			return nil, err
 		}
 		items := make([]ec2.Snapshot, 0, len(found))
+		public := publicSnapshotsShown(r)
 		for _, v := range found {
-			if snapshotOwned(in.OwnerIds) && restorableBy(v, in.RestorableByUserIds) {
+			if snapshotOwned(in.OwnerIds) && restorableBy(v, in.RestorableByUserIds, public) {
 				items = append(items, snapshotView(v, now))
 			}
 		}

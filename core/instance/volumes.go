@@ -200,6 +200,7 @@ func planDisk(rd state.Reader, name string, e *ec2.EbsBlockDevice, now time.Time
 			d.vol.Encrypted, d.vol.KmsKeyId = true, or(d.vol.KmsKeyId, sn.KmsKeyId)
 		}
 	}
+	d.vol.Encrypted, d.vol.KmsKeyId = volumeKeysOf(rd).of(d.vol.Encrypted, d.vol.KmsKeyId)
 	if e.OutpostArn != "" {
 		return d, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid OutpostArn %s: there are no Outposts here.", e.OutpostArn)
 	}
