@@ -96,6 +96,7 @@ func main() {
 	pricingOnly := flag.Bool("pricing-only", false, "print only the pricing figures")
 	qemuImg := flag.String("qemu", "", "print only the qemu figures, booting the test image in this directory (hv/qemu/testimage/build.sh)")
 	vpcImg := flag.String("vpc", "", "print only the VPC network figures (root), booting two guests of the test image in this directory")
+	debian := flag.Bool("debian", false, "print only the Debian figures (root): images build cold and cached, boot to SSH, apt-get install")
 	flag.Parse()
 	os.Unsetenv("EC2X_WASM_CACHE") // each home compiles into its own cache
 	abs, err := filepath.Abs(*bin)
@@ -108,6 +109,10 @@ func main() {
 	defer b.ec2x("daemon", "stop")
 
 	fmt.Printf("ec2x bench — %s, %s, %d runs per figure, medians\n", time.Now().UTC().Format(time.RFC3339), cpuName(), *runs)
+	if *debian {
+		b.debianFigures()
+		return
+	}
 	if *vpcImg != "" {
 		img, err := filepath.Abs(*vpcImg)
 		check(err)

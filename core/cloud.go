@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/ec2x/ec2x/configs"
@@ -108,7 +109,11 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 	keys := keypair.New(rt)
 	net := network.New(rt)
 	mkt := market.New(rt, market.Options{Catalog: cat, Sched: c.sched, Pricer: o.Pricer, Plugins: o.Plugins, PricingHost: o.PricingHost})
-	inst := instance.New(rt, instance.Options{Catalog: cat, Network: net, Market: mkt, Sched: c.sched, Drivers: c.drivers})
+	var ebsDir string
+	if o.DriverDir != "" {
+		ebsDir = filepath.Join(o.DriverDir, "ebs")
+	}
+	inst := instance.New(rt, instance.Options{Catalog: cat, Network: net, Market: mkt, Sched: c.sched, Drivers: c.drivers, EBSDir: ebsDir})
 	bill := billing.New(rt, cat, inst, mkt)
 	mon := monitor.NewService(rt, inst)
 	lt := template.New(rt, template.Options{Catalog: cat})

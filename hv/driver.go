@@ -62,6 +62,9 @@ type Image struct {
 	Disk, Kernel, Initrd string
 	// KernelArgs is the kernel's command line after the console.
 	KernelArgs string
+	// CopyDisk says Disk may go away while guests use it (an EBS
+	// snapshot's file): a guest's root gets a copy, not an overlay.
+	CopyDisk bool
 }
 
 // GuestSpec is everything a driver needs to create a guest.
@@ -82,6 +85,9 @@ type GuestSpec struct {
 	Workload     string // a workload model name for simulated guests
 	// Load, when set, is a custom workload profile (it wins over Workload).
 	Load *LoadProfile
+	// Disks are its EBS volumes besides the root, for drivers that
+	// declare Capabilities.HotPlugDisk (their files exist).
+	Disks []Disk
 }
 
 // Workloads are the built-in workload model names drivers that simulate
@@ -239,6 +245,31 @@ type PowerOffDestroyer interface {
 	DestroyPoweredOff(ctx context.Context, id string) error
 }
 
+// Disk is an EBS volume as a guest gets it: a qcow2 file on this machine.
+type Disk struct {
+	VolumeID string // vol-...
+	Path     string
+	// SizeGiB and From say how core makes the file when it is missing:
+	// empty, or a copy of the snapshot file From.
+	SizeGiB int    `json:",omitempty"`
+	From    string `json:",omitempty"`
+}
+
+// DiskAttacher gives guests EBS volumes as virtio disks: attached to a
+// running guest they are hot-plugged, to a stopped one they are there at
+// its next start; the guest keeps them across restarts. Drivers that
+// declare Capabilities.HotPlugDisk implement it.
+type DiskAttacher interface {
+	AttachDisk(ctx context.Context, id string, disk Disk) error
+	DetachDisk(ctx context.Context, id, volumeID string) error
+	// ResizeDisk grows an attached disk; a running guest sees the new size.
+	ResizeDisk(ctx context.Context, id, volumeID string, sizeGiB int) error
+	// SnapshotDisk copies an attached disk (or, with volumeID "", the
+	// guest's root disk) to a standalone qcow2 file at target, consistent
+	// at one moment even while the guest writes.
+	SnapshotDisk(ctx context.Context, id, volumeID, target string) error
+}
+
 // WorkloadSetter changes a simulated guest's workload while it runs.
 type WorkloadSetter interface {
 	SetWorkload(ctx context.Context, id, name string, load *LoadProfile) error
@@ -256,6 +287,8 @@ type Capabilities struct {
 	DiagnosticInterrupt bool
 	// Hibernate: implements Hibernator (the guest's memory survives a stop).
 	Hibernate bool
+	// HotPlugDisk: implements DiskAttacher (volumes are real disks).
+	HotPlugDisk bool
 }
 
 // Options configure a driver instance.

@@ -7,9 +7,13 @@ import (
 
 // Sentinel errors of every driver; match them with errors.Is.
 var (
-	ErrNotFound      = errors.New("guest not found")
-	ErrExists        = errors.New("guest already exists")
-	ErrInvalidState  = errors.New("guest is not in a state that allows this")
+	ErrNotFound     = errors.New("guest not found")
+	ErrExists       = errors.New("guest already exists")
+	ErrInvalidState = errors.New("guest is not in a state that allows this")
+	// ErrNoDisk: the guest has no such disk attached.
+	ErrNoDisk = errors.New("disk not attached to the guest")
+	// ErrDiskAttached: the disk is attached to the guest already.
+	ErrDiskAttached  = errors.New("disk already attached to the guest")
 	ErrUnknownDriver = errors.New("unknown hypervisor driver")
 	// ErrUnavailable: the driver cannot run on this machine (a tool missing).
 	ErrUnavailable = errors.New("hypervisor driver unavailable")

@@ -93,7 +93,7 @@ func (s *Service) RegisterImage(ctx context.Context, region string, in *ec2.Regi
 				if sn == nil {
 					return ec2.Errorf(ec2.CodeInvalidBlockDeviceMapping, "The root device %s must name a snapshot.", root)
 				}
-				a.Base = sn.Boot
+				a.Base, a.Disk = sn.Boot, s.imageDisk(tx, sn.SnapshotId)
 			}
 			if sn != nil && !sn.Done {
 				a.Pending = append(a.Pending, sn.SnapshotId)
@@ -209,7 +209,7 @@ func (s *Service) CopyImage(ctx context.Context, region string, in *ec2.CopyImag
 		a := src
 		a.ImageId, a.Name, a.Created, a.ClientToken = tx.Region().NewID("ami"), in.Name, s.clk.Now().UTC(), in.ClientToken
 		a.SourceImageId, a.SourceRegion, a.SourceInstanceId = in.SourceImageId, in.SourceRegion, ""
-		a.LaunchPermissions, a.Protected, a.Cooldown, a.Disabled, a.Pending = nil, false, false, false, nil
+		a.LaunchPermissions, a.Protected, a.Cooldown, a.Disabled, a.Pending, a.Disk = nil, false, false, false, nil, ""
 		a.Deprecation = a.Deprecation.UTC()
 		if in.Description != "" {
 			a.Description = in.Description
@@ -228,6 +228,9 @@ func (s *Service) CopyImage(ctx context.Context, region string, in *ec2.CopyImag
 			e.SnapshotId, e.Encrypted = c.SnapshotId, &c.Encrypted
 			a.Mappings[i].Ebs = &e
 			a.Pending = append(a.Pending, c.SnapshotId)
+			if m.DeviceName == a.RootDeviceName {
+				a.Disk = s.imageDisk(tx, c.SnapshotId)
+			}
 		}
 		catalog.PutAMI(tx, &a)
 		catalog.SetImageTags(tx, a.ImageId, imgTags)

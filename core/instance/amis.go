@@ -149,6 +149,9 @@ func (s *Service) CreateImage(ctx context.Context, region string, in *ec2.Create
 				}
 				m.Ebs = &e
 				a.Pending = append(a.Pending, sn.SnapshotId)
+				if m.DeviceName == rootDevice {
+					a.Disk = s.imageDisk(tx, sn.SnapshotId)
+				}
 			}
 			a.Mappings = append(a.Mappings, m)
 		}

@@ -79,6 +79,7 @@ func (s *Service) AttachVolume(ctx context.Context, region string, in *ec2.Attac
 		}
 		putVolume(tx, v, &n, now)
 		s.armAfter(tx, n.VolumeId, d.Until)
+		s.attachDisk(tx, nr, &n)
 		out = &ec2.VolumeAttachmentOutput{VolumeAttachment: ec2.VolumeAttachment{VolumeId: v.VolumeId, InstanceId: r.InstanceId,
 			Device: in.Device, State: volAttaching, AttachTime: now}}
 		return dryRun(in.DryRun)
@@ -207,6 +208,7 @@ func (s *Service) DetachVolume(ctx context.Context, region string, in *ec2.Detac
 		nr.Rare.Disks[k].State, nr.Rare.Disks[k].Until = volDetaching, s.clk.Now().UTC().Add(volumeDetaching)
 		s.put(tx, nr)
 		s.armAfter(tx, v.VolumeId, nr.Rare.Disks[k].Until)
+		s.detachDisk(tx, nr, v.VolumeId)
 		out = &ec2.VolumeAttachmentOutput{VolumeAttachment: ec2.VolumeAttachment{VolumeId: v.VolumeId, InstanceId: iid,
 			Device: d.Device, State: volDetaching, AttachTime: d.AttachTime, DeleteOnTermination: d.DeleteOnTermination}}
 		return dryRun(in.DryRun)

@@ -60,6 +60,9 @@ func (s *Service) ModifyVolume(ctx context.Context, region string, in *ec2.Modif
 			OptimizingAt: now.Add(modifyingFor), CompletedAt: now.Add(modifyingFor + optimizingFor)}
 		n.Mod = m
 		putVolume(tx, v, n, now)
+		if n.Size > v.Size && !root {
+			s.resizeDisk(tx, n)
+		}
 		if r := get(tx, v.InstanceId); root && r != nil && int(r.VolumeGiB) != n.Size {
 			nr := r.clone()
 			nr.VolumeGiB = int32(n.Size)

@@ -230,7 +230,7 @@ func (s *Service) reconcile(ctx context.Context) error {
 	for _, w := range todo {
 		id := w.rec.InstanceId
 		if !w.has {
-			if err := w.d.Create(ctx, w.spec); err != nil {
+			if err := s.createGuest(ctx, w.d, w.spec); err != nil {
 				s.driverFailed(id, "create", err)
 				continue
 			}

@@ -35,6 +35,9 @@ type Options struct {
 	Sched   *sched.Scheduler
 	// Drivers are the open hypervisor drivers by name.
 	Drivers map[string]hv.Driver
+	// EBSDir is where volumes and snapshots of real disks keep their
+	// files ("": nowhere, every volume simulated).
+	EBSDir string
 }
 
 // Service serves the instance actions and drives the instances' guests.
@@ -48,6 +51,7 @@ type Service struct {
 	mkt     *market.Service
 	sched   *sched.Scheduler
 	drivers map[string]hv.Driver
+	ebsDir  string
 	// templates resolves RunInstances' LaunchTemplate (SetTemplates).
 	templates Templates
 	// events are each region's queue of driver events (fixed at New).
@@ -72,7 +76,8 @@ var _ network.Instances = (*Service)(nil)
 // New returns the instance family; Load reads its records, Start runs it.
 func New(rt *state.Runtime, o Options) *Service {
 	s := &Service{rt: rt, cfg: rt.Config(), clk: rt.Clock(), log: *rt.Logger(), cat: o.Catalog, net: o.Network,
-		mkt: o.Market, sched: o.Sched, drivers: o.Drivers, events: map[string]*eventQueue{}, where: map[string]string{}}
+		mkt: o.Market, sched: o.Sched, drivers: o.Drivers, ebsDir: o.EBSDir, events: map[string]*eventQueue{}, where: map[string]string{}}
+	rt.Observe(s.removeFiles)
 	for _, r := range rt.Regions() {
 		s.events[r.Name] = newEventQueue()
 	}

@@ -104,7 +104,7 @@ func (s *Service) start(tx *state.Tx, r *Record, now time.Time) ([]driverCall, e
 	return []driverCall{func(ctx context.Context) error {
 		if newDriver != oldDriver {
 			_ = oldDriver.Destroy(ctx, id)
-			if err := newDriver.Create(ctx, spec); err != nil {
+			if err := s.createGuest(ctx, newDriver, spec); err != nil {
 				s.driverFailed(id, "create", err)
 				return err
 			}

@@ -141,7 +141,7 @@ func (s *Service) runInstances(ctx context.Context, region string, in *ec2.RunIn
 func (s *Service) boot(ctx context.Context, region string, recs []*Record, specs []hv.GuestSpec) {
 	for i, r := range recs {
 		d := s.driverOf(r.Placement.HostId)
-		if err := d.Create(ctx, specs[i]); err != nil {
+		if err := s.createGuest(ctx, d, specs[i]); err != nil {
 			s.driverFailed(r.InstanceId, "create", err)
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/state"
 	"github.com/ec2x/ec2x/core/tagging"
+	"github.com/ec2x/ec2x/hv/diskfile"
 )
 
 // tierArchive is the storage tier of an archived snapshot.
@@ -90,6 +91,10 @@ func (s *Service) copySnapshot(tx *state.Tx, src *Snapshot, srcRegion, desc stri
 		sn.KmsKeyId = kmsARN(keys.region, kms)
 	case sn.Encrypted && (srcRegion != keys.region || sn.KmsKeyId == ""):
 		sn.KmsKeyId = keys.key // keys are regional
+	}
+	if from := s.snapFile(src.SnapshotId); s.ebsDir != "" && diskfile.Exists(from) {
+		sn.Copying = true
+		s.copyData(tx, sn, func(ctx context.Context, target string) error { return diskfile.Copy(ctx, from, target) })
 	}
 	putSnapshot(tx, sn, now)
 	s.armSnapshotAfter(tx, sn)

@@ -43,6 +43,10 @@ type Snapshot struct {
 	Tier string `json:"Tier,omitempty"`
 	// Copy says the snapshot is CopySnapshot's (EC2 shows no volume).
 	Copy bool `json:"Copy,omitempty"`
+	// Copying: its data is being copied (ebsdata.go); Error says why the
+	// copy failed.
+	Copying bool   `json:"Copying,omitempty"`
+	Error   string `json:"Error,omitempty"`
 	// Lock keeps it from being deleted (snaplock.go).
 	Lock *SnapshotLock `json:"Lock,omitempty"`
 	// Tiering is its last move between storage tiers (snaptier.go).
@@ -115,6 +119,9 @@ func snapshotView(v *Snapshot, now time.Time) ec2.Snapshot {
 	if v.Copy {
 		out.VolumeId = "vol-ffffffff" // EC2 shows copies so
 	}
+	if v.Error != "" {
+		out.State, out.StateMessage = "error", v.Error
+	}
 	if v.Done {
 		out.State = "completed"
 		done := v.DoneAt
@@ -165,6 +172,10 @@ func checkSnapshotPlace(outpost, location string) error {
 func (s *Service) newSnapshot(tx *state.Tx, v *Volume, desc string, tags []ec2.Tag, now time.Time) *Snapshot {
 	sn := &Snapshot{SnapshotId: tx.Region().NewID("snap"), VolumeId: v.VolumeId, Size: v.Size, Description: desc,
 		Encrypted: v.Encrypted, KmsKeyId: v.KmsKeyId, StartTime: now, Until: now.Add(snapshotFor), Tags: tags, Boot: s.bootOf(tx, v)}
+	if from := s.snapshotSource(tx, v); from != nil {
+		sn.Copying = true
+		s.copyData(tx, sn, from)
+	}
 	putSnapshot(tx, sn, now)
 	s.armSnapshotAfter(tx, sn)
 	return sn
@@ -442,7 +453,7 @@ func (s *Service) completeSnapshot(region, id string) {
 	err := s.rt.Update(context.Background(), region, func(tx *state.Tx) error {
 		sn := state.Get(tx, Snapshots, id)
 		now := s.clk.Now().UTC()
-		if sn == nil || sn.Done || now.Before(sn.Until) {
+		if sn == nil || sn.Done || sn.Copying || sn.Error != "" || now.Before(sn.Until) {
 			return nil
 		}
 		n := *sn

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/hv/diskfile"
 )
 
 // Name is the driver's name in the catalog and in config.
@@ -95,6 +96,8 @@ type guest struct {
 	NextNetdev int `json:"NextNetdev,omitempty"`
 	// Hibernated says the next start resumes from the saved state.
 	Hibernated bool `json:"Hibernated,omitempty"`
+	// Disks are its EBS volumes besides the root disk (disk.go).
+	Disks []hv.Disk `json:"Disks,omitempty"`
 	// missingDumps are traffic dump filters to add again (a rotation whose
 	// re-add failed), by filter ID.
 	missingDumps map[string]map[string]any
@@ -146,7 +149,7 @@ func (d *Driver) Accel() string { return d.accel }
 
 // Capabilities implements hv.Driver.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true, Hibernate: true}
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true, Hibernate: true, HotPlugDisk: true}
 }
 
 func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
@@ -173,13 +176,14 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	if spec.Image.Kernel == "" && spec.Image.Disk == "" {
 		return fmt.Errorf("%w: image %s has no disk or kernel for qemu", hv.ErrUnsupported, spec.Image.Name)
 	}
-	g := &guest{Spec: spec, dir: filepath.Join(d.dir, spec.ID)}
+	g := &guest{Spec: spec, dir: filepath.Join(d.dir, spec.ID), Disks: spec.Disks}
 	if err := os.MkdirAll(g.dir, 0o700); err != nil {
 		return err
 	}
 	// The root volume is the size asked for, and never smaller than the
 	// image's disk (an overlay smaller than its backing file cuts it).
 	size := uint64(max(spec.VolumeGiB, 1)) << 30
+	var imageSize uint64
 	args := []string{"create", "-q", "-f", "qcow2"}
 	if spec.Image.Disk != "" {
 		format, virtual, err := diskFormat(spec.Image.Disk)
@@ -187,13 +191,23 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 			os.RemoveAll(g.dir)
 			return fmt.Errorf("%w: image %s: %v", hv.ErrUnsupported, spec.Image.Name, err)
 		}
-		size = max(size, virtual)
+		size, imageSize = max(size, virtual), virtual
 		args = append(args, "-F", format, "-b", spec.Image.Disk)
 	}
 	args = append(args, g.path("root.qcow2"), strconv.FormatUint(size, 10))
+	if spec.Image.CopyDisk {
+		// a copy of a disk that may be deleted while the guest lives
+		args = []string{"convert", "-O", "qcow2", spec.Image.Disk, g.path("root.qcow2")}
+	}
 	if out, err := exec.CommandContext(ctx, "qemu-img", args...).CombinedOutput(); err != nil {
 		os.RemoveAll(g.dir)
-		return fmt.Errorf("qemu-img create: %v: %s", err, out)
+		return fmt.Errorf("qemu-img %s: %v: %s", args[0], err, out)
+	}
+	if spec.Image.CopyDisk && size > imageSize {
+		if err := diskfile.Resize(ctx, g.path("root.qcow2"), int(size>>30)); err != nil {
+			os.RemoveAll(g.dir)
+			return err
+		}
 	}
 	if err := writeSeed(g.path("seed.iso"), spec); err != nil {
 		os.RemoveAll(g.dir)
@@ -332,9 +346,10 @@ func (d *Driver) args(g *guest, taps map[string]int) []string {
 		"-device", fmt.Sprintf("virtio-balloon-pci,id=%s,guest-stats-polling-interval=%d", balloonID, balloonPoll),
 		"-chardev", "file,id=console,path=" + g.path("console.log") + ",append=on", "-serial", "chardev:console",
 		"-qmp", "unix:" + g.path("qmp.sock") + ",server=on,wait=off",
-		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2",
+		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2,id=" + rootDrive,
 		"-drive", "file=" + g.path("seed.iso") + ",if=virtio,format=raw,readonly=on",
 	}
+	a = append(a, diskArgs(g.Disks)...)
 	if s.Image.Kernel != "" {
 		a = append(a, "-kernel", s.Image.Kernel, "-append", kernelCmdline(s.Image))
 		if s.Image.Initrd != "" {
