@@ -15,6 +15,12 @@ var (
 	ErrUnavailable = errors.New("hypervisor driver unavailable")
 	// ErrUnsupported: the driver cannot run this guest (an image it cannot boot).
 	ErrUnsupported = errors.New("not supported by this driver")
+	// ErrNoDisk: the guest has no such volume attached.
+	ErrNoDisk = errors.New("volume not attached to the guest")
+	// ErrDiskAttached: the guest has the volume attached already.
+	ErrDiskAttached = errors.New("volume already attached to the guest")
+	// ErrDiskShrink: a volume can only grow.
+	ErrDiskShrink = errors.New("a volume cannot shrink")
 )
 
 // NotSupportedError says a driver lacks an optional ability.

@@ -54,6 +54,7 @@ func cases() []testCase {
 		{"console_capped", testConsoleCap},
 		{"stats_follow_running", testStats},
 		{"hotplug_nic", testHotPlug},
+		{"attach_disk", testDisks},
 		{"diagnostic_interrupt", testNMI},
 		{"hibernate_resumes", testHibernate},
 		{"destroy_powered_off", testDestroyPoweredOff},
@@ -79,6 +80,12 @@ func testCapabilities(e *Env) {
 	}
 	if _, ok := e.Driver.(hv.Screenshotter); caps.Screenshot != ok {
 		e.T.Errorf("Capabilities().Screenshot = %v but implements hv.Screenshotter = %v", caps.Screenshot, ok)
+	}
+	if _, ok := e.Driver.(hv.DiskAttacher); caps.HotPlugDisk != ok {
+		e.T.Errorf("Capabilities().HotPlugDisk = %v but implements hv.DiskAttacher = %v", caps.HotPlugDisk, ok)
+	}
+	if _, ok := e.Driver.(hv.DiskSnapshotter); caps.SnapshotDisk != ok {
+		e.T.Errorf("Capabilities().SnapshotDisk = %v but implements hv.DiskSnapshotter = %v", caps.SnapshotDisk, ok)
 	}
 }
 

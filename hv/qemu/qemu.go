@@ -95,6 +95,10 @@ type guest struct {
 	NextNetdev int `json:"NextNetdev,omitempty"`
 	// Hibernated says the next start resumes from the saved state.
 	Hibernated bool `json:"Hibernated,omitempty"`
+	// Disks are its EBS volumes besides the root disk (disk.go).
+	Disks []volume `json:"Disks,omitempty"`
+	// diskMu holds its disks still while one comes, goes or is copied.
+	diskMu sync.Mutex
 	// missingDumps are traffic dump filters to add again (a rotation whose
 	// re-add failed), by filter ID.
 	missingDumps map[string]map[string]any
@@ -146,7 +150,7 @@ func (d *Driver) Accel() string { return d.accel }
 
 // Capabilities implements hv.Driver.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true, Hibernate: true}
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true, Hibernate: true, HotPlugDisk: true, SnapshotDisk: true}
 }
 
 func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
@@ -252,6 +256,7 @@ func (d *Driver) get(id string) (*guest, error) {
 
 // Start implements hv.Lifecycle: it starts QEMU, which daemonizes.
 func (d *Driver) Start(ctx context.Context, id string) error {
+	defer d.lockDisks(id)() // a disk being copied is not opened under the copy
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	g, err := d.get(id)
@@ -335,6 +340,7 @@ func (d *Driver) args(g *guest, taps map[string]int) []string {
 		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2",
 		"-drive", "file=" + g.path("seed.iso") + ",if=virtio,format=raw,readonly=on",
 	}
+	a = append(a, diskArgs(g)...)
 	if s.Image.Kernel != "" {
 		a = append(a, "-kernel", s.Image.Kernel, "-append", kernelCmdline(s.Image))
 		if s.Image.Initrd != "" {
