@@ -150,6 +150,17 @@ func TestDiskHotPlugRealGuest(t *testing.T) {
 		t.Errorf("a second AttachDisk: %v, want ErrDiskAttached", err)
 	}
 
+	// a volume's traffic is its own (EC2 gives volumes metrics of their
+	// own), not the instance's disk counters
+	st0, err := d.Stats(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.run("dd if=/dev/zero of=/dev/" + dev + " bs=1M seek=8 count=4 conv=notrunc 2>/dev/null && sync")
+	if st1, err := d.Stats(ctx, s.ID); err != nil || st1.DiskWriteBytes-st0.DiskWriteBytes >= 4<<20 {
+		t.Errorf("4 MiB written to the volume raised the instance's disk writes from %d to %d (%v)", st0.DiskWriteBytes, st1.DiskWriteBytes, err)
+	}
+
 	// write, snapshot, overwrite: the snapshot keeps the first write
 	const off = 3 << 20
 	write := func(dev, text string) {
