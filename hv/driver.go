@@ -85,9 +85,6 @@ type GuestSpec struct {
 	Workload     string // a workload model name for simulated guests
 	// Load, when set, is a custom workload profile (it wins over Workload).
 	Load *LoadProfile
-	// Disks are its EBS volumes besides the root, for drivers that
-	// declare Capabilities.HotPlugDisk (their files exist).
-	Disks []Disk
 }
 
 // Workloads are the built-in workload model names drivers that simulate
@@ -245,29 +242,42 @@ type PowerOffDestroyer interface {
 	DestroyPoweredOff(ctx context.Context, id string) error
 }
 
-// Disk is an EBS volume as a guest gets it: a qcow2 file on this machine.
+// Disk is an EBS volume as a guest gets it: a qcow2 file on this machine
+// (made by hv/diskfile) that the driver opens but never owns or deletes.
 type Disk struct {
 	VolumeID string // vol-...
-	Path     string
-	// SizeGiB and From say how core makes the file when it is missing:
-	// empty, or a copy of the snapshot file From.
-	SizeGiB int    `json:",omitempty"`
-	From    string `json:",omitempty"`
+	Path     string // the volume's qcow2 file
+	// Serial is the disk's serial number as the guest reads it; empty
+	// means the volume ID without its dash, as EC2's NVMe volumes show it.
+	Serial   string
+	ReadOnly bool // the guest cannot write to it
 }
 
-// DiskAttacher gives guests EBS volumes as virtio disks: attached to a
-// running guest they are hot-plugged, to a stopped one they are there at
-// its next start; the guest keeps them across restarts. Drivers that
-// declare Capabilities.HotPlugDisk implement it.
+// DiskAttacher gives guests EBS volumes as block devices: attached to a
+// running guest a volume is hot-plugged, to a stopped one it is there at
+// the next start, and the guest keeps it across stops and starts until it
+// is detached. Drivers that declare Capabilities.HotPlugDisk implement it.
 type DiskAttacher interface {
+	// AttachDisk fails with ErrDiskAttached when the guest has the volume already.
 	AttachDisk(ctx context.Context, id string, disk Disk) error
+	// DetachDisk returns once a running guest has let go of the device;
+	// ErrNoDisk when the guest has no such volume.
 	DetachDisk(ctx context.Context, id, volumeID string) error
-	// ResizeDisk grows an attached disk; a running guest sees the new size.
+	// ResizeDisk grows an attached volume to sizeGiB (ErrDiskShrink when
+	// that is smaller); a running guest sees the new size at once.
 	ResizeDisk(ctx context.Context, id, volumeID string, sizeGiB int) error
-	// SnapshotDisk copies an attached disk (or, with volumeID "", the
-	// guest's root disk) to a standalone qcow2 file at target, consistent
-	// at one moment even while the guest writes.
+}
+
+// DiskSnapshotter copies a guest's disks into standalone qcow2 files
+// (no backing file), each as it was at one moment even while the guest
+// writes to it. Drivers that declare Capabilities.SnapshotDisk implement it.
+type DiskSnapshotter interface {
+	// SnapshotDisk copies an attached volume to target; ErrNoDisk when
+	// the guest has no such volume.
 	SnapshotDisk(ctx context.Context, id, volumeID, target string) error
+	// SnapshotRoot copies the guest's root disk, its image flattened in,
+	// so that a guest created from the copy boots with this one's files.
+	SnapshotRoot(ctx context.Context, id, target string) error
 }
 
 // WorkloadSetter changes a simulated guest's workload while it runs.
@@ -287,8 +297,10 @@ type Capabilities struct {
 	DiagnosticInterrupt bool
 	// Hibernate: implements Hibernator (the guest's memory survives a stop).
 	Hibernate bool
-	// HotPlugDisk: implements DiskAttacher (volumes are real disks).
+	// HotPlugDisk: implements DiskAttacher (EBS volumes are block devices).
 	HotPlugDisk bool
+	// SnapshotDisk: implements DiskSnapshotter (volumes hold real data).
+	SnapshotDisk bool
 }
 
 // Options configure a driver instance.

@@ -32,57 +32,90 @@ func (s *Service) snapFile(id string) string {
 // diskDriver is the driver of r's host when its volumes are real disks.
 func (s *Service) diskDriver(r *Record) (hv.DiskAttacher, bool) {
 	d := s.driverOf(r.Placement.HostId)
-	if d == nil || !d.Capabilities().HotPlugDisk || s.ebsDir == "" {
+	if d == nil || s.ebsDir == "" || !d.Capabilities().RealGuest || !d.Capabilities().HotPlugDisk {
 		return nil, false
 	}
 	da, ok := d.(hv.DiskAttacher)
 	return da, ok
 }
 
+// snapshotter is the driver of r's host when it copies its guests' disks.
+func (s *Service) snapshotter(r *Record) (hv.DiskSnapshotter, bool) {
+	d := s.driverOf(r.Placement.HostId)
+	if d == nil || s.ebsDir == "" || !d.Capabilities().RealGuest || !d.Capabilities().SnapshotDisk {
+		return nil, false
+	}
+	ds, ok := d.(hv.DiskSnapshotter)
+	return ds, ok
+}
+
+// volData is a volume as a driver gets it, with how its file is made
+// when it has none: empty, of size GiB, or a copy of its snapshot's file.
+type volData struct {
+	disk hv.Disk
+	size int
+	from string
+}
+
 // diskOf is a volume as a driver gets it.
-func (s *Service) diskOf(rd state.Reader, v *Volume) hv.Disk {
-	d := hv.Disk{VolumeID: v.VolumeId, Path: s.volFile(v.VolumeId), SizeGiB: v.Size}
+func (s *Service) diskOf(v *Volume) volData {
+	d := volData{disk: hv.Disk{VolumeID: v.VolumeId, Path: s.volFile(v.VolumeId)}, size: v.Size}
 	if v.SnapshotId != "" {
-		d.From = s.snapFile(v.SnapshotId)
+		d.from = s.snapFile(v.SnapshotId)
 	}
 	return d
 }
 
 // ensureDisk makes a volume's file if it has none yet: of its snapshot's
 // data if that has any, else empty.
-func ensureDisk(ctx context.Context, d hv.Disk) error {
-	if diskfile.Exists(d.Path) {
+func ensureDisk(ctx context.Context, d volData) error {
+	if diskfile.Exists(d.disk.Path) {
 		return nil
 	}
-	from := d.From
+	from := d.from
 	if from != "" && !diskfile.Exists(from) {
 		from = ""
 	}
-	return diskfile.Create(ctx, d.Path, d.SizeGiB, from)
+	return diskfile.Create(ctx, d.disk.Path, d.size, from)
 }
 
-// createGuest makes an instance's volume files, then its guest.
-func (s *Service) createGuest(ctx context.Context, d hv.Driver, spec hv.GuestSpec) error {
-	for _, dk := range spec.Disks {
-		if err := ensureDisk(ctx, dk); err != nil {
+// createGuest makes an instance's guest, then gives it its volumes (a
+// stopped guest has them at its first start).
+func (s *Service) createGuest(ctx context.Context, d hv.Driver, spec hv.GuestSpec, vols []volData) error {
+	if err := d.Create(ctx, spec); err != nil {
+		return err
+	}
+	da, _ := d.(hv.DiskAttacher)
+	for _, v := range vols {
+		if err := ensureDisk(ctx, v); err != nil {
+			return err
+		}
+		if err := da.AttachDisk(ctx, spec.ID, v.disk); err != nil {
 			return err
 		}
 	}
-	return d.Create(ctx, spec)
+	return nil
 }
 
-// specDisks are the volumes r's guest has besides its root, and whether
-// its image's disk is an EBS snapshot's file (which a guest copies).
-func (s *Service) specDisks(rd state.Reader, r *Record, spec *hv.GuestSpec) {
+// guestVolumes are the volumes r's guest has besides its root, on a
+// driver with real disks.
+func (s *Service) guestVolumes(rd state.Reader, r *Record) []volData {
 	if _, ok := s.diskDriver(r); !ok {
-		return
+		return nil
 	}
+	var out []volData
 	for _, d := range r.RareOf().Disks {
 		if v := state.Get(rd, Volumes, d.VolumeId); v != nil && d.State != volDetaching {
-			spec.Disks = append(spec.Disks, s.diskOf(rd, v))
+			out = append(out, s.diskOf(v))
 		}
 	}
-	spec.Image.CopyDisk = spec.Image.Disk != "" && strings.HasPrefix(spec.Image.Disk, s.ebsDir+string(filepath.Separator))
+	return out
+}
+
+// specDisks marks an image disk that is an EBS snapshot's file: a guest
+// copies it rather than overlaying it (the snapshot may be deleted).
+func (s *Service) specDisks(r *Record, spec *hv.GuestSpec) {
+	spec.Image.CopyDisk = s.ebsDir != "" && spec.Image.Disk != "" && strings.HasPrefix(spec.Image.Disk, s.ebsDir+string(filepath.Separator))
 }
 
 // attachDisk plugs a volume into r's guest once the attachment is durable.
@@ -91,12 +124,12 @@ func (s *Service) attachDisk(tx *state.Tx, r *Record, v *Volume) {
 	if !ok {
 		return
 	}
-	disk, iid := s.diskOf(tx, v), r.InstanceId
+	disk, iid := s.diskOf(v), r.InstanceId
 	s.after(tx, func(ctx context.Context) error {
 		if err := ensureDisk(ctx, disk); err != nil {
 			return err
 		}
-		return da.AttachDisk(ctx, iid, disk)
+		return da.AttachDisk(ctx, iid, disk.disk)
 	})
 }
 
@@ -138,12 +171,12 @@ func (s *Service) snapshotSource(rd state.Reader, v *Volume) func(ctx context.Co
 		if r == nil {
 			continue
 		}
-		if da, ok := s.diskDriver(r); ok {
-			vol := v.VolumeId
-			if r.rootID() == vol {
-				vol = "" // the guest's root disk
+		if ds, ok := s.snapshotter(r); ok {
+			if r.rootID() == v.VolumeId {
+				return func(ctx context.Context, target string) error { return ds.SnapshotRoot(ctx, iid, target) }
 			}
-			return func(ctx context.Context, target string) error { return da.SnapshotDisk(ctx, iid, vol, target) }
+			vol := v.VolumeId
+			return func(ctx context.Context, target string) error { return ds.SnapshotDisk(ctx, iid, vol, target) }
 		}
 	}
 	if path := s.volFile(v.VolumeId); diskfile.Exists(path) {

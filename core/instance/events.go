@@ -200,6 +200,7 @@ func (s *Service) reconcile(ctx context.Context) error {
 	type work struct {
 		d    hv.Driver
 		spec hv.GuestSpec
+		vols []volData
 		has  bool
 		st   hv.State
 		rec  *Record
@@ -215,7 +216,7 @@ func (s *Service) reconcile(ctx context.Context) error {
 			name := d.Name()
 			st, has := known[name][rec.InstanceId]
 			delete(known[name], rec.InstanceId)
-			todo = append(todo, work{d: d, spec: s.spec(r, rec), has: has, st: st, rec: rec})
+			todo = append(todo, work{d: d, spec: s.spec(r, rec), vols: s.guestVolumes(r, rec), has: has, st: st, rec: rec})
 			return true
 		})
 		r.RUnlock()
@@ -230,7 +231,7 @@ func (s *Service) reconcile(ctx context.Context) error {
 	for _, w := range todo {
 		id := w.rec.InstanceId
 		if !w.has {
-			if err := s.createGuest(ctx, w.d, w.spec); err != nil {
+			if err := s.createGuest(ctx, w.d, w.spec, w.vols); err != nil {
 				s.driverFailed(id, "create", err)
 				continue
 			}

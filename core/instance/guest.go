@@ -79,7 +79,7 @@ func (s *Service) spec(rd state.Reader, r *Record) hv.GuestSpec {
 		spec.Image = hv.Image{ID: r.ImageId, Name: imgName, Arch: img.Arch, User: img.User,
 			Disk: img.Disk, Kernel: img.Kernel, Initrd: img.Initrd, KernelArgs: img.KernelArgs}
 	}
-	s.specDisks(rd, r, &spec)
+	s.specDisks(r, &spec)
 	spec.SSHPublicKey = keypair.PublicKey(rd, r.KeyName)
 	for _, id := range r.Enis {
 		if e := network.Interface(rd, id); e != nil {

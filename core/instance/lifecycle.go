@@ -99,12 +99,12 @@ func (s *Service) start(tx *state.Tx, r *Record, now time.Time) ([]driverCall, e
 	n.StateReason, n.StateTransitionReason = nil, ""
 	s.put(tx, n)
 	newDriver := s.drivers[host.Driver]
-	spec := s.spec(tx, n)
+	spec, vols := s.spec(tx, n), s.guestVolumes(tx, n)
 	id := n.InstanceId
 	return []driverCall{func(ctx context.Context) error {
 		if newDriver != oldDriver {
 			_ = oldDriver.Destroy(ctx, id)
-			if err := s.createGuest(ctx, newDriver, spec); err != nil {
+			if err := s.createGuest(ctx, newDriver, spec, vols); err != nil {
 				s.driverFailed(id, "create", err)
 				return err
 			}

@@ -124,11 +124,11 @@ func (s *Service) runInstances(ctx context.Context, region string, in *ec2.RunIn
 		if in.ClientToken != "" {
 			state.Put(tx, tokens, &tokenRecord{Token: in.ClientToken, Hash: l.hash, ReservationId: out.ReservationId, InstanceIds: ids, Created: s.clk.Now()})
 		}
-		specs := make([]hv.GuestSpec, len(recs))
+		specs, vols := make([]hv.GuestSpec, len(recs)), make([][]volData, len(recs))
 		for i, r := range recs {
-			specs[i] = s.spec(tx, r)
+			specs[i], vols[i] = s.spec(tx, r), s.guestVolumes(tx, r)
 		}
-		tx.After(func(ctx context.Context) { s.boot(ctx, region, recs, specs) })
+		tx.After(func(ctx context.Context) { s.boot(ctx, region, recs, specs, vols) })
 		return nil
 	})
 	if err != nil {
@@ -138,10 +138,10 @@ func (s *Service) runInstances(ctx context.Context, region string, in *ec2.RunIn
 }
 
 // boot creates and starts a launch's guests once the launch is durable.
-func (s *Service) boot(ctx context.Context, region string, recs []*Record, specs []hv.GuestSpec) {
+func (s *Service) boot(ctx context.Context, region string, recs []*Record, specs []hv.GuestSpec, vols [][]volData) {
 	for i, r := range recs {
 		d := s.driverOf(r.Placement.HostId)
-		if err := s.createGuest(ctx, d, specs[i]); err != nil {
+		if err := s.createGuest(ctx, d, specs[i], vols[i]); err != nil {
 			s.driverFailed(r.InstanceId, "create", err)
 			continue
 		}

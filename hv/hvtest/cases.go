@@ -2,13 +2,11 @@ package hvtest
 
 import (
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ec2x/ec2x/hv"
-	"github.com/ec2x/ec2x/hv/diskfile"
 )
 
 // Run runs the conformance suite against the driver h opens. Each case
@@ -56,7 +54,7 @@ func cases() []testCase {
 		{"console_capped", testConsoleCap},
 		{"stats_follow_running", testStats},
 		{"hotplug_nic", testHotPlug},
-		{"disks_of_a_stopped_guest", testDisks},
+		{"attach_disk", testDisks},
 		{"diagnostic_interrupt", testNMI},
 		{"hibernate_resumes", testHibernate},
 		{"destroy_powered_off", testDestroyPoweredOff},
@@ -77,14 +75,17 @@ func testCapabilities(e *Env) {
 	if _, ok := e.Driver.(hv.StatusChecker); caps.StatusChecks != ok {
 		e.T.Errorf("Capabilities().StatusChecks = %v but implements hv.StatusChecker = %v", caps.StatusChecks, ok)
 	}
-	if _, ok := e.Driver.(hv.DiskAttacher); caps.HotPlugDisk != ok {
-		e.T.Errorf("Capabilities().HotPlugDisk = %v but implements hv.DiskAttacher = %v", caps.HotPlugDisk, ok)
-	}
 	if _, ok := e.Driver.(hv.Hibernator); caps.Hibernate != ok {
 		e.T.Errorf("Capabilities().Hibernate = %v but implements hv.Hibernator = %v", caps.Hibernate, ok)
 	}
 	if _, ok := e.Driver.(hv.Screenshotter); caps.Screenshot != ok {
 		e.T.Errorf("Capabilities().Screenshot = %v but implements hv.Screenshotter = %v", caps.Screenshot, ok)
+	}
+	if _, ok := e.Driver.(hv.DiskAttacher); caps.HotPlugDisk != ok {
+		e.T.Errorf("Capabilities().HotPlugDisk = %v but implements hv.DiskAttacher = %v", caps.HotPlugDisk, ok)
+	}
+	if _, ok := e.Driver.(hv.DiskSnapshotter); caps.SnapshotDisk != ok {
+		e.T.Errorf("Capabilities().SnapshotDisk = %v but implements hv.DiskSnapshotter = %v", caps.SnapshotDisk, ok)
 	}
 }
 
@@ -464,43 +465,5 @@ func testHotPlug(e *Env) {
 	}
 	if err := hp.DetachNIC(e.Ctx, spec.ID, nic.ID); err == nil {
 		e.T.Error("second DetachNIC of the same NIC succeeded")
-	}
-}
-
-// testDisks: volumes of a stopped guest, for drivers with real disks:
-// attached once (twice is refused), copied as a snapshot, grown, detached
-// once (twice is refused); a guest that does not exist has none.
-func testDisks(e *Env) {
-	da, ok := e.Driver.(hv.DiskAttacher)
-	if !ok {
-		return // volumes are simulated: core keeps them
-	}
-	spec := e.Create(1)
-	dir := e.T.TempDir()
-	disk := hv.Disk{VolumeID: "vol-0123456789abcdef0", Path: filepath.Join(dir, "vol.qcow2")}
-	if err := diskfile.Create(e.Ctx, disk.Path, 1, ""); err != nil {
-		e.T.Fatal(err)
-	}
-	if err := da.AttachDisk(e.Ctx, "i-00000000000000000", disk); !errors.Is(err, hv.ErrNotFound) {
-		e.T.Errorf("AttachDisk to an unknown guest: %v, want ErrNotFound", err)
-	}
-	if err := da.AttachDisk(e.Ctx, spec.ID, disk); err != nil {
-		e.T.Fatalf("AttachDisk: %v", err)
-	}
-	if err := da.AttachDisk(e.Ctx, spec.ID, disk); !errors.Is(err, hv.ErrDiskAttached) {
-		e.T.Errorf("second AttachDisk: %v, want ErrDiskAttached", err)
-	}
-	snap := filepath.Join(dir, "snap.qcow2")
-	if err := da.SnapshotDisk(e.Ctx, spec.ID, disk.VolumeID, snap); err != nil || !diskfile.Exists(snap) {
-		e.T.Errorf("SnapshotDisk: %v (file there: %v)", err, diskfile.Exists(snap))
-	}
-	if err := da.ResizeDisk(e.Ctx, spec.ID, disk.VolumeID, 2); err != nil {
-		e.T.Errorf("ResizeDisk: %v", err)
-	}
-	if err := da.DetachDisk(e.Ctx, spec.ID, disk.VolumeID); err != nil {
-		e.T.Errorf("DetachDisk: %v", err)
-	}
-	if err := da.DetachDisk(e.Ctx, spec.ID, disk.VolumeID); !errors.Is(err, hv.ErrNoDisk) {
-		e.T.Errorf("second DetachDisk: %v, want ErrNoDisk", err)
 	}
 }

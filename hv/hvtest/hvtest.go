@@ -32,6 +32,9 @@ type Harness struct {
 	// Spec returns the guest to create under id, with n NICs (n >= 1); nil
 	// means DefaultSpec. Drivers of real guests point it at a usable image.
 	Spec func(id string, n int) hv.GuestSpec
+	// DiskFile makes a volume file of sizeGiB for a DiskAttacher to open;
+	// nil when the driver keeps no volume data (it gets a path, no file).
+	DiskFile func(t *testing.T, volumeID string, sizeGiB int) string
 	// Boot and Stop go into Options; zero means 5s and 2s of fake time.
 	Boot, Stop time.Duration
 	// Timeout bounds each wait in wall time; zero means 10s, or 5m with RealTime.

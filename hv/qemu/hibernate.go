@@ -26,6 +26,7 @@ const hibernateLimit = 10 * time.Minute
 // becomes a graceful stop, as EC2 shuts down an instance that cannot
 // hibernate.
 func (d *Driver) Hibernate(ctx context.Context, id string) error {
+	defer d.lockDisks(id)() // no disk is being copied or changed as its state is saved
 	d.mu.Lock()
 	g, err := d.get(id)
 	if err == nil && (g.pid == 0 || g.stopping || g.destroying) {

@@ -97,7 +97,9 @@ type guest struct {
 	// Hibernated says the next start resumes from the saved state.
 	Hibernated bool `json:"Hibernated,omitempty"`
 	// Disks are its EBS volumes besides the root disk (disk.go).
-	Disks []hv.Disk `json:"Disks,omitempty"`
+	Disks []volume `json:"Disks,omitempty"`
+	// diskMu holds its disks still while one comes, goes or is copied.
+	diskMu sync.Mutex
 	// missingDumps are traffic dump filters to add again (a rotation whose
 	// re-add failed), by filter ID.
 	missingDumps map[string]map[string]any
@@ -149,7 +151,7 @@ func (d *Driver) Accel() string { return d.accel }
 
 // Capabilities implements hv.Driver.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true, Hibernate: true, HotPlugDisk: true}
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, StatusChecks: true, Screenshot: true, DiagnosticInterrupt: true, Hibernate: true, HotPlugDisk: true, SnapshotDisk: true}
 }
 
 func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
@@ -176,7 +178,7 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	if spec.Image.Kernel == "" && spec.Image.Disk == "" {
 		return fmt.Errorf("%w: image %s has no disk or kernel for qemu", hv.ErrUnsupported, spec.Image.Name)
 	}
-	g := &guest{Spec: spec, dir: filepath.Join(d.dir, spec.ID), Disks: spec.Disks}
+	g := &guest{Spec: spec, dir: filepath.Join(d.dir, spec.ID)}
 	if err := os.MkdirAll(g.dir, 0o700); err != nil {
 		return err
 	}
@@ -266,6 +268,7 @@ func (d *Driver) get(id string) (*guest, error) {
 
 // Start implements hv.Lifecycle: it starts QEMU, which daemonizes.
 func (d *Driver) Start(ctx context.Context, id string) error {
+	defer d.lockDisks(id)() // a disk being copied is not opened under the copy
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	g, err := d.get(id)
@@ -346,10 +349,10 @@ func (d *Driver) args(g *guest, taps map[string]int) []string {
 		"-device", fmt.Sprintf("virtio-balloon-pci,id=%s,guest-stats-polling-interval=%d", balloonID, balloonPoll),
 		"-chardev", "file,id=console,path=" + g.path("console.log") + ",append=on", "-serial", "chardev:console",
 		"-qmp", "unix:" + g.path("qmp.sock") + ",server=on,wait=off",
-		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2,id=" + rootDrive,
+		"-drive", "file=" + g.path("root.qcow2") + ",if=virtio,format=qcow2",
 		"-drive", "file=" + g.path("seed.iso") + ",if=virtio,format=raw,readonly=on",
 	}
-	a = append(a, diskArgs(g.Disks)...)
+	a = append(a, diskArgs(g)...)
 	if s.Image.Kernel != "" {
 		a = append(a, "-kernel", s.Image.Kernel, "-append", kernelCmdline(s.Image))
 		if s.Image.Initrd != "" {

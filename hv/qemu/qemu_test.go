@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/hv/diskfile"
 	"github.com/ec2x/ec2x/hv/hvtest"
 	"github.com/ec2x/ec2x/hv/qemu"
 )
@@ -69,6 +70,13 @@ func harness(t *testing.T) hvtest.Harness {
 			// Guests outlive their driver by design; a test's must not.
 			t.Cleanup(func() { killGuests(opts.Dir) })
 			return d
+		},
+		DiskFile: func(t *testing.T, volumeID string, sizeGiB int) string {
+			p := filepath.Join(t.TempDir(), volumeID+".qcow2")
+			if err := diskfile.Create(context.Background(), p, sizeGiB, ""); err != nil {
+				t.Fatal(err)
+			}
+			return p
 		},
 		Spec: func(id string, n int) hv.GuestSpec {
 			s := hvtest.DefaultSpec(id, n)

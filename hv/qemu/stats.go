@@ -32,6 +32,7 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 		cpu, _ = d.procCPU(pid)
 		failed = !d.healthy(ctx, sock, pid)
 		var blocks []struct {
+			Qdev  string `json:"qdev"`
 			Stats struct {
 				RdBytes uint64 `json:"rd_bytes"`
 				WrBytes uint64 `json:"wr_bytes"`
@@ -39,6 +40,11 @@ func (d *Driver) Stats(ctx context.Context, id string) (hv.Stats, error) {
 		}
 		if err := qmp(ctx, sock, "query-blockstats", nil, &blocks); err == nil {
 			for _, b := range blocks {
+				// EBS volumes count apart, as in EC2, and a detached
+				// one must not take its bytes off the guest's counters
+				if strings.HasPrefix(b.Qdev, "/machine/peripheral/"+deviceID("")) {
+					continue
+				}
 				rd += b.Stats.RdBytes
 				wr += b.Stats.WrBytes
 			}

@@ -45,6 +45,7 @@ type Driver struct {
 
 	mu       sync.Mutex
 	guests   map[string]*guest
+	disks    map[string][]simDisk         // volumes by guest ID (few guests have any)
 	shared   map[guestShared]*guestShared // interned: a fleet has few
 	closed   bool
 	queue    []hv.Event // settled states waiting for Notify, in order
@@ -123,10 +124,11 @@ func New(opts hv.Options) (*Driver, error) {
 // Name returns "sim".
 func (d *Driver) Name() string { return Name }
 
-// Capabilities declares what sim does: NIC hot-plug and graceful stop, but
-// no real guest and nothing that outlives the process.
+// Capabilities declares what sim does: NIC and volume hot-plug and
+// graceful stop, but no real guest, no volume data to snapshot and
+// nothing that outlives the process.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, StatusChecks: true, DiagnosticInterrupt: true, Hibernate: true}
+	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, StatusChecks: true, DiagnosticInterrupt: true, Hibernate: true, HotPlugDisk: true}
 }
 
 // Create defines a stopped guest.
@@ -268,6 +270,7 @@ func (d *Driver) stopDone(g *guest, now time.Time) { d.stopped(g, now) }
 
 func (d *Driver) destroyDone(g *guest, now time.Time) {
 	delete(d.guests, g.id)
+	delete(d.disks, g.id)
 	d.queue = append(d.queue, hv.Event{ID: g.id, State: hv.StateDestroyed, At: now})
 }
 
