@@ -58,6 +58,14 @@ func printComparison(w io.Writer, out *ec2.Comparison, v command.View, color boo
 	fmt.Fprintf(w, "%d running instances over %s hours (steady means running through the last %s)\n\n",
 		out.Instances, strconv.FormatFloat(out.Hours, 'f', -1, 64), out.Lookback)
 	_ = render.Table(w, v.Header, v.Rows, color)
+	if len(out.Storage) > 0 {
+		fmt.Fprintf(w, "\nStorage, the same under every option: %s USD\n", dollars(out.StorageCost))
+		rows := make([][]string, 0, len(out.Storage))
+		for _, c := range out.Storage {
+			rows = append(rows, []string{c.Type, strconv.Itoa(c.Count), strconv.Itoa(c.GiB), dollars(c.Cost)})
+		}
+		_ = render.Table(w, []string{"TYPE", "COUNT", "GIB", "USD"}, rows, color)
+	}
 	if len(out.Recommendation) == 0 {
 		return
 	}

@@ -96,6 +96,7 @@ func (s *Service) CostCompare(ctx context.Context, region string, in *ec2.CostCo
 	if err != nil {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "%v", err)
 	}
+	out.Storage, out.StorageCost = s.storageCost(r, hours)
 	return out, nil
 }
 

@@ -60,6 +60,18 @@ type Comparison struct {
 	Instances      int        `json:"Instances"`
 	Scenarios      []Scenario `json:"Scenarios"`
 	Recommendation []Advice   `json:"Recommendation"`
+	// Storage is what the region's EBS volumes and snapshots cost over
+	// Hours, by type: the same whatever the instances are bought as.
+	Storage     []StorageCost `json:"Storage"`
+	StorageCost float64       `json:"StorageCost"`
+}
+
+// StorageCost is the volumes (or snapshots) of one type over a comparison's hours.
+type StorageCost struct {
+	Type  string  `json:"Type"` // gp3, io2, ..., snapshot, snapshot-archive
+	Count int     `json:"Count"`
+	GiB   int     `json:"GiB"`
+	Cost  float64 `json:"Cost"`
 }
 
 // TagInterruptible marks an on-demand instance whose work can take spot
