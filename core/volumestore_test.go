@@ -1,9 +1,12 @@
 package core
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ec2x/ec2x/core/billing"
 	"github.com/ec2x/ec2x/core/ec2"
 	"github.com/ec2x/ec2x/core/store"
 	"github.com/rs/zerolog"
@@ -13,7 +16,7 @@ import (
 // derived from their instances (no vol/ record; the tags on the
 // instance) loads with a record for each root volume, with the ID and
 // tags it had, attached at the root device; a terminated instance's
-// root volume gets none.
+// root volume gets none; the record is billed from the launch.
 func TestRootVolumeFromBeforeRecords(t *testing.T) {
 	e := newEnv(t, "")
 	out := e.run(use1, &ec2.RunInstancesInput{MinCount: 2, MaxCount: 2, TagSpecifications: []ec2.TagSpecification{
@@ -33,6 +36,16 @@ func TestRootVolumeFromBeforeRecords(t *testing.T) {
 	b := store.NewBatch()
 	for _, id := range ids {
 		b.Delete(store.Key("vol", use1, "vol-"+id[2:]))
+	}
+	// and unmetered: no billed stretch of them either
+	err = st.Scan(e.ctx, "use", use1, func(key, _ []byte) error {
+		if strings.Contains(string(key), "/vol-") {
+			b.Delete(slices.Clone(key))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := st.Commit(e.ctx, b); err != nil {
 		t.Fatal(err)
@@ -71,6 +84,12 @@ func TestRootVolumeFromBeforeRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.open()
+	// billed from its launch, as every volume is
+	e.advance(time.Hour)
+	bill := e.bill(e.clk.Now().Add(-48*time.Hour), e.clk.Now(), ec2.ByInstance)
+	if q, _ := unitLine(bill, root, billing.UnitGBMonth); q == 0 {
+		t.Errorf("the root volume given a record at load is not billed: %+v", bill.Lines)
+	}
 }
 
 // TestVolumeStatesAcrossRestart: a volume creating, one attaching and one

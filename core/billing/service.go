@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/ec2x/ec2x/core/instance"
 	"github.com/ec2x/ec2x/core/market"
 	"github.com/ec2x/ec2x/core/state"
+	"github.com/ec2x/ec2x/core/store"
 )
 
 // Service meters usage as it happens and answers the bill and the cost
@@ -52,6 +54,7 @@ func (s *Service) Actions() []actions.Def {
 
 // Load finds the stretches still open after a restart.
 func (s *Service) Load(ctx context.Context) error {
+	fresh := store.NewBatch()
 	for _, r := range s.rt.Regions() {
 		b := s.books[r.Name]
 		err := state.Scan(ctx, s.rt.Store(), kindUsage, r.Name, func(seg *Segment) error {
@@ -63,8 +66,27 @@ func (s *Service) Load(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		s.meterUnbilled(r, b, fresh.Put)
+	}
+	if err := s.rt.Store().Commit(ctx, fresh); err != nil {
+		return fmt.Errorf("meter volumes: %w", err)
 	}
 	return nil
+}
+
+// meterUnbilled opens a stretch for every volume the meter has none for,
+// from when the volume was made: root volumes whose records a load made
+// for a store from before they had any (instance.ensureRoots), which no
+// change metered.
+func (s *Service) meterUnbilled(r *state.Region, b *meterBook, put func(key []byte, v any)) {
+	state.Each(r, instance.Volumes, func(v *instance.Volume) bool {
+		if _, ok := b.open[v.VolumeId]; !ok {
+			seg := volumeUse(v, v.CreateTime)
+			put(usageKey(r.Name, seg.Key, seg.Start.UnixNano()), &seg)
+			b.open[seg.Key] = seg.Start.UnixNano()
+		}
+		return true
+	})
 }
 
 // priceBook prices usage for billing: the catalogue, the spot history and
