@@ -130,13 +130,7 @@ func (s *Service) ModifyImageAttribute(ctx context.Context, region string, in *e
 			if catalog.PublicImagesBlocked(tx) && slices.Contains(add, ec2.LaunchPermission{Group: "all"}) {
 				return ec2.Errorf(ec2.CodeOperationNotPermitted, "You can't publicly share this image because block public access for AMIs is enabled for this account. To publicly share the image, you must call the DisableImageBlockPublicAccess API.")
 			}
-			n.LaunchPermissions = slices.Clone(a.LaunchPermissions)
-			for _, p := range add {
-				if !slices.Contains(n.LaunchPermissions, p) {
-					n.LaunchPermissions = append(n.LaunchPermissions, p)
-				}
-			}
-			n.LaunchPermissions = slices.DeleteFunc(n.LaunchPermissions, func(p ec2.LaunchPermission) bool { return slices.Contains(del, p) })
+			n.LaunchPermissions = editPermissions(a.LaunchPermissions, add, del)
 		case "imdsSupport":
 			v := in.Value
 			if in.ImdsSupport != nil {
@@ -186,20 +180,8 @@ func launchChanges(in *ec2.ModifyImageAttributeInput) (add, del []ec2.LaunchPerm
 	for _, o := range in.OrganizationalUnitArns {
 		listed = append(listed, ec2.LaunchPermission{OrganizationalUnitArn: o})
 	}
-	switch in.OperationType {
-	case "add":
-		add = append(add, listed...)
-	case "remove":
-		del = append(del, listed...)
-	case "":
-		if len(listed) > 0 {
-			return nil, nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter OperationType")
-		}
-	default:
-		return nil, nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for OperationType: add or remove.", in.OperationType)
-	}
-	if len(add) == 0 && len(del) == 0 {
-		return nil, nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must name a launch permission to add or remove.")
+	if add, del, err = byOperation(in.OperationType, add, del, listed, "launch permission"); err != nil {
+		return nil, nil, err
 	}
 	for _, p := range slices.Concat(add, del) {
 		switch {

@@ -200,20 +200,8 @@ func permissionChanges(in *ec2.ModifySnapshotAttributeInput) (add, del []ec2.Cre
 	for _, g := range in.GroupNames {
 		listed = append(listed, ec2.CreateVolumePermission{Group: g})
 	}
-	switch in.OperationType {
-	case "add":
-		add = append(add, listed...)
-	case "remove":
-		del = append(del, listed...)
-	case "":
-		if len(listed) > 0 {
-			return nil, nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter OperationType")
-		}
-	default:
-		return nil, nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for OperationType: add or remove.", in.OperationType)
-	}
-	if len(add) == 0 && len(del) == 0 {
-		return nil, nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must name a permission to add or remove.")
+	if add, del, err = byOperation(in.OperationType, add, del, listed, "permission"); err != nil {
+		return nil, nil, err
 	}
 	for _, p := range slices.Concat(add, del) {
 		switch {
@@ -226,15 +214,37 @@ func permissionChanges(in *ec2.ModifySnapshotAttributeInput) (add, del []ec2.Cre
 	return add, del, nil
 }
 
+// byOperation adds the permissions an attribute request lists by
+// OperationType ("add" or "remove") to those it gives as Add and Remove,
+// and refuses a request that changes nothing.
+func byOperation[T any](op string, add, del, listed []T, what string) ([]T, []T, error) {
+	switch op {
+	case "add":
+		add = append(add, listed...)
+	case "remove":
+		del = append(del, listed...)
+	case "":
+		if len(listed) > 0 {
+			return nil, nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter OperationType")
+		}
+	default:
+		return nil, nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for OperationType: add or remove.", op)
+	}
+	if len(add) == 0 && len(del) == 0 {
+		return nil, nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must name a %s to add or remove.", what)
+	}
+	return add, del, nil
+}
+
 // editPermissions is have with add added and del removed, each once.
-func editPermissions(have, add, del []ec2.CreateVolumePermission) []ec2.CreateVolumePermission {
+func editPermissions[T comparable](have, add, del []T) []T {
 	out := slices.Clone(have)
 	for _, p := range add {
 		if !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
-	return slices.DeleteFunc(out, func(p ec2.CreateVolumePermission) bool { return slices.Contains(del, p) })
+	return slices.DeleteFunc(out, func(p T) bool { return slices.Contains(del, p) })
 }
 
 // ResetSnapshotAttribute makes a snapshot private again.
