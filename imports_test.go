@@ -48,6 +48,8 @@ func TestImportRules(t *testing.T) {
 		{"hv", []string{"hv", "internal/"}},
 		{"hv/sim", []string{"hv", "internal/"}},
 		{"hv/qemu", []string{"hv", "internal/"}},
+		{"hv/qemuguest", []string{"hv", "internal/"}},
+		{"hv/libvirt", []string{"hv", "internal/"}},
 		{"hv/hvtest", []string{"hv", "internal/"}},
 	}
 	ruled := map[string]bool{}

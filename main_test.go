@@ -23,6 +23,8 @@ import (
 	"github.com/ec2x/ec2x/cli"
 	"github.com/ec2x/ec2x/cli/screens"
 	"github.com/ec2x/ec2x/core/daemon"
+	"github.com/ec2x/ec2x/hv/libvirt"
+	"github.com/ec2x/ec2x/hv/libvirt/testhosts"
 	"github.com/ec2x/ec2x/pricing-wasm/wasmtest"
 	"github.com/jmespath/go-jmespath"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -32,7 +34,8 @@ func TestMain(m *testing.M) {
 	// Daemons (scripts, crash and terminal tests) share one compilation
 	// cache for the pricing modules.
 	os.Setenv("EC2X_WASM_CACHE", wasmtest.CacheDir())
-	testscript.Main(m, map[string]func(){
+	// libvirt hosts the scripts started are stopped after the tests
+	testscript.Main(testhosts.After(m), map[string]func(){
 		"ec2x": func() { os.Exit(cli.Main(cli.Links{Serve: daemon.Serve, Screens: screens.Linked{}})) },
 	})
 }
@@ -52,6 +55,18 @@ func TestScripts(t *testing.T) {
 				// VPC networks of real guests and image builds need root;
 				// CI runs as root, so there these never skip.
 				return os.Geteuid() == 0, nil
+			}
+			if cond == "libvirt" {
+				// libvirt hosts of this machine (hv/libvirt/testhosts), and
+				// the test image of their guests
+				_, err := testhosts.Start(1)
+				if err == nil && os.Getenv("EC2X_QEMU_IMAGE") == "" {
+					err = errors.New("EC2X_QEMU_IMAGE is not set")
+				}
+				if err != nil && os.Getenv(testhosts.Required) != "" {
+					return false, fmt.Errorf("%s is set but %v", testhosts.Required, err)
+				}
+				return err == nil, nil
 			}
 			if cond != "qemu" {
 				return false, fmt.Errorf("unknown condition %q", cond)
@@ -95,6 +110,8 @@ func TestScripts(t *testing.T) {
 			}
 			env.Defer(func() {
 				killDaemon(home)
+				// its libvirt guests, on whichever test host they are
+				testhosts.PurgeAll(libvirt.DomainPrefix(filepath.Join(home, "guests")))
 				// its guests' VPC namespaces (root only; none otherwise)
 				_ = vpcnet.RemoveNamespaces(context.Background(), home)
 			})
@@ -107,16 +124,17 @@ func TestScripts(t *testing.T) {
 			return os.WriteFile(filepath.Join(home, "config.toml"), []byte("[sim]\nboot_seconds = 0.2\nstop_seconds = 0.1\n\n[pricing]\nwasm_timeout_ms = 1000\n"), 0o600)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"count":    cmdCount,
-			"distinct": cmdDistinct,
-			"perm":     cmdPerm,
-			"waitfor":  cmdWaitFor,
-			"setvar":   cmdSetvar,
-			"jq":       cmdJQ,
-			"exits":    cmdExits,
-			"freeport": cmdFreePort,
-			"httpget":  cmdHTTPGet,
-			"udpask":   cmdUDPAsk,
+			"count":       cmdCount,
+			"distinct":    cmdDistinct,
+			"perm":        cmdPerm,
+			"waitfor":     cmdWaitFor,
+			"setvar":      cmdSetvar,
+			"jq":          cmdJQ,
+			"exits":       cmdExits,
+			"freeport":    cmdFreePort,
+			"httpget":     cmdHTTPGet,
+			"udpask":      cmdUDPAsk,
+			"libvirthost": cmdLibvirtHost,
 		},
 	})
 }
@@ -404,4 +422,15 @@ func cmdUDPAsk(ts *testscript.TestScript, neg bool, args []string) {
 		return b[:n], err
 	}
 	retryAsk(ts, neg, "udp "+args[0], want, ask)
+}
+
+// libvirthost: sets LIBVIRT_URI to a libvirt host of this machine
+// (hv/libvirt/testhosts; the libvirt condition started it).
+func cmdLibvirtHost(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: libvirthost")
+	}
+	uris, err := testhosts.Start(1)
+	ts.Check(err)
+	ts.Setenv("LIBVIRT_URI", uris[0])
 }

@@ -29,7 +29,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l name -r -d 'the Name
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l tag -r -d 'tag KEY=VALUE (repeatable)'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l key -r -d 'key pair name'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l az -r -d 'availability zone'
-complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l driver -r -d 'only hosts of this hypervisor driver (sim, qemu)'
+complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l driver -r -d 'only hosts of this hypervisor driver (sim, qemu, libvirt)'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l subnet -r -d 'subnet ID'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l sg -r -d 'security group ID or name (repeatable)'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l user-data -r -d 'file with user data'

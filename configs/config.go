@@ -317,6 +317,10 @@ type HostGroup struct {
 	MemOvercommit float64  `toml:"mem_overcommit"`
 	Families      []string `toml:"families"`
 	Driver        string   `toml:"driver"`
+	// URI is the libvirt URI of the group's host, for driver "libvirt"
+	// (and only it): qemu:///system, qemu+tcp://HOST/system,
+	// qemu+ssh://USER@HOST/system. Such a group is one host.
+	URI string `toml:"uri"`
 }
 
 // Error is a configuration error that names the file, line and key.

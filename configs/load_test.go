@@ -87,6 +87,19 @@ func TestLoadErrors(t *testing.T) {
 			6, "hosts.families", `hosts[0]: family "x9" has no instance types`},
 		{"negative memory overcommit", host("us-east-1a") + "cpu_overcommit = 2.0\nmem_overcommit = -1.0\n",
 			7, "hosts.mem_overcommit", "hosts[0]: mem_overcommit must not be negative"},
+		{"libvirt host without its uri: the header", host("us-east-1a") + "driver = \"libvirt\"\n",
+			1, "hosts.uri", "hosts[0]: a libvirt host needs uri, the libvirt URI of its host"},
+		{"uri of a qemu host", host("us-east-1a") + "driver = \"qemu\"\nuri = \"qemu:///system\"\n",
+			7, "hosts.uri", `hosts[0]: uri is for driver "libvirt" only, and this host's driver is "qemu"`},
+		{"uri of a sim host", host("us-east-1a") + "uri = \"qemu:///system\"\n",
+			6, "hosts.uri", `this host's driver is "sim"`},
+		{"uri of another hypervisor", host("us-east-1a") + "driver = \"libvirt\"\nuri = \"xen:///system\"\n",
+			7, "hosts.uri", `uri "xen:///system" is not a libvirt URI of QEMU`},
+		{"libvirt host of count 2", strings.Replace(host("us-east-1a"), "count = 1", "count = 2", 1) + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.5/system\"\n",
+			3, "hosts.count", "count must be 1, not 2"},
+		{"two libvirt hosts", host("us-east-1a") + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.5/system\"\n" +
+			host("us-east-1b") + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.6/system\"\n",
+			14, "hosts.uri", "another libvirt host (qemu+tcp://10.0.0.5/system) is configured before this one"},
 		{"credential without its secret",
 			"[[api.credentials]]\naccess_key_id = \"A\"\nsecret_access_key = \"B\"\n\n[[api.credentials]]\naccess_key_id = \"MINE\"\n",
 			5, "api.credentials", "api.credentials[1]: every credential needs access_key_id and secret_access_key"},
@@ -165,6 +178,12 @@ func TestUserOverrides(t *testing.T) {
 			func(t *testing.T, c *configs.Config) {
 				if h := c.Hosts[0]; h.VCPUs != runtime.NumCPU() || h.MemoryGiB < 1 {
 					t.Errorf("qemu host = %d vCPUs %d GiB, want %d vCPUs and this machine's memory", h.VCPUs, h.MemoryGiB, runtime.NumCPU())
+				}
+			}},
+		{"a libvirt host is the host its uri names", replaceFleet + host("us-east-1a") + "driver = \"libvirt\"\nuri = \"qemu+tcp://127.0.0.2/system\"\n",
+			func(t *testing.T, c *configs.Config) {
+				if h := c.Hosts[0]; h.Driver != "libvirt" || h.URI != "qemu+tcp://127.0.0.2/system" || h.VCPUs != 8 {
+					t.Errorf("libvirt host = %+v", h)
 				}
 			}},
 		{"[[api.credentials]] replaces the example key", "[[api.credentials]]\naccess_key_id = \"AK\"\nsecret_access_key = \"SK\"\n",

@@ -3,6 +3,7 @@ package configs
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"runtime"
 	"sort"
@@ -328,10 +329,48 @@ func (c *Config) checkHosts() *problem {
 		if c.ZoneRegion(h.Zone) == "" {
 			return at("zone", "zone %q is not a zone of any configured region", h.Zone)
 		}
+		if p := c.checkHostURI(i, at); p != nil {
+			return p
+		}
 		for _, f := range h.Families {
 			if !fams[f] {
 				return at("families", "family %q has no instance types", f)
 			}
+		}
+	}
+	return nil
+}
+
+// libvirtSchemes are the URI schemes of libvirt's QEMU driver that the
+// libvirt driver's client speaks (local socket, TCP, TLS, SSH).
+var libvirtSchemes = map[string]bool{"qemu": true, "qemu+unix": true, "qemu+tcp": true, "qemu+tls": true,
+	"qemu+ssh": true, "qemu+libssh": true, "qemu+libssh2": true}
+
+// checkHostURI checks hosts[i]'s uri: a libvirt host needs one (the host
+// it is), no other driver takes one, and, until the scheduler places
+// guests across libvirt hosts (drivers are opened one per name), every
+// libvirt group names the same host.
+func (c *Config) checkHostURI(i int, at func(f, format string, args ...any) *problem) *problem {
+	h := &c.Hosts[i]
+	if h.Driver != "libvirt" {
+		if h.URI != "" {
+			return at("uri", "uri is for driver \"libvirt\" only, and this host's driver is %q", h.Driver)
+		}
+		return nil
+	}
+	if h.URI == "" {
+		return at("uri", "a libvirt host needs uri, the libvirt URI of its host (qemu:///system, qemu+tcp://HOST/system, qemu+ssh://USER@HOST/system)")
+	}
+	u, err := url.Parse(h.URI)
+	if err != nil || !libvirtSchemes[u.Scheme] || (u.Path != "/system" && u.Path != "/session") {
+		return at("uri", "uri %q is not a libvirt URI of QEMU: qemu[+unix|+tcp|+tls|+ssh]://[HOST]/system (or /session)", h.URI)
+	}
+	if h.Count != 1 {
+		return at("count", "a libvirt host group is the one host its uri names: count must be 1, not %d", h.Count)
+	}
+	for j := range i {
+		if o := c.Hosts[j]; o.Driver == "libvirt" && o.URI != h.URI {
+			return at("uri", "another libvirt host (%s) is configured before this one: placing guests across several libvirt hosts is not done yet, so every libvirt host group must name the same uri", o.URI)
 		}
 	}
 	return nil

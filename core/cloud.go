@@ -157,6 +157,8 @@ func (c *Cloud) openDrivers(ctx context.Context, o Options, notify func(hv.Event
 			Logger: o.Logger.With().Str("driver", h.Driver).Logger(),
 			Notify: notify,
 			Fabric: o.Fabric, GuestNetwork: o.GuestNetwork,
+			// one driver per name: configs allows one libvirt URI for now
+			URI: h.URI,
 		})
 		if err != nil {
 			return fmt.Errorf("open driver %s: %w", h.Driver, err)

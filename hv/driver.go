@@ -320,6 +320,10 @@ type Options struct {
 	Fabric *vpcnet.Fabric
 	// GuestNetwork says why Fabric is nil ("" when it is set).
 	GuestNetwork string
+	// URI names the host a driver of other engines' hosts drives, from
+	// its [[hosts]] group's uri (libvirt: qemu:///system,
+	// qemu+tcp://HOST/system); "" for drivers of this machine.
+	URI string
 }
 
 // Factory opens a driver.

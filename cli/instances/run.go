@@ -25,7 +25,7 @@ var RunCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "tag", Usage: "tag KEY=VALUE (repeatable)"},
 		&cli.StringFlag{Name: "key", Usage: "key pair name"},
 		&cli.StringFlag{Name: "az", Usage: "availability zone"},
-		&cli.StringFlag{Name: "driver", Usage: "only hosts of this hypervisor driver (sim, qemu)"},
+		&cli.StringFlag{Name: "driver", Usage: "only hosts of this hypervisor driver (sim, qemu, libvirt)"},
 		&cli.StringFlag{Name: "subnet", Usage: "subnet ID"},
 		&cli.StringSliceFlag{Name: "sg", Usage: "security group ID or name (repeatable)"},
 		&cli.StringFlag{Name: "user-data", Usage: "file with user data"},

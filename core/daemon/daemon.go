@@ -37,6 +37,7 @@ import (
 	"github.com/rs/zerolog"
 
 	// The hypervisor drivers register themselves.
+	_ "github.com/ec2x/ec2x/hv/libvirt"
 	_ "github.com/ec2x/ec2x/hv/qemu"
 	_ "github.com/ec2x/ec2x/hv/sim"
 )

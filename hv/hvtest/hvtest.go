@@ -62,6 +62,14 @@ type Env struct {
 // NewEnv opens a fresh driver for t and closes it when t ends.
 func (h Harness) NewEnv(t *testing.T) *Env {
 	t.Helper()
+	return h.NewEnvIn(t, t.TempDir())
+}
+
+// NewEnvIn is NewEnv with dir as the driver's directory: a second Env in
+// the directory of another is its driver opened again, as a daemon that
+// restarted opens its drivers.
+func (h Harness) NewEnvIn(t *testing.T, dir string) *Env {
+	t.Helper()
 	if h.Boot == 0 {
 		h.Boot = 5 * time.Second
 	}
@@ -75,7 +83,7 @@ func (h Harness) NewEnv(t *testing.T) *Env {
 		}
 	}
 	e := &Env{T: t, Ctx: context.Background(), Events: NewRecorder(), h: h}
-	opts := hv.Options{Seed: 42, Boot: h.Boot, Stop: h.Stop, Dir: t.TempDir(), Notify: e.Events.Notify}
+	opts := hv.Options{Seed: 42, Boot: h.Boot, Stop: h.Stop, Dir: dir, Notify: e.Events.Notify}
 	if h.RealTime {
 		opts.Clock = clock.Real{}
 	} else {

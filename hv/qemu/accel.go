@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ec2x/ec2x/hv/qemuguest"
 )
 
 // probeExit is QEMU's exit status when the probe firmware writes 0x10 to
@@ -22,36 +24,14 @@ var errProbeTimeout = errors.New("did not finish")
 // time QEMU takes to start; a broken one never does.
 const probeTimeout = 3 * time.Second
 
-// probeFirmware is a 64 KiB BIOS image that does what every kernel must
-// do first: leave real mode. From the reset vector it loads a flat GDT,
-// enables protected mode, far-jumps into 32-bit code and writes 0x10 to
-// port 0xf4 (QEMU's isa-debug-exit), so QEMU exits with probeExit. Built
-// from (GNU as, --32, then objcopy -O binary):
+// probeFirmware is qemuguest's probe firmware ending as
 //
-//	.code16
-//	start: cli; lgdtl %cs:gdtr; mov %cr0,%eax; or $1,%al; mov %eax,%cr0
-//	       ljmpl $0x08, $(0xF0000 + pm32)
-//	.code32
-//	pm32:  mov $0x10,%ax; mov %ax,%ds; mov $0x10,%al; out %al,$0xf4
-//	1:     hlt; jmp 1b
-//	gdt:   (at 0x28) null; code 0x00CF9A000000FFFF; data 0x00CF92000000FFFF
-//	gdtr:  (at 0x40) .word 23; .long 0xF0028
-//	       (at 0xFFF0, the reset vector) ljmp $0xF000, $start
+//	mov $0x10,%al; out %al,$0xf4     (at 0xF001E)
+//	1: hlt; jmp 1b
+//
+// so QEMU exits with probeExit once the guest has left real mode.
 func probeFirmware() []byte {
-	b := make([]byte, 64<<10)
-	copy(b, []byte{
-		0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0x40, 0x00, 0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f, 0x22, 0xc0,
-		0x66, 0xea, 0x18, 0x00, 0x0f, 0x00, 0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0xb0, 0x10,
-		0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
-	})
-	copy(b[0x28:], []byte{
-		0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff, 0x00, 0x00, 0x00, 0x9a, 0xcf, 0x00,
-		0xff, 0xff, 0x00, 0x00, 0x00, 0x92, 0xcf, 0x00,
-		0x17, 0x00, 0x28, 0x00, 0x0f, 0x00,
-	})
-	copy(b[0xfff0:], []byte{0xea, 0x00, 0x00, 0x00, 0xf0})
-	return b
+	return qemuguest.ProbeFirmware([]byte{0xb0, 0x10, 0xe6, 0xf4, 0xf4, 0xeb, 0xfd})
 }
 
 // probe runs the probe firmware on accelerator a and reports whether it

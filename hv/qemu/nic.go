@@ -3,31 +3,13 @@ package qemu
 import (
 	"context"
 	"fmt"
-	"net"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/hv/qemuguest"
 	"github.com/ec2x/ec2x/hv/vpcnet"
 )
-
-// netdevOpts are a NIC's user-mode network options: on the interface's
-// own subnet, whose DHCP hands the guest the interface's private IP, so
-// the guest sees the addresses EC2 would give it. The router and DNS sit
-// where EC2 puts them, at the subnet's base +1 and +2: addresses EC2
-// reserves, so no interface can be given them (QEMU's own defaults, base
-// +0.0.2.2 and +0.0.2.3, are ordinary addresses of a /20).
-func netdevOpts(i int, nic hv.NIC) string {
-	nd := fmt.Sprintf("id=n%d", i)
-	if ip := net.ParseIP(nic.PrivateIP).To4(); ip != nil && nic.PrefixLen > 0 && nic.PrefixLen <= 24 {
-		base := ip.Mask(net.CIDRMask(nic.PrefixLen, 32))
-		sub := &net.IPNet{IP: base, Mask: net.CIDRMask(nic.PrefixLen, 32)}
-		at := func(n byte) net.IP { a := slices.Clone(base); a[3] += n; return a }
-		return nd + fmt.Sprintf(",net=%s,host=%s,dns=%s,dhcpstart=%s", sub, at(1), at(2), ip)
-	}
-	return nd + fmt.Sprintf(",net=10.0.%d.0/24", 2+i)
-}
 
 // ForwardPort implements hv.PortForwarder with QEMU's hostfwd on the
 // interface's user-mode network: a loopback port reaches the guest port.
@@ -66,7 +48,7 @@ func (d *Driver) ForwardPort(ctx context.Context, id string, deviceIndex, port i
 	if !ok {
 		return "", fmt.Errorf("%w: %s has no interface at device index %d until it starts again", hv.ErrInvalidState, id, deviceIndex)
 	}
-	hp, err := freePort()
+	hp, err := qemuguest.FreePort()
 	if err != nil {
 		return "", err
 	}
@@ -151,7 +133,7 @@ func (d *Driver) hotPlug(ctx context.Context, g *guest, i int, nic hv.NIC) error
 		}
 	} else {
 		var msg string
-		cmd := "netdev_add user," + netdevOpts(i, nic)
+		cmd := "netdev_add user," + qemuguest.NetdevOpts(i, nic)
 		if err := qmp(ctx, sock, "human-monitor-command", map[string]string{"command-line": cmd}, &msg); err != nil {
 			return err
 		}

@@ -8,11 +8,8 @@ package qemu
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -24,15 +21,13 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/hv"
-	"github.com/ec2x/ec2x/hv/diskfile"
+	"github.com/ec2x/ec2x/hv/qemuguest"
 )
 
 // Name is the driver's name in the catalog and in config.
 const Name = "qemu"
 
 const (
-	// consoleKeep is how much of the system log is returned, as EC2 keeps.
-	consoleKeep = 64 << 10
 	// powerdownGrace is how long a graceful stop waits before quitting.
 	powerdownGrace = 30 * time.Second
 )
@@ -175,43 +170,15 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	if _, ok := d.g[spec.ID]; ok {
 		return hv.ErrExists
 	}
-	if spec.Image.Kernel == "" && spec.Image.Disk == "" {
-		return fmt.Errorf("%w: image %s has no disk or kernel for qemu", hv.ErrUnsupported, spec.Image.Name)
-	}
 	g := &guest{Spec: spec, dir: filepath.Join(d.dir, spec.ID)}
 	if err := os.MkdirAll(g.dir, 0o700); err != nil {
 		return err
 	}
-	// The root volume is the size asked for, and never smaller than the
-	// image's disk (an overlay smaller than its backing file cuts it).
-	size := uint64(max(spec.VolumeGiB, 1)) << 30
-	var imageSize uint64
-	args := []string{"create", "-q", "-f", "qcow2"}
-	if spec.Image.Disk != "" {
-		format, virtual, err := diskFormat(spec.Image.Disk)
-		if err != nil {
-			os.RemoveAll(g.dir)
-			return fmt.Errorf("%w: image %s: %v", hv.ErrUnsupported, spec.Image.Name, err)
-		}
-		size, imageSize = max(size, virtual), virtual
-		args = append(args, "-F", format, "-b", spec.Image.Disk)
-	}
-	args = append(args, g.path("root.qcow2"), strconv.FormatUint(size, 10))
-	if spec.Image.CopyDisk {
-		// a copy of a disk that may be deleted while the guest lives
-		args = []string{"convert", "-O", "qcow2", spec.Image.Disk, g.path("root.qcow2")}
-	}
-	if out, err := exec.CommandContext(ctx, "qemu-img", args...).CombinedOutput(); err != nil {
+	if err := qemuguest.MakeRoot(ctx, g.path("root.qcow2"), spec); err != nil {
 		os.RemoveAll(g.dir)
-		return fmt.Errorf("qemu-img %s: %v: %s", args[0], err, out)
+		return err
 	}
-	if spec.Image.CopyDisk && size > imageSize {
-		if err := diskfile.Resize(ctx, g.path("root.qcow2"), int(size>>30)); err != nil {
-			os.RemoveAll(g.dir)
-			return err
-		}
-	}
-	if err := writeSeed(g.path("seed.iso"), spec); err != nil {
+	if err := qemuguest.WriteSeed(g.path("seed.iso"), spec); err != nil {
 		os.RemoveAll(g.dir)
 		return err
 	}
@@ -221,41 +188,6 @@ func (d *Driver) Create(ctx context.Context, spec hv.GuestSpec) error {
 	}
 	d.g[spec.ID] = g
 	return nil
-}
-
-// diskFormat tells a qcow2 disk from a raw one by its magic, not its name
-// (Ubuntu's .img files are qcow2, other .img files raw), with its virtual
-// size in bytes.
-func diskFormat(path string) (string, uint64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	head := make([]byte, 32)
-	if n, _ := io.ReadFull(f, head); n == len(head) && string(head[:4]) == "QFI\xfb" {
-		return "qcow2", binary.BigEndian.Uint64(head[24:32]), nil
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		return "", 0, err
-	}
-	return "raw", uint64(fi.Size()), nil
-}
-
-// kernelCmdline is the kernel's command line: the serial console, then
-// the image's arguments; a kernel that boots a disk is told its root,
-// the first partition of the first virtio disk (where cloud images keep
-// it), unless the image says otherwise.
-func kernelCmdline(img hv.Image) string {
-	line := "console=ttyS0"
-	if img.Disk != "" && !strings.Contains(" "+img.KernelArgs, " root=") {
-		line += " root=/dev/vda1"
-	}
-	if img.KernelArgs != "" {
-		line += " " + img.KernelArgs
-	}
-	return line
 }
 
 func (d *Driver) get(id string) (*guest, error) {
@@ -278,7 +210,7 @@ func (d *Driver) Start(ctx context.Context, id string) error {
 	if g.pid > 0 {
 		return fmt.Errorf("%w: %s is running", hv.ErrInvalidState, id)
 	}
-	port, err := freePort()
+	port, err := qemuguest.FreePort()
 	if err != nil {
 		return err
 	}
@@ -354,14 +286,14 @@ func (d *Driver) args(g *guest, taps map[string]int) []string {
 	}
 	a = append(a, diskArgs(g)...)
 	if s.Image.Kernel != "" {
-		a = append(a, "-kernel", s.Image.Kernel, "-append", kernelCmdline(s.Image))
+		a = append(a, "-kernel", s.Image.Kernel, "-append", qemuguest.KernelCmdline(s.Image))
 		if s.Image.Initrd != "" {
 			a = append(a, "-initrd", s.Image.Initrd)
 		}
 	}
 	for _, nic := range s.NICs {
 		i := g.Netdevs[nic.ID]
-		nd := "user," + netdevOpts(i, nic)
+		nd := "user," + qemuguest.NetdevOpts(i, nic)
 		if fd, ok := taps[nic.ID]; ok {
 			nd = fmt.Sprintf("tap,id=n%d,fd=%d", i, fd)
 		} else if nic.DeviceIndex == 0 {
@@ -371,15 +303,6 @@ func (d *Driver) args(g *guest, taps map[string]int) []string {
 		a = append(a, g.dumpArgs(i)...)
 	}
 	return a
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func (d *Driver) notify(id string, s hv.State, reason string) {
@@ -559,14 +482,7 @@ func (d *Driver) Console(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(g.path("console.log"))
-	if errors.Is(err, os.ErrNotExist) {
-		return []byte{}, nil
-	}
-	if len(b) > consoleKeep {
-		b = b[len(b)-consoleKeep:]
-	}
-	return b, err
+	return qemuguest.ReadConsole(g.path("console.log"))
 }
 
 // AppendConsole implements hv.ConsoleAppender.

@@ -39,23 +39,14 @@ func skip(t *testing.T, why string) {
 	t.Skip(why)
 }
 
-// testImage is the directory hv/qemu/testimage/build.sh wrote, from
-// EC2X_QEMU_IMAGE; the tests skip, saying why, without QEMU or the image.
-func testImage(t *testing.T) string {
+// testImage is the test image (hvtest.TestImage); the tests skip, saying
+// why, without QEMU or the image.
+func testImage(t *testing.T) hv.Image {
 	t.Helper()
 	if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
 		skip(t, "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86 qemu-utils)")
 	}
-	dir := os.Getenv("EC2X_QEMU_IMAGE")
-	if dir == "" {
-		skip(t, "EC2X_QEMU_IMAGE is not set: build the test image with hv/qemu/testimage/build.sh DIR and point it there")
-	}
-	for _, f := range []string{"vmlinuz", "initrd.img"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			t.Fatalf("EC2X_QEMU_IMAGE=%s: %v", dir, err)
-		}
-	}
-	return dir
+	return hvtest.TestImage(t, func(why string) { skip(t, why) })
 }
 
 func harness(t *testing.T) hvtest.Harness {
@@ -78,13 +69,7 @@ func harness(t *testing.T) hvtest.Harness {
 			}
 			return p
 		},
-		Spec: func(id string, n int) hv.GuestSpec {
-			s := hvtest.DefaultSpec(id, n)
-			s.VCPUs, s.MemoryMiB, s.VolumeGiB = 1, 256, 1
-			s.Image = hv.Image{ID: "ami-0123456789abcdef0", Name: "ec2x-test", Arch: "x86_64", User: "ec2-user",
-				Kernel: filepath.Join(img, "vmlinuz"), Initrd: filepath.Join(img, "initrd.img")}
-			return s
-		},
+		Spec: hvtest.SmallSpec(img),
 	}
 }
 

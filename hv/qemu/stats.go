@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ec2x/ec2x/hv"
+	"github.com/ec2x/ec2x/hv/qemuguest"
 )
 
 // Stats implements hv.Observer: CPU time from /proc, disk from QMP and
@@ -186,10 +187,8 @@ const (
 	balloonPoll = 2
 )
 
-// guestMemUsedMiB is the memory the guest's kernel says it uses: its total
-// less what it could make available without swapping (MemTotal -
-// MemAvailable, as free(1) and the CloudWatch agent count), from the
-// virtio-balloon device's statistics. It is 0 while the guest has not
+// guestMemUsedMiB is the memory the guest's kernel says it uses
+// (qemuguest.MemUsedMiB), from the virtio-balloon device's statistics. It is 0 while the guest has not
 // reported: its balloon driver is not loaded yet, or the image has none.
 func guestMemUsedMiB(ctx context.Context, sock string, limit int) int {
 	var gs struct {
@@ -200,16 +199,7 @@ func guestMemUsedMiB(ctx context.Context, sock string, limit int) int {
 	if err := qmp(ctx, sock, "qom-get", args, &gs); err != nil || gs.LastUpdate == 0 {
 		return 0
 	}
-	total, avail := gs.Stats["stat-total-memory"], gs.Stats["stat-available-memory"]
-	if avail < 0 { // kernels before 4.6 report no MemAvailable
-		free, caches := gs.Stats["stat-free-memory"], gs.Stats["stat-disk-caches"]
-		if free < 0 {
-			return 0
-		}
-		avail = free + max(caches, 0)
-	}
-	if total <= 0 || avail < 0 || avail > total {
-		return 0
-	}
-	return max(1, min(int((total-avail)>>20), limit))
+	// QEMU reports -1 for what the guest did not
+	return qemuguest.MemUsedMiB(gs.Stats["stat-total-memory"], gs.Stats["stat-available-memory"],
+		gs.Stats["stat-free-memory"], gs.Stats["stat-disk-caches"], limit)
 }

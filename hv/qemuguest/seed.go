@@ -1,4 +1,4 @@
-package qemu
+package qemuguest
 
 import (
 	"fmt"
@@ -14,10 +14,10 @@ import (
 	"github.com/ec2x/ec2x/hv"
 )
 
-// writeSeed writes a cloud-init NoCloud seed: an ISO 9660 volume labelled
+// WriteSeed writes a cloud-init NoCloud seed: an ISO 9660 volume labelled
 // cidata holding meta-data (instance ID, hostname, the key pair's public
 // key) and user-data. Rock Ridge keeps the names as NoCloud spells them.
-func writeSeed(path string, spec hv.GuestSpec) error {
+func WriteSeed(path string, spec hv.GuestSpec) error {
 	var md strings.Builder
 	fmt.Fprintf(&md, "instance-id: %s\nlocal-hostname: %s\n", spec.ID, spec.Hostname)
 	if spec.SSHPublicKey != "" {

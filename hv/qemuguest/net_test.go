@@ -1,4 +1,4 @@
-package qemu
+package qemuguest
 
 import (
 	"testing"
@@ -23,8 +23,8 @@ func TestNetdevOpts(t *testing.T) {
 		{"no address: a network of its own", hv.NIC{}, "id=n0,net=10.0.2.0/24"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := netdevOpts(0, tc.nic); got != tc.want {
-				t.Errorf("netdevOpts = %s, want %s", got, tc.want)
+			if got := NetdevOpts(0, tc.nic); got != tc.want {
+				t.Errorf("NetdevOpts = %s, want %s", got, tc.want)
 			}
 		})
 	}
