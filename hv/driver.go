@@ -301,6 +301,9 @@ type Capabilities struct {
 	HotPlugDisk bool
 	// SnapshotDisk: implements DiskSnapshotter (volumes hold real data).
 	SnapshotDisk bool
+	// Move: implements Mover (guests move to another host of the same
+	// engine, running ones live).
+	Move bool
 }
 
 // Options configure a driver instance.
@@ -324,6 +327,33 @@ type Options struct {
 	// its [[hosts]] group's uri (libvirt: qemu:///system,
 	// qemu+tcp://HOST/system); "" for drivers of this machine.
 	URI string
+}
+
+// Mover moves guests to another driver of the same kind: another host of
+// the same engine (a libvirt host at another URI). Drivers that declare
+// Capabilities.Move implement it.
+type Mover interface {
+	// Move hands guest id to dst. A running guest migrates live: it keeps
+	// running on dst without a reboot (its counters go on from where they
+	// were), and Move returns once it runs there. A stopped guest moves
+	// stopped, with its disk. When this driver's host does not answer,
+	// the guest is defined on dst, stopped, from its disk (evacuation).
+	// Neither driver reports a state for the move itself; when Move
+	// fails, the guest stays where it was.
+	Move(ctx context.Context, id string, dst Driver) error
+}
+
+// HostInspector reads the capacity of the host a driver runs guests on,
+// from the engine (libvirt's NodeGetInfo).
+type HostInspector interface {
+	HostCapacity(ctx context.Context) (vcpus, memoryMiB int, err error)
+}
+
+// HealthReporter says whether a driver's host answers.
+type HealthReporter interface {
+	// Reachable returns nil when the host answered its last check, or
+	// why not (wrapping ErrUnavailable). It does not block on the host.
+	Reachable(ctx context.Context) error
 }
 
 // Factory opens a driver.
