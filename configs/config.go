@@ -319,7 +319,9 @@ type HostGroup struct {
 	Driver        string   `toml:"driver"`
 	// URI is the libvirt URI of the group's host, for driver "libvirt"
 	// (and only it): qemu:///system, qemu+tcp://HOST/system,
-	// qemu+ssh://USER@HOST/system. Such a group is one host.
+	// qemu+ssh://USER@HOST/system. Such a group is one host; its vcpus
+	// and memory_gib, when left out, are read from the host (libvirt's
+	// NodeGetInfo) when the daemon connects.
 	URI string `toml:"uri"`
 }
 

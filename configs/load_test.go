@@ -97,9 +97,11 @@ func TestLoadErrors(t *testing.T) {
 			7, "hosts.uri", `uri "xen:///system" is not a libvirt URI of QEMU`},
 		{"libvirt host of count 2", strings.Replace(host("us-east-1a"), "count = 1", "count = 2", 1) + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.5/system\"\n",
 			3, "hosts.count", "count must be 1, not 2"},
-		{"two libvirt hosts", host("us-east-1a") + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.5/system\"\n" +
-			host("us-east-1b") + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.6/system\"\n",
-			14, "hosts.uri", "another libvirt host (qemu+tcp://10.0.0.5/system) is configured before this one"},
+		{"one libvirt host twice", host("us-east-1a") + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.5/system\"\n" +
+			host("us-east-1b") + "driver = \"libvirt\"\nuri = \"qemu+tcp://10.0.0.5/system\"\n",
+			14, "hosts.uri", "hosts[0] names the same host (qemu+tcp://10.0.0.5/system): each libvirt host is one [[hosts]] entry"},
+		{"a sim host without vcpus", strings.Replace(host("us-east-1a"), "vcpus = ", "vcpus = 0 #", 1),
+			4, "hosts.vcpus", "hosts[0]: vcpus must be at least 1"},
 		{"credential without its secret",
 			"[[api.credentials]]\naccess_key_id = \"A\"\nsecret_access_key = \"B\"\n\n[[api.credentials]]\naccess_key_id = \"MINE\"\n",
 			5, "api.credentials", "api.credentials[1]: every credential needs access_key_id and secret_access_key"},
@@ -184,6 +186,14 @@ func TestUserOverrides(t *testing.T) {
 			func(t *testing.T, c *configs.Config) {
 				if h := c.Hosts[0]; h.Driver != "libvirt" || h.URI != "qemu+tcp://127.0.0.2/system" || h.VCPUs != 8 {
 					t.Errorf("libvirt host = %+v", h)
+				}
+			}},
+		{"libvirt hosts of their own URIs, capacity left to the engine", replaceFleet +
+			"[[hosts]]\nzone = \"us-east-1a\"\ncount = 1\ndriver = \"libvirt\"\nuri = \"qemu+tcp://127.0.0.2/system\"\n" +
+			"[[hosts]]\nzone = \"us-east-1a\"\ncount = 1\ndriver = \"libvirt\"\nuri = \"qemu+tcp://127.0.0.3/system\"\n",
+			func(t *testing.T, c *configs.Config) {
+				if len(c.Hosts) != 2 || c.Hosts[1].URI != "qemu+tcp://127.0.0.3/system" || c.Hosts[0].VCPUs != 0 || c.Hosts[0].MemoryGiB != 0 {
+					t.Errorf("libvirt hosts = %+v, want two with capacity 0 (read from the host)", c.Hosts)
 				}
 			}},
 		{"[[api.credentials]] replaces the example key", "[[api.credentials]]\naccess_key_id = \"AK\"\nsecret_access_key = \"SK\"\n",

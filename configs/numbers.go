@@ -123,10 +123,16 @@ func (c *Config) catalogNumbers() []number {
 	for i := range c.Hosts {
 		h := &c.Hosts[i]
 		e := c.hostEntry(i)
+		// a libvirt host's capacity is read from the host when it is not
+		// set (0): its engine knows it
+		least := 1.0
+		if h.Driver == "libvirt" {
+			least = 0
+		}
 		for _, n := range []number{
 			num(float64(h.Count), 1, maxHosts, "hosts", "count"),
-			num(float64(h.VCPUs), 1, 1<<16, "hosts", "vcpus"),
-			num(float64(h.MemoryGiB), 1, 1<<20, "hosts", "memory_gib"),
+			num(float64(h.VCPUs), least, 1<<16, "hosts", "vcpus"),
+			num(float64(h.MemoryGiB), least, 1<<20, "hosts", "memory_gib"),
 			num(h.CPUOvercommit, 0, maxOvercomm, "hosts", "cpu_overcommit").because("0 or absent means 1"),
 			num(h.MemOvercommit, 0, maxOvercomm, "hosts", "mem_overcommit").because("0 or absent means 1"),
 		} {

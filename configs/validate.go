@@ -347,9 +347,8 @@ var libvirtSchemes = map[string]bool{"qemu": true, "qemu+unix": true, "qemu+tcp"
 	"qemu+ssh": true, "qemu+libssh": true, "qemu+libssh2": true}
 
 // checkHostURI checks hosts[i]'s uri: a libvirt host needs one (the host
-// it is), no other driver takes one, and, until the scheduler places
-// guests across libvirt hosts (drivers are opened one per name), every
-// libvirt group names the same host.
+// it is), no other driver takes one, and no two groups name one host (its
+// capacity would be counted twice).
 func (c *Config) checkHostURI(i int, at func(f, format string, args ...any) *problem) *problem {
 	h := &c.Hosts[i]
 	if h.Driver != "libvirt" {
@@ -369,8 +368,8 @@ func (c *Config) checkHostURI(i int, at func(f, format string, args ...any) *pro
 		return at("count", "a libvirt host group is the one host its uri names: count must be 1, not %d", h.Count)
 	}
 	for j := range i {
-		if o := c.Hosts[j]; o.Driver == "libvirt" && o.URI != h.URI {
-			return at("uri", "another libvirt host (%s) is configured before this one: placing guests across several libvirt hosts is not done yet, so every libvirt host group must name the same uri", o.URI)
+		if o := c.Hosts[j]; o.Driver == "libvirt" && o.URI == h.URI {
+			return at("uri", "hosts[%d] names the same host (%s): each libvirt host is one [[hosts]] entry", c.hostEntry(j).idx, h.URI)
 		}
 	}
 	return nil

@@ -146,7 +146,8 @@ func Open(ctx context.Context, o Options) (*Cloud, error) {
 func (c *Cloud) openDrivers(ctx context.Context, o Options, notify func(hv.Event)) error {
 	cfg := o.Config
 	for _, h := range cfg.Hosts {
-		if c.drivers[h.Driver] != nil {
+		key := sched.DriverKey(h.Driver, h.URI)
+		if c.drivers[key] != nil {
 			continue
 		}
 		d, err := hv.Open(ctx, h.Driver, hv.Options{
@@ -157,13 +158,13 @@ func (c *Cloud) openDrivers(ctx context.Context, o Options, notify func(hv.Event
 			Logger: o.Logger.With().Str("driver", h.Driver).Logger(),
 			Notify: notify,
 			Fabric: o.Fabric, GuestNetwork: o.GuestNetwork,
-			// one driver per name: configs allows one libvirt URI for now
+			// one driver per name, and per host for libvirt
 			URI: h.URI,
 		})
 		if err != nil {
 			return fmt.Errorf("open driver %s: %w", h.Driver, err)
 		}
-		c.drivers[h.Driver] = d
+		c.drivers[key] = d
 	}
 	return nil
 }

@@ -25,7 +25,14 @@ var HostsCommand = &cli.Command{
 			if err := e.Call("DescribeHosts", &ec2.Empty{}, &out); err != nil {
 				return err
 			}
-			v := command.View{Data: &out, Header: []string{"HOST ID", "ZONE", "DRIVER", "VCPUS USED", "MEMORY USED", "GUESTS", "FAMILIES"}}
+			v := command.View{Data: &out, Header: []string{"HOST ID", "ZONE", "STATE", "DRIVER", "VCPUS USED", "MEMORY USED", "GUESTS", "FAMILIES"}}
+			uris := false
+			for _, h := range out.Hosts {
+				uris = uris || h.URI != ""
+			}
+			if uris {
+				v.Header = append(v.Header, "URI")
+			}
 			for _, h := range out.Hosts {
 				v.IDs = append(v.IDs, h.ID)
 				driver := h.Driver
@@ -35,12 +42,36 @@ var HostsCommand = &cli.Command{
 				case h.Acceleration != "":
 					driver += " (" + h.Acceleration + ")"
 				}
-				v.Rows = append(v.Rows, []string{h.ID, h.Zone, driver,
+				row := []string{h.ID, h.Zone, hostState(h), driver,
 					fmt.Sprintf("%d/%d", h.UsedVCPUs, h.CapacityVCpus),
 					fmt.Sprintf("%s/%s", command.GiB(h.UsedMemoryMiB), command.GiB(h.CapacityMemoryMiB)),
-					strconv.Itoa(len(h.Instances)), fmt.Sprint(h.Families)})
+					strconv.Itoa(len(h.Instances)), fmt.Sprint(h.Families)}
+				if uris {
+					row = append(row, orDash(h.URI))
+				}
+				v.Rows = append(v.Rows, row)
 			}
 			return e.Print(v)
 		},
-	}, hostsMaintainCommand},
+	}, hostsMaintainCommand, hostsDrainCommand, hostsEvacuateCommand},
+}
+
+// hostState is a host's state as `hosts ls` shows it: whether its engine
+// answers, and whether it is drained.
+func hostState(h ec2.HostInfo) string {
+	st := h.State
+	if st == "" {
+		st = "connected"
+	}
+	if h.Draining {
+		st += ", draining"
+	}
+	return st
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

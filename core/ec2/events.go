@@ -79,3 +79,40 @@ type HostInstanceEvent struct {
 	InstanceId string              `json:"InstanceId"`
 	Event      InstanceStatusEvent `json:"Event"`
 }
+
+// DrainHostInput drains a host (ec2x's own action): it takes no new
+// guests, and its running guests move live to other hosts of its zone,
+// each announced by a system-maintenance event. Undo ends the drain.
+type DrainHostInput struct {
+	HostId string `json:"HostId"`
+	Undo   bool   `json:"Undo,omitempty"`
+}
+
+// DrainHostOutput is the host's drain and the events of the guests that move.
+type DrainHostOutput struct {
+	HostId   string              `json:"HostId"`
+	Draining bool                `json:"Draining"`
+	Events   []HostInstanceEvent `json:"Events"`
+}
+
+// EvacuateHostInput restarts the instances of a host that does not
+// answer on other hosts of its zone, from their disks (ec2x's own action).
+type EvacuateHostInput struct {
+	HostId string `json:"HostId"`
+}
+
+// EvacuateHostOutput lists where each instance of the host went.
+type EvacuateHostOutput struct {
+	HostId    string      `json:"HostId"`
+	Instances []HostMoved `json:"Instances"`
+}
+
+// HostMoved is one instance moved off a host.
+type HostMoved struct {
+	InstanceId string `json:"InstanceId"`
+	ToHostId   string `json:"ToHostId,omitempty"`
+	// State is the instance's state after the move (pending when it
+	// boots again there); Error says why it could not move.
+	State string `json:"State,omitempty"`
+	Error string `json:"Error,omitempty"`
+}

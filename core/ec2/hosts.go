@@ -6,6 +6,14 @@ type Host struct {
 	Region        string   `json:"Region"`
 	Zone          string   `json:"AvailabilityZone"`
 	Driver        string   `json:"Driver"`
+	// URI is the libvirt URI of a libvirt host ("" for other drivers).
+	URI string `json:"Uri,omitempty"`
+	// Draining says the host takes no new guests and its running guests
+	// are moving to other hosts (`ec2x hosts drain`).
+	Draining bool `json:"Draining"`
+	// Unreachable says the host's engine did not answer its last check:
+	// it takes no new guests, and its guests' system status is impaired.
+	Unreachable bool `json:"Unreachable"`
 	VCPUs         int      `json:"VCpus"`
 	MemoryMiB     int      `json:"MemoryMiB"`
 	CPUOvercommit float64  `json:"CpuOvercommit"`

@@ -303,8 +303,11 @@ type HostInfo struct {
 	Acceleration string `json:"Acceleration,omitempty"`
 	// GuestNetwork is how a driver of real guests networks them: "vpc",
 	// or "user (why)" when the private network is off.
-	GuestNetwork string         `json:"GuestNetwork,omitempty"`
-	Instances    []HostInstance `json:"Instances"`
+	GuestNetwork string `json:"GuestNetwork,omitempty"`
+	// State is "connected" or "unreachable" (why, in StateReason).
+	State       string         `json:"State"`
+	StateReason string         `json:"StateReason,omitempty"`
+	Instances   []HostInstance `json:"Instances"`
 }
 
 // HostInstance is one guest of a host.

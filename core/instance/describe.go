@@ -315,6 +315,8 @@ type Running struct {
 	Driver           hv.Driver
 	// CreditMode is the instance's CPU credit option (burstable types).
 	CreditMode string
+	// HostDown says the instance's host does not answer.
+	HostDown bool
 }
 
 // Running lists every running instance of every region.
@@ -324,7 +326,8 @@ func (s *Service) Running() []Running {
 		r.RLock()
 		for _, rec := range state.Published(r, Instances) {
 			if rec.State.Name == ec2.StateRunning {
-				out = append(out, Running{r.Name, rec.InstanceId, rec.InstanceType, rec.StateSince, s.driverOf(rec.Placement.HostId), s.CreditMode(rec)})
+				down, _ := s.HostDown(rec.Placement.HostId)
+				out = append(out, Running{r.Name, rec.InstanceId, rec.InstanceType, rec.StateSince, s.driverOf(rec.Placement.HostId), s.CreditMode(rec), down})
 			}
 		}
 		r.RUnlock()

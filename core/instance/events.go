@@ -186,7 +186,7 @@ func (s *Service) purgeTerminated(ctx context.Context) {
 // the store does not know are destroyed, missing guests are created, and
 // transitions interrupted by a crash are finished.
 func (s *Service) reconcile(ctx context.Context) error {
-	known := map[string]map[string]hv.State{} // driver -> guest -> state
+	known := map[string]map[string]hv.State{} // driver key -> guest -> state
 	for name, d := range s.drivers {
 		list, err := d.List(ctx)
 		if err != nil {
@@ -212,8 +212,7 @@ func (s *Service) reconcile(ctx context.Context) error {
 			if rec.State.Name == ec2.StateTerminated {
 				return true
 			}
-			d := s.driverOf(rec.Placement.HostId)
-			name := d.Name()
+			name, d := s.driverFor(rec.Placement.HostId)
 			st, has := known[name][rec.InstanceId]
 			delete(known[name], rec.InstanceId)
 			todo = append(todo, work{d: d, spec: s.spec(r, rec), vols: s.guestVolumes(r, rec), has: has, st: st, rec: rec})

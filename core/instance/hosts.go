@@ -32,11 +32,18 @@ func (s *Service) DescribeHosts(ctx context.Context, region string, _ *ec2.Empty
 			g = []ec2.HostInstance{}
 		}
 		info := ec2.HostInfo{Host: h.Host, CapacityVCpus: h.CapVCPUs(), CapacityMemoryMiB: h.CapMemoryMiB(), Instances: g}
-		if a, ok := s.drivers[h.Driver].(hv.Accelerated); ok {
+		d := s.drivers[h.DriverKey()]
+		if a, ok := d.(hv.Accelerated); ok {
 			info.Acceleration = a.Accel()
 		}
-		if n, ok := s.drivers[h.Driver].(hv.GuestNetworker); ok {
+		if n, ok := d.(hv.GuestNetworker); ok {
 			info.GuestNetwork = n.GuestNetwork()
+		}
+		info.State = "connected"
+		if hr, ok := d.(hv.HealthReporter); ok {
+			if err := hr.Reachable(ctx); err != nil {
+				info.State, info.StateReason = "unreachable", err.Error()
+			}
 		}
 		out.Hosts = append(out.Hosts, info)
 	}

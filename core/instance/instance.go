@@ -10,6 +10,7 @@ package instance
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -33,7 +34,8 @@ type Options struct {
 	Network *network.Service
 	Market  *market.Service
 	Sched   *sched.Scheduler
-	// Drivers are the open hypervisor drivers by name.
+	// Drivers are the open hypervisor drivers by sched.Host.DriverKey:
+	// the driver's name, with its host's URI for libvirt.
 	Drivers map[string]hv.Driver
 	// EBSDir is where volumes and snapshots of real disks keep their
 	// files ("": nowhere, every volume simulated).
@@ -65,10 +67,17 @@ type Service struct {
 	metadata metadataHook
 	json     jsonCache // DescribeInstances' JSON, by instance
 
-	mu      sync.Mutex // guards closed and janitor
-	closed  bool
-	janitor clock.Timer
-	wg      sync.WaitGroup
+	mu          sync.Mutex // guards closed, janitor and healthTimer
+	closed      bool
+	janitor     clock.Timer
+	healthTimer clock.Timer
+	wg          sync.WaitGroup
+
+	// moveMu makes guests' moves between hosts one at a time (hostmove.go).
+	moveMu sync.Mutex
+	// downSince is when each host that does not answer stopped answering.
+	healthMu  sync.Mutex
+	downSince map[string]time.Time
 }
 
 var _ network.Instances = (*Service)(nil)
@@ -76,7 +85,7 @@ var _ network.Instances = (*Service)(nil)
 // New returns the instance family; Load reads its records, Start runs it.
 func New(rt *state.Runtime, o Options) *Service {
 	s := &Service{rt: rt, cfg: rt.Config(), clk: rt.Clock(), log: *rt.Logger(), cat: o.Catalog, net: o.Network,
-		mkt: o.Market, sched: o.Sched, drivers: o.Drivers, ebsDir: o.EBSDir, events: map[string]*eventQueue{}, where: map[string]string{}}
+		mkt: o.Market, sched: o.Sched, drivers: o.Drivers, ebsDir: o.EBSDir, events: map[string]*eventQueue{}, where: map[string]string{}, downSince: map[string]time.Time{}}
 	rt.Observe(s.removeFiles)
 	for _, r := range rt.Regions() {
 		s.events[r.Name] = newEventQueue()
@@ -201,6 +210,8 @@ func (s *Service) Actions() []actions.Def {
 		actions.New("WaitInstances", actions.Local, s.WaitInstances),
 		actions.New("DescribeHosts", actions.Local, s.DescribeHosts),
 		actions.New("MaintainHost", actions.Local, s.MaintainHost),
+		actions.New("DrainHost", actions.Local, s.DrainHost),
+		actions.New("EvacuateHost", actions.Local, s.EvacuateHost),
 		actions.New("ExplainPlacement", actions.Local, s.ExplainPlacement),
 		actions.New("DescribeSSHTarget", actions.Local, s.DescribeSSHTarget),
 		actions.New("DescribeInstanceMetadata", actions.Local, s.DescribeInstanceMetadata),
@@ -242,6 +253,12 @@ func (s *Service) Load(ctx context.Context) error {
 		if err == nil {
 			err = state.Load(ctx, r, rootTasks, nil)
 		}
+		if err == nil {
+			err = state.Load(ctx, r, hostStates, func(h *hostState) error {
+				s.sched.SetDraining(h.HostId, h.Draining)
+				return nil
+			})
+		}
 		if err != nil {
 			return err
 		}
@@ -260,9 +277,12 @@ func (s *Service) Start(ctx context.Context) error {
 		s.wg.Add(1)
 		go s.eventLoop(region, q)
 	}
+	s.inspectHosts(ctx)
 	if err := s.reconcile(ctx); err != nil {
 		return err
 	}
+	s.checkHealth(ctx)
+	s.watchHealth()
 	s.scheduleJanitor()
 	s.rearmNotices()
 	s.rearmEvents()
@@ -282,6 +302,9 @@ func (s *Service) Close() {
 	s.closed = true
 	if s.janitor != nil {
 		s.janitor.Stop()
+	}
+	if s.healthTimer != nil {
+		s.healthTimer.Stop()
 	}
 	s.mu.Unlock()
 	for _, q := range s.events {
@@ -321,15 +344,40 @@ func (s *Service) newInstanceID(r *state.Region) string {
 
 // driverOf returns the driver of a host (the first driver when unknown).
 func (s *Service) driverOf(hostID string) hv.Driver {
+	_, d := s.driverFor(hostID)
+	return d
+}
+
+// driverFor is driverOf with the driver's key in Options.Drivers.
+func (s *Service) driverFor(hostID string) (string, hv.Driver) {
 	if h := s.sched.Host(hostID); h != nil {
-		if d := s.drivers[h.Driver]; d != nil {
-			return d
+		if d := s.drivers[h.DriverKey()]; d != nil {
+			return h.DriverKey(), d
 		}
 	}
-	for _, d := range s.drivers {
-		return d
+	keys := make([]string, 0, len(s.drivers))
+	for k := range s.drivers {
+		keys = append(keys, k)
 	}
-	return nil
+	if len(keys) == 0 {
+		return "", nil
+	}
+	sort.Strings(keys) // the same one every time
+	return keys[0], s.drivers[keys[0]]
+}
+
+// driverNames are the names of the drivers the hosts run, sorted.
+func (s *Service) driverNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, d := range s.drivers {
+		if !seen[d.Name()] {
+			seen[d.Name()] = true
+			names = append(names, d.Name())
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Driver is the driver an instance's host runs (for the monitor).

@@ -98,13 +98,12 @@ func (s *Service) start(tx *state.Tx, r *Record, now time.Time) ([]driverCall, e
 	setState(n, ec2.StatePending, now)
 	n.StateReason, n.StateTransitionReason = nil, ""
 	s.put(tx, n)
-	newDriver := s.drivers[host.Driver]
+	newDriver := s.drivers[host.DriverKey()]
 	spec, vols := s.spec(tx, n), s.guestVolumes(tx, n)
 	id := n.InstanceId
 	return []driverCall{func(ctx context.Context) error {
 		if newDriver != oldDriver {
-			_ = oldDriver.Destroy(ctx, id)
-			if err := s.createGuest(ctx, newDriver, spec, vols); err != nil {
+			if err := s.moveGuest(ctx, oldDriver, newDriver, spec, vols); err != nil {
 				s.driverFailed(id, "create", err)
 				return err
 			}

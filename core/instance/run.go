@@ -192,12 +192,7 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if _, offered := l.typ.Price[region]; !offered && len(l.typ.Price) > 0 {
 		return nil, ec2.Errorf(ec2.CodeUnsupported, "The instance type '%s' is not supported in %s.", l.typeName, region)
 	}
-	if in.Driver != "" && s.drivers[in.Driver] == nil {
-		names := make([]string, 0, len(s.drivers))
-		for n := range s.drivers {
-			names = append(names, n)
-		}
-		sort.Strings(names)
+	if names := s.driverNames(); in.Driver != "" && !contains(names, in.Driver) {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "No host runs the driver '%s' (the config's hosts run %s).", in.Driver, strings.Join(names, ", "))
 	}
 	var err error

@@ -51,6 +51,9 @@ type SchedEvent struct {
 	HostId string    `json:"HostId,omitempty"`
 	State  string    `json:"State"`
 	Ended  time.Time `json:"Ended,omitzero"`
+	// Migrate says the event is carried out by moving the guest live to
+	// another host (a drain), not by a reboot.
+	Migrate bool `json:"Migrate,omitempty"`
 }
 
 // view is the event as DescribeInstanceStatus shows it: an ended event's
@@ -259,6 +262,12 @@ func (s *Service) carryOut(ctx context.Context, region, id, evID string, at time
 		if r.State.Name == ec2.StateShuttingDown || r.State.Name == ec2.StateTerminated {
 			eventsEnded(n, eventCanceled, now)
 			s.put(tx, n)
+			return nil
+		}
+		if ev.Migrate {
+			// the move completes the event once the guest runs elsewhere
+			host := ev.HostId
+			tx.After(func(context.Context) { go s.migrateForEvent(region, id, evID, host) })
 			return nil
 		}
 		n.editRare().Events = endEvents(r.RareOf().Events, eventCompleted, now, func(e SchedEvent) bool { return e.InstanceEventId == evID })

@@ -166,6 +166,9 @@ func (s *Service) runChecks(ctx context.Context, region string, ids []string) (m
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
 	for _, j := range jobs {
+		if hr, ok := j.d.(hv.HealthReporter); ok && hr.Reachable(ctx) != nil {
+			continue // its host does not answer: statusOf says so
+		}
 		sc, ok := j.d.(hv.StatusChecker)
 		if !ok || !j.d.Capabilities().StatusChecks {
 			out[j.id] = checkResult{err: &hv.NotSupportedError{Driver: j.d.Name(), Ability: "status checks"}}
@@ -191,13 +194,23 @@ func (s *Service) statusOf(r *Record, checks map[string]checkResult) *ec2.Instan
 		SystemStatus: ec2.InstanceStatusSummary{Status: ec2.StatusNotApplicable}, InstanceStatus: ec2.InstanceStatusSummary{Status: ec2.StatusNotApplicable}}
 	if r.State.Name == ec2.StateRunning {
 		c, ok := checks[r.InstanceId]
+		down, since := s.HostDown(r.Placement.HostId)
+		_, health := s.driverOf(r.Placement.HostId).(hv.HealthReporter)
 		switch {
+		case down:
+			// the host's engine does not answer: EC2's failed system check
+			st.SystemStatus = summary(hv.Check{Reach: hv.ReachFailed, Since: since})
+			st.InstanceStatus = ec2.InstanceStatusSummary{Status: ec2.StatusInsufficient, Details: []ec2.InstanceStatusDetails{{Name: "reachability", Status: ec2.StatusInsufficient}}}
 		case !ok:
 			// it became running after the checks ran: as a fresh guest is
 			st.SystemStatus, st.InstanceStatus = summary(hv.Check{Reach: hv.ReachInitializing}), summary(hv.Check{Reach: hv.ReachInitializing})
 		case c.err != nil:
 			st.SystemStatus = ec2.InstanceStatusSummary{Status: ec2.StatusInsufficient, Details: []ec2.InstanceStatusDetails{{Name: "reachability", Status: ec2.StatusInsufficient}}}
 			st.InstanceStatus = st.SystemStatus
+			if health {
+				// the host answers and runs the guest: the system check passes
+				st.SystemStatus = summary(hv.Check{Reach: hv.ReachPassed})
+			}
 		default:
 			st.SystemStatus, st.InstanceStatus = summary(c.rep.System), summary(c.rep.Instance)
 		}

@@ -32,9 +32,9 @@ func FromStats(prev, cur hv.Stats, vcpus, memoryMiB int) (demandPct float64, v V
 	v[NetworkOut] = delta(prev.NetTxBytes, cur.NetTxBytes)
 	v[DiskReadBytes] = delta(prev.DiskReadBytes, cur.DiskReadBytes)
 	v[DiskWriteBytes] = delta(prev.DiskWriteBytes, cur.DiskWriteBytes)
-	v[StatusCheckFailed] = 0
+	v[StatusCheckFailed], v[StatusCheckFailed_Instance], v[StatusCheckFailed_System] = 0, 0, 0
 	if cur.StatusCheckFailed {
-		v[StatusCheckFailed] = 1
+		v[StatusCheckFailed], v[StatusCheckFailed_Instance] = 1, 1
 	}
 	return demandPct, v
 }

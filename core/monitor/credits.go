@@ -201,7 +201,7 @@ func (c Credits) Fill(s *Sample, r StepResult) {
 	v := &s.Values
 	v[CPUUtilization] = r.EffectivePct
 	if !c.Burstable {
-		for m := CPUCreditUsage; m < NumMetrics; m++ {
+		for m := CPUCreditUsage; m <= CPUSurplusCreditsCharged; m++ {
 			v[m] = math.NaN()
 		}
 		s.LaunchCredits = 0

@@ -265,7 +265,7 @@ func TestFillSetsCreditMetricsOfBurstableOnly(t *testing.T) {
 			if s.Values[CPUUtilization] != r.EffectivePct {
 				t.Fatalf("CPUUtilization %v, want %v", s.Values[CPUUtilization], r.EffectivePct)
 			}
-			for m := CPUCreditUsage; m < NumMetrics; m++ {
+			for m := CPUCreditUsage; m <= CPUSurplusCreditsCharged; m++ {
 				if s.Values.Has(m) != tt.want {
 					t.Fatalf("%s reported %v, want %v", m, s.Values.Has(m), tt.want)
 				}

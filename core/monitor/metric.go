@@ -27,6 +27,11 @@ const (
 	CPUCreditBalance
 	CPUSurplusCreditBalance
 	CPUSurplusCreditsCharged
+	// StatusCheckFailed_Instance and StatusCheckFailed_System are
+	// StatusCheckFailed's two halves: the guest's own check, and its
+	// host's (1 while the host's engine does not answer).
+	StatusCheckFailed_Instance //nolint:revive // CloudWatch's name
+	StatusCheckFailed_System   //nolint:revive // CloudWatch's name
 	// NumMetrics is the number of metrics.
 	NumMetrics
 )
@@ -45,17 +50,19 @@ var metricInfo = [NumMetrics]struct {
 	name string
 	unit Unit
 }{
-	CPUUtilization:           {"CPUUtilization", Percent},
-	MemoryUtilization:        {"MemoryUtilization", Percent},
-	NetworkIn:                {"NetworkIn", Bytes},
-	NetworkOut:               {"NetworkOut", Bytes},
-	DiskReadBytes:            {"DiskReadBytes", Bytes},
-	DiskWriteBytes:           {"DiskWriteBytes", Bytes},
-	StatusCheckFailed:        {"StatusCheckFailed", Count},
-	CPUCreditUsage:           {"CPUCreditUsage", Count},
-	CPUCreditBalance:         {"CPUCreditBalance", Count},
-	CPUSurplusCreditBalance:  {"CPUSurplusCreditBalance", Count},
-	CPUSurplusCreditsCharged: {"CPUSurplusCreditsCharged", Count},
+	CPUUtilization:             {"CPUUtilization", Percent},
+	MemoryUtilization:          {"MemoryUtilization", Percent},
+	NetworkIn:                  {"NetworkIn", Bytes},
+	NetworkOut:                 {"NetworkOut", Bytes},
+	DiskReadBytes:              {"DiskReadBytes", Bytes},
+	DiskWriteBytes:             {"DiskWriteBytes", Bytes},
+	StatusCheckFailed:          {"StatusCheckFailed", Count},
+	CPUCreditUsage:             {"CPUCreditUsage", Count},
+	CPUCreditBalance:           {"CPUCreditBalance", Count},
+	CPUSurplusCreditBalance:    {"CPUSurplusCreditBalance", Count},
+	CPUSurplusCreditsCharged:   {"CPUSurplusCreditsCharged", Count},
+	StatusCheckFailed_Instance: {"StatusCheckFailed_Instance", Count},
+	StatusCheckFailed_System:   {"StatusCheckFailed_System", Count},
 }
 
 // String is the metric's CloudWatch name.
@@ -75,7 +82,7 @@ func (m Metric) Unit() Unit {
 }
 
 // Credit reports whether only burstable instance types have the metric.
-func (m Metric) Credit() bool { return m >= CPUCreditUsage && m < NumMetrics }
+func (m Metric) Credit() bool { return m >= CPUCreditUsage && m <= CPUSurplusCreditsCharged }
 
 // Metrics lists every metric in order.
 func Metrics() []Metric {

@@ -111,6 +111,14 @@ func (s *Service) sampleOnce(ctx context.Context) {
 	byRegion := map[string][]Sample{}
 	for _, ri := range s.inst.Running() {
 		cur, err := ri.Driver.Stats(ctx, ri.ID)
+		if err != nil && ri.HostDown {
+			// its host does not answer: the system check fails, and
+			// nothing else is known
+			v := NoValues()
+			v[StatusCheckFailed], v[StatusCheckFailed_System] = 1, 1
+			byRegion[ri.Region] = append(byRegion[ri.Region], Sample{InstanceID: ri.ID, At: now, Values: v})
+			continue
+		}
 		if err != nil {
 			continue // gone since the listing: the next tick knows
 		}

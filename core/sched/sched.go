@@ -21,6 +21,19 @@ type Host struct {
 	families map[string]bool
 }
 
+// DriverKey names the driver instance that runs a host's guests: the
+// driver's name, with the URI for drivers of other engines' hosts (one
+// libvirt driver per host).
+func (h *Host) DriverKey() string { return DriverKey(h.Driver, h.URI) }
+
+// DriverKey is Host.DriverKey of a host of driver name at uri.
+func DriverKey(name, uri string) string {
+	if uri == "" {
+		return name
+	}
+	return name + " " + uri
+}
+
 // CapVCPUs is the schedulable vCPU count after overcommit.
 func (h *Host) CapVCPUs() int { return int(float64(h.VCPUs) * h.CPUOvercommit) }
 
@@ -39,6 +52,9 @@ type Request struct {
 	// Driver, when set, keeps the guest on hosts of that hypervisor driver
 	// (a stopped qemu guest's disk lives with the qemu driver).
 	Driver string
+	// Avoid, when set, is a host the guest must leave (a drain, an
+	// evacuation).
+	Avoid string
 }
 
 // Rejection reasons, one constant per filter.
@@ -48,6 +64,8 @@ const (
 	RejectDriver = "driver"
 	RejectCPU    = "insufficient vCPU"
 	RejectMemory = "insufficient memory"
+	RejectDrain  = "draining"
+	RejectDown   = "unreachable"
 )
 
 // filter rejects a host for a request; it returns a reason, or "", and
@@ -75,7 +93,7 @@ func New(cfg *configs.Config) *Scheduler {
 		for i := 0; i < g.Count; i++ {
 			sum := sha256.Sum256(fmt.Appendf(nil, "%s/%s/%d/%d", region, g.Zone, gi, i))
 			h := &Host{Host: ec2.Host{
-				ID: "h-" + hex.EncodeToString(sum[:])[:17], Region: region, Zone: g.Zone, Driver: g.Driver,
+				ID: "h-" + hex.EncodeToString(sum[:])[:17], Region: region, Zone: g.Zone, Driver: g.Driver, URI: g.URI,
 				VCPUs: g.VCPUs, MemoryMiB: g.MemoryGiB * 1024, CPUOvercommit: g.CPUOvercommit, MemOvercommit: g.MemOvercommit,
 				Families: g.Families,
 			}, families: map[string]bool{}}
@@ -87,7 +105,7 @@ func New(cfg *configs.Config) *Scheduler {
 		}
 	}
 	// Cheap, exact checks first; capacity last because it reads usage.
-	s.filters = []filter{zoneFilter, driverFilter, familyFilter, cpuFilter, memoryFilter}
+	s.filters = []filter{zoneFilter, driverFilter, serviceFilter, familyFilter, cpuFilter, memoryFilter}
 	if cfg.Scheduler.Strategy == "spread" {
 		s.weighers = []weigher{spreadWeigher}
 	} else {
@@ -114,6 +132,20 @@ func zoneFilter(h *Host, r Request, explain bool) (string, string) {
 func driverFilter(h *Host, r Request, explain bool) (string, string) {
 	if r.Driver != "" && h.Driver != r.Driver {
 		return RejectDriver, detail(explain, func() string { return "host runs " + h.Driver })
+	}
+	return "", ""
+}
+
+// serviceFilter keeps guests off hosts that are being drained or do not
+// answer, and off the host a guest is leaving.
+func serviceFilter(h *Host, r Request, explain bool) (string, string) {
+	switch {
+	case h.Unreachable:
+		return RejectDown, detail(explain, func() string { return "the host's engine does not answer" })
+	case h.Draining:
+		return RejectDrain, detail(explain, func() string { return "the host is being drained" })
+	case r.Avoid == h.ID:
+		return RejectDrain, detail(explain, func() string { return "the guest is leaving this host" })
 	}
 	return "", ""
 }
@@ -244,6 +276,28 @@ func (s *Scheduler) ReleaseSpot(id string, vcpus, memoryMiB int) {
 // taking anything back from spot guests (zero when it fits as it is).
 func (h *Host) Shortfall(r Request) (vcpus, memoryMiB int) {
 	return max(0, r.VCPUs-(h.CapVCPUs()-h.UsedVCPUs)), max(0, r.MemoryMiB-(h.CapMemoryMiB()-h.UsedMemoryMiB))
+}
+
+// SetCapacity sets a host's vCPUs and memory: a libvirt host's, read
+// from its engine when config leaves them out.
+func (s *Scheduler) SetCapacity(id string, vcpus, memoryMiB int) {
+	if h := s.byID[id]; h != nil {
+		h.VCPUs, h.MemoryMiB = vcpus, memoryMiB
+	}
+}
+
+// SetDraining marks a host drained (it takes no new guests) or not.
+func (s *Scheduler) SetDraining(id string, on bool) {
+	if h := s.byID[id]; h != nil {
+		h.Draining = on
+	}
+}
+
+// SetUnreachable marks a host whose engine does not answer, or answers again.
+func (s *Scheduler) SetUnreachable(id string, on bool) {
+	if h := s.byID[id]; h != nil {
+		h.Unreachable = on
+	}
 }
 
 // Host returns the host with that ID, or nil.

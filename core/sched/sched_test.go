@@ -13,7 +13,7 @@ import (
 
 // fleet builds a scheduler from a user config that replaces the built-in
 // host fleet.
-func fleet(t *testing.T, toml string) (*sched.Scheduler, *configs.Config) {
+func fleet(t testing.TB, toml string) (*sched.Scheduler, *configs.Config) {
 	t.Helper()
 	cfg, err := configs.LoadBytes([]byte(toml), "t.toml")
 	if err != nil {
@@ -471,6 +471,49 @@ memory_gib = 8
 					if again[i].ID != hs[i].ID {
 						t.Fatalf("Hosts order changed between calls")
 					}
+				}
+			}
+		})
+	}
+}
+
+// TestHostsInService: a drained host, a host whose engine does not answer
+// and the host a guest leaves take no guest; the others still do.
+func TestHostsInService(t *testing.T) {
+	req := sched.Request{Family: "t3", VCPUs: 1, MemoryMiB: 512}
+	tests := []struct {
+		name     string
+		set      func(s *sched.Scheduler, a, b string)
+		req      func(a, b string) sched.Request
+		wantA    bool   // placed on the us-east-1a host (else on b, or nowhere)
+		none     bool   // nothing fits
+		rejected string // the a host's rejection
+	}{
+		{"both in service: the first", func(*sched.Scheduler, string, string) {}, func(string, string) sched.Request { return req }, true, false, ""},
+		{"a drained", func(s *sched.Scheduler, a, _ string) { s.SetDraining(a, true) }, func(string, string) sched.Request { return req }, false, false, sched.RejectDrain},
+		{"a drained, then not", func(s *sched.Scheduler, a, _ string) { s.SetDraining(a, true); s.SetDraining(a, false) }, func(string, string) sched.Request { return req }, true, false, ""},
+		{"a unreachable", func(s *sched.Scheduler, a, _ string) { s.SetUnreachable(a, true) }, func(string, string) sched.Request { return req }, false, false, sched.RejectDown},
+		{"the guest leaves a", func(*sched.Scheduler, string, string) {}, func(a, _ string) sched.Request { r := req; r.Avoid = a; return r }, false, false, sched.RejectDrain},
+		{"a drained, b unreachable: nowhere", func(s *sched.Scheduler, a, b string) { s.SetDraining(a, true); s.SetUnreachable(b, true) },
+			func(string, string) sched.Request { return req }, false, true, sched.RejectDrain},
+		{"capacity from the engine", func(s *sched.Scheduler, a, b string) { s.SetCapacity(a, 0, 0) }, func(string, string) sched.Request { return req }, false, false, sched.RejectCPU},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := fleet(t, twoZones)
+			hs := s.Hosts("us-east-1")
+			a, b := hs[0].ID, hs[1].ID
+			tt.set(s, a, b)
+			h, res, ok := s.Place("us-east-1", tt.req(a, b), true)
+			if ok == tt.none {
+				t.Fatalf("Place ok = %v, want %v (%+v)", ok, !tt.none, res)
+			}
+			if ok && (h.ID == a) != tt.wantA {
+				t.Errorf("placed on %s (a %s, b %s), want a: %v", h.ID, a, b, tt.wantA)
+			}
+			for _, r := range res {
+				if r.HostID == a && r.Rejected != tt.rejected {
+					t.Errorf("host a rejected %q (%s), want %q", r.Rejected, r.Detail, tt.rejected)
 				}
 			}
 		})
