@@ -2,10 +2,10 @@ package ec2
 
 // Host is a host server and what it has given out.
 type Host struct {
-	ID            string   `json:"HostId"`
-	Region        string   `json:"Region"`
-	Zone          string   `json:"AvailabilityZone"`
-	Driver        string   `json:"Driver"`
+	ID     string `json:"HostId"`
+	Region string `json:"Region"`
+	Zone   string `json:"AvailabilityZone"`
+	Driver string `json:"Driver"`
 	// URI is the libvirt URI of a libvirt host ("" for other drivers).
 	URI string `json:"Uri,omitempty"`
 	// Draining says the host takes no new guests and its running guests
@@ -13,7 +13,7 @@ type Host struct {
 	Draining bool `json:"Draining"`
 	// Unreachable says the host's engine did not answer its last check:
 	// it takes no new guests, and its guests' system status is impaired.
-	Unreachable bool `json:"Unreachable"`
+	Unreachable   bool     `json:"Unreachable"`
 	VCPUs         int      `json:"VCpus"`
 	MemoryMiB     int      `json:"MemoryMiB"`
 	CPUOvercommit float64  `json:"CpuOvercommit"`
