@@ -26,6 +26,7 @@ var RunCommand = &cli.Command{
 		&cli.StringFlag{Name: "key", Usage: "key pair name"},
 		&cli.StringFlag{Name: "az", Usage: "availability zone"},
 		&cli.StringFlag{Name: "driver", Usage: "only hosts of this hypervisor driver (sim, qemu, libvirt)"},
+		&cli.StringFlag{Name: "strategy", Usage: "weigh hosts for this launch: spread (emptiest first) or binpack (fullest that fits); default: the config's [scheduler] strategy"},
 		&cli.StringFlag{Name: "subnet", Usage: "subnet ID"},
 		&cli.StringSliceFlag{Name: "sg", Usage: "security group ID or name (repeatable)"},
 		&cli.StringFlag{Name: "user-data", Usage: "file with user data"},
@@ -59,6 +60,10 @@ func runAction(c *cli.Context) error {
 		in.Placement = &ec2.Placement{AvailabilityZone: az}
 	}
 	in.Driver = c.String("driver")
+	in.Strategy = c.String("strategy")
+	if in.Strategy != "" && in.Strategy != "spread" && in.Strategy != "binpack" {
+		return command.Usagef("run: --strategy %q: want spread or binpack", in.Strategy)
+	}
 	for _, g := range c.StringSlice("sg") {
 		if strings.HasPrefix(g, "sg-") {
 			in.SecurityGroupIds = append(in.SecurityGroupIds, g)
@@ -108,7 +113,7 @@ func runAction(c *cli.Context) error {
 		if in.Placement != nil {
 			zone = in.Placement.AvailabilityZone
 		}
-		if err := e.Call("ExplainPlacement", &ec2.ExplainPlacementInput{InstanceType: in.InstanceType, AvailabilityZone: zone}, explain); err != nil {
+		if err := e.Call("ExplainPlacement", &ec2.ExplainPlacementInput{InstanceType: in.InstanceType, AvailabilityZone: zone, Driver: in.Driver, Strategy: in.Strategy}, explain); err != nil {
 			return e.SuggestType(err, in.InstanceType)
 		}
 		if e.Output == "table" && !e.Quiet {

@@ -140,9 +140,13 @@ type RunInstancesInput struct {
 	// launch template); set by the service, never read from a request.
 	SystemTags []Tag `json:"-"`
 	// Driver (an ec2x addition) keeps the launch on hosts of that
-	// hypervisor driver: sim or qemu.
+	// hypervisor driver: sim, qemu or libvirt.
 	Driver string `json:"Driver,omitempty"`
-	DryRun bool   `json:"DryRun,omitempty"`
+	// Strategy (an ec2x addition) weighs hosts for this launch: "spread"
+	// (the emptiest host first) or "binpack" (the fullest that fits);
+	// "" is the config's [scheduler] strategy.
+	Strategy string `json:"Strategy,omitempty"`
+	DryRun   bool   `json:"DryRun,omitempty"`
 
 	// CreditSpecification sets a burstable instance's credit option.
 	CreditSpecification *CreditSpecificationRequest `json:"CreditSpecification,omitempty"`
@@ -326,6 +330,9 @@ type DescribeHostsOutput struct {
 type ExplainPlacementInput struct {
 	InstanceType     string `json:"InstanceType"`
 	AvailabilityZone string `json:"AvailabilityZone,omitempty"`
+	// Driver and Strategy are RunInstancesInput's.
+	Driver   string `json:"Driver,omitempty"`
+	Strategy string `json:"Strategy,omitempty"`
 }
 
 // ExplainPlacementOutput is every host's verdict: rejected with a reason, or scored.

@@ -67,6 +67,10 @@ func (s *Service) AttachVolume(ctx context.Context, region string, in *ec2.Attac
 		if err := s.canAttach(v, r, in.Device); err != nil {
 			return err
 		}
+		if d := s.driverOf(r.Placement.HostId); d != nil && d.Capabilities().RealGuest && !d.Capabilities().HotPlugDisk {
+			// its guest would not see the disk: say so rather than pretend
+			return ec2.Errorf(ec2.CodeUnsupported, "The instance %s runs on a %s host, whose guests do not get EBS volumes as disks yet.", r.InstanceId, d.Name())
+		}
 		d := Disk{Device: in.Device, VolumeId: v.VolumeId, AttachTime: now, State: volAttaching, Until: now.Add(volumeAttaching)}
 		nr := r.clone()
 		nr.editRare().Disks = append(slices.Clone(r.RareOf().Disks), d)

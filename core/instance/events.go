@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/ec2x/ec2x/core/ec2"
+	"github.com/ec2x/ec2x/core/sched"
 	"github.com/ec2x/ec2x/core/state"
 	"github.com/ec2x/ec2x/hv"
 )
@@ -220,6 +221,19 @@ func (s *Service) reconcile(ctx context.Context) error {
 		})
 		r.RUnlock()
 	}
+	// a guest that a crash left moved to another host of its engine
+	// (after the driver's move, before the record's change) is adopted there
+	for i := range todo {
+		if w := &todo[i]; !w.has {
+			if key, h := s.movedTo(known, w.rec, w.d); h != nil {
+				st := known[key][w.rec.InstanceId]
+				delete(known[key], w.rec.InstanceId)
+				if err := s.adoptMoved(ctx, w.rec, h); err == nil {
+					w.d, w.has, w.st = s.drivers[key], true, st
+				}
+			}
+		}
+	}
 	for name, orphans := range known {
 		for id := range orphans {
 			s.log.Warn().Str("instance", id).Str("driver", name).Msg("destroying a guest the store does not know")
@@ -263,4 +277,39 @@ func (s *Service) reconcile(ctx context.Context) error {
 		s.applyEvents(ctx, region, evs)
 	}
 	return nil
+}
+
+// movedTo finds an instance's guest on another host of its driver's
+// engine: its key and host, or nil.
+func (s *Service) movedTo(known map[string]map[string]hv.State, rec *Record, d hv.Driver) (string, *sched.Host) {
+	for key, guests := range known {
+		if _, ok := guests[rec.InstanceId]; !ok || s.drivers[key] == d || s.drivers[key].Name() != d.Name() {
+			continue
+		}
+		for _, h := range s.sched.Hosts(rec.Region) {
+			if h.DriverKey() == key {
+				return key, s.sched.Host(h.ID)
+			}
+		}
+	}
+	return "", nil
+}
+
+// adoptMoved records that an instance's guest is on host h.
+func (s *Service) adoptMoved(ctx context.Context, rec *Record, h *sched.Host) error {
+	s.log.Warn().Str("instance", rec.InstanceId).Str("host", h.ID).Msg("the guest was moved to another host before a crash; adopted there")
+	return s.rt.Update(ctx, rec.Region, func(tx *state.Tx) error {
+		r := get(tx, rec.InstanceId)
+		if r == nil {
+			return nil
+		}
+		n := r.clone()
+		if HoldsHost(r.State.Name) {
+			s.releaseTx(tx, r)
+			s.claimTx(tx, h.ID, r)
+		}
+		n.Placement.HostId = h.ID
+		s.put(tx, n)
+		return nil
+	})
 }

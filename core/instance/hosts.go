@@ -68,6 +68,11 @@ func (s *Service) ExplainPlacement(ctx context.Context, region string, in *ec2.E
 	if in.AvailabilityZone != "" && s.net.SubnetByZone(r, in.AvailabilityZone) == nil {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid availability zone: [%s]", in.AvailabilityZone)
 	}
-	_, res, _ := s.sched.Place(region, s.request(name, in.AvailabilityZone, ""), true)
+	if err := checkStrategy(in.Strategy); err != nil {
+		return nil, err
+	}
+	req := s.request(name, in.AvailabilityZone, in.Driver)
+	req.Strategy = in.Strategy
+	_, res, _ := s.sched.Place(region, req, true)
 	return &ec2.ExplainPlacementOutput{Hosts: res}, nil
 }

@@ -192,6 +192,9 @@ func (s *Service) validateRun(tx *state.Tx, in *ec2.RunInstancesInput) (*launch,
 	if _, offered := l.typ.Price[region]; !offered && len(l.typ.Price) > 0 {
 		return nil, ec2.Errorf(ec2.CodeUnsupported, "The instance type '%s' is not supported in %s.", l.typeName, region)
 	}
+	if err := checkStrategy(in.Strategy); err != nil {
+		return nil, err
+	}
 	if names := s.driverNames(); in.Driver != "" && !contains(names, in.Driver) {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "No host runs the driver '%s' (the config's hosts run %s).", in.Driver, strings.Join(names, ", "))
 	}
@@ -409,6 +412,7 @@ func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, erro
 	now := s.clk.Now()
 	start := tx.Savepoint()
 	req := s.request(l.typeName, zone, l.in.Driver)
+	req.Strategy = l.in.Strategy
 	type placed struct {
 		host *sched.Host
 		nics []nicClaim
@@ -458,6 +462,14 @@ func (s *Service) placeIn(tx *state.Tx, l *launch, zone string) ([]*Record, erro
 		recs[i] = s.newInstance(tx, l, p.host, p.nics, i, now)
 	}
 	return recs, nil
+}
+
+// checkStrategy checks a launch's scheduling strategy.
+func checkStrategy(s string) error {
+	if s != "" && s != sched.Spread && s != sched.Binpack {
+		return ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for Strategy: spread or binpack.", s)
+	}
+	return nil
 }
 
 // hostShare is what a launch's instances claim of a host: their type, spot

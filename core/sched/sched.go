@@ -55,7 +55,16 @@ type Request struct {
 	// Avoid, when set, is a host the guest must leave (a drain, an
 	// evacuation).
 	Avoid string
+	// Strategy, when set, weighs the hosts for this request: Spread or
+	// Binpack instead of the configured strategy.
+	Strategy string
 }
+
+// The strategies a request may ask for.
+const (
+	Spread  = "spread"
+	Binpack = "binpack"
+)
 
 // Rejection reasons, one constant per filter.
 const (
@@ -106,7 +115,7 @@ func New(cfg *configs.Config) *Scheduler {
 	}
 	// Cheap, exact checks first; capacity last because it reads usage.
 	s.filters = []filter{zoneFilter, driverFilter, serviceFilter, familyFilter, cpuFilter, memoryFilter}
-	if cfg.Scheduler.Strategy == "spread" {
+	if cfg.Scheduler.Strategy == Spread {
 		s.weighers = []weigher{spreadWeigher}
 	} else {
 		s.weighers = []weigher{binpackWeigher}
@@ -203,8 +212,15 @@ func (s *Scheduler) Place(region string, r Request, explain bool) (host *Host, r
 		}
 		score := 0.0
 		if reason == "" {
-			for _, w := range s.weighers {
-				score += w(h, r)
+			switch r.Strategy {
+			case Spread:
+				score = spreadWeigher(h, r)
+			case Binpack:
+				score = binpackWeigher(h, r)
+			default:
+				for _, w := range s.weighers {
+					score += w(h, r)
+				}
 			}
 			// Ties go to the first host in config order: deterministic.
 			if score > bestScore {

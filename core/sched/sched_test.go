@@ -165,10 +165,13 @@ func TestWeighers(t *testing.T) {
 	tests := []struct {
 		name     string
 		strategy string
-		wantBusy bool // whether the host that already has a guest wins
+		request  string // the request's own strategy, over the config's
+		wantBusy bool   // whether the host that already has a guest wins
 	}{
-		{"binpack fills the busy host", "binpack", true},
-		{"spread picks the empty host", "spread", false},
+		{"binpack fills the busy host", "binpack", "", true},
+		{"spread picks the empty host", "spread", "", false},
+		{"a request's spread over the config's binpack", "binpack", sched.Spread, false},
+		{"a request's binpack over the config's spread", "spread", sched.Binpack, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,7 +179,7 @@ func TestWeighers(t *testing.T) {
 			ids := hostsIn(t, s, "us-east-1", "us-east-1a")
 			busy := ids[1] // not the first: ties would go to ids[0]
 			s.Claim(busy, 2, 4096)
-			h, _, ok := s.Place("us-east-1", sched.Request{Family: "m5", VCPUs: 2, MemoryMiB: 8192}, false)
+			h, _, ok := s.Place("us-east-1", sched.Request{Family: "m5", VCPUs: 2, MemoryMiB: 8192, Strategy: tt.request}, false)
 			if !ok {
 				t.Fatal("nothing fits")
 			}
