@@ -128,7 +128,7 @@ func (d *Driver) Name() string { return Name }
 // graceful stop, but no real guest, no volume data to snapshot and
 // nothing that outlives the process.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, StatusChecks: true, DiagnosticInterrupt: true, Hibernate: true, HotPlugDisk: true}
+	return hv.Capabilities{HotPlugNIC: true, GracefulStop: true, StatusChecks: true, DiagnosticInterrupt: true, Hibernate: true, HotPlugDisk: true, Move: true}
 }
 
 // Create defines a stopped guest.
