@@ -58,12 +58,8 @@ var (
 		Name:      "share",
 		Usage:     "let accounts (or everyone) launch an image",
 		ArgsUsage: "IMAGE-ID",
-		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "account", Usage: "a 12-digit account ID (repeatable)"},
-			&cli.BoolFlag{Name: "public", Usage: "everyone (the group all)"},
-			&cli.BoolFlag{Name: "remove", Usage: "stop sharing with them instead"},
-		},
-		Action: imagesShare,
+		Flags:     command.ShareFlags(),
+		Action:    imagesShare,
 	}
 	imagesRmCommand = &cli.Command{
 		Name:      "rm",
@@ -156,16 +152,11 @@ func imagesShare(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &ec2.ModifyImageAttributeInput{ImageId: args[0], Attribute: "launchPermission", OperationType: "add", UserIds: c.StringSlice("account")}
-	if c.Bool("public") {
-		in.UserGroups = []string{"all"}
+	accounts, groups, op, err := command.Share(c, "images share")
+	if err != nil {
+		return err
 	}
-	if len(in.UserIds) == 0 && len(in.UserGroups) == 0 {
-		return command.Usagef("images share: give --account ID or --public")
-	}
-	if c.Bool("remove") {
-		in.OperationType = "remove"
-	}
+	in := &ec2.ModifyImageAttributeInput{ImageId: args[0], Attribute: "launchPermission", OperationType: op, UserIds: accounts, UserGroups: groups}
 	var out ec2.Empty
 	if err := e.Call("ModifyImageAttribute", in, &out); err != nil {
 		return err

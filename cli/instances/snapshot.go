@@ -55,12 +55,8 @@ var SnapshotCommand = &cli.Command{
 			Name:      "share",
 			Usage:     "let accounts (or everyone) create volumes of a snapshot",
 			ArgsUsage: "SNAPSHOT-ID",
-			Flags: []cli.Flag{
-				&cli.StringSliceFlag{Name: "account", Usage: "a 12-digit account ID (repeatable)"},
-				&cli.BoolFlag{Name: "public", Usage: "everyone (the group all)"},
-				&cli.BoolFlag{Name: "remove", Usage: "stop sharing with them instead"},
-			},
-			Action: snapshotShare,
+			Flags:     command.ShareFlags(),
+			Action:    snapshotShare,
 		},
 		{
 			Name:      "rm",
@@ -187,16 +183,11 @@ func snapshotShare(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	in := &ec2.ModifySnapshotAttributeInput{SnapshotId: args[0], Attribute: "createVolumePermission", OperationType: "add", UserIds: c.StringSlice("account")}
-	if c.Bool("public") {
-		in.GroupNames = []string{"all"}
+	accounts, groups, op, err := command.Share(c, "snapshot share")
+	if err != nil {
+		return err
 	}
-	if len(in.UserIds) == 0 && len(in.GroupNames) == 0 {
-		return command.Usagef("snapshot share: give --account ID or --public")
-	}
-	if c.Bool("remove") {
-		in.OperationType = "remove"
-	}
+	in := &ec2.ModifySnapshotAttributeInput{SnapshotId: args[0], Attribute: "createVolumePermission", OperationType: op, UserIds: accounts, GroupNames: groups}
 	var out ec2.Empty
 	if err := e.Call("ModifySnapshotAttribute", in, &out); err != nil {
 		return err
