@@ -80,11 +80,7 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 		}
 	})
 
-	refusals := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	refusals := []apiRefusal{
 		{"rule 0", func() error { _, err := c.CreateNetworkAclEntry(ctx, entry(0, false, "-1")); return err }, "InvalidParameterValue"},
 		{"a protocol that is not one", func() error { _, err := c.CreateNetworkAclEntry(ctx, entry(200, false, "300")); return err }, "InvalidParameterValue"},
 		{"tcp without ports", func() error { _, err := c.CreateNetworkAclEntry(ctx, entry(200, false, "6")); return err }, "InvalidParameterValue"},
@@ -124,13 +120,7 @@ func TestSDKNetworkAclEntries(t *testing.T) {
 			return err
 		}, "InvalidVpcID.NotFound"},
 	}
-	for _, r := range refusals {
-		t.Run("refused: "+r.name, func(t *testing.T) {
-			if code := apiCode(t, r.call()); code != r.code {
-				t.Errorf("code %s, want %s", code, r.code)
-			}
-		})
-	}
+	wantRefusals(t, refusals)
 
 	t.Run("replace and delete by number and direction", func(t *testing.T) {
 		_, err := c.ReplaceNetworkAclEntry(ctx, &ec2.ReplaceNetworkAclEntryInput{NetworkAclId: acl, RuleNumber: aws.Int32(100), Egress: aws.Bool(false),

@@ -94,11 +94,7 @@ func TestSDKDhcpOptionChecks(t *testing.T) {
 	must(t, err)
 	vpc := def.Vpcs[0].VpcId
 	amazon := aws.ToString(def.Vpcs[0].DhcpOptionsId)
-	refusals := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	refusals := []apiRefusal{
 		{"a set that does not exist", func() error {
 			_, err := c.AssociateDhcpOptions(ctx, &ec2.AssociateDhcpOptionsInput{DhcpOptionsId: aws.String("dopt-0123456789abcdef0"), VpcId: vpc})
 			return err
@@ -116,13 +112,7 @@ func TestSDKDhcpOptionChecks(t *testing.T) {
 			return err
 		}, "DependencyViolation"},
 	}
-	for _, r := range refusals {
-		t.Run("refused: "+r.name, func(t *testing.T) {
-			if code := apiCode(t, r.call()); code != r.code {
-				t.Errorf("code %s, want %s", code, r.code)
-			}
-		})
-	}
+	wantRefusals(t, refusals)
 
 	t.Run("no set at all, then Amazon's deleted and a new VPC", func(t *testing.T) {
 		_, err := c.AssociateDhcpOptions(ctx, &ec2.AssociateDhcpOptionsInput{DhcpOptionsId: aws.String("default"), VpcId: vpc})

@@ -130,11 +130,7 @@ func TestSDKInternetGateways(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	refusals := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	refusals := []apiRefusal{
 		{"a gateway attached elsewhere", func() error {
 			_, err := c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: gws[0], VpcId: aws.String(def.vpc)})
 			return err
@@ -172,13 +168,7 @@ func TestSDKInternetGateways(t *testing.T) {
 			return err
 		}, "InvalidParameterValue"},
 	}
-	for _, r := range refusals {
-		t.Run("refused: "+r.name, func(t *testing.T) {
-			if code := apiCode(t, r.call()); code != r.code {
-				t.Errorf("code %s, want %s", code, r.code)
-			}
-		})
-	}
+	wantRefusals(t, refusals)
 
 	filters := []struct {
 		name   string

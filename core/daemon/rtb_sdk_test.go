@@ -98,11 +98,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 	gwAssoc, err := c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rtb, GatewayId: igw.InternetGateway.InternetGatewayId})
 	must(t, err)
 
-	refusals := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	refusals := []apiRefusal{
 		{"an instance with two interfaces", func() error {
 			_, err := c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rtb, DestinationCidrBlock: aws.String("192.169.0.0/16"), InstanceId: aws.String(inst)})
 			return err
@@ -177,13 +173,7 @@ func TestSDKRouteTargetsAndAssociations(t *testing.T) {
 			return err
 		}, "DependencyViolation"},
 	}
-	for _, r := range refusals {
-		t.Run("refused: "+r.name, func(t *testing.T) {
-			if code := apiCode(t, r.call()); code != r.code {
-				t.Errorf("code %s, want %s", code, r.code)
-			}
-		})
-	}
+	wantRefusals(t, refusals)
 
 	tablesOf := func(filters ...types.Filter) []string {
 		t.Helper()

@@ -107,11 +107,7 @@ func TestSDKSecurityGroupReferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refusals := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	refusals := []apiRefusal{
 		{"delete a group a rule names", func() error {
 			_, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(web)})
 			return err
@@ -162,13 +158,7 @@ func TestSDKSecurityGroupReferences(t *testing.T) {
 			return err
 		}, "SecurityGroupsPerInterfaceLimitExceeded"},
 	}
-	for _, tc := range refusals {
-		t.Run(tc.name, func(t *testing.T) {
-			if code := apiCode(t, tc.call()); code != tc.code {
-				t.Errorf("code %s, want %s", code, tc.code)
-			}
-		})
-	}
+	wantRefusals(t, refusals)
 
 	t.Run("delete once no rule names it", func(t *testing.T) {
 		if _, err := c.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(db),

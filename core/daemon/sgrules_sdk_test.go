@@ -178,11 +178,7 @@ func TestSDKSecurityGroupRuleIDs(t *testing.T) {
 	})
 
 	// Each refusal, as EC2 words it.
-	refusals := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	refusals := []apiRefusal{
 		{"describe an unknown rule", func() error {
 			_, err := c.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{SecurityGroupRuleIds: []string{"sgr-0123456789abcdef0"}})
 			return err
@@ -240,13 +236,7 @@ func TestSDKSecurityGroupRuleIDs(t *testing.T) {
 			return err
 		}, "InvalidSecurityGroupRuleId.NotFound"},
 	}
-	for _, tc := range refusals {
-		t.Run(tc.name, func(t *testing.T) {
-			if code := apiCode(t, tc.call()); code != tc.code {
-				t.Errorf("code %s, want %s", code, tc.code)
-			}
-		})
-	}
+	wantRefusals(t, refusals)
 
 	t.Run("the old top-level form", func(t *testing.T) {
 		out, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupName: aws.String("web"), CidrIp: aws.String("10.1.0.0/16"),

@@ -53,11 +53,7 @@ func TestSDKVpcsAndSubnets(t *testing.T) {
 		t.Fatalf("a group of the same name in the default VPC: %v", err)
 	}
 
-	refusals := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	refusals := []apiRefusal{
 		{"a block larger than /16", func() error {
 			_, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/8")})
 			return err
@@ -97,13 +93,7 @@ func TestSDKVpcsAndSubnets(t *testing.T) {
 			return err
 		}, "InvalidVpc.Range"},
 	}
-	for _, r := range refusals {
-		t.Run("refused: "+r.name, func(t *testing.T) {
-			if code := apiCode(t, r.call()); code != r.code {
-				t.Errorf("code %s, want %s", code, r.code)
-			}
-		})
-	}
+	wantRefusals(t, refusals)
 
 	t.Run("VPC limit", func(t *testing.T) {
 		var made []string
