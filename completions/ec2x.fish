@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags volume create ls describe attach detach modify mods rm delete snapshot create ls describe copy share rm delete eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rules rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import build create register copy share rm deregister keypair create import ls rm hosts ls maintain template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags volume create ls describe attach detach modify mods rm delete snapshot create ls describe copy share rm delete eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rules rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import build create register copy share rm deregister keypair create import ls rm hosts ls maintain drain evacuate template create version ls show default rm daemon start stop status serve config show completion version
             return 1
         end
     end
@@ -30,6 +30,7 @@ complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l tag -r -d 'tag KEY=V
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l key -r -d 'key pair name'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l az -r -d 'availability zone'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l driver -r -d 'only hosts of this hypervisor driver (sim, qemu, libvirt)'
+complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l strategy -r -d 'weigh hosts for this launch: spread (emptiest first) or binpack (fullest that fits); default: the config\'s [scheduler] strategy'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l subnet -r -d 'subnet ID'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l sg -r -d 'security group ID or name (repeatable)'
 complete -c ec2x -n '__fish_seen_subcommand_from run' -f -l user-data -r -d 'file with user data'
@@ -1352,6 +1353,27 @@ complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l query -r -d 'JM
 complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from maintain' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from hosts' -a 'drain' -d 'move a host\'s running instances live to other hosts, and place nothing more on it'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l undo -d 'end the drain: the host takes guests again'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l no-wait -d 'return once the moves are scheduled'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l timeout -r -d 'how long to wait for the moves'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from drain' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_seen_subcommand_from hosts' -a 'evacuate' -d 'restart the instances of a host that does not answer on other hosts, from their disks'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from evacuate' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from template' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'template' -d 'launch templates'
 complete -c ec2x -n '__fish_seen_subcommand_from create' -f -l help -s h -d 'show help'

@@ -36,7 +36,7 @@ func TestEC2EndpointServesOnlyEC2Actions(t *testing.T) {
 	// The ec2x-only actions of today, and those the issue names: if one
 	// were missing here it would have been made public or renamed.
 	for _, must := range []string{"RemovePlugin", "TestPlugin", "InstallPlugin", "DescribePlugins", "Bill", "CostCompare",
-		"DescribeHosts", "ExplainPlacement", "DescribeInstanceRows", "WaitInstances", "DescribeSSHTarget",
+		"DescribeHosts", "ExplainPlacement", "DrainHost", "EvacuateHost", "MaintainHost", "DescribeInstanceRows", "WaitInstances", "DescribeSSHTarget",
 		"DescribeInstanceMetadata", "OpenInstanceMetadataEndpoint", "DescribePrices", "StreamFleet", "DescribeFleet"} {
 		if a, ok := table.Lookup(must); !ok || a.Expose != actions.Local {
 			t.Errorf("%s should be a local action (found %v, %v)", must, ok, a.Expose)

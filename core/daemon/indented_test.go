@@ -130,6 +130,16 @@ func TestIndentedJSONIntoPipe(t *testing.T) {
 	if err := c.Call(ctx, "", "RunInstances", &ec2.RunInstancesInput{MinCount: 300, MaxCount: 300}, &run); err != nil {
 		t.Fatal(err)
 	}
+	// every instance running first: a state that changes between the two
+	// reads would change the answer (pending's code 0 is a byte shorter)
+	ids := make([]string, len(run.Instances))
+	for i, in := range run.Instances {
+		ids[i] = in.InstanceId
+	}
+	var waited ec2.WaitInstancesOutput
+	if err := c.Call(ctx, "", "WaitInstances", &ec2.WaitInstancesInput{InstanceIds: ids, State: ec2.StateRunning, TimeoutSeconds: 30}, &waited); err != nil {
+		t.Fatal(err)
+	}
 	in := &ec2.IndentedJSONInput{Action: "DescribeInstances", Input: json.RawMessage(`{}`)}
 	want, err := indented(c, "DescribeInstances", &ec2.DescribeInstancesInput{})
 	if err != nil {

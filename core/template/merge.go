@@ -75,6 +75,7 @@ var runRules = []rule{
 	{field: "LaunchTemplate"},
 	{field: "SystemTags"},
 	{field: "Driver"},
+	{field: "Strategy"},
 	{field: "DryRun"},
 }
 
