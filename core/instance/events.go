@@ -286,7 +286,7 @@ func (s *Service) movedTo(known map[string]map[string]hv.State, rec *Record, d h
 		if _, ok := guests[rec.InstanceId]; !ok || s.drivers[key] == d || s.drivers[key].Name() != d.Name() {
 			continue
 		}
-		for _, h := range s.sched.Hosts(rec.Region) {
+		for _, h := range s.hostsOf(rec.Region) {
 			if h.DriverKey() == key {
 				return key, s.sched.Host(h.ID)
 			}

@@ -282,15 +282,30 @@ func (s *Service) watchHealth() {
 	})
 }
 
+// hostsOf copies the hosts of a region ("" for all) under the regions'
+// read locks: the scheduler's use changes under their write locks.
+func (s *Service) hostsOf(region string) []sched.Host {
+	var out []sched.Host
+	for _, r := range s.rt.Regions() {
+		if region != "" && r.Name != region {
+			continue
+		}
+		r.RLock()
+		out = append(out, s.sched.Hosts(r.Name)...)
+		r.RUnlock()
+	}
+	return out
+}
+
 func (s *Service) checkHealth(ctx context.Context) {
-	for _, h := range s.sched.Hosts("") {
+	for _, h := range s.hostsOf("") {
 		hr, ok := s.drivers[h.DriverKey()].(hv.HealthReporter)
 		if !ok {
 			continue
 		}
 		err := hr.Reachable(ctx)
 		down := err != nil
-		if down == h.Unreachable {
+		if was, _ := s.HostDown(h.ID); down == was {
 			continue
 		}
 		now := s.clk.Now()
@@ -325,7 +340,7 @@ func (s *Service) HostDown(hostID string) (bool, time.Time) {
 // inspectHosts sets the capacity that config leaves out from the hosts'
 // engines.
 func (s *Service) inspectHosts(ctx context.Context) {
-	for _, h := range s.sched.Hosts("") {
+	for _, h := range s.hostsOf("") {
 		if h.VCPUs > 0 && h.MemoryMiB > 0 {
 			continue
 		}
