@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,7 +132,8 @@ func BenchmarkMigrate(b *testing.B) {
 	if err := waitBanner(fmt.Sprintf("%s:%d", host, port), 5*time.Minute); err != nil {
 		b.Fatal(err)
 	}
-	var total, longest time.Duration
+	var total, longest, down time.Duration
+	downs := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		from, to := ds[i%2], ds[(i+1)%2]
@@ -142,6 +145,10 @@ func BenchmarkMigrate(b *testing.B) {
 		total += took
 		longest = max(longest, took)
 		b.StopTimer()
+		if d, ok := downtime(uris[(i+1)%2], libvirt.DomainName(to, spec.ID)); ok {
+			down += d
+			downs++
+		}
 		host, port, err := to.(hv.SSHEndpoint).SSHAddress(ctx, spec.ID)
 		if err != nil {
 			b.Fatal(err)
@@ -151,6 +158,31 @@ func BenchmarkMigrate(b *testing.B) {
 		}
 		b.StartTimer()
 	}
+	b.StopTimer() // not the deferred destruction of the guest
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms-per-move")
 	b.ReportMetric(float64(longest.Milliseconds()), "ms-longest")
+	if downs > 0 {
+		b.ReportMetric(float64(down.Milliseconds())/float64(downs), "ms-downtime")
+	}
+}
+
+// downtime is how long the last migration into domain name on the host
+// at uri stopped the guest, as libvirt measured it (virsh domjobinfo
+// --completed: QEMU's downtime, before the driver resumed the guest).
+func downtime(uri, name string) (time.Duration, bool) {
+	out, err := exec.Command("virsh", "-c", uri, "domjobinfo", "--completed", name).Output()
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "Total downtime:"); ok {
+			f := strings.Fields(v)
+			if len(f) == 2 && f[1] == "ms" {
+				if ms, err := strconv.Atoi(f[0]); err == nil {
+					return time.Duration(ms) * time.Millisecond, true
+				}
+			}
+		}
+	}
+	return 0, false
 }
