@@ -29,7 +29,12 @@ import (
 // shared, and it runs on without a reboot. A stopped guest moves with
 // its files. A guest of a host that does not answer is defined, stopped,
 // from its files on the other host (evacuation): this host's stale
-// domain is dropped when it answers again (movedAway).
+// domain is dropped when it answers again (movedAway), by this driver's
+// poll or by a driver opened later on the same directory, not left to
+// core's reconcile. An evacuation takes the host for dead: were only its
+// libvirtd down, the guest's QEMU would run on there, writing the disk
+// that was copied, until the host answers and its domain is destroyed
+// (the caller fences the host, or moves only from a host that died).
 //
 // Neither driver reports a state for a move: the guest runs, or stays
 // stopped, where it went. The source's watch loop may see the domain
