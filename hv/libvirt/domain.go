@@ -108,10 +108,11 @@ func (d *Driver) domainXML(g *guest) (string, error) {
 			// the guest's memory use, as hv/qemu reads it
 			MemBalloon: &libvirtxml.DomainMemBalloon{Model: "virtio", Stats: &libvirtxml.DomainMemBalloonStats{Period: 2}},
 		},
-		QEMUCommandline: nicArgs(g),
+		QEMUCommandline: nicArgs(g, nil),
 	}
-	if g.dom.Name != "" {
-		dom.UUID = uuidString(g.dom.UUID) // defined again: the same domain
+	if g.dom.UUID != (golibvirt.UUID{}) {
+		// defined again, or on the host it moved to: the same domain
+		dom.UUID = uuidString(g.dom.UUID)
 	}
 	if s.Image.Kernel != "" {
 		dom.OS.Kernel, dom.OS.Initrd, dom.OS.Cmdline = s.Image.Kernel, s.Image.Initrd, qemuguest.KernelCmdline(s.Image)
@@ -135,8 +136,11 @@ func disk(path, format, dev string, readOnly bool) libvirtxml.DomainDisk {
 }
 
 // nicArgs are the QEMU arguments of the guest's NICs: a user-mode network
-// each (hv/qemuguest.NetdevOpts), the first with SSH forwarded.
-func nicArgs(g *guest) *libvirtxml.DomainQEMUCommandline {
+// each (hv/qemuguest.NetdevOpts), the first with SSH forwarded. slots
+// pins devices to PCI addresses by netdev number ("slot.function"), as a
+// running guest has them where a migration starts it again; nil lets
+// QEMU place them.
+func nicArgs(g *guest, slots map[int]string) *libvirtxml.DomainQEMUCommandline {
 	var args []libvirtxml.DomainQEMUCommandlineArg
 	add := func(a ...string) {
 		for _, v := range a {
@@ -155,7 +159,11 @@ func nicArgs(g *guest) *libvirtxml.DomainQEMUCommandline {
 		// JSON, as libvirt writes its own devices: QEMU makes the devices
 		// of the older syntax first, which would take the PCI slots
 		// libvirt gave its disks
-		add("-netdev", nd, "-device", fmt.Sprintf(`{"driver":"virtio-net-pci","netdev":"n%d","mac":%q,"id":"d%d"}`, i, nic.MAC, i))
+		addr := ""
+		if slot, ok := slots[i]; ok {
+			addr = fmt.Sprintf(`,"addr":%q`, slot)
+		}
+		add("-netdev", nd, "-device", fmt.Sprintf(`{"driver":"virtio-net-pci","netdev":"n%d","mac":%q,"id":"d%d"%s}`, i, nic.MAC, i, addr))
 	}
 	if len(args) == 0 {
 		return nil

@@ -24,3 +24,6 @@ func Probe(d hv.Driver, typ string) error {
 	}
 	return dd.probe(l, typ)
 }
+
+// GuestDir is where the driver d keeps guest id's files.
+func GuestDir(d hv.Driver, id string) string { return d.(*Driver).guestDir(id) }

@@ -60,6 +60,17 @@ type Driver struct {
 
 	connMu sync.Mutex
 	conn   *golibvirt.Libvirt
+	// connGen numbers the connections made (guarded by connMu): the
+	// poll re-attaches when it finds a new one.
+	connGen uint64
+	// attachedGen is the connection the poll last re-attached on (the
+	// watch loop's own).
+	attachedGen uint64
+
+	// health is the outcome of the last poll (Reachable).
+	healthMu sync.Mutex
+	lastOK   time.Time
+	lastErr  error
 
 	mu sync.Mutex
 	g  map[string]*guest
@@ -78,6 +89,9 @@ var (
 	_ hv.NICHotPlugger  = (*Driver)(nil)
 	_ hv.Accelerated    = (*Driver)(nil)
 	_ hv.GuestNetworker = (*Driver)(nil)
+	_ hv.Mover          = (*Driver)(nil)
+	_ hv.HostInspector  = (*Driver)(nil)
+	_ hv.HealthReporter = (*Driver)(nil)
 )
 
 // guest is one domain as this driver knows it.
@@ -126,7 +140,7 @@ func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
 	if err := os.MkdirAll(d.dir, 0o700); err != nil {
 		return nil, err
 	}
-	l, err := d.client()
+	l, gen, err := d.connection()
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +153,8 @@ func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
 		_ = l.Disconnect()
 		return nil, err
 	}
+	d.attachedGen = gen
+	d.answered(nil)
 	o.Logger.Info().Str("uri", o.URI).Str("accel", d.Accel()).Str("why", why).Int("guests", len(d.g)).Msg("libvirt host connected")
 	d.wg.Add(1)
 	go d.watch()
@@ -157,17 +173,25 @@ func DomainPrefix(dir string) string {
 // client is the connection to the host, made again when it was lost (a
 // libvirtd restarted, a network that dropped).
 func (d *Driver) client() (*golibvirt.Libvirt, error) {
+	l, _, err := d.connection()
+	return l, err
+}
+
+// connection is client with the connection's number: one more each time
+// it is made again.
+func (d *Driver) connection() (*golibvirt.Libvirt, uint64, error) {
 	d.connMu.Lock()
 	defer d.connMu.Unlock()
 	if d.conn != nil && d.conn.IsConnected() {
-		return d.conn, nil
+		return d.conn, d.connGen, nil
 	}
 	l, err := golibvirt.ConnectToURI(d.uri)
 	if err != nil {
-		return nil, fmt.Errorf("%w: libvirt host %s: %v", hv.ErrUnavailable, d.opts.URI, err)
+		return nil, 0, fmt.Errorf("%w: libvirt host %s: %v", hv.ErrUnavailable, d.opts.URI, err)
 	}
 	d.conn = l
-	return l, nil
+	d.connGen++
+	return l, d.connGen, nil
 }
 
 // Name implements hv.Driver.
@@ -175,7 +199,7 @@ func (d *Driver) Name() string { return Name }
 
 // Capabilities implements hv.Driver: what this driver does, no more.
 func (d *Driver) Capabilities() hv.Capabilities {
-	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true}
+	return hv.Capabilities{RealGuest: true, Persistent: true, GracefulStop: true, HotPlugNIC: true, Move: true}
 }
 
 // Accel implements hv.Accelerated: kvm when the host offers it, else tcg.

@@ -36,23 +36,33 @@ func hmp(l *golibvirt.Libvirt, dom golibvirt.Domain, cmd string) error {
 
 // qmp runs a QMP command with arguments.
 func qmp(l *golibvirt.Libvirt, dom golibvirt.Domain, command string, args any) error {
+	_, err := qmpReturn(l, dom, command, args)
+	return err
+}
+
+// qmpReturn runs a QMP command with arguments and returns what it returned.
+func qmpReturn(l *golibvirt.Libvirt, dom golibvirt.Domain, command string, args any) (json.RawMessage, error) {
 	b, err := json.Marshal(map[string]any{"execute": command, "arguments": args})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out, err := l.QEMUDomainMonitorCommand(dom, string(b), 0)
 	if err != nil {
-		return fmt.Errorf("qemu %s: %w", command, err)
+		return nil, fmt.Errorf("qemu %s: %w", command, err)
 	}
 	var r struct {
-		Error *struct {
+		Return json.RawMessage `json:"return"`
+		Error  *struct {
 			Desc string `json:"desc"`
 		} `json:"error"`
 	}
-	if json.Unmarshal([]byte(out), &r) == nil && r.Error != nil {
-		return fmt.Errorf("qemu %s: %s", command, r.Error.Desc)
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		return nil, fmt.Errorf("qemu %s: %v", command, err)
 	}
-	return nil
+	if r.Error != nil {
+		return nil, fmt.Errorf("qemu %s: %s", command, r.Error.Desc)
+	}
+	return r.Return, nil
 }
 
 // running returns a guest whose domain runs, with op held.

@@ -33,19 +33,33 @@ func (d *Driver) watch() {
 	}
 }
 
-// poll settles the runs that ended since the last poll.
+// poll settles the runs that ended since the last poll, and records
+// whether the host answered (Reachable). A connection that was lost is
+// made again here (the host's libvirtd restarted, its network came
+// back), and the host's domains re-attached on it.
 func (d *Driver) poll(withStats bool) {
+	l, gen, err := d.connection()
+	if err != nil {
+		d.answered(err) // the host is away; the next poll tries again
+		return
+	}
+	if gen != d.attachedGen {
+		if err := d.reattach(context.Background(), l); err != nil {
+			d.answered(err)
+			return
+		}
+		d.attachedGen = gen
+		d.opts.Logger.Info().Str("uri", d.opts.URI).Msg("libvirt host connected again; its domains re-attached")
+	}
 	d.mu.Lock()
 	seq := d.seq // a run started after this is not judged by this poll
 	d.mu.Unlock()
-	l, err := d.client()
-	if err != nil {
-		return // the host is away; the next poll tries again
-	}
 	doms, _, err := l.ConnectListAllDomains(1, golibvirt.ConnectListDomainsActive)
 	if err != nil {
+		d.answered(fmt.Errorf("%w: libvirt host %s: list domains: %v", hv.ErrUnavailable, d.opts.URI, err))
 		return
 	}
+	d.answered(nil)
 	active := map[string]bool{}
 	for _, dom := range doms {
 		active[dom.Name] = true
@@ -253,6 +267,12 @@ func (d *Driver) reattach(ctx context.Context, l *golibvirt.Libvirt) error {
 		_, known := d.g[id]
 		d.mu.Unlock()
 		if known {
+			continue
+		}
+		if d.movedAway(id) {
+			// the guest was evacuated while this host was away: this
+			// is its stale copy
+			d.dropStale(l, dom, id)
 			continue
 		}
 		x, err := l.DomainGetMetadata(dom, int32(golibvirt.DomainMetadataElement), []string{metaNS}, golibvirt.DomainAffectConfig)

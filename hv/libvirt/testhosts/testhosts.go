@@ -160,6 +160,36 @@ func stop() {
 	uris = nil
 }
 
+// Kill ends host i (0-based, in the order Hosts returns them) as a
+// machine that loses its power: its guests' QEMU processes, its libvirtd
+// and its virtlogd are killed at once (SIGKILL). Its state stays for
+// Restart, which starts the daemons again and finds the guests shut off.
+func Kill(i int) error { return hostCmd("kill", i) }
+
+// KillDaemon kills host i's libvirtd alone, as a daemon that crashes: its
+// guests run on, and a Restart re-attaches to them.
+func KillDaemon(i int) error { return hostCmd("kill", i, "daemon") }
+
+// Restart starts the daemons of host i that do not run (after Kill or
+// KillDaemon) on the state they left, at the same address.
+func Restart(i int) error { return hostCmd("restart", i) }
+
+// hostCmd runs testhosts.sh CMD DIR I ARGS... on host i.
+func hostCmd(cmd string, i int, args ...string) error {
+	mu.Lock()
+	defer mu.Unlock()
+	if i < 0 || i >= len(uris) {
+		return fmt.Errorf("testhosts: no host %d (%d started)", i, len(uris))
+	}
+	a := append([]string{filepath.Join(dir, "testhosts.sh"), cmd, filepath.Join(dir, "hosts"), strconv.Itoa(i + 1)}, args...)
+	c := exec.Command("sh", a...)
+	c.Env = append(os.Environ(), "TESTHOSTS_CACHE="+filepath.Join(os.TempDir(), "ec2x-libvirt-qemu-capabilities"))
+	if out, err := c.CombinedOutput(); err != nil {
+		return fmt.Errorf("testhosts.sh %s %d: %v: %s", cmd, i+1, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
 // Purge destroys and undefines the domains whose names start with prefix
 // on the host at uri, over a connection of its own, so that the guests
 // of a test (hv/libvirt.DomainPrefix of its driver's directory) do not

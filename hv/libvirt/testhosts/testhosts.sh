@@ -10,6 +10,11 @@
 #                                     (BASE defaults to 2), their state under DIR/hI;
 #                                     prints one URI a line
 #   testhosts.sh stop DIR             ends every daemon and guest started under DIR
+#   testhosts.sh kill DIR I [daemon]  ends host I (1..N) as a machine that dies: its
+#                                     guests' QEMU, its libvirtd and virtlogd; with
+#                                     "daemon", its libvirtd alone (guests run on)
+#   testhosts.sh restart DIR I        starts the daemons of host I that are not
+#                                     running, on the state they left
 #
 # A fresh libvirtd probes QEMU for its capabilities on its first call
 # (8 s here); the hosts share one probe through a cache directory,
@@ -23,7 +28,7 @@
 # guests can open files anywhere a test puts them.
 set -eu
 
-usage() { echo "usage: $0 start N DIR [BASE] | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start N DIR [BASE] | stop DIR | kill DIR I [daemon] | restart DIR I" >&2; exit 2; }
 
 # wait_for FILE SECONDS: until FILE exists (a socket or PID file).
 wait_for() {
@@ -62,20 +67,7 @@ CONF
   if ls "$cache"/*.xml >/dev/null 2>&1; then
     cp "$cache"/*.xml "$d/cache/qemu/capabilities/"
   fi
-  # The namespace lives on in the daemons it starts.
-  unshare -m --propagation private sh -c '
-    set -e
-    d=$1
-    mount --bind "$d/etc" /etc/libvirt
-    mount --bind "$d/lib" /var/lib/libvirt
-    mount --bind "$d/cache" /var/cache/libvirt
-    mkdir -p /run/libvirt /var/log/libvirt
-    mount --bind "$d/run" /run/libvirt
-    mount --bind "$d/log" /var/log/libvirt
-    virtlogd -d -p "$d/virtlogd.pid"
-    libvirtd -d --listen -p "$d/libvirtd.pid" --config /etc/libvirt/libvirtd.conf
-  ' sh "$d" </dev/null >>"$d/daemons.log" 2>&1
-  wait_for "$d/run/libvirt-sock" 30 || { echo "$0: libvirtd of $d did not start; see $d/log" >&2; return 1; }
+  run_daemons "$d" || return 1
   if ! ls "$cache"/*.xml >/dev/null 2>&1; then
     # probe once, then keep the result where the next host finds it
     virsh -q -c "qemu+tcp://$addr/system" capabilities >/dev/null
@@ -86,17 +78,55 @@ CONF
   fi
 }
 
+# alive PIDFILE: whether the process of a PID file runs.
+alive() {
+  [ -f "$1" ] && pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# run_daemons DIR: the host's virtlogd (unless it runs) and libvirtd, in a
+# mount namespace of their own over the host's state.
+run_daemons() {
+  d=$1
+  # a daemon killed leaves its socket: wait for the new one
+  rm -f "$d/run/libvirt-sock"
+  logd=1
+  if alive "$d/virtlogd.pid"; then logd=0; fi
+  # The namespace lives on in the daemons it starts.
+  unshare -m --propagation private sh -c '
+    set -e
+    d=$1
+    mount --bind "$d/etc" /etc/libvirt
+    mount --bind "$d/lib" /var/lib/libvirt
+    mount --bind "$d/cache" /var/cache/libvirt
+    mkdir -p /run/libvirt /var/log/libvirt
+    mount --bind "$d/run" /run/libvirt
+    mount --bind "$d/log" /var/log/libvirt
+    if [ "$2" = 1 ]; then virtlogd -d -p "$d/virtlogd.pid"; fi
+    libvirtd -d --listen -p "$d/libvirtd.pid" --config /etc/libvirt/libvirtd.conf
+  ' sh "$d" "$logd" </dev/null >>"$d/daemons.log" 2>&1
+  wait_for "$d/run/libvirt-sock" 30 || { echo "$0: libvirtd of $d did not start; see $d/log" >&2; return 1; }
+}
+
+# kill_host DIR [daemon]: the host's guests, libvirtd and virtlogd killed
+# at once (guests first: libvirtd leaves its QEMU processes running when
+# it ends); its libvirtd alone with "daemon".
+kill_host() {
+  d=$1
+  files="$d/libvirtd.pid"
+  [ "${2:-}" = daemon ] || files="$files $d/run/qemu/*.pid $d/virtlogd.pid"
+  for p in $files; do
+    [ -f "$p" ] || continue
+    pid=$(cat "$p" 2>/dev/null) || continue
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+    rm -f "$p"
+  done
+}
+
 stop_dir() {
   dir=$1
   for d in "$dir"/h*; do
     [ -d "$d" ] || continue
-    # guests first: libvirtd leaves its QEMU processes running when it ends
-    for p in "$d/libvirtd.pid" "$d/run/qemu/"*.pid "$d/virtlogd.pid"; do
-      [ -f "$p" ] || continue
-      pid=$(cat "$p" 2>/dev/null) || continue
-      [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-      rm -f "$p"
-    done
+    kill_host "$d"
   done
 }
 
@@ -123,6 +153,18 @@ start)
 stop)
   [ $# -eq 2 ] || usage
   stop_dir "$2"
+  ;;
+kill)
+  [ $# -ge 3 ] || usage
+  [ -d "$2/h$3" ] || { echo "$0: no host $3 under $2" >&2; exit 1; }
+  kill_host "$2/h$3" "${4:-}"
+  ;;
+restart)
+  [ $# -eq 3 ] || usage
+  [ -d "$2/h$3" ] || { echo "$0: no host $3 under $2" >&2; exit 1; }
+  d=$(cd "$2/h$3" && pwd)
+  if alive "$d/libvirtd.pid"; then exit 0; fi
+  run_daemons "$d"
   ;;
 *) usage ;;
 esac
