@@ -124,17 +124,19 @@ func TestScripts(t *testing.T) {
 			return os.WriteFile(filepath.Join(home, "config.toml"), []byte("[sim]\nboot_seconds = 0.2\nstop_seconds = 0.1\n\n[pricing]\nwasm_timeout_ms = 1000\n"), 0o600)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"count":       cmdCount,
-			"distinct":    cmdDistinct,
-			"perm":        cmdPerm,
-			"waitfor":     cmdWaitFor,
-			"setvar":      cmdSetvar,
-			"jq":          cmdJQ,
-			"exits":       cmdExits,
-			"freeport":    cmdFreePort,
-			"httpget":     cmdHTTPGet,
-			"udpask":      cmdUDPAsk,
-			"libvirthost": cmdLibvirtHost,
+			"count":        cmdCount,
+			"distinct":     cmdDistinct,
+			"perm":         cmdPerm,
+			"waitfor":      cmdWaitFor,
+			"setvar":       cmdSetvar,
+			"jq":           cmdJQ,
+			"exits":        cmdExits,
+			"freeport":     cmdFreePort,
+			"httpget":      cmdHTTPGet,
+			"udpask":       cmdUDPAsk,
+			"libvirthost":  cmdLibvirtHost,
+			"libvirthosts": cmdLibvirtHosts,
+			"libvirtkill":  cmdLibvirtKill,
 		},
 	})
 }
@@ -433,4 +435,40 @@ func cmdLibvirtHost(ts *testscript.TestScript, neg bool, args []string) {
 	uris, err := testhosts.Start(1)
 	ts.Check(err)
 	ts.Setenv("LIBVIRT_URI", uris[0])
+}
+
+// libvirthosts N: sets LIBVIRT_URI1..N to N libvirt hosts of this machine
+// (hv/libvirt/testhosts), started on first use and shared by the scripts.
+func cmdLibvirtHosts(ts *testscript.TestScript, neg bool, args []string) {
+	n := 0
+	if len(args) == 1 {
+		n, _ = strconv.Atoi(args[0])
+	}
+	if neg || n < 1 {
+		ts.Fatalf("usage: libvirthosts N")
+	}
+	uris, err := testhosts.Start(n)
+	ts.Check(err)
+	for i, u := range uris[:n] {
+		ts.Setenv(fmt.Sprintf("LIBVIRT_URI%d", i+1), u)
+	}
+}
+
+// libvirtkill URI: kills the libvirtd of the test host at URI (its
+// guests' QEMU run on, as when the daemon of a host crashes); the host
+// starts again when the script ends, for the scripts that share it.
+func cmdLibvirtKill(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: libvirtkill URI")
+	}
+	all, err := testhosts.Start(2)
+	ts.Check(err)
+	for i, u := range all {
+		if u == args[0] {
+			ts.Check(testhosts.KillDaemon(i))
+			ts.Defer(func() { _ = testhosts.Restart(i) })
+			return
+		}
+	}
+	ts.Fatalf("libvirtkill: no test host at %s (hosts: %v)", args[0], all)
 }

@@ -118,7 +118,11 @@ func DoneView(data any, id, what string) View {
 
 // GiB prints MiB as GiB the way AWS's console does ("0.5 GiB", "8 GiB").
 func GiB(mib int) string {
-	return strconv.FormatFloat(float64(mib)/1024, 'f', -1, 64) + " GiB"
+	// two decimals at most: a host's memory read from its engine is
+	// rarely a whole number of GiB
+	v := strconv.FormatFloat(float64(mib)/1024, 'f', 2, 64)
+	v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
+	return v + " GiB"
 }
 
 // writeJSON prints indented JSON as the AWS CLI does (four spaces).
