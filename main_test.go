@@ -454,9 +454,11 @@ func cmdLibvirtHosts(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// libvirtkill URI: kills the libvirtd of the test host at URI (its
-// guests' QEMU run on, as when the daemon of a host crashes); the host
-// starts again when the script ends, for the scripts that share it.
+// libvirtkill URI: the test host at URI dies as a machine that loses its
+// power: its libvirtd, virtlogd and guests are killed at once (an
+// evacuation assumes the host is dead, or fenced, so that no two copies
+// of a guest write its disk); the host starts again when the script
+// ends, for the scripts that share it.
 func cmdLibvirtKill(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: libvirtkill URI")
@@ -465,7 +467,7 @@ func cmdLibvirtKill(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	for i, u := range all {
 		if u == args[0] {
-			ts.Check(testhosts.KillDaemon(i))
+			ts.Check(testhosts.Kill(i))
 			ts.Defer(func() { _ = testhosts.Restart(i) })
 			return
 		}
