@@ -188,7 +188,14 @@ func (s *Service) purgeTerminated(ctx context.Context) {
 // transitions interrupted by a crash are finished.
 func (s *Service) reconcile(ctx context.Context) error {
 	known := map[string]map[string]hv.State{} // driver key -> guest -> state
+	away := map[string]bool{}                 // drivers whose host does not answer
 	for name, d := range s.drivers {
+		if hr, ok := d.(hv.HealthReporter); ok && hr.Reachable(ctx) != nil {
+			// nothing is known of its guests: they are left as they are
+			// (their system status impaired) until it answers or is evacuated
+			away[name] = true
+			continue
+		}
 		list, err := d.List(ctx)
 		if err != nil {
 			return fmt.Errorf("list guests of %s: %w", name, err)
@@ -214,6 +221,9 @@ func (s *Service) reconcile(ctx context.Context) error {
 				return true
 			}
 			name, d := s.driverFor(rec.Placement.HostId)
+			if away[name] {
+				return true
+			}
 			st, has := known[name][rec.InstanceId]
 			delete(known[name], rec.InstanceId)
 			todo = append(todo, work{d: d, spec: s.spec(r, rec), vols: s.guestVolumes(r, rec), has: has, st: st, rec: rec})

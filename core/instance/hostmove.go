@@ -321,6 +321,9 @@ func (s *Service) checkHealth(ctx context.Context) {
 			delete(s.downSince, h.ID)
 		}
 		s.healthMu.Unlock()
+		if !down && (h.VCPUs == 0 || h.MemoryMiB == 0) {
+			s.inspectHosts(ctx) // a host that did not answer at start
+		}
 		if down {
 			s.log.Warn().Err(err).Str("host", h.ID).Str("uri", h.URI).Msg("host unreachable: its instances' system status is impaired")
 		} else {

@@ -142,23 +142,45 @@ func open(ctx context.Context, o hv.Options) (hv.Driver, error) {
 	}
 	l, gen, err := d.connection()
 	if err != nil {
-		return nil, err
+		// a host of a fleet that does not answer now: the daemon starts
+		// all the same (the host is unreachable to core), and the watch
+		// loop attaches when it answers
+		o.Logger.Warn().Err(err).Str("uri", o.URI).Msg("libvirt host does not answer; attached when it does")
+		d.answered(err)
+	} else {
+		if err := d.attach(ctx, l, gen); err != nil {
+			_ = l.Disconnect()
+			return nil, err
+		}
+		d.answered(nil)
+		o.Logger.Info().Str("uri", o.URI).Str("accel", d.Accel()).Int("guests", len(d.g)).Msg("libvirt host connected")
 	}
-	var why string
-	if d.domType, why, err = d.chooseType(l); err != nil {
-		_ = l.Disconnect()
-		return nil, fmt.Errorf("%w: libvirt host %s: %v", hv.ErrUnavailable, o.URI, err)
-	}
-	if err := d.reattach(ctx, l); err != nil {
-		_ = l.Disconnect()
-		return nil, err
-	}
-	d.attachedGen = gen
-	d.answered(nil)
-	o.Logger.Info().Str("uri", o.URI).Str("accel", d.Accel()).Str("why", why).Int("guests", len(d.g)).Msg("libvirt host connected")
 	d.wg.Add(1)
 	go d.watch()
 	return d, nil
+}
+
+// attach learns what a newly answering host offers (the domain type, the
+// first time) and re-attaches to its domains.
+func (d *Driver) attach(ctx context.Context, l *golibvirt.Libvirt, gen uint64) error {
+	d.mu.Lock()
+	typ := d.domType
+	d.mu.Unlock()
+	if typ == "" {
+		t, why, err := d.chooseType(l)
+		if err != nil {
+			return fmt.Errorf("%w: libvirt host %s: %v", hv.ErrUnavailable, d.opts.URI, err)
+		}
+		d.mu.Lock()
+		d.domType = t
+		d.mu.Unlock()
+		d.opts.Logger.Debug().Str("uri", d.opts.URI).Str("type", t).Str("why", why).Msg("domain type chosen")
+	}
+	if err := d.reattach(ctx, l); err != nil {
+		return err
+	}
+	d.attachedGen = gen
+	return nil
 }
 
 // DomainPrefix starts the name of every domain of a driver opened on the
@@ -204,6 +226,8 @@ func (d *Driver) Capabilities() hv.Capabilities {
 
 // Accel implements hv.Accelerated: kvm when the host offers it, else tcg.
 func (d *Driver) Accel() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.domType == "kvm" {
 		return "kvm"
 	}
@@ -331,6 +355,7 @@ func (d *Driver) define(l *golibvirt.Libvirt, g *guest) error {
 	}
 	g.dom = dom
 	d.mu.Unlock()
+	d.keepMeta(g)
 	return nil
 }
 

@@ -67,6 +67,11 @@ func (d *Driver) Move(ctx context.Context, id string, dst hv.Driver) error {
 		return fmt.Errorf("%w: %s is already on libvirt host %s", hv.ErrInvalidState, id, d.opts.URI)
 	}
 	g, err := d.get(id)
+	if errors.Is(err, hv.ErrNotFound) && d.Reachable(ctx) != nil {
+		// a host that did not answer since this driver opened: its guests
+		// are known by the metadata they left in their directories
+		g, err = d.fromFiles(id)
+	}
 	if err != nil {
 		return err
 	}
@@ -103,6 +108,9 @@ func (d *Driver) Move(ctx context.Context, id string, dst hv.Driver) error {
 		kept, err = d.migrate(ctx, g, to, in, l2)
 	default:
 		kept, err = d.moveFiles(ctx, g, to, in, l2, nil)
+	}
+	if err == nil && kept {
+		to.keepMeta(in)
 	}
 	return err
 }
@@ -570,4 +578,44 @@ func (d *Driver) dropStale(l *golibvirt.Libvirt, dom golibvirt.Domain, id string
 	}
 	d.unmarkMoved(id)
 	d.opts.Logger.Info().Str("guest", id).Str("domain", dom.Name).Msg("dropped the stale domain of a guest evacuated while this host was away")
+}
+
+// metaFile is where a guest's directory keeps its metadata, for a driver
+// that opens while its host does not answer and must evacuate the guest.
+const metaFile = "meta.json"
+
+// keepMeta writes the guest's metadata into its directory (the domain's
+// own copy is on the host, out of reach when the host is away).
+func (d *Driver) keepMeta(g *guest) {
+	d.mu.Lock()
+	b, err := json.Marshal(g.m)
+	d.mu.Unlock()
+	if err == nil {
+		err = os.WriteFile(g.path(metaFile), b, 0o600)
+	}
+	if err != nil {
+		d.opts.Logger.Warn().Err(err).Str("guest", g.m.Spec.ID).Msg("keep metadata in the guest's directory")
+	}
+}
+
+// fromFiles takes up a guest this driver has not seen on its host from
+// the metadata in its directory, with its op lock held.
+func (d *Driver) fromFiles(id string) (*guest, error) {
+	g := &guest{dir: d.guestDir(id)}
+	b, err := os.ReadFile(g.path(metaFile))
+	if err != nil {
+		return nil, hv.ErrNotFound
+	}
+	if err := json.Unmarshal(b, &g.m); err != nil || g.m.Spec.ID != id {
+		return nil, fmt.Errorf("%w: the metadata of %s in %s is unreadable", hv.ErrNotFound, id, g.dir)
+	}
+	g.op.Lock()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.g[id]; ok {
+		g.op.Unlock()
+		return nil, fmt.Errorf("%w: %s appeared meanwhile", hv.ErrInvalidState, id)
+	}
+	d.g[id] = g
+	return g, nil
 }

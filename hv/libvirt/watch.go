@@ -44,11 +44,10 @@ func (d *Driver) poll(withStats bool) {
 		return
 	}
 	if gen != d.attachedGen {
-		if err := d.reattach(context.Background(), l); err != nil {
+		if err := d.attach(context.Background(), l, gen); err != nil {
 			d.answered(err)
 			return
 		}
-		d.attachedGen = gen
 		d.opts.Logger.Info().Str("uri", d.opts.URI).Msg("libvirt host connected again; its domains re-attached")
 	}
 	d.mu.Lock()
