@@ -1,0 +1,86 @@
+package console_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var screenshots = flag.Bool("screenshots", false, "write the pages' screenshots to docs/console (else to a temporary directory)")
+
+// shot saves a screenshot of the page as name.png.
+func shot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func shotDir(t *testing.T) string {
+	if !*screenshots {
+		return t.TempDir()
+	}
+	dir := filepath.Join("..", "..", "..", "docs", "console")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBrowserLoginOnce: the link of `ec2x console` logs a browser in and
+// lands on the instance list; the same link refused a second time; a
+// page's call with a wrong CSRF token refused, with the right one served.
+func TestBrowserLoginOnce(t *testing.T) {
+	tc := startConsole(t, consoleCfg, nil)
+	ctx := newBrowser(t)
+	link := tc.login(t, "")
+	do(t, ctx, "open the login link", chromedp.Navigate(link))
+	waitJS(t, ctx, "the instance list", `document.body.dataset.page === "instances" && document.body.dataset.rows === "0"`, 20*time.Second)
+	if u := eval[string](t, ctx, `location.href`); strings.Contains(u, "token=") {
+		t.Errorf("the token stayed in the address bar: %s", u)
+	}
+	checkLabels(t, ctx, "instances")
+
+	t.Run("a wrong CSRF token is refused", func(t *testing.T) {
+		got := eval[string](t, ctx, `fetch("/api/RunInstances", {method: "POST", headers: {"X-Csrf-Token": "wrong"}, body: "{}"}).then(r => r.status + " " + r.headers.get("Content-Type"))`)
+		if !strings.HasPrefix(got, "403") {
+			t.Errorf("fetch with a wrong token: %s", got)
+		}
+		// the page's own token gets through to EC2's checks
+		code := eval[string](t, ctx, `ec2x.api("RunInstances", {MinCount: 0, MaxCount: 0}).then(() => "ok", e => e.code)`)
+		if code == "AuthFailure" || code == "" {
+			t.Errorf("RunInstances with the page's token: %q", code)
+		}
+	})
+	t.Run("the link does not work twice", func(t *testing.T) {
+		do(t, ctx, "open the link again", chromedp.Navigate(link))
+		msg := eval[string](t, ctx, `document.getElementById("message").textContent`)
+		if !strings.Contains(msg, "used already or has expired") {
+			t.Errorf("second use says %q", msg)
+		}
+	})
+	t.Run("without the session the API refuses", func(t *testing.T) {
+		// a fresh browser context has no cookie
+		ctx2 := newTab(t, ctx)
+		do(t, ctx2, "open a page", chromedp.Navigate(tc.url+"/instances"))
+		if s := eval[string](t, ctx2, `document.title`); !strings.HasPrefix(s, "Log in") {
+			t.Errorf("a page without a session is titled %q", s)
+		}
+		got := eval[float64](t, ctx2, `fetch("/api/DescribeInstances", {method: "POST", body: "{}"}).then(r => r.status)`)
+		if got != 403 {
+			t.Errorf("API without a session: %v", got)
+		}
+	})
+}
