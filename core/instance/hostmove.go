@@ -283,7 +283,7 @@ func (s *Service) watchHealth() {
 }
 
 func (s *Service) checkHealth(ctx context.Context) {
-	for _, h := range s.sched.Hosts("") {
+	for _, h := range s.lockedHosts() {
 		hr, ok := s.drivers[h.DriverKey()].(hv.HealthReporter)
 		if !ok {
 			continue
@@ -312,6 +312,19 @@ func (s *Service) checkHealth(ctx context.Context) {
 			s.log.Info().Str("host", h.ID).Str("uri", h.URI).Msg("host answers again")
 		}
 	}
+}
+
+// lockedHosts copies every region's hosts under that region's read lock:
+// the scheduler's books of a region change under its write lock (claims
+// and releases in a Tx), so a reader outside a Tx takes the read lock.
+func (s *Service) lockedHosts() []sched.Host {
+	var out []sched.Host
+	for _, r := range s.rt.Regions() {
+		r.RLock()
+		out = append(out, s.sched.Hosts(r.Name)...)
+		r.RUnlock()
+	}
+	return out
 }
 
 // HostDown reports whether an instance's host does not answer, and since when.
