@@ -181,13 +181,24 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 }
 
 // waitJS waits (up to timeout) for a JavaScript expression to be truthy.
+// It asks again every 100 ms, through navigations (while a page is
+// replaced its context is gone, and the question fails).
 func waitJS(t *testing.T, ctx context.Context, what, expr string, timeout time.Duration) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(c, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
-		t.Fatalf("waiting for %s (%s): %v\npage error: %s", what, expr, err, pageError(ctx))
+	deadline := time.Now().Add(timeout)
+	q := fmt.Sprintf(`(() => { try { return !!(%s); } catch (e) { return false; } })()`, expr)
+	var last error
+	for time.Now().Before(deadline) {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ok, err := chromedp.Run(c, chromedp.Evaluate[bool](q))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
 	}
+	t.Fatalf("waiting for %s (%s): timed out after %s (last error: %v)\npage error: %s", what, expr, timeout, last, pageError(ctx))
 }
 
 // pageError is what the page's alert says, for failure messages.

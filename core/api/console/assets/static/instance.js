@@ -86,7 +86,10 @@
       }
     }
 
+    let chartGen = 0;
     async function charts() {
+      // a later call (a new range) wins over one still drawing
+      const gen = ++chartGen;
       const span = Number($("range").value), end = new Date(), start = new Date(end.getTime() - span * 1000);
       // about 60 points a chart, in whole minutes as CloudWatch's periods
       const period = Math.max(60, Math.round(span / 60 / 60) * 60);
@@ -99,10 +102,12 @@
           fig = el("figure", { "data-metric": m }, el("div", { class: "chart", id: "chart-" + m }));
           box.append(fig);
         }
+        if (gen !== chartGen) return;
         const out = await api("GetMetricStatistics", {
           Namespace: "AWS/EC2", MetricName: m, Dimensions: [{ Name: "InstanceId", Value: id }],
           StartTime: start.toISOString(), EndTime: end.toISOString(), Period: period, Statistics: [stat],
         });
+        if (gen !== chartGen) return;
         const pts = (out.Datapoints || []).map((d) => ({ t: new Date(d.Timestamp), v: d[stat] }));
         const unit = (out.Datapoints && out.Datapoints[0] && out.Datapoints[0].Unit) || "";
         window.ec2x.lineChart(fig.firstChild, { title: `${m} (${stat})`, unit, series: [{ name: m, points: pts }], from: start, to: end });

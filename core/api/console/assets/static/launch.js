@@ -140,7 +140,7 @@
       const subnet = subnets.find((s) => s.SubnetId === $("subnet").value);
       let groupIds = [...$("sg-existing").selectedOptions].map((o) => o.value);
       if ($("sg-mode-new").checked) {
-        const g = await api("CreateSecurityGroup", { GroupName: $("sg-name").value.trim(), Description: "created by the ec2x console's launch wizard", VpcId: subnet ? subnet.VpcId : "" });
+        const g = await api("CreateSecurityGroup", { GroupName: $("sg-name").value.trim(), Description: "launch-wizard created by the ec2x console", VpcId: subnet ? subnet.VpcId : "" });
         if ($("sg-ssh").checked) {
           await api("AuthorizeSecurityGroupIngress", { GroupId: g.GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: $("sg-cidr").value.trim() }] }] });
         }
