@@ -37,7 +37,7 @@ var consoleCommand = &cli.Command{
 		if err := e.Call(ec2.ActionCreateConsoleLogin, in, &out); err != nil {
 			return err
 		}
-		if err := e.Print(command.View{Data: &out, Header: []string{"URL", "EXPIRES"},
+		if err := e.Print(command.View{Data: &out, IDs: []string{out.Url}, Header: []string{"URL", "EXPIRES"},
 			Rows: [][]string{{out.Url, out.ExpiresAt.Local().Format(time.TimeOnly)}}}); err != nil {
 			return err
 		}
