@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	stdlog "log"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -66,6 +67,9 @@ func serveConsole(ctx context.Context, o Options, con *console.Console, table *a
 		ReadTimeout:       time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// TLS handshakes that fail (a plain request, a browser that does
+		// not trust the certificate) go to the daemon's log, not stderr
+		ErrorLog: stdlog.New(log, "console: ", 0),
 	}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

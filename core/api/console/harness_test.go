@@ -59,7 +59,19 @@ type testConsole struct {
 // its clock; nil: the real one) until the test ends.
 func startConsole(t testing.TB, cfgText string, clk clock.Clock) *testConsole {
 	t.Helper()
+	return startConsoleWith(t, cfgText, clk, nil)
+}
+
+// startConsoleWith is startConsole with files written into EC2X_HOME
+// first (name -> content).
+func startConsoleWith(t testing.TB, cfgText string, clk clock.Clock, files map[string][]byte) *testConsole {
+	t.Helper()
 	home := t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(home, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := os.WriteFile(filepath.Join(home, configs.FileName), []byte(cfgText), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -164,6 +164,14 @@ func TestBrowserWalkthrough(t *testing.T) {
 		shot(t, ctx, dir, p.name)
 	}
 
+	// a group and an interface made from their pages
+	do(t, ctx, "create a group", tabTo("#group-name"), typeKeys("web-sg"), tabTo("#create button[type=submit]"), press())
+	waitJS(t, ctx, "the new group", `document.querySelector("#groups tbody").textContent.includes("web-sg")`, 20*time.Second)
+	do(t, ctx, "open /interfaces", chromedp.Navigate(tc.url+"/interfaces"))
+	waitJS(t, ctx, "the subnets", `document.getElementById("eni-subnet").options.length > 0`, 20*time.Second)
+	do(t, ctx, "create an interface", tabTo("#eni-desc"), typeKeys("spare"), press())
+	waitJS(t, ctx, "the new interface, available", `[...document.querySelectorAll("#interfaces tbody tr")].some(r => r.textContent.includes("spare") && r.textContent.includes("available"))`, 20*time.Second)
+
 	// costs: the bill (the instance ran), the comparison, spot history
 	do(t, ctx, "open costs", chromedp.Navigate(tc.url+"/costs"))
 	waitJS(t, ctx, "the bill and its chart", fmt.Sprintf(`document.getElementById("bill").textContent.includes(%q) && Number(document.getElementById("bill-chart").dataset.points) > 0`, id), 20*time.Second)
