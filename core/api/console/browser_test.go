@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 var screenshots = flag.Bool("screenshots", false, "write the pages' screenshots to docs/console (else to a temporary directory)")
@@ -78,6 +79,24 @@ func TestBrowserLoginOnce(t *testing.T) {
 		waitJS(t, ctx, "us-east-1's instance", `document.body.dataset.rows === "1"`, 20*time.Second)
 		do(t, ctx, "filter it out", tabTo("#filter"), typeKeys("no-such-instance"))
 		waitJS(t, ctx, "an empty filtered list", `document.body.dataset.rows === "0"`, 5*time.Second)
+
+		// select it from the keyboard, terminate: cancelled, then confirmed
+		id := run.Instances[0].InstanceId
+		do(t, ctx, "clear the filter", chromedp.Navigate(tc.url+"/instances"))
+		waitJS(t, ctx, "the instance running", `document.querySelector("tr .state") && document.querySelector("tr .state").textContent === "running"`, 20*time.Second)
+		do(t, ctx, "select it", tabTo(`input[aria-label="Select `+id+`"]`), chromedp.KeyEvent(" "))
+		waitJS(t, ctx, "the actions enabled", `!document.querySelector("button[data-act=TerminateInstances]").disabled`, 5*time.Second)
+		do(t, ctx, "terminate, then cancel", chromedp.Click(chromedp.CSS("button[data-act=TerminateInstances]")))
+		waitJS(t, ctx, "the question", `document.getElementById("confirm").open && document.getElementById("confirm-text").textContent.includes("`+id+`")`, 5*time.Second)
+		do(t, ctx, "cancel", chromedp.KeyEvent(kb.Escape))
+		waitJS(t, ctx, "the dialog closed", `!document.getElementById("confirm").open`, 5*time.Second)
+		if st := eval[string](t, ctx, `document.querySelector("tr .state").textContent`); st != "running" {
+			t.Errorf("after cancelling: %s", st)
+		}
+		do(t, ctx, "terminate again", chromedp.Click(chromedp.CSS("button[data-act=TerminateInstances]")))
+		waitJS(t, ctx, "the question again", `document.getElementById("confirm").open`, 5*time.Second)
+		do(t, ctx, "confirm", chromedp.Click(chromedp.CSS("#confirm-ok")))
+		waitJS(t, ctx, "it terminating", `["shutting-down", "terminated"].includes(document.querySelector("tr .state").textContent)`, 20*time.Second)
 	})
 	t.Run("the link does not work twice", func(t *testing.T) {
 		do(t, ctx, "open the link again", chromedp.Navigate(link))

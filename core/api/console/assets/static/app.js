@@ -77,15 +77,28 @@
 
   ec2x.money = function (v) { return "$" + Number(v).toFixed(Math.abs(v) < 1 ? 4 : 2); };
 
-  // confirm asks in the page's dialog (keyboard: Tab to a button, Enter).
+  // confirm asks in the page's dialog (keyboard: Tab to a button, Enter;
+  // Escape cancels). It answers from the buttons and the cancel event
+  // themselves, not from the dialog's close event, which Chromium may
+  // deliver late: a late close of one question must not answer the next.
   ec2x.confirm = function (text) {
     const d = document.getElementById("confirm");
+    const ok = document.getElementById("confirm-ok"), no = document.getElementById("confirm-cancel");
     document.getElementById("confirm-text").textContent = text;
     return new Promise((resolve) => {
-      d.addEventListener("close", () => resolve(d.returnValue === "ok"), { once: true });
-      d.returnValue = "";
+      const answer = (v) => () => {
+        ok.removeEventListener("click", yes);
+        no.removeEventListener("click", nay);
+        d.removeEventListener("cancel", nay);
+        if (d.open) d.close();
+        resolve(v);
+      };
+      const yes = answer(true), nay = answer(false);
+      ok.addEventListener("click", yes);
+      no.addEventListener("click", nay);
+      d.addEventListener("cancel", nay);
       d.showModal();
-      document.getElementById("confirm-ok").focus();
+      ok.focus();
     });
   };
 
