@@ -164,7 +164,17 @@ func TestBrowserWalkthrough(t *testing.T) {
 		shot(t, ctx, dir, p.name)
 	}
 
+	// the address disassociated and released from the Elastic IPs page
+	do(t, ctx, "open /addresses", chromedp.Navigate(tc.url+"/addresses"))
+	waitJS(t, ctx, "the associated address", fmt.Sprintf(`document.querySelector("#addresses tbody").textContent.includes(%q)`, id), 20*time.Second)
+	do(t, ctx, "disassociate", chromedp.Click(chromedp.CSS("#addresses tbody button")))
+	waitJS(t, ctx, "the address free", `document.querySelector("#addresses tbody td:nth-child(3)").textContent === "" && [...document.querySelectorAll("#addresses tbody button")].some(b => b.textContent === "Release")`, 20*time.Second)
+	do(t, ctx, "release", chromedp.Click(chromedp.CSS("#addresses tbody button.danger")))
+	waitJS(t, ctx, "no address left", fmt.Sprintf(`document.getElementById("notice").textContent === "Released %s" && document.querySelectorAll("#addresses tbody tr").length === 0`, ip), 20*time.Second)
+
 	// a group and an interface made from their pages
+	do(t, ctx, "open /security-groups", chromedp.Navigate(tc.url+"/security-groups"))
+	waitJS(t, ctx, "the groups", `document.querySelectorAll("#groups tbody tr").length >= 2`, 20*time.Second)
 	do(t, ctx, "create a group", tabTo("#group-name"), typeKeys("web-sg"), tabTo("#create button[type=submit]"), press())
 	waitJS(t, ctx, "the new group", `document.querySelector("#groups tbody").textContent.includes("web-sg")`, 20*time.Second)
 	do(t, ctx, "open /interfaces", chromedp.Navigate(tc.url+"/interfaces"))
@@ -180,6 +190,8 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if total := eval[string](t, ctx, `document.getElementById("bill-total").textContent`); !strings.HasPrefix(total, "$") {
 		t.Errorf("bill total %q", total)
 	}
+	do(t, ctx, "the bill by purchase option", chromedp.SetValue(chromedp.CSS("#bill-by"), "option"), chromedp.Click(chromedp.CSS("#bill-form button")))
+	waitJS(t, ctx, "the on-demand line", `[...document.querySelectorAll("#bill tbody td:first-child")].some(td => td.textContent === "on-demand") && document.querySelector("#bill-chart svg").getAttribute("aria-label").startsWith("Spent by purchase option")`, 20*time.Second)
 	checkLabels(t, ctx, "costs")
 	shot(t, ctx, dir, "costs")
 }
