@@ -42,6 +42,7 @@ func TestImportRules(t *testing.T) {
 		{"core/actions", []string{"core/ec2"}},
 		{"core/api", []string{"core/ec2", "configs"}},
 		{"core/api/local", []string{"core/ec2", "core/actions", "core/api"}},
+		{"core/api/console", []string{"core/ec2", "core/actions", "core/api"}},
 		{"core/api/ec2query", []string{"core/ec2", "core/actions", "configs"}},
 		{"core/imds", []string{"core/ec2"}},
 		{"core/describe", []string{"core/ec2"}},

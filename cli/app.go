@@ -69,7 +69,7 @@ func commands() []*cli.Command {
 		money.SpotCommand, money.PriceCommand, money.ReservedCommand, money.BillCommand, money.CostCommand, money.PluginCommand,
 		catalog.RegionsCommand, catalog.AZsCommand, catalog.TypesCommand, catalog.ImagesCommand, catalog.KeypairCommand,
 		catalog.HostsCommand, catalog.TemplateCommand,
-		daemonCommand, serveCommand, configCommand, completionCommand, versionCommand,
+		daemonCommand, serveCommand, consoleCommand, configCommand, completionCommand, versionCommand,
 	}
 }
 

@@ -2,7 +2,7 @@
 
 function __fish_ec2x_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags volume create ls describe attach detach modify mods rm delete snapshot create ls describe copy share rm delete eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rules rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import build create register copy share rm deregister keypair create import ls rm hosts ls maintain drain evacuate template create version ls show default rm daemon start stop status serve config show completion version
+        if contains -- $i run ls describe show start stop reboot terminate rm status credits modify wait ssh logs metadata metrics top tag untag tags volume create ls describe attach detach modify mods rm delete snapshot create ls describe copy share rm delete eip allocate ls describe associate disassociate release eni create ls describe attach detach modify rm assign-ip unassign-ip sg create ls describe allow revoke rules rm subnets vpc ls describe create rm delete show modify subnet ls describe create rm delete modify igw ls describe create attach detach rm delete route ls describe create rm delete add replace del associate main disassociate acl ls describe create rm delete allow revoke associate spot request ls describe cancel price history reserved offerings buy ls describe bill cost compare plugin install ls list rm remove test regions enable disable azs opt-in opt-out types images import build create register copy share rm deregister keypair create import ls rm hosts ls maintain drain evacuate template create version ls show default rm daemon start stop status serve console config show completion version
             return 1
         end
     end
@@ -1488,6 +1488,16 @@ complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l query -r -d 'JMESP
 complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
 complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l debug -d 'debug logs to stderr'
 complete -c ec2x -n '__fish_seen_subcommand_from serve' -f -l no-color -d 'plain output'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l help -s h -d 'show help'
+complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'console' -d 'print a one-time login link to the web console ([console] listen must be set)'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l open -d 'open the link in the desktop\'s browser (xdg-open, or open on macOS)'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l home -r -d 'state directory (default ~/.ec2x)'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l region -s r -r -d 'region (default from config, else us-east-1)'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l output -s o -r -d 'output format: table, json or text'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l query -r -d 'JMESPath expression applied to the JSON result'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l quiet -s q -d 'print only the IDs of the resources acted on'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l debug -d 'debug logs to stderr'
+complete -c ec2x -n '__fish_seen_subcommand_from console' -f -l no-color -d 'plain output'
 complete -c ec2x -n '__fish_seen_subcommand_from config' -f -l help -s h -d 'show help'
 complete -r -c ec2x -n '__fish_ec2x_no_subcommand' -a 'config' -d 'inspect the configuration'
 complete -c ec2x -n '__fish_seen_subcommand_from show' -f -l help -s h -d 'show help'

@@ -34,6 +34,7 @@ type Config struct {
 	Workloads map[string]*Workload `toml:"workloads"`
 	Spot      Spot                 `toml:"spot"`
 	API       API                  `toml:"api"`
+	Console   Console              `toml:"console"`
 	Regions   map[string]*Region   `toml:"regions"`
 	Types     map[string]*InstType `toml:"types"`
 	// Offers says which built-in types each region's zones offer: region,
@@ -164,6 +165,22 @@ type API struct {
 	// AllowAnonymous lets unsigned requests from loopback addresses in.
 	AllowAnonymous bool `toml:"allow_anonymous"`
 }
+
+// Console configures the web console the daemon serves (off while
+// Listen is empty).
+type Console struct {
+	// Listen is the console's HOST:PORT; loopback unless TLS is set, as
+	// its login links and session cookies must not cross a network in
+	// the clear.
+	Listen string `toml:"listen"`
+	// TLSCert and TLSKey are PEM files (relative to EC2X_HOME when not
+	// absolute); both or neither.
+	TLSCert string `toml:"tls_cert"`
+	TLSKey  string `toml:"tls_key"`
+}
+
+// TLS reports whether the console is configured to serve HTTPS.
+func (c Console) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
 
 // Credential is one access key accepted by the EC2-compatible endpoint.
 type Credential struct {

@@ -107,6 +107,12 @@ func TestLoadErrors(t *testing.T) {
 			5, "api.credentials", "api.credentials[1]: every credential needs access_key_id and secret_access_key"},
 		{"bad listen address", "[api]\nlisten = \"localhost:8787\"\n",
 			2, "api.listen", "HOST:PORT with an IP address"},
+		{"console beyond loopback without TLS", "region = \"us-east-1\"\n[console]\nlisten = \"0.0.0.0:8788\"\n",
+			3, "console.listen", "reachable from other machines: set tls_cert and tls_key"},
+		{"console of a host name", "[console]\nlisten = \"console.example:8788\"\n",
+			2, "console.listen", "HOST:PORT with an IP address"},
+		{"console certificate without its key", "[console]\nlisten = \"10.1.2.3:8788\"\ntls_cert = \"c.pem\"\n",
+			3, "console.tls_cert", "tls_cert and tls_key go together"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -149,6 +149,9 @@ func (c *Config) checkServer() *problem {
 			return bad(ExposedExampleKey(c.API.Listen), "api", "listen")
 		}
 	}
+	if p := c.Console.check(); p != nil {
+		return p
+	}
 	for i, cr := range c.API.Credentials {
 		if cr.AccessKeyID == "" || cr.SecretAccessKey == "" {
 			return badAt(i, fmt.Sprintf("api.credentials[%d]: every credential needs access_key_id and secret_access_key", i), "api", "credentials")
@@ -441,4 +444,28 @@ func machineMemoryGiB() int {
 		}
 	}
 	return 0
+}
+
+// check refuses a console address that is not HOST:PORT, half a TLS
+// pair, and a listen beyond loopback without TLS: the login link and the
+// session cookie would cross the network in the clear.
+func (c Console) check() *problem {
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		// name the one that is set: that is the line to point at
+		key := "tls_cert"
+		if c.TLSCert == "" {
+			key = "tls_key"
+		}
+		return bad("tls_cert and tls_key go together: set both or neither", "console", key)
+	}
+	if c.Listen == "" {
+		return nil
+	}
+	if _, err := netip.ParseAddrPort(c.Listen); err != nil {
+		return bad(fmt.Sprintf("listen must be HOST:PORT with an IP address: %v", err), "console", "listen")
+	}
+	if !Loopback(c.Listen) && !c.TLS() {
+		return bad(fmt.Sprintf("listen %s is reachable from other machines: set tls_cert and tls_key, or listen on 127.0.0.1", c.Listen), "console", "listen")
+	}
+	return nil
 }

@@ -127,3 +127,14 @@ func (t *Table) Names() []string {
 	sort.Strings(names)
 	return names
 }
+
+// With returns a table of t's actions and defs: a front end's own actions
+// (the console's login) beside the Cloud's, with the same duplicate
+// check.
+func (t *Table) With(defs ...[]Def) *Table {
+	all := make([]Def, 0, len(t.byName))
+	for _, d := range t.byName {
+		all = append(all, d)
+	}
+	return NewTable(append([][]Def{all}, defs...)...)
+}

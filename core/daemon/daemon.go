@@ -23,6 +23,7 @@ import (
 
 	"github.com/ec2x/ec2x/configs"
 	"github.com/ec2x/ec2x/core"
+	"github.com/ec2x/ec2x/core/actions"
 	"github.com/ec2x/ec2x/core/api"
 	"github.com/ec2x/ec2x/core/api/local"
 	"github.com/ec2x/ec2x/core/imds"
@@ -60,6 +61,8 @@ type Options struct {
 	Listen string
 	// EC2Ready, when set, is told the endpoint's address once it listens.
 	EC2Ready func(addr string)
+	// ConsoleReady, when set, is told the console's URL once it listens.
+	ConsoleReady func(url string)
 }
 
 // MemoryLimit is the daemon process's soft memory limit (Go's), unless
@@ -143,12 +146,20 @@ func Run(ctx context.Context, o Options) (err error) {
 		defer stopEC2()
 	}
 
-	return serveSocket(ctx, o, cloud)
+	con, table := newConsole(o, cloud)
+	if con != nil {
+		stopConsole, err := serveConsole(ctx, o, con, table, cloud, log)
+		if err != nil {
+			return err
+		}
+		defer stopConsole()
+	}
+	return serveSocket(ctx, o, cloud, table)
 }
 
 // serveSocket serves the action table on the home's unix socket until ctx
 // ends, a signal comes or a client asks the daemon to stop.
-func serveSocket(ctx context.Context, o Options, cloud *core.Cloud) error {
+func serveSocket(ctx context.Context, o Options, cloud *core.Cloud, table *actions.Table) error {
 	p, log := api.Paths{Home: o.Home}, o.Logger
 	l, err := local.ListenUnix(p.Socket())
 	if err != nil {
@@ -166,7 +177,7 @@ func serveSocket(ctx context.Context, o Options, cloud *core.Cloud) error {
 	defer cancel()
 	ping := api.Ping{Stamp: o.Stamp, Version: o.Version, Pid: os.Getpid(), Home: o.Home,
 		Started: time.Now().UTC().Format(time.RFC3339), Drivers: hv.Drivers()}
-	sock := local.NewServer(cloud.Actions(), o.Config.Region, ping, log, cancel)
+	sock := local.NewServer(table, o.Config.Region, ping, log, cancel)
 	sock.Closed = cloud.RegionClosed
 	srv := &http.Server{
 		Handler:           sock,
