@@ -50,6 +50,9 @@ func TestBrowserWalkthrough(t *testing.T) {
 		t.Errorf("key pair chosen and its download: %q", v)
 	}
 	shot(t, ctx, dir, "launch-keypair")
+	// a second key pair of that name: EC2's error, as EC2 words it
+	do(t, ctx, "create it again", tabTo("#create-key"), press())
+	waitJS(t, ctx, "EC2's error", `document.getElementById("error").textContent.startsWith("InvalidKeyPair.Duplicate: ")`, 20*time.Second)
 	next("to the network")
 	if v := eval[string](t, ctx, `document.getElementById("sg-name").value + " " + document.getElementById("sg-ssh").checked`); v != "launch-wizard-1 true" {
 		t.Errorf("new group and SSH: %q", v)
@@ -109,6 +112,9 @@ func TestBrowserWalkthrough(t *testing.T) {
 	do(t, ctx, "open the instance", chromedp.Click(chromedp.CSS(fmt.Sprintf("tr[data-id=%q] a", id))))
 	waitJS(t, ctx, "its details", `document.getElementById("state").textContent === "running" && document.getElementById("details").textContent.includes("web-1")`, 20*time.Second)
 	checkLabels(t, ctx, "instance")
+	if !eval[bool](t, ctx, `JSON.parse(document.getElementById("raw").textContent).NetworkInterfaces.length === 1`) {
+		t.Error("the details lack DescribeInstances' JSON")
+	}
 	shot(t, ctx, dir, "instance-details")
 	do(t, ctx, "open the system log", chromedp.Click(chromedp.CSS("#tab-log")))
 	waitJS(t, ctx, "the boot in the log", `document.getElementById("console-log").textContent.includes("cloud-init")`, 20*time.Second)

@@ -63,6 +63,8 @@
         ["Tags", (inst.Tags || []).map((t) => `${t.Key}=${t.Value}`).join(", ")],
       ];
       $("details").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v === undefined || v === "" ? "–" : String(v))]));
+      const raw = JSON.stringify(inst, null, 2);
+      if ($("raw").textContent !== raw) $("raw").textContent = raw;
     }
 
     // change the type: EC2 refuses it unless the instance is stopped, and
