@@ -297,6 +297,16 @@ func (s *Service) hostsOf(region string) []sched.Host {
 	return out
 }
 
+// reportsHealth says whether a driver tells if its host answers.
+func (s *Service) reportsHealth() bool {
+	for _, d := range s.drivers {
+		if _, ok := d.(hv.HealthReporter); ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Service) checkHealth(ctx context.Context) {
 	for _, h := range s.hostsOf("") {
 		hr, ok := s.drivers[h.DriverKey()].(hv.HealthReporter)
