@@ -86,7 +86,7 @@ func (s *Service) DrainHost(ctx context.Context, region string, in *ec2.DrainHos
 		state.Put(tx, hostStates, &hostState{HostId: h.ID, Draining: true})
 		now := s.clk.Now().UTC().Truncate(time.Second)
 		end := now.Add(defaultEventWindow)
-		for _, r := range s.onHost(tx, h.ID, func(st string) bool { return st == ec2.StatePending || st == ec2.StateRunning }) {
+		for _, r := range s.onHost(tx, h.ID, runsGuest) {
 			if hasMigration(r) {
 				continue
 			}
@@ -118,6 +118,10 @@ func hasMigration(r *Record) bool {
 	}
 	return false
 }
+
+// runsGuest reports whether an instance in state st runs on its host
+// (pending or running).
+func runsGuest(st string) bool { return st == ec2.StatePending || st == ec2.StateRunning }
 
 // onHost lists a host's instances whose state ok accepts, by ID.
 func (s *Service) onHost(rd state.Reader, hostID string, ok func(string) bool) []*Record {

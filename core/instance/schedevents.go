@@ -2,7 +2,6 @@ package instance
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"github.com/ec2x/ec2x/core/ec2"
@@ -153,14 +152,8 @@ func (s *Service) rebootedByUser(tx *state.Tx, r *Record, now time.Time) {
 // on it (pending or running) gets an event of the code asked, carried out
 // at its NotBefore.
 func (s *Service) MaintainHost(ctx context.Context, region string, in *ec2.MaintainHostInput) (*ec2.MaintainHostOutput, error) {
-	if in.HostId == "" {
-		return nil, ec2.Errorf(ec2.CodeMissingParameter, "The request must contain the parameter HostId")
-	}
-	if !ec2.ValidID("h", in.HostId) {
-		return nil, ec2.MalformedID(ec2.CodeInvalidHostIDMalformed, "h", in.HostId)
-	}
-	if h := s.sched.Host(in.HostId); h == nil || h.Region != region {
-		return nil, ec2.Errorf(ec2.CodeInvalidHostIDNotFound, "The host ID '%s' does not exist", in.HostId)
+	if _, err := s.hostOf(region, in.HostId); err != nil {
+		return nil, err
 	}
 	if eventDescription(in.Code) == "" {
 		return nil, ec2.Errorf(ec2.CodeInvalidParameterValue, "Invalid value '%s' for Code: instance-reboot, system-reboot, system-maintenance, instance-retirement or instance-stop", in.Code)
@@ -196,15 +189,7 @@ func (s *Service) MaintainHost(ctx context.Context, region string, in *ec2.Maint
 	out := &ec2.MaintainHostOutput{HostId: in.HostId, Events: []ec2.HostInstanceEvent{}}
 	err := s.rt.Update(ctx, region, func(tx *state.Tx) error {
 		now := s.clk.Now()
-		var on []*Record
-		state.Each(tx, Instances, func(r *Record) bool {
-			if r.Placement.HostId == in.HostId && (r.State.Name == ec2.StatePending || r.State.Name == ec2.StateRunning) {
-				on = append(on, r)
-			}
-			return true
-		})
-		sort.Slice(on, func(i, j int) bool { return on[i].InstanceId < on[j].InstanceId })
-		for _, r := range on {
+		for _, r := range s.onHost(tx, in.HostId, runsGuest) {
 			ev := SchedEvent{InstanceStatusEvent: ec2.InstanceStatusEvent{
 				InstanceEventId: tx.Region().NewID("instance-event"), Code: in.Code, Description: desc,
 				NotBefore: &before, NotAfter: &after, NotBeforeDeadline: deadline,

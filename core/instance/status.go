@@ -150,14 +150,14 @@ func (s *Service) runChecks(ctx context.Context, region string, ids []string) (m
 		return nil, err
 	}
 	type job struct {
-		id string
-		d  hv.Driver
+		id, host string
+		d        hv.Driver
 	}
 	var jobs []job
 	rg.RLock()
 	for _, rec := range state.Published(rg, Instances) {
 		if rec.State.Name == ec2.StateRunning && (len(ids) == 0 || contains(ids, rec.InstanceId)) {
-			jobs = append(jobs, job{rec.InstanceId, s.driverOf(rec.Placement.HostId)})
+			jobs = append(jobs, job{rec.InstanceId, rec.Placement.HostId, s.driverOf(rec.Placement.HostId)})
 		}
 	}
 	rg.RUnlock()
@@ -166,7 +166,7 @@ func (s *Service) runChecks(ctx context.Context, region string, ids []string) (m
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
 	for _, j := range jobs {
-		if hr, ok := j.d.(hv.HealthReporter); ok && hr.Reachable(ctx) != nil {
+		if down, _ := s.HostDown(j.host); down {
 			continue // its host does not answer: statusOf says so
 		}
 		sc, ok := j.d.(hv.StatusChecker)
